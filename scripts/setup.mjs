@@ -1,0 +1,36 @@
+// Idempotent setup shared by `npm test`, `npm run demo` and `npm run bench`: installs the npm
+// dependencies when package-lock.json changed since the last install, then builds the bundles.
+import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+
+const stampFile = 'node_modules/.rollout-lens-install';
+
+export function log(msg) {
+  process.stdout.write(`[setup] ${msg}\n`);
+}
+
+export function sh(cmd, opts = {}) {
+  execSync(cmd, { stdio: 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' }, ...opts });
+}
+
+export function ensureNodeModules() {
+  const lock = fs.readFileSync('package-lock.json');
+  const want = createHash('sha1').update(lock).digest('hex');
+  const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
+  if (have === want) return;
+  const t0 = Date.now();
+  log('installing npm dependencies (better-sqlite3 compiles from source here: about 2 minutes the first time)…');
+  sh('npm ci --no-audit --no-fund --loglevel=error');
+  fs.writeFileSync(stampFile, want);
+  log(`npm dependencies installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+export function build() {
+  sh('node scripts/build.mjs');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureNodeModules();
+  build();
+}

@@ -1,0 +1,78 @@
+// rollout-lens ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl] [--split train|val] [--follow] [--json]
+import { Ingestor, defaultRunName } from '../../core/ingest/ingestor';
+import { Store } from '../../core/store/store';
+import { ROLLOUT_FORMATS, type FormatChoice, type IngestReport, type Split } from '../../shared/rollout';
+import { UsageError, printJson } from '../output';
+
+export interface IngestArgs {
+  paths: string[];
+  db: string;
+  run?: string;
+  format?: string;
+  split?: string;
+  follow?: boolean;
+  json?: boolean;
+  pollMs?: number;
+}
+
+export function parseFormat(v: string | undefined): FormatChoice {
+  if (v === undefined || v === 'auto') return 'auto';
+  if ((ROLLOUT_FORMATS as readonly string[]).includes(v)) return v as FormatChoice;
+  throw new UsageError(`unknown format ${JSON.stringify(v)}: use auto, ${ROLLOUT_FORMATS.join(', ')}`);
+}
+
+export function parseSplit(v: string | undefined): Split | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'train' || v === 'val') return v;
+  throw new UsageError(`unknown split ${JSON.stringify(v)}: use train or val`);
+}
+
+function summary(r: IngestReport): string {
+  const errs = r.errors.length ? `, ${r.errors.length} error(s)` : '';
+  return (
+    `${r.run}: ${r.samples_added} samples added, ${r.samples_duplicate} already stored, ${r.steps} steps, ` +
+    `${r.metrics_added} metric values, ${r.files} files (${r.format})${errs}`
+  );
+}
+
+export async function ingestCommand(a: IngestArgs): Promise<number> {
+  if (a.paths.length === 0) throw new UsageError('ingest needs at least one path');
+  const format = parseFormat(a.format);
+  const split = parseSplit(a.split);
+  const run = a.run ?? defaultRunName(a.paths[0]!);
+  const store = Store.open(a.db);
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const ingestor = new Ingestor(store, a.paths, {
+      run,
+      format,
+      ...(split ? { split } : {}),
+      signal: controller.signal,
+      onProgress: a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
+    });
+    let report: IngestReport;
+    if (a.follow) {
+      process.stderr.write(`following ${a.paths.join(', ')} into run ${run} (Ctrl-C stops after a final read)\n`);
+      report = await ingestor.follow({
+        pollMs: a.pollMs ?? 500,
+        onPass: a.json ? undefined : (r) => process.stderr.write(`${summary(r)}\n`),
+      });
+    } else {
+      report = await ingestor.ingestOnce();
+    }
+    if (process.stderr.isTTY && !a.json) process.stderr.write('\n');
+    if (a.json) printJson(report);
+    else {
+      process.stdout.write(summary(report) + '\n');
+      for (const e of report.errors) process.stdout.write(`  ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    store.close();
+  }
+}

@@ -1,0 +1,60 @@
+// Read-only commands: runs, stats, export.
+import * as fs from 'node:fs';
+import { exportRun } from '../../core/store/exporter';
+import { Store } from '../../core/store/store';
+import { ErrorCode, LensError } from '../../shared/errors';
+import { UsageError, printJson, printTable, writeOut } from '../output';
+
+function openExisting(db: string): Store {
+  // Reading commands never create a database: a typo in --db should say so, not print nothing.
+  if (!fs.existsSync(db)) throw new LensError(ErrorCode.DatabaseUnusable, `${db}: no such database file`);
+  return Store.open(db);
+}
+
+export function runsCommand(a: { db: string; json?: boolean }): number {
+  const store = openExisting(a.db);
+  try {
+    const runs = store.listRuns();
+    if (a.json) printJson(runs);
+    else printTable(runs as unknown as Record<string, unknown>[], ['run', 'format', 'steps', 'groups', 'samples', 'first_step', 'last_step']);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+export function statsCommand(a: { db: string; run?: string; step?: string; json?: boolean }): number {
+  if (!a.run) throw new UsageError('stats needs --run NAME');
+  const store = openExisting(a.db);
+  try {
+    const run = store.requireRun(a.run);
+    const rows = store.stepStats(run.id, a.step !== undefined ? { step: parseStep(a.step) } : {});
+    if (a.json) printJson(rows);
+    else
+      printTable(rows as unknown as Record<string, unknown>[], [
+        'split', 'step', 'samples', 'groups', 'reward_mean', 'reward_std', 'mean_length', 'length_unit',
+      ]);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+export function parseStep(v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`--step must be an integer ≥ 0, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+export async function exportCommand(a: { db: string; run?: string; step?: string; format?: string }): Promise<number> {
+  if (!a.run) throw new UsageError('export needs --run NAME');
+  if (a.format !== undefined && a.format !== 'jsonl') throw new UsageError(`export writes --format jsonl only`);
+  const store = openExisting(a.db);
+  try {
+    const run = store.requireRun(a.run);
+    const step = a.step !== undefined ? parseStep(a.step) : undefined;
+    for (const rec of exportRun(store, run.id, step)) await writeOut(JSON.stringify(rec) + '\n');
+    return 0;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,113 @@
+// rollout-lens: the engine, headless. Each command is a row in COMMANDS; output is JSON with --json.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ingestCommand } from './commands/ingest';
+import { exportCommand, runsCommand, statsCommand } from './commands/query';
+import { UsageError, reportError } from './output';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+export interface CommandSpec {
+  usage: string;
+  summary: string;
+  options: Options;
+  run: (values: Values, positionals: string[]) => number | Promise<number>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const db = { db: { type: 'string' } } as const;
+const json = { json: { type: 'boolean' } } as const;
+
+function requireDb(v: Values): string {
+  const d = str(v['db']);
+  if (!d) throw new UsageError('--db FILE is required');
+  return d;
+}
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  ingest: {
+    usage: 'ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl] [--split train|val] [--follow] [--poll-ms N] [--json]',
+    summary: 'read rollouts and metrics into the database, exactly once',
+    options: {
+      ...db,
+      ...json,
+      run: { type: 'string' },
+      format: { type: 'string' },
+      split: { type: 'string' },
+      follow: { type: 'boolean' },
+      'poll-ms': { type: 'string' },
+    },
+    run: (v, pos) =>
+      ingestCommand({
+        paths: pos,
+        db: requireDb(v),
+        run: str(v['run']),
+        format: str(v['format']),
+        split: str(v['split']),
+        follow: v['follow'] === true,
+        json: v['json'] === true,
+        pollMs: str(v['poll-ms']) ? Number(str(v['poll-ms'])) : undefined,
+      }),
+  },
+  runs: {
+    usage: 'runs --db FILE [--json]',
+    summary: 'list the runs in a database',
+    options: { ...db, ...json },
+    run: (v) => runsCommand({ db: requireDb(v), json: v['json'] === true }),
+  },
+  stats: {
+    usage: 'stats --db FILE --run NAME [--step N] [--json]',
+    summary: 'per-step statistics of a run',
+    options: { ...db, ...json, run: { type: 'string' }, step: { type: 'string' } },
+    run: (v) => statsCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), json: v['json'] === true }),
+  },
+  export: {
+    usage: 'export --db FILE --run NAME [--step N] --format jsonl',
+    summary: 'write a run as native JSONL to stdout (ingests back unchanged)',
+    options: { ...db, run: { type: 'string' }, step: { type: 'string' }, format: { type: 'string' } },
+    run: (v) => exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
+  },
+};
+
+function help(): string {
+  const lines = ['usage: rollout-lens <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.summary}`, `      rollout-lens ${c.usage}`);
+  lines.push('', 'Docs: docs/cli.md. Exit codes: 0 ok, 1 error (one line on stderr), 2 bad usage.');
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  try {
+    if (!cmd) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`usage: rollout-lens ${cmd.usage}\n`);
+      return 0;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    return await cmd.run(parsed.values as Values, parsed.positionals);
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.exitCode = reportError(e);
+    },
+  );
+}

@@ -1,0 +1,197 @@
+// Ingests rollouts and metrics from paths into one run, once or following the files as they grow.
+import * as path from 'node:path';
+import { ErrorCode, LensError, errorMessage, isLensError } from '../../shared/errors';
+import type { FormatChoice, IngestError, IngestReport, ProgressInfo, RolloutFormat, Split } from '../../shared/rollout';
+import { FileCursors } from '../store/files';
+import { RolloutWriter } from '../store/rolloutWriter';
+import type { Store } from '../store/store';
+import { indexPendingText } from '../store/fts';
+import { passJsonl, type PassContext, type PassCounters } from './jsonlFile';
+import { discover, type Discovery, type SourceFile } from './sources';
+import { passTrainerState, passTrlParquet } from './wholeFile';
+
+export interface IngestOptions {
+  run: string;
+  format?: FormatChoice;
+  split?: Split;
+  signal?: AbortSignal;
+  onProgress?: (p: ProgressInfo) => void;
+  /** Rows per transaction: a few thousand is the measured sweet spot (TESTING-ENV.md). */
+  batchRows?: number;
+  /** Index response text for search after each pass (default true). */
+  indexText?: boolean;
+}
+
+export interface FollowOptions {
+  pollMs?: number;
+  /** Called after every pass that changed something. */
+  onPass?: (report: IngestReport) => void;
+}
+
+const MAX_ERRORS = 1000;
+
+/** Default run name for a path: its base name reduced to the run-name alphabet. */
+export function defaultRunName(p: string): string {
+  const base = path.basename(path.resolve(p)).replace(/\.(jsonl|parquet|json)$/, '');
+  const cleaned = base.replace(/[^A-Za-z0-9._@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
+  return cleaned || 'run';
+}
+
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class Ingestor {
+  private readonly runId: number;
+  private readonly ctx: PassContext;
+  private readonly rewardNames = new Set<string>();
+  private readonly report: IngestReport;
+  private readonly seenSteps = new Set<string>();
+  private readonly formats = new Set<RolloutFormat>();
+  private readonly filesSeen = new Set<string>();
+  private doneBytes = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly paths: readonly string[],
+    private readonly opts: IngestOptions,
+  ) {
+    this.runId = store.ensureRun(opts.run, null);
+    this.ctx = {
+      store,
+      cursors: new FileCursors(store.db),
+      writer: new RolloutWriter(store.db, this.runId),
+      runId: this.runId,
+      batchRows: opts.batchRows ?? 4000,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      breathe,
+    };
+    this.report = {
+      run: opts.run,
+      format: 'none',
+      files: 0,
+      samples_added: 0,
+      samples_duplicate: 0,
+      steps: 0,
+      metrics_added: 0,
+      errors: [],
+    };
+    // A crash may have left steps whose statistics were not recomputed.
+    store.recomputeSteps(this.runId);
+  }
+
+  /** Reads everything there is now, once. */
+  async ingestOnce(): Promise<IngestReport> {
+    const d = this.discover(false);
+    if (d.files.length === 0 && d.pending.length === 0) {
+      const why = d.unknown.length ? `; not recognised: ${d.unknown.map((u) => `${u.path} (${u.reason})`).join('; ')}` : '';
+      throw new LensError(ErrorCode.UnknownFormat, `${this.paths.join(', ')}: no rollout or metrics files found${why}`);
+    }
+    for (const p of d.pending) this.addError({ file: p, line: null, message: 'empty file: no records yet' });
+    await this.pass(d, false);
+    return this.snapshot();
+  }
+
+  /** Follows the paths until the signal aborts, then drains once more and returns the totals. */
+  async follow(opts: FollowOptions): Promise<IngestReport> {
+    const pollMs = opts.pollMs ?? 500;
+    const signal = this.opts.signal;
+    for (;;) {
+      const stopping = signal?.aborted === true;
+      // The final drain reads what the trainer wrote before the stop, so it is not cancellable.
+      if (stopping) this.ctx.signal = undefined;
+      const before = this.report.samples_added + this.report.metrics_added + this.report.errors.length;
+      await this.pass(this.discover(true), !stopping);
+      const after = this.report.samples_added + this.report.metrics_added + this.report.errors.length;
+      if (after !== before) opts.onPass?.(this.snapshot());
+      if (stopping) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, pollMs);
+        signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+    }
+    delete this.report.cancelled;
+    return this.snapshot();
+  }
+
+  private discover(following: boolean): Discovery {
+    try {
+      return discover(this.paths, this.opts.format ?? 'auto', this.opts.split);
+    } catch (e) {
+      // While following, a folder that does not exist yet is simply empty.
+      if (following && isLensError(e) && e.code === ErrorCode.Unreadable) return { files: [], unknown: [], pending: [] };
+      throw e;
+    }
+  }
+
+  private async pass(d: Discovery, settling: boolean): Promise<void> {
+    // trainer_state.json first: it names TRL's reward columns.
+    const ordered = [...d.files].sort((a, b) => Number(b.format === 'trl-state') - Number(a.format === 'trl-state'));
+    this.doneBytes = 0;
+    for (const f of ordered) {
+      if (this.ctx.signal?.aborted) {
+        this.report.cancelled = true;
+        break;
+      }
+      let counters: PassCounters;
+      try {
+        counters = await this.passFile(f, settling);
+      } catch (e) {
+        if (isLensError(e) && (e.code === ErrorCode.DatabaseLocked || e.code === ErrorCode.DatabaseUnusable)) throw e;
+        this.addError({ file: f.path, line: null, message: isLensError(e) ? e.message : errorMessage(e) });
+        continue;
+      }
+      this.filesSeen.add(f.path);
+      if (f.kind === 'rollouts') this.formats.add(f.format as RolloutFormat);
+      this.report.samples_added += counters.added;
+      this.report.samples_duplicate += counters.duplicate;
+      this.report.metrics_added += counters.metrics;
+      for (const s of counters.steps) this.seenSteps.add(s);
+      for (const e of counters.errors) this.addError({ file: f.path, ...e });
+      this.doneBytes += counters.bytes;
+    }
+    if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
+    this.store.recomputeSteps(this.runId);
+    if (this.opts.indexText !== false) indexPendingText(this.store);
+  }
+
+  private setRunFormat(format: string): void {
+    this.store.db.prepare('UPDATE runs SET format = ? WHERE id = ? AND format IS NULL').run(format, this.runId);
+  }
+
+  private async passFile(f: SourceFile, settling: boolean): Promise<PassCounters> {
+    const progress = (bytes: number): void => {
+      const done = this.report.samples_added + this.report.samples_duplicate;
+      this.opts.onProgress?.({
+        message: `${path.basename(f.path)}: ${((this.doneBytes + bytes) / 1e6).toFixed(1)} MB read`,
+        samples: done,
+      });
+    };
+    this.ctx.onBatch = progress;
+    switch (f.format) {
+      case 'trl':
+        return passTrlParquet(this.ctx, f.path, () => (this.rewardNames.size ? this.rewardNames : undefined), {
+          settling,
+        });
+      case 'trl-state':
+        return passTrainerState(this.ctx, f.path, this.rewardNames);
+      default:
+        return passJsonl(this.ctx, f.path, f.format, f.split);
+    }
+  }
+
+  private addError(e: IngestError): void {
+    if (this.report.errors.length < MAX_ERRORS) this.report.errors.push(e);
+    else if (this.report.errors.length === MAX_ERRORS) {
+      this.report.errors.push({ file: e.file, line: null, message: `more than ${MAX_ERRORS} errors; the rest are not listed` });
+    }
+  }
+
+  private snapshot(): IngestReport {
+    return {
+      ...this.report,
+      format: this.formats.size === 0 ? 'none' : this.formats.size === 1 ? [...this.formats][0]! : 'mixed',
+      files: this.filesSeen.size,
+      steps: this.seenSteps.size,
+      errors: [...this.report.errors],
+    };
+  }
+}

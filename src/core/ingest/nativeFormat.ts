@@ -1,0 +1,166 @@
+// The native JSONL rollout format (DESIGN.md §3.1, docs/native-format.md) and native metrics lines.
+import type { Split, Turn } from '../../shared/rollout';
+import type { ParsedRecord, SampleRecord } from './records';
+import {
+  checkNumberArray,
+  describe,
+  isFiniteNumber,
+  isStep,
+  numericEntries,
+  parseObjectLine,
+  type JsonObject,
+} from './jsonLine';
+
+const KNOWN = new Set([
+  'step', 'group', 'prompt', 'response', 'reward', 'index', 'components', 'rationale', 'ground_truth',
+  'correct', 'finish_reason', 'response_ids', 'response_tokens', 'logprobs', 'advantage', 'token_advantages',
+  'split', 'data_source', 'turns', 'meta',
+]);
+const TURN_ROLES = new Set(['assistant', 'tool', 'user', 'environment']);
+
+function checkTurns(v: unknown): Turn[] | string {
+  if (!Array.isArray(v)) return `"turns" must be an array, got ${describe(v)}`;
+  const out: Turn[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const t = v[i] as JsonObject | null;
+    if (!t || typeof t !== 'object') return `"turns"[${i}] must be an object`;
+    if (typeof t['role'] !== 'string' || !TURN_ROLES.has(t['role'])) {
+      return `"turns"[${i}].role must be one of assistant, tool, user, environment`;
+    }
+    if (typeof t['content'] !== 'string') return `"turns"[${i}].content must be a string`;
+    const trained = t['trained'] ?? t['role'] === 'assistant';
+    if (typeof trained !== 'boolean') return `"turns"[${i}].trained must be a boolean`;
+    out.push({ role: t['role'] as Turn['role'], content: t['content'], trained });
+  }
+  return out;
+}
+
+/** Validates one native rollout object. Returns the sample, or a message naming the bad field. */
+export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): SampleRecord | string {
+  if (!isStep(o['step'])) return `"step" must be an integer ≥ 0, got ${describe(o['step'])}`;
+  if (typeof o['group'] !== 'string' || o['group'] === '') {
+    return `"group" (the GRPO uid) must be a non-empty string, got ${describe(o['group'])}`;
+  }
+  if (typeof o['prompt'] !== 'string') return `"prompt" must be a string, got ${describe(o['prompt'])}`;
+  let response = o['response'];
+  let turns: Turn[] | undefined;
+  if (o['turns'] !== undefined) {
+    const t = checkTurns(o['turns']);
+    if (typeof t === 'string') return t;
+    turns = t;
+    if (response === undefined) response = t.map((x) => x.content).join('');
+  }
+  if (typeof response !== 'string') return `"response" must be a string, got ${describe(response)}`;
+  const reward = o['reward'];
+  if (typeof reward !== 'number') return `"reward" must be a number, got ${describe(reward)}`;
+  if (!Number.isFinite(reward)) return `"reward" must be finite, got ${reward}`;
+  const rec: SampleRecord = {
+    split: defaultSplit,
+    step: o['step'],
+    group: o['group'],
+    prompt: o['prompt'],
+    response,
+    reward,
+  };
+  if (o['split'] !== undefined) {
+    if (o['split'] !== 'train' && o['split'] !== 'val') return `"split" must be "train" or "val", got ${describe(o['split'])}`;
+    rec.split = o['split'];
+  }
+  if (o['index'] !== undefined) {
+    if (!isStep(o['index'])) return `"index" must be an integer ≥ 0, got ${describe(o['index'])}`;
+    rec.index = o['index'];
+  }
+  if (o['components'] !== undefined) {
+    const c = o['components'];
+    if (!c || typeof c !== 'object' || Array.isArray(c)) return `"components" must be an object of numbers`;
+    for (const [k, v] of Object.entries(c)) {
+      if (!isFiniteNumber(v)) return `"components".${k} must be a finite number, got ${describe(v)}`;
+    }
+    rec.components = c as Record<string, number>;
+  }
+  const r = o['rationale'];
+  if (r !== undefined && r !== null) {
+    if (typeof r === 'string') rec.rationale = r;
+    else if (typeof r === 'object' && !Array.isArray(r) && Object.values(r).every((x) => typeof x === 'string')) {
+      rec.rationale = r as Record<string, string>;
+    } else return `"rationale" must be a string or an object of strings`;
+  }
+  const gt = o['ground_truth'];
+  if (gt !== undefined && gt !== null) rec.groundTruth = typeof gt === 'string' ? gt : JSON.stringify(gt);
+  if (o['correct'] !== undefined && o['correct'] !== null) {
+    if (typeof o['correct'] !== 'boolean') return `"correct" must be true or false, got ${describe(o['correct'])}`;
+    rec.correct = o['correct'];
+  }
+  if (o['finish_reason'] !== undefined && o['finish_reason'] !== null) {
+    if (typeof o['finish_reason'] !== 'string') return `"finish_reason" must be a string`;
+    rec.finishReason = o['finish_reason'];
+  }
+  const bad =
+    checkNumberArray(o, 'response_ids', true) ??
+    checkNumberArray(o, 'logprobs') ??
+    checkNumberArray(o, 'token_advantages');
+  if (bad) return bad;
+  if (Array.isArray(o['response_ids'])) rec.responseIds = o['response_ids'] as number[];
+  if (Array.isArray(o['logprobs'])) rec.logprobs = o['logprobs'] as number[];
+  if (Array.isArray(o['token_advantages'])) rec.tokenAdvantages = o['token_advantages'] as number[];
+  const toks = o['response_tokens'];
+  if (toks !== undefined && toks !== null) {
+    if (!Array.isArray(toks) || !toks.every((t) => typeof t === 'string')) {
+      return `"response_tokens" must be an array of strings`;
+    }
+    rec.responseTokens = toks as string[];
+  }
+  const n = rec.responseIds?.length ?? rec.responseTokens?.length;
+  for (const [key, arr] of [
+    ['response_tokens', rec.responseTokens],
+    ['logprobs', rec.logprobs],
+    ['token_advantages', rec.tokenAdvantages],
+  ] as const) {
+    if (arr && n !== undefined && arr.length !== n) {
+      return `"${key}" has ${arr.length} entries but the response has ${n} tokens`;
+    }
+  }
+  if (o['advantage'] !== undefined && o['advantage'] !== null) {
+    if (!isFiniteNumber(o['advantage'])) return `"advantage" must be a finite number, got ${describe(o['advantage'])}`;
+    rec.advantage = o['advantage'];
+  }
+  if (o['data_source'] !== undefined && o['data_source'] !== null) {
+    if (typeof o['data_source'] !== 'string') return `"data_source" must be a string`;
+    rec.dataSource = o['data_source'];
+  }
+  if (turns) rec.turns = turns;
+  let meta: JsonObject | undefined;
+  if (o['meta'] !== undefined && o['meta'] !== null) {
+    if (typeof o['meta'] !== 'object' || Array.isArray(o['meta'])) return `"meta" must be an object`;
+    meta = { ...(o['meta'] as JsonObject) };
+  }
+  for (const k in o) {
+    if (!KNOWN.has(k)) (meta ??= {})[k] = o[k]; // unknown keys are kept, never dropped
+  }
+  if (meta) rec.meta = meta;
+  return rec;
+}
+
+export function parseNativeLine(text: string, defaultSplit: Split = 'train'): ParsedRecord {
+  if (text.trim() === '') return { kind: 'skip' };
+  const o = parseObjectLine(text);
+  if (typeof o === 'string') return { kind: 'error', message: o };
+  const s = nativeSample(o, defaultSplit);
+  return typeof s === 'string' ? { kind: 'error', message: s } : { kind: 'sample', sample: s };
+}
+
+/**
+ * Metrics lines: native `{"step": N, "metrics": {...}}` and verl's file logger `{"step": N, "data": {...}}`.
+ * Non-numeric values are ignored (verl logs a few strings); booleans count as 0/1.
+ */
+export function parseMetricsLine(text: string): ParsedRecord {
+  if (text.trim() === '') return { kind: 'skip' };
+  const o = parseObjectLine(text);
+  if (typeof o === 'string') return { kind: 'error', message: o };
+  if (!isStep(o['step'])) return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(o['step'])}` };
+  const values = o['metrics'] ?? o['data'];
+  if (!values || typeof values !== 'object' || Array.isArray(values)) {
+    return { kind: 'error', message: 'a metrics line needs an object under "metrics" (or "data" for verl)' };
+  }
+  return { kind: 'metric', metric: { step: o['step'], values: numericEntries(values) } };
+}

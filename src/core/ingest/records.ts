@@ -1,0 +1,38 @@
+// What format adapters produce: normalised samples and metric rows, before they touch SQLite.
+import type { Split, Turn } from '../../shared/rollout';
+
+export interface SampleRecord {
+  split: Split;
+  step: number;
+  group: string;
+  /** Explicit index within the group; when absent the writer numbers rows per (file, group). */
+  index?: number;
+  prompt: string;
+  response: string;
+  reward: number;
+  components?: Record<string, number>;
+  rationale?: string | Record<string, string>;
+  groundTruth?: string;
+  correct?: boolean;
+  finishReason?: string;
+  responseIds?: number[];
+  responseTokens?: string[];
+  logprobs?: number[];
+  advantage?: number;
+  tokenAdvantages?: number[];
+  dataSource?: string;
+  turns?: Turn[];
+  meta?: Record<string, unknown>;
+}
+
+export interface MetricRecord {
+  step: number;
+  values: Record<string, number>;
+}
+
+/** What parsing one line (or row) gave: a sample, metrics, nothing, or a problem to report. */
+export type ParsedRecord =
+  | { kind: 'sample'; sample: SampleRecord }
+  | { kind: 'metric'; metric: MetricRecord }
+  | { kind: 'skip' }
+  | { kind: 'error'; message: string };

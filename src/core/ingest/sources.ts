@@ -1,0 +1,160 @@
+// Finding the files under a path and telling what each one is, from its name and first record.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ErrorCode, LensError } from '../../shared/errors';
+import type { FormatChoice, RolloutFormat, Split } from '../../shared/rollout';
+import { parseObjectLine } from './jsonLine';
+
+/** What a file holds and how to read it. */
+export type FileFormat =
+  | RolloutFormat
+  | 'native-metrics'
+  | 'verl-metrics'
+  | 'trl-state';
+
+export interface SourceFile {
+  path: string;
+  format: FileFormat;
+  kind: 'rollouts' | 'metrics';
+  split: Split;
+}
+
+export type Detection = FileFormat | 'empty' | { unknown: string };
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'wandb', '.rollout-lens']);
+const MAX_DEPTH = 5;
+const HEAD_BYTES = 1 << 16;
+
+export function isMetricsFormat(f: FileFormat): boolean {
+  return f === 'native-metrics' || f === 'verl-metrics' || f === 'trl-state';
+}
+
+/** Reads the first non-empty line of a JSONL file (up to 64 KiB) and names its format. */
+export function detectJsonl(file: string): Detection {
+  const fd = fs.openSync(file, 'r');
+  let head: string;
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
+    if (buf.subarray(0, n).includes(0)) return { unknown: 'binary data, not JSON lines' };
+    head = buf.toString('utf8', 0, n).replace(/^\uFEFF/, '');
+  } finally {
+    fs.closeSync(fd);
+  }
+  const lines = head.split('\n');
+  const complete = lines.length > 1 ? lines.slice(0, -1) : lines;
+  const first = complete.find((l) => l.trim() !== '');
+  if (first === undefined) return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 64 KiB' };
+  const o = parseObjectLine(first.trim());
+  if (typeof o === 'string') return { unknown: `first line is not a JSON object (${o})` };
+  return detectObject(o);
+}
+
+export function detectObject(o: Record<string, unknown>): Detection {
+  if ('input' in o && 'output' in o && 'score' in o) return 'verl';
+  if ('prompt' in o && ('response' in o || 'turns' in o) && 'reward' in o && 'group' in o) return 'native';
+  if ('step' in o && 'metrics' in o) return 'native-metrics';
+  if ('step' in o && 'data' in o) return 'verl-metrics';
+  const keys = Object.keys(o).slice(0, 8).join(', ');
+  return { unknown: `records with keys {${keys}} match no known format (native, verl, verl file logger)` };
+}
+
+function splitOf(file: string, explicit?: Split): Split {
+  if (explicit) return explicit;
+  // verl's validation_data_dir is conventionally named "val…" / "validation…".
+  return path
+    .dirname(file)
+    .split(path.sep)
+    .some((seg) => /^(val|valid|validation|eval)([_-].*)?$/i.test(seg) || /validation/i.test(seg))
+    ? 'val'
+    : 'train';
+}
+
+function walk(dir: string, depth: number, out: string[]): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new LensError(ErrorCode.Unreadable, `${dir}: cannot list the folder (${(e as Error).message})`, { file: dir });
+  }
+  entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out);
+    } else if (e.isFile() && (e.name.endsWith('.jsonl') || e.name.endsWith('.parquet') || e.name === 'trainer_state.json')) {
+      out.push(p);
+    }
+  }
+}
+
+export interface Discovery {
+  files: SourceFile[];
+  /** Files that were looked at but are not a format we read (reported, not fatal in a folder). */
+  unknown: Array<{ path: string; reason: string }>;
+  /** JSONL files with nothing in them yet (a trainer may be about to write them). */
+  pending: string[];
+}
+
+/**
+ * Lists what to read under the given paths. Throws for an unreadable path, for a single file of
+ * unknown format, and for a folder whose rollout files mix formats.
+ */
+export function discover(paths: readonly string[], choice: FormatChoice, split?: Split): Discovery {
+  const result: Discovery = { files: [], unknown: [], pending: [] };
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      throw new LensError(ErrorCode.Unreadable, `${p}: no such file or folder`, { file: p });
+    }
+    const candidates: string[] = [];
+    if (st.isDirectory()) walk(p, 0, candidates);
+    else candidates.push(p);
+    for (const file of candidates) {
+      try {
+        fs.accessSync(file, fs.constants.R_OK);
+      } catch {
+        throw new LensError(ErrorCode.Unreadable, `${file}: permission denied`, { file });
+      }
+      const base = path.basename(file);
+      let det: Detection;
+      if (base.endsWith('.parquet')) det = 'trl';
+      else if (base === 'trainer_state.json') det = 'trl-state';
+      else det = detectJsonl(file);
+      if (det === 'empty') {
+        result.pending.push(file);
+        continue;
+      }
+      if (typeof det === 'object') {
+        if (!st.isDirectory()) {
+          throw new LensError(ErrorCode.UnknownFormat, `${file}: unknown format: ${det.unknown}`, { file });
+        }
+        result.unknown.push({ path: file, reason: det.unknown });
+        continue;
+      }
+      let format: FileFormat = det;
+      // An explicit --format decides how rollout JSONL is read; metrics files are still recognised.
+      if (choice !== 'auto' && !isMetricsFormat(det) && base.endsWith('.jsonl')) format = choice;
+      if (choice !== 'auto' && choice !== 'trl' && format === 'trl') continue;
+      result.files.push({
+        path: file,
+        format,
+        kind: isMetricsFormat(format) ? 'metrics' : 'rollouts',
+        split: splitOf(file, split),
+      });
+    }
+  }
+  const rolloutFormats = new Set(result.files.filter((f) => f.kind === 'rollouts').map((f) => f.format));
+  if (rolloutFormats.size > 1) {
+    const examples = [...rolloutFormats]
+      .map((fmt) => `${fmt} (${result.files.find((f) => f.format === fmt)!.path})`)
+      .join(', ');
+    throw new LensError(
+      ErrorCode.BadInput,
+      `${paths.join(', ')}: rollout files of different formats: ${examples}; ingest them as separate runs or pass --format`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,63 @@
+// verl `trainer.rollout_data_dir` / `validation_data_dir` dumps: one `{step}.jsonl` per step written by
+// RayPPOTrainer._dump_generations (FORMATS.md §1.1). Rows carry no uid and are shuffled by
+// balance_batch, so a group is rebuilt as "the rows of one step with the same `input` text".
+import { createHash } from 'node:crypto';
+import type { Split } from '../../shared/rollout';
+import type { ParsedRecord, SampleRecord } from './records';
+import { describe, isStep, parseObjectLine } from './jsonLine';
+
+const BASE_KEYS = new Set(['input', 'output', 'gts', 'score', 'step', 'request_id']);
+
+/** A stable group id for a prompt: the first 16 hex digits of its SHA-1. */
+export function promptUid(input: string): string {
+  return createHash('sha1').update(input).digest('hex').slice(0, 16);
+}
+
+export function parseVerlLine(text: string, split: Split, fileStep: number | undefined): ParsedRecord {
+  if (text.trim() === '') return { kind: 'skip' };
+  const o = parseObjectLine(text);
+  if (typeof o === 'string') return { kind: 'error', message: o };
+  if (typeof o['input'] !== 'string') return { kind: 'error', message: `"input" must be a string, got ${describe(o['input'])}` };
+  if (typeof o['output'] !== 'string') {
+    return { kind: 'error', message: `"output" must be a string, got ${describe(o['output'])}` };
+  }
+  const score = o['score'];
+  if (typeof score !== 'number' || !Number.isFinite(score)) {
+    return { kind: 'error', message: `"score" must be a finite number, got ${describe(score)}` };
+  }
+  const step = o['step'] ?? fileStep;
+  if (!isStep(step)) return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(step)}` };
+  const rec: SampleRecord = {
+    split,
+    step,
+    group: promptUid(o['input']),
+    prompt: o['input'],
+    response: o['output'],
+    reward: score,
+  };
+  const gts = o['gts'];
+  if (gts !== undefined && gts !== null) rec.groundTruth = typeof gts === 'string' ? gts : JSON.stringify(gts);
+  const components: Record<string, number> = {};
+  const meta: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (BASE_KEYS.has(k)) continue;
+    // Validation dumps repeat the score under "reward"; it is not a separate component.
+    if (k === 'reward' && v === score) continue;
+    if (typeof v === 'number' && Number.isFinite(v)) components[k] = v;
+    else if (typeof v === 'boolean') components[k] = v ? 1 : 0;
+    else meta[k] = v;
+  }
+  const acc = o['acc'];
+  if (typeof acc === 'boolean') rec.correct = acc;
+  else if (typeof acc === 'number' && Number.isFinite(acc)) rec.correct = acc > 0;
+  if (typeof o['request_id'] === 'string') meta['request_id'] = o['request_id'];
+  if (Object.keys(components).length) rec.components = components;
+  if (Object.keys(meta).length) rec.meta = meta;
+  return { kind: 'sample', sample: rec };
+}
+
+/** `12.jsonl` → 12; anything else → undefined. */
+export function stepFromFileName(name: string): number | undefined {
+  const m = /^(\d+)\.jsonl$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}

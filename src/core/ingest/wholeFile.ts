@@ -1,0 +1,93 @@
+// Files that are rewritten rather than appended (TRL parquet, trainer_state.json): read whole when
+// their size or mtime changes; identities make a re-read idempotent.
+import * as fs from 'node:fs';
+import { isLensError } from '../../shared/errors';
+import { cursorFor, type PassContext, type PassCounters } from './jsonlFile';
+import { readTrainerState, readTrlParquet } from './trlFormat';
+
+interface TrlState {
+  digest: string;
+  rows: number;
+  /** Set when the rows repeat an earlier file (num_iterations > 1), which are then not stored again. */
+  repeatOf?: string;
+}
+
+function unchanged(c: { size: number | null; mtime_ms: number | null; state: string | null }, st: fs.Stats): boolean {
+  return c.state !== null && c.size === st.size && c.mtime_ms === st.mtimeMs;
+}
+
+/** Reward column names from the run's trainer_state.json files, if any were seen. */
+export type RewardNames = () => ReadonlySet<string> | undefined;
+
+export async function passTrlParquet(
+  ctx: PassContext,
+  file: string,
+  rewardNames: RewardNames,
+  opts: { settling: boolean },
+): Promise<PassCounters> {
+  const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
+  const st = fs.statSync(file);
+  const c = cursorFor(ctx, file, st, 'rollouts', 'trl');
+  if (unchanged(c, st)) return counters;
+  let parsed;
+  try {
+    parsed = await readTrlParquet(file, rewardNames());
+  } catch (e) {
+    // While a trainer is writing it, a parquet has no footer yet: wait for the next poll.
+    if (opts.settling && isLensError(e)) return counters;
+    throw e;
+  }
+  for (const r of parsed.rejected) counters.errors.push({ line: null, message: r.message });
+  const earlier = ctx.store.db
+    .prepare("SELECT path FROM files WHERE run_id = ? AND format = 'trl' AND id <> ? AND json_extract(state, '$.digest') = ?")
+    .pluck()
+    .get(ctx.runId, c.id, parsed.digest) as string | undefined;
+  const state: TrlState = { digest: parsed.digest, rows: parsed.rows, ...(earlier ? { repeatOf: earlier } : {}) };
+  for (const s of parsed.samples) counters.steps.add(`${s.split}:${s.step}`);
+  if (earlier) {
+    // num_iterations > 1 logs the same rollouts again under the next step: not new samples.
+    counters.duplicate += parsed.samples.length;
+  }
+  const rows = earlier ? [] : parsed.samples;
+  for (let i = 0; i < rows.length || i === 0; i += ctx.batchRows) {
+    const batch = rows.slice(i, i + ctx.batchRows);
+    const last = i + ctx.batchRows >= rows.length;
+    try {
+      ctx.store.write(() => {
+        for (const s of batch) {
+          if (ctx.writer.addSample(s, c.id)) counters.added++;
+          else counters.duplicate++;
+        }
+        ctx.writer.flush();
+        if (last) {
+          // The cursor is written with the last batch only: a crash before it re-reads the file.
+          Object.assign(c, { size: st.size, mtime_ms: st.mtimeMs, offset: st.size, state: JSON.stringify(state) });
+          ctx.cursors.save(c);
+        }
+      });
+    } catch (e) {
+      ctx.writer.forgetCaches();
+      throw e;
+    }
+    await ctx.breathe();
+    if (ctx.signal?.aborted) break;
+  }
+  counters.bytes = st.size;
+  return counters;
+}
+
+export function passTrainerState(ctx: PassContext, file: string, names: Set<string>): PassCounters {
+  const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
+  const st = fs.statSync(file);
+  const c = cursorFor(ctx, file, st, 'metrics', 'trl-state');
+  const { metrics, rewardNames } = readTrainerState(file);
+  for (const n of rewardNames) names.add(n);
+  if (unchanged(c, st)) return counters;
+  ctx.store.write(() => {
+    for (const m of metrics) counters.metrics += ctx.writer.addMetrics(m);
+    Object.assign(c, { size: st.size, mtime_ms: st.mtimeMs, offset: st.size, state: '{}' });
+    ctx.cursors.save(c);
+  });
+  counters.bytes = st.size;
+  return counters;
+}

@@ -1,0 +1,30 @@
+// Compact BLOB codecs for per-token arrays: token ids as int32, logprobs and token advantages as
+// float32 (what trainers compute in anyway), little-endian regardless of the host.
+
+export function encodeInt32(values: readonly number[] | undefined): Buffer | null {
+  if (!values) return null;
+  const buf = Buffer.allocUnsafe(values.length * 4);
+  for (let i = 0; i < values.length; i++) buf.writeInt32LE(values[i]!, i * 4);
+  return buf;
+}
+
+export function decodeInt32(blob: Buffer | null | undefined): number[] | undefined {
+  if (!blob) return undefined;
+  const out = new Array<number>(blob.length >>> 2);
+  for (let i = 0; i < out.length; i++) out[i] = blob.readInt32LE(i * 4);
+  return out;
+}
+
+export function encodeFloat32(values: readonly number[] | undefined): Buffer | null {
+  if (!values) return null;
+  const buf = Buffer.allocUnsafe(values.length * 4);
+  for (let i = 0; i < values.length; i++) buf.writeFloatLE(values[i]!, i * 4);
+  return buf;
+}
+
+export function decodeFloat32(blob: Buffer | null | undefined): number[] | undefined {
+  if (!blob) return undefined;
+  const out = new Array<number>(blob.length >>> 2);
+  for (let i = 0; i < out.length; i++) out[i] = blob.readFloatLE(i * 4);
+  return out;
+}

@@ -1,0 +1,138 @@
+// Numbered schema migrations. PRAGMA user_version holds the number of the last one applied.
+// Append new migrations; never edit one that has shipped.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'runs, prompts, steps, groups, samples, metrics, ingest cursors, full-text index',
+    sql: `
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  format TEXT,
+  created_at INTEGER NOT NULL,
+  meta TEXT
+);
+
+-- The same prompt repeats G times per step and across epochs: stored once, keyed by its SHA-1.
+CREATE TABLE prompts (
+  id INTEGER PRIMARY KEY,
+  hash BLOB NOT NULL UNIQUE,
+  text TEXT NOT NULL
+);
+
+CREATE TABLE steps (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  split TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  dirty INTEGER NOT NULL DEFAULT 1,
+  samples INTEGER NOT NULL DEFAULT 0,
+  groups INTEGER NOT NULL DEFAULT 0,
+  reward_mean REAL,
+  reward_std REAL,
+  mean_length REAL,
+  length_unit TEXT,
+  stats TEXT,
+  UNIQUE (run_id, split, step)
+);
+
+CREATE TABLE groups (
+  id INTEGER PRIMARY KEY,
+  step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
+  uid TEXT NOT NULL,
+  prompt_id INTEGER NOT NULL REFERENCES prompts(id),
+  size INTEGER NOT NULL DEFAULT 0,
+  reward_sum REAL NOT NULL DEFAULT 0,
+  reward_sumsq REAL NOT NULL DEFAULT 0,
+  reward_min REAL,
+  reward_max REAL,
+  correct_n INTEGER NOT NULL DEFAULT 0,
+  correct_known INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (step_id, uid)
+);
+CREATE INDEX groups_by_prompt ON groups (prompt_id);
+
+-- Identity of a sample: (run, split, step, group, idx) = (group_id, idx).
+CREATE TABLE samples (
+  id INTEGER PRIMARY KEY,
+  group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  file_id INTEGER,
+  response TEXT NOT NULL,
+  reward REAL NOT NULL,
+  components TEXT,
+  rationale TEXT,
+  ground_truth TEXT,
+  correct INTEGER,
+  finish_reason TEXT,
+  length_tokens INTEGER,
+  length_chars INTEGER NOT NULL,
+  response_ids BLOB,
+  response_tokens TEXT,
+  logprobs BLOB,
+  advantage REAL,
+  token_advantages BLOB,
+  data_source TEXT,
+  turns TEXT,
+  meta TEXT,
+  UNIQUE (group_id, idx)
+);
+
+CREATE TABLE metric_keys (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE
+);
+CREATE TABLE metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key_id INTEGER NOT NULL REFERENCES metric_keys(id),
+  step INTEGER NOT NULL,
+  value REAL,
+  PRIMARY KEY (run_id, key_id, step)
+) WITHOUT ROWID;
+
+-- One row per source file: the durable ingest cursor, committed with the rows it covers.
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  format TEXT NOT NULL,
+  dev INTEGER,
+  ino INTEGER,
+  head_hash TEXT,
+  head_len INTEGER NOT NULL DEFAULT 0,
+  offset INTEGER NOT NULL DEFAULT 0,
+  line INTEGER NOT NULL DEFAULT 0,
+  size INTEGER,
+  mtime_ms REAL,
+  state TEXT,
+  UNIQUE (run_id, path)
+);
+
+-- Rows without an explicit index are numbered per (file, group); the count survives restarts.
+CREATE TABLE file_group_counts (
+  file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+  group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (file_id, group_id)
+) WITHOUT ROWID;
+
+-- Full-text search over responses. Filled behind ingest (see fts.ts) so ingest stays at disk speed.
+CREATE VIRTUAL TABLE samples_fts USING fts5(response, content='samples', content_rowid='id');
+CREATE TABLE fts_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  indexed_upto INTEGER NOT NULL
+);
+INSERT INTO fts_state (id, indexed_upto) VALUES (1, 0);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

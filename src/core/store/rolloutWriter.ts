@@ -1,0 +1,235 @@
+// Writes normalised samples and metrics for one run. The caller owns the transaction; this class
+// keeps id caches that it drops when told a transaction rolled back.
+import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type { SampleRecord, MetricRecord } from '../ingest/records';
+import type { SqliteDatabase } from './nativeLoader';
+import { encodeFloat32, encodeInt32 } from './blobs';
+
+interface GroupDelta {
+  n: number;
+  sum: number;
+  sumsq: number;
+  min: number;
+  max: number;
+  correctN: number;
+  correctKnown: number;
+}
+
+const CACHE_LIMIT = 20_000;
+
+function json(v: unknown): string | null {
+  return v === undefined ? null : JSON.stringify(v);
+}
+
+export class RolloutWriter {
+  private readonly promptIds = new Map<string, number>();
+  private readonly stepIds = new Map<string, number>();
+  private readonly groupIds = new Map<string, number>();
+  /** Per (file, group) row counters: key `${fileId}:${groupId}`. */
+  private readonly fileGroupCounts = new Map<string, number>();
+  private readonly touchedCounts = new Set<string>();
+  private readonly groupDeltas = new Map<number, GroupDelta>();
+  private readonly dirtySteps = new Set<number>();
+  private readonly metricKeyIds = new Map<string, number>();
+
+  private readonly insPrompt: Statement;
+  private readonly selPrompt: Statement;
+  private readonly insStep: Statement;
+  private readonly selStep: Statement;
+  private readonly insGroup: Statement;
+  private readonly selGroup: Statement;
+  private readonly insSample: Statement;
+  private readonly selCount: Statement;
+  private readonly upsertCount: Statement;
+  private readonly updGroup: Statement;
+  private readonly markStep: Statement;
+  private readonly insKey: Statement;
+  private readonly selKey: Statement;
+  private readonly upsertMetric: Statement;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly runId: number,
+  ) {
+    this.insPrompt = db.prepare('INSERT INTO prompts (hash, text) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING');
+    this.selPrompt = db.prepare('SELECT id FROM prompts WHERE hash = ?').pluck();
+    this.insStep = db.prepare(
+      'INSERT INTO steps (run_id, split, step) VALUES (?, ?, ?) ON CONFLICT (run_id, split, step) DO NOTHING',
+    );
+    this.selStep = db.prepare('SELECT id FROM steps WHERE run_id = ? AND split = ? AND step = ?').pluck();
+    this.insGroup = db.prepare(
+      'INSERT INTO groups (step_id, uid, prompt_id) VALUES (?, ?, ?) ON CONFLICT (step_id, uid) DO NOTHING',
+    );
+    this.selGroup = db.prepare('SELECT id FROM groups WHERE step_id = ? AND uid = ?').pluck();
+    this.insSample = db.prepare(
+      `INSERT INTO samples (group_id, idx, file_id, response, reward, components, rationale, ground_truth,
+         correct, finish_reason, length_tokens, length_chars, response_ids, response_tokens, logprobs,
+         advantage, token_advantages, data_source, turns, meta)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (group_id, idx) DO NOTHING`,
+    );
+    this.selCount = db.prepare('SELECT n FROM file_group_counts WHERE file_id = ? AND group_id = ?').pluck();
+    this.upsertCount = db.prepare(
+      'INSERT INTO file_group_counts (file_id, group_id, n) VALUES (?, ?, ?) ON CONFLICT (file_id, group_id) DO UPDATE SET n = excluded.n',
+    );
+    this.updGroup = db.prepare(
+      `UPDATE groups SET size = size + ?, reward_sum = reward_sum + ?, reward_sumsq = reward_sumsq + ?,
+         reward_min = min(coalesce(reward_min, ?), ?), reward_max = max(coalesce(reward_max, ?), ?),
+         correct_n = correct_n + ?, correct_known = correct_known + ? WHERE id = ?`,
+    );
+    this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
+    this.insKey = db.prepare('INSERT INTO metric_keys (key) VALUES (?) ON CONFLICT (key) DO NOTHING');
+    this.selKey = db.prepare('SELECT id FROM metric_keys WHERE key = ?').pluck();
+    this.upsertMetric = db.prepare(
+      'INSERT INTO metrics (run_id, key_id, step, value) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key_id, step) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value',
+    );
+  }
+
+  /** Inserts one sample unless its identity is already stored. Returns true when it was new. */
+  addSample(rec: SampleRecord, fileId: number | null): boolean {
+    const stepId = this.stepId(rec.split, rec.step);
+    const groupId = this.groupId(stepId, rec.group, rec.prompt);
+    let idx = rec.index;
+    if (idx === undefined) {
+      const key = `${fileId ?? 0}:${groupId}`;
+      let n = this.fileGroupCounts.get(key);
+      if (n === undefined) n = (fileId === null ? 0 : (this.selCount.get(fileId, groupId) as number | undefined)) ?? 0;
+      idx = n;
+      this.fileGroupCounts.set(key, n + 1);
+      if (fileId !== null) this.touchedCounts.add(key);
+    }
+    const ids = rec.responseIds;
+    const info = this.insSample.run(
+      groupId,
+      idx,
+      fileId,
+      rec.response,
+      rec.reward,
+      json(rec.components),
+      json(rec.rationale),
+      rec.groundTruth ?? null,
+      rec.correct === undefined ? null : rec.correct ? 1 : 0,
+      rec.finishReason ?? null,
+      ids ? ids.length : null,
+      rec.response.length,
+      encodeInt32(ids),
+      json(rec.responseTokens),
+      encodeFloat32(rec.logprobs),
+      rec.advantage ?? null,
+      encodeFloat32(rec.tokenAdvantages),
+      rec.dataSource ?? null,
+      json(rec.turns),
+      json(rec.meta),
+    );
+    if (info.changes === 0) return false;
+    let d = this.groupDeltas.get(groupId);
+    if (!d) {
+      d = { n: 0, sum: 0, sumsq: 0, min: Infinity, max: -Infinity, correctN: 0, correctKnown: 0 };
+      this.groupDeltas.set(groupId, d);
+    }
+    d.n++;
+    d.sum += rec.reward;
+    d.sumsq += rec.reward * rec.reward;
+    if (rec.reward < d.min) d.min = rec.reward;
+    if (rec.reward > d.max) d.max = rec.reward;
+    if (rec.correct !== undefined) {
+      d.correctKnown++;
+      if (rec.correct) d.correctN++;
+    }
+    this.dirtySteps.add(stepId);
+    return true;
+  }
+
+  /** Upserts metric values; returns how many (key, step) values were new or changed. */
+  addMetrics(rec: MetricRecord): number {
+    let n = 0;
+    for (const [key, value] of Object.entries(rec.values)) {
+      n += this.upsertMetric.run(this.runId, this.metricKeyId(key), rec.step, value).changes;
+    }
+    return n;
+  }
+
+  /** Writes the batch's accumulated group statistics and per-file counters. Call before commit. */
+  flush(): void {
+    for (const [groupId, d] of this.groupDeltas) {
+      this.updGroup.run(d.n, d.sum, d.sumsq, d.min, d.min, d.max, d.max, d.correctN, d.correctKnown, groupId);
+    }
+    this.groupDeltas.clear();
+    for (const stepId of this.dirtySteps) this.markStep.run(stepId);
+    this.dirtySteps.clear();
+    for (const key of this.touchedCounts) {
+      const [fileId, groupId] = key.split(':').map(Number) as [number, number];
+      this.upsertCount.run(fileId, groupId, this.fileGroupCounts.get(key)!);
+    }
+    this.touchedCounts.clear();
+    if (this.fileGroupCounts.size > CACHE_LIMIT) this.fileGroupCounts.clear();
+  }
+
+  /** After a rollback nothing cached can be trusted: ids may point at rows that no longer exist. */
+  forgetCaches(): void {
+    this.promptIds.clear();
+    this.stepIds.clear();
+    this.groupIds.clear();
+    this.fileGroupCounts.clear();
+    this.touchedCounts.clear();
+    this.groupDeltas.clear();
+    this.dirtySteps.clear();
+    this.metricKeyIds.clear();
+  }
+
+  /** Drops the per-file counters of a file that is about to be re-read from its start. */
+  resetFileCounts(fileId: number): void {
+    this.db.prepare('DELETE FROM file_group_counts WHERE file_id = ?').run(fileId);
+    for (const key of [...this.fileGroupCounts.keys()]) {
+      if (key.startsWith(`${fileId}:`)) this.fileGroupCounts.delete(key);
+    }
+  }
+
+  private stepId(split: string, step: number): number {
+    const key = `${split}\u0000${step}`;
+    let id = this.stepIds.get(key);
+    if (id === undefined) {
+      this.insStep.run(this.runId, split, step);
+      id = this.selStep.get(this.runId, split, step) as number;
+      if (this.stepIds.size > CACHE_LIMIT) this.stepIds.clear();
+      this.stepIds.set(key, id);
+    }
+    return id;
+  }
+
+  private groupId(stepId: number, uid: string, prompt: string): number {
+    const key = `${stepId}\u0000${uid}`;
+    let id = this.groupIds.get(key);
+    if (id === undefined) {
+      const promptId = this.promptId(prompt);
+      this.insGroup.run(stepId, uid, promptId);
+      id = this.selGroup.get(stepId, uid) as number;
+      if (this.groupIds.size > CACHE_LIMIT) this.groupIds.clear();
+      this.groupIds.set(key, id);
+    }
+    return id;
+  }
+
+  private promptId(text: string): number {
+    let id = this.promptIds.get(text);
+    if (id === undefined) {
+      const hash = createHash('sha1').update(text).digest();
+      this.insPrompt.run(hash, text);
+      id = this.selPrompt.get(hash) as number;
+      if (this.promptIds.size > CACHE_LIMIT) this.promptIds.clear();
+      this.promptIds.set(text, id);
+    }
+    return id;
+  }
+
+  private metricKeyId(key: string): number {
+    let id = this.metricKeyIds.get(key);
+    if (id === undefined) {
+      this.insKey.run(key);
+      id = this.selKey.get(key) as number;
+      this.metricKeyIds.set(key, id);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,110 @@
+// The store facade: one open database, its run repository and read queries.
+import { ErrorCode, LensError } from '../../shared/errors';
+import type { RunSummary, StepStats, Split } from '../../shared/rollout';
+import { databaseError, openDatabase, type OpenOptions } from './database';
+import type { SqliteDatabase } from './nativeLoader';
+import { recomputeDirtySteps } from './stepStore';
+
+export interface RunRow {
+  id: number;
+  name: string;
+  format: string | null;
+  created_at: number;
+  meta: string | null;
+}
+
+/** Run names become file names, URIs and log lines: keep them to a safe, printable alphabet. */
+export function validateRunName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,127}$/.test(name) || name.includes('..')) {
+    throw new LensError(
+      ErrorCode.BadInput,
+      `invalid run name ${JSON.stringify(name)}: use 1–128 letters, digits and . _ - @ + =, starting with a letter or digit`,
+    );
+  }
+  return name;
+}
+
+export class Store {
+  private constructor(
+    readonly db: SqliteDatabase,
+    readonly file: string,
+  ) {}
+
+  static open(file: string, opts: OpenOptions = {}): Store {
+    return new Store(openDatabase(file, opts), file);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction, translating SQLite failures into user-facing errors. */
+  write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      throw databaseError(this.file, e);
+    }
+  }
+
+  getRun(name: string): RunRow | undefined {
+    return this.db.prepare('SELECT * FROM runs WHERE name = ?').get(name) as RunRow | undefined;
+  }
+
+  requireRun(name: string): RunRow {
+    const run = this.getRun(name);
+    if (!run) throw new LensError(ErrorCode.NotFound, `${this.file}: no run named ${JSON.stringify(name)}`);
+    return run;
+  }
+
+  /** Returns the run's id, creating it; records the format the first time one is known. */
+  ensureRun(name: string, format: string | null): number {
+    validateRunName(name);
+    return this.write(() => {
+      this.db
+        .prepare('INSERT INTO runs (name, format, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING')
+        .run(name, format, Date.now());
+      if (format) this.db.prepare('UPDATE runs SET format = ? WHERE name = ? AND format IS NULL').run(format, name);
+      return (this.db.prepare('SELECT id FROM runs WHERE name = ?').pluck().get(name) as number) ?? 0;
+    });
+  }
+
+  recomputeSteps(runId?: number): number {
+    try {
+      return recomputeDirtySteps(this.db, runId);
+    } catch (e) {
+      throw databaseError(this.file, e);
+    }
+  }
+
+  listRuns(): RunSummary[] {
+    return this.db
+      .prepare(
+        `SELECT r.name AS run, r.format AS format,
+                (SELECT COUNT(*) FROM steps s WHERE s.run_id = r.id) AS steps,
+                (SELECT coalesce(SUM(s.groups), 0) FROM steps s WHERE s.run_id = r.id) AS groups,
+                (SELECT coalesce(SUM(s.samples), 0) FROM steps s WHERE s.run_id = r.id) AS samples,
+                (SELECT MIN(s.step) FROM steps s WHERE s.run_id = r.id) AS first_step,
+                (SELECT MAX(s.step) FROM steps s WHERE s.run_id = r.id) AS last_step
+           FROM runs r ORDER BY r.name`,
+      )
+      .all() as RunSummary[];
+  }
+
+  stepStats(runId: number, opts: { split?: Split; step?: number } = {}): StepStats[] {
+    const rows = this.db
+      .prepare(
+        `SELECT step, split, samples, groups, reward_mean, reward_std, mean_length, length_unit, stats
+           FROM steps WHERE run_id = ? AND (? IS NULL OR split = ?) AND (? IS NULL OR step = ?)
+          ORDER BY split, step`,
+      )
+      .all(runId, opts.split ?? null, opts.split ?? null, opts.step ?? null, opts.step ?? null) as (StepStats & {
+      stats: string | null;
+    })[];
+    return rows.map(({ stats, ...row }) => ({
+      ...row,
+      length_unit: row.length_unit ?? 'chars',
+      ...(stats ? (JSON.parse(stats) as Record<string, unknown>) : {}),
+    }));
+  }
+}

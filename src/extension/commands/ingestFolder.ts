@@ -1,0 +1,56 @@
+// "Rollout Lens: Ingest Folder…": pick a folder or files, ingest them in the engine with progress and cancel.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { errorMessage } from '../../shared/errors';
+import { EngineMethods } from '../../shared/protocol/engine';
+import type { IngestReport } from '../../shared/rollout';
+import type { EngineClient } from '../engineClient';
+import { abortSignalFor } from '../log';
+
+function runNameFor(p: string): string {
+  const base = path.basename(p).replace(/\.(jsonl|parquet|json)$/, '');
+  return base.replace(/[^A-Za-z0-9._@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'run';
+}
+
+export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<IngestReport | undefined> {
+  const picked =
+    uri ? [uri] : await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: 'Ingest',
+      title: 'Ingest rollouts (a verl dump folder, a TRL output_dir, or native JSONL)',
+    });
+  const target = picked?.[0];
+  if (!target) return undefined;
+  const run = await vscode.window.showInputBox({
+    title: 'Run name',
+    value: runNameFor(target.fsPath),
+    validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,127}$/.test(v) && !v.includes('..') ? undefined : 'letters, digits and . _ - @ + =, starting with a letter or digit'),
+  });
+  if (!run) return undefined;
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Ingesting ${path.basename(target.fsPath)} into ${run}`, cancellable: true },
+    async (progress, token) => {
+      const abort = abortSignalFor(token);
+      try {
+        const report = await engine.request(EngineMethods.ingest, { paths: [target.fsPath], run }, {
+          signal: abort.signal,
+          onProgress: (p) => progress.report({ message: p.message }),
+        });
+        log.info(`[ingest] ${run}: ${report.samples_added} added, ${report.samples_duplicate} duplicate, ${report.errors.length} errors`);
+        for (const e of report.errors.slice(0, 50)) log.warn(`[ingest] ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+        const msg = `${run}: ${report.samples_added} samples added (${report.samples_duplicate} already stored) over ${report.steps} steps` +
+          (report.errors.length ? `, ${report.errors.length} problem(s) — see the log` : '');
+        if (report.errors.length) void vscode.window.showWarningMessage(msg, 'Show Log').then((a) => a && log.show());
+        else void vscode.window.showInformationMessage(msg);
+        return report;
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Ingest failed: ${errorMessage(e)}`, 'Show Log').then((a) => a && log.show());
+        return undefined;
+      } finally {
+        abort.dispose();
+      }
+    },
+  );
+}
