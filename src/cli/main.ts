@@ -1,28 +1,9 @@
 // rollout-lens: the engine, headless. Each command is a row in COMMANDS; output is JSON with --json.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import { dbOption as db, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
 import { ingestCommand } from './commands/ingest';
 import { exportCommand, runsCommand, statsCommand } from './commands/query';
 import { UsageError, reportError } from './output';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-export interface CommandSpec {
-  usage: string;
-  summary: string;
-  options: Options;
-  run: (values: Values, positionals: string[]) => number | Promise<number>;
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const db = { db: { type: 'string' } } as const;
-const json = { json: { type: 'boolean' } } as const;
-
-function requireDb(v: Values): string {
-  const d = str(v['db']);
-  if (!d) throw new UsageError('--db FILE is required');
-  return d;
-}
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ingest: {
