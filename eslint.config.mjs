@@ -24,14 +24,16 @@ const vscodeOnlyInExtension = ['vscode'];
 const nativeModules = ['better-sqlite3', 'onnxruntime-node'];
 
 export default tseslint.config(
-  { ignores: ['bin/**', 'dist/**', 'node_modules/**', 'out/**', 'test/fixtures/**', '.artifacts/**', 'python/**', 'examples/**/.venv/**', 'harness/**/node_modules/**'] },
+  { ignores: ['bin/**', '.venv/**', '**/.venv/**', '.artifacts/**', 'harness/**', 'dist/**', 'node_modules/**', 'out/**', 'test/fixtures/**', '.artifacts/**', 'python/**', 'examples/**/.venv/**', 'harness/**/node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
+  },
   {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
   },

@@ -148,6 +148,7 @@ export class Ingestor {
       for (const e of counters.errors) this.addError({ file: f.path, ...e });
       this.doneBytes += counters.bytes;
     }
+    if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
     this.store.recomputeSteps(this.runId);
     if (this.opts.indexText !== false) indexPendingText(this.store);

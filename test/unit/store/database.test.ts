@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { Store, validateRunName } from '../../../src/core/store/store';
+import { SCHEMA_VERSION } from '../../../src/core/store/migrations';
+import { ErrorCode, LensError } from '../../../src/shared/errors';
+import { tempDir } from '../../helpers';
+
+function expectLensError(fn: () => unknown, code: ErrorCode, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof LensError, `expected a LensError, got ${String(e)}`);
+    assert.equal(e.code, code);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+describe('opening the store', () => {
+  it('creates a WAL database at the current schema version with 16 KiB pages', () => {
+    const file = path.join(tempDir(), 'a.db');
+    const store = Store.open(file);
+    assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(store.db.pragma('page_size', { simple: true }), 16384);
+    const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    for (const t of ['runs', 'prompts', 'steps', 'groups', 'samples', 'metrics', 'files', 'samples_fts']) {
+      assert.ok(tables.includes(t), `missing table ${t}`);
+    }
+    store.close();
+  });
+
+  it('refuses a database written by a newer schema, naming the file and both versions', () => {
+    const file = path.join(tempDir(), 'new.db');
+    const store = Store.open(file);
+    store.db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    store.close();
+    expectLensError(() => Store.open(file), ErrorCode.DatabaseTooNew, new RegExp(`new\\.db.*schema ${SCHEMA_VERSION + 5}.*up to ${SCHEMA_VERSION}`));
+  });
+
+  it('refuses a file that is not a database and leaves it untouched', () => {
+    const file = path.join(tempDir(), 'notes.db');
+    fs.writeFileSync(file, 'this is not sqlite, just text that happens to be long enough to have a header '.repeat(10));
+    const before = fs.readFileSync(file);
+    expectLensError(() => Store.open(file), ErrorCode.DatabaseUnusable, /notes\.db: not a usable Rollout Lens database/);
+    assert.deepEqual(fs.readFileSync(file), before);
+  });
+
+  it('names the missing folder of an unreadable database path', () => {
+    const file = path.join(tempDir(), 'no', 'such', 'dir', 'x.db');
+    expectLensError(() => Store.open(file), ErrorCode.DatabaseUnusable, /x\.db: the folder .*dir does not exist/);
+  });
+
+  it('reports a database locked by another writer as locked, and keeps earlier rows', () => {
+    const file = path.join(tempDir(), 'locked.db');
+    const a = Store.open(file);
+    a.ensureRun('kept', 'native');
+    const b = Store.open(file, { busyTimeoutMs: 50 });
+    a.db.prepare('BEGIN IMMEDIATE').run();
+    expectLensError(() => b.ensureRun('other', null), ErrorCode.DatabaseLocked, /locked\.db: the database is locked by another process/);
+    a.db.prepare('ROLLBACK').run();
+    assert.deepEqual(b.listRuns().map((r) => r.run), ['kept']);
+    a.close();
+    b.close();
+  });
+});
+
+describe('run names', () => {
+  it('accepts ordinary names', () => {
+    assert.equal(validateRunName('qwen-7b_grpo.v2@lr=1e-6'), 'qwen-7b_grpo.v2@lr=1e-6');
+  });
+  for (const bad of ['', '../etc', 'a/b', '-flag', 'x'.repeat(129), 'a b', "x'; DROP TABLE runs;--"]) {
+    it(`refuses ${JSON.stringify(bad.slice(0, 20))}`, () => {
+      expectLensError(() => validateRunName(bad), ErrorCode.BadInput, /invalid run name/);
+    });
+  }
+});
