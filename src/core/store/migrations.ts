@@ -43,6 +43,8 @@ CREATE TABLE steps (
   UNIQUE (run_id, split, step)
 );
 
+-- Per-group aggregates, maintained as samples arrive, so step statistics and the explorer's group
+-- lists never scan samples. "len" is tokens when logged, else characters (len_tokens_n says which).
 CREATE TABLE groups (
   id INTEGER PRIMARY KEY,
   step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
@@ -53,35 +55,48 @@ CREATE TABLE groups (
   reward_sumsq REAL NOT NULL DEFAULT 0,
   reward_min REAL,
   reward_max REAL,
+  positive_n INTEGER NOT NULL DEFAULT 0,
   correct_n INTEGER NOT NULL DEFAULT 0,
   correct_known INTEGER NOT NULL DEFAULT 0,
+  len_sum REAL NOT NULL DEFAULT 0,
+  len_tokens_n INTEGER NOT NULL DEFAULT 0,
+  len_correct_sum REAL NOT NULL DEFAULT 0,
+  len_wrong_sum REAL NOT NULL DEFAULT 0,
+  finish_known INTEGER NOT NULL DEFAULT 0,
+  truncated_n INTEGER NOT NULL DEFAULT 0,
+  len_stopped_sum REAL NOT NULL DEFAULT 0,
+  stopped_n INTEGER NOT NULL DEFAULT 0,
+  reflect_sum INTEGER NOT NULL DEFAULT 0,
+  reflect_n INTEGER NOT NULL DEFAULT 0,
   UNIQUE (step_id, uid)
 );
 CREATE INDEX groups_by_prompt ON groups (prompt_id);
 
--- Identity of a sample: (run, split, step, group, idx) = (group_id, idx).
+-- Identity of a sample: (run, split, step, group, idx) = (group_id, idx). Small columns first:
+-- reading them never walks past a long response.
 CREATE TABLE samples (
   id INTEGER PRIMARY KEY,
   group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
   idx INTEGER NOT NULL,
   file_id INTEGER,
-  response TEXT NOT NULL,
   reward REAL NOT NULL,
-  components TEXT,
-  rationale TEXT,
-  ground_truth TEXT,
   correct INTEGER,
   finish_reason TEXT,
   length_tokens INTEGER,
   length_chars INTEGER NOT NULL,
+  advantage REAL,
+  reflection_count INTEGER,
+  data_source TEXT,
+  components TEXT,
+  ground_truth TEXT,
+  rationale TEXT,
+  meta TEXT,
+  turns TEXT,
   response_ids BLOB,
   response_tokens TEXT,
   logprobs BLOB,
-  advantage REAL,
   token_advantages BLOB,
-  data_source TEXT,
-  turns TEXT,
-  meta TEXT,
+  response TEXT NOT NULL,
   UNIQUE (group_id, idx)
 );
 

@@ -6,14 +6,39 @@ import type { SampleRecord, MetricRecord } from '../ingest/records';
 import type { SqliteDatabase } from './nativeLoader';
 import { encodeFloat32, encodeInt32 } from './blobs';
 
+/** What a batch adds to one group's aggregates (see the groups table). */
 interface GroupDelta {
   n: number;
   sum: number;
   sumsq: number;
   min: number;
   max: number;
+  positive: number;
   correctN: number;
   correctKnown: number;
+  len: number;
+  lenTokensN: number;
+  lenCorrect: number;
+  lenWrong: number;
+  finishKnown: number;
+  truncated: number;
+  lenStopped: number;
+  stopped: number;
+  reflectSum: number;
+  reflectN: number;
+}
+
+function emptyDelta(): GroupDelta {
+  return {
+    n: 0, sum: 0, sumsq: 0, min: Infinity, max: -Infinity, positive: 0, correctN: 0, correctKnown: 0, len: 0,
+    lenTokensN: 0, lenCorrect: 0, lenWrong: 0, finishKnown: 0, truncated: 0, lenStopped: 0, stopped: 0,
+    reflectSum: 0, reflectN: 0,
+  };
+}
+
+export interface WriterOptions {
+  /** Counts reflection keywords in a response (the default preset); stored per sample and per group. */
+  countReflections?: (text: string) => number;
 }
 
 const CACHE_LIMIT = 20_000;
@@ -51,6 +76,7 @@ export class RolloutWriter {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly runId: number,
+    private readonly options: WriterOptions = {},
   ) {
     this.insPrompt = db.prepare('INSERT INTO prompts (hash, text) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING');
     this.selPrompt = db.prepare('SELECT id FROM prompts WHERE hash = ?').pluck();
@@ -63,10 +89,10 @@ export class RolloutWriter {
     );
     this.selGroup = db.prepare('SELECT id FROM groups WHERE step_id = ? AND uid = ?').pluck();
     this.insSample = db.prepare(
-      `INSERT INTO samples (group_id, idx, file_id, response, reward, components, rationale, ground_truth,
-         correct, finish_reason, length_tokens, length_chars, response_ids, response_tokens, logprobs,
-         advantage, token_advantages, data_source, turns, meta)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO samples (group_id, idx, file_id, reward, correct, finish_reason, length_tokens, length_chars,
+         advantage, reflection_count, data_source, components, ground_truth, rationale, meta, turns,
+         response_ids, response_tokens, logprobs, token_advantages, response)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (group_id, idx) DO NOTHING`,
     );
     this.selCount = db.prepare('SELECT n FROM file_group_counts WHERE file_id = ? AND group_id = ?').pluck();
@@ -76,7 +102,11 @@ export class RolloutWriter {
     this.updGroup = db.prepare(
       `UPDATE groups SET size = size + ?, reward_sum = reward_sum + ?, reward_sumsq = reward_sumsq + ?,
          reward_min = min(coalesce(reward_min, ?), ?), reward_max = max(coalesce(reward_max, ?), ?),
-         correct_n = correct_n + ?, correct_known = correct_known + ? WHERE id = ?`,
+         positive_n = positive_n + ?, correct_n = correct_n + ?, correct_known = correct_known + ?,
+         len_sum = len_sum + ?, len_tokens_n = len_tokens_n + ?, len_correct_sum = len_correct_sum + ?,
+         len_wrong_sum = len_wrong_sum + ?, finish_known = finish_known + ?, truncated_n = truncated_n + ?,
+         len_stopped_sum = len_stopped_sum + ?, stopped_n = stopped_n + ?, reflect_sum = reflect_sum + ?,
+         reflect_n = reflect_n + ? WHERE id = ?`,
     );
     this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
     this.insKey = db.prepare('INSERT INTO metric_keys (key) VALUES (?) ON CONFLICT (key) DO NOTHING');
@@ -100,42 +130,63 @@ export class RolloutWriter {
       if (fileId !== null) this.touchedCounts.add(key);
     }
     const ids = rec.responseIds;
+    const reflections = this.options.countReflections?.(rec.response);
     const info = this.insSample.run(
       groupId,
       idx,
       fileId,
-      rec.response,
       rec.reward,
-      json(rec.components),
-      json(rec.rationale),
-      rec.groundTruth ?? null,
       rec.correct === undefined ? null : rec.correct ? 1 : 0,
       rec.finishReason ?? null,
       ids ? ids.length : null,
       rec.response.length,
+      rec.advantage ?? null,
+      reflections ?? null,
+      rec.dataSource ?? null,
+      json(rec.components),
+      rec.groundTruth ?? null,
+      json(rec.rationale),
+      json(rec.meta),
+      json(rec.turns),
       encodeInt32(ids),
       json(rec.responseTokens),
       encodeFloat32(rec.logprobs),
-      rec.advantage ?? null,
       encodeFloat32(rec.tokenAdvantages),
-      rec.dataSource ?? null,
-      json(rec.turns),
-      json(rec.meta),
+      rec.response,
     );
     if (info.changes === 0) return false;
     let d = this.groupDeltas.get(groupId);
     if (!d) {
-      d = { n: 0, sum: 0, sumsq: 0, min: Infinity, max: -Infinity, correctN: 0, correctKnown: 0 };
+      d = emptyDelta();
       this.groupDeltas.set(groupId, d);
     }
+    const r = rec.reward;
+    const len = ids ? ids.length : rec.response.length;
     d.n++;
-    d.sum += rec.reward;
-    d.sumsq += rec.reward * rec.reward;
-    if (rec.reward < d.min) d.min = rec.reward;
-    if (rec.reward > d.max) d.max = rec.reward;
-    if (rec.correct !== undefined) {
-      d.correctKnown++;
-      if (rec.correct) d.correctN++;
+    d.sum += r;
+    d.sumsq += r * r;
+    if (r < d.min) d.min = r;
+    if (r > d.max) d.max = r;
+    if (r > 0) d.positive++;
+    d.len += len;
+    if (ids) d.lenTokensN++;
+    // Correctness falls back to reward > 0 when the source does not log it (Knapsack RL's convention).
+    const correct = rec.correct ?? r > 0;
+    if (rec.correct !== undefined) d.correctKnown++;
+    if (rec.correct) d.correctN++;
+    if (correct) d.lenCorrect += len;
+    else d.lenWrong += len;
+    if (rec.finishReason !== undefined) {
+      d.finishKnown++;
+      if (rec.finishReason === 'length') d.truncated++;
+      else if (rec.finishReason === 'stop') {
+        d.stopped++;
+        d.lenStopped += len;
+      }
+    }
+    if (reflections !== undefined) {
+      d.reflectSum += reflections;
+      if (reflections > 0) d.reflectN++;
     }
     this.dirtySteps.add(stepId);
     return true;
@@ -153,7 +204,10 @@ export class RolloutWriter {
   /** Writes the batch's accumulated group statistics and per-file counters. Call before commit. */
   flush(): void {
     for (const [groupId, d] of this.groupDeltas) {
-      this.updGroup.run(d.n, d.sum, d.sumsq, d.min, d.min, d.max, d.max, d.correctN, d.correctKnown, groupId);
+      this.updGroup.run(
+        d.n, d.sum, d.sumsq, d.min, d.min, d.max, d.max, d.positive, d.correctN, d.correctKnown, d.len, d.lenTokensN,
+        d.lenCorrect, d.lenWrong, d.finishKnown, d.truncated, d.lenStopped, d.stopped, d.reflectSum, d.reflectN, groupId,
+      );
     }
     this.groupDeltas.clear();
     for (const stepId of this.dirtySteps) this.markStep.run(stepId);
@@ -168,6 +222,7 @@ export class RolloutWriter {
 
   /** After a rollback nothing cached can be trusted: ids may point at rows that no longer exist. */
   forgetCaches(): void {
+    this.lastGroup = undefined;
     this.promptIds.clear();
     this.stepIds.clear();
     this.groupIds.clear();
@@ -198,7 +253,18 @@ export class RolloutWriter {
     return id;
   }
 
+  // Samples of a group usually arrive together: remembering the last one skips the map lookups.
+  private lastGroup: { stepId: number; uid: string; id: number } | undefined;
+
   private groupId(stepId: number, uid: string, prompt: string): number {
+    const last = this.lastGroup;
+    if (last && last.stepId === stepId && last.uid === uid) return last.id;
+    const id = this.lookupGroup(stepId, uid, prompt);
+    this.lastGroup = { stepId, uid, id };
+    return id;
+  }
+
+  private lookupGroup(stepId: number, uid: string, prompt: string): number {
     const key = `${stepId}\u0000${uid}`;
     let id = this.groupIds.get(key);
     if (id === undefined) {

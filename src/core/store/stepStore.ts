@@ -1,6 +1,7 @@
-// Recomputes and stores the statistics of steps whose samples changed (steps.dirty = 1).
+// Step statistics from the per-group aggregates (never from a scan of samples): recomputed for the
+// steps whose samples changed (steps.dirty = 1) and stored with the step.
 import type { SqliteDatabase } from './nativeLoader';
-import { basicStepStats, type StepSampleRow } from '../analysis/stepMetrics';
+import { stepStatsFromGroups, type GroupAggregate } from '../analysis/groupAggregates';
 
 /** Recomputes every dirty step of a run (or of all runs); returns how many steps were updated. */
 export function recomputeDirtySteps(db: SqliteDatabase, runId?: number): number {
@@ -12,9 +13,11 @@ export function recomputeDirtySteps(db: SqliteDatabase, runId?: number): number 
     .pluck()
     .all(...(runId === undefined ? [] : [runId])) as number[];
   if (dirty.length === 0) return 0;
-  const rowsOf = db.prepare(
-    `SELECT s.group_id, s.reward, s.correct, s.finish_reason, s.length_tokens, s.length_chars
-       FROM groups g JOIN samples s ON s.group_id = g.id WHERE g.step_id = ?`,
+  const groupsOf = db.prepare(
+    `SELECT size, reward_sum, reward_sumsq, reward_min, reward_max, positive_n, correct_n, correct_known,
+            len_sum, len_tokens_n, len_correct_sum, len_wrong_sum, finish_known, truncated_n, len_stopped_sum,
+            stopped_n, reflect_sum, reflect_n
+       FROM groups WHERE step_id = ?`,
   );
   const update = db.prepare(
     `UPDATE steps SET dirty = 0, samples = ?, groups = ?, reward_mean = ?, reward_std = ?,
@@ -22,9 +25,17 @@ export function recomputeDirtySteps(db: SqliteDatabase, runId?: number): number 
   );
   db.transaction(() => {
     for (const stepId of dirty) {
-      const rows = rowsOf.all(stepId) as StepSampleRow[];
-      const s = basicStepStats(rows);
-      update.run(s.samples, s.groups, s.reward_mean, s.reward_std, s.mean_length, s.length_unit, null, stepId);
+      const { basic, extra } = stepStatsFromGroups(groupsOf.all(stepId) as GroupAggregate[]);
+      update.run(
+        basic.samples,
+        basic.groups,
+        basic.reward_mean,
+        basic.reward_std,
+        basic.mean_length,
+        basic.length_unit,
+        JSON.stringify(extra),
+        stepId,
+      );
     }
   })();
   return dirty.length;

@@ -1,0 +1,70 @@
+// One measured ingest in its own process, so peak RSS is this work's alone.
+// usage: node --import tsx bench/ingestChild.ts <limit|ingest|fts> <file> <db>
+import * as fs from 'node:fs';
+import { Ingestor } from '../src/core/ingest/ingestor';
+import { loadSqlite } from '../src/core/store/nativeLoader';
+import { indexPendingText } from '../src/core/store/fts';
+import { Store } from '../src/core/store/store';
+
+const [mode, file, db] = process.argv.slice(2) as [string, string, string];
+
+/** The bare limit: JSON.parse + one prepared INSERT per row into a plain table, WAL, 4000-row transactions. */
+function limitLoop(): number {
+  const { ctor } = loadSqlite();
+  const conn = new ctor(db);
+  conn.pragma('page_size = 16384');
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = NORMAL');
+  conn.exec('CREATE TABLE t (step INTEGER, grp TEXT, prompt TEXT, response TEXT, reward REAL, components TEXT)');
+  const ins = conn.prepare('INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)');
+  const fd = fs.openSync(file, 'r');
+  const chunk = Buffer.allocUnsafe(1 << 22);
+  let carry = Buffer.alloc(0);
+  let pos = 0;
+  let rows = 0;
+  let batch: Array<Record<string, unknown>> = [];
+  const flush = conn.transaction((b: Array<Record<string, unknown>>) => {
+    for (const o of b) ins.run(o['step'], o['group'], o['prompt'], o['response'], o['reward'], JSON.stringify(o['components']));
+  });
+  for (;;) {
+    const n = fs.readSync(fd, chunk, 0, chunk.length, pos);
+    if (n === 0) break;
+    pos += n;
+    const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      batch.push(JSON.parse(buf.toString('utf8', start, nl)) as Record<string, unknown>);
+      start = nl + 1;
+      if (batch.length === 4000) {
+        flush(batch);
+        rows += batch.length;
+        batch = [];
+      }
+    }
+    carry = Buffer.from(buf.subarray(start));
+  }
+  flush(batch);
+  rows += batch.length;
+  conn.close();
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  let rows = 0;
+  if (mode === 'limit') rows = limitLoop();
+  else if (mode === 'ingest') {
+    const store = Store.open(db);
+    const r = await new Ingestor(store, [file], { run: 'bench', indexText: false }).ingestOnce();
+    rows = r.samples_added;
+    store.close();
+  } else if (mode === 'fts') {
+    const store = Store.open(db);
+    rows = indexPendingText(store);
+    store.close();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(JSON.stringify({ rows, seconds, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+}
+
+void main();

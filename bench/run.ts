@@ -1,0 +1,34 @@
+// `npm run bench [-- --quick] [-- --json]`: every benchmark, each figure with its ratio to a limit
+// measured in the same run. Modules: bench/*.bench.ts exporting run({quick, dir}).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+type Figures = Record<string, Record<string, unknown>>;
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const json = process.argv.includes('--json');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+  const dir = path.resolve('.bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const modules = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.bench.ts') && (!only || f.startsWith(only)))
+    .sort();
+  const all: Figures = {};
+  for (const m of modules) {
+    if (!json) process.stderr.write(`running ${m}${quick ? ' (quick)' : ''}…\n`);
+    const mod = (await import(path.join(__dirname, m))) as { run: (o: { quick: boolean; dir: string }) => Promise<Figures> };
+    Object.assign(all, await mod.run({ quick, dir }));
+  }
+  if (json) {
+    process.stdout.write(JSON.stringify(all) + '\n');
+    return;
+  }
+  for (const [name, figures] of Object.entries(all)) {
+    process.stdout.write(`\n${name}\n`);
+    for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(28)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
+  }
+}
+
+void main();

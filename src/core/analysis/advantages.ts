@@ -1,0 +1,134 @@
+// Group-relative outcome advantages: GRPO, Dr. GRPO, RLOO (ALGORITHMS.md §1.1–§1.3, ports of verl
+// core_algos.py). Every statistic is per uid, so groups of different sizes mix freely.
+import { ErrorCode, LensError } from '../../shared/errors';
+import { mean, sampleStd } from './stepMetrics';
+
+/** ε added to the std before dividing (verl's epsilon). */
+export const ADVANTAGE_EPS = 1e-6;
+
+export const OUTCOME_ESTIMATORS = ['grpo', 'drgrpo', 'rloo'] as const;
+export type OutcomeEstimator = (typeof OUTCOME_ESTIMATORS)[number];
+
+export interface OutcomeOptions {
+  /** GRPO only: divide by (std + ε). False is Dr. GRPO's advantage. Default true. */
+  normStd?: boolean;
+  eps?: number;
+}
+
+export interface GroupAdvantages {
+  uid: string;
+  /** The mean the estimator subtracted (0 for a singleton, as verl does). */
+  mean: number;
+  /** The std the estimator divided by (1 for a singleton); the group's sample std when it divides by none (null for a singleton). */
+  std: number | null;
+  advantages: number[];
+  /** G = 1: the advantage is the raw reward, not 0 (§1.1); the UI flags these groups. */
+  singleton: boolean;
+  /** Every reward equal (std = 0, including G = 1): no policy-gradient signal (§2.1). */
+  degenerate: boolean;
+}
+
+/** Rejects a group holding NaN or ±Inf rewards: the trainers' code does not guard against them. */
+export function checkRewards(uid: string, rewards: readonly number[]): void {
+  if (rewards.length === 0) throw new LensError(ErrorCode.BadInput, `group ${JSON.stringify(uid)} has no samples`, { group: uid });
+  for (let i = 0; i < rewards.length; i++) {
+    const r = rewards[i];
+    if (typeof r !== 'number' || !Number.isFinite(r)) {
+      throw new LensError(ErrorCode.BadInput, `group ${JSON.stringify(uid)}: sample ${i} has a non-finite reward (${String(r)})`, {
+        group: uid,
+        index: i,
+      });
+    }
+  }
+}
+
+/** True when every reward equals the first (exactly: the case where every estimator gives 0). */
+export function allEqual(xs: readonly number[]): boolean {
+  const x0 = xs[0];
+  for (const x of xs) if (x !== x0) return false;
+  return true;
+}
+
+/**
+ * Mean and std the GRPO family uses for a group: the singleton guard μ = 0, s = 1 for G = 1; an
+ * all-equal group gets μ = R₀ exactly so R − μ is exactly 0 (a float mean of 0.1s is not 0.1).
+ */
+export function groupMoments(rewards: readonly number[]): { mean: number; std: number } {
+  if (rewards.length === 1) return { mean: 0, std: 1 };
+  if (allEqual(rewards)) return { mean: rewards[0] as number, std: 0 };
+  const mu = mean(rewards);
+  return { mean: mu, std: sampleStd(rewards, mu) };
+}
+
+/** GRPO: A_i = (R_i − μ)/(s + ε), or R_i − μ without std normalisation (Dr. GRPO). */
+export function grpoAdvantages(uid: string, rewards: readonly number[], opts: OutcomeOptions = {}): GroupAdvantages {
+  checkRewards(uid, rewards);
+  const normStd = opts.normStd ?? true;
+  const eps = opts.eps ?? ADVANTAGE_EPS;
+  const { mean: mu, std: s } = groupMoments(rewards);
+  const singleton = rewards.length === 1;
+  const advantages = rewards.map((r) => (normStd ? (r - mu) / (s + eps) : r - mu));
+  return { uid, mean: mu, std: normStd ? s : singleton ? null : s, advantages, singleton, degenerate: singleton || s === 0 };
+}
+
+/** Dr. GRPO: A_i = R_i − μ, no std division (verl norm_adv_by_std_in_grpo=False). */
+export function drGrpoAdvantages(uid: string, rewards: readonly number[]): GroupAdvantages {
+  return grpoAdvantages(uid, rewards, { normStd: false });
+}
+
+/** RLOO: A_i = R_i·G/(G−1) − μ·G/(G−1) (verl's form); a singleton keeps A = R. */
+export function rlooAdvantages(uid: string, rewards: readonly number[]): GroupAdvantages {
+  checkRewards(uid, rewards);
+  const g = rewards.length;
+  if (g === 1) return { uid, mean: 0, std: null, advantages: [rewards[0] as number], singleton: true, degenerate: true };
+  const { mean: mu, std: s } = groupMoments(rewards);
+  const f = g / (g - 1);
+  const advantages = rewards.map((r) => r * f - mu * f);
+  return { uid, mean: mu, std: s, advantages, singleton: false, degenerate: s === 0 };
+}
+
+export function outcomeAdvantages(
+  uid: string,
+  rewards: readonly number[],
+  estimator: OutcomeEstimator,
+  opts: OutcomeOptions = {},
+): GroupAdvantages {
+  switch (estimator) {
+    case 'grpo':
+      return grpoAdvantages(uid, rewards, opts);
+    case 'drgrpo':
+      return drGrpoAdvantages(uid, rewards);
+    case 'rloo':
+      return rlooAdvantages(uid, rewards);
+  }
+}
+
+/**
+ * Advantages of a flat batch (rows in any order, as a trainer holds them): groups by uid, applies
+ * the estimator per group, and returns one advantage per row in the input order.
+ */
+export function advantagesByUid(
+  rows: ReadonlyArray<{ uid: string; reward: number }>,
+  estimator: OutcomeEstimator,
+  opts: OutcomeOptions = {},
+): number[] {
+  const byUid = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    const list = byUid.get(r.uid);
+    if (list) list.push(i);
+    else byUid.set(r.uid, [i]);
+  });
+  const out = new Array<number>(rows.length).fill(0);
+  for (const [uid, idx] of byUid) {
+    const g = outcomeAdvantages(
+      uid,
+      idx.map((i) => (rows[i] as { reward: number }).reward),
+      estimator,
+      opts,
+    );
+    idx.forEach((rowIndex, k) => {
+      out[rowIndex] = g.advantages[k] as number;
+    });
+  }
+  return out;
+}
