@@ -1,6 +1,8 @@
 // The engine's request handlers: validate params with the shared schemas, then call core.
 import { Ingestor } from '../core/ingest/ingestor';
 import { Store } from '../core/store/store';
+import { getSample, listGroups, listSamples, listSteps } from '../core/store/explorer';
+import { searchText } from '../core/store/fts';
 import { currentRuntime } from '../core/store/nativeLoader';
 import { ErrorCode, LensError } from '../shared/errors';
 import {
@@ -38,6 +40,11 @@ export class EngineServer {
       const store = this.requireStore();
       return store.stepStats(store.requireRun(p.run).id, p.step === undefined ? {} : { step: p.step });
     });
+    this.on(EngineMethods.listSteps, (p) => listSteps(this.requireStore(), p.run, p.offset, p.limit, p.split));
+    this.on(EngineMethods.listGroups, (p) => listGroups(this.requireStore(), p, p));
+    this.on(EngineMethods.listSamples, (p) => listSamples(this.requireStore(), p, p));
+    this.on(EngineMethods.getSample, (p) => getSample(this.requireStore(), p));
+    this.on(EngineMethods.search, (p) => searchText(this.requireStore(), p.query, p));
   }
 
   log(level: LogParams['level'], message: string): void {

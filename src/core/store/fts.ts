@@ -1,5 +1,6 @@
 // The full-text index over responses is filled behind ingest, in id order, from a watermark: ingest
 // stays at parse speed and a search first catches the index up.
+import { ErrorCode, LensError } from '../../shared/errors';
 import type { Store } from './store';
 import { databaseError } from './database';
 
@@ -44,8 +45,7 @@ export interface SearchHit {
  */
 export function searchText(store: Store, query: string, opts: { run?: string; limit?: number } = {}): SearchHit[] {
   indexPendingText(store);
-  return store.db
-    .prepare(
+  const stmt = store.db.prepare(
       `SELECT s.id AS sample_id, r.name AS run, st.split AS split, st.step AS step, g.uid AS "group", s.idx AS "index",
               s.reward AS reward, snippet(samples_fts, 0, '[', ']', '…', 12) AS snippet
          FROM samples_fts f
@@ -55,6 +55,11 @@ export function searchText(store: Store, query: string, opts: { run?: string; li
          JOIN runs r ON r.id = st.run_id
         WHERE samples_fts MATCH ? AND (? IS NULL OR r.name = ?)
         ORDER BY rank LIMIT ?`,
-    )
-    .all(query, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[];
+  );
+  try {
+    return stmt.all(query, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[];
+  } catch (e) {
+    // A malformed FTS5 expression is the user's input, not our failure: say what to fix.
+    throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(query)}: ${(e as Error).message} (FTS5 query syntax: words, "phrases", AND/OR/NOT, prefix*)`);
+  }
 }

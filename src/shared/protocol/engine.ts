@@ -2,6 +2,15 @@
 // before any work) and its result type. Imported by the engine, the extension host and tests.
 import { z } from 'zod';
 import type { IngestReport, RunSummary, StepStats } from '../rollout';
+import {
+  GROUP_SORTS,
+  SAMPLE_SORTS,
+  type GroupRow,
+  type Page,
+  type SampleDetail,
+  type SampleRow,
+  type StepRow,
+} from '../explorer';
 
 export interface MethodDescriptor<P, R> {
   name: string;
@@ -27,6 +36,25 @@ export interface EngineInfo {
 }
 
 const runName = z.string().min(1).max(128);
+const split = z.enum(['train', 'val']);
+const step = z.number().int().min(0);
+const uid = z.string().min(1).max(512);
+const offset = z.number().int().min(0).max(1e9);
+const limit = z.number().int().min(1).max(10_000);
+const groupRef = { run: runName, split, step, group: uid };
+const textQuery = z.string().min(1).max(1000);
+
+/** A hit of a text search over responses. */
+export interface SearchHitDto {
+  sample_id: number;
+  run: string;
+  split: string;
+  step: number;
+  group: string;
+  index: number;
+  reward: number;
+  snippet: string;
+}
 
 export const EngineMethods = {
   /** Opens (creating) the database; every other method needs it. */
@@ -50,6 +78,44 @@ export const EngineMethods = {
   stepStats: method<StepStats[]>()(
     'runs/stepStats',
     z.object({ run: runName, step: z.number().int().min(0).optional() }).strict(),
+  ),
+  listSteps: method<Page<StepRow>>()(
+    'steps/list',
+    z.object({ run: runName, split: split.optional(), offset, limit }).strict(),
+  ),
+  listGroups: method<Page<GroupRow>>()(
+    'groups/list',
+    z
+      .object({
+        run: runName,
+        split,
+        step,
+        offset,
+        limit,
+        sort: z.enum(GROUP_SORTS).optional(),
+        descending: z.boolean().optional(),
+        filter: z
+          .object({ degenerate: z.boolean().optional(), truncated: z.boolean().optional(), reflects: z.boolean().optional(), text: textQuery.optional() })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  ),
+  listSamples: method<SampleRow[]>()(
+    'samples/list',
+    z
+      .object({
+        ...groupRef,
+        sort: z.enum(SAMPLE_SORTS).optional(),
+        descending: z.boolean().optional(),
+        filter: z.object({ truncated: z.boolean().optional(), reflects: z.boolean().optional(), text: textQuery.optional() }).strict().optional(),
+      })
+      .strict(),
+  ),
+  getSample: method<SampleDetail>()('samples/get', z.object({ ...groupRef, index: z.number().int().min(0) }).strict()),
+  search: method<SearchHitDto[]>()(
+    'search',
+    z.object({ query: textQuery, run: runName.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   ),
 } as const;
 

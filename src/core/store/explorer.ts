@@ -1,0 +1,239 @@
+// Read queries behind the run explorer: pages of steps, groups and samples, and a sample in full.
+// Parameterised SQL only; sort columns come from fixed maps, never from input.
+import { ErrorCode, LensError } from '../../shared/errors';
+import {
+  preview,
+  type GroupFilter,
+  type GroupRef,
+  type GroupRow,
+  type GroupSort,
+  type Page,
+  type SampleDetail,
+  type SampleFilter,
+  type SampleRef,
+  type SampleRow,
+  type SampleSort,
+  type StepRow,
+} from '../../shared/explorer';
+import type { Split } from '../../shared/rollout';
+import { grpoAdvantages } from '../analysis/advantages';
+import { decodeInt32 } from './blobs';
+import { indexPendingText } from './fts';
+import type { Store } from './store';
+
+const GROUP_ORDER: Record<GroupSort, string> = {
+  group: 'g.uid',
+  reward: 'g.reward_sum / max(g.size, 1)',
+  spread: 'coalesce(g.reward_max - g.reward_min, 0)',
+  solve_rate:
+    'CAST(CASE WHEN g.correct_known = g.size THEN g.correct_n ELSE g.positive_n END AS REAL) / max(g.size, 1)',
+  size: 'g.size',
+};
+
+function stepId(store: Store, run: string, split: Split, step: number): number {
+  const id = store.db
+    .prepare('SELECT st.id FROM steps st JOIN runs r ON r.id = st.run_id WHERE r.name = ? AND st.split = ? AND st.step = ?')
+    .pluck()
+    .get(run, split, step) as number | undefined;
+  if (id === undefined) throw new LensError(ErrorCode.NotFound, `run ${JSON.stringify(run)} has no ${split} step ${step}`);
+  return id;
+}
+
+function groupId(store: Store, ref: GroupRef): number {
+  const id = store.db
+    .prepare('SELECT id FROM groups WHERE step_id = ? AND uid = ?')
+    .pluck()
+    .get(stepId(store, ref.run, ref.split, ref.step), ref.group) as number | undefined;
+  if (id === undefined) {
+    throw new LensError(ErrorCode.NotFound, `step ${ref.step} of ${JSON.stringify(ref.run)} has no group ${JSON.stringify(ref.group)}`);
+  }
+  return id;
+}
+
+export function listSteps(store: Store, run: string, offset: number, limit: number, split?: Split): Page<StepRow> {
+  const runId = store.requireRun(run).id;
+  const total = store.db
+    .prepare('SELECT COUNT(*) FROM steps WHERE run_id = ? AND (? IS NULL OR split = ?)')
+    .pluck()
+    .get(runId, split ?? null, split ?? null) as number;
+  const rows = store.db
+    .prepare(
+      `SELECT split, step, samples, groups, reward_mean, reward_std, mean_length, coalesce(length_unit, 'chars') AS length_unit,
+              json_extract(stats, '$.effective_gradient_ratio') AS effective_gradient_ratio,
+              json_extract(stats, '$.clip_ratio') AS clip_ratio,
+              json_extract(stats, '$.reflection.share_responses') AS reflection_share
+         FROM steps WHERE run_id = ? AND (? IS NULL OR split = ?) ORDER BY split, step LIMIT ? OFFSET ?`,
+    )
+    .all(runId, split ?? null, split ?? null, limit, offset) as StepRow[];
+  return { total, offset, rows };
+}
+
+/** Sample ids matching an FTS5 query, as a SQL-ready temp set; throws bad_input for a malformed query. */
+function matchingSampleIds(store: Store, text: string): Set<number> {
+  indexPendingText(store);
+  try {
+    return new Set(store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(text) as number[]);
+  } catch (e) {
+    throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(text)}: ${(e as Error).message} (FTS5 query syntax)`);
+  }
+}
+
+export function listGroups(
+  store: Store,
+  ref: { run: string; split: Split; step: number },
+  opts: { offset: number; limit: number; sort?: GroupSort; descending?: boolean; filter?: GroupFilter },
+): Page<GroupRow> {
+  const sid = stepId(store, ref.run, ref.split, ref.step);
+  const f = opts.filter ?? {};
+  const where = ['g.step_id = ?'];
+  if (f.degenerate !== undefined) where.push(f.degenerate ? 'g.reward_min = g.reward_max' : 'g.reward_min <> g.reward_max');
+  if (f.truncated) where.push('g.truncated_n > 0');
+  if (f.reflects) where.push('g.reflect_n > 0');
+  let textIds: Set<number> | undefined;
+  if (f.text) {
+    textIds = matchingSampleIds(store, f.text);
+    where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');
+  }
+  const params: unknown[] = [sid, ...(textIds ? [JSON.stringify([...textIds])] : [])];
+  const whereSql = where.join(' AND ');
+  const total = store.db.prepare(`SELECT COUNT(*) FROM groups g WHERE ${whereSql}`).pluck().get(...params) as number;
+  const order = `${GROUP_ORDER[opts.sort ?? 'group']} ${opts.descending ? 'DESC' : 'ASC'}, g.uid`;
+  const rows = store.db
+    .prepare(
+      `SELECT g.uid, g.size, g.reward_sum, g.reward_sumsq, g.reward_min, g.reward_max, g.positive_n, g.correct_n,
+              g.correct_known, g.truncated_n, g.reflect_n, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail
+         FROM groups g JOIN prompts p ON p.id = g.prompt_id
+        WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    )
+    .all(...params, opts.limit, opts.offset) as Array<{
+    uid: string;
+    size: number;
+    reward_sum: number;
+    reward_sumsq: number;
+    reward_min: number | null;
+    reward_max: number | null;
+    positive_n: number;
+    correct_n: number;
+    correct_known: number;
+    truncated_n: number;
+    reflect_n: number;
+    prompt_tail: string;
+  }>;
+  return {
+    total,
+    offset: opts.offset,
+    rows: rows.map((g) => {
+      const mean = g.size ? g.reward_sum / g.size : null;
+      const variance = g.size > 1 ? Math.max(0, (g.reward_sumsq - g.size * mean! * mean!) / (g.size - 1)) : null;
+      const solved = g.correct_known === g.size ? g.correct_n : g.positive_n;
+      return {
+        group: g.uid,
+        size: g.size,
+        reward_mean: mean,
+        reward_std: variance === null ? null : Math.sqrt(variance),
+        reward_min: g.reward_min,
+        reward_max: g.reward_max,
+        solve_rate: g.size ? solved / g.size : null,
+        degenerate: g.reward_min === g.reward_max,
+        truncated: g.truncated_n,
+        reflecting: g.reflect_n,
+        // The end of a prompt (the question) says more than its start (a system prompt).
+        prompt_preview: preview(g.prompt_tail.split(/user\n|<\|im_start\|>user/).pop() ?? g.prompt_tail),
+      };
+    }),
+  };
+}
+
+const SAMPLE_ORDER: Record<SampleSort, (r: SampleRow) => number> = {
+  index: (r) => r.index,
+  reward: (r) => r.reward,
+  advantage: (r) => r.advantage,
+  length: (r) => r.length,
+};
+
+interface RawSample {
+  id: number;
+  idx: number;
+  reward: number;
+  advantage: number | null;
+  correct: number | null;
+  finish_reason: string | null;
+  length_tokens: number | null;
+  length_chars: number;
+  reflection_count: number | null;
+  head: string;
+}
+
+/** A group's samples (G is small: sorting and filtering happen after one indexed read). */
+export function listSamples(
+  store: Store,
+  ref: GroupRef,
+  opts: { sort?: SampleSort; descending?: boolean; filter?: SampleFilter } = {},
+): SampleRow[] {
+  const gid = groupId(store, ref);
+  const raw = store.db
+    .prepare(
+      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, reflection_count,
+              substr(response, 1, 200) AS head
+         FROM samples WHERE group_id = ? ORDER BY idx`,
+    )
+    .all(gid) as RawSample[];
+  const grpo = raw.length ? grpoAdvantages(ref.group, raw.map((r) => r.reward)).advantages : [];
+  const f = opts.filter ?? {};
+  const text = f.text ? matchingSampleIds(store, f.text) : undefined;
+  const rows = raw
+    .map((r, i): [RawSample, SampleRow] => [
+      r,
+      {
+        index: r.idx,
+        reward: r.reward,
+        advantage: r.advantage ?? grpo[i]!,
+        advantage_source: r.advantage === null ? 'grpo' : 'logged',
+        correct: r.correct === null ? null : r.correct === 1,
+        finish_reason: r.finish_reason,
+        length: r.length_tokens ?? r.length_chars,
+        length_unit: r.length_tokens === null ? 'chars' : 'tokens',
+        reflection_count: r.reflection_count,
+        preview: preview(r.head),
+      },
+    ])
+    .filter(([r, row]) => (!f.truncated || row.finish_reason === 'length') && (!f.reflects || (row.reflection_count ?? 0) > 0) && (!text || text.has(r.id)))
+    .map(([, row]) => row);
+  const key = SAMPLE_ORDER[opts.sort ?? 'index'];
+  const sign = opts.descending ? -1 : 1;
+  return rows.sort((a, b) => sign * (key(a) - key(b)) || a.index - b.index);
+}
+
+export function getSample(store: Store, ref: SampleRef): SampleDetail {
+  const gid = groupId(store, ref);
+  const row = store.db
+    .prepare(
+      `SELECT s.*, p.text AS prompt FROM samples s JOIN groups g ON g.id = s.group_id JOIN prompts p ON p.id = g.prompt_id
+        WHERE s.group_id = ? AND s.idx = ?`,
+    )
+    .get(gid, ref.index) as Record<string, unknown> | undefined;
+  if (!row) throw new LensError(ErrorCode.NotFound, `group ${JSON.stringify(ref.group)} of step ${ref.step} has no sample ${ref.index}`);
+  const rewards = store.db.prepare('SELECT reward FROM samples WHERE group_id = ? ORDER BY idx').pluck().all(gid) as number[];
+  const idxs = store.db.prepare('SELECT idx FROM samples WHERE group_id = ? ORDER BY idx').pluck().all(gid) as number[];
+  const grpo = grpoAdvantages(ref.group, rewards).advantages[idxs.indexOf(ref.index)]!;
+  const json = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
+  return {
+    ...ref,
+    prompt: row['prompt'] as string,
+    response: row['response'] as string,
+    reward: row['reward'] as number,
+    advantage: (row['advantage'] as number | null) ?? grpo,
+    advantage_source: row['advantage'] === null ? 'grpo' : 'logged',
+    components: json(row['components']),
+    rationale: json(row['rationale']),
+    ground_truth: row['ground_truth'] as string | null,
+    correct: row['correct'] === null ? null : row['correct'] === 1,
+    finish_reason: row['finish_reason'] as string | null,
+    length_tokens: row['length_tokens'] as number | null,
+    length_chars: row['length_chars'] as number,
+    reflection_count: row['reflection_count'] as number | null,
+    data_source: row['data_source'] as string | null,
+    has_token_ids: decodeInt32(row['response_ids'] as Buffer | null) !== undefined,
+    meta: json(row['meta']),
+  };
+}

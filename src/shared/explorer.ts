@@ -1,0 +1,112 @@
+// DTOs of the run explorer: pages of steps, groups and samples, and one sample in full.
+import type { Split } from './rollout';
+
+/** A sample's identity (DESIGN.md §3.3). */
+export interface SampleRef {
+  run: string;
+  split: Split;
+  step: number;
+  group: string;
+  index: number;
+}
+
+export interface GroupRef {
+  run: string;
+  split: Split;
+  step: number;
+  group: string;
+}
+
+export interface Page<T> {
+  total: number;
+  offset: number;
+  rows: T[];
+}
+
+export interface StepRow {
+  split: Split;
+  step: number;
+  samples: number;
+  groups: number;
+  reward_mean: number | null;
+  reward_std: number | null;
+  mean_length: number | null;
+  length_unit: 'tokens' | 'chars';
+  effective_gradient_ratio: number | null;
+  clip_ratio: number | null;
+  reflection_share: number | null;
+}
+
+export interface GroupRow {
+  group: string;
+  size: number;
+  reward_mean: number | null;
+  reward_std: number | null;
+  reward_min: number | null;
+  reward_max: number | null;
+  /** Share of correct samples (logged verdicts when every sample has one, else reward > 0). */
+  solve_rate: number | null;
+  /** All rewards equal: no policy gradient from this group (ALGORITHMS.md §2.1). */
+  degenerate: boolean;
+  truncated: number;
+  reflecting: number;
+  prompt_preview: string;
+}
+
+export interface SampleRow {
+  index: number;
+  reward: number;
+  /** As logged when the trainer logged it, else the GRPO advantage within the group. */
+  advantage: number;
+  advantage_source: 'logged' | 'grpo';
+  correct: boolean | null;
+  finish_reason: string | null;
+  length: number;
+  length_unit: 'tokens' | 'chars';
+  reflection_count: number | null;
+  preview: string;
+}
+
+export interface SampleDetail extends SampleRef {
+  prompt: string;
+  response: string;
+  reward: number;
+  advantage: number;
+  advantage_source: 'logged' | 'grpo';
+  components: Record<string, number> | null;
+  rationale: string | Record<string, string> | null;
+  ground_truth: string | null;
+  correct: boolean | null;
+  finish_reason: string | null;
+  length_tokens: number | null;
+  length_chars: number;
+  reflection_count: number | null;
+  data_source: string | null;
+  has_token_ids: boolean;
+  meta: Record<string, unknown> | null;
+}
+
+export const GROUP_SORTS = ['group', 'reward', 'spread', 'solve_rate', 'size'] as const;
+export type GroupSort = (typeof GROUP_SORTS)[number];
+export const SAMPLE_SORTS = ['index', 'reward', 'advantage', 'length'] as const;
+export type SampleSort = (typeof SAMPLE_SORTS)[number];
+
+export interface GroupFilter {
+  degenerate?: boolean;
+  truncated?: boolean;
+  reflects?: boolean;
+  /** FTS5 query over response text: groups with at least one matching sample. */
+  text?: string;
+}
+
+export interface SampleFilter {
+  truncated?: boolean;
+  reflects?: boolean;
+  text?: string;
+}
+
+/** Single-line preview of untrusted text: no control characters, bounded length. */
+export function preview(text: string, max = 80): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
