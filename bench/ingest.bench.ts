@@ -96,7 +96,7 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
   const script = bundleChild(opts.dir);
   const limit = child(script, 'limit', file, limitDb);
   const ours = child(script, 'ingest', file, ingestDb);
-  const fts = child(script, 'fts', file, ingestDb);
+  const enrich = child(script, 'enrich', file, ingestDb);
   rm(limitDb);
   rm(ingestDb);
   const limitMbps = mb / limit.seconds;
@@ -113,7 +113,9 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
       target_ratio: 0.6,
       target_mb_per_s: 80,
       target_peak_rss_mb: 300,
-      fts_index_mb_per_s: +(mb / fts.seconds).toFixed(1),
+      // Behind ingest: the FTS5 index and reflection-keyword counts (a separate pass over the text).
+      enrich_mb_per_s: +(mb / enrich.seconds).toFixed(1),
+      end_to_end_mb_per_s: +(mb / (ours.seconds + enrich.seconds)).toFixed(1),
     },
   };
 }

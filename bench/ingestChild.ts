@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import { Ingestor } from '../src/core/ingest/ingestor';
 import { loadSqlite } from '../src/core/store/nativeLoader';
-import { indexPendingText } from '../src/core/store/fts';
+import { enrichPending } from '../src/core/store/enrich';
+import { reflectionMatcher } from '../src/core/analysis/reflection';
 import { Store } from '../src/core/store/store';
 
 const [mode, file, db] = process.argv.slice(2) as [string, string, string];
@@ -55,12 +56,12 @@ async function main(): Promise<void> {
   if (mode === 'limit') rows = limitLoop();
   else if (mode === 'ingest') {
     const store = Store.open(db);
-    const r = await new Ingestor(store, [file], { run: 'bench', indexText: false }).ingestOnce();
+    const r = await new Ingestor(store, [file], { run: 'bench', enrich: false }).ingestOnce();
     rows = r.samples_added;
     store.close();
-  } else if (mode === 'fts') {
+  } else if (mode === 'enrich') {
     const store = Store.open(db);
-    rows = indexPendingText(store);
+    rows = (await enrichPending(store, reflectionMatcher())).indexed;
     store.close();
   }
   const seconds = (performance.now() - t0) / 1000;

@@ -81,6 +81,8 @@ export interface SampleDetail extends SampleRef {
   length_tokens: number | null;
   length_chars: number;
   reflection_count: number | null;
+  /** Reflection keywords in the response (UTF-16 offsets), for highlighting. */
+  reflection_hits: Array<{ keyword: string; start: number; end: number }>;
   data_source: string | null;
   has_token_ids: boolean;
   meta: Record<string, unknown> | null;
@@ -107,6 +109,7 @@ export interface SampleFilter {
 
 /** Single-line preview of untrusted text: no control characters, bounded length. */
 export function preview(text: string, max = 80): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

@@ -5,7 +5,8 @@ import type { FormatChoice, IngestError, IngestReport, ProgressInfo, RolloutForm
 import { FileCursors } from '../store/files';
 import { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
-import { indexPendingText } from '../store/fts';
+import { enrichPending } from '../store/enrich';
+import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import { passJsonl, type PassContext, type PassCounters } from './jsonlFile';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
@@ -18,8 +19,10 @@ export interface IngestOptions {
   onProgress?: (p: ProgressInfo) => void;
   /** Rows per transaction: a few thousand is the measured sweet spot (TESTING-ENV.md). */
   batchRows?: number;
-  /** Index response text for search after each pass (default true). */
-  indexText?: boolean;
+  /** After each pass, index text for search and count reflection keywords (default true). */
+  enrich?: boolean;
+  /** Keywords counted per response (default: the simplerl preset, whole words). */
+  reflection?: ReflectionMatcher;
 }
 
 export interface FollowOptions {
@@ -151,7 +154,12 @@ export class Ingestor {
     if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
     this.store.recomputeSteps(this.runId);
-    if (this.opts.indexText !== false) indexPendingText(this.store);
+    if (this.opts.enrich !== false) {
+      await enrichPending(this.store, this.opts.reflection ?? reflectionMatcher(), {
+        ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
+        breathe,
+      });
+    }
   }
 
   private setRunFormat(format: string): void {

@@ -17,8 +17,9 @@ import {
 } from '../../shared/explorer';
 import type { Split } from '../../shared/rollout';
 import { grpoAdvantages } from '../analysis/advantages';
+import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import { decodeInt32 } from './blobs';
-import { indexPendingText } from './fts';
+import { indexPendingText } from './enrich';
 import type { Store } from './store';
 
 const GROUP_ORDER: Record<GroupSort, string> = {
@@ -160,21 +161,20 @@ interface RawSample {
   finish_reason: string | null;
   length_tokens: number | null;
   length_chars: number;
-  reflection_count: number | null;
-  head: string;
+  response: string;
 }
 
 /** A group's samples (G is small: sorting and filtering happen after one indexed read). */
 export function listSamples(
   store: Store,
   ref: GroupRef,
-  opts: { sort?: SampleSort; descending?: boolean; filter?: SampleFilter } = {},
+  opts: { sort?: SampleSort; descending?: boolean; filter?: SampleFilter; reflection?: ReflectionMatcher } = {},
 ): SampleRow[] {
+  const matcher = opts.reflection ?? reflectionMatcher();
   const gid = groupId(store, ref);
   const raw = store.db
     .prepare(
-      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, reflection_count,
-              substr(response, 1, 200) AS head
+      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, response
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as RawSample[];
@@ -193,8 +193,9 @@ export function listSamples(
         finish_reason: r.finish_reason,
         length: r.length_tokens ?? r.length_chars,
         length_unit: r.length_tokens === null ? 'chars' : 'tokens',
-        reflection_count: r.reflection_count,
-        preview: preview(r.head),
+        // Counted here for the G samples on screen, with the keywords configured now.
+        reflection_count: matcher.count(r.response),
+        preview: preview(r.response.slice(0, 400)),
       },
     ])
     .filter(([r, row]) => (!f.truncated || row.finish_reason === 'length') && (!f.reflects || (row.reflection_count ?? 0) > 0) && (!text || text.has(r.id)))
@@ -204,7 +205,7 @@ export function listSamples(
   return rows.sort((a, b) => sign * (key(a) - key(b)) || a.index - b.index);
 }
 
-export function getSample(store: Store, ref: SampleRef): SampleDetail {
+export function getSample(store: Store, ref: SampleRef, reflection: ReflectionMatcher = reflectionMatcher()): SampleDetail {
   const gid = groupId(store, ref);
   const row = store.db
     .prepare(
@@ -217,7 +218,7 @@ export function getSample(store: Store, ref: SampleRef): SampleDetail {
   const idxs = store.db.prepare('SELECT idx FROM samples WHERE group_id = ? ORDER BY idx').pluck().all(gid) as number[];
   const grpo = grpoAdvantages(ref.group, rewards).advantages[idxs.indexOf(ref.index)]!;
   const json = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
-  return {
+  const detail: SampleDetail = {
     ...ref,
     prompt: row['prompt'] as string,
     response: row['response'] as string,
@@ -231,9 +232,12 @@ export function getSample(store: Store, ref: SampleRef): SampleDetail {
     finish_reason: row['finish_reason'] as string | null,
     length_tokens: row['length_tokens'] as number | null,
     length_chars: row['length_chars'] as number,
-    reflection_count: row['reflection_count'] as number | null,
+    reflection_count: null,
+    reflection_hits: reflection.hits(row['response'] as string),
     data_source: row['data_source'] as string | null,
     has_token_ids: decodeInt32(row['response_ids'] as Buffer | null) !== undefined,
     meta: json(row['meta']),
   };
+  detail.reflection_count = detail.reflection_hits.length;
+  return detail;
 }

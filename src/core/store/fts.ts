@@ -1,32 +1,8 @@
-// The full-text index over responses is filled behind ingest, in id order, from a watermark: ingest
-// stays at parse speed and a search first catches the index up.
+// Full-text search over responses. The index is filled behind ingest (enrich.ts); a search first
+// catches it up, so results are never stale.
 import { ErrorCode, LensError } from '../../shared/errors';
+import { indexPendingText } from './enrich';
 import type { Store } from './store';
-import { databaseError } from './database';
-
-/** Indexes up to `limit` samples not yet in samples_fts; returns how many were indexed. */
-export function indexPendingText(store: Store, limit = Number.MAX_SAFE_INTEGER): number {
-  const db = store.db;
-  try {
-    return db
-      .transaction(() => {
-        const from = db.prepare('SELECT indexed_upto FROM fts_state WHERE id = 1').pluck().get() as number;
-        const to = db
-          .prepare('SELECT max(id) FROM (SELECT id FROM samples WHERE id > ? ORDER BY id LIMIT ?)')
-          .pluck()
-          .get(from, limit) as number | null;
-        if (to === null) return 0;
-        const n = db
-          .prepare('INSERT INTO samples_fts (rowid, response) SELECT id, response FROM samples WHERE id > ? AND id <= ?')
-          .run(from, to).changes;
-        db.prepare('UPDATE fts_state SET indexed_upto = ? WHERE id = 1').run(to);
-        return n;
-      })
-      .immediate();
-  } catch (e) {
-    throw databaseError(store.file, e);
-  }
-}
 
 export interface SearchHit {
   sample_id: number;

@@ -85,7 +85,6 @@ CREATE TABLE samples (
   length_tokens INTEGER,
   length_chars INTEGER NOT NULL,
   advantage REAL,
-  reflection_count INTEGER,
   data_source TEXT,
   components TEXT,
   ground_truth TEXT,
@@ -139,13 +138,16 @@ CREATE TABLE file_group_counts (
   PRIMARY KEY (file_id, group_id)
 ) WITHOUT ROWID;
 
--- Full-text search over responses. Filled behind ingest (see fts.ts) so ingest stays at disk speed.
+-- Work done behind ingest, from watermarks over samples.id (ids only grow): the FTS5 index over
+-- responses and the reflection-keyword counts (with the keyword config they were counted with).
 CREATE VIRTUAL TABLE samples_fts USING fts5(response, content='samples', content_rowid='id');
-CREATE TABLE fts_state (
+CREATE TABLE enrich_state (
   id INTEGER PRIMARY KEY CHECK (id = 1),
-  indexed_upto INTEGER NOT NULL
+  fts_upto INTEGER NOT NULL,
+  reflect_upto INTEGER NOT NULL,
+  reflect_config TEXT
 );
-INSERT INTO fts_state (id, indexed_upto) VALUES (1, 0);
+INSERT INTO enrich_state (id, fts_upto, reflect_upto, reflect_config) VALUES (1, 0, 0, NULL);
 `,
   },
 ];

@@ -24,22 +24,16 @@ interface GroupDelta {
   truncated: number;
   lenStopped: number;
   stopped: number;
-  reflectSum: number;
-  reflectN: number;
 }
 
 function emptyDelta(): GroupDelta {
   return {
     n: 0, sum: 0, sumsq: 0, min: Infinity, max: -Infinity, positive: 0, correctN: 0, correctKnown: 0, len: 0,
     lenTokensN: 0, lenCorrect: 0, lenWrong: 0, finishKnown: 0, truncated: 0, lenStopped: 0, stopped: 0,
-    reflectSum: 0, reflectN: 0,
   };
 }
 
-export interface WriterOptions {
-  /** Counts reflection keywords in a response (the default preset); stored per sample and per group. */
-  countReflections?: (text: string) => number;
-}
+
 
 const CACHE_LIMIT = 20_000;
 
@@ -76,7 +70,6 @@ export class RolloutWriter {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly runId: number,
-    private readonly options: WriterOptions = {},
   ) {
     this.insPrompt = db.prepare('INSERT INTO prompts (hash, text) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING');
     this.selPrompt = db.prepare('SELECT id FROM prompts WHERE hash = ?').pluck();
@@ -90,9 +83,9 @@ export class RolloutWriter {
     this.selGroup = db.prepare('SELECT id FROM groups WHERE step_id = ? AND uid = ?').pluck();
     this.insSample = db.prepare(
       `INSERT INTO samples (group_id, idx, file_id, reward, correct, finish_reason, length_tokens, length_chars,
-         advantage, reflection_count, data_source, components, ground_truth, rationale, meta, turns,
+         advantage, data_source, components, ground_truth, rationale, meta, turns,
          response_ids, response_tokens, logprobs, token_advantages, response)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (group_id, idx) DO NOTHING`,
     );
     this.selCount = db.prepare('SELECT n FROM file_group_counts WHERE file_id = ? AND group_id = ?').pluck();
@@ -105,8 +98,7 @@ export class RolloutWriter {
          positive_n = positive_n + ?, correct_n = correct_n + ?, correct_known = correct_known + ?,
          len_sum = len_sum + ?, len_tokens_n = len_tokens_n + ?, len_correct_sum = len_correct_sum + ?,
          len_wrong_sum = len_wrong_sum + ?, finish_known = finish_known + ?, truncated_n = truncated_n + ?,
-         len_stopped_sum = len_stopped_sum + ?, stopped_n = stopped_n + ?, reflect_sum = reflect_sum + ?,
-         reflect_n = reflect_n + ? WHERE id = ?`,
+         len_stopped_sum = len_stopped_sum + ?, stopped_n = stopped_n + ? WHERE id = ?`,
     );
     this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
     this.insKey = db.prepare('INSERT INTO metric_keys (key) VALUES (?) ON CONFLICT (key) DO NOTHING');
@@ -130,7 +122,6 @@ export class RolloutWriter {
       if (fileId !== null) this.touchedCounts.add(key);
     }
     const ids = rec.responseIds;
-    const reflections = this.options.countReflections?.(rec.response);
     const info = this.insSample.run(
       groupId,
       idx,
@@ -141,7 +132,6 @@ export class RolloutWriter {
       ids ? ids.length : null,
       rec.response.length,
       rec.advantage ?? null,
-      reflections ?? null,
       rec.dataSource ?? null,
       json(rec.components),
       rec.groundTruth ?? null,
@@ -184,10 +174,6 @@ export class RolloutWriter {
         d.lenStopped += len;
       }
     }
-    if (reflections !== undefined) {
-      d.reflectSum += reflections;
-      if (reflections > 0) d.reflectN++;
-    }
     this.dirtySteps.add(stepId);
     return true;
   }
@@ -206,7 +192,7 @@ export class RolloutWriter {
     for (const [groupId, d] of this.groupDeltas) {
       this.updGroup.run(
         d.n, d.sum, d.sumsq, d.min, d.min, d.max, d.max, d.positive, d.correctN, d.correctKnown, d.len, d.lenTokensN,
-        d.lenCorrect, d.lenWrong, d.finishKnown, d.truncated, d.lenStopped, d.stopped, d.reflectSum, d.reflectN, groupId,
+        d.lenCorrect, d.lenWrong, d.finishKnown, d.truncated, d.lenStopped, d.stopped, groupId,
       );
     }
     this.groupDeltas.clear();

@@ -1,0 +1,137 @@
+// Run explorer nodes: run → step → group → sample, each with its parent (for reveal and refresh).
+import * as vscode from 'vscode';
+import type { GroupRef, GroupRow, SampleRef, SampleRow, StepRow } from '../../shared/explorer';
+import type { RunSummary, Split } from '../../shared/rollout';
+import { TREE_SCHEME, groupBadgePath } from '../../shared/uri';
+import { fmt, signed } from '../format';
+
+export type ExplorerNode = RunNode | StepNode | GroupNode | SampleNode | MoreNode | MessageNode;
+
+export class RunNode {
+  readonly kind = 'run';
+  constructor(readonly run: RunSummary) {}
+  get parent(): undefined {
+    return undefined;
+  }
+  toTreeItem(): vscode.TreeItem {
+    const r = this.run;
+    const item = new vscode.TreeItem(r.run, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `run:${r.run}`;
+    item.description = `${r.steps} steps · ${r.samples} samples${r.format ? ` · ${r.format}` : ''}`;
+    item.tooltip = new vscode.MarkdownString(
+      `**${escapeMd(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples`,
+    );
+    item.iconPath = new vscode.ThemeIcon('graph-line');
+    item.contextValue = 'rolloutLens.run';
+    return item;
+  }
+}
+
+export class StepNode {
+  readonly kind = 'step';
+  constructor(
+    readonly parent: RunNode,
+    readonly row: StepRow,
+  ) {}
+  get ref(): { run: string; split: Split; step: number } {
+    return { run: this.parent.run.run, split: this.row.split, step: this.row.step };
+  }
+  toTreeItem(): vscode.TreeItem {
+    const s = this.row;
+    const item = new vscode.TreeItem(`step ${s.step}${s.split === 'val' ? ' (val)' : ''}`, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `step:${this.parent.run.run}:${s.split}:${s.step}`;
+    const parts = [`R̄ ${fmt(s.reward_mean)}`, `eff ${fmt(s.effective_gradient_ratio)}`];
+    if (s.reflection_share !== null) parts.push(`aha ${fmt(s.reflection_share)}`);
+    item.description = parts.join(' · ');
+    item.tooltip = `${s.samples} samples in ${s.groups} groups · reward ${fmt(s.reward_mean)} ± ${fmt(s.reward_std)} · mean length ${fmt(s.mean_length)} ${s.length_unit}` +
+      ` · effective-gradient ratio ${fmt(s.effective_gradient_ratio)} · clip ratio ${fmt(s.clip_ratio)} · reflecting ${fmt(s.reflection_share)}`;
+    item.iconPath = new vscode.ThemeIcon('debug-step-over');
+    item.contextValue = 'rolloutLens.step';
+    return item;
+  }
+}
+
+export class GroupNode {
+  readonly kind = 'group';
+  constructor(
+    readonly parent: StepNode,
+    readonly row: GroupRow,
+  ) {}
+  get ref(): GroupRef {
+    return { ...this.parent.ref, group: this.row.group };
+  }
+  toTreeItem(): vscode.TreeItem {
+    const g = this.row;
+    const item = new vscode.TreeItem(g.prompt_preview || g.group, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `group:${this.parent.parent.run.run}:${this.parent.row.split}:${this.parent.row.step}:${g.group}`;
+    item.description = `solve ${fmt(g.solve_rate)} · spread ${fmt(g.reward_max !== null && g.reward_min !== null ? g.reward_max - g.reward_min : null)} · G=${g.size}`;
+    item.tooltip = `group ${g.group}: ${g.size} samples, reward ${fmt(g.reward_mean)} ± ${fmt(g.reward_std)}, ` +
+      `${g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting\n\n${g.prompt_preview}`;
+    const badge = groupBadgePath(this.ref, { degenerate: g.degenerate, truncated: g.truncated > 0 });
+    item.resourceUri = vscode.Uri.from({ scheme: TREE_SCHEME, path: badge.path, query: badge.query });
+    item.iconPath = new vscode.ThemeIcon(g.degenerate ? 'circle-slash' : 'type-hierarchy');
+    item.contextValue = 'rolloutLens.group';
+    return item;
+  }
+}
+
+export class SampleNode {
+  readonly kind = 'sample';
+  constructor(
+    readonly parent: GroupNode,
+    readonly row: SampleRow,
+  ) {}
+  get ref(): SampleRef {
+    return { ...this.parent.ref, index: this.row.index };
+  }
+  toTreeItem(): vscode.TreeItem {
+    const s = this.row;
+    const item = new vscode.TreeItem(`#${s.index}  R=${fmt(s.reward)}  A=${signed(s.advantage)}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `sample:${this.parent.parent.parent.run.run}:${this.parent.parent.row.split}:${this.parent.parent.row.step}:${this.parent.row.group}:${s.index}`;
+    const parts = [`${s.length} ${s.length_unit === 'tokens' ? 'tok' : 'ch'}`];
+    if (s.finish_reason) parts.push(s.finish_reason);
+    if (s.reflection_count) parts.push(`${s.reflection_count} refl`);
+    if (s.correct !== null) parts.push(s.correct ? '✓' : '✗');
+    item.description = parts.join(' · ');
+    item.tooltip = `${s.preview}\n\nadvantage ${signed(s.advantage)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})`;
+    item.iconPath = new vscode.ThemeIcon(s.finish_reason === 'length' ? 'warning' : s.correct === false ? 'close' : 'comment');
+    item.contextValue = 'rolloutLens.sample';
+    item.command = { command: 'rolloutLens.openSample', title: 'Open Sample', arguments: [this] };
+    return item;
+  }
+}
+
+/** "Load more…": the next page of a long list. */
+export class MoreNode {
+  readonly kind = 'more';
+  constructor(
+    readonly parent: RunNode | StepNode,
+    readonly nextOffset: number,
+    readonly remaining: number,
+  ) {}
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(`Load ${this.remaining} more…`, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.command = { command: 'rolloutLens.loadMore', title: 'Load More', arguments: [this] };
+    return item;
+  }
+}
+
+/** A message in place of children (an error, or nothing matched the filter). */
+export class MessageNode {
+  readonly kind = 'message';
+  constructor(
+    readonly parent: ExplorerNode | undefined,
+    readonly text: string,
+    readonly icon = 'info',
+  ) {}
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    return item;
+  }
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

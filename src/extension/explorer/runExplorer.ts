@@ -1,0 +1,135 @@
+// The run explorer's data: pages from the engine, sort and filter state, live refresh.
+import * as vscode from 'vscode';
+import { errorMessage } from '../../shared/errors';
+import type { GroupFilter, GroupSort, SampleSort } from '../../shared/explorer';
+import { EngineMethods } from '../../shared/protocol/engine';
+import type { EngineClient } from '../engineClient';
+import { GroupNode, MessageNode, MoreNode, RunNode, SampleNode, StepNode, type ExplorerNode } from './nodes';
+
+export const PAGE_SIZE = 200;
+
+export interface ExplorerState {
+  groupSort: GroupSort;
+  groupDescending: boolean;
+  sampleSort: SampleSort;
+  sampleDescending: boolean;
+  filter: GroupFilter;
+}
+
+export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** How many children are shown per parent id (grows with "Load more"). */
+  private readonly shown = new Map<string, number>();
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  state: ExplorerState = { groupSort: 'group', groupDescending: false, sampleSort: 'index', sampleDescending: false, filter: {} };
+
+  constructor(private readonly engine: EngineClient) {}
+
+  dispose(): void {
+    this.changed.dispose();
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+  }
+
+  /** Coalesces refresh requests (a live ingest reports many passes a second). */
+  refresh(node?: ExplorerNode, delayMs = 0): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.changed.fire(node), delayMs);
+  }
+
+  setState(patch: Partial<ExplorerState>): void {
+    this.state = { ...this.state, ...patch };
+    this.refresh();
+  }
+
+  describeFilter(): string | undefined {
+    const f = this.state.filter;
+    const parts: string[] = [];
+    if (f.degenerate === true) parts.push('degenerate');
+    if (f.degenerate === false) parts.push('mixed');
+    if (f.truncated) parts.push('truncated');
+    if (f.reflects) parts.push('reflecting');
+    if (f.text) parts.push(`“${f.text}”`);
+    if (this.state.groupSort !== 'group') parts.push(`by ${this.state.groupSort}${this.state.groupDescending ? ' ↓' : ' ↑'}`);
+    return parts.length ? parts.join(' · ') : undefined;
+  }
+
+  loadMore(node: MoreNode): void {
+    this.shown.set(keyOf(node.parent), node.nextOffset + PAGE_SIZE);
+    this.changed.fire(node.parent);
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    return node.toTreeItem();
+  }
+
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    try {
+      if (!node) {
+        const runs = await this.engine.request(EngineMethods.listRuns, {});
+        return runs.map((r) => new RunNode(r));
+      }
+      switch (node.kind) {
+        case 'run':
+          return await this.steps(node);
+        case 'step':
+          return await this.groups(node);
+        case 'group':
+          return await this.samples(node);
+        default:
+          return [];
+      }
+    } catch (e) {
+      return [new MessageNode(node, `Could not load: ${errorMessage(e)}`, 'error')];
+    }
+  }
+
+  private limitFor(node: RunNode | StepNode): number {
+    return this.shown.get(keyOf(node)) ?? PAGE_SIZE;
+  }
+
+  private async steps(run: RunNode): Promise<ExplorerNode[]> {
+    const limit = this.limitFor(run);
+    const page = await this.engine.request(EngineMethods.listSteps, { run: run.run.run, offset: 0, limit });
+    const nodes: ExplorerNode[] = page.rows.map((r) => new StepNode(run, r));
+    if (page.total > page.rows.length) nodes.push(new MoreNode(run, page.rows.length, page.total - page.rows.length));
+    return nodes;
+  }
+
+  private async groups(step: StepNode): Promise<ExplorerNode[]> {
+    const limit = this.limitFor(step);
+    const s = this.state;
+    const page = await this.engine.request(EngineMethods.listGroups, {
+      ...step.ref,
+      offset: 0,
+      limit,
+      sort: s.groupSort,
+      descending: s.groupDescending,
+      filter: s.filter,
+    });
+    if (page.total === 0) return [new MessageNode(step, this.describeFilter() ? `No group matches (${this.describeFilter()})` : 'No groups')];
+    const nodes: ExplorerNode[] = page.rows.map((g) => new GroupNode(step, g));
+    if (page.total > page.rows.length) nodes.push(new MoreNode(step, page.rows.length, page.total - page.rows.length));
+    return nodes;
+  }
+
+  private async samples(group: GroupNode): Promise<ExplorerNode[]> {
+    const s = this.state;
+    const filter = { ...(s.filter.truncated ? { truncated: true } : {}), ...(s.filter.reflects ? { reflects: true } : {}), ...(s.filter.text ? { text: s.filter.text } : {}) };
+    const rows = await this.engine.request(EngineMethods.listSamples, {
+      ...group.ref,
+      sort: s.sampleSort,
+      descending: s.sampleDescending,
+      filter,
+    });
+    return rows.map((r) => new SampleNode(group, r));
+  }
+}
+
+function keyOf(node: RunNode | StepNode): string {
+  return node.kind === 'run' ? `run:${node.run.run}` : `step:${node.parent.run.run}:${node.row.split}:${node.row.step}`;
+}

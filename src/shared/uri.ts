@@ -1,0 +1,78 @@
+// Typed paths for the `rollout-lens:` virtual documents and the tree's decoration URIs. Pure string
+// codecs: the extension wraps them in vscode.Uri; tests run them without VS Code.
+import type { GroupRef, SampleRef } from './explorer';
+import type { Split } from './rollout';
+
+export const DOC_SCHEME = 'rollout-lens';
+export const TREE_SCHEME = 'rollout-lens-tree';
+
+/** What a `rollout-lens:` document shows. */
+export type LensDocument =
+  | { kind: 'sample'; ref: SampleRef; part: 'response' | 'full' }
+  | { kind: 'group'; ref: GroupRef }
+  | { kind: 'rationale'; ref: SampleRef; set: string };
+
+const enc = encodeURIComponent;
+
+function splitOf(s: string | undefined): Split | undefined {
+  return s === 'train' || s === 'val' ? s : undefined;
+}
+
+function intOf(s: string | undefined): number | undefined {
+  return s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined;
+}
+
+/** The path (and query) of a document: `/sample/<run>/<split>/<step>/<group>/<index>.md?part=full`. */
+export function documentPath(d: LensDocument): { path: string; query: string } {
+  switch (d.kind) {
+    case 'sample': {
+      const r = d.ref;
+      return { path: `/sample/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${r.index}.md`, query: `part=${d.part}` };
+    }
+    case 'group': {
+      const r = d.ref;
+      return { path: `/group/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}.md`, query: '' };
+    }
+    case 'rationale': {
+      const r = d.ref;
+      return { path: `/rationale/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${r.index}.md`, query: `set=${enc(d.set)}` };
+    }
+  }
+}
+
+/** Parses a document path back; undefined for anything that is not one of ours. */
+export function parseDocumentPath(path: string, query: string): LensDocument | undefined {
+  const parts = path.replace(/\.md$/, '').split('/').slice(1);
+  const params = new URLSearchParams(query);
+  try {
+    const [kind, run, splitS, stepS, group, indexS] = parts.map((p) => decodeURIComponent(p));
+    const split = splitOf(splitS);
+    const step = intOf(stepS);
+    if (!run || !split || step === undefined || !group) return undefined;
+    if (kind === 'group' && parts.length === 5) return { kind: 'group', ref: { run, split, step, group } };
+    const index = intOf(indexS);
+    if (index === undefined || parts.length !== 6) return undefined;
+    const ref = { run, split, step, group, index };
+    if (kind === 'sample') return { kind: 'sample', ref, part: params.get('part') === 'full' ? 'full' : 'response' };
+    if (kind === 'rationale') {
+      const set = params.get('set');
+      return set ? { kind: 'rationale', ref, set } : undefined;
+    }
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
+  return undefined;
+}
+
+/** Tree-item resource paths for badges: `/group/<run>/<split>/<step>/<group>` with flags in the query. */
+export function groupBadgePath(ref: GroupRef, flags: { degenerate: boolean; truncated: boolean }): { path: string; query: string } {
+  return {
+    path: `/group/${enc(ref.run)}/${ref.split}/${ref.step}/${enc(ref.group)}`,
+    query: `degenerate=${flags.degenerate ? 1 : 0}&truncated=${flags.truncated ? 1 : 0}`,
+  };
+}
+
+export function parseBadgeQuery(query: string): { degenerate: boolean; truncated: boolean } {
+  const p = new URLSearchParams(query);
+  return { degenerate: p.get('degenerate') === '1', truncated: p.get('truncated') === '1' };
+}
