@@ -24,7 +24,7 @@ const vscodeOnlyInExtension = ['vscode'];
 const nativeModules = ['better-sqlite3', 'onnxruntime-node'];
 
 export default tseslint.config(
-  { ignores: ['bin/**', '.venv/**', '**/.venv/**', '.artifacts/**', 'harness/**', 'dist/**', 'node_modules/**', 'out/**', 'test/fixtures/**', '.artifacts/**', 'python/**', 'examples/**/.venv/**', 'harness/**/node_modules/**'] },
+  { ignores: ['bin/**', '.bench/**', '.venv/**', '**/.venv/**', '.artifacts/**', 'harness/**', 'dist/**', 'node_modules/**', 'out/**', 'test/fixtures/**', '.artifacts/**', 'python/**', 'examples/**/.venv/**', 'harness/**/node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,9 @@
 // rollout-lens: the engine, headless. Each command is a row in COMMANDS; output is JSON with --json.
 import { parseArgs } from 'node:util';
 import { dbOption as db, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
+import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
+import { TREE_COMMANDS } from './commands/tree';
 import { exportCommand, runsCommand, statsCommand } from './commands/query';
 import { UsageError, reportError } from './output';
 
@@ -48,6 +50,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: { ...db, run: { type: 'string' }, step: { type: 'string' }, format: { type: 'string' } },
     run: (v) => exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
   },
+  ...TREE_COMMANDS,
+  ...ANALYSIS_COMMANDS,
 };
 
 function help(): string {

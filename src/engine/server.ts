@@ -1,54 +1,49 @@
-// The engine's request handlers: validate params with the shared schemas, then call core.
-import { Ingestor } from '../core/ingest/ingestor';
+// The engine's request dispatch: every method's params are validated with its shared schema before
+// any work; each area registers its handlers (src/engine/handlers/*).
+import { reflectionMatcher, type ReflectionMatcher } from '../core/analysis/reflection';
+import { loadTokenizer, type TextTokenizer } from '../core/tokenize/tokenizerFile';
 import { Store } from '../core/store/store';
-import { getSample, listGroups, listSamples, listSteps } from '../core/store/explorer';
-import { searchText } from '../core/store/fts';
 import { currentRuntime } from '../core/store/nativeLoader';
 import { ErrorCode, LensError } from '../shared/errors';
 import {
   EngineMethods,
   EngineNotifications,
   type EngineInfo,
+  type EngineSettings,
   type LogParams,
   type MethodDescriptor,
 } from '../shared/protocol/engine';
 import type { HandlerContext, RpcEndpoint } from '../shared/protocol/rpc';
+import { registerExplorerHandlers } from './handlers/explorer';
+import { registerIngestHandlers } from './handlers/ingest';
 
 export const ENGINE_VERSION = '0.1.0';
 
 export class EngineServer {
   private store: Store | undefined;
+  settings: EngineSettings = { trusted: false };
+  private matcher: ReflectionMatcher = reflectionMatcher();
 
   constructor(private readonly rpc: RpcEndpoint) {
-    this.on(EngineMethods.initialize, (p) => this.initialize(p.db));
+    this.on(EngineMethods.initialize, (p) => {
+      if (p.settings) this.configure(p.settings);
+      return this.initialize(p.db);
+    });
     this.on(EngineMethods.ping, () => this.info());
-    this.on(EngineMethods.ingest, async (p, ctx) => {
-      const store = this.requireStore();
-      const ingestor = new Ingestor(store, p.paths, {
-        run: p.run,
-        ...(p.format ? { format: p.format } : {}),
-        ...(p.split ? { split: p.split } : {}),
-        signal: ctx.signal,
-        onProgress: ctx.progress,
-      });
-      return p.follow
-        ? ingestor.follow({ ...(p.pollMs ? { pollMs: p.pollMs } : {}), onPass: (r) => ctx.progress({ message: `${r.samples_added} samples`, samples: r.samples_added }) })
-        : ingestor.ingestOnce();
+    this.on(EngineMethods.configure, (p) => {
+      this.configure(p);
+      return this.info();
     });
-    this.on(EngineMethods.listRuns, () => this.requireStore().listRuns());
-    this.on(EngineMethods.stepStats, (p) => {
-      const store = this.requireStore();
-      return store.stepStats(store.requireRun(p.run).id, p.step === undefined ? {} : { step: p.step });
-    });
-    this.on(EngineMethods.listSteps, (p) => listSteps(this.requireStore(), p.run, p.offset, p.limit, p.split));
-    this.on(EngineMethods.listGroups, (p) => listGroups(this.requireStore(), p, p));
-    this.on(EngineMethods.listSamples, (p) => listSamples(this.requireStore(), p, p));
-    this.on(EngineMethods.getSample, (p) => getSample(this.requireStore(), p));
-    this.on(EngineMethods.search, (p) => searchText(this.requireStore(), p.query, p));
+    registerIngestHandlers(this);
+    registerExplorerHandlers(this);
   }
 
   log(level: LogParams['level'], message: string): void {
     this.rpc.notify(EngineNotifications.log, { level, message } satisfies LogParams);
+  }
+
+  notify(method: string, params: unknown): void {
+    this.rpc.notify(method, params);
   }
 
   dispose(): void {
@@ -56,8 +51,28 @@ export class EngineServer {
     this.store = undefined;
   }
 
+  private loadedTokenizer: { path: string; tokenizer: TextTokenizer } | undefined;
+
+  /** The configured tokenizer.json, loaded once per path; undefined when none is set. */
+  tokenizer(): TextTokenizer | undefined {
+    const p = this.settings.tokenizerPath;
+    if (!p) return undefined;
+    if (this.loadedTokenizer?.path !== p) this.loadedTokenizer = { path: p, tokenizer: loadTokenizer(p) };
+    return this.loadedTokenizer.tokenizer;
+  }
+
+  /** The reflection keywords configured now (settings), compiled once. */
+  get reflection(): ReflectionMatcher {
+    return this.matcher;
+  }
+
+  requireStore(): Store {
+    if (!this.store) throw new LensError(ErrorCode.Internal, 'the engine has no database open (initialize first)');
+    return this.store;
+  }
+
   /** Registers a handler whose params are checked against the method's schema first. */
-  private on<P, R>(m: MethodDescriptor<P, R>, fn: (params: P, ctx: HandlerContext) => R | Promise<R>): void {
+  on<P, R>(m: MethodDescriptor<P, R>, fn: (params: P, ctx: HandlerContext) => R | Promise<R>): void {
     this.rpc.handle(m.name, (raw, ctx) => {
       const parsed = m.params.safeParse(raw ?? {});
       if (!parsed.success) {
@@ -69,16 +84,23 @@ export class EngineServer {
     });
   }
 
+  private configure(s: Partial<EngineSettings>): void {
+    const next = { ...this.settings, ...s };
+    // Validate before taking it: an unknown preset must not leave a half-applied configuration.
+    const r = next.reflection;
+    this.matcher = reflectionMatcher({
+      ...(r?.preset ? { preset: r.preset } : {}),
+      ...(r?.keywords && r.keywords.length ? { keywords: r.keywords } : {}),
+      ...(r?.mode ? { mode: r.mode } : {}),
+    });
+    this.settings = next;
+  }
+
   private initialize(db: string): EngineInfo {
     this.store?.close();
     this.store = Store.open(db);
     this.log('info', `database ${db} opened`);
     return this.info();
-  }
-
-  private requireStore(): Store {
-    if (!this.store) throw new LensError(ErrorCode.Internal, 'the engine has no database open (initialize first)');
-    return this.store;
   }
 
   private info(): EngineInfo {

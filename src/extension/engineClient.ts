@@ -6,6 +6,7 @@ import {
   EngineMethods,
   EngineNotifications,
   type EngineInfo,
+  type EngineSettings,
   type LogParams,
   type MethodDescriptor,
 } from '../shared/protocol/engine';
@@ -24,8 +25,12 @@ export interface EngineClientOptions {
   log: EngineLogger;
   /** Node binary for the engine; defaults to this process (Electron in Node mode on desktop). */
   nodePath?: string;
+  /** Sent with initialize, so a (re)started engine has the current settings. */
+  settings?: EngineSettings;
   /** Called when the engine died more often than the restart policy allows. */
   onGaveUp?: (reason: string) => void;
+  /** Called when a start fails (database unusable, native module of the wrong ABI). */
+  onStartFailed?: (reason: string, nativeModule: boolean) => void;
   onRestarted?: (info: EngineInfo) => void;
 }
 
@@ -40,8 +45,34 @@ export class EngineClient {
   private startedAt = 0;
   private disposed = false;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly notificationHandlers = new Map<string, Array<(params: unknown) => void>>();
 
   constructor(private readonly opts: EngineClientOptions) {}
+
+  /** True while an engine process is up and initialised. */
+  get running(): boolean {
+    return this.rpc !== undefined;
+  }
+
+  /** Engine → host notifications; handlers survive engine restarts. */
+  onNotification(method: string, handler: (params: unknown) => void): void {
+    const list = this.notificationHandlers.get(method) ?? [];
+    list.push(handler);
+    this.notificationHandlers.set(method, list);
+  }
+
+  /** Stops the engine (if running) and starts a fresh one, e.g. after a setting that needs it. */
+  async restart(): Promise<void> {
+    const child = this.child;
+    this.crashes = 0;
+    if (child) {
+      this.child = undefined;
+      this.rpc?.close(new LensError(ErrorCode.Cancelled, 'the engine is restarting'));
+      this.rpc = undefined;
+      child.kill('SIGTERM');
+    }
+    await this.ensureStarted();
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -94,6 +125,9 @@ export class EngineClient {
       },
       (why) => this.opts.log.warn(`engine sent a bad message: ${why}`),
     );
+    for (const [method, handlers] of this.notificationHandlers) {
+      if (method !== EngineNotifications.log) rpc.onNotification(method, (p) => handlers.forEach((h) => h(p)));
+    }
     rpc.onNotification(EngineNotifications.log, (p) => {
       const { level, message } = p as LogParams;
       if (level === 'error') this.opts.log.error(`[engine] ${message}`);
@@ -104,11 +138,19 @@ export class EngineClient {
     child.on('error', (e) => this.opts.log.error(`engine process error: ${e.message}`));
     let info: EngineInfo;
     try {
-      info = (await rpc.request(EngineMethods.initialize.name, { db: this.opts.dbPath }, { timeoutMs: 30_000 })) as EngineInfo;
+      const settings = this.opts.settings;
+      info = (await rpc.request(
+        EngineMethods.initialize.name,
+        { db: this.opts.dbPath, ...(settings ? { settings } : {}) },
+        { timeoutMs: 30_000 },
+      )) as EngineInfo;
     } catch (e) {
       // A start that cannot open the database is not a crash to retry: stop it and report why.
       this.child = undefined;
       child.kill('SIGKILL');
+      const reason = e instanceof Error ? e.message : String(e);
+      this.opts.log.error(`engine start failed: ${reason}`);
+      this.opts.onStartFailed?.(reason, e instanceof LensError && e.code === ErrorCode.NativeModule);
       throw e;
     }
     this.rpc = rpc;

@@ -1,20 +1,31 @@
-// Composition root: builds everything explicitly and logs how long each phase took.
-// The engine starts on first need, never during activation.
+// Composition root: builds everything explicitly and logs how long each phase took. The engine
+// starts on first need (the explorer's first expansion, a command), never during activation.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { EngineNotifications } from '../shared/protocol/engine';
+import { DOC_SCHEME } from '../shared/uri';
+import { registerCommands } from './commands/registerCommands';
+import { RESTART_SETTINGS, engineSettings, readConfig } from './config';
+import { ReflectionHighlights } from './documents/reflectionHighlights';
+import { SampleDocuments } from './documents/sampleDocuments';
 import { EngineClient } from './engineClient';
-import { ingestFolder } from './commands/ingestFolder';
+import { GroupBadges } from './explorer/decorations';
+import type { ExplorerNode } from './explorer/nodes';
+import { RunExplorer } from './explorer/runExplorer';
 import { createLog, tagged } from './log';
+import { EngineMethods } from '../shared/protocol/engine';
 
 export interface RolloutLensApi {
   /** For tests and other extensions: the engine client (typed JSON-RPC). */
   engine: EngineClient;
+  explorer: RunExplorer;
+  treeView: vscode.TreeView<ExplorerNode>;
   activationMs: number;
 }
 
 function databasePath(context: vscode.ExtensionContext): string {
-  const configured = vscode.workspace.getConfiguration('rolloutLens').get<string>('databasePath');
+  const configured = readConfig().databasePath;
   if (configured) return configured;
   const storage = context.storageUri ?? context.globalStorageUri;
   fs.mkdirSync(storage.fsPath, { recursive: true });
@@ -25,26 +36,74 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
   const t0 = performance.now();
   const log = createLog();
   context.subscriptions.push(log);
-  const engineNode = vscode.workspace.getConfiguration('rolloutLens').get<string>('engineNodePath') || undefined;
+  const phase = (name: string, since: number): number => {
+    const now = performance.now();
+    log.trace(`[activate] ${name}: ${(now - since).toFixed(2)} ms`);
+    return now;
+  };
+  let t = t0;
+  const cfg = readConfig();
   const engine = new EngineClient({
     enginePath: context.asAbsolutePath(path.join('dist', 'engine.js')),
     get dbPath() {
       return databasePath(context);
     },
+    get settings() {
+      return engineSettings();
+    },
     log: tagged(log, 'engine'),
-    ...(engineNode ? { nodePath: engineNode } : {}),
+    ...(cfg.engineNodePath ? { nodePath: cfg.engineNodePath } : {}),
     onGaveUp: (reason) => {
       void vscode.window.showErrorMessage(`Rollout Lens: ${reason}`, 'Show Log').then((a) => a && log.show());
     },
+    onStartFailed: (reason, nativeModule) => {
+      const actions = nativeModule ? ['Rebuild Native Modules', 'Show Log'] : ['Show Log'];
+      void vscode.window.showErrorMessage(`Rollout Lens could not start its engine: ${reason}`, ...actions).then((a) => {
+        if (a === 'Show Log') log.show();
+        if (a === 'Rebuild Native Modules') void vscode.commands.executeCommand('rolloutLens.rebuildNativeModules');
+      });
+    },
   });
   context.subscriptions.push({ dispose: () => engine.dispose() });
+  t = phase('engine client', t);
+
+  const explorer = new RunExplorer(engine);
+  const treeView = vscode.window.createTreeView('rolloutLens.runs', { treeDataProvider: explorer, showCollapseAll: true });
+  const documents = new SampleDocuments(engine);
   context.subscriptions.push(
-    vscode.commands.registerCommand('rolloutLens.ingestFolder', (uri?: vscode.Uri) => ingestFolder(engine, log, uri)),
-    vscode.commands.registerCommand('rolloutLens.showLog', () => log.show()),
+    explorer,
+    treeView,
+    documents,
+    vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, documents),
+    vscode.window.registerFileDecorationProvider(new GroupBadges()),
+    new ReflectionHighlights(engine),
+  );
+  engine.onNotification(EngineNotifications.runsChanged, () => explorer.refresh(undefined, 750));
+  t = phase('explorer and documents', t);
+
+  registerCommands(context, { engine, explorer, treeView, log });
+  t = phase('commands', t);
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('rolloutLens')) return;
+      if (RESTART_SETTINGS.some((k) => e.affectsConfiguration(k))) {
+        void vscode.window
+          .showInformationMessage('Rollout Lens: this setting takes effect after the engine restarts.', 'Restart Engine')
+          .then((a) => a && engine.restart());
+        return;
+      }
+      if (engine.running) void engine.request(EngineMethods.configure, engineSettings()).catch((err: unknown) => log.error(String(err)));
+      explorer.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (engine.running) void engine.request(EngineMethods.configure, engineSettings());
+    }),
   );
   const activationMs = performance.now() - t0;
+  phase('settings', t);
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { engine, activationMs };
+  return { engine, explorer, treeView, activationMs };
 }
 
 export function deactivate(): void {

@@ -30,14 +30,19 @@ export interface GroupAdvantages {
 
 /** Rejects a group holding NaN or ±Inf rewards: the trainers' code does not guard against them. */
 export function checkRewards(uid: string, rewards: readonly number[]): void {
-  if (rewards.length === 0) throw new LensError(ErrorCode.BadInput, `group ${JSON.stringify(uid)} has no samples`, { group: uid });
+  if (rewards.length === 0)
+    throw new LensError(ErrorCode.BadInput, `group ${JSON.stringify(uid)} has no samples`, { group: uid });
   for (let i = 0; i < rewards.length; i++) {
     const r = rewards[i];
     if (typeof r !== 'number' || !Number.isFinite(r)) {
-      throw new LensError(ErrorCode.BadInput, `group ${JSON.stringify(uid)}: sample ${i} has a non-finite reward (${String(r)})`, {
-        group: uid,
-        index: i,
-      });
+      throw new LensError(
+        ErrorCode.BadInput,
+        `group ${JSON.stringify(uid)}: sample ${i} has a non-finite reward (${String(r)})`,
+        {
+          group: uid,
+          index: i,
+        },
+      );
     }
   }
 }
@@ -61,14 +66,25 @@ export function groupMoments(rewards: readonly number[]): { mean: number; std: n
 }
 
 /** GRPO: A_i = (R_i − μ)/(s + ε), or R_i − μ without std normalisation (Dr. GRPO). */
-export function grpoAdvantages(uid: string, rewards: readonly number[], opts: OutcomeOptions = {}): GroupAdvantages {
+export function grpoAdvantages(
+  uid: string,
+  rewards: readonly number[],
+  opts: OutcomeOptions = {},
+): GroupAdvantages {
   checkRewards(uid, rewards);
   const normStd = opts.normStd ?? true;
   const eps = opts.eps ?? ADVANTAGE_EPS;
   const { mean: mu, std: s } = groupMoments(rewards);
   const singleton = rewards.length === 1;
   const advantages = rewards.map((r) => (normStd ? (r - mu) / (s + eps) : r - mu));
-  return { uid, mean: mu, std: normStd ? s : singleton ? null : s, advantages, singleton, degenerate: singleton || s === 0 };
+  return {
+    uid,
+    mean: mu,
+    std: normStd ? s : singleton ? null : s,
+    advantages,
+    singleton,
+    degenerate: singleton || s === 0,
+  };
 }
 
 /** Dr. GRPO: A_i = R_i − μ, no std division (verl norm_adv_by_std_in_grpo=False). */
@@ -80,7 +96,8 @@ export function drGrpoAdvantages(uid: string, rewards: readonly number[]): Group
 export function rlooAdvantages(uid: string, rewards: readonly number[]): GroupAdvantages {
   checkRewards(uid, rewards);
   const g = rewards.length;
-  if (g === 1) return { uid, mean: 0, std: null, advantages: [rewards[0] as number], singleton: true, degenerate: true };
+  if (g === 1)
+    return { uid, mean: 0, std: null, advantages: [rewards[0] as number], singleton: true, degenerate: true };
   const { mean: mu, std: s } = groupMoments(rewards);
   const f = g / (g - 1);
   const advantages = rewards.map((r) => r * f - mu * f);

@@ -1,6 +1,8 @@
-// Step statistics computed from per-group aggregates (the columns of the groups table), so a step of
-// thousands of samples costs one row per group. Definitions: ALGORITHMS.md §2.2 (Knapsack RL), §6.5
-// (SimpleRL-Zoo clip ratio, unbiased pass@k), §13 (zero-accuracy prompts). "positive" is R > 0.
+// Step statistics from per-group aggregates (the columns of the groups table), so a step of
+// thousands of samples costs one row per group. The one definition of each step metric: the store
+// reads aggregates from SQLite, stepAnalysis builds them from sample rows. Definitions:
+// ALGORITHMS.md §2.2 (Knapsack RL), §6.5 (SimpleRL-Zoo clip ratio, unbiased pass@k), §13.
+import type { StepSampleRow } from './stepMetrics';
 
 export interface GroupAggregate {
   size: number;
@@ -8,20 +10,30 @@ export interface GroupAggregate {
   reward_sumsq: number;
   reward_min: number | null;
   reward_max: number | null;
+  /** Samples with R > 0 (Knapsack RL's "positive"). */
   positive_n: number;
   correct_n: number;
   correct_known: number;
-  len_sum: number;
   len_tokens_n: number;
-  len_correct_sum: number;
-  len_wrong_sum: number;
+  chars_sum: number;
+  tokens_sum: number;
+  /** Samples whose own outcome is a success (`correct` when logged, else R > 0), and length sums by it. */
+  success_n: number;
+  chars_correct: number;
+  tokens_correct: number;
+  chars_wrong: number;
+  tokens_wrong: number;
   finish_known: number;
   truncated_n: number;
-  len_stopped_sum: number;
   stopped_n: number;
+  chars_stopped: number;
+  tokens_stopped: number;
   reflect_sum: number;
   reflect_n: number;
 }
+
+export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;
+export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
 
 export interface BasicStats {
   samples: number;
@@ -32,37 +44,43 @@ export interface BasicStats {
   length_unit: 'tokens' | 'chars';
 }
 
-export type Difficulty = 'extremely_hard' | 'hard' | 'medium' | 'easy' | 'extremely_easy';
-
 export interface ExtraStats {
+  /** Samples in groups whose rewards are not all equal ÷ all samples; a singleton is not effective. */
   effective_gradient_ratio: number | null;
+  /** Groups with both a positive (R > 0) and a non-positive reward ÷ groups. */
   effective_prompt_ratio: number | null;
+  all_positive_ratio: number | null;
+  all_negative_ratio: number | null;
+  /** By `correct` when the whole group has it, else by R > 0. */
   all_correct_ratio: number | null;
   all_wrong_ratio: number | null;
+  /** Cog-Rethinker's zero-accuracy prompts (§13): the same groups as all_wrong_ratio. */
   zero_accuracy_ratio: number | null;
+  /** Share of samples with finish_reason "length" among those with a finish reason. */
   clip_ratio: number | null;
-  difficulty: Record<Difficulty, number>;
+  difficulty: Record<DifficultyBucket, number>;
   mean_length_correct: number | null;
   mean_length_wrong: number | null;
   mean_length_stopped: number | null;
   reflection: { mean_per_response: number; share_responses: number; share_groups: number } | null;
+  /** Unbiased pass@k per k ∈ {1, 2, 4, …} ≤ largest group, averaged over groups with ≥ k samples. */
   pass_at_k: Record<string, number>;
   /** Groups of one sample: their GRPO advantage is R/(1+ε), not 0 (ALGORITHMS.md §1.1). */
   singleton_groups: number;
 }
 
-/** Knapsack RL difficulty bucket of a success rate p (ALGORITHMS.md §2.2). */
-export function difficultyBucket(p: number): Difficulty {
-  if (p === 0) return 'extremely_hard';
+/** The bucket of a success rate p (§2.2 table). */
+export function difficultyBucket(p: number): DifficultyBucket {
+  if (p <= 0) return 'extremely_hard';
   if (p <= 0.2) return 'hard';
   if (p < 0.8) return 'medium';
   if (p < 1) return 'easy';
   return 'extremely_easy';
 }
 
-/** Unbiased pass@k = 1 − C(n−c, k)/C(n, k), as a product to stay exact for large n. */
+/** Unbiased pass@k = 1 − C(n−c, k)/C(n, k) (§6.5), as a product to stay exact for large n. */
 export function passAtK(n: number, c: number, k: number): number {
-  if (k > n) return NaN;
+  if (k > n || k < 1) return NaN;
   if (n - c < k) return 1;
   let ratio = 1;
   for (let i = 0; i < k; i++) ratio *= (n - c - i) / (n - i);
@@ -71,99 +89,157 @@ export function passAtK(n: number, c: number, k: number): number {
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
-/** Correct count of a group: logged verdicts when every sample has one, else reward > 0. */
-function correctOf(g: GroupAggregate): number {
+export function emptyAggregate(): GroupAggregate {
+  return {
+    size: 0, reward_sum: 0, reward_sumsq: 0, reward_min: null, reward_max: null, positive_n: 0, correct_n: 0,
+    correct_known: 0, success_n: 0, len_tokens_n: 0, chars_sum: 0, tokens_sum: 0, chars_correct: 0, tokens_correct: 0,
+    chars_wrong: 0, tokens_wrong: 0, finish_known: 0, truncated_n: 0, stopped_n: 0, chars_stopped: 0,
+    tokens_stopped: 0, reflect_sum: 0, reflect_n: 0,
+  };
+}
+
+export interface AggregateSample {
+  reward: number;
+  correct: boolean | undefined;
+  finishReason: string | undefined;
+  lengthTokens: number | undefined;
+  lengthChars: number;
+  reflections?: number | undefined;
+}
+
+/** Adds one sample to a group's aggregate (the ingest writer does this as rows arrive). */
+export function addToAggregate(g: GroupAggregate, s: AggregateSample): void {
+  const r = s.reward;
+  g.size++;
+  g.reward_sum += r;
+  g.reward_sumsq += r * r;
+  g.reward_min = g.reward_min === null ? r : Math.min(g.reward_min, r);
+  g.reward_max = g.reward_max === null ? r : Math.max(g.reward_max, r);
+  if (r > 0) g.positive_n++;
+  if (s.correct !== undefined) {
+    g.correct_known++;
+    if (s.correct) g.correct_n++;
+  }
+  const tokens = s.lengthTokens ?? 0;
+  if (s.lengthTokens !== undefined) g.len_tokens_n++;
+  g.chars_sum += s.lengthChars;
+  g.tokens_sum += tokens;
+  if (s.correct ?? r > 0) {
+    g.success_n++;
+    g.chars_correct += s.lengthChars;
+    g.tokens_correct += tokens;
+  } else {
+    g.chars_wrong += s.lengthChars;
+    g.tokens_wrong += tokens;
+  }
+  if (s.finishReason !== undefined) {
+    g.finish_known++;
+    if (s.finishReason === 'length') g.truncated_n++;
+    else if (s.finishReason === 'stop') {
+      g.stopped_n++;
+      g.chars_stopped += s.lengthChars;
+      g.tokens_stopped += tokens;
+    }
+  }
+  if (s.reflections !== undefined) {
+    g.reflect_sum += s.reflections;
+    if (s.reflections > 0) g.reflect_n++;
+  }
+}
+
+/** Aggregates sample rows by group (what the store keeps incrementally). */
+export function aggregateRows(rows: readonly (StepSampleRow & { reflection_count?: number | null })[]): GroupAggregate[] {
+  const groups = new Map<number, GroupAggregate>();
+  for (const r of rows) {
+    let g = groups.get(r.group_id);
+    if (!g) groups.set(r.group_id, (g = emptyAggregate()));
+    addToAggregate(g, {
+      reward: r.reward,
+      correct: r.correct === null ? undefined : r.correct !== 0,
+      finishReason: r.finish_reason ?? undefined,
+      lengthTokens: r.length_tokens ?? undefined,
+      lengthChars: r.length_chars,
+      reflections: r.reflection_count ?? undefined,
+    });
+  }
+  return [...groups.values()];
+}
+
+/** Correct count of a group: logged verdicts when every sample has one, else R > 0. */
+export function correctCount(g: GroupAggregate): number {
   return g.correct_known === g.size ? g.correct_n : g.positive_n;
 }
 
-export function stepStatsFromGroups(groups: readonly GroupAggregate[]): { basic: BasicStats; extra: ExtraStats } {
-  let n = 0;
-  let sum = 0;
-  let sumsq = 0;
-  let len = 0;
-  let tokensN = 0;
+export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: BasicStats; extra: ExtraStats } {
+  const groups = all.filter((g) => g.size > 0);
+  const t = emptyAggregate();
   let effectiveSamples = 0;
-  let mixedGroups = 0;
+  let mixed = 0;
+  let allPos = 0;
+  let allNeg = 0;
   let allCorrect = 0;
   let allWrong = 0;
-  let finishKnown = 0;
-  let truncated = 0;
-  let lenCorrect = 0;
-  let lenWrong = 0;
-  let nCorrect = 0;
-  let lenStopped = 0;
-  let stopped = 0;
-  let reflectSum = 0;
-  let reflectN = 0;
   let reflectGroups = 0;
   let singletons = 0;
-  const difficulty: Record<Difficulty, number> = { extremely_hard: 0, hard: 0, medium: 0, easy: 0, extremely_easy: 0 };
   let maxG = 0;
+  const difficulty = Object.fromEntries(DIFFICULTY_BUCKETS.map((b) => [b, 0])) as Record<DifficultyBucket, number>;
   for (const g of groups) {
-    if (g.size === 0) continue;
-    n += g.size;
-    sum += g.reward_sum;
-    sumsq += g.reward_sumsq;
-    len += g.len_sum;
-    tokensN += g.len_tokens_n;
+    for (const k of Object.keys(t) as Array<keyof GroupAggregate>) {
+      if (k !== 'reward_min' && k !== 'reward_max') t[k] += g[k] as number;
+    }
     maxG = Math.max(maxG, g.size);
     if (g.size === 1) singletons++;
-    // popStd > 0 ⇔ not every reward equal; a singleton never contributes (np.std of one value is 0).
+    // Not all rewards equal ⇔ popStd > 0; a singleton never contributes (np.std of one value is 0).
     if (g.size > 1 && g.reward_min !== g.reward_max) effectiveSamples += g.size;
-    if (g.positive_n > 0 && g.positive_n < g.size) mixedGroups++;
-    const c = correctOf(g);
+    if (g.positive_n > 0 && g.positive_n < g.size) mixed++;
+    if (g.positive_n === g.size) allPos++;
+    if (g.positive_n === 0) allNeg++;
+    const c = correctCount(g);
     if (c === g.size) allCorrect++;
     if (c === 0) allWrong++;
     difficulty[difficultyBucket(g.positive_n / g.size)]++;
-    finishKnown += g.finish_known;
-    truncated += g.truncated_n;
-    lenCorrect += g.len_correct_sum;
-    lenWrong += g.len_wrong_sum;
-    nCorrect += c;
-    lenStopped += g.len_stopped_sum;
-    stopped += g.stopped_n;
-    reflectSum += g.reflect_sum;
-    reflectN += g.reflect_n;
     if (g.reflect_n > 0) reflectGroups++;
   }
-  const groupCount = groups.filter((g) => g.size > 0).length;
-  const mean = n ? sum / n : null;
-  const variance = n > 1 ? Math.max(0, (sumsq - n * mean! * mean!) / (n - 1)) : null;
+  const n = t.size;
+  const G = groups.length;
+  const mean = n ? t.reward_sum / n : null;
+  const variance = n > 1 ? Math.max(0, (t.reward_sumsq - n * mean! * mean!) / (n - 1)) : null;
+  // Tokens only when every sample of the step has them; otherwise characters throughout.
+  const tokens = n > 0 && t.len_tokens_n === n;
   const passAt: Record<string, number> = {};
   for (let k = 1; k <= maxG; k *= 2) {
     let acc = 0;
-    let count = 0;
+    let m = 0;
     for (const g of groups) {
       if (g.size < k) continue;
-      acc += passAtK(g.size, correctOf(g), k);
-      count++;
+      acc += passAtK(g.size, correctCount(g), k);
+      m++;
     }
-    if (count) passAt[String(k)] = acc / count;
+    if (m) passAt[String(k)] = acc / m;
   }
   return {
     basic: {
       samples: n,
-      groups: groupCount,
+      groups: G,
       reward_mean: mean,
       reward_std: variance === null ? null : Math.sqrt(variance),
-      mean_length: n ? len / n : null,
-      length_unit: n > 0 && tokensN === n ? 'tokens' : 'chars',
+      mean_length: ratio(tokens ? t.tokens_sum : t.chars_sum, n),
+      length_unit: tokens ? 'tokens' : 'chars',
     },
     extra: {
       effective_gradient_ratio: ratio(effectiveSamples, n),
-      effective_prompt_ratio: ratio(mixedGroups, groupCount),
-      all_correct_ratio: ratio(allCorrect, groupCount),
-      all_wrong_ratio: ratio(allWrong, groupCount),
-      zero_accuracy_ratio: ratio(allWrong, groupCount),
-      clip_ratio: ratio(truncated, finishKnown),
+      effective_prompt_ratio: ratio(mixed, G),
+      all_positive_ratio: ratio(allPos, G),
+      all_negative_ratio: ratio(allNeg, G),
+      all_correct_ratio: ratio(allCorrect, G),
+      all_wrong_ratio: ratio(allWrong, G),
+      zero_accuracy_ratio: ratio(allWrong, G),
+      clip_ratio: ratio(t.truncated_n, t.finish_known),
       difficulty,
-      mean_length_correct: ratio(lenCorrect, nCorrect),
-      mean_length_wrong: ratio(lenWrong, n - nCorrect),
-      mean_length_stopped: ratio(lenStopped, stopped),
-      reflection:
-        n > 0
-          ? { mean_per_response: reflectSum / n, share_responses: reflectN / n, share_groups: reflectGroups / groupCount }
-          : null,
+      mean_length_correct: ratio(tokens ? t.tokens_correct : t.chars_correct, t.success_n),
+      mean_length_wrong: ratio(tokens ? t.tokens_wrong : t.chars_wrong, n - t.success_n),
+      mean_length_stopped: ratio(tokens ? t.tokens_stopped : t.chars_stopped, t.stopped_n),
+      reflection: n > 0 ? { mean_per_response: t.reflect_sum / n, share_responses: t.reflect_n / n, share_groups: reflectGroups / G } : null,
       pass_at_k: passAt,
       singleton_groups: singletons,
     },

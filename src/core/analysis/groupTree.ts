@@ -1,71 +1,9 @@
 // The group view's data: the radix-compressed prefix tree with V(s) and δ, TEMPO token advantages,
 // decision tokens and branch statistics (ALGORITHMS.md §5.5). Also what `rollout-lens tree --json` prints.
+import type { BranchPoint, DecisionToken, GroupTree, GroupTreeNode } from '../../shared/tree';
 import type { TokenizedResponse } from '../tokenize/tokenSource';
 import { checkRewards } from './advantages';
 import { PrefixTree, tempoAdvantages, type TempoOptions } from './prefixTree';
-
-export interface GroupTreeNode {
-  id: number;
-  parent: number | null;
-  /** Token offset where this node's run starts. */
-  depth: number;
-  /** The run's token texts, concatenated. */
-  text: string;
-  /** Tokens in the run (the edge into this node). */
-  tokens: number;
-  count: number;
-  /** V(s): mean reward of the responses through the node. */
-  value: number;
-  /** V(s) − V(parent): the TD term carried by the run's first token. */
-  delta: number;
-  /** Indices of the responses through the node, ascending. */
-  samples: number[];
-  /** Branch nodes (≥ 2 children) only: V of each child, in child order. */
-  children_values?: number[];
-}
-
-export interface GroupTreeSample {
-  index: number;
-  reward: number;
-  /** GRPO's sequence advantage, what TEMPO gives wherever δ = 0. */
-  advantage: number;
-  token_advantages: number[];
-}
-
-/** A branch edge ranked by |δ|: where good and bad responses parted ways. */
-export interface DecisionToken {
-  node: number;
-  /** The text of the token carrying δ (the run's first token). */
-  text: string;
-  /** Token offset of that token. */
-  depth: number;
-  delta: number;
-  value: number;
-  parent_value: number;
-  count: number;
-}
-
-export interface BranchPoint {
-  node: number;
-  /** Prefix length (tokens) at which the responses split. */
-  depth: number;
-  fan_out: number;
-}
-
-export interface GroupTree {
-  group: string;
-  /** True only when every response's tokens are logged ids; else this is an approximate P2T. */
-  exact: boolean;
-  mean: number;
-  std: number | null;
-  nodes: GroupTreeNode[];
-  samples: GroupTreeSample[];
-  decision_tokens: DecisionToken[];
-  branches: BranchPoint[];
-  /** Share of all response tokens with δ ≠ 0 (where TEMPO differs from GRPO). */
-  delta_token_fraction: number;
-  warnings: string[];
-}
 
 export interface GroupTreeOptions extends TempoOptions {
   /** How many decision tokens to list (default 10). */
@@ -76,6 +14,9 @@ function runText(texts: readonly string[], start: number, length: number): strin
   if (length === 1) return texts[start] ?? '';
   let s = '';
   for (let t = start; t < start + length; t++) s += texts[t] ?? '';
+  // Reading a character makes V8 flatten the rope now, while its thousands of parts are young
+  // garbage; kept as ropes, they survive into the old generation and GC dominates (measured ~10×).
+  s.charCodeAt(0);
   return s;
 }
 
@@ -96,13 +37,19 @@ function warningsFor(uid: string, responses: ReadonlyArray<{ tokens: TokenizedRe
   const w: string[] = [];
   const name = JSON.stringify(uid);
   if (responses.length === 1) {
-    w.push(`group ${name} has one sample: TEMPO is undefined (std of one reward); advantages use the GRPO singleton rule R/(1+ε)`);
+    w.push(
+      `group ${name} has one sample: TEMPO is undefined (std of one reward); advantages use the GRPO singleton rule R/(1+ε)`,
+    );
   }
   const sources = new Set(responses.map((r) => r.tokens.source));
   if (sources.has('approximate')) {
-    w.push(`group ${name}: approximate P2T (no token ids or tokenizer): words and punctuation, values differ from training`);
+    w.push(
+      `group ${name}: approximate P2T (no token ids or tokenizer): words and punctuation, values differ from training`,
+    );
   } else if (sources.has('tokenizer')) {
-    w.push(`group ${name}: tokens re-tokenised from text with tokenizer.json; the tree can differ from what was sampled`);
+    w.push(
+      `group ${name}: tokens re-tokenised from text with tokenizer.json; the tree can differ from what was sampled`,
+    );
   }
   return w;
 }

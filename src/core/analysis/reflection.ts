@@ -6,13 +6,46 @@ import { ErrorCode, LensError } from '../../shared/errors';
 export const REFLECTION_PRESETS = {
   simplerl: ['recheck', 'rethink', 'try again', 'wait', 'alternatively', 'retry', 'however'],
   'oat-zero-qwen': ['recheck', 'rethink', 'try again'],
-  'oat-zero-deepseek': ['reevaluate', 'reevaluation', 'recheck', 'rethink', 'check again', 're-evaluate', 'try again', 're-examine'],
+  'oat-zero-deepseek': [
+    'reevaluate',
+    'reevaluation',
+    'recheck',
+    'rethink',
+    'check again',
+    're-evaluate',
+    'try again',
+    're-examine',
+  ],
   'oat-zero-llama': ['recheck', 'rethink', 'check again', 're-evaluate', 'try again', 're-examine'],
   'understand-r1-zero': [
-    'recheck', 'rethink', 'reassess', 'reevaluate', 're-evaluate', 'reevaluation', 're-examine', 'reexamine',
-    'reconsider', 'reanalyze', 'double-check', 'check again', 'think again', 'verify again', 'go over the steps',
+    'recheck',
+    'rethink',
+    'reassess',
+    'reevaluate',
+    're-evaluate',
+    'reevaluation',
+    're-examine',
+    'reexamine',
+    'reconsider',
+    'reanalyze',
+    'double-check',
+    'check again',
+    'think again',
+    'verify again',
+    'go over the steps',
   ],
-  'deepseek-r1': ['wait', 'mistake', 'however', 'but', 'retry', 'error', 'verify', 'wrong', 'evaluate', 'check'],
+  'deepseek-r1': [
+    'wait',
+    'mistake',
+    'however',
+    'but',
+    'retry',
+    'error',
+    'verify',
+    'wrong',
+    'evaluate',
+    'check',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ReflectionPreset = keyof typeof REFLECTION_PRESETS;
@@ -62,14 +95,20 @@ export class ReflectionMatcher {
     const norm: string[] = [];
     keywords.forEach((k, i) => {
       if (typeof k !== 'string' || k.trim() === '') {
-        throw new LensError(ErrorCode.BadInput, `reflection keyword ${i} must be a non-empty string, got ${JSON.stringify(k)}`);
+        throw new LensError(
+          ErrorCode.BadInput,
+          `reflection keyword ${i} must be a non-empty string, got ${JSON.stringify(k)}`,
+        );
       }
       const n = k.trim().toLowerCase();
       if (!norm.includes(n)) norm.push(n);
     });
     if (norm.length === 0) throw new LensError(ErrorCode.BadInput, 'reflection keyword list is empty');
     if (mode !== 'word' && mode !== 'substring') {
-      throw new LensError(ErrorCode.BadInput, `unknown reflection mode ${JSON.stringify(mode)}; use word or substring`);
+      throw new LensError(
+        ErrorCode.BadInput,
+        `unknown reflection mode ${JSON.stringify(mode)}; use word or substring`,
+      );
     }
     return new ReflectionMatcher(norm, mode);
   }
@@ -100,7 +139,11 @@ export class ReflectionMatcher {
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         let g = 1;
         while (g < m.length && m[g] === undefined) g++;
-        out.push({ keyword: this.groupKeyword[g - 1] ?? m[0].toLowerCase(), start: m.index, end: m.index + m[0].length });
+        out.push({
+          keyword: this.groupKeyword[g - 1] ?? m[0].toLowerCase(),
+          start: m.index,
+          end: m.index + m[0].length,
+        });
       }
       return out;
     }
@@ -123,7 +166,7 @@ function lowerWithMap(text: string): { lower: string; toOriginal: (i: number) =>
   if (lower.length === text.length) return { lower, toOriginal: (i) => i };
   let built = '';
   const map: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i) as number;
     const ch = String.fromCodePoint(cp);
     const low = ch.toLowerCase();
@@ -145,14 +188,19 @@ export function isReflectionPreset(name: string): name is ReflectionPreset {
  * The matcher for a preset (default `simplerl`) or a user keyword list, compiled once per
  * (list, mode). Unknown presets and empty or non-string keywords throw a LensError.
  */
-export function reflectionMatcher(opts: { preset?: string; keywords?: readonly string[]; mode?: ReflectionMode } = {}): ReflectionMatcher {
+export function reflectionMatcher(
+  opts: { preset?: string; keywords?: readonly string[]; mode?: ReflectionMode } = {},
+): ReflectionMatcher {
   const mode = opts.mode ?? 'word';
   let keywords: readonly string[];
   if (opts.keywords !== undefined) keywords = opts.keywords;
   else {
     const preset = opts.preset ?? 'simplerl';
     if (!isReflectionPreset(preset)) {
-      throw new LensError(ErrorCode.BadInput, `unknown reflection preset ${JSON.stringify(preset)}; presets: ${REFLECTION_PRESET_NAMES.join(', ')}`);
+      throw new LensError(
+        ErrorCode.BadInput,
+        `unknown reflection preset ${JSON.stringify(preset)}; presets: ${REFLECTION_PRESET_NAMES.join(', ')}`,
+      );
     }
     keywords = REFLECTION_PRESETS[preset];
   }
@@ -180,7 +228,9 @@ export interface ReflectionStats {
 }
 
 /** Per-step reflection summary from per-response counts. */
-export function reflectionStats(rows: ReadonlyArray<{ group: string | number; count: number; correct?: boolean | null }>): ReflectionStats {
+export function reflectionStats(
+  rows: ReadonlyArray<{ group: string | number; count: number; correct?: boolean | null }>,
+): ReflectionStats {
   const groups = new Map<string | number, boolean>();
   let total = 0;
   let reflecting = 0;

@@ -1,5 +1,5 @@
-// Per-step statistics, computed once when a step's samples change and stored with the step.
-// Pure: the store hands over plain rows.
+// Sample rows as the store hands them to analysis, and the mean / sample-std helpers every
+// estimator shares.
 
 export interface StepSampleRow {
   group_id: number;
@@ -8,15 +8,6 @@ export interface StepSampleRow {
   finish_reason: string | null;
   length_tokens: number | null;
   length_chars: number;
-}
-
-export interface BasicStepStats {
-  samples: number;
-  groups: number;
-  reward_mean: number | null;
-  reward_std: number | null;
-  mean_length: number | null;
-  length_unit: 'tokens' | 'chars';
 }
 
 export function mean(xs: readonly number[]): number {
@@ -31,30 +22,4 @@ export function sampleStd(xs: readonly number[], mu = mean(xs)): number {
   let ss = 0;
   for (const x of xs) ss += (x - mu) * (x - mu);
   return Math.sqrt(ss / (xs.length - 1));
-}
-
-export function basicStepStats(rows: readonly StepSampleRow[]): BasicStepStats {
-  const groups = new Set<number>();
-  const rewards: number[] = [];
-  let tokens = 0;
-  let chars = 0;
-  let allTokens = rows.length > 0;
-  for (const r of rows) {
-    groups.add(r.group_id);
-    rewards.push(r.reward);
-    chars += r.length_chars;
-    if (r.length_tokens === null) allTokens = false;
-    else tokens += r.length_tokens;
-  }
-  const n = rows.length;
-  const mu = n ? mean(rewards) : null;
-  const sd = n > 1 ? sampleStd(rewards, mu!) : null;
-  return {
-    samples: n,
-    groups: groups.size,
-    reward_mean: mu,
-    reward_std: sd,
-    mean_length: n ? (allTokens ? tokens : chars) / n : null,
-    length_unit: allTokens ? 'tokens' : 'chars',
-  };
 }

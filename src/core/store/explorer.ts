@@ -40,7 +40,7 @@ function stepId(store: Store, run: string, split: Split, step: number): number {
   return id;
 }
 
-function groupId(store: Store, ref: GroupRef): number {
+export function requireGroupId(store: Store, ref: GroupRef): number {
   const id = store.db
     .prepare('SELECT id FROM groups WHERE step_id = ? AND uid = ?')
     .pluck()
@@ -171,7 +171,7 @@ export function listSamples(
   opts: { sort?: SampleSort; descending?: boolean; filter?: SampleFilter; reflection?: ReflectionMatcher } = {},
 ): SampleRow[] {
   const matcher = opts.reflection ?? reflectionMatcher();
-  const gid = groupId(store, ref);
+  const gid = requireGroupId(store, ref);
   const raw = store.db
     .prepare(
       `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, response
@@ -206,7 +206,7 @@ export function listSamples(
 }
 
 export function getSample(store: Store, ref: SampleRef, reflection: ReflectionMatcher = reflectionMatcher()): SampleDetail {
-  const gid = groupId(store, ref);
+  const gid = requireGroupId(store, ref);
   const row = store.db
     .prepare(
       `SELECT s.*, p.text AS prompt FROM samples s JOIN groups g ON g.id = s.group_id JOIN prompts p ON p.id = g.prompt_id
@@ -240,4 +240,18 @@ export function getSample(store: Store, ref: SampleRef, reflection: ReflectionMa
   };
   detail.reflection_count = detail.reflection_hits.length;
   return detail;
+}
+
+/** Groups of the same run and split whose prompt text is the group's, in step order. */
+export function samePromptGroups(store: Store, ref: GroupRef): Array<{ split: Split; step: number; group: string }> {
+  const gid = requireGroupId(store, ref);
+  return store.db
+    .prepare(
+      `SELECT st.split, st.step, g2.uid AS "group" FROM groups g1
+         JOIN groups g2 ON g2.prompt_id = g1.prompt_id
+         JOIN steps st ON st.id = g2.step_id
+        WHERE g1.id = ? AND st.run_id = (SELECT run_id FROM steps WHERE id = g1.step_id) AND st.split = ?
+        ORDER BY st.step, g2.uid`,
+    )
+    .all(gid, ref.split) as Array<{ split: Split; step: number; group: string }>;
 }

@@ -44,7 +44,8 @@ CREATE TABLE steps (
 );
 
 -- Per-group aggregates, maintained as samples arrive, so step statistics and the explorer's group
--- lists never scan samples. "len" is tokens when logged, else characters (len_tokens_n says which).
+-- lists never scan samples. Lengths are summed in characters and, for samples with logged token
+-- ids, in tokens (len_tokens_n of them): a step reports tokens only when every sample has them.
 CREATE TABLE groups (
   id INTEGER PRIMARY KEY,
   step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
@@ -58,14 +59,19 @@ CREATE TABLE groups (
   positive_n INTEGER NOT NULL DEFAULT 0,
   correct_n INTEGER NOT NULL DEFAULT 0,
   correct_known INTEGER NOT NULL DEFAULT 0,
-  len_sum REAL NOT NULL DEFAULT 0,
   len_tokens_n INTEGER NOT NULL DEFAULT 0,
-  len_correct_sum REAL NOT NULL DEFAULT 0,
-  len_wrong_sum REAL NOT NULL DEFAULT 0,
+  chars_sum REAL NOT NULL DEFAULT 0,
+  tokens_sum REAL NOT NULL DEFAULT 0,
+  success_n INTEGER NOT NULL DEFAULT 0,
+  chars_correct REAL NOT NULL DEFAULT 0,
+  tokens_correct REAL NOT NULL DEFAULT 0,
+  chars_wrong REAL NOT NULL DEFAULT 0,
+  tokens_wrong REAL NOT NULL DEFAULT 0,
   finish_known INTEGER NOT NULL DEFAULT 0,
   truncated_n INTEGER NOT NULL DEFAULT 0,
-  len_stopped_sum REAL NOT NULL DEFAULT 0,
   stopped_n INTEGER NOT NULL DEFAULT 0,
+  chars_stopped REAL NOT NULL DEFAULT 0,
+  tokens_stopped REAL NOT NULL DEFAULT 0,
   reflect_sum INTEGER NOT NULL DEFAULT 0,
   reflect_n INTEGER NOT NULL DEFAULT 0,
   UNIQUE (step_id, uid)
@@ -148,6 +154,43 @@ CREATE TABLE enrich_state (
   reflect_config TEXT
 );
 INSERT INTO enrich_state (id, fts_upto, reflect_upto, reflect_config) VALUES (1, 0, 0, NULL);
+`,
+  },
+  {
+    version: 2,
+    description: 're-score sets and their per-sample results (logged rewards are never overwritten)',
+    sql: `
+-- One application of a reward spec (canonical JSON) to a selection of a run's samples. A set left
+-- 'running' by a crash, or stopped, is 'incomplete' with a reason; re-running it resumes.
+CREATE TABLE rescore_sets (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  spec TEXT NOT NULL,
+  label TEXT NOT NULL,
+  selection TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'incomplete')),
+  reason TEXT,
+  total INTEGER NOT NULL DEFAULT 0,
+  scored INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX rescore_sets_by_run ON rescore_sets (run_id, spec, selection);
+
+-- score is NULL exactly when error is set; correct is the function's verdict when it has one.
+CREATE TABLE rescore_results (
+  set_id INTEGER NOT NULL REFERENCES rescore_sets(id) ON DELETE CASCADE,
+  sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+  score REAL,
+  correct INTEGER,
+  components TEXT,
+  rationale TEXT,
+  extracted TEXT,
+  error TEXT,
+  PRIMARY KEY (set_id, sample_id)
+) WITHOUT ROWID;
+CREATE INDEX rescore_results_by_sample ON rescore_results (sample_id);
 `,
   },
 ];

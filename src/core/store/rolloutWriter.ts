@@ -5,35 +5,12 @@ import type { Statement } from 'better-sqlite3';
 import type { SampleRecord, MetricRecord } from '../ingest/records';
 import type { SqliteDatabase } from './nativeLoader';
 import { encodeFloat32, encodeInt32 } from './blobs';
+import { addToAggregate, emptyAggregate, type GroupAggregate } from '../analysis/groupAggregates';
 
-/** What a batch adds to one group's aggregates (see the groups table). */
-interface GroupDelta {
-  n: number;
-  sum: number;
-  sumsq: number;
-  min: number;
-  max: number;
-  positive: number;
-  correctN: number;
-  correctKnown: number;
-  len: number;
-  lenTokensN: number;
-  lenCorrect: number;
-  lenWrong: number;
-  finishKnown: number;
-  truncated: number;
-  lenStopped: number;
-  stopped: number;
-}
-
-function emptyDelta(): GroupDelta {
-  return {
-    n: 0, sum: 0, sumsq: 0, min: Infinity, max: -Infinity, positive: 0, correctN: 0, correctKnown: 0, len: 0,
-    lenTokensN: 0, lenCorrect: 0, lenWrong: 0, finishKnown: 0, truncated: 0, lenStopped: 0, stopped: 0,
-  };
-}
-
-
+/** Aggregate columns that a batch adds to (reward_min / reward_max combine with min / max). */
+const SUMMED = (Object.keys(emptyAggregate()) as Array<keyof GroupAggregate>).filter(
+  (k) => k !== 'reward_min' && k !== 'reward_max' && k !== 'reflect_sum' && k !== 'reflect_n',
+);
 
 const CACHE_LIMIT = 20_000;
 
@@ -48,7 +25,7 @@ export class RolloutWriter {
   /** Per (file, group) row counters: key `${fileId}:${groupId}`. */
   private readonly fileGroupCounts = new Map<string, number>();
   private readonly touchedCounts = new Set<string>();
-  private readonly groupDeltas = new Map<number, GroupDelta>();
+  private readonly groupDeltas = new Map<number, GroupAggregate>();
   private readonly dirtySteps = new Set<number>();
   private readonly metricKeyIds = new Map<string, number>();
 
@@ -93,12 +70,8 @@ export class RolloutWriter {
       'INSERT INTO file_group_counts (file_id, group_id, n) VALUES (?, ?, ?) ON CONFLICT (file_id, group_id) DO UPDATE SET n = excluded.n',
     );
     this.updGroup = db.prepare(
-      `UPDATE groups SET size = size + ?, reward_sum = reward_sum + ?, reward_sumsq = reward_sumsq + ?,
-         reward_min = min(coalesce(reward_min, ?), ?), reward_max = max(coalesce(reward_max, ?), ?),
-         positive_n = positive_n + ?, correct_n = correct_n + ?, correct_known = correct_known + ?,
-         len_sum = len_sum + ?, len_tokens_n = len_tokens_n + ?, len_correct_sum = len_correct_sum + ?,
-         len_wrong_sum = len_wrong_sum + ?, finish_known = finish_known + ?, truncated_n = truncated_n + ?,
-         len_stopped_sum = len_stopped_sum + ?, stopped_n = stopped_n + ? WHERE id = ?`,
+      `UPDATE groups SET ${SUMMED.map((k) => `${k} = ${k} + ?`).join(', ')},
+         reward_min = min(coalesce(reward_min, ?), ?), reward_max = max(coalesce(reward_max, ?), ?) WHERE id = ?`,
     );
     this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
     this.insKey = db.prepare('INSERT INTO metric_keys (key) VALUES (?) ON CONFLICT (key) DO NOTHING');
@@ -147,33 +120,16 @@ export class RolloutWriter {
     if (info.changes === 0) return false;
     let d = this.groupDeltas.get(groupId);
     if (!d) {
-      d = emptyDelta();
+      d = emptyAggregate();
       this.groupDeltas.set(groupId, d);
     }
-    const r = rec.reward;
-    const len = ids ? ids.length : rec.response.length;
-    d.n++;
-    d.sum += r;
-    d.sumsq += r * r;
-    if (r < d.min) d.min = r;
-    if (r > d.max) d.max = r;
-    if (r > 0) d.positive++;
-    d.len += len;
-    if (ids) d.lenTokensN++;
-    // Correctness falls back to reward > 0 when the source does not log it (Knapsack RL's convention).
-    const correct = rec.correct ?? r > 0;
-    if (rec.correct !== undefined) d.correctKnown++;
-    if (rec.correct) d.correctN++;
-    if (correct) d.lenCorrect += len;
-    else d.lenWrong += len;
-    if (rec.finishReason !== undefined) {
-      d.finishKnown++;
-      if (rec.finishReason === 'length') d.truncated++;
-      else if (rec.finishReason === 'stop') {
-        d.stopped++;
-        d.lenStopped += len;
-      }
-    }
+    addToAggregate(d, {
+      reward: rec.reward,
+      correct: rec.correct,
+      finishReason: rec.finishReason,
+      lengthTokens: ids?.length,
+      lengthChars: rec.response.length,
+    });
     this.dirtySteps.add(stepId);
     return true;
   }
@@ -190,10 +146,7 @@ export class RolloutWriter {
   /** Writes the batch's accumulated group statistics and per-file counters. Call before commit. */
   flush(): void {
     for (const [groupId, d] of this.groupDeltas) {
-      this.updGroup.run(
-        d.n, d.sum, d.sumsq, d.min, d.min, d.max, d.max, d.positive, d.correctN, d.correctKnown, d.len, d.lenTokensN,
-        d.lenCorrect, d.lenWrong, d.finishKnown, d.truncated, d.lenStopped, d.stopped, groupId,
-      );
+      this.updGroup.run(...SUMMED.map((k) => d[k]), d.reward_min, d.reward_min, d.reward_max, d.reward_max, groupId);
     }
     this.groupDeltas.clear();
     for (const stepId of this.dirtySteps) this.markStep.run(stepId);

@@ -1,7 +1,7 @@
 // Step statistics from the per-group aggregates (never from a scan of samples): recomputed for the
 // steps whose samples changed (steps.dirty = 1) and stored with the step.
 import type { SqliteDatabase } from './nativeLoader';
-import { stepStatsFromGroups, type GroupAggregate } from '../analysis/groupAggregates';
+import { emptyAggregate, stepStatsFromGroups, type GroupAggregate } from '../analysis/groupAggregates';
 
 /** Recomputes every dirty step of a run (or of all runs); returns how many steps were updated. */
 export function recomputeDirtySteps(db: SqliteDatabase, runId?: number): number {
@@ -14,10 +14,7 @@ export function recomputeDirtySteps(db: SqliteDatabase, runId?: number): number 
     .all(...(runId === undefined ? [] : [runId])) as number[];
   if (dirty.length === 0) return 0;
   const groupsOf = db.prepare(
-    `SELECT size, reward_sum, reward_sumsq, reward_min, reward_max, positive_n, correct_n, correct_known,
-            len_sum, len_tokens_n, len_correct_sum, len_wrong_sum, finish_known, truncated_n, len_stopped_sum,
-            stopped_n, reflect_sum, reflect_n
-       FROM groups WHERE step_id = ?`,
+    `SELECT ${Object.keys(emptyAggregate()).join(', ')} FROM groups WHERE step_id = ?`,
   );
   const update = db.prepare(
     `UPDATE steps SET dirty = 0, samples = ?, groups = ?, reward_mean = ?, reward_std = ?,

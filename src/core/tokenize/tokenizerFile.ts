@@ -32,7 +32,9 @@ function readJson(file: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new LensError(ErrorCode.BadInput, `${file}: ${what} is not valid JSON: ${errorMessage(e)}`, { file });
+    throw new LensError(ErrorCode.BadInput, `${file}: ${what} is not valid JSON: ${errorMessage(e)}`, {
+      file,
+    });
   }
 }
 
@@ -88,7 +90,9 @@ export function loadTokenizer(file: string): TextTokenizer {
     // Construction is lazy in places; one encode surfaces unsupported components here, not later.
     tok.encode('a', { add_special_tokens: false });
   } catch (e) {
-    throw new LensError(ErrorCode.BadInput, `${file}: unsupported tokenizer.json: ${errorMessage(e)}`, { file });
+    throw new LensError(ErrorCode.BadInput, `${file}: unsupported tokenizer.json: ${errorMessage(e)}`, {
+      file,
+    });
   }
   return new HuggingFaceTokenizer(file, tok);
 }

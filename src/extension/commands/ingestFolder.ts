@@ -7,19 +7,19 @@ import type { IngestReport } from '../../shared/rollout';
 import type { EngineClient } from '../engineClient';
 import { abortSignalFor } from '../log';
 
-function runNameFor(p: string): string {
+export function runNameFor(p: string): string {
   const base = path.basename(p).replace(/\.(jsonl|parquet|json)$/, '');
   return base.replace(/[^A-Za-z0-9._@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'run';
 }
 
-export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<IngestReport | undefined> {
+async function pickSource(uri: vscode.Uri | undefined, verb: string): Promise<{ target: vscode.Uri; run: string } | undefined> {
   const picked =
     uri ? [uri] : await vscode.window.showOpenDialog({
       canSelectFiles: true,
       canSelectFolders: true,
       canSelectMany: false,
-      openLabel: 'Ingest',
-      title: 'Ingest rollouts (a verl dump folder, a TRL output_dir, or native JSONL)',
+      openLabel: verb,
+      title: `${verb} rollouts (a verl dump folder, a TRL output_dir, or native JSONL)`,
     });
   const target = picked?.[0];
   if (!target) return undefined;
@@ -28,7 +28,13 @@ export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputCh
     value: runNameFor(target.fsPath),
     validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,127}$/.test(v) && !v.includes('..') ? undefined : 'letters, digits and . _ - @ + =, starting with a letter or digit'),
   });
-  if (!run) return undefined;
+  return run ? { target, run } : undefined;
+}
+
+export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<IngestReport | undefined> {
+  const src = await pickSource(uri, 'Ingest');
+  if (!src) return undefined;
+  const { target, run } = src;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Ingesting ${path.basename(target.fsPath)} into ${run}`, cancellable: true },
     async (progress, token) => {
@@ -47,6 +53,33 @@ export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputCh
         return report;
       } catch (e) {
         void vscode.window.showErrorMessage(`Ingest failed: ${errorMessage(e)}`, 'Show Log').then((a) => a && log.show());
+        return undefined;
+      } finally {
+        abort.dispose();
+      }
+    },
+  );
+}
+
+/** Follows a folder while a trainer writes it; cancelling the notification stops following. */
+export async function followFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<IngestReport | undefined> {
+  const src = await pickSource(uri, 'Follow');
+  if (!src) return undefined;
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Following ${path.basename(src.target.fsPath)} → ${src.run} (cancel to stop)`, cancellable: true },
+    async (progress, token) => {
+      const abort = abortSignalFor(token);
+      try {
+        const report = await engine.request(
+          EngineMethods.ingest,
+          { paths: [src.target.fsPath], run: src.run, follow: true },
+          { signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) },
+        );
+        log.info(`[follow] ${src.run}: stopped; ${report.samples_added} samples added`);
+        void vscode.window.showInformationMessage(`Stopped following ${src.run}: ${report.samples_added} samples added.`);
+        return report;
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Following ${src.run} stopped: ${errorMessage(e)}`, 'Show Log').then((a) => a && log.show());
         return undefined;
       } finally {
         abort.dispose();

@@ -2,6 +2,7 @@
 // before any work) and its result type. Imported by the engine, the extension host and tests.
 import { z } from 'zod';
 import type { IngestReport, RunSummary, StepStats } from '../rollout';
+import type { GroupTree } from '../tree';
 import {
   GROUP_SORTS,
   SAMPLE_SORTS,
@@ -36,6 +37,25 @@ export interface EngineInfo {
 }
 
 const runName = z.string().min(1).max(128);
+
+export const REFLECTION_PRESET_IDS = ['simplerl', 'oat-zero-qwen', 'oat-zero-deepseek', 'oat-zero-llama', 'understand-r1-zero', 'deepseek-r1'] as const;
+const settingsSchema = z
+  .object({
+    reflection: z
+      .object({
+        preset: z.enum(REFLECTION_PRESET_IDS).optional(),
+        mode: z.enum(['word', 'substring']).optional(),
+        keywords: z.array(z.string().min(1).max(100)).max(200).optional(),
+      })
+      .strict()
+      .optional(),
+    tokenizerPath: z.string().max(4096).optional(),
+    /** Workspace trust: external reward commands, ONNX models and launches are refused when false. */
+    trusted: z.boolean().optional(),
+  })
+  .strict();
+export type EngineSettings = z.infer<typeof settingsSchema>;
+
 const split = z.enum(['train', 'val']);
 const step = z.number().int().min(0);
 const uid = z.string().min(1).max(512);
@@ -58,7 +78,9 @@ export interface SearchHitDto {
 
 export const EngineMethods = {
   /** Opens (creating) the database; every other method needs it. */
-  initialize: method<EngineInfo>()('initialize', z.object({ db: z.string().min(1) }).strict()),
+  initialize: method<EngineInfo>()('initialize', z.object({ db: z.string().min(1), settings: settingsSchema.optional() }).strict()),
+  /** Applies settings (reflection keywords, tokenizer, trust) without a restart. */
+  configure: method<EngineInfo>()('configure', settingsSchema),
   ping: method<EngineInfo>()('ping', z.object({}).strict()),
   /** Ingests paths into a run; with follow, keeps reading until cancelled, then drains once more. */
   ingest: method<IngestReport>()(
@@ -113,6 +135,18 @@ export const EngineMethods = {
       .strict(),
   ),
   getSample: method<SampleDetail>()('samples/get', z.object({ ...groupRef, index: z.number().int().min(0) }).strict()),
+  /** The group's prefix tree with V(s), δ, TEMPO token advantages (tokens: logged > tokenizer > approximate). */
+  groupTree: method<GroupTree>()(
+    'groups/tree',
+    z.object({ ...groupRef, norm: z.boolean().optional(), decisions: z.number().int().min(1).max(100).optional() }).strict(),
+  ),
+  /** Groups of the run with the same prompt text, in step order (to compare a prompt across steps). */
+  samePrompt: method<Array<{ split: 'train' | 'val'; step: number; group: string }>>()('groups/samePrompt', z.object(groupRef).strict()),
+  /** Writes a run (or one step) as native JSONL to an absolute path. */
+  exportRun: method<{ path: string; samples: number }>()(
+    'runs/export',
+    z.object({ run: runName, step: step.optional(), path: z.string().min(1).max(4096) }).strict(),
+  ),
   search: method<SearchHitDto[]>()(
     'search',
     z.object({ query: textQuery, run: runName.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
@@ -122,6 +156,8 @@ export const EngineMethods = {
 export const EngineNotifications = {
   /** Engine → host: a log line for the "Rollout Lens" output channel. */
   log: '$/log',
+  /** Engine → host: a run's data changed (an ingest pass stored something); params {run}. */
+  runsChanged: '$/runsChanged',
 } as const;
 
 export interface LogParams {

@@ -1,0 +1,229 @@
+// Re-score sets and results (migration 2): the SQL of re-scoring and comparison, parameterised.
+// Logged rewards in `samples` are only read here, never written.
+import type { Split } from '../../shared/rollout';
+import type { SqliteDatabase } from './nativeLoader';
+
+/** Which samples of a run a re-score covers; every field narrows it. */
+export interface Selection {
+  split?: Split;
+  step?: number;
+  /** A group uid (with `step` when uids repeat across steps). */
+  group?: string;
+  /** Index within the group (needs `group`). */
+  index?: number;
+  /** One sample by its database id. */
+  sampleId?: number;
+}
+
+export type RescoreStatus = 'running' | 'complete' | 'incomplete';
+
+export interface RescoreSetRow {
+  id: number;
+  run_id: number;
+  spec: string;
+  label: string;
+  selection: string;
+  created_at: number;
+  updated_at: number;
+  status: RescoreStatus;
+  reason: string | null;
+  total: number;
+  scored: number;
+  errors: number;
+}
+
+/** What a reward function needs from one stored sample. */
+export interface SampleForScoring {
+  id: number;
+  idx: number;
+  uid: string;
+  step: number;
+  split: string;
+  prompt: string;
+  response: string;
+  ground_truth: string | null;
+  data_source: string | null;
+  finish_reason: string | null;
+  length_tokens: number | null;
+  length_chars: number;
+}
+
+export interface ResultRow {
+  sample_id: number;
+  score: number | null;
+  correct: boolean | null;
+  components: Record<string, number> | null;
+  rationale: string | null;
+  extracted: string | null;
+  error: string | null;
+}
+
+/** One sample of a comparison: the baseline (logged reward or another set) and the set's result. */
+export interface CompareRow {
+  sample_id: number;
+  idx: number;
+  group_id: number;
+  uid: string;
+  step: number;
+  split: string;
+  before: number | null;
+  before_correct: number | null;
+  before_error: string | null;
+  after: number | null;
+  after_correct: number | null;
+  after_error: string | null;
+}
+
+// Optional filters as "(? IS NULL OR col = ?)": one statement serves every selection shape.
+const SELECTION_WHERE = `st.run_id = @run
+  AND (@split IS NULL OR st.split = @split) AND (@step IS NULL OR st.step = @step)
+  AND (@grp IS NULL OR g.uid = @grp) AND (@idx IS NULL OR s.idx = @idx) AND (@sample IS NULL OR s.id = @sample)`;
+
+const FROM_SAMPLES = `FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id`;
+
+function selectionParams(runId: number, sel: Selection): Record<string, string | number | null> {
+  return {
+    run: runId,
+    split: sel.split ?? null,
+    step: sel.step ?? null,
+    grp: sel.group ?? null,
+    idx: sel.index ?? null,
+    sample: sel.sampleId ?? null,
+  };
+}
+
+export class RescoreStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  countSelection(runId: number, sel: Selection): number {
+    return this.db.prepare(`SELECT COUNT(*) ${FROM_SAMPLES} WHERE ${SELECTION_WHERE}`).pluck().get(selectionParams(runId, sel)) as number;
+  }
+
+  /** The next page (by sample id) of selected samples that have no result in the set yet. */
+  samplesToScore(runId: number, sel: Selection, setId: number, afterId: number, limit: number): SampleForScoring[] {
+    return this.db
+      .prepare(
+        `SELECT s.id, s.idx, g.uid, st.step, st.split, p.text AS prompt, s.response, s.ground_truth, s.data_source,
+                s.finish_reason, s.length_tokens, s.length_chars
+           ${FROM_SAMPLES} JOIN prompts p ON p.id = g.prompt_id
+          WHERE ${SELECTION_WHERE} AND s.id > @after
+            AND NOT EXISTS (SELECT 1 FROM rescore_results r WHERE r.set_id = @set AND r.sample_id = s.id)
+          ORDER BY s.id LIMIT @limit`,
+      )
+      .all({ ...selectionParams(runId, sel), after: afterId, set: setId, limit }) as SampleForScoring[];
+  }
+
+  /** The newest set with this spec and selection that did not finish (resumable), if any. */
+  findUnfinished(runId: number, spec: string, selection: string): RescoreSetRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT * FROM rescore_sets WHERE run_id = ? AND spec = ? AND selection = ? AND status != 'complete' ORDER BY id DESC LIMIT 1`,
+      )
+      .get(runId, spec, selection) as RescoreSetRow | undefined;
+  }
+
+  findComplete(runId: number, spec: string, selection: string): RescoreSetRow | undefined {
+    return this.db
+      .prepare(`SELECT * FROM rescore_sets WHERE run_id = ? AND spec = ? AND selection = ? AND status = 'complete' ORDER BY id DESC LIMIT 1`)
+      .get(runId, spec, selection) as RescoreSetRow | undefined;
+  }
+
+  createSet(runId: number, spec: string, label: string, selection: string, total: number): number {
+    const now = Date.now();
+    const r = this.db
+      .prepare(
+        `INSERT INTO rescore_sets (run_id, spec, label, selection, created_at, updated_at, status, total) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`,
+      )
+      .run(runId, spec, label, selection, now, now, total);
+    return Number(r.lastInsertRowid);
+  }
+
+  setStatus(setId: number, status: RescoreStatus, reason: string | null, total?: number): void {
+    this.db
+      .prepare(`UPDATE rescore_sets SET status = ?, reason = ?, total = coalesce(?, total), updated_at = ? WHERE id = ?`)
+      .run(status, reason, total ?? null, Date.now(), setId);
+  }
+
+  /** Inserts one batch of results and bumps the set's counters; call inside a transaction. */
+  writeResults(setId: number, rows: readonly ResultRow[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO rescore_results (set_id, sample_id, score, correct, components, rationale, extracted, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (set_id, sample_id) DO NOTHING`,
+    );
+    let scored = 0;
+    let errors = 0;
+    for (const r of rows) {
+      const changed = insert.run(
+        setId,
+        r.sample_id,
+        r.score,
+        r.correct === null ? null : r.correct ? 1 : 0,
+        r.components ? JSON.stringify(r.components) : null,
+        r.rationale,
+        r.extracted,
+        r.error,
+      ).changes;
+      if (changed === 0) continue;
+      if (r.error !== null) errors++;
+      else scored++;
+    }
+    this.db
+      .prepare(`UPDATE rescore_sets SET scored = scored + ?, errors = errors + ?, updated_at = ? WHERE id = ?`)
+      .run(scored, errors, Date.now(), setId);
+  }
+
+  getSet(setId: number): RescoreSetRow | undefined {
+    return this.db.prepare('SELECT * FROM rescore_sets WHERE id = ?').get(setId) as RescoreSetRow | undefined;
+  }
+
+  listSets(runId: number): RescoreSetRow[] {
+    return this.db.prepare('SELECT * FROM rescore_sets WHERE run_id = ? ORDER BY id').all(runId) as RescoreSetRow[];
+  }
+
+  deleteSet(setId: number): boolean {
+    return this.db.prepare('DELETE FROM rescore_sets WHERE id = ?').run(setId).changes > 0;
+  }
+
+  /** The set's results beside the baseline, ordered so each group's samples are contiguous. */
+  compareRows(setId: number, against: 'logged' | number): IterableIterator<CompareRow> {
+    const baseline =
+      against === 'logged'
+        ? `s.reward AS before, s.correct AS before_correct, NULL AS before_error`
+        : `b.score AS before, b.correct AS before_correct,
+           CASE WHEN b.sample_id IS NULL THEN 'not in the baseline set' ELSE b.error END AS before_error`;
+    const join = against === 'logged' ? '' : 'LEFT JOIN rescore_results b ON b.set_id = @against AND b.sample_id = r.sample_id';
+    return this.db
+      .prepare(
+        `SELECT r.sample_id, s.idx, g.id AS group_id, g.uid, st.step, st.split, ${baseline},
+                r.score AS after, r.correct AS after_correct, r.error AS after_error
+           FROM rescore_results r JOIN samples s ON s.id = r.sample_id JOIN groups g ON g.id = s.group_id
+           JOIN steps st ON st.id = g.step_id ${join}
+          WHERE r.set_id = @set
+          ORDER BY st.split, st.step, g.id, s.idx`,
+      )
+      .iterate(against === 'logged' ? { set: setId } : { set: setId, against }) as IterableIterator<CompareRow>;
+  }
+
+  /** Full results of one sample across sets, for a sample view. */
+  resultsForSample(sampleId: number): Array<ResultRow & { set_id: number }> {
+    const rows = this.db
+      .prepare(
+        'SELECT set_id, sample_id, score, correct, components, rationale, extracted, error FROM rescore_results WHERE sample_id = ? ORDER BY set_id',
+      )
+      .all(sampleId) as Array<{
+      set_id: number;
+      sample_id: number;
+      score: number | null;
+      correct: number | null;
+      components: string | null;
+      rationale: string | null;
+      extracted: string | null;
+      error: string | null;
+    }>;
+    return rows.map((r) => ({
+      ...r,
+      correct: r.correct === null ? null : r.correct === 1,
+      components: r.components ? (JSON.parse(r.components) as Record<string, number>) : null,
+    }));
+  }
+}

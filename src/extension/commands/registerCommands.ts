@@ -1,0 +1,105 @@
+// Every command the extension registers (scripts/check-manifest.mjs checks this list against
+// package.json's contributes.commands, both ways).
+import * as vscode from 'vscode';
+import { GROUP_SORTS, type GroupSort } from '../../shared/explorer';
+import type { EngineClient } from '../engineClient';
+import type { ExplorerNode, GroupNode, MoreNode, RunNode, SampleNode } from '../explorer/nodes';
+import type { RunExplorer } from '../explorer/runExplorer';
+import { followFolder, ingestFolder } from './ingestFolder';
+import { rebuildNativeModules, setTokenizer } from './setupCommands';
+import {
+  compareSamples,
+  compareWithPreviousStep,
+  exportRun,
+  openGroupDocument,
+  openSample,
+  searchRollouts,
+} from './sampleCommands';
+
+export interface CommandDeps {
+  engine: EngineClient;
+  explorer: RunExplorer;
+  treeView: vscode.TreeView<ExplorerNode>;
+  log: vscode.LogOutputChannel;
+}
+
+async function sortGroups(explorer: RunExplorer): Promise<void> {
+  const labels: Record<GroupSort, string> = {
+    group: 'Group id',
+    reward: 'Mean reward',
+    spread: 'Reward spread (max − min)',
+    solve_rate: 'Solve rate',
+    size: 'Group size',
+  };
+  const pick = await vscode.window.showQuickPick(
+    GROUP_SORTS.flatMap((s) => [
+      { label: `${labels[s]} ↑`, sort: s, descending: false },
+      { label: `${labels[s]} ↓`, sort: s, descending: true },
+    ]),
+    { title: 'Sort groups by' },
+  );
+  if (pick) explorer.setState({ groupSort: pick.sort, groupDescending: pick.descending });
+}
+
+async function filterGroups(explorer: RunExplorer, treeView: vscode.TreeView<ExplorerNode>): Promise<void> {
+  const f = explorer.state.filter;
+  const items = [
+    { label: 'Degenerate groups only', description: 'all rewards equal: no policy gradient', key: 'degenerate', picked: f.degenerate === true },
+    { label: 'Mixed groups only', description: 'rewards differ: these carry the gradient', key: 'mixed', picked: f.degenerate === false },
+    { label: 'With truncated responses', description: 'finish_reason = length', key: 'truncated', picked: f.truncated === true },
+    { label: 'With reflection keywords', key: 'reflects', picked: f.reflects === true },
+  ];
+  const picks = await vscode.window.showQuickPick(items, { title: 'Show groups…', canPickMany: true });
+  if (!picks) return;
+  const keys = new Set(picks.map((p) => p.key));
+  const degenerate = keys.has('degenerate') && !keys.has('mixed') ? true : keys.has('mixed') && !keys.has('degenerate') ? false : undefined;
+  explorer.setState({
+    filter: {
+      ...(degenerate !== undefined ? { degenerate } : {}),
+      ...(keys.has('truncated') ? { truncated: true } : {}),
+      ...(keys.has('reflects') ? { reflects: true } : {}),
+      ...(f.text ? { text: f.text } : {}),
+    },
+  });
+  treeView.description = explorer.describeFilter();
+}
+
+async function filterByText(explorer: RunExplorer, treeView: vscode.TreeView<ExplorerNode>): Promise<void> {
+  const text = await vscode.window.showInputBox({
+    title: 'Show groups whose responses match…',
+    prompt: 'SQLite FTS5 query: words, "a phrase", prefix*, AND / OR / NOT; empty clears',
+    value: explorer.state.filter.text ?? '',
+  });
+  if (text === undefined) return;
+  const { text: _old, ...rest } = explorer.state.filter;
+  explorer.setState({ filter: text ? { ...rest, text } : rest });
+  treeView.description = explorer.describeFilter();
+}
+
+export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
+  const { engine, explorer, treeView, log } = d;
+  const reg = (id: string, fn: (...args: never[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
+  };
+  reg('rolloutLens.ingestFolder', (uri?: vscode.Uri) => ingestFolder(engine, log, uri));
+  reg('rolloutLens.followFolder', (uri?: vscode.Uri) => followFolder(engine, log, uri));
+  reg('rolloutLens.showLog', () => log.show());
+  reg('rolloutLens.refreshExplorer', () => explorer.refresh());
+  reg('rolloutLens.loadMore', (node: MoreNode) => explorer.loadMore(node));
+  reg('rolloutLens.sortGroups', () => sortGroups(explorer));
+  reg('rolloutLens.filterGroups', () => filterGroups(explorer, treeView));
+  reg('rolloutLens.filterByText', () => filterByText(explorer, treeView));
+  reg('rolloutLens.clearFilter', () => {
+    explorer.setState({ filter: {}, groupSort: 'group', groupDescending: false });
+    treeView.description = undefined;
+  });
+  reg('rolloutLens.openSample', (node?: SampleNode) => openSample(node));
+  reg('rolloutLens.openGroup', (node?: GroupNode | SampleNode) => openGroupDocument(node));
+  reg('rolloutLens.compareSamples', (node?: GroupNode | SampleNode) => compareSamples(engine, node));
+  reg('rolloutLens.compareWithPreviousStep', (node?: GroupNode | SampleNode) => compareWithPreviousStep(engine, node));
+  reg('rolloutLens.searchRollouts', (node?: RunNode) => searchRollouts(engine, node?.run.run));
+  reg('rolloutLens.exportRun', (node?: RunNode) => exportRun(engine, node));
+  reg('rolloutLens.setTokenizer', () => setTokenizer());
+  reg('rolloutLens.rebuildNativeModules', () => rebuildNativeModules(context, log));
+  reg('rolloutLens.restartEngine', () => engine.restart());
+}

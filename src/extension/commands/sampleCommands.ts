@@ -1,0 +1,149 @@
+// Opening and comparing samples: documents, VS Code's diff editor, search, export.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { errorMessage } from '../../shared/errors';
+import type { GroupRef, SampleRef } from '../../shared/explorer';
+import { EngineMethods } from '../../shared/protocol/engine';
+import type { EngineClient } from '../engineClient';
+import { GroupNode, RunNode, SampleNode } from '../explorer/nodes';
+import { fmt } from '../format';
+import { abortSignalFor } from '../log';
+import { sampleUri, toUri } from '../documents/sampleDocuments';
+
+type SampleArg = SampleNode | SampleRef | undefined;
+type GroupArg = GroupNode | SampleNode | GroupRef | undefined;
+
+function sampleRefOf(arg: SampleArg): SampleRef | undefined {
+  if (!arg) return undefined;
+  return arg instanceof SampleNode ? arg.ref : arg;
+}
+
+function groupRefOf(arg: GroupArg): GroupRef | undefined {
+  if (!arg) return undefined;
+  if (arg instanceof GroupNode) return arg.ref;
+  if (arg instanceof SampleNode) return arg.parent.ref;
+  return { run: arg.run, split: arg.split, step: arg.step, group: arg.group };
+}
+
+function label(r: SampleRef): string {
+  return `${r.run} step ${r.step} · ${r.group.slice(0, 12)} #${r.index}`;
+}
+
+export async function openSample(arg: SampleArg): Promise<void> {
+  const ref = sampleRefOf(arg);
+  if (!ref) {
+    void vscode.window.showInformationMessage('Pick a sample in the Rollout Lens explorer (or use Search Rollouts…).');
+    return;
+  }
+  await vscode.window.showTextDocument(sampleUri(ref, 'full'), { preview: true });
+}
+
+export async function openGroupDocument(arg: GroupArg): Promise<void> {
+  const ref = groupRefOf(arg);
+  if (ref) await vscode.window.showTextDocument(toUri({ kind: 'group', ref }), { preview: true });
+}
+
+export async function diffSamples(left: SampleRef, right: SampleRef, what: string): Promise<void> {
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    sampleUri(left, 'response'),
+    sampleUri(right, 'response'),
+    `${what}: ${label(left)} ↔ ${label(right)}`,
+    { preview: true },
+  );
+}
+
+/** A group: best vs worst sample by reward. A sample: it vs another sample of its group, picked. */
+export async function compareSamples(engine: EngineClient, arg: GroupArg): Promise<void> {
+  const ref = groupRefOf(arg);
+  if (!ref) {
+    void vscode.window.showInformationMessage('Pick a group or a sample in the Rollout Lens explorer to compare.');
+    return;
+  }
+  const rows = await engine.request(EngineMethods.listSamples, { ...ref, sort: 'reward', descending: true });
+  if (rows.length < 2) {
+    void vscode.window.showInformationMessage(`Group ${ref.group} has ${rows.length} sample: nothing to compare.`);
+    return;
+  }
+  if (arg instanceof SampleNode) {
+    const pick = await vscode.window.showQuickPick(
+      rows.filter((r) => r.index !== arg.row.index).map((r) => ({ label: `#${r.index}  R=${fmt(r.reward)}`, description: r.preview, index: r.index })),
+      { title: `Compare sample #${arg.row.index} with…` },
+    );
+    if (pick) await diffSamples(arg.ref, { ...ref, index: pick.index }, 'Compare samples');
+    return;
+  }
+  await diffSamples({ ...ref, index: rows[0]!.index }, { ...ref, index: rows[rows.length - 1]!.index }, 'Best ↔ worst');
+}
+
+/** The same prompt at the closest earlier step: the same sample index there, or its best. */
+export async function compareWithPreviousStep(engine: EngineClient, arg: GroupArg): Promise<void> {
+  const ref = groupRefOf(arg);
+  if (!ref) return;
+  const same = await engine.request(EngineMethods.samePrompt, ref);
+  const prev = same.filter((g) => g.step < ref.step).pop();
+  if (!prev) {
+    void vscode.window.showInformationMessage(`The prompt of group ${ref.group} does not appear before step ${ref.step}.`);
+    return;
+  }
+  const index = arg instanceof SampleNode ? arg.row.index : 0;
+  const prevRows = await engine.request(EngineMethods.listSamples, { run: ref.run, split: prev.split, step: prev.step, group: prev.group });
+  const prevIndex = prevRows.some((r) => r.index === index) ? index : (prevRows[0]?.index ?? 0);
+  await diffSamples({ run: ref.run, split: prev.split, step: prev.step, group: prev.group, index: prevIndex }, { ...ref, index }, 'Same prompt, previous step');
+}
+
+export async function searchRollouts(engine: EngineClient, run?: string): Promise<void> {
+  const query = await vscode.window.showInputBox({
+    title: 'Search rollouts',
+    prompt: 'Words, "a phrase", prefix*, AND / OR / NOT (SQLite FTS5)',
+    placeHolder: 'e.g. "let me recheck" OR rethink',
+  });
+  if (!query) return;
+  try {
+    const hits = await engine.request(EngineMethods.search, { query, ...(run ? { run } : {}), limit: 200 });
+    if (hits.length === 0) {
+      void vscode.window.showInformationMessage(`No response matches ${query}.`);
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      hits.map((h) => ({ label: `${h.run} · step ${h.step} · #${h.index}  R=${fmt(h.reward)}`, description: h.group, detail: h.snippet, hit: h })),
+      { title: `${hits.length} matches for ${query}`, matchOnDetail: true },
+    );
+    if (pick) {
+      const h = pick.hit;
+      await openSample({ run: h.run, split: h.split === 'val' ? 'val' : 'train', step: h.step, group: h.group, index: h.index });
+    }
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Search failed: ${errorMessage(e)}`);
+  }
+}
+
+export async function exportRun(engine: EngineClient, arg?: RunNode): Promise<void> {
+  let run = arg?.run.run;
+  if (!run) {
+    const runs = await engine.request(EngineMethods.listRuns, {});
+    run = (await vscode.window.showQuickPick(runs.map((r) => r.run), { title: 'Export which run?' })) ?? undefined;
+  }
+  if (!run) return;
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({
+    title: `Export ${run} as native JSONL`,
+    filters: { 'Native rollouts (JSONL)': ['jsonl'] },
+    ...(base ? { defaultUri: vscode.Uri.joinPath(base, `${run}.jsonl`) } : {}),
+  });
+  if (!target) return;
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Exporting ${run}`, cancellable: true },
+    async (_p, token) => {
+      const abort = abortSignalFor(token);
+      try {
+        const r = await engine.request(EngineMethods.exportRun, { run: run!, path: target.fsPath }, { signal: abort.signal });
+        void vscode.window.showInformationMessage(`Exported ${r.samples} samples to ${path.basename(r.path)}.`);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Export failed: ${errorMessage(e)}`);
+      } finally {
+        abort.dispose();
+      }
+    },
+  );
+}
