@@ -12,7 +12,7 @@ const fixture = path.resolve('test/fixtures/trl-real');
 const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-lens-demo-')), 'demo.db');
 const cli = (args) => spawnSync(process.execPath, ['bin/rollout-lens.js', ...args], { stdio: 'inherit' }).status;
 console.log(`\nIngesting the real TRL GRPO run in ${fixture}…`);
-if (cli(['ingest', fixture, '--db', db, '--run', 'trl-sample']) !== 0) process.exit(1);
+if (cli(['ingest', fixture, '--db', db, '--run', 'trl-sample', '--format', 'trl']) !== 0) process.exit(1);
 console.log('\nPer-step statistics:');
 cli(['stats', '--db', db, '--run', 'trl-sample']);
 console.log(`\nDatabase: ${db}\nTry: npx rollout-lens runs --db ${db}`);

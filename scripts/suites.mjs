@@ -1,4 +1,28 @@
-// Suites beyond typecheck, lint and unit: each later area (python, webview, e2e, slurm) adds one here.
+// Suites beyond typecheck, lint and the node:test unit suite. Each returns
+// {passed, failed, skipped, failures}; scripts/test.mjs adds them up.
+import { spawnSync } from 'node:child_process';
+
+/** Python's unittest (stdlib only: the companion logger and the reward adapter run with system python3). */
+function pythonSuite() {
+  return {
+    name: 'python',
+    run() {
+      const r = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', 'test/python', '-v'], { encoding: 'utf8' });
+      process.stdout.write(r.stdout);
+      process.stdout.write(r.stderr);
+      const ran = /Ran (\d+) tests?/.exec(r.stderr);
+      const failed = /FAILED \((?:failures=(\d+))?(?:, )?(?:errors=(\d+))?/.exec(r.stderr);
+      const skipped = /skipped=(\d+)/.exec(r.stderr);
+      const total = ran ? Number(ran[1]) : 0;
+      const bad = failed ? Number(failed[1] ?? 0) + Number(failed[2] ?? 0) : r.status === 0 ? 0 : 1;
+      const skip = skipped ? Number(skipped[1]) : 0;
+      const failures = [...r.stderr.matchAll(/^(?:FAIL|ERROR): (.+)$/gm)].map((m) => `python: ${m[1]}`);
+      if (bad && failures.length === 0) failures.push(`python: unittest exited ${r.status}`);
+      return { passed: Math.max(0, total - bad - skip), failed: bad, skipped: skip, failures };
+    },
+  };
+}
+
 export function suites(_nodeTestSuite) {
-  return [];
+  return [pythonSuite()];
 }

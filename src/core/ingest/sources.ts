@@ -135,9 +135,15 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
         continue;
       }
       let format: FileFormat = det;
-      // An explicit --format decides how rollout JSONL is read; metrics files are still recognised.
-      if (choice !== 'auto' && !isMetricsFormat(det) && base.endsWith('.jsonl')) format = choice;
-      if (choice !== 'auto' && choice !== 'trl' && format === 'trl') continue;
+      // An explicit --format decides how rollout files are read; metrics files are still recognised.
+      if (choice !== 'auto' && !isMetricsFormat(det)) {
+        const isParquet = base.endsWith('.parquet');
+        if ((choice === 'trl') !== isParquet) {
+          result.unknown.push({ path: file, reason: `not read as ${choice} (--format ${choice})` });
+          continue;
+        }
+        format = choice;
+      }
       result.files.push({
         path: file,
         format,
