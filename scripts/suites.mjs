@@ -23,6 +23,23 @@ function pythonSuite() {
   };
 }
 
-export function suites(_nodeTestSuite) {
-  return [pythonSuite()];
+/** A real VS Code (code-server) and Chromium: installs what it needs first (scripts/e2e-setup.mjs). */
+function e2eSuite(nodeTestSuite) {
+  const inner = nodeTestSuite('e2e', ['test/e2e']);
+  return {
+    name: 'e2e',
+    async run() {
+      try {
+        const { ensureE2e } = await import('./e2e-setup.mjs');
+        ensureE2e();
+      } catch (e) {
+        return { passed: 0, failed: 1, skipped: 0, failures: [`e2e setup: ${e instanceof Error ? e.message : String(e)}`] };
+      }
+      return inner.run();
+    },
+  };
+}
+
+export function suites(nodeTestSuite) {
+  return [pythonSuite(), e2eSuite(nodeTestSuite)];
 }

@@ -12,7 +12,11 @@ export type LensDocument =
   | { kind: 'group'; ref: GroupRef }
   | { kind: 'rationale'; ref: SampleRef; set: string };
 
-const enc = encodeURIComponent;
+/**
+ * vscode.Uri keeps `path` decoded and shows its last segment in editor tabs, so segments stay
+ * readable: only '%' and '/' are escaped (what would break parsing); decodeURIComponent undoes it.
+ */
+const enc = (s: string): string => s.replace(/%/g, '%25').replace(/\//g, '%2F');
 
 function splitOf(s: string | undefined): Split | undefined {
   return s === 'train' || s === 'val' ? s : undefined;
@@ -22,20 +26,29 @@ function intOf(s: string | undefined): number | undefined {
   return s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined;
 }
 
-/** The path (and query) of a document: `/sample/<run>/<split>/<step>/<group>/<index>.md?part=full`. */
+/** `sample 3 · step 12` → 3 (the number after the leading word). */
+function indexOf(s: string | undefined): number | undefined {
+  const m = s === undefined ? null : /^(?:sample|rationale) (\d+)(?: · |$)/.exec(s);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The path (and query) of a document: `/sample/<run>/<split>/<step>/<group>/sample <index> · step <step>.md?part=full`.
+ * The last segment is what an editor tab shows, so it names the sample; parsing reads its number.
+ */
 export function documentPath(d: LensDocument): { path: string; query: string } {
   switch (d.kind) {
     case 'sample': {
       const r = d.ref;
-      return { path: `/sample/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${r.index}.md`, query: `part=${d.part}` };
+      return { path: `/sample/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${enc(`sample ${r.index} · step ${r.step}`)}.md`, query: `part=${d.part}` };
     }
     case 'group': {
       const r = d.ref;
-      return { path: `/group/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}.md`, query: '' };
+      return { path: `/group/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${enc(`group · step ${r.step}`)}.md`, query: '' };
     }
     case 'rationale': {
       const r = d.ref;
-      return { path: `/rationale/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${r.index}.md`, query: `set=${enc(d.set)}` };
+      return { path: `/rationale/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${enc(`rationale ${r.index} · step ${r.step}`)}.md`, query: `set=${enc(d.set)}` };
     }
   }
 }
@@ -49,8 +62,8 @@ export function parseDocumentPath(path: string, query: string): LensDocument | u
     const split = splitOf(splitS);
     const step = intOf(stepS);
     if (!run || !split || step === undefined || !group) return undefined;
-    if (kind === 'group' && parts.length === 5) return { kind: 'group', ref: { run, split, step, group } };
-    const index = intOf(indexS);
+    if (kind === 'group' && parts.length === 6) return { kind: 'group', ref: { run, split, step, group } };
+    const index = indexOf(indexS);
     if (index === undefined || parts.length !== 6) return undefined;
     const ref = { run, split, step, group, index };
     if (kind === 'sample') return { kind: 'sample', ref, part: params.get('part') === 'full' ? 'full' : 'response' };

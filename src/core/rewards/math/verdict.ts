@@ -1,0 +1,45 @@
+// One answer check shared by the math-family rewards and `grade`: extract, normalise both sides,
+// compare with math_equal's stages, and say which stage decided (symbolic = approximate).
+import { extractAnswer, type ExtractedAnswer } from './qwenExtract';
+import { mathEqual, mathEqualQuick, type EqualityResult } from './mathEqual';
+import { stripString, type StripOptions } from './stripString';
+import type { SymbolicChecker } from './symbolic';
+
+/** The ground truth as the Qwen eval sees it: a boxed solution is extracted, a bare answer stripped. */
+export function normalizeGroundTruth(gt: string, opts: StripOptions = {}): string {
+  return gt.includes('boxed') ? extractAnswer(gt, opts).answer : stripString(gt, opts);
+}
+
+export interface MathVerdict {
+  extracted: ExtractedAnswer;
+  groundTruth: string;
+  equality: EqualityResult;
+}
+
+/** Compares an already-extracted answer; synchronous unless the symbolic stage has to run. */
+export function compareAnswers(
+  answer: string,
+  groundTruth: string,
+  symbolic: SymbolicChecker | null,
+): EqualityResult | Promise<EqualityResult> {
+  return mathEqualQuick(answer, groundTruth) ?? mathEqual(answer, groundTruth, { symbolic });
+}
+
+export async function mathVerdict(
+  response: string,
+  groundTruth: string,
+  strip: StripOptions,
+  symbolic: SymbolicChecker | null,
+): Promise<MathVerdict> {
+  const extracted = extractAnswer(response, strip);
+  const gt = normalizeGroundTruth(groundTruth, strip);
+  return { extracted, groundTruth: gt, equality: await compareAnswers(extracted.answer, gt, symbolic) };
+}
+
+/** A short reason for the results table: which stage decided, flagged when it is approximate. */
+export function describeEquality(r: EqualityResult): string {
+  if (r.symbolic !== undefined) {
+    return `${r.equal ? 'equal' : 'not equal'} at the ${r.stage} stage via compute-engine (${r.symbolic}; approximate vs Python sympy/math_verify)`;
+  }
+  return `${r.equal ? 'equal' : 'not equal'} at the ${r.stage} stage`;
+}

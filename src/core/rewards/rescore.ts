@@ -1,0 +1,170 @@
+// Applies a reward spec to a selection of a run's samples and stores the results as a re-score set.
+// Work goes in batches, one transaction each, so a cancel or crash keeps what was scored and the
+// next run with the same spec and selection resumes where this one stopped.
+import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
+import type { ProgressInfo } from '../../shared/rollout';
+import { RescoreStore, type ResultRow, type SampleForScoring, type Selection } from '../store/rescoreStore';
+import type { Store } from '../store/store';
+import { createScorer, isApproximateSpec } from './scorer';
+import { canonicalJson, canonicalSpecJson, parseRewardSpec, specLabel, type RewardSpec } from './spec';
+import type { JsonValue, RewardInput, RewardOutput } from './types';
+
+export interface RescoreOptions {
+  run: string;
+  /** Spec text (`math+format:boxed`), JSON text, a path to a .json file, or a parsed spec object. */
+  spec: string | object;
+  selection?: Selection;
+  /** Workspace trust: false refuses external commands and ONNX models (ErrorCode.Untrusted). */
+  trusted: boolean;
+  /** Relative paths in the spec resolve against this folder (default: cwd). */
+  baseDir?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: ProgressInfo) => void;
+  /** Samples per scoring call and per transaction (default 256). */
+  batchSize?: number;
+  /** Start a new set even when one with this spec and selection exists. */
+  fresh?: boolean;
+}
+
+export interface RescoreReport {
+  set: number;
+  run: string;
+  spec: RewardSpec;
+  label: string;
+  status: 'complete' | 'incomplete';
+  reason: string | null;
+  /** True when an unfinished set was continued; `reused` when a complete one was returned as is. */
+  resumed: boolean;
+  reused: boolean;
+  samples: number;
+  scored: number;
+  errors: number;
+  /** True when any term is approximate or a model (e.g. the symbolic stage, an LLM verifier). */
+  approximate: boolean;
+  cancelled?: boolean;
+}
+
+/** A selection in canonical form: only the fields given, keys sorted, so equal selections match. */
+export function canonicalSelection(sel: Selection): string {
+  const o: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(sel)) if (v !== undefined) o[k] = v as JsonValue;
+  return canonicalJson(o);
+}
+
+function checkSelection(sel: Selection): void {
+  const bad = (what: string): never => {
+    throw new LensError(ErrorCode.BadInput, `selection: ${what}`);
+  };
+  if (sel.step !== undefined && (!Number.isInteger(sel.step) || sel.step < 0)) bad(`step must be an integer ≥ 0, got ${sel.step}`);
+  if (sel.index !== undefined && sel.group === undefined) bad('index needs group');
+  if (sel.index !== undefined && (!Number.isInteger(sel.index) || sel.index < 0)) bad(`index must be an integer ≥ 0, got ${sel.index}`);
+  if (sel.sampleId !== undefined && !Number.isInteger(sel.sampleId)) bad(`sampleId must be an integer, got ${sel.sampleId}`);
+}
+
+export function toRewardInput(s: SampleForScoring): RewardInput {
+  return {
+    id: String(s.id),
+    prompt: s.prompt,
+    response: s.response,
+    ground_truth: s.ground_truth,
+    data_source: s.data_source,
+    extra: {
+      step: s.step,
+      split: s.split,
+      group: s.uid,
+      index: s.idx,
+      finish_reason: s.finish_reason,
+      length_tokens: s.length_tokens,
+      length_chars: s.length_chars,
+    },
+  };
+}
+
+function toResultRow(sampleId: number, o: RewardOutput): ResultRow {
+  const failed = o.error !== undefined || o.score === null || !Number.isFinite(o.score);
+  return {
+    sample_id: sampleId,
+    score: failed ? null : o.score,
+    correct: failed || o.correct === undefined ? null : o.correct,
+    components: o.components ?? null,
+    rationale: o.rationale ?? null,
+    extracted: o.extracted ?? null,
+    error: failed ? (o.error ?? `non-finite score ${String(o.score)}`) : null,
+  };
+}
+
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function rescore(store: Store, opts: RescoreOptions): Promise<RescoreReport> {
+  const run = store.requireRun(opts.run);
+  const spec = parseRewardSpec(opts.spec, opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {});
+  const selection = opts.selection ?? {};
+  checkSelection(selection);
+  const specJson = canonicalSpecJson(spec);
+  const selJson = canonicalSelection(selection);
+  const label = specLabel(spec);
+  const rs = new RescoreStore(store.db);
+  const total = rs.countSelection(run.id, selection);
+  if (total === 0) throw new LensError(ErrorCode.NotFound, `run ${JSON.stringify(opts.run)}: no samples match the selection ${selJson}`);
+
+  const approximate = isApproximateSpec(spec);
+  const report = (setId: number, resumed: boolean, reused: boolean): RescoreReport => {
+    const row = rs.getSet(setId)!;
+    return {
+      set: setId,
+      run: opts.run,
+      spec,
+      label,
+      status: row.status === 'complete' ? 'complete' : 'incomplete',
+      reason: row.reason,
+      resumed,
+      reused,
+      samples: row.total,
+      scored: row.scored,
+      errors: row.errors,
+      approximate,
+    };
+  };
+
+  const done = opts.fresh ? undefined : rs.findComplete(run.id, specJson, selJson);
+  if (done && done.total === total) return report(done.id, false, true);
+  // Trust is checked and functions are built before a set exists: a refused spec leaves no trace.
+  const scorer = await createScorer(spec, { trusted: opts.trusted, baseDir: opts.baseDir ?? process.cwd() });
+  // A complete set whose selection has grown since (live ingest) is reopened for the new samples.
+  const unfinished = opts.fresh ? undefined : (rs.findUnfinished(run.id, specJson, selJson) ?? done);
+  const setId = unfinished?.id ?? store.write(() => rs.createSet(run.id, specJson, label, selJson, total));
+  if (unfinished) store.write(() => rs.setStatus(setId, 'running', null, total));
+  const batchSize = Math.max(1, opts.batchSize ?? 256);
+  try {
+    let afterId = 0;
+    for (;;) {
+      if (opts.signal?.aborted) {
+        store.write(() => rs.setStatus(setId, 'incomplete', 'cancelled'));
+        return { ...report(setId, unfinished !== undefined, false), cancelled: true };
+      }
+      const page = rs.samplesToScore(run.id, selection, setId, afterId, batchSize);
+      if (page.length === 0) break;
+      afterId = page[page.length - 1]!.id;
+      const outputs = await scorer.score(page.map(toRewardInput), opts.signal ? { signal: opts.signal } : {});
+      const rows = page.map((s, i) => toResultRow(s.id, outputs[i]!));
+      store.write(() => rs.writeResults(setId, rows));
+      const now = rs.getSet(setId)!;
+      const done = now.scored + now.errors;
+      opts.onProgress?.({ message: `${label}: ${done} of ${total} samples scored`, fraction: done / total, samples: done });
+      await breathe();
+    }
+    store.write(() => rs.setStatus(setId, 'complete', null));
+    return report(setId, unfinished !== undefined, false);
+  } catch (e) {
+    const cancelled = opts.signal?.aborted === true || (e instanceof LensError && e.code === ErrorCode.Cancelled);
+    try {
+      store.write(() => rs.setStatus(setId, 'incomplete', cancelled ? 'cancelled' : errorMessage(e)));
+    } catch {
+      // The database itself failed; the original error says more.
+    }
+    if (cancelled) return { ...report(setId, unfinished !== undefined, false), cancelled: true };
+    throw e;
+  } finally {
+    await scorer.dispose();
+  }
+}

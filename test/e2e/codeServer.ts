@@ -1,0 +1,156 @@
+// A real VS Code for end-to-end tests: code-server 4.100.3 started detached in its own process group
+// (stopped by signalling the group), with this repository installed as an extension, plus headless
+// Debian Chromium driven by playwright-core. Every wait is bounded.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT, sleep, tempDir } from '../helpers';
+
+export const CODE_SERVER = path.join(ROOT, 'harness', 'code-server', 'node_modules', '.bin', 'code-server');
+export const ARTIFACTS = path.join(ROOT, '.artifacts', 'e2e');
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  dir: string;
+  workspace: string;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Stops a detached process group: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopGroup(child: ChildProcess, graceMs = 3000): Promise<void> {
+  if (!child.pid) return;
+  const alive = (): boolean => {
+    try {
+      process.kill(-child.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const t0 = Date.now();
+  while (alive() && Date.now() - t0 < graceMs) await sleep(50);
+  if (alive()) process.kill(-child.pid, 'SIGKILL');
+}
+
+export async function startCodeServer(opts: { settings: Record<string, unknown>; env?: Record<string, string> }): Promise<CodeServer> {
+  const dir = tempDir('rl-code-server-');
+  const workspace = path.join(dir, 'workspace');
+  const ext = path.join(dir, 'extensions');
+  const data = path.join(dir, 'data');
+  fs.mkdirSync(workspace);
+  fs.mkdirSync(ext);
+  fs.mkdirSync(path.join(data, 'User'), { recursive: true });
+  fs.symlinkSync(ROOT, path.join(ext, 'rollout-lens.rollout-lens-0.1.0'));
+  fs.writeFileSync(
+    path.join(data, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'security.workspace.trust.enabled': false,
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      'workbench.enableExperiments': false,
+      ...opts.settings,
+    }),
+  );
+  const port = await freePort();
+  const logFile = path.join(dir, 'code-server.log');
+  const out = fs.openSync(logFile, 'w');
+  const child = spawn(
+    CODE_SERVER,
+    [
+      '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--config', path.join(dir, 'config.yaml'), '--user-data-dir', data,
+      '--extensions-dir', ext, workspace,
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'xdg'), XDG_DATA_HOME: path.join(dir, 'xdg'), ...opts.env },
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}): ${fs.readFileSync(logFile, 'utf8')}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - t0 > 30_000) {
+      await stopGroup(child);
+      throw new Error(`code-server did not answer /healthz within 30 s: ${fs.readFileSync(logFile, 'utf8')}`);
+    }
+    await sleep(200);
+  }
+  return { url, port, dir, workspace, log: () => fs.readFileSync(logFile, 'utf8'), stop: () => stopGroup(child) };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    env: { ...process.env, XDG_CONFIG_HOME: tempDir('rl-chromium-') },
+    timeout: 30_000,
+  });
+}
+
+/** Console errors of the page, without the known-harmless ones of open-source builds. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const t = m.text();
+    if (/vsda|Failed to load resource|ERR_NAME_NOT_RESOLVED|An unknown error occurred/.test(t)) return;
+    errors.push(t);
+  });
+  return errors;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  // The extension host needs a moment after the workbench paints.
+  await page.waitForSelector('.statusbar', { timeout: 30_000 });
+}
+
+export async function runPaletteCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}

@@ -1,0 +1,137 @@
+// Runs inside the real extension host of code-server (the extensionTestsPath route): the extension's
+// own API, commands, explorer tree and documents, against a fixture database made by the driver.
+// Results go to $ROLLOUT_LENS_E2E_RESULTS as JSON; the driver turns each into a node:test case.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { RolloutLensApi } from '../../../src/extension/extension';
+import type { ExplorerNode } from '../../../src/extension/explorer/nodes';
+
+interface Result {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+const results: Result[] = [];
+const measurements: Record<string, number> = {};
+
+async function test(name: string, fn: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out after 60 s')), 60_000))),
+    ]);
+    results.push({ name, ok: true });
+  } catch (e) {
+    results.push({ name, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function children(api: RolloutLensApi, node?: ExplorerNode): Promise<ExplorerNode[]> {
+  return api.explorer.getChildren(node);
+}
+
+function labelOf(api: RolloutLensApi, n: ExplorerNode): string {
+  const item = api.explorer.getTreeItem(n);
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+async function waitUntil(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function run(): Promise<void> {
+  const ext = vscode.extensions.getExtension<RolloutLensApi>('rollout-lens.rollout-lens');
+  let api: RolloutLensApi | undefined;
+
+  await test('the extension activates and returns its API', async () => {
+    assert.ok(ext, 'extension rollout-lens.rollout-lens is not installed');
+    api = await ext.activate();
+    assert.equal(typeof api.activationMs, 'number');
+    measurements['activation_ms'] = api.activationMs;
+  });
+  if (!api) return finish();
+  const a = api;
+
+  await test('every contributed command is registered', async () => {
+    const contributed = (ext!.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+    assert.ok(contributed.length >= 18);
+  });
+
+  await test('the explorer lists runs → steps → groups → samples of the fixture database', async () => {
+    const runs = await children(a);
+    assert.deepEqual(runs.map((n) => labelOf(a, n)), ['trl', 'verl']);
+    const steps = await children(a, runs[1]);
+    assert.deepEqual(steps.map((n) => labelOf(a, n)), ['step 1', 'step 2', 'step 3', 'step 0 (val)']);
+    const t0 = performance.now();
+    const groups = await children(a, steps[0]);
+    measurements['explorer_groups_page_ms'] = performance.now() - t0;
+    assert.equal(groups.length, 4);
+    const samples = await children(a, groups[0]);
+    assert.equal(samples.length, 8);
+    assert.match(labelOf(a, samples[0]!), /^#0 {2}R=-?\d/);
+  });
+
+  await test('a sample document shows the stored response, and the full view adds reward and prompt', async () => {
+    const first = fs.readFileSync(process.env['ROLLOUT_LENS_E2E_VERL_STEP1']!, 'utf8').split('\n')[0]!;
+    const row = JSON.parse(first) as { input: string; output: string };
+    const runs = await children(a);
+    const steps = await children(a, runs[1]);
+    const groups = await children(a, steps[0]);
+    let sampleNode: ExplorerNode | undefined;
+    for (const g of groups) {
+      for (const s of await children(a, g)) {
+        if (s.kind === 'sample' && s.row.index === 0 && s.parent.row.prompt_preview && row.input.includes(s.parent.row.prompt_preview.slice(0, 30))) sampleNode = s;
+      }
+    }
+    assert.ok(sampleNode && sampleNode.kind === 'sample', 'no sample #0 of the first prompt in the tree');
+    const ref = sampleNode.ref;
+    const uri = vscode.Uri.from({ scheme: 'rollout-lens', path: `/sample/verl/train/1/${ref.group}/sample 0 · step 1.md`, query: 'part=response' });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.getText(), row.output);
+    const full = await vscode.workspace.openTextDocument(uri.with({ query: 'part=full' }));
+    assert.match(full.getText(), /^# verl · train step 1 · group [0-9a-f]{16} · sample #0\n\nreward /);
+    assert.ok(full.getText().endsWith(row.output));
+  });
+
+  await test('Compare Samples opens the diff editor on a group\'s best and worst sample', async () => {
+    const runs = await children(a);
+    const steps = await children(a, runs[1]);
+    const groups = await children(a, steps[2]);
+    await vscode.commands.executeCommand('rolloutLens.compareSamples', groups[0]);
+    await waitUntil(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff, 10_000, 'a diff tab');
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab!.input as vscode.TabInputTextDiff;
+    assert.equal(input.original.scheme, 'rollout-lens');
+    assert.match(input.original.path, /^\/sample\/verl\/train\/3\/[0-9a-f]{16}\/sample \d+ · step 3\.md$/);
+    const left = await vscode.workspace.openTextDocument(input.original);
+    const right = await vscode.workspace.openTextDocument(input.modified);
+    assert.ok(left.getText().length > 0 && right.getText().length > 0);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  await test('the engine restarts after being killed and nothing stored is lost', async () => {
+    const before = a.engine.pid;
+    assert.ok(before, 'the engine is not running');
+    process.kill(before, 'SIGKILL');
+    await waitUntil(() => a.engine.pid !== undefined && a.engine.pid !== before, 20_000, 'a new engine process');
+    const runs = await children(a);
+    assert.deepEqual(runs.map((n) => labelOf(a, n)), ['trl', 'verl']);
+  });
+
+  finish();
+}
+
+function finish(): void {
+  const out = process.env['ROLLOUT_LENS_E2E_RESULTS'];
+  if (out) fs.writeFileSync(out, JSON.stringify({ results, measurements }, null, 2));
+}

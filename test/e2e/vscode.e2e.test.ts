@@ -1,0 +1,137 @@
+// End-to-end in a real VS Code (code-server 4.100.3) and headless Chromium:
+// (a) tests inside the real extension host (extensionTestsPath), (b) the UI driven like a person.
+// Screenshots go to .artifacts/e2e/. code-server is stopped by process group, every wait bounded.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
+import type { Browser } from 'playwright-core';
+import { FIXTURES, ROOT, runCliJson, tempDir } from '../helpers';
+import {
+  collectConsoleErrors,
+  launchBrowser,
+  runPaletteCommand,
+  screenshot,
+  startCodeServer,
+  waitForWorkbench,
+  type CodeServer,
+} from './codeServer';
+
+let server: CodeServer;
+let browser: Browser;
+const work = tempDir('rl-e2e-');
+const resultsFile = path.join(work, 'host-results.json');
+const hostBundle = path.join(work, 'host', 'index.js');
+
+before(async () => {
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'test', 'e2e', 'host', 'hostTests.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: hostBundle,
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
+  const db = path.join(work, 'fixture.db');
+  runCliJson(['ingest', path.join(FIXTURES, 'verl'), '--db', db, '--run', 'verl']);
+  runCliJson(['ingest', path.join(FIXTURES, 'trl-real'), '--db', db, '--run', 'trl', '--format', 'trl']);
+  server = await startCodeServer({
+    settings: { 'rolloutLens.databasePath': db },
+    env: {
+      ROLLOUT_LENS_E2E_RESULTS: resultsFile,
+      ROLLOUT_LENS_E2E_VERL_STEP1: path.join(FIXTURES, 'verl', 'rollout', '1.jsonl'),
+    },
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close().catch(() => undefined);
+  await server?.stop();
+});
+
+describe('Rollout Lens in code-server', () => {
+  it('passes its tests inside the real extension host', async (t) => {
+    const page = await browser.newPage();
+    let exitCode: number | undefined;
+    await page.exposeFunction('codeAutomationExit', (code: number) => {
+      exitCode = code;
+    });
+    const payload = [
+      ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${ROOT}`],
+      ['extensionTestsPath', `vscode-remote://127.0.0.1:${server.port}${hostBundle}`],
+    ];
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const t0 = Date.now();
+    while (exitCode === undefined && Date.now() - t0 < 180_000) await new Promise((r) => setTimeout(r, 250));
+    await page.close().catch(() => undefined);
+    assert.ok(fs.existsSync(resultsFile), `the host tests wrote no results (exit ${exitCode}); code-server log:\n${server.log().slice(-3000)}`);
+    const { results, measurements } = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as {
+      results: Array<{ name: string; ok: boolean; error?: string }>;
+      measurements: Record<string, number>;
+    };
+    fs.mkdirSync(path.join(ROOT, '.artifacts', 'e2e'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, '.artifacts', 'e2e', 'host-measurements.json'), JSON.stringify(measurements, null, 2));
+    assert.ok(results.length >= 6, `only ${results.length} host tests ran`);
+    for (const r of results) {
+      await t.test(r.name, () => {
+        if (!r.ok) throw new Error(r.error);
+      });
+    }
+  });
+
+  it('a user opens the view, expands a run down to a sample, and reads it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors = collectConsoleErrors(page);
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+    await waitForWorkbench(page);
+    await page.locator('.activitybar .action-item a[aria-label="Rollout Lens"]').click({ timeout: 20_000 });
+    const tree = page.locator('.pane-body .monaco-list').first();
+    const row = (text: string) => tree.locator('.monaco-list-row', { hasText: text }).first();
+    await row('verl').waitFor({ timeout: 30_000 });
+    await row('verl').click();
+    await row('step 1').click({ timeout: 15_000 });
+    await tree.locator('.monaco-list-row[aria-level="3"]').first().click({ timeout: 15_000 });
+    const sample = tree.locator('.monaco-list-row[aria-level="4"]').first();
+    await sample.waitFor({ timeout: 15_000 });
+    assert.match((await sample.innerText()).replace(/\s+/g, ' '), /^#\d+ R=/);
+    await screenshot(page, 'explorer-expanded');
+    await sample.click();
+    const editor = page.locator('.editor-instance .view-lines').first();
+    await editor.waitFor({ timeout: 15_000 });
+    // Monaco renders spaces as no-break spaces and only the lines in view: read the header line.
+    await page.waitForFunction(
+      () => /^# verl · train step 1 · group [0-9a-f]{16} · sample #\d+/.test((document.querySelector('.editor-instance .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ')),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await screenshot(page, 'explorer-sample');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('a user runs palette commands and opens a diff of two samples', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+    await waitForWorkbench(page);
+    await page.locator('.activitybar .action-item a[aria-label="Rollout Lens"]').click({ timeout: 20_000 });
+    const tree = page.locator('.pane-body .monaco-list').first();
+    await tree.locator('.monaco-list-row', { hasText: 'trl' }).first().click({ timeout: 30_000 });
+    await tree.locator('.monaco-list-row', { hasText: 'step 2' }).first().click({ timeout: 15_000 });
+    const group = tree.locator('.monaco-list-row[aria-level="3"]').first();
+    await group.click({ button: 'right', timeout: 15_000 });
+    await screenshot(page, 'context-menu');
+    await page.locator('.context-view .action-label', { hasText: 'Compare Samples' }).first().click({ timeout: 10_000 });
+    await page.locator('.monaco-diff-editor .modified .view-lines .view-line').first().waitFor({ timeout: 20_000 });
+    const tab = await page.locator('.tab.active').first().innerText();
+    assert.match(tab, /Best ↔ worst: trl step 2 · b\d-[0-9a-f]{8} #\d ↔ trl step 2 · b\d-[0-9a-f]{8} #\d/);
+    await screenshot(page, 'diff-best-worst');
+    await runPaletteCommand(page, 'Rollout Lens: Show Log');
+    await page.locator('.output-view, .panel .monaco-editor').first().waitFor({ timeout: 15_000 });
+    await screenshot(page, 'log');
+    await page.close();
+  });
+});
