@@ -5,6 +5,7 @@ import { searchText } from '../../core/store/fts';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { writeExport } from '../../core/store/exportFile';
 import { groupTree } from '../../core/store/groupTrees';
+import { metricKeys, metricSeries } from '../../core/store/metricSeries';
 import type { EngineServer } from '../server';
 
 export function registerExplorerHandlers(server: EngineServer): void {
@@ -23,6 +24,8 @@ export function registerExplorerHandlers(server: EngineServer): void {
       ...(tokenizer ? { tokenizer } : {}),
     });
   });
+  server.on(EngineMethods.metricKeys, (p) => metricKeys(store(), p.run));
+  server.on(EngineMethods.metricSeries, (p) => metricSeries(store(), p.run, p.keys));
   server.on(EngineMethods.samePrompt, (p) => samePromptGroups(store(), p));
   server.on(EngineMethods.search, (p) => searchText(store(), p.query, p));
   server.on(EngineMethods.exportRun, async (p, ctx) => {

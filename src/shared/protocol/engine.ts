@@ -140,6 +140,13 @@ export const EngineMethods = {
     'groups/tree',
     z.object({ ...groupRef, norm: z.boolean().optional(), decisions: z.number().int().min(1).max(100).optional() }).strict(),
   ),
+  /** Names of the scalar metrics logged for a run (trainer_state.json, file logger, metrics JSONL). */
+  metricKeys: method<string[]>()('runs/metricKeys', z.object({ run: runName }).strict()),
+  /** Logged metrics as series: key → [[step, value], …]. */
+  metricSeries: method<Record<string, Array<[number, number | null]>>>()(
+    'runs/metricSeries',
+    z.object({ run: runName, keys: z.array(z.string().min(1).max(300)).max(50) }).strict(),
+  ),
   /** Groups of the run with the same prompt text, in step order (to compare a prompt across steps). */
   samePrompt: method<Array<{ split: 'train' | 'val'; step: number; group: string }>>()('groups/samePrompt', z.object(groupRef).strict()),
   /** Writes a run (or one step) as native JSONL to an absolute path. */
