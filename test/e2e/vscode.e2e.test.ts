@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // End-to-end in a real VS Code (code-server 4.100.3) and headless Chromium:
 // (a) tests inside the real extension host (extensionTestsPath), (b) the UI driven like a person.
 // Screenshots go to .artifacts/e2e/. code-server is stopped by process group, every wait bounded.

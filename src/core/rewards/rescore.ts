@@ -136,15 +136,15 @@ export async function rescore(store: Store, opts: RescoreOptions): Promise<Resco
   if (unfinished) store.write(() => rs.setStatus(setId, 'running', null, total));
   const batchSize = Math.max(1, opts.batchSize ?? 256);
   try {
-    let afterId = 0;
-    for (;;) {
+    // Ids first, texts page by page: memory stays flat and each page is one indexed lookup.
+    const ids = rs.unscoredIds(run.id, selection, setId);
+    for (let at = 0; at < ids.length; at += batchSize) {
       if (opts.signal?.aborted) {
         store.write(() => rs.setStatus(setId, 'incomplete', 'cancelled'));
         return { ...report(setId, unfinished !== undefined, false), cancelled: true };
       }
-      const page = rs.samplesToScore(run.id, selection, setId, afterId, batchSize);
-      if (page.length === 0) break;
-      afterId = page[page.length - 1]!.id;
+      const page = rs.samplesByIds(ids.slice(at, at + batchSize));
+      if (page.length === 0) continue;
       const outputs = await scorer.score(page.map(toRewardInput), opts.signal ? { signal: opts.signal } : {});
       const rows = page.map((s, i) => toResultRow(s.id, outputs[i]!));
       store.write(() => rs.writeResults(setId, rows));

@@ -99,18 +99,33 @@ export class RescoreStore {
     return this.db.prepare(`SELECT COUNT(*) ${FROM_SAMPLES} WHERE ${SELECTION_WHERE}`).pluck().get(selectionParams(runId, sel)) as number;
   }
 
-  /** The next page (by sample id) of selected samples that have no result in the set yet. */
-  samplesToScore(runId: number, sel: Selection, setId: number, afterId: number, limit: number): SampleForScoring[] {
+  /**
+   * Ids of the selected samples that have no result in the set yet, ascending. Ids only (the
+   * (group_id, idx) index covers them), so this never reads response text.
+   */
+  unscoredIds(runId: number, sel: Selection, setId: number): number[] {
+    const ids = this.db
+      .prepare(
+        `SELECT s.id ${FROM_SAMPLES}
+          WHERE ${SELECTION_WHERE}
+            AND NOT EXISTS (SELECT 1 FROM rescore_results r WHERE r.set_id = @set AND r.sample_id = s.id)`,
+      )
+      .pluck()
+      .all({ ...selectionParams(runId, sel), set: setId }) as number[];
+    return ids.sort((a, b) => a - b);
+  }
+
+  /** What the reward functions need of these samples, in id order. */
+  samplesByIds(ids: readonly number[]): SampleForScoring[] {
     return this.db
       .prepare(
         `SELECT s.id, s.idx, g.uid, st.step, st.split, p.text AS prompt, s.response, s.ground_truth, s.data_source,
                 s.finish_reason, s.length_tokens, s.length_chars
-           ${FROM_SAMPLES} JOIN prompts p ON p.id = g.prompt_id
-          WHERE ${SELECTION_WHERE} AND s.id > @after
-            AND NOT EXISTS (SELECT 1 FROM rescore_results r WHERE r.set_id = @set AND r.sample_id = s.id)
-          ORDER BY s.id LIMIT @limit`,
+           FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id JOIN prompts p ON p.id = g.prompt_id
+          WHERE s.id IN (SELECT value FROM json_each(?))
+          ORDER BY s.id`,
       )
-      .all({ ...selectionParams(runId, sel), after: afterId, set: setId, limit }) as SampleForScoring[];
+      .all(JSON.stringify(ids)) as SampleForScoring[];
   }
 
   /** The newest set with this spec and selection that did not finish (resumable), if any. */

@@ -5,10 +5,10 @@ import { defineReward, perSampleFunction, type RewardFactory } from '../factory'
 import { dapoScore } from '../math/dapo';
 import { DEFAULT_UNIT_TEXTS, type StripOptions } from '../math/stripString';
 import { WorkerSymbolicChecker, type SymbolicChecker } from '../math/symbolic';
-import { compareAnswers, describeEquality, mathVerdict, normalizeGroundTruth } from '../math/verdict';
+import { compareAnswers, describeEquality, GroundTruthCache, mathVerdict, normalizeGroundTruth, type MathVerdict } from '../math/verdict';
 import { SIMPLERL_MODES, simpleRLReward } from '../rules/format';
 import { extractStudentAnswer } from '../verifier/generalReasoner';
-import type { RewardInput } from '../types';
+import type { RewardInput, RewardOutput } from '../types';
 
 const equalityOptions = {
   /** Keep the source's quirks (unit letters, "and" removal, kept quotes). */
@@ -52,21 +52,25 @@ export const mathReward: RewardFactory = defineReward({
   create(c) {
     const symbolic = checkerFor(c);
     const strip = stripOptions(c);
+    const gts = new GroundTruthCache(strip);
     return perSampleFunction({
       id: 'math',
       config: c,
       description: mathReward.description,
       exactness: 'port',
-      async one(s) {
-        const v = await mathVerdict(s.response, requireGroundTruth(s), strip, symbolic);
-        const ok = v.equality.equal;
-        return {
-          score: ok ? c.correct : c.wrong,
-          correct: ok,
-          extracted: v.extracted.answer,
-          components: { correct: ok ? 1 : 0, boxed: v.extracted.boxed ? 1 : 0, ...(v.equality.symbolic ? { symbolic: 1 } : {}) },
-          rationale: describeEquality(v.equality),
+      one(s) {
+        const toOutput = (v: MathVerdict): RewardOutput => {
+          const ok = v.equality.equal;
+          return {
+            score: ok ? c.correct : c.wrong,
+            correct: ok,
+            extracted: v.extracted.answer,
+            components: { correct: ok ? 1 : 0, boxed: v.extracted.boxed ? 1 : 0, ...(v.equality.symbolic ? { symbolic: 1 } : {}) },
+            rationale: describeEquality(v.equality),
+          };
         };
+        const v = mathVerdict(s.response, requireGroundTruth(s), strip, symbolic, gts);
+        return v instanceof Promise ? v.then(toOutput) : toOutput(v);
       },
       dispose: async () => symbolic?.dispose(),
     });
@@ -84,13 +88,14 @@ export const simpleRLRewardFactory: RewardFactory = defineReward({
   create(c) {
     const symbolic = checkerFor(c);
     const strip = stripOptions(c);
+    const gts = new GroundTruthCache(strip);
     return perSampleFunction({
       id: 'simplerl',
       config: c,
       description: simpleRLRewardFactory.description,
       exactness: 'approximate',
       async one(s) {
-        const v = await mathVerdict(s.response, requireGroundTruth(s), strip, symbolic);
+        const v = await mathVerdict(s.response, requireGroundTruth(s), strip, symbolic, gts);
         const ok = v.equality.equal;
         const boxed = v.extracted.boxed;
         return {

@@ -25,15 +25,33 @@ export function compareAnswers(
   return mathEqualQuick(answer, groundTruth) ?? mathEqual(answer, groundTruth, { symbolic });
 }
 
-export async function mathVerdict(
+/** Ground truths repeat G times per group and across epochs: normalise each once. */
+export class GroundTruthCache {
+  private readonly map = new Map<string, string>();
+  constructor(private readonly strip: StripOptions) {}
+  get(gt: string): string {
+    let v = this.map.get(gt);
+    if (v === undefined) {
+      if (this.map.size >= 10_000) this.map.clear();
+      v = normalizeGroundTruth(gt, this.strip);
+      this.map.set(gt, v);
+    }
+    return v;
+  }
+}
+
+/** Extract and compare; a promise only when the symbolic stage has to run. */
+export function mathVerdict(
   response: string,
   groundTruth: string,
   strip: StripOptions,
   symbolic: SymbolicChecker | null,
-): Promise<MathVerdict> {
+  gtCache?: GroundTruthCache,
+): MathVerdict | Promise<MathVerdict> {
   const extracted = extractAnswer(response, strip);
-  const gt = normalizeGroundTruth(groundTruth, strip);
-  return { extracted, groundTruth: gt, equality: await compareAnswers(extracted.answer, gt, symbolic) };
+  const gt = gtCache ? gtCache.get(groundTruth) : normalizeGroundTruth(groundTruth, strip);
+  const eq = compareAnswers(extracted.answer, gt, symbolic);
+  return eq instanceof Promise ? eq.then((equality) => ({ extracted, groundTruth: gt, equality })) : { extracted, groundTruth: gt, equality: eq };
 }
 
 /** A short reason for the results table: which stage decided, flagged when it is approximate. */
