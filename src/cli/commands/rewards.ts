@@ -7,7 +7,16 @@ import { rescore, type RescoreReport } from '../../core/rewards/rescore';
 import { RescoreStore, type Selection } from '../../core/store/rescoreStore';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
-import { dbOption as db, intOption, jsonOption as json, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
+import {
+  dbOption as db,
+  intOption,
+  jsonOption as json,
+  requireDb,
+  requireString,
+  str,
+  type CommandSpec,
+  type Values,
+} from '../command';
 import { UsageError, printJson, printTable } from '../output';
 import { parseSplit } from './ingest';
 
@@ -20,7 +29,8 @@ function openExisting(file: string): Store {
 function textOption(v: Values, name: string): string {
   const text = str(v[name]);
   const file = str(v[`${name}-file`]);
-  if (text !== undefined && file !== undefined) throw new UsageError(`give --${name} or --${name}-file, not both`);
+  if (text !== undefined && file !== undefined)
+    throw new UsageError(`give --${name} or --${name}-file, not both`);
   if (file !== undefined) {
     try {
       return fs.readFileSync(file, 'utf8');
@@ -35,7 +45,9 @@ function textOption(v: Values, name: string): string {
 export async function gradeCommand(v: Values): Promise<number> {
   const format = str(v['answer-format']) ?? 'math';
   if (!(ANSWER_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--answer-format must be one of ${ANSWER_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+    throw new UsageError(
+      `--answer-format must be one of ${ANSWER_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
+    );
   }
   const r = await grade({
     format: format as AnswerFormat,
@@ -97,7 +109,9 @@ export async function rescoreCommand(v: Values): Promise<number> {
       trusted: v['untrusted'] !== true,
       fresh: v['fresh'] === true,
       signal: controller.signal,
-      ...(asJson || !process.stderr.isTTY ? {} : { onProgress: (p) => process.stderr.write(`\r${p.message}   `) }),
+      ...(asJson || !process.stderr.isTTY
+        ? {}
+        : { onProgress: (p) => process.stderr.write(`\r${p.message}   `) }),
     });
     if (!asJson && process.stderr.isTTY) process.stderr.write('\n');
     const cmp = compareSet(store, { set: report.set, against: 'logged', sampleLimit: 0, topGroups: 0 });
@@ -161,11 +175,42 @@ export function rescoreDiffCommand(v: Values): number {
     });
     if (v['json'] === true) printJson(cmp);
     else {
-      printTable([cmp.summary as unknown as Record<string, unknown>], ['samples', 'skipped', 'agreement', 'mean_reward_before', 'mean_reward_after', 'effective_gradient_ratio_before', 'effective_gradient_ratio_after']);
+      printTable(
+        [cmp.summary as unknown as Record<string, unknown>],
+        [
+          'samples',
+          'skipped',
+          'agreement',
+          'mean_reward_before',
+          'mean_reward_after',
+          'effective_gradient_ratio_before',
+          'effective_gradient_ratio_after',
+        ],
+      );
       process.stdout.write('\n');
-      printTable(cmp.steps as unknown as Record<string, unknown>[], ['split', 'step', 'samples', 'mean_reward_before', 'mean_reward_after', 'delta_mean_reward', 'delta_effective_gradient_ratio', 'flips']);
+      printTable(cmp.steps as unknown as Record<string, unknown>[], [
+        'split',
+        'step',
+        'samples',
+        'mean_reward_before',
+        'mean_reward_after',
+        'delta_mean_reward',
+        'delta_effective_gradient_ratio',
+        'flips',
+      ]);
       process.stdout.write('\n');
-      printTable(cmp.samples as unknown as Record<string, unknown>[], ['sample_id', 'step', 'group', 'index', 'before', 'after', 'correct_before', 'correct_after', 'advantage_before', 'advantage_after']);
+      printTable(cmp.samples as unknown as Record<string, unknown>[], [
+        'sample_id',
+        'step',
+        'group',
+        'index',
+        'before',
+        'after',
+        'correct_before',
+        'correct_after',
+        'advantage_before',
+        'advantage_after',
+      ]);
     }
     return 0;
   } finally {
@@ -183,7 +228,16 @@ export function rescoreSetsCommand(v: Values): number {
       selection: JSON.parse(selection) as unknown,
     }));
     if (v['json'] === true) printJson(sets);
-    else printTable(sets as unknown as Record<string, unknown>[], ['id', 'label', 'status', 'reason', 'total', 'scored', 'errors']);
+    else
+      printTable(sets as unknown as Record<string, unknown>[], [
+        'id',
+        'label',
+        'status',
+        'reason',
+        'total',
+        'scored',
+        'errors',
+      ]);
     return 0;
   } finally {
     store.close();
@@ -192,7 +246,8 @@ export function rescoreSetsCommand(v: Values): number {
 
 export const REWARD_COMMANDS: Record<string, CommandSpec> = {
   grade: {
-    usage: 'grade --answer-format math|dapo|general-reasoner (--response TEXT | --response-file F) (--ground-truth TEXT | --ground-truth-file F) [--no-symbolic] [--json]',
+    usage:
+      'grade --answer-format math|dapo|general-reasoner (--response TEXT | --response-file F) (--ground-truth TEXT | --ground-truth-file F) [--no-symbolic] [--json]',
     summary: 'extract and check one answer the way a reward function would',
     options: {
       ...json,
@@ -206,8 +261,10 @@ export const REWARD_COMMANDS: Record<string, CommandSpec> = {
     run: (v) => gradeCommand(v),
   },
   rescore: {
-    usage: 'rescore --db FILE --run NAME --reward SPEC [--step N] [--group UID] [--split train|val] [--fresh] [--untrusted] [--json]',
-    summary: 'apply a reward spec to stored samples as a re-score set (resumable) and compare with the logged rewards',
+    usage:
+      'rescore --db FILE --run NAME --reward SPEC [--step N] [--group UID] [--split train|val] [--fresh] [--untrusted] [--json]',
+    summary:
+      'apply a reward spec to stored samples as a re-score set (resumable) and compare with the logged rewards',
     options: {
       ...db,
       ...json,
@@ -224,8 +281,16 @@ export const REWARD_COMMANDS: Record<string, CommandSpec> = {
   },
   'rescore-diff': {
     usage: 'rescore-diff --db FILE --set ID [--against logged|ID] [--all-samples] [--limit N] [--json]',
-    summary: 'per-step and per-sample differences between a re-score set and the logged rewards or another set',
-    options: { ...db, ...json, set: { type: 'string' }, against: { type: 'string' }, 'all-samples': { type: 'boolean' }, limit: { type: 'string' } },
+    summary:
+      'per-step and per-sample differences between a re-score set and the logged rewards or another set',
+    options: {
+      ...db,
+      ...json,
+      set: { type: 'string' },
+      against: { type: 'string' },
+      'all-samples': { type: 'boolean' },
+      limit: { type: 'string' },
+    },
     run: (v) => rescoreDiffCommand(v),
   },
   'rescore-sets': {

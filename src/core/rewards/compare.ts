@@ -119,12 +119,30 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
   if (!set) throw new LensError(ErrorCode.NotFound, `${store.file}: no re-score set ${opts.set}`);
   if (opts.against !== 'logged') {
     const other = rs.getSet(opts.against);
-    if (!other) throw new LensError(ErrorCode.NotFound, `${store.file}: no re-score set ${opts.against} to compare against`);
-    if (other.run_id !== set.run_id) throw new LensError(ErrorCode.BadInput, `re-score sets ${opts.set} and ${opts.against} belong to different runs`);
+    if (!other)
+      throw new LensError(
+        ErrorCode.NotFound,
+        `${store.file}: no re-score set ${opts.against} to compare against`,
+      );
+    if (other.run_id !== set.run_id)
+      throw new LensError(
+        ErrorCode.BadInput,
+        `re-score sets ${opts.set} and ${opts.against} belong to different runs`,
+      );
   }
   const limit = opts.sampleLimit ?? 1000;
-  const confusion: Confusion = { correct_correct: 0, correct_incorrect: 0, incorrect_correct: 0, incorrect_incorrect: 0 };
-  const flips: Flips = { correct_to_incorrect: 0, incorrect_to_correct: 0, advantage_sign: 0, advantage_sign_changed: 0 };
+  const confusion: Confusion = {
+    correct_correct: 0,
+    correct_incorrect: 0,
+    incorrect_correct: 0,
+    incorrect_incorrect: 0,
+  };
+  const flips: Flips = {
+    correct_to_incorrect: 0,
+    incorrect_to_correct: 0,
+    advantage_sign: 0,
+    advantage_sign_changed: 0,
+  };
   const steps = new Map<string, StepAcc>();
   const groups: GroupDiff[] = [];
   const samples: SampleDiff[] = [];
@@ -140,7 +158,9 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
 
   const flush = (rows: CompareRow[]): void => {
     if (rows.length === 0) return;
-    const ok = rows.filter((r) => r.before !== null && r.after !== null && r.before_error === null && r.after_error === null);
+    const ok = rows.filter(
+      (r) => r.before !== null && r.after !== null && r.before_error === null && r.after_error === null,
+    );
     skipped += rows.length - ok.length;
     if (ok.length === 0) return;
     const first = ok[0]!;
@@ -150,7 +170,20 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
     const advAfter = grpoAdvantages(first.uid, after).advantages;
     const key = `${first.split}\u0000${first.step}`;
     let st = steps.get(key);
-    if (!st) steps.set(key, (st = { split: first.split, step: first.step, n: 0, before: 0, after: 0, effBefore: 0, effAfter: 0, flips: 0 }));
+    if (!st)
+      steps.set(
+        key,
+        (st = {
+          split: first.split,
+          step: first.step,
+          n: 0,
+          before: 0,
+          after: 0,
+          effBefore: 0,
+          effAfter: 0,
+          flips: 0,
+        }),
+      );
     // Effective-gradient ratio (§2.2): samples in groups whose rewards are not all equal; singletons never count.
     const eb = ok.length > 1 && !allSame(before) ? ok.length : 0;
     const ea = ok.length > 1 && !allSame(after) ? ok.length : 0;

@@ -2,7 +2,14 @@
 // constructor. Rule-based functions use `perSampleFunction`, which isolates per-sample failures.
 import type { z } from 'zod';
 import { errorMessage } from '../../shared/errors';
-import type { Exactness, JsonObject, RewardEnvironment, RewardFunction, RewardInput, RewardOutput } from './types';
+import type {
+  Exactness,
+  JsonObject,
+  RewardEnvironment,
+  RewardFunction,
+  RewardInput,
+  RewardOutput,
+} from './types';
 
 export interface RewardFactory {
   readonly id: string;
@@ -25,7 +32,10 @@ export interface RewardFactory {
 type Meta = Omit<RewardFactory, 'parseConfig' | 'create'>;
 
 export function defineReward<S extends z.ZodType>(
-  meta: Meta & { schema: S; create: (config: z.output<S>, env: RewardEnvironment) => RewardFunction | Promise<RewardFunction> },
+  meta: Meta & {
+    schema: S;
+    create: (config: z.output<S>, env: RewardEnvironment) => RewardFunction | Promise<RewardFunction>;
+  },
 ): RewardFactory {
   const { schema, create, ...rest } = meta;
   return {
@@ -35,7 +45,9 @@ export function defineReward<S extends z.ZodType>(
       if (r.success) return { ok: true, config: r.data as JsonObject };
       return {
         ok: false,
-        problems: r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)),
+        problems: r.error.issues.map((i) =>
+          i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message,
+        ),
       };
     },
     async create(config, env) {

@@ -55,10 +55,13 @@ function checkSelection(sel: Selection): void {
   const bad = (what: string): never => {
     throw new LensError(ErrorCode.BadInput, `selection: ${what}`);
   };
-  if (sel.step !== undefined && (!Number.isInteger(sel.step) || sel.step < 0)) bad(`step must be an integer ≥ 0, got ${sel.step}`);
+  if (sel.step !== undefined && (!Number.isInteger(sel.step) || sel.step < 0))
+    bad(`step must be an integer ≥ 0, got ${sel.step}`);
   if (sel.index !== undefined && sel.group === undefined) bad('index needs group');
-  if (sel.index !== undefined && (!Number.isInteger(sel.index) || sel.index < 0)) bad(`index must be an integer ≥ 0, got ${sel.index}`);
-  if (sel.sampleId !== undefined && !Number.isInteger(sel.sampleId)) bad(`sampleId must be an integer, got ${sel.sampleId}`);
+  if (sel.index !== undefined && (!Number.isInteger(sel.index) || sel.index < 0))
+    bad(`index must be an integer ≥ 0, got ${sel.index}`);
+  if (sel.sampleId !== undefined && !Number.isInteger(sel.sampleId))
+    bad(`sampleId must be an integer, got ${sel.sampleId}`);
 }
 
 export function toRewardInput(s: SampleForScoring): RewardInput {
@@ -105,7 +108,11 @@ export async function rescore(store: Store, opts: RescoreOptions): Promise<Resco
   const label = specLabel(spec);
   const rs = new RescoreStore(store.db);
   const total = rs.countSelection(run.id, selection);
-  if (total === 0) throw new LensError(ErrorCode.NotFound, `run ${JSON.stringify(opts.run)}: no samples match the selection ${selJson}`);
+  if (total === 0)
+    throw new LensError(
+      ErrorCode.NotFound,
+      `run ${JSON.stringify(opts.run)}: no samples match the selection ${selJson}`,
+    );
 
   const approximate = isApproximateSpec(spec);
   const report = (setId: number, resumed: boolean, reused: boolean): RescoreReport => {
@@ -150,13 +157,18 @@ export async function rescore(store: Store, opts: RescoreOptions): Promise<Resco
       store.write(() => rs.writeResults(setId, rows));
       const now = rs.getSet(setId)!;
       const done = now.scored + now.errors;
-      opts.onProgress?.({ message: `${label}: ${done} of ${total} samples scored`, fraction: done / total, samples: done });
+      opts.onProgress?.({
+        message: `${label}: ${done} of ${total} samples scored`,
+        fraction: done / total,
+        samples: done,
+      });
       await breathe();
     }
     store.write(() => rs.setStatus(setId, 'complete', null));
     return report(setId, unfinished !== undefined, false);
   } catch (e) {
-    const cancelled = opts.signal?.aborted === true || (e instanceof LensError && e.code === ErrorCode.Cancelled);
+    const cancelled =
+      opts.signal?.aborted === true || (e instanceof LensError && e.code === ErrorCode.Cancelled);
     try {
       store.write(() => rs.setStatus(setId, 'incomplete', cancelled ? 'cancelled' : errorMessage(e)));
     } catch {

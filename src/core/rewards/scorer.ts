@@ -40,16 +40,25 @@ export function checkTrust(spec: RewardSpec, trusted: boolean): void {
     if (reason) {
       throw new LensError(
         ErrorCode.Untrusted,
-        `reward function ${JSON.stringify(t.fn)} is refused in an untrusted workspace (${reason} runs code from the workspace); trust the workspace to use it`,
+        `reward function ${JSON.stringify(t.fn)} is refused in an untrusted workspace: ${reason}. Trust the workspace to use it`,
         { function: t.fn },
       );
     }
   }
 }
 
-export function combineOutputs(spec: RewardSpec, names: readonly string[], perTerm: ReadonlyArray<readonly RewardOutput[]>, index: number): RewardOutput {
+export function combineOutputs(
+  spec: RewardSpec,
+  names: readonly string[],
+  perTerm: ReadonlyArray<readonly RewardOutput[]>,
+  index: number,
+): RewardOutput {
   const outs = perTerm.map((o) => o[index]!);
-  const errors = outs.map((o, t) => (o.error !== undefined || o.score === null ? `${names[t]}: ${o.error ?? 'no score'}` : null)).filter((e) => e !== null);
+  const errors = outs
+    .map((o, t) =>
+      o.error !== undefined || o.score === null ? `${names[t]}: ${o.error ?? 'no score'}` : null,
+    )
+    .filter((e) => e !== null);
   if (errors.length) return { score: null, error: errors.join('; ') };
   const single = outs.length === 1;
   let score = spec.constant;
@@ -97,7 +106,11 @@ export async function createScorer(spec: RewardSpec, env: RewardEnvironment): Pr
     async score(batch, ctx = {}) {
       const perTerm = await Promise.all(fns.map((f) => f.score(batch, ctx)));
       for (const [t, o] of perTerm.entries()) {
-        if (o.length !== batch.length) throw new LensError(ErrorCode.Internal, `${names[t]} returned ${o.length} results for ${batch.length} samples`);
+        if (o.length !== batch.length)
+          throw new LensError(
+            ErrorCode.Internal,
+            `${names[t]} returned ${o.length} results for ${batch.length} samples`,
+          );
       }
       return batch.map((_, i) => combineOutputs(spec, names, perTerm, i));
     },

@@ -67,8 +67,10 @@ function resolveTerm(t: RawTerm, where: string, baseDir: string): SpecTerm {
   const raw: Record<string, unknown> = { ...t.args };
   if (t.variant !== undefined) {
     if (!f.variantKey) fail(`${f.id} has no variants (got ${JSON.stringify(`${f.id}:${t.variant}`)})`);
-    if (f.variants && !f.variants.includes(t.variant)) fail(`${f.id} has no variant ${JSON.stringify(t.variant)}; use one of ${f.variants.join(', ')}`);
-    if (f.variantKey! in raw && raw[f.variantKey!] !== t.variant) fail(`${f.id}:${t.variant} conflicts with ${f.variantKey}=${JSON.stringify(raw[f.variantKey!])}`);
+    if (f.variants && !f.variants.includes(t.variant))
+      fail(`${f.id} has no variant ${JSON.stringify(t.variant)}; use one of ${f.variants.join(', ')}`);
+    if (f.variantKey! in raw && raw[f.variantKey!] !== t.variant)
+      fail(`${f.id}:${t.variant} conflicts with ${f.variantKey}=${JSON.stringify(raw[f.variantKey!])}`);
     raw[f.variantKey!] = t.variant;
   }
   const parsed = f.parseConfig(raw);
@@ -86,23 +88,46 @@ function readSpecFile(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new LensError(ErrorCode.Unreadable, `${file}: cannot read the reward spec file: ${errorMessage(e)}`, { file });
+    throw new LensError(
+      ErrorCode.Unreadable,
+      `${file}: cannot read the reward spec file: ${errorMessage(e)}`,
+      { file },
+    );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new LensError(ErrorCode.BadInput, `${file}: the reward spec file is not valid JSON: ${errorMessage(e)}`, { file });
+    throw new LensError(
+      ErrorCode.BadInput,
+      `${file}: the reward spec file is not valid JSON: ${errorMessage(e)}`,
+      { file },
+    );
   }
 }
 
 function fromJson(value: unknown, where: string, baseDir: string): RewardSpec {
   const r = jsonSpec.safeParse(value);
   if (!r.success) {
-    const problems = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'the top level'}: ${i.message}`);
-    throw new LensError(ErrorCode.BadInput, `${where}: ${problems.join('; ')} (expected {"terms": [{"fn": "math", "weight": 1, "config": {…}}]})`);
+    const problems = r.error.issues.map(
+      (i) => `${i.path.length ? i.path.join('.') : 'the top level'}: ${i.message}`,
+    );
+    throw new LensError(
+      ErrorCode.BadInput,
+      `${where}: ${problems.join('; ')} (expected {"terms": [{"fn": "math", "weight": 1, "config": {…}}]})`,
+    );
   }
   const terms = r.data.terms.map((t, i) =>
-    resolveTerm({ fn: t.fn, weight: t.weight, ...(t.variant !== undefined ? { variant: t.variant } : {}), args: t.config as Record<string, JsonValue>, position: 0 }, `${where}: terms[${i}]`, baseDir),
+    resolveTerm(
+      {
+        fn: t.fn,
+        weight: t.weight,
+        ...(t.variant !== undefined ? { variant: t.variant } : {}),
+        args: t.config as Record<string, JsonValue>,
+        position: 0,
+      },
+      `${where}: terms[${i}]`,
+      baseDir,
+    ),
   );
   return { version: SPEC_VERSION, terms, constant: r.data.constant };
 }

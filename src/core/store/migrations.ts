@@ -193,6 +193,64 @@ CREATE TABLE rescore_results (
 CREATE INDEX rescore_results_by_sample ON rescore_results (sample_id);
 `,
   },
+  {
+    version: 3,
+    description: 'launched runs (process, job, log offset, exit) and their GPU samples',
+    sql: `
+-- One row per launch of a run (a restart adds a row with attempt + 1). What a new supervisor needs
+-- to reattach after an engine restart: the process group leader's pid and its start time in clock
+-- ticks (/proc/<pid>/stat field 22, so a reused pid is not mistaken for the run), or the Slurm job /
+-- Ray submission id; the log and how far its metrics were parsed (committed with those metrics).
+CREATE TABLE run_launches (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  profile_name TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  backend TEXT NOT NULL CHECK (backend IN ('local', 'slurm', 'ray')),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'stopping', 'succeeded', 'failed', 'stopped', 'lost')),
+  pid INTEGER,
+  pid_start INTEGER,
+  job_id TEXT,
+  run_dir TEXT NOT NULL,
+  log_path TEXT NOT NULL,
+  log_offset INTEGER NOT NULL DEFAULT 0,
+  log_records INTEGER NOT NULL DEFAULT 0,
+  exit_code INTEGER,
+  exit_signal TEXT,
+  exit_note TEXT,
+  message TEXT,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  last_step INTEGER,
+  total_steps INTEGER,
+  eta_s REAL,
+  drained INTEGER NOT NULL DEFAULT 0,
+  owner_pid INTEGER,
+  owner_start INTEGER,
+  UNIQUE (run_id, attempt)
+);
+CREATE INDEX run_launches_active ON run_launches (state) WHERE state IN ('pending', 'running', 'stopping');
+
+-- nvidia-smi readings per launch and GPU; run_mem_mib is the memory of the run's own processes.
+CREATE TABLE gpu_samples (
+  launch_id INTEGER NOT NULL REFERENCES run_launches(id) ON DELETE CASCADE,
+  t INTEGER NOT NULL,
+  gpu INTEGER NOT NULL,
+  uuid TEXT,
+  name TEXT,
+  util_gpu REAL,
+  util_mem REAL,
+  mem_used_mib REAL,
+  mem_total_mib REAL,
+  temp_c REAL,
+  power_w REAL,
+  power_limit_w REAL,
+  run_mem_mib REAL,
+  PRIMARY KEY (launch_id, t, gpu)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

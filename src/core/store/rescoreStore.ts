@@ -96,7 +96,10 @@ export class RescoreStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   countSelection(runId: number, sel: Selection): number {
-    return this.db.prepare(`SELECT COUNT(*) ${FROM_SAMPLES} WHERE ${SELECTION_WHERE}`).pluck().get(selectionParams(runId, sel)) as number;
+    return this.db
+      .prepare(`SELECT COUNT(*) ${FROM_SAMPLES} WHERE ${SELECTION_WHERE}`)
+      .pluck()
+      .get(selectionParams(runId, sel)) as number;
   }
 
   /**
@@ -139,7 +142,9 @@ export class RescoreStore {
 
   findComplete(runId: number, spec: string, selection: string): RescoreSetRow | undefined {
     return this.db
-      .prepare(`SELECT * FROM rescore_sets WHERE run_id = ? AND spec = ? AND selection = ? AND status = 'complete' ORDER BY id DESC LIMIT 1`)
+      .prepare(
+        `SELECT * FROM rescore_sets WHERE run_id = ? AND spec = ? AND selection = ? AND status = 'complete' ORDER BY id DESC LIMIT 1`,
+      )
       .get(runId, spec, selection) as RescoreSetRow | undefined;
   }
 
@@ -155,8 +160,22 @@ export class RescoreStore {
 
   setStatus(setId: number, status: RescoreStatus, reason: string | null, total?: number): void {
     this.db
-      .prepare(`UPDATE rescore_sets SET status = ?, reason = ?, total = coalesce(?, total), updated_at = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE rescore_sets SET status = ?, reason = ?, total = coalesce(?, total), updated_at = ? WHERE id = ?`,
+      )
       .run(status, reason, total ?? null, Date.now(), setId);
+  }
+
+  /**
+   * Marks sets left 'running' by a process that died (kill -9, a crash) as incomplete; call when the
+   * engine starts, before any re-score of its own. They resume like any incomplete set.
+   */
+  markInterrupted(reason = 'interrupted: the process ended while scoring'): number {
+    return this.db
+      .prepare(
+        `UPDATE rescore_sets SET status = 'incomplete', reason = ?, updated_at = ? WHERE status = 'running'`,
+      )
+      .run(reason, Date.now()).changes;
   }
 
   /** Inserts one batch of results and bumps the set's counters; call inside a transaction. */
@@ -183,7 +202,9 @@ export class RescoreStore {
       else scored++;
     }
     this.db
-      .prepare(`UPDATE rescore_sets SET scored = scored + ?, errors = errors + ?, updated_at = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE rescore_sets SET scored = scored + ?, errors = errors + ?, updated_at = ? WHERE id = ?`,
+      )
       .run(scored, errors, Date.now(), setId);
   }
 
@@ -192,7 +213,9 @@ export class RescoreStore {
   }
 
   listSets(runId: number): RescoreSetRow[] {
-    return this.db.prepare('SELECT * FROM rescore_sets WHERE run_id = ? ORDER BY id').all(runId) as RescoreSetRow[];
+    return this.db
+      .prepare('SELECT * FROM rescore_sets WHERE run_id = ? ORDER BY id')
+      .all(runId) as RescoreSetRow[];
   }
 
   deleteSet(setId: number): boolean {
@@ -206,7 +229,10 @@ export class RescoreStore {
         ? `s.reward AS before, s.correct AS before_correct, NULL AS before_error`
         : `b.score AS before, b.correct AS before_correct,
            CASE WHEN b.sample_id IS NULL THEN 'not in the baseline set' ELSE b.error END AS before_error`;
-    const join = against === 'logged' ? '' : 'LEFT JOIN rescore_results b ON b.set_id = @against AND b.sample_id = r.sample_id';
+    const join =
+      against === 'logged'
+        ? ''
+        : 'LEFT JOIN rescore_results b ON b.set_id = @against AND b.sample_id = r.sample_id';
     return this.db
       .prepare(
         `SELECT r.sample_id, s.idx, g.id AS group_id, g.uid, st.step, st.split, ${baseline},
@@ -216,7 +242,9 @@ export class RescoreStore {
           WHERE r.set_id = @set
           ORDER BY st.split, st.step, g.id, s.idx`,
       )
-      .iterate(against === 'logged' ? { set: setId } : { set: setId, against }) as IterableIterator<CompareRow>;
+      .iterate(
+        against === 'logged' ? { set: setId } : { set: setId, against },
+      ) as IterableIterator<CompareRow>;
   }
 
   /** Full results of one sample across sets, for a sample view. */

@@ -5,17 +5,39 @@ import { defineReward, perSampleFunction, type RewardFactory } from '../factory'
 import { dapoScore } from '../math/dapo';
 import { DEFAULT_UNIT_TEXTS, type StripOptions } from '../math/stripString';
 import { WorkerSymbolicChecker, type SymbolicChecker } from '../math/symbolic';
-import { compareAnswers, describeEquality, GroundTruthCache, mathVerdict, normalizeGroundTruth, type MathVerdict } from '../math/verdict';
+import {
+  compareAnswers,
+  describeEquality,
+  GroundTruthCache,
+  mathVerdict,
+  normalizeGroundTruth,
+  type MathVerdict,
+} from '../math/verdict';
 import { SIMPLERL_MODES, simpleRLReward } from '../rules/format';
 import { extractStudentAnswer } from '../verifier/generalReasoner';
 import type { RewardInput, RewardOutput } from '../types';
+
+const compiles = (u: string): boolean => {
+  try {
+    new RegExp(u, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const equalityOptions = {
   /** Keep the source's quirks (unit letters, "and" removal, kept quotes). */
   qwenCompat: z.boolean().default(true),
   skipUnit: z.boolean().default(false),
   /** The unit words of strip_string step 7; null = the spec's single letters (docs/rewards.md). */
-  units: z.array(z.string().min(1)).nullable().default(null),
+  units: z
+    .array(z.string().min(1))
+    .nullable()
+    .default(null)
+    .refine((us) => us === null || us.every(compiles), {
+      message: 'each unit is used as a regular expression (as in the source) and must compile',
+    }),
   symbolic: z.boolean().default(true),
   symbolicTimeoutMs: z.number().int().min(10).max(600_000).default(5000),
 };
@@ -37,15 +59,21 @@ function checkerFor(c: EqualityConfig): SymbolicChecker | null {
 }
 
 function requireGroundTruth(s: RewardInput): string {
-  if (s.ground_truth === null || s.ground_truth === undefined) throw new Error('the sample has no ground_truth to compare with');
+  if (s.ground_truth === null || s.ground_truth === undefined)
+    throw new Error('the sample has no ground_truth to compare with');
   return s.ground_truth;
 }
 
-const mathSchema = z.strictObject({ ...equalityOptions, correct: z.number().default(1), wrong: z.number().default(0) });
+const mathSchema = z.strictObject({
+  ...equalityOptions,
+  correct: z.number().default(1),
+  wrong: z.number().default(0),
+});
 
 export const mathReward: RewardFactory = defineReward({
   id: 'math',
-  description: 'Qwen/SimpleRL math answer check: extract_answer + strip_string + math_equal, symbolic stage when strings disagree',
+  description:
+    'Qwen/SimpleRL math answer check: extract_answer + strip_string + math_equal, symbolic stage when strings disagree',
   source: 'ALGORITHMS.md §6.2–6.4, §14 (qwen_math_eval_toolkit parser.py / grader.py)',
   exactness: 'port',
   schema: mathSchema,
@@ -65,7 +93,11 @@ export const mathReward: RewardFactory = defineReward({
             score: ok ? c.correct : c.wrong,
             correct: ok,
             extracted: v.extracted.answer,
-            components: { correct: ok ? 1 : 0, boxed: v.extracted.boxed ? 1 : 0, ...(v.equality.symbolic ? { symbolic: 1 } : {}) },
+            components: {
+              correct: ok ? 1 : 0,
+              boxed: v.extracted.boxed ? 1 : 0,
+              ...(v.equality.symbolic ? { symbolic: 1 } : {}),
+            },
             rationale: describeEquality(v.equality),
           };
         };
@@ -79,12 +111,18 @@ export const mathReward: RewardFactory = defineReward({
 
 export const simpleRLRewardFactory: RewardFactory = defineReward({
   id: 'simplerl',
-  description: 'SimpleRL-Zoo correctness × \\boxed format table: mix (hf_math_verify default), independent, legacy (simplelr_math.py)',
-  source: 'ALGORITHMS.md §6.1 (simpleRL-reason hf_math_verify.py, simplelr_math.py); correctness as in `math`',
+  description:
+    'SimpleRL-Zoo correctness × \\boxed format table: mix (hf_math_verify default), independent, legacy (simplelr_math.py)',
+  source:
+    'ALGORITHMS.md §6.1 (simpleRL-reason hf_math_verify.py, simplelr_math.py); correctness as in `math`',
   exactness: 'approximate',
   variantKey: 'mode',
   variants: SIMPLERL_MODES,
-  schema: z.strictObject({ ...equalityOptions, mode: z.enum(SIMPLERL_MODES).default('mix'), formatPenalty: z.number().default(-1) }),
+  schema: z.strictObject({
+    ...equalityOptions,
+    mode: z.enum(SIMPLERL_MODES).default('mix'),
+    formatPenalty: z.number().default(-1),
+  }),
   create(c) {
     const symbolic = checkerFor(c);
     const strip = stripOptions(c);
@@ -113,7 +151,8 @@ export const simpleRLRewardFactory: RewardFactory = defineReward({
 
 export const dapoReward: RewardFactory = defineReward({
   id: 'dapo',
-  description: 'DAPO math reward: "Answer:" in the last 300 characters, Minerva normalisation, exact match, ±1',
+  description:
+    'DAPO math reward: "Answer:" in the last 300 characters, Minerva normalisation, exact match, ±1',
   source: 'ALGORITHMS.md §4.5 (verl utils/reward_score/math_dapo.py)',
   exactness: 'port',
   schema: z.strictObject({ strictBoxVerify: z.boolean().default(false) }),
@@ -138,10 +177,15 @@ export const dapoReward: RewardFactory = defineReward({
 
 export const generalReasonerReward: RewardFactory = defineReward({
   id: 'general-reasoner',
-  description: 'General-Reasoner student-answer extraction (last box, else the last "Answer:"-style line) checked like `math`',
+  description:
+    'General-Reasoner student-answer extraction (last box, else the last "Answer:"-style line) checked like `math`',
   source: 'ALGORITHMS.md §8.2 (General-Reasoner verifier.py extraction); equality as in `math`',
   exactness: 'approximate',
-  schema: z.strictObject({ ...equalityOptions, correct: z.number().default(1), wrong: z.number().default(0) }),
+  schema: z.strictObject({
+    ...equalityOptions,
+    correct: z.number().default(1),
+    wrong: z.number().default(0),
+  }),
   create(c) {
     const symbolic = checkerFor(c);
     const strip = stripOptions(c);
@@ -152,7 +196,13 @@ export const generalReasonerReward: RewardFactory = defineReward({
       exactness: 'approximate',
       async one(s) {
         const raw = extractStudentAnswer(s.response);
-        if (raw === null) return { score: c.wrong, correct: false, components: { correct: 0, extracted: 0 }, rationale: 'no answer found' };
+        if (raw === null)
+          return {
+            score: c.wrong,
+            correct: false,
+            components: { correct: 0, extracted: 0 },
+            rationale: 'no answer found',
+          };
         const answer = normalizeGroundTruth(raw, strip);
         const eq = await compareAnswers(answer, normalizeGroundTruth(requireGroundTruth(s), strip), symbolic);
         return {

@@ -13,7 +13,8 @@ const FORMAT_KINDS = ['boxed', 'think-answer'] as const;
 
 export const formatReward: RewardFactory = defineReward({
   id: 'format',
-  description: 'Format check: a SimpleRL \\boxed{} (boxed) or the <think>…</think><answer>…</answer> structure (think-answer)',
+  description:
+    'Format check: a SimpleRL \\boxed{} (boxed) or the <think>…</think><answer>…</answer> structure (think-answer)',
   source: 'ALGORITHMS.md §6.1 extract_last_boxed (boxed, [C]); §11 think/answer structure (ours)',
   exactness: 'port',
   variantKey: 'kind',
@@ -32,7 +33,10 @@ export const formatReward: RewardFactory = defineReward({
       description: formatReward.description,
       exactness: 'port',
       one(s) {
-        const ok = c.kind === 'boxed' ? extractLastBoxed(s.response) !== null : hasThinkAnswerFormat(s.response, c.strict);
+        const ok =
+          c.kind === 'boxed'
+            ? extractLastBoxed(s.response) !== null
+            : hasThinkAnswerFormat(s.response, c.strict);
         return { score: ok ? c.match : c.miss, components: { [c.kind]: ok ? 1 : 0 } };
       },
     });
@@ -43,7 +47,8 @@ const OVERLONG_FORMS = ['verl', 'paper'] as const;
 
 export const overlongReward: RewardFactory = defineReward({
   id: 'overlong',
-  description: 'DAPO soft overlong punishment: verl form min(−(L−(max−buffer))/buffer·factor, 0) or the paper form (−1 beyond max)',
+  description:
+    'DAPO soft overlong punishment: verl form min(−(L−(max−buffer))/buffer·factor, 0) or the paper form (−1 beyond max)',
   source: 'ALGORITHMS.md §4.3 (verl reward_manager/dapo.py; DAPO paper)',
   exactness: 'port',
   variantKey: 'form',
@@ -63,7 +68,10 @@ export const overlongReward: RewardFactory = defineReward({
       exactness: 'port',
       one(s) {
         const len = sampleLength(s, c.unit);
-        const p = c.form === 'verl' ? overlongPenaltyVerl(len, c.maxLength, c.buffer, c.penaltyFactor) : overlongPenaltyPaper(len, c.maxLength, c.buffer);
+        const p =
+          c.form === 'verl'
+            ? overlongPenaltyVerl(len, c.maxLength, c.buffer, c.penaltyFactor)
+            : overlongPenaltyPaper(len, c.maxLength, c.buffer);
         return { score: p, components: { overlong: p, length: len } };
       },
     });
@@ -76,7 +84,11 @@ export const lengthReward: RewardFactory = defineReward({
   source: 'ours (docs/rewards.md)',
   exactness: 'port',
   schema: z
-    .strictObject({ free: z.number().min(0).default(4096), max: z.number().min(1).default(8192), unit: lengthUnit })
+    .strictObject({
+      free: z.number().min(0).default(4096),
+      max: z.number().min(1).default(8192),
+      unit: lengthUnit,
+    })
     .refine((c) => c.max > c.free, { message: 'max must be greater than free' }),
   create(c) {
     return perSampleFunction({
@@ -97,7 +109,8 @@ const GUI_PARTS = ['all', 'hit', 'iou', 'box'] as const;
 
 export const guiG1Reward: RewardFactory = defineReward({
   id: 'gui-g1',
-  description: 'GUI-G1 grounding rewards: hit + 0.25·IoU + 0.125·box-size (or one part); bbox_2d parsed from the response',
+  description:
+    'GUI-G1 grounding rewards: hit + 0.25·IoU + 0.125·box-size (or one part); bbox_2d parsed from the response',
   source: 'ALGORITHMS.md §12.1 (GUI-G1 grpo_rec.py); the response parser is ours',
   exactness: 'port',
   variantKey: 'parts',
@@ -116,19 +129,29 @@ export const guiG1Reward: RewardFactory = defineReward({
       exactness: 'port',
       one(s) {
         const gt = parseGroundTruthBox(s.ground_truth);
-        if (!gt) throw new Error('ground_truth is not a box: expected [x1,y1,x2,y2] or {"bbox": [...], "width": W, "height": H}');
+        if (!gt)
+          throw new Error(
+            'ground_truth is not a box: expected [x1,y1,x2,y2] or {"bbox": [...], "width": W, "height": H}',
+          );
         const pred = parsePredictedBox(s.response);
         const w = gt.width ?? c.width;
         const h = gt.height ?? c.height;
         const wantBox = c.parts === 'all' || c.parts === 'box';
-        if (wantBox && (w === null || h === null)) throw new Error('the box-size reward needs the image size: give width/height in the spec or the ground truth');
+        if (wantBox && (w === null || h === null))
+          throw new Error(
+            'the box-size reward needs the image size: give width/height in the spec or the ground truth',
+          );
         // Any parse failure scores 0, as in the source.
         const hit = pred ? hitReward(pred, gt.box) : 0;
         const iou = pred ? iouReward(pred, gt.box) : 0;
         const box = pred && wantBox ? boxSizeReward(pred, gt.box, w as number, h as number) : 0;
         const parts = { hit, iou, box };
         const score = c.parts === 'all' ? hit + iou + box : parts[c.parts];
-        return { score, components: parts, ...(pred ? { extracted: JSON.stringify(pred) } : { rationale: 'no bbox_2d in the response' }) };
+        return {
+          score,
+          components: parts,
+          ...(pred ? { extracted: JSON.stringify(pred) } : { rationale: 'no bbox_2d in the response' }),
+        };
       },
     });
   },

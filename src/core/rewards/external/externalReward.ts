@@ -6,7 +6,13 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, LensError } from '../../../shared/errors';
 import { defineReward, type RewardFactory } from '../factory';
-import { isJsonObject, type RewardFunction, type RewardInput, type RewardOutput, type ScoreContext } from '../types';
+import {
+  isJsonObject,
+  type RewardFunction,
+  type RewardInput,
+  type RewardOutput,
+  type ScoreContext,
+} from '../types';
 import { LineChild } from './childProcess';
 
 /** Splits a command line on spaces, honouring '…' and "…" quotes and backslash escapes (no shell). */
@@ -33,7 +39,11 @@ export function splitCommand(line: string): string[] {
       any = false;
     } else cur += ch;
   }
-  if (quote) throw new LensError(ErrorCode.BadInput, `external command ${JSON.stringify(line)}: unterminated ${quote} quote`);
+  if (quote)
+    throw new LensError(
+      ErrorCode.BadInput,
+      `external command ${JSON.stringify(line)}: unterminated ${quote} quote`,
+    );
   if (any || cur) out.push(cur);
   return out;
 }
@@ -153,7 +163,10 @@ class ExternalRewardFunction implements RewardFunction {
       this.abort(
         new LensError(
           ErrorCode.BadInput,
-          this.withStderr(`external reward command ${this.label} printed a line that is not JSON: ${JSON.stringify(line.slice(0, 200))} (stdout is for protocol lines only; log to stderr)`, child),
+          this.withStderr(
+            `external reward command ${this.label} printed a line that is not JSON: ${JSON.stringify(line.slice(0, 200))} (stdout is for protocol lines only; log to stderr)`,
+            child,
+          ),
         ),
       );
       return;
@@ -162,7 +175,12 @@ class ExternalRewardFunction implements RewardFunction {
     const key = typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
     const f = key === undefined ? undefined : this.inflight.get(key);
     if (!isJsonObject(msg) || !f) {
-      this.abort(new LensError(ErrorCode.BadInput, `external reward command ${this.label} answered ${JSON.stringify(line.slice(0, 200))}, which names no pending request id`));
+      this.abort(
+        new LensError(
+          ErrorCode.BadInput,
+          `external reward command ${this.label} answered ${JSON.stringify(line.slice(0, 200))}, which names no pending request id`,
+        ),
+      );
       return;
     }
     clearTimeout(f.timer);
@@ -180,7 +198,9 @@ class ExternalRewardFunction implements RewardFunction {
     const out: RewardOutput = { score };
     const comps = msg['components'];
     if (isJsonObject(comps)) {
-      const numeric = Object.entries(comps).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]));
+      const numeric = Object.entries(comps).filter(
+        (e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]),
+      );
       if (numeric.length) out.components = Object.fromEntries(numeric);
     }
     if (typeof msg['rationale'] === 'string') out.rationale = msg['rationale'];
@@ -201,7 +221,15 @@ class ExternalRewardFunction implements RewardFunction {
 
   private restartOrFail(child: LineChild, why: string): void {
     if (this.restarts >= this.config.maxRestarts) {
-      this.abort(new LensError(ErrorCode.BadInput, this.withStderr(`external reward command ${this.label} ${why}, and it was restarted ${this.restarts} times already`, child)));
+      this.abort(
+        new LensError(
+          ErrorCode.BadInput,
+          this.withStderr(
+            `external reward command ${this.label} ${why}, and it was restarted ${this.restarts} times already`,
+            child,
+          ),
+        ),
+      );
       return;
     }
     this.restarts++;
@@ -243,11 +271,12 @@ class ExternalRewardFunction implements RewardFunction {
 
 export const externalReward: RewardFactory = defineReward({
   id: 'external',
-  description: 'An external command speaking JSON lines on stdin/stdout (e.g. python/rollout_lens_reward/adapter.py around a verl compute_score)',
+  description:
+    'An external command speaking JSON lines on stdin/stdout (e.g. python/rollout_lens_reward/adapter.py around a verl compute_score)',
   source: 'ours (docs/rewards.md §External command)',
   exactness: 'external',
   pathKeys: ['cwd'],
-  untrustedReason: 'running an external reward command',
+  untrustedReason: 'it runs a program named by the workspace',
   schema: externalSchema,
   create(c, env) {
     return new ExternalRewardFunction(c, c.cwd ? path.resolve(env.baseDir, c.cwd) : env.baseDir);

@@ -82,7 +82,8 @@ export function choiceAnswer(pred: string): string {
 const WRAPPED = /^(\(|\[).+(\)|\])/;
 const MATRIX_OPEN = ['\\begin{pmatrix}', '\\begin{bmatrix}'];
 const MATRIX_CLOSE = ['\\end{pmatrix}', '\\end{bmatrix}'];
-const isMatrix = (s: string): boolean => MATRIX_OPEN.some((o) => s.startsWith(o)) && MATRIX_CLOSE.some((c) => s.endsWith(c));
+const isMatrix = (s: string): boolean =>
+  MATRIX_OPEN.some((o) => s.startsWith(o)) && MATRIX_CLOSE.some((c) => s.endsWith(c));
 
 function matrixRows(s: string): string[] {
   return s
@@ -93,7 +94,11 @@ function matrixRows(s: string): string[] {
 }
 
 /** Element-wise equality; `symbolic` reports a nested symbolic decision so the result stays labelled. */
-async function allEqual(preds: readonly string[], refs: readonly string[], opts: MathEqualOptions): Promise<{ equal: boolean; symbolic?: string }> {
+async function allEqual(
+  preds: readonly string[],
+  refs: readonly string[],
+  opts: MathEqualOptions,
+): Promise<{ equal: boolean; symbolic?: string }> {
   if (preds.length !== refs.length) return { equal: false };
   let symbolic: string | undefined;
   for (let i = 0; i < preds.length; i++) {
@@ -108,10 +113,15 @@ async function allEqual(preds: readonly string[], refs: readonly string[], opts:
  * The string, numeric and structural stages; null when none decided and only the symbolic stage
  * is left. Synchronous, so a re-score pays for promises only when symbolic work is needed.
  */
-export function mathEqualQuick(pred: string | null, ref: string | null, includePercentage = true): EqualityResult | null {
+export function mathEqualQuick(
+  pred: string | null,
+  ref: string | null,
+  includePercentage = true,
+): EqualityResult | null {
   if (pred === null || ref === null) return { equal: false, stage: 'empty' };
   if (pred.trim().toLowerCase() === ref.trim().toLowerCase()) return { equal: true, stage: 'string' };
-  if (['A', 'B', 'C', 'D', 'E'].includes(ref) && choiceAnswer(pred) === ref) return { equal: true, stage: 'choice' };
+  if (['A', 'B', 'C', 'D', 'E'].includes(ref) && choiceAnswer(pred) === ref)
+    return { equal: true, stage: 'choice' };
   const p = parseDigits(pred);
   const r = p === null ? null : parseDigits(ref);
   if (p !== null && r !== null) {
@@ -124,7 +134,10 @@ export function mathEqualQuick(pred: string | null, ref: string | null, includeP
   const rt = ref.trim();
   let ps = pt;
   let rs = rt;
-  if ((pt.startsWith('[') && pt.endsWith(']') && !rt.startsWith('(')) || (pt.startsWith('(') && pt.endsWith(')') && !rt.startsWith('['))) {
+  if (
+    (pt.startsWith('[') && pt.endsWith(']') && !rt.startsWith('(')) ||
+    (pt.startsWith('(') && pt.endsWith(')') && !rt.startsWith('['))
+  ) {
     ps = stripChars(ps, '[]()');
     rs = stripChars(rs, '[]()');
   }
@@ -135,7 +148,11 @@ export function mathEqualQuick(pred: string | null, ref: string | null, includeP
 }
 
 /** math_equal(pred, ref): stages 1–7 of §6.4, then the symbolic stage when a checker is given. */
-export async function mathEqual(pred: string | null, ref: string | null, opts: MathEqualOptions = {}): Promise<EqualityResult> {
+export async function mathEqual(
+  pred: string | null,
+  ref: string | null,
+  opts: MathEqualOptions = {},
+): Promise<EqualityResult> {
   const quick = mathEqualQuick(pred, ref, opts.includePercentage ?? true);
   if (quick) return quick;
   const pt = (pred as string).trim();
@@ -153,7 +170,10 @@ export async function mathEqual(pred: string | null, ref: string | null, opts: M
       row = await allEqual(pl[i]!.split('&'), rl[i]!.split('&'), opts);
       symbolic ??= row.symbolic;
     }
-    if (row.equal) return symbolic === undefined ? { equal: true, stage: 'matrix' } : { equal: true, stage: 'matrix', symbolic };
+    if (row.equal)
+      return symbolic === undefined
+        ? { equal: true, stage: 'matrix' }
+        : { equal: true, stage: 'matrix', symbolic };
   }
   const sym = opts.symbolic ?? null;
   const pEq = pt.split('=').length - 1;

@@ -109,5 +109,9 @@ export interface ExtractedAnswer {
 export function extractAnswer(response: string, opts: StripOptions = {}): ExtractedAnswer {
   const pred = preprocessResponse(response);
   const raw = extractRawAnswer(pred);
-  return { raw, answer: stripString(postprocessAnswer(raw), opts), boxed: extractLastBoxed(response) !== null };
+  return {
+    raw,
+    answer: stripString(postprocessAnswer(raw), opts),
+    boxed: extractLastBoxed(response) !== null,
+  };
 }

@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, LensError, errorMessage } from '../../../shared/errors';
 
-export type SymbolicHow = 'same' | 'isEqual' | 'difference' | 'numeric' | 'different' | 'unparseable' | 'timeout' | 'error';
+export type SymbolicHow =
+  'same' | 'isEqual' | 'difference' | 'numeric' | 'different' | 'unparseable' | 'timeout' | 'error';
 
 export interface SymbolicVerdict {
   equal: boolean;
@@ -76,7 +77,7 @@ function enginePath(): string {
     throw new LensError(
       ErrorCode.NotFound,
       `the symbolic equality stage needs the npm package @cortex-js/compute-engine, which could not be found (${errorMessage(e)}); ` +
-        `reinstall Rollout Lens or set symbolic=false in the reward spec`,
+        `reinstall Rollout Lens, or turn the stage off (symbolic=false in a reward spec, --no-symbolic for grade)`,
     );
   }
 }
@@ -99,7 +100,8 @@ export class WorkerSymbolicChecker implements SymbolicChecker {
     const key = `${a}\u0000${b}`;
     const hit = this.cache.get(key);
     if (hit) return Promise.resolve(hit);
-    if (this.disposed) return Promise.reject(new LensError(ErrorCode.Internal, 'symbolic checker used after dispose'));
+    if (this.disposed)
+      return Promise.reject(new LensError(ErrorCode.Internal, 'symbolic checker used after dispose'));
     return new Promise<SymbolicVerdict>((resolve, reject) => {
       this.queue.push({
         id: this.nextId++,
@@ -153,8 +155,14 @@ export class WorkerSymbolicChecker implements SymbolicChecker {
     clearTimeout(timer);
     this.current = undefined;
     if (m.fatal !== undefined) {
-      job.reject(new LensError(ErrorCode.Internal, `the symbolic equality stage could not load @cortex-js/compute-engine: ${m.fatal}`));
-      for (const j of this.queue.splice(0)) j.reject(new LensError(ErrorCode.Internal, `symbolic stage unavailable: ${m.fatal}`));
+      job.reject(
+        new LensError(
+          ErrorCode.Internal,
+          `the symbolic equality stage could not load @cortex-js/compute-engine: ${m.fatal}`,
+        ),
+      );
+      for (const j of this.queue.splice(0))
+        j.reject(new LensError(ErrorCode.Internal, `symbolic stage unavailable: ${m.fatal}`));
       return;
     }
     job.resolve({ equal: m.equal === true, how: m.how ?? 'error' });
@@ -182,7 +190,8 @@ export class WorkerSymbolicChecker implements SymbolicChecker {
       this.current.job.reject(new LensError(ErrorCode.Cancelled, 'symbolic checker disposed'));
       this.current = undefined;
     }
-    for (const j of this.queue.splice(0)) j.reject(new LensError(ErrorCode.Cancelled, 'symbolic checker disposed'));
+    for (const j of this.queue.splice(0))
+      j.reject(new LensError(ErrorCode.Cancelled, 'symbolic checker disposed'));
     if (w) await w.terminate();
   }
 }

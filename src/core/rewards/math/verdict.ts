@@ -51,7 +51,9 @@ export function mathVerdict(
   const extracted = extractAnswer(response, strip);
   const gt = gtCache ? gtCache.get(groundTruth) : normalizeGroundTruth(groundTruth, strip);
   const eq = compareAnswers(extracted.answer, gt, symbolic);
-  return eq instanceof Promise ? eq.then((equality) => ({ extracted, groundTruth: gt, equality })) : { extracted, groundTruth: gt, equality: eq };
+  return eq instanceof Promise
+    ? eq.then((equality) => ({ extracted, groundTruth: gt, equality }))
+    : { extracted, groundTruth: gt, equality: eq };
 }
 
 /** A short reason for the results table: which stage decided, flagged when it is approximate. */

@@ -60,14 +60,25 @@ interface Plan {
 }
 
 type TensorMeta = { name: string; isTensor: true; type: string; shape: ReadonlyArray<number | string> };
-const tensorMeta = (m: Ort.InferenceSession.ValueMetadata): TensorMeta | null => (m.isTensor ? (m as TensorMeta) : null);
+const tensorMeta = (m: Ort.InferenceSession.ValueMetadata): TensorMeta | null =>
+  m.isTensor ? (m as TensorMeta) : null;
 
 function planInputs(session: Ort.InferenceSession, c: OnnxConfig, file: string): Plan {
   const names = session.inputNames;
   const fail = (what: string): never => {
-    throw new LensError(ErrorCode.BadInput, `${file}: ${what} (the model's inputs: ${names.join(', ')}; outputs: ${session.outputNames.join(', ')})`, { file });
+    throw new LensError(
+      ErrorCode.BadInput,
+      `${file}: ${what} (the model's inputs: ${names.join(', ')}; outputs: ${session.outputNames.join(', ')})`,
+      { file },
+    );
   };
-  const ids = c.inputIds ?? (names.includes('input_ids') ? 'input_ids' : names.length === 1 ? names[0]! : fail('cannot tell which input takes the token ids: set inputIds'));
+  const ids =
+    c.inputIds ??
+    (names.includes('input_ids')
+      ? 'input_ids'
+      : names.length === 1
+        ? names[0]!
+        : fail('cannot tell which input takes the token ids: set inputIds'));
   if (!names.includes(ids)) fail(`the model has no input named ${JSON.stringify(ids)}`);
   const mask = c.attentionMask ?? (names.includes('attention_mask') ? 'attention_mask' : null);
   if (mask !== null && !names.includes(mask)) fail(`the model has no input named ${JSON.stringify(mask)}`);
@@ -75,7 +86,10 @@ function planInputs(session: Ort.InferenceSession, c: OnnxConfig, file: string):
   for (const n of names) {
     if (n === ids || n === mask) continue;
     if (n === 'token_type_ids') zeros.push(n);
-    else fail(`input ${JSON.stringify(n)} is not one Rollout Lens can fill (it feeds token ids, attention_mask and token_type_ids)`);
+    else
+      fail(
+        `input ${JSON.stringify(n)} is not one Rollout Lens can fill (it feeds token ids, attention_mask and token_type_ids)`,
+      );
   }
   let dtype: 'int64' | 'int32' = 'int64';
   let fixedSeq: number | null = null;
@@ -83,15 +97,22 @@ function planInputs(session: Ort.InferenceSession, c: OnnxConfig, file: string):
   for (const m of session.inputMetadata) {
     const t = tensorMeta(m);
     if (!t) fail(`input ${JSON.stringify(m.name)} is not a tensor`);
-    if (t!.type !== 'int64' && t!.type !== 'int32') fail(`input ${JSON.stringify(m.name)} has dtype ${t!.type}; token inputs must be int64 or int32`);
-    if (t!.shape.length !== 0 && t!.shape.length !== 2) fail(`input ${JSON.stringify(m.name)} has rank ${t!.shape.length}; expected [batch, sequence]`);
+    if (t!.type !== 'int64' && t!.type !== 'int32')
+      fail(`input ${JSON.stringify(m.name)} has dtype ${t!.type}; token inputs must be int64 or int32`);
+    if (t!.shape.length !== 0 && t!.shape.length !== 2)
+      fail(`input ${JSON.stringify(m.name)} has rank ${t!.shape.length}; expected [batch, sequence]`);
     if (m.name === ids) dtype = t!.type as 'int64' | 'int32';
     const [b, s] = t!.shape;
     if (typeof s === 'number' && s > 0) fixedSeq = s;
     if (typeof b === 'number' && b > 0) fixedBatch = b;
   }
   const outs = session.outputNames;
-  const output = c.output ?? (outs.length === 1 ? outs[0]! : ['score', 'scores', 'logits', 'reward'].find((o) => outs.includes(o)) ?? fail('cannot tell which output is the score: set output'));
+  const output =
+    c.output ??
+    (outs.length === 1
+      ? outs[0]!
+      : (['score', 'scores', 'logits', 'reward'].find((o) => outs.includes(o)) ??
+        fail('cannot tell which output is the score: set output')));
   if (!outs.includes(output)) fail(`the model has no output named ${JSON.stringify(output)}`);
   return { ids, mask, zeros, dtype, output, fixedSeq, fixedBatch };
 }
@@ -123,7 +144,11 @@ class OnnxRewardFunction implements RewardFunction {
 
   private tensor(values: number[], dims: number[]): Ort.Tensor {
     return this.plan.dtype === 'int64'
-      ? new this.ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims)
+      ? new this.ort.Tensor(
+          'int64',
+          BigInt64Array.from(values, (v) => BigInt(v)),
+          dims,
+        )
       : new this.ort.Tensor('int32', Int32Array.from(values), dims);
   }
 
@@ -133,7 +158,10 @@ class OnnxRewardFunction implements RewardFunction {
     const seqs = chunk.map((s) => {
       const ids = this.tok.encode(this.text(s));
       if (ids.length <= maxLen) return { ids, truncated: false };
-      return { ids: c.truncation === 'right' ? ids.slice(0, maxLen) : ids.slice(ids.length - maxLen), truncated: true };
+      return {
+        ids: c.truncation === 'right' ? ids.slice(0, maxLen) : ids.slice(ids.length - maxLen),
+        truncated: true,
+      };
     });
     const rows = this.plan.fixedBatch ?? seqs.length;
     const width = this.plan.fixedSeq ?? Math.max(1, ...seqs.map((s) => s.ids.length));
@@ -147,28 +175,50 @@ class OnnxRewardFunction implements RewardFunction {
     });
     const feeds: Record<string, Ort.Tensor> = { [this.plan.ids]: this.tensor(ids, [rows, width]) };
     if (this.plan.mask) feeds[this.plan.mask] = this.tensor(mask, [rows, width]);
-    for (const z of this.plan.zeros) feeds[z] = this.tensor(new Array<number>(rows * width).fill(0), [rows, width]);
+    for (const z of this.plan.zeros)
+      feeds[z] = this.tensor(new Array<number>(rows * width).fill(0), [rows, width]);
     let result: Ort.InferenceSession.ReturnType;
     try {
       result = await this.session.run(feeds);
     } catch (e) {
-      throw new LensError(ErrorCode.BadInput, `${c.model}: inference failed for a batch of ${rows}×${width} token ids: ${errorMessage(e)}`, { file: c.model });
+      throw new LensError(
+        ErrorCode.BadInput,
+        `${c.model}: inference failed for a batch of ${rows}×${width} token ids: ${errorMessage(e)}`,
+        { file: c.model },
+      );
     }
     const t = result[this.plan.output] as Ort.Tensor | undefined;
-    if (!t) throw new LensError(ErrorCode.BadInput, `${c.model}: the run returned no output ${JSON.stringify(this.plan.output)}`);
+    if (!t)
+      throw new LensError(
+        ErrorCode.BadInput,
+        `${c.model}: the run returned no output ${JSON.stringify(this.plan.output)}`,
+      );
     if (t.type !== 'float32' && t.type !== 'float64') {
-      throw new LensError(ErrorCode.BadInput, `${c.model}: output ${JSON.stringify(this.plan.output)} has dtype ${t.type}; a score must be float32 or float64`);
+      throw new LensError(
+        ErrorCode.BadInput,
+        `${c.model}: output ${JSON.stringify(this.plan.output)} has dtype ${t.type}; a score must be float32 or float64`,
+      );
     }
     const dims = t.dims;
     const cols = dims.length === 1 ? 1 : dims.length === 2 ? dims[1]! : -1;
     if (dims[0] !== rows || cols < 1) {
-      throw new LensError(ErrorCode.BadInput, `${c.model}: output ${JSON.stringify(this.plan.output)} has shape [${dims.join(', ')}]; expected [${rows}] or [${rows}, 1]`);
+      throw new LensError(
+        ErrorCode.BadInput,
+        `${c.model}: output ${JSON.stringify(this.plan.output)} has shape [${dims.join(', ')}]; expected [${rows}] or [${rows}, 1]`,
+      );
     }
     if (cols > 1 && c.outputIndex === null) {
-      throw new LensError(ErrorCode.BadInput, `${c.model}: output ${JSON.stringify(this.plan.output)} has shape [${dims.join(', ')}]: set outputIndex to pick the score column`);
+      throw new LensError(
+        ErrorCode.BadInput,
+        `${c.model}: output ${JSON.stringify(this.plan.output)} has shape [${dims.join(', ')}]: set outputIndex to pick the score column`,
+      );
     }
     const col = cols > 1 ? (c.outputIndex as number) : 0;
-    if (col >= cols) throw new LensError(ErrorCode.BadInput, `${c.model}: outputIndex ${col} is out of range for shape [${dims.join(', ')}]`);
+    if (col >= cols)
+      throw new LensError(
+        ErrorCode.BadInput,
+        `${c.model}: outputIndex ${col} is out of range for shape [${dims.join(', ')}]`,
+      );
     const data = t.data as Float32Array | Float64Array;
     return seqs.map((s, r) => {
       const raw = data[r * cols + col]!;
@@ -190,21 +240,28 @@ class OnnxRewardFunction implements RewardFunction {
 
 export const onnxReward: RewardFactory = defineReward({
   id: 'onnx',
-  description: 'An ONNX reward model (onnxruntime-node, CPU): tokenizer.json → int token ids [batch, seq] (+ attention_mask) → one score per sequence',
+  description:
+    'An ONNX reward model (onnxruntime-node, CPU): tokenizer.json → int token ids [batch, seq] (+ attention_mask) → one score per sequence',
   source: 'ours (docs/rewards.md §ONNX)',
   exactness: 'model',
   pathKeys: ['model', 'tokenizer'],
-  untrustedReason: 'loading an ONNX model file',
+  untrustedReason: 'it loads and runs a model file named by the workspace',
   schema: onnxSchema,
   async create(c) {
-    if (!fs.existsSync(c.model)) throw new LensError(ErrorCode.NotFound, `${c.model}: ONNX model file not found`, { file: c.model });
+    if (!fs.existsSync(c.model))
+      throw new LensError(ErrorCode.NotFound, `${c.model}: ONNX model file not found`, { file: c.model });
     const tok = loadModelTokenizer(c.tokenizer, c.addSpecialTokens);
     const ort = loadOnnxRuntime();
     let session: Ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(c.model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+      session = await ort.InferenceSession.create(c.model, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+      });
     } catch (e) {
-      throw new LensError(ErrorCode.BadInput, `${c.model}: not a loadable ONNX model: ${errorMessage(e)}`, { file: c.model });
+      throw new LensError(ErrorCode.BadInput, `${c.model}: not a loadable ONNX model: ${errorMessage(e)}`, {
+        file: c.model,
+      });
     }
     try {
       return new OnnxRewardFunction(c, ort, session, tok, planInputs(session, c, c.model));

@@ -17,7 +17,11 @@ function readJson(file: string): unknown {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const missing = (e as { code?: string }).code === 'ENOENT';
-    throw new LensError(missing ? ErrorCode.NotFound : ErrorCode.Unreadable, `${file}: ${missing ? 'tokenizer file not found' : `cannot read: ${errorMessage(e)}`}`, { file });
+    throw new LensError(
+      missing ? ErrorCode.NotFound : ErrorCode.Unreadable,
+      `${file}: ${missing ? 'tokenizer file not found' : `cannot read: ${errorMessage(e)}`}`,
+      { file },
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -26,7 +30,8 @@ function readJson(file: string): unknown {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function loadModelTokenizer(file: string, addSpecialTokens: boolean): ModelTokenizer {
   const json = readJson(file);
@@ -34,7 +39,14 @@ export function loadModelTokenizer(file: string, addSpecialTokens: boolean): Mod
     throw new LensError(ErrorCode.BadInput, `${file}: not a tokenizer.json (no "model" object)`, { file });
   }
   // tokenizers.js insists on these keys; files written by `tokenizers` always have them, maybe null.
-  const spec: Record<string, unknown> = { added_tokens: [], normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, ...json };
+  const spec: Record<string, unknown> = {
+    added_tokens: [],
+    normalizer: null,
+    pre_tokenizer: null,
+    post_processor: null,
+    decoder: null,
+    ...json,
+  };
   let config: Record<string, unknown> = {};
   const configFile = path.join(path.dirname(file), 'tokenizer_config.json');
   if (fs.existsSync(configFile)) {
@@ -46,10 +58,17 @@ export function loadModelTokenizer(file: string, addSpecialTokens: boolean): Mod
     tok = new Tokenizer(spec as ConstructorParameters<typeof Tokenizer>[0], config);
     tok.encode('a', { add_special_tokens: addSpecialTokens });
   } catch (e) {
-    throw new LensError(ErrorCode.BadInput, `${file}: unsupported tokenizer.json: ${errorMessage(e)}`, { file });
+    throw new LensError(ErrorCode.BadInput, `${file}: unsupported tokenizer.json: ${errorMessage(e)}`, {
+      file,
+    });
   }
   const model = json['model'];
-  const unkName = typeof model['unk_token'] === 'string' ? model['unk_token'] : typeof config['unk_token'] === 'string' ? config['unk_token'] : null;
+  const unkName =
+    typeof model['unk_token'] === 'string'
+      ? model['unk_token']
+      : typeof config['unk_token'] === 'string'
+        ? config['unk_token']
+        : null;
   const unkId = unkName !== null ? tok.token_to_id(unkName) : undefined;
   const padName = typeof config['pad_token'] === 'string' ? config['pad_token'] : '[PAD]';
   const padId = tok.token_to_id(padName) ?? tok.token_to_id('<pad>') ?? 0;
@@ -60,7 +79,12 @@ export function loadModelTokenizer(file: string, addSpecialTokens: boolean): Mod
       // tokenizers.js leaves a word-level unknown as undefined instead of the unk id.
       return ids.map((id) => {
         if (id !== undefined) return id;
-        if (unkId === undefined) throw new LensError(ErrorCode.BadInput, `${file}: the text has a token outside the vocabulary and the tokenizer has no unk_token`, { file });
+        if (unkId === undefined)
+          throw new LensError(
+            ErrorCode.BadInput,
+            `${file}: the text has a token outside the vocabulary and the tokenizer has no unk_token`,
+            { file },
+          );
         return unkId;
       });
     },

@@ -38,7 +38,8 @@ export function boxSizeReward(pred: Box, gt: Box, width: number, height: number)
   return (0.125 * 4) / terms.reduce((s, t) => s + 1 / t, 0);
 }
 
-const BBOX = /"bbox_2d"\s*:\s*\[\s*(-?[\d.]+(?:e-?\d+)?)\s*,\s*(-?[\d.]+(?:e-?\d+)?)\s*,\s*(-?[\d.]+(?:e-?\d+)?)\s*,\s*(-?[\d.]+(?:e-?\d+)?)\s*\]/g;
+const BBOX =
+  /"bbox_2d"\s*:\s*\[\s*(-?[\d.]+(?:e-?\d+)?)\s*,\s*(-?[\d.]+(?:e-?\d+)?)\s*,\s*(-?[\d.]+(?:e-?\d+)?)\s*,\s*(-?[\d.]+(?:e-?\d+)?)\s*\]/g;
 
 /** The last `"bbox_2d": [x1, y1, x2, y2]` in a response; null when there is none (reward 0). */
 export function parsePredictedBox(response: string): Box | null {
@@ -57,7 +58,9 @@ export interface GroundTruthBox {
 }
 
 function asBox(v: unknown): Box | null {
-  return Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as unknown as Box) : null;
+  return Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
+    ? (v as unknown as Box)
+    : null;
 }
 
 /** Ground truth as `[x1,y1,x2,y2]` or `{"bbox"|"bbox_2d": [...], "width": W, "height": H}` JSON. */

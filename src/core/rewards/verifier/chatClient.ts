@@ -37,7 +37,11 @@ export function endpointUrl(url: string, api: 'chat' | 'completions'): string {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(new LensError(ErrorCode.Cancelled, 'cancelled'))), { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => (clearTimeout(t), reject(new LensError(ErrorCode.Cancelled, 'cancelled'))),
+      { once: true },
+    );
   });
 }
 
@@ -79,8 +83,15 @@ export class ChatClient {
         }
       }
       const tries = `${this.o.retries + 1} attempt${this.o.retries ? 's' : ''}`;
-      if (last?.unreachable) throw new LensError(ErrorCode.NotFound, `verifier endpoint ${this.endpoint} is unreachable after ${tries}: ${last.message}`);
-      throw new LensError(ErrorCode.Internal, `verifier endpoint ${this.endpoint} failed after ${tries}: ${last?.message ?? 'unknown error'}`);
+      if (last?.unreachable)
+        throw new LensError(
+          ErrorCode.NotFound,
+          `verifier endpoint ${this.endpoint} is unreachable after ${tries}: ${last.message}`,
+        );
+      throw new LensError(
+        ErrorCode.Internal,
+        `verifier endpoint ${this.endpoint} failed after ${tries}: ${last?.message ?? 'unknown error'}`,
+      );
     } finally {
       this.release();
     }
@@ -91,14 +102,22 @@ export class ChatClient {
     const signal = outer ? AbortSignal.any([timeout, outer]) : timeout;
     const body =
       this.o.api === 'chat'
-        ? { model: this.o.model, messages: [{ role: 'user', content: prompt }], temperature: this.o.temperature, max_tokens: this.o.maxTokens }
+        ? {
+            model: this.o.model,
+            messages: [{ role: 'user', content: prompt }],
+            temperature: this.o.temperature,
+            max_tokens: this.o.maxTokens,
+          }
         : { model: this.o.model, prompt, temperature: this.o.temperature, max_tokens: this.o.maxTokens };
     let res: Response;
     let text: string;
     try {
       res = await fetch(this.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(this.o.apiKey ? { authorization: `Bearer ${this.o.apiKey}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(this.o.apiKey ? { authorization: `Bearer ${this.o.apiKey}` } : {}),
+        },
         body: JSON.stringify(body),
         signal,
       });
@@ -109,18 +128,30 @@ export class ChatClient {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new Transient(cause?.code ?? cause?.message ?? errorMessage(e), true);
     }
-    if (res.status >= 500 || res.status === 429) throw new Transient(`HTTP ${res.status}: ${text.slice(0, 200)}`, false);
-    if (!res.ok) throw new LensError(ErrorCode.BadInput, `verifier endpoint ${this.endpoint} refused the request: HTTP ${res.status}: ${text.slice(0, 300)}`);
+    if (res.status >= 500 || res.status === 429)
+      throw new Transient(`HTTP ${res.status}: ${text.slice(0, 200)}`, false);
+    if (!res.ok)
+      throw new LensError(
+        ErrorCode.BadInput,
+        `verifier endpoint ${this.endpoint} refused the request: HTTP ${res.status}: ${text.slice(0, 300)}`,
+      );
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new LensError(ErrorCode.BadInput, `verifier endpoint ${this.endpoint} answered with something that is not JSON: ${text.slice(0, 200)}`);
+      throw new LensError(
+        ErrorCode.BadInput,
+        `verifier endpoint ${this.endpoint} answered with something that is not JSON: ${text.slice(0, 200)}`,
+      );
     }
-    const choice = (json as { choices?: Array<{ message?: { content?: unknown }; text?: unknown }> }).choices?.[0];
+    const choice = (json as { choices?: Array<{ message?: { content?: unknown }; text?: unknown }> })
+      .choices?.[0];
     const content = this.o.api === 'chat' ? choice?.message?.content : choice?.text;
     if (typeof content !== 'string') {
-      throw new LensError(ErrorCode.BadInput, `verifier endpoint ${this.endpoint} answered without ${this.o.api === 'chat' ? 'choices[0].message.content' : 'choices[0].text'}: ${text.slice(0, 200)}`);
+      throw new LensError(
+        ErrorCode.BadInput,
+        `verifier endpoint ${this.endpoint} answered without ${this.o.api === 'chat' ? 'choices[0].message.content' : 'choices[0].text'}: ${text.slice(0, 200)}`,
+      );
     }
     return content;
   }

@@ -16,7 +16,14 @@ export function verifierPrompt(question: string, groundTruth: string, studentAns
 
 export const PASS_MARK = 'Final Decision: Yes';
 
-const CUES = ['Final Answer:', 'Final Answer is:', 'The answer is:', 'Answer:', 'Solution:', 'The solution is:'];
+const CUES = [
+  'Final Answer:',
+  'Final Answer is:',
+  'The answer is:',
+  'Answer:',
+  'Solution:',
+  'The solution is:',
+];
 // Each cue is followed by a lazy run without "<<" up to a newline: an answer on the last line without
 // a trailing newline is not found, as in the source.
 const escapeRegex = (s: string): string => s.replace(/[.*+?^$|()[\]{}\\]/g, '\\$&');
@@ -35,7 +42,7 @@ export function extractStudentAnswer(text: string): string | null {
   }
   if (!best) return null;
   let v = best.value.trim();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const mark of END_MARKERS) {
       if (v.endsWith(mark)) {

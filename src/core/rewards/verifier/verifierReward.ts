@@ -6,7 +6,12 @@ import { defineReward, type RewardFactory } from '../factory';
 import { loadModelTokenizer } from '../onnx/tokenizer';
 import type { RewardFunction, RewardInput, RewardOutput, ScoreContext } from '../types';
 import { ChatClient } from './chatClient';
-import { approximateTokenCount, extractStudentAnswer, verifierPrompt, verifierScore } from './generalReasoner';
+import {
+  approximateTokenCount,
+  extractStudentAnswer,
+  verifierPrompt,
+  verifierScore,
+} from './generalReasoner';
 
 const verifierSchema = z.strictObject({
   url: z.string().url(),
@@ -62,7 +67,8 @@ class VerifierRewardFunction implements RewardFunction {
   }
 
   private async one(s: RewardInput, ctx: ScoreContext): Promise<RewardOutput> {
-    if (s.ground_truth === null) return { score: null, error: 'the sample has no ground_truth for the verifier' };
+    if (s.ground_truth === null)
+      return { score: null, error: 'the sample has no ground_truth for the verifier' };
     const context = this.config.context === 'response' ? s.response : `${s.prompt}${s.response}`;
     const solution = extractStudentAnswer(lastPieces(context, this.config.contextTokens));
     const shown = solution ? solution : 'No Answer';
@@ -93,7 +99,8 @@ class VerifierRewardFunction implements RewardFunction {
 
 export const verifierReward: RewardFactory = defineReward({
   id: 'verifier',
-  description: 'General-Reasoner LLM verifier behind an OpenAI-compatible endpoint: "Final Decision: Yes" → 1 − 0.05·min(|Δlen|, 10); −0.5 when no answer was extracted',
+  description:
+    'General-Reasoner LLM verifier behind an OpenAI-compatible endpoint: "Final Decision: Yes" → 1 − 0.05·min(|Δlen|, 10); −0.5 when no answer was extracted',
   source: 'ALGORITHMS.md §8.1–8.3 (General-Reasoner verifier.py)',
   exactness: 'model',
   pathKeys: ['tokenizer'],
@@ -102,7 +109,11 @@ export const verifierReward: RewardFactory = defineReward({
     let apiKey: string | null = null;
     if (c.apiKeyEnv) {
       apiKey = process.env[c.apiKeyEnv] ?? null;
-      if (apiKey === null) throw new LensError(ErrorCode.BadInput, `verifier: the environment variable ${c.apiKeyEnv} (apiKeyEnv) is not set`);
+      if (apiKey === null)
+        throw new LensError(
+          ErrorCode.BadInput,
+          `verifier: the environment variable ${c.apiKeyEnv} (apiKeyEnv) is not set`,
+        );
     }
     return new VerifierRewardFunction(c, new ChatClient({ ...c, apiKey }));
   },
