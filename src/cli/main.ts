@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { dbOption as db, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
+import { REWARD_COMMANDS } from './commands/rewards';
 import { TREE_COMMANDS } from './commands/tree';
 import { exportCommand, runsCommand, statsCommand } from './commands/query';
 import { UsageError, reportError } from './output';
@@ -52,6 +53,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   ...TREE_COMMANDS,
   ...ANALYSIS_COMMANDS,
+  ...REWARD_COMMANDS,
 };
 
 function help(): string {

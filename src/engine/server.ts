@@ -16,6 +16,8 @@ import {
 import type { HandlerContext, RpcEndpoint } from '../shared/protocol/rpc';
 import { registerExplorerHandlers } from './handlers/explorer';
 import { registerIngestHandlers } from './handlers/ingest';
+import { registerRescoreHandlers } from './handlers/rescore';
+import { RescoreStore } from '../core/store/rescoreStore';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -36,6 +38,7 @@ export class EngineServer {
     });
     registerIngestHandlers(this);
     registerExplorerHandlers(this);
+    registerRescoreHandlers(this);
   }
 
   log(level: LogParams['level'], message: string): void {
@@ -99,7 +102,9 @@ export class EngineServer {
   private initialize(db: string): EngineInfo {
     this.store?.close();
     this.store = Store.open(db);
-    this.log('info', `database ${db} opened`);
+    // A set left "running" belonged to an engine that died: say so (re-running it resumes).
+    const interrupted = new RescoreStore(this.store.db).markInterrupted();
+    this.log('info', `database ${db} opened${interrupted ? `; ${interrupted} interrupted re-score set(s) marked incomplete` : ''}`);
     return this.info();
   }
 

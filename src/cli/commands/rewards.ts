@@ -1,10 +1,11 @@
 // Reward commands: grade one answer, re-score a run with a reward spec, compare a re-score set.
 // Spec grammar, functions and output shapes: docs/rewards.md.
 import * as fs from 'node:fs';
-import { compareSet, type Comparison } from '../../core/rewards/compare';
+import { compareSet } from '../../core/rewards/compare';
+import type { Comparison, Selection } from '../../shared/rescore';
 import { ANSWER_FORMATS, grade, type AnswerFormat } from '../../core/rewards/grade';
 import { rescore, type RescoreReport } from '../../core/rewards/rescore';
-import { RescoreStore, type Selection } from '../../core/store/rescoreStore';
+import { RescoreStore } from '../../core/store/rescoreStore';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import {

@@ -3,6 +3,7 @@
 // Δ effective-gradient ratio, and the groups whose GRPO advantages move most.
 import { ErrorCode, LensError } from '../../shared/errors';
 import { grpoAdvantages } from '../analysis/advantages';
+import type { Comparison, Confusion, Flips, GroupDiff, SampleDiff } from '../../shared/rescore';
 import { RescoreStore, type CompareRow } from '../store/rescoreStore';
 import type { Store } from '../store/store';
 
@@ -15,88 +16,6 @@ export interface CompareOptions {
   sampleLimit?: number;
   /** How many groups to list in `groups_most_changed` (default 10). */
   topGroups?: number;
-}
-
-export interface Confusion {
-  /** before correct → after correct, and so on; "before" is the baseline. */
-  correct_correct: number;
-  correct_incorrect: number;
-  incorrect_correct: number;
-  incorrect_incorrect: number;
-}
-
-export interface Flips {
-  correct_to_incorrect: number;
-  incorrect_to_correct: number;
-  /** Advantages that changed sign between + and −. */
-  advantage_sign: number;
-  /** Advantages whose sign (−, 0, +) changed at all, e.g. 0 → + when a degenerate group gains signal. */
-  advantage_sign_changed: number;
-}
-
-export interface SampleDiff {
-  sample_id: number;
-  split: string;
-  step: number;
-  group: string;
-  index: number;
-  before: number;
-  after: number;
-  delta: number;
-  correct_before: boolean;
-  correct_after: boolean;
-  advantage_before: number;
-  advantage_after: number;
-}
-
-export interface StepDiff {
-  split: string;
-  step: number;
-  samples: number;
-  mean_reward_before: number;
-  mean_reward_after: number;
-  delta_mean_reward: number;
-  effective_gradient_ratio_before: number;
-  effective_gradient_ratio_after: number;
-  delta_effective_gradient_ratio: number;
-  flips: number;
-}
-
-export interface GroupDiff {
-  split: string;
-  step: number;
-  group: string;
-  samples: number;
-  /** Σ|A_after − A_before| over the group's compared samples. */
-  advantage_change: number;
-  rewards_before: number[];
-  rewards_after: number[];
-  advantages_before: number[];
-  advantages_after: number[];
-  /** Some of the group's samples are missing on one side (errors, partial selection). */
-  partial: boolean;
-}
-
-export interface Comparison {
-  set: number;
-  against: 'logged' | number;
-  summary: {
-    samples: number;
-    /** Samples without a score on one side (an error, or absent from the baseline set). */
-    skipped: number;
-    agreement: number | null;
-    confusion: Confusion;
-    flips: Flips;
-    mean_reward_before: number | null;
-    mean_reward_after: number | null;
-    effective_gradient_ratio_before: number | null;
-    effective_gradient_ratio_after: number | null;
-    groups: number;
-  };
-  steps: StepDiff[];
-  groups_most_changed: GroupDiff[];
-  samples: SampleDiff[];
-  samples_truncated: boolean;
 }
 
 const allSame = (xs: readonly number[]): boolean => xs.every((x) => x === xs[0]);

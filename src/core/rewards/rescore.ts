@@ -3,7 +3,8 @@
 // next run with the same spec and selection resumes where this one stopped.
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { ProgressInfo } from '../../shared/rollout';
-import { RescoreStore, type ResultRow, type SampleForScoring, type Selection } from '../store/rescoreStore';
+import type { Selection } from '../../shared/rescore';
+import { RescoreStore, type ResultRow, type SampleForScoring } from '../store/rescoreStore';
 import type { Store } from '../store/store';
 import { createScorer, isApproximateSpec } from './scorer';
 import { canonicalJson, canonicalSpecJson, parseRewardSpec, specLabel, type RewardSpec } from './spec';

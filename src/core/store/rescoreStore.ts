@@ -1,36 +1,7 @@
 // Re-score sets and results (migration 2): the SQL of re-scoring and comparison, parameterised.
 // Logged rewards in `samples` are only read here, never written.
-import type { Split } from '../../shared/rollout';
+import type { RescoreSetRow, RescoreStatus, Selection } from '../../shared/rescore';
 import type { SqliteDatabase } from './nativeLoader';
-
-/** Which samples of a run a re-score covers; every field narrows it. */
-export interface Selection {
-  split?: Split;
-  step?: number;
-  /** A group uid (with `step` when uids repeat across steps). */
-  group?: string;
-  /** Index within the group (needs `group`). */
-  index?: number;
-  /** One sample by its database id. */
-  sampleId?: number;
-}
-
-export type RescoreStatus = 'running' | 'complete' | 'incomplete';
-
-export interface RescoreSetRow {
-  id: number;
-  run_id: number;
-  spec: string;
-  label: string;
-  selection: string;
-  created_at: number;
-  updated_at: number;
-  status: RescoreStatus;
-  reason: string | null;
-  total: number;
-  scored: number;
-  errors: number;
-}
 
 /** What a reward function needs from one stored sample. */
 export interface SampleForScoring {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { IngestReport, RunSummary, StepStats } from '../rollout';
 import type { GroupTree } from '../tree';
+import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import {
   GROUP_SORTS,
   SAMPLE_SORTS,
@@ -153,6 +154,40 @@ export const EngineMethods = {
   exportRun: method<{ path: string; samples: number }>()(
     'runs/export',
     z.object({ run: runName, step: step.optional(), path: z.string().min(1).max(4096) }).strict(),
+  ),
+  /** The reward functions a spec can name (id, description, exactness, whether they need trust). */
+  rewardFunctions: method<Array<{ id: string; description: string; source: string; exactness: string; needsTrust: boolean; variants: string[] }>>()(
+    'rescore/functions',
+    z.object({}).strict(),
+  ),
+  /** Applies a reward spec to a selection; progress and cancel; resumes an unfinished set with the same spec. */
+  rescore: method<RescoreSummary>()(
+    'rescore/run',
+    z
+      .object({
+        run: runName,
+        spec: z.union([z.string().min(1).max(10_000), z.record(z.string(), z.unknown())]),
+        selection: z
+          .object({ split: split.optional(), step: step.optional(), group: uid.optional(), index: z.number().int().min(0).optional() })
+          .strict()
+          .optional(),
+        baseDir: z.string().max(4096).optional(),
+        fresh: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  rescoreSets: method<RescoreSetRow[]>()('rescore/sets', z.object({ run: runName }).strict()),
+  /** A set against the logged rewards or another set. */
+  compareRescore: method<Comparison>()(
+    'rescore/compare',
+    z
+      .object({
+        set: z.number().int().min(1),
+        against: z.union([z.literal('logged'), z.number().int().min(1)]),
+        allSamples: z.boolean().optional(),
+        sampleLimit: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict(),
   ),
   search: method<SearchHitDto[]>()(
     'search',

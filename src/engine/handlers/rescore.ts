@@ -1,0 +1,36 @@
+// Re-score requests: run a spec over a selection (progress, cancel, resume), list sets, compare.
+// Workspace trust comes from the host's settings: untrusted refuses external commands and ONNX models.
+import { compareSet } from '../../core/rewards/compare';
+import { listRewardFunctions } from '../../core/rewards/registry';
+import { rescore } from '../../core/rewards/rescore';
+import { RescoreStore } from '../../core/store/rescoreStore';
+import { EngineMethods, EngineNotifications } from '../../shared/protocol/engine';
+import type { EngineServer } from '../server';
+
+export function registerRescoreHandlers(server: EngineServer): void {
+  const store = () => server.requireStore();
+  server.on(EngineMethods.rewardFunctions, () => listRewardFunctions());
+  server.on(EngineMethods.rescore, async (p, ctx) => {
+    const report = await rescore(store(), {
+      run: p.run,
+      spec: p.spec,
+      ...(p.selection ? { selection: p.selection } : {}),
+      trusted: server.settings.trusted === true,
+      ...(p.baseDir ? { baseDir: p.baseDir } : {}),
+      ...(p.fresh ? { fresh: true } : {}),
+      signal: ctx.signal,
+      onProgress: ctx.progress,
+    });
+    server.notify(EngineNotifications.runsChanged, { run: p.run });
+    return report;
+  });
+  server.on(EngineMethods.rescoreSets, (p) => new RescoreStore(store().db).listSets(store().requireRun(p.run).id));
+  server.on(EngineMethods.compareRescore, (p) =>
+    compareSet(store(), {
+      set: p.set,
+      against: p.against,
+      ...(p.allSamples !== undefined ? { allSamples: p.allSamples } : {}),
+      ...(p.sampleLimit ? { sampleLimit: p.sampleLimit } : {}),
+    }),
+  );
+}
