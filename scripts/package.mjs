@@ -25,10 +25,13 @@ if (platform === process.platform && arch === process.arch) {
 } else {
   console.warn(`packaging for ${target} from ${process.platform}-${process.arch}: no better-sqlite3 binary for it is built here; add prebuilds/${target}/… first (docs/packaging.md)`);
 }
+// Only the target's onnxruntime binary ships: the ignore file names linux/x64; other targets get their own.
+const ignoreFile = path.join('.artifacts', `.vscodeignore-${target}`);
+fs.mkdirSync('.artifacts', { recursive: true });
+fs.writeFileSync(ignoreFile, fs.readFileSync('.vscodeignore', 'utf8').replaceAll('bin/napi-v6/linux/x64', `bin/napi-v6/${platform}/${arch}`));
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 const out = path.join('.artifacts', `${pkg.name}-${target}-${pkg.version}.vsix`);
-fs.mkdirSync('.artifacts', { recursive: true });
-execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'], {
+execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--ignoreFile', ignoreFile], {
   stdio: 'inherit',
 });
 const mb = fs.statSync(out).size / 1e6;
