@@ -75,7 +75,7 @@ export function nodeTestSuite(name, dirs, extraEnv = {}) {
 const suites = [
   checkSuite('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']),
   checkSuite('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']),
-  nodeTestSuite('unit', ['test/unit', 'test/contract']),
+  nodeTestSuite('unit', ['test/unit', 'test/contract', 'test/reliability']),
   ...extraSuites(nodeTestSuite),
 ];
 
