@@ -1,6 +1,6 @@
 // rollout-lens: the engine, headless. Each command is a row in COMMANDS; output is JSON with --json.
 import { parseArgs } from 'node:util';
-import { dbOption as db, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
+import { dbOption as db, intOption, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
 import { REWARD_COMMANDS } from './commands/rewards';
@@ -10,7 +10,7 @@ import { UsageError, reportError } from './output';
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ingest: {
-    usage: 'ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl] [--split train|val] [--follow] [--poll-ms N] [--json]',
+    usage: 'ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl] [--split train|val] [--follow] [--poll-ms N] [--batch-rows N] [--json]',
     summary: 'read rollouts and metrics into the database, exactly once',
     options: {
       ...db,
@@ -20,6 +20,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       split: { type: 'string' },
       follow: { type: 'boolean' },
       'poll-ms': { type: 'string' },
+      'batch-rows': { type: 'string' },
     },
     run: (v, pos) =>
       ingestCommand({
@@ -30,7 +31,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
         split: str(v['split']),
         follow: v['follow'] === true,
         json: v['json'] === true,
-        pollMs: str(v['poll-ms']) ? Number(str(v['poll-ms'])) : undefined,
+        pollMs: intOption(v, 'poll-ms', 10),
+        batchRows: intOption(v, 'batch-rows', 1),
       }),
   },
   runs: {

@@ -15,7 +15,8 @@ const trl = path.join(dir, 'trl');
 const clean = path.join(dir, 'clean.db');
 
 before(async () => {
-  writeVerlDump(verl, { steps: 40, prompts: 64, g: 8 });
+  // verl-sized steps (512 prompts × 8): a step file spans two 4,000-row transactions, so kills land mid-file.
+  writeVerlDump(verl, { steps: 10, prompts: 512, g: 8 });
   await writeTrlOutput(trl, { files: 160, prompts: 8, g: 8 });
   runCliJson(['ingest', verl, '--db', clean, '--run', 'verl']);
   runCliJson(['ingest', trl, '--db', clean, '--run', 'trl', '--format', 'trl']);
@@ -35,7 +36,7 @@ describe('kill -9 during ingest, then restart', () => {
   it('ends with the rows and checksum of a clean ingest, for verl and TRL, after 24 kills (at least 10 mid-ingest)', async () => {
     const expectedVerl = digestRun(clean, 'verl');
     const expectedTrl = digestRun(clean, 'trl');
-    assert.equal(expectedVerl.samples, 40 * 64 * 8);
+    assert.equal(expectedVerl.samples, 10 * 512 * 8);
     assert.equal(expectedTrl.samples, 160 * 8 * 8);
     const db = path.join(dir, 'killed.db');
     const rand = prng(42);
@@ -48,7 +49,8 @@ describe('kill -9 during ingest, then restart', () => {
       const run = i % 2 ? 'trl' : 'verl';
       const total = run === 'trl' ? expectedTrl.samples : expectedVerl.samples;
       if (last[run] === total) continue;
-      const args = run === 'trl' ? ['ingest', trl, '--db', db, '--run', 'trl', '--format', 'trl'] : ['ingest', verl, '--db', db, '--run', 'verl'];
+      // Small transactions put commit boundaries inside every file, so kills land between them.
+      const args = [...(run === 'trl' ? ['ingest', trl, '--db', db, '--run', 'trl', '--format', 'trl'] : ['ingest', verl, '--db', db, '--run', 'verl']), '--batch-rows', '700'];
       const d = delay[run] + Math.floor(rand() * 40);
       const killed = await killAt(args, d);
       const samples = fs.existsSync(db) ? digestRun(db, run).samples : 0;

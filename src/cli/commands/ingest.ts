@@ -12,7 +12,9 @@ export interface IngestArgs {
   split?: string;
   follow?: boolean;
   json?: boolean;
-  pollMs?: number;
+  pollMs?: number | undefined;
+  /** Rows per transaction (default 4,000): smaller commits more often. */
+  batchRows?: number | undefined;
 }
 
 export function parseFormat(v: string | undefined): FormatChoice {
@@ -51,6 +53,7 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
       format,
       ...(split ? { split } : {}),
       signal: controller.signal,
+      ...(a.batchRows ? { batchRows: a.batchRows } : {}),
       onProgress: a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
     });
     let report: IngestReport;
