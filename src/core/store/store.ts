@@ -1,4 +1,5 @@
 // The store facade: one open database, its run repository and read queries.
+import * as fs from 'node:fs';
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { RunSummary, StepStats, Split } from '../../shared/rollout';
 import { databaseError, openDatabase, type OpenOptions } from './database';
@@ -25,13 +26,40 @@ export function validateRunName(name: string): string {
 }
 
 export class Store {
+  /** Device and inode of the file when opened: a deleted or replaced file must not take writes. */
+  private readonly identity: { dev: number; ino: number } | undefined;
+
   private constructor(
     readonly db: SqliteDatabase,
     readonly file: string,
-  ) {}
+  ) {
+    const st = file === ':memory:' ? undefined : fs.statSync(file);
+    this.identity = st ? { dev: st.dev, ino: st.ino } : undefined;
+  }
 
   static open(file: string, opts: OpenOptions = {}): Store {
     return new Store(openDatabase(file, opts), file);
+  }
+
+  /**
+   * SQLite keeps writing to a deleted file's inode, and everything written is lost at close. Checked
+   * before each write transaction (one stat per batch), so the loss is refused and reported instead.
+   */
+  private checkStillThere(): void {
+    if (!this.identity) return;
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(this.file);
+    } catch {
+      st = undefined;
+    }
+    if (!st || st.dev !== this.identity.dev || st.ino !== this.identity.ino) {
+      throw new LensError(
+        ErrorCode.DatabaseUnusable,
+        `${this.file}: the database file was ${st ? 'replaced' : 'deleted'} while open; nothing more is written to it (restart to create or reopen it)`,
+        { file: this.file },
+      );
+    }
   }
 
   close(): void {
@@ -40,6 +68,7 @@ export class Store {
 
   /** Runs `fn` in an IMMEDIATE transaction, translating SQLite failures into user-facing errors. */
   write<T>(fn: () => T): T {
+    this.checkStillThere();
     try {
       return this.db.transaction(fn).immediate();
     } catch (e) {
