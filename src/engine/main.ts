@@ -28,4 +28,8 @@ process.on('uncaughtException', (e) => {
   server.dispose();
   process.exit(70);
 });
+// A library's stray promise rejection is logged, not fatal: it carries no engine state.
+process.on('unhandledRejection', (e) => {
+  server.log('warn', `unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+});
 server.log('info', `engine ${process.pid} started (node ${process.versions.node}, ABI ${process.versions.modules})`);

@@ -21,6 +21,20 @@ export interface TrlFile {
 
 const NON_REWARD = new Set(['step', 'prompt', 'completion', 'advantage']);
 
+/**
+ * A column chunk whose path names no schema column is never awaited by hyparquet's reader, so a
+ * decode error in it would escape as an unhandled rejection (found by fuzzing): refuse such a file.
+ */
+function checkChunksMatchSchema(metadata: ReturnType<typeof parquetMetadata>, names: readonly string[]): void {
+  const known = new Set(names);
+  for (const rg of metadata.row_groups) {
+    for (const chunk of rg.columns) {
+      const head = chunk.meta_data?.path_in_schema?.[0];
+      if (head === undefined || !known.has(head)) throw new Error(`column chunk ${JSON.stringify(head)} matches no column of the schema`);
+    }
+  }
+}
+
 /** `completions_00012.parquet` → 12. */
 export function trlStepFromFileName(name: string): number | undefined {
   const m = /^completions_(\d+)\.parquet$/.exec(name);
@@ -46,6 +60,7 @@ export async function readTrlParquet(file: string, rewardNames?: ReadonlySet<str
   try {
     const metadata = parquetMetadata(buf);
     const schema = parquetSchema(metadata);
+    checkChunksMatchSchema(metadata, schema.children.map((c) => c.element.name));
     floatColumns = schema.children
       .filter((c) => c.element.type === 'DOUBLE' || c.element.type === 'FLOAT')
       .map((c) => c.element.name);
