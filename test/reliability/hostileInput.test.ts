@@ -15,7 +15,7 @@ import { Ingestor } from '../../src/core/ingest/ingestor';
 import { EngineServer } from '../../src/engine/server';
 import { LensError } from '../../src/shared/errors';
 import { EngineMethods } from '../../src/shared/protocol/engine';
-import { RpcEndpoint, type RpcMessage, type Transport } from '../../src/shared/protocol/rpc';
+import { RpcEndpoint, type RpcErrorObject, type RpcMessage, type RpcResponse, type Transport } from '../../src/shared/protocol/rpc';
 import { FIXTURES, prng, runCli, tempDir, writeJsonl } from '../helpers';
 
 const VALID = JSON.stringify({
@@ -113,7 +113,7 @@ describe('fuzzing the readers and the protocol', () => {
       handlers[0]!(msg);
     }
     await new Promise((r) => setTimeout(r, 500));
-    const errors = replies.filter((m): m is { jsonrpc: '2.0'; id: number; error: { message: string } } => 'error' in m && m.error !== undefined);
+    const errors = replies.filter((m): m is RpcResponse & { error: RpcErrorObject } => 'error' in m && m.error !== undefined);
     assert.ok(errors.length > 1000);
     assert.ok(errors.every((e) => typeof e.error.message === 'string' && e.error.message.length > 5));
     server.dispose();
