@@ -40,6 +40,40 @@ function e2eSuite(nodeTestSuite) {
   };
 }
 
+/** A real single-node Slurm (munge, slurmctld, slurmd), installed and started as root first. */
+function slurmSuite(nodeTestSuite) {
+  const inner = nodeTestSuite('slurm', ['test/slurm']);
+  return {
+    name: 'slurm',
+    async run() {
+      try {
+        const { ensureSlurm } = await import('./slurm-setup.mjs');
+        await ensureSlurm();
+      } catch (e) {
+        return { passed: 0, failed: 1, skipped: 0, failures: [`slurm setup: ${e instanceof Error ? e.message : String(e)}`] };
+      }
+      return inner.run();
+    },
+  };
+}
+
+/** The webview bundles in Debian's headless Chromium against a fake host (needs apt chromium). */
+function webviewSuite(nodeTestSuite) {
+  const inner = nodeTestSuite('webview', ['test/webview']);
+  return {
+    name: 'webview',
+    async run() {
+      try {
+        const { ensureApt } = await import('./e2e-setup.mjs');
+        ensureApt();
+      } catch (e) {
+        return { passed: 0, failed: 1, skipped: 0, failures: [`webview setup: ${e instanceof Error ? e.message : String(e)}`] };
+      }
+      return inner.run();
+    },
+  };
+}
+
 export function suites(nodeTestSuite) {
-  return [pythonSuite(), e2eSuite(nodeTestSuite)];
+  return [pythonSuite(), webviewSuite(nodeTestSuite), slurmSuite(nodeTestSuite), e2eSuite(nodeTestSuite)];
 }

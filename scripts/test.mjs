@@ -74,6 +74,8 @@ export function nodeTestSuite(name, dirs, extraEnv = {}) {
 
 const suites = [
   checkSuite('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']),
+  checkSuite('typecheck-webview', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'webview/tsconfig.json']),
+  checkSuite('manifest', process.execPath, ['scripts/check-manifest.mjs']),
   checkSuite('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']),
   nodeTestSuite('unit', ['test/unit', 'test/contract', 'test/reliability']),
   ...extraSuites(nodeTestSuite),
@@ -87,7 +89,7 @@ if (!args.includes('--skip-setup')) {
 const total = { passed: 0, failed: 0, skipped: 0, failures: [] };
 for (const s of suites) {
   if (wanted && !wanted.includes(s.name)) continue;
-  if (only && (s.name === 'typecheck' || s.name === 'lint')) continue;
+  if (only && ['typecheck', 'typecheck-webview', 'lint', 'manifest'].includes(s.name)) continue;
   const t0 = Date.now();
   process.stdout.write(`\n=== ${s.name} ===\n`);
   const r = await s.run();

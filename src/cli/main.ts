@@ -4,6 +4,7 @@ import { dbOption as db, intOption, jsonOption as json, requireDb, str, type Com
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
 import { REWARD_COMMANDS } from './commands/rewards';
+import { RUN_COMMANDS } from './commands/runs';
 import { TREE_COMMANDS } from './commands/tree';
 import { exportCommand, runsCommand, statsCommand } from './commands/query';
 import { UsageError, reportError } from './output';
@@ -56,6 +57,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...TREE_COMMANDS,
   ...ANALYSIS_COMMANDS,
   ...REWARD_COMMANDS,
+  ...RUN_COMMANDS,
 };
 
 function help(): string {

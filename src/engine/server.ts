@@ -17,6 +17,7 @@ import type { HandlerContext, RpcEndpoint } from '../shared/protocol/rpc';
 import { registerExplorerHandlers } from './handlers/explorer';
 import { registerIngestHandlers } from './handlers/ingest';
 import { registerRescoreHandlers } from './handlers/rescore';
+import { disposeRunSupervisor, ensureRunSupervisor, registerRunHandlers } from './handlers/runs';
 import { RescoreStore } from '../core/store/rescoreStore';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -39,6 +40,7 @@ export class EngineServer {
     registerIngestHandlers(this);
     registerExplorerHandlers(this);
     registerRescoreHandlers(this);
+    registerRunHandlers(this);
   }
 
   log(level: LogParams['level'], message: string): void {
@@ -50,6 +52,7 @@ export class EngineServer {
   }
 
   dispose(): void {
+    void disposeRunSupervisor(this);
     this.store?.close();
     this.store = undefined;
   }
@@ -100,11 +103,14 @@ export class EngineServer {
   }
 
   private initialize(db: string): EngineInfo {
+    void disposeRunSupervisor(this);
     this.store?.close();
     this.store = Store.open(db);
     // A set left "running" belonged to an engine that died: say so (re-running it resumes).
     const interrupted = new RescoreStore(this.store.db).markInterrupted();
     this.log('info', `database ${db} opened${interrupted ? `; ${interrupted} interrupted re-score set(s) marked incomplete` : ''}`);
+    // Runs an earlier engine left going are followed again at once (reattach), not on first request.
+    ensureRunSupervisor(this);
     return this.info();
   }
 

@@ -43,6 +43,7 @@ export function engineSettings(cfg: LensConfig = readConfig()): EngineSettings {
       ...(cfg.reflectionKeywords.length ? { keywords: cfg.reflectionKeywords } : {}),
     },
     ...(cfg.tokenizerPath ? { tokenizerPath: cfg.tokenizerPath } : {}),
+    gpuPollIntervalMs: cfg.gpuPollIntervalMs,
     trusted: vscode.workspace.isTrusted,
   };
 }

@@ -15,6 +15,14 @@ import type { ExplorerNode } from './explorer/nodes';
 import { RunExplorer } from './explorer/runExplorer';
 import { createLog, tagged } from './log';
 import { EngineMethods } from '../shared/protocol/engine';
+import { RunNotifications } from '../shared/protocol/runs';
+import type { RunStatus } from '../shared/runs';
+import { LOG_SCHEME, RunLogs } from './runs/runLogs';
+import { RunMethods } from '../shared/protocol/runs';
+import { loadComparison } from './commands/viewCommands';
+import { RunLiveInfoSource } from './webviews/runLiveInfo';
+import { registerWebviews } from './webviews/registerWebviews';
+import { RunStatusBar } from './runs/runStatusBar';
 
 export interface RolloutLensApi {
   /** For tests and other extensions: the engine client (typed JSON-RPC). */
@@ -79,9 +87,41 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     new ReflectionHighlights(engine),
   );
   engine.onNotification(EngineNotifications.runsChanged, () => explorer.refresh(undefined, 750));
-  t = phase('explorer and documents', t);
+  const runLogs = new RunLogs(engine);
+  const statusBar = new RunStatusBar(engine);
+  context.subscriptions.push(runLogs, statusBar, vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, runLogs));
+  const liveInfo = new RunLiveInfoSource(engine, { status: RunMethods.status, log: RunMethods.log });
+  const webviews = registerWebviews(context, {
+    engine,
+    log,
+    onFilterSteps: (run, from, to) => {
+      explorer.setState({ stepRange: { run, from, to } });
+      treeView.description = explorer.describeFilter();
+    },
+    runInfo: (run, signal) => liveInfo.info(run, signal),
+    loadRescore: (setId, signal) => loadComparison(engine, Number(setId), signal),
+  });
+  engine.onNotification(EngineNotifications.runsChanged, (p) => webviews.refresh((p as { run?: string } | undefined)?.run));
+  const onRunStatus = (s: RunStatus): void => {
+    statusBar.update(s);
+    liveInfo.record(s);
+    runLogs.touched(s.run);
+    webviews.refresh(s.run);
+    explorer.refresh(undefined, 750);
+  };
+  engine.onNotification(RunNotifications.runStatus, (p) => onRunStatus(p as RunStatus));
+  t = phase('explorer, documents, runs', t);
 
-  registerCommands(context, { engine, explorer, treeView, log });
+  registerCommands(context, {
+    engine,
+    explorer,
+    treeView,
+    log,
+    runLogs,
+    onLaunched: onRunStatus,
+    onRescored: (r) => void vscode.commands.executeCommand('rolloutLens.compareRescore', r.set),
+    webviews,
+  });
   t = phase('commands', t);
 
   context.subscriptions.push(

@@ -15,15 +15,31 @@ function dbPath(v: Values, create: boolean): string {
   if (explicit) return explicit;
   const file = path.resolve('.rollout-lens', 'rollout-lens.db');
   if (create) fs.mkdirSync(path.dirname(file), { recursive: true });
-  else if (!fs.existsSync(file)) throw new LensError(ErrorCode.NotFound, `${file}: no database here; pass --db FILE`);
+  else if (!fs.existsSync(file))
+    throw new LensError(ErrorCode.NotFound, `${file}: no database here; pass --db FILE`);
   return file;
 }
 
-const PREFERRED = [/^reward$/, /^critic\/score\/mean$/, /^rewards\/.*\/mean$/, /^loss$/, /^actor\/pg_loss$/, /^grad_norm$/, /^actor\/entropy$/, /^entropy$/, /^response_length\/mean$/, /^completions\/mean_length$/];
+const PREFERRED = [
+  /^reward$/,
+  /^critic\/score\/mean$/,
+  /^rewards\/.*\/mean$/,
+  /^loss$/,
+  /^actor\/pg_loss$/,
+  /^grad_norm$/,
+  /^actor\/entropy$/,
+  /^entropy$/,
+  /^response_length\/mean$/,
+  /^completions\/mean_length$/,
+];
 
 function fmt(v: number | null): string {
   if (v === null) return 'nan';
-  return Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toFixed(4).replace(/0+$/, '').replace(/\.$/, '') : v.toExponential(3);
+  return Number.isInteger(v)
+    ? String(v)
+    : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5
+      ? v.toFixed(4).replace(/0+$/, '').replace(/\.$/, '')
+      : v.toExponential(3);
 }
 
 function clock(s: number): string {
@@ -36,7 +52,8 @@ function clock(s: number): string {
 export function progressLine(s: RunStatus, metrics: Record<string, number | null>): string {
   const keys = Object.keys(metrics);
   const chosen: string[] = [];
-  for (const re of PREFERRED) for (const k of keys) if (re.test(k) && !chosen.includes(k) && chosen.length < 6) chosen.push(k);
+  for (const re of PREFERRED)
+    for (const k of keys) if (re.test(k) && !chosen.includes(k) && chosen.length < 6) chosen.push(k);
   const values = chosen.map((k) => `${k}=${fmt(metrics[k] ?? null)}`).join('  ');
   const total = s.totalSteps ? `/${s.totalSteps}` : '';
   const eta = s.etaSeconds !== null ? `  eta ${clock(s.etaSeconds)}` : '';
@@ -68,7 +85,9 @@ async function launch(v: Values): Promise<number> {
       // Every step with metrics, in order, even when several arrived in one pass.
       for (const step of sup.runs.metricStepsAfter(l.run_id, printed ?? -1)) {
         printed = step;
-        process.stdout.write(progressLine({ ...s, lastStep: step }, sup.runs.metricsAt(l.run_id, step)) + '\n');
+        process.stdout.write(
+          progressLine({ ...s, lastStep: step }, sup.runs.metricsAt(l.run_id, step)) + '\n',
+        );
       }
     },
   });
@@ -90,14 +109,21 @@ async function launch(v: Values): Promise<number> {
       if (json) printJson(started);
       else {
         const where = started.pid ? `pid ${started.pid}` : `job ${started.jobId}`;
-        process.stdout.write(`${started.run}: ${started.state} (${started.backend}, ${where}, attempt ${started.attempt}); log ${started.logPath}\n`);
-        process.stdout.write(`not following: \`rollout-lens status\` shows it; its outputs are read by \`launch --follow\` or the VS Code extension\n`);
+        process.stdout.write(
+          `${started.run}: ${started.state} (${started.backend}, ${where}, attempt ${started.attempt}); log ${started.logPath}\n`,
+        );
+        process.stdout.write(
+          `not following: \`rollout-lens status\` shows it; its outputs are read by \`launch --follow\` or the VS Code extension\n`,
+        );
       }
       return 0;
     }
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
-    if (!json) process.stderr.write(`${run}: ${started.state} (${started.backend}); following its log and outputs, Ctrl-C stops it\n`);
+    if (!json)
+      process.stderr.write(
+        `${run}: ${started.state} (${started.backend}); following its log and outputs, Ctrl-C stops it\n`,
+      );
     const end = await sup.waitForEnd(run, 365 * 24 * 3600 * 1000);
     if (json) printJson(end);
     else process.stdout.write(describeEnd(end) + '\n');
@@ -128,7 +154,11 @@ async function status(v: Values): Promise<number> {
         attempt: s.attempt,
         step: s.totalSteps ? `${s.lastStep ?? '-'}/${s.totalSteps}` : s.lastStep,
         exit: s.signal ?? s.exitCode,
-        gpu: s.gpu ? (s.gpu.available ? `${fmt(s.gpu.utilization)}% ${fmt(s.gpu.runMemoryMiB)} MiB` : 'none') : null,
+        gpu: s.gpu
+          ? s.gpu.available
+            ? `${fmt(s.gpu.utilization)}% ${fmt(s.gpu.runMemoryMiB)} MiB`
+            : 'none'
+          : null,
         message: s.message,
       })),
       ['run', 'state', 'backend', 'pid/job', 'attempt', 'step', 'exit', 'gpu', 'message'],
@@ -160,7 +190,14 @@ export const RUN_COMMANDS: Record<string, CommandSpec> = {
   launch: {
     usage: 'launch --profile NAME [--profiles FILE] [--run NAME] [--db FILE] [--follow] [--json]',
     summary: 'start a run from .rollout-lens/runs.json; with --follow ingest it live and stop it on Ctrl-C',
-    options: { ...jsonOption, db: { type: 'string' }, profile: { type: 'string' }, profiles: { type: 'string' }, run: { type: 'string' }, follow: { type: 'boolean' } },
+    options: {
+      ...jsonOption,
+      db: { type: 'string' },
+      profile: { type: 'string' },
+      profiles: { type: 'string' },
+      run: { type: 'string' },
+      follow: { type: 'boolean' },
+    },
     run: (v) => launch(v),
   },
   status: {
@@ -171,7 +208,7 @@ export const RUN_COMMANDS: Record<string, CommandSpec> = {
   },
   stop: {
     usage: 'stop NAME [--db FILE] [--json]',
-    summary: "stop a launched run (its whole process group, its Slurm job or its Ray job)",
+    summary: 'stop a launched run (its whole process group, its Slurm job or its Ray job)',
     options: { ...jsonOption, db: { type: 'string' } },
     run: (v, pos) => stop(v, pos),
   },

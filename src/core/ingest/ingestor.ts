@@ -107,8 +107,16 @@ export class Ingestor {
       if (after !== before) opts.onPass?.(this.snapshot());
       if (stopping) break;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, pollMs);
-        signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        const onAbort = (): void => {
+          clearTimeout(t);
+          resolve();
+        };
+        // The listener goes when the timer fires: one per poll would pile up over a long run.
+        const t = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, pollMs);
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
     delete this.report.cancelled;

@@ -51,21 +51,27 @@ export function requireGroupId(store: Store, ref: GroupRef): number {
   return id;
 }
 
-export function listSteps(store: Store, run: string, offset: number, limit: number, split?: Split): Page<StepRow> {
+export function listSteps(
+  store: Store,
+  run: string,
+  offset: number,
+  limit: number,
+  split?: Split,
+  range: { from?: number | undefined; to?: number | undefined } = {},
+): Page<StepRow> {
   const runId = store.requireRun(run).id;
-  const total = store.db
-    .prepare('SELECT COUNT(*) FROM steps WHERE run_id = ? AND (? IS NULL OR split = ?)')
-    .pluck()
-    .get(runId, split ?? null, split ?? null) as number;
+  const where = 'run_id = ? AND (? IS NULL OR split = ?) AND step >= ? AND step <= ?';
+  const params = [runId, split ?? null, split ?? null, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER];
+  const total = store.db.prepare(`SELECT COUNT(*) FROM steps WHERE ${where}`).pluck().get(...params) as number;
   const rows = store.db
     .prepare(
       `SELECT split, step, samples, groups, reward_mean, reward_std, mean_length, coalesce(length_unit, 'chars') AS length_unit,
               json_extract(stats, '$.effective_gradient_ratio') AS effective_gradient_ratio,
               json_extract(stats, '$.clip_ratio') AS clip_ratio,
               json_extract(stats, '$.reflection.share_responses') AS reflection_share
-         FROM steps WHERE run_id = ? AND (? IS NULL OR split = ?) ORDER BY split, step LIMIT ? OFFSET ?`,
+         FROM steps WHERE ${where} ORDER BY split, step LIMIT ? OFFSET ?`,
     )
-    .all(runId, split ?? null, split ?? null, limit, offset) as StepRow[];
+    .all(...params, limit, offset) as StepRow[];
   return { total, offset, rows };
 }
 

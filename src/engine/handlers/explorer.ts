@@ -12,7 +12,7 @@ export function registerExplorerHandlers(server: EngineServer): void {
   const store = () => server.requireStore();
   server.on(EngineMethods.listRuns, () => store().listRuns());
   server.on(EngineMethods.stepStats, (p) => store().stepStats(store().requireRun(p.run).id, p.step === undefined ? {} : { step: p.step }));
-  server.on(EngineMethods.listSteps, (p) => listSteps(store(), p.run, p.offset, p.limit, p.split));
+  server.on(EngineMethods.listSteps, (p) => listSteps(store(), p.run, p.offset, p.limit, p.split, p));
   server.on(EngineMethods.listGroups, (p) => listGroups(store(), p, p));
   server.on(EngineMethods.listSamples, (p) => listSamples(store(), p, { ...p, reflection: server.reflection }));
   server.on(EngineMethods.getSample, (p) => getSample(store(), p, server.reflection));

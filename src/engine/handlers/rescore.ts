@@ -4,6 +4,7 @@ import { compareSet } from '../../core/rewards/compare';
 import { listRewardFunctions } from '../../core/rewards/registry';
 import { rescore } from '../../core/rewards/rescore';
 import { RescoreStore } from '../../core/store/rescoreStore';
+import { ErrorCode, LensError } from '../../shared/errors';
 import { EngineMethods, EngineNotifications } from '../../shared/protocol/engine';
 import type { EngineServer } from '../server';
 
@@ -25,6 +26,22 @@ export function registerRescoreHandlers(server: EngineServer): void {
     return report;
   });
   server.on(EngineMethods.rescoreSets, (p) => new RescoreStore(store().db).listSets(store().requireRun(p.run).id));
+  server.on(EngineMethods.rescoreSet, (p) => {
+    const set = new RescoreStore(store().db).getSet(p.set);
+    if (!set) throw new LensError(ErrorCode.NotFound, `no re-score set ${p.set}`);
+    const run = store().db.prepare('SELECT name FROM runs WHERE id = ?').pluck().get(set.run_id) as string;
+    return { ...set, run };
+  });
+  server.on(EngineMethods.rescoreRationales, (p) => {
+    const rows = store()
+      .db.prepare(
+        `SELECT sample_id, rationale FROM rescore_results
+          WHERE set_id = ? AND rationale IS NOT NULL AND sample_id IN (SELECT value FROM json_each(?))`,
+      )
+      .raw()
+      .all(p.set, JSON.stringify(p.sampleIds)) as Array<[number, string]>;
+    return Object.fromEntries(rows.map(([id, r]) => [String(id), r]));
+  });
   server.on(EngineMethods.compareRescore, (p) =>
     compareSet(store(), {
       set: p.set,

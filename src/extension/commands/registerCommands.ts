@@ -6,6 +6,14 @@ import type { EngineClient } from '../engineClient';
 import type { ExplorerNode, GroupNode, MoreNode, RunNode, SampleNode } from '../explorer/nodes';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { followFolder, ingestFolder } from './ingestFolder';
+import { rescoreCommand } from './rescoreCommands';
+import { launchRun, openSampleRun, restartRun, showRunLog, stopRun } from '../runs/runCommands';
+import type { RunLogs } from '../runs/runLogs';
+import type { RescoreSummary } from '../../shared/rescore';
+import type { RunStatus } from '../../shared/runs';
+import type { GroupRef } from '../../shared/explorer';
+import type { WebviewsApi } from '../webviews/registerWebviews';
+import { compareRescore, openGroupView, openRunDashboard } from './viewCommands';
 import { rebuildNativeModules, setTokenizer } from './setupCommands';
 import {
   compareSamples,
@@ -21,6 +29,10 @@ export interface CommandDeps {
   explorer: RunExplorer;
   treeView: vscode.TreeView<ExplorerNode>;
   log: vscode.LogOutputChannel;
+  runLogs: RunLogs;
+  onLaunched: (s: RunStatus) => void;
+  onRescored: (r: RescoreSummary) => void;
+  webviews: WebviewsApi;
 }
 
 async function sortGroups(explorer: RunExplorer): Promise<void> {
@@ -77,7 +89,7 @@ async function filterByText(explorer: RunExplorer, treeView: vscode.TreeView<Exp
 }
 
 export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
-  const { engine, explorer, treeView, log } = d;
+  const { engine, explorer, treeView, log, runLogs } = d;
   const reg = (id: string, fn: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   };
@@ -90,6 +102,8 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.filterGroups', () => filterGroups(explorer, treeView));
   reg('rolloutLens.filterByText', () => filterByText(explorer, treeView));
   reg('rolloutLens.clearFilter', () => {
+    const { stepRange: _range, ...rest } = explorer.state;
+    explorer.state = rest;
     explorer.setState({ filter: {}, groupSort: 'group', groupDescending: false });
     treeView.description = undefined;
   });
@@ -102,4 +116,14 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.setTokenizer', () => setTokenizer());
   reg('rolloutLens.rebuildNativeModules', () => rebuildNativeModules(context, log));
   reg('rolloutLens.restartEngine', () => engine.restart());
+  reg('rolloutLens.launchRun', () => launchRun(engine, d.onLaunched));
+  reg('rolloutLens.openSampleRun', () => openSampleRun(engine, d.onLaunched));
+  reg('rolloutLens.stopRun', (node?: RunNode) => stopRun(engine, node));
+  reg('rolloutLens.restartRun', (node?: RunNode) => restartRun(engine, node));
+  reg('rolloutLens.showRunLog', (node?: RunNode) => showRunLog(engine, runLogs, node));
+  reg('rolloutLens.rescore', (node?: ExplorerNode | GroupRef) => rescoreCommand(engine, node, d.onRescored));
+  reg('rolloutLens.rescoreGroup', (ref?: GroupRef) => rescoreCommand(engine, ref, d.onRescored));
+  reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node));
+  reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg));
+  reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { ErrorCode, errorMessage, isLensError } from '../../shared/errors';
 import { EngineMethods } from '../../shared/protocol/engine';
 import type { RescoreSummary } from '../../shared/rescore';
+import type { GroupRef } from '../../shared/explorer';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, RunNode, SampleNode, StepNode, type ExplorerNode } from '../explorer/nodes';
 import { abortSignalFor } from '../log';
@@ -22,7 +23,10 @@ interface Target {
   what: string;
 }
 
-function targetOf(node: ExplorerNode | undefined): Target | undefined {
+function targetOf(node: ExplorerNode | GroupRef | undefined): Target | undefined {
+  if (node && !('kind' in node)) {
+    return { run: node.run, selection: { split: node.split, step: node.step, group: node.group }, what: `group ${node.group} of step ${node.step}` };
+  }
   if (node instanceof RunNode) return { run: node.run.run, selection: {}, what: node.run.run };
   if (node instanceof StepNode) return { run: node.ref.run, selection: { split: node.ref.split, step: node.ref.step }, what: `step ${node.ref.step}` };
   if (node instanceof GroupNode) {
@@ -44,7 +48,7 @@ export async function pickSpec(): Promise<string | undefined> {
   return vscode.window.showInputBox({ title: 'Reward spec', prompt: 'See docs/rewards.md for the grammar', placeHolder: 'math + 0.5*format:boxed' });
 }
 
-export async function rescoreCommand(engine: EngineClient, node: ExplorerNode | undefined, onDone: (r: RescoreSummary) => void): Promise<void> {
+export async function rescoreCommand(engine: EngineClient, node: ExplorerNode | GroupRef | undefined, onDone: (r: RescoreSummary) => void): Promise<void> {
   let target = targetOf(node);
   if (!target) {
     const runs = await engine.request(EngineMethods.listRuns, {});

@@ -2,14 +2,29 @@
 import * as vscode from 'vscode';
 import type { GroupRef, GroupRow, SampleRef, SampleRow, StepRow } from '../../shared/explorer';
 import type { RunSummary, Split } from '../../shared/rollout';
+import type { RunStatus } from '../../shared/runs';
 import { TREE_SCHEME, groupBadgePath } from '../../shared/uri';
 import { fmt, signed } from '../format';
 
 export type ExplorerNode = RunNode | StepNode | GroupNode | SampleNode | MoreNode | MessageNode;
 
+const STATE_ICON: Record<RunStatus['state'], string> = {
+  pending: 'clock',
+  running: 'sync~spin',
+  stopping: 'debug-stop',
+  succeeded: 'pass',
+  failed: 'error',
+  stopped: 'circle-slash',
+  lost: 'question',
+};
+
 export class RunNode {
   readonly kind = 'run';
-  constructor(readonly run: RunSummary) {}
+  constructor(
+    readonly run: RunSummary,
+    /** Present for runs launched from a profile (local, Slurm, Ray). */
+    readonly status?: RunStatus,
+  ) {}
   get parent(): undefined {
     return undefined;
   }
@@ -17,12 +32,20 @@ export class RunNode {
     const r = this.run;
     const item = new vscode.TreeItem(r.run, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `run:${r.run}`;
-    item.description = `${r.steps} steps · ${r.samples} samples${r.format ? ` · ${r.format}` : ''}`;
+    const st = this.status;
+    const live = st ? `${st.state}${st.lastStep !== null ? ` · step ${st.lastStep}${st.totalSteps ? `/${st.totalSteps}` : ''}` : ''}` +
+      `${st.gpu?.available && st.gpu.utilization !== null ? ` · GPU ${Math.round(st.gpu.utilization)}%` : ''} · ` : '';
+    item.description = `${live}${r.steps} steps · ${r.samples} samples${r.format ? ` · ${r.format}` : ''}`;
+    const launch = st
+      ? `\n\n${st.backend} run, ${st.state}${st.pid ? `, pid ${st.pid}` : ''}${st.jobId ? `, job ${escapeMd(st.jobId)}` : ''}` +
+        `${st.exitCode !== null ? `, exit ${st.exitCode}` : ''}${st.message ? `\n\n${escapeMd(st.message)}` : ''}` +
+        `${st.gpu ? `\n\nGPU: ${st.gpu.available ? `${st.gpu.gpus} GPU(s), ${Math.round(st.gpu.utilization ?? 0)}% busy, run uses ${st.gpu.runMemoryMiB ?? 0} MiB` : escapeMd(st.gpu.reason ?? 'none')}` : ''}`
+      : '';
     item.tooltip = new vscode.MarkdownString(
-      `**${escapeMd(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples`,
+      `**${escapeMd(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples${launch}`,
     );
-    item.iconPath = new vscode.ThemeIcon('graph-line');
-    item.contextValue = 'rolloutLens.run';
+    item.iconPath = new vscode.ThemeIcon(st ? STATE_ICON[st.state] : 'graph-line');
+    item.contextValue = st && (st.state === 'running' || st.state === 'pending') ? 'rolloutLens.run.live' : st ? 'rolloutLens.run.launched' : 'rolloutLens.run';
     return item;
   }
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../shared/errors';
 import type { GroupFilter, GroupSort, SampleSort } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
+import { RunMethods } from '../../shared/protocol/runs';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, MessageNode, MoreNode, RunNode, SampleNode, StepNode, type ExplorerNode } from './nodes';
 
@@ -14,6 +15,8 @@ export interface ExplorerState {
   sampleSort: SampleSort;
   sampleDescending: boolean;
   filter: GroupFilter;
+  /** From the dashboard's brush: only these steps of this run. */
+  stepRange?: { run: string; from: number; to: number };
 }
 
 export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
@@ -50,6 +53,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     if (f.truncated) parts.push('truncated');
     if (f.reflects) parts.push('reflecting');
     if (f.text) parts.push(`“${f.text}”`);
+    if (this.state.stepRange) parts.push(`${this.state.stepRange.run} steps ${this.state.stepRange.from}–${this.state.stepRange.to}`);
     if (this.state.groupSort !== 'group') parts.push(`by ${this.state.groupSort}${this.state.groupDescending ? ' ↓' : ' ↑'}`);
     return parts.length ? parts.join(' · ') : undefined;
   }
@@ -70,8 +74,12 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     try {
       if (!node) {
-        const runs = await this.engine.request(EngineMethods.listRuns, {});
-        return runs.map((r) => new RunNode(r));
+        const [runs, statuses] = await Promise.all([
+          this.engine.request(EngineMethods.listRuns, {}),
+          this.engine.request(RunMethods.status, {}).catch(() => []),
+        ]);
+        const byRun = new Map(statuses.map((s) => [s.run, s]));
+        return runs.map((r) => new RunNode(r, byRun.get(r.run)));
       }
       switch (node.kind) {
         case 'run':
@@ -94,7 +102,8 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
 
   private async steps(run: RunNode): Promise<ExplorerNode[]> {
     const limit = this.limitFor(run);
-    const page = await this.engine.request(EngineMethods.listSteps, { run: run.run.run, offset: 0, limit });
+    const range = this.state.stepRange?.run === run.run.run ? { from: this.state.stepRange.from, to: this.state.stepRange.to } : {};
+    const page = await this.engine.request(EngineMethods.listSteps, { run: run.run.run, offset: 0, limit, ...range });
     const nodes: ExplorerNode[] = page.rows.map((r) => new StepNode(run, r));
     if (page.total > page.rows.length) nodes.push(new MoreNode(run, page.rows.length, page.total - page.rows.length));
     return nodes;

@@ -51,6 +51,8 @@ const settingsSchema = z
       .strict()
       .optional(),
     tokenizerPath: z.string().max(4096).optional(),
+    /** How often nvidia-smi is polled while a run is going (ms). */
+    gpuPollIntervalMs: z.number().int().min(250).max(600_000).optional(),
     /** Workspace trust: external reward commands, ONNX models and launches are refused when false. */
     trusted: z.boolean().optional(),
   })
@@ -104,7 +106,7 @@ export const EngineMethods = {
   ),
   listSteps: method<Page<StepRow>>()(
     'steps/list',
-    z.object({ run: runName, split: split.optional(), offset, limit }).strict(),
+    z.object({ run: runName, split: split.optional(), offset, limit, from: step.optional(), to: step.optional() }).strict(),
   ),
   listGroups: method<Page<GroupRow>>()(
     'groups/list',
@@ -177,6 +179,13 @@ export const EngineMethods = {
       .strict(),
   ),
   rescoreSets: method<RescoreSetRow[]>()('rescore/sets', z.object({ run: runName }).strict()),
+  /** One set, with the name of its run. */
+  rescoreSet: method<RescoreSetRow & { run: string }>()('rescore/set', z.object({ set: z.number().int().min(1) }).strict()),
+  /** New rationales of a set's samples (by sample id), for showing beside the logged ones. */
+  rescoreRationales: method<Record<string, string>>()(
+    'rescore/rationales',
+    z.object({ set: z.number().int().min(1), sampleIds: z.array(z.number().int().min(1)).max(5000) }).strict(),
+  ),
   /** A set against the logged rewards or another set. */
   compareRescore: method<Comparison>()(
     'rescore/compare',

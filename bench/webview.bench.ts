@@ -1,0 +1,112 @@
+// Webview benchmarks in headless Chromium with the fake host of test/webview (DESIGN.md §4: group
+// webview first paint ≤ 500 ms for 64 × 4k tokens). First paint = from navigation start to the
+// frame after the tree and the sample list are in the DOM (the app's `rl:painted` mark): loading the
+// bundle, the ready handshake, receiving the snapshot and rendering. Figures are medians; nothing
+// here asserts time. `node --import tsx bench/webview.bench.ts [--quick]` runs it alone.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext } from 'playwright-core';
+import { DASHBOARD_INBOUND, DashboardMessages } from '../src/shared/protocol/webviews/dashboard';
+import { GROUP_INBOUND, GroupMessages } from '../src/shared/protocol/webviews/group';
+import { FakeHostPage, launchChromium, startPageServer, type PageServer } from '../test/webview/fakeHost';
+import { answerGroup, dashboardFixture, groupFixture } from '../test/webview/fixtures';
+
+const ROOT = path.resolve(__dirname, '..');
+const LIMIT_MS = 500;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+async function paintedAt(host: FakeHostPage): Promise<number> {
+  await host.waitForPaint(30_000);
+  return host.page.evaluate(() => performance.getEntriesByName('rl:painted')[0]?.startTime ?? NaN);
+}
+
+async function groupFirstPaint(context: BrowserContext, server: PageServer, runs: number): Promise<Record<string, unknown>> {
+  const fx = groupFixture({ g: 64, tokens: 4096 });
+  const open = (): Promise<FakeHostPage> =>
+    FakeHostPage.open(context, server, 'group', {
+      inbound: GROUP_INBOUND,
+      onReady: () => ({ method: GroupMessages.snapshot.method, json: fx.json }),
+      onRequest: answerGroup(fx),
+    });
+  const warm = await open(); // the first load also fills Chromium's code cache, as a reopened panel would
+  await paintedAt(warm);
+  await warm.close();
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const host = await open();
+    times.push(await paintedAt(host));
+    await host.close();
+  }
+  const ms = median(times);
+  return {
+    what: 'group view first paint: page load → prefix tree + sample list painted, G = 64 × 4096 tokens (headless Chromium, fake host)',
+    runs,
+    tree_nodes: fx.snapshot.tree?.nodes.length ?? 0,
+    snapshot_kib: Math.round(fx.json.length / 1024),
+    times_ms: times.map(round),
+    ms: round(ms),
+    limit_ms: LIMIT_MS,
+    ratio_to_limit: Math.round((ms / LIMIT_MS) * 1000) / 1000,
+  };
+}
+
+async function dashboard(context: BrowserContext, server: PageServer, runs: number): Promise<Record<string, unknown>> {
+  const json = JSON.stringify(dashboardFixture(10_000));
+  const render: number[] = [];
+  const paint: number[] = [];
+  for (let r = 0; r < runs + 1; r++) {
+    const host = await FakeHostPage.open(context, server, 'dashboard', {
+      inbound: DASHBOARD_INBOUND,
+      onReady: () => ({ method: DashboardMessages.snapshot.method, json }),
+    });
+    const at = await paintedAt(host);
+    const ms = Number(await host.page.getAttribute('body', 'data-render-ms'));
+    await host.close();
+    if (r === 0) continue; // warm-up
+    paint.push(at);
+    render.push(ms);
+  }
+  return {
+    what: 'run dashboard: render of every step chart for 10,000 steps (snapshot → charts in the DOM), and first paint',
+    runs,
+    steps: 10_000,
+    snapshot_kib: Math.round(json.length / 1024),
+    render_ms: round(median(render)),
+    first_paint_ms: round(median(paint)),
+  };
+}
+
+export async function run(opts: { quick: boolean; dir: string }): Promise<Record<string, Record<string, unknown>>> {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'group.js'))) {
+    spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
+  }
+  const runs = opts.quick ? 3 : 7;
+  const server = await startPageServer();
+  const context = await launchChromium();
+  try {
+    return {
+      webview_group_first_paint: await groupFirstPaint(context, server, runs),
+      webview_dashboard: await dashboard(context, server, runs),
+    };
+  } finally {
+    await context.close().catch(() => undefined);
+    await server.close();
+  }
+}
+
+if (require.main === module) {
+  run({ quick: process.argv.includes('--quick'), dir: path.join(ROOT, '.bench') }).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,71 @@
+// Commands that open the webviews: the group view, the run dashboard, the re-score comparison.
+import * as vscode from 'vscode';
+import { errorMessage } from '../../shared/errors';
+import type { GroupRef } from '../../shared/explorer';
+import { EngineMethods } from '../../shared/protocol/engine';
+import { fromEngineComparison } from '../../shared/protocol/webviews/rescore';
+import type { EngineClient } from '../engineClient';
+import { GroupNode, RunNode, SampleNode, StepNode, type ExplorerNode } from '../explorer/nodes';
+import type { WebviewsApi } from '../webviews/registerWebviews';
+
+export async function openGroupView(webviews: WebviewsApi, node: GroupNode | SampleNode | GroupRef | undefined): Promise<void> {
+  const ref = node instanceof GroupNode ? node.ref : node instanceof SampleNode ? node.parent.ref : node;
+  if (!ref) {
+    void vscode.window.showInformationMessage('Pick a group (or a sample) in the Rollout Lens Runs view to open its view.');
+    return;
+  }
+  await webviews.openGroup(ref);
+}
+
+async function pickRunName(engine: EngineClient, title: string): Promise<string | undefined> {
+  const runs = await engine.request(EngineMethods.listRuns, {});
+  if (runs.length === 1) return runs[0]!.run;
+  return vscode.window.showQuickPick(runs.map((r) => r.run), { title });
+}
+
+export async function openRunDashboard(engine: EngineClient, webviews: WebviewsApi, arg: ExplorerNode | string | undefined): Promise<void> {
+  let run: string | undefined;
+  if (typeof arg === 'string') run = arg;
+  else if (arg instanceof RunNode) run = arg.run.run;
+  else if (arg instanceof StepNode) run = arg.parent.run.run;
+  else run = await pickRunName(engine, 'Open the dashboard of which run?');
+  if (run) await webviews.openDashboard(run);
+}
+
+/** Loads a set's comparison with the logged rewards, in the shape the comparison view takes. */
+export async function loadComparison(engine: EngineClient, setId: number, signal?: AbortSignal): Promise<unknown> {
+  const opts = signal ? { signal } : {};
+  const cmp = await engine.request(EngineMethods.compareRescore, { set: setId, against: 'logged', sampleLimit: 2000 }, opts);
+  const rationales = await engine.request(EngineMethods.rescoreRationales, { set: setId, sampleIds: cmp.samples.map((s) => s.sample_id) }, opts);
+  const byRef = new Map<string, string>();
+  for (const s of cmp.samples) {
+    const r = rationales[String(s.sample_id)];
+    if (r !== undefined) byRef.set(`${s.split === 'val' ? 'val' : 'train'}/${s.step}/${s.group}/${s.index}`, r);
+  }
+  const set = await engine.request(EngineMethods.rescoreSet, { set: setId }, opts);
+  return fromEngineComparison(cmp, { id: setId, run: set.run, spec: set.label, status: set.status }, byRef);
+}
+
+export async function compareRescore(engine: EngineClient, webviews: WebviewsApi, arg: number | RunNode | undefined): Promise<void> {
+  let setId = typeof arg === 'number' ? arg : undefined;
+  if (setId === undefined) {
+    const run = arg instanceof RunNode ? arg.run.run : await pickRunName(engine, 'Compare a re-score of which run?');
+    if (!run) return;
+    const sets = await engine.request(EngineMethods.rescoreSets, { run });
+    if (sets.length === 0) {
+      void vscode.window.showInformationMessage(`${run} has no re-score sets yet: use Re-score… first.`);
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      sets.map((s) => ({ label: `#${s.id} ${s.label}`, description: `${s.status} · ${s.scored}/${s.total} scored`, id: s.id })),
+      { title: `Re-score sets of ${run}` },
+    );
+    setId = pick?.id;
+  }
+  if (setId === undefined) return;
+  try {
+    await webviews.openRescore(String(setId), await loadComparison(engine, setId));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Comparing re-score set ${setId} failed: ${errorMessage(e)}`);
+  }
+}

@@ -1,0 +1,203 @@
+// Group view panels, one per group: load a complete snapshot (samples with their components, the
+// prefix tree) from the engine, answer sample requests, and carry out the view's actions.
+import * as vscode from 'vscode';
+import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
+import type { GroupRef, SampleDetail, SampleRef } from '../../shared/explorer';
+import type { GroupTree } from '../../shared/tree';
+import { EngineMethods } from '../../shared/protocol/engine';
+import { GROUP_INBOUND, GROUP_VIEW_TYPE, GroupMessages, groupCheckpointSchema, toGroupTreeView, type GroupSnapshot } from '../../shared/protocol/webviews/group';
+import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
+import { diffSamples, openSample } from '../commands/sampleCommands';
+import { readConfig } from '../config';
+import type { EngineClient } from '../engineClient';
+import { fmt, signed } from '../format';
+import { PanelHost } from './panelHost';
+import { Coalescer } from './snapshotChannel';
+
+/** Components need each sample's detail; beyond this group size the breakdown is skipped. */
+const MAX_DETAILED = 512;
+const CONCURRENCY = 8;
+export const RESCORE_GROUP_COMMAND = 'rolloutLens.rescoreGroup';
+
+export interface ViewDeps {
+  engine: EngineClient;
+  log: vscode.LogOutputChannel;
+  extensionUri: vscode.Uri;
+}
+
+const keyOf = (r: GroupRef): string => JSON.stringify([r.run, r.split, r.step, r.group]);
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+class GroupPanel {
+  private details = new Map<number, SampleDetail>();
+  private snapshot: GroupSnapshot | undefined;
+  /** The tree with full node texts; the snapshot carries previews (group/nodeTexts serves the rest). */
+  private nodeText = new Map<number, string>();
+  private abort: AbortController | undefined;
+  private readonly loader: Coalescer;
+  /** Data changed while hidden: reload when the view is back. */
+  private stale = false;
+  readonly host: PanelHost;
+
+  constructor(
+    panel: vscode.WebviewPanel | undefined,
+    readonly ref: GroupRef,
+    private readonly deps: ViewDeps,
+    onDispose: () => void,
+  ) {
+    const spec = { viewType: GROUP_VIEW_TYPE, app: 'group' as const, title: `Group ${ref.group.slice(0, 10)} · step ${ref.step}`, inbound: GROUP_INBOUND };
+    const handlers = {
+      onReady: () => {
+        // The channel re-posted the kept snapshot to the new document; reload only if it is out of date.
+        if (this.stale || !this.host.hasSnapshot) this.loader.request(true);
+        this.stale = false;
+      },
+      onNotify: (method: string, params: unknown) => this.onNotify(method, params),
+      onRequest: (method: string, params: unknown, signal: AbortSignal) => this.onRequest(method, params, signal),
+      onDispose: () => {
+        this.abort?.abort();
+        this.loader.dispose();
+        onDispose();
+      },
+    };
+    // A group rarely changes after its step is written: reload lazily.
+    this.loader = new Coalescer(() => this.load(), 2000);
+    this.host = panel ? new PanelHost(panel, spec, deps.extensionUri, deps.log, handlers) : PanelHost.create(spec, deps.extensionUri, deps.log, handlers);
+  }
+
+  refresh(): void {
+    if (this.host.visible) this.loader.request();
+    else this.stale = true;
+  }
+
+  private async load(): Promise<void> {
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    const { engine } = this.deps;
+    const signal = abort.signal;
+    try {
+      const [rows, tree] = await Promise.all([
+        engine.request(EngineMethods.listSamples, { ...this.ref }, { signal }),
+        engine.request(EngineMethods.groupTree, { ...this.ref }, { signal }).then(
+          (t: GroupTree) => ({ tree: t, error: null }),
+          (e: unknown) => ({ tree: null, error: errorMessage(e) }),
+        ),
+      ]);
+      const detailed = rows.length <= MAX_DETAILED ? await mapLimit(rows, CONCURRENCY, (r) => engine.request(EngineMethods.getSample, { ...this.ref, index: r.index }, { signal })) : [];
+      if (signal.aborted) return;
+      this.details = new Map(detailed.map((d) => [d.index, d]));
+      this.nodeText = new Map(tree.tree?.nodes.map((n) => [n.id, n.text]) ?? []);
+      const first = detailed[0] ?? (rows[0] ? await engine.request(EngineMethods.getSample, { ...this.ref, index: rows[0].index }, { signal }) : undefined);
+      const commands = await vscode.commands.getCommands(true);
+      this.snapshot = {
+        ref: this.ref,
+        prompt: first?.prompt ?? '',
+        ground_truth: first?.ground_truth ?? null,
+        samples: rows.map((r) => ({ ...r, components: this.details.get(r.index)?.components ?? null })),
+        tree: tree.tree ? toGroupTreeView(tree.tree) : null,
+        tree_error: tree.error,
+        estimator: readConfig().advantageEstimator,
+        rescore_available: commands.includes(RESCORE_GROUP_COMMAND),
+      };
+      this.host.post(GroupMessages.snapshot, this.snapshot);
+    } catch (e) {
+      if (signal.aborted || (e instanceof LensError && e.code === ErrorCode.Cancelled)) return;
+      this.deps.log.error(`[webview group] loading ${keyOf(this.ref)} failed: ${errorMessage(e)}`);
+      this.host.postError(`Could not load group ${this.ref.group} of step ${this.ref.step}: ${errorMessage(e)}`);
+    }
+  }
+
+  private async onRequest(method: string, params: unknown, signal: AbortSignal): Promise<unknown> {
+    if (method === GroupMessages.nodeTexts.method) {
+      const out: Record<string, string> = {};
+      for (const id of (params as { ids: number[] }).ids) {
+        const t = this.nodeText.get(id);
+        if (t !== undefined) out[String(id)] = t;
+      }
+      return out;
+    }
+    if (method !== GroupMessages.sample.method) throw new Error(`unhandled request ${method}`);
+    const { index } = params as { index: number };
+    const cached = this.details.get(index);
+    if (cached) return cached;
+    const d = await this.deps.engine.request(EngineMethods.getSample, { ...this.ref, index }, { signal });
+    this.details.set(index, d);
+    return d;
+  }
+
+  private async onNotify(method: string, params: unknown): Promise<void> {
+    const sample = (index: number): SampleRef => ({ ...this.ref, index });
+    switch (method) {
+      case GroupMessages.compare.method:
+        return this.compare((params as { index: number }).index);
+      case GroupMessages.openSample.method:
+        return openSample(sample((params as { index: number }).index));
+      case GroupMessages.rescore.method: {
+        const commands = await vscode.commands.getCommands(true);
+        if (commands.includes(RESCORE_GROUP_COMMAND)) await vscode.commands.executeCommand(RESCORE_GROUP_COMMAND, this.ref);
+        else void vscode.window.showInformationMessage('Re-scoring from the group view is not available in this version: use `rollout-lens rescore` from a terminal.');
+        return;
+      }
+      default:
+        this.deps.log.warn(`[webview group] unhandled ${method}`);
+    }
+  }
+
+  private async compare(index: number): Promise<void> {
+    const others = (this.snapshot?.samples ?? []).filter((s) => s.index !== index);
+    if (others.length === 0) {
+      void vscode.window.showInformationMessage(`Group ${this.ref.group} has no other sample to compare with.`);
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      others.map((s) => ({ label: `#${s.index}  R=${fmt(s.reward)}  A=${signed(s.advantage)}`, description: s.preview, index: s.index })),
+      { title: `Compare sample #${index} with…`, matchOnDescription: true },
+    );
+    if (pick) await diffSamples({ ...this.ref, index }, { ...this.ref, index: pick.index }, 'Compare samples');
+  }
+}
+
+export class GroupPanels implements vscode.WebviewPanelSerializer {
+  private readonly panels = new Map<string, GroupPanel>();
+
+  constructor(private readonly deps: ViewDeps) {}
+
+  async open(ref: GroupRef): Promise<void> {
+    const key = keyOf(ref);
+    const existing = this.panels.get(key);
+    if (existing) {
+      existing.host.reveal();
+      return;
+    }
+    this.panels.set(key, new GroupPanel(undefined, { run: ref.run, split: ref.split, step: ref.step, group: ref.group }, this.deps, () => this.panels.delete(key)));
+  }
+
+  refresh(run?: string): void {
+    for (const p of this.panels.values()) if (!run || p.ref.run === run) p.refresh();
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const c = readCheckpoint(groupCheckpointSchema, state);
+    if (!c) {
+      this.deps.log.warn('[webview group] a saved group view had no usable state; closing it');
+      panel.dispose();
+      return;
+    }
+    const key = keyOf(c.ref);
+    this.panels.get(key)?.host.dispose();
+    this.panels.set(key, new GroupPanel(panel, c.ref, this.deps, () => this.panels.delete(key)));
+  }
+}

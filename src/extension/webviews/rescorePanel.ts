@@ -1,0 +1,175 @@
+// Re-score comparison panels, one per re-score set: the comparison is validated against the view's
+// DTO before it is shown; each changed sample opens VS Code's diff of logged vs new score and
+// rationale, as read-only virtual documents.
+import * as vscode from 'vscode';
+import { errorMessage } from '../../shared/errors';
+import type { SampleDetail, SampleRef } from '../../shared/explorer';
+import { EngineMethods } from '../../shared/protocol/engine';
+import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
+import {
+  RESCORE_INBOUND,
+  RESCORE_VIEW_TYPE,
+  RescoreMessages,
+  rescoreCheckpointSchema,
+  rescoreComparisonSchema,
+  sameSample,
+  type RescoreComparison,
+  type RescoreSampleRow,
+} from '../../shared/protocol/webviews/rescore';
+import { fmt } from '../format';
+import type { ViewDeps } from './groupPanel';
+import { PanelHost } from './panelHost';
+
+export const RESCORE_DIFF_SCHEME = 'rollout-lens-rescore';
+const MAX_DIFF_DOCUMENTS = 200;
+
+export interface RescoreDeps extends ViewDeps {
+  /** Loads a set's comparison when openRescore is called without data (e.g. a restored panel). */
+  loadRescore?: (setId: string, signal: AbortSignal) => Promise<unknown>;
+}
+
+/** The two sides of a re-score diff, kept in memory (bounded) and served read-only. */
+export class RescoreDiffDocuments implements vscode.TextDocumentContentProvider {
+  private readonly docs = new Map<string, string>();
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.docs.get(uri.toString()) ?? 'This comparison is no longer in memory: open it again from the re-score view.';
+  }
+
+  put(path: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: RESCORE_DIFF_SCHEME, path });
+    this.docs.delete(uri.toString());
+    this.docs.set(uri.toString(), text);
+    while (this.docs.size > MAX_DIFF_DOCUMENTS) this.docs.delete(this.docs.keys().next().value as string);
+    return uri;
+  }
+}
+
+function rationaleText(r: SampleDetail['rationale']): string {
+  if (r === null) return '(none logged)';
+  if (typeof r === 'string') return r;
+  return Object.entries(r)
+    .map(([k, v]) => `### ${k}\n\n${v}`)
+    .join('\n\n');
+}
+
+/** Parses a comparison, or says in one line why it is not one. */
+export function parseComparison(data: unknown): { ok: true; value: RescoreComparison } | { ok: false; error: string } {
+  const r = rescoreComparisonSchema.safeParse(data);
+  if (r.success) return { ok: true, value: r.data };
+  const first = r.error.issues[0];
+  return { ok: false, error: `not a re-score comparison (${first ? `${first.path.join('.') || '(root)'}: ${first.code}` : 'invalid'})` };
+}
+
+class RescorePanel {
+  private comparison: RescoreComparison | null = null;
+  private error: string | null = null;
+  private readonly abort = new AbortController();
+  readonly host: PanelHost;
+
+  constructor(
+    panel: vscode.WebviewPanel | undefined,
+    readonly setId: string,
+    private readonly deps: RescoreDeps,
+    private readonly documents: RescoreDiffDocuments,
+    onDispose: () => void,
+  ) {
+    const spec = { viewType: RESCORE_VIEW_TYPE, app: 'rescore' as const, title: `Re-score ${setId}`, inbound: RESCORE_INBOUND };
+    const handlers = {
+      onReady: () => this.post(),
+      onNotify: (method: string, params: unknown) => this.onNotify(method, params),
+      onRequest: async (method: string) => {
+        throw new Error(`unhandled request ${method}`);
+      },
+      onDispose: () => {
+        this.abort.abort();
+        onDispose();
+      },
+    };
+    this.host = panel ? new PanelHost(panel, spec, deps.extensionUri, deps.log, handlers) : PanelHost.create(spec, deps.extensionUri, deps.log, handlers);
+  }
+
+  async setData(data: unknown): Promise<void> {
+    if (data === undefined && this.deps.loadRescore) {
+      try {
+        data = await this.deps.loadRescore(this.setId, this.abort.signal);
+      } catch (e) {
+        this.error = `Could not load re-score set ${this.setId}: ${errorMessage(e)}`;
+      }
+    }
+    if (data === undefined) {
+      this.comparison = null;
+      this.error ??= `No comparison data for re-score set ${this.setId}: run the comparison again.`;
+    } else {
+      const parsed = parseComparison(data);
+      this.comparison = parsed.ok ? parsed.value : null;
+      this.error = parsed.ok ? null : `Re-score set ${this.setId}: ${parsed.error}`;
+      if (!parsed.ok) this.deps.log.warn(`[webview rescore] ${this.error}`);
+    }
+    this.post();
+  }
+
+  private post(): void {
+    this.host.post(RescoreMessages.snapshot, { set_id: this.setId, comparison: this.comparison, error: this.error });
+  }
+
+  private async onNotify(method: string, params: unknown): Promise<void> {
+    if (method !== RescoreMessages.openDiff.method) {
+      this.deps.log.warn(`[webview rescore] unhandled ${method}`);
+      return;
+    }
+    const ref = (params as { ref: SampleRef }).ref;
+    // Only samples of this comparison: the view must not make the host open arbitrary samples.
+    const row = this.comparison?.samples.find((s) => sameSample(s.ref, ref));
+    if (!row) {
+      this.deps.log.warn(`[webview rescore] openDiff for a sample not in set ${this.setId}: dropped`);
+      return;
+    }
+    await this.openDiff(row);
+  }
+
+  private async openDiff(row: RescoreSampleRow): Promise<void> {
+    const r = row.ref;
+    const logged = await this.deps.engine.request(EngineMethods.getSample, r, { signal: this.abort.signal });
+    const where = `${r.run} · ${r.split} step ${r.step} · group ${r.group} · sample #${r.index}`;
+    const base = `/${encodeURIComponent(this.setId)}/${r.split}-${r.step}-${encodeURIComponent(r.group)}-${r.index}`;
+    const left = this.documents.put(`${base}/logged.md`, `# Logged score: ${fmt(row.before)}\n\n${where}\n\n## Rationale\n\n${rationaleText(logged.rationale)}\n`);
+    const right = this.documents.put(
+      `${base}/rescored.md`,
+      `# New score: ${fmt(row.after)} (Δ ${fmt(row.delta)})${row.flipped ? ', flipped' : ''}\n\n${where}\n\n## Rationale\n\n${row.rationale ?? '(none)'}\n`,
+    );
+    await vscode.commands.executeCommand('vscode.diff', left, right, `Re-score ${this.setId}: logged ↔ new · step ${r.step} #${r.index}`, { preview: true });
+  }
+}
+
+export class RescorePanels implements vscode.WebviewPanelSerializer {
+  private readonly panels = new Map<string, RescorePanel>();
+
+  constructor(
+    private readonly deps: RescoreDeps,
+    private readonly documents: RescoreDiffDocuments,
+  ) {}
+
+  async open(setId: string, data?: unknown): Promise<void> {
+    let p = this.panels.get(setId);
+    if (p) p.host.reveal();
+    else {
+      p = new RescorePanel(undefined, setId, this.deps, this.documents, () => this.panels.delete(setId));
+      this.panels.set(setId, p);
+    }
+    await p.setData(data);
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const c = readCheckpoint(rescoreCheckpointSchema, state);
+    if (!c) {
+      this.deps.log.warn('[webview rescore] a saved re-score view had no usable state; closing it');
+      panel.dispose();
+      return;
+    }
+    this.panels.get(c.setId)?.host.dispose();
+    const p = new RescorePanel(panel, c.setId, this.deps, this.documents, () => this.panels.delete(c.setId));
+    this.panels.set(c.setId, p);
+    await p.setData(undefined);
+  }
+}

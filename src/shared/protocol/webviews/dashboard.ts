@@ -1,0 +1,167 @@
+// The run dashboard's protocol: complete snapshots of a run's step statistics (columnar: 10k steps
+// stay small), logged metric series, and the optional run status, log tail and GPU samples that the
+// run supervisor provides; the user's step range and step clicks go back to the host.
+import * as z from 'zod/mini';
+import type { StepStats } from '../../rollout';
+import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
+
+export const DASHBOARD_VIEW_TYPE = 'rolloutLens.runDashboard';
+
+export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;
+export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
+
+type Column = Array<number | null>;
+
+/** One split's step statistics, one array per statistic, aligned with `step`. */
+export interface StepColumns {
+  step: number[];
+  samples: number[];
+  groups: number[];
+  reward_mean: Column;
+  reward_std: Column;
+  mean_length: Column;
+  mean_length_correct: Column;
+  mean_length_wrong: Column;
+  mean_length_stopped: Column;
+  /** `tokens` only when every step's lengths are token counts. */
+  length_unit: 'tokens' | 'chars';
+  clip_ratio: Column;
+  effective_gradient_ratio: Column;
+  /** Groups per difficulty bucket (counts), for the stacked area. */
+  difficulty: Record<DifficultyBucket, Column>;
+  /** The "aha" curve: share of responses with a reflection keyword, and keywords per response. */
+  reflection_share: Column;
+  reflection_mean: Column;
+  /** Unbiased pass@k per k (as a string key: "1", "2", "4", …). */
+  pass_at_k: Record<string, Column>;
+}
+
+export interface RunStatusView {
+  /** e.g. pending, running, succeeded, failed, stopped (as the supervisor names it). */
+  state: string;
+  backend?: string;
+  command?: string;
+  /** Epoch milliseconds. */
+  started_at?: number;
+  ended_at?: number;
+  exit_code?: number | null;
+  message?: string;
+}
+
+export interface LogTailView {
+  /** The last lines of the run's log, oldest first (untrusted text). */
+  lines: string[];
+  /** True when older lines exist that are not here. */
+  truncated: boolean;
+}
+
+export interface GpuSeriesView {
+  index: number;
+  name: string;
+  /** [epoch ms, utilisation %, memory used MiB] per poll, oldest first. */
+  samples: Array<[number, number | null, number | null]>;
+  memory_total_mib: number | null;
+}
+
+export interface DashboardSnapshot {
+  run: string;
+  train: StepColumns;
+  /** Validation steps, when the run logged any. */
+  val: StepColumns | null;
+  /** Every scalar metric name the run logged (for the picker). */
+  metric_keys: string[];
+  /** Logged series by name: the `rewards/<name>/mean` components and the user's picks. */
+  series: Record<string, Array<[number, number | null]>>;
+  /** The picks this snapshot's `series` answers. */
+  picked: string[];
+  status?: RunStatusView;
+  logTail?: LogTailView;
+  gpu?: GpuSeriesView[];
+  /** True while the run is being written: the view says it is live. */
+  live: boolean;
+}
+
+/** Logged reward-component means (TRL: rewards/<func>/mean), shown with the mean reward. */
+export function isComponentMeanKey(key: string): boolean {
+  return /^rewards\/[^/]+\/mean$/.test(key);
+}
+
+/** StepStats rows as the engine returns them (the extra keys of src/core/analysis/groupAggregates.ts). */
+export type StepStatsRow = StepStats & {
+  effective_gradient_ratio?: number | null;
+  clip_ratio?: number | null;
+  difficulty?: Partial<Record<DifficultyBucket, number>>;
+  mean_length_correct?: number | null;
+  mean_length_wrong?: number | null;
+  mean_length_stopped?: number | null;
+  reflection?: { mean_per_response: number; share_responses: number; share_groups: number } | null;
+  pass_at_k?: Record<string, number>;
+};
+
+/** Finite numbers to 6 significant digits: plenty for a chart, and 10k-step snapshots get half as big. */
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(6)) : null);
+
+/** Rows of one split (in step order) → columns. */
+export function toStepColumns(rows: readonly StepStatsRow[]): StepColumns {
+  const ks = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r.pass_at_k ?? {})) ks.add(k);
+  const cols: StepColumns = {
+    step: [], samples: [], groups: [], reward_mean: [], reward_std: [], mean_length: [], mean_length_correct: [],
+    mean_length_wrong: [], mean_length_stopped: [], length_unit: rows.length > 0 && rows.every((r) => r.length_unit === 'tokens') ? 'tokens' : 'chars',
+    clip_ratio: [], effective_gradient_ratio: [],
+    difficulty: { extremely_hard: [], hard: [], medium: [], easy: [], extremely_easy: [] },
+    reflection_share: [], reflection_mean: [],
+    pass_at_k: Object.fromEntries([...ks].sort((a, b) => Number(a) - Number(b)).map((k) => [k, [] as Column])),
+  };
+  for (const r of rows) {
+    cols.step.push(r.step);
+    cols.samples.push(r.samples);
+    cols.groups.push(r.groups);
+    cols.reward_mean.push(num(r.reward_mean));
+    cols.reward_std.push(num(r.reward_std));
+    cols.mean_length.push(num(r.mean_length));
+    cols.mean_length_correct.push(num(r.mean_length_correct));
+    cols.mean_length_wrong.push(num(r.mean_length_wrong));
+    cols.mean_length_stopped.push(num(r.mean_length_stopped));
+    cols.clip_ratio.push(num(r.clip_ratio));
+    cols.effective_gradient_ratio.push(num(r.effective_gradient_ratio));
+    for (const b of DIFFICULTY_BUCKETS) cols.difficulty[b].push(r.difficulty ? (num(r.difficulty[b]) ?? 0) : null);
+    cols.reflection_share.push(num(r.reflection?.share_responses));
+    cols.reflection_mean.push(num(r.reflection?.mean_per_response));
+    for (const k of ks) cols.pass_at_k[k]!.push(num(r.pass_at_k?.[k]));
+  }
+  return cols;
+}
+
+const step = z.int().check(z.minimum(0), z.maximum(1e9));
+const metricKey = z.string().check(z.minLength(1), z.maxLength(300));
+const split = z.enum(['train', 'val']);
+export const MAX_PICKED_METRICS = 12;
+
+/** What the dashboard remembers across reloads (vscode.setState). */
+export const dashboardCheckpointSchema = z.strictObject({
+  v: z.literal(CHECKPOINT_VERSION),
+  run: z.string().check(z.minLength(1), z.maxLength(128)),
+  picked: z.array(metricKey).check(z.maxLength(MAX_PICKED_METRICS)),
+  split,
+  range: z.nullable(z.tuple([step, step])),
+  selectedStep: z.nullable(step),
+});
+export type DashboardCheckpoint = z.infer<typeof dashboardCheckpointSchema>;
+
+export const DashboardMessages = {
+  ready: ReadyNotification,
+  /** Webview → host: these logged metrics should be in every snapshot from now on. */
+  pickMetrics: inboundNotification('dashboard/pickMetrics', z.strictObject({ keys: z.array(metricKey).check(z.maxLength(MAX_PICKED_METRICS)) })),
+  /** Webview → host: the brushed step range; the host filters the run explorer to it. */
+  filterSteps: inboundNotification(
+    'filterSteps',
+    z.strictObject({ from: step, to: step }).check(z.refine((p) => p.from <= p.to, 'from must not exceed to')),
+  ),
+  /** Webview → host: open the lowest (worst) or highest (best) mean-reward group of a step. */
+  openStepGroup: inboundNotification('dashboard/openStepGroup', z.strictObject({ step, split, which: z.enum(['worst', 'best']) })),
+  /** Host → webview: everything the dashboard shows, complete (never a delta). */
+  snapshot: outboundNotification<DashboardSnapshot>('dashboard/snapshot'),
+} as const;
+
+export const DASHBOARD_INBOUND = [DashboardMessages.ready, DashboardMessages.pickMetrics, DashboardMessages.filterSteps, DashboardMessages.openStepGroup] as const;

@@ -1,0 +1,145 @@
+// The group view's protocol: one complete snapshot of a group (its prefix tree and its samples)
+// from the host, sample details on request, and the user's actions back. Imported by the panel host
+// (src/extension/webviews/groupPanel.ts) and the webview (webview/group/).
+import * as z from 'zod/mini';
+import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
+import type { GroupTree, GroupTreeNode } from '../../tree';
+import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
+import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundRequest, outboundNotification } from './ipc';
+
+export const GROUP_VIEW_TYPE = 'rolloutLens.groupView';
+
+/** Runs of equal values: [value, how many]. TEMPO token advantages are constant along a tree node but its first token. */
+export type ValueRuns = Array<[number, number]>;
+
+export interface GroupTreeSampleView {
+  index: number;
+  reward: number;
+  advantage: number;
+  /** The sample's TEMPO token advantages, run-length encoded (64 × 4k numbers would be megabytes of JSON). */
+  token_advantage_runs: ValueRuns;
+}
+
+/**
+ * A tree node as the webview receives it: its text cut to a preview (labels and tooltips need no
+ * more); the full text of the nodes a user reads comes with `group/nodeTexts`. A 64 × 4k-token
+ * group's node texts are most of a megabyte, which would otherwise ride on every snapshot.
+ */
+export interface GroupTreeNodeView extends GroupTreeNode {
+  /** The full text's length, in UTF-16 units; more than text.length when `text` is a preview. */
+  text_length: number;
+}
+
+/** The engine's GroupTree as the webview receives it: node texts previewed, token advantages encoded. */
+export interface GroupTreeView extends Omit<GroupTree, 'samples' | 'nodes'> {
+  nodes: GroupTreeNodeView[];
+  samples: GroupTreeSampleView[];
+}
+
+/** Characters of a node's text sent with the snapshot. */
+export const NODE_TEXT_PREVIEW = 240;
+
+export interface GroupSampleView extends SampleRow {
+  /** Reward components as logged ({name: value}), null when none were. */
+  components: Record<string, number> | null;
+}
+
+export interface GroupSnapshot {
+  ref: GroupRef;
+  /** The group's prompt (untrusted text). */
+  prompt: string;
+  ground_truth: string | null;
+  samples: GroupSampleView[];
+  tree: GroupTreeView | null;
+  /** Why there is no tree (e.g. a reward is not finite), shown in place of it. */
+  tree_error: string | null;
+  /** The estimator the user configured (rolloutLens.advantageEstimator); the view can switch. */
+  estimator: AdvantageEstimator;
+  /** True when a "Re-score this group…" command is installed. */
+  rescore_available: boolean;
+}
+
+export function runLengths(values: readonly number[]): ValueRuns {
+  const runs: ValueRuns = [];
+  for (const v of values) {
+    const last = runs[runs.length - 1];
+    if (last && (last[0] === v || (Number.isNaN(v) && Number.isNaN(last[0])))) last[1]++;
+    else runs.push([v, 1]);
+  }
+  return runs;
+}
+
+export function expandRuns(runs: ValueRuns): number[] {
+  const out: number[] = [];
+  for (const [v, n] of runs) for (let k = 0; k < n; k++) out.push(v);
+  return out;
+}
+
+/** A preview cut that does not split a surrogate pair. */
+export function previewText(text: string, max = NODE_TEXT_PREVIEW): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+export function toGroupTreeView(tree: GroupTree): GroupTreeView {
+  return {
+    ...tree,
+    nodes: tree.nodes.map((n) => ({ ...n, text: previewText(n.text), text_length: n.text.length })),
+    samples: tree.samples.map((s) => ({
+      index: s.index,
+      reward: s.reward,
+      advantage: s.advantage,
+      token_advantage_runs: runLengths(s.token_advantages),
+    })),
+  };
+}
+
+const index = z.int().check(z.minimum(0), z.maximum(1_000_000));
+const split = z.enum(['train', 'val']);
+export const groupRefSchema = z.strictObject({
+  run: z.string().check(z.minLength(1), z.maxLength(128)),
+  split,
+  step: z.int().check(z.minimum(0)),
+  group: z.string().check(z.minLength(1), z.maxLength(512)),
+});
+
+export const SAMPLE_COLUMNS = ['index', 'reward', 'advantage', 'length', 'finish'] as const;
+export type SampleColumn = (typeof SAMPLE_COLUMNS)[number];
+
+/** What the group view remembers across reloads and window restarts (vscode.setState). */
+export const groupCheckpointSchema = z.strictObject({
+  v: z.literal(CHECKPOINT_VERSION),
+  ref: groupRefSchema,
+  selectedNode: z.nullable(z.int().check(z.minimum(0))),
+  selectedSample: z.nullable(index),
+  estimator: z.enum(ADVANTAGE_ESTIMATORS),
+  sort: z.strictObject({ column: z.enum(SAMPLE_COLUMNS), descending: z.boolean() }),
+  filter: z.strictObject({
+    text: z.string().check(z.maxLength(200)),
+    finish: z.enum(['any', 'stop', 'length']),
+    correct: z.enum(['any', 'correct', 'wrong']),
+    throughSelected: z.boolean(),
+  }),
+  collapsed: z.array(z.int().check(z.minimum(0))).check(z.maxLength(10_000)),
+  tokenHeat: z.boolean(),
+});
+export type GroupCheckpoint = z.infer<typeof groupCheckpointSchema>;
+
+export const GroupMessages = {
+  ready: ReadyNotification,
+  /** Webview → host: the full sample (response, rationale, reflection spans) at this index of the group. */
+  sample: inboundRequest<SampleDetail>()('group/sample', z.strictObject({ index })),
+  /** Webview → host: the full texts of these tree nodes (the selected node, a sample's path), by node id. */
+  nodeTexts: inboundRequest<Record<string, string>>()('group/nodeTexts', z.strictObject({ ids: z.array(z.int().check(z.minimum(0))).check(z.minLength(1), z.maxLength(100_000)) })),
+  /** Webview → host: "Compare with…": the host asks which other sample and opens VS Code's diff editor. */
+  compare: inboundNotification('group/compare', z.strictObject({ index })),
+  /** Webview → host: "Re-score this group…". */
+  rescore: inboundNotification('group/rescore', z.strictObject({})),
+  /** Webview → host: open the sample as a text document (search, copy, select). */
+  openSample: inboundNotification('group/openSample', z.strictObject({ index })),
+  /** Host → webview: everything the view shows, complete (never a delta). */
+  snapshot: outboundNotification<GroupSnapshot>('group/snapshot'),
+} as const;
+
+export const GROUP_INBOUND = [GroupMessages.ready, GroupMessages.sample, GroupMessages.nodeTexts, GroupMessages.compare, GroupMessages.rescore, GroupMessages.openSample] as const;

@@ -1,0 +1,137 @@
+/// <reference lib="dom" />
+// The run dashboard bundle in headless Chromium against the fake host: 10k steps of statistics,
+// reward components, a brushed range, a picked step, metric picks, and the run supervisor's
+// optional status, log tail and GPU sections (with hostile log text).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
+import { DASHBOARD_INBOUND, DashboardMessages, type DashboardSnapshot } from '../../src/shared/protocol/webviews/dashboard';
+import { FakeHostPage, launchChromium, startPageServer, type PageServer } from './fakeHost';
+import { HOSTILE_TEXT, dashboardFixture } from './fixtures';
+import type { ThemeName } from './themes';
+
+let server: PageServer;
+let context: BrowserContext;
+let big: DashboardSnapshot;
+
+before(async () => {
+  big = dashboardFixture(10_000);
+  server = await startPageServer();
+  context = await launchChromium();
+});
+
+after(async () => {
+  await context?.close().catch(() => undefined);
+  await server?.close();
+});
+
+const t0 = Date.UTC(2026, 10, 27, 9, 0, 0);
+const liveExtras: Partial<DashboardSnapshot> = {
+  live: true,
+  status: { state: 'running', backend: 'local', command: 'python train.py --config grpo.yaml', started_at: t0 },
+  logTail: { lines: ['step 9999 reward 0.8', HOSTILE_TEXT, 'saving checkpoint'], truncated: true },
+  gpu: [0, 1].map((g) => ({
+    index: g,
+    name: 'NVIDIA H100',
+    memory_total_mib: 81559,
+    samples: Array.from({ length: 120 }, (_, i): [number, number, number] => [t0 + i * 2000, 50 + 40 * Math.sin(i / 10 + g), 60000 + 100 * i]),
+  })),
+};
+
+function open(snapshot: DashboardSnapshot, opts: { theme?: ThemeName; onPick?: (keys: string[]) => DashboardSnapshot } = {}): Promise<FakeHostPage> {
+  return FakeHostPage.open(context, server, 'dashboard', {
+    inbound: DASHBOARD_INBOUND,
+    ...(opts.theme ? { theme: opts.theme } : {}),
+    onReady: () => ({ method: DashboardMessages.snapshot.method, json: JSON.stringify(snapshot) }),
+  });
+}
+
+describe('run dashboard', () => {
+  it('renders every chart for 10k steps', async () => {
+    const host = await open(big);
+    await host.waitForPaint();
+    const charts = await host.page.$$eval('figure.chart', (fs) => fs.map((f) => f.getAttribute('data-chart')));
+    assert.deepEqual(charts, ['reward', 'length', 'clip', 'egr', 'difficulty', 'aha', 'passk']);
+    // Lines are decimated to the pixel width: far fewer path points than steps.
+    const points = await host.page.$eval('figure[data-chart="reward"] path.line', (p) => (p.getAttribute('d') ?? '').split(/[ML]/).length);
+    assert.ok(points < 4000, `${points} points for 10k steps`);
+    assert.equal(await host.page.locator('figure[data-chart="reward"] path.line').count(), 3, 'mean reward and two logged components');
+    assert.equal(await host.page.locator('figure[data-chart="difficulty"] path.area').count(), 5);
+    const renderMs = Number(await host.page.getAttribute('body', 'data-render-ms'));
+    assert.ok(renderMs < 3000, `rendered in ${renderMs} ms`);
+    assert.deepEqual(host.invalid, []);
+    assert.deepEqual(host.errors, []);
+    await host.close();
+  });
+
+  it('brushing the reward chart posts filterSteps with the range', async () => {
+    const host = await open(big);
+    await host.waitForPaint();
+    const box = (await host.page.locator('figure[data-chart="reward"] .brush .overlay').boundingBox())!;
+    await host.page.mouse.move(box.x + box.width * 0.25, box.y + box.height / 2);
+    await host.page.mouse.down();
+    await host.page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+    await host.page.mouse.up();
+    const p = (await host.waitForNotification(DashboardMessages.filterSteps.method)) as { from: number; to: number };
+    assert.ok(p.from >= 2300 && p.from <= 2700, `from ${p.from}`);
+    assert.ok(p.to >= 4800 && p.to <= 5200, `to ${p.to}`);
+    assert.equal(await host.page.locator('#clear-range').count(), 1);
+    await host.close();
+  });
+
+  it('clicking a step offers its worst and best groups', async () => {
+    const host = await open(big);
+    await host.waitForPaint();
+    const box = (await host.page.locator('figure[data-chart="clip"] svg').boundingBox())!;
+    await host.page.mouse.click(box.x + 46 + (box.width - 58) * 0.5, box.y + 60);
+    await host.page.locator('#open-worst').click();
+    const p = (await host.waitForNotification(DashboardMessages.openStepGroup.method)) as { step: number; which: string; split: string };
+    assert.equal(p.which, 'worst');
+    assert.equal(p.split, 'train');
+    assert.ok(Math.abs(p.step - 5000) < 300, `step ${p.step}`);
+    await host.close();
+  });
+
+  it('picks a logged metric by name and draws it from the next snapshot', async () => {
+    const host = await open(big);
+    await host.waitForPaint();
+    await host.page.locator('#metric-picker').click();
+    await host.page.locator('#metric-picker vscode-option[value="loss"]').click();
+    await host.page.locator('#add-metric').click();
+    assert.deepEqual(await host.waitForNotification(DashboardMessages.pickMetrics.method), { keys: ['loss'] });
+    const next: DashboardSnapshot = { ...big, picked: ['loss'], series: { ...big.series, loss: big.train.step.map((s) => [s, 1 / (1 + s)]) } };
+    await host.postJson(DashboardMessages.snapshot.method, JSON.stringify(next));
+    await host.page.waitForSelector('figure[data-chart="metric:loss"] path.line');
+    await host.close();
+  });
+
+  it('shows run status, the log tail literally, and GPU charts when the host sends them', async () => {
+    const host = await open(dashboardFixture(200, liveExtras));
+    await host.waitForPaint();
+    assert.equal(await host.page.locator('.run-status .state').innerText(), 'RUNNING');
+    assert.match(await host.page.locator('.log-tail').innerText(), /<script>window.__pwned/);
+    assert.equal(await host.page.locator('.charts.gpu figure.chart').count(), 2);
+    assert.equal(await host.page.locator('figure[data-chart="gpu-util"] path.line').count(), 2);
+    const report = await host.securityReport();
+    assert.deepEqual(report, { pwned: null, dialogs: [], violations: [], injected: 0, javascriptLinks: 0 });
+    await host.close();
+  });
+
+  it('replaces the whole view on each live snapshot', async () => {
+    const host = await open(dashboardFixture(100, liveExtras));
+    await host.waitForPaint();
+    await host.postJson(DashboardMessages.snapshot.method, JSON.stringify(dashboardFixture(150, { ...liveExtras, status: { state: 'succeeded', exit_code: 0 } })));
+    await host.page.waitForFunction(() => document.querySelector('.run-status .state')?.textContent === 'succeeded');
+    assert.match(await host.page.locator('.dash-header').innerText(), /150 steps/);
+    await host.close();
+  });
+
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    it(`is legible in the ${theme} theme (screenshot)`, async () => {
+      const host = await open(dashboardFixture(2000, liveExtras), { theme });
+      await host.waitForPaint();
+      await host.screenshot(`dashboard-${theme}`);
+      await host.close();
+    });
+  }
+});

@@ -1,0 +1,243 @@
+/// <reference lib="dom" />
+// The group view bundle in headless Chromium against the fake host, with a 64 × 4k-token group
+// whose texts carry script tags, onerror images, javascript: links and \href math.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
+import { GROUP_INBOUND, GroupMessages } from '../../src/shared/protocol/webviews/group';
+import { FakeHostPage, launchChromium, startPageServer, type PageServer } from './fakeHost';
+import { HOSTILE, answerGroup, groupFixture, type GroupFixture } from './fixtures';
+import type { ThemeName } from './themes';
+
+let server: PageServer;
+let context: BrowserContext;
+let fx: GroupFixture;
+const LONG = 5;
+
+before(async () => {
+  fx = groupFixture({ g: 64, tokens: 4096, longIndex: LONG });
+  server = await startPageServer();
+  context = await launchChromium();
+});
+
+after(async () => {
+  await context?.close().catch(() => undefined);
+  await server?.close();
+});
+
+function open(opts: { theme?: ThemeName; state?: unknown; fixture?: GroupFixture } = {}): Promise<FakeHostPage> {
+  const f = opts.fixture ?? fx;
+  return FakeHostPage.open(context, server, 'group', {
+    inbound: GROUP_INBOUND,
+    ...(opts.theme ? { theme: opts.theme } : {}),
+    ...(opts.state !== undefined ? { state: opts.state } : {}),
+    onReady: () => ({ method: GroupMessages.snapshot.method, json: f.json }),
+    onRequest: answerGroup(f),
+  });
+}
+
+describe('group view', () => {
+  it('sends ready first and paints the tree and the 64 samples', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    assert.equal((host.received[0] as { method: string }).method, 'ready');
+    const nodes = await host.page.locator('svg.prefix-tree g.node').count();
+    assert.equal(nodes, fx.snapshot.tree?.nodes.length);
+    assert.equal(await host.page.locator('table.samples tbody tr.row').count(), 64);
+    assert.deepEqual(host.invalid, []);
+    assert.deepEqual(host.errors, []);
+    await host.close();
+  });
+
+  it('clicking a tree node highlights exactly the samples through it', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    const tree = fx.snapshot.tree!;
+    const branch = tree.nodes.find((n) => n.parent !== null && n.count > 1 && n.count < 64)!;
+    await host.page.locator(`svg.prefix-tree g.node[data-id="${branch.id}"]`).dispatchEvent('click');
+    const through = await host.page.$$eval('table.samples tr.row.through', (rows) => rows.map((r) => Number((r as HTMLElement).dataset['index'])).sort((a, b) => a - b));
+    assert.deepEqual(through, branch.samples);
+    assert.equal(await host.page.locator(`g.node[data-id="${branch.id}"]`).getAttribute('aria-selected'), 'true');
+    // A real mouse click gets through d3's zoom behaviour too.
+    await host.page.locator('svg.prefix-tree g.node[data-id="1"] circle').click();
+    assert.equal(await host.page.locator('g.node[data-id="1"]').getAttribute('aria-selected'), 'true');
+    assert.equal(await host.page.locator('table.samples tr.row.through').count(), 64);
+    await host.close();
+  });
+
+  it('sends node text previews and fetches a selected node\'s full text on demand', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    const long = fx.snapshot.tree!.nodes.find((n) => n.text_length > 5000)!;
+    assert.equal(long.text.length, 240);
+    await host.page.locator(`svg.prefix-tree g.node[data-id="${long.id}"]`).dispatchEvent('click');
+    // The full text is chunked (built as the reader scrolls): more than one chunk means more than the preview.
+    await host.page.waitForFunction(() => Number(document.querySelector('.node-text')?.getAttribute('data-chunks')) > 1);
+    assert.ok((await host.page.locator('.node-text .chunk').first().innerText()).startsWith(fx.nodeTexts.get(long.id)!.slice(0, 100)));
+    assert.deepEqual(host.received.filter((m) => m.kind === 'request').map((m) => (m as { method: string; params: unknown }).params), [{ ids: [long.id] }]);
+    await host.close();
+  });
+
+  it('clicking a sample marks its path in the tree and opens its detail', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('table.samples tr.row[data-index="3"]').click();
+    await host.page.waitForSelector('.sample-detail h2');
+    assert.equal(await host.page.locator('.sample-detail h2').innerText(), 'Sample #3');
+    const onPath = await host.page.$$eval('g.node.on-path', (ns) => ns.map((n) => Number(n.getAttribute('data-id'))));
+    const expected = fx.snapshot.tree!.nodes.filter((n) => n.samples.includes(3)).map((n) => n.id);
+    assert.deepEqual(onPath.sort((a, b) => a - b), expected.sort((a, b) => a - b));
+    await host.close();
+  });
+
+  it('shows hostile rollout text literally and runs none of it', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('table.samples tr.row[data-index="0"]').click();
+    await host.page.waitForSelector('.sample-detail .chunked-text.response');
+    await host.page.locator('.group-header details.prompt summary').click();
+    const text = await host.page.locator('#app').innerText();
+    for (const s of [HOSTILE.script, HOSTILE.img, HOSTILE.style, HOSTILE.mathHref, '<a href="javascript:']) assert.ok(text.includes(s), `shown literally: ${s}`);
+    // The node text (edge label tooltip) carries the same strings.
+    const title = await host.page.locator('svg.prefix-tree g.node title').nth(1).textContent();
+    assert.ok(title?.includes('<script>'), 'the tree node tooltip shows the raw token text');
+    const report = await host.securityReport();
+    assert.deepEqual(report, { pwned: null, dialogs: [], violations: [], injected: 0, javascriptLinks: 0 });
+    await host.close();
+  });
+
+  it('renders math with KaTeX and leaves \\href as inert text', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('table.samples tr.row[data-index="0"]').click();
+    await host.page.waitForSelector('.sample-detail .katex');
+    assert.ok((await host.page.locator('.sample-detail .response .katex').count()) >= 2, 'inline and display math rendered');
+    assert.equal(await host.page.locator('.sample-detail a').count(), 0, 'no link element anywhere in the sample');
+    await host.close();
+  });
+
+  it('highlights reflection keywords from the engine spans', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('table.samples tr.row[data-index="0"]').click();
+    await host.page.waitForSelector('.sample-detail .reflection');
+    const words = await host.page.$$eval('.sample-detail .response .reflection', (ns) => [...new Set(ns.map((n) => n.textContent))].sort());
+    assert.deepEqual(words, ['recheck', 'wait']);
+    await host.close();
+  });
+
+  it('renders a 100k-character response in chunks without blocking', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    const t0 = Date.now();
+    await host.page.locator(`table.samples tr.row[data-index="${LONG}"]`).click();
+    await host.page.waitForSelector('.sample-detail .chunked-text.response .chunk');
+    const ms = Date.now() - t0;
+    const { rendered, total } = await host.page.$eval('.sample-detail .chunked-text.response', (n) => ({
+      rendered: n.querySelectorAll('.chunk').length,
+      total: Number(n.getAttribute('data-chunks')),
+    }));
+    assert.ok(total > 10, `${total} chunks`);
+    assert.ok(rendered < total, `only ${rendered} of ${total} chunks built up front`);
+    assert.ok(ms < 2000, `detail shown in ${ms} ms`);
+    await host.close();
+  });
+
+  it('underlines tokens by TEMPO advantage on an exact tree', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('table.samples tr.row[data-index="2"]').click();
+    await host.page.waitForSelector('#token-heat');
+    await host.page.locator('#token-heat').click();
+    await host.page.waitForSelector('.sample-detail .response.tokens .tok');
+    const heat = await host.page.$eval('.sample-detail .response.tokens .tok', (n) => (n as HTMLElement).style.getPropertyValue('--heat'));
+    assert.match(heat, /^color-mix\(in srgb, var\(--vscode-charts-(green|red)\)/);
+    await host.close();
+  });
+
+  it('marks an approximate tree with a badge and its warning, and disables token heat', async () => {
+    const approx = groupFixture({ g: 8, tokens: 64, exact: false });
+    approx.snapshot.tree!.warnings = ['group "uid-0001": approximate P2T (no token ids or tokenizer)'];
+    approx.json = JSON.stringify(approx.snapshot);
+    const host = await open({ fixture: approx });
+    await host.waitForPaint();
+    assert.equal(await host.page.locator('#approximate-badge').count(), 1);
+    assert.match(await host.page.locator('.group-header .warning').innerText(), /approximate P2T/);
+    await host.page.locator('table.samples tr.row[data-index="1"]').click();
+    await host.page.waitForSelector('#token-heat');
+    assert.equal(await host.page.locator('#token-heat').getAttribute('disabled'), '');
+    await host.close();
+  });
+
+  it('switches the advantage estimator (RLOO = G/(G−1)·(R − μ))', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('#estimator').click();
+    await host.page.locator('#estimator vscode-option[value="rloo"]').click();
+    await host.page.waitForFunction(() => document.querySelector('.sample-list .list-head span')?.textContent?.includes('RLOO'));
+    const rewards = fx.snapshot.samples.map((s) => s.reward);
+    const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
+    const expected = (64 / 63) * ((rewards[0] as number) - mean);
+    const shown = await host.page.locator('table.samples tr.row[data-index="0"] td').nth(3).innerText();
+    assert.ok(Math.abs(Number(shown.replace('−', '-').replace('+', '')) - expected) < 1e-3, `${shown} ≈ ${expected}`);
+    await host.close();
+  });
+
+  it('walks the tree and the sample rows with the keyboard', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('svg.prefix-tree g.node[tabindex="0"]').focus();
+    await host.page.keyboard.press('ArrowDown');
+    await host.page.keyboard.press('Enter');
+    const selected = await host.page.locator('g.node[aria-selected="true"]').getAttribute('data-id');
+    assert.equal(selected, String(fx.snapshot.tree!.nodes[1]!.id));
+    await host.page.locator('table.samples tr.row').first().focus();
+    await host.page.keyboard.press('ArrowDown');
+    await host.page.keyboard.press('Enter');
+    await host.page.waitForSelector('.sample-detail h2');
+    assert.equal(await host.page.locator('.sample-detail h2').innerText(), 'Sample #1');
+    await host.close();
+  });
+
+  it('posts Compare with… and Re-score this group… to the host', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('table.samples tr.row[data-index="4"]').click();
+    await host.page.locator('#compare').click();
+    assert.deepEqual(await host.waitForNotification(GroupMessages.compare.method), { index: 4 });
+    await host.page.locator('#rescore').click();
+    assert.deepEqual(await host.waitForNotification(GroupMessages.rescore.method), {});
+    await host.close();
+  });
+
+  it('saves a versioned checkpoint and restores the selection from it', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('table.samples tr.row[data-index="6"]').click();
+    const saved = await host.page.evaluate(() => (window as unknown as { __rlSavedState: unknown }).__rlSavedState);
+    assert.equal((saved as { v: number }).v, 1);
+    assert.equal((saved as { selectedSample: number }).selectedSample, 6);
+    await host.close();
+    const restored = await open({ state: saved });
+    await restored.waitForPaint();
+    assert.deepEqual((restored.received[0] as { params: unknown }).params, { checkpoint: saved });
+    await restored.page.waitForSelector('.sample-detail h2');
+    assert.equal(await restored.page.locator('.sample-detail h2').innerText(), 'Sample #6');
+    await restored.close();
+  });
+
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    it(`is legible in the ${theme} theme (screenshot)`, async () => {
+      const host = await open({ theme });
+      await host.waitForPaint();
+      const branch = fx.snapshot.tree!.branches[0]!;
+      await host.page.locator(`g.node[data-id="${branch.node}"]`).dispatchEvent('click');
+      await host.page.locator('table.samples tr.row[data-index="0"]').click();
+      await host.page.waitForSelector('.sample-detail .katex');
+      const colors = await host.page.evaluate(() => ({ fg: getComputedStyle(document.body).color, bg: getComputedStyle(document.body).backgroundColor }));
+      assert.notEqual(colors.fg, colors.bg);
+      await host.screenshot(`group-${theme}`);
+      await host.close();
+    });
+  }
+});

@@ -1,0 +1,111 @@
+/// <reference lib="dom" />
+// The re-score comparison bundle in headless Chromium against the fake host: the summary, the
+// changed samples (paged), a row opening the diff, and a hostile rationale shown literally.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
+import { RESCORE_INBOUND, RescoreMessages, type RescoreSnapshot } from '../../src/shared/protocol/webviews/rescore';
+import { FakeHostPage, launchChromium, startPageServer, type PageServer } from './fakeHost';
+import { HOSTILE, rescoreFixture } from './fixtures';
+import type { ThemeName } from './themes';
+
+let server: PageServer;
+let context: BrowserContext;
+
+before(async () => {
+  server = await startPageServer();
+  context = await launchChromium();
+});
+
+after(async () => {
+  await context?.close().catch(() => undefined);
+  await server?.close();
+});
+
+function open(snapshot: RescoreSnapshot, theme?: ThemeName): Promise<FakeHostPage> {
+  return FakeHostPage.open(context, server, 'rescore', {
+    inbound: RESCORE_INBOUND,
+    ...(theme ? { theme } : {}),
+    onReady: () => ({ method: RescoreMessages.snapshot.method, json: JSON.stringify(snapshot) }),
+  });
+}
+
+const comparison = rescoreFixture(500);
+const snapshot: RescoreSnapshot = { set_id: 'set-3', comparison, error: null };
+
+describe('re-score comparison', () => {
+  it('summarises agreement, the confusion matrix and flips', async () => {
+    const host = await open(snapshot);
+    await host.waitForPaint();
+    const text = await host.page.locator('.summary').innerText();
+    assert.match(text, /93\.0%/);
+    assert.deepEqual(await host.page.$$eval('table.confusion td', (tds) => tds.map((t) => t.textContent)), ['400', '25', '12', '563']);
+    assert.match(text, /37\s+correctness flips/);
+    assert.equal(await host.page.locator('.per-step figure.chart').count(), 2);
+    assert.deepEqual(host.errors, []);
+    await host.close();
+  });
+
+  it('lists the changed samples, largest |Δ| first, in pages', async () => {
+    const host = await open(snapshot);
+    await host.waitForPaint();
+    const rows = await host.page.locator('table.changed tbody tr.row').count();
+    assert.equal(rows, 200, 'the first page of 500');
+    assert.match(await host.page.locator('.more').innerText(), /200 of 500 shown/);
+    await host.page.locator('.more').scrollIntoViewIfNeeded();
+    await host.page.waitForFunction(() => document.querySelectorAll('table.changed tbody tr.row').length > 200);
+    await host.close();
+  });
+
+  it('filters to flipped samples', async () => {
+    const host = await open(snapshot);
+    await host.waitForPaint();
+    await host.page.locator('#flipped-only').click();
+    await host.page.waitForFunction(() => /of 400 shown|400 samples/.test(document.querySelector('.more')?.textContent ?? ''));
+    const flips = await host.page.$$eval('table.changed tbody tr.row td:nth-child(7)', (tds) => [...new Set(tds.map((t) => t.textContent))]);
+    assert.deepEqual(flips, ['flipped']);
+    await host.close();
+  });
+
+  it('opens the diff for a row by click and by keyboard', async () => {
+    const host = await open(snapshot);
+    await host.waitForPaint();
+    const first = comparison.samples[0]!;
+    await host.page.locator('table.changed tbody tr.row').first().click();
+    assert.deepEqual(await host.waitForNotification(RescoreMessages.openDiff.method), { ref: first.ref });
+    await host.page.keyboard.press('ArrowDown');
+    await host.page.keyboard.press('Enter');
+    await host.page.waitForFunction(() => document.querySelectorAll('table.changed tr.row.selected[data-row="1"]').length === 1);
+    assert.equal(host.notifications(RescoreMessages.openDiff.method).length, 2);
+    assert.deepEqual(host.invalid, []);
+    await host.close();
+  });
+
+  it('shows a hostile rationale literally and runs none of it', async () => {
+    const host = await open(snapshot);
+    await host.waitForPaint();
+    await host.page.locator('table.changed tbody tr.row').first().click();
+    await host.page.waitForSelector('.row-detail .chunked-text');
+    const text = await host.page.locator('.row-detail').innerText();
+    for (const s of [HOSTILE.script, HOSTILE.img, HOSTILE.mathHref]) assert.ok(text.includes(s), `literal: ${s}`);
+    assert.deepEqual(await host.securityReport(), { pwned: null, dialogs: [], violations: [], injected: 0, javascriptLinks: 0 });
+    await host.close();
+  });
+
+  it('says why when there is no comparison', async () => {
+    const host = await open({ set_id: 'set-9', comparison: null, error: 'Re-score set set-9: not a re-score comparison (agreement: invalid_type)' });
+    await host.waitForPaint();
+    assert.match(await host.page.locator('.rescore-header .message.error').innerText(), /not a re-score comparison/);
+    await host.close();
+  });
+
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    it(`is legible in the ${theme} theme (screenshot)`, async () => {
+      const host = await open(snapshot, theme);
+      await host.waitForPaint();
+      await host.page.locator('table.changed tbody tr.row').nth(1).click();
+      await host.screenshot(`rescore-${theme}`);
+      await host.close();
+    });
+  }
+});

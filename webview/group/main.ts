@@ -1,0 +1,246 @@
+// The group view: a group's prefix tree beside its samples, and one sample in full. Waits for the
+// host's complete snapshot after the ready handshake; keeps its UI state in a versioned checkpoint.
+import '../shared/base.css';
+import './group.css';
+import type { SampleDetail } from '../../src/shared/explorer';
+import { ADVANTAGE_ESTIMATORS, ESTIMATOR_LABELS, groupAdvantages } from '../../src/shared/protocol/webviews/advantages';
+import { GroupMessages, type GroupSnapshot, type SampleColumn } from '../../src/shared/protocol/webviews/group';
+import { ErrorNotification } from '../../src/shared/protocol/webviews/ipc';
+import { ChunkedText } from '../shared/chunkedText';
+import { clear, el, message } from '../shared/dom';
+import { fmt, percent } from '../shared/format';
+import { HostConnection } from '../shared/host';
+import { badge, button, checkbox, dropdown, registerControls, textField } from '../shared/ui';
+import { NodePanel } from './nodePanel';
+import { SampleDetailView } from './sampleDetail';
+import { NodeTextCache } from './nodeTexts';
+import { SampleList } from './sampleList';
+import { GroupUiStore, defaultUi, type GroupUi } from './state';
+import { PrefixTreeView } from './treeView';
+import { RunLookup, pathOf } from './tokenSpans';
+
+registerControls();
+const host = new HostConnection();
+const restored = GroupUiStore.fromCheckpoint(host.savedState());
+const store = new GroupUiStore(restored?.ui ?? defaultUi(), (c) => host.saveState(c));
+store.ref = restored?.ref ?? null;
+
+let snap: GroupSnapshot | null = null;
+let painted = false;
+const details = new Map<number, SampleDetail>();
+const nodeTexts = new NodeTextCache((ids) => host.request(GroupMessages.nodeTexts, { ids }));
+let detailRequest = 0;
+let nodeRequest = 0;
+
+const headerInfo = el('div', { cls: 'group-info' });
+const app = document.getElementById('app') ?? document.body.appendChild(el('main', { attrs: { id: 'app' } }));
+
+const tree = new PrefixTreeView({
+  select: (id) => store.update({ selectedNode: store.ui.selectedNode === id ? null : id }),
+  toggle: (id) => {
+    const collapsed = new Set(store.ui.collapsed);
+    if (collapsed.has(id)) collapsed.delete(id);
+    else collapsed.add(id);
+    store.update({ collapsed });
+  },
+});
+const nodePanel = new NodePanel((id) => selectNode(id));
+const list = new SampleList({
+  select: (index) => store.update({ selectedSample: index }),
+  sort: (column: SampleColumn) =>
+    store.update({ sort: { column, descending: store.ui.sort.column === column ? !store.ui.sort.descending : column !== 'index' } }),
+});
+const detail = new SampleDetailView({
+  compare: (index) => host.notify(GroupMessages.compare, { index }),
+  rescore: () => host.notify(GroupMessages.rescore, {}),
+  openDocument: (index) => host.notify(GroupMessages.openSample, { index }),
+  setTokenHeat: (tokenHeat) => store.update({ tokenHeat }),
+});
+
+const filters = el('div', { cls: 'toolbar filters' }, [
+  dropdown(ADVANTAGE_ESTIMATORS.map((e) => ({ value: e, label: `Advantage: ${ESTIMATOR_LABELS[e]}` })), store.ui.estimator, (estimator) => store.update({ estimator }), { label: 'Advantage estimator', id: 'estimator' }),
+  textField('Filter responses…', store.ui.filter.text, (text) => store.update({ filter: { ...store.ui.filter, text } }), { label: 'Filter samples by text', id: 'filter-text' }),
+  dropdown(
+    [
+      { value: 'any', label: 'Any finish' },
+      { value: 'stop', label: 'Stopped' },
+      { value: 'length', label: 'Truncated' },
+    ] as const,
+    store.ui.filter.finish,
+    (finish) => store.update({ filter: { ...store.ui.filter, finish } }),
+    { label: 'Finish reason' },
+  ),
+  dropdown(
+    [
+      { value: 'any', label: 'Correct or not' },
+      { value: 'correct', label: 'Correct' },
+      { value: 'wrong', label: 'Wrong' },
+    ] as const,
+    store.ui.filter.correct,
+    (correct) => store.update({ filter: { ...store.ui.filter, correct } }),
+    { label: 'Correctness' },
+  ),
+  checkbox('Only through selected node', store.ui.filter.throughSelected, (throughSelected) => store.update({ filter: { ...store.ui.filter, throughSelected } }), { id: 'through-selected' }),
+]);
+
+clear(app);
+app.append(
+  el('header', { cls: 'group-header' }, [headerInfo]),
+  el('div', { cls: 'tree-column' }, [
+    el('div', { cls: 'toolbar' }, [
+      button('Fit', () => tree.fit(), { secondary: true, title: 'Zoom to fit the whole tree' }),
+      button('Expand all', () => store.update({ collapsed: new Set() }), { secondary: true }),
+      button('Collapse branches', () => store.update({ collapsed: new Set(snap?.tree?.branches.map((b) => b.node) ?? []) }), { secondary: true }),
+    ]),
+    tree.root,
+    nodePanel.root,
+  ]),
+  el('div', { cls: 'samples-column' }, [filters, list.root, detail.root]),
+);
+
+function selectNode(id: number): void {
+  // Expand the node's ancestors so it is on screen.
+  const byId = new Map(snap?.tree?.nodes.map((n) => [n.id, n]) ?? []);
+  const collapsed = new Set(store.ui.collapsed);
+  for (let p = byId.get(id)?.parent ?? null; p !== null; p = byId.get(p)?.parent ?? null) collapsed.delete(p);
+  store.update({ selectedNode: id, ...(collapsed.size !== store.ui.collapsed.size ? { collapsed } : {}) });
+  tree.reveal(id, false);
+}
+
+function renderHeader(s: GroupSnapshot): void {
+  clear(headerInfo);
+  const t = s.tree;
+  const badges: HTMLElement[] = [];
+  if (t && !t.exact) {
+    const b = badge('approximate tree', t.warnings.join('\n'));
+    b.id = 'approximate-badge';
+    b.classList.add('warn');
+    badges.push(b);
+  } else if (t) badges.push(badge('exact tokens', 'Built from the logged token ids'));
+  headerInfo.append(
+    el('h1', { text: `${s.ref.run} · step ${s.ref.step}${s.ref.split === 'val' ? ' (val)' : ''} · group ${s.ref.group}` }, badges),
+    el('div', {
+      cls: 'muted',
+      text: [
+        `G = ${s.samples.length}`,
+        t ? `mean ${fmt(t.mean)} ± ${fmt(t.std)}` : null,
+        t ? `${t.nodes.length} nodes, ${t.branches.length} branch points` : null,
+        t ? `δ ≠ 0 on ${percent(t.delta_token_fraction)} of tokens` : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    }),
+  );
+  for (const w of t?.warnings ?? []) headerInfo.append(el('div', { cls: 'warning', text: w, attrs: { role: 'note' } }));
+  if (s.tree_error) headerInfo.append(message(`No prefix tree: ${s.tree_error}`, 'error'));
+  const prompt = new ChunkedText(s.prompt, [], { math: true, chunkChars: 3000 });
+  headerInfo.append(el('details', { cls: 'prompt' }, [el('summary', { text: 'Prompt' }), prompt.root]));
+  if (s.ground_truth !== null) headerInfo.append(el('div', { cls: 'muted ground-truth-line', text: `Ground truth: ${s.ground_truth.slice(0, 300)}` }));
+}
+
+function advantageOf(index: number): number | undefined {
+  const s = snap;
+  if (!s) return undefined;
+  if (store.ui.estimator === 'tempo') {
+    const t = s.tree?.samples.find((x) => x.index === index);
+    return t ? new RunLookup(t.token_advantage_runs).mean : undefined;
+  }
+  const i = s.samples.findIndex((x) => x.index === index);
+  return i < 0 ? undefined : groupAdvantages(s.samples.map((x) => x.reward), store.ui.estimator)[i];
+}
+
+async function showDetail(ui: GroupUi): Promise<void> {
+  const s = snap;
+  const index = ui.selectedSample;
+  if (!s || index === null) return;
+  const mine = ++detailRequest;
+  let d = details.get(index);
+  if (!d) {
+    detail.showLoading(index);
+    try {
+      d = await host.request(GroupMessages.sample, { index });
+      details.set(index, d);
+    } catch (e) {
+      if (mine === detailRequest) detail.showError(`Could not load sample #${index}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+  }
+  if (ui.tokenHeat && s.tree?.exact) {
+    try {
+      await nodeTexts.ensure(pathOf(s.tree, index));
+    } catch (e) {
+      if (mine === detailRequest) detail.showError(`Could not load the tokens of sample #${index}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+  }
+  if (mine === detailRequest) detail.show(d, s, store.ui, advantageOf(index), (n) => nodeTexts.textOf(n));
+}
+
+/** Shows the selected node at once with its preview, then with its full text once fetched. */
+async function showNode(id: number | null): Promise<void> {
+  const s = snap;
+  const node = id === null ? undefined : s?.tree?.nodes.find((n) => n.id === id);
+  const mine = ++nodeRequest;
+  nodePanel.showNode(s?.tree ?? null, id, node ? nodeTexts.textOf(node) : undefined);
+  if (!node || nodeTexts.textOf(node) !== undefined) return;
+  try {
+    await nodeTexts.ensure([node]);
+  } catch {
+    return; // the preview stays; the request error was logged by the host
+  }
+  if (mine === nodeRequest) nodePanel.showNode(s?.tree ?? null, id, nodeTexts.textOf(node));
+}
+
+store.subscribe((ui, changed) => {
+  if (!snap) return;
+  tree.update(ui, changed);
+  list.update(ui, changed);
+  if (changed.has('selectedNode')) void showNode(ui.selectedNode);
+  if (changed.has('selectedSample') || changed.has('tokenHeat') || changed.has('estimator')) void showDetail(ui);
+});
+
+host.on(GroupMessages.snapshot, (s) => {
+  performance.mark('rl:snapshot');
+  const sameGroup = store.ref !== null && JSON.stringify(store.ref) === JSON.stringify(s.ref);
+  if (!sameGroup) store.ui = { ...defaultUi(s.estimator) };
+  if (!restored && !painted) store.ui.estimator = s.estimator;
+  store.ref = s.ref;
+  snap = s;
+  details.clear();
+  nodeTexts.reset();
+  // A selection that no longer exists (new data) is dropped rather than shown stale.
+  const ids = new Set(s.tree?.nodes.map((n) => n.id) ?? []);
+  if (store.ui.selectedNode !== null && !ids.has(store.ui.selectedNode)) store.ui.selectedNode = null;
+  if (store.ui.selectedSample !== null && !s.samples.some((x) => x.index === store.ui.selectedSample)) store.ui.selectedSample = null;
+  store.checkpoint();
+  document.title = `Group ${s.ref.group}`;
+  renderHeader(s);
+  tree.setTree(s.tree, store.ui);
+  nodePanel.setTree(s.tree);
+  void showNode(store.ui.selectedNode);
+  list.setSnapshot(s, store.ui);
+  void showDetail(store.ui);
+  app.setAttribute('aria-busy', 'false');
+  performance.mark('rl:rendered');
+  if (!painted) {
+    painted = true;
+    // The first frame with the tree and the list on screen: what the first-paint benchmark times.
+    requestAnimationFrame(() => {
+      performance.mark('rl:painted');
+      document.body.dataset['painted'] = 'true';
+    });
+  }
+});
+
+host.on(ErrorNotification, (p) => {
+  clear(headerInfo);
+  headerInfo.append(message(p.message, 'error'));
+  app.setAttribute('aria-busy', 'false');
+});
+
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && store.ui.selectedNode !== null) store.update({ selectedNode: null });
+});
+
+performance.mark('rl:ready');
+host.ready(restored ? host.savedState() : undefined);

@@ -1,0 +1,222 @@
+// The group's samples beside the tree: reward, its components as a stacked bar, the advantage under
+// the chosen estimator, length and finish reason; sortable, filterable, keyboard-navigable. Rows of
+// samples that pass through the selected tree node are marked; the selected sample opens below.
+import { ESTIMATOR_LABELS, groupAdvantages, type AdvantageEstimator } from '../../src/shared/protocol/webviews/advantages';
+import type { GroupSampleView, GroupSnapshot, SampleColumn } from '../../src/shared/protocol/webviews/group';
+import { clear, el } from '../shared/dom';
+import { fmt, signed } from '../shared/format';
+import { makeRoving, resetTabStop } from '../shared/keyboard';
+import { seriesColor } from '../shared/theme';
+import type { GroupUi } from './state';
+import { RunLookup, passesThrough } from './tokenSpans';
+
+export interface SampleListCallbacks {
+  select(index: number): void;
+  sort(column: SampleColumn): void;
+}
+
+const HEADERS: ReadonlyArray<{ column: SampleColumn | null; label: string; num: boolean; title: string }> = [
+  { column: 'index', label: '#', num: true, title: 'Index within the group' },
+  { column: 'reward', label: 'Reward', num: true, title: 'Reward as logged' },
+  { column: null, label: 'Components', num: false, title: 'Reward components, stacked (negative ones to the left)' },
+  { column: 'advantage', label: 'Advantage', num: true, title: 'Sequence advantage under the chosen estimator' },
+  { column: 'length', label: 'Length', num: true, title: 'Response length' },
+  { column: 'finish', label: 'Finish', num: false, title: 'Finish reason (length = truncated)' },
+  { column: null, label: '✓', num: false, title: 'Correct as logged' },
+];
+
+const BAR_PX = 90;
+
+export class SampleList {
+  readonly root: HTMLElement;
+  private readonly legend: HTMLElement;
+  private readonly table: HTMLTableElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly counter: HTMLElement;
+  private snap: GroupSnapshot | null = null;
+  private advantages = new Map<number, number>();
+  private rows: HTMLTableRowElement[] = [];
+
+  constructor(private readonly cb: SampleListCallbacks) {
+    this.legend = el('div', { cls: 'legend' });
+    this.counter = el('span', { cls: 'muted', attrs: { 'aria-live': 'polite' } });
+    const head = el('tr', {}, HEADERS.map((h) => this.header(h)));
+    this.body = el('tbody');
+    this.table = el('table', { cls: 'rows samples', attrs: { role: 'grid', 'aria-label': 'Samples of the group' } }, [el('thead', {}, [head]), this.body]);
+    this.root = el('section', { cls: 'sample-list' }, [el('div', { cls: 'list-head' }, [this.counter, this.legend]), el('div', { cls: 'table-scroll' }, [this.table])]);
+    makeRoving(this.body, { rows: () => this.rows, onActivate: (row) => this.cb.select(Number(row.dataset['index'])) });
+  }
+
+  setSnapshot(snap: GroupSnapshot, ui: GroupUi): void {
+    this.snap = snap;
+    const names = componentNames(snap.samples);
+    clear(this.legend);
+    names.forEach((n, i) => {
+      const sw = el('span', { cls: 'swatch' });
+      sw.style.setProperty('--swatch', seriesColor(i));
+      this.legend.append(el('span', {}, [sw, n]));
+    });
+    this.render(ui);
+  }
+
+  update(ui: GroupUi, changed: ReadonlySet<keyof GroupUi>): void {
+    if (changed.has('estimator') || changed.has('sort') || changed.has('filter') || (changed.has('selectedNode') && ui.filter.throughSelected)) this.render(ui);
+    else if (changed.has('selectedNode') || changed.has('selectedSample')) this.restyle(ui);
+  }
+
+  private header(h: (typeof HEADERS)[number]): HTMLElement {
+    const th = el('th', { cls: h.num ? 'num' : '', text: h.label, title: h.title, attrs: { role: 'columnheader' } });
+    if (h.column) {
+      const column = h.column;
+      th.tabIndex = 0;
+      th.dataset['column'] = column;
+      th.addEventListener('click', () => this.cb.sort(column));
+      th.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.cb.sort(column);
+        }
+      });
+    }
+    return th;
+  }
+
+  private computeAdvantages(estimator: AdvantageEstimator): void {
+    const snap = this.snap as GroupSnapshot;
+    this.advantages.clear();
+    if (estimator === 'tempo') {
+      // TEMPO's per-token values summarised per response as their mean (GRPO's value wherever δ = 0).
+      for (const s of snap.tree?.samples ?? []) this.advantages.set(s.index, new RunLookup(s.token_advantage_runs).mean);
+      return;
+    }
+    const adv = groupAdvantages(snap.samples.map((s) => s.reward), estimator);
+    snap.samples.forEach((s, i) => this.advantages.set(s.index, adv[i] as number));
+  }
+
+  private visibleSamples(ui: GroupUi): GroupSampleView[] {
+    const snap = this.snap as GroupSnapshot;
+    const f = ui.filter;
+    const text = f.text.trim().toLowerCase();
+    const node = ui.selectedNode !== null ? snap.tree?.nodes.find((n) => n.id === ui.selectedNode) : undefined;
+    const rows = snap.samples.filter((s) => {
+      if (text && !s.preview.toLowerCase().includes(text)) return false;
+      if (f.finish === 'length' && s.finish_reason !== 'length') return false;
+      if (f.finish === 'stop' && s.finish_reason === 'length') return false;
+      if (f.correct === 'correct' && s.correct !== true) return false;
+      if (f.correct === 'wrong' && s.correct !== false) return false;
+      if (f.throughSelected && node && !passesThrough(node, s.index)) return false;
+      return true;
+    });
+    const key = (s: GroupSampleView): number | string => {
+      switch (ui.sort.column) {
+        case 'reward':
+          return s.reward;
+        case 'advantage':
+          return this.advantages.get(s.index) ?? -Infinity;
+        case 'length':
+          return s.length;
+        case 'finish':
+          return s.finish_reason ?? '';
+        default:
+          return s.index;
+      }
+    };
+    const dir = ui.sort.descending ? -1 : 1;
+    return rows.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return (ka < kb ? -1 : ka > kb ? 1 : a.index - b.index) * dir;
+    });
+  }
+
+  private render(ui: GroupUi): void {
+    const snap = this.snap;
+    if (!snap) return;
+    this.computeAdvantages(ui.estimator);
+    const names = componentNames(snap.samples);
+    const scale = componentScale(snap.samples);
+    const shown = this.visibleSamples(ui);
+    clear(this.body);
+    this.rows = shown.map((s) => this.row(s, names, scale, ui.estimator));
+    this.body.append(...this.rows);
+    this.counter.textContent = `${shown.length} of ${snap.samples.length} samples · advantage: ${ESTIMATOR_LABELS[ui.estimator]}`;
+    for (const th of this.table.querySelectorAll<HTMLElement>('th[data-column]')) {
+      const on = th.dataset['column'] === ui.sort.column;
+      th.setAttribute('aria-sort', on ? (ui.sort.descending ? 'descending' : 'ascending') : 'none');
+      th.classList.toggle('sorted', on);
+    }
+    this.restyle(ui);
+  }
+
+  private row(s: GroupSampleView, names: string[], scale: number, estimator: AdvantageEstimator): HTMLTableRowElement {
+    const a = this.advantages.get(s.index);
+    const tr = el('tr', { cls: 'row', attrs: { role: 'row', 'data-index': s.index, tabindex: -1 }, title: s.preview }, [
+      el('td', { cls: 'num', text: String(s.index) }),
+      el('td', { cls: 'num', text: fmt(s.reward) }),
+      el('td', {}, [this.bar(s, names, scale)]),
+      el('td', { cls: ['num', a !== undefined && a > 0 ? 'pos' : a !== undefined && a < 0 ? 'neg' : ''], text: signed(a), title: `${ESTIMATOR_LABELS[estimator]} advantage` }),
+      el('td', { cls: 'num', text: `${s.length}`, title: s.length_unit }),
+      el('td', { cls: s.finish_reason === 'length' ? 'truncated' : '', text: s.finish_reason ?? '–' }),
+      el('td', { text: s.correct === null ? '' : s.correct ? '✓' : '✗', title: s.correct === null ? 'not logged' : s.correct ? 'correct' : 'wrong' }),
+    ]);
+    tr.addEventListener('click', () => this.cb.select(s.index));
+    return tr;
+  }
+
+  private bar(s: GroupSampleView, names: string[], scale: number): HTMLElement {
+    const bar = el('div', { cls: 'stack', title: names.map((n) => `${n}: ${fmt(s.components?.[n])}`).join('\n') || 'no components logged' });
+    bar.style.setProperty('width', `${BAR_PX}px`);
+    const neg = el('div', { cls: 'stack-neg' });
+    const pos = el('div', { cls: 'stack-pos' });
+    names.forEach((n, i) => {
+      const v = s.components?.[n];
+      if (v === undefined || v === 0 || !Number.isFinite(v)) return;
+      const seg = el('div', { cls: 'seg' });
+      seg.style.setProperty('width', `${(Math.abs(v) / scale) * (BAR_PX / 2)}px`);
+      seg.style.setProperty('--swatch', seriesColor(i));
+      (v < 0 ? neg : pos).append(seg);
+    });
+    bar.append(neg, pos);
+    return bar;
+  }
+
+  private restyle(ui: GroupUi): void {
+    const node = ui.selectedNode !== null ? this.snap?.tree?.nodes.find((n) => n.id === ui.selectedNode) : undefined;
+    let selectedRow: HTMLTableRowElement | undefined;
+    for (const tr of this.rows) {
+      const index = Number(tr.dataset['index']);
+      tr.classList.toggle('through', node !== undefined && passesThrough(node, index));
+      const on = index === ui.selectedSample;
+      tr.classList.toggle('selected', on);
+      tr.setAttribute('aria-selected', String(on));
+      if (on) selectedRow = tr;
+    }
+    resetTabStop(this.rows, selectedRow);
+  }
+
+  focusSelected(): void {
+    (this.rows.find((r) => r.classList.contains('selected')) ?? this.rows[0])?.focus();
+  }
+}
+
+export function componentNames(samples: readonly GroupSampleView[]): string[] {
+  const names = new Set<string>();
+  for (const s of samples) for (const k of Object.keys(s.components ?? {})) names.add(k);
+  return [...names].sort();
+}
+
+/** Half the bar's width stands for the largest positive or negative component sum in the group. */
+function componentScale(samples: readonly GroupSampleView[]): number {
+  let max = 0;
+  for (const s of samples) {
+    let p = 0;
+    let n = 0;
+    for (const v of Object.values(s.components ?? {})) {
+      if (!Number.isFinite(v)) continue;
+      if (v > 0) p += v;
+      else n -= v;
+    }
+    max = Math.max(max, p, n);
+  }
+  return max > 0 ? max : 1;
+}
