@@ -1,18 +1,186 @@
-// `npm run demo`: for now (until the VS Code demo lands) ingests the committed real TRL run and
-// prints its per-step statistics through the CLI. Idempotent: installs and builds only when needed.
-import { spawnSync } from 'node:child_process';
+// `npm run demo`: a real VS Code (code-server 4.100.3) on 127.0.0.1 with Rollout Lens installed and a
+// demo workspace whose `.rollout-lens/runs.json` holds the sample GRPO run (a real TRL run on CPU).
+// "Open Sample Run" in the Runs view launches it and the explorer fills live. Ctrl-C stops everything
+// this script started (code-server by process group, runs through the engine's stop).
+// `npm run demo -- --headless`: the same run through the CLI, printing a per-step summary.
+// Options: --port=N (default 8080, or a free one), --steps=N (default 20).
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import * as net from 'node:net';
 import * as path from 'node:path';
+import { ensureE2e } from './e2e-setup.mjs';
+import { ensurePythonEnv } from './python-env.mjs';
 import { build, ensureNodeModules } from './setup.mjs';
 
-ensureNodeModules();
-build();
-const fixture = path.resolve('test/fixtures/trl-real');
-const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-lens-demo-')), 'demo.db');
-const cli = (args) => spawnSync(process.execPath, ['bin/rollout-lens.js', ...args], { stdio: 'inherit' }).status;
-console.log(`\nIngesting the real TRL GRPO run in ${fixture}…`);
-if (cli(['ingest', fixture, '--db', db, '--run', 'trl-sample', '--format', 'trl']) !== 0) process.exit(1);
-console.log('\nPer-step statistics:');
-cli(['stats', '--db', db, '--run', 'trl-sample']);
-console.log(`\nDatabase: ${db}\nTry: npx rollout-lens runs --db ${db}`);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+process.chdir(root);
+const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+const headless = process.argv.includes('--headless');
+const steps = arg('steps', '20');
+const say = (m) => process.stdout.write(`[demo] ${m}\n`);
+const timed = async (what, fn) => {
+  const t0 = Date.now();
+  say(`${what}…`);
+  const r = await fn();
+  say(`${what}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return r;
+};
+
+const demo = path.join(root, '.demo');
+const workspace = path.join(demo, 'workspace');
+const db = path.join(demo, 'demo.db');
+const cli = path.join(root, 'bin', 'rollout-lens.js');
+
+/** The demo workspace: the sample profile with absolute paths into this repository and its venv. */
+function writeWorkspace(python) {
+  const src = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'sample-grpo', 'runs.json'), 'utf8'));
+  const sample = src.profiles.find((p) => p.name === 'sample-grpo');
+  const profile = {
+    ...sample,
+    description: 'The real tiny TRL GRPO run on CPU: a 2-layer model learns small additions, ~20 steps',
+    command: python,
+    args: [path.join(root, 'examples', 'sample-grpo', 'train.py'), '--output-dir', '${runDir}/output', '--steps', steps],
+    cwd: root,
+  };
+  fs.mkdirSync(path.join(workspace, '.rollout-lens'), { recursive: true });
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.rollout-lens', 'runs.json'), JSON.stringify({ version: 1, profiles: [profile] }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'rolloutLens.databasePath': db, 'workbench.startupEditor': 'none' }, null, 2) + '\n',
+  );
+  fs.writeFileSync(
+    path.join(workspace, 'README.md'),
+    '# Rollout Lens demo\n\nOpen the **Rollout Lens** view (activity bar) and click **Open Sample Run**: a real TRL GRPO run\nstarts and the explorer fills as it trains. Then open a group, the run dashboard, re-score, diff.\n',
+  );
+}
+
+function cliJson(args) {
+  const r = spawnSync(process.execPath, [cli, ...args, '--json'], { encoding: 'utf8', cwd: workspace });
+  return r.status === 0 ? JSON.parse(r.stdout) : undefined;
+}
+
+async function runHeadless() {
+  say(`launching the sample GRPO run (${steps} steps) through the CLI; rollouts go to ${db}`);
+  const launch = spawn(process.execPath, [cli, 'launch', '--profile', 'sample-grpo', '--db', db, '--follow'], {
+    cwd: workspace,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stop = () => launch.kill('SIGINT');
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const shown = new Set();
+  const header = () => say('step  samples  reward  eff-grad  reflecting  clip');
+  header();
+  const print = () => {
+    const rows = cliJson(['stats', '--db', db, '--run', 'sample-grpo']) ?? [];
+    for (const r of rows) {
+      if (shown.has(r.step) || r.split !== 'train') continue;
+      shown.add(r.step);
+      const f = (v, d = 3) => (v === null || v === undefined ? '-' : Number(v).toFixed(d));
+      say(`${String(r.step).padStart(4)}  ${String(r.samples).padStart(7)}  ${f(r.reward_mean).padStart(6)}  ${f(r.effective_gradient_ratio).padStart(8)}  ${f(r.reflection?.share_responses).padStart(10)}  ${f(r.clip_ratio, 2).padStart(4)}`);
+    }
+  };
+  const timer = setInterval(() => fs.existsSync(db) && print(), 1000);
+  const code = await new Promise((r) => launch.once('exit', (c) => r(c)));
+  clearInterval(timer);
+  print();
+  say(`run finished (exit ${code}); ${shown.size} steps. Database: ${db}`);
+  say(`try: npx rollout-lens stats --db ${db} --run sample-grpo`);
+  process.exitCode = code ?? 1;
+}
+
+async function freePort(wanted) {
+  const tryPort = (p) =>
+    new Promise((resolve) => {
+      const s = net.createServer().once('error', () => resolve(undefined));
+      s.listen(p, '127.0.0.1', () => {
+        const got = s.address().port;
+        s.close(() => resolve(got));
+      });
+    });
+  return (await tryPort(wanted)) ?? (await tryPort(0));
+}
+
+async function runVsCode(codeServer) {
+  const port = await freePort(Number(arg('port', '8080')));
+  const state = path.join(demo, 'code-server');
+  const ext = path.join(state, 'extensions');
+  fs.mkdirSync(path.join(state, 'data', 'User'), { recursive: true });
+  fs.mkdirSync(ext, { recursive: true });
+  const link = path.join(ext, 'rollout-lens.rollout-lens-0.1.0');
+  fs.rmSync(link, { force: true, recursive: true });
+  fs.symlinkSync(root, link);
+  fs.writeFileSync(
+    path.join(state, 'data', 'User', 'settings.json'),
+    JSON.stringify({
+      'telemetry.telemetryLevel': 'off',
+      'workbench.tips.enabled': false,
+      'workbench.startupEditor': 'none',
+      'git.openRepositoryInParentFolders': 'never',
+    }),
+  );
+  const child = spawn(
+    codeServer,
+    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--config', path.join(state, 'config.yaml'),
+      '--user-data-dir', path.join(state, 'data'), '--extensions-dir', ext, workspace],
+    { detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, XDG_CONFIG_HOME: path.join(state, 'xdg'), XDG_DATA_HOME: path.join(state, 'xdg') } },
+  );
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  say(`\n\n  Rollout Lens in VS Code: ${url}\n\n  Open the Rollout Lens view (activity bar), click "Open Sample Run", and watch the explorer fill.\n  Ctrl-C stops code-server and the sample run.\n`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    for (const r of cliJson(['status', '--db', db]) ?? []) {
+      if (r.state === 'running' || r.state === 'pending') spawnSync(process.execPath, [cli, 'stop', r.run, '--db', db], { cwd: workspace, stdio: 'inherit' });
+    }
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+      process.exit(0);
+    }, 3000).unref();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  await new Promise((r) => child.once('exit', r));
+  if (!stopping) say('code-server exited');
+}
+
+async function main() {
+  const t0 = Date.now();
+  await timed('npm dependencies', () => ensureNodeModules());
+  await timed('building the extension, engine and CLI', () => build());
+  // Each demo starts from an empty database: a run re-launched under the same name would repeat
+  // identities already stored (docs/runs.md), and a demo should show a run filling from nothing.
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
+  fs.rmSync(path.join(workspace, '.rollout-lens', 'runs'), { recursive: true, force: true });
+  const python = await timed('the sample run\'s Python environment (torch CPU, transformers, trl from the local mirror; ~60 s the first time)', () => ensurePythonEnv());
+  writeWorkspace(python);
+  if (headless) return runHeadless();
+  const codeServer = await timed('code-server 4.100.3 (~90 s the first time)', () => ensureE2e());
+  say(`ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return runVsCode(codeServer);
+}
+
+main().catch((e) => {
+  process.stderr.write(`[demo] ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,79 @@
+/// <reference lib="dom" />
+// The main job, as a new user meets it: `npm run demo` prints a URL; in that VS Code one click on
+// "Open Sample Run" launches the real sample GRPO run, the explorer fills live, and the dashboard
+// shows its curves. Ctrl-C (SIGINT) then stops code-server and the run: no process is left.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { ROOT, waitFor } from '../helpers';
+import { launchBrowser, screenshot, waitForWorkbench } from './codeServer';
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm run demo', () => {
+  it('serves VS Code where "Open Sample Run" trains the sample run live, and Ctrl-C stops everything', async () => {
+    const demo: ChildProcess = spawn(process.execPath, ['scripts/demo.mjs', '--port=0', '--steps=12'], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let port = '';
+    demo.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    demo.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const browser = await launchBrowser();
+    try {
+      await waitFor(() => /Rollout Lens in VS Code: (http:\/\/127\.0\.0\.1:\d+\/\S+)/.test(out), 240_000, `the demo URL (output so far:\n${out})`);
+      const url = /Rollout Lens in VS Code: (http:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(out)![1]!;
+      port = new URL(url).port;
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(url);
+      await waitForWorkbench(page);
+      // A new user is asked whether to trust the demo workspace; launching runs needs the answer yes.
+      const trust = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Yes, I trust/ }).first();
+      await trust.waitFor({ timeout: 20_000 });
+      await screenshot(page, 'demo-trust');
+      await trust.click();
+      await page.locator('.activitybar .action-item a[aria-label="Rollout Lens"]').click({ timeout: 20_000 });
+      await page.locator('.welcome-view-content a', { hasText: 'Open Sample Run' }).first().click({ timeout: 20_000 });
+      const tree = page.locator('.pane-body .monaco-list').first();
+      const run = tree.locator('.monaco-list-row', { hasText: 'sample-grpo' }).first();
+      await run.waitFor({ timeout: 60_000 });
+      // The explorer fills while the run trains: wait for a few steps, then look at them.
+      await page.waitForFunction(
+        () => /(\d+) steps · (\d+) samples/.test(document.querySelector('.pane-body .monaco-list-row')?.textContent ?? '') &&
+          Number(/(\d+) steps/.exec(document.querySelector('.pane-body .monaco-list-row')?.textContent ?? '')?.[1]) >= 3,
+        undefined,
+        { timeout: 120_000, polling: 500 },
+      );
+      await run.click();
+      await tree.locator('.monaco-list-row', { hasText: 'step 1' }).first().waitFor({ timeout: 15_000 });
+      await screenshot(page, 'demo-explorer-live');
+      await run.click({ button: 'right' });
+      await page.locator('.context-view .action-label', { hasText: 'Open Run Dashboard' }).first().click({ timeout: 10_000 });
+      const frame = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
+      try {
+        await frame.locator('svg').first().waitFor({ timeout: 30_000 });
+      } catch (e) {
+        await screenshot(page, 'demo-dashboard-failed');
+        throw e;
+      }
+      await screenshot(page, 'demo-dashboard');
+      await page.close();
+    } finally {
+      await browser.close().catch(() => undefined);
+      demo.kill('SIGINT');
+      await new Promise((r) => (demo.exitCode !== null ? r(null) : demo.once('exit', r)));
+    }
+    await waitFor(() => !groupAlive(demo.pid!), 10_000, 'the demo and code-server to stop');
+    const left = spawnSync('pgrep', ['-f', `examples/sample-grpo/train.py|code-server --bind-addr 127.0.0.1:${port} `], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(left, '', `processes left: ${left}`);
+  });
+});
