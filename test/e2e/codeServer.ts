@@ -1,7 +1,7 @@
 // A real VS Code for end-to-end tests: code-server 4.100.3 started detached in its own process group
 // (stopped by signalling the group), with this repository installed as an extension, plus headless
 // Debian Chromium driven by playwright-core. Every wait is bounded.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -52,7 +52,12 @@ export async function stopGroup(child: ChildProcess, graceMs = 3000): Promise<vo
   if (alive()) process.kill(-child.pid, 'SIGKILL');
 }
 
-export async function startCodeServer(opts: { settings: Record<string, unknown>; env?: Record<string, string> }): Promise<CodeServer> {
+export async function startCodeServer(opts: {
+  settings: Record<string, unknown>;
+  env?: Record<string, string>;
+  /** Install this VSIX (code-server --install-extension) instead of linking the working tree. */
+  vsix?: string;
+}): Promise<CodeServer & { extensionsDir: string }> {
   const dir = tempDir('rl-code-server-');
   const workspace = path.join(dir, 'workspace');
   const ext = path.join(dir, 'extensions');
@@ -60,7 +65,15 @@ export async function startCodeServer(opts: { settings: Record<string, unknown>;
   fs.mkdirSync(workspace);
   fs.mkdirSync(ext);
   fs.mkdirSync(path.join(data, 'User'), { recursive: true });
-  fs.symlinkSync(ROOT, path.join(ext, 'rollout-lens.rollout-lens-0.1.0'));
+  if (opts.vsix) {
+    execFileSync(CODE_SERVER, ['--extensions-dir', ext, '--user-data-dir', data, '--install-extension', opts.vsix], {
+      stdio: 'pipe',
+      timeout: 120_000,
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'xdg'), XDG_DATA_HOME: path.join(dir, 'xdg') },
+    });
+  } else {
+    fs.symlinkSync(ROOT, path.join(ext, 'rollout-lens.rollout-lens-0.1.0'));
+  }
   fs.writeFileSync(
     path.join(data, 'User', 'settings.json'),
     JSON.stringify({
@@ -106,7 +119,7 @@ export async function startCodeServer(opts: { settings: Record<string, unknown>;
     }
     await sleep(200);
   }
-  return { url, port, dir, workspace, log: () => fs.readFileSync(logFile, 'utf8'), stop: () => stopGroup(child) };
+  return { url, port, dir, workspace, extensionsDir: ext, log: () => fs.readFileSync(logFile, 'utf8'), stop: () => stopGroup(child) };
 }
 
 export async function launchBrowser(): Promise<Browser> {
