@@ -1,5 +1,5 @@
 // DTOs of the run explorer: pages of steps, groups and samples, and one sample in full.
-import type { Split } from './rollout';
+import type { Split, StepStats } from './rollout';
 
 /** A sample's identity (DESIGN.md §3.3). */
 export interface SampleRef {
@@ -23,15 +23,8 @@ export interface Page<T> {
   rows: T[];
 }
 
-export interface StepRow {
-  split: Split;
-  step: number;
-  samples: number;
-  groups: number;
-  reward_mean: number | null;
-  reward_std: number | null;
-  mean_length: number | null;
-  length_unit: 'tokens' | 'chars';
+/** A step in the explorer: its basic statistics plus the few extras shown in the tree. */
+export interface StepRow extends StepStats {
   effective_gradient_ratio: number | null;
   clip_ratio: number | null;
   reflection_share: number | null;

@@ -121,11 +121,13 @@ export interface RescoreSummary {
   label: string;
   status: 'complete' | 'incomplete';
   reason: string | null;
+  /** True when an unfinished set was continued; `reused` when a complete one was returned as is. */
   resumed: boolean;
   reused: boolean;
   samples: number;
   scored: number;
   errors: number;
+  /** True when any term is approximate or a model (e.g. the symbolic stage, an LLM verifier). */
   approximate: boolean;
   cancelled?: boolean;
 }

@@ -2,6 +2,7 @@
 // thousands of samples costs one row per group. The one definition of each step metric: the store
 // reads aggregates from SQLite, stepAnalysis builds them from sample rows. Definitions:
 // ALGORITHMS.md §2.2 (Knapsack RL), §6.5 (SimpleRL-Zoo clip ratio, unbiased pass@k), §13.
+import type { StepStats } from '../../shared/rollout';
 import type { StepSampleRow } from './stepMetrics';
 
 export interface GroupAggregate {
@@ -35,14 +36,8 @@ export interface GroupAggregate {
 export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;
 export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
 
-export interface BasicStats {
-  samples: number;
-  groups: number;
-  reward_mean: number | null;
-  reward_std: number | null;
-  mean_length: number | null;
-  length_unit: 'tokens' | 'chars';
-}
+/** The basic columns of a step (the first keys of `rollout-lens stats`). */
+export type BasicStats = Omit<StepStats, 'step' | 'split'>;
 
 export interface ExtraStats {
   /** Samples in groups whose rewards are not all equal ÷ all samples; a singleton is not effective. */

@@ -3,7 +3,7 @@
 // next run with the same spec and selection resumes where this one stopped.
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { ProgressInfo } from '../../shared/rollout';
-import type { Selection } from '../../shared/rescore';
+import type { RescoreSummary, Selection } from '../../shared/rescore';
 import { RescoreStore, type ResultRow, type SampleForScoring } from '../store/rescoreStore';
 import type { Store } from '../store/store';
 import { createScorer, isApproximateSpec } from './scorer';
@@ -27,23 +27,8 @@ export interface RescoreOptions {
   fresh?: boolean;
 }
 
-export interface RescoreReport {
-  set: number;
-  run: string;
-  spec: RewardSpec;
-  label: string;
-  status: 'complete' | 'incomplete';
-  reason: string | null;
-  /** True when an unfinished set was continued; `reused` when a complete one was returned as is. */
-  resumed: boolean;
-  reused: boolean;
-  samples: number;
-  scored: number;
-  errors: number;
-  /** True when any term is approximate or a model (e.g. the symbolic stage, an LLM verifier). */
-  approximate: boolean;
-  cancelled?: boolean;
-}
+/** The shared summary, with the parsed spec (docs/rewards.md). */
+export type RescoreReport = Omit<RescoreSummary, 'spec'> & { spec: RewardSpec };
 
 /** A selection in canonical form: only the fields given, keys sorted, so equal selections match. */
 export function canonicalSelection(sel: Selection): string {

@@ -1,19 +1,11 @@
 // Full-text search over responses. The index is filled behind ingest (enrich.ts); a search first
 // catches it up, so results are never stale.
 import { ErrorCode, LensError } from '../../shared/errors';
+import type { SearchHitDto } from '../../shared/protocol/engine';
 import { indexPendingText } from './enrich';
 import type { Store } from './store';
 
-export interface SearchHit {
-  sample_id: number;
-  run: string;
-  split: string;
-  step: number;
-  group: string;
-  index: number;
-  reward: number;
-  snippet: string;
-}
+export type SearchHit = SearchHitDto;
 
 /**
  * Full-text search (FTS5 query syntax) over responses, optionally within one run. The query is a

@@ -7,30 +7,15 @@ import { ErrorCode, LensError } from '../../shared/errors';
 import type { MethodDescriptor } from '../../shared/protocol/engine';
 import type { GpuSeriesView, LogTailView, RunStatusView } from '../../shared/protocol/webviews/dashboard';
 import type { EngineClient } from '../engineClient';
+import type { GpuSummary, LogPage, RunStatus } from '../../shared/runs';
 import type { RunLiveInfo } from './dashboardPanel';
 
-export interface RunStatusLike {
-  run: string;
-  profile: string;
-  backend: string;
-  state: string;
-  startedAt: number;
-  endedAt: number | null;
-  exitCode: number | null;
-  signal: string | null;
-  exitNote: string | null;
-  message: string | null;
-  lastStep: number | null;
-  totalSteps: number | null;
-  etaSeconds: number | null;
-  gpu: { available: boolean; at: number | null; gpus: number; utilization: number | null; memoryUsedMiB: number | null; memoryTotalMiB: number | null } | null;
-}
-
-export interface LogPageLike {
-  text: string;
-  offset: number;
-  size: number;
-}
+/** The parts of the run DTOs (src/shared/runs.ts) this reads. */
+export type RunStatusLike = Pick<
+  RunStatus,
+  'run' | 'profile' | 'backend' | 'state' | 'startedAt' | 'endedAt' | 'exitCode' | 'signal' | 'exitNote' | 'message' | 'lastStep' | 'totalSteps' | 'etaSeconds'
+> & { gpu: Pick<GpuSummary, 'available' | 'at' | 'gpus' | 'utilization' | 'memoryUsedMiB' | 'memoryTotalMiB'> | null };
+export type LogPageLike = Pick<LogPage, 'text' | 'offset' | 'size'>;
 
 export interface RunInfoMethods {
   status: MethodDescriptor<{ run?: string }, RunStatusLike[]>;
