@@ -7,11 +7,17 @@ import * as fs from 'node:fs';
 const stampFile = 'node_modules/.rollout-lens-install';
 
 export function log(msg) {
-  process.stdout.write(`[setup] ${msg}\n`);
+  (quietOutput ? process.stderr : process.stdout).write(`[setup] ${msg}\n`);
+}
+
+/** Output goes to stderr when `quiet` (callers that print JSON on stdout). */
+let quietOutput = false;
+export function setQuiet(q) {
+  quietOutput = q;
 }
 
 export function sh(cmd, opts = {}) {
-  execSync(cmd, { stdio: 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' }, ...opts });
+  execSync(cmd, { stdio: quietOutput ? ['ignore', 2, 2] : 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' }, ...opts });
 }
 
 export function ensureNodeModules() {
