@@ -29,6 +29,24 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${name}\n`);
     for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(28)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
   }
+  summary(all);
+}
+
+/** One line per benchmark that has a limit: the ratio to the limit measured or set for it. */
+function summary(all: Figures): void {
+  const rows: string[][] = [['benchmark', 'limit', 'ratio to limit', 'within budget']];
+  for (const [name, f] of Object.entries(all)) {
+    const ratio = f['ratio_to_limit'];
+    if (typeof ratio !== 'number') continue;
+    const limitKey = Object.keys(f).find((k) => k.startsWith('limit'));
+    // Throughput limits are floors (higher is better), time limits ceilings; ingest's target is a ratio floor.
+    const floor = limitKey?.includes('per_s') ?? false;
+    const target = typeof f['target_ratio'] === 'number' ? (f['target_ratio'] as number) : 1;
+    const ok = floor ? ratio >= target : ratio <= 1;
+    rows.push([name, limitKey ? `${limitKey} = ${String(f[limitKey])}` : '', ratio.toFixed(3), ok ? 'yes' : 'NO']);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  process.stdout.write('\n' + rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n') + '\n');
 }
 
 void main();
