@@ -135,4 +135,25 @@ describe('Rollout Lens in code-server', () => {
     await screenshot(page, 'log');
     await page.close();
   });
+
+  it('left no error of the extension in the extension host log', () => {
+    const logs: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/exthost\.log$/.test(e.name)) logs.push(p);
+      }
+    };
+    walk(path.join(server.dir, 'data', 'logs'));
+    assert.ok(logs.length > 0, 'no extension host log found');
+    // An [error] entry with its stack lines, kept when any line names this extension.
+    const ours = logs.flatMap((f) =>
+      fs
+        .readFileSync(f, 'utf8')
+        .split(/\n(?=\d{4}-\d\d-\d\d )/)
+        .filter((entry) => /\[error\]/.test(entry) && /rollout-lens|rolloutLens|dist\/extension\.js/.test(entry)),
+    );
+    assert.deepEqual(ours, []);
+  });
 });
