@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ROOT, waitFor } from '../helpers';
-import { launchBrowser, screenshot, waitForWorkbench } from './codeServer';
+import { launchBrowser, runPaletteCommand, screenshot, waitForWorkbench } from './codeServer';
 
 function groupAlive(pid: number): boolean {
   try {
@@ -56,8 +56,8 @@ describe('npm run demo', () => {
       await run.click();
       await tree.locator('.monaco-list-row', { hasText: 'step 1' }).first().waitFor({ timeout: 15_000 });
       await screenshot(page, 'demo-explorer-live');
-      await run.click({ button: 'right' });
-      await page.locator('.context-view .action-label', { hasText: 'Open Run Dashboard' }).first().click({ timeout: 10_000 });
+      // The palette, not the context menu: a menu clicked while it fades in can miss the click.
+      await runPaletteCommand(page, 'Rollout Lens: Open Run Dashboard');
       const frame = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
       try {
         await frame.locator('svg').first().waitFor({ timeout: 30_000 });

@@ -45,6 +45,8 @@ describe('group view in code-server', { skip: contributed ? false : `${COMMAND} 
     const item = page.locator('.context-view .action-label', { hasText: contributed!.title }).first();
     await item.waitFor({ timeout: 10_000 });
     await item.hover();
+    // VS Code ignores a menu click right after the menu opened (so the right-click's release never picks).
+    await page.waitForTimeout(500);
     await item.click();
 
     const view = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');

@@ -125,6 +125,8 @@ describe('Rollout Lens in code-server', () => {
     const group = tree.locator('.monaco-list-row[aria-level="3"]').first();
     await group.click({ button: 'right', timeout: 15_000 });
     await screenshot(page, 'context-menu');
+    // VS Code ignores a menu click right after the menu opened (so the right-click's release never picks).
+    await page.waitForTimeout(500);
     await page.locator('.context-view .action-label', { hasText: 'Compare Samples' }).first().click({ timeout: 10_000 });
     await page.locator('.monaco-diff-editor .modified .view-lines .view-line').first().waitFor({ timeout: 20_000 });
     const tab = await page.locator('.tab.active').first().innerText();
