@@ -99,7 +99,8 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
     c.ino = st.ino;
     if (st.size === c.offset) return counters;
     const parse = lineParser(format, split, file);
-    const reader = new LineReader(fd, c.offset, c.line);
+    // Up to the size seen now: what is appended meanwhile is the next pass's (reads stay small when tailing).
+    const reader = new LineReader(fd, c.offset, c.line, st.size);
     const start = c.offset;
     for (;;) {
       if (ctx.signal?.aborted) break;

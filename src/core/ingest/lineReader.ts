@@ -97,7 +97,8 @@ export class LineReader {
     const need = tail.length + want;
     let next = this.backing;
     if (!next || next.length < need) {
-      next = Buffer.allocUnsafe(Math.max(need, CHUNK * 2));
+      // Sized to what is there to read: tailing reads a few KB per poll, a bulk read one chunk.
+      next = Buffer.allocUnsafe(Math.max(need, 64 << 10));
       tail.copy(next, 0);
       this.backing = next;
     } else if (tail.length) {
