@@ -21,7 +21,7 @@ import {
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import type { ViewDeps } from './groupPanel';
 import { PanelHost } from './panelHost';
-import { Coalescer } from './snapshotChannel';
+import { PanelLoader } from './snapshotChannel';
 
 /** What the run supervisor knows about a run; every section is optional. */
 export interface RunLiveInfo {
@@ -44,10 +44,8 @@ const METRIC_KEY_LIMIT = 50;
 
 class DashboardPanel {
   private picked: string[] = [];
-  private abort: AbortController | undefined;
-  private readonly loader: Coalescer;
+  private readonly loader: PanelLoader;
   /** Set when data changed while the panel was hidden: reload when it is shown and ready. */
-  private stale = false;
   private lastChange = 0;
   readonly host: PanelHost;
 
@@ -58,21 +56,19 @@ class DashboardPanel {
     onDispose: () => void,
   ) {
     const spec = { viewType: DASHBOARD_VIEW_TYPE, app: 'dashboard' as const, title: `Dashboard: ${run}`, inbound: DASHBOARD_INBOUND };
-    this.loader = new Coalescer(() => this.load(), 500);
+    this.loader = new PanelLoader((signal) => this.load(signal), 500);
     const handlers = {
       onReady: (checkpoint: unknown) => {
         const c = readCheckpoint(dashboardCheckpointSchema, checkpoint);
         if (c && c.run === run) this.picked = c.picked;
         // The kept snapshot (if any) was re-posted by the channel; load a fresh one only when needed.
-        if (this.stale || !this.host.hasSnapshot) this.loader.request(true);
-        this.stale = false;
+        this.loader.ready(this.host.hasSnapshot);
       },
       onNotify: (method: string, params: unknown) => this.onNotify(method, params),
       onRequest: async (method: string) => {
         throw new Error(`unhandled request ${method}`);
       },
       onDispose: () => {
-        this.abort?.abort();
         this.loader.dispose();
         onDispose();
       },
@@ -82,16 +78,11 @@ class DashboardPanel {
 
   refresh(): void {
     this.lastChange = Date.now();
-    if (this.host.visible) this.loader.request();
-    else this.stale = true;
+    this.loader.refresh(this.host.visible);
   }
 
-  private async load(): Promise<void> {
-    this.abort?.abort();
-    const abort = new AbortController();
-    this.abort = abort;
+  private async load(signal: AbortSignal): Promise<void> {
     const { engine } = this.deps;
-    const signal = abort.signal;
     try {
       const [rows, keys, info] = await Promise.all([
         engine.request(EngineMethods.stepStats, { run: this.run }, { signal }) as Promise<StepStatsRow[]>,

@@ -12,7 +12,7 @@ import { readConfig } from '../config';
 import type { EngineClient } from '../engineClient';
 import { fmt, signed } from '../format';
 import { PanelHost } from './panelHost';
-import { Coalescer } from './snapshotChannel';
+import { PanelLoader } from './snapshotChannel';
 
 /** Components need each sample's detail; beyond this group size the breakdown is skipped. */
 const MAX_DETAILED = 512;
@@ -45,10 +45,8 @@ class GroupPanel {
   private snapshot: GroupSnapshot | undefined;
   /** The tree with full node texts; the snapshot carries previews (group/nodeTexts serves the rest). */
   private nodeText = new Map<number, string>();
-  private abort: AbortController | undefined;
-  private readonly loader: Coalescer;
+  private readonly loader: PanelLoader;
   /** Data changed while hidden: reload when the view is back. */
-  private stale = false;
   readonly host: PanelHost;
 
   constructor(
@@ -61,33 +59,26 @@ class GroupPanel {
     const handlers = {
       onReady: () => {
         // The channel re-posted the kept snapshot to the new document; reload only if it is out of date.
-        if (this.stale || !this.host.hasSnapshot) this.loader.request(true);
-        this.stale = false;
+        this.loader.ready(this.host.hasSnapshot);
       },
       onNotify: (method: string, params: unknown) => this.onNotify(method, params),
       onRequest: (method: string, params: unknown, signal: AbortSignal) => this.onRequest(method, params, signal),
       onDispose: () => {
-        this.abort?.abort();
         this.loader.dispose();
         onDispose();
       },
     };
     // A group rarely changes after its step is written: reload lazily.
-    this.loader = new Coalescer(() => this.load(), 2000);
+    this.loader = new PanelLoader((signal) => this.load(signal), 2000);
     this.host = panel ? new PanelHost(panel, spec, deps.extensionUri, deps.log, handlers) : PanelHost.create(spec, deps.extensionUri, deps.log, handlers);
   }
 
   refresh(): void {
-    if (this.host.visible) this.loader.request();
-    else this.stale = true;
+    this.loader.refresh(this.host.visible);
   }
 
-  private async load(): Promise<void> {
-    this.abort?.abort();
-    const abort = new AbortController();
-    this.abort = abort;
+  private async load(signal: AbortSignal): Promise<void> {
     const { engine } = this.deps;
-    const signal = abort.signal;
     try {
       const [rows, tree] = await Promise.all([
         engine.request(EngineMethods.listSamples, { ...this.ref }, { signal }),

@@ -110,3 +110,43 @@ export class Coalescer {
     }
   }
 }
+
+/**
+ * What a panel needs to keep its view current: coalesced loads, each one cancelling the previous
+ * (its AbortSignal), and a "stale" mark for changes that arrive while the view is hidden.
+ */
+export class PanelLoader {
+  private readonly coalescer: Coalescer;
+  private abort: AbortController | undefined;
+  private stale = false;
+
+  constructor(load: (signal: AbortSignal) => Promise<void>, delayMs: number) {
+    this.coalescer = new Coalescer(() => {
+      this.abort?.abort();
+      const abort = new AbortController();
+      this.abort = abort;
+      return load(abort.signal);
+    }, delayMs);
+  }
+
+  /** New data: load now if the view is visible, else when it is shown again. */
+  refresh(visible: boolean): void {
+    if (visible) this.coalescer.request();
+    else this.stale = true;
+  }
+
+  /** The webview (re)started: the kept snapshot was re-posted; load only when it is out of date. */
+  ready(hasSnapshot: boolean): void {
+    if (this.stale || !hasSnapshot) this.coalescer.request(true);
+    this.stale = false;
+  }
+
+  request(immediate = false): void {
+    this.coalescer.request(immediate);
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+    this.coalescer.dispose();
+  }
+}
