@@ -38,17 +38,27 @@ export function isStep(v: unknown): v is number {
 }
 
 /** Checks an optional array of finite numbers; returns an error message or undefined. */
-export function checkNumberArray(obj: JsonObject, key: string, integers = false): string | undefined {
+export function checkNumberArray(obj: JsonObject, key: string, integers = false, nullable = false): string | undefined {
   const v = obj[key];
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) return `"${key}" must be an array of numbers, got ${describe(v)}`;
   for (let i = 0; i < v.length; i++) {
     const x: unknown = v[i];
+    if (nullable && x === null) continue;
     if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x))) {
       return `"${key}"[${i}] must be ${integers ? 'an integer' : 'a finite number'}, got ${describe(x)}`;
     }
   }
   return undefined;
+}
+
+/**
+ * A per-token float array in which `null` means "not reported for this token" (JSON has no NaN):
+ * it is kept as NaN so views show it as missing, never as 0.
+ */
+export function floatArrayWithGaps(v: unknown): number[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.map((x) => (x === null ? Number.NaN : (x as number)));
 }
 
 /** Collects the numeric entries of an object as metric values (booleans as 0/1, others skipped). */

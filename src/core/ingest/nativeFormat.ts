@@ -4,6 +4,7 @@ import type { ParsedRecord, SampleRecord } from './records';
 import {
   checkNumberArray,
   describe,
+  floatArrayWithGaps,
   isFiniteNumber,
   isStep,
   numericEntries,
@@ -14,7 +15,7 @@ import {
 const KNOWN = new Set([
   'step', 'group', 'prompt', 'response', 'reward', 'index', 'components', 'rationale', 'ground_truth',
   'correct', 'finish_reason', 'response_ids', 'response_tokens', 'logprobs', 'advantage', 'token_advantages',
-  'split', 'data_source', 'turns', 'meta',
+  'train_logprobs', 'ref_logprobs', 'entropy', 'split', 'data_source', 'turns', 'meta',
 ]);
 const TURN_ROLES = new Set(['assistant', 'tool', 'user', 'environment']);
 
@@ -97,12 +98,19 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
   }
   const bad =
     checkNumberArray(o, 'response_ids', true) ??
-    checkNumberArray(o, 'logprobs') ??
-    checkNumberArray(o, 'token_advantages');
+    checkNumberArray(o, 'logprobs', false, true) ??
+    checkNumberArray(o, 'token_advantages') ??
+    checkNumberArray(o, 'train_logprobs', false, true) ??
+    checkNumberArray(o, 'ref_logprobs', false, true) ??
+    checkNumberArray(o, 'entropy', false, true);
   if (bad) return bad;
   if (Array.isArray(o['response_ids'])) rec.responseIds = o['response_ids'] as number[];
-  if (Array.isArray(o['logprobs'])) rec.logprobs = o['logprobs'] as number[];
   if (Array.isArray(o['token_advantages'])) rec.tokenAdvantages = o['token_advantages'] as number[];
+  const perToken = { logprobs: 'logprobs', trainLogprobs: 'train_logprobs', refLogprobs: 'ref_logprobs', entropy: 'entropy' } as const;
+  for (const [field, key] of Object.entries(perToken) as [keyof typeof perToken, string][]) {
+    const arr = floatArrayWithGaps(o[key]);
+    if (arr) rec[field] = arr;
+  }
   const toks = o['response_tokens'];
   if (toks !== undefined && toks !== null) {
     if (!Array.isArray(toks) || !toks.every((t) => typeof t === 'string')) {
@@ -115,6 +123,9 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
     ['response_tokens', rec.responseTokens],
     ['logprobs', rec.logprobs],
     ['token_advantages', rec.tokenAdvantages],
+    ['train_logprobs', rec.trainLogprobs],
+    ['ref_logprobs', rec.refLogprobs],
+    ['entropy', rec.entropy],
   ] as const) {
     if (arr && n !== undefined && arr.length !== n) {
       return `"${key}" has ${arr.length} entries but the response has ${n} tokens`;

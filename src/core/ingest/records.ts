@@ -17,7 +17,14 @@ export interface SampleRecord {
   finishReason?: string;
   responseIds?: number[];
   responseTokens?: string[];
+  /** What the sampler (inference engine) reported per response token. */
   logprobs?: number[];
+  /** What the trainer recomputed for the same tokens (e.g. NeMo-RL prev_logprobs). */
+  trainLogprobs?: number[];
+  /** The reference model's logprobs (e.g. prime-rl reference_logprobs). */
+  refLogprobs?: number[];
+  /** Per-token entropy of the policy, when logged. */
+  entropy?: number[];
   advantage?: number;
   tokenAdvantages?: number[];
   dataSource?: string;

@@ -8,10 +8,16 @@ export function encodeInt32(values: readonly number[] | undefined): Buffer | nul
   return buf;
 }
 
-export function decodeInt32(blob: Buffer | null | undefined): number[] | undefined {
+/** Accepts a Buffer (better-sqlite3) or a plain Uint8Array (node:sqlite). */
+function view(blob: Uint8Array): DataView {
+  return new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+}
+
+export function decodeInt32(blob: Uint8Array | null | undefined): number[] | undefined {
   if (!blob) return undefined;
+  const v = view(blob);
   const out = new Array<number>(blob.length >>> 2);
-  for (let i = 0; i < out.length; i++) out[i] = blob.readInt32LE(i * 4);
+  for (let i = 0; i < out.length; i++) out[i] = v.getInt32(i * 4, true);
   return out;
 }
 
@@ -22,9 +28,10 @@ export function encodeFloat32(values: readonly number[] | undefined): Buffer | n
   return buf;
 }
 
-export function decodeFloat32(blob: Buffer | null | undefined): number[] | undefined {
+export function decodeFloat32(blob: Uint8Array | null | undefined): number[] | undefined {
   if (!blob) return undefined;
+  const v = view(blob);
   const out = new Array<number>(blob.length >>> 2);
-  for (let i = 0; i < out.length; i++) out[i] = blob.readFloatLE(i * 4);
+  for (let i = 0; i < out.length; i++) out[i] = v.getFloat32(i * 4, true);
   return out;
 }

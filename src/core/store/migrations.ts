@@ -251,6 +251,19 @@ CREATE TABLE gpu_samples (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 4,
+    description: 'per-token training and reference logprobs and entropy; how each run found its groups',
+    sql: `
+-- logprobs (version 1) stays what the sampler (inference engine) reported; what the trainer
+-- recomputed, the reference model's and the entropy are kept apart, each float32 like logprobs.
+ALTER TABLE samples ADD COLUMN train_logprobs BLOB;
+ALTER TABLE samples ADD COLUMN ref_logprobs BLOB;
+ALTER TABLE samples ADD COLUMN entropy BLOB;
+-- 'id' (read from the data), 'prompt-text' or 'contiguous'; NULL for runs ingested before.
+ALTER TABLE runs ADD COLUMN grouping TEXT;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -61,8 +61,8 @@ export class RolloutWriter {
     this.insSample = db.prepare(
       `INSERT INTO samples (group_id, idx, file_id, reward, correct, finish_reason, length_tokens, length_chars,
          advantage, data_source, components, ground_truth, rationale, meta, turns,
-         response_ids, response_tokens, logprobs, token_advantages, response)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         response_ids, response_tokens, logprobs, token_advantages, train_logprobs, ref_logprobs, entropy, response)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (group_id, idx) DO NOTHING`,
     );
     this.selCount = db.prepare('SELECT n FROM file_group_counts WHERE file_id = ? AND group_id = ?').pluck();
@@ -115,6 +115,9 @@ export class RolloutWriter {
       json(rec.responseTokens),
       encodeFloat32(rec.logprobs),
       encodeFloat32(rec.tokenAdvantages),
+      encodeFloat32(rec.trainLogprobs),
+      encodeFloat32(rec.refLogprobs),
+      encodeFloat32(rec.entropy),
       rec.response,
     );
     if (info.changes === 0) return false;

@@ -257,3 +257,36 @@ describe('native JSONL ingest', () => {
     assert.equal(rest.samples_added, 1600 - 300);
   });
 });
+
+describe('native per-token arrays', () => {
+  it('keeps inference, training and reference logprobs and entropy apart, a null entry as NaN', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'r.jsonl');
+    const row = {
+      step: 0, group: 'g', prompt: 'p', response: 'abc', reward: 1, response_ids: [5, 6, 7],
+      logprobs: [-0.5, null, -0.25], train_logprobs: [-0.75, -1, -0.25], ref_logprobs: [-1, -2, -3], entropy: [0.5, 1.5, null],
+    };
+    writeJsonl(file, [row]);
+    const db = path.join(dir, 'a.db');
+    const r = await ingest(db, [file]);
+    assert.deepEqual(r.errors, []);
+    const store = Store.open(db);
+    const s = store.db.prepare('SELECT logprobs, train_logprobs, ref_logprobs, entropy FROM samples').get() as Record<string, Uint8Array>;
+    const floats = (b: Uint8Array | undefined) => [...new Float32Array(new Uint8Array(b!).buffer)];
+    assert.deepEqual(floats(s['logprobs']), [-0.5, Number.NaN, -0.25]);
+    assert.deepEqual(floats(s['train_logprobs']), [-0.75, -1, -0.25]);
+    assert.deepEqual(floats(s['ref_logprobs']), [-1, -2, -3]);
+    assert.deepEqual(floats(s['entropy']), [0.5, 1.5, Number.NaN]);
+    store.close();
+  });
+
+  it('refuses a training-logprob array whose length differs from the response, naming the line', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'r.jsonl');
+    writeJsonl(file, [{ step: 0, group: 'g', prompt: 'p', response: 'ab', reward: 0, response_ids: [1, 2], train_logprobs: [-1] }]);
+    const r = await ingest(path.join(dir, 'a.db'), [file]);
+    assert.equal(r.samples_added, 0);
+    assert.equal(r.errors.length, 1);
+    assert.deepEqual(r.errors[0], { file, line: 1, message: '"train_logprobs" has 1 entries but the response has 2 tokens' });
+  });
+});

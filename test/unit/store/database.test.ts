@@ -75,3 +75,24 @@ describe('run names', () => {
     });
   }
 });
+
+describe('migration 4 on an existing database', () => {
+  it('adds the per-token columns and the run grouping to a version-3 database and keeps its rows', () => {
+    const file = path.join(tempDir(), 'old.db');
+    const store = Store.open(file);
+    store.db.exec(`
+      ALTER TABLE samples DROP COLUMN train_logprobs; ALTER TABLE samples DROP COLUMN ref_logprobs;
+      ALTER TABLE samples DROP COLUMN entropy; ALTER TABLE runs DROP COLUMN grouping;
+      INSERT INTO runs (name, created_at) VALUES ('old-run', 1);`);
+    store.db.pragma('user_version = 3');
+    store.close();
+    const again = Store.open(file);
+    assert.equal(again.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    const cols = again.db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
+    const sampleCols = cols.all('samples') as string[];
+    assert.deepEqual(sampleCols.slice(-4), ['response', 'train_logprobs', 'ref_logprobs', 'entropy']);
+    assert.ok((cols.all('runs') as string[]).includes('grouping'));
+    assert.deepEqual(again.db.prepare('SELECT name, grouping FROM runs').all(), [{ name: 'old-run', grouping: null }]);
+    again.close();
+  });
+});
