@@ -2,7 +2,7 @@
 // usage: node --import tsx bench/ingestChild.ts <limit|ingest|fts> <file> <db>
 import * as fs from 'node:fs';
 import { Ingestor } from '../src/core/ingest/ingestor';
-import { loadSqlite } from '../src/core/store/nativeLoader';
+import { loadSqliteDriver } from '../src/core/store/nativeLoader';
 import { enrichPending } from '../src/core/store/enrich';
 import { reflectionMatcher } from '../src/core/analysis/reflection';
 import { Store } from '../src/core/store/store';
@@ -11,8 +11,7 @@ const [mode, file, db] = process.argv.slice(2) as [string, string, string];
 
 /** The bare limit: JSON.parse + one prepared INSERT per row into a plain table, WAL, 4000-row transactions. */
 function limitLoop(): number {
-  const { ctor } = loadSqlite();
-  const conn = new ctor(db);
+  const conn = loadSqliteDriver().driver.open(db, { readonly: false, busyTimeoutMs: 5000 });
   conn.pragma('page_size = 16384');
   conn.pragma('journal_mode = WAL');
   conn.pragma('synchronous = NORMAL');

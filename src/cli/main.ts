@@ -8,6 +8,7 @@ import { RUN_COMMANDS } from './commands/runs';
 import { TREE_COMMANDS } from './commands/tree';
 import { exportCommand, runsCommand, statsCommand } from './commands/query';
 import { UsageError, reportError } from './output';
+import { runtimeLine, runtimeReport } from '../core/runtimeReport';
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ingest: {
@@ -63,6 +64,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
 function help(): string {
   const lines = ['usage: rollout-lens <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.summary}`, `      rollout-lens ${c.usage}`);
+  lines.push('  --version    this version, the runtime and the SQLite driver it uses (--json for an object)');
   lines.push('', 'Docs: docs/cli.md. Exit codes: 0 ok, 1 error (one line on stderr), 2 bad usage.');
   return lines.join('\n') + '\n';
 }
@@ -72,6 +74,11 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === 'version') {
+    const r = runtimeReport();
+    process.stdout.write(rest.includes('--json') ? `${JSON.stringify(r)}\n` : `${runtimeLine(r)}\n${r.notes.map((n) => `  ${n}\n`).join('')}`);
+    return r.driverName === 'none' ? 1 : 0;
   }
   const cmd = COMMANDS[name];
   try {

@@ -20,7 +20,8 @@ import { registerRescoreHandlers } from './handlers/rescore';
 import { disposeRunSupervisor, ensureRunSupervisor, registerRunHandlers } from './handlers/runs';
 import { RescoreStore } from '../core/store/rescoreStore';
 
-export const ENGINE_VERSION = '0.1.0';
+import { LENS_VERSION as ENGINE_VERSION, runtimeLine, runtimeReport } from '../core/runtimeReport';
+export { ENGINE_VERSION };
 
 export class EngineServer {
   private store: Store | undefined;
@@ -106,6 +107,7 @@ export class EngineServer {
     void disposeRunSupervisor(this);
     this.store?.close();
     this.store = Store.open(db);
+    this.logRuntimeOnce();
     // A set left "running" belonged to an engine that died: say so (re-running it resumes).
     const interrupted = new RescoreStore(this.store.db).markInterrupted();
     this.log('info', `database ${db} opened${interrupted ? `; ${interrupted} interrupted re-score set(s) marked incomplete` : ''}`);
@@ -114,11 +116,23 @@ export class EngineServer {
     return this.info();
   }
 
+  private runtimeLogged = false;
+
+  /** Runtime and SQLite driver, once per engine process: the first line to read in a bug report. */
+  private logRuntimeOnce(): void {
+    if (this.runtimeLogged) return;
+    this.runtimeLogged = true;
+    const r = runtimeReport();
+    for (const note of r.notes) this.log('info', note);
+    this.log('info', runtimeLine(r));
+  }
+
   private info(): EngineInfo {
     const rt = currentRuntime();
     const sqlite = this.store
       ? (this.store.db.prepare('SELECT sqlite_version()').pluck().get() as string)
       : 'not opened';
-    return { pid: process.pid, version: ENGINE_VERSION, sqlite, db: this.store?.file ?? '', runtime: rt.runtime, abi: rt.abi };
+    const driver = this.store ? runtimeReport().driver : 'not chosen yet';
+    return { pid: process.pid, version: ENGINE_VERSION, sqlite, db: this.store?.file ?? '', runtime: rt.runtime, abi: rt.abi, driver, node: process.versions.node };
   }
 }

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode, LensError, errorMessage, isLensError } from '../../shared/errors';
-import { loadSqlite, type SqliteDatabase } from './nativeLoader';
+import { loadSqliteDriver, type SqliteDatabase } from './nativeLoader';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 
 export interface OpenOptions {
@@ -14,6 +14,7 @@ export interface OpenOptions {
 /** Turns a SQLite failure into a LensError that names the database file. */
 export function databaseError(file: string, e: unknown): LensError {
   if (isLensError(e)) return e;
+  // Both drivers name SQLite's result code the same way (nodeSqliteDriver.ts maps errcode to it).
   const code = (e as { code?: unknown }).code;
   const msg = errorMessage(e);
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || /database is locked/i.test(msg)) {
@@ -69,7 +70,7 @@ function migrate(db: SqliteDatabase): void {
 
 /** Opens (creating if needed) the database at `file`, migrated to the current schema. */
 export function openDatabase(file: string, opts: OpenOptions = {}): SqliteDatabase {
-  const { ctor, nativeBinding } = loadSqlite();
+  const { driver } = loadSqliteDriver();
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) {
     throw new LensError(ErrorCode.DatabaseUnusable, `${file}: the folder ${dir} does not exist`, { file });
@@ -79,11 +80,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): SqliteDataba
   }
   let db: SqliteDatabase | undefined;
   try {
-    db = new ctor(file, {
-      timeout: opts.busyTimeoutMs ?? 5000,
-      readonly: opts.readonly ?? false,
-      ...(nativeBinding ? { nativeBinding } : {}),
-    });
+    db = driver.open(file, { busyTimeoutMs: opts.busyTimeoutMs ?? 5000, readonly: opts.readonly ?? false });
     if (!opts.readonly) {
       // 16 KiB pages measured ≈35% faster for 2 KB rows; only takes effect on a new file.
       db.pragma('page_size = 16384');

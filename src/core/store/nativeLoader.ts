@@ -1,14 +1,20 @@
-// The one place that loads better-sqlite3. Its binary is ABI-specific (not N-API), so a packaged
-// extension carries prebuilds/<platform>-<arch>/<runtime>-<abi>/better_sqlite3.node per runtime it
-// was built for and picks the matching one through the `nativeBinding` option.
+// Chooses the SQLite driver for this runtime, once (docs/architecture.md#sqlite-drivers):
+//   1. better-sqlite3 with a binary built for this ABI: a packaged extension carries
+//      prebuilds/<platform>-<arch>/<runtime>-<abi>/better_sqlite3.node (its binary is not N-API, so
+//      it only loads in the runtime it was built for); a development tree has node_modules' build;
+//   2. Node's built-in node:sqlite (Node >= 22.16), e.g. in desktop VS Code's Electron or a new Node;
+//   3. neither: one error naming the runtime, its ABI and the ways out. The extension then tries a
+//      Node on PATH (or rolloutLens.engineNodePath) before it offers a rebuild.
+// ROLLOUT_LENS_SQLITE_DRIVER=better-sqlite3|node:sqlite forces one (tests, and users who need to).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
+import type { DriverName, SqliteDatabase, SqliteDriver } from './driver';
+import { loadNodeSqlite } from './nodeSqliteDriver';
 
-export type DatabaseConstructor = typeof BetterSqlite3;
-export type SqliteDatabase = BetterSqlite3.Database;
+export type { SqliteDatabase, SqliteStatement } from './driver';
 
 export interface RuntimeInfo {
   runtime: 'node' | 'electron';
@@ -31,8 +37,6 @@ export function prebuildPath(root: string, rt: RuntimeInfo = currentRuntime()): 
   return path.join(root, 'prebuilds', `${rt.platform}-${rt.arch}`, `${rt.runtime}-${rt.abi}`, 'better_sqlite3.node');
 }
 
-let cached: { ctor: DatabaseConstructor; nativeBinding: string | undefined } | undefined;
-
 /** Candidate package roots: the folder above the bundle (dist/..) and the working tree root in dev. */
 function packageRoots(): string[] {
   const roots = new Set<string>();
@@ -42,31 +46,87 @@ function packageRoots(): string[] {
   return [...roots];
 }
 
-/**
- * Loads better-sqlite3 once. Throws a LensError naming runtime, ABI and the remedy when the binary
- * does not match this process.
- */
-export function loadSqlite(): { ctor: DatabaseConstructor; nativeBinding: string | undefined } {
-  if (cached) return cached;
+/** What choosing the driver found: the driver, and the one-line notes worth a log line. */
+export interface DriverChoice {
+  driver: SqliteDriver;
+  notes: string[];
+}
+
+function betterSqlite(binary: string | undefined): SqliteDriver {
+  const ctor = createRequire(__filename)('better-sqlite3') as typeof BetterSqlite3;
+  const binding = binary ? { nativeBinding: binary } : {};
+  // Opening a throwaway in-memory database forces the native addon to load now, not later.
+  new ctor(':memory:', binding).close();
+  const version = (createRequire(__filename)('better-sqlite3/package.json') as { version: string }).version;
   const rt = currentRuntime();
-  const prebuilt = packageRoots()
-    .map((r) => prebuildPath(r, rt))
-    .find((p) => fs.existsSync(p));
-  let ctor: DatabaseConstructor;
-  try {
-    const req = createRequire(__filename);
-    ctor = req('better-sqlite3') as DatabaseConstructor;
-    // Opening a throwaway in-memory database forces the native addon to load now, not later.
-    new ctor(':memory:', prebuilt ? { nativeBinding: prebuilt } : {}).close();
-  } catch (e) {
-    throw new LensError(
-      ErrorCode.NativeModule,
-      `better-sqlite3 could not be loaded in ${rt.runtime} (ABI ${rt.abi}, ${rt.platform}-${rt.arch})` +
-        `${prebuilt ? ` from ${prebuilt}` : ' (no matching prebuild found)'}: ${errorMessage(e)}. ` +
-        `Run "Rollout Lens: Rebuild Native Modules" in VS Code, or "npm rebuild better-sqlite3" for this runtime.`,
-      { runtime: rt.runtime, abi: rt.abi, platform: rt.platform, arch: rt.arch },
-    );
+  return {
+    name: 'better-sqlite3',
+    describe: `better-sqlite3 ${version} (${binary ? `prebuild ${rt.runtime}-${rt.abi}` : 'node_modules build'})`,
+    // better-sqlite3's Database is the driver interface as it stands: no adapter, no cost.
+    open: (file, opts): SqliteDatabase =>
+      new ctor(file, { timeout: opts.busyTimeoutMs, readonly: opts.readonly, ...binding }),
+  };
+}
+
+function forcedDriver(): DriverName | undefined {
+  const v = process.env['ROLLOUT_LENS_SQLITE_DRIVER'];
+  if (v === undefined || v === '') return undefined;
+  if (v === 'better-sqlite3' || v === 'node:sqlite') return v;
+  throw new LensError(
+    ErrorCode.BadInput,
+    `ROLLOUT_LENS_SQLITE_DRIVER must be "better-sqlite3" or "node:sqlite", got "${v}"`,
+  );
+}
+
+/** Tries each better-sqlite3 binary that could fit: this ABI's prebuilds, then node_modules' build. */
+function tryBetterSqlite(notes: string[], failures: string[]): SqliteDriver | undefined {
+  const rt = currentRuntime();
+  const prebuilt = [...new Set(packageRoots().map((r) => prebuildPath(r, rt)))].filter((p) => fs.existsSync(p));
+  for (const binary of [...prebuilt, undefined]) {
+    try {
+      return betterSqlite(binary);
+    } catch (e) {
+      const where = binary ?? 'node_modules/better-sqlite3';
+      // A binary built for another ABI is expected after an upgrade: skipped, one line, never fatal.
+      notes.push(`skipped the better-sqlite3 binary at ${where}: ${firstLine(errorMessage(e))}`);
+      failures.push(`better-sqlite3 (${binary ? `prebuild ${binary}` : 'no prebuild for this ABI'})`);
+    }
   }
-  cached = { ctor, nativeBinding: prebuilt };
-  return cached;
+  return undefined;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n', 1)[0] ?? s;
+}
+
+let cached: DriverChoice | undefined;
+
+/** Chooses the driver once per process. Throws a LensError naming runtime, ABI and the ways out. */
+export function loadSqliteDriver(): DriverChoice {
+  if (cached) return cached;
+  const forced = forcedDriver();
+  const notes: string[] = [];
+  const failures: string[] = [];
+  if (forced !== 'node:sqlite') {
+    const driver = tryBetterSqlite(notes, failures);
+    if (driver) return (cached = { driver, notes });
+  }
+  if (forced !== 'better-sqlite3') {
+    const driver = loadNodeSqlite();
+    if (typeof driver !== 'string') return (cached = { driver, notes });
+    failures.push(driver);
+  }
+  const rt = currentRuntime();
+  throw new LensError(
+    ErrorCode.NativeModule,
+    `no SQLite driver loads in ${rt.runtime} ${process.versions[rt.runtime] ?? ''} (ABI ${rt.abi}, ${rt.platform}-${rt.arch}): ` +
+      `${failures.join('; ')}. Ways out: set "rolloutLens.engineNodePath" to a Node 20, 22 or 24 (the extension also looks on PATH); ` +
+      `use a VS Code whose server runs Node >= 22.16 (node:sqlite); or run "Rollout Lens: Rebuild Native Modules" (needs a C++ toolchain).`,
+    { runtime: rt.runtime, abi: rt.abi, platform: rt.platform, arch: rt.arch },
+  );
+}
+
+/** For tests that load the driver under several settings in one process. */
+export function forgetSqliteDriver(): void {
+  cached = undefined;
 }

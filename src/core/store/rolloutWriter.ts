@@ -1,9 +1,8 @@
 // Writes normalised samples and metrics for one run. The caller owns the transaction; this class
 // keeps id caches that it drops when told a transaction rolled back.
 import { createHash } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
 import type { SampleRecord, MetricRecord } from '../ingest/records';
-import type { SqliteDatabase } from './nativeLoader';
+import type { SqliteDatabase, SqliteStatement as Statement } from './nativeLoader';
 import { encodeFloat32, encodeInt32 } from './blobs';
 import { addToAggregate, emptyAggregate, type GroupAggregate } from '../analysis/groupAggregates';
 

@@ -35,6 +35,9 @@ export interface EngineInfo {
   db: string;
   runtime: string;
   abi: string;
+  /** The SQLite driver the engine chose, e.g. "node:sqlite (SQLite 3.54.1)". */
+  driver: string;
+  node: string;
 }
 
 const runName = z.string().min(1).max(128);
