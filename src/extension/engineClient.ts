@@ -32,6 +32,11 @@ export interface EngineClientOptions {
   /** Called when a start fails (database unusable, native module of the wrong ABI). */
   onStartFailed?: (reason: string, nativeModule: boolean) => void;
   onRestarted?: (info: EngineInfo) => void;
+  /**
+   * When no SQLite driver loads in the engine's runtime: another Node to run it on (a Node on PATH),
+   * tried once before the start counts as failed.
+   */
+  fallbackNode?: (failedNode: string) => Promise<{ path: string; version: string } | undefined>;
 }
 
 const MAX_CRASHES = 5;
@@ -105,10 +110,17 @@ export class EngineClient {
     }
   }
 
+  /** Set once the engine's own runtime had no SQLite driver and another Node was found. */
+  private fallbackNodePath: string | undefined;
+  private fallbackTried = false;
+
   private async start(): Promise<RpcEndpoint> {
     const t0 = Date.now();
+    const nodePath = this.fallbackNodePath ?? this.opts.nodePath ?? process.execPath;
     const child = fork(this.opts.enginePath, [], {
-      execPath: this.opts.nodePath ?? process.execPath,
+      execPath: nodePath,
+      // Another Node may not know this runtime's flags (exit code 9): it gets none of them.
+      ...(nodePath === process.execPath ? {} : { execArgv: [] }),
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
@@ -148,15 +160,27 @@ export class EngineClient {
       // A start that cannot open the database is not a crash to retry: stop it and report why.
       this.child = undefined;
       child.kill('SIGKILL');
+      const nativeModule = e instanceof LensError && e.code === ErrorCode.NativeModule;
+      if (nativeModule && !this.fallbackTried && this.opts.fallbackNode) {
+        this.fallbackTried = true;
+        const alt = await this.opts.fallbackNode(nodePath);
+        if (alt) {
+          this.fallbackNodePath = alt.path;
+          this.opts.log.warn(
+            `no SQLite driver loads in the engine's runtime (${nodePath}); running the engine on Node ${alt.version} from ${alt.path} instead`,
+          );
+          return this.start();
+        }
+      }
       const reason = e instanceof Error ? e.message : String(e);
       this.opts.log.error(`engine start failed: ${reason}`);
-      this.opts.onStartFailed?.(reason, e instanceof LensError && e.code === ErrorCode.NativeModule);
+      this.opts.onStartFailed?.(reason, nativeModule);
       throw e;
     }
     this.rpc = rpc;
     this.startedAt = Date.now();
     this.opts.log.info(
-      `engine pid ${info.pid} ready in ${Date.now() - t0} ms (${info.runtime} ABI ${info.abi}, SQLite ${info.sqlite}, ${info.db})`,
+      `engine pid ${info.pid} ready in ${Date.now() - t0} ms (${info.runtime} ${info.node}, ABI ${info.abi}, ${info.driver}, ${info.db})`,
     );
     return rpc;
   }

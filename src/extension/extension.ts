@@ -10,6 +10,7 @@ import { RESTART_SETTINGS, engineSettings, readConfig } from './config';
 import { ReflectionHighlights } from './documents/reflectionHighlights';
 import { SampleDocuments } from './documents/sampleDocuments';
 import { EngineClient } from './engineClient';
+import { findFallbackNode } from './engineNode';
 import { GroupBadges } from './explorer/decorations';
 import type { ExplorerNode } from './explorer/nodes';
 import { RunExplorer } from './explorer/runExplorer';
@@ -64,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     onGaveUp: (reason) => {
       void vscode.window.showErrorMessage(`Rollout Lens: ${reason}`, 'Show Log').then((a) => a && log.show());
     },
+    // A Node on PATH is the last resort, only where the user set no engine Node of their own.
+    ...(cfg.engineNodePath ? {} : { fallbackNode: findFallbackNode }),
     onStartFailed: (reason, nativeModule) => {
       const actions = nativeModule ? ['Rebuild Native Modules', 'Show Log'] : ['Show Log'];
       void vscode.window.showErrorMessage(`Rollout Lens could not start its engine: ${reason}`, ...actions).then((a) => {

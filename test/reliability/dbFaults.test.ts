@@ -84,7 +84,8 @@ describe('disk and database faults', () => {
     runCliJson(['ingest', src, '--db', db, '--run', 'first']);
     const holder = spawn(
       process.execPath,
-      ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(db)});d.prepare('BEGIN IMMEDIATE').run();console.log('locked');setTimeout(()=>{d.prepare('ROLLBACK').run();d.close()},9000)`],
+      // The other process opens the file with this runtime's driver (either one), as a second window would.
+      ['--import', 'tsx', '-e', `const {loadSqliteDriver}=require('./src/core/store/nativeLoader.ts');const d=loadSqliteDriver().driver.open(${JSON.stringify(db)},{readonly:false,busyTimeoutMs:0});d.prepare('BEGIN IMMEDIATE').run();console.log('locked');setTimeout(()=>{d.prepare('ROLLBACK').run();d.close()},9000)`],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';

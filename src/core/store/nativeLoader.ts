@@ -95,7 +95,10 @@ function tryBetterSqlite(notes: string[], failures: string[]): SqliteDriver | un
   return undefined;
 }
 
+/** "built for ABI 115, this runtime is ABI 127" when the loader says so; else the message's first line. */
 function firstLine(s: string): string {
+  const abi = /NODE_MODULE_VERSION (\d+)\. This version of Node\.js requires\s+NODE_MODULE_VERSION (\d+)/.exec(s);
+  if (abi) return `built for ABI ${abi[1]}, this runtime is ABI ${abi[2]}`;
   return s.split('\n', 1)[0] ?? s;
 }
 
