@@ -32,6 +32,16 @@ export function ensureNodeModules() {
   log(`npm dependencies installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
+/** Node 22 and 24 from the npm registry and better-sqlite3 prebuilds for 20/22/24 (cached by version). */
+export async function ensureRuntimesQuietly() {
+  const { ensureRuntimes } = await import('./runtimes.mjs');
+  const t0 = Date.now();
+  const all = ensureRuntimes();
+  const s = ((Date.now() - t0) / 1000).toFixed(0);
+  log(`runtimes: ${all.map((r) => `node ${r.version} (ABI ${r.abi})`).join(', ')} with better-sqlite3 prebuilds (${s} s)`);
+  return all;
+}
+
 export function build() {
   sh('node scripts/build.mjs');
 }

@@ -1,6 +1,7 @@
 // Suites beyond typecheck, lint and the node:test unit suite. Each returns
 // {passed, failed, skipped, failures}; scripts/test.mjs adds them up.
 import { spawnSync } from 'node:child_process';
+import { NODE_VERSIONS, ensureNode } from './runtimes.mjs';
 
 /** Python's unittest (stdlib only: the companion logger and the reward adapter run with system python3). */
 function pythonSuite() {
@@ -74,6 +75,41 @@ function webviewSuite(nodeTestSuite) {
   };
 }
 
+/**
+ * The store, ingest, explorer and re-score contract suites on every runtime × driver a VS Code server
+ * may give the engine (docs/packaging.md#runtimes): better-sqlite3 on Node 22 and 24 (Node 20 is the
+ * main unit suite), node:sqlite on Node 22 and 24. The Node binaries come from the npm registry
+ * (scripts/runtimes.mjs, cached), so each leg runs a real runtime.
+ */
+const DRIVER_SUITE_FILES = [
+  'test/unit/store',
+  'test/unit/ingest',
+  'test/unit/rewards/rescore.test.ts',
+  'test/contract',
+  'test/reliability/dbFaults.test.ts',
+  'test/reliability/processFaults.test.ts',
+];
+
+function driverMatrixSuites(nodeTestSuite) {
+  const legs = [];
+  for (const major of ['22', '24']) {
+    for (const driver of ['better-sqlite3', 'node:sqlite']) {
+      const node = () => {
+        const v = NODE_VERSIONS[major];
+        return ensureNode(v);
+      };
+      legs.push(nodeTestSuite(`node${major}-${driver.replace(':', '-')}`, DRIVER_SUITE_FILES, { ROLLOUT_LENS_SQLITE_DRIVER: driver }, node));
+    }
+  }
+  return legs;
+}
+
 export function suites(nodeTestSuite) {
-  return [pythonSuite(), webviewSuite(nodeTestSuite), slurmSuite(nodeTestSuite), e2eSuite(nodeTestSuite)];
+  return [
+    ...driverMatrixSuites(nodeTestSuite),
+    pythonSuite(),
+    webviewSuite(nodeTestSuite),
+    slurmSuite(nodeTestSuite),
+    e2eSuite(nodeTestSuite),
+  ];
 }

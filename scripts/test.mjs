@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build, ensureNodeModules } from './setup.mjs';
+import { build, ensureNodeModules, ensureRuntimesQuietly } from './setup.mjs';
 import { suites as extraSuites } from './suites.mjs';
 
 const args = process.argv.slice(2);
@@ -38,18 +38,21 @@ function checkSuite(name, cmd, cmdArgs) {
   };
 }
 
-/** node:test over TypeScript files (tsx), counted by scripts/count-reporter.mjs. */
-export function nodeTestSuite(name, dirs, extraEnv = {}) {
+/**
+ * node:test over TypeScript files (tsx), counted by scripts/count-reporter.mjs. `dirs` are folders or
+ * single test files; `node` runs them on another Node binary (the driver matrix).
+ */
+export function nodeTestSuite(name, dirs, extraEnv = {}, node = () => process.execPath) {
   return {
     name,
     run() {
-      const files = dirs.flatMap(findTests).filter((f) => !only || f.includes(only));
+      const files = dirs.flatMap((d) => (d.endsWith('.test.ts') ? [d] : findTests(d))).filter((f) => !only || f.includes(only));
       if (files.length === 0) return { passed: 0, failed: 0, skipped: 0, failures: [] };
       fs.mkdirSync('.artifacts', { recursive: true });
       const countsFile = path.join('.artifacts', `${name}-counts.json`);
       fs.rmSync(countsFile, { force: true });
       const r = spawnSync(
-        process.execPath,
+        node(),
         [
           '--import', 'tsx',
           '--test',
@@ -84,6 +87,7 @@ const suites = [
 if (!args.includes('--skip-setup')) {
   ensureNodeModules();
   build();
+  await ensureRuntimesQuietly();
 }
 
 const total = { passed: 0, failed: 0, skipped: 0, failures: [] };

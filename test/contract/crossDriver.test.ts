@@ -1,0 +1,52 @@
+// One database file, either driver: a file written by better-sqlite3 is read and appended by
+// node:sqlite and the other way round, and ends up equal (counts and checksum) to a file one driver
+// wrote alone. Both drivers run in real Node 22 processes (the CLI), as two VS Code versions would.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { digestRun } from '../dbcheck';
+import { CLI, FIXTURES, nativeRows, tempDir, writeJsonl } from '../helpers';
+
+const NODE22 = path.join(process.env['ROLLOUT_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'rollout-lens'), 'node', '22.23.5', 'bin', 'node');
+
+function ingestWith(driver: 'better-sqlite3' | 'node:sqlite', db: string, args: string[]): Record<string, unknown> {
+  const r = spawnSync(NODE22, [CLI, 'ingest', ...args, '--db', db, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, ROLLOUT_LENS_SQLITE_DRIVER: driver },
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'no ExperimentalWarning or other noise on stderr');
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+describe('one database file, either driver', () => {
+  for (const [first, second] of [
+    ['better-sqlite3', 'node:sqlite'],
+    ['node:sqlite', 'better-sqlite3'],
+  ] as const) {
+    it(`${first} writes, ${second} reads and appends: equal to one driver alone`, () => {
+      assert.ok(fs.existsSync(NODE22), `${NODE22} is fetched by scripts/runtimes.mjs`);
+      const dir = tempDir();
+      const a = path.join(dir, 'a.jsonl');
+      const b = path.join(dir, 'b.jsonl');
+      const rows = nativeRows({ steps: 4, prompts: 3, g: 4, withIds: true });
+      writeJsonl(a, rows.slice(0, 24));
+      writeJsonl(b, rows.slice(24));
+      const mixed = path.join(dir, 'mixed.db');
+      assert.equal(ingestWith(first, mixed, [a, '--run', 'r'])['samples_added'], 24);
+      // The second driver re-reads the first one's cursor: nothing from a.jsonl is stored twice.
+      const again = ingestWith(second, mixed, [a, b, '--run', 'r']);
+      assert.deepEqual([again['samples_added'], again['samples_duplicate']], [24, 0]);
+      assert.equal(ingestWith(second, mixed, [path.join(FIXTURES, 'trl-real', 'completions'), '--format', 'trl', '--run', 'trl'])['samples_added'], 48);
+      const alone = path.join(dir, 'alone.db');
+      ingestWith(first, alone, [a, b, '--run', 'r']);
+      ingestWith(first, alone, [path.join(FIXTURES, 'trl-real', 'completions'), '--format', 'trl', '--run', 'trl']);
+      for (const run of ['r', 'trl']) assert.deepEqual(digestRun(mixed, run), digestRun(alone, run));
+      assert.deepEqual({ ...digestRun(mixed, 'r'), checksum: '' }, { samples: 48, groups: 12, steps: 4, checksum: '' });
+    });
+  }
+});
