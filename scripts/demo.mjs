@@ -121,8 +121,8 @@ async function runVsCode(codeServer) {
     }),
   );
   const child = spawn(
-    codeServer,
-    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--config', path.join(state, 'config.yaml'),
+    codeServer.node,
+    [codeServer.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--config', path.join(state, 'config.yaml'),
       '--user-data-dir', path.join(state, 'data'), '--extensions-dir', ext, workspace],
     { detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, XDG_CONFIG_HOME: path.join(state, 'xdg'), XDG_DATA_HOME: path.join(state, 'xdg') } },
   );
@@ -175,7 +175,8 @@ async function main() {
   const python = await timed('the sample run\'s Python environment (torch CPU, transformers, trl from the local mirror; ~60 s the first time)', () => ensurePythonEnv());
   writeWorkspace(python);
   if (headless) return runHeadless();
-  const codeServer = await timed('code-server 4.100.3 (~90 s the first time)', () => ensureE2e());
+  const generation = arg('vscode', '1.100');
+  const codeServer = await timed(`code-server for VS Code ${generation} (~2 min the first time)`, () => ensureE2e(generation));
   say(`ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return runVsCode(codeServer);
 }

@@ -1,6 +1,7 @@
-// Idempotent setup for the browser and VS Code suites (TESTING-ENV.md): Debian chromium, ripgrep and
-// libkrb5-dev (apt, as root), the ripgrep asset @vscode/ripgrep would otherwise fetch from GitHub,
-// and code-server 4.100.3 in its own harness package (harness/code-server, own lockfile).
+// Idempotent setup for the browser and VS Code suites (docs/testing.md): Debian chromium, ripgrep and
+// libkrb5-dev (apt, as root), the ripgrep assets @vscode/ripgrep would otherwise fetch from GitHub,
+// and one code-server per VS Code generation, each in its own harness package with its own lockfile,
+// installed with the Node it runs on (scripts/runtimes.mjs): see GENERATIONS.
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -41,44 +42,85 @@ export function ensureApt() {
   log(`apt done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-/** @vscode/ripgrep downloads its binary from GitHub unless this cached asset exists. */
+/**
+ * The VS Code generations the e2e suites run in (Dec 2026): code-server 4.100.3 declares Node 20,
+ * 4.106–4.117 declare Node 22, 4.133 onwards Node 24 (their package.json "engines").
+ */
+export const GENERATIONS = {
+  '1.100': { codeServer: '4.100.3', harness: 'code-server', node: '20' },
+  '1.117': { codeServer: '4.117.0', harness: 'code-server-4.117', node: '22' },
+  '1.139': { codeServer: '4.139.1', harness: 'code-server-4.139', node: '24' },
+};
+
+/**
+ * @vscode/ripgrep downloads its binary from GitHub in its postinstall unless the asset is in its
+ * cache folder. code-server 4.100 pins @vscode/ripgrep 1.15.11 (ripgrep v13.0.0-10), 4.117 pins
+ * 1.17.1 (v15.0.1); 4.133+ use @vscode/ripgrep-universal, which ships its binaries. Debian's rg
+ * stands in for the asset: VS Code only runs it for search.
+ */
+const RIPGREP_ASSETS = [
+  ['1.15.11', 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'],
+  ['1.17.1', 'ripgrep-v15.0.1-x86_64-unknown-linux-musl.tar.gz'],
+];
+
 export function seedRipgrep() {
-  const dir = path.join(process.env.TMPDIR || os.tmpdir(), 'vscode-ripgrep-cache-1.15.11');
-  const asset = path.join(dir, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz');
-  if (fs.existsSync(asset)) return;
-  if (!have('rg')) throw new Error('ripgrep (rg) is missing: apt-get install ripgrep');
-  const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-seed-'));
-  fs.copyFileSync(execSync('command -v rg').toString().trim(), path.join(stage, 'rg'));
-  fs.mkdirSync(dir, { recursive: true });
-  execSync(`tar -czf "${asset}" -C "${stage}" rg`);
-  fs.rmSync(stage, { recursive: true, force: true });
+  for (const [pkgVersion, name] of RIPGREP_ASSETS) {
+    const dir = path.join(process.env.TMPDIR || os.tmpdir(), `vscode-ripgrep-cache-${pkgVersion}`);
+    const asset = path.join(dir, name);
+    if (fs.existsSync(asset)) continue;
+    if (!have('rg')) throw new Error('ripgrep (rg) is missing: apt-get install ripgrep');
+    const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-seed-'));
+    fs.copyFileSync(execSync('command -v rg').toString().trim(), path.join(stage, 'rg'));
+    fs.mkdirSync(dir, { recursive: true });
+    execSync(`tar -czf "${asset}" -C "${stage}" rg`);
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
 }
 
-export function ensureCodeServer() {
-  const harness = path.join(root, 'harness', 'code-server');
+/** Installs one generation's code-server (npm ci on its lockfile) with its own Node; returns how to start it. */
+export async function ensureCodeServer(generation = '1.100') {
+  const gen = GENERATIONS[generation];
+  if (!gen) throw new Error(`unknown VS Code generation ${generation}: one of ${Object.keys(GENERATIONS).join(', ')}`);
+  const { NODE_VERSIONS, ensureNode } = await import('./runtimes.mjs');
+  const node = ensureNode(NODE_VERSIONS[gen.node]);
+  const harness = path.join(root, 'harness', gen.harness);
   const lock = fs.readFileSync(path.join(harness, 'package-lock.json'));
-  const want = createHash('sha1').update(lock).digest('hex');
+  const want = createHash('sha1').update(lock).update(node).digest('hex');
   const stamp = path.join(harness, 'node_modules', '.rollout-lens-install');
-  const bin = path.join(harness, 'node_modules', '.bin', 'code-server');
-  if (fs.existsSync(bin) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) return bin;
+  const entry = path.join(harness, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const result = { generation, codeServer: gen.codeServer, node, entry };
+  if (fs.existsSync(entry) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) return result;
   const t0 = Date.now();
-  log('installing code-server 4.100.3 into harness/code-server (about 90 s, 300 MB)…');
+  log(`installing code-server ${gen.codeServer} (VS Code ${generation}) on Node ${NODE_VERSIONS[gen.node]} into harness/${gen.harness} (about 2 minutes, 300 MB)…`);
+  const nodeDir = path.dirname(path.dirname(node));
   execSync('npm ci --no-audit --no-fund --loglevel=error', {
     cwd: harness,
     stdio: 'inherit',
-    env: { ...process.env, npm_config_unsafe_perm: 'true', npm_config_yes: 'true' },
+    env: {
+      ...process.env,
+      // Its native modules (node-pty, kerberos, …) build for the Node it will run on, against that
+      // distribution's own headers: no headers download.
+      PATH: `${path.dirname(node)}:${process.env.PATH}`,
+      ...(node === process.execPath ? {} : { npm_config_nodedir: nodeDir }),
+      npm_config_unsafe_perm: 'true',
+      npm_config_yes: 'true',
+    },
   });
   fs.writeFileSync(stamp, want);
-  log(`code-server installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  return bin;
+  log(`code-server ${gen.codeServer} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return result;
 }
 
-export function ensureE2e() {
+export async function ensureE2e(generation = '1.100') {
   ensureApt();
   seedRipgrep();
-  return ensureCodeServer();
+  return ensureCodeServer(generation);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  log(`code-server at ${ensureE2e()}`);
+  const gens = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(GENERATIONS);
+  for (const g of gens) {
+    const r = await ensureE2e(g);
+    log(`VS Code ${g}: code-server ${r.codeServer} on ${r.node}`);
+  }
 }

@@ -1,14 +1,17 @@
-// `npm run package [-- --target linux-x64]`: a per-platform VSIX. Builds minified bundles, puts the
-// better-sqlite3 binary of this runtime under prebuilds/<platform>-<arch>/node-<abi>/ (the native
-// loader picks by runtime and ABI; scripts/rebuild-native.mjs adds Electron ABIs where the network
-// allows), and packs with @vscode/vsce 3 (4 needs Node 22). Other platforms: docs/packaging.md.
+// `npm run package [-- --target=linux-x64|darwin-arm64|darwin-x64|win32-x64|all]`: per-platform VSIXes
+// (docs/packaging.md). linux-x64 carries better-sqlite3 prebuilds for Node 20, 22 and 24
+// (prebuilds/linux-x64/node-<abi>/, built by scripts/runtimes.mjs; the loader picks by ABI). The
+// others carry no better-sqlite3 binary (none can be built here): they run on node:sqlite, or on a
+// Node on PATH. Each carries only its own onnxruntime binary. Packed with @vscode/vsce 3.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureNodeModules, sh } from './setup.mjs';
+import { ensureNodeModules, ensureRuntimesQuietly, sh } from './setup.mjs';
 
+export const TARGETS = ['linux-x64', 'darwin-arm64', 'darwin-x64', 'win32-x64'];
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
-const target = arg('target', `${process.platform}-${process.arch}`);
+const wanted = arg('target', `${process.platform}-${process.arch}`);
+const targets = wanted === 'all' ? TARGETS : [wanted];
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
 
@@ -17,22 +20,21 @@ ensureNodeModules();
 // source maps from development builds would otherwise ship.
 fs.rmSync('dist', { recursive: true, force: true });
 sh('node scripts/build.mjs --production');
-const [platform, arch] = target.split('-');
-if (platform === process.platform && arch === process.arch) {
-  const dest = path.join('prebuilds', target, `node-${process.versions.modules}`);
-  fs.mkdirSync(dest, { recursive: true });
-  fs.copyFileSync('node_modules/better-sqlite3/build/Release/better_sqlite3.node', path.join(dest, 'better_sqlite3.node'));
-} else {
-  console.warn(`packaging for ${target} from ${process.platform}-${process.arch}: no better-sqlite3 binary for it is built here; add prebuilds/${target}/… first (docs/packaging.md)`);
-}
-// Only the target's onnxruntime binary ships: the ignore file names linux/x64; other targets get their own.
-const ignoreFile = path.join('.artifacts', `.vscodeignore-${target}`);
-fs.mkdirSync('.artifacts', { recursive: true });
-fs.writeFileSync(ignoreFile, fs.readFileSync('.vscodeignore', 'utf8').replaceAll('bin/napi-v6/linux/x64', `bin/napi-v6/${platform}/${arch}`));
+if (targets.includes('linux-x64')) await ensureRuntimesQuietly();
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
-const out = path.join('.artifacts', `${pkg.name}-${target}-${pkg.version}.vsix`);
-execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--ignoreFile', ignoreFile], {
-  stdio: 'inherit',
-});
-const mb = fs.statSync(out).size / 1e6;
-console.log(`\n${out}: ${mb.toFixed(1)} MB`);
+fs.mkdirSync('.artifacts', { recursive: true });
+for (const target of targets) {
+  const [platform, arch] = target.split('-');
+  // Only this target's binaries ship: its onnxruntime folder and its prebuilds (if any).
+  const ignore = fs
+    .readFileSync('.vscodeignore', 'utf8')
+    .replaceAll('bin/napi-v6/linux/x64', `bin/napi-v6/${platform}/${arch}`)
+    .replace('!prebuilds/**', `!prebuilds/${target}/**`);
+  const ignoreFile = path.join('.artifacts', `.vscodeignore-${target}`);
+  fs.writeFileSync(ignoreFile, ignore);
+  const out = path.join('.artifacts', `${pkg.name}-${target}-${pkg.version}.vsix`);
+  execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--ignoreFile', ignoreFile], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  console.log(`${out}: ${(fs.statSync(out).size / 1e6).toFixed(1)} MB`);
+}

@@ -24,15 +24,19 @@ function pythonSuite() {
   };
 }
 
-/** A real VS Code (code-server) and Chromium: installs what it needs first (scripts/e2e-setup.mjs). */
-function e2eSuite(nodeTestSuite) {
-  const inner = nodeTestSuite('e2e', ['test/e2e']);
+/**
+ * A real VS Code (code-server) and Chromium: installs what it needs first (scripts/e2e-setup.mjs).
+ * `generation` picks the VS Code (and so the Node its extension host runs on); `env` reaches the
+ * extension host and the engine it forks.
+ */
+function e2eSuite(nodeTestSuite, name, generation, env = {}) {
+  const inner = nodeTestSuite(name, ['test/e2e'], { ROLLOUT_LENS_E2E_VSCODE: generation, ...env });
   return {
-    name: 'e2e',
+    name,
     async run() {
       try {
         const { ensureE2e } = await import('./e2e-setup.mjs');
-        ensureE2e();
+        await ensureE2e(generation);
       } catch (e) {
         return { passed: 0, failed: 1, skipped: 0, failures: [`e2e setup: ${e instanceof Error ? e.message : String(e)}`] };
       }
@@ -110,6 +114,12 @@ export function suites(nodeTestSuite) {
     pythonSuite(),
     webviewSuite(nodeTestSuite),
     slurmSuite(nodeTestSuite),
-    e2eSuite(nodeTestSuite),
+    nodeTestSuite('packaging', ['test/packaging']),
+    e2eSuite(nodeTestSuite, 'e2e', '1.100'),
+    e2eSuite(nodeTestSuite, 'e2e-vscode-1.117', '1.117'),
+    // The newest VS Code runs the engine on node:sqlite end to end, as a VS Code whose ABI no prebuild
+    // matches would: the installed VSIX has its prebuilds removed, the working tree's engine is told
+    // to (code-server's environment only: the test process itself stays on Node 20).
+    e2eSuite(nodeTestSuite, 'e2e-vscode-1.139', '1.139', { ROLLOUT_LENS_E2E_ENGINE_DRIVER: 'node:sqlite' }),
   ];
 }

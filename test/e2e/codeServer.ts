@@ -1,14 +1,33 @@
-// A real VS Code for end-to-end tests: code-server 4.100.3 started detached in its own process group
-// (stopped by signalling the group), with this repository installed as an extension, plus headless
-// Debian Chromium driven by playwright-core. Every wait is bounded.
+// A real VS Code for end-to-end tests: code-server of the generation ROLLOUT_LENS_E2E_VSCODE names
+// (1.100 on Node 20 unless set; scripts/e2e-setup.mjs GENERATIONS) started detached on its own Node
+// in its own process group (stopped by signalling the group), with this repository installed as an
+// extension, plus headless Debian Chromium driven by playwright-core. Every wait is bounded.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT, sleep, tempDir } from '../helpers';
 
-export const CODE_SERVER = path.join(ROOT, 'harness', 'code-server', 'node_modules', '.bin', 'code-server');
+const HARNESS: Record<string, { dir: string; node: string }> = {
+  '1.100': { dir: 'code-server', node: process.execPath },
+  '1.117': { dir: 'code-server-4.117', node: cachedNode('22.23.5') },
+  '1.139': { dir: 'code-server-4.139', node: cachedNode('24.22.3') },
+};
+
+function cachedNode(version: string): string {
+  return path.join(process.env['ROLLOUT_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'rollout-lens'), 'node', version, 'bin', 'node');
+}
+
+/** The VS Code generation under test, and the Node its server (and so the extension host) runs on. */
+export const GENERATION = process.env['ROLLOUT_LENS_E2E_VSCODE'] ?? '1.100';
+const harness = HARNESS[GENERATION];
+if (!harness) throw new Error(`ROLLOUT_LENS_E2E_VSCODE=${GENERATION}: one of ${Object.keys(HARNESS).join(', ')}`);
+export const CODE_SERVER_NODE = harness.node;
+const ENTRY = path.join(ROOT, 'harness', harness.dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+/** The SQLite driver the engine is told to use in this generation's code-server, if any. */
+export const ENGINE_DRIVER = process.env['ROLLOUT_LENS_E2E_ENGINE_DRIVER'];
 export const ARTIFACTS = path.join(ROOT, '.artifacts', 'e2e');
 
 export interface CodeServer {
@@ -66,7 +85,7 @@ export async function startCodeServer(opts: {
   fs.mkdirSync(ext);
   fs.mkdirSync(path.join(data, 'User'), { recursive: true });
   if (opts.vsix) {
-    execFileSync(CODE_SERVER, ['--extensions-dir', ext, '--user-data-dir', data, '--install-extension', opts.vsix], {
+    execFileSync(CODE_SERVER_NODE, [ENTRY, '--extensions-dir', ext, '--user-data-dir', data, '--install-extension', opts.vsix], {
       stdio: 'pipe',
       timeout: 120_000,
       env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'xdg'), XDG_DATA_HOME: path.join(dir, 'xdg') },
@@ -92,8 +111,9 @@ export async function startCodeServer(opts: {
   const logFile = path.join(dir, 'code-server.log');
   const out = fs.openSync(logFile, 'w');
   const child = spawn(
-    CODE_SERVER,
+    CODE_SERVER_NODE,
     [
+      ENTRY,
       '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
       '--disable-workspace-trust', '--config', path.join(dir, 'config.yaml'), '--user-data-dir', data,
       '--extensions-dir', ext, workspace,
@@ -101,7 +121,13 @@ export async function startCodeServer(opts: {
     {
       detached: true,
       stdio: ['ignore', out, out],
-      env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'xdg'), XDG_DATA_HOME: path.join(dir, 'xdg'), ...opts.env },
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(dir, 'xdg'),
+        XDG_DATA_HOME: path.join(dir, 'xdg'),
+        ...(ENGINE_DRIVER ? { ROLLOUT_LENS_SQLITE_DRIVER: ENGINE_DRIVER } : {}),
+        ...opts.env,
+      },
     },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -166,4 +192,18 @@ export async function runPaletteCommand(page: Page, title: string): Promise<void
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
+}
+
+/** The log files VS Code wrote for this server (window, extension host, output channels), `*.log` by default. */
+export function logFiles(server: Pick<CodeServer, 'dir'>, pattern = /\.log$/): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (pattern.test(e.name)) out.push(p);
+    }
+  };
+  walk(path.join(server.dir, 'data', 'logs'));
+  return out;
 }

@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
-// End-to-end in a real VS Code (code-server 4.100.3) and headless Chromium:
+// End-to-end in a real VS Code (code-server of the generation under test, see codeServer.ts) and headless Chromium:
 // (a) tests inside the real extension host (extensionTestsPath), (b) the UI driven like a person.
 // Screenshots go to .artifacts/e2e/. code-server is stopped by process group, every wait bounded.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,8 +11,11 @@ import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { FIXTURES, ROOT, runCliJson, tempDir } from '../helpers';
 import {
+  CODE_SERVER_NODE,
+  ENGINE_DRIVER,
   collectConsoleErrors,
   launchBrowser,
+  logFiles,
   runPaletteCommand,
   screenshot,
   startCodeServer,
@@ -138,16 +142,16 @@ describe('Rollout Lens in code-server', () => {
     await page.close();
   });
 
+  it('reports the runtime and SQLite driver of its engine once, in the output channel', () => {
+    const lines = logFiles(server).flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.includes('SQLite via')));
+    const node = execFileSync(CODE_SERVER_NODE, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+    const driver = ENGINE_DRIVER ?? 'better-sqlite3';
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0]!, new RegExp(`Rollout Lens \\S+ on node ${node.replace(/\./g, '\\.')} \\(ABI \\d+, linux-x64\\), SQLite via ${driver}`));
+  });
+
   it('left no error of the extension in the extension host log', () => {
-    const logs: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (/exthost\.log$/.test(e.name)) logs.push(p);
-      }
-    };
-    walk(path.join(server.dir, 'data', 'logs'));
+    const logs = logFiles(server, /exthost\.log$/);
     assert.ok(logs.length > 0, 'no extension host log found');
     // An [error] entry with its stack lines, kept when any line names this extension.
     const ours = logs.flatMap((f) =>

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { FIXTURES, ROOT, runCliJson, tempDir } from '../helpers';
-import { launchBrowser, startCodeServer } from './codeServer';
+import { CODE_SERVER_NODE, ENGINE_DRIVER, launchBrowser, logFiles, startCodeServer } from './codeServer';
 
 describe('the packaged VSIX', () => {
   it('installs into code-server and passes the extension-host smoke tests', async (t) => {
@@ -32,7 +32,8 @@ describe('the packaged VSIX', () => {
     const results = path.join(work, 'results.json');
     const server = await startCodeServer({
       settings: { 'rolloutLens.databasePath': db },
-      env: { ROLLOUT_LENS_E2E_RESULTS: results, ROLLOUT_LENS_E2E_VERL_STEP1: path.join(FIXTURES, 'verl', 'rollout', '1.jsonl') },
+      // The installed copy chooses its driver itself (nothing forced): its prebuilds, or node:sqlite.
+      env: { ROLLOUT_LENS_E2E_RESULTS: results, ROLLOUT_LENS_E2E_VERL_STEP1: path.join(FIXTURES, 'verl', 'rollout', '1.jsonl'), ROLLOUT_LENS_SQLITE_DRIVER: '' },
       vsix,
     });
     const browser = await launchBrowser();
@@ -40,7 +41,12 @@ describe('the packaged VSIX', () => {
       const installed = fs.readdirSync(server.extensionsDir).find((d) => d.startsWith('rollout-lens.rollout-lens-'));
       assert.ok(installed, `nothing installed in ${server.extensionsDir}`);
       const extDir = path.join(server.extensionsDir, installed);
-      assert.ok(fs.existsSync(path.join(extDir, 'prebuilds', 'linux-x64', `node-${process.versions.modules}`, 'better_sqlite3.node')));
+      const abi = execFileSync(CODE_SERVER_NODE, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
+      for (const a of ['115', '127', '137']) assert.ok(fs.existsSync(path.join(extDir, 'prebuilds', 'linux-x64', `node-${a}`, 'better_sqlite3.node')), `prebuild for ABI ${a}`);
+      assert.ok(['115', '127', '137'].includes(abi), `this VS Code's ABI ${abi} has a prebuild`);
+      // Where the engine is to run on node:sqlite, the installed copy loses its prebuilds, as a VSIX
+      // for another platform has none: nothing else can make it load better-sqlite3.
+      if (ENGINE_DRIVER === 'node:sqlite') fs.rmSync(path.join(extDir, 'prebuilds'), { recursive: true });
       assert.ok(!fs.existsSync(path.join(extDir, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'win32')));
       assert.ok(!fs.existsSync(path.join(extDir, 'src')), 'sources shipped in the VSIX');
       const page = await browser.newPage();
@@ -62,6 +68,11 @@ describe('the packaged VSIX', () => {
           if (!r.ok) throw new Error(r.error);
         });
       }
+      await t.test(`installed: the engine chose ${ENGINE_DRIVER ?? 'better-sqlite3'} by itself`, () => {
+        const said = logFiles(server).flatMap((f) => fs.readFileSync(f, 'utf8').split('\n')).filter((l) => l.includes('SQLite via'));
+        assert.equal(said.length, 1, said.join('\n'));
+        assert.ok(said[0]!.includes(`SQLite via ${ENGINE_DRIVER === 'node:sqlite' ? 'node:sqlite' : `better-sqlite3 12.11.1 (prebuild node-${abi})`}`), said[0]);
+      });
     } finally {
       await browser.close().catch(() => undefined);
       await server.stop();
