@@ -1,4 +1,4 @@
-// Idempotent setup for the browser and VS Code suites (docs/testing.md): Debian chromium, ripgrep and
+// Idempotent setup for the browser and VS Code suites (docs/packaging.md#test-matrix): Debian chromium, ripgrep and
 // libkrb5-dev (apt, as root), the ripgrep assets @vscode/ripgrep would otherwise fetch from GitHub,
 // and one code-server per VS Code generation, each in its own harness package with its own lockfile,
 // installed with the Node it runs on (scripts/runtimes.mjs): see GENERATIONS.

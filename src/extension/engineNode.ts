@@ -1,4 +1,4 @@
-// The last resort when no SQLite driver loads in VS Code's own runtime (docs/architecture.md#sqlite-drivers):
+// The last resort when no SQLite driver loads in VS Code's own runtime (docs/packaging.md#sqlite-drivers):
 // run the engine on another Node. A user's setting wins; otherwise the first Node >= 20 on PATH whose
 // binary is not the runtime that just failed. Asynchronous, so the extension host never blocks on it.
 import { execFile } from 'node:child_process';

@@ -1,5 +1,6 @@
 // Composition root: builds everything explicitly and logs how long each phase took. The engine
 // starts on first need (the explorer's first expansion, a command), never during activation.
+import './zodSetup';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';

@@ -1,5 +1,5 @@
 // The SQLite driver interface: the one surface of SQLite that the store uses. Two drivers implement
-// it (docs/architecture.md#sqlite-drivers): better-sqlite3, whose Database satisfies it as is, and
+// it (docs/packaging.md#sqlite-drivers): better-sqlite3, whose Database satisfies it as is, and
 // Node's built-in node:sqlite behind a thin adapter (nodeSqliteDriver.ts). Nothing above
 // src/core/store knows which one it has.
 

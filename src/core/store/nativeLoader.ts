@@ -1,4 +1,4 @@
-// Chooses the SQLite driver for this runtime, once (docs/architecture.md#sqlite-drivers):
+// Chooses the SQLite driver for this runtime, once (docs/packaging.md#sqlite-drivers):
 //   1. better-sqlite3 with a binary built for this ABI: a packaged extension carries
 //      prebuilds/<platform>-<arch>/<runtime>-<abi>/better_sqlite3.node (its binary is not N-API, so
 //      it only loads in the runtime it was built for); a development tree has node_modules' build;

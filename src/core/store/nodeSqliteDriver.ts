@@ -1,5 +1,5 @@
 // The node:sqlite driver (Node >= 22.13): used where no better-sqlite3 binary loads in this runtime
-// (docs/architecture.md#sqlite-drivers). A thin adapter that gives DatabaseSync the shape the store
+// (docs/packaging.md#sqlite-drivers). A thin adapter that gives DatabaseSync the shape the store
 // expects from better-sqlite3: rows as plain objects with BLOBs as Buffers, pluck/raw, transactions
 // with savepoints when nested, pragmas, and SQLite's error codes by name.
 import { createRequire } from 'node:module';
