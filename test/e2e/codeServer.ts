@@ -76,6 +76,8 @@ export async function startCodeServer(opts: {
   env?: Record<string, string>;
   /** Install this VSIX (code-server --install-extension) instead of linking the working tree. */
   vsix?: string;
+  /** The bundled extension-host tests, run by the first window opened (installHostTests). */
+  hostTests?: string;
 }): Promise<CodeServer & { extensionsDir: string }> {
   const dir = tempDir('rl-code-server-');
   const workspace = path.join(dir, 'workspace');
@@ -93,6 +95,7 @@ export async function startCodeServer(opts: {
   } else {
     fs.symlinkSync(ROOT, path.join(ext, 'rollout-lens.rollout-lens-0.1.0'));
   }
+  if (opts.hostTests) installHostTests(ext, opts.hostTests);
   fs.writeFileSync(
     path.join(data, 'User', 'settings.json'),
     JSON.stringify({
@@ -108,6 +111,11 @@ export async function startCodeServer(opts: {
       ...opts.settings,
     }),
   );
+  // Machine-scoped settings (rolloutLens.databasePath is machine-overridable) belong to the remote
+  // machine's own settings: VS Code 1.139 drops User values of that scope in a remote window once
+  // the window has loaded, as a user's Remote-SSH setup would.
+  fs.mkdirSync(path.join(data, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(data, 'Machine', 'settings.json'), JSON.stringify(opts.settings));
   const port = await freePort();
   const logFile = path.join(dir, 'code-server.log');
   const out = fs.openSync(logFile, 'w');
@@ -211,4 +219,44 @@ export function logFiles(server: Pick<CodeServer, 'dir'>, pattern = /\.log$/): s
   };
   walk(path.join(server.dir, 'data', 'logs'));
   return out;
+}
+
+/**
+ * Runs the extension-host tests (test/e2e/host, bundled to `bundle`) inside the real extension host.
+ * They come as a small extension of their own in the server's extensions folder, activated when the
+ * workbench has started: the same in every VS Code generation (the `extensionTestsPath` route of
+ * the workbench URL stopped starting tests in code-server 4.139). The first window opened runs them.
+ */
+export function installHostTests(extensionsDir: string, bundle: string): void {
+  const dir = path.join(extensionsDir, 'rollout-lens-e2e.host-tests-0.0.1');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'host-tests',
+      publisher: 'rollout-lens-e2e',
+      version: '0.0.1',
+      engines: { vscode: '^1.100.0' },
+      activationEvents: ['onStartupFinished'],
+      main: './extension.js',
+      extensionDependencies: ['rollout-lens.rollout-lens'],
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'extension.js'),
+    // Every window activates it: only the first (the one that takes the marker file) runs the tests.
+    `const fs = require('fs');\nexports.activate = () => {\n  try { fs.writeFileSync(${JSON.stringify(bundle + '.started')}, String(process.pid), { flag: 'wx' }); } catch { return; }\n` +
+      // The workbench can hand the extension host user settings after startup (VS Code 1.139): wait
+      // for the test database setting, so the tests see the engine that has it open.
+      `  const cfg = () => require('vscode').workspace.getConfiguration('rolloutLens').get('databasePath');\n` +
+      `  const t0 = Date.now();\n` +
+      `  const go = () => (cfg() || Date.now() - t0 > 30000 ? require(${JSON.stringify(bundle)}).run().catch((e) => console.error('host tests failed', e)) : setTimeout(go, 200));\n` +
+      `  setTimeout(go, 0);\n};\n`,
+  );
+}
+
+export async function waitForFile(file: string, timeoutMs: number): Promise<boolean> {
+  const t0 = Date.now();
+  while (!fs.existsSync(file) && Date.now() - t0 < timeoutMs) await sleep(250);
+  return fs.existsSync(file);
 }

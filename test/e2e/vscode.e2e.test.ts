@@ -19,6 +19,7 @@ import {
   runPaletteCommand,
   screenshot,
   startCodeServer,
+  waitForFile,
   waitForWorkbench,
   type CodeServer,
 } from './codeServer';
@@ -45,6 +46,7 @@ before(async () => {
   runCliJson(['ingest', path.join(FIXTURES, 'trl-real'), '--db', db, '--run', 'trl', '--format', 'trl']);
   server = await startCodeServer({
     settings: { 'rolloutLens.databasePath': db },
+    hostTests: hostBundle,
     env: {
       ROLLOUT_LENS_E2E_RESULTS: resultsFile,
       ROLLOUT_LENS_E2E_VERL_STEP1: path.join(FIXTURES, 'verl', 'rollout', '1.jsonl'),
@@ -61,19 +63,10 @@ after(async () => {
 describe('Rollout Lens in code-server', () => {
   it('passes its tests inside the real extension host', async (t) => {
     const page = await browser.newPage();
-    let exitCode: number | undefined;
-    await page.exposeFunction('codeAutomationExit', (code: number) => {
-      exitCode = code;
-    });
-    const payload = [
-      ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${ROOT}`],
-      ['extensionTestsPath', `vscode-remote://127.0.0.1:${server.port}${hostBundle}`],
-    ];
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const t0 = Date.now();
-    while (exitCode === undefined && Date.now() - t0 < 180_000) await new Promise((r) => setTimeout(r, 250));
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+    const done = await waitForFile(resultsFile, 180_000);
     await page.close().catch(() => undefined);
-    assert.ok(fs.existsSync(resultsFile), `the host tests wrote no results (exit ${exitCode}); code-server log:\n${server.log().slice(-3000)}`);
+    assert.ok(done, `the host tests wrote no results; code-server log:\n${server.log().slice(-3000)}`);
     const { results, measurements } = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as {
       results: Array<{ name: string; ok: boolean; error?: string }>;
       measurements: Record<string, number>;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { FIXTURES, ROOT, runCliJson, tempDir } from '../helpers';
-import { CODE_SERVER_NODE, ENGINE_DRIVER, launchBrowser, logFiles, startCodeServer } from './codeServer';
+import { CODE_SERVER_NODE, ENGINE_DRIVER, launchBrowser, logFiles, startCodeServer, waitForFile } from './codeServer';
 
 describe('the packaged VSIX', () => {
   it('installs into code-server and passes the extension-host smoke tests', async (t) => {
@@ -35,6 +35,7 @@ describe('the packaged VSIX', () => {
       // The installed copy chooses its driver itself (nothing forced): its prebuilds, or node:sqlite.
       env: { ROLLOUT_LENS_E2E_RESULTS: results, ROLLOUT_LENS_E2E_VERL_STEP1: path.join(FIXTURES, 'verl', 'rollout', '1.jsonl'), ROLLOUT_LENS_SQLITE_DRIVER: '' },
       vsix,
+      hostTests: hostBundle,
     });
     const browser = await launchBrowser();
     try {
@@ -50,18 +51,8 @@ describe('the packaged VSIX', () => {
       assert.ok(!fs.existsSync(path.join(extDir, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'win32')));
       assert.ok(!fs.existsSync(path.join(extDir, 'src')), 'sources shipped in the VSIX');
       const page = await browser.newPage();
-      let exit: number | undefined;
-      await page.exposeFunction('codeAutomationExit', (code: number) => {
-        exit = code;
-      });
-      const payload = [
-        ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${extDir}`],
-        ['extensionTestsPath', `vscode-remote://127.0.0.1:${server.port}${hostBundle}`],
-      ];
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-      const t0 = Date.now();
-      while (exit === undefined && Date.now() - t0 < 180_000) await new Promise((r) => setTimeout(r, 250));
-      assert.ok(fs.existsSync(results), `no results from the installed extension (exit ${exit}): ${server.log().slice(-2000)}`);
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+      assert.ok(await waitForFile(results, 180_000), `no results from the installed extension: ${server.log().slice(-2000)}`);
       const { results: rs } = JSON.parse(fs.readFileSync(results, 'utf8')) as { results: Array<{ name: string; ok: boolean; error?: string }> };
       for (const r of rs) {
         await t.test(`installed: ${r.name}`, () => {

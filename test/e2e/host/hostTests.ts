@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { RolloutLensApi } from '../../../src/extension/extension';
 import type { ExplorerNode } from '../../../src/extension/explorer/nodes';
+import { EngineMethods } from '../../../src/shared/protocol/engine';
 
 interface Result {
   name: string;
@@ -125,7 +126,8 @@ export async function run(): Promise<void> {
     process.kill(before, 'SIGKILL');
     await waitUntil(() => a.engine.pid !== undefined && a.engine.pid !== before, 20_000, 'a new engine process');
     const runs = await children(a);
-    assert.deepEqual(runs.map((n) => labelOf(a, n)), ['trl', 'verl']);
+    const info = await a.engine.request(EngineMethods.ping, {});
+    assert.deepEqual(runs.map((n) => labelOf(a, n)), ['trl', 'verl'], `the restarted engine: ${JSON.stringify(info)}`);
   });
 
   finish();
