@@ -11,7 +11,7 @@ import { UsageError, reportError } from './output';
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ingest: {
-    usage: 'ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl] [--split train|val] [--follow] [--poll-ms N] [--batch-rows N] [--json]',
+    usage: 'ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl|prime-rl|nemo-rl|areal|slime] [--split train|val] [--group-size N] [--follow] [--poll-ms N] [--batch-rows N] [--json]',
     summary: 'read rollouts and metrics into the database, exactly once',
     options: {
       ...db,
@@ -22,6 +22,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       follow: { type: 'boolean' },
       'poll-ms': { type: 'string' },
       'batch-rows': { type: 'string' },
+      'group-size': { type: 'string' },
     },
     run: (v, pos) =>
       ingestCommand({
@@ -34,6 +35,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         json: v['json'] === true,
         pollMs: intOption(v, 'poll-ms', 10),
         batchRows: intOption(v, 'batch-rows', 1),
+        groupSize: intOption(v, 'group-size', 1),
       }),
   },
   runs: {
