@@ -11,6 +11,7 @@ import { parseMetricsLine, parseNativeLine } from './nativeFormat';
 import type { ParsedRecord } from './records';
 import { isMetricsFormat, type FileFormat } from './sources';
 import { parseVerlLine, stepFromFileName } from './verlFormat';
+import { primeRlParser } from './primeRlFormat';
 import * as path from 'node:path';
 
 export const HEAD_HASH_BYTES = 4096;
@@ -66,6 +67,8 @@ function lineParser(format: FileFormat, split: Split, file: string, _saved: stri
       const step = stepFromFileName(path.basename(file));
       return fn((t) => parseVerlLine(t, split, step));
     }
+    case 'prime-rl':
+      return fn(primeRlParser(file, split));
     case 'native-metrics':
     case 'verl-metrics':
     case 'prime-rl-metrics':
