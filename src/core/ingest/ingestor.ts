@@ -207,10 +207,8 @@ export class Ingestor {
       const [split, step] = key.split(':') as [Split, string];
       const rows = sizes.raw().all(this.runId, split, Number(step)) as [number, number][];
       if (rows.length < 2) continue;
-      const list = rows.map(([size, n]) => `${n} of ${size}`).join(', ');
-      this.warnings.add(
-        `step ${step} (${split}): groups found by ${grouping} have uneven sizes (${list} samples); a group may be split or two merged`,
-      );
+      const list = rows.map(([size, n], i) => (i === 0 ? `${n} group${n === 1 ? '' : 's'} of ${size}` : `${n} of ${size}`)).join(', ');
+      this.warnings.add(`step ${step} (${split}): groups inferred by ${grouping} differ in size (${list} samples); a group may be split, or two merged`);
     }
   }
 

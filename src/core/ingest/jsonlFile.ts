@@ -12,6 +12,7 @@ import type { ParsedRecord } from './records';
 import { isMetricsFormat, type FileFormat } from './sources';
 import { parseVerlLine, stepFromFileName } from './verlFormat';
 import { primeRlParser } from './primeRlFormat';
+import { NemoParser } from './nemoRlFormat';
 import * as path from 'node:path';
 
 export const HEAD_HASH_BYTES = 4096;
@@ -58,7 +59,7 @@ export interface LineParser {
   state?(): string;
 }
 
-function lineParser(format: FileFormat, split: Split, file: string, _saved: string | null, _groupSize?: number): LineParser {
+function lineParser(format: FileFormat, split: Split, file: string, saved: string | null, groupSize?: number): LineParser {
   const fn = (parse: (t: string) => ParsedRecord): LineParser => ({ parse });
   switch (format) {
     case 'native':
@@ -69,6 +70,8 @@ function lineParser(format: FileFormat, split: Split, file: string, _saved: stri
     }
     case 'prime-rl':
       return fn(primeRlParser(file, split));
+    case 'nemo-rl':
+      return new NemoParser(file, split, saved, groupSize);
     case 'native-metrics':
     case 'verl-metrics':
     case 'prime-rl-metrics':

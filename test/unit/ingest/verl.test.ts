@@ -91,8 +91,8 @@ describe('verl v1 trainer dumps (uid = {sample}_{rollout}_{output})', () => {
     const r = await new Ingestor(store, [dir], { run: 'legacy' }).ingestOnce();
     assert.equal(r.grouping, 'prompt-text');
     assert.deepEqual(r.warnings, [
-      'step 1 (train): groups found by prompt-text have uneven sizes (12 of 4, 2 of 8 samples); a group may be split or two merged',
-      'step 2 (train): groups found by prompt-text have uneven sizes (12 of 4, 2 of 8 samples); a group may be split or two merged',
+      'step 1 (train): groups inferred by prompt-text differ in size (12 groups of 4, 2 of 8 samples); a group may be split, or two merged',
+      'step 2 (train): groups inferred by prompt-text differ in size (12 groups of 4, 2 of 8 samples); a group may be split, or two merged',
     ]);
     const stats = store.stepStats(store.requireRun('legacy').id);
     assert.deepEqual(
