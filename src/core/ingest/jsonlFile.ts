@@ -13,6 +13,7 @@ import { isMetricsFormat, type FileFormat } from './sources';
 import { parseVerlLine, stepFromFileName } from './verlFormat';
 import { primeRlParser } from './primeRlFormat';
 import { NemoParser } from './nemoRlFormat';
+import { arealParser } from './arealFormat';
 import * as path from 'node:path';
 
 export const HEAD_HASH_BYTES = 4096;
@@ -72,6 +73,8 @@ function lineParser(format: FileFormat, split: Split, file: string, saved: strin
       return fn(primeRlParser(file, split));
     case 'nemo-rl':
       return new NemoParser(file, split, saved, groupSize);
+    case 'areal':
+      return fn(arealParser(file, split));
     case 'native-metrics':
     case 'verl-metrics':
     case 'prime-rl-metrics':
