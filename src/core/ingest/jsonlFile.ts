@@ -14,6 +14,7 @@ import { parseVerlLine, stepFromFileName } from './verlFormat';
 import { primeRlParser } from './primeRlFormat';
 import { NemoParser } from './nemoRlFormat';
 import { arealParser } from './arealFormat';
+import { parseSlimeLine } from './slimeFormat';
 import * as path from 'node:path';
 
 export const HEAD_HASH_BYTES = 4096;
@@ -75,6 +76,8 @@ function lineParser(format: FileFormat, split: Split, file: string, saved: strin
       return new NemoParser(file, split, saved, groupSize);
     case 'areal':
       return fn(arealParser(file, split));
+    case 'slime':
+      return fn((t) => parseSlimeLine(t, split));
     case 'native-metrics':
     case 'verl-metrics':
     case 'prime-rl-metrics':
