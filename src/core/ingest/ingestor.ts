@@ -147,6 +147,7 @@ export class Ingestor {
     // trainer_state.json first: it names TRL's reward columns.
     const ordered = [...d.files].sort((a, b) => Number(b.format === 'trl-state') - Number(a.format === 'trl-state'));
     this.doneBytes = 0;
+    const touched = new Set<string>();
     for (const f of ordered) {
       if (this.ctx.signal?.aborted) {
         this.report.cancelled = true;
@@ -165,7 +166,10 @@ export class Ingestor {
       this.report.samples_added += counters.added;
       this.report.samples_duplicate += counters.duplicate;
       this.report.metrics_added += counters.metrics;
-      for (const s of counters.steps) this.seenSteps.add(s);
+      for (const s of counters.steps) {
+        this.seenSteps.add(s);
+        touched.add(s);
+      }
       for (const g of counters.groupings ?? []) this.groupings.add(g);
       for (const e of counters.errors) this.addError({ file: f.path, ...e });
       this.doneBytes += counters.bytes;
@@ -174,7 +178,7 @@ export class Ingestor {
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
     if (this.groupings.size) this.store.write(() => this.setRunGrouping());
     this.store.recomputeSteps(this.runId);
-    this.checkInferredGroupSizes();
+    this.checkInferredGroupSizes(touched);
     if (this.opts.enrich !== false) {
       await enrichPending(this.store, this.opts.reflection ?? reflectionMatcher(), {
         ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
@@ -196,14 +200,14 @@ export class Ingestor {
    * Inferred groups of a step should all have the size the trainer sampled; a step where they differ
    * (a block of 7 among 8s) probably has a group split or two merged, so the ingest says which step.
    */
-  private checkInferredGroupSizes(): void {
+  private checkInferredGroupSizes(steps: ReadonlySet<string>): void {
     const grouping = this.store.db.prepare('SELECT grouping FROM runs WHERE id = ?').pluck().get(this.runId) as Grouping | null;
     if (grouping !== 'prompt-text' && grouping !== 'contiguous') return;
     const sizes = this.store.db.prepare(
       `SELECT g.size, COUNT(*) FROM groups g JOIN steps s ON s.id = g.step_id
         WHERE s.run_id = ? AND s.split = ? AND s.step = ? GROUP BY g.size ORDER BY COUNT(*) DESC, g.size`,
     );
-    for (const key of this.seenSteps) {
+    for (const key of steps) {
       const [split, step] = key.split(':') as [Split, string];
       const rows = sizes.raw().all(this.runId, split, Number(step)) as [number, number][];
       if (rows.length < 2) continue;

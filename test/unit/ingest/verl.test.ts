@@ -102,3 +102,17 @@ describe('verl v1 trainer dumps (uid = {sample}_{rollout}_{output})', () => {
     store.close();
   });
 });
+
+describe('verl legacy rows with a request_id', () => {
+  it('keeps request_id and non-numeric extras in meta; numeric and boolean extras become components', async () => {
+    const dir = tempDir();
+    const row = { input: 'user\nq\nassistant\n', output: 'Answer: 4', gts: '4', score: 1, step: 5, acc: true, pred: '4', overlong_reward: 0, request_id: 'req-17' };
+    fs.writeFileSync(path.join(dir, '5.jsonl'), JSON.stringify(row) + '\n');
+    const store = Store.open(path.join(tempDir(), 'r.db'));
+    const r = await new Ingestor(store, [dir], { run: 'r' }).ingestOnce();
+    assert.deepEqual([r.format, r.samples_added, r.grouping], ['verl', 1, 'prompt-text']);
+    const [s] = [...exportRun(store, store.requireRun('r').id)];
+    assert.deepEqual([s!.step, s!.components, s!.meta, s!.correct], [5, { acc: 1, overlong_reward: 0 }, { pred: '4', request_id: 'req-17' }, true]);
+    store.close();
+  });
+});
