@@ -53,6 +53,7 @@ export async function ingestFolder(
         });
         log.info(`[ingest] ${run}: ${report.samples_added} added, ${report.samples_duplicate} duplicate, ${report.errors.length} errors`);
         for (const e of report.errors.slice(0, 50)) log.warn(`[ingest] ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+        for (const w of report.warnings ?? []) log.warn(`[ingest] ${w}`);
         const msg = `${run}: ${report.samples_added} samples added (${report.samples_duplicate} already stored) over ${report.steps} steps` +
           (report.errors.length ? `, ${report.errors.length} problem(s) — see the log` : '');
         if (report.errors.length) void vscode.window.showWarningMessage(msg, 'Show Log').then((a) => a && log.show());
