@@ -54,15 +54,19 @@ describe('slime dumps (converted)', () => {
     assert.throws(() => discover([path.join(dir, 'data_3.pt')], 'auto'), /data_3\.pt: unknown format: a torch \.pt file \(slime --save-debug-rollout-data\): convert it first/);
   });
 
-  it('a dict reward without score needs the reward key; with it, the other keys become components', async () => {
+  it('a dict reward without score needs the reward key (with it, the other keys become components); short logprobs are refused', async () => {
     const src = JSON.parse(fs.readFileSync(path.join(dir, 'data_3.jsonl'), 'utf8').split('\n')[0]!) as Record<string, unknown> & { sample: Record<string, unknown> };
     const noScore = { ...src, sample: { ...src.sample, reward: { math: 1.0, fmt: 0.5 } } };
     const keyed = { ...noScore, reward_key: 'math', sample: { ...noScore.sample, index: 1 } };
+    const short = { ...src, sample: { ...src.sample, index: 2, rollout_log_probs: (src.sample['rollout_log_probs'] as number[]).slice(1) } };
     const file = path.join(tempDir(), 'data_9.jsonl');
-    fs.writeFileSync(file, `${JSON.stringify(noScore)}\n${JSON.stringify(keyed)}\n`);
+    fs.writeFileSync(file, `${JSON.stringify(noScore)}\n${JSON.stringify(keyed)}\n${JSON.stringify(short)}\n`);
     const store = Store.open(path.join(tempDir(), 'k.db'));
     const r = await new Ingestor(store, [file], { run: 'k' }).ingestOnce();
-    assert.deepEqual(r.errors, [{ file, line: 1, message: '"sample.reward" is an object without "score" (keys math, fmt): convert with --reward-key NAME' }]);
+    assert.deepEqual(r.errors, [
+      { file, line: 1, message: '"sample.reward" is an object without "score" (keys math, fmt): convert with --reward-key NAME' },
+      { file, line: 3, message: 'sample 2: rollout_log_probs has 4 entries but the response has 5 tokens' },
+    ]);
     const rows = [...exportRun(store, store.requireRun('k').id)];
     assert.deepEqual(rows.map((s) => [s.reward, s.components]), [[1, { fmt: 0.5 }]]);
     store.close();
