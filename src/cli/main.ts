@@ -12,7 +12,7 @@ import { runtimeLine, runtimeReport } from '../core/runtimeReport';
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ingest: {
-    usage: 'ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl] [--split train|val] [--follow] [--poll-ms N] [--batch-rows N] [--json]',
+    usage: 'ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl|prime-rl|nemo-rl|areal|slime] [--split train|val] [--group-size N] [--follow] [--poll-ms N] [--batch-rows N] [--json]',
     summary: 'read rollouts and metrics into the database, exactly once',
     options: {
       ...db,
@@ -23,6 +23,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       follow: { type: 'boolean' },
       'poll-ms': { type: 'string' },
       'batch-rows': { type: 'string' },
+      'group-size': { type: 'string' },
     },
     run: (v, pos) =>
       ingestCommand({
@@ -35,6 +36,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         json: v['json'] === true,
         pollMs: intOption(v, 'poll-ms', 10),
         batchRows: intOption(v, 'batch-rows', 1),
+        groupSize: intOption(v, 'group-size', 1),
       }),
   },
   runs: {

@@ -1,11 +1,19 @@
 // Domain DTOs shared by every bundle (engine, CLI, extension host, webviews). No runtime dependencies.
 
 /** The formats a rollout source can be read as. `auto` detects per file. */
-export const ROLLOUT_FORMATS = ['native', 'verl', 'trl'] as const;
+export const ROLLOUT_FORMATS = ['native', 'verl', 'trl', 'prime-rl', 'nemo-rl', 'areal', 'slime'] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 export type FormatChoice = RolloutFormat | 'auto';
 
 export type Split = 'train' | 'val';
+
+/**
+ * How a run's groups were found (docs/formats.md): `id` read from the data (verl uid, prime-rl
+ * group.id, AReaL task_id, slime group_index, native group), `prompt-text` rebuilt from identical
+ * prompts within a step, `contiguous` from blocks of consecutive rows with the same prompt.
+ */
+export const GROUPINGS = ['id', 'prompt-text', 'contiguous'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
 
 /** One conversation turn of a multi-turn / agentic rollout (DESIGN.md §3.1). */
 export interface Turn {
@@ -57,12 +65,18 @@ export interface IngestReport {
   errors: IngestError[];
   /** True when the ingest was cancelled before every file was read; what was read is stored. */
   cancelled?: boolean;
+  /** How this ingest found its groups (null when it read no rollouts). */
+  grouping?: Grouping | null;
+  /** Things worth knowing that lost nothing, e.g. inferred groups of uneven size in a step. */
+  warnings?: string[];
 }
 
 /** A row of `rollout-lens runs --json`. */
 export interface RunSummary {
   run: string;
   format: string | null;
+  /** How the run's groups were found; null for runs ingested before this was recorded. */
+  grouping: Grouping | null;
   steps: number;
   groups: number;
   samples: number;
@@ -81,6 +95,8 @@ export interface StepStats {
   mean_length: number | null;
   /** `tokens` when every sample of the step has logged token ids, else `chars`. */
   length_unit: 'tokens' | 'chars';
+  /** The run's grouping (see RunSummary), repeated on each row so one row says how it was grouped. */
+  grouping?: Grouping | null;
 }
 
 /** Progress of a long operation, sent as a notification. */

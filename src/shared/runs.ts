@@ -1,6 +1,8 @@
 // Run DTOs: what the engine, the CLI and the extension say about launched training runs.
 // Documented in docs/runs.md; the profile file itself is described by schemas/runs.schema.json.
 
+import type { FormatChoice } from './rollout';
+
 export const RUN_BACKENDS = ['local', 'slurm', 'ray'] as const;
 export type RunBackend = (typeof RUN_BACKENDS)[number];
 
@@ -38,7 +40,7 @@ export interface ProfileInfo {
   cwd: string;
   /** Paths ingested while the run goes (after expansion), and how they are read. */
   outputs: string[];
-  format: 'auto' | 'native' | 'verl' | 'trl';
+  format: FormatChoice;
   /** Things the loader could not decide (e.g. a verl profile without trainer.rollout_data_dir). */
   warnings: string[];
 }

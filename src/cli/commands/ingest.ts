@@ -1,4 +1,4 @@
-// rollout-lens ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl] [--split train|val] [--follow] [--json]
+// rollout-lens ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl|prime-rl|nemo-rl|areal|slime] [--split train|val] [--follow] [--json]
 import { Ingestor, defaultRunName } from '../../core/ingest/ingestor';
 import { Store } from '../../core/store/store';
 import { ROLLOUT_FORMATS, type FormatChoice, type IngestReport, type Split } from '../../shared/rollout';
@@ -15,6 +15,8 @@ export interface IngestArgs {
   pollMs?: number | undefined;
   /** Rows per transaction (default 4,000): smaller commits more often. */
   batchRows?: number | undefined;
+  /** Rollouts per prompt, for formats without a group id (NeMo-RL num_generations_per_prompt). */
+  groupSize?: number | undefined;
 }
 
 export function parseFormat(v: string | undefined): FormatChoice {
@@ -54,6 +56,7 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
       ...(split ? { split } : {}),
       signal: controller.signal,
       ...(a.batchRows ? { batchRows: a.batchRows } : {}),
+      ...(a.groupSize ? { groupSize: a.groupSize } : {}),
       onProgress: a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
     });
     let report: IngestReport;
@@ -71,6 +74,7 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
     else {
       process.stdout.write(summary(report) + '\n');
       for (const e of report.errors) process.stdout.write(`  ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+      for (const w of report.warnings ?? []) process.stdout.write(`  warning: ${w}\n`);
     }
     return 0;
   } finally {

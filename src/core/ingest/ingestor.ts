@@ -1,7 +1,7 @@
 // Ingests rollouts and metrics from paths into one run, once or following the files as they grow.
 import * as path from 'node:path';
 import { ErrorCode, LensError, errorMessage, isLensError } from '../../shared/errors';
-import type { FormatChoice, IngestError, IngestReport, ProgressInfo, RolloutFormat, Split } from '../../shared/rollout';
+import type { FormatChoice, Grouping, IngestError, IngestReport, ProgressInfo, RolloutFormat, Split } from '../../shared/rollout';
 import { FileCursors } from '../store/files';
 import { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
@@ -23,6 +23,11 @@ export interface IngestOptions {
   enrich?: boolean;
   /** Keywords counted per response (default: the simplerl preset, whole words). */
   reflection?: ReflectionMatcher;
+  /**
+   * Rollouts per prompt (NeMo-RL `grpo.num_generations_per_prompt`): groups become fixed blocks of
+   * this many rows. Without it, a block is a run of consecutive rows with the same prompt.
+   */
+  groupSize?: number;
 }
 
 export interface FollowOptions {
@@ -32,6 +37,8 @@ export interface FollowOptions {
 }
 
 const MAX_ERRORS = 1000;
+/** Least certain first. */
+const GROUPING_CERTAINTY: readonly Grouping[] = ['prompt-text', 'contiguous', 'id'];
 
 /** Default run name for a path: its base name reduced to the run-name alphabet. */
 export function defaultRunName(p: string): string {
@@ -50,6 +57,8 @@ export class Ingestor {
   private readonly seenSteps = new Set<string>();
   private readonly formats = new Set<RolloutFormat>();
   private readonly filesSeen = new Set<string>();
+  private readonly groupings = new Set<Grouping>();
+  private readonly warnings = new Set<string>();
   private doneBytes = 0;
 
   constructor(
@@ -64,6 +73,7 @@ export class Ingestor {
       writer: new RolloutWriter(store.db, this.runId),
       runId: this.runId,
       batchRows: opts.batchRows ?? 4000,
+      ...(opts.groupSize ? { groupSize: opts.groupSize } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       breathe,
     };
@@ -137,6 +147,7 @@ export class Ingestor {
     // trainer_state.json first: it names TRL's reward columns.
     const ordered = [...d.files].sort((a, b) => Number(b.format === 'trl-state') - Number(a.format === 'trl-state'));
     this.doneBytes = 0;
+    const touched = new Set<string>();
     for (const f of ordered) {
       if (this.ctx.signal?.aborted) {
         this.report.cancelled = true;
@@ -155,18 +166,53 @@ export class Ingestor {
       this.report.samples_added += counters.added;
       this.report.samples_duplicate += counters.duplicate;
       this.report.metrics_added += counters.metrics;
-      for (const s of counters.steps) this.seenSteps.add(s);
+      for (const s of counters.steps) {
+        this.seenSteps.add(s);
+        touched.add(s);
+      }
+      for (const g of counters.groupings ?? []) this.groupings.add(g);
       for (const e of counters.errors) this.addError({ file: f.path, ...e });
       this.doneBytes += counters.bytes;
     }
     if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
+    if (this.groupings.size) this.store.write(() => this.setRunGrouping());
     this.store.recomputeSteps(this.runId);
+    this.checkInferredGroupSizes(touched);
     if (this.opts.enrich !== false) {
       await enrichPending(this.store, this.opts.reflection ?? reflectionMatcher(), {
         ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
         breathe,
       });
+    }
+  }
+
+  /** The least certain grouping wins: one step grouped by prompt text makes the run's groups inferred. */
+  private setRunGrouping(): void {
+    const stored = this.store.db.prepare('SELECT grouping FROM runs WHERE id = ?').pluck().get(this.runId) as Grouping | null;
+    const all = new Set(this.groupings);
+    if (stored) all.add(stored);
+    const grouping = GROUPING_CERTAINTY.find((g) => all.has(g))!;
+    this.store.db.prepare('UPDATE runs SET grouping = ? WHERE id = ?').run(grouping, this.runId);
+  }
+
+  /**
+   * Inferred groups of a step should all have the size the trainer sampled; a step where they differ
+   * (a block of 7 among 8s) probably has a group split or two merged, so the ingest says which step.
+   */
+  private checkInferredGroupSizes(steps: ReadonlySet<string>): void {
+    const grouping = this.store.db.prepare('SELECT grouping FROM runs WHERE id = ?').pluck().get(this.runId) as Grouping | null;
+    if (grouping !== 'prompt-text' && grouping !== 'contiguous') return;
+    const sizes = this.store.db.prepare(
+      `SELECT g.size, COUNT(*) FROM groups g JOIN steps s ON s.id = g.step_id
+        WHERE s.run_id = ? AND s.split = ? AND s.step = ? GROUP BY g.size ORDER BY COUNT(*) DESC, g.size`,
+    );
+    for (const key of steps) {
+      const [split, step] = key.split(':') as [Split, string];
+      const rows = sizes.raw().all(this.runId, split, Number(step)) as [number, number][];
+      if (rows.length < 2) continue;
+      const list = rows.map(([size, n], i) => (i === 0 ? `${n} group${n === 1 ? '' : 's'} of ${size}` : `${n} of ${size}`)).join(', ');
+      this.warnings.add(`step ${step} (${split}): groups inferred by ${grouping} differ in size (${list} samples); a group may be split, or two merged`);
     }
   }
 
@@ -209,6 +255,8 @@ export class Ingestor {
       files: this.filesSeen.size,
       steps: this.seenSteps.size,
       errors: [...this.report.errors],
+      grouping: this.groupings.size ? GROUPING_CERTAINTY.find((g) => this.groupings.has(g))! : null,
+      ...(this.warnings.size ? { warnings: [...this.warnings].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })) } : {}),
     };
   }
 }

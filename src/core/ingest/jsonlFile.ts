@@ -2,20 +2,26 @@
 // reads new complete lines in batches, and commits each batch together with the advanced cursor.
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { Split } from '../../shared/rollout';
+import type { Grouping, Split } from '../../shared/rollout';
 import type { FileCursor, FileCursors } from '../store/files';
 import type { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
 import { LineReader } from './lineReader';
 import { parseMetricsLine, parseNativeLine } from './nativeFormat';
 import type { ParsedRecord } from './records';
-import type { FileFormat } from './sources';
+import { isMetricsFormat, type FileFormat } from './sources';
 import { parseVerlLine, stepFromFileName } from './verlFormat';
+import { primeRlParser } from './primeRlFormat';
+import { NemoParser } from './nemoRlFormat';
+import { arealParser } from './arealFormat';
+import { parseSlimeLine } from './slimeFormat';
 import * as path from 'node:path';
 
 export const HEAD_HASH_BYTES = 4096;
 
 export interface PassCounters {
+  /** How the samples read in this pass were grouped (one entry per kind seen). */
+  groupings?: Set<Grouping>;
   added: number;
   duplicate: number;
   metrics: number;
@@ -32,6 +38,8 @@ export interface PassContext {
   writer: RolloutWriter;
   runId: number;
   batchRows: number;
+  /** Rollouts per prompt for formats without group ids (IngestOptions.groupSize). */
+  groupSize?: number;
   signal?: AbortSignal;
   /** Lets the event loop run between batches (cancellation, progress, other requests). */
   breathe: () => Promise<void>;
@@ -44,20 +52,43 @@ export function headHash(fd: number, len: number): string {
   return createHash('sha1').update(buf.subarray(0, n)).digest('hex');
 }
 
-function lineParser(format: FileFormat, split: Split, file: string): (text: string) => ParsedRecord {
+/**
+ * Parses a file's lines in order. A parser that needs what came before (NeMo-RL's contiguous groups)
+ * gives its state, which is saved with the cursor and handed back when the next pass resumes.
+ */
+export interface LineParser {
+  parse(text: string): ParsedRecord;
+  state?(): string;
+}
+
+function lineParser(format: FileFormat, split: Split, file: string, saved: string | null, groupSize?: number): LineParser {
+  const fn = (parse: (t: string) => ParsedRecord): LineParser => ({ parse });
   switch (format) {
     case 'native':
-      return (t) => parseNativeLine(t, split);
+      return fn((t) => withGrouping(parseNativeLine(t, split), 'id'));
     case 'verl': {
       const step = stepFromFileName(path.basename(file));
-      return (t) => parseVerlLine(t, split, step);
+      return fn((t) => parseVerlLine(t, split, step));
     }
+    case 'prime-rl':
+      return fn(primeRlParser(file, split));
+    case 'nemo-rl':
+      return new NemoParser(file, split, saved, groupSize);
+    case 'areal':
+      return fn(arealParser(file, split));
+    case 'slime':
+      return fn((t) => parseSlimeLine(t, split));
     case 'native-metrics':
     case 'verl-metrics':
-      return parseMetricsLine;
+    case 'prime-rl-metrics':
+      return fn(parseMetricsLine);
     default:
       throw new Error(`not a JSON-lines format: ${format}`);
   }
+}
+
+function withGrouping(r: ParsedRecord, grouping: Grouping): ParsedRecord {
+  return r.kind === 'sample' ? { ...r, grouping } : r;
 }
 
 /** Finds (or creates) the cursor for a file, following a rename by device and inode. */
@@ -81,7 +112,7 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
   const fd = fs.openSync(file, 'r');
   try {
     const st = fs.fstatSync(fd);
-    const kind = format === 'native-metrics' || format === 'verl-metrics' ? 'metrics' : 'rollouts';
+    const kind = isMetricsFormat(format) ? 'metrics' : 'rollouts';
     const c = cursorFor(ctx, file, st, kind, format);
     let reset: PassCounters['reset'];
     if (st.size < c.offset) reset = 'truncated';
@@ -91,14 +122,14 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
       counters.reset = reset;
       ctx.store.write(() => {
         ctx.writer.resetFileCounts(c.id);
-        Object.assign(c, { offset: 0, line: 0, head_len: 0, head_hash: null });
+        Object.assign(c, { offset: 0, line: 0, head_len: 0, head_hash: null, state: null });
         ctx.cursors.save(c);
       });
     }
     c.dev = st.dev;
     c.ino = st.ino;
     if (st.size === c.offset) return counters;
-    const parse = lineParser(format, split, file);
+    const parser = lineParser(format, split, file, c.offset > 0 ? c.state : null, ctx.groupSize);
     // Up to the size seen now: what is appended meanwhile is the next pass's (reads stay small when tailing).
     const reader = new LineReader(fd, c.offset, c.line, st.size);
     const start = c.offset;
@@ -109,11 +140,16 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
       try {
         ctx.store.write(() => {
           for (const l of lines) {
-            const r = parse(l.text);
-            if (r.kind === 'sample') {
-              counters.steps.add(`${r.sample.split}:${r.sample.step}`);
-              if (ctx.writer.addSample(r.sample, c.id)) counters.added++;
-              else counters.duplicate++;
+            const r = parser.parse(l.text);
+            if (r.kind === 'sample' || r.kind === 'samples') {
+              const samples = r.kind === 'sample' ? [r.sample] : r.samples;
+              if (r.grouping && samples.length) (counters.groupings ??= new Set()).add(r.grouping);
+              for (const s of samples) {
+                counters.steps.add(`${s.split}:${s.step}`);
+                if (ctx.writer.addSample(s, c.id)) counters.added++;
+                else counters.duplicate++;
+              }
+              if (r.kind === 'samples') for (const m of r.problems) counters.errors.push({ line: l.line, message: m });
             } else if (r.kind === 'metric') {
               counters.metrics += ctx.writer.addMetrics(r.metric);
             } else if (r.kind === 'error') {
@@ -128,6 +164,7 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
           c.line = reader.line;
           c.size = st.size;
           c.mtime_ms = st.mtimeMs;
+          if (parser.state) c.state = parser.state();
           if (c.head_len < HEAD_HASH_BYTES && c.offset > c.head_len) {
             c.head_len = Math.min(HEAD_HASH_BYTES, c.offset);
             c.head_hash = headHash(fd, c.head_len);

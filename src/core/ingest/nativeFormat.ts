@@ -161,7 +161,8 @@ export function parseNativeLine(text: string, defaultSplit: Split = 'train'): Pa
 }
 
 /**
- * Metrics lines: native `{"step": N, "metrics": {...}}` and verl's file logger `{"step": N, "data": {...}}`.
+ * Metrics lines: native `{"step": N, "metrics": {...}}`, verl's file logger `{"step": N, "data": {...}}` and
+ * prime-rl's FileMonitor `{"step": N, "time": t, ...}`.
  * Non-numeric values are ignored (verl logs a few strings); booleans count as 0/1.
  */
 export function parseMetricsLine(text: string): ParsedRecord {
@@ -169,7 +170,12 @@ export function parseMetricsLine(text: string): ParsedRecord {
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
   if (!isStep(o['step'])) return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(o['step'])}` };
-  const values = o['metrics'] ?? o['data'];
+  let values = o['metrics'] ?? o['data'];
+  if (values === undefined && 'time' in o) {
+    // prime-rl's FileMonitor writes {"step", "time", ...metrics} flat.
+    const { step: _step, time: _time, ...rest } = o;
+    values = rest;
+  }
   if (!values || typeof values !== 'object' || Array.isArray(values)) {
     return { kind: 'error', message: 'a metrics line needs an object under "metrics" (or "data" for verl)' };
   }

@@ -1,5 +1,5 @@
 // What format adapters produce: normalised samples and metric rows, before they touch SQLite.
-import type { Split, Turn } from '../../shared/rollout';
+import type { Grouping, Split, Turn } from '../../shared/rollout';
 
 export interface SampleRecord {
   split: Split;
@@ -39,7 +39,9 @@ export interface MetricRecord {
 
 /** What parsing one line (or row) gave: a sample, metrics, nothing, or a problem to report. */
 export type ParsedRecord =
-  | { kind: 'sample'; sample: SampleRecord }
+  | { kind: 'sample'; sample: SampleRecord; grouping?: Grouping }
+  /** One line that holds several samples (a prime-rl episode: traces × branches), and what was left out. */
+  | { kind: 'samples'; samples: SampleRecord[]; grouping?: Grouping; problems: string[] }
   | { kind: 'metric'; metric: MetricRecord }
   | { kind: 'skip' }
   | { kind: 'error'; message: string };

@@ -10,6 +10,7 @@ export type FileFormat =
   | RolloutFormat
   | 'native-metrics'
   | 'verl-metrics'
+  | 'prime-rl-metrics'
   | 'trl-state';
 
 export interface SourceFile {
@@ -26,7 +27,7 @@ const MAX_DEPTH = 5;
 const HEAD_BYTES = 1 << 16;
 
 export function isMetricsFormat(f: FileFormat): boolean {
-  return f === 'native-metrics' || f === 'verl-metrics' || f === 'trl-state';
+  return f === 'native-metrics' || f === 'verl-metrics' || f === 'prime-rl-metrics' || f === 'trl-state';
 }
 
 /** Reads the first non-empty line of a JSONL file (up to 64 KiB) and names its format. */
@@ -53,10 +54,34 @@ export function detectJsonl(file: string): Detection {
 export function detectObject(o: Record<string, unknown>): Detection {
   if ('input' in o && 'output' in o && 'score' in o) return 'verl';
   if ('prompt' in o && ('response' in o || 'turns' in o) && 'reward' in o && 'group' in o) return 'native';
+  // verifiers Episode.to_record() (prime-rl's FileMonitor)
+  if ('traces' in o && 'task' in o && ('group' in o || 'run' in o || 'ok' in o)) return 'prime-rl';
+  // NeMo-RL Logger.log_batched_dict_as_jsonl: batch-of-1 slices plus the row number
+  if ('content' in o && 'rewards' in o && 'idx' in o) return 'nemo-rl';
+  if ('task_id' in o && 'sample_idx' in o && 'completion' in o && 'reward' in o) return 'areal';
+  // what `python -m rollout_lens_logger.convert slime` writes from a slime .pt dump
+  if ('rollout_id' in o && 'sample' in o) return 'slime';
   if ('step' in o && 'metrics' in o) return 'native-metrics';
   if ('step' in o && 'data' in o) return 'verl-metrics';
+  if ('step' in o && 'time' in o) return 'prime-rl-metrics';
   const keys = Object.keys(o).slice(0, 8).join(', ');
-  return { unknown: `records with keys {${keys}} match no known format (native, verl, verl file logger)` };
+  return {
+    unknown: `records with keys {${keys}} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)`,
+  };
+}
+
+/** slime writes torch pickles, which are never unpickled here: the companion converter reads them. */
+export const SLIME_PT_HINT =
+  'a torch .pt file (slime --save-debug-rollout-data): convert it first with `python -m rollout_lens_logger.convert slime FILE` (needs torch), then ingest the .jsonl it writes';
+
+/** prime-rl's `effective` traces are a subset of `all`: read `all` when a step has both. */
+function effectiveWithAll(file: string): boolean {
+  const dir = path.dirname(file);
+  return (
+    path.basename(file) === 'traces.jsonl' &&
+    path.basename(dir) === 'effective' &&
+    fs.existsSync(path.join(path.dirname(dir), 'all', 'traces.jsonl'))
+  );
 }
 
 function splitOf(file: string, explicit?: Split): Split {
@@ -82,7 +107,10 @@ function walk(dir: string, depth: number, out: string[]): void {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out);
-    } else if (e.isFile() && (e.name.endsWith('.jsonl') || e.name.endsWith('.parquet') || e.name === 'trainer_state.json')) {
+    } else if (
+      e.isFile() &&
+      (e.name.endsWith('.jsonl') || e.name.endsWith('.parquet') || e.name.endsWith('.pt') || e.name === 'trainer_state.json')
+    ) {
       out.push(p);
     }
   }
@@ -119,8 +147,13 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
         throw new LensError(ErrorCode.Unreadable, `${file}: permission denied`, { file });
       }
       const base = path.basename(file);
+      if (st.isDirectory() && effectiveWithAll(file)) {
+        result.unknown.push({ path: file, reason: 'prime-rl "effective" traces are a subset of "all", which is read instead' });
+        continue;
+      }
       let det: Detection;
-      if (base.endsWith('.parquet')) det = 'trl';
+      if (base.endsWith('.pt')) det = { unknown: SLIME_PT_HINT };
+      else if (base.endsWith('.parquet')) det = 'trl';
       else if (base === 'trainer_state.json') det = 'trl-state';
       else det = detectJsonl(file);
       if (det === 'empty') {

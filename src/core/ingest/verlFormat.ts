@@ -1,12 +1,19 @@
-// verl `trainer.rollout_data_dir` / `validation_data_dir` dumps: one `{step}.jsonl` per step written by
-// RayPPOTrainer._dump_generations (FORMATS.md §1.1). Rows carry no uid and are shuffled by
-// balance_batch, so a group is rebuilt as "the rows of one step with the same `input` text".
+// verl `trainer.rollout_data_dir` / `validation_data_dir` dumps: one `{step}.jsonl` per step
+// (docs/formats.md#verl). The v1 trainer writes `uid` = `{sample}_{rollout}_{output}`: the group is
+// the sample part. The legacy trainer writes no uid and balance_batch shuffles its rows, so there a
+// group is rebuilt as "the rows of one step with the same `input` text".
 import { createHash } from 'node:crypto';
 import type { Split } from '../../shared/rollout';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine } from './jsonLine';
 
-const BASE_KEYS = new Set(['input', 'output', 'gts', 'score', 'step', 'request_id']);
+const BASE_KEYS = new Set(['input', 'output', 'gts', 'score', 'step', 'request_id', 'uid']);
+
+/** `{sample}_{rollout}_{output}` → its parts (the sample part may itself contain `_`). */
+export function splitV1Uid(uid: string): { sample: string; rollout: number; output: number } | undefined {
+  const m = /^(.+)_(\d+)_(\d+)$/.exec(uid);
+  return m ? { sample: m[1]!, rollout: Number(m[2]), output: Number(m[3]) } : undefined;
+}
 
 /** A stable group id for a prompt: the first 16 hex digits of its SHA-1. */
 export function promptUid(input: string): string {
@@ -27,10 +34,14 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
   }
   const step = o['step'] ?? fileStep;
   if (!isStep(step)) return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(step)}` };
+  const uid = o['uid'];
+  const v1 = typeof uid === 'string' ? splitV1Uid(uid) : undefined;
   const rec: SampleRecord = {
     split,
     step,
-    group: promptUid(o['input']),
+    // The index is left to the writer: v1 rows are sorted by (sample, rollout, output), so numbering
+    // a group's rows in file order follows its rollout and output numbers.
+    group: v1 ? v1.sample : typeof uid === 'string' && uid !== '' ? uid : promptUid(o['input']),
     prompt: o['input'],
     response: o['output'],
     reward: score,
@@ -51,9 +62,13 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
   if (typeof acc === 'boolean') rec.correct = acc;
   else if (typeof acc === 'number' && Number.isFinite(acc)) rec.correct = acc > 0;
   if (typeof o['request_id'] === 'string') meta['request_id'] = o['request_id'];
+  if (typeof uid === 'string') {
+    meta['uid'] = uid;
+    if (v1) Object.assign(meta, { rollout: v1.rollout, output: v1.output });
+  }
   if (Object.keys(components).length) rec.components = components;
   if (Object.keys(meta).length) rec.meta = meta;
-  return { kind: 'sample', sample: rec };
+  return { kind: 'sample', sample: rec, grouping: typeof uid === 'string' && uid !== '' ? 'id' : 'prompt-text' };
 }
 
 /** `12.jsonl` → 12; anything else → undefined. */

@@ -44,6 +44,7 @@ export async function passTrlParquet(
     .get(ctx.runId, c.id, parsed.digest) as string | undefined;
   const state: TrlState = { digest: parsed.digest, rows: parsed.rows, ...(earlier ? { repeatOf: earlier } : {}) };
   for (const s of parsed.samples) counters.steps.add(`${s.split}:${s.step}`);
+  if (parsed.samples.length) counters.groupings = new Set(['contiguous']);
   if (earlier) {
     // num_iterations > 1 logs the same rollouts again under the next step: not new samples.
     counters.duplicate += parsed.samples.length;

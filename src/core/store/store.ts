@@ -1,7 +1,7 @@
 // The store facade: one open database, its run repository and read queries.
 import * as fs from 'node:fs';
 import { ErrorCode, LensError } from '../../shared/errors';
-import type { RunSummary, StepStats, Split } from '../../shared/rollout';
+import type { Grouping, RunSummary, StepStats, Split } from '../../shared/rollout';
 import { databaseError, openDatabase, type OpenOptions } from './database';
 import type { SqliteDatabase } from './nativeLoader';
 import { recomputeDirtySteps } from './stepStore';
@@ -10,6 +10,7 @@ export interface RunRow {
   id: number;
   name: string;
   format: string | null;
+  grouping: string | null;
   created_at: number;
   meta: string | null;
 }
@@ -109,7 +110,7 @@ export class Store {
   listRuns(): RunSummary[] {
     return this.db
       .prepare(
-        `SELECT r.name AS run, r.format AS format,
+        `SELECT r.name AS run, r.format AS format, r.grouping AS grouping,
                 (SELECT COUNT(*) FROM steps s WHERE s.run_id = r.id) AS steps,
                 (SELECT coalesce(SUM(s.groups), 0) FROM steps s WHERE s.run_id = r.id) AS groups,
                 (SELECT coalesce(SUM(s.samples), 0) FROM steps s WHERE s.run_id = r.id) AS samples,
@@ -121,6 +122,7 @@ export class Store {
   }
 
   stepStats(runId: number, opts: { split?: Split; step?: number } = {}): StepStats[] {
+    const grouping = (this.db.prepare('SELECT grouping FROM runs WHERE id = ?').pluck().get(runId) as Grouping | null | undefined) ?? null;
     const rows = this.db
       .prepare(
         `SELECT step, split, samples, groups, reward_mean, reward_std, mean_length, length_unit, stats
@@ -134,6 +136,7 @@ export class Store {
       ...row,
       length_unit: row.length_unit ?? 'chars',
       ...(stats ? (JSON.parse(stats) as Record<string, unknown>) : {}),
+      grouping,
     }));
   }
 }

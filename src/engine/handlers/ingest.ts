@@ -11,6 +11,7 @@ export function registerIngestHandlers(server: EngineServer): void {
       run: p.run,
       ...(p.format ? { format: p.format } : {}),
       ...(p.split ? { split: p.split } : {}),
+      ...(p.groupSize ? { groupSize: p.groupSize } : {}),
       signal: ctx.signal,
       onProgress: ctx.progress,
       reflection: server.reflection,

@@ -6,6 +6,7 @@ import { EngineMethods } from '../../shared/protocol/engine';
 import type { IngestReport } from '../../shared/rollout';
 import type { EngineClient } from '../engineClient';
 import { abortSignalFor } from '../log';
+import { offerSlimeConversion } from './slimeOffer';
 
 export function runNameFor(p: string): string {
   const base = path.basename(p).replace(/\.(jsonl|parquet|json)$/, '');
@@ -31,10 +32,16 @@ async function pickSource(uri: vscode.Uri | undefined, verb: string): Promise<{ 
   return run ? { target, run } : undefined;
 }
 
-export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<IngestReport | undefined> {
+export async function ingestFolder(
+  engine: EngineClient,
+  log: vscode.LogOutputChannel,
+  uri?: vscode.Uri,
+  extensionPath?: string,
+): Promise<IngestReport | undefined> {
   const src = await pickSource(uri, 'Ingest');
   if (!src) return undefined;
   const { target, run } = src;
+  if (extensionPath) await offerSlimeConversion(target.fsPath, log, extensionPath);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Ingesting ${path.basename(target.fsPath)} into ${run}`, cancellable: true },
     async (progress, token) => {
@@ -46,6 +53,7 @@ export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputCh
         });
         log.info(`[ingest] ${run}: ${report.samples_added} added, ${report.samples_duplicate} duplicate, ${report.errors.length} errors`);
         for (const e of report.errors.slice(0, 50)) log.warn(`[ingest] ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+        for (const w of report.warnings ?? []) log.warn(`[ingest] ${w}`);
         const msg = `${run}: ${report.samples_added} samples added (${report.samples_duplicate} already stored) over ${report.steps} steps` +
           (report.errors.length ? `, ${report.errors.length} problem(s) — see the log` : '');
         if (report.errors.length) void vscode.window.showWarningMessage(msg, 'Show Log').then((a) => a && log.show());

@@ -93,7 +93,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   const reg = (id: string, fn: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   };
-  reg('rolloutLens.ingestFolder', (uri?: vscode.Uri) => ingestFolder(engine, log, uri));
+  reg('rolloutLens.ingestFolder', (uri?: vscode.Uri) => ingestFolder(engine, log, uri, context.extensionPath));
   reg('rolloutLens.followFolder', (uri?: vscode.Uri) => followFolder(engine, log, uri));
   reg('rolloutLens.showLog', () => log.show());
   reg('rolloutLens.refreshExplorer', () => explorer.refresh());

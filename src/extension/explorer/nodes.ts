@@ -42,7 +42,7 @@ export class RunNode {
         `${st.gpu ? `\n\nGPU: ${st.gpu.available ? `${st.gpu.gpus} GPU(s), ${Math.round(st.gpu.utilization ?? 0)}% busy, run uses ${st.gpu.runMemoryMiB ?? 0} MiB` : escapeMd(st.gpu.reason ?? 'none')}` : ''}`
       : '';
     item.tooltip = new vscode.MarkdownString(
-      `**${escapeMd(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples${launch}`,
+      `**${escapeMd(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\ngroups found by: ${r.grouping ?? 'not recorded'}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples${launch}`,
     );
     item.iconPath = new vscode.ThemeIcon(st ? STATE_ICON[st.state] : 'graph-line');
     item.contextValue = st && (st.state === 'running' || st.state === 'pending') ? 'rolloutLens.run.live' : st ? 'rolloutLens.run.launched' : 'rolloutLens.run';

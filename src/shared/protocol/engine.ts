@@ -1,7 +1,7 @@
 // The engine's JSON-RPC surface, typed once: each method's params schema (validated by the engine
 // before any work) and its result type. Imported by the engine, the extension host and tests.
 import { z } from 'zod';
-import type { IngestReport, RunSummary, StepStats } from '../rollout';
+import { ROLLOUT_FORMATS, type IngestReport, type RunSummary, type StepStats } from '../rollout';
 import type { GroupTree } from '../tree';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import {
@@ -95,8 +95,10 @@ export const EngineMethods = {
       .object({
         paths: z.array(z.string().min(1)).min(1).max(1000),
         run: runName,
-        format: z.enum(['auto', 'native', 'verl', 'trl']).optional(),
+        format: z.enum(['auto', ...ROLLOUT_FORMATS]).optional(),
         split: z.enum(['train', 'val']).optional(),
+        /** Rollouts per prompt for formats without group ids (NeMo-RL num_generations_per_prompt). */
+        groupSize: z.number().int().min(1).max(1_000_000).optional(),
         follow: z.boolean().optional(),
         pollMs: z.number().int().min(50).max(60_000).optional(),
       })

@@ -22,6 +22,7 @@ describe('rollout-lens CLI', () => {
       steps: 2,
       metrics_added: 0,
       errors: [{ file, line: 25, message: '"prompt" must be a string, got nothing (the key is missing)' }],
+      grouping: 'id',
     });
   });
 
@@ -35,14 +36,14 @@ describe('rollout-lens CLI', () => {
     const db = path.join(dir, 'a.db');
     runCliJson(['ingest', file, '--db', db, '--run', 'x']);
     assert.deepEqual(runCliJson<RunSummary[]>(['runs', '--db', db]), [
-      { run: 'x', format: 'native', steps: 2, groups: 2, samples: 6, first_step: 1, last_step: 2 },
+      { run: 'x', format: 'native', grouping: 'id', steps: 2, groups: 2, samples: 6, first_step: 1, last_step: 2 },
     ]);
     const stats = runCliJson<StepStats[]>(['stats', '--db', db, '--run', 'x']);
     assert.deepEqual(
-      stats.map((s) => [s.step, s.samples, s.groups, s.reward_mean, s.reward_std, s.mean_length]),
+      stats.map((s) => [s.step, s.samples, s.groups, s.reward_mean, s.reward_std, s.mean_length, s.grouping]),
       [
-        [1, 4, 1, 0.25, 0.5, 2],
-        [2, 2, 1, 1, 0, 2],
+        [1, 4, 1, 0.25, 0.5, 2, 'id'],
+        [2, 2, 1, 1, 0, 2, 'id'],
       ],
     );
   });

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, runCliJson, tempDir, writeJsonl } from '../../helpers';
+import * as fs from 'node:fs';
+import { ROOT, runCli, runCliJson, tempDir, writeJsonl } from '../../helpers';
 
 interface Tree {
   group: string;
@@ -56,5 +57,37 @@ describe('rollout-lens tree', () => {
     const r = runCli(['tree', '--db', db, '--run', 'tempo', '--step', '4', '--group', 'nope']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'rollout-lens: step 4 of "tempo" has no group "nope"\n');
+  });
+});
+
+describe('rollout-lens tree on trainer dumps with logged token ids', () => {
+  const dir = tempDir();
+  const db = path.join(dir, 'f.db');
+  const fixtures = path.join(ROOT, 'test', 'fixtures');
+
+  it('a prime-rl group (test/fixtures/prime-rl) is exact: the group.id, the sampled token ids', () => {
+    runCliJson(['ingest', path.join(fixtures, 'prime-rl', 'run'), '--db', db, '--run', 'prime', '--format', 'prime-rl']);
+    const first = fs.readFileSync(path.join(fixtures, 'prime-rl', 'run', 'rollouts', 'step_1', 'train', 'all', 'traces.jsonl'), 'utf8');
+    const group = (JSON.parse(first.split('\n')[0]!) as { group: { id: string } }).group.id;
+    const t = runCliJson<Tree>(['tree', '--db', db, '--run', 'prime', '--step', '1', '--group', group]);
+    assert.equal(t.exact, true);
+    // Rewards 1.1, 0.1, 1.1, 0.1: "The answer is" shared, then "12 ." (0, 2) against "13 ." (1, 3).
+    assert.deepEqual(t.nodes.map((n) => [n.parent, n.tokens, n.count, n.samples]), [
+      [null, 0, 4, [0, 1, 2, 3]], [0, 3, 4, [0, 1, 2, 3]], [1, 2, 2, [0, 2]], [1, 2, 2, [1, 3]],
+    ]);
+    close([t.mean], [0.6], 1e-12);
+  });
+
+  it('a NeMo-RL group (test/fixtures/nemo-rl) is exact: a contiguous block, the response tokens after the prompt', () => {
+    const file = path.join(fixtures, 'nemo-rl', 'logs', 'exp_001', 'train_data_step1.jsonl');
+    runCliJson(['ingest', file, '--db', db, '--run', 'nemo', '--group-size', '4']);
+    const runs = runCliJson<Array<{ run: string; format: string; grouping: string }>>(['runs', '--db', db]);
+    assert.deepEqual(runs.map((r) => [r.run, r.format, r.grouping]), [['nemo', 'nemo-rl', 'contiguous'], ['prime', 'prime-rl', 'id']]);
+    const t = runCliJson<Tree>(['tree', '--db', db, '--run', 'nemo', '--step', '1', '--group', 'b0']);
+    assert.equal(t.exact, true);
+    assert.deepEqual(t.nodes.map((n) => [n.parent, n.tokens, n.count, n.samples]), [
+      [null, 0, 4, [0, 1, 2, 3]], [0, 3, 4, [0, 1, 2, 3]], [1, 3, 3, [0, 2, 3]], [1, 3, 1, [1]],
+    ]);
+    assert.equal(t.mean, 0.75);
   });
 });

@@ -1,0 +1,50 @@
+// AReaL trajectory dumps (docs/formats.md#areal): {log_path}/rollout/{version}/{task_id}.jsonl (eval in
+// eval-rollout/), appended by WorkflowExecutor._dump_trajectory. One file is one task: `task_id` is
+// the group and `sample_idx` the index. There is no step key: the {version} folder, the newest policy
+// version among the batch's tokens, is the step.
+import * as path from 'node:path';
+import type { Split } from '../../shared/rollout';
+import type { ParsedRecord, SampleRecord } from './records';
+import { describe, isFiniteNumber, isStep, parseObjectLine, type JsonObject } from './jsonLine';
+
+/** `…/rollout/7/123.jsonl` → 7 (the folder above the file, when it is a number). */
+export function arealStepFromPath(file: string): number | undefined {
+  const seg = path.basename(path.dirname(file));
+  return /^\d+$/.test(seg) ? Number(seg) : undefined;
+}
+
+const KNOWN = new Set(['task_id', 'sample_idx', 'prompt', 'completion', 'reward']);
+
+export function parseArealLine(text: string, split: Split, pathStep: number | undefined): ParsedRecord {
+  if (text.trim() === '') return { kind: 'skip' };
+  const o = parseObjectLine(text);
+  if (typeof o === 'string') return { kind: 'error', message: o };
+  const task = o['task_id'];
+  if (!isStep(task) && (typeof task !== 'string' || task === '')) return { kind: 'error', message: `"task_id" must be an integer or a string, got ${describe(task)}` };
+  if (!isStep(o['sample_idx'])) return { kind: 'error', message: `"sample_idx" must be an integer ≥ 0, got ${describe(o['sample_idx'])}` };
+  if (typeof o['prompt'] !== 'string') return { kind: 'error', message: `"prompt" must be a string, got ${describe(o['prompt'])}` };
+  if (typeof o['completion'] !== 'string') return { kind: 'error', message: `"completion" must be a string, got ${describe(o['completion'])}` };
+  if (!isFiniteNumber(o['reward'])) return { kind: 'error', message: `"reward" must be a finite number, got ${describe(o['reward'])}` };
+  const tail = o['tail_version'];
+  const step = pathStep ?? (isStep(tail) ? tail : undefined);
+  if (step === undefined) return { kind: 'error', message: 'no step: the file is not in a rollout/{version}/ folder and has no "tail_version"' };
+  const rec: SampleRecord = {
+    split,
+    step,
+    group: String(task),
+    index: o['sample_idx'],
+    prompt: o['prompt'],
+    response: o['completion'],
+    reward: o['reward'],
+  };
+  // head_version / tail_version (how stale the sample was), seqlen, prompt_len and anything newer are kept.
+  const meta: JsonObject = {};
+  for (const [k, v] of Object.entries(o)) if (!KNOWN.has(k)) meta[k] = v;
+  if (Object.keys(meta).length) rec.meta = meta;
+  return { kind: 'sample', sample: rec, grouping: 'id' };
+}
+
+export function arealParser(file: string, split: Split): (text: string) => ParsedRecord {
+  const step = arealStepFromPath(file);
+  return (t) => parseArealLine(t, split, step);
+}

@@ -1,0 +1,244 @@
+// prime-rl's FileMonitor episodes (docs/formats.md#prime-rl): one verifiers Episode.to_record() per line
+// in rollouts/step_{N}/{train|eval}/{all|effective}/traces.jsonl. An episode carries its group id and
+// traces; a trace is a message graph whose root-to-leaf paths (branches) are the training samples.
+import * as path from 'node:path';
+import type { Split, Turn } from '../../shared/rollout';
+import type { ParsedRecord, SampleRecord } from './records';
+import { describe, isStep, parseObjectLine, type JsonObject } from './jsonLine';
+
+interface Node {
+  parent: number | null;
+  role: string;
+  text: string;
+  sampled: boolean;
+  tokenIds: number[];
+  mask: boolean[];
+  logprobs: number[];
+  advantages: number[] | null;
+  refLogprobs: number[] | null;
+}
+
+/** `…/step_12/…` → 12. */
+export function primeRlStepFromPath(file: string): number | undefined {
+  for (const seg of path.dirname(file).split(/[\\/]/).reverse()) {
+    const m = /^step_(\d+)$/.exec(seg);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** A message's text: a string, or the text parts of a content list; tool calls are shown by name. */
+function messageText(m: JsonObject): string {
+  const c = m['content'];
+  let text = typeof c === 'string' ? c : Array.isArray(c) ? c.map((p) => (p && typeof p === 'object' && typeof (p as JsonObject)['text'] === 'string' ? (p as JsonObject)['text'] : '')).join('') : '';
+  const calls = m['tool_calls'];
+  if (Array.isArray(calls)) {
+    for (const call of calls) {
+      if (call && typeof call === 'object') text += `[tool_call ${String((call as JsonObject)['name'])}(${String((call as JsonObject)['arguments'])})]`;
+    }
+  }
+  return text;
+}
+
+function numbers(v: unknown, what: string, integers = false): number[] | string {
+  if (!Array.isArray(v)) return `${what} must be an array of numbers, got ${describe(v)}`;
+  for (const x of v) if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x))) return `${what} holds ${describe(x)}`;
+  return v as number[];
+}
+
+function readNode(raw: unknown, where: string): Node | string {
+  if (!raw || typeof raw !== 'object') return `${where} is not an object`;
+  const n = raw as JsonObject;
+  const msg = n['message'];
+  if (!msg || typeof msg !== 'object' || typeof (msg as JsonObject)['role'] !== 'string') return `${where}.message needs a role`;
+  const tokenIds = numbers(n['token_ids'] ?? [], `${where}.token_ids`, true);
+  if (typeof tokenIds === 'string') return tokenIds;
+  const mask = n['mask'] ?? [];
+  if (!Array.isArray(mask) || !mask.every((b) => typeof b === 'boolean')) return `${where}.mask must be an array of booleans`;
+  if (mask.length !== tokenIds.length) return `${where} has ${tokenIds.length} token_ids but ${mask.length} mask entries`;
+  const sampledTokens = mask.filter(Boolean).length;
+  const lp = numbers(n['logprobs'] ?? [], `${where}.logprobs`);
+  if (typeof lp === 'string') return lp;
+  if (sampledTokens > 0 && lp.length !== sampledTokens) return `${where} has ${sampledTokens} sampled tokens but ${lp.length} logprobs`;
+  const perSampled = (key: string): number[] | null | string => {
+    if (n[key] === undefined || n[key] === null) return null;
+    const v = numbers(n[key], `${where}.${key}`);
+    if (typeof v === 'string') return v;
+    return v.length === sampledTokens ? v : `${where} has ${sampledTokens} sampled tokens but ${v.length} ${key}`;
+  };
+  const advantages = perSampled('advantages');
+  if (typeof advantages === 'string') return advantages;
+  const refLogprobs = perSampled('reference_logprobs');
+  if (typeof refLogprobs === 'string') return refLogprobs;
+  const parent = n['parent'];
+  return {
+    parent: typeof parent === 'number' ? parent : null,
+    role: (msg as JsonObject)['role'] as string,
+    text: messageText(msg as JsonObject),
+    sampled: n['sampled'] === true,
+    tokenIds,
+    mask: mask as boolean[],
+    logprobs: lp,
+    advantages,
+    refLogprobs,
+  };
+}
+
+/** Root-to-leaf paths, leaves in node order (verifiers graph.leaves). */
+function branches(nodes: readonly Node[]): number[][] | string {
+  const hasChild = new Set(nodes.map((n) => n.parent).filter((p): p is number => p !== null));
+  const out: number[][] = [];
+  for (let leaf = 0; leaf < nodes.length; leaf++) {
+    if (hasChild.has(leaf)) continue;
+    const p: number[] = [];
+    for (let id: number | null = leaf; id !== null; id = nodes[id]!.parent) {
+      if (id < 0 || id >= nodes.length || p.length > nodes.length) return `node ${leaf}: its parent chain leaves the graph or loops`;
+      p.push(id);
+    }
+    out.push(p.reverse());
+  }
+  return out;
+}
+
+const ROLE: Record<string, Turn['role']> = { assistant: 'assistant', tool: 'tool', user: 'user' };
+
+/** One branch → one sample: the prompt is what precedes the first sampled message. */
+function branchSample(nodes: readonly Node[], ids: readonly number[], base: Omit<SampleRecord, 'prompt' | 'response'>): SampleRecord {
+  const first = ids.findIndex((i) => nodes[i]!.sampled);
+  const promptNodes = first < 0 ? ids : ids.slice(0, first);
+  const rest = first < 0 ? [] : ids.slice(first);
+  const prompt = promptNodes.map((i) => `${nodes[i]!.role}: ${nodes[i]!.text}`).join('\n\n');
+  const turns: Turn[] = rest.map((i) => ({ role: ROLE[nodes[i]!.role] ?? 'environment', content: nodes[i]!.text, trained: nodes[i]!.sampled }));
+  const rec: SampleRecord = { ...base, prompt, response: turns.map((t) => t.content).join('') };
+  if (rest.length > 1) rec.turns = turns;
+  // Token arrays span the branch from its first sampled token; unsampled positions have no sampler
+  // logprob (NaN = missing) and no credit (0, as verifiers spreads them).
+  const ids2: number[] = [];
+  const lp: number[] = [];
+  const ref: number[] = [];
+  const adv: number[] = [];
+  let started = false;
+  const anyAdv = rest.some((i) => nodes[i]!.advantages !== null);
+  const anyRef = rest.some((i) => nodes[i]!.refLogprobs !== null);
+  for (const i of ids) {
+    const n = nodes[i]!;
+    let k = 0;
+    for (let t = 0; t < n.tokenIds.length; t++) {
+      const sampled = n.mask[t]!;
+      if (sampled) started = true;
+      if (!started) continue;
+      ids2.push(n.tokenIds[t]!);
+      lp.push(sampled ? n.logprobs[k]! : Number.NaN);
+      ref.push(sampled && n.refLogprobs ? n.refLogprobs[k]! : Number.NaN);
+      adv.push(sampled && n.advantages ? n.advantages[k]! : 0);
+      if (sampled) k++;
+    }
+  }
+  if (ids2.length) {
+    rec.responseIds = ids2;
+    rec.logprobs = lp;
+    if (anyRef) rec.refLogprobs = ref;
+    if (anyAdv) {
+      rec.tokenAdvantages = adv;
+      // prime-rl's scalar_advantage: the mean of the non-zero token credits (0 when all are 0).
+      const nz = rest.flatMap((i) => nodes[i]!.advantages ?? []).filter((a) => a !== 0);
+      rec.advantage = nz.length ? nz.reduce((a, b) => a + b, 0) / nz.length : 0;
+    }
+  }
+  return rec;
+}
+
+function traceSamples(trace: JsonObject, where: string, base: Omit<SampleRecord, 'prompt' | 'response' | 'reward'>): SampleRecord[] | string {
+  const rawNodes = trace['nodes'];
+  if (!Array.isArray(rawNodes) || rawNodes.length === 0) return `${where} has no nodes`;
+  const nodes: Node[] = [];
+  for (let i = 0; i < rawNodes.length; i++) {
+    const n = readNode(rawNodes[i], `${where}.nodes[${i}]`);
+    if (typeof n === 'string') return n;
+    nodes.push(n);
+  }
+  const paths = branches(nodes);
+  if (typeof paths === 'string') return `${where}: ${paths}`;
+  // Trace.reward: the sum of score × weight over the rewards that were scored.
+  const components: Record<string, number> = {};
+  const weights: Record<string, number> = {};
+  let reward = 0;
+  const rewards = trace['rewards'];
+  if (rewards && typeof rewards === 'object') {
+    for (const [name, r] of Object.entries(rewards as JsonObject)) {
+      if (!r || typeof r !== 'object') continue;
+      const score = (r as JsonObject)['score'];
+      const weight = (r as JsonObject)['weight'] ?? 1;
+      if (typeof score !== 'number' || typeof weight !== 'number') return `${where}.rewards.${name} needs a numeric score and weight`;
+      components[name] = score * weight;
+      weights[name] = weight;
+      reward += score * weight;
+    }
+  }
+  const meta: JsonObject = { trace_id: trace['id'] ?? null, ok: trace['ok'] ?? null };
+  for (const k of ['metrics', 'stop_condition', 'errors', 'info'] as const) {
+    const v = trace[k];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0) && !(v && typeof v === 'object' && Object.keys(v).length === 0)) meta[k] = v;
+  }
+  if (Object.keys(weights).length) meta['reward_weights'] = weights;
+  const agent = trace['agent'];
+  if (agent && typeof agent === 'object' && typeof (agent as JsonObject)['name'] === 'string') meta['agent'] = (agent as JsonObject)['name'];
+  const calls = Array.isArray(trace['calls']) ? (trace['calls'] as JsonObject[]) : [];
+  const last = [...calls].reverse().find((c) => c && typeof c === 'object' && typeof c['finish_reason'] === 'string');
+  return paths.map((ids) => {
+    const rec = branchSample(nodes, ids, { ...base, reward, meta: { ...(base.meta ?? {}), ...meta } });
+    if (Object.keys(components).length) rec.components = components;
+    if (last) rec.finishReason = last['finish_reason'] as string;
+    return rec;
+  });
+}
+
+/** Parses one episode line; a bad trace is left out with a message, the others are kept. */
+export function parsePrimeRlLine(text: string, split: Split, pathStep: number | undefined): ParsedRecord {
+  if (text.trim() === '') return { kind: 'skip' };
+  const o = parseObjectLine(text);
+  if (typeof o === 'string') return { kind: 'error', message: o };
+  const group = o['group'];
+  const groupId = group && typeof group === 'object' ? (group as JsonObject)['id'] : undefined;
+  if (typeof groupId !== 'string' || groupId === '') return { kind: 'error', message: `"group.id" must be a non-empty string, got ${describe(groupId)}` };
+  const run = o['run'] as JsonObject | undefined;
+  const work = run && typeof run === 'object' ? (run['work'] as JsonObject | undefined) : undefined;
+  const workStep = work && typeof work === 'object' ? work['step'] : undefined;
+  // The file's step_{N} is the batch the episode landed in; run.work.step is when it was dispatched.
+  const step = pathStep ?? workStep;
+  if (!isStep(step)) return { kind: 'error', message: `no step: neither a step_{N} folder nor "run.work.step" (got ${describe(workStep)})` };
+  const traces = o['traces'];
+  const episodeId = typeof o['id'] === 'string' ? o['id'] : '?';
+  if (!Array.isArray(traces) || traces.length === 0) {
+    const errs = Array.isArray(o['errors']) ? (o['errors'] as JsonObject[]).map((e) => String(e?.['message'] ?? e?.['type'] ?? '')).filter(Boolean) : [];
+    return { kind: 'error', message: `episode ${episodeId} has no traces (ok=${String(o['ok'])}${errs.length ? `; errors: ${errs.join('; ')}` : ''}); skipped` };
+  }
+  const meta: JsonObject = { episode_id: episodeId };
+  if (isStep(workStep)) meta['dispatch_step'] = workStep;
+  const policy = work && typeof work === 'object' ? work['policy'] : undefined;
+  if (policy && typeof policy === 'object') meta['policy'] = policy;
+  const env = o['env'];
+  const task = o['task'] as JsonObject | undefined;
+  const taskData = task && typeof task === 'object' ? task['data'] : undefined;
+  const answer = taskData && typeof taskData === 'object' ? (taskData as JsonObject)['answer'] : undefined;
+  const base: Omit<SampleRecord, 'prompt' | 'response' | 'reward'> = { split, step, group: groupId, meta };
+  if (answer !== undefined && answer !== null) base.groundTruth = typeof answer === 'string' ? answer : JSON.stringify(answer);
+  if (env && typeof env === 'object' && typeof (env as JsonObject)['id'] === 'string') base.dataSource = (env as JsonObject)['id'] as string;
+  const samples: SampleRecord[] = [];
+  const problems: string[] = [];
+  traces.forEach((t: unknown, i: number) => {
+    if (!t || typeof t !== 'object') {
+      problems.push(`episode ${episodeId}: traces[${i}] is not an object; skipped`);
+      return;
+    }
+    const r = traceSamples(t as JsonObject, `episode ${episodeId} traces[${i}]`, base);
+    if (typeof r === 'string') problems.push(`${r}; trace skipped`);
+    else samples.push(...r);
+  });
+  return { kind: 'samples', samples, grouping: 'id', problems };
+}
+
+export function primeRlParser(file: string, split: Split): (text: string) => ParsedRecord {
+  const step = primeRlStepFromPath(file);
+  return (t) => parsePrimeRlLine(t, split, step);
+}

@@ -1,0 +1,42 @@
+// Auto-detection names each trainer's files from their keys (and paths), and --format reads them as told.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { detectJsonl, discover } from '../../../src/core/ingest/sources';
+import { FIXTURES } from '../../helpers';
+
+const f = (...p: string[]): string => path.join(FIXTURES, ...p);
+
+describe('format detection', () => {
+  it('picks each format from its first record', () => {
+    assert.deepEqual(
+      [
+        f('verl', 'rollout', '1.jsonl'),
+        f('verl-v1', 'rollout', '1.jsonl'),
+        f('prime-rl', 'run', 'rollouts', 'step_1', 'train', 'all', 'traces.jsonl'),
+        f('prime-rl', 'run', 'metrics.jsonl'),
+        f('nemo-rl', 'logs', 'exp_001', 'train_data_step1.jsonl'),
+        f('nemo-rl', 'logs', 'exp_001', 'val_data_step2.jsonl'),
+        f('areal', 'fileroot', 'logs', 'areal', 'gsm8k-grpo', 'trial0', 'rollout', '1', '0.jsonl'),
+        f('slime', 'data_3.jsonl'),
+      ].map((p) => detectJsonl(p)),
+      ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime'],
+    );
+  });
+
+  it('an explicit --format reads the rollout files as that format and still recognises metrics', () => {
+    const d = discover([f('prime-rl', 'run')], 'prime-rl');
+    assert.deepEqual(
+      d.files.map((x) => [path.relative(f('prime-rl', 'run'), x.path), x.format, x.kind, x.split]),
+      [
+        ['metrics.jsonl', 'prime-rl-metrics', 'metrics', 'train'],
+        ['rollouts/step_1/train/all/traces.jsonl', 'prime-rl', 'rollouts', 'train'],
+        ['rollouts/step_2/eval/all/traces.jsonl', 'prime-rl', 'rollouts', 'val'],
+        ['rollouts/step_2/train/all/traces.jsonl', 'prime-rl', 'rollouts', 'train'],
+      ],
+    );
+    assert.deepEqual(d.unknown.map((u) => [path.basename(path.dirname(u.path)), u.reason]), [
+      ['effective', 'prime-rl "effective" traces are a subset of "all", which is read instead'],
+    ]);
+  });
+});
