@@ -20,14 +20,20 @@ export interface SymbolicChecker {
 
 // Plain JS (not TS) so it runs the same under tsx and from the esbuild bundle. compute-engine's
 // CommonJS build exposes nothing through module.exports (0.27), but registers itself on a global.
+// compute-engine reports its own internal slips (e.g. "Invalid type | tuple<…>" while simplifying a
+// tuple that holds a function) with console.error and carries on; they are not our failures and
+// must not reach the user's terminal, so the worker's console is silenced before the library loads.
+// Real failures (the library cannot load, the worker dies, a time limit) come back as one-line errors.
 const WORKER_SOURCE = `
+for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'assert', 'dir', 'table'])
+  console[k] = () => {};
 const { parentPort, workerData } = require('node:worker_threads');
 let ce = null, loadError = null;
 try {
   require(workerData.enginePath);
   const g = globalThis[Symbol.for('io.cortexjs.compute-engine')];
   ce = new g.ComputeEngine();
-} catch (e) { loadError = String((e && e.message) || e); }
+} catch (e) { loadError = String((e && e.message) || e).replace(/\\s+/g, ' ').trim(); }
 const close = (x, y) => x === y || Math.abs(x - y) <= 1e-4 * Math.max(Math.abs(x), Math.abs(y));
 function numeric(x) {
   try {
@@ -126,7 +132,9 @@ export class WorkerSymbolicChecker implements SymbolicChecker {
     // Each pending comparison holds a timer, which keeps the process alive; an idle worker must not.
     w.unref();
     w.on('message', (m: Reply) => this.onReply(w, m));
-    w.on('error', (e) => this.onWorkerGone(w, `the symbolic worker failed: ${errorMessage(e)}`));
+    w.on('error', (e) =>
+      this.onWorkerGone(w, `the symbolic worker failed: ${errorMessage(e).replace(/\s+/g, ' ')}`),
+    );
     w.on('exit', () => this.onWorkerGone(w, 'the symbolic worker exited'));
     this.worker = w;
     return w;
