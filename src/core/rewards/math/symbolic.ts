@@ -92,6 +92,9 @@ function mvLeaf(a, b, rounding, strict) {
       B = B.subs(sub);
     }
   }
+  // sympy refuses to compare zoo or nan (12:00 is 12/0): never equal.
+  const undefinedValue = (X) => { try { return /ComplexInfinity|NaN/.test(X.N().toString()); } catch { return false; } };
+  if (undefinedValue(A) || undefinedValue(B)) return ['different', false];
   if (A.isSame(B)) return ['same', true];
   if (A.unknowns.length === 0 && B.unknowns.length === 0) {
     const x = numeric(A), y = numeric(B);
@@ -128,6 +131,10 @@ function mvRatio(a, b) {
 parentPort.on('message', (m) => {
   if (loadError) { parentPort.postMessage({ id: m.id, fatal: loadError }); return; }
   try {
+    if (m.op === 'mv-num') {
+      const A = ce.parse(m.a), x = A.isValid && A.unknowns.length === 0 ? numeric(A) : null;
+      parentPort.postMessage({ id: m.id, how: 'numeric', equal: false, value: x ? x[0] : null }); return;
+    }
     if (m.op === 'mv-ratio') { parentPort.postMessage({ id: m.id, how: 'ratio', equal: false, value: mvRatio(m.a, m.b) }); return; }
     const [how, equal] = m.op === 'mv-leaf' ? mvLeaf(m.a, m.b, m.rounding, m.strict) : compare(m.a, m.b);
     parentPort.postMessage({ id: m.id, how, equal });
@@ -140,7 +147,8 @@ parentPort.on('message', (m) => {
 export type SymbolicRequest =
   | { op: 'math' }
   | { op: 'mv-leaf'; rounding: number | null; strict: boolean }
-  | { op: 'mv-ratio' };
+  | { op: 'mv-ratio' }
+  | { op: 'mv-num' };
 
 interface Job {
   id: number;

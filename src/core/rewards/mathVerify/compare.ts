@@ -34,6 +34,8 @@ const last = (v: Value): Rel => (v.k === 'and' ? v.rels.at(-1)! : (v as Rel));
 /** latex2sympy's is_expr_of_only_symbols: letters, subscripts, quotients, |·|, f(x); no numbers. */
 function onlySymbols(v: Value): boolean {
   if (v.k === 'sym') return true;
+  if (v.k === 'tuple' || v.k === 'set') return v.items.length > 0 && v.items.every(onlySymbols);
+  if (v.k === 'interval') return onlySymbols(v.lo) && onlySymbols(v.hi);
   if (v.k !== 'expr') return false;
   const rest = v.tex
     .replace(/_\{[^{}]*\}|_[A-Za-z0-9]/g, '')
@@ -132,12 +134,15 @@ export class MathVerifyComparer {
     return { equal: true, stage };
   }
 
-  /** sympy orders FiniteSet elements (and drops repeats): numbers by value first, the rest by text. */
-  private sorted(items: readonly Value[]): Value[] {
-    const keyed = items.map((v) => {
-      const t = texOf(v.k === 'rel' && v.op === '=' ? v.rhs : v);
-      return { v, t: JSON.stringify(v), num: t !== null && /^-?\d+(?:\.\d+)?$/.test(t) ? Number(t) : NaN };
-    });
+  /** sympy orders FiniteSet elements (and drops repeats): by numeric value first, the rest by text. */
+  private async sorted(items: readonly Value[]): Promise<Value[]> {
+    const keyed = await Promise.all(
+      items.map(async (v) => {
+        const t = texOf(v.k === 'rel' && v.op === '=' ? v.rhs : v);
+        const n = t === null ? null : (await this.ce.ask(t, '', { op: 'mv-num' })).value;
+        return { v, t: JSON.stringify(v), num: typeof n === 'number' ? n : NaN };
+      }),
+    );
     const dedup = keyed.filter((x, i) => keyed.findIndex((y) => y.t === x.t) === i);
     dedup.sort((x, y) => {
       const xn = Number.isFinite(x.num);
@@ -162,7 +167,7 @@ export class MathVerifyComparer {
     const seq = async (x: Value, y: Value): Promise<MvVerdict> => {
       if ((x.k !== 'set' && x.k !== 'tuple') || (y.k !== 'set' && y.k !== 'tuple')) return NO;
       if (x.k === 'set') {
-        const [xs, ys] = [this.sorted(x.items), y.k === 'set' ? this.sorted(y.items) : y.items];
+        const [xs, ys] = [await this.sorted(x.items), y.k === 'set' ? await this.sorted(y.items) : y.items];
         return this.elementwise(xs, ys, 'set');
       }
       // A tuple gold keeps its order; a set prediction is taken in the order it was written.

@@ -81,7 +81,13 @@ function exprCandidate(c: Candidate): { value: Value | null; fallback: string } 
   }
   const e = g['expr'] ?? '';
   if (!e) return { value: null, fallback: '' };
-  const tex = e.replace(/\n/g, ' ').replaceAll('×', '\\times ').replaceAll('÷', '\\div ').replaceAll('**', '^');
+  // A Python expression: "3." is a float literal there, a syntax error for compute-engine.
+  const tex = e
+    .replace(/\n/g, ' ')
+    .replaceAll('×', '\\times ')
+    .replaceAll('÷', '\\div ')
+    .replaceAll('**', '^')
+    .replace(/(\d)\.(?!\d)/g, '$1');
   return { value: parseWithRetry(tex), fallback: e };
 }
 

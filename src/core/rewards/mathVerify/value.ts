@@ -142,7 +142,7 @@ function leaf(tex: string): Value | null {
 
 function parseMatrix(s: string): Value | null {
   const m = /^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s.trim());
-  if (!m) return null;
+  if (!m || /\\(?:begin|end)\{/.test(m[2]!)) return null;
   const rows = m[2]!
     .split('\\\\')
     .map((r) => r.trim())
@@ -194,7 +194,15 @@ function relationValue(operands: string[], ops: RelOp[]): Value | null {
 
 /** Parses one normalised answer; null where latex2sympy would raise. */
 export function parse(input: string): Value | null {
-  let s = input.trim().replace(/^\\quad|\\quad$/g, '').trim();
+  // Spacing commands are whitespace to latex2sympy's lexer, even glued to a letter ("\quadx");
+  // \( \) and \[ \] are its "visual" brackets.
+  let s = input
+    .replace(/\\q?quad|(?<!\\)\\[,;:! ]/g, ' ')
+    .replace(/\\\(/g, '(')
+    .replace(/\\\)/g, ')')
+    .replace(/\\\[/g, '[')
+    .replace(/\\\]/g, ']')
+    .trim();
   if (s === '' || unknownCommand(s)) return null;
   if (/\\begin\{(?:align|cases|equation|tabular)/.test(s)) return null;
   if (!MATRIX_SPAN.test(s) && (s.includes('&') || s.includes('\\\\'))) return null;
@@ -250,7 +258,8 @@ export function parse(input: string): Value | null {
   if (matrix) return matrix;
   if (/^[([{]/.test(s) && /[)\]}]$/.test(s) && wrapsWhole(s)) {
     const inner = s.slice(1, -1);
-    const parts = splitTop(inner, ',');
+    let parts = splitTop(inner, ',');
+    if (parts.length === 1 && splitTop(inner, ';').length > 1) parts = splitTop(inner, ';');
     if (s[0] === '{') {
       if (parts.length === 1) return parse(inner);
       const items = all(parts);
