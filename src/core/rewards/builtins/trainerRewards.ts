@@ -82,7 +82,7 @@ export const mathVerifyReward: RewardFactory = defineReward({
           correct: r.equal,
           ...(r.prediction.text !== null ? { extracted: r.prediction.text } : {}),
           components: { correct: r.equal ? 1 : 0, extracted: r.prediction.text !== null ? 1 : 0 },
-          rationale: `${r.equal ? 'equal' : 'not equal'} at the ${r.stage} stage${how}; gold parsed as ${JSON.stringify(r.gold.text)}`,
+          rationale: `${r.equal ? `equal at the ${r.stage} stage` : 'not equal'}${how}; gold parsed as ${JSON.stringify(r.gold.text)}`,
           stage: r.stage,
           approximate: isApproximateStage(r.stage),
         };
