@@ -69,6 +69,16 @@ describe('parsing the answer', () => {
     assert.equal(parseAnswer('We get $x=3$, so $\\boxed{7}$ is it, or $8$.', cfg).text, '7');
     assert.equal(parseAnswer('The final answer is $12$. I hope it is correct.', cfg).text, '12');
     assert.equal(parseAnswer('the number is 1,000.99€', { ...cfg, targets: ['expr'] }).text, '1000.99');
+    // "4 × 13" is tried first (same end, starts earlier) but is no Python, so the number after it wins;
+    // the first string tried is still the fallback. "4 + 21" is Python: 25, as in the source.
+    assert.deepEqual(parseAnswer('so it is 4 × 13.', { ...cfg, targets: ['expr'] }), {
+      value: { k: 'expr', tex: '13' },
+      text: '4 × 13.',
+    });
+    assert.deepEqual(parseAnswer('Let me think about 4 + 21 carefully.', { ...cfg, targets: ['expr'] }).value, {
+      k: 'expr',
+      tex: '4 + 21',
+    });
   });
 });
 

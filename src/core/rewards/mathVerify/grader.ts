@@ -81,11 +81,12 @@ function exprCandidate(c: Candidate): { value: Value | null; fallback: string } 
   }
   const e = g['expr'] ?? '';
   if (!e) return { value: null, fallback: '' };
-  // A Python expression: "3." is a float literal there, a syntax error for compute-engine.
+  // The source hands this to Python's parse_expr: × and ÷ are not Python, two numbers side by
+  // side ("2 3") are a syntax error, and so are unbalanced parentheses. "3." is a float there.
+  const balanced = e.split('').reduce((d, c) => (d < 0 ? d : c === '(' ? d + 1 : c === ')' ? d - 1 : d), 0) === 0;
+  if (/[×÷]/.test(e) || /[\d.]\s+[\d.(]|\)\s*[\d(]/.test(e) || !balanced) return { value: null, fallback: e };
   const tex = e
     .replace(/\n/g, ' ')
-    .replaceAll('×', '\\times ')
-    .replaceAll('÷', '\\div ')
     .replaceAll('**', '^')
     .replace(/(\d)\.(?!\d)/g, '$1');
   return { value: parseWithRetry(tex), fallback: e };
