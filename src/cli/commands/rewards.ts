@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { compareSet } from '../../core/rewards/compare';
 import type { Comparison, Selection } from '../../shared/rescore';
-import { ANSWER_FORMATS, grade, type AnswerFormat } from '../../core/rewards/grade';
+import { ANSWER_FORMATS, grade, gradeWithSpec, type AnswerFormat } from '../../core/rewards/grade';
 import { rescore, type RescoreReport } from '../../core/rewards/rescore';
 import { RescoreStore } from '../../core/store/rescoreStore';
 import { Store } from '../../core/store/store';
@@ -43,7 +43,32 @@ function textOption(v: Values, name: string): string {
   return text;
 }
 
+async function gradeSpecCommand(v: Values, reward: string): Promise<number> {
+  if (v['answer-format'] !== undefined || v['no-symbolic'] === true)
+    throw new UsageError('--reward replaces --answer-format and --no-symbolic (write e.g. "math(symbolic=false)")');
+  const r = await gradeWithSpec({
+    reward,
+    response: textOption(v, 'response'),
+    groundTruth: textOption(v, 'ground-truth'),
+    // The user runs the CLI in their own shell: that is consent, as for rescore.
+    trusted: v['untrusted'] !== true,
+  });
+  if (v['json'] === true) printJson(r);
+  else if (r.error !== null) process.stdout.write(`${r.reward}: not scored: ${r.error}\n`);
+  else {
+    const verdict = r.correct === null ? 'score' : r.correct ? 'correct' : 'incorrect';
+    const how = r.stage === null ? '' : ` (${r.stage}${r.approximate ? ', approximate' : ''})`;
+    process.stdout.write(
+      `${verdict}${how}: score ${r.score} with ${r.reward}; extracted ${JSON.stringify(r.extracted)}` +
+        `${r.rationale ? `\n${r.rationale}` : ''}\n`,
+    );
+  }
+  return r.error === null ? 0 : 1;
+}
+
 export async function gradeCommand(v: Values): Promise<number> {
+  const reward = str(v['reward']);
+  if (reward !== undefined) return gradeSpecCommand(v, reward);
   const format = str(v['answer-format']) ?? 'math';
   if (!(ANSWER_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(
@@ -248,10 +273,12 @@ export function rescoreSetsCommand(v: Values): number {
 export const REWARD_COMMANDS: Record<string, CommandSpec> = {
   grade: {
     usage:
-      'grade --answer-format math|dapo|general-reasoner (--response TEXT | --response-file F) (--ground-truth TEXT | --ground-truth-file F) [--no-symbolic] [--json]',
-    summary: 'extract and check one answer the way a reward function would',
+      'grade [--answer-format math|dapo|general-reasoner [--no-symbolic] | --reward SPEC [--untrusted]] (--response TEXT | --response-file F) (--ground-truth TEXT | --ground-truth-file F) [--json]',
+    summary: 'extract and check one answer the way a reward function would (any reward spec with --reward)',
     options: {
       ...json,
+      reward: { type: 'string' },
+      untrusted: { type: 'boolean' },
       'answer-format': { type: 'string' },
       response: { type: 'string' },
       'response-file': { type: 'string' },

@@ -165,7 +165,9 @@ export function knapsackAllocation(
       est += Math.floor(Math.min(o.maxN, cost));
       return;
     }
-    if (q.valid && p === 0) zeros.push(i);
+    // The official code starts success_rates at 0 for every prompt and fills only valid ones, so an
+    // invalid prompt is a "success rate = 0" target for the surplus too (docs/algorithms.md).
+    if (!q.valid || p === 0) zeros.push(i);
     others.push(i);
   });
   let rest = budget - N.reduce((a, b) => a + b, 0);
@@ -178,7 +180,8 @@ export function knapsackAllocation(
       else N.fill(o.n);
     }
   } else {
-    // With no p = 0 or non-effective prompt to take the surplus, the fallback cannot apply.
+    // With no p = 0, invalid or other non-effective prompt to take the surplus, the fallback cannot
+    // apply (the official code would divide by zero).
     const targets = zeros.length > 0 ? zeros : others;
     if (est < rest && o.allowFallback && targets.length > 0) {
       fallback = true;

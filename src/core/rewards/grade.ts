@@ -6,6 +6,9 @@ import { extractAnswer, extractLastBoxed } from './math/qwenExtract';
 import { WorkerSymbolicChecker } from './math/symbolic';
 import { compareAnswers, normalizeGroundTruth } from './math/verdict';
 import { extractStudentAnswer } from './verifier/generalReasoner';
+import { createScorer } from './scorer';
+import { parseRewardSpec } from './spec';
+import type { JsonObject } from './types';
 
 export const ANSWER_FORMATS = ['math', 'dapo', 'general-reasoner'] as const;
 export type AnswerFormat = (typeof ANSWER_FORMATS)[number];
@@ -71,7 +74,7 @@ export async function grade(o: GradeOptions): Promise<GradeResult> {
     const eq =
       normalized === null
         ? { equal: false, stage: 'empty' as const }
-        : await compareAnswers(normalized, gt, symbolic);
+        : await compareAnswers(normalized, gt, symbolic, strip);
     return {
       extracted: raw,
       normalized,
@@ -83,5 +86,62 @@ export async function grade(o: GradeOptions): Promise<GradeResult> {
     };
   } finally {
     await symbolic?.dispose();
+  }
+}
+
+export interface SpecGradeOptions {
+  /** Any reward spec (`math-verify`, `0.9*verl-math + 0.1*format:boxed`, a JSON file, …). */
+  reward: string;
+  response: string;
+  groundTruth: string;
+  prompt?: string;
+  /** Functions that run user code or models are refused when false. */
+  trusted: boolean;
+  /** Relative paths in the spec resolve against this folder. */
+  baseDir?: string;
+}
+
+export interface SpecGradeResult {
+  /** The spec as stored with a re-score set: canonical label. */
+  reward: string;
+  score: number | null;
+  correct: boolean | null;
+  extracted: string | null;
+  /** The stage that decided the verdict (null when the function does not say). */
+  stage: string | null;
+  /** True when that stage approximates its source (e.g. compute-engine standing in for sympy). */
+  approximate: boolean;
+  /** True when any term of the spec is approximate, a model or an external program. */
+  spec_approximate: boolean;
+  components: Record<string, number>;
+  rationale: string | null;
+  /** Why the sample could not be scored (the grader threw, no ground truth, …). */
+  error: string | null;
+}
+
+/** Scores one response with a whole reward spec, exactly as a re-score would score that sample. */
+export async function gradeWithSpec(o: SpecGradeOptions): Promise<SpecGradeResult> {
+  const spec = parseRewardSpec(o.reward, o.baseDir !== undefined ? { baseDir: o.baseDir } : {});
+  const scorer = await createScorer(spec, { trusted: o.trusted, baseDir: o.baseDir ?? process.cwd() });
+  try {
+    const extra: JsonObject = { length_chars: Array.from(o.response).length };
+    const [out] = await scorer.score([
+      { id: '1', prompt: o.prompt ?? '', response: o.response, ground_truth: o.groundTruth, data_source: null, extra },
+    ]);
+    if (!out) throw new LensError(ErrorCode.Internal, 'the reward spec returned no result');
+    return {
+      reward: scorer.label,
+      score: out.score,
+      correct: out.correct ?? null,
+      extracted: out.extracted ?? null,
+      stage: out.stage ?? null,
+      approximate: out.approximate === true,
+      spec_approximate: scorer.approximate,
+      components: out.components ?? {},
+      rationale: out.rationale ?? null,
+      error: out.error ?? null,
+    };
+  } finally {
+    await scorer.dispose();
   }
 }

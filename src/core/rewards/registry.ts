@@ -5,12 +5,15 @@ import { externalReward } from './external/externalReward';
 import type { RewardFactory } from './factory';
 import { onnxReward } from './onnx/onnxReward';
 import type { Exactness, JsonObject } from './types';
+import { mathVerifyReward, verlMathReward } from './builtins/trainerRewards';
 import { verifierReward } from './verifier/verifierReward';
 
 const FACTORIES: readonly RewardFactory[] = [
   mathReward,
   simpleRLRewardFactory,
   dapoReward,
+  verlMathReward,
+  mathVerifyReward,
   generalReasonerReward,
   formatReward,
   overlongReward,

@@ -66,14 +66,20 @@ export function combineOutputs(
   const rationales: string[] = [];
   let correct: boolean | undefined;
   let extracted: string | undefined;
+  let stage: string | undefined;
+  let approximate = false;
   outs.forEach((o, t) => {
+    if (o.approximate === true) approximate = true;
     score += spec.terms[t]!.weight * (o.score as number);
     const name = names[t]!;
     if (!single) components[name] = o.score as number;
     for (const [k, v] of Object.entries(o.components ?? {})) components[single ? k : `${name}.${k}`] = v;
     if (o.rationale) rationales.push(single ? o.rationale : `${name}: ${o.rationale}`);
     // The first term with a verdict decides correctness and the shown answer (e.g. math in math+format).
-    if (correct === undefined && o.correct !== undefined) correct = o.correct;
+    if (correct === undefined && o.correct !== undefined) {
+      correct = o.correct;
+      stage = o.stage;
+    }
     if (extracted === undefined && o.extracted !== undefined) extracted = o.extracted;
   });
   return {
@@ -82,6 +88,8 @@ export function combineOutputs(
     ...(rationales.length ? { rationale: rationales.join('\n') } : {}),
     ...(correct !== undefined ? { correct } : {}),
     ...(extracted !== undefined ? { extracted } : {}),
+    ...(stage !== undefined ? { stage } : {}),
+    ...(approximate ? { approximate } : {}),
   };
 }
 

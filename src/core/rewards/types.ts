@@ -29,6 +29,10 @@ export interface RewardOutput {
   correct?: boolean;
   /** Why this sample could not be scored; the rest of the batch goes on. */
   error?: string;
+  /** The stage that decided the verdict (e.g. "string", "numeric", "symbolic", "interval"). */
+  stage?: string;
+  /** True when that stage only approximates the code it imitates (e.g. compute-engine for sympy). */
+  approximate?: boolean;
 }
 
 /** How close a function is to the code it imitates (docs/rewards.md lists each one). */

@@ -77,6 +77,38 @@ describe('allocation (§3.5, n = 8, min_n = 2)', () => {
   });
 });
 
+describe('invalid prompts count among the p = 0 targets (KnapsackRL exploration_utils.py @ ca5d5f5)', () => {
+  // Worked by hand from the official code: success_rates starts as zeros and is filled only for
+  // valid prompts, so np.where(success_rates == 0) also returns the invalid ones.
+  test('fallback: [invalid, .5, 1, 0], n 8, max_n 16 → [16, 5, 2, 9], ratio 3/18', () => {
+    // Initial 8+2+2+2 = 14 of B = 32, surplus 18; est = ⌊ln .1/ln .5⌋ = 3 < 18, so 15 goes to
+    // prompts 0 and 3 (8 and 7) and the DP gives its 3 units to the p = .5 prompt.
+    const r = knapsackAllocation(prompts([null, 0.5, 1, 0]), { n: 8, minN: 2, maxN: 16 });
+    assert.deepEqual(r.allocation, [16, 5, 2, 9]);
+    assert.equal(r.fallback, true);
+    assertClose(r.fallback_effective_ratio, 3 / 18);
+  });
+  test('no effective prompt: the surplus goes to p = 0 and invalid prompts, remainder first', () => {
+    // Initial 6+2+2+6 = 16 of 24: 8 over prompts 0, 1, 3 → +3, +3, +2.
+    assert.deepEqual(
+      knapsackAllocation(prompts([null, 0, 1, null]), { n: 6, minN: 2, maxN: 32 }).allocation,
+      [9, 5, 2, 8],
+    );
+    // Initial 10 of 18, surplus 8 over prompts 0 and 2.
+    assert.deepEqual(
+      knapsackAllocation(prompts([null, 1, 0]), { n: 6, minN: 2, maxN: 32 }).allocation,
+      [10, 2, 6],
+    );
+  });
+  test('no effective and no p = 0 prompt: an invalid prompt takes the surplus (not n for all)', () => {
+    // Initial 6+2+2 = 10 of 18: all 8 go to the invalid prompt.
+    assert.deepEqual(
+      knapsackAllocation(prompts([null, 1, 1]), { n: 6, minN: 2, maxN: 32 }).allocation,
+      [14, 2, 2],
+    );
+  });
+});
+
 describe('input validation (§3.6)', () => {
   const bad = (f: () => unknown, re: RegExp): void => {
     assert.throws(

@@ -127,6 +127,8 @@ describe('resolving a spec', () => {
       'math',
       'simplerl',
       'dapo',
+      'verl-math',
+      'math-verify',
       'general-reasoner',
       'format',
       'overlong',

@@ -8,6 +8,7 @@ import { WorkerSymbolicChecker, type SymbolicChecker } from '../math/symbolic';
 import {
   compareAnswers,
   describeEquality,
+  equalityStage,
   GroundTruthCache,
   mathVerdict,
   normalizeGroundTruth,
@@ -99,6 +100,7 @@ export const mathReward: RewardFactory = defineReward({
               ...(v.equality.symbolic ? { symbolic: 1 } : {}),
             },
             rationale: describeEquality(v.equality),
+            ...equalityStage(v.equality),
           };
         };
         const v = mathVerdict(s.response, requireGroundTruth(s), strip, symbolic, gts);
@@ -142,6 +144,7 @@ export const simpleRLRewardFactory: RewardFactory = defineReward({
           extracted: v.extracted.answer,
           components: { correct: ok ? 1 : 0, boxed: boxed ? 1 : 0 },
           rationale: `${c.mode}: ${describeEquality(v.equality)}; ${boxed ? 'boxed' : 'no \\boxed{}'}`,
+          ...equalityStage(v.equality),
         };
       },
       dispose: async () => symbolic?.dispose(),
@@ -169,6 +172,8 @@ export const dapoReward: RewardFactory = defineReward({
           correct: r.acc,
           ...(r.pred !== null ? { extracted: r.pred } : {}),
           components: { acc: r.acc ? 1 : 0 },
+          stage: 'exact-match',
+          approximate: false,
         };
       },
     });
@@ -202,15 +207,23 @@ export const generalReasonerReward: RewardFactory = defineReward({
             correct: false,
             components: { correct: 0, extracted: 0 },
             rationale: 'no answer found',
+            stage: 'empty',
+            approximate: false,
           };
         const answer = normalizeGroundTruth(raw, strip);
-        const eq = await compareAnswers(answer, normalizeGroundTruth(requireGroundTruth(s), strip), symbolic);
+        const eq = await compareAnswers(
+          answer,
+          normalizeGroundTruth(requireGroundTruth(s), strip),
+          symbolic,
+          strip,
+        );
         return {
           score: eq.equal ? c.correct : c.wrong,
           correct: eq.equal,
           extracted: answer,
           components: { correct: eq.equal ? 1 : 0, extracted: 1 },
           rationale: describeEquality(eq),
+          ...equalityStage(eq),
         };
       },
       dispose: async () => symbolic?.dispose(),

@@ -27,6 +27,17 @@ export interface MathEqualOptions {
   symbolic?: SymbolicChecker | null;
   /** Compare numbers also against ref/100 and ref·100 (the source's default). */
   includePercentage?: boolean;
+  /**
+   * qwenCompat=false: two bracketed answers must open and close with the same brackets, so
+   * (0,1] ≠ [0,1) and [1,2] ≠ (1,2). The source strips brackets and says they are equal.
+   */
+  compareBrackets?: boolean;
+}
+
+/** Both wrapped in ( or [ … ) or ], with a different bracket at either end. */
+export function bracketsDiffer(pred: string, ref: string): boolean {
+  const wrapped = (s: string): boolean => /^[([]/.test(s) && /[)\]]$/.test(s) && s.length >= 2;
+  return wrapped(pred) && wrapped(ref) && (pred[0] !== ref[0] || pred.at(-1) !== ref.at(-1));
 }
 
 const PY_FLOAT = /^[+-]?(?:(?:\d(?:_?\d)*)(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
@@ -117,6 +128,7 @@ export function mathEqualQuick(
   pred: string | null,
   ref: string | null,
   includePercentage = true,
+  compareBrackets = false,
 ): EqualityResult | null {
   if (pred === null || ref === null) return { equal: false, stage: 'empty' };
   if (pred.trim().toLowerCase() === ref.trim().toLowerCase()) return { equal: true, stage: 'string' };
@@ -132,6 +144,7 @@ export function mathEqualQuick(
   if (pred === '') return { equal: false, stage: 'empty' };
   const pt = pred.trim();
   const rt = ref.trim();
+  if (compareBrackets && bracketsDiffer(pt, rt)) return { equal: false, stage: 'brackets' };
   let ps = pt;
   let rs = rt;
   if (
@@ -153,7 +166,7 @@ export async function mathEqual(
   ref: string | null,
   opts: MathEqualOptions = {},
 ): Promise<EqualityResult> {
-  const quick = mathEqualQuick(pred, ref, opts.includePercentage ?? true);
+  const quick = mathEqualQuick(pred, ref, opts.includePercentage ?? true, opts.compareBrackets ?? false);
   if (quick) return quick;
   const pt = (pred as string).trim();
   const rt = (ref as string).trim();

@@ -21,8 +21,14 @@ export function compareAnswers(
   answer: string,
   groundTruth: string,
   symbolic: SymbolicChecker | null,
+  strip: StripOptions = {},
 ): EqualityResult | Promise<EqualityResult> {
-  return mathEqualQuick(answer, groundTruth) ?? mathEqual(answer, groundTruth, { symbolic });
+  // The bracket quirk is one of the source's, so only qwenCompat=false fixes it.
+  const compareBrackets = strip.qwenCompat === false;
+  return (
+    mathEqualQuick(answer, groundTruth, true, compareBrackets) ??
+    mathEqual(answer, groundTruth, { symbolic, compareBrackets })
+  );
 }
 
 /** Ground truths repeat G times per group and across epochs: normalise each once. */
@@ -50,7 +56,7 @@ export function mathVerdict(
 ): MathVerdict | Promise<MathVerdict> {
   const extracted = extractAnswer(response, strip);
   const gt = gtCache ? gtCache.get(groundTruth) : normalizeGroundTruth(groundTruth, strip);
-  const eq = compareAnswers(extracted.answer, gt, symbolic);
+  const eq = compareAnswers(extracted.answer, gt, symbolic, strip);
   return eq instanceof Promise
     ? eq.then((equality) => ({ extracted, groundTruth: gt, equality }))
     : { extracted, groundTruth: gt, equality: eq };
@@ -62,4 +68,9 @@ export function describeEquality(r: EqualityResult): string {
     return `${r.equal ? 'equal' : 'not equal'} at the ${r.stage} stage via compute-engine (${r.symbolic}; approximate vs Python sympy/math_verify)`;
   }
   return `${r.equal ? 'equal' : 'not equal'} at the ${r.stage} stage`;
+}
+
+/** The stage and its exactness, for a reward result: only compute-engine decisions are approximate. */
+export function equalityStage(r: EqualityResult): { stage: string; approximate: boolean } {
+  return { stage: r.stage, approximate: r.symbolic !== undefined };
 }
