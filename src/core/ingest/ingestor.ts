@@ -10,6 +10,7 @@ import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflectio
 import { passJsonl, type PassContext, type PassCounters } from './jsonlFile';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
+import { updateAlerts, type AlertOptions } from '../alerts/alertPass';
 
 export interface IngestOptions {
   run: string;
@@ -23,6 +24,10 @@ export interface IngestOptions {
   enrich?: boolean;
   /** Keywords counted per response (default: the simplerl preset, whole words). */
   reflection?: ReflectionMatcher;
+  /** Reward-hacking alerts after each pass (thresholds, detectors); false skips them. */
+  alerts?: AlertOptions | false;
+  /** Problems that do not stop the ingest (a failed alert detector). */
+  onWarning?: (message: string) => void;
 }
 
 export interface FollowOptions {
@@ -162,11 +167,22 @@ export class Ingestor {
     if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
     this.store.recomputeSteps(this.runId);
+    if (this.opts.alerts !== false) this.updateAlerts(this.opts.alerts ?? {});
     if (this.opts.enrich !== false) {
       await enrichPending(this.store, this.opts.reflection ?? reflectionMatcher(), {
         ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
         breathe,
       });
+    }
+  }
+
+  /** Alerts are advice: whatever goes wrong there is reported and the ingest goes on. */
+  private updateAlerts(opts: AlertOptions): void {
+    const warn = (m: string): void => this.opts.onWarning?.(`run ${this.opts.run}: ${m}`);
+    try {
+      updateAlerts(this.store, this.runId, { onDetectorError: warn, ...opts });
+    } catch (e) {
+      warn(`alerts not updated: ${isLensError(e) ? e.message : errorMessage(e)}`);
     }
   }
 
