@@ -55,6 +55,7 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
       signal: controller.signal,
       ...(a.batchRows ? { batchRows: a.batchRows } : {}),
       onProgress: a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
+      onWarning: (m) => process.stderr.write(`rollout-lens: warning: ${m}\n`),
     });
     let report: IngestReport;
     if (a.follow) {
