@@ -6,7 +6,9 @@ import { updateAlerts, DETECTORS } from '../../../src/core/alerts/alertPass';
 import { alertRows, listAlerts } from '../../../src/core/alerts/alertList';
 import type { StepDetector } from '../../../src/core/alerts/types';
 import { Ingestor, type IngestOptions } from '../../../src/core/ingest/ingestor';
+import { listSteps } from '../../../src/core/store/explorer';
 import { RescoreStore } from '../../../src/core/store/rescoreStore';
+import { parseBadgeQuery, stepBadgePath } from '../../../src/shared/uri';
 import { Store } from '../../../src/core/store/store';
 import type { NativeRollout } from '../../../src/shared/rollout';
 import { tempDir, writeJsonl } from '../../helpers';
@@ -139,6 +141,16 @@ describe('reward-hacking alerts', () => {
     const db = fresh();
     await ingest(db, run(degenerateRun));
     assert.deepEqual(alertsOf(db), [{ kind: 'degenerate_output', step: 12, score: 0.1875, samples: [id(12, 0, 0), id(12, 1, 1), id(12, 2, 2)] }]);
+    // The explorer's step rows carry the kinds, for the badge; the badge URI round-trips them.
+    const store = Store.open(db);
+    try {
+      const page = listSteps(store, 'r', 11, 2);
+      assert.deepEqual(page.rows.map((r) => [r.step, r.alerts]), [[11, []], [12, ['degenerate_output']]]);
+      const badge = stepBadgePath({ run: 'r', split: 'train', step: 12 }, page.rows[1]!.alerts);
+      assert.deepEqual([badge.path, parseBadgeQuery(badge.query).alerts], ['/step/r/train/12', ['degenerate_output']]);
+    } finally {
+      store.close();
+    }
   });
 
   it('saturation: all-correct groups spread and the effective-gradient ratio falls below 0.3', async () => {
