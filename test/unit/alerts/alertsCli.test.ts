@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { Store } from '../../../src/core/store/store';
-import type { NativeRollout } from '../../../src/shared/rollout';
 import { tempDir, writeJsonl } from '../../helpers';
+import { blankAnswerRun } from './fixtures';
 
 /** Runs the CLI in this process and returns its exit code and output. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -24,27 +24,12 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-// 12 steps of 2 groups × 4 (sample id 8·step + 4·group + index + 1); at step 9 two responses are blank.
-function rows(): NativeRollout[] {
-  const out: NativeRollout[] = [];
-  for (let s = 0; s < 12; s++) {
-    for (let p = 0; p < 2; p++) {
-      for (let i = 0; i < 4; i++) {
-        const c = (s + p + i) % 2 === 0;
-        const empty = s === 9 && i === 3;
-        out.push({ step: s, group: `g${s}-${p}`, index: i, prompt: `q${p}`, response: empty ? '   ' : `The answer is \\boxed{${c ? 1 : 2}}.`, reward: c ? 1 : 0, correct: c });
-      }
-    }
-  }
-  return out;
-}
-
 describe('rollout-lens alerts', () => {
   it('prints the alerts as JSON with kind, step, score, sample ids and message; thresholds are flags', async () => {
     const dir = tempDir('rl-alerts-cli-');
     const db = path.join(dir, 'a.db');
     const file = path.join(dir, 'r.jsonl');
-    writeJsonl(file, rows());
+    writeJsonl(file, blankAnswerRun());
     const store = Store.open(db);
     await new Ingestor(store, [file], { run: 'demo', enrich: false }).ingestOnce();
     store.close();
