@@ -235,24 +235,22 @@ class Pass {
     const sets = this.db
       .prepare('SELECT id, label, status, scored, errors FROM rescore_sets WHERE run_id = ? ORDER BY id')
       .all(this.runId) as Array<{ id: number; label: string; status: string; scored: number; errors: number }>;
-    const next: Record<string, string> = {};
     const del = this.db.prepare('DELETE FROM alerts WHERE run_id = ? AND source = ?');
     for (const id of Object.keys(stored)) if (!sets.some((s) => String(s.id) === id)) del.run(this.runId, `set:${id}`);
-    if (this.disabled.has(VERIFIER_DETECTOR)) return stored;
     const ins = this.db.prepare(
       `INSERT INTO alerts (run_id, split, step, kind, source, score, message, samples) VALUES (?, ?, ?, 'verifier_disagreement', ?, ?, ?, ?)`,
     );
+    // Every set counts as seen, judged or not (a disabled detector judges none), so idle passes stay read-only.
+    const next: Record<string, string> = {};
     for (const s of sets) {
       const sig = `${s.status}:${s.scored}:${s.errors}`;
       next[String(s.id)] = sig;
       if (!all && stored[String(s.id)] === sig) continue;
-      const ok = this.guard(VERIFIER_DETECTOR, () => {
+      this.guard(VERIFIER_DETECTOR, () => {
         const found = judgeSet(setSteps(this.db, s.id), s.label, this.t);
         del.run(this.runId, `set:${s.id}`);
         for (const f of found) ins.run(this.runId, f.split, f.step, `set:${s.id}`, f.score, f.message, JSON.stringify(f.samples));
-        return true;
       });
-      if (!ok) return stored;
     }
     return next;
   }
@@ -267,38 +265,92 @@ function parseComponents(text: string | null): Record<string, number> | null {
   return out;
 }
 
-/**
- * Brings a run's alerts up to date with what is stored: new samples, changed re-score sets and
- * changed thresholds. Cost follows what changed (new samples, steps from the earliest changed one).
- */
-export function updateAlerts(store: Store, runId: number, opts: AlertOptions = {}): AlertPassReport {
-  const t = resolveThresholds(opts.thresholds);
-  const pass = new Pass(store, runId, t, opts.detectors ?? DETECTORS, opts.onDetectorError);
-  const batch = opts.batch ?? 2000;
-  const from = new Map<Split, number>();
-  store.write(() => {
-    store.db.prepare('INSERT INTO alert_runs (run_id) VALUES (?) ON CONFLICT DO NOTHING').run(runId);
-  });
-  for (;;) {
-    const more = store.write(() => {
-      const upto = store.db.prepare('SELECT samples_upto FROM alert_runs WHERE run_id = ?').pluck().get(runId) as number;
-      const last = pass.foldBatch(upto, batch, from);
-      if (last !== null) store.db.prepare('UPDATE alert_runs SET samples_upto = ? WHERE run_id = ?').run(last, runId);
+/** Read-only: no new sample, the same thresholds and the same re-score sets as last time. */
+function upToDate(store: Store, runId: number, key: string): boolean {
+  const db = store.db;
+  const row = db.prepare('SELECT samples_upto, thresholds, sets FROM alert_runs WHERE run_id = ?').get(runId) as
+    | { samples_upto: number; thresholds: string | null; sets: string }
+    | undefined;
+  if (!row || row.thresholds !== key) return false;
+  const newer = db
+    .prepare('SELECT 1 FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id WHERE s.id > ? AND st.run_id = ? LIMIT 1')
+    .get(row.samples_upto, runId);
+  if (newer !== undefined) return false;
+  const judged = JSON.parse(row.sets) as Record<string, string>;
+  const sets = db.prepare("SELECT id, status || ':' || scored || ':' || errors AS sig FROM rescore_sets WHERE run_id = ?").all(runId) as Array<{ id: number; sig: string }>;
+  return sets.length === Object.keys(judged).length && sets.every((x) => judged[String(x.id)] === x.sig);
+}
+
+/** One alert pass: fold new samples batch by batch (one transaction each), then judge what changed. */
+class AlertJob {
+  private readonly t: AlertThresholds;
+  private readonly key: string;
+  private readonly pass: Pass;
+  private readonly batch: number;
+  private readonly from = new Map<Split, number>();
+  readonly idle: boolean;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runId: number,
+    opts: AlertOptions,
+  ) {
+    this.t = resolveThresholds(opts.thresholds);
+    this.key = JSON.stringify(this.t);
+    this.batch = opts.batch ?? 2000;
+    this.idle = upToDate(store, runId, this.key);
+    this.pass = new Pass(store, runId, this.t, opts.detectors ?? DETECTORS, opts.onDetectorError);
+    if (!this.idle) store.write(() => store.db.prepare('INSERT INTO alert_runs (run_id) VALUES (?) ON CONFLICT DO NOTHING').run(runId));
+  }
+
+  /** Folds one batch; false when there was nothing left. */
+  fold(): boolean {
+    if (this.idle) return false;
+    const { db } = this.store;
+    return this.store.write(() => {
+      const upto = db.prepare('SELECT samples_upto FROM alert_runs WHERE run_id = ?').pluck().get(this.runId) as number;
+      const last = this.pass.foldBatch(upto, this.batch, this.from);
+      if (last !== null) db.prepare('UPDATE alert_runs SET samples_upto = ? WHERE run_id = ?').run(last, this.runId);
       return last !== null;
     });
-    if (!more) break;
   }
-  store.write(() => {
-    const row = store.db.prepare('SELECT thresholds, sets FROM alert_runs WHERE run_id = ?').get(runId) as { thresholds: string | null; sets: string };
-    const key = JSON.stringify(t);
-    const changed = row.thresholds !== key;
-    if (changed) {
-      // Judge every step again with the new thresholds, from the stored state.
-      for (const split of ['train', 'val'] as const) from.set(split, 0);
-    }
-    for (const [split, step] of from) pass.judge(split, step);
-    const sets = pass.judgeSets(JSON.parse(row.sets) as Record<string, string>, changed);
-    store.db.prepare('UPDATE alert_runs SET thresholds = ?, sets = ? WHERE run_id = ?').run(key, JSON.stringify(sets), runId);
-  });
-  return pass.report;
+
+  finish(): AlertPassReport {
+    if (this.idle) return this.pass.report;
+    const { db } = this.store;
+    this.store.write(() => {
+      const row = db.prepare('SELECT thresholds, sets FROM alert_runs WHERE run_id = ?').get(this.runId) as { thresholds: string | null; sets: string };
+      const changed = row.thresholds !== this.key;
+      // New thresholds: judge every step again, from the stored state.
+      if (changed) for (const split of ['train', 'val'] as const) this.from.set(split, 0);
+      for (const [split, step] of this.from) this.pass.judge(split, step);
+      const sets = this.pass.judgeSets(JSON.parse(row.sets) as Record<string, string>, changed);
+      db.prepare('UPDATE alert_runs SET thresholds = ?, sets = ? WHERE run_id = ?').run(this.key, JSON.stringify(sets), this.runId);
+    });
+    return this.pass.report;
+  }
+}
+
+/**
+ * Brings a run's alerts up to date with what is stored: new samples, changed re-score sets and
+ * changed thresholds. Cost follows what changed; with nothing new it only reads.
+ */
+export function updateAlerts(store: Store, runId: number, opts: AlertOptions = {}): AlertPassReport {
+  const job = new AlertJob(store, runId, opts);
+  while (job.fold());
+  return job.finish();
+}
+
+/** The same, letting the event loop breathe between batches (ingest in the engine); a stop judges what was folded. */
+export async function updateAlertsAsync(
+  store: Store,
+  runId: number,
+  opts: AlertOptions & { signal?: AbortSignal | undefined; breathe?: () => Promise<void> } = {},
+): Promise<AlertPassReport> {
+  const job = new AlertJob(store, runId, opts);
+  while (job.fold()) {
+    if (opts.signal?.aborted) break;
+    await opts.breathe?.();
+  }
+  return job.finish();
 }

@@ -10,7 +10,7 @@ import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflectio
 import { passJsonl, type PassContext, type PassCounters } from './jsonlFile';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
-import { updateAlerts, type AlertOptions } from '../alerts/alertPass';
+import { updateAlertsAsync, type AlertOptions } from '../alerts/alertPass';
 
 export interface IngestOptions {
   run: string;
@@ -167,7 +167,7 @@ export class Ingestor {
     if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
     this.store.recomputeSteps(this.runId);
-    if (this.opts.alerts !== false) this.updateAlerts(this.opts.alerts ?? {});
+    if (this.opts.alerts !== false) await this.updateAlerts(this.opts.alerts ?? {});
     if (this.opts.enrich !== false) {
       await enrichPending(this.store, this.opts.reflection ?? reflectionMatcher(), {
         ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
@@ -177,10 +177,10 @@ export class Ingestor {
   }
 
   /** Alerts are advice: whatever goes wrong there is reported and the ingest goes on. */
-  private updateAlerts(opts: AlertOptions): void {
+  private async updateAlerts(opts: AlertOptions): Promise<void> {
     const warn = (m: string): void => this.opts.onWarning?.(`run ${this.opts.run}: ${m}`);
     try {
-      updateAlerts(this.store, this.runId, { onDetectorError: warn, ...opts });
+      await updateAlertsAsync(this.store, this.runId, { onDetectorError: warn, ...opts, signal: this.ctx.signal, breathe });
     } catch (e) {
       warn(`alerts not updated: ${isLensError(e) ? e.message : errorMessage(e)}`);
     }
