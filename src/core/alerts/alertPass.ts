@@ -101,31 +101,40 @@ class Pass {
     try {
       return fn();
     } catch (e) {
-      const msg = errorMessage(e);
-      this.disabled.add(id);
-      this.report.disabled.push(id);
-      this.db
-        .prepare('INSERT INTO alert_detectors (run_id, detector, error, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-        .run(this.runId, id, msg, Date.now());
-      this.onError?.(`alert detector ${id} failed (${msg}); it is disabled for this run`);
+      this.disable(id, e);
       return undefined;
     }
   }
 
-  /** Folds one batch of new samples into detector state; returns false when there were none. */
+  /** Records the detector as off for the run (in the current transaction) and says so once. */
+  private disable(id: string, e: unknown): void {
+    const msg = errorMessage(e);
+    this.disabled.add(id);
+    this.report.disabled.push(id);
+    this.db
+      .prepare('INSERT INTO alert_detectors (run_id, detector, error, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(this.runId, id, msg, Date.now());
+    this.onError?.(`alert detector ${id} failed (${msg}); it is disabled for this run`);
+  }
+
+  /**
+   * Folds the next batch of this run's samples after `upto` into detector state; returns the last id,
+   * or null when there were none. Samples drive the join (CROSS JOIN keeps SQLite from starting at
+   * steps and sorting): the batch is a walk up the rowid from the watermark.
+   */
   foldBatch(upto: number, limit: number, from: Map<Split, number>): number | null {
     const rows = this.db
       .prepare(
         `SELECT s.id, s.group_id, g.step_id, st.split, st.step, s.reward, s.correct, s.length_tokens, s.length_chars,
                 s.components, s.response
-           FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id
+           FROM samples s CROSS JOIN groups g ON g.id = s.group_id CROSS JOIN steps st ON st.id = g.step_id
           WHERE s.id > ? AND st.run_id = ? ORDER BY s.id LIMIT ?`,
       )
       .all(upto, this.runId, limit) as SampleRow[];
     if (rows.length === 0) return null;
     const feeding = this.active().filter((d) => d.add && d.init);
-    const states = new Map<string, unknown>();
-    const key = (d: StepDetector, stepId: number): string => `${d.id}\u0000${stepId}`;
+    // Per step, each feeding detector's state, by its position in `feeding` (no string keys per sample).
+    const states = new Map<number, unknown[]>();
     const loadState = this.db.prepare('SELECT state FROM alert_step_state WHERE step_id = ? AND detector = ?').pluck();
     const peers = new Map<number, PeerSample[]>();
     const wantPeers = feeding.some((d) => d.needsPeers);
@@ -138,27 +147,37 @@ class Pass {
         groupPeers = wantPeers ? (earlier.all(r.group_id, rows[0]!.id) as SampleRow[]).map(peerOf) : [];
         peers.set(r.group_id, groupPeers);
       }
-      const sample: DetectorSample = { ...peerOf(r), groupId: r.group_id, components: parseComponents(r.components), response: r.response };
-      for (const d of feeding) {
-        this.guard(d.id, () => {
-          const k = key(d, r.step_id);
-          let st = states.get(k);
-          if (st === undefined) {
-            const stored = loadState.get(r.step_id, d.id) as string | undefined;
-            st = stored !== undefined ? JSON.parse(stored) : d.init!();
-            states.set(k, st);
-          }
-          d.add!(st, sample, d.needsPeers ? groupPeers : []);
-        });
+      let sts = states.get(r.step_id);
+      if (!sts) {
+        const stepId = r.step_id;
+        sts = feeding.map((d) =>
+          this.guard(d.id, () => {
+            const stored = loadState.get(stepId, d.id) as string | undefined;
+            return stored !== undefined ? (JSON.parse(stored) as unknown) : d.init!();
+          }),
+        );
+        states.set(stepId, sts);
       }
-      groupPeers.push(peerOf(r));
+      const peer = peerOf(r);
+      const sample: DetectorSample = { ...peer, groupId: r.group_id, components: parseComponents(r.components), response: r.response };
+      for (let k = 0; k < feeding.length; k++) {
+        const d = feeding[k]!;
+        if (this.disabled.has(d.id)) continue;
+        try {
+          d.add!(sts[k], sample, d.needsPeers ? groupPeers : []);
+        } catch (e) {
+          this.disable(d.id, e);
+        }
+      }
+      groupPeers.push(peer);
     }
     const save = this.db.prepare(
       'INSERT INTO alert_step_state (step_id, detector, state) VALUES (?, ?, ?) ON CONFLICT (step_id, detector) DO UPDATE SET state = excluded.state',
     );
-    for (const [k, st] of states) {
-      const [id, stepId] = k.split('\u0000') as [string, string];
-      if (!this.disabled.has(id)) save.run(Number(stepId), id, JSON.stringify(st));
+    for (const [stepId, sts] of states) {
+      feeding.forEach((d, k) => {
+        if (!this.disabled.has(d.id)) save.run(stepId, d.id, JSON.stringify(sts[k]));
+      });
     }
     this.report.samples += rows.length;
     return rows[rows.length - 1]!.id;
@@ -272,10 +291,8 @@ function upToDate(store: Store, runId: number, key: string): boolean {
     | { samples_upto: number; thresholds: string | null; sets: string }
     | undefined;
   if (!row || row.thresholds !== key) return false;
-  const newer = db
-    .prepare('SELECT 1 FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id WHERE s.id > ? AND st.run_id = ? LIMIT 1')
-    .get(row.samples_upto, runId);
-  if (newer !== undefined) return false;
+  // Any newer sample, of any run: folding moves the watermark past other runs' samples too.
+  if ((db.prepare('SELECT coalesce(max(id), 0) FROM samples').pluck().get() as number) > row.samples_upto) return false;
   const judged = JSON.parse(row.sets) as Record<string, string>;
   const sets = db.prepare("SELECT id, status || ':' || scored || ':' || errors AS sig FROM rescore_sets WHERE run_id = ?").all(runId) as Array<{ id: number; sig: string }>;
   return sets.length === Object.keys(judged).length && sets.every((x) => judged[String(x.id)] === x.sig);
@@ -310,7 +327,9 @@ class AlertJob {
     return this.store.write(() => {
       const upto = db.prepare('SELECT samples_upto FROM alert_runs WHERE run_id = ?').pluck().get(this.runId) as number;
       const last = this.pass.foldBatch(upto, this.batch, this.from);
-      if (last !== null) db.prepare('UPDATE alert_runs SET samples_upto = ? WHERE run_id = ?').run(last, this.runId);
+      // None left of this run: whatever newer samples exist belong to other runs; skip them for good.
+      const mark = last ?? (db.prepare('SELECT coalesce(max(id), 0) FROM samples').pluck().get() as number);
+      if (mark > upto) db.prepare('UPDATE alert_runs SET samples_upto = ? WHERE run_id = ?').run(mark, this.runId);
       return last !== null;
     });
   }

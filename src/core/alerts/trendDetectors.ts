@@ -118,7 +118,8 @@ interface BoxState {
 export function predictedBoxArea(c: Record<string, number> | null, response: string): number | undefined {
   const logged = c?.['box_area'];
   if (logged !== undefined) return logged;
-  const b = parsePredictedBox(response);
+  // Most runs are not GUI runs: skip the regex scan unless the key is there at all.
+  const b = response.includes('bbox_2d') ? parsePredictedBox(response) : null;
   return b ? Math.abs(b[2] - b[0]) * Math.abs(b[3] - b[1]) : undefined;
 }
 

@@ -241,6 +241,22 @@ describe('reward-hacking alerts', () => {
     assert.deepEqual(alertsOf(db).map((a) => [a.kind, a.step]), [['degenerate_output', 12]]);
   });
 
+  it('another run’s samples in between change nothing: each run sees only its own', async () => {
+    const db = fresh();
+    await ingest(db, run(healthyRow, [0, 1, 2]), { run: 'other' }, 'o1.jsonl');
+    await ingest(db, run(degenerateRun, [...Array(10).keys()]), {}, 'a.jsonl');
+    await ingest(db, run(healthyRow, [3, 4, 5]), { run: 'other' }, 'o2.jsonl');
+    await ingest(db, run(degenerateRun, [...Array(STEPS).keys()].slice(10)), {}, 'b.jsonl');
+    // r's step 12 starts after other's 48, r's 160 (steps 0–9), other's next 48 and r's 32: id 289.
+    assert.deepEqual(alertsOf(db), [{ kind: 'degenerate_output', step: 12, score: 0.1875, samples: [289, 294, 299] }]);
+    const store = Store.open(db);
+    try {
+      assert.deepEqual(alertRows(store, store.requireRun('other').id), []);
+    } finally {
+      store.close();
+    }
+  });
+
   it('incremental: steps 0–9 then 10–19 give the same alerts as one ingest of 0–19', async () => {
     const combined = (s: number, p: number, i: number): NativeRollout => {
       const d = degenerateRun(s, p, i);
