@@ -104,7 +104,13 @@ export class EngineServer {
     const alertsChanged = JSON.stringify(next.alerts) !== JSON.stringify(this.settings.alerts);
     this.settings = next;
     // New thresholds re-judge the stored detector state (no sample is read again), so badges agree.
-    if (alertsChanged && this.store) for (const r of this.store.listRuns()) refreshAlerts(this, r.run);
+    if (alertsChanged && this.store) void this.rejudgeAlerts(this.store.listRuns().map((r) => r.run));
+  }
+
+  /** One run after another, in the background: configure answers at once, badges follow. */
+  private async rejudgeAlerts(runs: readonly string[]): Promise<void> {
+    for (const run of runs) await refreshAlerts(this, run);
+    this.notify(EngineNotifications.runsChanged, {});
   }
 
   private initialize(db: string): EngineInfo {

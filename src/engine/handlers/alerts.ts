@@ -1,6 +1,6 @@
 // Reward-hacking alerts: listing brings a run's alerts up to date first (cheap: only what changed
 // since the last pass), with the thresholds from the host's settings.
-import { updateAlerts, type AlertOptions } from '../../core/alerts/alertPass';
+import { updateAlertsAsync, type AlertOptions } from '../../core/alerts/alertPass';
 import { listAlerts } from '../../core/alerts/alertList';
 import { errorMessage } from '../../shared/errors';
 import { EngineMethods, type AlertSettings } from '../../shared/protocol/engine';
@@ -15,23 +15,28 @@ export function alertOptions(server: EngineServer): AlertOptions | false {
   return { thresholds: t, onDetectorError: (m) => server.log('warn', m) };
 }
 
-/** Brings a run's alerts up to date; a failure is logged, never thrown (alerts are advice). */
-export function refreshAlerts(server: EngineServer, run: string): void {
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Brings a run's alerts up to date, yielding between batches (a database from before alerts existed
+ * has every sample still to fold); a failure is logged, never thrown (alerts are advice).
+ */
+export async function refreshAlerts(server: EngineServer, run: string): Promise<void> {
   const opts = alertOptions(server);
   if (opts === false) return;
   try {
     const store = server.requireStore();
-    updateAlerts(store, store.requireRun(run).id, opts);
+    await updateAlertsAsync(store, store.requireRun(run).id, { ...opts, breathe });
   } catch (e) {
     server.log('warn', `alerts of run ${run} not updated: ${errorMessage(e)}`);
   }
 }
 
 export function registerAlertHandlers(server: EngineServer): void {
-  server.on(EngineMethods.listAlerts, (p) => {
+  server.on(EngineMethods.listAlerts, async (p) => {
     const store = server.requireStore();
     const runId = store.requireRun(p.run).id;
-    refreshAlerts(server, p.run);
+    await refreshAlerts(server, p.run);
     return listAlerts(store, runId, { ...(p.split ? { split: p.split } : {}), ...(p.step !== undefined ? { step: p.step } : {}) });
   });
 }

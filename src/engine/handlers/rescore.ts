@@ -24,7 +24,7 @@ export function registerRescoreHandlers(server: EngineServer): void {
       onProgress: ctx.progress,
     });
     // A new or resumed set may disagree with the logged verdicts: judge it now, for the badges.
-    refreshAlerts(server, p.run);
+    await refreshAlerts(server, p.run);
     server.notify(EngineNotifications.runsChanged, { run: p.run });
     return report;
   });

@@ -45,8 +45,10 @@ describe('engine: alerts', () => {
       assert.deepEqual(list.disabled, []);
       const steps = (await client.request('steps/list', { run: 'demo', offset: 9, limit: 1 })) as Page<StepRow>;
       assert.deepEqual(steps.rows[0]!.alerts, ['degenerate_output']);
-      // A bound above 25% clears the badge without a new ingest.
+      // A bound above 25% clears the badge without a new ingest (re-judged in the background, then announced).
+      const announced = new Promise<unknown>((resolve) => client.onNotification('$/runsChanged', resolve));
       await client.request('configure', { alerts: { enabled: true, degenerateShare: 0.3 } });
+      assert.deepEqual(await announced, {});
       const after = (await client.request('steps/list', { run: 'demo', offset: 9, limit: 1 })) as Page<StepRow>;
       assert.deepEqual(after.rows[0]!.alerts, []);
       await assert.rejects(client.request('configure', { alerts: { degenerateShare: -1 } }), /alerts\.degenerateShare/);
