@@ -6,6 +6,7 @@
 import { ALERT_THRESHOLD_NAMES, DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../../shared/alerts';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { Split } from '../../shared/rollout';
+import { recomputeDirtySteps } from '../store/stepStore';
 import type { Store } from '../store/store';
 import { degenerateOutput, saturation } from './stepDetectors';
 import { boxGrowth, formatGaming, lengthExploitation } from './trendDetectors';
@@ -339,6 +340,9 @@ class AlertJob {
     const { db } = this.store;
     this.store.write(() => {
       const row = db.prepare('SELECT thresholds, sets FROM alert_runs WHERE run_id = ?').get(this.runId) as { thresholds: string | null; sets: string };
+      // Judged on fresh step statistics: a pass started beside an ingest (a dashboard's list) may
+      // see samples whose steps the ingest has not recomputed yet, and would not see them again.
+      recomputeDirtySteps(db, this.runId);
       const changed = row.thresholds !== this.key;
       // New thresholds: judge every step again, from the stored state.
       if (changed) for (const split of ['train', 'val'] as const) this.from.set(split, 0);

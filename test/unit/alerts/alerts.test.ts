@@ -161,6 +161,20 @@ describe('reward-hacking alerts', () => {
     assert.deepEqual(alertsOf(db), [{ kind: 'saturation', step: 12, score: 0.458333, samples: solved }]);
   });
 
+  it('judges on fresh step statistics even when the steps were not recomputed yet', async () => {
+    const db = fresh();
+    await ingest(db, run(saturationRun), { alerts: false });
+    const store = Store.open(db);
+    try {
+      // What an alert pass beside a running ingest can meet: samples stored, their steps still dirty.
+      store.db.exec('UPDATE steps SET dirty = 1, stats = NULL');
+      updateAlerts(store, store.requireRun('r').id);
+      assert.deepEqual(alertRows(store, store.requireRun('r').id).map((a) => [a.kind, a.step]), [['saturation', 12]]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('verifier disagreement: a re-score set disagrees with more samples every step', async () => {
     const db = fresh();
     await ingest(db, run(healthyRow));
