@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { Ingestor } from '../src/core/ingest/ingestor';
 import { loadSqlite } from '../src/core/store/nativeLoader';
 import { enrichPending } from '../src/core/store/enrich';
-import { updateAlerts } from '../src/core/alerts/alertPass';
+import { updateAlerts } from '../src/core/alerts/update';
 import { reflectionMatcher } from '../src/core/analysis/reflection';
 import { Store } from '../src/core/store/store';
 

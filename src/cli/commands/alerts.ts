@@ -1,7 +1,7 @@
 // rollout-lens alerts --db FILE --run NAME [--split train|val] [--window N] [--threshold NAME=VALUE]... [--json]
 import * as fs from 'node:fs';
 import { alertRows, disabledDetectors } from '../../core/alerts/alertList';
-import { updateAlerts } from '../../core/alerts/alertPass';
+import { updateAlerts } from '../../core/alerts/update';
 import { Store } from '../../core/store/store';
 import { ALERT_THRESHOLD_NAMES, type AlertJson, type AlertThresholds } from '../../shared/alerts';
 import { ErrorCode, LensError } from '../../shared/errors';

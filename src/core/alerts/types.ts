@@ -58,6 +58,13 @@ export interface StepDetector<S = unknown> {
   evaluate(window: readonly WindowStep<S>[], t: AlertThresholds, ctx: EvalContext): Finding | null;
 }
 
+/** What one alert pass did: samples folded, the first step judged per split, detectors disabled. */
+export interface AlertPassReport {
+  samples: number;
+  judgedFrom: Partial<Record<Split, number>>;
+  disabled: string[];
+}
+
 /** Sample-id lists kept in state stay short: an alert links to examples, not to every sample. */
 export const MAX_IDS = 20;
 

@@ -10,7 +10,7 @@ import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflectio
 import { passJsonl, type PassContext, type PassCounters } from './jsonlFile';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
-import { updateAlertsAsync, type AlertOptions } from '../alerts/alertPass';
+import { updateAlertsAsync, type AlertOptions } from '../alerts/update';
 
 export interface IngestOptions {
   run: string;

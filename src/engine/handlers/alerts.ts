@@ -1,6 +1,6 @@
 // Reward-hacking alerts: listing brings a run's alerts up to date first (cheap: only what changed
 // since the last pass), with the thresholds from the host's settings.
-import { updateAlertsAsync, type AlertOptions } from '../../core/alerts/alertPass';
+import { updateAlertsAsync, type AlertOptions } from '../../core/alerts/update';
 import { listAlerts } from '../../core/alerts/alertList';
 import { errorMessage } from '../../shared/errors';
 import { EngineMethods, type AlertSettings } from '../../shared/protocol/engine';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { updateAlerts, DETECTORS } from '../../../src/core/alerts/alertPass';
+import { updateAlerts, DETECTORS } from '../../../src/core/alerts/update';
 import { alertRows, listAlerts } from '../../../src/core/alerts/alertList';
 import type { StepDetector } from '../../../src/core/alerts/types';
 import { Ingestor, type IngestOptions } from '../../../src/core/ingest/ingestor';
