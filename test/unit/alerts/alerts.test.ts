@@ -11,7 +11,7 @@ import { RescoreStore } from '../../../src/core/store/rescoreStore';
 import { parseBadgeQuery, stepBadgePath } from '../../../src/shared/uri';
 import { Store } from '../../../src/core/store/store';
 import type { NativeRollout } from '../../../src/shared/rollout';
-import { tempDir, writeJsonl } from '../../helpers';
+import { prng, tempDir, writeJsonl } from '../../helpers';
 
 // Crafted runs: 20 steps (0–19), 4 groups of 4 per step, written in order, so the sample at
 // (step s, group p, index i) gets id 16·s + 4·p + i + 1 in a fresh database.
@@ -89,6 +89,24 @@ describe('reward-hacking alerts', () => {
   it('stay quiet on a healthy run', async () => {
     const db = fresh();
     await ingest(db, run(healthyRow));
+    assert.deepEqual(alertsOf(db), []);
+  });
+
+  it('stay quiet on a run that learns: accuracy 20% → 70% and responses grow, reward is correctness', async () => {
+    const db = fresh();
+    const rand = prng(7);
+    const rows: NativeRollout[] = [];
+    for (let s = 0; s < 30; s++) {
+      for (let p = 0; p < 4; p++) {
+        for (let i = 0; i < 8; i++) {
+          const c = rand() < 0.2 + 0.5 * (s / 29);
+          const words = 30 + 4 * s + Math.floor(rand() * 20);
+          const response = `${Array.from({ length: words }, (_, k) => `w${(k * 7 + p + s) % 97}`).join(' ')} so \\boxed{${c ? 4 : 5}}`;
+          rows.push({ step: s, group: `s${s}-p${p}`, index: i, prompt: `q${p}`, response, reward: c ? 1 : 0, correct: c, components: { correctness: c ? 1 : 0, format: 1 } });
+        }
+      }
+    }
+    await ingest(db, rows);
     assert.deepEqual(alertsOf(db), []);
   });
 
