@@ -113,7 +113,7 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
       target_ratio: 0.6,
       target_mb_per_s: 80,
       target_peak_rss_mb: 300,
-      // Behind ingest: the FTS5 index and reflection-keyword counts (a separate pass over the text).
+      // Behind ingest: the FTS5 index, reflection-keyword counts and the alert detectors (passes over the text).
       enrich_mb_per_s: +(mb / enrich.seconds).toFixed(1),
       end_to_end_mb_per_s: +(mb / (ours.seconds + enrich.seconds)).toFixed(1),
     },

@@ -1,6 +1,7 @@
 // rollout-lens: the engine, headless. Each command is a row in COMMANDS; output is JSON with --json.
 import { parseArgs } from 'node:util';
 import { dbOption as db, intOption, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
+import { ALERT_COMMANDS } from './commands/alerts';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
 import { REWARD_COMMANDS } from './commands/rewards';
@@ -61,6 +62,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...ANALYSIS_COMMANDS,
   ...REWARD_COMMANDS,
   ...RUN_COMMANDS,
+  ...ALERT_COMMANDS,
 };
 
 function help(): string {

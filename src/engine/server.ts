@@ -17,6 +17,7 @@ import type { HandlerContext, RpcEndpoint } from '../shared/protocol/rpc';
 import { registerExplorerHandlers } from './handlers/explorer';
 import { registerIngestHandlers } from './handlers/ingest';
 import { registerRescoreHandlers } from './handlers/rescore';
+import { refreshAlerts, registerAlertHandlers } from './handlers/alerts';
 import { disposeRunSupervisor, ensureRunSupervisor, registerRunHandlers } from './handlers/runs';
 import { RescoreStore } from '../core/store/rescoreStore';
 
@@ -42,6 +43,7 @@ export class EngineServer {
     registerExplorerHandlers(this);
     registerRescoreHandlers(this);
     registerRunHandlers(this);
+    registerAlertHandlers(this);
   }
 
   log(level: LogParams['level'], message: string): void {
@@ -100,7 +102,16 @@ export class EngineServer {
       ...(r?.keywords && r.keywords.length ? { keywords: r.keywords } : {}),
       ...(r?.mode ? { mode: r.mode } : {}),
     });
+    const alertsChanged = JSON.stringify(next.alerts) !== JSON.stringify(this.settings.alerts);
     this.settings = next;
+    // New thresholds re-judge the stored detector state (no sample is read again), so badges agree.
+    if (alertsChanged && this.store) void this.rejudgeAlerts(this.store.listRuns().map((r) => r.run));
+  }
+
+  /** One run after another, in the background: configure answers at once, badges follow. */
+  private async rejudgeAlerts(runs: readonly string[]): Promise<void> {
+    for (const run of runs) await refreshAlerts(this, run);
+    this.notify(EngineNotifications.runsChanged, {});
   }
 
   private initialize(db: string): EngineInfo {

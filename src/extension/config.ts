@@ -1,5 +1,6 @@
 // One typed accessor over the extension's settings (package.json contributes.configuration).
 import * as vscode from 'vscode';
+import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../shared/alerts';
 import type { EngineSettings } from '../shared/protocol/engine';
 
 export interface LensConfig {
@@ -13,6 +14,8 @@ export interface LensConfig {
   gpuPollIntervalMs: number;
   verifierUrl: string;
   verifierModel: string;
+  alertsEnabled: boolean;
+  alertThresholds: AlertThresholds;
 }
 
 /** Settings that only take effect when the engine restarts (they say so in their descriptions). */
@@ -31,6 +34,29 @@ export function readConfig(): LensConfig {
     gpuPollIntervalMs: c.get<number>('gpuPollIntervalMs', 2000),
     verifierUrl: c.get<string>('verifier.url', ''),
     verifierModel: c.get<string>('verifier.model', ''),
+    alertsEnabled: c.get<boolean>('alerts.enabled', true),
+    alertThresholds: alertThresholds(c),
+  };
+}
+
+/** rolloutLens.alerts.<threshold>: a value that is not a number ≥ 0 falls back to its default. */
+function alertThresholds(c: vscode.WorkspaceConfiguration): AlertThresholds {
+  const d = DEFAULT_ALERT_THRESHOLDS;
+  const ok = (v: number | undefined, dflt: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : dflt);
+  return {
+    window: Math.min(1000, Math.max(2, Math.round(ok(c.get<number>('alerts.window'), d.window)))),
+    lengthRewardRise: ok(c.get<number>('alerts.lengthRewardRise'), d.lengthRewardRise),
+    lengthRise: ok(c.get<number>('alerts.lengthRise'), d.lengthRise),
+    lengthWinRate: ok(c.get<number>('alerts.lengthWinRate'), d.lengthWinRate),
+    formatRise: ok(c.get<number>('alerts.formatRise'), d.formatRise),
+    formatAccuracyFlat: ok(c.get<number>('alerts.formatAccuracyFlat'), d.formatAccuracyFlat),
+    disagreement: ok(c.get<number>('alerts.disagreement'), d.disagreement),
+    disagreementGrowth: ok(c.get<number>('alerts.disagreementGrowth'), d.disagreementGrowth),
+    boxAreaRise: ok(c.get<number>('alerts.boxAreaRise'), d.boxAreaRise),
+    boxHitRise: ok(c.get<number>('alerts.boxHitRise'), d.boxHitRise),
+    degenerateShare: ok(c.get<number>('alerts.degenerateShare'), d.degenerateShare),
+    saturationAllCorrectRise: ok(c.get<number>('alerts.saturationAllCorrectRise'), d.saturationAllCorrectRise),
+    saturationEffectiveMax: ok(c.get<number>('alerts.saturationEffectiveMax'), d.saturationEffectiveMax),
   };
 }
 
@@ -45,5 +71,6 @@ export function engineSettings(cfg: LensConfig = readConfig()): EngineSettings {
     ...(cfg.tokenizerPath ? { tokenizerPath: cfg.tokenizerPath } : {}),
     gpuPollIntervalMs: cfg.gpuPollIntervalMs,
     trusted: vscode.workspace.isTrusted,
+    alerts: { enabled: cfg.alertsEnabled, ...cfg.alertThresholds },
   };
 }

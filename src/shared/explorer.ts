@@ -1,4 +1,5 @@
 // DTOs of the run explorer: pages of steps, groups and samples, and one sample in full.
+import type { AlertKind } from './alerts';
 import type { Split, StepStats } from './rollout';
 
 /** A sample's identity (DESIGN.md §3.3). */
@@ -28,6 +29,8 @@ export interface StepRow extends StepStats {
   effective_gradient_ratio: number | null;
   clip_ratio: number | null;
   reflection_share: number | null;
+  /** Kinds of the reward-hacking alerts raised at this step (empty when none). */
+  alerts: AlertKind[];
 }
 
 export interface GroupRow {

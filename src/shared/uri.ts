@@ -85,7 +85,13 @@ export function groupBadgePath(ref: GroupRef, flags: { degenerate: boolean; trun
   };
 }
 
-export function parseBadgeQuery(query: string): { degenerate: boolean; truncated: boolean } {
+/** A step's badge path: `/step/<run>/<split>/<step>` with the kinds of its alerts in the query. */
+export function stepBadgePath(ref: { run: string; split: Split; step: number }, alerts: readonly string[]): { path: string; query: string } {
+  return { path: `/step/${enc(ref.run)}/${ref.split}/${ref.step}`, query: `alerts=${encodeURIComponent(alerts.join(','))}` };
+}
+
+export function parseBadgeQuery(query: string): { degenerate: boolean; truncated: boolean; alerts: string[] } {
   const p = new URLSearchParams(query);
-  return { degenerate: p.get('degenerate') === '1', truncated: p.get('truncated') === '1' };
+  const alerts = p.get('alerts');
+  return { degenerate: p.get('degenerate') === '1', truncated: p.get('truncated') === '1', alerts: alerts ? alerts.split(',') : [] };
 }

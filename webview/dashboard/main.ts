@@ -13,6 +13,7 @@ import { badge, button, dropdown, registerControls } from '../shared/ui';
 import { Chart, type ChartSpec } from '../shared/chart';
 import { nearestIndex } from '../shared/decimate';
 import { gpuCharts, pickedCharts, stepCharts } from './specs';
+import { renderAlerts } from './alerts';
 
 registerControls();
 const host = new HostConnection();
@@ -27,11 +28,12 @@ const app = document.getElementById('app') ?? document.body.appendChild(el('main
 const header = el('header', { cls: 'dash-header' });
 const toolbar = el('div', { cls: 'toolbar' });
 const stepPanel = el('section', { cls: 'step-panel', attrs: { 'aria-live': 'polite' } });
+const alertPane = el('section', { cls: 'alerts', attrs: { id: 'alerts' } });
 const grid = el('div', { cls: 'charts' });
 const gpuGrid = el('div', { cls: 'charts gpu' });
 const logPane = el('section', { cls: 'log-tail' });
 clear(app);
-app.append(header, toolbar, stepPanel, grid, gpuGrid, logPane);
+app.append(header, toolbar, stepPanel, alertPane, grid, gpuGrid, logPane);
 
 function save(): void {
   if (run) host.saveState({ v: CHECKPOINT_VERSION, run, ...ui } satisfies DashboardCheckpoint);
@@ -192,6 +194,10 @@ function render(): void {
   renderHeader(s);
   renderToolbar(s);
   renderStepPanel(s);
+  renderAlerts(alertPane, s.alerts, s.alertsDisabled, ui.split, {
+    open: (r, as) => host.notify(DashboardMessages.openAlertSample, { split: r.split, step: r.step, group: r.group, index: r.index, open: as }),
+    pickStep: (step) => update({ selectedStep: step }),
+  });
   renderCharts(s);
   renderLog(s);
 }

@@ -58,6 +58,7 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
       ...(a.batchRows ? { batchRows: a.batchRows } : {}),
       ...(a.groupSize ? { groupSize: a.groupSize } : {}),
       onProgress: a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
+      onWarning: (m) => process.stderr.write(`rollout-lens: warning: ${m}\n`),
     });
     let report: IngestReport;
     if (a.follow) {

@@ -10,6 +10,7 @@ import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflectio
 import { passJsonl, type PassContext, type PassCounters } from './jsonlFile';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
+import { updateAlertsAsync, type AlertOptions } from '../alerts/update';
 
 export interface IngestOptions {
   run: string;
@@ -28,6 +29,10 @@ export interface IngestOptions {
    * this many rows. Without it, a block is a run of consecutive rows with the same prompt.
    */
   groupSize?: number;
+  /** Reward-hacking alerts after each pass (thresholds, detectors); false skips them. */
+  alerts?: AlertOptions | false;
+  /** Problems that do not stop the ingest (a failed alert detector). */
+  onWarning?: (message: string) => void;
 }
 
 export interface FollowOptions {
@@ -179,6 +184,7 @@ export class Ingestor {
     if (this.groupings.size) this.store.write(() => this.setRunGrouping());
     this.store.recomputeSteps(this.runId);
     this.checkInferredGroupSizes(touched);
+    if (this.opts.alerts !== false) await this.updateAlerts(this.opts.alerts ?? {});
     if (this.opts.enrich !== false) {
       await enrichPending(this.store, this.opts.reflection ?? reflectionMatcher(), {
         ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
@@ -213,6 +219,16 @@ export class Ingestor {
       if (rows.length < 2) continue;
       const list = rows.map(([size, n], i) => (i === 0 ? `${n} group${n === 1 ? '' : 's'} of ${size}` : `${n} of ${size}`)).join(', ');
       this.warnings.add(`step ${step} (${split}): groups inferred by ${grouping} differ in size (${list} samples); a group may be split, or two merged`);
+    }
+  }
+
+  /** Alerts are advice: whatever goes wrong there is reported and the ingest goes on. */
+  private async updateAlerts(opts: AlertOptions): Promise<void> {
+    const warn = (m: string): void => this.opts.onWarning?.(`run ${this.opts.run}: ${m}`);
+    try {
+      await updateAlertsAsync(this.store, this.runId, { onDetectorError: warn, ...opts, signal: this.ctx.signal, breathe });
+    } catch (e) {
+      warn(`alerts not updated: ${isLensError(e) ? e.message : errorMessage(e)}`);
     }
   }
 

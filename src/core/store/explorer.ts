@@ -15,6 +15,7 @@ import {
   type SampleSort,
   type StepRow,
 } from '../../shared/explorer';
+import { ALERT_KINDS } from '../../shared/alerts';
 import type { Split } from '../../shared/rollout';
 import { grpoAdvantages } from '../analysis/advantages';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
@@ -68,11 +69,20 @@ export function listSteps(
       `SELECT split, step, samples, groups, reward_mean, reward_std, mean_length, coalesce(length_unit, 'chars') AS length_unit,
               json_extract(stats, '$.effective_gradient_ratio') AS effective_gradient_ratio,
               json_extract(stats, '$.clip_ratio') AS clip_ratio,
-              json_extract(stats, '$.reflection.share_responses') AS reflection_share
+              json_extract(stats, '$.reflection.share_responses') AS reflection_share,
+              (SELECT group_concat(DISTINCT a.kind) FROM alerts a
+                WHERE a.run_id = steps.run_id AND a.split = steps.split AND a.step = steps.step) AS alert_kinds
          FROM steps WHERE ${where} ORDER BY split, step LIMIT ? OFFSET ?`,
     )
-    .all(...params, limit, offset) as StepRow[];
-  return { total, offset, rows };
+    .all(...params, limit, offset) as Array<Omit<StepRow, 'alerts'> & { alert_kinds: string | null }>;
+  return {
+    total,
+    offset,
+    rows: rows.map(({ alert_kinds, ...r }) => ({
+      ...r,
+      alerts: ALERT_KINDS.filter((k) => alert_kinds?.split(',').includes(k)),
+    })),
+  };
 }
 
 /** Sample ids matching an FTS5 query, as a SQL-ready temp set; throws bad_input for a malformed query. */

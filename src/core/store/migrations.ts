@@ -264,6 +264,53 @@ ALTER TABLE samples ADD COLUMN entropy BLOB;
 ALTER TABLE runs ADD COLUMN grouping TEXT;
 `,
   },
+  {
+    version: 5,
+    description: 'reward-hacking alerts, their per-step detector state and disabled detectors',
+    sql: `
+-- One alert: a detector's finding at one step, with the sample ids behind it (JSON array). source is
+-- the detector's id, or 'set:<id>' for a re-score set's verifier disagreement.
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  split TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  score REAL NOT NULL,
+  message TEXT NOT NULL,
+  samples TEXT NOT NULL
+);
+CREATE INDEX alerts_by_step ON alerts (run_id, split, step);
+
+-- What each detector accumulated per step from the samples seen so far (its own JSON), so a new
+-- sample updates one row instead of re-reading the step.
+CREATE TABLE alert_step_state (
+  step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
+  detector TEXT NOT NULL,
+  state TEXT NOT NULL,
+  PRIMARY KEY (step_id, detector)
+) WITHOUT ROWID;
+
+-- Per run: the samples.id watermark the detectors have seen, the thresholds the stored alerts were
+-- judged with, and the re-score sets judged (id -> "status:scored:errors").
+CREATE TABLE alert_runs (
+  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  samples_upto INTEGER NOT NULL DEFAULT 0,
+  thresholds TEXT,
+  sets TEXT NOT NULL DEFAULT '{}'
+);
+
+-- A detector that threw is off for that run; the error says why.
+CREATE TABLE alert_detectors (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  detector TEXT NOT NULL,
+  error TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, detector)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

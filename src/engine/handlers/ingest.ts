@@ -2,6 +2,7 @@
 import { Ingestor } from '../../core/ingest/ingestor';
 import { EngineMethods, EngineNotifications } from '../../shared/protocol/engine';
 import type { EngineServer } from '../server';
+import { alertOptions } from './alerts';
 
 export function registerIngestHandlers(server: EngineServer): void {
   server.on(EngineMethods.ingest, async (p, ctx) => {
@@ -15,6 +16,8 @@ export function registerIngestHandlers(server: EngineServer): void {
       signal: ctx.signal,
       onProgress: ctx.progress,
       reflection: server.reflection,
+      alerts: alertOptions(server),
+      onWarning: (m) => server.log('warn', m),
     });
     try {
       if (!p.follow) return await ingestor.ingestOnce();

@@ -7,6 +7,7 @@ import { RescoreStore } from '../../core/store/rescoreStore';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { EngineMethods, EngineNotifications } from '../../shared/protocol/engine';
 import type { EngineServer } from '../server';
+import { refreshAlerts } from './alerts';
 
 export function registerRescoreHandlers(server: EngineServer): void {
   const store = () => server.requireStore();
@@ -22,6 +23,8 @@ export function registerRescoreHandlers(server: EngineServer): void {
       signal: ctx.signal,
       onProgress: ctx.progress,
     });
+    // A new or resumed set may disagree with the logged verdicts: judge it now, for the badges.
+    await refreshAlerts(server, p.run);
     server.notify(EngineNotifications.runsChanged, { run: p.run });
     return report;
   });

@@ -1,11 +1,16 @@
-// Badges on the explorer's group items, keyed by their rollout-lens-tree: resource URIs.
+// Badges on the explorer's step and group items, keyed by their rollout-lens-tree: resource URIs.
 import * as vscode from 'vscode';
+import { ALERT_KINDS, ALERT_TITLES } from '../../shared/alerts';
 import { TREE_SCHEME, parseBadgeQuery } from '../../shared/uri';
 
 export class GroupBadges implements vscode.FileDecorationProvider {
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     if (uri.scheme !== TREE_SCHEME) return undefined;
     const f = parseBadgeQuery(uri.query);
+    if (f.alerts.length > 0) {
+      const names = ALERT_KINDS.filter((k) => f.alerts.includes(k)).map((k) => ALERT_TITLES[k]);
+      return new vscode.FileDecoration('!', `reward-hacking alert: ${names.join(', ')}`, new vscode.ThemeColor('editorWarning.foreground'));
+    }
     if (f.degenerate) {
       return new vscode.FileDecoration('D', 'degenerate: all rewards equal, no policy gradient', new vscode.ThemeColor('disabledForeground'));
     }

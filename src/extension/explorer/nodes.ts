@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { GroupRef, GroupRow, SampleRef, SampleRow, StepRow } from '../../shared/explorer';
 import type { RunSummary, Split } from '../../shared/rollout';
 import type { RunStatus } from '../../shared/runs';
-import { TREE_SCHEME, groupBadgePath } from '../../shared/uri';
+import { ALERT_KINDS, ALERT_TITLES } from '../../shared/alerts';
+import { TREE_SCHEME, groupBadgePath, stepBadgePath } from '../../shared/uri';
 import { fmt, signed } from '../format';
 
 export type ExplorerNode = RunNode | StepNode | GroupNode | SampleNode | MoreNode | MessageNode;
@@ -67,8 +68,13 @@ export class StepNode {
     if (s.reflection_share !== null) parts.push(`aha ${fmt(s.reflection_share)}`);
     item.description = parts.join(' · ');
     item.tooltip = `${s.samples} samples in ${s.groups} groups · reward ${fmt(s.reward_mean)} ± ${fmt(s.reward_std)} · mean length ${fmt(s.mean_length)} ${s.length_unit}` +
-      ` · effective-gradient ratio ${fmt(s.effective_gradient_ratio)} · clip ratio ${fmt(s.clip_ratio)} · reflecting ${fmt(s.reflection_share)}`;
-    item.iconPath = new vscode.ThemeIcon('debug-step-over');
+      ` · effective-gradient ratio ${fmt(s.effective_gradient_ratio)} · clip ratio ${fmt(s.clip_ratio)} · reflecting ${fmt(s.reflection_share)}` +
+      (s.alerts.length ? `\n\nAlerts: ${ALERT_KINDS.filter((k) => s.alerts.includes(k)).map((k) => ALERT_TITLES[k]).join(', ')} (list in the run dashboard)` : '');
+    if (s.alerts.length) {
+      const badge = stepBadgePath(this.ref, s.alerts);
+      item.resourceUri = vscode.Uri.from({ scheme: TREE_SCHEME, path: badge.path, query: badge.query });
+    }
+    item.iconPath = new vscode.ThemeIcon(s.alerts.length ? 'warning' : 'debug-step-over');
     item.contextValue = 'rolloutLens.step';
     return item;
   }

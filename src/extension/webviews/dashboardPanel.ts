@@ -22,6 +22,8 @@ import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import type { ViewDeps } from './groupPanel';
 import { PanelHost } from './panelHost';
 import { PanelLoader } from './snapshotChannel';
+import { openSample } from '../commands/sampleCommands';
+import type { AlertList } from '../../shared/alerts';
 
 /** What the run supervisor knows about a run; every section is optional. */
 export interface RunLiveInfo {
@@ -84,10 +86,14 @@ class DashboardPanel {
   private async load(signal: AbortSignal): Promise<void> {
     const { engine } = this.deps;
     try {
-      const [rows, keys, info] = await Promise.all([
+      const [rows, keys, info, alerts] = await Promise.all([
         engine.request(EngineMethods.stepStats, { run: this.run }, { signal }) as Promise<StepStatsRow[]>,
         engine.request(EngineMethods.metricKeys, { run: this.run }, { signal }),
         this.deps.runInfo ? this.deps.runInfo(this.run, signal).catch((e: unknown) => (this.deps.log.warn(`[webview dashboard] run info: ${errorMessage(e)}`), undefined)) : Promise.resolve(undefined),
+        // Alerts are advice: the charts show without them when listing fails.
+        engine
+          .request(EngineMethods.listAlerts, { run: this.run }, { signal })
+          .catch((e: unknown): AlertList | undefined => (this.deps.log.warn(`[webview dashboard] alerts: ${errorMessage(e)}`), undefined)),
       ]);
       const wanted = [...new Set([...keys.filter(isComponentMeanKey), ...this.picked.filter((k) => keys.includes(k))])].slice(0, METRIC_KEY_LIMIT);
       const series = wanted.length > 0 ? await engine.request(EngineMethods.metricSeries, { run: this.run, keys: wanted }, { signal }) : {};
@@ -104,6 +110,7 @@ class DashboardPanel {
         ...(info?.status ? { status: info.status } : {}),
         ...(info?.logTail ? { logTail: info.logTail } : {}),
         ...(info?.gpu ? { gpu: info.gpu } : {}),
+        ...(alerts ? { alerts: alerts.alerts, alertsDisabled: alerts.disabled.map((d) => `${d.detector}: ${d.error}`) } : {}),
       };
       this.host.post(DashboardMessages.snapshot, snapshot);
     } catch (e) {
@@ -127,6 +134,11 @@ class DashboardPanel {
       }
       case DashboardMessages.openStepGroup.method:
         return this.openStepGroup(params as { step: number; split: 'train' | 'val'; which: 'worst' | 'best' });
+      case DashboardMessages.openAlertSample.method: {
+        const p = params as { split: 'train' | 'val'; step: number; group: string; index: number; open: 'sample' | 'group' };
+        const ref = { run: this.run, split: p.split, step: p.step, group: p.group };
+        return p.open === 'group' ? this.deps.openGroup(ref) : openSample({ ...ref, index: p.index });
+      }
       default:
         this.deps.log.warn(`[webview dashboard] unhandled ${method}`);
     }

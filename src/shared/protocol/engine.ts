@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ROLLOUT_FORMATS, type IngestReport, type RunSummary, type StepStats } from '../rollout';
 import type { GroupTree } from '../tree';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
+import type { AlertList } from '../alerts';
 import {
   GROUP_SORTS,
   SAMPLE_SORTS,
@@ -42,6 +43,28 @@ export interface EngineInfo {
 
 const runName = z.string().min(1).max(128);
 
+const ratio = z.number().finite().min(0);
+/** Field names and meanings: AlertThresholds in src/shared/alerts.ts. */
+const alertSettingsSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    window: z.number().int().min(2).max(1000).optional(),
+    lengthRewardRise: ratio.optional(),
+    lengthRise: ratio.optional(),
+    lengthWinRate: ratio.optional(),
+    formatRise: ratio.optional(),
+    formatAccuracyFlat: ratio.optional(),
+    disagreement: ratio.optional(),
+    disagreementGrowth: ratio.optional(),
+    boxAreaRise: ratio.optional(),
+    boxHitRise: ratio.optional(),
+    degenerateShare: ratio.optional(),
+    saturationAllCorrectRise: ratio.optional(),
+    saturationEffectiveMax: ratio.optional(),
+  })
+  .strict();
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+
 export const REFLECTION_PRESET_IDS = ['simplerl', 'oat-zero-qwen', 'oat-zero-deepseek', 'oat-zero-llama', 'understand-r1-zero', 'deepseek-r1'] as const;
 const settingsSchema = z
   .object({
@@ -58,6 +81,8 @@ const settingsSchema = z
     gpuPollIntervalMs: z.number().int().min(250).max(600_000).optional(),
     /** Workspace trust: external reward commands, ONNX models and launches are refused when false. */
     trusted: z.boolean().optional(),
+    /** Reward-hacking alerts (settings rolloutLens.alerts.*); absent thresholds take their defaults. */
+    alerts: alertSettingsSchema.optional(),
   })
   .strict();
 export type EngineSettings = z.infer<typeof settingsSchema>;
@@ -202,6 +227,11 @@ export const EngineMethods = {
         sampleLimit: z.number().int().min(1).max(100_000).optional(),
       })
       .strict(),
+  ),
+  /** The run's reward-hacking alerts (brought up to date first), with the samples behind each and disabled detectors. */
+  listAlerts: method<AlertList>()(
+    'alerts/list',
+    z.object({ run: runName, split: split.optional(), step: step.optional() }).strict(),
   ),
   search: method<SearchHitDto[]>()(
     'search',

@@ -2,6 +2,7 @@
 // stay small), logged metric series, and the optional run status, log tail and GPU samples that the
 // run supervisor provides; the user's step range and step clicks go back to the host.
 import * as z from 'zod/mini';
+import type { AlertDto } from '../../alerts';
 import type { StepStats } from '../../rollout';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
 
@@ -79,6 +80,9 @@ export interface DashboardSnapshot {
   gpu?: GpuSeriesView[];
   /** True while the run is being written: the view says it is live. */
   live: boolean;
+  /** Reward-hacking alerts of the run (both splits), and detectors that failed and are off. */
+  alerts?: AlertDto[];
+  alertsDisabled?: string[];
 }
 
 /** Logged reward-component means (TRL: rewards/<func>/mean), shown with the mean reward. */
@@ -160,8 +164,25 @@ export const DashboardMessages = {
   ),
   /** Webview → host: open the lowest (worst) or highest (best) mean-reward group of a step. */
   openStepGroup: inboundNotification('dashboard/openStepGroup', z.strictObject({ step, split, which: z.enum(['worst', 'best']) })),
+  /** Webview → host: open a sample behind an alert (its document, or its group's view). */
+  openAlertSample: inboundNotification(
+    'dashboard/openAlertSample',
+    z.strictObject({
+      split,
+      step,
+      group: z.string().check(z.minLength(1), z.maxLength(512)),
+      index: z.int().check(z.minimum(0), z.maximum(1e9)),
+      open: z.enum(['sample', 'group']),
+    }),
+  ),
   /** Host → webview: everything the dashboard shows, complete (never a delta). */
   snapshot: outboundNotification<DashboardSnapshot>('dashboard/snapshot'),
 } as const;
 
-export const DASHBOARD_INBOUND = [DashboardMessages.ready, DashboardMessages.pickMetrics, DashboardMessages.filterSteps, DashboardMessages.openStepGroup] as const;
+export const DASHBOARD_INBOUND = [
+  DashboardMessages.ready,
+  DashboardMessages.pickMetrics,
+  DashboardMessages.filterSteps,
+  DashboardMessages.openStepGroup,
+  DashboardMessages.openAlertSample,
+] as const;

@@ -1,0 +1,141 @@
+// The incremental alert pass, run after each ingest pass (and before alerts are listed): new
+// samples since the run's watermark are folded into per-step detector state, then only the steps
+// from the earliest one that changed are judged again. New thresholds re-judge the stored state
+// (one row per step, no sample is read again). A detector that throws is recorded as disabled
+// for the run and skipped from then on; the ingest never hears of it.
+import { ALERT_THRESHOLD_NAMES, DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../../shared/alerts';
+import { ErrorCode, LensError } from '../../shared/errors';
+import type { Split } from '../../shared/rollout';
+import { recomputeDirtySteps } from '../store/stepStore';
+import type { Store } from '../store/store';
+import { Pass } from './alertPass';
+import { degenerateOutput, saturation } from './stepDetectors';
+import { boxGrowth, formatGaming, lengthExploitation } from './trendDetectors';
+import type { AlertPassReport, StepDetector } from './types';
+
+export type { AlertPassReport } from './types';
+
+export const DETECTORS: readonly StepDetector[] = [
+  lengthExploitation,
+  formatGaming,
+  boxGrowth,
+  degenerateOutput,
+  saturation,
+] as readonly StepDetector[];
+
+export interface AlertOptions {
+  thresholds?: Partial<AlertThresholds> | undefined;
+  /** The detectors fed by ingest (default DETECTORS); tests pass their own. */
+  detectors?: readonly StepDetector[];
+  /** Told once when a detector fails and is disabled for the run. */
+  onDetectorError?: (message: string) => void;
+  /** New samples per transaction. */
+  batch?: number;
+}
+
+
+/** Defaults overlaid with the given values; a bad value is an error naming the threshold. */
+export function resolveThresholds(t: Partial<AlertThresholds> = {}): AlertThresholds {
+  const out: AlertThresholds = { ...DEFAULT_ALERT_THRESHOLDS };
+  for (const [k, v] of Object.entries(t)) {
+    if (v === undefined) continue;
+    if (!(ALERT_THRESHOLD_NAMES as string[]).includes(k)) throw new LensError(ErrorCode.BadInput, `unknown alert threshold ${JSON.stringify(k)}: use ${ALERT_THRESHOLD_NAMES.join(', ')}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new LensError(ErrorCode.BadInput, `alert threshold ${k} must be a finite number`);
+    if (k === 'window' && (!Number.isInteger(v) || v < 2 || v > 1000)) throw new LensError(ErrorCode.BadInput, `alert threshold window must be an integer from 2 to 1000, got ${v}`);
+    out[k as keyof AlertThresholds] = v;
+  }
+  return out;
+}
+
+/** Read-only: no new sample, the same thresholds and the same re-score sets as last time. */
+function upToDate(store: Store, runId: number, key: string): boolean {
+  const db = store.db;
+  const row = db.prepare('SELECT samples_upto, thresholds, sets FROM alert_runs WHERE run_id = ?').get(runId) as
+    | { samples_upto: number; thresholds: string | null; sets: string }
+    | undefined;
+  if (!row || row.thresholds !== key) return false;
+  // Any newer sample, of any run: folding moves the watermark past other runs' samples too.
+  if ((db.prepare('SELECT coalesce(max(id), 0) FROM samples').pluck().get() as number) > row.samples_upto) return false;
+  const judged = JSON.parse(row.sets) as Record<string, string>;
+  const sets = db.prepare("SELECT id, status || ':' || scored || ':' || errors AS sig FROM rescore_sets WHERE run_id = ?").all(runId) as Array<{ id: number; sig: string }>;
+  return sets.length === Object.keys(judged).length && sets.every((x) => judged[String(x.id)] === x.sig);
+}
+
+/** One alert pass: fold new samples batch by batch (one transaction each), then judge what changed. */
+class AlertJob {
+  private readonly t: AlertThresholds;
+  private readonly key: string;
+  private readonly pass: Pass;
+  private readonly batch: number;
+  private readonly from = new Map<Split, number>();
+  readonly idle: boolean;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runId: number,
+    opts: AlertOptions,
+  ) {
+    this.t = resolveThresholds(opts.thresholds);
+    this.key = JSON.stringify(this.t);
+    this.batch = opts.batch ?? 2000;
+    this.idle = upToDate(store, runId, this.key);
+    this.pass = new Pass(store, runId, this.t, opts.detectors ?? DETECTORS, opts.onDetectorError);
+    if (!this.idle) store.write(() => store.db.prepare('INSERT INTO alert_runs (run_id) VALUES (?) ON CONFLICT DO NOTHING').run(runId));
+  }
+
+  /** Folds one batch; false when there was nothing left. */
+  fold(): boolean {
+    if (this.idle) return false;
+    const { db } = this.store;
+    return this.store.write(() => {
+      const upto = db.prepare('SELECT samples_upto FROM alert_runs WHERE run_id = ?').pluck().get(this.runId) as number;
+      const last = this.pass.foldBatch(upto, this.batch, this.from);
+      // None left of this run: whatever newer samples exist belong to other runs; skip them for good.
+      const mark = last ?? (db.prepare('SELECT coalesce(max(id), 0) FROM samples').pluck().get() as number);
+      if (mark > upto) db.prepare('UPDATE alert_runs SET samples_upto = ? WHERE run_id = ?').run(mark, this.runId);
+      return last !== null;
+    });
+  }
+
+  finish(): AlertPassReport {
+    if (this.idle) return this.pass.report;
+    const { db } = this.store;
+    this.store.write(() => {
+      const row = db.prepare('SELECT thresholds, sets FROM alert_runs WHERE run_id = ?').get(this.runId) as { thresholds: string | null; sets: string };
+      // Judged on fresh step statistics: a pass started beside an ingest (a dashboard's list) may
+      // see samples whose steps the ingest has not recomputed yet, and would not see them again.
+      recomputeDirtySteps(db, this.runId);
+      const changed = row.thresholds !== this.key;
+      // New thresholds: judge every step again, from the stored state.
+      if (changed) for (const split of ['train', 'val'] as const) this.from.set(split, 0);
+      for (const [split, step] of this.from) this.pass.judge(split, step);
+      const sets = this.pass.judgeSets(JSON.parse(row.sets) as Record<string, string>, changed);
+      db.prepare('UPDATE alert_runs SET thresholds = ?, sets = ? WHERE run_id = ?').run(this.key, JSON.stringify(sets), this.runId);
+    });
+    return this.pass.report;
+  }
+}
+
+/**
+ * Brings a run's alerts up to date with what is stored: new samples, changed re-score sets and
+ * changed thresholds. Cost follows what changed; with nothing new it only reads.
+ */
+export function updateAlerts(store: Store, runId: number, opts: AlertOptions = {}): AlertPassReport {
+  const job = new AlertJob(store, runId, opts);
+  while (job.fold());
+  return job.finish();
+}
+
+/** The same, letting the event loop breathe between batches (ingest in the engine); a stop judges what was folded. */
+export async function updateAlertsAsync(
+  store: Store,
+  runId: number,
+  opts: AlertOptions & { signal?: AbortSignal | undefined; breathe?: () => Promise<void> } = {},
+): Promise<AlertPassReport> {
+  const job = new AlertJob(store, runId, opts);
+  while (job.fold()) {
+    if (opts.signal?.aborted) break;
+    await opts.breathe?.();
+  }
+  return job.finish();
+}

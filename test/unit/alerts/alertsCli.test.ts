@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { main } from '../../../src/cli/main';
+import { Ingestor } from '../../../src/core/ingest/ingestor';
+import { Store } from '../../../src/core/store/store';
+import { tempDir, writeJsonl } from '../../helpers';
+import { blankAnswerRun } from './fixtures';
+
+/** Runs the CLI in this process and returns its exit code and output. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const w1 = process.stdout.write.bind(process.stdout);
+  const w2 = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+}
+
+describe('rollout-lens alerts', () => {
+  it('prints the alerts as JSON with kind, step, score, sample ids and message; thresholds are flags', async () => {
+    const dir = tempDir('rl-alerts-cli-');
+    const db = path.join(dir, 'a.db');
+    const file = path.join(dir, 'r.jsonl');
+    writeJsonl(file, blankAnswerRun());
+    const store = Store.open(db);
+    await new Ingestor(store, [file], { run: 'demo', enrich: false }).ingestOnce();
+    store.close();
+    // Step 9 (samples 8·9 + 1 … 8·9 + 8): indexes 3 of both groups are blank, 2 of 8 = 25%.
+    const r = await cli(['alerts', '--db', db, '--run', 'demo', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [
+      {
+        kind: 'degenerate_output',
+        step: 9,
+        score: 0.25,
+        samples: [76, 80],
+        message: '2 of 8 responses (25%) are degenerate: 2 empty, 0 repeating 4-grams, 0 with 3+ \\boxed{} answers',
+      },
+    ]);
+    // A higher bound than 25% silences it; the next call with the defaults brings it back.
+    const strict = await cli(['alerts', '--db', db, '--run', 'demo', '--json', '--threshold', 'degenerateShare=0.3']);
+    assert.deepEqual(JSON.parse(strict.stdout), []);
+    const again = await cli(['alerts', '--db', db, '--run', 'demo', '--json']);
+    assert.equal((JSON.parse(again.stdout) as unknown[]).length, 1);
+  });
+
+  it('names a bad threshold and the ones it knows', async () => {
+    const r = await cli(['alerts', '--db', 'x.db', '--run', 'demo', '--threshold', 'lenght=0.3']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--threshold takes NAME=VALUE with NAME one of window, lengthRewardRise, .*saturationEffectiveMax; got "lenght=0.3"/);
+  });
+});

@@ -1,0 +1,46 @@
+// The dashboard's alert list: one row per reward-hacking alert of the shown split (kind, step,
+// score, message), each with buttons that open the samples behind it. Messages are engine text
+// and go in through textContent like everything else.
+import { ALERT_TITLES, type AlertDto, type AlertSampleRef } from '../../src/shared/alerts';
+import type { Split } from '../../src/shared/rollout';
+import { clear, el } from '../shared/dom';
+import { fmt } from '../shared/format';
+import { badge, button } from '../shared/ui';
+
+/** Sample buttons per alert; the rest are one click away in the group view. */
+const SAMPLE_BUTTONS = 5;
+
+export interface AlertHandlers {
+  open(ref: AlertSampleRef, as: 'sample' | 'group'): void;
+  pickStep(step: number): void;
+}
+
+export function renderAlerts(pane: HTMLElement, alerts: readonly AlertDto[] | undefined, disabled: readonly string[] | undefined, split: Split, h: AlertHandlers): void {
+  clear(pane);
+  const shown = (alerts ?? []).filter((a) => a.split === split);
+  if (shown.length === 0 && !disabled?.length) {
+    pane.hidden = true;
+    return;
+  }
+  pane.hidden = false;
+  pane.append(el('h2', { text: `Alerts (${shown.length})` }));
+  const list = el('ul', { cls: 'alert-list', attrs: { id: 'alert-list' } });
+  for (const a of shown) {
+    const first = a.refs[0];
+    const item = el('li', { cls: 'alert', attrs: { 'data-kind': a.kind, 'data-step': a.step } }, [
+      badge(ALERT_TITLES[a.kind], a.kind),
+      el('button', { cls: 'alert-step', text: `step ${a.step}`, title: 'Select this step on the charts', on: { click: () => h.pickStep(a.step) } }),
+      el('span', { cls: 'muted', text: ` score ${fmt(a.score)} · ${a.samples.length} sample${a.samples.length === 1 ? '' : 's'}` }),
+      el('div', { cls: 'alert-message', text: a.message }),
+    ]);
+    const actions = el('div', { cls: 'alert-actions' });
+    if (first) actions.append(button('Open group', () => h.open(first, 'group'), { secondary: true, title: `Open group ${first.group} of step ${first.step}` }));
+    for (const r of a.refs.slice(0, SAMPLE_BUTTONS)) {
+      actions.append(button(`#${r.index} of ${r.group.slice(0, 12)}`, () => h.open(r, 'sample'), { secondary: true, title: `Open sample ${r.id}` }));
+    }
+    item.append(actions);
+    list.append(item);
+  }
+  pane.append(list);
+  for (const d of disabled ?? []) pane.append(el('div', { cls: 'muted', text: `Detector off for this run after an error: ${d}` }));
+}
