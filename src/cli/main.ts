@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { dbOption as db, intOption, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
+import { PROMPT_COMMANDS } from './commands/prompt';
 import { REWARD_COMMANDS } from './commands/rewards';
 import { RUN_COMMANDS } from './commands/runs';
 import { TREE_COMMANDS } from './commands/tree';
@@ -55,6 +56,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: (v) => exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
   },
   ...TREE_COMMANDS,
+  ...PROMPT_COMMANDS,
   ...ANALYSIS_COMMANDS,
   ...REWARD_COMMANDS,
   ...RUN_COMMANDS,

@@ -1,0 +1,125 @@
+// Per-token arrays of stored samples, and the aggregates the views sort and chart by: per sample
+// (group view columns) and per step (dashboard mismatch chart). The mismatch is derived here from
+// the two stored logprob columns, never stored (src/shared/tokenSignals.ts).
+import type { GroupRef, SampleRef } from '../../shared/explorer';
+import type { Split } from '../../shared/rollout';
+import {
+  DEFAULT_CLIP_EPSILON,
+  mismatchStats,
+  tokenAggregates,
+  type MismatchStats,
+  type SampleTokens,
+  type TokenAggregates,
+} from '../../shared/tokenSignals';
+import { decodeFloat32, decodeInt32 } from './blobs';
+import { requireGroupId } from './explorer';
+import type { Store } from './store';
+import { ErrorCode, LensError } from '../../shared/errors';
+
+/** Which per-token signals a group's samples carry, and why a view mode is absent. */
+export interface TokenAvailability {
+  logprobs: boolean;
+  train_logprobs: boolean;
+  ref_logprobs: boolean;
+  entropy: boolean;
+  token_advantages: boolean;
+  /** Why there is no logprob overlay (null when there is one). */
+  logprob_reason: string | null;
+  /** Why there is no mismatch overlay or columns (null when there are). */
+  mismatch_reason: string | null;
+}
+
+export interface GroupTokenStats {
+  availability: TokenAvailability;
+  epsilon: number;
+  /** By sample index. */
+  samples: Array<{ index: number } & TokenAggregates>;
+}
+
+interface TokenRow {
+  response_ids: Uint8Array | null;
+  response_tokens: string | null;
+  logprobs: Uint8Array | null;
+  train_logprobs: Uint8Array | null;
+  ref_logprobs: Uint8Array | null;
+  entropy: Uint8Array | null;
+  token_advantages: Uint8Array | null;
+}
+
+const COLUMNS = 'response_ids, response_tokens, logprobs, train_logprobs, ref_logprobs, entropy, token_advantages';
+
+function decode(r: TokenRow): SampleTokens {
+  return {
+    ids: decodeInt32(r.response_ids) ?? null,
+    tokens: typeof r.response_tokens === 'string' ? (JSON.parse(r.response_tokens) as string[]) : null,
+    logprobs: decodeFloat32(r.logprobs) ?? null,
+    train_logprobs: decodeFloat32(r.train_logprobs) ?? null,
+    ref_logprobs: decodeFloat32(r.ref_logprobs) ?? null,
+    entropy: decodeFloat32(r.entropy) ?? null,
+    token_advantages: decodeFloat32(r.token_advantages) ?? null,
+  };
+}
+
+export function sampleTokens(store: Store, ref: SampleRef): SampleTokens {
+  const gid = requireGroupId(store, ref);
+  const row = store.db.prepare(`SELECT ${COLUMNS} FROM samples WHERE group_id = ? AND idx = ?`).get(gid, ref.index) as TokenRow | undefined;
+  if (!row) throw new LensError(ErrorCode.NotFound, `group ${JSON.stringify(ref.group)} of step ${ref.step} has no sample ${ref.index}`);
+  return decode(row);
+}
+
+export function availability(samples: readonly SampleTokens[]): TokenAvailability {
+  const any = (k: keyof SampleTokens): boolean => samples.some((s) => s[k] !== null);
+  const a = {
+    logprobs: any('logprobs'),
+    train_logprobs: any('train_logprobs'),
+    ref_logprobs: any('ref_logprobs'),
+    entropy: any('entropy'),
+    token_advantages: any('token_advantages'),
+  };
+  const noLogprobs = 'No per-token logprobs were logged for these samples (the trainer wrote none, or its format carries none).';
+  return {
+    ...a,
+    logprob_reason: a.logprobs || a.train_logprobs ? null : noLogprobs,
+    mismatch_reason:
+      a.logprobs && a.train_logprobs
+        ? null
+        : !a.logprobs && !a.train_logprobs
+          ? noLogprobs
+          : a.logprobs
+            ? 'Only the sampler’s logprobs were logged: the mismatch needs the trainer’s recomputed ones too (train_logprobs).'
+            : 'Only the trainer’s logprobs were logged: the mismatch needs the sampler’s too (logprobs).',
+  };
+}
+
+/** Per-sample aggregates of a group (G rows, one indexed read). */
+export function groupTokenStats(store: Store, ref: GroupRef, epsilon = DEFAULT_CLIP_EPSILON): GroupTokenStats {
+  const gid = requireGroupId(store, ref);
+  const rows = store.db.prepare(`SELECT idx, ${COLUMNS} FROM samples WHERE group_id = ? ORDER BY idx`).all(gid) as Array<TokenRow & { idx: number }>;
+  const decoded = rows.map((r) => ({ index: r.idx, t: decode(r) }));
+  return {
+    availability: availability(decoded.map((d) => d.t)),
+    epsilon,
+    samples: decoded.map((d) => ({ index: d.index, ...tokenAggregates(d.t, epsilon) })),
+  };
+}
+
+/**
+ * Mismatch per step of a run, over the samples that logged both logprobs. Reads the two BLOB
+ * columns of every such sample: a run without them costs one scan of small columns.
+ */
+export function stepMismatch(store: Store, run: string, epsilon = DEFAULT_CLIP_EPSILON, split: Split = 'train'): Array<{ step: number } & MismatchStats> {
+  const runId = store.requireRun(run).id;
+  const stmt = store.db.prepare(
+    `SELECT s.train_logprobs, s.logprobs FROM samples s JOIN groups g ON g.id = s.group_id
+      WHERE g.step_id = ? AND s.train_logprobs IS NOT NULL AND s.logprobs IS NOT NULL`,
+  );
+  const steps = store.db.prepare('SELECT id, step FROM steps WHERE run_id = ? AND split = ? ORDER BY step').all(runId, split) as Array<{ id: number; step: number }>;
+  const out: Array<{ step: number } & MismatchStats> = [];
+  for (const st of steps) {
+    const rows = stmt.all(st.id) as Array<{ train_logprobs: Uint8Array; logprobs: Uint8Array }>;
+    if (rows.length === 0) continue;
+    const pairs = rows.map((r): [number[], number[]] => [decodeFloat32(r.train_logprobs)!, decodeFloat32(r.logprobs)!]);
+    out.push({ step: st.step, ...mismatchStats(pairs, epsilon) });
+  }
+  return out;
+}
