@@ -18,6 +18,7 @@ import { registerExplorerHandlers } from './handlers/explorer';
 import { registerIngestHandlers } from './handlers/ingest';
 import { registerRescoreHandlers } from './handlers/rescore';
 import { disposeRunSupervisor, ensureRunSupervisor, registerRunHandlers } from './handlers/runs';
+import { registerTokenHandlers } from './handlers/tokens';
 import { RescoreStore } from '../core/store/rescoreStore';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -41,6 +42,7 @@ export class EngineServer {
     registerExplorerHandlers(this);
     registerRescoreHandlers(this);
     registerRunHandlers(this);
+    registerTokenHandlers(this);
   }
 
   log(level: LogParams['level'], message: string): void {

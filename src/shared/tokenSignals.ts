@@ -7,7 +7,7 @@
 /**
  * ε of the clip range. 0.2 is the clipping parameter of PPO's clipped surrogate objective
  * (Schulman et al. 2017, arXiv:1707.06347, §6.1) and the default `clip_ratio` of verl's actor
- * (verl/trainer/config/actor/actor.yaml); rolloutLens.tokens.clipEpsilon overrides it.
+ * (verl/trainer/config/actor/actor.yaml at 7bbd5f3f); rolloutLens.tokens.clipEpsilon overrides it.
  */
 export const DEFAULT_CLIP_EPSILON = 0.2;
 
@@ -37,6 +37,26 @@ export interface TokenAggregates {
   outside_clip: number | null;
   /** Mean of the finite sampler logprobs (the trainer's when the sampler's are absent). */
   mean_logprob: number | null;
+}
+
+/** Which per-token signals a group's samples carry, and why a view mode is absent. */
+export interface TokenAvailability {
+  logprobs: boolean;
+  train_logprobs: boolean;
+  ref_logprobs: boolean;
+  entropy: boolean;
+  token_advantages: boolean;
+  /** Why there is no logprob overlay (null when there is one). */
+  logprob_reason: string | null;
+  /** Why there is no mismatch overlay or columns (null when there are). */
+  mismatch_reason: string | null;
+}
+
+export interface GroupTokenStats {
+  availability: TokenAvailability;
+  epsilon: number;
+  /** By sample index. */
+  samples: Array<{ index: number } & TokenAggregates>;
 }
 
 /** Per-step mismatch over every compared token of the step. */

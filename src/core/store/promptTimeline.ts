@@ -4,9 +4,10 @@
 // "Prompt timeline".
 import { createHash } from 'node:crypto';
 import { ErrorCode, LensError } from '../../shared/errors';
-import { preview } from '../../shared/explorer';
+import { preview, type GroupRef } from '../../shared/explorer';
 import type { PromptLifeRow, PromptTimeline, PromptTimelinePoint } from '../../shared/promptTimeline';
 import type { Split } from '../../shared/rollout';
+import { requireGroupId } from './explorer';
 import type { Store } from './store';
 
 /** How a prompt is named: its exact text, or the SHA-1 of it in hex (the store's key). */
@@ -119,4 +120,10 @@ export function promptLives(store: Store, run: string, opts: { split?: Split; li
     )
     .all(runId, opts.split ?? 'train', opts.limit ?? 1000) as Array<Omit<PromptLifeRow, 'preview'> & { tail: string }>;
   return rows.map(({ tail, ...r }) => ({ ...r, preview: preview(tail.split(/user\n|<\|im_start\|>user/).pop() ?? tail) }));
+}
+
+/** The prompt id (SHA-1 hex) of a stored group, for "This prompt over time". */
+export function promptIdOfGroup(store: Store, ref: GroupRef): string {
+  const gid = requireGroupId(store, ref);
+  return store.db.prepare('SELECT lower(hex(p.hash)) FROM groups g JOIN prompts p ON p.id = g.prompt_id WHERE g.id = ?').pluck().get(gid) as string;
 }

@@ -7,34 +7,15 @@ import {
   DEFAULT_CLIP_EPSILON,
   mismatchStats,
   tokenAggregates,
+  type GroupTokenStats,
   type MismatchStats,
   type SampleTokens,
-  type TokenAggregates,
+  type TokenAvailability,
 } from '../../shared/tokenSignals';
 import { decodeFloat32, decodeInt32 } from './blobs';
 import { requireGroupId } from './explorer';
 import type { Store } from './store';
 import { ErrorCode, LensError } from '../../shared/errors';
-
-/** Which per-token signals a group's samples carry, and why a view mode is absent. */
-export interface TokenAvailability {
-  logprobs: boolean;
-  train_logprobs: boolean;
-  ref_logprobs: boolean;
-  entropy: boolean;
-  token_advantages: boolean;
-  /** Why there is no logprob overlay (null when there is one). */
-  logprob_reason: string | null;
-  /** Why there is no mismatch overlay or columns (null when there are). */
-  mismatch_reason: string | null;
-}
-
-export interface GroupTokenStats {
-  availability: TokenAvailability;
-  epsilon: number;
-  /** By sample index. */
-  samples: Array<{ index: number } & TokenAggregates>;
-}
 
 interface TokenRow {
   response_ids: Uint8Array | null;

@@ -1,0 +1,65 @@
+// Multi-turn rollouts: per-turn token counts and tool calls, and reflection keywords counted and
+// highlighted only in the policy's own (trained) turns, through the real Ingestor and SQLite.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { describeTurns } from '../../../src/core/analysis/turns';
+import { Ingestor } from '../../../src/core/ingest/ingestor';
+import { enrichPending } from '../../../src/core/store/enrich';
+import { getSample, listGroups, listSamples } from '../../../src/core/store/explorer';
+import { Store } from '../../../src/core/store/store';
+import { reflectionMatcher } from '../../../src/core/analysis/reflection';
+import { tempDir, writeJsonl } from '../../helpers';
+
+const TURNS = [
+  { role: 'assistant', content: 'Let me check. <tool_call>{"name":"calc"}</tool_call>', trained: true },
+  { role: 'tool', content: 'wait: result is 4\n', trained: false },
+  { role: 'assistant', content: 'Wait, so it is 4.', trained: true },
+];
+const RESPONSE = TURNS.map((t) => t.content).join('');
+let store: Store;
+
+before(async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'r.jsonl');
+  writeJsonl(file, [
+    { step: 1, group: 'g', prompt: 'p', response: RESPONSE, reward: 1, turns: TURNS },
+    { step: 1, group: 'g', prompt: 'p', response: 'wait wait', reward: 0 },
+  ]);
+  store = Store.open(path.join(dir, 'a.db'));
+  await new Ingestor(store, [file], { run: 'r' }).ingestOnce();
+  await enrichPending(store, reflectionMatcher());
+});
+
+describe('multi-turn samples', () => {
+  it('counts tokens per turn exactly when the logged token strings spell the turns', () => {
+    const tokens = ['Let', ' me', ' check.', ' <tool_call>{"name":"calc"}</tool_call>', 'wait', ': result is 4\n', 'Wait', ', so it is 4.'];
+    assert.deepEqual(
+      describeTurns(TURNS as never, tokens).map((t) => [t.role, t.trained, t.tokens, t.tokens_exact, t.tool_calls]),
+      [
+        ['assistant', true, 4, true, 1],
+        ['tool', false, 2, true, 0],
+        ['assistant', true, 2, true, 0],
+      ],
+    );
+    // Without token strings: the approximate word / whitespace / punctuation pieces ("Let", " ", "me", …).
+    assert.deepEqual(describeTurns(TURNS as never).map((t) => [t.tokens, t.tokens_exact]), [[23, false], [9, false], [11, false]]);
+  });
+
+  it('shows the turns in the sample detail', () => {
+    const d = getSample(store, { run: 'r', split: 'train', step: 1, group: 'g', index: 0 });
+    assert.deepEqual(d.turns?.map((t) => [t.role, t.trained, t.tool_calls]), [['assistant', true, 1], ['tool', false, 0], ['assistant', true, 0]]);
+    assert.equal(getSample(store, { run: 'r', split: 'train', step: 1, group: 'g', index: 1 }).turns, null);
+  });
+
+  it('counts and highlights reflection keywords only in trained turns', () => {
+    const d = getSample(store, { run: 'r', split: 'train', step: 1, group: 'g', index: 0 });
+    const toolStart = TURNS[0]!.content.length;
+    assert.deepEqual(d.reflection_hits.map((h) => h.start), [toolStart + TURNS[1]!.content.length]);
+    const rows = listSamples(store, { run: 'r', split: 'train', step: 1, group: 'g' });
+    assert.deepEqual(rows.map((r) => r.reflection_count), [1, 2]);
+    // The group aggregate (enrich pass): 1 + 2 keywords, both samples reflect.
+    const g = listGroups(store, { run: 'r', split: 'train', step: 1 }, { offset: 0, limit: 5, filter: { reflects: true } });
+    assert.equal(g.rows[0]!.reflecting, 2);
+  });
+});
