@@ -52,7 +52,7 @@ const classes = (host: FakeHostPage): Promise<string[]> =>
 describe('token overlay', () => {
   it('shows the aggregate columns and sorts by them', async () => {
     const host = await open();
-    const cells = await host.page.$$eval('table.samples tbody tr.row', (rows) => rows.map((r) => [...r.querySelectorAll('td.token-col')].map((c) => c.textContent)));
+    const cells = await host.page.$$eval('table.samples tbody tr.row', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td.token-col'), (c) => c.textContent)));
     assert.deepEqual(cells, [
       ['0.2188', '1.6487', '50.0%', '-2.3875'],
       ['–', '–', '–', '-0.15'],
