@@ -137,6 +137,7 @@ function renderHeader(s: GroupSnapshot): void {
         .join(' · '),
     }),
   );
+  headerInfo.append(el('div', { cls: 'toolbar' }, [button('This prompt over time', () => host.notify(GroupMessages.promptTimeline, {}), { secondary: true, id: 'prompt-timeline', title: 'Every step this prompt was asked in: solve rate, reward, when it stopped carrying gradient' })]));
   for (const w of t?.warnings ?? []) headerInfo.append(el('div', { cls: 'warning', text: w, attrs: { role: 'note' } }));
   if (s.tree_error) headerInfo.append(message(`No prefix tree: ${s.tree_error}`, 'error'));
   const prompt = new ChunkedText(s.prompt, [], { math: true, chunkChars: 3000 });

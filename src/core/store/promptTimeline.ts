@@ -127,3 +127,15 @@ export function promptIdOfGroup(store: Store, ref: GroupRef): string {
   const gid = requireGroupId(store, ref);
   return store.db.prepare('SELECT lower(hex(p.hash)) FROM groups g JOIN prompts p ON p.id = g.prompt_id WHERE g.id = ?').pluck().get(gid) as string;
 }
+
+/** Runs that asked the prompt (in any split), by name: what a timeline can be compared with. */
+export function runsAskingPrompt(store: Store, sel: PromptSelector): string[] {
+  const p = resolvePrompt(store, sel);
+  return store.db
+    .prepare(
+      `SELECT DISTINCT r.name FROM groups g JOIN steps st ON st.id = g.step_id JOIN runs r ON r.id = st.run_id
+        WHERE g.prompt_id = ? ORDER BY r.name`,
+    )
+    .pluck()
+    .all(p.id) as string[];
+}

@@ -1,5 +1,5 @@
 // Token overlays and prompt timelines: per-token arrays and aggregates, and a prompt's life.
-import { promptIdOfGroup, promptLives, promptTimeline } from '../../core/store/promptTimeline';
+import { promptIdOfGroup, promptLives, promptTimeline, runsAskingPrompt } from '../../core/store/promptTimeline';
 import { groupTokenStats, sampleTokens, stepMismatch } from '../../core/store/tokenStore';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { TokenMethods } from '../../shared/protocol/engineTokens';
@@ -17,5 +17,6 @@ export function registerTokenHandlers(server: EngineServer): void {
     const sel = p.text !== undefined ? { text: p.text } : { promptId: p.promptId ?? promptIdOfGroup(s, p.group!) };
     return promptTimeline(s, p.run, sel, p.split);
   });
+  server.on(TokenMethods.promptRuns, (p) => runsAskingPrompt(store(), { promptId: p.promptId }));
   server.on(TokenMethods.promptLives, (p) => promptLives(store(), p.run, p));
 }

@@ -24,6 +24,8 @@ export interface ViewDeps {
   engine: EngineClient;
   log: vscode.LogOutputChannel;
   extensionUri: vscode.Uri;
+  /** "This prompt over time": opens the prompt timeline of a group's prompt. */
+  openTimeline?: (ref: GroupRef) => Promise<void>;
 }
 
 const keyOf = (r: GroupRef): string => JSON.stringify([r.run, r.split, r.step, r.group]);
@@ -144,6 +146,8 @@ class GroupPanel {
     switch (method) {
       case GroupMessages.compare.method:
         return this.compare((params as { index: number }).index);
+      case GroupMessages.promptTimeline.method:
+        return this.deps.openTimeline?.(this.ref);
       case GroupMessages.openSample.method:
         return openSample(sample((params as { index: number }).index));
       case GroupMessages.rescore.method: {

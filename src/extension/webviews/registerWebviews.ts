@@ -5,10 +5,12 @@ import type { GroupRef } from '../../shared/explorer';
 import { DASHBOARD_VIEW_TYPE } from '../../shared/protocol/webviews/dashboard';
 import { GROUP_VIEW_TYPE } from '../../shared/protocol/webviews/group';
 import { RESCORE_VIEW_TYPE } from '../../shared/protocol/webviews/rescore';
+import { TIMELINE_VIEW_TYPE } from '../../shared/protocol/webviews/timeline';
 import type { EngineClient } from '../engineClient';
 import { DashboardPanels, type RunLiveInfo } from './dashboardPanel';
 import { GroupPanels } from './groupPanel';
 import { RESCORE_DIFF_SCHEME, RescoreDiffDocuments, RescorePanels } from './rescorePanel';
+import { TimelinePanels } from './timelinePanel';
 
 export interface WebviewDeps {
   engine: EngineClient;
@@ -31,7 +33,10 @@ export interface WebviewsApi {
 
 export function registerWebviews(context: vscode.ExtensionContext, deps: WebviewDeps): WebviewsApi {
   const base = { engine: deps.engine, log: deps.log, extensionUri: context.extensionUri };
-  const groups = new GroupPanels(base);
+  // The two views open each other: a group its prompt's timeline, a timeline point its group.
+  let timelines: TimelinePanels | undefined;
+  const groups = new GroupPanels({ ...base, openTimeline: (ref) => timelines?.openFromGroup(ref) ?? Promise.resolve() });
+  timelines = new TimelinePanels({ ...base, openGroup: (ref) => groups.open(ref) });
   const dashboards = new DashboardPanels({
     ...base,
     openGroup: (ref) => groups.open(ref),
@@ -44,6 +49,7 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     vscode.window.registerWebviewPanelSerializer(GROUP_VIEW_TYPE, groups),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, dashboards),
     vscode.window.registerWebviewPanelSerializer(RESCORE_VIEW_TYPE, rescores),
+    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, timelines),
     vscode.workspace.registerTextDocumentContentProvider(RESCORE_DIFF_SCHEME, documents),
   );
   return {
@@ -53,6 +59,7 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     refresh: (run) => {
       dashboards.refresh(run);
       groups.refresh(run);
+      timelines?.refresh(run);
     },
   };
 }

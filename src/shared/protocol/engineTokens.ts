@@ -38,6 +38,8 @@ export const TokenMethods = {
       })
       .strict(),
   ),
+  /** Runs that asked a prompt (by its id), for comparing its timeline across runs. */
+  promptRuns: method<string[]>()('prompts/runs', z.object({ promptId: z.string().min(1).max(64) }).strict()),
   /** The run's prompts by how many steps they carried gradient. */
   promptLives: method<PromptLifeRow[]>()(
     'prompts/lives',

@@ -7,7 +7,7 @@ import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundRequest, outboundNotification } from './ipc';
 import type { GroupTokenStats } from '../../tokenSignals';
-import { TOKEN_COLUMNS, TOKEN_MODES, sampleTokensRequest } from './tokens';
+import { TOKEN_COLUMNS, TOKEN_MODES, openPromptTimeline, sampleTokensRequest } from './tokens';
 
 export const GROUP_VIEW_TYPE = 'rolloutLens.groupView';
 
@@ -145,8 +145,9 @@ export const GroupMessages = {
   openSample: inboundNotification('group/openSample', z.strictObject({ index })),
   /** Webview → host: one sample's per-token arrays for the token overlay. */
   tokens: sampleTokensRequest,
+  promptTimeline: openPromptTimeline,
   /** Host → webview: everything the view shows, complete (never a delta). */
   snapshot: outboundNotification<GroupSnapshot>('group/snapshot'),
 } as const;
 
-export const GROUP_INBOUND = [GroupMessages.ready, GroupMessages.sample, GroupMessages.nodeTexts, GroupMessages.compare, GroupMessages.rescore, GroupMessages.openSample, GroupMessages.tokens] as const;
+export const GROUP_INBOUND = [GroupMessages.ready, GroupMessages.sample, GroupMessages.nodeTexts, GroupMessages.compare, GroupMessages.rescore, GroupMessages.openSample, GroupMessages.tokens, GroupMessages.promptTimeline] as const;
