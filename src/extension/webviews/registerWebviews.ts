@@ -34,9 +34,9 @@ export interface WebviewsApi {
 export function registerWebviews(context: vscode.ExtensionContext, deps: WebviewDeps): WebviewsApi {
   const base = { engine: deps.engine, log: deps.log, extensionUri: context.extensionUri };
   // The two views open each other: a group its prompt's timeline, a timeline point its group.
-  let timelines: TimelinePanels | undefined;
-  const groups = new GroupPanels({ ...base, openTimeline: (ref) => timelines?.openFromGroup(ref) ?? Promise.resolve() });
-  timelines = new TimelinePanels({ ...base, openGroup: (ref) => groups.open(ref) });
+  // (each closure runs only after both exist).
+  const groups: GroupPanels = new GroupPanels({ ...base, openTimeline: (ref) => timelines.openFromGroup(ref) });
+  const timelines: TimelinePanels = new TimelinePanels({ ...base, openGroup: (ref) => groups.open(ref) });
   const dashboards = new DashboardPanels({
     ...base,
     openGroup: (ref) => groups.open(ref),
@@ -59,7 +59,7 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     refresh: (run) => {
       dashboards.refresh(run);
       groups.refresh(run);
-      timelines?.refresh(run);
+      timelines.refresh(run);
     },
   };
 }
