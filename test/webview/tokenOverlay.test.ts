@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import type { Store } from '../../src/core/store/store';
+import { stepMismatch } from '../../src/core/store/tokenStore';
+import { DASHBOARD_INBOUND, DashboardMessages } from '../../src/shared/protocol/webviews/dashboard';
 import { GROUP_INBOUND, GroupMessages } from '../../src/shared/protocol/webviews/group';
 import { FakeHostPage, launchChromium, startPageServer, type PageServer } from './fakeHost';
+import { dashboardFixture } from './fixtures';
 import { answerTokenGroup, tokenGroupFixture, tokenStore, type TokenGroupFixture } from './tokenFixtures';
 
 let server: PageServer;
@@ -159,5 +162,26 @@ describe('multi-turn view', () => {
     assert.equal(await host.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
     assert.equal(await host.page.locator('.turn script').count(), 0);
     await host.close();
+  });
+});
+
+describe('dashboard mismatch chart', () => {
+  it('charts mean and p99 |Δ| and the share outside the clip range per step, only when logged', async () => {
+    const mismatch = stepMismatch(store, 'tok');
+    // Step 3: |Δ| = 0, 0.25, 0.5, 0.125 over sample 0 (sample 1 has no trainer logprobs).
+    assert.deepEqual(mismatch, [{ step: 3, tokens: 4, mean_abs_delta: 0.21875, p99_abs_delta: 0.5, outside_clip: 0.5 }]);
+    const open = async (extras: object): Promise<FakeHostPage> => {
+      const snap = { ...dashboardFixture(20), ...extras };
+      const host = await FakeHostPage.open(context, server, 'dashboard', { inbound: DASHBOARD_INBOUND, onReady: () => ({ method: DashboardMessages.snapshot.method, json: JSON.stringify(snap) }) });
+      await host.waitForPaint();
+      return host;
+    };
+    const host = await open({ mismatch, clip_epsilon: 0.2 });
+    assert.equal(await host.page.innerText('figure[data-chart="mismatch"] .chart-title'), 'Train vs inference logprob mismatch (|Δ|; share outside [0.8, 1.2])');
+    assert.deepEqual(await host.page.$$eval('figure[data-chart="mismatch"] figcaption .legend > *', (n) => n.map((x) => x.textContent?.trim())), ['mean |Δ|', 'p99 |Δ|', 'outside clip']);
+    await host.close();
+    const without = await open({});
+    assert.equal(await without.page.locator('figure[data-chart="mismatch"]').count(), 0);
+    await without.close();
   });
 });

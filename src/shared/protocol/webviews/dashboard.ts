@@ -3,6 +3,7 @@
 // run supervisor provides; the user's step range and step clicks go back to the host.
 import * as z from 'zod/mini';
 import type { StepStats } from '../../rollout';
+import type { MismatchStats } from '../../tokenSignals';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
 
 export const DASHBOARD_VIEW_TYPE = 'rolloutLens.runDashboard';
@@ -79,6 +80,10 @@ export interface DashboardSnapshot {
   gpu?: GpuSeriesView[];
   /** True while the run is being written: the view says it is live. */
   live: boolean;
+  /** Train-vs-inference logprob mismatch per train step, when the run logged both logprobs. */
+  mismatch?: Array<{ step: number } & MismatchStats>;
+  /** ε of the clip range the mismatch's share is counted against. */
+  clip_epsilon?: number;
 }
 
 /** Logged reward-component means (TRL: rewards/<func>/mean), shown with the mean reward. */
