@@ -157,3 +157,56 @@ export function mismatchStats(pairs: Iterable<[readonly number[] | null, readonl
   const n = all.length;
   return { tokens: n, mean_abs_delta: n ? sum / n : null, p99_abs_delta: nearestRank(all, 0.99), outside_clip: n ? outside / n : null };
 }
+
+/** Every value logged or derived for token t, as label → text, in display order ("missing" for NaN). */
+export function tokenReadout(
+  k: SampleTokens,
+  t: number,
+  epsilon: number,
+  num: (x: number) => string,
+  signedNum: (x: number) => string,
+  advantage?: number,
+): Array<[string, string]> {
+  const v = (a: readonly (number | null)[] | null): string => {
+    if (!a) return 'not logged';
+    const x = a[t];
+    return x === null || x === undefined || !Number.isFinite(x) ? 'missing' : num(x);
+  };
+  const d = k.train_logprobs && k.logprobs ? deltaAt(k.train_logprobs, k.logprobs, t) : NaN;
+  const ok = Number.isFinite(d);
+  return [
+    ['token', JSON.stringify(k.tokens?.[t] ?? null)],
+    ['id', k.ids?.[t] !== undefined ? String(k.ids[t]) : 'not logged'],
+    ['logprob', v(k.logprobs)],
+    ['train', v(k.train_logprobs)],
+    ['Δ', ok ? signedNum(d) : 'missing'],
+    ['ratio', ok ? `${num(Math.exp(d))}${outsideClip(Math.exp(d), epsilon) ? ' (outside clip range)' : ''}` : 'missing'],
+    ['ref', v(k.ref_logprobs)],
+    ['entropy', v(k.entropy)],
+    ['advantage', advantage === undefined ? 'none' : Number.isFinite(advantage) ? signedNum(advantage) : 'missing'],
+  ];
+}
+
+/**
+ * The token whose text covers character `offset` of `text`, when the logged token strings spell the
+ * text exactly (else null: offsets cannot be mapped to tokens). Binary search over token starts.
+ */
+export function tokenAtOffset(tokens: readonly string[], text: string, offset: number): number | null {
+  if (offset < 0 || offset >= text.length || tokens.join('') !== text) return null;
+  const starts: number[] = [];
+  let at = 0;
+  for (const tok of tokens) {
+    starts.push(at);
+    at += tok.length;
+  }
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  // An empty token shares its start with the next one: report the one that has the character.
+  while (lo < tokens.length - 1 && tokens[lo]!.length === 0) lo++;
+  return lo;
+}

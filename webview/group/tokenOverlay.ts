@@ -7,7 +7,7 @@ import './tokens.css';
 import { ESTIMATOR_LABELS, type AdvantageEstimator } from '../../src/shared/protocol/webviews/advantages';
 import type { ValueRuns } from '../../src/shared/protocol/webviews/group';
 import { TOKEN_MODE_LABELS, type TokenMode } from '../../src/shared/protocol/webviews/tokens';
-import { deltaAt, outsideClip, tokenAggregates, type SampleTokens, type TokenAvailability } from '../../src/shared/tokenSignals';
+import { deltaAt, outsideClip, tokenAggregates, tokenReadout, type SampleTokens, type TokenAvailability } from '../../src/shared/tokenSignals';
 import { clear, el } from '../shared/dom';
 import { fmt, percent, signed } from '../shared/format';
 import { dropdown } from '../shared/ui';
@@ -229,22 +229,8 @@ export class TokenOverlay {
   describe(t: number): string {
     const x = this.input;
     if (!x) return '';
-    const k = x.tokens;
-    const v = (a: readonly number[] | null, digits = 4): string => (a ? (Number.isFinite(a[t]) ? fmt(a[t], digits) : 'missing') : 'not logged');
-    const d = k.train_logprobs && k.logprobs ? deltaAt(k.train_logprobs, k.logprobs, t) : NaN;
-    const n = tokenCount(k);
-    const adv = advantageValues(x, n);
-    return [
-      `#${t}`,
-      `token ${JSON.stringify(k.tokens?.[t] ?? null)}`,
-      `id ${k.ids?.[t] ?? 'not logged'}`,
-      `logprob ${v(k.logprobs)}`,
-      `train ${v(k.train_logprobs)}`,
-      `Δ ${Number.isFinite(d) ? signed(d, 4) : 'missing'}`,
-      `ratio ${Number.isFinite(d) ? `${fmt(Math.exp(d), 4)}${outsideClip(Math.exp(d), x.epsilon) ? ' (outside clip range)' : ''}` : 'missing'}`,
-      `ref ${v(k.ref_logprobs)}`,
-      `entropy ${v(k.entropy)}`,
-      `advantage ${adv ? signed(adv.values[t], 4) : 'none'}`,
-    ].join(' · ');
+    const adv = advantageValues(x, tokenCount(x.tokens));
+    const fields = tokenReadout(x.tokens, t, x.epsilon, (v) => fmt(v, 4), (v) => signed(v, 4), adv?.values[t]);
+    return [`#${t}`, ...fields.map(([k, v]) => `${k} ${v}`)].join(' · ');
   }
 }

@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { groupTokenStats, sampleTokens, stepMismatch } from '../../../src/core/store/tokenStore';
 import { Store } from '../../../src/core/store/store';
-import { mismatchStats, nearestRank, tokenAggregates } from '../../../src/shared/tokenSignals';
+import { mismatchStats, nearestRank, tokenAggregates, tokenAtOffset, tokenReadout } from '../../../src/shared/tokenSignals';
 import { tempDir, writeJsonl } from '../../helpers';
 
 let store: Store;
@@ -74,5 +74,21 @@ describe('token signals', () => {
     assert.equal(mismatchStats([[[-0.21], [0]]]).outside_clip, 0);
     assert.equal(mismatchStats([[[0.21], [0]]]).outside_clip, 1);
     assert.deepEqual(tokenAggregates({ logprobs: [NaN, Infinity], train_logprobs: null }).mean_logprob, null);
+  });
+
+  it('maps a document offset to the token covering it, only when the token strings spell the text', () => {
+    const toks = ['a', ' b', '', ' c', ' d'];
+    assert.deepEqual([0, 1, 2, 3, 4, 6].map((o) => tokenAtOffset(toks, 'a b c d', o)), [0, 1, 1, 3, 3, 4]);
+    assert.equal(tokenAtOffset(toks, 'a b c d', 7), null);
+    assert.equal(tokenAtOffset(toks, 'a b c e', 0), null);
+  });
+
+  it('reads a token’s values out for the hover, missing ones as “missing”', () => {
+    const t = sampleTokens(store, { run: 'r', split: 'train', step: 1, group: 'g', index: 0 });
+    const f = (x: number): string => x.toFixed(3);
+    assert.deepEqual(tokenReadout(t, 2, 0.2, f, f), [
+      ['token', '" c"'], ['id', '3'], ['logprob', 'missing'], ['train', '-0.250'], ['Δ', 'missing'], ['ratio', 'missing'], ['ref', 'not logged'], ['entropy', '1.000'], ['advantage', 'none'],
+    ]);
+    assert.deepEqual(tokenReadout(t, 3, 0.2, f, f, 0.5).slice(4), [['Δ', '0.500'], ['ratio', '1.649 (outside clip range)'], ['ref', 'not logged'], ['entropy', '2.000'], ['advantage', '0.500']]);
   });
 });
