@@ -23,6 +23,7 @@ import { insideTrained, policyText } from '../tokenize/trainedTurns';
 import type { Turn } from '../../shared/rollout';
 import { decodeInt32 } from './blobs';
 import { indexPendingText } from './enrich';
+import { toolOnlyHits } from './policySearch';
 import type { Store } from './store';
 
 const GROUP_ORDER: Record<GroupSort, string> = {
@@ -82,7 +83,9 @@ export function listSteps(
 function matchingSampleIds(store: Store, text: string): Set<number> {
   indexPendingText(store);
   try {
-    return new Set(store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(text) as number[]);
+    const ids = store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(text) as number[];
+    const drop = toolOnlyHits(store, text, ids);
+    return new Set(drop.size ? ids.filter((id) => !drop.has(id)) : ids);
   } catch (e) {
     throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(text)}: ${(e as Error).message} (FTS5 query syntax)`);
   }

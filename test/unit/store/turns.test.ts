@@ -7,6 +7,7 @@ import { describeTurns } from '../../../src/core/analysis/turns';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { enrichPending } from '../../../src/core/store/enrich';
 import { getSample, listGroups, listSamples } from '../../../src/core/store/explorer';
+import { searchText } from '../../../src/core/store/fts';
 import { Store } from '../../../src/core/store/store';
 import { reflectionMatcher } from '../../../src/core/analysis/reflection';
 import { tempDir, writeJsonl } from '../../helpers';
@@ -61,5 +62,15 @@ describe('multi-turn samples', () => {
     // The group aggregate (enrich pass): 1 + 2 keywords, both samples reflect.
     const g = listGroups(store, { run: 'r', split: 'train', step: 1 }, { offset: 0, limit: 5, filter: { reflects: true } });
     assert.equal(g.rows[0]!.reflecting, 2);
+  });
+
+  it('text search finds only the policy’s own text: a match only in tool output is no hit', () => {
+    const hits = (q: string): Array<[number, string]> => searchText(store, q).map((h) => [h.index, h.snippet]);
+    assert.deepEqual(hits('result'), []);
+    assert.deepEqual(hits('calc').map(([i]) => i), [0]);
+    assert.deepEqual(hits('wait').map(([i]) => i).sort(), [0, 1]);
+    const ref = { run: 'r', split: 'train' as const, step: 1 };
+    assert.deepEqual(listGroups(store, ref, { offset: 0, limit: 5, filter: { text: 'result' } }).rows, []);
+    assert.deepEqual(listSamples(store, { ...ref, group: 'g' }, { filter: { text: 'check' } }).map((r) => r.index), [0]);
   });
 });
