@@ -161,6 +161,13 @@ describe('multi-turn view', () => {
     ]);
     assert.equal(await host.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
     assert.equal(await host.page.locator('.turn script').count(), 0);
+    // In the tree: the tool output sits on sample 2's edge as context, never as a decision.
+    const node = fx.snapshot.tree!.nodes.find((n) => n.context?.some((c) => c.role === 'tool'))!;
+    await host.page.locator(`svg.prefix-tree g.node[data-id="${node.id}"]`).dispatchEvent('click');
+    await host.page.waitForSelector('.tree-context[data-role="tool"]');
+    assert.equal(await host.page.innerText('.tree-context[data-role="tool"] .muted'), 'tool turn after token 32 (not a policy decision) · 1 response');
+    assert.equal(await host.page.textContent('.tree-context[data-role="tool"] .turn-text'), '<script>window.__pwned=1</script>4\n');
+    assert.equal(fx.snapshot.tree!.decision_tokens.some((d) => d.text.includes('script')), false);
     await host.close();
   });
 });

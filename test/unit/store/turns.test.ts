@@ -8,6 +8,7 @@ import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { enrichPending } from '../../../src/core/store/enrich';
 import { getSample, listGroups, listSamples } from '../../../src/core/store/explorer';
 import { searchText } from '../../../src/core/store/fts';
+import { groupTree } from '../../../src/core/store/groupTrees';
 import { Store } from '../../../src/core/store/store';
 import { reflectionMatcher } from '../../../src/core/analysis/reflection';
 import { tempDir, writeJsonl } from '../../helpers';
@@ -72,5 +73,17 @@ describe('multi-turn samples', () => {
     const ref = { run: 'r', split: 'train' as const, step: 1 };
     assert.deepEqual(listGroups(store, ref, { offset: 0, limit: 5, filter: { text: 'result' } }).rows, []);
     assert.deepEqual(listSamples(store, { ...ref, group: 'g' }, { filter: { text: 'check' } }).map((r) => r.index), [0]);
+  });
+
+  it('the prefix tree branches on trained tokens only; tool text sits on its edge as context', () => {
+    const tree = groupTree(store, { run: 'r', split: 'train', step: 1, group: 'g' });
+    assert.equal(tree.nodes.some((n) => n.text.includes('result')), false);
+    assert.equal(tree.decision_tokens.some((d) => d.text.includes('result')), false);
+    const withContext = tree.nodes.filter((n) => n.context);
+    assert.equal(withContext.length, 1);
+    const node = withContext[0]!;
+    // Turn 1 is 23 approximate pieces: the tool turn comes in after trained token 23, on sample 0's own edge.
+    assert.deepEqual(node.context, [{ at: 23, role: 'tool', text: 'wait: result is 4\n', samples: [0] }]);
+    assert.deepEqual([node.depth, node.samples], [0, [0]]);
   });
 });
