@@ -11,7 +11,11 @@
  */
 export const DEFAULT_CLIP_EPSILON = 0.2;
 
-/** A response's per-token arrays, as stored; NaN (null in JSON) means "not reported for this token". */
+/**
+ * A response's per-token arrays, as stored; NaN means "not reported for this token". JSON has no
+ * NaN, so over the engine and webview protocols those entries arrive as null: every reader here
+ * treats any non-finite entry (NaN or null) as missing.
+ */
 export interface SampleTokens {
   /** Response token ids, when logged. */
   ids: number[] | null;

@@ -84,23 +84,41 @@ export function groupTokenStats(store: Store, ref: GroupRef, epsilon = DEFAULT_C
   };
 }
 
+/** Samples read per step for the mismatch: enough for a p99, bounded so a 4k-token run stays cheap. */
+export const MISMATCH_SAMPLES_PER_STEP = 256;
+
+/** Per-step results kept between calls, recomputed only for steps whose sample count changed. */
+export type MismatchCache = Map<string, { samples: number; stats: MismatchStats | null }>;
+
 /**
- * Mismatch per step of a run, over the samples that logged both logprobs. Reads the two BLOB
- * columns of every such sample: a run without them costs one scan of small columns.
+ * Mismatch per step of a run, over (up to `perStep`, lowest ids first) samples that logged both
+ * logprobs. With a cache, a step is read again only when its number of samples changed.
  */
-export function stepMismatch(store: Store, run: string, epsilon = DEFAULT_CLIP_EPSILON, split: Split = 'train'): Array<{ step: number } & MismatchStats> {
+export function stepMismatch(
+  store: Store,
+  run: string,
+  epsilon = DEFAULT_CLIP_EPSILON,
+  split: Split = 'train',
+  opts: { perStep?: number; cache?: MismatchCache } = {},
+): Array<{ step: number } & MismatchStats> {
   const runId = store.requireRun(run).id;
+  const perStep = opts.perStep ?? MISMATCH_SAMPLES_PER_STEP;
   const stmt = store.db.prepare(
     `SELECT s.train_logprobs, s.logprobs FROM samples s JOIN groups g ON g.id = s.group_id
-      WHERE g.step_id = ? AND s.train_logprobs IS NOT NULL AND s.logprobs IS NOT NULL`,
+      WHERE g.step_id = ? AND s.train_logprobs IS NOT NULL AND s.logprobs IS NOT NULL ORDER BY s.id LIMIT ?`,
   );
-  const steps = store.db.prepare('SELECT id, step FROM steps WHERE run_id = ? AND split = ? ORDER BY step').all(runId, split) as Array<{ id: number; step: number }>;
+  const steps = store.db.prepare('SELECT id, step, samples FROM steps WHERE run_id = ? AND split = ? ORDER BY step').all(runId, split) as Array<{ id: number; step: number; samples: number }>;
   const out: Array<{ step: number } & MismatchStats> = [];
   for (const st of steps) {
-    const rows = stmt.all(st.id) as Array<{ train_logprobs: Uint8Array; logprobs: Uint8Array }>;
-    if (rows.length === 0) continue;
-    const pairs = rows.map((r): [number[], number[]] => [decodeFloat32(r.train_logprobs)!, decodeFloat32(r.logprobs)!]);
-    out.push({ step: st.step, ...mismatchStats(pairs, epsilon) });
+    const key = JSON.stringify([store.file, runId, split, st.step, epsilon, perStep]);
+    let hit = opts.cache?.get(key);
+    if (!hit || hit.samples !== st.samples) {
+      const rows = stmt.all(st.id, perStep) as Array<{ train_logprobs: Uint8Array; logprobs: Uint8Array }>;
+      const pairs = rows.map((r): [number[], number[]] => [decodeFloat32(r.train_logprobs)!, decodeFloat32(r.logprobs)!]);
+      hit = { samples: st.samples, stats: rows.length ? mismatchStats(pairs, epsilon) : null };
+      opts.cache?.set(key, hit);
+    }
+    if (hit.stats) out.push({ step: st.step, ...hit.stats });
   }
   return out;
 }

@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
-import { groupTokenStats, sampleTokens, stepMismatch } from '../../../src/core/store/tokenStore';
+import { groupTokenStats, sampleTokens, stepMismatch, type MismatchCache } from '../../../src/core/store/tokenStore';
 import { Store } from '../../../src/core/store/store';
 import { mismatchStats, nearestRank, tokenAggregates, tokenAtOffset, tokenReadout } from '../../../src/shared/tokenSignals';
 import { tempDir, writeJsonl } from '../../helpers';
+import * as fs from 'node:fs';
 
 let store: Store;
 let file: string;
@@ -90,5 +91,21 @@ describe('token signals', () => {
       ['token', '" c"'], ['id', '3'], ['logprob', 'missing'], ['train', '-0.250'], ['Δ', 'missing'], ['ratio', 'missing'], ['ref', 'not logged'], ['entropy', '1.000'], ['advantage', 'none'],
     ]);
     assert.deepEqual(tokenReadout(t, 3, 0.2, f, f, 0.5).slice(4), [['Δ', '0.500'], ['ratio', '1.649 (outside clip range)'], ['ref', 'not logged'], ['entropy', '2.000'], ['advantage', '0.500']]);
+  });
+
+  it('reads at most perStep samples per step, and with a cache rereads only steps that grew', async () => {
+    const dir = tempDir();
+    const f = path.join(dir, 'm.jsonl');
+    const row = (i: number, d: number): object => ({ step: 1, group: 'g', index: i, prompt: 'p', response: 'x', reward: i, response_ids: [1], logprobs: [0], train_logprobs: [d] });
+    writeJsonl(f, [row(0, 0.5), row(1, -0.5)]);
+    const s = Store.open(path.join(dir, 'm.db'));
+    await new Ingestor(s, [f], { run: 'm' }).ingestOnce();
+    assert.deepEqual(stepMismatch(s, 'm', 0.2, 'train', { perStep: 1 }).map((r) => r.tokens), [1]);
+    const cache: MismatchCache = new Map();
+    assert.equal(stepMismatch(s, 'm', 0.2, 'train', { cache })[0]!.mean_abs_delta, 0.5);
+    fs.appendFileSync(f, JSON.stringify(row(2, 0.125)) + '\n');
+    await new Ingestor(s, [f], { run: 'm' }).ingestOnce();
+    assert.deepEqual(stepMismatch(s, 'm', 0.2, 'train', { cache }).map((r) => [r.tokens, r.mean_abs_delta]), [[3, 1.125 / 3]]);
+    s.close();
   });
 });
