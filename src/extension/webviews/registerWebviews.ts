@@ -5,7 +5,7 @@ import type { GroupRef } from '../../shared/explorer';
 import { DASHBOARD_VIEW_TYPE } from '../../shared/protocol/webviews/dashboard';
 import { GROUP_VIEW_TYPE } from '../../shared/protocol/webviews/group';
 import { RESCORE_VIEW_TYPE } from '../../shared/protocol/webviews/rescore';
-import { TIMELINE_VIEW_TYPE } from '../../shared/protocol/webviews/timeline';
+import { TIMELINE_VIEW_TYPE, type TimelineKey } from '../../shared/protocol/webviews/timeline';
 import type { EngineClient } from '../engineClient';
 import { DashboardPanels, type RunLiveInfo } from './dashboardPanel';
 import { GroupPanels } from './groupPanel';
@@ -27,6 +27,8 @@ export interface WebviewsApi {
   openGroup(ref: GroupRef): Promise<void>;
   openDashboard(run: string): Promise<void>;
   openRescore(setId: string, data?: unknown): Promise<void>;
+  /** One prompt's timeline in a run (and split). */
+  openTimeline(key: TimelineKey): void;
   /** New data for a run (or all runs): open views of it reload, coalesced; hidden ones when shown. */
   refresh(run?: string): void;
 }
@@ -56,6 +58,7 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     openGroup: (ref) => groups.open(ref),
     openDashboard: (run) => dashboards.open(run),
     openRescore: (setId, data) => rescores.open(setId, data),
+    openTimeline: (key) => timelines.open(key),
     refresh: (run) => {
       dashboards.refresh(run);
       groups.refresh(run);
