@@ -49,6 +49,13 @@ async function chooseMode(host: FakeHostPage, mode: string): Promise<void> {
   await host.page.waitForSelector(`.token-text.mode-${mode}`);
 }
 
+/** Turns a mode on (the picker offers every mode before the sample's tokens are fetched). */
+async function chooseModeIfOffered(host: FakeHostPage): Promise<void> {
+  await host.page.locator('#token-mode').click();
+  await host.page.locator('#token-mode vscode-option[value="logprob"]').click();
+  await host.page.waitForSelector('.mode-absent[data-mode="entropy"]');
+}
+
 const classes = (host: FakeHostPage): Promise<string[]> =>
   host.page.$$eval('.token-text .tok-o', (spans) => spans.map((s) => s.className.replace(/^tok-o /, '')));
 
@@ -161,6 +168,15 @@ describe('multi-turn view', () => {
     ]);
     assert.equal(await host.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
     assert.equal(await host.page.locator('.turn script').count(), 0);
+    // No per-token arrays at all: every overlay mode is absent, with the reason.
+    await chooseModeIfOffered(host);
+    assert.deepEqual(await host.page.$$eval('.mode-absent', (n) => n.map((x) => x.textContent)), [
+      'Logprob (heat): No per-token data (token ids, strings or logprobs) was logged for this sample.',
+      'Mismatch |Δ logprob|: No per-token data (token ids, strings or logprobs) was logged for this sample.',
+      'Ratio exp(Δ) vs clip range [0.8, 1.2]: No per-token data (token ids, strings or logprobs) was logged for this sample.',
+      'Token advantage: No per-token data (token ids, strings or logprobs) was logged for this sample.',
+      'Entropy: No per-token data (token ids, strings or logprobs) was logged for this sample.',
+    ]);
     // In the tree: the tool output sits on sample 2's edge as context, never as a decision.
     const node = fx.snapshot.tree!.nodes.find((n) => n.context?.some((c) => c.role === 'tool'))!;
     await host.page.locator(`svg.prefix-tree g.node[data-id="${node.id}"]`).dispatchEvent('click');

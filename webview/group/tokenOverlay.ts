@@ -62,8 +62,9 @@ export function modeChoices(x: OverlayInput): ModeChoice[] {
   const noLp = x.availability?.logprob_reason ?? 'This sample logged no per-token logprobs.';
   const noMm = x.availability?.mismatch_reason ?? 'The mismatch needs both the sampler’s and the trainer’s logprobs for this sample.';
   const both = has(t.logprobs, n) && has(t.train_logprobs, n);
-  const adv = advantageValues(x, n);
-  return [
+  const adv = n > 0 ? advantageValues(x, n) : null;
+  const noTokens = n === 0 ? 'No per-token data (token ids, strings or logprobs) was logged for this sample.' : null;
+  const choices: ModeChoice[] = [
     { mode: 'logprob', label: TOKEN_MODE_LABELS.logprob, reason: has(t.logprobs, n) || has(t.train_logprobs, n) ? null : noLp },
     { mode: 'delta', label: TOKEN_MODE_LABELS.delta, reason: both ? null : noMm },
     { mode: 'ratio', label: `${TOKEN_MODE_LABELS.ratio} [${fmt(1 - x.epsilon)}, ${fmt(1 + x.epsilon)}]`, reason: both ? null : noMm },
@@ -74,6 +75,7 @@ export function modeChoices(x: OverlayInput): ModeChoice[] {
     },
     { mode: 'entropy', label: TOKEN_MODE_LABELS.entropy, reason: has(t.entropy, n) ? null : 'No per-token entropy was logged for this sample.' },
   ];
+  return noTokens ? choices.map((c) => ({ ...c, reason: noTokens })) : choices;
 }
 
 /** The value class of one token under a mode (the CSS class that colours it). */
