@@ -88,6 +88,7 @@ describe('prompt timeline view', () => {
   it('puts two runs side by side and diffs the best samples at a step both share', async () => {
     const host = await open(snapshot('newreward'));
     assert.equal(await host.page.locator('.runs.side-by-side section.run-timeline').count(), 2);
+    assert.equal(await host.page.$eval('#compare-run', (d) => (d as HTMLElement & { value: string }).value), 'newreward');
     assert.deepEqual((await rows(host, 'newreward')).map((r) => r.slice(0, 6)), [
       ['row degenerate', '2', 'b2', '2', '0', '0.0%'],
       ['row trainable', '3', 'b3', '2', '0.5', '50.0%'],

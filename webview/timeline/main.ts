@@ -99,7 +99,8 @@ function render(): void {
   clear(app);
   const main = s.timelines[0]!;
   const prompt = new ChunkedText(s.prompt, [], { math: true, chunkChars: 3000 });
-  const compareChoices = [{ value: '', label: 'Compare with another run…' }, ...s.other_runs.map((r) => ({ value: r, label: `Compare with ${r}` }))];
+  // Run names start with a letter or digit, so '_none' is never one.
+  const compareChoices = [{ value: '_none', label: 'Compare with another run…' }, ...s.other_runs.map((r) => ({ value: r, label: `Compare with ${r}` }))];
   const common = commonSteps(s.timelines);
   const diffStep = selectedStep !== null && common.includes(selectedStep) ? selectedStep : (common[common.length - 1] ?? null);
   app.append(
@@ -108,7 +109,7 @@ function render(): void {
       el('details', { cls: 'prompt' }, [el('summary', { text: 'Prompt' }), prompt.root]),
       el('div', { cls: 'toolbar' }, [
         s.other_runs.length
-          ? dropdown(compareChoices, s.timelines[1]?.run ?? '', (run) => host.notify(TimelineMessages.compare, { run: run === '' ? null : run }), { label: 'Compare with run', id: 'compare-run' })
+          ? dropdown(compareChoices, s.timelines[1]?.run ?? '_none', (run) => host.notify(TimelineMessages.compare, { run: run === '_none' ? null : run }), { label: 'Compare with run', id: 'compare-run' })
           : el('span', { cls: 'muted', text: 'No other run asked this prompt.' }),
         s.timelines.length > 1
           ? diffStep !== null
