@@ -4,6 +4,7 @@ import { dbOption as db, intOption, jsonOption as json, requireDb, str, type Com
 import { ALERT_COMMANDS } from './commands/alerts';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
+import { PROMPT_COMMANDS } from './commands/prompt';
 import { REWARD_COMMANDS } from './commands/rewards';
 import { RUN_COMMANDS } from './commands/runs';
 import { TREE_COMMANDS } from './commands/tree';
@@ -59,6 +60,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: (v) => exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
   },
   ...TREE_COMMANDS,
+  ...PROMPT_COMMANDS,
   ...ANALYSIS_COMMANDS,
   ...REWARD_COMMANDS,
   ...RUN_COMMANDS,

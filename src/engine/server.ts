@@ -19,6 +19,7 @@ import { registerIngestHandlers } from './handlers/ingest';
 import { registerRescoreHandlers } from './handlers/rescore';
 import { refreshAlerts, registerAlertHandlers } from './handlers/alerts';
 import { disposeRunSupervisor, ensureRunSupervisor, registerRunHandlers } from './handlers/runs';
+import { registerTokenHandlers } from './handlers/tokens';
 import { RescoreStore } from '../core/store/rescoreStore';
 
 import { LENS_VERSION as ENGINE_VERSION, runtimeLine, runtimeReport } from '../core/runtimeReport';
@@ -44,6 +45,7 @@ export class EngineServer {
     registerRescoreHandlers(this);
     registerRunHandlers(this);
     registerAlertHandlers(this);
+    registerTokenHandlers(this);
   }
 
   log(level: LogParams['level'], message: string): void {

@@ -11,6 +11,8 @@ export interface LensConfig {
   reflectionMode: 'word' | 'substring';
   reflectionKeywords: string[];
   advantageEstimator: 'grpo' | 'drgrpo' | 'rloo' | 'tempo';
+  /** ε of the token mismatch's clip range [1 − ε, 1 + ε]. */
+  clipEpsilon: number;
   gpuPollIntervalMs: number;
   verifierUrl: string;
   verifierModel: string;
@@ -31,6 +33,7 @@ export function readConfig(): LensConfig {
     reflectionMode: c.get<'word' | 'substring'>('reflection.mode', 'word'),
     reflectionKeywords: c.get<string[]>('reflection.keywords', []),
     advantageEstimator: c.get<LensConfig['advantageEstimator']>('advantageEstimator', 'grpo'),
+    clipEpsilon: c.get<number>('tokens.clipEpsilon', 0.2),
     gpuPollIntervalMs: c.get<number>('gpuPollIntervalMs', 2000),
     verifierUrl: c.get<string>('verifier.url', ''),
     verifierModel: c.get<string>('verifier.model', ''),

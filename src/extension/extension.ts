@@ -9,6 +9,7 @@ import { DOC_SCHEME } from '../shared/uri';
 import { registerCommands } from './commands/registerCommands';
 import { RESTART_SETTINGS, engineSettings, readConfig } from './config';
 import { ReflectionHighlights } from './documents/reflectionHighlights';
+import { registerTokenHover } from './documents/tokenHover';
 import { SampleDocuments } from './documents/sampleDocuments';
 import { EngineClient } from './engineClient';
 import { findFallbackNode } from './engineNode';
@@ -89,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, documents),
     vscode.window.registerFileDecorationProvider(new GroupBadges()),
     new ReflectionHighlights(engine),
+    registerTokenHover(engine),
   );
   engine.onNotification(EngineNotifications.runsChanged, () => explorer.refresh(undefined, 750));
   const runLogs = new RunLogs(engine);

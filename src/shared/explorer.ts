@@ -1,6 +1,6 @@
 // DTOs of the run explorer: pages of steps, groups and samples, and one sample in full.
 import type { AlertKind } from './alerts';
-import type { Split, StepStats } from './rollout';
+import type { Split, StepStats, Turn } from './rollout';
 
 /** A sample's identity (DESIGN.md §3.3). */
 export interface SampleRef {
@@ -82,6 +82,17 @@ export interface SampleDetail extends SampleRef {
   data_source: string | null;
   has_token_ids: boolean;
   meta: Record<string, unknown> | null;
+  /** A multi-turn rollout's turns (null for a single response; absent from older engines). */
+  turns?: TurnView[] | null;
+}
+
+/** A turn as the sample view shows it. */
+export interface TurnView extends Turn {
+  /** Tokens in the turn: exact when the logged token strings spell the turns, else approximate pieces. */
+  tokens: number;
+  tokens_exact: boolean;
+  /** `<tool_call>` blocks in an assistant turn. */
+  tool_calls: number;
 }
 
 export const GROUP_SORTS = ['group', 'reward', 'spread', 'solve_rate', 'size'] as const;

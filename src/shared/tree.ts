@@ -19,6 +19,17 @@ export interface GroupTreeNode {
   samples: number[];
   /** Branch nodes (≥ 2 children) only: V of each child, in child order. */
   children_values?: number[];
+  /** Tool / environment / user turns that came in on this edge: shown, never a decision. */
+  context?: TreeContext[];
+}
+
+/** A turn the policy was not trained on, placed after `at` trained tokens of the responses in `samples`. */
+export interface TreeContext {
+  at: number;
+  role: 'assistant' | 'tool' | 'user' | 'environment';
+  /** The turn's text, cut to a preview. */
+  text: string;
+  samples: number[];
 }
 
 export interface GroupTreeSample {

@@ -14,6 +14,7 @@ import { Chart, type ChartSpec } from '../shared/chart';
 import { nearestIndex } from '../shared/decimate';
 import { gpuCharts, pickedCharts, stepCharts } from './specs';
 import { renderAlerts } from './alerts';
+import { mismatchCharts } from './mismatch';
 
 registerControls();
 const host = new HostConnection();
@@ -166,7 +167,7 @@ function chartFor(spec: ChartSpec): Chart {
 
 function renderCharts(s: DashboardSnapshot): void {
   const cols = columns(s);
-  const specs = [...stepCharts(s, cols), ...pickedCharts(s, ui.picked)];
+  const specs = [...stepCharts(s, cols), ...mismatchCharts(s, cols), ...pickedCharts(s, ui.picked)];
   const gpus = gpuCharts(s.gpu ?? []);
   const live = new Set([...specs, ...gpus].map((sp) => sp.key));
   for (const key of [...charts.keys()]) if (!live.has(key)) charts.delete(key);

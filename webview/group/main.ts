@@ -18,6 +18,7 @@ import { SampleList } from './sampleList';
 import { GroupUiStore, defaultUi, type GroupUi } from './state';
 import { PrefixTreeView } from './treeView';
 import { RunLookup, pathOf } from './tokenSpans';
+import { TokenSection } from './tokenSection';
 
 registerControls();
 const host = new HostConnection();
@@ -56,6 +57,11 @@ const detail = new SampleDetailView({
   openDocument: (index) => host.notify(GroupMessages.openSample, { index }),
   setTokenHeat: (tokenHeat) => store.update({ tokenHeat }),
 });
+
+const tokenSection = new TokenSection(
+  (index) => host.request(GroupMessages.tokens, { index }),
+  (tokenMode) => store.update({ tokenMode }),
+);
 
 const filters = el('div', { cls: 'toolbar filters' }, [
   dropdown(ADVANTAGE_ESTIMATORS.map((e) => ({ value: e, label: `Advantage: ${ESTIMATOR_LABELS[e]}` })), store.ui.estimator, (estimator) => store.update({ estimator }), { label: 'Advantage estimator', id: 'estimator' }),
@@ -131,6 +137,7 @@ function renderHeader(s: GroupSnapshot): void {
         .join(' · '),
     }),
   );
+  headerInfo.append(el('div', { cls: 'toolbar' }, [button('This prompt over time', () => host.notify(GroupMessages.promptTimeline, {}), { secondary: true, id: 'prompt-timeline', title: 'Every step this prompt was asked in: solve rate, reward, when it stopped carrying gradient' })]));
   for (const w of t?.warnings ?? []) headerInfo.append(el('div', { cls: 'warning', text: w, attrs: { role: 'note' } }));
   if (s.tree_error) headerInfo.append(message(`No prefix tree: ${s.tree_error}`, 'error'));
   const prompt = new ChunkedText(s.prompt, [], { math: true, chunkChars: 3000 });
@@ -173,7 +180,8 @@ async function showDetail(ui: GroupUi): Promise<void> {
       return;
     }
   }
-  if (mine === detailRequest) detail.show(d, s, store.ui, advantageOf(index), (n) => nodeTexts.textOf(n));
+  await tokenSection.prepare(index, store.ui);
+  if (mine === detailRequest) detail.show(d, s, store.ui, advantageOf(index), (n) => nodeTexts.textOf(n), tokenSection.elements(d, s, store.ui));
 }
 
 /** Shows the selected node at once with its preview, then with its full text once fetched. */
@@ -196,7 +204,7 @@ store.subscribe((ui, changed) => {
   tree.update(ui, changed);
   list.update(ui, changed);
   if (changed.has('selectedNode')) void showNode(ui.selectedNode);
-  if (changed.has('selectedSample') || changed.has('tokenHeat') || changed.has('estimator')) void showDetail(ui);
+  if (changed.has('selectedSample') || changed.has('tokenHeat') || changed.has('estimator') || changed.has('tokenMode')) void showDetail(ui);
 });
 
 host.on(GroupMessages.snapshot, (s) => {
@@ -208,6 +216,7 @@ host.on(GroupMessages.snapshot, (s) => {
   snap = s;
   details.clear();
   nodeTexts.reset();
+  tokenSection.reset();
   // A selection that no longer exists (new data) is dropped rather than shown stale.
   const ids = new Set(s.tree?.nodes.map((n) => n.id) ?? []);
   if (store.ui.selectedNode !== null && !ids.has(store.ui.selectedNode)) store.ui.selectedNode = null;

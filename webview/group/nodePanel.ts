@@ -68,6 +68,15 @@ export class NodePanel {
       this.info.append(this.text.root);
       if (fullText === undefined && node.text_length > node.text.length) this.info.append(el('p', { cls: 'muted', text: `Loading all ${node.text_length} characters…` }));
     }
+    for (const c of node.context ?? []) {
+      // Tool / environment / user text is context, never a decision: shown as text, apart.
+      this.info.append(
+        el('div', { cls: 'tree-context', attrs: { 'data-role': c.role } }, [
+          el('div', { cls: 'muted', text: `${c.role} turn after token ${c.at} (not a policy decision) · ${c.samples.length} response${c.samples.length === 1 ? '' : 's'}` }),
+          el('div', { cls: 'turn-text', text: c.text }),
+        ]),
+      );
+    }
     if (kids.length >= 2) {
       this.info.append(
         el('p', { text: `Branches ${kids.length} ways:` }),

@@ -36,7 +36,8 @@ export class SampleDetailView {
   }
 
   /** `textOf` gives the full texts of the sample's tree path (fetched before, for token advantages). */
-  show(d: SampleDetail, snap: GroupSnapshot, ui: GroupUi, advantage: number | undefined, textOf: (n: GroupTreeNodeView) => string | undefined): void {
+  /** `afterResponse`: sections shown under the response (the turns, the token overlay). */
+  show(d: SampleDetail, snap: GroupSnapshot, ui: GroupUi, advantage: number | undefined, textOf: (n: GroupTreeNodeView) => string | undefined, afterResponse: HTMLElement[] = []): void {
     this.reset();
     const exact = snap.tree?.exact === true;
     const facts = [
@@ -70,7 +71,7 @@ export class SampleDetailView {
       );
     }
     this.root.append(el('h3', { text: ui.tokenHeat && exact ? 'Response (tokens as in the prefix tree, underlined by TEMPO advantage)' : 'Response' }));
-    this.root.append(this.responseText(d, snap, ui.tokenHeat && exact, textOf));
+    this.root.append(this.responseText(d, snap, ui.tokenHeat && exact, textOf), ...afterResponse);
     for (const [name, text] of rationales(d.rationale)) {
       this.root.append(el('h3', { text: name ? `Verifier rationale: ${name}` : 'Verifier rationale' }), this.text(text, [], 'rationale'));
     }

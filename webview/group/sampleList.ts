@@ -9,6 +9,7 @@ import { makeRoving, resetTabStop } from '../shared/keyboard';
 import { seriesColor } from '../shared/theme';
 import type { GroupUi } from './state';
 import { RunLookup, passesThrough } from './tokenSpans';
+import { TOKEN_HEADERS, isTokenColumn, showTokenColumns, tokenCells, tokenSortKey } from './tokenColumns';
 
 export interface SampleListCallbacks {
   select(index: number): void;
@@ -23,6 +24,7 @@ const HEADERS: ReadonlyArray<{ column: SampleColumn | null; label: string; num: 
   { column: 'length', label: 'Length', num: true, title: 'Response length' },
   { column: 'finish', label: 'Finish', num: false, title: 'Finish reason (length = truncated)' },
   { column: null, label: '✓', num: false, title: 'Correct as logged' },
+  ...TOKEN_HEADERS,
 ];
 
 const BAR_PX = 90;
@@ -65,7 +67,7 @@ export class SampleList {
   }
 
   private header(h: (typeof HEADERS)[number]): HTMLElement {
-    const th = el('th', { cls: h.num ? 'num' : '', text: h.label, title: h.title, attrs: { role: 'columnheader' } });
+    const th = el('th', { cls: [h.num ? 'num' : '', isTokenColumn(h.column ?? '') ? 'token-col' : ''], text: h.label, title: h.title, attrs: { role: 'columnheader' } });
     if (h.column) {
       const column = h.column;
       th.tabIndex = 0;
@@ -117,7 +119,10 @@ export class SampleList {
           return s.length;
         case 'finish':
           return s.finish_reason ?? '';
+        case 'index':
+          return s.index;
         default:
+          if (isTokenColumn(ui.sort.column)) return tokenSortKey(snap, s.index, ui.sort.column);
           return s.index;
       }
     };
@@ -137,6 +142,7 @@ export class SampleList {
     const scale = componentScale(snap.samples);
     const shown = this.visibleSamples(ui);
     clear(this.body);
+    this.table.classList.toggle('no-token-stats', !showTokenColumns(snap));
     this.rows = shown.map((s) => this.row(s, names, scale, ui.estimator));
     this.body.append(...this.rows);
     this.counter.textContent = `${shown.length} of ${snap.samples.length} samples · advantage: ${ESTIMATOR_LABELS[ui.estimator]}`;
@@ -158,6 +164,7 @@ export class SampleList {
       el('td', { cls: 'num', text: `${s.length}`, title: s.length_unit }),
       el('td', { cls: s.finish_reason === 'length' ? 'truncated' : '', text: s.finish_reason ?? '–' }),
       el('td', { text: s.correct === null ? '' : s.correct ? '✓' : '✗', title: s.correct === null ? 'not logged' : s.correct ? 'correct' : 'wrong' }),
+      ...tokenCells(this.snap as GroupSnapshot, s.index),
     ]);
     tr.addEventListener('click', () => this.cb.select(s.index));
     return tr;

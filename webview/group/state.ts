@@ -4,6 +4,7 @@ import type { GroupRef } from '../../src/shared/explorer';
 import type { AdvantageEstimator } from '../../src/shared/protocol/webviews/advantages';
 import { groupCheckpointSchema, type GroupCheckpoint, type SampleColumn } from '../../src/shared/protocol/webviews/group';
 import { CHECKPOINT_VERSION, readCheckpoint } from '../../src/shared/protocol/webviews/ipc';
+import type { TokenMode } from '../../src/shared/protocol/webviews/tokens';
 
 export interface GroupUi {
   selectedNode: number | null;
@@ -13,6 +14,8 @@ export interface GroupUi {
   filter: { text: string; finish: 'any' | 'stop' | 'length'; correct: 'any' | 'correct' | 'wrong'; throughSelected: boolean };
   collapsed: Set<number>;
   tokenHeat: boolean;
+  /** The token overlay's mode below the response ('off' fetches nothing). */
+  tokenMode: TokenMode;
 }
 
 export type Listener = (ui: GroupUi, changed: ReadonlySet<keyof GroupUi>) => void;
@@ -26,6 +29,7 @@ export function defaultUi(estimator: AdvantageEstimator = 'grpo'): GroupUi {
     filter: { text: '', finish: 'any', correct: 'any', throughSelected: false },
     collapsed: new Set(),
     tokenHeat: false,
+    tokenMode: 'off',
   };
 }
 
@@ -52,6 +56,7 @@ export class GroupUiStore {
         filter: c.filter,
         collapsed: new Set(c.collapsed),
         tokenHeat: c.tokenHeat,
+        tokenMode: c.tokenMode ?? 'off',
       },
     };
   }
@@ -79,6 +84,7 @@ export class GroupUiStore {
       filter: this.ui.filter,
       collapsed: [...this.ui.collapsed].slice(0, 10_000),
       tokenHeat: this.ui.tokenHeat,
+      tokenMode: this.ui.tokenMode,
     });
   }
 }

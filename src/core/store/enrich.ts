@@ -4,6 +4,7 @@
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { databaseError } from './database';
 import type { Store } from './store';
+import { policyText } from '../tokenize/trainedTurns';
 
 const BATCH = 5000;
 
@@ -43,7 +44,8 @@ export function indexPendingText(store: Store, limit = Number.MAX_SAFE_INTEGER):
 
 /** The identity of a keyword configuration: counts made with another one are redone. */
 export function reflectionConfigKey(m: ReflectionMatcher): string {
-  return JSON.stringify({ mode: m.mode, keywords: m.keywords });
+  // scope: counts cover the policy's own turns only (a change of scope recounts, like one of keywords).
+  return JSON.stringify({ mode: m.mode, keywords: m.keywords, scope: 'policy' });
 }
 
 /**
@@ -66,14 +68,14 @@ export function countPendingReflections(store: Store, matcher: ReflectionMatcher
           st = { ...st, reflect_upto: 0 };
         }
         const rows = db
-          .prepare('SELECT id, group_id, response FROM samples WHERE id > ? ORDER BY id LIMIT ?')
+          .prepare('SELECT id, group_id, response, turns FROM samples WHERE id > ? ORDER BY id LIMIT ?')
           .raw()
-          .iterate(st.reflect_upto, limit) as IterableIterator<[number, number, string]>;
+          .iterate(st.reflect_upto, limit) as IterableIterator<[number, number, string, string | null]>;
         const deltas = new Map<number, [number, number]>();
         let last = st.reflect_upto;
         let n = 0;
-        for (const [id, groupId, response] of rows) {
-          const c = matcher.count(response);
+        for (const [id, groupId, response, turns] of rows) {
+          const c = matcher.count(policyText(response, turns));
           const d = deltas.get(groupId) ?? [0, 0];
           d[0] += c;
           if (c > 0) d[1]++;

@@ -19,8 +19,12 @@ import { ALERT_KINDS } from '../../shared/alerts';
 import type { Split } from '../../shared/rollout';
 import { grpoAdvantages } from '../analysis/advantages';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
+import { describeTurns } from '../analysis/turns';
+import { insideTrained, policyText } from '../tokenize/trainedTurns';
+import type { Turn } from '../../shared/rollout';
 import { decodeInt32 } from './blobs';
 import { indexPendingText } from './enrich';
+import { toolOnlyHits } from './policySearch';
 import type { Store } from './store';
 
 const GROUP_ORDER: Record<GroupSort, string> = {
@@ -89,7 +93,9 @@ export function listSteps(
 function matchingSampleIds(store: Store, text: string): Set<number> {
   indexPendingText(store);
   try {
-    return new Set(store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(text) as number[]);
+    const ids = store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(text) as number[];
+    const drop = toolOnlyHits(store, text, ids);
+    return new Set(drop.size ? ids.filter((id) => !drop.has(id)) : ids);
   } catch (e) {
     throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(text)}: ${(e as Error).message} (FTS5 query syntax)`);
   }
@@ -178,6 +184,7 @@ interface RawSample {
   length_tokens: number | null;
   length_chars: number;
   response: string;
+  turns: string | null;
 }
 
 /** A group's samples (G is small: sorting and filtering happen after one indexed read). */
@@ -190,7 +197,7 @@ export function listSamples(
   const gid = requireGroupId(store, ref);
   const raw = store.db
     .prepare(
-      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, response
+      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, response, turns
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as RawSample[];
@@ -210,7 +217,7 @@ export function listSamples(
         length: r.length_tokens ?? r.length_chars,
         length_unit: r.length_tokens === null ? 'chars' : 'tokens',
         // Counted here for the G samples on screen, with the keywords configured now.
-        reflection_count: matcher.count(r.response),
+        reflection_count: matcher.count(policyText(r.response, r.turns)),
         preview: preview(r.response.slice(0, 400)),
       },
     ])
@@ -234,6 +241,7 @@ export function getSample(store: Store, ref: SampleRef, reflection: ReflectionMa
   const idxs = store.db.prepare('SELECT idx FROM samples WHERE group_id = ? ORDER BY idx').pluck().all(gid) as number[];
   const grpo = grpoAdvantages(ref.group, rewards).advantages[idxs.indexOf(ref.index)]!;
   const json = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
+  const turns = json<Turn[]>(row['turns']);
   const detail: SampleDetail = {
     ...ref,
     prompt: row['prompt'] as string,
@@ -249,10 +257,11 @@ export function getSample(store: Store, ref: SampleRef, reflection: ReflectionMa
     length_tokens: row['length_tokens'] as number | null,
     length_chars: row['length_chars'] as number,
     reflection_count: null,
-    reflection_hits: reflection.hits(row['response'] as string),
+    reflection_hits: turns ? insideTrained(reflection.hits(row['response'] as string), turns) : reflection.hits(row['response'] as string),
     data_source: row['data_source'] as string | null,
     has_token_ids: decodeInt32(row['response_ids'] as Buffer | null) !== undefined,
     meta: json(row['meta']),
+    turns: turns ? describeTurns(turns, json<string[]>(row['response_tokens'])) : null,
   };
   detail.reflection_count = detail.reflection_hits.length;
   return detail;

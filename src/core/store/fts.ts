@@ -3,6 +3,7 @@
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { SearchHitDto } from '../../shared/protocol/engine';
 import { indexPendingText } from './enrich';
+import { toolOnlyHits } from './policySearch';
 import type { Store } from './store';
 
 export type SearchHit = SearchHitDto;
@@ -25,7 +26,10 @@ export function searchText(store: Store, query: string, opts: { run?: string; li
         ORDER BY rank LIMIT ?`,
   );
   try {
-    return stmt.all(query, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[];
+    const hits = stmt.all(query, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[];
+    // Only the policy's own text counts: hits only in tool / environment / user turns are dropped.
+    const drop = toolOnlyHits(store, query, hits.map((h) => h.sample_id));
+    return drop.size ? hits.filter((h) => !drop.has(h.sample_id)) : hits;
   } catch (e) {
     // A malformed FTS5 expression is the user's input, not our failure: say what to fix.
     throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(query)}: ${(e as Error).message} (FTS5 query syntax: words, "phrases", AND/OR/NOT, prefix*)`);

@@ -4,6 +4,7 @@ import type { GroupRef } from '../../shared/explorer';
 import type { Turn } from '../../shared/rollout';
 import type { GroupTree } from '../../shared/tree';
 import { buildGroupTree, type GroupTreeOptions } from '../analysis/groupTree';
+import { attachContext } from '../analysis/treeContext';
 import { tokenizeGroup, type TokenSourceSample } from '../tokenize/tokenSource';
 import type { TextTokenizer } from '../tokenize/tokenizerFile';
 import { decodeInt32 } from './blobs';
@@ -42,5 +43,6 @@ export function groupTree(store: Store, ref: GroupRef, opts: GroupTreeOptions & 
   const idx = (position: number): number => rows[position]?.idx ?? position;
   for (const s of tree.samples) s.index = idx(s.index);
   for (const n of tree.nodes) n.samples = n.samples.map(idx);
+  attachContext(tree, tokens.map((t) => t.texts), samples.map((s) => s.turns));
   return tree;
 }

@@ -31,3 +31,20 @@ export function applyMask<T>(values: readonly T[], mask: readonly number[]): T[]
   for (let i = 0; i < values.length; i++) if (mask[i]) out.push(values[i] as T);
   return out;
 }
+
+/**
+ * The text reflection counting and highlighting look at: the policy's own turns when a stored
+ * sample has turns the policy was not trained on (tool output, environment, user), else the response.
+ */
+export function policyText(response: string, turnsJson: string | null | undefined): string {
+  if (!turnsJson) return response;
+  const turns = JSON.parse(turnsJson) as Turn[];
+  return hasUntrainedTurns(turns) ? trainedText(turns) : response;
+}
+
+/** Keeps the spans (UTF-16 offsets into the response) that lie inside a trained turn. */
+export function insideTrained<T extends { start: number; end: number }>(spans: readonly T[], turns: readonly Turn[]): T[] {
+  if (!hasUntrainedTurns(turns)) return [...spans];
+  const trained = trainedSpans(turns);
+  return spans.filter((s) => trained.some((t) => s.start >= t.start && s.end <= t.end));
+}

@@ -15,6 +15,7 @@ import type { GroupRef } from '../../shared/explorer';
 import type { WebviewsApi } from '../webviews/registerWebviews';
 import { compareRescore, openGroupView, openRunDashboard } from './viewCommands';
 import { rebuildNativeModules, setTokenizer } from './setupCommands';
+import { promptsByTrainable } from './promptCommands';
 import {
   compareSamples,
   compareWithPreviousStep,
@@ -126,4 +127,5 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node));
   reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg));
   reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
+  reg('rolloutLens.promptsByTrainable', (arg?: RunNode | string) => promptsByTrainable(engine, d.webviews, arg));
 }

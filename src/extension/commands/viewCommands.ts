@@ -17,7 +17,7 @@ export async function openGroupView(webviews: WebviewsApi, node: GroupNode | Sam
   await webviews.openGroup(ref);
 }
 
-async function pickRunName(engine: EngineClient, title: string): Promise<string | undefined> {
+export async function pickRunName(engine: EngineClient, title: string): Promise<string | undefined> {
   const runs = await engine.request(EngineMethods.listRuns, {});
   if (runs.length === 1) return runs[0]!.run;
   return vscode.window.showQuickPick(runs.map((r) => r.run), { title });

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
+import { TokenMethods } from '../../shared/protocol/engineTokens';
+import { readConfig } from '../config';
 import {
   DASHBOARD_INBOUND,
   DASHBOARD_VIEW_TYPE,
@@ -97,6 +99,12 @@ class DashboardPanel {
       ]);
       const wanted = [...new Set([...keys.filter(isComponentMeanKey), ...this.picked.filter((k) => keys.includes(k))])].slice(0, METRIC_KEY_LIMIT);
       const series = wanted.length > 0 ? await engine.request(EngineMethods.metricSeries, { run: this.run, keys: wanted }, { signal }) : {};
+      const epsilon = readConfig().clipEpsilon;
+      // An extra chart: the dashboard still opens without it.
+      const mismatch = await engine.request(TokenMethods.stepMismatch, { run: this.run, epsilon }, { signal }).catch((e: unknown) => {
+        this.deps.log.warn(`[webview dashboard] mismatch of ${this.run}: ${errorMessage(e)}`);
+        return [];
+      });
       if (signal.aborted) return;
       const val = rows.filter((r) => r.split === 'val');
       const snapshot: DashboardSnapshot = {
@@ -111,6 +119,7 @@ class DashboardPanel {
         ...(info?.logTail ? { logTail: info.logTail } : {}),
         ...(info?.gpu ? { gpu: info.gpu } : {}),
         ...(alerts ? { alerts: alerts.alerts, alertsDisabled: alerts.disabled.map((d) => `${d.detector}: ${d.error}`) } : {}),
+        ...(mismatch.length ? { mismatch, clip_epsilon: epsilon } : {}),
       };
       this.host.post(DashboardMessages.snapshot, snapshot);
     } catch (e) {

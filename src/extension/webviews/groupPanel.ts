@@ -5,6 +5,7 @@ import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef, SampleDetail, SampleRef } from '../../shared/explorer';
 import type { GroupTree } from '../../shared/tree';
 import { EngineMethods } from '../../shared/protocol/engine';
+import { TokenMethods } from '../../shared/protocol/engineTokens';
 import { GROUP_INBOUND, GROUP_VIEW_TYPE, GroupMessages, groupCheckpointSchema, toGroupTreeView, type GroupSnapshot } from '../../shared/protocol/webviews/group';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import { diffSamples, openSample } from '../commands/sampleCommands';
@@ -23,6 +24,8 @@ export interface ViewDeps {
   engine: EngineClient;
   log: vscode.LogOutputChannel;
   extensionUri: vscode.Uri;
+  /** "This prompt over time": opens the prompt timeline of a group's prompt. */
+  openTimeline?: (ref: GroupRef) => Promise<void>;
 }
 
 const keyOf = (r: GroupRef): string => JSON.stringify([r.run, r.split, r.step, r.group]);
@@ -80,12 +83,17 @@ class GroupPanel {
   private async load(signal: AbortSignal): Promise<void> {
     const { engine } = this.deps;
     try {
-      const [rows, tree] = await Promise.all([
+      const [rows, tree, tokens] = await Promise.all([
         engine.request(EngineMethods.listSamples, { ...this.ref }, { signal }),
         engine.request(EngineMethods.groupTree, { ...this.ref }, { signal }).then(
           (t: GroupTree) => ({ tree: t, error: null }),
           (e: unknown) => ({ tree: null, error: errorMessage(e) }),
         ),
+        // The overlay's aggregates are an extra: the group view still opens without them.
+        engine.request(TokenMethods.groupTokenStats, { ...this.ref, epsilon: readConfig().clipEpsilon }, { signal }).catch((e: unknown) => {
+          this.deps.log.warn(`[webview group] token aggregates of ${keyOf(this.ref)}: ${errorMessage(e)}`);
+          return null;
+        }),
       ]);
       const detailed = rows.length <= MAX_DETAILED ? await mapLimit(rows, CONCURRENCY, (r) => engine.request(EngineMethods.getSample, { ...this.ref, index: r.index }, { signal })) : [];
       if (signal.aborted) return;
@@ -102,6 +110,7 @@ class GroupPanel {
         tree_error: tree.error,
         estimator: readConfig().advantageEstimator,
         rescore_available: commands.includes(RESCORE_GROUP_COMMAND),
+        tokens,
       };
       this.host.post(GroupMessages.snapshot, this.snapshot);
     } catch (e) {
@@ -120,6 +129,9 @@ class GroupPanel {
       }
       return out;
     }
+    if (method === GroupMessages.tokens.method) {
+      return this.deps.engine.request(TokenMethods.sampleTokens, { ...this.ref, index: (params as { index: number }).index }, { signal });
+    }
     if (method !== GroupMessages.sample.method) throw new Error(`unhandled request ${method}`);
     const { index } = params as { index: number };
     const cached = this.details.get(index);
@@ -134,6 +146,8 @@ class GroupPanel {
     switch (method) {
       case GroupMessages.compare.method:
         return this.compare((params as { index: number }).index);
+      case GroupMessages.promptTimeline.method:
+        return this.deps.openTimeline?.(this.ref);
       case GroupMessages.openSample.method:
         return openSample(sample((params as { index: number }).index));
       case GroupMessages.rescore.method: {

@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import type { AlertDto } from '../../alerts';
 import type { StepStats } from '../../rollout';
+import type { MismatchStats } from '../../tokenSignals';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
 
 export const DASHBOARD_VIEW_TYPE = 'rolloutLens.runDashboard';
@@ -83,6 +84,11 @@ export interface DashboardSnapshot {
   /** Reward-hacking alerts of the run (both splits), and detectors that failed and are off. */
   alerts?: AlertDto[];
   alertsDisabled?: string[];
+
+  /** Train-vs-inference logprob mismatch per train step, when the run logged both logprobs. */
+  mismatch?: Array<{ step: number } & MismatchStats>;
+  /** ε of the clip range the mismatch's share is counted against. */
+  clip_epsilon?: number;
 }
 
 /** Logged reward-component means (TRL: rewards/<func>/mean), shown with the mean reward. */

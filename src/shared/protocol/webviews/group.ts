@@ -6,6 +6,8 @@ import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundRequest, outboundNotification } from './ipc';
+import type { GroupTokenStats } from '../../tokenSignals';
+import { TOKEN_COLUMNS, TOKEN_MODES, openPromptTimeline, sampleTokensRequest } from './tokens';
 
 export const GROUP_VIEW_TYPE = 'rolloutLens.groupView';
 
@@ -57,6 +59,8 @@ export interface GroupSnapshot {
   estimator: AdvantageEstimator;
   /** True when a "Re-score this group…" command is installed. */
   rescore_available: boolean;
+  /** Per-sample token aggregates and which per-token signals exist (absent: not loaded). */
+  tokens?: GroupTokenStats | null;
 }
 
 export function runLengths(values: readonly number[]): ValueRuns {
@@ -104,7 +108,7 @@ export const groupRefSchema = z.strictObject({
   group: z.string().check(z.minLength(1), z.maxLength(512)),
 });
 
-export const SAMPLE_COLUMNS = ['index', 'reward', 'advantage', 'length', 'finish'] as const;
+export const SAMPLE_COLUMNS = ['index', 'reward', 'advantage', 'length', 'finish', ...TOKEN_COLUMNS] as const;
 export type SampleColumn = (typeof SAMPLE_COLUMNS)[number];
 
 /** What the group view remembers across reloads and window restarts (vscode.setState). */
@@ -123,6 +127,7 @@ export const groupCheckpointSchema = z.strictObject({
   }),
   collapsed: z.array(z.int().check(z.minimum(0))).check(z.maxLength(10_000)),
   tokenHeat: z.boolean(),
+  tokenMode: z.optional(z.enum(TOKEN_MODES)),
 });
 export type GroupCheckpoint = z.infer<typeof groupCheckpointSchema>;
 
@@ -138,8 +143,11 @@ export const GroupMessages = {
   rescore: inboundNotification('group/rescore', z.strictObject({})),
   /** Webview → host: open the sample as a text document (search, copy, select). */
   openSample: inboundNotification('group/openSample', z.strictObject({ index })),
+  /** Webview → host: one sample's per-token arrays for the token overlay. */
+  tokens: sampleTokensRequest,
+  promptTimeline: openPromptTimeline,
   /** Host → webview: everything the view shows, complete (never a delta). */
   snapshot: outboundNotification<GroupSnapshot>('group/snapshot'),
 } as const;
 
-export const GROUP_INBOUND = [GroupMessages.ready, GroupMessages.sample, GroupMessages.nodeTexts, GroupMessages.compare, GroupMessages.rescore, GroupMessages.openSample] as const;
+export const GROUP_INBOUND = [GroupMessages.ready, GroupMessages.sample, GroupMessages.nodeTexts, GroupMessages.compare, GroupMessages.rescore, GroupMessages.openSample, GroupMessages.tokens, GroupMessages.promptTimeline] as const;

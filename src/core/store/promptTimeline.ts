@@ -1,0 +1,141 @@
+// A prompt's life in a run: every group it was asked in (from the per-group aggregates, so a
+// timeline never reads a sample), the step from which it stopped carrying gradient, and the
+// run-level list of prompts by how long they stayed trainable. Definitions: docs/algorithms.md
+// "Prompt timeline".
+import { createHash } from 'node:crypto';
+import { ErrorCode, LensError } from '../../shared/errors';
+import { preview, type GroupRef } from '../../shared/explorer';
+import type { PromptLifeRow, PromptTimeline, PromptTimelinePoint } from '../../shared/promptTimeline';
+import type { Split } from '../../shared/rollout';
+import { requireGroupId } from './explorer';
+import type { Store } from './store';
+
+/** How a prompt is named: its exact text, or the SHA-1 of it in hex (the store's key). */
+export type PromptSelector = { text: string } | { promptId: string };
+
+export function promptIdOf(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** The stored prompt's row id and text; a one-line not_found error when there is none. */
+export function resolvePrompt(store: Store, sel: PromptSelector): { id: number; hash: string; text: string } {
+  let hash: string;
+  if ('text' in sel) hash = promptIdOf(sel.text);
+  else {
+    hash = sel.promptId.toLowerCase();
+    if (!/^[0-9a-f]{40}$/.test(hash)) throw new LensError(ErrorCode.BadInput, `prompt id ${JSON.stringify(sel.promptId)} is not a SHA-1 (40 hex digits)`);
+  }
+  const row = store.db.prepare('SELECT id, text FROM prompts WHERE hash = ?').get(Buffer.from(hash, 'hex')) as { id: number; text: string } | undefined;
+  if (!row) {
+    const what = 'text' in sel ? `with the text ${JSON.stringify(sel.text.length > 60 ? sel.text.slice(0, 59) + '…' : sel.text)}` : `with id ${hash}`;
+    throw new LensError(ErrorCode.NotFound, `${store.file}: no prompt ${what}`);
+  }
+  return { id: row.id, hash, text: row.text };
+}
+
+interface Row {
+  step: number;
+  split: Split;
+  uid: string;
+  size: number;
+  reward_sum: number;
+  reward_min: number | null;
+  reward_max: number | null;
+  positive_n: number;
+  correct_n: number;
+  correct_known: number;
+  len_tokens_n: number;
+  chars_sum: number;
+  tokens_sum: number;
+}
+
+/** Solved samples as the explorer counts them: logged verdicts when every sample has one, else R > 0. */
+function solved(r: Pick<Row, 'size' | 'correct_known' | 'correct_n' | 'positive_n'>): number {
+  return r.correct_known === r.size ? r.correct_n : r.positive_n;
+}
+
+function point(r: Row): PromptTimelinePoint {
+  const tokens = r.size > 0 && r.len_tokens_n === r.size;
+  return {
+    step: r.step,
+    split: r.split,
+    group: r.uid,
+    samples: r.size,
+    reward_mean: r.size ? r.reward_sum / r.size : null,
+    solve_rate: r.size ? solved(r) / r.size : null,
+    degenerate: r.reward_min === r.reward_max,
+    spread: r.reward_min === null || r.reward_max === null ? null : r.reward_max - r.reward_min,
+    mean_length: r.size ? (tokens ? r.tokens_sum : r.chars_sum) / r.size : null,
+    length_unit: tokens ? 'tokens' : 'chars',
+  };
+}
+
+/** Every appearance of the prompt in the run (optionally one split), by step, then split and group. */
+export function promptTimeline(store: Store, run: string, sel: PromptSelector, split?: Split): PromptTimeline {
+  const runId = store.requireRun(run).id;
+  const p = resolvePrompt(store, sel);
+  // groups_by_prompt (migration 1) finds the prompt's groups, steps come by primary key: no scan.
+  const rows = store.db
+    .prepare(
+      `SELECT st.step, st.split, g.uid, g.size, g.reward_sum, g.reward_min, g.reward_max, g.positive_n, g.correct_n,
+              g.correct_known, g.len_tokens_n, g.chars_sum, g.tokens_sum
+         FROM groups g JOIN steps st ON st.id = g.step_id
+        WHERE g.prompt_id = ? AND st.run_id = ? AND (? IS NULL OR st.split = ?)
+        ORDER BY st.step, st.split, g.uid`,
+    )
+    .all(p.id, runId, split ?? null, split ?? null) as Row[];
+  return { run, prompt_id: p.hash, prompt: p.text, points: rows.map(point), stopped: stoppedAt(rows, split ?? 'train') };
+}
+
+/**
+ * The first step of the trailing stretch of steps at which every group of the prompt (in `split`)
+ * was degenerate: from there on it gave no gradient. The kind is the last group's (what holds now).
+ */
+function stoppedAt(rows: readonly Row[], split: Split): PromptTimeline['stopped'] {
+  const mine = rows.filter((r) => r.split === split);
+  const live = new Set(mine.filter((r) => r.reward_min !== r.reward_max).map((r) => r.step));
+  const last = mine[mine.length - 1];
+  if (!last || live.has(last.step)) return null;
+  let from = last.step;
+  for (let k = mine.length - 1; k >= 0 && !live.has(mine[k]!.step); k--) from = mine[k]!.step;
+  const s = solved(last);
+  return { step: from, split, kind: s === last.size ? 'all-correct' : s === 0 ? 'all-wrong' : 'constant' };
+}
+
+/** The run's prompts by how many steps they gave gradient (most first), then by how long they were asked. */
+export function promptLives(store: Store, run: string, opts: { split?: Split; limit?: number } = {}): PromptLifeRow[] {
+  const runId = store.requireRun(run).id;
+  const rows = store.db
+    .prepare(
+      `SELECT lower(hex(p.hash)) AS prompt_id, substr(p.text, max(1, length(p.text) - 400)) AS tail,
+              COUNT(*) AS appearances,
+              SUM(CASE WHEN g.reward_min <> g.reward_max THEN 1 ELSE 0 END) AS trainable,
+              MIN(st.step) AS first_step, MAX(st.step) AS last_step,
+              MAX(CASE WHEN g.reward_min <> g.reward_max THEN st.step END) AS last_trainable_step
+         FROM groups g JOIN steps st ON st.id = g.step_id JOIN prompts p ON p.id = g.prompt_id
+        WHERE st.run_id = ? AND st.split = ?
+        GROUP BY g.prompt_id
+        ORDER BY trainable DESC, appearances DESC, first_step, prompt_id
+        LIMIT ?`,
+    )
+    .all(runId, opts.split ?? 'train', opts.limit ?? 1000) as Array<Omit<PromptLifeRow, 'preview'> & { tail: string }>;
+  return rows.map(({ tail, ...r }) => ({ ...r, preview: preview(tail.split(/user\n|<\|im_start\|>user/).pop() ?? tail) }));
+}
+
+/** The prompt id (SHA-1 hex) of a stored group, for "This prompt over time". */
+export function promptIdOfGroup(store: Store, ref: GroupRef): string {
+  const gid = requireGroupId(store, ref);
+  return store.db.prepare('SELECT lower(hex(p.hash)) FROM groups g JOIN prompts p ON p.id = g.prompt_id WHERE g.id = ?').pluck().get(gid) as string;
+}
+
+/** Runs that asked the prompt (in any split), by name: what a timeline can be compared with. */
+export function runsAskingPrompt(store: Store, sel: PromptSelector): string[] {
+  const p = resolvePrompt(store, sel);
+  return store.db
+    .prepare(
+      `SELECT DISTINCT r.name FROM groups g JOIN steps st ON st.id = g.step_id JOIN runs r ON r.id = st.run_id
+        WHERE g.prompt_id = ? ORDER BY r.name`,
+    )
+    .pluck()
+    .all(p.id) as string[];
+}

@@ -1,0 +1,159 @@
+// Prompt timeline panels, one per (run, prompt, split): the prompt's groups over the steps of the
+// run, optionally beside another run's, from the engine; opening a point's group and diffing the
+// best sample of each run at a step go through the host.
+import * as vscode from 'vscode';
+import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
+import type { GroupRef } from '../../shared/explorer';
+import { EngineMethods } from '../../shared/protocol/engine';
+import { TokenMethods } from '../../shared/protocol/engineTokens';
+import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
+import {
+  TIMELINE_INBOUND,
+  TIMELINE_VIEW_TYPE,
+  TimelineMessages,
+  timelineCheckpointSchema,
+  type TimelineKey,
+  type TimelineSnapshot,
+} from '../../shared/protocol/webviews/timeline';
+import { diffSamples } from '../commands/sampleCommands';
+import type { EngineClient } from '../engineClient';
+import { PanelHost } from './panelHost';
+import { PanelLoader } from './snapshotChannel';
+
+export interface TimelineDeps {
+  engine: EngineClient;
+  log: vscode.LogOutputChannel;
+  extensionUri: vscode.Uri;
+  openGroup: (ref: GroupRef) => Promise<void>;
+}
+
+const keyOf = (k: TimelineKey): string => JSON.stringify([k.run, k.prompt_id, k.split]);
+
+class TimelinePanel {
+  readonly host: PanelHost;
+  private readonly loader: PanelLoader;
+  private snapshot: TimelineSnapshot | undefined;
+
+  constructor(
+    panel: vscode.WebviewPanel | undefined,
+    readonly key: TimelineKey,
+    private compare: string | null,
+    private readonly deps: TimelineDeps,
+    onDispose: () => void,
+  ) {
+    const spec = { viewType: TIMELINE_VIEW_TYPE, app: 'timeline' as const, title: `Prompt ${key.prompt_id.slice(0, 8)} over time · ${key.run}`, inbound: TIMELINE_INBOUND };
+    const handlers = {
+      onReady: () => this.loader.ready(this.host.hasSnapshot),
+      onNotify: (method: string, params: unknown) => this.onNotify(method, params),
+      onRequest: (method: string): Promise<unknown> => Promise.reject(new Error(`unhandled request ${method}`)),
+      onDispose: () => {
+        this.loader.dispose();
+        onDispose();
+      },
+    };
+    this.loader = new PanelLoader((signal) => this.load(signal), 2000);
+    this.host = panel ? new PanelHost(panel, spec, deps.extensionUri, deps.log, handlers) : PanelHost.create(spec, deps.extensionUri, deps.log, handlers);
+  }
+
+  refresh(): void {
+    this.loader.refresh(this.host.visible);
+  }
+
+  private async load(signal: AbortSignal): Promise<void> {
+    const { engine } = this.deps;
+    const { run, prompt_id: promptId, split } = this.key;
+    try {
+      const [main, runs] = await Promise.all([
+        engine.request(TokenMethods.promptTimeline, { run, promptId, split }, { signal }),
+        engine.request(TokenMethods.promptRuns, { promptId }, { signal }),
+      ]);
+      let compareError: string | null = null;
+      const timelines = [main];
+      if (this.compare) {
+        try {
+          const other = await engine.request(TokenMethods.promptTimeline, { run: this.compare, promptId, split }, { signal });
+          if (other.points.length) timelines.push(other);
+          else compareError = `Run ${this.compare} never asked this prompt in its ${split} split.`;
+        } catch (e) {
+          compareError = errorMessage(e);
+        }
+      }
+      if (signal.aborted) return;
+      this.snapshot = { prompt_id: promptId, prompt: main.prompt, split, timelines, other_runs: runs.filter((r) => r !== run), compare_error: compareError };
+      this.host.post(TimelineMessages.snapshot, this.snapshot);
+    } catch (e) {
+      if (signal.aborted || (e instanceof LensError && e.code === ErrorCode.Cancelled)) return;
+      this.deps.log.error(`[webview timeline] loading ${keyOf(this.key)} failed: ${errorMessage(e)}`);
+      this.host.postError(`Could not load the timeline of prompt ${promptId} in ${run}: ${errorMessage(e)}`);
+    }
+  }
+
+  private async onNotify(method: string, params: unknown): Promise<void> {
+    switch (method) {
+      case TimelineMessages.compare.method:
+        this.compare = (params as { run: string | null }).run;
+        this.loader.refresh(true);
+        return;
+      case TimelineMessages.openGroup.method:
+        return this.deps.openGroup(params as GroupRef);
+      case TimelineMessages.diffBest.method:
+        return this.diffBest((params as { step: number }).step);
+      default:
+        this.deps.log.warn(`[webview timeline] unhandled ${method}`);
+    }
+  }
+
+  /** The best-rewarded sample (lowest index among ties) of the prompt's group at `step`, in each compared run. */
+  private async diffBest(step: number): Promise<void> {
+    const refs: GroupRef[] = [];
+    for (const t of this.snapshot?.timelines ?? []) {
+      const p = t.points.find((x) => x.step === step && x.split === this.key.split);
+      if (p) refs.push({ run: t.run, split: p.split, step, group: p.group });
+    }
+    if (refs.length < 2) {
+      void vscode.window.showInformationMessage(`Both runs must have asked the prompt at step ${step} to diff their best samples.`);
+      return;
+    }
+    const [a, b] = await Promise.all(refs.slice(0, 2).map((r) => this.deps.engine.request(EngineMethods.listSamples, { ...r, sort: 'reward', descending: true })));
+    if (!a?.[0] || !b?.[0]) return;
+    await diffSamples({ ...refs[0]!, index: a[0].index }, { ...refs[1]!, index: b[0].index }, `Best samples at step ${step}`);
+  }
+}
+
+export class TimelinePanels implements vscode.WebviewPanelSerializer {
+  private readonly panels = new Map<string, TimelinePanel>();
+
+  constructor(private readonly deps: TimelineDeps) {}
+
+  open(key: TimelineKey): void {
+    const k = keyOf(key);
+    const existing = this.panels.get(k);
+    if (existing) {
+      existing.host.reveal();
+      return;
+    }
+    this.panels.set(k, new TimelinePanel(undefined, key, null, this.deps, () => this.panels.delete(k)));
+  }
+
+  /** "This prompt over time", from a group: the group's prompt in its run and split. */
+  async openFromGroup(ref: GroupRef): Promise<void> {
+    const t = await this.deps.engine.request(TokenMethods.promptTimeline, { run: ref.run, split: ref.split, group: ref });
+    this.open({ run: ref.run, prompt_id: t.prompt_id, split: ref.split });
+  }
+
+  refresh(run?: string): void {
+    for (const p of this.panels.values()) if (!run || p.key.run === run) p.refresh();
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const c = readCheckpoint(timelineCheckpointSchema, state);
+    if (!c) {
+      this.deps.log.warn('[webview timeline] a saved timeline had no usable state; closing it');
+      panel.dispose();
+      return;
+    }
+    const k = keyOf(c.key);
+    this.panels.get(k)?.host.dispose();
+    this.panels.set(k, new TimelinePanel(panel, c.key, c.compare, this.deps, () => this.panels.delete(k)));
+  }
+}
