@@ -33,7 +33,8 @@ export function checkManifest(pkg, code) {
       if (!code.includes(`'${short}'`) && !code.includes(`'${key}'`)) problems.push(`setting ${key} is contributed but never read`);
     }
   }
-  const settingsRead = [...code.matchAll(/\.get<[^>]*>\(\s*'([A-Za-z0-9.]+)'/g)].map((m) => `rolloutLens.${m[1]}`);
+  // Settings of other extensions (getConfiguration('python')…) are theirs, not ours to contribute.
+  const settingsRead = [...code.matchAll(/(?<!getConfiguration\('(?!rolloutLens')[A-Za-z]+'\))\.get<[^>]*>\(\s*'([A-Za-z0-9.]+)'/g)].map((m) => `rolloutLens.${m[1]}`);
   const settingKeys = new Set((c.configuration ?? []).flatMap((s) => Object.keys(s.properties ?? {})));
   for (const k of settingsRead) if (!settingKeys.has(k)) problems.push(`setting ${k} is read but not contributed`);
   for (const w of c.viewsWelcome ?? []) {

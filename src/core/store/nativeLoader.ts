@@ -2,7 +2,7 @@
 //   1. better-sqlite3 with a binary built for this ABI: a packaged extension carries
 //      prebuilds/<platform>-<arch>/<runtime>-<abi>/better_sqlite3.node (its binary is not N-API, so
 //      it only loads in the runtime it was built for); a development tree has node_modules' build;
-//   2. Node's built-in node:sqlite (Node >= 22.16), e.g. in desktop VS Code's Electron or a new Node;
+//   2. Node's built-in node:sqlite (Node >= 22.13), e.g. in desktop VS Code's Electron or a new Node;
 //   3. neither: one error naming the runtime, its ABI and the ways out. The extension then tries a
 //      Node on PATH (or rolloutLens.engineNodePath) before it offers a rebuild.
 // ROLLOUT_LENS_SQLITE_DRIVER=better-sqlite3|node:sqlite forces one (tests, and users who need to).
@@ -124,7 +124,7 @@ export function loadSqliteDriver(): DriverChoice {
     ErrorCode.NativeModule,
     `no SQLite driver loads in ${rt.runtime} ${process.versions[rt.runtime] ?? ''} (ABI ${rt.abi}, ${rt.platform}-${rt.arch}): ` +
       `${failures.join('; ')}. Ways out: set "rolloutLens.engineNodePath" to a Node 20, 22 or 24 (the extension also looks on PATH); ` +
-      `use a VS Code whose server runs Node >= 22.16 (node:sqlite); or run "Rollout Lens: Rebuild Native Modules" (needs a C++ toolchain).`,
+      `use a VS Code whose server runs Node >= 22.13 (node:sqlite); or run "Rollout Lens: Rebuild Native Modules" (needs a C++ toolchain).`,
     { runtime: rt.runtime, abi: rt.abi, platform: rt.platform, arch: rt.arch },
   );
 }

@@ -63,16 +63,24 @@ class NodeStatement implements SqliteStatement {
     return this.setMode(toggle ? 'raw' : 'object');
   }
 
+  /** Whether rows come back as arrays (setReturnArrays, Node >= 22.16) or as objects to unpack here. */
+  private arrays = false;
+
   private setMode(mode: 'object' | 'pluck' | 'raw'): this {
     this.mode = mode;
-    this.stmt.setReturnArrays(mode !== 'object');
+    // Node 22.13–22.15 lack setReturnArrays: rows stay objects and pluck/raw take their values in
+    // column order, which is only ambiguous for duplicate column names (the store has none).
+    if (typeof this.stmt.setReturnArrays === 'function') {
+      this.stmt.setReturnArrays(mode !== 'object');
+      this.arrays = mode !== 'object';
+    }
     return this;
   }
 
   private shape(row: unknown): unknown {
     if (row === undefined) return undefined;
     if (this.mode === 'object') return plainRow(row as Record<string, unknown>);
-    const values = row as unknown[];
+    const values = this.arrays ? (row as unknown[]) : Object.values(row as Record<string, unknown>);
     return this.mode === 'pluck' ? plainValue(values[0]) : values.map(plainValue);
   }
 
@@ -182,9 +190,6 @@ export function loadNodeSqlite(): SqliteDriver | string {
     mod = silenceExperimentalWarning(() => createRequire(__filename)('node:sqlite') as NodeSqliteModule);
   } catch (e) {
     return `node:sqlite is not available in Node ${process.versions.node} (${e instanceof Error ? e.message : String(e)})`;
-  }
-  if (typeof mod.StatementSync.prototype.setReturnArrays !== 'function') {
-    return `node:sqlite in Node ${process.versions.node} lacks StatementSync.setReturnArrays (needs Node >= 22.16)`;
   }
   const version = new mod.DatabaseSync(':memory:');
   const sqliteVersion = String((version.prepare('SELECT sqlite_version() AS v').get() as { v: unknown }).v);

@@ -13,7 +13,8 @@ export interface StatementSync {
   get(...params: unknown[]): Record<string, SQLOutputValue> | SQLOutputValue[] | undefined;
   all(...params: unknown[]): (Record<string, SQLOutputValue> | SQLOutputValue[])[];
   iterate(...params: unknown[]): Iterator<Record<string, SQLOutputValue> | SQLOutputValue[]>;
-  setReturnArrays(enabled: boolean): void;
+  /** Node >= 22.16 only. */
+  setReturnArrays?(enabled: boolean): void;
 }
 
 export interface DatabaseSync {

@@ -83,6 +83,7 @@ describe('migration 4 on an existing database', () => {
     store.db.exec(`
       ALTER TABLE samples DROP COLUMN train_logprobs; ALTER TABLE samples DROP COLUMN ref_logprobs;
       ALTER TABLE samples DROP COLUMN entropy; ALTER TABLE runs DROP COLUMN grouping;
+      DROP TABLE alerts; DROP TABLE alert_step_state; DROP TABLE alert_runs; DROP TABLE alert_detectors;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);`);
     store.db.pragma('user_version = 3');
     store.close();
