@@ -1,4 +1,4 @@
-// Layer boundaries from DESIGN.md §2 are enforced here, not by convention.
+// Layer boundaries (docs/architecture.md#layers) are enforced here, not by convention.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -13,7 +13,7 @@ const restrict = (groups, paths = []) => ({
   'no-restricted-imports': [
     'error',
     {
-      paths: paths.map((name) => ({ name, message: 'This layer must not import this module (DESIGN.md §2).' })),
+      paths: paths.map((name) => ({ name, message: 'This layer must not import this module (docs/architecture.md#layers).' })),
       patterns: groups.map(([pattern, message]) =>
         Array.isArray(pattern) ? { group: pattern, message } : { regex: pattern, message },
       ),

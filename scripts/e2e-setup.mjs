@@ -1,4 +1,4 @@
-// Idempotent setup for the browser and VS Code suites (TESTING-ENV.md): Debian chromium, ripgrep and
+// Idempotent setup for the browser and VS Code suites (docs/testing.md#browser-and-vs-code-suites): Debian chromium, ripgrep and
 // libkrb5-dev (apt, as root), the ripgrep asset @vscode/ripgrep would otherwise fetch from GitHub,
 // and code-server 4.100.3 in its own harness package (harness/code-server, own lockfile).
 import { execSync } from 'node:child_process';

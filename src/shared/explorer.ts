@@ -1,7 +1,7 @@
 // DTOs of the run explorer: pages of steps, groups and samples, and one sample in full.
 import type { Split, StepStats } from './rollout';
 
-/** A sample's identity (DESIGN.md §3.3). */
+/** A sample's identity (docs/architecture.md#sample-identity). */
 export interface SampleRef {
   run: string;
   split: Split;
@@ -39,7 +39,7 @@ export interface GroupRow {
   reward_max: number | null;
   /** Share of correct samples (logged verdicts when every sample has one, else reward > 0). */
   solve_rate: number | null;
-  /** All rewards equal: no policy gradient from this group (ALGORITHMS.md §2.1). */
+  /** All rewards equal: no policy gradient from this group (docs/algorithms.md#degenerate-groups). */
   degenerate: boolean;
   truncated: number;
   reflecting: number;

@@ -7,7 +7,7 @@ export type FormatChoice = RolloutFormat | 'auto';
 
 export type Split = 'train' | 'val';
 
-/** One conversation turn of a multi-turn / agentic rollout (DESIGN.md §3.1). */
+/** One conversation turn of a multi-turn / agentic rollout (docs/native-format.md#a-sample). */
 export interface Turn {
   role: 'assistant' | 'tool' | 'user' | 'environment';
   content: string;

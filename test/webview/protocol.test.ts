@@ -87,7 +87,7 @@ describe('checkpoints', () => {
   });
 });
 
-describe('advantage estimators (ALGORITHMS.md §1 vectors)', () => {
+describe('advantage estimators (docs/algorithms.md#advantages vectors)', () => {
   it('GRPO, Dr.GRPO and RLOO on [1,0,0,0]', () => {
     close(groupAdvantages([1, 0, 0, 0], 'grpo'), [1.499997000006, -0.499999000002, -0.499999000002, -0.499999000002]);
     close(groupAdvantages([1, 0, 0, 0], 'drgrpo'), [0.75, -0.25, -0.25, -0.25]);

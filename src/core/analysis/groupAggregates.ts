@@ -1,7 +1,7 @@
 // Step statistics from per-group aggregates (the columns of the groups table), so a step of
 // thousands of samples costs one row per group. The one definition of each step metric: the store
 // reads aggregates from SQLite, stepAnalysis builds them from sample rows. Definitions:
-// ALGORITHMS.md §2.2 (Knapsack RL), §6.5 (SimpleRL-Zoo clip ratio, unbiased pass@k), §13.
+// docs/algorithms.md#step-metrics (Knapsack RL, SimpleRL-Zoo clip ratio, unbiased pass@k, Cog-Rethinker).
 import type { StepStats } from '../../shared/rollout';
 import type { StepSampleRow } from './stepMetrics';
 
@@ -49,7 +49,7 @@ export interface ExtraStats {
   /** By `correct` when the whole group has it, else by R > 0. */
   all_correct_ratio: number | null;
   all_wrong_ratio: number | null;
-  /** Cog-Rethinker's zero-accuracy prompts (§13): the same groups as all_wrong_ratio. */
+  /** Cog-Rethinker's zero-accuracy prompts (docs/algorithms.md#step-metrics): the same groups as all_wrong_ratio. */
   zero_accuracy_ratio: number | null;
   /** Share of samples with finish_reason "length" among those with a finish reason. */
   clip_ratio: number | null;
@@ -60,11 +60,11 @@ export interface ExtraStats {
   reflection: { mean_per_response: number; share_responses: number; share_groups: number } | null;
   /** Unbiased pass@k per k ∈ {1, 2, 4, …} ≤ largest group, averaged over groups with ≥ k samples. */
   pass_at_k: Record<string, number>;
-  /** Groups of one sample: their GRPO advantage is R/(1+ε), not 0 (ALGORITHMS.md §1.1). */
+  /** Groups of one sample: their GRPO advantage is R/(1+ε), not 0 (docs/algorithms.md#advantages). */
   singleton_groups: number;
 }
 
-/** The bucket of a success rate p (§2.2 table). */
+/** The bucket of a success rate p (docs/algorithms.md#step-metrics table). */
 export function difficultyBucket(p: number): DifficultyBucket {
   if (p <= 0) return 'extremely_hard';
   if (p <= 0.2) return 'hard';
@@ -73,7 +73,7 @@ export function difficultyBucket(p: number): DifficultyBucket {
   return 'extremely_easy';
 }
 
-/** Unbiased pass@k = 1 − C(n−c, k)/C(n, k) (§6.5), as a product to stay exact for large n. */
+/** Unbiased pass@k = 1 − C(n−c, k)/C(n, k) (docs/algorithms.md#step-metrics), as a product to stay exact for large n. */
 export function passAtK(n: number, c: number, k: number): number {
   if (k > n || k < 1) return NaN;
   if (n - c < k) return 1;

@@ -1,5 +1,5 @@
 // verl `trainer.rollout_data_dir` / `validation_data_dir` dumps: one `{step}.jsonl` per step written by
-// RayPPOTrainer._dump_generations (FORMATS.md §1.1). Rows carry no uid and are shuffled by
+// RayPPOTrainer._dump_generations (docs/architecture.md#verl-dumps). Rows carry no uid and are shuffled by
 // balance_batch, so a group is rebuilt as "the rows of one step with the same `input` text".
 import { createHash } from 'node:crypto';
 import type { Split } from '../../shared/rollout';

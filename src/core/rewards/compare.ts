@@ -103,7 +103,7 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
           flips: 0,
         }),
       );
-    // Effective-gradient ratio (§2.2): samples in groups whose rewards are not all equal; singletons never count.
+    // Effective-gradient ratio (docs/algorithms.md#step-metrics): samples in groups whose rewards are not all equal; singletons never count.
     const eb = ok.length > 1 && !allSame(before) ? ok.length : 0;
     const ea = ok.length > 1 && !allSame(after) ? ok.length : 0;
     st.n += ok.length;

@@ -77,7 +77,7 @@ export const RescoreMessages = {
 
 export const RESCORE_INBOUND = [RescoreMessages.ready, RescoreMessages.openDiff] as const;
 
-/** Same sample identity (DESIGN.md §3.3). */
+/** Same sample identity (docs/architecture.md#sample-identity). */
 export function sameSample(a: SampleRef, b: SampleRef): boolean {
   return a.run === b.run && a.split === b.split && a.step === b.step && a.group === b.group && a.index === b.index;
 }
