@@ -13,7 +13,7 @@ import {
   type LogParams,
   type MethodDescriptor,
 } from '../shared/protocol/engine';
-import type { HandlerContext, RpcEndpoint } from '../shared/protocol/rpc';
+import type { HandlerContext, NotificationDescriptor, RpcEndpoint } from '../shared/protocol/rpc';
 import { registerExplorerHandlers } from './handlers/explorer';
 import { registerIngestHandlers } from './handlers/ingest';
 import { registerRescoreHandlers } from './handlers/rescore';
@@ -47,8 +47,8 @@ export class EngineServer {
     this.rpc.notify(EngineNotifications.log, { level, message } satisfies LogParams);
   }
 
-  notify(method: string, params: unknown): void {
-    this.rpc.notify(method, params);
+  notify<P>(n: NotificationDescriptor<P>, params: P): void {
+    this.rpc.notify(n, params);
   }
 
   dispose(): void {

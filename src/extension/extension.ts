@@ -61,18 +61,22 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     },
     log: tagged(log, 'engine'),
     ...(cfg.engineNodePath ? { nodePath: cfg.engineNodePath } : {}),
-    onGaveUp: (reason) => {
-      void vscode.window.showErrorMessage(`Rollout Lens: ${reason}`, 'Show Log').then((a) => a && log.show());
-    },
-    onStartFailed: (reason, nativeModule) => {
-      const actions = nativeModule ? ['Rebuild Native Modules', 'Show Log'] : ['Show Log'];
-      void vscode.window.showErrorMessage(`Rollout Lens could not start its engine: ${reason}`, ...actions).then((a) => {
+  });
+  context.subscriptions.push(
+    { dispose: () => engine.dispose() },
+    engine.onDidChangeState((e) => {
+      if (e.state !== 'failed') return;
+      if (e.cause === 'crashes') {
+        void vscode.window.showErrorMessage(`Rollout Lens: ${e.reason}`, 'Show Log').then((a) => a && log.show());
+        return;
+      }
+      const actions = e.nativeModule ? ['Rebuild Native Modules', 'Show Log'] : ['Show Log'];
+      void vscode.window.showErrorMessage(`Rollout Lens could not start its engine: ${e.reason}`, ...actions).then((a) => {
         if (a === 'Show Log') log.show();
         if (a === 'Rebuild Native Modules') void vscode.commands.executeCommand('rolloutLens.rebuildNativeModules');
       });
-    },
-  });
-  context.subscriptions.push({ dispose: () => engine.dispose() });
+    }),
+  );
   t = phase('engine client', t);
 
   const explorer = new RunExplorer(engine);
@@ -86,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     vscode.window.registerFileDecorationProvider(new GroupBadges()),
     new ReflectionHighlights(engine),
   );
-  engine.onNotification(EngineNotifications.runsChanged, () => explorer.refresh(undefined, 750));
+  context.subscriptions.push(engine.onNotification(EngineNotifications.runsChanged, () => explorer.refresh(undefined, 750)));
   const runLogs = new RunLogs(engine);
   const statusBar = new RunStatusBar(engine);
   context.subscriptions.push(runLogs, statusBar, vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, runLogs));
@@ -101,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     runInfo: (run, signal) => liveInfo.info(run, signal),
     loadRescore: (setId, signal) => loadComparison(engine, Number(setId), signal),
   });
-  engine.onNotification(EngineNotifications.runsChanged, (p) => webviews.refresh((p as { run?: string } | undefined)?.run));
+  context.subscriptions.push(engine.onNotification(EngineNotifications.runsChanged, ({ run }) => webviews.refresh(run)));
   const onRunStatus = (s: RunStatus): void => {
     statusBar.update(s);
     liveInfo.record(s);
@@ -109,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     webviews.refresh(s.run);
     explorer.refresh(undefined, 750);
   };
-  engine.onNotification(RunNotifications.runStatus, (p) => onRunStatus(p as RunStatus));
+  context.subscriptions.push(engine.onNotification(RunNotifications.runStatus, onRunStatus));
   t = phase('explorer, documents, runs', t);
 
   registerCommands(context, {

@@ -83,6 +83,26 @@ export interface StepStats {
   length_unit: 'tokens' | 'chars';
 }
 
+export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;
+export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
+
+/**
+ * A step's row as the store keeps it: the basic columns plus the metrics computed with them
+ * (src/core/analysis/groupAggregates.ts). The extra keys are optional: a database written by an
+ * older version may lack some.
+ */
+export type StepStatsRow = StepStats & {
+  effective_gradient_ratio?: number | null;
+  effective_prompt_ratio?: number | null;
+  clip_ratio?: number | null;
+  difficulty?: Partial<Record<DifficultyBucket, number>>;
+  mean_length_correct?: number | null;
+  mean_length_wrong?: number | null;
+  mean_length_stopped?: number | null;
+  reflection?: { mean_per_response: number; share_responses: number; share_groups: number } | null;
+  pass_at_k?: Record<string, number>;
+};
+
 /** Progress of a long operation, sent as a notification. */
 export interface ProgressInfo {
   message: string;

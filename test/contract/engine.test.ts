@@ -99,14 +99,15 @@ describe('engine process (forked, as the extension runs it)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'r.jsonl');
     writeJsonl(file, nativeRows({ steps: 1, prompts: 2, g: 4 }));
-    let restarted = 0;
+    const states: string[] = [];
     const client = new EngineClient({
       enginePath: path.join(ROOT, 'dist', 'engine.js'),
       dbPath: path.join(dir, 'a.db'),
       log: silent,
       nodePath: process.execPath,
-      onRestarted: () => restarted++,
     });
+    client.onDidChangeState((e) => states.push(e.state));
+    const restarted = (): number => states.filter((s, i) => s === 'running' && states[i - 1] === 'restarting').length;
     try {
       const report = await client.request(EngineMethods.ingest, { paths: [file], run: 'r' });
       assert.equal(report.samples_added, 8);
@@ -114,7 +115,8 @@ describe('engine process (forked, as the extension runs it)', () => {
       const follow = client.request(EngineMethods.ingest, { paths: [dir], run: 'f', follow: true });
       process.kill(firstPid, 'SIGKILL');
       await rejectsWith(follow, ErrorCode.Internal, /the engine \(pid \d+\) stopped \(signal SIGKILL\); .* stored data is intact/);
-      await waitFor(() => restarted === 1, 10_000, 'the engine to restart');
+      await waitFor(() => restarted() === 1, 10_000, 'the engine to restart');
+      assert.deepEqual(states, ['starting', 'running', 'restarting', 'running']);
       assert.notEqual(client.pid, firstPid);
       const runs = await client.request(EngineMethods.listRuns, {});
       // Nothing stored before the kill is lost ('f' may or may not exist, depending on when the kill landed).
@@ -130,23 +132,23 @@ describe('engine process (forked, as the extension runs it)', () => {
     const prebuild = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `node-${process.versions.modules}`);
     fs.mkdirSync(prebuild, { recursive: true });
     fs.writeFileSync(path.join(prebuild, 'better_sqlite3.node'), 'not an ELF file');
-    const failures: Array<[string, boolean]> = [];
+    const failures: Array<[string, string, boolean]> = [];
     process.env['ROLLOUT_LENS_ROOT'] = root;
     const client = new EngineClient({
       enginePath: path.join(ROOT, 'dist', 'engine.js'),
       dbPath: path.join(tempDir(), 'a.db'),
       log: silent,
       nodePath: process.execPath,
-      onStartFailed: (reason, nativeModule) => failures.push([reason, nativeModule]),
     });
+    client.onDidChangeState((e) => e.state === 'failed' && failures.push([e.cause, e.state, e.nativeModule]));
     try {
       await rejectsWith(
         client.request(EngineMethods.listRuns, {}),
         ErrorCode.NativeModule,
         new RegExp(`better-sqlite3 could not be loaded in node \\(ABI ${process.versions.modules}, ${process.platform}-${process.arch}\\) from .*better_sqlite3\\.node: .*Rebuild Native Modules`),
       );
-      assert.equal(failures.length, 1);
-      assert.equal(failures[0]![1], true);
+      assert.deepEqual(failures, [['start', 'failed', true]]);
+      assert.equal(client.state, 'failed');
     } finally {
       delete process.env['ROLLOUT_LENS_ROOT'];
       client.dispose();

@@ -2,7 +2,7 @@
 // thousands of samples costs one row per group. The one definition of each step metric: the store
 // reads aggregates from SQLite, stepAnalysis builds them from sample rows. Definitions:
 // docs/algorithms.md#step-metrics (Knapsack RL, SimpleRL-Zoo clip ratio, unbiased pass@k, Cog-Rethinker).
-import type { StepStats } from '../../shared/rollout';
+import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStats } from '../../shared/rollout';
 import type { StepSampleRow } from './stepMetrics';
 
 export interface GroupAggregate {
@@ -33,8 +33,7 @@ export interface GroupAggregate {
   reflect_n: number;
 }
 
-export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;
-export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
+export { DIFFICULTY_BUCKETS, type DifficultyBucket };
 
 /** The basic columns of a step (the first keys of `rollout-lens stats`). */
 export type BasicStats = Omit<StepStats, 'step' | 'split'>;

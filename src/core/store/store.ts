@@ -1,7 +1,7 @@
 // The store facade: one open database, its run repository and read queries.
 import * as fs from 'node:fs';
 import { ErrorCode, LensError } from '../../shared/errors';
-import type { RunSummary, StepStats, Split } from '../../shared/rollout';
+import type { RunSummary, StepStats, StepStatsRow, Split } from '../../shared/rollout';
 import { databaseError, openDatabase, type OpenOptions } from './database';
 import type { SqliteDatabase } from './nativeLoader';
 import { recomputeDirtySteps } from './stepStore';
@@ -120,7 +120,7 @@ export class Store {
       .all() as RunSummary[];
   }
 
-  stepStats(runId: number, opts: { split?: Split; step?: number } = {}): StepStats[] {
+  stepStats(runId: number, opts: { split?: Split; step?: number } = {}): StepStatsRow[] {
     const rows = this.db
       .prepare(
         `SELECT step, split, samples, groups, reward_mean, reward_std, mean_length, length_unit, stats

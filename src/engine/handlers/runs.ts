@@ -1,4 +1,4 @@
-// Run requests: profiles, launch, stop, restart, status, log; `$/runStatus` notifications. One
+// Run requests: profiles, launch, stop, restart, status, log; `runs/statusChanged` notifications. One
 // RunSupervisor per open database: it adopts runs left by an earlier engine (reattach) and is
 // replaced when `initialize` opens another database.
 import { loadProfiles, profilesFileFor } from '../../core/runs/profiles';

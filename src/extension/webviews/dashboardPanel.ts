@@ -1,6 +1,6 @@
 // Run dashboard panels, one per run: complete snapshots of step statistics, logged metric series
 // and (from the run supervisor, when wired) status, log tail and GPU samples. Live runs refresh on
-// the engine's $/runsChanged, coalesced; a hidden panel is not reloaded until it is visible again.
+// the engine's runs/changed, coalesced; a hidden panel is not reloaded until it is visible again.
 import * as vscode from 'vscode';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef } from '../../shared/explorer';
@@ -16,7 +16,6 @@ import {
   type GpuSeriesView,
   type LogTailView,
   type RunStatusView,
-  type StepStatsRow,
 } from '../../shared/protocol/webviews/dashboard';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import type { ViewDeps } from './groupPanel';
@@ -85,7 +84,7 @@ class DashboardPanel {
     const { engine } = this.deps;
     try {
       const [rows, keys, info] = await Promise.all([
-        engine.request(EngineMethods.stepStats, { run: this.run }, { signal }) as Promise<StepStatsRow[]>,
+        engine.request(EngineMethods.stepStats, { run: this.run }, { signal }),
         engine.request(EngineMethods.metricKeys, { run: this.run }, { signal }),
         this.deps.runInfo ? this.deps.runInfo(this.run, signal).catch((e: unknown) => (this.deps.log.warn(`[webview dashboard] run info: ${errorMessage(e)}`), undefined)) : Promise.resolve(undefined),
       ]);

@@ -1,8 +1,9 @@
 // The engine's JSON-RPC surface, typed once: each method's params schema (validated by the engine
 // before any work) and its result type. Imported by the engine, the extension host and tests.
 import { z } from 'zod';
-import type { IngestReport, RunSummary, StepStats } from '../rollout';
+import type { IngestReport, RunSummary, StepStatsRow } from '../rollout';
 import type { GroupTree } from '../tree';
+import { notification } from './rpc';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import {
   GROUP_SORTS,
@@ -100,7 +101,7 @@ export const EngineMethods = {
       .strict(),
   ),
   listRuns: method<RunSummary[]>()('runs/list', z.object({}).strict()),
-  stepStats: method<StepStats[]>()(
+  stepStats: method<StepStatsRow[]>()(
     'runs/stepStats',
     z.object({ run: runName, step: z.number().int().min(0).optional() }).strict(),
   ),
@@ -204,14 +205,19 @@ export const EngineMethods = {
   ),
 } as const;
 
-export const EngineNotifications = {
-  /** Engine → host: a log line for the "Rollout Lens" output channel. */
-  log: '$/log',
-  /** Engine → host: a run's data changed (an ingest pass stored something); params {run}. */
-  runsChanged: '$/runsChanged',
-} as const;
-
 export interface LogParams {
   level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   message: string;
 }
+
+/** Which run's stored data changed. */
+export interface RunsChangedParams {
+  run: string;
+}
+
+export const EngineNotifications = {
+  /** Engine → host: a log line for the "Rollout Lens" output channel. */
+  log: notification<LogParams>('engine/log'),
+  /** Engine → host: a run's data changed (an ingest pass or a re-score stored something). */
+  runsChanged: notification<RunsChangedParams>('runs/changed'),
+} as const;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { LogPage, ProfileInfo, RunStatus } from '../runs';
 import type { MethodDescriptor } from './engine';
+import { notification } from './rpc';
 
 function method<R>() {
   return <P>(name: string, params: z.ZodType<P>): MethodDescriptor<P, R> => ({ name, params });
@@ -50,5 +51,5 @@ export const RunMethods = {
 
 export const RunNotifications = {
   /** Engine → host: a run's state, step or GPU reading changed; params: RunStatus. */
-  runStatus: '$/runStatus',
+  runStatus: notification<RunStatus>('runs/statusChanged'),
 } as const;

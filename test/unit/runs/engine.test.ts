@@ -36,7 +36,7 @@ async function engine(
   registerRunHandlers(server);
   const client = new RpcEndpoint(a);
   const notes: RunStatus[] = [];
-  client.onNotification(RunNotifications.runStatus, (p: unknown) => notes.push(p as RunStatus));
+  client.onNotification(RunNotifications.runStatus, (s) => notes.push(s));
   const workspace = tempDir('rl-engine-');
   fs.mkdirSync(path.join(workspace, '.rollout-lens'));
   fs.writeFileSync(
@@ -109,7 +109,7 @@ describe('engine run methods', () => {
     );
   });
 
-  it('launches, notifies $/runStatus, answers status and log pages, and stops the run', async () => {
+  it('launches, notifies runs/statusChanged, answers status and log pages, and stops the run', async () => {
     const { client, notes, workspace } = await engine(true);
     const started = (await client.request(RunMethods.launch.name, {
       workspace,
@@ -124,7 +124,7 @@ describe('engine run methods', () => {
     await waitFor(
       () => notes.some((n) => n.run === 'train-a' && (n.lastStep ?? 0) >= 2),
       15_000,
-      'a $/runStatus with step 2',
+      'a runs/statusChanged with step 2',
     );
     const [st] = (await client.request(RunMethods.status.name, {})) as RunStatus[];
     assert.deepEqual([st!.run, st!.state, st!.pid], ['train-a', 'running', started.pid]);

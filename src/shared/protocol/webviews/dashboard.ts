@@ -2,13 +2,12 @@
 // stay small), logged metric series, and the optional run status, log tail and GPU samples that the
 // run supervisor provides; the user's step range and step clicks go back to the host.
 import * as z from 'zod/mini';
-import type { StepStats } from '../../rollout';
+import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStatsRow } from '../../rollout';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
 
 export const DASHBOARD_VIEW_TYPE = 'rolloutLens.runDashboard';
 
-export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;
-export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
+export { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStatsRow };
 
 type Column = Array<number | null>;
 
@@ -86,17 +85,6 @@ export function isComponentMeanKey(key: string): boolean {
   return /^rewards\/[^/]+\/mean$/.test(key);
 }
 
-/** StepStats rows as the engine returns them (the extra keys of src/core/analysis/groupAggregates.ts). */
-export type StepStatsRow = StepStats & {
-  effective_gradient_ratio?: number | null;
-  clip_ratio?: number | null;
-  difficulty?: Partial<Record<DifficultyBucket, number>>;
-  mean_length_correct?: number | null;
-  mean_length_wrong?: number | null;
-  mean_length_stopped?: number | null;
-  reflection?: { mean_per_response: number; share_responses: number; share_groups: number } | null;
-  pass_at_k?: Record<string, number>;
-};
 
 /** Finite numbers to 6 significant digits: plenty for a chart, and 10k-step snapshots get half as big. */
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(6)) : null);
