@@ -6,7 +6,6 @@ import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import {
-  DASHBOARD_INBOUND,
   DASHBOARD_VIEW_TYPE,
   DashboardMessages,
   dashboardCheckpointSchema,
@@ -19,7 +18,7 @@ import {
 } from '../../shared/protocol/webviews/dashboard';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import type { ViewDeps } from './groupPanel';
-import { PanelHost } from './panelHost';
+import { PanelHost, type PanelHandlers } from './panelHost';
 import { PanelLoader } from './snapshotChannel';
 
 /** What the run supervisor knows about a run; every section is optional. */
@@ -46,7 +45,7 @@ class DashboardPanel {
   private readonly loader: PanelLoader;
   /** Set when data changed while the panel was hidden: reload when it is shown and ready. */
   private lastChange = 0;
-  readonly host: PanelHost;
+  readonly host: PanelHost<typeof DashboardMessages>;
 
   constructor(
     panel: vscode.WebviewPanel | undefined,
@@ -54,18 +53,25 @@ class DashboardPanel {
     private readonly deps: DashboardDeps,
     onDispose: () => void,
   ) {
-    const spec = { viewType: DASHBOARD_VIEW_TYPE, app: 'dashboard' as const, title: `Dashboard: ${run}`, inbound: DASHBOARD_INBOUND };
+    const spec = { viewType: DASHBOARD_VIEW_TYPE, app: 'dashboard' as const, title: `Dashboard: ${run}`, messages: DashboardMessages };
     this.loader = new PanelLoader((signal) => this.load(signal), 500);
-    const handlers = {
-      onReady: (checkpoint: unknown) => {
-        const c = readCheckpoint(dashboardCheckpointSchema, checkpoint);
-        if (c && c.run === run) this.picked = c.picked;
-        // The kept snapshot (if any) was re-posted by the channel; load a fresh one only when needed.
-        this.loader.ready(this.host.hasSnapshot);
-      },
-      onNotify: (method: string, params: unknown) => this.onNotify(method, params),
-      onRequest: async (method: string) => {
-        throw new Error(`unhandled request ${method}`);
+    const handlers: PanelHandlers<typeof DashboardMessages> = {
+      inbound: {
+        ready: ({ checkpoint }) => {
+          const c = readCheckpoint(dashboardCheckpointSchema, checkpoint);
+          if (c && c.run === run) this.picked = c.picked;
+          // The kept snapshot (if any) was re-posted by the channel; load a fresh one only when needed.
+          this.loader.ready(this.host.hasSnapshot);
+        },
+        pickMetrics: ({ keys }) => {
+          this.picked = keys;
+          this.loader.request(true);
+        },
+        filterSteps: ({ from, to }) => {
+          if (this.deps.onFilterSteps) this.deps.onFilterSteps(this.run, from, to);
+          else this.deps.log.info(`[webview dashboard] step range ${from}–${to} picked, but no explorer filter is wired`);
+        },
+        openStepGroup: (p) => this.openStepGroup(p),
       },
       onDispose: () => {
         this.loader.dispose();
@@ -109,25 +115,6 @@ class DashboardPanel {
       if (signal.aborted || (e instanceof LensError && e.code === ErrorCode.Cancelled)) return;
       this.deps.log.error(`[webview dashboard] loading ${this.run} failed: ${errorMessage(e)}`);
       this.host.postError(`Could not load run ${this.run}: ${errorMessage(e)}`);
-    }
-  }
-
-  private async onNotify(method: string, params: unknown): Promise<void> {
-    switch (method) {
-      case DashboardMessages.pickMetrics.method:
-        this.picked = (params as { keys: string[] }).keys;
-        this.loader.request(true);
-        return;
-      case DashboardMessages.filterSteps.method: {
-        const { from, to } = params as { from: number; to: number };
-        if (this.deps.onFilterSteps) this.deps.onFilterSteps(this.run, from, to);
-        else this.deps.log.info(`[webview dashboard] step range ${from}–${to} picked, but no explorer filter is wired`);
-        return;
-      }
-      case DashboardMessages.openStepGroup.method:
-        return this.openStepGroup(params as { step: number; split: 'train' | 'val'; which: 'worst' | 'best' });
-      default:
-        this.deps.log.warn(`[webview dashboard] unhandled ${method}`);
     }
   }
 

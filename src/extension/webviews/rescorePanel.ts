@@ -7,7 +7,6 @@ import type { SampleDetail, SampleRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import {
-  RESCORE_INBOUND,
   RESCORE_VIEW_TYPE,
   RescoreMessages,
   rescoreCheckpointSchema,
@@ -18,7 +17,7 @@ import {
 } from '../../shared/protocol/webviews/rescore';
 import { fmt } from '../format';
 import type { ViewDeps } from './groupPanel';
-import { PanelHost } from './panelHost';
+import { PanelHost, type PanelHandlers } from './panelHost';
 
 export const RESCORE_DIFF_SCHEME = 'rollout-lens-rescore';
 const MAX_DIFF_DOCUMENTS = 200;
@@ -65,7 +64,7 @@ class RescorePanel {
   private comparison: RescoreComparison | null = null;
   private error: string | null = null;
   private readonly abort = new AbortController();
-  readonly host: PanelHost;
+  readonly host: PanelHost<typeof RescoreMessages>;
 
   constructor(
     panel: vscode.WebviewPanel | undefined,
@@ -74,12 +73,11 @@ class RescorePanel {
     private readonly documents: RescoreDiffDocuments,
     onDispose: () => void,
   ) {
-    const spec = { viewType: RESCORE_VIEW_TYPE, app: 'rescore' as const, title: `Re-score ${setId}`, inbound: RESCORE_INBOUND };
-    const handlers = {
-      onReady: () => this.post(),
-      onNotify: (method: string, params: unknown) => this.onNotify(method, params),
-      onRequest: async (method: string) => {
-        throw new Error(`unhandled request ${method}`);
+    const spec = { viewType: RESCORE_VIEW_TYPE, app: 'rescore' as const, title: `Re-score ${setId}`, messages: RescoreMessages };
+    const handlers: PanelHandlers<typeof RescoreMessages> = {
+      inbound: {
+        ready: () => this.post(),
+        openDiff: ({ ref }) => this.onOpenDiff(ref),
       },
       onDispose: () => {
         this.abort.abort();
@@ -113,12 +111,7 @@ class RescorePanel {
     this.host.post(RescoreMessages.snapshot, { set_id: this.setId, comparison: this.comparison, error: this.error });
   }
 
-  private async onNotify(method: string, params: unknown): Promise<void> {
-    if (method !== RescoreMessages.openDiff.method) {
-      this.deps.log.warn(`[webview rescore] unhandled ${method}`);
-      return;
-    }
-    const ref = (params as { ref: SampleRef }).ref;
+  private async onOpenDiff(ref: SampleRef): Promise<void> {
     // Only samples of this comparison: the view must not make the host open arbitrary samples.
     const row = this.comparison?.samples.find((s) => sameSample(s.ref, ref));
     if (!row) {

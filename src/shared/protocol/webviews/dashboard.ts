@@ -3,7 +3,7 @@
 // run supervisor provides; the user's step range and step clicks go back to the host.
 import * as z from 'zod/mini';
 import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStatsRow } from '../../rollout';
-import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
+import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, outboundNotification } from './ipc';
 
 export const DASHBOARD_VIEW_TYPE = 'rolloutLens.runDashboard';
 
@@ -152,4 +152,5 @@ export const DashboardMessages = {
   snapshot: outboundNotification<DashboardSnapshot>('dashboard/snapshot'),
 } as const;
 
-export const DASHBOARD_INBOUND = [DashboardMessages.ready, DashboardMessages.pickMetrics, DashboardMessages.filterSteps, DashboardMessages.openStepGroup] as const;
+/** What the host accepts from this view (derived: every inbound message of DashboardMessages). */
+export const DASHBOARD_INBOUND = inboundOf(DashboardMessages);

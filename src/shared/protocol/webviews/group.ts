@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
-import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundRequest, outboundNotification } from './ipc';
+import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, inboundRequest, outboundNotification } from './ipc';
 
 export const GROUP_VIEW_TYPE = 'rolloutLens.groupView';
 
@@ -142,4 +142,5 @@ export const GroupMessages = {
   snapshot: outboundNotification<GroupSnapshot>('group/snapshot'),
 } as const;
 
-export const GROUP_INBOUND = [GroupMessages.ready, GroupMessages.sample, GroupMessages.nodeTexts, GroupMessages.compare, GroupMessages.rescore, GroupMessages.openSample] as const;
+/** What the host accepts from this view (derived: every inbound message of GroupMessages). */
+export const GROUP_INBOUND = inboundOf(GroupMessages);

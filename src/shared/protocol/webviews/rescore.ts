@@ -2,7 +2,7 @@
 // (agreement, confusion matrix, flips, per-step deltas, changed samples); each row opens a diff.
 import * as z from 'zod/mini';
 import type { SampleRef } from '../../explorer';
-import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
+import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, outboundNotification } from './ipc';
 
 export const RESCORE_VIEW_TYPE = 'rolloutLens.rescoreComparison';
 
@@ -75,7 +75,8 @@ export const RescoreMessages = {
   snapshot: outboundNotification<RescoreSnapshot>('rescore/snapshot'),
 } as const;
 
-export const RESCORE_INBOUND = [RescoreMessages.ready, RescoreMessages.openDiff] as const;
+/** What the host accepts from this view (derived: every inbound message of RescoreMessages). */
+export const RESCORE_INBOUND = inboundOf(RescoreMessages);
 
 /** Same sample identity (docs/architecture.md#sample-identity). */
 export function sameSample(a: SampleRef, b: SampleRef): boolean {
