@@ -4,7 +4,7 @@ import type { GroupRef, GroupRow, SampleRef, SampleRow, StepRow } from '../../sh
 import type { RunSummary, Split } from '../../shared/rollout';
 import type { RunStatus } from '../../shared/runs';
 import { TREE_SCHEME, groupBadgePath } from '../../shared/uri';
-import { fmt, signed } from '../format';
+import { fmt, signed } from '../../shared/format';
 
 export type ExplorerNode = RunNode | StepNode | GroupNode | SampleNode | MoreNode | MessageNode;
 

@@ -10,7 +10,7 @@ import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import { diffSamples, openSample } from '../commands/sampleCommands';
 import { readConfig } from '../config';
 import type { EngineClient } from '../engineClient';
-import { fmt, signed } from '../format';
+import { fmt, signed } from '../../shared/format';
 import { PanelHost, type PanelHandlers } from './panelHost';
 import { PanelLoader } from './snapshotChannel';
 

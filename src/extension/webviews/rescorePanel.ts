@@ -15,7 +15,7 @@ import {
   type RescoreComparison,
   type RescoreSampleRow,
 } from '../../shared/protocol/webviews/rescore';
-import { fmt } from '../format';
+import { fmt } from '../../shared/format';
 import type { ViewDeps } from './groupPanel';
 import { PanelHost, type PanelHandlers } from './panelHost';
 
