@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { IngestReport, RunSummary, StepStatsRow } from '../rollout';
 import type { GroupTree } from '../tree';
+import { groupId, groupRefShape, runName, sampleIndex, split, step } from './atoms';
 import { notification } from './rpc';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import {
@@ -38,7 +39,6 @@ export interface EngineInfo {
   abi: string;
 }
 
-const runName = z.string().min(1).max(128);
 
 export const REFLECTION_PRESET_IDS = ['simplerl', 'oat-zero-qwen', 'oat-zero-deepseek', 'oat-zero-llama', 'understand-r1-zero', 'deepseek-r1'] as const;
 const settingsSchema = z
@@ -60,12 +60,9 @@ const settingsSchema = z
   .strict();
 export type EngineSettings = z.infer<typeof settingsSchema>;
 
-const split = z.enum(['train', 'val']);
-const step = z.number().int().min(0);
-const uid = z.string().min(1).max(512);
 const offset = z.number().int().min(0).max(1e9);
 const limit = z.number().int().min(1).max(10_000);
-const groupRef = { run: runName, split, step, group: uid };
+const groupRef = groupRefShape;
 const textQuery = z.string().min(1).max(1000);
 
 /** A hit of a text search over responses. */
@@ -94,7 +91,7 @@ export const EngineMethods = {
         paths: z.array(z.string().min(1)).min(1).max(1000),
         run: runName,
         format: z.enum(['auto', 'native', 'verl', 'trl']).optional(),
-        split: z.enum(['train', 'val']).optional(),
+        split: z.optional(split),
         follow: z.boolean().optional(),
         pollMs: z.number().int().min(50).max(60_000).optional(),
       })
@@ -103,11 +100,11 @@ export const EngineMethods = {
   listRuns: method<RunSummary[]>()('runs/list', z.object({}).strict()),
   stepStats: method<StepStatsRow[]>()(
     'runs/stepStats',
-    z.object({ run: runName, step: z.number().int().min(0).optional() }).strict(),
+    z.object({ run: runName, step: z.optional(step) }).strict(),
   ),
   listSteps: method<Page<StepRow>>()(
     'steps/list',
-    z.object({ run: runName, split: split.optional(), offset, limit, from: step.optional(), to: step.optional() }).strict(),
+    z.object({ run: runName, split: z.optional(split), offset, limit, from: z.optional(step), to: z.optional(step) }).strict(),
   ),
   listGroups: method<Page<GroupRow>>()(
     'groups/list',
@@ -138,7 +135,7 @@ export const EngineMethods = {
       })
       .strict(),
   ),
-  getSample: method<SampleDetail>()('samples/get', z.object({ ...groupRef, index: z.number().int().min(0) }).strict()),
+  getSample: method<SampleDetail>()('samples/get', z.object({ ...groupRef, index: sampleIndex }).strict()),
   /** The group's prefix tree with V(s), δ, TEMPO token advantages (tokens: logged > tokenizer > approximate). */
   groupTree: method<GroupTree>()(
     'groups/tree',
@@ -156,7 +153,7 @@ export const EngineMethods = {
   /** Writes a run (or one step) as native JSONL to an absolute path. */
   exportRun: method<{ path: string; samples: number }>()(
     'runs/export',
-    z.object({ run: runName, step: step.optional(), path: z.string().min(1).max(4096) }).strict(),
+    z.object({ run: runName, step: z.optional(step), path: z.string().min(1).max(4096) }).strict(),
   ),
   /** The reward functions a spec can name (id, description, exactness, whether they need trust). */
   rewardFunctions: method<Array<{ id: string; description: string; source: string; exactness: string; needsTrust: boolean; variants: string[] }>>()(
@@ -171,7 +168,7 @@ export const EngineMethods = {
         run: runName,
         spec: z.union([z.string().min(1).max(10_000), z.record(z.string(), z.unknown())]),
         selection: z
-          .object({ split: split.optional(), step: step.optional(), group: uid.optional(), index: z.number().int().min(0).optional() })
+          .object({ split: z.optional(split), step: z.optional(step), group: z.optional(groupId), index: z.optional(sampleIndex) })
           .strict()
           .optional(),
         baseDir: z.string().max(4096).optional(),
@@ -201,7 +198,7 @@ export const EngineMethods = {
   ),
   search: method<SearchHitDto[]>()(
     'search',
-    z.object({ query: textQuery, run: runName.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    z.object({ query: textQuery, run: z.optional(runName), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   ),
 } as const;
 

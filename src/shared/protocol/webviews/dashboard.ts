@@ -3,6 +3,7 @@
 // run supervisor provides; the user's step range and step clicks go back to the host.
 import * as z from 'zod/mini';
 import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStatsRow } from '../../rollout';
+import { runName, split, step } from '../atoms';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, outboundNotification } from './ipc';
 
 export const DASHBOARD_VIEW_TYPE = 'rolloutLens.runDashboard';
@@ -121,15 +122,13 @@ export function toStepColumns(rows: readonly StepStatsRow[]): StepColumns {
   return cols;
 }
 
-const step = z.int().check(z.minimum(0), z.maximum(1e9));
 const metricKey = z.string().check(z.minLength(1), z.maxLength(300));
-const split = z.enum(['train', 'val']);
 export const MAX_PICKED_METRICS = 12;
 
 /** What the dashboard remembers across reloads (vscode.setState). */
 export const dashboardCheckpointSchema = z.strictObject({
   v: z.literal(CHECKPOINT_VERSION),
-  run: z.string().check(z.minLength(1), z.maxLength(128)),
+  run: runName,
   picked: z.array(metricKey).check(z.maxLength(MAX_PICKED_METRICS)),
   split,
   range: z.nullable(z.tuple([step, step])),

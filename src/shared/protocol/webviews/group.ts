@@ -5,6 +5,7 @@ import * as z from 'zod/mini';
 import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
+import { groupRefSchema, sampleIndex } from '../atoms';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, inboundRequest, outboundNotification } from './ipc';
 
 export const GROUP_VIEW_TYPE = 'rolloutLens.groupView';
@@ -95,14 +96,8 @@ export function toGroupTreeView(tree: GroupTree): GroupTreeView {
   };
 }
 
-const index = z.int().check(z.minimum(0), z.maximum(1_000_000));
-const split = z.enum(['train', 'val']);
-export const groupRefSchema = z.strictObject({
-  run: z.string().check(z.minLength(1), z.maxLength(128)),
-  split,
-  step: z.int().check(z.minimum(0)),
-  group: z.string().check(z.minLength(1), z.maxLength(512)),
-});
+const index = sampleIndex;
+export { groupRefSchema };
 
 export const SAMPLE_COLUMNS = ['index', 'reward', 'advantage', 'length', 'finish'] as const;
 export type SampleColumn = (typeof SAMPLE_COLUMNS)[number];
