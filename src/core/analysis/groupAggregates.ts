@@ -164,10 +164,25 @@ export function correctCount(g: GroupAggregate): number {
   return g.correct_known === g.size ? g.correct_n : g.positive_n;
 }
 
+/**
+ * The one definition of the effective-gradient rule (docs/algorithms.md#effective-gradient): a
+ * group's samples count when its rewards are not all equal (popStd > 0, so not a singleton either,
+ * as np.std of one value is 0 in KnapsackRL's compute_coverage_metric). Returns how many count.
+ */
+export function effectiveSamples(size: number, rewardMin: number | null, rewardMax: number | null): number {
+  return size > 1 && rewardMin !== rewardMax ? size : 0;
+}
+
+/** effectiveSamples over a group's rewards. */
+export function effectiveSamplesOf(rewards: readonly number[]): number {
+  if (rewards.length === 0) return 0;
+  return effectiveSamples(rewards.length, rewards.reduce((a, b) => Math.min(a, b)), rewards.reduce((a, b) => Math.max(a, b)));
+}
+
 export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: BasicStats; extra: ExtraStats } {
   const groups = all.filter((g) => g.size > 0);
   const t = emptyAggregate();
-  let effectiveSamples = 0;
+  let effective = 0;
   let mixed = 0;
   let allPos = 0;
   let allNeg = 0;
@@ -183,8 +198,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
     }
     maxG = Math.max(maxG, g.size);
     if (g.size === 1) singletons++;
-    // Not all rewards equal ⇔ popStd > 0; a singleton never contributes (np.std of one value is 0).
-    if (g.size > 1 && g.reward_min !== g.reward_max) effectiveSamples += g.size;
+    effective += effectiveSamples(g.size, g.reward_min, g.reward_max);
     if (g.positive_n > 0 && g.positive_n < g.size) mixed++;
     if (g.positive_n === g.size) allPos++;
     if (g.positive_n === 0) allNeg++;
@@ -221,7 +235,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
       length_unit: tokens ? 'tokens' : 'chars',
     },
     extra: {
-      effective_gradient_ratio: ratio(effectiveSamples, n),
+      effective_gradient_ratio: ratio(effective, n),
       effective_prompt_ratio: ratio(mixed, G),
       all_positive_ratio: ratio(allPos, G),
       all_negative_ratio: ratio(allNeg, G),
