@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RpcMessage, Transport } from '../src/shared/protocol/rpc';
 import type { NativeRollout } from '../src/shared/rollout';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -95,6 +96,18 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Waits until `cond()` is true, checking every 20 ms, failing after `timeoutMs`. */
+/** Two JSON-RPC transports wired to each other, delivering asynchronously and as JSON, like IPC does. */
+export function transportPair(): [Transport, Transport] {
+  const handlers: Array<(m: unknown) => void> = [];
+  const make = (me: number): Transport => ({
+    send: (m: RpcMessage) => setImmediate(() => handlers[1 - me]?.(JSON.parse(JSON.stringify(m)))),
+    onMessage: (h) => {
+      handlers[me] = h;
+    },
+  });
+  return [make(0), make(1)];
+}
+
 export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const t0 = Date.now();
   while (!cond()) {

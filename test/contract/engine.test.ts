@@ -8,24 +8,13 @@ import { EngineServer } from '../../src/engine/server';
 import { EngineClient, type EngineLogger } from '../../src/extension/engineClient';
 import { ErrorCode, LensError } from '../../src/shared/errors';
 import { EngineMethods } from '../../src/shared/protocol/engine';
-import { RpcEndpoint, type RpcMessage, type Transport } from '../../src/shared/protocol/rpc';
+import { RpcEndpoint } from '../../src/shared/protocol/rpc';
 import type { ProgressInfo } from '../../src/shared/rollout';
-import { ROOT, nativeRows, tempDir, waitFor, writeJsonl } from '../helpers';
+import { ROOT, nativeRows, tempDir, transportPair, waitFor, writeJsonl } from '../helpers';
 
-/** Two transports wired to each other, delivering asynchronously like IPC does. */
-function pair(): [Transport, Transport] {
-  const handlers: Array<(m: unknown) => void> = [];
-  const make = (me: number): Transport => ({
-    send: (m: RpcMessage) => setImmediate(() => handlers[1 - me]?.(JSON.parse(JSON.stringify(m)))),
-    onMessage: (h) => {
-      handlers[me] = h;
-    },
-  });
-  return [make(0), make(1)];
-}
 
 function inMemoryEngine(): { client: RpcEndpoint; server: EngineServer } {
-  const [a, b] = pair();
+  const [a, b] = transportPair();
   const server = new EngineServer(new RpcEndpoint(b));
   return { client: new RpcEndpoint(a), server };
 }

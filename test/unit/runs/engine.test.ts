@@ -7,21 +7,11 @@ import { disposeRunSupervisor, registerRunHandlers } from '../../../src/engine/h
 import { EngineServer } from '../../../src/engine/server';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { RunMethods, RunNotifications } from '../../../src/shared/protocol/runs';
-import { RpcEndpoint, type RpcMessage, type Transport } from '../../../src/shared/protocol/rpc';
+import { RpcEndpoint } from '../../../src/shared/protocol/rpc';
 import type { LogPage, ProfileInfo, RunStatus } from '../../../src/shared/runs';
-import { tempDir, waitFor } from '../../helpers';
+import { tempDir, transportPair, waitFor } from '../../helpers';
 import { TRAINERS, assertNoProcesses, killGroup } from './helpers';
 
-function pair(): [Transport, Transport] {
-  const handlers: Array<(m: unknown) => void> = [];
-  const make = (me: number): Transport => ({
-    send: (m: RpcMessage) => setImmediate(() => handlers[1 - me]?.(JSON.parse(JSON.stringify(m)))),
-    onMessage: (h) => {
-      handlers[me] = h;
-    },
-  });
-  return [make(0), make(1)];
-}
 
 const cleanups: Array<() => Promise<void>> = [];
 after(async () => {
@@ -31,7 +21,7 @@ after(async () => {
 async function engine(
   trusted: boolean,
 ): Promise<{ client: RpcEndpoint; notes: RunStatus[]; workspace: string }> {
-  const [a, b] = pair();
+  const [a, b] = transportPair();
   const server = new EngineServer(new RpcEndpoint(b));
   registerRunHandlers(server);
   const client = new RpcEndpoint(a);
