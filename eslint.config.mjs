@@ -90,6 +90,38 @@ export default tseslint.config(
     ),
   },
   {
+    // What a webview bundle pulls in: full zod (~450 KB minified) stays out, so these files use
+    // zod/mini and import the engine protocol (full zod) for types only; and each app imports
+    // webview/shared and src/shared, never another app. A separate rule key, so the layer rules
+    // above still apply to the same files.
+    files: ['webview/**/*.ts', 'src/shared/protocol/webviews/**/*.ts', 'src/shared/protocol/atoms.ts', 'src/shared/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'webview bundles use zod/mini: full zod is ~450 KB minified' }],
+          patterns: [
+            { regex: '(^|/)protocol/(engine|runs)$', allowTypeImports: true, message: 'the engine protocol uses full zod: import its types only' },
+            { regex: '^\\.\\./(engine|runs)$', allowTypeImports: true, message: 'the engine protocol uses full zod: import its types only' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['webview/*/**/*.ts'],
+    ignores: ['webview/shared/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value=/^\\.\\.\\/(?!shared\\/|\\.\\.\\/)/]",
+          message: 'a webview app imports webview/shared and src/shared only, never another app',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
