@@ -108,6 +108,38 @@ export function transportPair(): [Transport, Transport] {
   return [make(0), make(1)];
 }
 
+/** Timers driven by the test (`advance`), so scheduling rules are checked without sleeping. */
+export function manualTimers(): { timers: { set(fn: () => void, ms: number): unknown; clear(h: unknown): void }; advance(ms: number): void; readonly pending: number } {
+  let now = 0;
+  let next = 0;
+  const due = new Map<number, { at: number; fn: () => void }>();
+  return {
+    timers: {
+      set: (fn, ms) => {
+        due.set(++next, { at: now + ms, fn });
+        return next;
+      },
+      clear: (h) => void due.delete(h as number),
+    },
+    advance(ms) {
+      now += ms;
+      for (const [id, t] of [...due].sort((a, b) => a[1].at - b[1].at || a[0] - b[0])) {
+        if (t.at > now || !due.has(id)) continue;
+        due.delete(id);
+        t.fn();
+      }
+    },
+    get pending() {
+      return due.size;
+    },
+  };
+}
+
+/** Lets promise callbacks that are ready run (no time passes). */
+export function settle(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
 export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const t0 = Date.now();
   while (!cond()) {

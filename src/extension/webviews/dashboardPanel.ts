@@ -1,5 +1,5 @@
 // Run dashboard panels, one per run: complete snapshots of step statistics, logged metric series
-// and (from the run supervisor, when wired) status, log tail and GPU samples. Live runs refresh on
+// and, for launched runs, the run supervisor's status, log tail and GPU samples. Live runs refresh on
 // the engine's runs/changed, coalesced; a hidden panel is not reloaded until it is visible again.
 import * as vscode from 'vscode';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
@@ -31,7 +31,7 @@ export interface RunLiveInfo {
 export interface DashboardDeps extends ViewDeps {
   openGroup(ref: GroupRef): Promise<void>;
   onFilterSteps?: (run: string, from: number, to: number) => void;
-  /** The run supervisor's view of a run (status, log tail, GPUs); absent until the runs engine methods exist. */
+  /** The run supervisor's view of a run (status, log tail, GPUs); undefined for a run it did not launch. */
   runInfo?: (run: string, signal: AbortSignal) => Promise<RunLiveInfo | undefined>;
 }
 
@@ -43,7 +43,7 @@ const METRIC_KEY_LIMIT = 50;
 class DashboardPanel {
   private picked: string[] = [];
   private readonly loader: PanelLoader;
-  /** Set when data changed while the panel was hidden: reload when it is shown and ready. */
+  /** When the run's data last changed (ms): a run that changed within LIVE_WINDOW_MS shows as live. */
   private lastChange = 0;
   readonly host: PanelHost<typeof DashboardMessages>;
 
