@@ -81,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
 
   const explorer = new RunExplorer(engine);
   const treeView = vscode.window.createTreeView('rolloutLens.runs', { treeDataProvider: explorer, showCollapseAll: true });
+  explorer.bindView(treeView);
   const documents = new SampleDocuments(engine);
   context.subscriptions.push(
     explorer,
@@ -98,10 +99,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
   const webviews = registerWebviews(context, {
     engine,
     log,
-    onFilterSteps: (run, from, to) => {
-      explorer.setState({ stepRange: { run, from, to } });
-      treeView.description = explorer.describeFilter();
-    },
+    onFilterSteps: (run, from, to) => explorer.setState({ stepRange: { run, from, to } }),
     runInfo: (run, signal) => liveInfo.info(run, signal),
     loadRescore: (setId, signal) => loadComparison(engine, Number(setId), signal),
   });
@@ -119,7 +117,6 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
   registerCommands(context, {
     engine,
     explorer,
-    treeView,
     log,
     runLogs,
     onLaunched: onRunStatus,
