@@ -3,24 +3,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineNotifications } from '../shared/protocol/engine';
 import { DOC_SCHEME } from '../shared/uri';
 import { registerCommands } from './commands/registerCommands';
 import { RESTART_SETTINGS, engineSettings, readConfig } from './config';
 import { ReflectionHighlights } from './documents/reflectionHighlights';
 import { SampleDocuments } from './documents/sampleDocuments';
 import { EngineClient } from './engineClient';
+import { EngineEvents } from './engineEvents';
 import { GroupBadges } from './explorer/decorations';
 import type { ExplorerNode } from './explorer/nodes';
 import { RunExplorer } from './explorer/runExplorer';
 import { createLog, tagged } from './log';
 import { EngineMethods } from '../shared/protocol/engine';
-import { RunNotifications } from '../shared/protocol/runs';
-import type { RunStatus } from '../shared/runs';
 import { LOG_SCHEME, RunLogs } from './runs/runLogs';
-import { RunMethods } from '../shared/protocol/runs';
-import { loadComparison } from './commands/viewCommands';
-import { RunLiveInfoSource } from './webviews/runLiveInfo';
 import { registerWebviews } from './webviews/registerWebviews';
 import { RunStatusBar } from './runs/runStatusBar';
 
@@ -91,27 +86,16 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     vscode.window.registerFileDecorationProvider(new GroupBadges()),
     new ReflectionHighlights(engine),
   );
-  context.subscriptions.push(engine.onNotification(EngineNotifications.runsChanged, () => explorer.refresh(undefined, 750)));
   const runLogs = new RunLogs(engine);
   const statusBar = new RunStatusBar(engine);
   context.subscriptions.push(runLogs, statusBar, vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, runLogs));
-  const liveInfo = new RunLiveInfoSource(engine, { status: RunMethods.status, log: RunMethods.log });
   const webviews = registerWebviews(context, {
     engine,
     log,
     onFilterSteps: (run, from, to) => explorer.setState({ stepRange: { run, from, to } }),
-    runInfo: (run, signal) => liveInfo.info(run, signal),
-    loadRescore: (setId, signal) => loadComparison(engine, Number(setId), signal),
   });
-  context.subscriptions.push(engine.onNotification(EngineNotifications.runsChanged, ({ run }) => webviews.refresh(run)));
-  const onRunStatus = (s: RunStatus): void => {
-    statusBar.update(s);
-    liveInfo.record(s);
-    runLogs.touched(s.run);
-    webviews.refresh(s.run);
-    explorer.refresh(undefined, 750);
-  };
-  context.subscriptions.push(engine.onNotification(RunNotifications.runStatus, onRunStatus));
+  const events = new EngineEvents(engine, { explorer, statusBar, runLogs, webviews });
+  context.subscriptions.push(events);
   t = phase('explorer, documents, runs', t);
 
   registerCommands(context, {
@@ -119,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     explorer,
     log,
     runLogs,
-    onLaunched: onRunStatus,
+    onLaunched: (s) => events.runStatus(s),
     onRescored: (r) => void vscode.commands.executeCommand('rolloutLens.compareRescore', r.set),
     webviews,
   });

@@ -12,10 +12,12 @@ import {
   rescoreCheckpointSchema,
   rescoreComparisonSchema,
   sameSample,
+  fromEngineComparison,
   type RescoreComparison,
   type RescoreSampleRow,
 } from '../../shared/protocol/webviews/rescore';
 import { fmt } from '../../shared/format';
+import type { EngineClient } from '../engineClient';
 import type { ViewDeps } from './groupPanel';
 import { PanelHost, type PanelHandlers } from './panelHost';
 
@@ -58,6 +60,20 @@ export function parseComparison(data: unknown): { ok: true; value: RescoreCompar
   if (r.success) return { ok: true, value: r.data };
   const first = r.error.issues[0];
   return { ok: false, error: `not a re-score comparison (${first ? `${first.path.join('.') || '(root)'}: ${first.code}` : 'invalid'})` };
+}
+
+/** Loads a set's comparison with the logged rewards, in the shape the comparison view takes. */
+export async function loadComparison(engine: EngineClient, setId: number, signal?: AbortSignal): Promise<unknown> {
+  const opts = signal ? { signal } : {};
+  const cmp = await engine.request(EngineMethods.compareRescore, { set: setId, against: 'logged', sampleLimit: 2000 }, opts);
+  const rationales = await engine.request(EngineMethods.rescoreRationales, { set: setId, sampleIds: cmp.samples.map((s) => s.sample_id) }, opts);
+  const byRef = new Map<string, string>();
+  for (const s of cmp.samples) {
+    const r = rationales[String(s.sample_id)];
+    if (r !== undefined) byRef.set(`${s.split === 'val' ? 'val' : 'train'}/${s.step}/${s.group}/${s.index}`, r);
+  }
+  const set = await engine.request(EngineMethods.rescoreSet, { set: setId }, opts);
+  return fromEngineComparison(cmp, { id: setId, run: set.run, spec: set.label, status: set.status }, byRef);
 }
 
 class RescorePanel {

@@ -2,43 +2,9 @@
 // the lifecycle and the notification dispatch are tested without SQLite: handlers registered at any
 // time, Disposables, the state events, and restart() while a start is in flight.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { z } from 'zod';
-import { EngineClient, type EngineLogger } from '../../../src/extension/engineClient';
-import { EngineMethods, EngineNotifications, type MethodDescriptor } from '../../../src/shared/protocol/engine';
-import { tempDir } from '../../helpers';
-
-// Answers initialize and ping with its pid; `test/emit {run}` sends runs/changed first, then answers.
-const STAND_IN = `
-const info = () => ({ pid: process.pid, version: 'stand-in', sqlite: 'none', db: 'x.db', runtime: 'node', abi: '0' });
-process.on('message', (m) => {
-  if (m.method === 'initialize' || m.method === 'ping') process.send({ jsonrpc: '2.0', id: m.id, result: info() });
-  else if (m.method === 'test/emit') {
-    process.send({ jsonrpc: '2.0', method: 'engine/log', params: { level: 'info', message: 'emitting ' + m.params.run } });
-    process.send({ jsonrpc: '2.0', method: 'runs/changed', params: { run: m.params.run } });
-    process.send({ jsonrpc: '2.0', id: m.id, result: null });
-  }
-});
-process.on('disconnect', () => process.exit(0));
-`;
-
-const emit: MethodDescriptor<{ run: string }, null> = { name: 'test/emit', params: z.object({ run: z.string() }) };
-
-function client(): { engine: EngineClient; lines: string[] } {
-  const dir = tempDir('rl-client-');
-  const enginePath = path.join(dir, 'standIn.cjs');
-  fs.writeFileSync(enginePath, STAND_IN);
-  const lines: string[] = [];
-  const log: EngineLogger = {
-    info: (m) => lines.push(`info ${m}`),
-    warn: (m) => lines.push(`warn ${m}`),
-    error: (m) => lines.push(`error ${m}`),
-    trace: () => {},
-  };
-  return { engine: new EngineClient({ enginePath, dbPath: path.join(dir, 'a.db'), log, nodePath: process.execPath }), lines };
-}
+import { EngineMethods, EngineNotifications } from '../../../src/shared/protocol/engine';
+import { standInClient as client, emit } from './standInEngine';
 
 describe('EngineClient notifications', () => {
   it('calls a handler registered after the engine started, until it is disposed', async () => {
