@@ -1,10 +1,11 @@
 // The engine's request dispatch: every method's params are validated with its shared schema before
-// any work; each area registers its handlers (src/engine/handlers/*).
+// any work; each area registers its handlers (src/engine/handlers/*). Areas that keep state per open
+// database register a StoreLifecycle: told when a database opened, and awaited before it closes.
 import { reflectionMatcher, type ReflectionMatcher } from '../core/analysis/reflection';
 import { loadTokenizer, type TextTokenizer } from '../core/tokenize/tokenizerFile';
 import { Store } from '../core/store/store';
 import { currentRuntime } from '../core/store/nativeLoader';
-import { ErrorCode, LensError } from '../shared/errors';
+import { ErrorCode, LensError, errorMessage } from '../shared/errors';
 import {
   EngineMethods,
   EngineNotifications,
@@ -17,18 +18,27 @@ import type { HandlerContext, NotificationDescriptor, RpcEndpoint } from '../sha
 import { registerExplorerHandlers } from './handlers/explorer';
 import { registerIngestHandlers } from './handlers/ingest';
 import { registerRescoreHandlers } from './handlers/rescore';
-import { disposeRunSupervisor, ensureRunSupervisor, registerRunHandlers } from './handlers/runs';
+import { registerRunHandlers } from './handlers/runs';
 import { RescoreStore } from '../core/store/rescoreStore';
 
 export const ENGINE_VERSION = '0.1.0';
+
+/** State that lives as long as one open database (e.g. the run supervisor). */
+export interface StoreLifecycle {
+  /** The database is open; start what must run at once (reattaching runs). */
+  opened(store: Store): void;
+  /** The database is about to close (another one opens, or the engine stops): finish with it. */
+  closing(): Promise<void>;
+}
 
 export class EngineServer {
   private store: Store | undefined;
   settings: EngineSettings = { trusted: false };
   private matcher: ReflectionMatcher = reflectionMatcher();
+  private readonly lifecycles: StoreLifecycle[] = [];
 
   constructor(private readonly rpc: RpcEndpoint) {
-    this.on(EngineMethods.initialize, (p) => {
+    this.on(EngineMethods.initialize, async (p) => {
       if (p.settings) this.configure(p.settings);
       return this.initialize(p.db);
     });
@@ -51,8 +61,17 @@ export class EngineServer {
     this.rpc.notify(n, params);
   }
 
-  dispose(): void {
-    void disposeRunSupervisor(this);
+  onStore(l: StoreLifecycle): void {
+    this.lifecycles.push(l);
+  }
+
+  /** Lets every area finish with the database (awaited), then closes it. Never throws. */
+  async dispose(): Promise<void> {
+    await this.closeStore();
+  }
+
+  private async closeStore(): Promise<void> {
+    for (const l of this.lifecycles) await l.closing().catch((e: unknown) => this.log('warn', `closing the database: ${errorMessage(e)}`));
     this.store?.close();
     this.store = undefined;
   }
@@ -102,15 +121,14 @@ export class EngineServer {
     this.settings = next;
   }
 
-  private initialize(db: string): EngineInfo {
-    void disposeRunSupervisor(this);
-    this.store?.close();
+  private async initialize(db: string): Promise<EngineInfo> {
+    await this.closeStore();
     this.store = Store.open(db);
     // A set left "running" belonged to an engine that died: say so (re-running it resumes).
     const interrupted = new RescoreStore(this.store.db).markInterrupted();
     this.log('info', `database ${db} opened${interrupted ? `; ${interrupted} interrupted re-score set(s) marked incomplete` : ''}`);
     // Runs an earlier engine left going are followed again at once (reattach), not on first request.
-    ensureRunSupervisor(this);
+    for (const l of this.lifecycles) l.opened(this.store);
     return this.info();
   }
 

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { disposeRunSupervisor, registerRunHandlers } from '../../../src/engine/handlers/runs';
 import { EngineServer } from '../../../src/engine/server';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { RunMethods, RunNotifications } from '../../../src/shared/protocol/runs';
@@ -23,7 +22,6 @@ async function engine(
 ): Promise<{ client: RpcEndpoint; notes: RunStatus[]; workspace: string }> {
   const [a, b] = transportPair();
   const server = new EngineServer(new RpcEndpoint(b));
-  registerRunHandlers(server);
   const client = new RpcEndpoint(a);
   const notes: RunStatus[] = [];
   client.onNotification(RunNotifications.runStatus, (s) => notes.push(s));
@@ -52,10 +50,7 @@ async function engine(
     }),
   );
   await client.request('initialize', { db: path.join(workspace, 'lens.db'), settings: { trusted } });
-  cleanups.push(async () => {
-    await disposeRunSupervisor(server);
-    server.dispose();
-  });
+  cleanups.push(() => server.dispose());
   return { client, notes, workspace };
 }
 
