@@ -1,4 +1,4 @@
-// Layer boundaries from DESIGN.md §2 are enforced here, not by convention.
+// Layer boundaries (docs/architecture.md#layers) are enforced here, not by convention.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -13,7 +13,7 @@ const restrict = (groups, paths = []) => ({
   'no-restricted-imports': [
     'error',
     {
-      paths: paths.map((name) => ({ name, message: 'This layer must not import this module (DESIGN.md §2).' })),
+      paths: paths.map((name) => ({ name, message: 'This layer must not import this module (docs/architecture.md#layers).' })),
       patterns: groups.map(([pattern, message]) =>
         Array.isArray(pattern) ? { group: pattern, message } : { regex: pattern, message },
       ),
@@ -88,6 +88,38 @@ export default tseslint.config(
       ],
       [...vscodeOnlyInExtension, ...nativeModules],
     ),
+  },
+  {
+    // What a webview bundle pulls in: full zod (~450 KB minified) stays out, so these files use
+    // zod/mini and import the engine protocol (full zod) for types only; and each app imports
+    // webview/shared and src/shared, never another app. A separate rule key, so the layer rules
+    // above still apply to the same files.
+    files: ['webview/**/*.ts', 'src/shared/protocol/webviews/**/*.ts', 'src/shared/protocol/atoms.ts', 'src/shared/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'webview bundles use zod/mini: full zod is ~450 KB minified' }],
+          patterns: [
+            { regex: '(^|/)protocol/(engine|runs)$', allowTypeImports: true, message: 'the engine protocol uses full zod: import its types only' },
+            { regex: '^\\.\\./(engine|runs)$', allowTypeImports: true, message: 'the engine protocol uses full zod: import its types only' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['webview/*/**/*.ts'],
+    ignores: ['webview/shared/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value=/^\\.\\.\\/(?!shared\\/|\\.\\.\\/)/]",
+          message: 'a webview app imports webview/shared and src/shared only, never another app',
+        },
+      ],
+    },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs'],

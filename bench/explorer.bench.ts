@@ -1,4 +1,4 @@
-// Explorer paging and group open on a large database (DESIGN.md §4: explorer page ≤ 50 ms at 10k
+// Explorer paging and group open on a large database (docs/architecture.md#performance: explorer page ≤ 50 ms at 10k
 // steps; group open ≤ 30 ms p50 / 80 ms p95 on ≥ 1M samples for G = 16 × 4k tokens). The database
 // is generated once into .bench/ and reused while its size matches.
 import { spawn } from 'node:child_process';

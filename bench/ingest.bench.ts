@@ -1,4 +1,4 @@
-// Ingest throughput against the bare SQLite insert loop, measured in the same run (DESIGN.md §4:
+// Ingest throughput against the bare SQLite insert loop, measured in the same run (docs/architecture.md#performance:
 // ≥ 0.6× the limit, ≥ 80 MB/s, peak RSS < 300 MB).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

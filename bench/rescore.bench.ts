@@ -1,4 +1,4 @@
-// Re-score throughput (DESIGN.md §4: built-in math re-score ≥ 20k samples/s) and ONNX batch
+// Re-score throughput (docs/architecture.md#performance: built-in math re-score ≥ 20k samples/s) and ONNX batch
 // throughput of the tiny test model. In-memory samples: the figure is the reward path, not SQLite.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-// P2T + TEMPO benchmark (DESIGN.md §4: 64 × 8k tokens ≤ 40 ms). Times buildGroupTree — prefix tree,
+// P2T + TEMPO benchmark (docs/architecture.md#performance: 64 × 8k tokens ≤ 40 ms). Times buildGroupTree — prefix tree,
 // V(s)/δ, TEMPO token advantages and the radix-compressed node list with texts — at four response
 // lengths, to show the cost is linear in total tokens. Figures are medians; nothing here asserts time.
 import { buildGroupTree } from '../src/core/analysis/groupTree';

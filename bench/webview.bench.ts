@@ -1,4 +1,4 @@
-// Webview benchmarks in headless Chromium with the fake host of test/webview (DESIGN.md §4: group
+// Webview benchmarks in headless Chromium with the fake host of test/webview (docs/architecture.md#performance: group
 // webview first paint ≤ 500 ms for 64 × 4k tokens). First paint = from navigation start to the
 // frame after the tree and the sample list are in the DOM (the app's `rl:painted` mark): loading the
 // bundle, the ready handshake, receiving the snapshot and rendering. Figures are medians; nothing

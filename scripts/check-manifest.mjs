@@ -1,7 +1,9 @@
 // Manifest drift check: every command, view and setting contributed in package.json is used in
 // src/extension, and every command the code registers is contributed. `node scripts/check-manifest.mjs`.
+// It also runs the docs reference check (scripts/check-docs.mjs), so a dangling citation fails too.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkDocs } from './check-docs.mjs';
 
 function sources(dir) {
   const out = [];
@@ -49,5 +51,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = checkManifest(pkg, sources(path.join(root, 'src', 'extension')).join('\n'));
   for (const p of problems) console.error(`manifest: ${p}`);
   if (problems.length === 0) console.log('manifest: contributed commands, views and settings match the code');
-  process.exitCode = problems.length ? 1 : 0;
+  const docProblems = checkDocs(root);
+  for (const p of docProblems) console.error(`docs: ${p}`);
+  if (docProblems.length === 0) console.log('docs: every cited document and section exists');
+  process.exitCode = problems.length || docProblems.length ? 1 : 0;
 }

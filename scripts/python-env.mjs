@@ -1,6 +1,6 @@
 // Idempotent Python environment for the real TRL GRPO example (examples/sample-grpo/train.py).
 // Creates <repo>/.venv/sample-grpo (git-ignored) and installs CPU torch + TRL from the machine's
-// LOCAL PyPI mirror. Why these rules (see TESTING-ENV.md, "Python side"):
+// LOCAL PyPI mirror. Why these rules (docs/testing.md#python-side):
 //  - the image lists its mirrors only as *extra* indexes; without PIP_INDEX_URL pointing at one of
 //    them pip keeps retrying the unreachable public index (7 minutes instead of 1);
 //  - torch is pinned to the +cpu build, else pip first tries a CUDA build it cannot complete;

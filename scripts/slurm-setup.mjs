@@ -2,7 +2,7 @@
 // machine: installs apt `slurm-wlm munge`, writes a munge key and a minimal slurm.conf, starts
 // munged, slurmctld and slurmd (no systemd: the daemons are started directly), and waits until
 // `sinfo` shows the node idle. Does nothing when `sinfo` already shows an idle node.
-// The recipe and its measured timings are in /work/shared/TESTING-ENV.md ("Slurm").
+// Why each step is needed: docs/testing.md#slurm.
 // Usage: `import { ensureSlurm } from './slurm-setup.mjs'` or `node scripts/slurm-setup.mjs`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';

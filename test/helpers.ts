@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RpcMessage, Transport } from '../src/shared/protocol/rpc';
 import type { NativeRollout } from '../src/shared/rollout';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -95,6 +96,50 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Waits until `cond()` is true, checking every 20 ms, failing after `timeoutMs`. */
+/** Two JSON-RPC transports wired to each other, delivering asynchronously and as JSON, like IPC does. */
+export function transportPair(): [Transport, Transport] {
+  const handlers: Array<(m: unknown) => void> = [];
+  const make = (me: number): Transport => ({
+    send: (m: RpcMessage) => setImmediate(() => handlers[1 - me]?.(JSON.parse(JSON.stringify(m)))),
+    onMessage: (h) => {
+      handlers[me] = h;
+    },
+  });
+  return [make(0), make(1)];
+}
+
+/** Timers driven by the test (`advance`), so scheduling rules are checked without sleeping. */
+export function manualTimers(): { timers: { set(fn: () => void, ms: number): unknown; clear(h: unknown): void }; advance(ms: number): void; readonly pending: number } {
+  let now = 0;
+  let next = 0;
+  const due = new Map<number, { at: number; fn: () => void }>();
+  return {
+    timers: {
+      set: (fn, ms) => {
+        due.set(++next, { at: now + ms, fn });
+        return next;
+      },
+      clear: (h) => void due.delete(h as number),
+    },
+    advance(ms) {
+      now += ms;
+      for (const [id, t] of [...due].sort((a, b) => a[1].at - b[1].at || a[0] - b[0])) {
+        if (t.at > now || !due.has(id)) continue;
+        due.delete(id);
+        t.fn();
+      }
+    },
+    get pending() {
+      return due.size;
+    },
+  };
+}
+
+/** Lets promise callbacks that are ready run (no time passes). */
+export function settle(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
 export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const t0 = Date.now();
   while (!cond()) {

@@ -1,6 +1,6 @@
 """RolloutWriter: appends Rollout Lens native JSONL (one sample per line).
 
-The format is the extension's public contract (DESIGN.md §3.1, format version 1):
+The format is the extension's public contract (docs/native-format.md, format version 1):
 required ``step`` (int >= 0), ``group`` (str, the GRPO uid), ``prompt``, ``response`` (str),
 ``reward`` (finite number); optional keys listed in ``OPTIONAL_KEYS``.
 

@@ -16,17 +16,24 @@ function ipcTransport(): Transport {
 const rpc = new RpcEndpoint(ipcTransport(), (why) => process.stderr.write(`engine: bad message: ${why}\n`));
 const server = new EngineServer(rpc);
 
+/** How long shutting down may take (the supervisor lets go of its runs) before the engine exits anyway. */
+const SHUTDOWN_MS = 5000;
+
+function exitAfterDispose(code: number): void {
+  const timer = setTimeout(() => process.exit(code), SHUTDOWN_MS);
+  void server.dispose().finally(() => {
+    clearTimeout(timer);
+    process.exit(code);
+  });
+}
+
 // The host went away (window closed, host crashed): nothing to serve, and no orphan left behind.
-process.on('disconnect', () => {
-  server.dispose();
-  process.exit(0);
-});
+process.on('disconnect', () => exitAfterDispose(0));
 // State after an unexpected throw cannot be trusted: exit and let the host restart a clean engine.
 // SQLite transactions that were open roll back, so nothing committed is lost.
 process.on('uncaughtException', (e) => {
   process.stderr.write(`engine: uncaught: ${e.stack ?? e.message}\n`);
-  server.dispose();
-  process.exit(70);
+  exitAfterDispose(70);
 });
 // A library's stray promise rejection is logged, not fatal: it carries no engine state.
 process.on('unhandledRejection', (e) => {

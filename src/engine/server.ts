@@ -1,10 +1,11 @@
 // The engine's request dispatch: every method's params are validated with its shared schema before
-// any work; each area registers its handlers (src/engine/handlers/*).
+// any work; each area registers its handlers (src/engine/handlers/*). Areas that keep state per open
+// database register a StoreLifecycle: told when a database opened, and awaited before it closes.
 import { reflectionMatcher, type ReflectionMatcher } from '../core/analysis/reflection';
 import { loadTokenizer, type TextTokenizer } from '../core/tokenize/tokenizerFile';
 import { Store } from '../core/store/store';
 import { currentRuntime } from '../core/store/nativeLoader';
-import { ErrorCode, LensError } from '../shared/errors';
+import { ErrorCode, LensError, errorMessage } from '../shared/errors';
 import {
   EngineMethods,
   EngineNotifications,
@@ -13,25 +14,34 @@ import {
   type LogParams,
   type MethodDescriptor,
 } from '../shared/protocol/engine';
-import type { HandlerContext, RpcEndpoint } from '../shared/protocol/rpc';
+import type { HandlerContext, NotificationDescriptor, RpcEndpoint } from '../shared/protocol/rpc';
 import { registerExplorerHandlers } from './handlers/explorer';
 import { registerIngestHandlers } from './handlers/ingest';
 import { registerRescoreHandlers } from './handlers/rescore';
 import { refreshAlerts, registerAlertHandlers } from './handlers/alerts';
-import { disposeRunSupervisor, ensureRunSupervisor, registerRunHandlers } from './handlers/runs';
+import { registerRunHandlers } from './handlers/runs';
 import { registerTokenHandlers } from './handlers/tokens';
 import { RescoreStore } from '../core/store/rescoreStore';
 
 import { LENS_VERSION as ENGINE_VERSION, runtimeLine, runtimeReport } from '../core/runtimeReport';
 export { ENGINE_VERSION };
 
+/** State that lives as long as one open database (e.g. the run supervisor). */
+export interface StoreLifecycle {
+  /** The database is open; start what must run at once (reattaching runs). */
+  opened(store: Store): void;
+  /** The database is about to close (another one opens, or the engine stops): finish with it. */
+  closing(): Promise<void>;
+}
+
 export class EngineServer {
   private store: Store | undefined;
   settings: EngineSettings = { trusted: false };
   private matcher: ReflectionMatcher = reflectionMatcher();
+  private readonly lifecycles: StoreLifecycle[] = [];
 
   constructor(private readonly rpc: RpcEndpoint) {
-    this.on(EngineMethods.initialize, (p) => {
+    this.on(EngineMethods.initialize, async (p) => {
       if (p.settings) this.configure(p.settings);
       return this.initialize(p.db);
     });
@@ -52,12 +62,21 @@ export class EngineServer {
     this.rpc.notify(EngineNotifications.log, { level, message } satisfies LogParams);
   }
 
-  notify(method: string, params: unknown): void {
-    this.rpc.notify(method, params);
+  notify<P>(n: NotificationDescriptor<P>, params: P): void {
+    this.rpc.notify(n, params);
   }
 
-  dispose(): void {
-    void disposeRunSupervisor(this);
+  onStore(l: StoreLifecycle): void {
+    this.lifecycles.push(l);
+  }
+
+  /** Lets every area finish with the database (awaited), then closes it. Never throws. */
+  async dispose(): Promise<void> {
+    await this.closeStore();
+  }
+
+  private async closeStore(): Promise<void> {
+    for (const l of this.lifecycles) await l.closing().catch((e: unknown) => this.log('warn', `closing the database: ${errorMessage(e)}`));
     this.store?.close();
     this.store = undefined;
   }
@@ -112,20 +131,21 @@ export class EngineServer {
 
   /** One run after another, in the background: configure answers at once, badges follow. */
   private async rejudgeAlerts(runs: readonly string[]): Promise<void> {
-    for (const run of runs) await refreshAlerts(this, run);
-    this.notify(EngineNotifications.runsChanged, {});
+    for (const run of runs) {
+      await refreshAlerts(this, run);
+      this.notify(EngineNotifications.runsChanged, { run });
+    }
   }
 
-  private initialize(db: string): EngineInfo {
-    void disposeRunSupervisor(this);
-    this.store?.close();
+  private async initialize(db: string): Promise<EngineInfo> {
+    await this.closeStore();
     this.store = Store.open(db);
     this.logRuntimeOnce();
     // A set left "running" belonged to an engine that died: say so (re-running it resumes).
     const interrupted = new RescoreStore(this.store.db).markInterrupted();
     this.log('info', `database ${db} opened${interrupted ? `; ${interrupted} interrupted re-score set(s) marked incomplete` : ''}`);
     // Runs an earlier engine left going are followed again at once (reattach), not on first request.
-    ensureRunSupervisor(this);
+    for (const l of this.lifecycles) l.opened(this.store);
     return this.info();
   }
 

@@ -1,5 +1,6 @@
 // Starts the engine process on first need, speaks typed JSON-RPC to it, and restarts it with
-// backoff when it dies. The host never touches SQLite itself.
+// backoff when it dies. The host never touches SQLite itself. Notification handlers live here, not
+// on one engine's endpoint, so they keep working across restarts whenever they were registered.
 import { fork, type ChildProcess } from 'node:child_process';
 import { ErrorCode, LensError } from '../shared/errors';
 import {
@@ -7,10 +8,9 @@ import {
   EngineNotifications,
   type EngineInfo,
   type EngineSettings,
-  type LogParams,
   type MethodDescriptor,
 } from '../shared/protocol/engine';
-import { RpcEndpoint, type RequestOptions, type RpcMessage } from '../shared/protocol/rpc';
+import { RpcEndpoint, type NotificationDescriptor, type RequestOptions, type RpcMessage } from '../shared/protocol/rpc';
 
 export interface EngineLogger {
   info(message: string): void;
@@ -27,17 +27,32 @@ export interface EngineClientOptions {
   nodePath?: string;
   /** Sent with initialize, so a (re)started engine has the current settings. */
   settings?: EngineSettings;
-  /** Called when the engine died more often than the restart policy allows. */
-  onGaveUp?: (reason: string) => void;
-  /** Called when a start fails (database unusable, native module of the wrong ABI). */
-  onStartFailed?: (reason: string, nativeModule: boolean) => void;
-  onRestarted?: (info: EngineInfo) => void;
   /**
    * When no SQLite driver loads in the engine's runtime: another Node to run it on (a Node on PATH),
    * tried once before the start counts as failed.
    */
   fallbackNode?: (failedNode: string) => Promise<{ path: string; version: string } | undefined>;
 }
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/**
+ * stopped: not started yet (it starts on first need), or disposed; starting: the first start;
+ * running: initialised; restarting: after a crash (waiting out the backoff) or on `restart()`;
+ * failed: a start failed, or the engine crashed more often than the restart policy allows.
+ */
+export type EngineState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
+
+export type EngineStateChange =
+  | { state: 'stopped' | 'starting' | 'restarting' }
+  | { state: 'running'; info: EngineInfo }
+  /** `start`: the database or a native module is unusable (not retried); `crashes`: gave up. */
+  | { state: 'failed'; cause: 'start' | 'crashes'; reason: string; nativeModule: boolean };
+
+/** A start that `restart()` replaced: its failure is nobody's to report. */
+class Superseded extends Error {}
 
 const MAX_CRASHES = 5;
 const STABLE_AFTER_MS = 60_000;
@@ -50,32 +65,60 @@ export class EngineClient {
   private startedAt = 0;
   private disposed = false;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly notificationHandlers = new Map<string, Array<(params: unknown) => void>>();
+  /** Bumped by every start and restart: a start whose generation is stale was superseded. */
+  private generation = 0;
+  private current: EngineState = 'stopped';
+  private readonly notificationHandlers = new Map<string, Set<(params: unknown) => void>>();
+  private readonly stateListeners = new Set<(e: EngineStateChange) => void>();
 
-  constructor(private readonly opts: EngineClientOptions) {}
+  constructor(private readonly opts: EngineClientOptions) {
+    this.onNotification(EngineNotifications.log, ({ level, message }) => {
+      if (level === 'error') this.opts.log.error(`[engine] ${message}`);
+      else if (level === 'warn') this.opts.log.warn(`[engine] ${message}`);
+      else this.opts.log.info(`[engine] ${message}`);
+    });
+  }
 
   /** True while an engine process is up and initialised. */
   get running(): boolean {
     return this.rpc !== undefined;
   }
 
-  /** Engine → host notifications; handlers survive engine restarts. */
-  onNotification(method: string, handler: (params: unknown) => void): void {
-    const list = this.notificationHandlers.get(method) ?? [];
-    list.push(handler);
-    this.notificationHandlers.set(method, list);
+  get state(): EngineState {
+    return this.current;
   }
 
-  /** Stops the engine (if running) and starts a fresh one, e.g. after a setting that needs it. */
+  onDidChangeState(listener: (e: EngineStateChange) => void): Disposable {
+    this.stateListeners.add(listener);
+    return { dispose: () => this.stateListeners.delete(listener) };
+  }
+
+  /**
+   * Engine → host notifications. Handlers are looked up when a message arrives, so one registered
+   * at any time (before the first start, or after a restart) sees every later notification.
+   */
+  onNotification<P>(n: NotificationDescriptor<P>, handler: (params: P) => void): Disposable {
+    const untyped = handler as (params: unknown) => void;
+    const set = this.notificationHandlers.get(n.name) ?? new Set();
+    set.add(untyped);
+    this.notificationHandlers.set(n.name, set);
+    return { dispose: () => set.delete(untyped) };
+  }
+
+  /** Stops the engine (if running or starting) and starts a fresh one, e.g. after a setting that needs it. */
   async restart(): Promise<void> {
     const child = this.child;
     this.crashes = 0;
-    if (child) {
-      this.child = undefined;
-      this.rpc?.close(new LensError(ErrorCode.Cancelled, 'the engine is restarting'));
-      this.rpc = undefined;
-      child.kill('SIGTERM');
-    }
+    this.generation++;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    // A start in flight is superseded: whoever awaits it gets the new engine, and its failure is not reported.
+    this.starting = undefined;
+    this.child = undefined;
+    this.rpc?.close(new LensError(ErrorCode.Cancelled, 'the engine is restarting'));
+    this.rpc = undefined;
+    child?.kill('SIGTERM');
+    this.setState({ state: 'restarting' });
     await this.ensureStarted();
   }
 
@@ -92,12 +135,23 @@ export class EngineClient {
   ensureStarted(): Promise<RpcEndpoint> {
     if (this.disposed) return Promise.reject(new LensError(ErrorCode.Internal, 'the engine client was disposed'));
     if (this.rpc) return Promise.resolve(this.rpc);
-    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    if (!this.starting) {
+      const attempt: Promise<RpcEndpoint> = this.start().then(
+        (rpc) => rpc,
+        (e: unknown) => (e instanceof Superseded ? this.ensureStarted() : Promise.reject(e)),
+      );
+      this.starting = attempt;
+      attempt.then(
+        () => this.starting === attempt && (this.starting = undefined),
+        () => this.starting === attempt && (this.starting = undefined),
+      );
+    }
     return this.starting;
   }
 
   dispose(): void {
     this.disposed = true;
+    this.generation++;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const child = this.child;
     this.rpc?.close(new LensError(ErrorCode.Cancelled, 'Rollout Lens is shutting down'));
@@ -108,6 +162,17 @@ export class EngineClient {
       // The engine exits on disconnect; make sure of it.
       setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 2000).unref();
     }
+    this.setState({ state: 'stopped' });
+  }
+
+  private setState(e: EngineStateChange): void {
+    if (e.state === this.current && e.state !== 'failed') return;
+    this.current = e.state;
+    for (const l of [...this.stateListeners]) l(e);
+  }
+
+  private dispatch(method: string, params: unknown): void {
+    for (const h of [...(this.notificationHandlers.get(method) ?? [])]) h(params);
   }
 
   /** Set once the engine's own runtime had no SQLite driver and another Node was found. */
@@ -117,6 +182,8 @@ export class EngineClient {
   private async start(): Promise<RpcEndpoint> {
     const t0 = Date.now();
     const nodePath = this.fallbackNodePath ?? this.opts.nodePath ?? process.execPath;
+    const generation = ++this.generation;
+    if (this.current !== 'restarting') this.setState({ state: 'starting' });
     const child = fork(this.opts.enginePath, [], {
       execPath: nodePath,
       // Another Node may not know this runtime's flags (exit code 9): it gets none of them.
@@ -137,15 +204,7 @@ export class EngineClient {
       },
       (why) => this.opts.log.warn(`engine sent a bad message: ${why}`),
     );
-    for (const [method, handlers] of this.notificationHandlers) {
-      if (method !== EngineNotifications.log) rpc.onNotification(method, (p) => handlers.forEach((h) => h(p)));
-    }
-    rpc.onNotification(EngineNotifications.log, (p) => {
-      const { level, message } = p as LogParams;
-      if (level === 'error') this.opts.log.error(`[engine] ${message}`);
-      else if (level === 'warn') this.opts.log.warn(`[engine] ${message}`);
-      else this.opts.log.info(`[engine] ${message}`);
-    });
+    rpc.onAnyNotification((method, params) => this.dispatch(method, params));
     child.on('exit', (code, signal) => this.onExit(child, rpc, code, signal));
     child.on('error', (e) => this.opts.log.error(`engine process error: ${e.message}`));
     let info: EngineInfo;
@@ -157,6 +216,10 @@ export class EngineClient {
         { timeoutMs: 30_000 },
       )) as EngineInfo;
     } catch (e) {
+      if (generation !== this.generation) {
+        child.kill('SIGKILL');
+        throw new Superseded();
+      }
       // A start that cannot open the database is not a crash to retry: stop it and report why.
       this.child = undefined;
       child.kill('SIGKILL');
@@ -174,14 +237,20 @@ export class EngineClient {
       }
       const reason = e instanceof Error ? e.message : String(e);
       this.opts.log.error(`engine start failed: ${reason}`);
-      this.opts.onStartFailed?.(reason, nativeModule);
+      this.setState({ state: 'failed', cause: 'start', reason, nativeModule });
       throw e;
+    }
+    if (generation !== this.generation) {
+      // restart() (or dispose) came while initialize was answering: this engine is not the current one.
+      child.kill('SIGKILL');
+      throw new Superseded();
     }
     this.rpc = rpc;
     this.startedAt = Date.now();
     this.opts.log.info(
       `engine pid ${info.pid} ready in ${Date.now() - t0} ms (${info.runtime} ${info.node}, ABI ${info.abi}, ${info.driver}, ${info.db})`,
     );
+    this.setState({ state: 'running', info });
     return rpc;
   }
 
@@ -196,21 +265,16 @@ export class EngineClient {
     if (Date.now() - this.startedAt > STABLE_AFTER_MS) this.crashes = 0;
     this.crashes++;
     if (this.crashes > MAX_CRASHES) {
-      this.opts.onGaveUp?.(`${why}; it crashed ${MAX_CRASHES} times in a row, so it is not restarted automatically`);
+      const reason = `${why}; it crashed ${MAX_CRASHES} times in a row, so it is not restarted automatically`;
+      this.setState({ state: 'failed', cause: 'crashes', reason, nativeModule: false });
       return;
     }
     const delay = Math.min(30_000, 500 * 2 ** (this.crashes - 1));
     this.opts.log.info(`restarting the engine in ${delay} ms`);
+    this.setState({ state: 'restarting' });
     this.restartTimer = setTimeout(() => {
-      this.ensureStarted().then(
-        async (r) => this.opts.onRestarted?.((await r.request(EngineMethods.ping.name, {})) as EngineInfo),
-        (e: unknown) => this.opts.log.error(`engine restart failed: ${e instanceof Error ? e.message : String(e)}`),
-      );
+      this.restartTimer = undefined;
+      this.ensureStarted().catch((e: unknown) => this.opts.log.error(`engine restart failed: ${e instanceof Error ? e.message : String(e)}`));
     }, delay);
-  }
-
-  /** Lets a later request start the engine again after the restart policy gave up. */
-  resetCrashes(): void {
-    this.crashes = 0;
   }
 }

@@ -4,7 +4,6 @@ import './zodSetup';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineNotifications } from '../shared/protocol/engine';
 import { DOC_SCHEME } from '../shared/uri';
 import { registerCommands } from './commands/registerCommands';
 import { RESTART_SETTINGS, engineSettings, readConfig } from './config';
@@ -13,17 +12,13 @@ import { registerTokenHover } from './documents/tokenHover';
 import { SampleDocuments } from './documents/sampleDocuments';
 import { EngineClient } from './engineClient';
 import { findFallbackNode } from './engineNode';
+import { EngineEvents } from './engineEvents';
 import { GroupBadges } from './explorer/decorations';
 import type { ExplorerNode } from './explorer/nodes';
 import { RunExplorer } from './explorer/runExplorer';
 import { createLog, tagged } from './log';
 import { EngineMethods } from '../shared/protocol/engine';
-import { RunNotifications } from '../shared/protocol/runs';
-import type { RunStatus } from '../shared/runs';
 import { LOG_SCHEME, RunLogs } from './runs/runLogs';
-import { RunMethods } from '../shared/protocol/runs';
-import { loadComparison } from './commands/viewCommands';
-import { RunLiveInfoSource } from './webviews/runLiveInfo';
 import { registerWebviews } from './webviews/registerWebviews';
 import { RunStatusBar } from './runs/runStatusBar';
 
@@ -64,24 +59,29 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     },
     log: tagged(log, 'engine'),
     ...(cfg.engineNodePath ? { nodePath: cfg.engineNodePath } : {}),
-    onGaveUp: (reason) => {
-      void vscode.window.showErrorMessage(`Rollout Lens: ${reason}`, 'Show Log').then((a) => a && log.show());
-    },
     // A Node on PATH is the last resort, only where the user set no engine Node of their own.
     ...(cfg.engineNodePath ? {} : { fallbackNode: findFallbackNode }),
-    onStartFailed: (reason, nativeModule) => {
-      const actions = nativeModule ? ['Rebuild Native Modules', 'Show Log'] : ['Show Log'];
-      void vscode.window.showErrorMessage(`Rollout Lens could not start its engine: ${reason}`, ...actions).then((a) => {
+  });
+  context.subscriptions.push(
+    { dispose: () => engine.dispose() },
+    engine.onDidChangeState((e) => {
+      if (e.state !== 'failed') return;
+      if (e.cause === 'crashes') {
+        void vscode.window.showErrorMessage(`Rollout Lens: ${e.reason}`, 'Show Log').then((a) => a && log.show());
+        return;
+      }
+      const actions = e.nativeModule ? ['Rebuild Native Modules', 'Show Log'] : ['Show Log'];
+      void vscode.window.showErrorMessage(`Rollout Lens could not start its engine: ${e.reason}`, ...actions).then((a) => {
         if (a === 'Show Log') log.show();
         if (a === 'Rebuild Native Modules') void vscode.commands.executeCommand('rolloutLens.rebuildNativeModules');
       });
-    },
-  });
-  context.subscriptions.push({ dispose: () => engine.dispose() });
+    }),
+  );
   t = phase('engine client', t);
 
   const explorer = new RunExplorer(engine);
   const treeView = vscode.window.createTreeView('rolloutLens.runs', { treeDataProvider: explorer, showCollapseAll: true });
+  explorer.bindView(treeView);
   const documents = new SampleDocuments(engine);
   context.subscriptions.push(
     explorer,
@@ -92,39 +92,24 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     new ReflectionHighlights(engine),
     registerTokenHover(engine),
   );
-  engine.onNotification(EngineNotifications.runsChanged, () => explorer.refresh(undefined, 750));
   const runLogs = new RunLogs(engine);
   const statusBar = new RunStatusBar(engine);
   context.subscriptions.push(runLogs, statusBar, vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, runLogs));
-  const liveInfo = new RunLiveInfoSource(engine, { status: RunMethods.status, log: RunMethods.log });
   const webviews = registerWebviews(context, {
     engine,
     log,
-    onFilterSteps: (run, from, to) => {
-      explorer.setState({ stepRange: { run, from, to } });
-      treeView.description = explorer.describeFilter();
-    },
-    runInfo: (run, signal) => liveInfo.info(run, signal),
-    loadRescore: (setId, signal) => loadComparison(engine, Number(setId), signal),
+    onFilterSteps: (run, from, to) => explorer.setState({ stepRange: { run, from, to } }),
   });
-  engine.onNotification(EngineNotifications.runsChanged, (p) => webviews.refresh((p as { run?: string } | undefined)?.run));
-  const onRunStatus = (s: RunStatus): void => {
-    statusBar.update(s);
-    liveInfo.record(s);
-    runLogs.touched(s.run);
-    webviews.refresh(s.run);
-    explorer.refresh(undefined, 750);
-  };
-  engine.onNotification(RunNotifications.runStatus, (p) => onRunStatus(p as RunStatus));
+  const events = new EngineEvents(engine, { explorer, statusBar, runLogs, webviews });
+  context.subscriptions.push(events);
   t = phase('explorer, documents, runs', t);
 
   registerCommands(context, {
     engine,
     explorer,
-    treeView,
     log,
     runLogs,
-    onLaunched: onRunStatus,
+    onLaunched: (s) => events.runStatus(s),
     onRescored: (r) => void vscode.commands.executeCommand('rolloutLens.compareRescore', r.set),
     webviews,
   });

@@ -2,7 +2,7 @@
 import type { AlertKind } from './alerts';
 import type { Split, StepStats, Turn } from './rollout';
 
-/** A sample's identity (DESIGN.md §3.3). */
+/** A sample's identity (docs/architecture.md#sample-identity). */
 export interface SampleRef {
   run: string;
   split: Split;
@@ -42,7 +42,7 @@ export interface GroupRow {
   reward_max: number | null;
   /** Share of correct samples (logged verdicts when every sample has one, else reward > 0). */
   solve_rate: number | null;
-  /** All rewards equal: no policy gradient from this group (ALGORITHMS.md §2.1). */
+  /** All rewards equal: no policy gradient from this group (docs/algorithms.md#degenerate-groups). */
   degenerate: boolean;
   truncated: number;
   reflecting: number;

@@ -1,6 +1,17 @@
 // Re-score DTOs shared by the engine, the CLI, the extension host and the comparison webview.
 import type { Split } from './rollout';
 
+/**
+ * The LLM verifier of the settings (`rolloutLens.verifier.url` and `.model`) as a reward spec, for
+ * the re-score picker; undefined until both are set (the verifier needs both).
+ */
+export function verifierSpec(url: string, model: string): string | undefined {
+  const u = url.trim();
+  const m = model.trim();
+  if (!u || !m) return undefined;
+  return `verifier(url=${JSON.stringify(u)}, model=${JSON.stringify(m)})`;
+}
+
 /** Which samples of a run a re-score covers; every field narrows it. */
 export interface Selection {
   split?: Split;

@@ -15,7 +15,7 @@ export type Split = 'train' | 'val';
 export const GROUPINGS = ['id', 'prompt-text', 'contiguous'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
 
-/** One conversation turn of a multi-turn / agentic rollout (DESIGN.md §3.1). */
+/** One conversation turn of a multi-turn / agentic rollout (docs/native-format.md#a-sample). */
 export interface Turn {
   role: 'assistant' | 'tool' | 'user' | 'environment';
   content: string;
@@ -98,6 +98,26 @@ export interface StepStats {
   /** The run's grouping (see RunSummary), repeated on each row so one row says how it was grouped. */
   grouping?: Grouping | null;
 }
+
+export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;
+export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
+
+/**
+ * A step's row as the store keeps it: the basic columns plus the metrics computed with them
+ * (src/core/analysis/groupAggregates.ts). The extra keys are optional: a database written by an
+ * older version may lack some.
+ */
+export type StepStatsRow = StepStats & {
+  effective_gradient_ratio?: number | null;
+  effective_prompt_ratio?: number | null;
+  clip_ratio?: number | null;
+  difficulty?: Partial<Record<DifficultyBucket, number>>;
+  mean_length_correct?: number | null;
+  mean_length_wrong?: number | null;
+  mean_length_stopped?: number | null;
+  reflection?: { mean_per_response: number; share_responses: number; share_groups: number } | null;
+  pass_at_k?: Record<string, number>;
+};
 
 /** Progress of a long operation, sent as a notification. */
 export interface ProgressInfo {

@@ -6,7 +6,7 @@
 
 /**
  * ε of the clip range. 0.2 is the clipping parameter of PPO's clipped surrogate objective
- * (Schulman et al. 2017, arXiv:1707.06347, §6.1) and the default `clip_ratio` of verl's actor
+ * (Schulman et al. 2017, arXiv:1707.06347, section 6.1) and the default `clip_ratio` of verl's actor
  * (verl/trainer/config/actor/actor.yaml at 7bbd5f3f); rolloutLens.tokens.clipEpsilon overrides it.
  */
 export const DEFAULT_CLIP_EPSILON = 0.2;

@@ -118,8 +118,8 @@ describe('choosing the SQLite driver', () => {
       log: recordingLog().log,
       nodePath: NODE22,
       fallbackNode: (failed) => findFallbackNode(failed, path.join(tempDir(), 'no-node-here')),
-      onStartFailed: (reason, nativeModule) => failures.push([reason, nativeModule]),
     });
+    client.onDidChangeState((e) => e.state === 'failed' && failures.push([e.reason, e.nativeModule]));
     try {
       await withEnv({ ROLLOUT_LENS_SQLITE_DRIVER: 'better-sqlite3' }, async () => {
         await assert.rejects(client.request(EngineMethods.listRuns, {}), (e: unknown) => e instanceof LensError && e.code === ErrorCode.NativeModule);

@@ -7,24 +7,13 @@ import { EngineServer } from '../../src/engine/server';
 import { EngineClient, type EngineLogger } from '../../src/extension/engineClient';
 import { ErrorCode, LensError } from '../../src/shared/errors';
 import { EngineMethods } from '../../src/shared/protocol/engine';
-import { RpcEndpoint, type RpcMessage, type Transport } from '../../src/shared/protocol/rpc';
+import { RpcEndpoint } from '../../src/shared/protocol/rpc';
 import type { ProgressInfo } from '../../src/shared/rollout';
-import { ROOT, nativeRows, tempDir, waitFor, writeJsonl } from '../helpers';
+import { ROOT, nativeRows, tempDir, transportPair, waitFor, writeJsonl } from '../helpers';
 
-/** Two transports wired to each other, delivering asynchronously like IPC does. */
-function pair(): [Transport, Transport] {
-  const handlers: Array<(m: unknown) => void> = [];
-  const make = (me: number): Transport => ({
-    send: (m: RpcMessage) => setImmediate(() => handlers[1 - me]?.(JSON.parse(JSON.stringify(m)))),
-    onMessage: (h) => {
-      handlers[me] = h;
-    },
-  });
-  return [make(0), make(1)];
-}
 
 function inMemoryEngine(): { client: RpcEndpoint; server: EngineServer } {
-  const [a, b] = pair();
+  const [a, b] = transportPair();
   const server = new EngineServer(new RpcEndpoint(b));
   return { client: new RpcEndpoint(a), server };
 }
@@ -98,14 +87,15 @@ describe('engine process (forked, as the extension runs it)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'r.jsonl');
     writeJsonl(file, nativeRows({ steps: 1, prompts: 2, g: 4 }));
-    let restarted = 0;
+    const states: string[] = [];
     const client = new EngineClient({
       enginePath: path.join(ROOT, 'dist', 'engine.js'),
       dbPath: path.join(dir, 'a.db'),
       log: silent,
       nodePath: process.execPath,
-      onRestarted: () => restarted++,
     });
+    client.onDidChangeState((e) => states.push(e.state));
+    const restarted = (): number => states.filter((s, i) => s === 'running' && states[i - 1] === 'restarting').length;
     try {
       const report = await client.request(EngineMethods.ingest, { paths: [file], run: 'r' });
       assert.equal(report.samples_added, 8);
@@ -113,7 +103,8 @@ describe('engine process (forked, as the extension runs it)', () => {
       const follow = client.request(EngineMethods.ingest, { paths: [dir], run: 'f', follow: true });
       process.kill(firstPid, 'SIGKILL');
       await rejectsWith(follow, ErrorCode.Internal, /the engine \(pid \d+\) stopped \(signal SIGKILL\); .* stored data is intact/);
-      await waitFor(() => restarted === 1, 10_000, 'the engine to restart');
+      await waitFor(() => restarted() === 1, 10_000, 'the engine to restart');
+      assert.deepEqual(states, ['starting', 'running', 'restarting', 'running']);
       assert.notEqual(client.pid, firstPid);
       const runs = await client.request(EngineMethods.listRuns, {});
       // Nothing stored before the kill is lost ('f' may or may not exist, depending on when the kill landed).

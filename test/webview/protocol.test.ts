@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildWebviewHtml, contentSecurityPolicy } from '../../src/extension/webviews/html';
-import { Coalescer, SnapshotChannel, type Outbound } from '../../src/extension/webviews/snapshotChannel';
+import { SnapshotChannel, type Outbound } from '../../src/extension/webviews/snapshotChannel';
 import { groupAdvantages } from '../../src/shared/protocol/webviews/advantages';
 import { DASHBOARD_INBOUND, toStepColumns } from '../../src/shared/protocol/webviews/dashboard';
 import { GROUP_INBOUND, expandRuns, groupCheckpointSchema, runLengths } from '../../src/shared/protocol/webviews/group';
@@ -87,7 +87,7 @@ describe('checkpoints', () => {
   });
 });
 
-describe('advantage estimators (ALGORITHMS.md §1 vectors)', () => {
+describe('advantage estimators (docs/algorithms.md#advantages vectors)', () => {
   it('GRPO, Dr.GRPO and RLOO on [1,0,0,0]', () => {
     close(groupAdvantages([1, 0, 0, 0], 'grpo'), [1.499997000006, -0.499999000002, -0.499999000002, -0.499999000002]);
     close(groupAdvantages([1, 0, 0, 0], 'drgrpo'), [0.75, -0.25, -0.25, -0.25]);
@@ -203,27 +203,5 @@ describe('snapshot channel', () => {
     await tick();
     ch.markReady();
     assert.equal(sent.length, 2);
-  });
-
-  it('coalesces reload requests: one run in flight, one queued', async () => {
-    let runs = 0;
-    let release: () => void = () => undefined;
-    const c = new Coalescer(
-      () =>
-        new Promise<void>((r) => {
-          runs++;
-          release = r;
-        }),
-      5,
-    );
-    for (let i = 0; i < 10; i++) c.request();
-    await new Promise((r) => setTimeout(r, 30));
-    assert.equal(runs, 1);
-    for (let i = 0; i < 10; i++) c.request();
-    release();
-    await new Promise((r) => setTimeout(r, 30));
-    assert.equal(runs, 2);
-    release();
-    c.dispose();
   });
 });

@@ -99,6 +99,17 @@ describe('re-score comparison', () => {
     await host.close();
   });
 
+  it('shows a host error in the header and stops being busy', async () => {
+    const host = await FakeHostPage.open(context, server, 'rescore', { inbound: RESCORE_INBOUND, onReady: () => undefined });
+    await host.waitForNotification('ready');
+    assert.equal(await host.page.getAttribute('#app', 'aria-busy'), 'true');
+    await host.postJson('error', JSON.stringify({ message: 'Could not load re-score set 4: no such set' }));
+    await host.page.waitForSelector('.rescore-header .message.error');
+    assert.equal(await host.page.locator('.rescore-header .message.error').innerText(), 'Could not load re-score set 4: no such set');
+    assert.equal(await host.page.getAttribute('#app', 'aria-busy'), 'false');
+    await host.close();
+  });
+
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
     it(`is legible in the ${theme} theme (screenshot)`, async () => {
       const host = await open(snapshot, theme);

@@ -44,7 +44,7 @@ describe('run live info for the dashboard', () => {
     assert.equal(first?.logTail?.lines.at(-1), 'line 999');
     assert.equal(first?.logTail?.truncated, true);
     reading = status(7000, 90);
-    src.record(status(6000, 60)); // a $/runStatus notification between refreshes
+    src.record(status(6000, 60)); // a runs/statusChanged notification between refreshes
     const second = await src.info('r1', new AbortController().signal);
     assert.deepEqual(second?.gpu?.[0]?.samples, [
       [5000, 40, 40_000],

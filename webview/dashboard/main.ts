@@ -6,9 +6,10 @@ import './dashboard.css';
 import { DashboardMessages, MAX_PICKED_METRICS, dashboardCheckpointSchema, type DashboardCheckpoint, type DashboardSnapshot, type StepColumns } from '../../src/shared/protocol/webviews/dashboard';
 import { CHECKPOINT_VERSION, ErrorNotification, readCheckpoint } from '../../src/shared/protocol/webviews/ipc';
 import { ChunkedText } from '../shared/chunkedText';
-import { clear, el, message } from '../shared/dom';
+import { clear, el } from '../shared/dom';
 import { fmt } from '../shared/format';
 import { HostConnection } from '../shared/host';
+import { ViewPaint } from '../shared/paint';
 import { badge, button, dropdown, registerControls } from '../shared/ui';
 import { Chart, type ChartSpec } from '../shared/chart';
 import { nearestIndex } from '../shared/decimate';
@@ -22,10 +23,10 @@ const restored = readCheckpoint(dashboardCheckpointSchema, host.savedState());
 let ui: Omit<DashboardCheckpoint, 'v' | 'run'> = restored ?? { picked: [], split: 'train', range: null, selectedStep: null };
 let run = restored?.run ?? '';
 let snap: DashboardSnapshot | null = null;
-let painted = false;
 const charts = new Map<string, Chart>();
 
 const app = document.getElementById('app') ?? document.body.appendChild(el('main', { attrs: { id: 'app' } }));
+const paint = new ViewPaint(app);
 const header = el('header', { cls: 'dash-header' });
 const toolbar = el('div', { cls: 'toolbar' });
 const stepPanel = el('section', { cls: 'step-panel', attrs: { 'aria-live': 'polite' } });
@@ -212,22 +213,11 @@ host.on(DashboardMessages.snapshot, (s) => {
   document.title = `Run ${s.run}`;
   const t0 = performance.now();
   render();
-  app.setAttribute('aria-busy', 'false');
   document.body.dataset['renderMs'] = (performance.now() - t0).toFixed(1);
-  if (!painted) {
-    painted = true;
-    requestAnimationFrame(() => {
-      performance.mark('rl:painted');
-      document.body.dataset['painted'] = 'true';
-    });
-  }
+  paint.rendered();
 });
 
-host.on(ErrorNotification, (p) => {
-  clear(header);
-  header.append(message(p.message, 'error'));
-  app.setAttribute('aria-busy', 'false');
-});
+host.on(ErrorNotification, (p) => paint.error(header, p.message));
 
 let resizeFrame = 0;
 let lastWidth = 0;

@@ -10,6 +10,7 @@ import { ChunkedText } from '../shared/chunkedText';
 import { clear, el, message } from '../shared/dom';
 import { fmt, percent } from '../shared/format';
 import { HostConnection } from '../shared/host';
+import { ViewPaint } from '../shared/paint';
 import { badge, button, checkbox, dropdown, registerControls, textField } from '../shared/ui';
 import { NodePanel } from './nodePanel';
 import { SampleDetailView } from './sampleDetail';
@@ -27,7 +28,6 @@ const store = new GroupUiStore(restored?.ui ?? defaultUi(), (c) => host.saveStat
 store.ref = restored?.ref ?? null;
 
 let snap: GroupSnapshot | null = null;
-let painted = false;
 const details = new Map<number, SampleDetail>();
 const nodeTexts = new NodeTextCache((ids) => host.request(GroupMessages.nodeTexts, { ids }));
 let detailRequest = 0;
@@ -35,6 +35,7 @@ let nodeRequest = 0;
 
 const headerInfo = el('div', { cls: 'group-info' });
 const app = document.getElementById('app') ?? document.body.appendChild(el('main', { attrs: { id: 'app' } }));
+const paint = new ViewPaint(app);
 
 const tree = new PrefixTreeView({
   select: (id) => store.update({ selectedNode: store.ui.selectedNode === id ? null : id }),
@@ -211,7 +212,7 @@ host.on(GroupMessages.snapshot, (s) => {
   performance.mark('rl:snapshot');
   const sameGroup = store.ref !== null && JSON.stringify(store.ref) === JSON.stringify(s.ref);
   if (!sameGroup) store.ui = { ...defaultUi(s.estimator) };
-  if (!restored && !painted) store.ui.estimator = s.estimator;
+  if (!restored && !paint.hasPainted) store.ui.estimator = s.estimator;
   store.ref = s.ref;
   snap = s;
   details.clear();
@@ -229,23 +230,11 @@ host.on(GroupMessages.snapshot, (s) => {
   void showNode(store.ui.selectedNode);
   list.setSnapshot(s, store.ui);
   void showDetail(store.ui);
-  app.setAttribute('aria-busy', 'false');
-  performance.mark('rl:rendered');
-  if (!painted) {
-    painted = true;
-    // The first frame with the tree and the list on screen: what the first-paint benchmark times.
-    requestAnimationFrame(() => {
-      performance.mark('rl:painted');
-      document.body.dataset['painted'] = 'true';
-    });
-  }
+  // The first frame with the tree and the list on screen is what the first-paint benchmark times.
+  paint.rendered();
 });
 
-host.on(ErrorNotification, (p) => {
-  clear(headerInfo);
-  headerInfo.append(message(p.message, 'error'));
-  app.setAttribute('aria-busy', 'false');
-});
+host.on(ErrorNotification, (p) => paint.error(headerInfo, p.message));
 
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && store.ui.selectedNode !== null) store.update({ selectedNode: null });

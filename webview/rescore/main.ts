@@ -10,6 +10,7 @@ import { ChunkedText } from '../shared/chunkedText';
 import { clear, el, message, truncate } from '../shared/dom';
 import { fmt, percent, signed } from '../shared/format';
 import { HostConnection } from '../shared/host';
+import { ViewPaint } from '../shared/paint';
 import { makeRoving, resetTabStop } from '../shared/keyboard';
 import { badge, checkbox, dropdown, registerControls } from '../shared/ui';
 
@@ -19,7 +20,6 @@ const restored = readCheckpoint(rescoreCheckpointSchema, host.savedState());
 let ui: Omit<RescoreCheckpoint, 'v' | 'setId'> = restored ?? { sort: 'delta', flippedOnly: false, selected: null };
 let setId = restored?.setId ?? '';
 let snap: RescoreSnapshot | null = null;
-let painted = false;
 /** Rows are built in pages as the reader scrolls: a set can change thousands of samples. */
 const PAGE = 200;
 let shownRows: RescoreSampleRow[] = [];
@@ -27,6 +27,7 @@ let built = 0;
 let rowEls: HTMLTableRowElement[] = [];
 
 const app = document.getElementById('app') ?? document.body.appendChild(el('main', { attrs: { id: 'app' } }));
+const paint = new ViewPaint(app);
 const header = el('header', { cls: 'rescore-header' });
 const summary = el('section', { cls: 'summary' });
 const perStep = el('section', { cls: 'per-step' });
@@ -215,19 +216,10 @@ host.on(RescoreMessages.snapshot, (s) => {
     renderControls();
     renderRows(c);
   }
-  app.setAttribute('aria-busy', 'false');
-  if (!painted) {
-    painted = true;
-    requestAnimationFrame(() => {
-      performance.mark('rl:painted');
-      document.body.dataset['painted'] = 'true';
-    });
-  }
+  paint.rendered();
 });
 
-host.on(ErrorNotification, (p) => {
-  clear(header);
-  header.append(message(p.message, 'error'));
-});
+// The error replaces the header and ends the busy state, as in the other views.
+host.on(ErrorNotification, (p) => paint.error(header, p.message));
 
 host.ready(restored ?? undefined);

@@ -1,6 +1,6 @@
 // The only way the webviews build DOM: text goes in through textContent, attributes through an
 // allow-list (no event-handler attributes, no URLs, no inline style markup). Rollout text is
-// untrusted model output (DESIGN.md §5), so nothing here ever parses a string as HTML.
+// untrusted model output (docs/webviews.md#security-rules), so nothing here ever parses a string as HTML.
 
 export type Child = Node | string | null | undefined | false;
 

@@ -1,4 +1,4 @@
-// Group-relative outcome advantages: GRPO, Dr. GRPO, RLOO (ALGORITHMS.md §1.1–§1.3, ports of verl
+// Group-relative outcome advantages: GRPO, Dr. GRPO, RLOO (docs/algorithms.md#advantages, ports of verl
 // core_algos.py). Every statistic is per uid, so groups of different sizes mix freely.
 import { ErrorCode, LensError } from '../../shared/errors';
 import { mean, sampleStd } from './stepMetrics';
@@ -22,9 +22,9 @@ export interface GroupAdvantages {
   /** The std the estimator divided by (1 for a singleton); the group's sample std when it divides by none (null for a singleton). */
   std: number | null;
   advantages: number[];
-  /** G = 1: the advantage is the raw reward, not 0 (§1.1); the UI flags these groups. */
+  /** G = 1: the advantage is the raw reward, not 0 (docs/algorithms.md#advantages); the UI flags these groups. */
   singleton: boolean;
-  /** Every reward equal (std = 0, including G = 1): no policy-gradient signal (§2.1). */
+  /** Every reward equal (std = 0, including G = 1): no policy-gradient signal (docs/algorithms.md#degenerate-groups). */
   degenerate: boolean;
 }
 

@@ -1,8 +1,8 @@
 // Step statistics from per-group aggregates (the columns of the groups table), so a step of
 // thousands of samples costs one row per group. The one definition of each step metric: the store
 // reads aggregates from SQLite, stepAnalysis builds them from sample rows. Definitions:
-// ALGORITHMS.md §2.2 (Knapsack RL), §6.5 (SimpleRL-Zoo clip ratio, unbiased pass@k), §13.
-import type { StepStats } from '../../shared/rollout';
+// docs/algorithms.md#step-metrics (Knapsack RL, SimpleRL-Zoo clip ratio, unbiased pass@k, Cog-Rethinker).
+import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStats } from '../../shared/rollout';
 import type { StepSampleRow } from './stepMetrics';
 
 export interface GroupAggregate {
@@ -33,8 +33,7 @@ export interface GroupAggregate {
   reflect_n: number;
 }
 
-export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;
-export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
+export { DIFFICULTY_BUCKETS, type DifficultyBucket };
 
 /** The basic columns of a step (the first keys of `rollout-lens stats`). */
 export type BasicStats = Omit<StepStats, 'step' | 'split'>;
@@ -49,7 +48,7 @@ export interface ExtraStats {
   /** By `correct` when the whole group has it, else by R > 0. */
   all_correct_ratio: number | null;
   all_wrong_ratio: number | null;
-  /** Cog-Rethinker's zero-accuracy prompts (§13): the same groups as all_wrong_ratio. */
+  /** Cog-Rethinker's zero-accuracy prompts (docs/algorithms.md#step-metrics): the same groups as all_wrong_ratio. */
   zero_accuracy_ratio: number | null;
   /** Share of samples with finish_reason "length" among those with a finish reason. */
   clip_ratio: number | null;
@@ -60,11 +59,11 @@ export interface ExtraStats {
   reflection: { mean_per_response: number; share_responses: number; share_groups: number } | null;
   /** Unbiased pass@k per k ∈ {1, 2, 4, …} ≤ largest group, averaged over groups with ≥ k samples. */
   pass_at_k: Record<string, number>;
-  /** Groups of one sample: their GRPO advantage is R/(1+ε), not 0 (ALGORITHMS.md §1.1). */
+  /** Groups of one sample: their GRPO advantage is R/(1+ε), not 0 (docs/algorithms.md#advantages). */
   singleton_groups: number;
 }
 
-/** The bucket of a success rate p (§2.2 table). */
+/** The bucket of a success rate p (docs/algorithms.md#step-metrics table). */
 export function difficultyBucket(p: number): DifficultyBucket {
   if (p <= 0) return 'extremely_hard';
   if (p <= 0.2) return 'hard';
@@ -73,7 +72,7 @@ export function difficultyBucket(p: number): DifficultyBucket {
   return 'extremely_easy';
 }
 
-/** Unbiased pass@k = 1 − C(n−c, k)/C(n, k) (§6.5), as a product to stay exact for large n. */
+/** Unbiased pass@k = 1 − C(n−c, k)/C(n, k) (docs/algorithms.md#step-metrics), as a product to stay exact for large n. */
 export function passAtK(n: number, c: number, k: number): number {
   if (k > n || k < 1) return NaN;
   if (n - c < k) return 1;
@@ -165,10 +164,25 @@ export function correctCount(g: GroupAggregate): number {
   return g.correct_known === g.size ? g.correct_n : g.positive_n;
 }
 
+/**
+ * The one definition of the effective-gradient rule (docs/algorithms.md#effective-gradient): a
+ * group's samples count when its rewards are not all equal (popStd > 0, so not a singleton either,
+ * as np.std of one value is 0 in KnapsackRL's compute_coverage_metric). Returns how many count.
+ */
+export function effectiveSamples(size: number, rewardMin: number | null, rewardMax: number | null): number {
+  return size > 1 && rewardMin !== rewardMax ? size : 0;
+}
+
+/** effectiveSamples over a group's rewards. */
+export function effectiveSamplesOf(rewards: readonly number[]): number {
+  if (rewards.length === 0) return 0;
+  return effectiveSamples(rewards.length, rewards.reduce((a, b) => Math.min(a, b)), rewards.reduce((a, b) => Math.max(a, b)));
+}
+
 export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: BasicStats; extra: ExtraStats } {
   const groups = all.filter((g) => g.size > 0);
   const t = emptyAggregate();
-  let effectiveSamples = 0;
+  let effective = 0;
   let mixed = 0;
   let allPos = 0;
   let allNeg = 0;
@@ -184,8 +198,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
     }
     maxG = Math.max(maxG, g.size);
     if (g.size === 1) singletons++;
-    // Not all rewards equal ⇔ popStd > 0; a singleton never contributes (np.std of one value is 0).
-    if (g.size > 1 && g.reward_min !== g.reward_max) effectiveSamples += g.size;
+    effective += effectiveSamples(g.size, g.reward_min, g.reward_max);
     if (g.positive_n > 0 && g.positive_n < g.size) mixed++;
     if (g.positive_n === g.size) allPos++;
     if (g.positive_n === 0) allNeg++;
@@ -222,7 +235,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
       length_unit: tokens ? 'tokens' : 'chars',
     },
     extra: {
-      effective_gradient_ratio: ratio(effectiveSamples, n),
+      effective_gradient_ratio: ratio(effective, n),
       effective_prompt_ratio: ratio(mixed, G),
       all_positive_ratio: ratio(allPos, G),
       all_negative_ratio: ratio(allNeg, G),

@@ -1,5 +1,5 @@
 // The group view's data: the radix-compressed prefix tree with V(s) and δ, TEMPO token advantages,
-// decision tokens and branch statistics (ALGORITHMS.md §5.5). Also what `rollout-lens tree --json` prints.
+// decision tokens and branch statistics (docs/algorithms.md#tree-output). Also what `rollout-lens tree --json` prints.
 import type { BranchPoint, DecisionToken, GroupTree, GroupTreeNode } from '../../shared/tree';
 import type { TokenizedResponse } from '../tokenize/tokenSource';
 import { checkRewards } from './advantages';

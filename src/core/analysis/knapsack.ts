@@ -1,13 +1,13 @@
-// Knapsack RL rollout-budget allocation, "what if" for a step (ALGORITHMS.md §3, a port of
+// Knapsack RL rollout-budget allocation, "what if" for a step (docs/algorithms.md#knapsack, a port of
 // KnapsackRL exploration_utils.py sampling_budget_by_knapsack + solve_by_dp, quirks included).
 import { ErrorCode, LensError } from '../../shared/errors';
 
-/** P_nz(N, p) = 1 − p^N − (1−p)^N: chance that N rollouts at success rate p give a non-zero gradient (§2.2). */
+/** P_nz(N, p) = 1 − p^N − (1−p)^N: chance that N rollouts at success rate p give a non-zero gradient (docs/algorithms.md#step-metrics). */
 export function nonZeroGradientProbability(N: number, p: number): number {
   return 1 - Math.pow(p, N) - Math.pow(1 - p, N);
 }
 
-/** InfoGain(p) = p(1−p)², peaking at p = 1/3 (§3.1). */
+/** InfoGain(p) = p(1−p)², peaking at p = 1/3 (docs/algorithms.md#knapsack). */
 export function infoGain(p: number): number {
   return p * (1 - p) * (1 - p);
 }
@@ -55,7 +55,7 @@ function bad(message: string): never {
   throw new LensError(ErrorCode.BadInput, `knapsack: ${message}`);
 }
 
-/** Validates everything up front (§3.6): the official code would fail an assertion mid-way instead. */
+/** Validates everything up front (docs/algorithms.md#knapsack): the official code would fail an assertion mid-way instead. */
 function validate(prompts: readonly KnapsackPrompt[], o: Required<KnapsackOptions>): void {
   if (!Array.isArray(prompts) || prompts.length === 0) bad('needs at least one prompt');
   if (!isInt(o.n, 1)) bad(`n must be an integer ≥ 1, got ${o.n}`);

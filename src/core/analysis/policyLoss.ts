@@ -1,4 +1,4 @@
-// KL estimators and loss aggregation modes (ALGORITHMS.md §1.4, §1.6; ports of verl's
+// KL estimators and loss aggregation modes (docs/algorithms.md#kl-and-loss; ports of verl's
 // kl_penalty_forward and agg_loss with dp_size = 1). Used for "what would this loss be under mode X".
 import { ErrorCode, LensError } from '../../shared/errors';
 

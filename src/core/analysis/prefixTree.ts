@@ -1,4 +1,4 @@
-// The prefix tree (P2T) of a group and TEMPO's per-token advantages (ALGORITHMS.md §5, a port of
+// The prefix tree (P2T) of a group and TEMPO's per-token advantages (docs/algorithms.md#tempo, a port of
 // fatebreaker/tempo compute_tempo_outcome_advantage in trie form).
 //
 // The tree is built radix-compressed from the start: a node is a maximal run of tokens shared by the
@@ -10,7 +10,7 @@ import { ADVANTAGE_EPS, allEqual, checkRewards, groupMoments } from './advantage
 import { mean, sampleStd } from './stepMetrics';
 
 export class PrefixTree {
-  /** Node 0 is the root (the empty response prefix, §5.4); its run is empty. */
+  /** Node 0 is the root (the empty response prefix, docs/algorithms.md#tempo); its run is empty. */
   readonly parent: number[] = [-1];
   /** Token offset where the node's run starts (= length of the parent's prefix). */
   readonly start: number[] = [0];
@@ -150,7 +150,7 @@ export interface TempoOptions {
   /** Divide by (s + ε). Default true. */
   norm?: boolean;
   eps?: number;
-  /** Coefficient on the TD term δ: 1 in the official code (paper: see its §3). */
+  /** Coefficient on the TD term δ: 1 in the official code (the paper discusses it in its section 3). */
   tdCoef?: number;
 }
 

@@ -1,4 +1,4 @@
-// Reflection ("aha moment") keyword detection (FORMATS.md §6, ALGORITHMS.md §6.5). It runs at ingest
+// Reflection ("aha moment") keyword detection (docs/algorithms.md#reflection). It runs at ingest
 // over every response, so each preset × mode compiles once and counting allocates nothing.
 import { ErrorCode, LensError } from '../../shared/errors';
 

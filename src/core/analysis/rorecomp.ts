@@ -1,4 +1,4 @@
-// RoRecomp batch recomposition, parameterised (ALGORITHMS.md §7.2). Only the abstract-level design
+// RoRecomp batch recomposition, parameterised (docs/algorithms.md#rorecomp). Only the abstract-level design
 // is confirmed [P-abstract/S]: α and the median split are UI parameters, not the paper's values.
 import { ErrorCode, LensError } from '../../shared/errors';
 

@@ -1,6 +1,6 @@
 // Per-step health metrics from sample rows: the step metrics of groupAggregates.ts (one definition,
 // shared with the store), plus what needs individual samples: reflection precision / recall against
-// correctness and RoRecomp (ALGORITHMS.md §6.5, §7.2). Keys are what `rollout-lens stats --json` prints.
+// correctness and RoRecomp (docs/algorithms.md#reflection, #rorecomp). Keys are what `rollout-lens stats --json` prints.
 import { aggregateRows, stepStatsFromGroups, type BasicStats, type ExtraStats } from './groupAggregates';
 import { reflectionStats, type ReflectionStats } from './reflection';
 import { RORECOMP_DEFAULT_ALPHA, roRecompSummary, type RoRecompSample, type RoRecompSummary } from './rorecomp';

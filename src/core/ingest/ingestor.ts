@@ -18,7 +18,7 @@ export interface IngestOptions {
   split?: Split;
   signal?: AbortSignal;
   onProgress?: (p: ProgressInfo) => void;
-  /** Rows per transaction: a few thousand is the measured sweet spot (TESTING-ENV.md). */
+  /** Rows per transaction: a few thousand is the measured sweet spot (docs/testing.md#sqlite-throughput). */
   batchRows?: number;
   /** After each pass, index text for search and count reflection keywords (default true). */
   enrich?: boolean;

@@ -1,4 +1,4 @@
-// The native JSONL rollout format (DESIGN.md §3.1, docs/native-format.md) and native metrics lines.
+// The native JSONL rollout format (docs/native-format.md) and native metrics lines.
 import type { Split, Turn } from '../../shared/rollout';
 import type { ParsedRecord, SampleRecord } from './records';
 import {

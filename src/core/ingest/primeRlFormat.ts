@@ -1,4 +1,4 @@
-// prime-rl's FileMonitor episodes (docs/formats.md#prime-rl): one verifiers Episode.to_record() per line
+// prime-rl's FileMonitor episodes (docs/formats.md#prime-rl-verifiers-traces): one verifiers Episode.to_record() per line
 // in rollouts/step_{N}/{train|eval}/{all|effective}/traces.jsonl. An episode carries its group id and
 // traces; a trace is a message graph whose root-to-leaf paths (branches) are the training samples.
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-// TRL GRPOTrainer output (FORMATS.md §1.2, TESTING-ENV.md): completions/completions_{step:05d}.parquet
+// TRL GRPOTrainer output (docs/architecture.md#trl-output): completions/completions_{step:05d}.parquet
 // with step, prompt, completion, one float column per reward function, log_extra columns and
 // advantage; plus trainer_state.json whose log_history holds the logged metrics.
 import * as fs from 'node:fs';

@@ -3,6 +3,7 @@
 // Δ effective-gradient ratio, and the groups whose GRPO advantages move most.
 import { ErrorCode, LensError } from '../../shared/errors';
 import { grpoAdvantages } from '../analysis/advantages';
+import { effectiveSamplesOf } from '../analysis/groupAggregates';
 import type { Comparison, Confusion, Flips, GroupDiff, SampleDiff } from '../../shared/rescore';
 import { RescoreStore, type CompareRow } from '../store/rescoreStore';
 import type { Store } from '../store/store';
@@ -18,7 +19,6 @@ export interface CompareOptions {
   topGroups?: number;
 }
 
-const allSame = (xs: readonly number[]): boolean => xs.every((x) => x === xs[0]);
 const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
 interface StepAcc {
@@ -103,9 +103,9 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
           flips: 0,
         }),
       );
-    // Effective-gradient ratio (§2.2): samples in groups whose rewards are not all equal; singletons never count.
-    const eb = ok.length > 1 && !allSame(before) ? ok.length : 0;
-    const ea = ok.length > 1 && !allSame(after) ? ok.length : 0;
+    // Effective-gradient ratio: the step metrics' own rule, on each side's rewards.
+    const eb = effectiveSamplesOf(before);
+    const ea = effectiveSamplesOf(after);
     st.n += ok.length;
     st.effBefore += eb;
     st.effAfter += ea;

@@ -1,4 +1,4 @@
-// The reward-spec text grammar (docs/rewards.md §Spec grammar):
+// The reward-spec text grammar (docs/rewards.md#reward-specs):
 //
 //   spec     := sum
 //   sum      := ['-'] term (('+' | '-') term)*

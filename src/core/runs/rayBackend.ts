@@ -1,7 +1,7 @@
 // Ray runs through the Ray Jobs REST API of a dashboard (default http://127.0.0.1:8265): submit
 // `POST /api/jobs/`, status `GET /api/jobs/<id>`, logs `GET /api/jobs/<id>/logs` (mirrored into the
 // run's local log file), stop `POST /api/jobs/<id>/stop`, delete `DELETE /api/jobs/<id>`, and
-// `GET /api/version` as the reachability check. Shapes: TESTING-ENV.md (captured from Ray 2.58).
+// `GET /api/version` as the reachability check. Shapes: docs/testing.md#ray (captured from Ray 2.58).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';

@@ -13,13 +13,12 @@ import { GpuMonitor, type GpuMonitorOptions, type GpuSnapshot } from './gpuMonit
 import { LocalBackend } from './localBackend';
 import { readLogPage } from './logFile';
 import { parseNewLogLines } from './logFollower';
-import { LogMetricsParser } from './logMetrics';
-import { OutputFollower } from './outputFollower';
 import { isAlive, readStat } from './procfs';
 import { findProfile, type ProfilesFile } from './profiles';
 import { RayBackend } from './rayBackend';
 import { defaultRunDir, resolveProfile, type ResolvedProfile } from './resolve';
 import { gpuSampleRows, toRunStatus } from './runStatus';
+import { createWatch, recordEnd, type Watch } from './runWatch';
 import { SlurmBackend } from './slurmBackend';
 
 export interface SupervisorOptions {
@@ -35,18 +34,6 @@ export interface SupervisorOptions {
   adopt?: boolean;
   onStatus?: (s: RunStatus) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
-}
-
-interface Watch {
-  id: number;
-  profile: ResolvedProfile;
-  backend: RunBackendImpl;
-  outputs: OutputFollower;
-  parser: LogMetricsParser;
-  busy: boolean;
-  stopping: boolean;
-  finishing: Promise<RunStatus> | undefined;
-  lastStep: number | null;
 }
 
 const FINAL_LOG_PASSES = 64;
@@ -109,7 +96,7 @@ export class RunSupervisor {
     if (!w) {
       // Another live process follows this run: signal it; its owner records the end and drains.
       const s = await backend.stop(fresh, profile);
-      if (isFinalState(s.state)) this.record(l.id, s, false);
+      if (isFinalState(s.state)) recordEnd(this.runs, l.id, s, false);
       return this.statusOf(this.runs.get(l.id)!);
     }
     w.stopping = true;
@@ -151,7 +138,7 @@ export class RunSupervisor {
     for (const l of rows) {
       if (!isFinalState(l.state) && !this.watches.has(l.id) && !this.ownedByOther(l)) {
         const s = await this.backends[l.backend].poll(l);
-        if (isFinalState(s.state)) this.record(l.id, s, false);
+        if (isFinalState(s.state)) recordEnd(this.runs, l.id, s, false);
         else if (s.state !== l.state || s.message !== undefined)
           this.runs.update(l.id, {
             state: s.state,
@@ -301,33 +288,12 @@ export class RunSupervisor {
   }
 
   private watch(l: LaunchRow): Watch {
-    const profile = JSON.parse(l.profile) as ResolvedProfile;
-    const w: Watch = {
-      id: l.id,
-      profile,
-      backend: this.backends[l.backend],
-      outputs: new OutputFollower(this.store, {
-        run: l.run,
-        paths: profile.outputs,
-        format: profile.format,
-        ...(this.opts.ingestPollMs ? { pollMs: this.opts.ingestPollMs } : {}),
-        ...(this.opts.reflection ? { reflection: this.opts.reflection } : {}),
-        onPass: () => this.emit(l.id),
-        onError: (m) => {
-          this.opts.log?.('warn', `run ${l.run}: ${m}`);
-          try {
-            this.runs.update(l.id, { message: m });
-          } catch {
-            // The database itself failed; the log line above is all that can be said.
-          }
-        },
-      }),
-      parser: new LogMetricsParser(l.log_records, l.last_step),
-      busy: false,
-      stopping: false,
-      finishing: undefined,
-      lastStep: l.last_step,
-    };
+    const w = createWatch(this.store, this.runs, l, this.backends[l.backend], {
+      ...(this.opts.ingestPollMs ? { ingestPollMs: this.opts.ingestPollMs } : {}),
+      ...(this.opts.reflection ? { reflection: this.opts.reflection } : {}),
+      emit: () => this.emit(l.id),
+      ...(this.opts.log ? { log: this.opts.log } : {}),
+    });
     this.watches.set(l.id, w);
     if (!isFinalState(l.state)) w.outputs.start();
     this.ensureTimer();
@@ -401,7 +367,7 @@ export class RunSupervisor {
       if (w.backend.syncLog) await w.backend.syncLog(l).catch(() => undefined);
       this.parseLog(w, this.runs.get(w.id)!, FINAL_LOG_PASSES);
       const message = [s.message, leftover].filter(Boolean).join('; ') || null;
-      this.record(w.id, { ...s, message }, true);
+      recordEnd(this.runs, w.id, { ...s, message }, true);
       this.watches.delete(w.id);
       const ended = this.runs.get(w.id)!;
       this.opts.log?.(
@@ -413,20 +379,6 @@ export class RunSupervisor {
       return this.statusOf(ended);
     })();
     return w.finishing;
-  }
-
-  private record(id: number, s: BackendState, drained: boolean): void {
-    const l = this.runs.get(id)!;
-    const fresh = !isFinalState(l.state);
-    this.runs.update(id, {
-      state: s.state,
-      ...(fresh || s.exitCode !== undefined ? { exit_code: s.exitCode ?? l.exit_code } : {}),
-      ...(fresh || s.signal !== undefined ? { exit_signal: s.signal ?? l.exit_signal } : {}),
-      ...(s.exitNote !== undefined ? { exit_note: s.exitNote } : {}),
-      ...(s.message !== undefined ? { message: s.message } : {}),
-      ended_at: l.ended_at ?? Date.now(),
-      ...(drained ? { drained: 1, owner_pid: null, owner_start: null } : {}),
-    });
   }
 
   private onGpu(snap: GpuSnapshot): void {

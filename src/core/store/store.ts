@@ -1,7 +1,7 @@
 // The store facade: one open database, its run repository and read queries.
 import * as fs from 'node:fs';
 import { ErrorCode, LensError } from '../../shared/errors';
-import type { Grouping, RunSummary, StepStats, Split } from '../../shared/rollout';
+import type { Grouping, RunSummary, StepStats, StepStatsRow, Split } from '../../shared/rollout';
 import { databaseError, openDatabase, type OpenOptions } from './database';
 import type { SqliteDatabase } from './nativeLoader';
 import { recomputeDirtySteps } from './stepStore';
@@ -121,7 +121,7 @@ export class Store {
       .all() as RunSummary[];
   }
 
-  stepStats(runId: number, opts: { split?: Split; step?: number } = {}): StepStats[] {
+  stepStats(runId: number, opts: { split?: Split; step?: number } = {}): StepStatsRow[] {
     const grouping = (this.db.prepare('SELECT grouping FROM runs WHERE id = ?').pluck().get(runId) as Grouping | null | undefined) ?? null;
     const rows = this.db
       .prepare(

@@ -1,5 +1,5 @@
 // The approximate pre-tokenizer: used when neither token ids nor a tokenizer.json are available.
-// Its trees are labelled "approximate P2T" everywhere (ALGORITHMS.md §5.4): values differ from training.
+// Its trees are labelled "approximate P2T" everywhere (docs/algorithms.md#approximate-p2t): values differ from training.
 
 /**
  * One token per word (letters, digits, marks, underscore), per run of whitespace, and per other

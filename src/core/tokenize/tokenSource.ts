@@ -1,5 +1,5 @@
 // The token source of a response: logged ids > tokenizer.json > approximate pre-tokenizer
-// (DESIGN.md §3.4). Only logged ids are what the policy sampled; the others are labelled inexact.
+// (docs/algorithms.md#token-source). Only logged ids are what the policy sampled; the others are labelled inexact.
 import type { Turn } from '../../shared/rollout';
 import { ApproximateVocabulary, approximatePieces } from './approximate';
 import type { TextTokenizer } from './tokenizerFile';

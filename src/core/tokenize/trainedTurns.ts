@@ -1,5 +1,5 @@
-// Multi-turn rollouts: only the policy's own (`trained`) turns are actions (DESIGN.md §3.1, TEMPO's
-// loss mask, ALGORITHMS.md §5.4). Tool / environment / user turns are shown but never scored.
+// Multi-turn rollouts: only the policy's own (`trained`) turns are actions (TEMPO's loss
+// mask, docs/algorithms.md#multi-turn). Tool / environment / user turns are shown but never scored.
 import type { Turn } from '../../shared/rollout';
 
 /** True when some turn is not the policy's, i.e. when tokens must be filtered. */

@@ -1,6 +1,6 @@
-// Run requests: profiles, launch, stop, restart, status, log; `$/runStatus` notifications. One
-// RunSupervisor per open database: it adopts runs left by an earlier engine (reattach) and is
-// replaced when `initialize` opens another database.
+// Run requests: profiles, launch, stop, restart, status, log; `runs/statusChanged` notifications. One
+// RunSupervisor per open database, through the server's StoreLifecycle hook: it adopts runs left by
+// an earlier engine (reattach) when the database opens, and is disposed before the database closes.
 import { loadProfiles, profilesFileFor } from '../../core/runs/profiles';
 import { defaultRunDir, profileInfo, resolveProfile } from '../../core/runs/resolve';
 import { RunSupervisor } from '../../core/runs/supervisor';
@@ -10,23 +10,12 @@ import { RunMethods, RunNotifications } from '../../shared/protocol/runs';
 import * as path from 'node:path';
 import type { EngineServer } from '../server';
 
-const supervisors = new WeakMap<EngineServer, { store: Store; supervisor: RunSupervisor }>();
-
 /** Optional engine setting (ms); the extension passes `rolloutLens.gpuPollIntervalMs`. */
 function gpuInterval(server: EngineServer): number | undefined {
   return server.settings.gpuPollIntervalMs;
 }
 
-/**
- * The supervisor of the database open now, created (and reattached to the runs an earlier engine
- * left going) on first use. Call it right after `initialize` so runs are followed at once.
- */
-export function ensureRunSupervisor(server: EngineServer): RunSupervisor {
-  const store = server.requireStore();
-  const cur = supervisors.get(server);
-  if (cur && cur.store === store) return cur.supervisor;
-  // The old database is already closed (initialize closes it first): just let go of it.
-  if (cur) void cur.supervisor.dispose().catch(() => undefined);
+function createSupervisor(server: EngineServer, store: Store): RunSupervisor {
   const interval = gpuInterval(server);
   const supervisor = new RunSupervisor(store, {
     adopt: true,
@@ -35,19 +24,11 @@ export function ensureRunSupervisor(server: EngineServer): RunSupervisor {
     onStatus: (s) => server.notify(RunNotifications.runStatus, s),
     log: (level, message) => server.log(level, message),
   });
-  supervisors.set(server, { store, supervisor });
   supervisor.reattach().then(
     (adopted) => adopted.forEach((s) => server.notify(RunNotifications.runStatus, s)),
     (e: unknown) => server.log('warn', `reattaching runs: ${errorMessage(e)}`),
   );
   return supervisor;
-}
-
-/** Stops following runs (they keep going, detached); for engine shutdown. */
-export async function disposeRunSupervisor(server: EngineServer): Promise<void> {
-  const cur = supervisors.get(server);
-  supervisors.delete(server);
-  await cur?.supervisor.dispose();
 }
 
 function requireTrust(server: EngineServer, what: string): void {
@@ -60,6 +41,25 @@ function requireTrust(server: EngineServer, what: string): void {
 }
 
 export function registerRunHandlers(server: EngineServer): void {
+  // The supervisor of the database open now: created (and reattached to the runs an earlier engine
+  // left going) as soon as it opens, and disposed before it closes, so no watch outlives its store.
+  let current: RunSupervisor | undefined;
+  server.onStore({
+    opened: (store) => {
+      current = createSupervisor(server, store);
+    },
+    closing: async () => {
+      const s = current;
+      current = undefined;
+      await s?.dispose();
+    },
+  });
+  const supervisor = (): RunSupervisor => {
+    server.requireStore();
+    if (!current) throw new LensError(ErrorCode.Internal, 'the run supervisor is not running (initialize first)');
+    return current;
+  };
+
   server.on(RunMethods.profiles, (p) => {
     const pf = loadProfiles(profilesFileFor(p.workspace, p.profilesFile), p.workspace);
     return pf.profiles.map((prof) => {
@@ -78,18 +78,18 @@ export function registerRunHandlers(server: EngineServer): void {
   server.on(RunMethods.launch, async (p) => {
     requireTrust(server, `launching profile ${JSON.stringify(p.profile)}`);
     const pf = loadProfiles(profilesFileFor(p.workspace, p.profilesFile), p.workspace);
-    return ensureRunSupervisor(server).launch(pf, p.profile, p.run ? { run: p.run } : {});
+    return supervisor().launch(pf, p.profile, p.run ? { run: p.run } : {});
   });
 
   server.on(RunMethods.restart, (p) => {
     requireTrust(server, `restarting run ${JSON.stringify(p.run)}`);
-    return ensureRunSupervisor(server).restart(p.run);
+    return supervisor().restart(p.run);
   });
 
   // Stopping only ends processes the user already launched: allowed without trust.
-  server.on(RunMethods.stop, (p) => ensureRunSupervisor(server).stop(p.run));
+  server.on(RunMethods.stop, (p) => supervisor().stop(p.run));
 
-  server.on(RunMethods.status, (p) => ensureRunSupervisor(server).status(p.run));
+  server.on(RunMethods.status, (p) => supervisor().status(p.run));
 
-  server.on(RunMethods.log, (p) => ensureRunSupervisor(server).log(p.run, p.offset ?? 0, p.limit));
+  server.on(RunMethods.log, (p) => supervisor().log(p.run, p.offset ?? 0, p.limit));
 }

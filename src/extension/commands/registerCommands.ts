@@ -28,7 +28,6 @@ import {
 export interface CommandDeps {
   engine: EngineClient;
   explorer: RunExplorer;
-  treeView: vscode.TreeView<ExplorerNode>;
   log: vscode.LogOutputChannel;
   runLogs: RunLogs;
   onLaunched: (s: RunStatus) => void;
@@ -54,7 +53,7 @@ async function sortGroups(explorer: RunExplorer): Promise<void> {
   if (pick) explorer.setState({ groupSort: pick.sort, groupDescending: pick.descending });
 }
 
-async function filterGroups(explorer: RunExplorer, treeView: vscode.TreeView<ExplorerNode>): Promise<void> {
+async function filterGroups(explorer: RunExplorer): Promise<void> {
   const f = explorer.state.filter;
   const items = [
     { label: 'Degenerate groups only', description: 'all rewards equal: no policy gradient', key: 'degenerate', picked: f.degenerate === true },
@@ -74,10 +73,9 @@ async function filterGroups(explorer: RunExplorer, treeView: vscode.TreeView<Exp
       ...(f.text ? { text: f.text } : {}),
     },
   });
-  treeView.description = explorer.describeFilter();
 }
 
-async function filterByText(explorer: RunExplorer, treeView: vscode.TreeView<ExplorerNode>): Promise<void> {
+async function filterByText(explorer: RunExplorer): Promise<void> {
   const text = await vscode.window.showInputBox({
     title: 'Show groups whose responses match…',
     prompt: 'SQLite FTS5 query: words, "a phrase", prefix*, AND / OR / NOT; empty clears',
@@ -86,11 +84,10 @@ async function filterByText(explorer: RunExplorer, treeView: vscode.TreeView<Exp
   if (text === undefined) return;
   const { text: _old, ...rest } = explorer.state.filter;
   explorer.setState({ filter: text ? { ...rest, text } : rest });
-  treeView.description = explorer.describeFilter();
 }
 
 export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
-  const { engine, explorer, treeView, log, runLogs } = d;
+  const { engine, explorer, log, runLogs } = d;
   const reg = (id: string, fn: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   };
@@ -100,14 +97,9 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.refreshExplorer', () => explorer.refresh());
   reg('rolloutLens.loadMore', (node: MoreNode) => explorer.loadMore(node));
   reg('rolloutLens.sortGroups', () => sortGroups(explorer));
-  reg('rolloutLens.filterGroups', () => filterGroups(explorer, treeView));
-  reg('rolloutLens.filterByText', () => filterByText(explorer, treeView));
-  reg('rolloutLens.clearFilter', () => {
-    const { stepRange: _range, ...rest } = explorer.state;
-    explorer.state = rest;
-    explorer.setState({ filter: {}, groupSort: 'group', groupDescending: false });
-    treeView.description = undefined;
-  });
+  reg('rolloutLens.filterGroups', () => filterGroups(explorer));
+  reg('rolloutLens.filterByText', () => filterByText(explorer));
+  reg('rolloutLens.clearFilter', () => explorer.clearFilter());
   reg('rolloutLens.openSample', (node?: SampleNode) => openSample(node));
   reg('rolloutLens.openGroup', (node?: GroupNode | SampleNode) => openGroupDocument(node));
   reg('rolloutLens.compareSamples', (node?: GroupNode | SampleNode) => compareSamples(engine, node));

@@ -3,10 +3,11 @@
 import * as vscode from 'vscode';
 import { ErrorCode, errorMessage, isLensError } from '../../shared/errors';
 import { EngineMethods } from '../../shared/protocol/engine';
-import type { RescoreSummary } from '../../shared/rescore';
+import { verifierSpec, type RescoreSummary } from '../../shared/rescore';
 import type { GroupRef } from '../../shared/explorer';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, RunNode, SampleNode, StepNode, type ExplorerNode } from '../explorer/nodes';
+import { readConfig } from '../config';
 import { abortSignalFor } from '../log';
 
 const COMMON_SPECS = [
@@ -42,7 +43,12 @@ function targetOf(node: ExplorerNode | GroupRef | undefined): Target | undefined
 
 export async function pickSpec(): Promise<string | undefined> {
   const custom = { label: 'Custom spec…', detail: 'e.g. 0.9*math + 0.1*format:boxed, external(command="python3 my_reward.py"), a path to a spec .json' };
-  const pick = await vscode.window.showQuickPick([...COMMON_SPECS, custom], { title: 'Re-score with which reward?', matchOnDetail: true });
+  const cfg = readConfig();
+  const verifier = verifierSpec(cfg.verifierUrl, cfg.verifierModel);
+  const configured = verifier
+    ? [{ label: verifier, detail: 'The LLM verifier of the settings (rolloutLens.verifier.url / .model), General-Reasoner prompt and score' }]
+    : [];
+  const pick = await vscode.window.showQuickPick([...configured, ...COMMON_SPECS, custom], { title: 'Re-score with which reward?', matchOnDetail: true });
   if (!pick) return undefined;
   if (pick !== custom) return pick.label;
   return vscode.window.showInputBox({ title: 'Reward spec', prompt: 'See docs/rewards.md for the grammar', placeHolder: 'math + 0.5*format:boxed' });

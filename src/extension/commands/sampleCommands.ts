@@ -6,7 +6,7 @@ import type { GroupRef, SampleRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, RunNode, SampleNode } from '../explorer/nodes';
-import { fmt } from '../format';
+import { fmt } from '../../shared/format';
 import { abortSignalFor } from '../log';
 import { sampleUri, toUri } from '../documents/sampleDocuments';
 

@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../shared/errors';
 import type { GroupRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
-import { fromEngineComparison } from '../../shared/protocol/webviews/rescore';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, RunNode, SampleNode, StepNode, type ExplorerNode } from '../explorer/nodes';
 import type { WebviewsApi } from '../webviews/registerWebviews';
+import { loadComparison } from '../webviews/rescorePanel';
 
 export async function openGroupView(webviews: WebviewsApi, node: GroupNode | SampleNode | GroupRef | undefined): Promise<void> {
   const ref = node instanceof GroupNode ? node.ref : node instanceof SampleNode ? node.parent.ref : node;
@@ -30,20 +30,6 @@ export async function openRunDashboard(engine: EngineClient, webviews: WebviewsA
   else if (arg instanceof StepNode) run = arg.parent.run.run;
   else run = await pickRunName(engine, 'Open the dashboard of which run?');
   if (run) await webviews.openDashboard(run);
-}
-
-/** Loads a set's comparison with the logged rewards, in the shape the comparison view takes. */
-export async function loadComparison(engine: EngineClient, setId: number, signal?: AbortSignal): Promise<unknown> {
-  const opts = signal ? { signal } : {};
-  const cmp = await engine.request(EngineMethods.compareRescore, { set: setId, against: 'logged', sampleLimit: 2000 }, opts);
-  const rationales = await engine.request(EngineMethods.rescoreRationales, { set: setId, sampleIds: cmp.samples.map((s) => s.sample_id) }, opts);
-  const byRef = new Map<string, string>();
-  for (const s of cmp.samples) {
-    const r = rationales[String(s.sample_id)];
-    if (r !== undefined) byRef.set(`${s.split === 'val' ? 'val' : 'train'}/${s.step}/${s.group}/${s.index}`, r);
-  }
-  const set = await engine.request(EngineMethods.rescoreSet, { set: setId }, opts);
-  return fromEngineComparison(cmp, { id: setId, run: set.run, spec: set.label, status: set.status }, byRef);
 }
 
 export async function compareRescore(engine: EngineClient, webviews: WebviewsApi, arg: number | RunNode | undefined): Promise<void> {

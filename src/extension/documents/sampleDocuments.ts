@@ -5,7 +5,7 @@ import type { SampleDetail, SampleRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { DOC_SCHEME, documentPath, parseDocumentPath, type LensDocument } from '../../shared/uri';
 import type { EngineClient } from '../engineClient';
-import { fmt, signed } from '../format';
+import { fmt, signed } from '../../shared/format';
 
 export function toUri(d: LensDocument): vscode.Uri {
   const { path, query } = documentPath(d);

@@ -5,7 +5,7 @@ import type { RunSummary, Split } from '../../shared/rollout';
 import type { RunStatus } from '../../shared/runs';
 import { ALERT_KINDS, ALERT_TITLES } from '../../shared/alerts';
 import { TREE_SCHEME, groupBadgePath, stepBadgePath } from '../../shared/uri';
-import { fmt, signed } from '../format';
+import { fmt, signed } from '../../shared/format';
 
 export type ExplorerNode = RunNode | StepNode | GroupNode | SampleNode | MoreNode | MessageNode;
 

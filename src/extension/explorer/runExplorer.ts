@@ -1,4 +1,5 @@
-// The run explorer's data: pages from the engine, sort and filter state, live refresh.
+// The run explorer's data: pages from the engine, sort and filter state, live refresh, and the
+// tree view's description, which always says which filter and sort are on.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../shared/errors';
 import type { GroupFilter, GroupSort, SampleSort } from '../../shared/explorer';
@@ -19,13 +20,16 @@ export interface ExplorerState {
   stepRange?: { run: string; from: number; to: number };
 }
 
+const DEFAULT_STATE: ExplorerState = { groupSort: 'group', groupDescending: false, sampleSort: 'index', sampleDescending: false, filter: {} };
+
 export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** How many children are shown per parent id (grows with "Load more"). */
   private readonly shown = new Map<string, number>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  state: ExplorerState = { groupSort: 'group', groupDescending: false, sampleSort: 'index', sampleDescending: false, filter: {} };
+  private view: vscode.TreeView<ExplorerNode> | undefined;
+  private current: ExplorerState = { ...DEFAULT_STATE };
 
   constructor(private readonly engine: EngineClient) {}
 
@@ -40,9 +44,27 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     this.refreshTimer = setTimeout(() => this.changed.fire(node), delayMs);
   }
 
+  get state(): ExplorerState {
+    return this.current;
+  }
+
+  /** The tree view showing this explorer: its description follows every state change. */
+  bindView(view: vscode.TreeView<ExplorerNode>): void {
+    this.view = view;
+    view.description = this.describeFilter();
+  }
+
   setState(patch: Partial<ExplorerState>): void {
-    this.state = { ...this.state, ...patch };
+    this.current = { ...this.current, ...patch };
+    if (this.view) this.view.description = this.describeFilter();
     this.refresh();
+  }
+
+  /** Back to every group in id order, all steps (the sample sort stays). */
+  clearFilter(): void {
+    const { stepRange: _range, ...rest } = this.current;
+    this.current = rest;
+    this.setState({ filter: {}, groupSort: DEFAULT_STATE.groupSort, groupDescending: DEFAULT_STATE.groupDescending });
   }
 
   describeFilter(): string | undefined {

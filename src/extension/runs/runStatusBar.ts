@@ -5,7 +5,7 @@ import { EngineMethods } from '../../shared/protocol/engine';
 import type { RunStatus } from '../../shared/runs';
 import { isFinalState } from '../../shared/runs';
 import type { EngineClient } from '../engineClient';
-import { fmt } from '../format';
+import { fmt } from '../../shared/format';
 
 export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('rolloutLens.activeRun', vscode.StatusBarAlignment.Left, 50);

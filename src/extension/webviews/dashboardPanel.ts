@@ -1,6 +1,6 @@
 // Run dashboard panels, one per run: complete snapshots of step statistics, logged metric series
-// and (from the run supervisor, when wired) status, log tail and GPU samples. Live runs refresh on
-// the engine's $/runsChanged, coalesced; a hidden panel is not reloaded until it is visible again.
+// and, for launched runs, the run supervisor's status, log tail and GPU samples. Live runs refresh on
+// the engine's runs/changed, coalesced; a hidden panel is not reloaded until it is visible again.
 import * as vscode from 'vscode';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef } from '../../shared/explorer';
@@ -8,7 +8,6 @@ import { EngineMethods } from '../../shared/protocol/engine';
 import { TokenMethods } from '../../shared/protocol/engineTokens';
 import { readConfig } from '../config';
 import {
-  DASHBOARD_INBOUND,
   DASHBOARD_VIEW_TYPE,
   DashboardMessages,
   dashboardCheckpointSchema,
@@ -18,11 +17,10 @@ import {
   type GpuSeriesView,
   type LogTailView,
   type RunStatusView,
-  type StepStatsRow,
 } from '../../shared/protocol/webviews/dashboard';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import type { ViewDeps } from './groupPanel';
-import { PanelHost } from './panelHost';
+import { PanelHost, type PanelHandlers } from './panelHost';
 import { PanelLoader } from './snapshotChannel';
 import { openSample } from '../commands/sampleCommands';
 import type { AlertList } from '../../shared/alerts';
@@ -37,7 +35,7 @@ export interface RunLiveInfo {
 export interface DashboardDeps extends ViewDeps {
   openGroup(ref: GroupRef): Promise<void>;
   onFilterSteps?: (run: string, from: number, to: number) => void;
-  /** The run supervisor's view of a run (status, log tail, GPUs); absent until the runs engine methods exist. */
+  /** The run supervisor's view of a run (status, log tail, GPUs); undefined for a run it did not launch. */
   runInfo?: (run: string, signal: AbortSignal) => Promise<RunLiveInfo | undefined>;
 }
 
@@ -49,9 +47,9 @@ const METRIC_KEY_LIMIT = 50;
 class DashboardPanel {
   private picked: string[] = [];
   private readonly loader: PanelLoader;
-  /** Set when data changed while the panel was hidden: reload when it is shown and ready. */
+  /** When the run's data last changed (ms): a run that changed within LIVE_WINDOW_MS shows as live. */
   private lastChange = 0;
-  readonly host: PanelHost;
+  readonly host: PanelHost<typeof DashboardMessages>;
 
   constructor(
     panel: vscode.WebviewPanel | undefined,
@@ -59,18 +57,29 @@ class DashboardPanel {
     private readonly deps: DashboardDeps,
     onDispose: () => void,
   ) {
-    const spec = { viewType: DASHBOARD_VIEW_TYPE, app: 'dashboard' as const, title: `Dashboard: ${run}`, inbound: DASHBOARD_INBOUND };
+    const spec = { viewType: DASHBOARD_VIEW_TYPE, app: 'dashboard' as const, title: `Dashboard: ${run}`, messages: DashboardMessages };
     this.loader = new PanelLoader((signal) => this.load(signal), 500);
-    const handlers = {
-      onReady: (checkpoint: unknown) => {
-        const c = readCheckpoint(dashboardCheckpointSchema, checkpoint);
-        if (c && c.run === run) this.picked = c.picked;
-        // The kept snapshot (if any) was re-posted by the channel; load a fresh one only when needed.
-        this.loader.ready(this.host.hasSnapshot);
-      },
-      onNotify: (method: string, params: unknown) => this.onNotify(method, params),
-      onRequest: async (method: string) => {
-        throw new Error(`unhandled request ${method}`);
+    const handlers: PanelHandlers<typeof DashboardMessages> = {
+      inbound: {
+        ready: ({ checkpoint }) => {
+          const c = readCheckpoint(dashboardCheckpointSchema, checkpoint);
+          if (c && c.run === run) this.picked = c.picked;
+          // The kept snapshot (if any) was re-posted by the channel; load a fresh one only when needed.
+          this.loader.ready(this.host.hasSnapshot);
+        },
+        pickMetrics: ({ keys }) => {
+          this.picked = keys;
+          this.loader.request(true);
+        },
+        filterSteps: ({ from, to }) => {
+          if (this.deps.onFilterSteps) this.deps.onFilterSteps(this.run, from, to);
+          else this.deps.log.info(`[webview dashboard] step range ${from}–${to} picked, but no explorer filter is wired`);
+        },
+        openStepGroup: (p) => this.openStepGroup(p),
+        openAlertSample: (p) => {
+          const ref = { run: this.run, split: p.split, step: p.step, group: p.group };
+          return p.open === 'group' ? this.deps.openGroup(ref) : openSample({ ...ref, index: p.index });
+        },
       },
       onDispose: () => {
         this.loader.dispose();
@@ -89,7 +98,7 @@ class DashboardPanel {
     const { engine } = this.deps;
     try {
       const [rows, keys, info, alerts] = await Promise.all([
-        engine.request(EngineMethods.stepStats, { run: this.run }, { signal }) as Promise<StepStatsRow[]>,
+        engine.request(EngineMethods.stepStats, { run: this.run }, { signal }),
         engine.request(EngineMethods.metricKeys, { run: this.run }, { signal }),
         this.deps.runInfo ? this.deps.runInfo(this.run, signal).catch((e: unknown) => (this.deps.log.warn(`[webview dashboard] run info: ${errorMessage(e)}`), undefined)) : Promise.resolve(undefined),
         // Alerts are advice: the charts show without them when listing fails.
@@ -126,30 +135,6 @@ class DashboardPanel {
       if (signal.aborted || (e instanceof LensError && e.code === ErrorCode.Cancelled)) return;
       this.deps.log.error(`[webview dashboard] loading ${this.run} failed: ${errorMessage(e)}`);
       this.host.postError(`Could not load run ${this.run}: ${errorMessage(e)}`);
-    }
-  }
-
-  private async onNotify(method: string, params: unknown): Promise<void> {
-    switch (method) {
-      case DashboardMessages.pickMetrics.method:
-        this.picked = (params as { keys: string[] }).keys;
-        this.loader.request(true);
-        return;
-      case DashboardMessages.filterSteps.method: {
-        const { from, to } = params as { from: number; to: number };
-        if (this.deps.onFilterSteps) this.deps.onFilterSteps(this.run, from, to);
-        else this.deps.log.info(`[webview dashboard] step range ${from}–${to} picked, but no explorer filter is wired`);
-        return;
-      }
-      case DashboardMessages.openStepGroup.method:
-        return this.openStepGroup(params as { step: number; split: 'train' | 'val'; which: 'worst' | 'best' });
-      case DashboardMessages.openAlertSample.method: {
-        const p = params as { split: 'train' | 'val'; step: number; group: string; index: number; open: 'sample' | 'group' };
-        const ref = { run: this.run, split: p.split, step: p.step, group: p.group };
-        return p.open === 'group' ? this.deps.openGroup(ref) : openSample({ ...ref, index: p.index });
-      }
-      default:
-        this.deps.log.warn(`[webview dashboard] unhandled ${method}`);
     }
   }
 

@@ -6,13 +6,13 @@ import type { GroupRef, SampleDetail, SampleRef } from '../../shared/explorer';
 import type { GroupTree } from '../../shared/tree';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { TokenMethods } from '../../shared/protocol/engineTokens';
-import { GROUP_INBOUND, GROUP_VIEW_TYPE, GroupMessages, groupCheckpointSchema, toGroupTreeView, type GroupSnapshot } from '../../shared/protocol/webviews/group';
+import { GROUP_VIEW_TYPE, GroupMessages, groupCheckpointSchema, toGroupTreeView, type GroupSnapshot } from '../../shared/protocol/webviews/group';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import { diffSamples, openSample } from '../commands/sampleCommands';
 import { readConfig } from '../config';
 import type { EngineClient } from '../engineClient';
-import { fmt, signed } from '../format';
-import { PanelHost } from './panelHost';
+import { fmt, signed } from '../../shared/format';
+import { PanelHost, type PanelHandlers } from './panelHost';
 import { PanelLoader } from './snapshotChannel';
 
 /** Components need each sample's detail; beyond this group size the breakdown is skipped. */
@@ -49,8 +49,7 @@ class GroupPanel {
   /** The tree with full node texts; the snapshot carries previews (group/nodeTexts serves the rest). */
   private nodeText = new Map<number, string>();
   private readonly loader: PanelLoader;
-  /** Data changed while hidden: reload when the view is back. */
-  readonly host: PanelHost;
+  readonly host: PanelHost<typeof GroupMessages>;
 
   constructor(
     panel: vscode.WebviewPanel | undefined,
@@ -58,14 +57,20 @@ class GroupPanel {
     private readonly deps: ViewDeps,
     onDispose: () => void,
   ) {
-    const spec = { viewType: GROUP_VIEW_TYPE, app: 'group' as const, title: `Group ${ref.group.slice(0, 10)} · step ${ref.step}`, inbound: GROUP_INBOUND };
-    const handlers = {
-      onReady: () => {
+    const spec = { viewType: GROUP_VIEW_TYPE, app: 'group' as const, title: `Group ${ref.group.slice(0, 10)} · step ${ref.step}`, messages: GroupMessages };
+    const sample = (index: number): SampleRef => ({ ...this.ref, index });
+    const handlers: PanelHandlers<typeof GroupMessages> = {
+      inbound: {
         // The channel re-posted the kept snapshot to the new document; reload only if it is out of date.
-        this.loader.ready(this.host.hasSnapshot);
+        ready: () => this.loader.ready(this.host.hasSnapshot),
+        sample: ({ index }, signal) => this.sample(index, signal),
+        nodeTexts: ({ ids }) => this.nodeTexts(ids),
+        compare: ({ index }) => this.compare(index),
+        openSample: ({ index }) => openSample(sample(index)),
+        rescore: () => this.rescore(),
+        tokens: ({ index }, signal) => this.deps.engine.request(TokenMethods.sampleTokens, { ...this.ref, index }, { signal }),
+        promptTimeline: () => this.deps.openTimeline?.(this.ref),
       },
-      onNotify: (method: string, params: unknown) => this.onNotify(method, params),
-      onRequest: (method: string, params: unknown, signal: AbortSignal) => this.onRequest(method, params, signal),
       onDispose: () => {
         this.loader.dispose();
         onDispose();
@@ -120,20 +125,16 @@ class GroupPanel {
     }
   }
 
-  private async onRequest(method: string, params: unknown, signal: AbortSignal): Promise<unknown> {
-    if (method === GroupMessages.nodeTexts.method) {
-      const out: Record<string, string> = {};
-      for (const id of (params as { ids: number[] }).ids) {
-        const t = this.nodeText.get(id);
-        if (t !== undefined) out[String(id)] = t;
-      }
-      return out;
+  private nodeTexts(ids: readonly number[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const id of ids) {
+      const t = this.nodeText.get(id);
+      if (t !== undefined) out[String(id)] = t;
     }
-    if (method === GroupMessages.tokens.method) {
-      return this.deps.engine.request(TokenMethods.sampleTokens, { ...this.ref, index: (params as { index: number }).index }, { signal });
-    }
-    if (method !== GroupMessages.sample.method) throw new Error(`unhandled request ${method}`);
-    const { index } = params as { index: number };
+    return out;
+  }
+
+  private async sample(index: number, signal: AbortSignal): Promise<SampleDetail> {
     const cached = this.details.get(index);
     if (cached) return cached;
     const d = await this.deps.engine.request(EngineMethods.getSample, { ...this.ref, index }, { signal });
@@ -141,24 +142,10 @@ class GroupPanel {
     return d;
   }
 
-  private async onNotify(method: string, params: unknown): Promise<void> {
-    const sample = (index: number): SampleRef => ({ ...this.ref, index });
-    switch (method) {
-      case GroupMessages.compare.method:
-        return this.compare((params as { index: number }).index);
-      case GroupMessages.promptTimeline.method:
-        return this.deps.openTimeline?.(this.ref);
-      case GroupMessages.openSample.method:
-        return openSample(sample((params as { index: number }).index));
-      case GroupMessages.rescore.method: {
-        const commands = await vscode.commands.getCommands(true);
-        if (commands.includes(RESCORE_GROUP_COMMAND)) await vscode.commands.executeCommand(RESCORE_GROUP_COMMAND, this.ref);
-        else void vscode.window.showInformationMessage('Re-scoring from the group view is not available in this version: use `rollout-lens rescore` from a terminal.');
-        return;
-      }
-      default:
-        this.deps.log.warn(`[webview group] unhandled ${method}`);
-    }
+  private async rescore(): Promise<void> {
+    const commands = await vscode.commands.getCommands(true);
+    if (commands.includes(RESCORE_GROUP_COMMAND)) await vscode.commands.executeCommand(RESCORE_GROUP_COMMAND, this.ref);
+    else void vscode.window.showInformationMessage('Re-scoring from the group view is not available in this version: use `rollout-lens rescore` from a terminal.');
   }
 
   private async compare(index: number): Promise<void> {

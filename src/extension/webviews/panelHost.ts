@@ -1,25 +1,36 @@
 // One webview panel's host side, shared by the three views: the page (one HTML/CSP builder), the
 // webview options (scripts on, local resources from dist/webview only, no retainContextWhenHidden),
 // validation of every message the webview sends, the ready handshake and the snapshot channel.
+// Messages are dispatched through the surface's typed handler map (one handler per inbound
+// descriptor), and the allow-list of methods is derived from that map.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../shared/errors';
-import { ErrorNotification, parseFromWebview, type InboundProtocol, type IpcResponse, type OutboundNotification } from '../../shared/protocol/webviews/ipc';
+import {
+  ErrorNotification,
+  InboundRouter,
+  ReadyNotification,
+  type InboundHandlers,
+  type IpcResponse,
+  type OutboundNotification,
+} from '../../shared/protocol/webviews/ipc';
 import { buildWebviewHtml, type WebviewApp } from './html';
 import { SnapshotChannel } from './snapshotChannel';
 
-export interface PanelHandlers {
-  /** The webview is listening (first load, reload after hidden, restore); post a snapshot. */
-  onReady(checkpoint: unknown): void;
-  onNotify(method: string, params: unknown): void | Promise<void>;
-  onRequest(method: string, params: unknown, signal: AbortSignal): Promise<unknown>;
+export interface PanelHandlers<M> {
+  /**
+   * One handler per inbound message of the surface. `ready` runs once the webview is listening
+   * (first load, reload after hidden, restore), after the channel re-posted any kept snapshot.
+   */
+  inbound: InboundHandlers<M>;
   onDispose(): void;
 }
 
-export interface PanelSpec {
+export interface PanelSpec<M> {
   viewType: string;
   app: WebviewApp;
   title: string;
-  inbound: InboundProtocol;
+  /** The surface's message table (e.g. GroupMessages). */
+  messages: M;
 }
 
 export function bundleFolder(extensionUri: vscode.Uri): vscode.Uri {
@@ -30,19 +41,21 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, localResourceRoots: [bundleFolder(extensionUri)], enableFindWidget: true };
 }
 
-export class PanelHost {
+export class PanelHost<M extends Readonly<Record<string, unknown>>> {
   private readonly channel: SnapshotChannel;
+  private readonly router: InboundRouter<M>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly requests = new Set<AbortController>();
   private disposed = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly spec: PanelSpec,
+    private readonly spec: PanelSpec<M>,
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
-    private readonly handlers: PanelHandlers,
+    private readonly handlers: PanelHandlers<M>,
   ) {
+    this.router = new InboundRouter(spec.messages, handlers.inbound);
     panel.webview.options = webviewOptions(extensionUri);
     const folder = bundleFolder(extensionUri);
     panel.webview.html = buildWebviewHtml({
@@ -59,7 +72,12 @@ export class PanelHost {
     );
   }
 
-  static create(spec: PanelSpec, extensionUri: vscode.Uri, log: vscode.LogOutputChannel, handlers: PanelHandlers): PanelHost {
+  static create<M extends Readonly<Record<string, unknown>>>(
+    spec: PanelSpec<M>,
+    extensionUri: vscode.Uri,
+    log: vscode.LogOutputChannel,
+    handlers: PanelHandlers<M>,
+  ): PanelHost<M> {
     const panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(extensionUri));
     return new PanelHost(panel, spec, extensionUri, log, handlers);
   }
@@ -97,31 +115,27 @@ export class PanelHost {
   }
 
   private receive(raw: unknown): void {
-    const m = parseFromWebview(this.spec.inbound, raw);
+    const m = this.router.parse(raw);
     if (!m.ok) {
       // Invalid messages never reach the engine: logged and dropped (a request gets an error answer).
       this.log.warn(`[webview ${this.spec.app}] dropped a message: ${m.error}`);
       if (m.id !== undefined) void this.respond({ kind: 'response', id: m.id, ok: false, error: 'invalid request' });
       return;
     }
-    if (m.kind === 'notify' && m.method === 'ready') {
-      this.channel.markReady();
-      this.handlers.onReady((m.params as { checkpoint?: unknown }).checkpoint);
-      return;
-    }
+    if (m.kind === 'notify' && m.method === ReadyNotification.method) this.channel.markReady();
+    const controller = new AbortController();
     if (m.kind === 'notify') {
       Promise.resolve()
-        .then(() => this.handlers.onNotify(m.method, m.params))
+        .then(() => this.router.dispatch(m, controller.signal))
         .catch((e: unknown) => {
           this.log.error(`[webview ${this.spec.app}] ${m.method} failed: ${errorMessage(e)}`);
           void vscode.window.showErrorMessage(`Rollout Lens: ${errorMessage(e)}`);
         });
       return;
     }
-    const controller = new AbortController();
     this.requests.add(controller);
-    this.handlers
-      .onRequest(m.method, m.params, controller.signal)
+    this.router
+      .dispatch(m, controller.signal)
       .then(
         (result) => this.respond({ kind: 'response', id: m.id, ok: true, result }),
         (e: unknown) => {

@@ -1,15 +1,20 @@
 // The webview panels' entry point: registers one serializer per view (so VS Code restores open
-// panels after a reload from their UI-state checkpoints) and returns the functions the commands call.
+// panels after a reload from their UI-state checkpoints), owns the data sources only the views use
+// (the live run info of the dashboard, the re-score comparison loader), and returns the functions
+// the commands and the engine events call.
 import * as vscode from 'vscode';
 import type { GroupRef } from '../../shared/explorer';
+import { RunMethods } from '../../shared/protocol/runs';
+import type { RunStatus } from '../../shared/runs';
 import { DASHBOARD_VIEW_TYPE } from '../../shared/protocol/webviews/dashboard';
 import { GROUP_VIEW_TYPE } from '../../shared/protocol/webviews/group';
 import { RESCORE_VIEW_TYPE } from '../../shared/protocol/webviews/rescore';
 import { TIMELINE_VIEW_TYPE, type TimelineKey } from '../../shared/protocol/webviews/timeline';
 import type { EngineClient } from '../engineClient';
-import { DashboardPanels, type RunLiveInfo } from './dashboardPanel';
+import { DashboardPanels } from './dashboardPanel';
 import { GroupPanels } from './groupPanel';
-import { RESCORE_DIFF_SCHEME, RescoreDiffDocuments, RescorePanels } from './rescorePanel';
+import { RESCORE_DIFF_SCHEME, RescoreDiffDocuments, RescorePanels, loadComparison } from './rescorePanel';
+import { RunLiveInfoSource } from './runLiveInfo';
 import { TimelinePanels } from './timelinePanel';
 
 export interface WebviewDeps {
@@ -17,10 +22,6 @@ export interface WebviewDeps {
   log: vscode.LogOutputChannel;
   /** The dashboard's brushed step range: filter the run explorer to it. */
   onFilterSteps?: (run: string, from: number, to: number) => void;
-  /** The run supervisor's status, log tail and GPU samples for a run (optional sections). */
-  runInfo?: (run: string, signal: AbortSignal) => Promise<RunLiveInfo | undefined>;
-  /** Loads a re-score set's comparison when a panel is opened or restored without data. */
-  loadRescore?: (setId: string, signal: AbortSignal) => Promise<unknown>;
 }
 
 export interface WebviewsApi {
@@ -31,6 +32,8 @@ export interface WebviewsApi {
   openTimeline(key: TimelineKey): void;
   /** New data for a run (or all runs): open views of it reload, coalesced; hidden ones when shown. */
   refresh(run?: string): void;
+  /** A run's status changed: kept for the dashboard's GPU history, and its views reload. */
+  runStatus(s: RunStatus): void;
 }
 
 export function registerWebviews(context: vscode.ExtensionContext, deps: WebviewDeps): WebviewsApi {
@@ -39,14 +42,15 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
   // (each closure runs only after both exist).
   const groups: GroupPanels = new GroupPanels({ ...base, openTimeline: (ref) => timelines.openFromGroup(ref) });
   const timelines: TimelinePanels = new TimelinePanels({ ...base, openGroup: (ref) => groups.open(ref) });
+  const liveInfo = new RunLiveInfoSource(deps.engine, { status: RunMethods.status, log: RunMethods.log });
   const dashboards = new DashboardPanels({
     ...base,
     openGroup: (ref) => groups.open(ref),
     ...(deps.onFilterSteps ? { onFilterSteps: deps.onFilterSteps } : {}),
-    ...(deps.runInfo ? { runInfo: deps.runInfo } : {}),
+    runInfo: (run, signal) => liveInfo.info(run, signal),
   });
   const documents = new RescoreDiffDocuments();
-  const rescores = new RescorePanels({ ...base, ...(deps.loadRescore ? { loadRescore: deps.loadRescore } : {}) }, documents);
+  const rescores = new RescorePanels({ ...base, loadRescore: (setId, signal) => loadComparison(deps.engine, Number(setId), signal) }, documents);
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(GROUP_VIEW_TYPE, groups),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, dashboards),
@@ -54,15 +58,20 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, timelines),
     vscode.workspace.registerTextDocumentContentProvider(RESCORE_DIFF_SCHEME, documents),
   );
+  const refresh = (run?: string): void => {
+    dashboards.refresh(run);
+    groups.refresh(run);
+    timelines.refresh(run);
+  };
   return {
     openGroup: (ref) => groups.open(ref),
     openDashboard: (run) => dashboards.open(run),
     openRescore: (setId, data) => rescores.open(setId, data),
     openTimeline: (key) => timelines.open(key),
-    refresh: (run) => {
-      dashboards.refresh(run);
-      groups.refresh(run);
-      timelines.refresh(run);
+    refresh,
+    runStatus: (s) => {
+      liveInfo.record(s);
+      refresh(s.run);
     },
   };
 }

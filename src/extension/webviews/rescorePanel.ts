@@ -7,18 +7,19 @@ import type { SampleDetail, SampleRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import {
-  RESCORE_INBOUND,
   RESCORE_VIEW_TYPE,
   RescoreMessages,
   rescoreCheckpointSchema,
   rescoreComparisonSchema,
   sameSample,
+  fromEngineComparison,
   type RescoreComparison,
   type RescoreSampleRow,
 } from '../../shared/protocol/webviews/rescore';
-import { fmt } from '../format';
+import { fmt } from '../../shared/format';
+import type { EngineClient } from '../engineClient';
 import type { ViewDeps } from './groupPanel';
-import { PanelHost } from './panelHost';
+import { PanelHost, type PanelHandlers } from './panelHost';
 
 export const RESCORE_DIFF_SCHEME = 'rollout-lens-rescore';
 const MAX_DIFF_DOCUMENTS = 200;
@@ -61,11 +62,25 @@ export function parseComparison(data: unknown): { ok: true; value: RescoreCompar
   return { ok: false, error: `not a re-score comparison (${first ? `${first.path.join('.') || '(root)'}: ${first.code}` : 'invalid'})` };
 }
 
+/** Loads a set's comparison with the logged rewards, in the shape the comparison view takes. */
+export async function loadComparison(engine: EngineClient, setId: number, signal?: AbortSignal): Promise<unknown> {
+  const opts = signal ? { signal } : {};
+  const cmp = await engine.request(EngineMethods.compareRescore, { set: setId, against: 'logged', sampleLimit: 2000 }, opts);
+  const rationales = await engine.request(EngineMethods.rescoreRationales, { set: setId, sampleIds: cmp.samples.map((s) => s.sample_id) }, opts);
+  const byRef = new Map<string, string>();
+  for (const s of cmp.samples) {
+    const r = rationales[String(s.sample_id)];
+    if (r !== undefined) byRef.set(`${s.split === 'val' ? 'val' : 'train'}/${s.step}/${s.group}/${s.index}`, r);
+  }
+  const set = await engine.request(EngineMethods.rescoreSet, { set: setId }, opts);
+  return fromEngineComparison(cmp, { id: setId, run: set.run, spec: set.label, status: set.status }, byRef);
+}
+
 class RescorePanel {
   private comparison: RescoreComparison | null = null;
   private error: string | null = null;
   private readonly abort = new AbortController();
-  readonly host: PanelHost;
+  readonly host: PanelHost<typeof RescoreMessages>;
 
   constructor(
     panel: vscode.WebviewPanel | undefined,
@@ -74,12 +89,11 @@ class RescorePanel {
     private readonly documents: RescoreDiffDocuments,
     onDispose: () => void,
   ) {
-    const spec = { viewType: RESCORE_VIEW_TYPE, app: 'rescore' as const, title: `Re-score ${setId}`, inbound: RESCORE_INBOUND };
-    const handlers = {
-      onReady: () => this.post(),
-      onNotify: (method: string, params: unknown) => this.onNotify(method, params),
-      onRequest: async (method: string) => {
-        throw new Error(`unhandled request ${method}`);
+    const spec = { viewType: RESCORE_VIEW_TYPE, app: 'rescore' as const, title: `Re-score ${setId}`, messages: RescoreMessages };
+    const handlers: PanelHandlers<typeof RescoreMessages> = {
+      inbound: {
+        ready: () => this.post(),
+        openDiff: ({ ref }) => this.onOpenDiff(ref),
       },
       onDispose: () => {
         this.abort.abort();
@@ -113,12 +127,7 @@ class RescorePanel {
     this.host.post(RescoreMessages.snapshot, { set_id: this.setId, comparison: this.comparison, error: this.error });
   }
 
-  private async onNotify(method: string, params: unknown): Promise<void> {
-    if (method !== RescoreMessages.openDiff.method) {
-      this.deps.log.warn(`[webview rescore] unhandled ${method}`);
-      return;
-    }
-    const ref = (params as { ref: SampleRef }).ref;
+  private async onOpenDiff(ref: SampleRef): Promise<void> {
     // Only samples of this comparison: the view must not make the host open arbitrary samples.
     const row = this.comparison?.samples.find((s) => sameSample(s.ref, ref));
     if (!row) {

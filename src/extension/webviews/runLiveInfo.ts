@@ -1,5 +1,5 @@
 // The dashboard's optional status, log tail and GPU sections from the run supervisor's engine
-// methods (runs/status, runs/log, $/runStatus; docs/runs.md). Typed structurally, so this file does
+// methods (runs/status, runs/log, runs/statusChanged; docs/runs.md). Typed structurally, so this file does
 // not depend on the supervisor's protocol module: pass its descriptors in (RunMethods.status, .log).
 // The supervisor reports one GPU summary per reading (a mean over the GPUs), so the history here is
 // one series per run, kept in memory for the session.
@@ -49,7 +49,7 @@ export class RunLiveInfoSource {
     private readonly methods: RunInfoMethods,
   ) {}
 
-  /** Feed `$/runStatus` notifications here so the GPU history has every reading, not only those at refreshes. */
+  /** Feed `runs/statusChanged` notifications here so the GPU history has every reading, not only those at refreshes. */
   record(s: RunStatusLike): void {
     const g = s.gpu;
     if (!g?.available || g.at === null) return;

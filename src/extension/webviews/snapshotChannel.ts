@@ -66,34 +66,49 @@ export class SnapshotChannel {
   }
 }
 
+/** Timers, injectable so the scheduling rules are tested without sleeping. */
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
 /**
  * Runs `load` at most once at a time; requests during a run queue one more run after it, and
- * requests within `delayMs` of each other collapse into one.
+ * requests within `delayMs` of each other collapse into one. `request(true)` skips the delay, and
+ * the queued run after an in-flight one then starts at once too.
  */
 export class Coalescer {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
   private running = false;
-  private again = false;
+  private again: 'no' | 'delayed' | 'immediate' = 'no';
   private disposed = false;
 
   constructor(
     private readonly load: () => Promise<void>,
     private readonly delayMs: number,
+    private readonly timers: Timers = realTimers,
   ) {}
 
   request(immediate = false): void {
     if (this.disposed) return;
     if (this.running) {
-      this.again = true;
+      if (immediate) this.again = 'immediate';
+      else if (this.again === 'no') this.again = 'delayed';
       return;
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), immediate ? 0 : this.delayMs);
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = this.timers.set(() => void this.run(), immediate ? 0 : this.delayMs);
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = undefined;
   }
 
   private async run(): Promise<void> {
@@ -103,33 +118,40 @@ export class Coalescer {
       await this.load();
     } finally {
       this.running = false;
-      if (this.again && !this.disposed) {
-        this.again = false;
-        this.request();
-      }
+      const again = this.again;
+      this.again = 'no';
+      if (again !== 'no' && !this.disposed) this.request(again === 'immediate');
     }
   }
 }
 
 /**
- * What a panel needs to keep its view current: coalesced loads, each one cancelling the previous
- * (its AbortSignal), and a "stale" mark for changes that arrive while the view is hidden.
+ * What a panel needs to keep its view current: loads one at a time, and a "stale" mark for changes
+ * that arrive while the view is hidden. Data-change refreshes coalesce (one in flight, one queued):
+ * cancelling on every change would starve a slow load during a live ingest. A request the user made
+ * (`request(true)`, a restarted view) cancels the load in flight through its AbortSignal, and runs
+ * as soon as that load has returned.
  */
 export class PanelLoader {
   private readonly coalescer: Coalescer;
   private abort: AbortController | undefined;
   private stale = false;
 
-  constructor(load: (signal: AbortSignal) => Promise<void>, delayMs: number) {
-    this.coalescer = new Coalescer(() => {
-      this.abort?.abort();
-      const abort = new AbortController();
-      this.abort = abort;
-      return load(abort.signal);
-    }, delayMs);
+  constructor(load: (signal: AbortSignal) => Promise<void>, delayMs: number, timers: Timers = realTimers) {
+    this.coalescer = new Coalescer(
+      () => {
+        const abort = new AbortController();
+        this.abort = abort;
+        return load(abort.signal).finally(() => {
+          if (this.abort === abort) this.abort = undefined;
+        });
+      },
+      delayMs,
+      timers,
+    );
   }
 
-  /** New data: load now if the view is visible, else when it is shown again. */
+  /** New data: load (coalesced) if the view is visible, else when it is shown again. */
   refresh(visible: boolean): void {
     if (visible) this.coalescer.request();
     else this.stale = true;
@@ -137,16 +159,23 @@ export class PanelLoader {
 
   /** The webview (re)started: the kept snapshot was re-posted; load only when it is out of date. */
   ready(hasSnapshot: boolean): void {
-    if (this.stale || !hasSnapshot) this.coalescer.request(true);
+    if (this.stale || !hasSnapshot) this.now();
     this.stale = false;
   }
 
+  /** `immediate`: the user asked (e.g. picked other metrics): the load in flight is out of date. */
   request(immediate = false): void {
-    this.coalescer.request(immediate);
+    if (immediate) this.now();
+    else this.coalescer.request();
   }
 
   dispose(): void {
     this.abort?.abort();
     this.coalescer.dispose();
+  }
+
+  private now(): void {
+    this.abort?.abort();
+    this.coalescer.request(true);
   }
 }

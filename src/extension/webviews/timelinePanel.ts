@@ -8,7 +8,6 @@ import { EngineMethods } from '../../shared/protocol/engine';
 import { TokenMethods } from '../../shared/protocol/engineTokens';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import {
-  TIMELINE_INBOUND,
   TIMELINE_VIEW_TYPE,
   TimelineMessages,
   timelineCheckpointSchema,
@@ -17,7 +16,7 @@ import {
 } from '../../shared/protocol/webviews/timeline';
 import { diffSamples } from '../commands/sampleCommands';
 import type { EngineClient } from '../engineClient';
-import { PanelHost } from './panelHost';
+import { PanelHost, type PanelHandlers } from './panelHost';
 import { PanelLoader } from './snapshotChannel';
 
 export interface TimelineDeps {
@@ -30,7 +29,7 @@ export interface TimelineDeps {
 const keyOf = (k: TimelineKey): string => JSON.stringify([k.run, k.prompt_id, k.split]);
 
 class TimelinePanel {
-  readonly host: PanelHost;
+  readonly host: PanelHost<typeof TimelineMessages>;
   private readonly loader: PanelLoader;
   private snapshot: TimelineSnapshot | undefined;
 
@@ -41,11 +40,17 @@ class TimelinePanel {
     private readonly deps: TimelineDeps,
     onDispose: () => void,
   ) {
-    const spec = { viewType: TIMELINE_VIEW_TYPE, app: 'timeline' as const, title: `Prompt ${key.prompt_id.slice(0, 8)} over time · ${key.run}`, inbound: TIMELINE_INBOUND };
-    const handlers = {
-      onReady: () => this.loader.ready(this.host.hasSnapshot),
-      onNotify: (method: string, params: unknown) => this.onNotify(method, params),
-      onRequest: (method: string): Promise<unknown> => Promise.reject(new Error(`unhandled request ${method}`)),
+    const spec = { viewType: TIMELINE_VIEW_TYPE, app: 'timeline' as const, title: `Prompt ${key.prompt_id.slice(0, 8)} over time · ${key.run}`, messages: TimelineMessages };
+    const handlers: PanelHandlers<typeof TimelineMessages> = {
+      inbound: {
+        ready: () => this.loader.ready(this.host.hasSnapshot),
+        compare: ({ run }) => {
+          this.compare = run;
+          this.loader.refresh(true);
+        },
+        openGroup: (ref) => this.deps.openGroup(ref),
+        diffBest: ({ step }) => this.diffBest(step),
+      },
       onDispose: () => {
         this.loader.dispose();
         onDispose();
@@ -85,21 +90,6 @@ class TimelinePanel {
       if (signal.aborted || (e instanceof LensError && e.code === ErrorCode.Cancelled)) return;
       this.deps.log.error(`[webview timeline] loading ${keyOf(this.key)} failed: ${errorMessage(e)}`);
       this.host.postError(`Could not load the timeline of prompt ${promptId} in ${run}: ${errorMessage(e)}`);
-    }
-  }
-
-  private async onNotify(method: string, params: unknown): Promise<void> {
-    switch (method) {
-      case TimelineMessages.compare.method:
-        this.compare = (params as { run: string | null }).run;
-        this.loader.refresh(true);
-        return;
-      case TimelineMessages.openGroup.method:
-        return this.deps.openGroup(params as GroupRef);
-      case TimelineMessages.diffBest.method:
-        return this.diffBest((params as { step: number }).step);
-      default:
-        this.deps.log.warn(`[webview timeline] unhandled ${method}`);
     }
   }
 

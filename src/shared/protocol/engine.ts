@@ -1,8 +1,10 @@
 // The engine's JSON-RPC surface, typed once: each method's params schema (validated by the engine
 // before any work) and its result type. Imported by the engine, the extension host and tests.
 import { z } from 'zod';
-import { ROLLOUT_FORMATS, type IngestReport, type RunSummary, type StepStats } from '../rollout';
+import { ROLLOUT_FORMATS, type IngestReport, type RunSummary, type StepStatsRow } from '../rollout';
 import type { GroupTree } from '../tree';
+import { groupId, groupRefShape, runName, sampleIndex, split, step } from './atoms';
+import { notification } from './rpc';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import type { AlertList } from '../alerts';
 import {
@@ -41,7 +43,6 @@ export interface EngineInfo {
   node: string;
 }
 
-const runName = z.string().min(1).max(128);
 
 const ratio = z.number().finite().min(0);
 /** Field names and meanings: AlertThresholds in src/shared/alerts.ts. */
@@ -87,12 +88,9 @@ const settingsSchema = z
   .strict();
 export type EngineSettings = z.infer<typeof settingsSchema>;
 
-const split = z.enum(['train', 'val']);
-const step = z.number().int().min(0);
-const uid = z.string().min(1).max(512);
 const offset = z.number().int().min(0).max(1e9);
 const limit = z.number().int().min(1).max(10_000);
-const groupRef = { run: runName, split, step, group: uid };
+const groupRef = groupRefShape;
 const textQuery = z.string().min(1).max(1000);
 
 /** A hit of a text search over responses. */
@@ -121,7 +119,7 @@ export const EngineMethods = {
         paths: z.array(z.string().min(1)).min(1).max(1000),
         run: runName,
         format: z.enum(['auto', ...ROLLOUT_FORMATS]).optional(),
-        split: z.enum(['train', 'val']).optional(),
+        split: z.optional(split),
         /** Rollouts per prompt for formats without group ids (NeMo-RL num_generations_per_prompt). */
         groupSize: z.number().int().min(1).max(1_000_000).optional(),
         follow: z.boolean().optional(),
@@ -130,13 +128,13 @@ export const EngineMethods = {
       .strict(),
   ),
   listRuns: method<RunSummary[]>()('runs/list', z.object({}).strict()),
-  stepStats: method<StepStats[]>()(
+  stepStats: method<StepStatsRow[]>()(
     'runs/stepStats',
-    z.object({ run: runName, step: z.number().int().min(0).optional() }).strict(),
+    z.object({ run: runName, step: z.optional(step) }).strict(),
   ),
   listSteps: method<Page<StepRow>>()(
     'steps/list',
-    z.object({ run: runName, split: split.optional(), offset, limit, from: step.optional(), to: step.optional() }).strict(),
+    z.object({ run: runName, split: z.optional(split), offset, limit, from: z.optional(step), to: z.optional(step) }).strict(),
   ),
   listGroups: method<Page<GroupRow>>()(
     'groups/list',
@@ -167,7 +165,7 @@ export const EngineMethods = {
       })
       .strict(),
   ),
-  getSample: method<SampleDetail>()('samples/get', z.object({ ...groupRef, index: z.number().int().min(0) }).strict()),
+  getSample: method<SampleDetail>()('samples/get', z.object({ ...groupRef, index: sampleIndex }).strict()),
   /** The group's prefix tree with V(s), δ, TEMPO token advantages (tokens: logged > tokenizer > approximate). */
   groupTree: method<GroupTree>()(
     'groups/tree',
@@ -185,7 +183,7 @@ export const EngineMethods = {
   /** Writes a run (or one step) as native JSONL to an absolute path. */
   exportRun: method<{ path: string; samples: number }>()(
     'runs/export',
-    z.object({ run: runName, step: step.optional(), path: z.string().min(1).max(4096) }).strict(),
+    z.object({ run: runName, step: z.optional(step), path: z.string().min(1).max(4096) }).strict(),
   ),
   /** The reward functions a spec can name (id, description, exactness, whether they need trust). */
   rewardFunctions: method<Array<{ id: string; description: string; source: string; exactness: string; needsTrust: boolean; variants: string[] }>>()(
@@ -200,7 +198,7 @@ export const EngineMethods = {
         run: runName,
         spec: z.union([z.string().min(1).max(10_000), z.record(z.string(), z.unknown())]),
         selection: z
-          .object({ split: split.optional(), step: step.optional(), group: uid.optional(), index: z.number().int().min(0).optional() })
+          .object({ split: z.optional(split), step: z.optional(step), group: z.optional(groupId), index: z.optional(sampleIndex) })
           .strict()
           .optional(),
         baseDir: z.string().max(4096).optional(),
@@ -231,22 +229,27 @@ export const EngineMethods = {
   /** The run's reward-hacking alerts (brought up to date first), with the samples behind each and disabled detectors. */
   listAlerts: method<AlertList>()(
     'alerts/list',
-    z.object({ run: runName, split: split.optional(), step: step.optional() }).strict(),
+    z.object({ run: runName, split: z.optional(split), step: z.optional(step) }).strict(),
   ),
   search: method<SearchHitDto[]>()(
     'search',
-    z.object({ query: textQuery, run: runName.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    z.object({ query: textQuery, run: z.optional(runName), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   ),
-} as const;
-
-export const EngineNotifications = {
-  /** Engine → host: a log line for the "Rollout Lens" output channel. */
-  log: '$/log',
-  /** Engine → host: a run's data changed (an ingest pass stored something); params {run}. */
-  runsChanged: '$/runsChanged',
 } as const;
 
 export interface LogParams {
   level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   message: string;
 }
+
+/** Which run's stored data changed. */
+export interface RunsChangedParams {
+  run: string;
+}
+
+export const EngineNotifications = {
+  /** Engine → host: a log line for the "Rollout Lens" output channel. */
+  log: notification<LogParams>('engine/log'),
+  /** Engine → host: a run's data changed (an ingest pass or a re-score stored something). */
+  runsChanged: notification<RunsChangedParams>('runs/changed'),
+} as const;

@@ -3,27 +3,26 @@
 import { z } from 'zod';
 import type { SampleTokens, GroupTokenStats, MismatchStats } from '../tokenSignals';
 import type { PromptLifeRow, PromptTimeline } from '../promptTimeline';
+import { groupRefShape, runName, sampleIndex, split } from './atoms';
 import type { MethodDescriptor } from './engine';
 
 function method<R>() {
   return <P>(name: string, params: z.ZodType<P>): MethodDescriptor<P, R> => ({ name, params });
 }
 
-const runName = z.string().min(1).max(128);
-const split = z.enum(['train', 'val']);
-const groupRef = { run: runName, split, step: z.number().int().min(0), group: z.string().min(1).max(512) };
+
 /** ε of the clip range [1 − ε, 1 + ε] (rolloutLens.tokens.clipEpsilon). */
 const epsilon = z.number().gt(0).lt(1);
 
 export const TokenMethods = {
   /** One sample's per-token arrays (ids, strings, logprobs, trainer and reference logprobs, entropy, advantages). */
-  sampleTokens: method<SampleTokens>()('samples/tokens', z.object({ ...groupRef, index: z.number().int().min(0) }).strict()),
+  sampleTokens: method<SampleTokens>()('samples/tokens', z.object({ ...groupRefShape, index: sampleIndex }).strict()),
   /** Per-sample token aggregates of a group and which signals it has (with reasons for absent ones). */
-  groupTokenStats: method<GroupTokenStats>()('groups/tokenStats', z.object({ ...groupRef, epsilon: epsilon.optional() }).strict()),
+  groupTokenStats: method<GroupTokenStats>()('groups/tokenStats', z.object({ ...groupRefShape, epsilon: epsilon.optional() }).strict()),
   /** Per-step mismatch |Δ logprob| (mean, p99) and share of tokens outside the clip range. */
   stepMismatch: method<Array<{ step: number } & MismatchStats>>()(
     'runs/mismatch',
-    z.object({ run: runName, split: split.optional(), epsilon: epsilon.optional() }).strict(),
+    z.object({ run: runName, split: z.optional(split), epsilon: epsilon.optional() }).strict(),
   ),
   /** A prompt's timeline in a run: by text, by id, or as the prompt of a group of that run. */
   promptTimeline: method<PromptTimeline>()(
@@ -31,10 +30,10 @@ export const TokenMethods = {
     z
       .object({
         run: runName,
-        split: split.optional(),
+        split: z.optional(split),
         text: z.string().min(1).max(1_000_000).optional(),
         promptId: z.string().min(1).max(64).optional(),
-        group: z.object(groupRef).strict().optional(),
+        group: z.object(groupRefShape).strict().optional(),
       })
       .strict(),
   ),
@@ -43,6 +42,6 @@ export const TokenMethods = {
   /** The run's prompts by how many steps they carried gradient. */
   promptLives: method<PromptLifeRow[]>()(
     'prompts/lives',
-    z.object({ run: runName, split: split.optional(), limit: z.number().int().min(1).max(100_000).optional() }).strict(),
+    z.object({ run: runName, split: z.optional(split), limit: z.number().int().min(1).max(100_000).optional() }).strict(),
   ),
 } as const;

@@ -1,6 +1,7 @@
 // A small JSON-RPC 2.0 endpoint over any message transport (IPC, in-memory pair, postMessage):
 // requests with cancellation ($/cancelRequest) and progress ($/progress), notifications, and errors
 // that carry a stable code. Pure TypeScript: used by the engine, the extension host and tests.
+// `$/` names are this file's plumbing only (as in LSP); application notifications are descriptors.
 import { ErrorCode, LensError } from '../errors';
 import type { ProgressInfo } from '../rollout';
 
@@ -38,6 +39,20 @@ export interface HandlerContext {
   progress: (p: ProgressInfo) => void;
 }
 export type Handler = (params: unknown, ctx: HandlerContext) => unknown;
+
+/** An application notification: its method name, typed by its params (a phantom, like a result type). */
+export interface NotificationDescriptor<P> {
+  readonly name: string;
+  /** Phantom: carries the params type only. */
+  readonly params?: P;
+}
+
+export function notification<P>(name: string): NotificationDescriptor<P> {
+  if (name.startsWith('$/')) throw new Error(`${name}: "$/" names are reserved for protocol plumbing`);
+  return { name };
+}
+
+export type NotificationParamsOf<N> = N extends NotificationDescriptor<infer P> ? P : never;
 
 export interface RequestOptions {
   signal?: AbortSignal;
@@ -88,6 +103,7 @@ export class RpcEndpoint {
   private readonly running = new Map<number, AbortController>();
   private readonly handlers = new Map<string, Handler>();
   private readonly notificationHandlers = new Map<string, (params: unknown) => void>();
+  private anyNotification: ((method: string, params: unknown) => void) | undefined;
   private closed: LensError | undefined;
 
   constructor(
@@ -101,11 +117,21 @@ export class RpcEndpoint {
     this.handlers.set(method, handler);
   }
 
-  onNotification(method: string, handler: (params: unknown) => void): void {
-    this.notificationHandlers.set(method, handler);
+  /** One handler per notification; the sender is trusted to send the descriptor's params type. */
+  onNotification<P>(n: NotificationDescriptor<P>, handler: (params: P) => void): void {
+    this.notificationHandlers.set(n.name, handler as (params: unknown) => void);
   }
 
-  notify(method: string, params?: unknown): void {
+  /** Receives every application notification that has no handler of its own (a dispatcher's entry). */
+  onAnyNotification(handler: (method: string, params: unknown) => void): void {
+    this.anyNotification = handler;
+  }
+
+  notify<P>(n: NotificationDescriptor<P>, params: P): void {
+    this.send(n.name, params);
+  }
+
+  private send(method: string, params: unknown): void {
     if (this.closed) return;
     this.transport.send({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) });
   }
@@ -114,7 +140,7 @@ export class RpcEndpoint {
     if (this.closed) return Promise.reject(this.closed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => this.notify('$/cancelRequest', { id });
+      const onAbort = (): void => this.send('$/cancelRequest', { id });
       let timer: ReturnType<typeof setTimeout> | undefined;
       const cleanup = (): void => {
         opts.signal?.removeEventListener('abort', onAbort);
@@ -178,7 +204,9 @@ export class RpcEndpoint {
       }
       return;
     }
-    this.notificationHandlers.get(n.method)?.(n.params);
+    const handler = this.notificationHandlers.get(n.method);
+    if (handler) handler(n.params);
+    else this.anyNotification?.(n.method, n.params);
   }
 
   private async serve(req: RpcRequest): Promise<void> {
@@ -196,7 +224,7 @@ export class RpcEndpoint {
     try {
       const result = await handler(req.params, {
         signal: controller.signal,
-        progress: (value) => this.notify('$/progress', { id: req.id, value }),
+        progress: (value) => this.send('$/progress', { id: req.id, value }),
       });
       this.transport.send({ jsonrpc: '2.0', id: req.id, result: result === undefined ? null : result });
     } catch (e) {

@@ -3,12 +3,13 @@
 import { z } from 'zod';
 import type { LogPage, ProfileInfo, RunStatus } from '../runs';
 import type { MethodDescriptor } from './engine';
+import { runName } from './atoms';
+import { notification } from './rpc';
 
 function method<R>() {
   return <P>(name: string, params: z.ZodType<P>): MethodDescriptor<P, R> => ({ name, params });
 }
 
-const runName = z.string().min(1).max(128);
 const absPath = z.string().min(1).max(4096);
 /** Where `.rollout-lens/runs.json` lives (the workspace folder), or an explicit profiles file. */
 const where = {
@@ -22,14 +23,14 @@ export const RunMethods = {
   /** Starts a profile as run `run` (default: the profile's name). Refused in an untrusted workspace. */
   launch: method<RunStatus>()(
     'runs/launch',
-    z.object({ ...where, profile: runName, run: runName.optional() }).strict(),
+    z.object({ ...where, profile: runName, run: z.optional(runName) }).strict(),
   ),
   /** Stops a run: SIGINT → SIGTERM → SIGKILL to its process group (local), scancel, or Ray stop. */
   stop: method<RunStatus>()('runs/stop', z.object({ run: runName }).strict()),
   /** Stops the run if it is going, then starts the same resolved profile again (attempt + 1). */
   restart: method<RunStatus>()('runs/restart', z.object({ run: runName }).strict()),
   /** Every launched run with its live state (the latest attempt of each run name). */
-  status: method<RunStatus[]>()('runs/status', z.object({ run: runName.optional() }).strict()),
+  status: method<RunStatus[]>()('runs/status', z.object({ run: z.optional(runName) }).strict()),
   /** A page of the run's log: whole lines from `offset`, at most `limit` bytes. */
   log: method<LogPage>()(
     'runs/log',
@@ -50,5 +51,5 @@ export const RunMethods = {
 
 export const RunNotifications = {
   /** Engine → host: a run's state, step or GPU reading changed; params: RunStatus. */
-  runStatus: '$/runStatus',
+  runStatus: notification<RunStatus>('runs/statusChanged'),
 } as const;

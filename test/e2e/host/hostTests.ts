@@ -80,7 +80,7 @@ export async function run(): Promise<void> {
     assert.equal(groups.length, 4);
     const samples = await children(a, groups[0]);
     assert.equal(samples.length, 8);
-    assert.match(labelOf(a, samples[0]!), /^#0 {2}R=-?\d/);
+    assert.match(labelOf(a, samples[0]!), /^#0 {2}R=−?\d/);
   });
 
   await test('a sample document shows the stored response, and the full view adds reward and prompt', async () => {

@@ -5,19 +5,14 @@ import { describe, it } from 'node:test';
 import { EngineServer } from '../../../src/engine/server';
 import type { AlertList } from '../../../src/shared/alerts';
 import type { Page, StepRow } from '../../../src/shared/explorer';
-import { RpcEndpoint, type RpcMessage, type Transport } from '../../../src/shared/protocol/rpc';
-import { tempDir, writeJsonl } from '../../helpers';
+import { EngineNotifications } from '../../../src/shared/protocol/engine';
+import { RpcEndpoint } from '../../../src/shared/protocol/rpc';
+import { tempDir, transportPair, writeJsonl } from '../../helpers';
 import { blankAnswerRun } from './fixtures';
 
 function inMemoryEngine(): { client: RpcEndpoint; server: EngineServer } {
-  const handlers: Array<(m: unknown) => void> = [];
-  const make = (me: number): Transport => ({
-    send: (m: RpcMessage) => setImmediate(() => handlers[1 - me]?.(JSON.parse(JSON.stringify(m)))),
-    onMessage: (h) => {
-      handlers[me] = h;
-    },
-  });
-  return { client: new RpcEndpoint(make(0)), server: new EngineServer(new RpcEndpoint(make(1))) };
+  const [a, b] = transportPair();
+  return { client: new RpcEndpoint(a), server: new EngineServer(new RpcEndpoint(b)) };
 }
 
 describe('engine: alerts', () => {
@@ -46,9 +41,9 @@ describe('engine: alerts', () => {
       const steps = (await client.request('steps/list', { run: 'demo', offset: 9, limit: 1 })) as Page<StepRow>;
       assert.deepEqual(steps.rows[0]!.alerts, ['degenerate_output']);
       // A bound above 25% clears the badge without a new ingest (re-judged in the background, then announced).
-      const announced = new Promise<unknown>((resolve) => client.onNotification('$/runsChanged', resolve));
+      const announced = new Promise<unknown>((resolve) => client.onNotification(EngineNotifications.runsChanged, resolve));
       await client.request('configure', { alerts: { enabled: true, degenerateShare: 0.3 } });
-      assert.deepEqual(await announced, {});
+      assert.deepEqual(await announced, { run: 'demo' });
       const after = (await client.request('steps/list', { run: 'demo', offset: 9, limit: 1 })) as Page<StepRow>;
       assert.deepEqual(after.rows[0]!.alerts, []);
       await assert.rejects(client.request('configure', { alerts: { degenerateShare: -1 } }), /alerts\.degenerateShare/);

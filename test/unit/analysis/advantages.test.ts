@@ -1,4 +1,4 @@
-// ALGORITHMS.md §1.1–§1.3: GRPO, Dr. GRPO and RLOO advantages, golden vectors as literals.
+// docs/algorithms.md#advantages: GRPO, Dr. GRPO and RLOO advantages, golden vectors as literals.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
@@ -11,7 +11,7 @@ import {
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { assertAllClose, assertClose, prng } from './helpers';
 
-describe('GRPO (§1.1 test vectors)', () => {
+describe('GRPO (docs/algorithms.md#advantages test vectors)', () => {
   test('[1,0,0,0] → [1.499997000006, −0.499999000002 ×3]', () => {
     assertAllClose(
       grpoAdvantages('g', [1, 0, 0, 0]).advantages,
@@ -65,7 +65,7 @@ describe('GRPO (§1.1 test vectors)', () => {
   });
 });
 
-describe('Dr. GRPO (§1.2)', () => {
+describe('Dr. GRPO (docs/algorithms.md#advantages)', () => {
   test('[1,0,0,0] → [0.75, −0.25 ×3]', () => {
     assertAllClose(drGrpoAdvantages('g', [1, 0, 0, 0]).advantages, [0.75, -0.25, -0.25, -0.25]);
   });
@@ -87,7 +87,7 @@ describe('Dr. GRPO (§1.2)', () => {
   });
 });
 
-describe('RLOO (§1.3)', () => {
+describe('RLOO (docs/algorithms.md#advantages)', () => {
   test('[1,0,0,0] → [1, −1/3 ×3]', () => {
     assertAllClose(rlooAdvantages('g', [1, 0, 0, 0]).advantages, [1, -1 / 3, -1 / 3, -1 / 3]);
   });

@@ -74,7 +74,7 @@ describe('advantages', () => {
     assertAllClose(r.groups[1]?.samples.map((s) => s.advantage) ?? [], [0.4999995]);
   });
 
-  test('tempo --json adds token_advantages (§5.3 vector)', async () => {
+  test('tempo --json adds token_advantages (docs/algorithms.md#tree-output vector)', async () => {
     const { out } = await run(['advantages', '--estimator', 'tempo', '--input', input, '--json']);
     const r = JSON.parse(out) as {
       groups: Array<{ samples: Array<{ advantage: number; token_advantages: number[] }> }>;
@@ -158,7 +158,7 @@ describe('advantages', () => {
 
 describe('reflect', () => {
   const TEXT = 'Wait, let me recheck. However, alternatively... WAIT; awaiting';
-  test('--mode substring --json on the §6.5 string → count 6 with spans', async () => {
+  test('--mode substring --json on the docs/algorithms.md#reflection string → count 6 with spans', async () => {
     const { out } = await run(['reflect', '--mode', 'substring', '--text', TEXT, '--json']);
     const r = JSON.parse(out) as {
       count: number;
@@ -190,7 +190,7 @@ describe('reflect', () => {
 });
 
 describe('knapsack', () => {
-  test('§3.5 allocation as JSON', async () => {
+  test('docs/algorithms.md#knapsack allocation as JSON', async () => {
     const ps = [0, 0.125, 0.5, 0.875, 1, 0.25, null, 0.625].map((p) =>
       p === null ? { valid: false } : { valid: true, p },
     );
@@ -203,7 +203,7 @@ describe('knapsack', () => {
       fallback_effective_ratio: null,
     });
   });
-  test('§3.5 fallback as JSON', async () => {
+  test('docs/algorithms.md#knapsack fallback as JSON', async () => {
     const f = file('ks-fb.json', {
       n: 8,
       min_n: 2,

@@ -1,4 +1,4 @@
-// The group view / `tree --json` result: radix nodes, samples, decision tokens, branches (§5.5).
+// The group view / `tree --json` result: radix nodes, samples, decision tokens, branches (docs/algorithms.md#tree-output).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildGroupTree } from '../../../src/core/analysis/groupTree';
@@ -13,7 +13,7 @@ const logged = (ids: number[], texts = ids.map((i) => `<${i}>`)): TokenizedRespo
   source: 'logged',
 });
 
-// §5.3's group.
+// docs/algorithms.md#tree-output's group.
 const GROUP = [
   { reward: 1, tokens: logged([5, 6, 7, 8]) },
   { reward: 0, tokens: logged([5, 6, 9]) },
@@ -21,7 +21,7 @@ const GROUP = [
   { reward: 1, tokens: logged([5, 6, 7, 13]) },
 ];
 
-describe('buildGroupTree on the §5.3 group', () => {
+describe('buildGroupTree on the docs/algorithms.md#tree-output group', () => {
   const t = buildGroupTree('q1', GROUP);
 
   test('has the CLI JSON keys', () => {

@@ -1,4 +1,4 @@
-// ALGORITHMS.md §2.2 (P_nz) and §3 (Knapsack RL budget allocation), golden vectors as literals.
+// docs/algorithms.md#step-metrics (P_nz) and #knapsack (Knapsack RL budget allocation), golden vectors as literals.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
@@ -13,7 +13,7 @@ import { assertClose, prng } from './helpers';
 const prompts = (ps: Array<number | null>): KnapsackPrompt[] =>
   ps.map((p) => (p === null ? { valid: false, p: null } : { valid: true, p }));
 
-describe('P_nz(N, p) (§2.2)', () => {
+describe('P_nz(N, p) (docs/algorithms.md#step-metrics)', () => {
   test('P_nz(8, 0.125) = 0.6563910245895386', () =>
     assertClose(nonZeroGradientProbability(8, 0.125), 0.6563910245895386));
   test('P_nz(8, 0.5) = 0.9921875', () => assertClose(nonZeroGradientProbability(8, 0.5), 0.9921875));
@@ -21,7 +21,7 @@ describe('P_nz(N, p) (§2.2)', () => {
     assertClose(nonZeroGradientProbability(8, 0.9), 0.5695327799999998));
 });
 
-describe('Value(8, p) table (§3.5)', () => {
+describe('Value(8, p) table (docs/algorithms.md#knapsack)', () => {
   const table: Array<[number, number]> = [
     [0, 0],
     [0.125, 0.06281867227517068],
@@ -34,7 +34,7 @@ describe('Value(8, p) table (§3.5)', () => {
   for (const [p, v] of table) test(`Value(8, ${p}) = ${v}`, () => assertClose(knapsackValue(8, p), v));
 });
 
-describe('allocation (§3.5, n = 8, min_n = 2)', () => {
+describe('allocation (docs/algorithms.md#knapsack, n = 8, min_n = 2)', () => {
   test('p = [0, .125, .5, .875, 1, .25, invalid, .625], max_n 32 → [2, 19, 7, 5, 2, 13, 8, 8], no fallback', () => {
     const r = knapsackAllocation(prompts([0, 0.125, 0.5, 0.875, 1, 0.25, null, 0.625]), {
       n: 8,
@@ -109,7 +109,7 @@ describe('invalid prompts count among the p = 0 targets (KnapsackRL exploration_
   });
 });
 
-describe('input validation (§3.6)', () => {
+describe('input validation (docs/algorithms.md#knapsack)', () => {
   const bad = (f: () => unknown, re: RegExp): void => {
     assert.throws(
       f,

@@ -1,10 +1,10 @@
-// ALGORITHMS.md §1.4 (loss aggregation) and §1.6 (KL estimators).
+// docs/algorithms.md#kl-and-loss: loss aggregation and KL estimators.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { aggregateLoss, klK1, klK2, klK3 } from '../../../src/core/analysis/policyLoss';
 import { assertClose } from './helpers';
 
-describe('KL estimators (§1.6)', () => {
+describe('KL estimators (docs/algorithms.md#kl-and-loss)', () => {
   test('k3 (low_var_kl): logp = −1, ref = −1.5 → 0.10653065971263342', () => {
     assertClose(klK3(-1, -1.5), 0.10653065971263342);
   });
@@ -17,7 +17,7 @@ describe('KL estimators (§1.6)', () => {
   });
 });
 
-describe('loss aggregation (§1.4)', () => {
+describe('loss aggregation (docs/algorithms.md#kl-and-loss)', () => {
   // ℓ ≡ 1, two responses of lengths 2 and 4, padded width 4.
   const rows = [
     { loss: [1, 1, 1, 1], mask: [1, 1, 0, 0] },

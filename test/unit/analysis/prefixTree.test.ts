@@ -1,11 +1,11 @@
-// ALGORITHMS.md §5: the prefix tree and TEMPO's per-token advantages.
+// docs/algorithms.md#tempo: the prefix tree and TEMPO's per-token advantages.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { grpoAdvantages } from '../../../src/core/analysis/advantages';
 import { PrefixTree, tempoAdvantages, tempoTokenAdvantages } from '../../../src/core/analysis/prefixTree';
 import { assertAllClose, assertClose, prng } from './helpers';
 
-// §5.3: r1 = [5,6,9] has mask [1,1,1,0]; the padded position is not a token here.
+// docs/algorithms.md#tree-output: r1 = [5,6,9] has mask [1,1,1,0]; the padded position is not a token here.
 const VECTOR = [
   { reward: 1, ids: [5, 6, 7, 8] },
   { reward: 0, ids: [5, 6, 9] },
@@ -13,7 +13,7 @@ const VECTOR = [
   { reward: 1, ids: [5, 6, 7, 13] },
 ];
 
-describe('TEMPO test vector (§5.3)', () => {
+describe('TEMPO test vector (docs/algorithms.md#tree-output)', () => {
   const norm = tempoTokenAdvantages('v', VECTOR);
   const raw = tempoTokenAdvantages('v', VECTOR, { norm: false });
 
@@ -51,7 +51,7 @@ describe('TEMPO test vector (§5.3)', () => {
   });
 });
 
-describe('TEMPO edge cases (§5.4)', () => {
+describe('TEMPO edge cases (docs/algorithms.md#tempo)', () => {
   test('G = 1 falls back to the GRPO singleton rule R/(1+ε) on every token', () => {
     const r = tempoTokenAdvantages('one', [{ reward: 1, ids: [1, 2, 3] }]);
     assert.equal(r.singleton, true);
@@ -112,7 +112,7 @@ describe('TEMPO edge cases (§5.4)', () => {
 });
 
 /**
- * TEMPO as §5.1 defines it and the official loop computes it: for each response, narrow the branch
+ * TEMPO as docs/algorithms.md#tempo defines it and the official loop computes it: for each response, narrow the branch
  * token by token (responses equal at position j), V = mean reward of the branch, δ = V − V_prev.
  * O(L·G²), independent of the trie.
  */

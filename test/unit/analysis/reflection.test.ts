@@ -1,4 +1,4 @@
-// Reflection keyword detection (FORMATS.md §6, ALGORITHMS.md §6.5).
+// Reflection keyword detection (docs/algorithms.md#reflection).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
@@ -70,7 +70,7 @@ describe('presets', () => {
 
 describe('substring mode (SimpleRL-compatible)', () => {
   const m = reflectionMatcher({ preset: 'simplerl', mode: 'substring' });
-  test('the §6.5 test string counts 6 ("awaiting" counts as "wait")', () => {
+  test('the docs/algorithms.md#reflection test string counts 6 ("awaiting" counts as "wait")', () => {
     assert.equal(m.count(SIMPLERL_TEST), 6);
   });
   test('keywords are counted independently, so overlapping ones both count (Python str.count per keyword)', () => {
@@ -103,7 +103,7 @@ describe('substring mode (SimpleRL-compatible)', () => {
 
 describe('word mode (default)', () => {
   const m = reflectionMatcher();
-  test('the §6.5 test string counts 5: whole words only, case-insensitive', () => {
+  test('the docs/algorithms.md#reflection test string counts 5: whole words only, case-insensitive', () => {
     assert.equal(m.mode, 'word');
     assert.equal(m.count(SIMPLERL_TEST), 5);
   });

@@ -1,5 +1,5 @@
-// ALGORITHMS.md §2.2 (effective ratios, difficulty), §6.5 (clip ratio, lengths, pass@k), §7.2
-// (RoRecomp), §13 (zero-accuracy prompts) over per-sample rows.
+// docs/algorithms.md#step-metrics (effective ratios, difficulty, clip ratio, lengths, pass@k,
+// zero-accuracy prompts) and #rorecomp, over per-sample rows.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { roRecompGroup } from '../../../src/core/analysis/rorecomp';
@@ -19,7 +19,7 @@ function row(group_id: number, reward: number, extra: Partial<AnalysisSampleRow>
   };
 }
 
-describe('unbiased pass@k (§6.5)', () => {
+describe('unbiased pass@k (docs/algorithms.md#step-metrics)', () => {
   test('n = 8, c = 2: pass@1 0.25, pass@4 0.7857142857, pass@8 1', () => {
     assertClose(passAtK(8, 2, 1), 0.25);
     assertClose(passAtK(8, 2, 4), 0.7857142857, 5e-11);
@@ -30,7 +30,7 @@ describe('unbiased pass@k (§6.5)', () => {
   });
 });
 
-describe('difficulty buckets (§2.2 table)', () => {
+describe('difficulty buckets (docs/algorithms.md#step-metrics table)', () => {
   const cases: Array<[number, string]> = [
     [0, 'extremely_hard'],
     [0.125, 'hard'],
@@ -135,7 +135,7 @@ describe('stepAnalysis with correctness, finish reasons, lengths and reflection 
     assertClose(s.all_wrong_ratio, 1 / 2);
     assertClose(s.all_correct_ratio, 0);
   });
-  test('difficulty buckets stay on R > 0, as the official metric (§2.2)', () => {
+  test('difficulty buckets stay on R > 0, as the official metric (docs/algorithms.md#step-metrics)', () => {
     assert.deepEqual(s.difficulty, { extremely_hard: 0, hard: 0, medium: 1, easy: 0, extremely_easy: 1 });
   });
   test('clip ratio = finish_reason "length" share', () => {
@@ -162,7 +162,7 @@ describe('stepAnalysis with correctness, finish reasons, lengths and reflection 
   });
 });
 
-describe('RoRecomp (§7.2)', () => {
+describe('RoRecomp (docs/algorithms.md#rorecomp)', () => {
   const g = [
     { length: 10, correct: true },
     { length: 30, correct: true },

@@ -1,4 +1,4 @@
-// rollout-lens tree on a stored group: the TEMPO golden vector of ALGORITHMS.md §5.3, end to end
+// rollout-lens tree on a stored group: the TEMPO golden vector (docs/algorithms.md#tree-output), end to end
 // (native JSONL with token ids → SQLite → tree).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -32,7 +32,7 @@ describe('rollout-lens tree', () => {
   );
   runCliJson(['ingest', path.join(dir, 'r.jsonl'), '--db', db, '--run', 'tempo']);
 
-  it('gives the TEMPO token advantages of the §5.3 golden vector, exact (logged ids)', () => {
+  it('gives the TEMPO token advantages of the docs/algorithms.md#tree-output golden vector, exact (logged ids)', () => {
     const t = runCliJson<Tree>(['tree', '--db', db, '--run', 'tempo', '--step', '4', '--group', 'g']);
     assert.equal(t.exact, true);
     assert.equal(t.mean, 0.5);

@@ -8,7 +8,7 @@ import {
   removeBoxed,
 } from '../../../src/core/rewards/math/dapo';
 
-describe('DAPO math reward (§4.5)', () => {
+describe('DAPO math reward (docs/rewards.md#dapo)', () => {
   it('takes the last "Answer:" line, case-insensitively, and scores ±1', () => {
     assert.deepEqual(dapoScore('answer: 3\nthinking...\nAnswer: 42', '42'), {
       score: 1,

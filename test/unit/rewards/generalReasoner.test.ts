@@ -13,7 +13,7 @@ const close = (actual: number, expected: number): void =>
 /** A token counter where each test controls the lengths exactly: one token per character. */
 const chars = (s: string): number => s.length;
 
-describe('General-Reasoner score rule (§8.3)', () => {
+describe('General-Reasoner score rule (docs/rewards.md#llm-verifier-general-reasoner)', () => {
   it('pass, d = 0 → 1.0', () =>
     close(verifierScore('abc', 'xyz', 'ok. Final Decision: Yes', chars).score, 1.0));
   it('pass, d = 3 → 0.85', () =>
@@ -37,7 +37,7 @@ describe('General-Reasoner score rule (§8.3)', () => {
   });
 });
 
-describe('verifier prompt (§8.1)', () => {
+describe('verifier prompt (docs/rewards.md#llm-verifier-general-reasoner)', () => {
   it('is byte-exact', () => {
     assert.equal(
       verifierPrompt('Q?', '42', '41'),
@@ -49,7 +49,7 @@ describe('verifier prompt (§8.1)', () => {
   });
 });
 
-describe('student-answer extraction (§8.2)', () => {
+describe('student-answer extraction (docs/rewards.md#general-reasoner)', () => {
   it('prefers the last box', () =>
     assert.equal(extractStudentAnswer('Answer: 3\n so \\boxed{4} and \\boxed{5}'), '5'));
   it('takes the cue match that starts last, case-insensitively', () => {

@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/rewards/math/mathEqual';
 import { WorkerSymbolicChecker } from '../../../src/core/rewards/math/symbolic';
 
-describe('math_equal string and numeric stages (§6.4 steps 1–5)', () => {
+describe('math_equal string and numeric stages (docs/rewards.md#math steps 1–5)', () => {
   it('None is never equal', () =>
     assert.deepEqual(mathEqualQuick(null, '1'), { equal: false, stage: 'empty' }));
   it('compares trimmed, lower-cased strings first', () =>
@@ -46,7 +46,7 @@ describe('math_equal string and numeric stages (§6.4 steps 1–5)', () => {
   });
 });
 
-describe('math_equal structural stages without the symbolic stage (§6.4 steps 6–7)', () => {
+describe('math_equal structural stages without the symbolic stage (docs/rewards.md#math steps 6–7)', () => {
   it('compares tuples and intervals element-wise', async () => {
     assert.deepEqual(await mathEqual('(1, 2.0)', '[1,2]'), { equal: true, stage: 'tuple' });
     assert.equal((await mathEqual('(1,3)', '(1,2)')).equal, false);

@@ -7,7 +7,7 @@ import {
 } from '../../../src/core/rewards/math/qwenExtract';
 import { fixASlashB, fixFracs, stripString } from '../../../src/core/rewards/math/stripString';
 
-// ALGORITHMS.md §6.3 golden vectors: input → extract_answer, and whether extract_last_boxed finds a box.
+// strip_string golden vectors (docs/rewards.md#strip-string): input → extract_answer, and whether extract_last_boxed finds a box.
 const GOLDEN: ReadonlyArray<[string, string, boolean]> = [
   ['So the answer is \\boxed{\\dfrac{1}{2}}.', '\\frac{1}{2}', true],
   ['We get $x = \\boxed{5}$ and then \\boxed{7}', '7', true],
@@ -38,7 +38,7 @@ const GOLDEN: ReadonlyArray<[string, string, boolean]> = [
   ['\\boxed{\\$18.90}', '18.90', true],
 ];
 
-describe('Qwen extract_answer golden vectors (§6.3)', () => {
+describe('Qwen extract_answer golden vectors (docs/rewards.md#strip-string)', () => {
   for (const [input, expected, boxed] of GOLDEN) {
     it(`${JSON.stringify(input)} → ${JSON.stringify(expected)}, boxed=${boxed}`, () => {
       const r = extractAnswer(input);
@@ -49,7 +49,7 @@ describe('Qwen extract_answer golden vectors (§6.3)', () => {
   }
 });
 
-describe('extract_answer pre-processing and priorities (§6.2)', () => {
+describe('extract_answer pre-processing and priorities (docs/rewards.md#math)', () => {
   it('drops text before the assistant turn and cuts at the first end marker', () => {
     assert.equal(
       preprocessResponse('user 99 <|im_start|>assistant 12 <|im_end|> 13'),
@@ -83,7 +83,7 @@ describe('extract_answer pre-processing and priorities (§6.2)', () => {
   });
 });
 
-describe('strip_string steps (§6.3)', () => {
+describe('strip_string steps (docs/rewards.md#strip-string)', () => {
   it('turns number words into the number (step 11)', () => {
     assert.equal(stripString('seven days'), '7');
     assert.equal(stripString('twenty-one'), '21');

@@ -18,7 +18,7 @@ import {
 const close = (actual: number, expected: number, tol = 1e-9): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, got ${actual}`);
 
-describe('SimpleRL-Zoo reward tables (§6.1)', () => {
+describe('SimpleRL-Zoo reward tables (docs/rewards.md#simplerl)', () => {
   // [correct, boxed, mix, independent, legacy]
   const TABLE: ReadonlyArray<[boolean, boolean, number, number, number]> = [
     [true, true, 1, 1, 1],
@@ -40,7 +40,7 @@ describe('SimpleRL-Zoo reward tables (§6.1)', () => {
   });
 });
 
-describe('DAPO overlong shaping (§4.3)', () => {
+describe('DAPO overlong shaping (docs/rewards.md#format-overlong-length)', () => {
   it('verl form, 20480/4096, factor 1', () => {
     assert.equal(overlongPenaltyVerl(1000, 20480, 4096, 1), 0);
     assert.equal(overlongPenaltyVerl(16384, 20480, 4096, 1), 0);
@@ -69,7 +69,7 @@ describe('DAPO overlong shaping (§4.3)', () => {
   });
 });
 
-describe('GUI-G1 rewards (§12.1)', () => {
+describe('GUI-G1 rewards (docs/rewards.md#gui-g1)', () => {
   const gt = [100, 100, 200, 150] as const;
   const pred = [110, 90, 190, 160] as const;
   it('matches the spec vector: IoU 0.6060606, iou 0.1515151515, box 0.1231218274, hit 1', () => {

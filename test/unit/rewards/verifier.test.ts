@@ -84,7 +84,7 @@ const sample = (response: string, ground_truth: string | null = '42'): RewardInp
   extra: {},
 });
 
-describe('LLM verifier against an OpenAI-compatible endpoint (General-Reasoner, §8)', () => {
+describe('LLM verifier against an OpenAI-compatible endpoint (General-Reasoner, docs/rewards.md#llm-verifier-general-reasoner)', () => {
   const fake = new FakeVerifier();
   let url = '';
   before(async () => {
@@ -106,7 +106,7 @@ describe('LLM verifier against an OpenAI-compatible endpoint (General-Reasoner, 
     }
   }
 
-  it('sends the byte-exact prompt with temperature 0 and scores by §8.3, keeping the rationale', async () => {
+  it('sends the byte-exact prompt with temperature 0 and scores by docs/rewards.md#llm-verifier-general-reasoner, keeping the rationale', async () => {
     await withScorer({ context: 'response' }, async (s) => {
       const out = await s.score([
         sample('so \\boxed{42}'),

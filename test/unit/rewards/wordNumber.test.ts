@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { convertWordNumber } from '../../../src/core/rewards/math/wordNumber';
 
-describe('word2number behaviour (§6.3 step 11)', () => {
+describe('word2number behaviour (docs/rewards.md#strip-string step 11)', () => {
   const CASES: ReadonlyArray<[string, string]> = [
     ['seven days', '7'],
     ['seven', '7'],

@@ -3,25 +3,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { disposeRunSupervisor, registerRunHandlers } from '../../../src/engine/handlers/runs';
 import { EngineServer } from '../../../src/engine/server';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { RunMethods, RunNotifications } from '../../../src/shared/protocol/runs';
-import { RpcEndpoint, type RpcMessage, type Transport } from '../../../src/shared/protocol/rpc';
+import { RpcEndpoint } from '../../../src/shared/protocol/rpc';
 import type { LogPage, ProfileInfo, RunStatus } from '../../../src/shared/runs';
-import { tempDir, waitFor } from '../../helpers';
+import { tempDir, transportPair, waitFor } from '../../helpers';
 import { TRAINERS, assertNoProcesses, killGroup } from './helpers';
 
-function pair(): [Transport, Transport] {
-  const handlers: Array<(m: unknown) => void> = [];
-  const make = (me: number): Transport => ({
-    send: (m: RpcMessage) => setImmediate(() => handlers[1 - me]?.(JSON.parse(JSON.stringify(m)))),
-    onMessage: (h) => {
-      handlers[me] = h;
-    },
-  });
-  return [make(0), make(1)];
-}
 
 const cleanups: Array<() => Promise<void>> = [];
 after(async () => {
@@ -31,12 +20,11 @@ after(async () => {
 async function engine(
   trusted: boolean,
 ): Promise<{ client: RpcEndpoint; notes: RunStatus[]; workspace: string }> {
-  const [a, b] = pair();
+  const [a, b] = transportPair();
   const server = new EngineServer(new RpcEndpoint(b));
-  registerRunHandlers(server);
   const client = new RpcEndpoint(a);
   const notes: RunStatus[] = [];
-  client.onNotification(RunNotifications.runStatus, (p: unknown) => notes.push(p as RunStatus));
+  client.onNotification(RunNotifications.runStatus, (s) => notes.push(s));
   const workspace = tempDir('rl-engine-');
   fs.mkdirSync(path.join(workspace, '.rollout-lens'));
   fs.writeFileSync(
@@ -62,10 +50,7 @@ async function engine(
     }),
   );
   await client.request('initialize', { db: path.join(workspace, 'lens.db'), settings: { trusted } });
-  cleanups.push(async () => {
-    await disposeRunSupervisor(server);
-    server.dispose();
-  });
+  cleanups.push(() => server.dispose());
   return { client, notes, workspace };
 }
 
@@ -109,7 +94,7 @@ describe('engine run methods', () => {
     );
   });
 
-  it('launches, notifies $/runStatus, answers status and log pages, and stops the run', async () => {
+  it('launches, notifies runs/statusChanged, answers status and log pages, and stops the run', async () => {
     const { client, notes, workspace } = await engine(true);
     const started = (await client.request(RunMethods.launch.name, {
       workspace,
@@ -124,7 +109,7 @@ describe('engine run methods', () => {
     await waitFor(
       () => notes.some((n) => n.run === 'train-a' && (n.lastStep ?? 0) >= 2),
       15_000,
-      'a $/runStatus with step 2',
+      'a runs/statusChanged with step 2',
     );
     const [st] = (await client.request(RunMethods.status.name, {})) as RunStatus[];
     assert.deepEqual([st!.run, st!.state, st!.pid], ['train-a', 'running', started.pid]);

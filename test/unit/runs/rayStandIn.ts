@@ -1,5 +1,5 @@
 // A stand-in Ray dashboard (Jobs REST API) on 127.0.0.1 for tests: a real Ray dashboard cannot be
-// installed here (TESTING-ENV.md). It replays the response shapes captured from Ray 2.58
+// installed here (docs/testing.md#ray). It replays the response shapes captured from Ray 2.58
 // (test/fixtures/ray) and plays each job forward in time: PENDING, then RUNNING while it "prints"
 // its output lines, then SUCCEEDED (or FAILED with the exit code an entrypoint `exit N` asks for).
 import * as fs from 'node:fs';

@@ -1,4 +1,4 @@
-// The token source: logged ids > tokenizer.json > approximate pre-tokenizer (DESIGN.md §3.4).
+// The token source: logged ids > tokenizer.json > approximate pre-tokenizer (docs/algorithms.md#token-source).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

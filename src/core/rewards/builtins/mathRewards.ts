@@ -75,7 +75,7 @@ export const mathReward: RewardFactory = defineReward({
   id: 'math',
   description:
     'Qwen/SimpleRL math answer check: extract_answer + strip_string + math_equal, symbolic stage when strings disagree',
-  source: 'ALGORITHMS.md §6.2–6.4, §14 (qwen_math_eval_toolkit parser.py / grader.py)',
+  source: 'docs/rewards.md#math (qwen_math_eval_toolkit parser.py / grader.py)',
   exactness: 'port',
   schema: mathSchema,
   create(c) {
@@ -116,7 +116,7 @@ export const simpleRLRewardFactory: RewardFactory = defineReward({
   description:
     'SimpleRL-Zoo correctness × \\boxed format table: mix (hf_math_verify default), independent, legacy (simplelr_math.py)',
   source:
-    'ALGORITHMS.md §6.1 (simpleRL-reason hf_math_verify.py, simplelr_math.py); correctness as in `math`',
+    'docs/rewards.md#simplerl (simpleRL-reason hf_math_verify.py, simplelr_math.py); correctness as in `math`',
   exactness: 'approximate',
   variantKey: 'mode',
   variants: SIMPLERL_MODES,
@@ -156,7 +156,7 @@ export const dapoReward: RewardFactory = defineReward({
   id: 'dapo',
   description:
     'DAPO math reward: "Answer:" in the last 300 characters, Minerva normalisation, exact match, ±1',
-  source: 'ALGORITHMS.md §4.5 (verl utils/reward_score/math_dapo.py)',
+  source: 'docs/rewards.md#dapo (verl utils/reward_score/math_dapo.py)',
   exactness: 'port',
   schema: z.strictObject({ strictBoxVerify: z.boolean().default(false) }),
   create(c) {
@@ -184,7 +184,7 @@ export const generalReasonerReward: RewardFactory = defineReward({
   id: 'general-reasoner',
   description:
     'General-Reasoner student-answer extraction (last box, else the last "Answer:"-style line) checked like `math`',
-  source: 'ALGORITHMS.md §8.2 (General-Reasoner verifier.py extraction); equality as in `math`',
+  source: 'docs/rewards.md#general-reasoner (General-Reasoner verifier.py extraction); equality as in `math`',
   exactness: 'approximate',
   schema: z.strictObject({
     ...equalityOptions,

@@ -15,7 +15,7 @@ export const formatReward: RewardFactory = defineReward({
   id: 'format',
   description:
     'Format check: a SimpleRL \\boxed{} (boxed) or the <think>…</think><answer>…</answer> structure (think-answer)',
-  source: 'ALGORITHMS.md §6.1 extract_last_boxed (boxed, [C]); §11 think/answer structure (ours)',
+  source: 'docs/rewards.md#format-overlong-length: SimpleRL extract_last_boxed (boxed, [C]); think/answer structure (ours)',
   exactness: 'port',
   variantKey: 'kind',
   variants: FORMAT_KINDS,
@@ -49,7 +49,7 @@ export const overlongReward: RewardFactory = defineReward({
   id: 'overlong',
   description:
     'DAPO soft overlong punishment: verl form min(−(L−(max−buffer))/buffer·factor, 0) or the paper form (−1 beyond max)',
-  source: 'ALGORITHMS.md §4.3 (verl reward_manager/dapo.py; DAPO paper)',
+  source: 'docs/rewards.md#format-overlong-length (verl reward_manager/dapo.py; DAPO paper)',
   exactness: 'port',
   variantKey: 'form',
   variants: OVERLONG_FORMS,
@@ -111,7 +111,7 @@ export const guiG1Reward: RewardFactory = defineReward({
   id: 'gui-g1',
   description:
     'GUI-G1 grounding rewards: hit + 0.25·IoU + 0.125·box-size (or one part); bbox_2d parsed from the response',
-  source: 'ALGORITHMS.md §12.1 (GUI-G1 grpo_rec.py); the response parser is ours',
+  source: 'docs/rewards.md#gui-g1 (GUI-G1 grpo_rec.py); the response parser is ours',
   exactness: 'port',
   variantKey: 'parts',
   variants: GUI_PARTS,

@@ -1,5 +1,5 @@
 // External command reward: a long-running child reading one JSON request per line on stdin and
-// answering one JSON line per request on stdout (docs/rewards.md §External command). Up to
+// answering one JSON line per request on stdout (docs/rewards.md#external-command). Up to
 // `inflight` requests are pipelined; a request past `timeoutMs` or a crash blames the oldest request
 // in flight, restarts the child (at most `maxRestarts` times) and resends the others.
 import * as path from 'node:path';
@@ -273,7 +273,7 @@ export const externalReward: RewardFactory = defineReward({
   id: 'external',
   description:
     'An external command speaking JSON lines on stdin/stdout (e.g. python/rollout_lens_reward/adapter.py around a verl compute_score)',
-  source: 'ours (docs/rewards.md §External command)',
+  source: 'ours (docs/rewards.md#external-command)',
   exactness: 'external',
   pathKeys: ['cwd'],
   untrustedReason: 'it runs a program named by the workspace',

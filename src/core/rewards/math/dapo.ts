@@ -1,4 +1,4 @@
-// DAPO's math reward (ALGORITHMS.md §4.5, verl `math_dapo.py`): "Answer: …" extraction from the
+// DAPO's math reward (docs/rewards.md#dapo, verl `math_dapo.py`): "Answer: …" extraction from the
 // last 300 characters, Minerva-style `normalize_final_answer`, exact string equality, ±1.
 // The spec names the SUBSTITUTIONS / REMOVED_EXPRESSIONS tables without listing them; the tables
 // below are the Minerva paper's published normalisation, reconstructed (docs/rewards.md says so).

@@ -1,4 +1,4 @@
-// Qwen/Hendrycks `math_equal(pred, ref)` stages 1–7 (ALGORITHMS.md §6.4), then the symbolic stage
+// Qwen/Hendrycks `math_equal(pred, ref)` stages 1–7 (docs/rewards.md#math), then the symbolic stage
 // (compute-engine, approximate) only when every string stage disagreed.
 import type { SymbolicChecker } from './symbolic';
 
@@ -160,7 +160,7 @@ export function mathEqualQuick(
   return null;
 }
 
-/** math_equal(pred, ref): stages 1–7 of §6.4, then the symbolic stage when a checker is given. */
+/** math_equal(pred, ref): stages 1–7 of docs/rewards.md#math, then the symbolic stage when a checker is given. */
 export async function mathEqual(
   pred: string | null,
   ref: string | null,

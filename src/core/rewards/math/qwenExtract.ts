@@ -1,8 +1,8 @@
 // Qwen math-eval `extract_answer(pred, "math")` and SimpleRL's `extract_last_boxed` format
-// detector (ALGORITHMS.md §6.2), ported in the spec's order.
+// detector (docs/rewards.md#math), ported in the source's order.
 import { stripString, type StripOptions } from './stripString';
 
-// Handles at most two brace levels inside the box: deeper boxes are "not boxed" (§6.2), on purpose.
+// Handles at most two brace levels inside the box: deeper boxes are "not boxed" (docs/rewards.md#math), on purpose.
 const LAST_BOXED = /\\boxed\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}/;
 
 const BOXED_AT = new RegExp(LAST_BOXED.source, 'y');
@@ -56,7 +56,7 @@ function balanced(after: string): string {
 
 const LAST_NUMBER = /-?\d*\.?\d+/g;
 
-/** The raw answer by the priority rules of §6.2, before post-processing. */
+/** The raw answer by the priority rules of docs/rewards.md#math, before post-processing. */
 export function extractRawAnswer(pred: string): string {
   const minervaStart = pred.indexOf('final answer is $');
   if (minervaStart >= 0 && pred.includes('$. I hope')) {
@@ -105,7 +105,7 @@ export interface ExtractedAnswer {
   boxed: boolean;
 }
 
-/** extract_answer(pred, "math") with the pre-processing of §6.2, plus the format check. */
+/** extract_answer(pred, "math") with the pre-processing of docs/rewards.md#math, plus the format check. */
 export function extractAnswer(response: string, opts: StripOptions = {}): ExtractedAnswer {
   const pred = preprocessResponse(response);
   const raw = extractRawAnswer(pred);

@@ -1,5 +1,5 @@
-// Qwen math-eval `strip_string`, ported step by step in the order of ALGORITHMS.md §6.3 (the step
-// numbers in the comments are the spec's). `qwenCompat` (default true) keeps the source's quirks.
+// Qwen math-eval `strip_string`, ported step by step in the source's order (the step
+// numbers in the comments are those of docs/rewards.md#strip-string). `qwenCompat` (default true) keeps the source's quirks.
 import { convertWordNumber } from './wordNumber';
 
 /** replaceAll behind an includes() test: V8's replaceAll costs ~7× more even when nothing matches. */

@@ -1,4 +1,4 @@
-// The symbolic equality stage (ALGORITHMS.md §14.2.3): @cortex-js/compute-engine in a worker
+// The symbolic equality stage (docs/rewards.md#math): @cortex-js/compute-engine in a worker
 // thread, so a pathological expression hits a per-comparison time limit instead of freezing the
 // re-score. It approximates Python's sympy / math_verify and is labelled so in every result.
 import { createRequire } from 'node:module';

@@ -1,4 +1,4 @@
-// English number words → digits, with the contract strip_string relies on (ALGORITHMS.md §6.3
+// English number words → digits, with the contract strip_string relies on (docs/rewards.md#strip-string
 // step 11, Python word2number's `word_to_num`): if any number word occurs among the whitespace-
 // separated words, the whole string becomes that number ("seven days" → "7"); otherwise, or when
 // the words do not form a number, the string is returned unchanged. No npm package does this.

@@ -242,7 +242,7 @@ export const onnxReward: RewardFactory = defineReward({
   id: 'onnx',
   description:
     'An ONNX reward model (onnxruntime-node, CPU): tokenizer.json → int token ids [batch, seq] (+ attention_mask) → one score per sequence',
-  source: 'ours (docs/rewards.md §ONNX)',
+  source: 'ours (docs/rewards.md#onnx-reward-model)',
   exactness: 'model',
   pathKeys: ['model', 'tokenizer'],
   untrustedReason: 'it loads and runs a model file named by the workspace',

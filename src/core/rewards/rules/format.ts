@@ -1,4 +1,4 @@
-// Format rewards: SimpleRL-Zoo's correctness × boxed tables (ALGORITHMS.md §6.1) and the
+// Format rewards: SimpleRL-Zoo's correctness × boxed tables (docs/rewards.md#simplerl) and the
 // `<think>…</think><answer>…</answer>` structure check.
 
 export const SIMPLERL_MODES = ['mix', 'independent', 'legacy'] as const;

@@ -1,4 +1,4 @@
-// GUI-G1 grounding rewards (ALGORITHMS.md §12.1, grpo_rec.py): hit, 0.25·IoU with the source's mixed
+// GUI-G1 grounding rewards (docs/rewards.md#gui-g1, grpo_rec.py): hit, 0.25·IoU with the source's mixed
 // pixel conventions, and the 0.125-weighted harmonic box-size term. Boxes are [x1, y1, x2, y2] pixels.
 
 export type Box = readonly [number, number, number, number];

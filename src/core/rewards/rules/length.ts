@@ -1,4 +1,4 @@
-// Length-based rewards: DAPO's overlong shaping in verl's and the paper's form (ALGORITHMS.md §4.3)
+// Length-based rewards: DAPO's overlong shaping in verl's and the paper's form (docs/rewards.md#format-overlong-length)
 // and a plain linear penalty. Lengths are tokens unless the caller chose another unit.
 
 /** verl `reward_manager/dapo.py`: min(−(L − (max − buf))/buf · factor, 0); added to the ±1 score there. */

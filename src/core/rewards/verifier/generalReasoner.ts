@@ -1,8 +1,8 @@
-// General-Reasoner's model-based verifier, the pure parts (ALGORITHMS.md §8): the byte-exact prompt,
+// General-Reasoner's model-based verifier, the pure parts (docs/rewards.md#llm-verifier-general-reasoner): the byte-exact prompt,
 // student-answer extraction and the score rule with its length-difference penalty.
 import { extractLastBoxed } from '../math/qwenExtract';
 
-/** VERIFIER_PROMPT_TEMPLATE (§8.1), byte for byte. */
+/** VERIFIER_PROMPT_TEMPLATE (docs/rewards.md#llm-verifier-general-reasoner), byte for byte. */
 export function verifierPrompt(question: string, groundTruth: string, studentAnswer: string): string {
   return (
     `User: ### Question: ${question}\n\n` +
@@ -30,7 +30,7 @@ const escapeRegex = (s: string): string => s.replace(/[.*+?^$|()[\]{}\\]/g, '\\$
 const CUE_PATTERNS = CUES.map((c) => new RegExp(escapeRegex(c) + '\\s*((?:[^<]|<[^<])*?)\\n', 'gi'));
 const END_MARKERS = ['</s>', '<|im_end|>', '<|endoftext|>'];
 
-/** The student answer (§8.2): the last box, else the cue match that starts last; null when none. */
+/** The student answer (docs/rewards.md#general-reasoner): the last box, else the cue match that starts last; null when none. */
 export function extractStudentAnswer(text: string): string | null {
   const boxed = extractLastBoxed(text);
   if (boxed !== null) return boxed;
@@ -63,7 +63,7 @@ export interface VerifierScore {
   shown: string;
 }
 
-/** The §8.3 rule: −0.5 when extraction failed; +1 − 0.05·min(|Δlen|, 10) when the verdict passes. */
+/** The docs/rewards.md#llm-verifier-general-reasoner rule: −0.5 when extraction failed; +1 − 0.05·min(|Δlen|, 10) when the verdict passes. */
 export function verifierScore(
   solution: string | null,
   groundTruth: string,

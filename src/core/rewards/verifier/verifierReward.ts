@@ -1,5 +1,5 @@
 // The General-Reasoner LLM verifier as a reward function: extract the student answer, ask an
-// OpenAI-compatible endpoint with the byte-exact prompt, score by §8.3, keep the verifier's text.
+// OpenAI-compatible endpoint with the byte-exact prompt, score by docs/rewards.md#llm-verifier-general-reasoner, keep the verifier's text.
 import { z } from 'zod';
 import { ErrorCode, LensError, errorMessage, isLensError } from '../../../shared/errors';
 import { defineReward, type RewardFactory } from '../factory';
@@ -33,7 +33,7 @@ const verifierSchema = z.strictObject({
 });
 type VerifierConfig = z.output<typeof verifierSchema>;
 
-/** The last `n` whitespace-delimited pieces: the approximate "last 1024 tokens" of §8.2. */
+/** The last `n` whitespace-delimited pieces: the approximate "last 1024 tokens" of docs/rewards.md#general-reasoner. */
 function lastPieces(text: string, n: number): string {
   const pieces = text.match(/\s*\S+/g);
   if (!pieces || pieces.length <= n) return text;
@@ -101,7 +101,7 @@ export const verifierReward: RewardFactory = defineReward({
   id: 'verifier',
   description:
     'General-Reasoner LLM verifier behind an OpenAI-compatible endpoint: "Final Decision: Yes" → 1 − 0.05·min(|Δlen|, 10); −0.5 when no answer was extracted',
-  source: 'ALGORITHMS.md §8.1–8.3 (General-Reasoner verifier.py)',
+  source: 'docs/rewards.md#llm-verifier-general-reasoner (General-Reasoner verifier.py)',
   exactness: 'model',
   pathKeys: ['tokenizer'],
   schema: verifierSchema,

@@ -1,5 +1,5 @@
 // Sequence advantages within one group for the estimators a user can switch between in the group
-// view (ALGORITHMS.md §1.1–1.3). Pure, so the webview computes them from the rewards it already has.
+// view (docs/algorithms.md#advantages). Pure, so the webview computes them from the rewards it already has.
 // TEMPO is not here: its per-token values come from the engine's prefix tree.
 
 export const ADVANTAGE_ESTIMATORS = ['grpo', 'drgrpo', 'rloo', 'tempo'] as const;

@@ -3,14 +3,14 @@
 // run supervisor provides; the user's step range and step clicks go back to the host.
 import * as z from 'zod/mini';
 import type { AlertDto } from '../../alerts';
-import type { StepStats } from '../../rollout';
 import type { MismatchStats } from '../../tokenSignals';
-import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
+import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStatsRow } from '../../rollout';
+import { groupId, runName, sampleIndex, split, step } from '../atoms';
+import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, outboundNotification } from './ipc';
 
 export const DASHBOARD_VIEW_TYPE = 'rolloutLens.runDashboard';
 
-export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;
-export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
+export { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStatsRow };
 
 type Column = Array<number | null>;
 
@@ -96,17 +96,6 @@ export function isComponentMeanKey(key: string): boolean {
   return /^rewards\/[^/]+\/mean$/.test(key);
 }
 
-/** StepStats rows as the engine returns them (the extra keys of src/core/analysis/groupAggregates.ts). */
-export type StepStatsRow = StepStats & {
-  effective_gradient_ratio?: number | null;
-  clip_ratio?: number | null;
-  difficulty?: Partial<Record<DifficultyBucket, number>>;
-  mean_length_correct?: number | null;
-  mean_length_wrong?: number | null;
-  mean_length_stopped?: number | null;
-  reflection?: { mean_per_response: number; share_responses: number; share_groups: number } | null;
-  pass_at_k?: Record<string, number>;
-};
 
 /** Finite numbers to 6 significant digits: plenty for a chart, and 10k-step snapshots get half as big. */
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(6)) : null);
@@ -143,15 +132,13 @@ export function toStepColumns(rows: readonly StepStatsRow[]): StepColumns {
   return cols;
 }
 
-const step = z.int().check(z.minimum(0), z.maximum(1e9));
 const metricKey = z.string().check(z.minLength(1), z.maxLength(300));
-const split = z.enum(['train', 'val']);
 export const MAX_PICKED_METRICS = 12;
 
 /** What the dashboard remembers across reloads (vscode.setState). */
 export const dashboardCheckpointSchema = z.strictObject({
   v: z.literal(CHECKPOINT_VERSION),
-  run: z.string().check(z.minLength(1), z.maxLength(128)),
+  run: runName,
   picked: z.array(metricKey).check(z.maxLength(MAX_PICKED_METRICS)),
   split,
   range: z.nullable(z.tuple([step, step])),
@@ -176,8 +163,8 @@ export const DashboardMessages = {
     z.strictObject({
       split,
       step,
-      group: z.string().check(z.minLength(1), z.maxLength(512)),
-      index: z.int().check(z.minimum(0), z.maximum(1e9)),
+      group: groupId,
+      index: sampleIndex,
       open: z.enum(['sample', 'group']),
     }),
   ),
@@ -185,10 +172,5 @@ export const DashboardMessages = {
   snapshot: outboundNotification<DashboardSnapshot>('dashboard/snapshot'),
 } as const;
 
-export const DASHBOARD_INBOUND = [
-  DashboardMessages.ready,
-  DashboardMessages.pickMetrics,
-  DashboardMessages.filterSteps,
-  DashboardMessages.openStepGroup,
-  DashboardMessages.openAlertSample,
-] as const;
+/** What the host accepts from this view (derived: every inbound message of DashboardMessages). */
+export const DASHBOARD_INBOUND = inboundOf(DashboardMessages);

@@ -5,9 +5,10 @@ import * as z from 'zod/mini';
 import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
-import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundRequest, outboundNotification } from './ipc';
 import type { GroupTokenStats } from '../../tokenSignals';
 import { TOKEN_COLUMNS, TOKEN_MODES, openPromptTimeline, sampleTokensRequest } from './tokens';
+import { groupRefSchema, sampleIndex } from '../atoms';
+import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, inboundRequest, outboundNotification } from './ipc';
 
 export const GROUP_VIEW_TYPE = 'rolloutLens.groupView';
 
@@ -99,14 +100,8 @@ export function toGroupTreeView(tree: GroupTree): GroupTreeView {
   };
 }
 
-const index = z.int().check(z.minimum(0), z.maximum(1_000_000));
-const split = z.enum(['train', 'val']);
-export const groupRefSchema = z.strictObject({
-  run: z.string().check(z.minLength(1), z.maxLength(128)),
-  split,
-  step: z.int().check(z.minimum(0)),
-  group: z.string().check(z.minLength(1), z.maxLength(512)),
-});
+const index = sampleIndex;
+export { groupRefSchema };
 
 export const SAMPLE_COLUMNS = ['index', 'reward', 'advantage', 'length', 'finish', ...TOKEN_COLUMNS] as const;
 export type SampleColumn = (typeof SAMPLE_COLUMNS)[number];
@@ -150,4 +145,5 @@ export const GroupMessages = {
   snapshot: outboundNotification<GroupSnapshot>('group/snapshot'),
 } as const;
 
-export const GROUP_INBOUND = [GroupMessages.ready, GroupMessages.sample, GroupMessages.nodeTexts, GroupMessages.compare, GroupMessages.rescore, GroupMessages.openSample, GroupMessages.tokens, GroupMessages.promptTimeline] as const;
+/** What the host accepts from this view (derived: every inbound message of GroupMessages). */
+export const GROUP_INBOUND = inboundOf(GroupMessages);

@@ -78,8 +78,67 @@ const envelopeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('request'), id: idSchema, method: methodSchema, params: z.unknown() }),
 ]);
 
+/** Any webview → host descriptor. */
+export type InboundDescriptor = InboundNotification<unknown> | InboundRequest<unknown, unknown>;
+
 /** The descriptors a host accepts from one webview surface. */
-export type InboundProtocol = ReadonlyArray<InboundNotification<unknown> | InboundRequest<unknown, unknown>>;
+export type InboundProtocol = ReadonlyArray<InboundDescriptor>;
+
+function isInbound(d: unknown): d is InboundDescriptor {
+  if (typeof d !== 'object' || d === null || !('params' in d) || !('method' in d)) return false;
+  const t = (d as { type?: unknown }).type;
+  return t === 'notify' || t === 'request';
+}
+
+/** The allow-list of a surface: every inbound descriptor of its message table (outbound ones left out). */
+export function inboundOf(messages: Readonly<Record<string, unknown>>): InboundProtocol {
+  return Object.values(messages).filter(isInbound);
+}
+
+type HandlerOf<D> =
+  D extends InboundRequest<infer P, infer R> ? (params: P, signal: AbortSignal) => R | Promise<R>
+  : D extends InboundNotification<infer P> ? (params: P) => void | Promise<void>
+  : never;
+
+type InboundKey<M> = { [K in keyof M]: M[K] extends InboundDescriptor ? K : never }[keyof M];
+
+/**
+ * A host's handlers for one surface, keyed like its message table (e.g. GroupMessages): exactly one
+ * per inbound descriptor, each typed by that descriptor's params (and result, for a request).
+ */
+export type InboundHandlers<M> = { readonly [K in InboundKey<M>]: HandlerOf<M[K]> };
+
+/**
+ * Validates and dispatches a surface's inbound messages through its handler map. The allow-list is
+ * derived from the map, so a method is accepted exactly when something handles it.
+ */
+export class InboundRouter<M extends Readonly<Record<string, unknown>>> {
+  readonly protocol: InboundProtocol;
+  private readonly byMethod = new Map<string, (params: unknown, signal: AbortSignal) => unknown>();
+
+  constructor(messages: M, handlers: InboundHandlers<M>) {
+    const protocol: InboundDescriptor[] = [];
+    for (const [key, handler] of Object.entries(handlers as Readonly<Record<string, unknown>>)) {
+      const d = messages[key];
+      if (!isInbound(d) || typeof handler !== 'function') throw new Error(`${key} is not an inbound message of this surface`);
+      protocol.push(d);
+      // The one place params meet their handler: parse() checked them against this descriptor's schema.
+      this.byMethod.set(d.method, handler as (params: unknown, signal: AbortSignal) => unknown);
+    }
+    this.protocol = protocol;
+  }
+
+  parse(raw: unknown): ParsedInbound {
+    return parseFromWebview(this.protocol, raw);
+  }
+
+  /** Runs the handler of a message `parse` accepted; its result is a request's answer. */
+  async dispatch(m: Extract<ParsedInbound, { ok: true }>, signal: AbortSignal): Promise<unknown> {
+    const handler = this.byMethod.get(m.method);
+    if (!handler) throw new Error(`unhandled ${m.method}`);
+    return handler(m.params, signal);
+  }
+}
 
 export type ParsedInbound =
   | { ok: true; kind: 'notify'; method: string; params: unknown }

@@ -2,22 +2,14 @@
 // (agreement, confusion matrix, flips, per-step deltas, changed samples); each row opens a diff.
 import * as z from 'zod/mini';
 import type { SampleRef } from '../../explorer';
-import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
+import { groupRefShape, sampleIndex, sampleRefSchema, step } from '../atoms';
+import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, outboundNotification } from './ipc';
 
 export const RESCORE_VIEW_TYPE = 'rolloutLens.rescoreComparison';
 
 const finite = z.number().check(z.refine(Number.isFinite, 'must be finite'));
 const count = z.int().check(z.minimum(0));
-const split = z.enum(['train', 'val']);
-const stepNumber = z.int().check(z.minimum(0));
-const refShape = {
-  run: z.string().check(z.minLength(1), z.maxLength(128)),
-  split,
-  step: stepNumber,
-  group: z.string().check(z.minLength(1), z.maxLength(512)),
-  index: z.int().check(z.minimum(0)),
-};
-export const sampleRefSchema = z.strictObject(refShape);
+export { sampleRefSchema };
 
 /**
  * The comparison as the view takes it. `before` is the logged score, `after` the re-score.
@@ -33,12 +25,12 @@ export const rescoreComparisonSchema = z.object({
   confusion: z.object({ tp: count, fp: count, fn: count, tn: count }),
   flips: z.object({ correctness: count, advantage_sign: count }),
   per_step: z
-    .array(z.object({ step: stepNumber, mean_before: z.nullable(finite), mean_after: z.nullable(finite), egr_before: z.nullable(finite), egr_after: z.nullable(finite) }))
+    .array(z.object({ step, mean_before: z.nullable(finite), mean_after: z.nullable(finite), egr_before: z.nullable(finite), egr_after: z.nullable(finite) }))
     .check(z.maxLength(1_000_000)),
   samples: z
     .array(
       z.object({
-        ref: z.object(refShape),
+        ref: z.object({ ...groupRefShape, index: sampleIndex }),
         before: finite,
         after: finite,
         delta: finite,
@@ -75,9 +67,10 @@ export const RescoreMessages = {
   snapshot: outboundNotification<RescoreSnapshot>('rescore/snapshot'),
 } as const;
 
-export const RESCORE_INBOUND = [RescoreMessages.ready, RescoreMessages.openDiff] as const;
+/** What the host accepts from this view (derived: every inbound message of RescoreMessages). */
+export const RESCORE_INBOUND = inboundOf(RescoreMessages);
 
-/** Same sample identity (DESIGN.md §3.3). */
+/** Same sample identity (docs/architecture.md#sample-identity). */
 export function sameSample(a: SampleRef, b: SampleRef): boolean {
   return a.run === b.run && a.split === b.split && a.step === b.step && a.group === b.group && a.index === b.index;
 }

@@ -5,7 +5,8 @@
 import * as z from 'zod/mini';
 import type { PromptTimeline } from '../../promptTimeline';
 import type { Split } from '../../rollout';
-import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, outboundNotification } from './ipc';
+import { groupId, runName, split, step } from '../atoms';
+import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, outboundNotification } from './ipc';
 
 export const TIMELINE_VIEW_TYPE = 'rolloutLens.promptTimeline';
 
@@ -22,9 +23,6 @@ export interface TimelineSnapshot {
   compare_error: string | null;
 }
 
-const runName = z.string().check(z.minLength(1), z.maxLength(128));
-const split = z.enum(['train', 'val']);
-const step = z.int().check(z.minimum(0));
 
 /** What opens (and restores) a timeline panel. */
 export const timelineKeySchema = z.strictObject({
@@ -47,14 +45,15 @@ export const TimelineMessages = {
   /** Webview → host: show the same prompt in another run beside this one (null: stop comparing). */
   compare: inboundNotification('timeline/compare', z.strictObject({ run: z.nullable(runName) })),
   /** Webview → host: open the group view of one point. */
-  openGroup: inboundNotification('timeline/openGroup', z.strictObject({ run: runName, split, step, group: z.string().check(z.minLength(1), z.maxLength(512)) })),
+  openGroup: inboundNotification('timeline/openGroup', z.strictObject({ run: runName, split, step, group: groupId })),
   /** Webview → host: VS Code's diff editor on the best-rewarded sample of each compared run at this step. */
   diffBest: inboundNotification('timeline/diffBest', z.strictObject({ step })),
   /** Host → webview: everything the view shows, complete. */
   snapshot: outboundNotification<TimelineSnapshot>('timeline/snapshot'),
 } as const;
 
-export const TIMELINE_INBOUND = [TimelineMessages.ready, TimelineMessages.compare, TimelineMessages.openGroup, TimelineMessages.diffBest] as const;
+/** What the host accepts from this view (derived: every inbound message of TimelineMessages). */
+export const TIMELINE_INBOUND = inboundOf(TimelineMessages);
 
 /** Steps at which every compared run asked the prompt: where a best-sample diff is possible. */
 export function commonSteps(timelines: readonly PromptTimeline[]): number[] {
