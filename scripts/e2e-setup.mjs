@@ -77,37 +77,59 @@ export function seedRipgrep() {
   }
 }
 
-/** Installs one generation's code-server (npm ci on its lockfile) with its own Node; returns how to start it. */
+/**
+ * Installs one generation's code-server (npm ci on its lockfile) with its own Node; returns how to
+ * start it. The install lives outside the clone, keyed by lockfile and Node
+ * (~/.cache/rollout-lens/harness/<name>-<key>/), and harness/<name>/node_modules links to it: a
+ * fresh clone on the same machine reuses it, a fresh machine installs it once.
+ */
 export async function ensureCodeServer(generation = '1.100') {
   const gen = GENERATIONS[generation];
   if (!gen) throw new Error(`unknown VS Code generation ${generation}: one of ${Object.keys(GENERATIONS).join(', ')}`);
-  const { NODE_VERSIONS, ensureNode } = await import('./runtimes.mjs');
+  const { CACHE, NODE_VERSIONS, ensureNode } = await import('./runtimes.mjs');
   const node = ensureNode(NODE_VERSIONS[gen.node]);
   const harness = path.join(root, 'harness', gen.harness);
   const lock = fs.readFileSync(path.join(harness, 'package-lock.json'));
-  const want = createHash('sha1').update(lock).update(node).digest('hex');
-  const stamp = path.join(harness, 'node_modules', '.rollout-lens-install');
-  const entry = path.join(harness, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const key = createHash('sha1').update(lock).update(node).digest('hex').slice(0, 16);
+  const cached = path.join(CACHE, 'harness', `${gen.harness}-${key}`);
+  const stamp = path.join(cached, 'node_modules', '.rollout-lens-install');
+  const link = path.join(harness, 'node_modules');
+  const entry = path.join(link, 'code-server', 'out', 'node', 'entry.js');
   const result = { generation, codeServer: gen.codeServer, node, entry };
-  if (fs.existsSync(entry) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) return result;
-  const t0 = Date.now();
-  log(`installing code-server ${gen.codeServer} (VS Code ${generation}) on Node ${NODE_VERSIONS[gen.node]} into harness/${gen.harness} (about 2 minutes, 300 MB)…`);
-  const nodeDir = path.dirname(path.dirname(node));
-  execSync('npm ci --no-audit --no-fund --loglevel=error', {
-    cwd: harness,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      // Its native modules (node-pty, kerberos, …) build for the Node it will run on, against that
-      // distribution's own headers: no headers download.
-      PATH: `${path.dirname(node)}:${process.env.PATH}`,
-      ...(node === process.execPath ? {} : { npm_config_nodedir: nodeDir }),
-      npm_config_unsafe_perm: 'true',
-      npm_config_yes: 'true',
-    },
-  });
-  fs.writeFileSync(stamp, want);
-  log(`code-server ${gen.codeServer} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (!fs.existsSync(stamp)) {
+    const t0 = Date.now();
+    log(`installing code-server ${gen.codeServer} (VS Code ${generation}) on Node ${NODE_VERSIONS[gen.node]} into ${cached} (2–5 minutes, 300 MB)…`);
+    fs.rmSync(cached, { recursive: true, force: true });
+    fs.mkdirSync(cached, { recursive: true });
+    for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(harness, f), path.join(cached, f));
+    const nodeDir = path.dirname(path.dirname(node));
+    execSync('npm ci --no-audit --no-fund --loglevel=error', {
+      cwd: cached,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        // Its native modules (node-pty, kerberos, …) build for the Node it will run on, against that
+        // distribution's own headers: no headers download.
+        PATH: `${path.dirname(node)}:${process.env.PATH}`,
+        ...(node === process.execPath ? {} : { npm_config_nodedir: nodeDir }),
+        npm_config_unsafe_perm: 'true',
+        npm_config_yes: 'true',
+      },
+    });
+    fs.writeFileSync(stamp, key);
+    log(`code-server ${gen.codeServer} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  const target = path.join(cached, 'node_modules');
+  let current;
+  try {
+    current = fs.readlinkSync(link);
+  } catch {
+    current = undefined;
+  }
+  if (current !== target) {
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync(target, link);
+  }
   return result;
 }
 
