@@ -138,7 +138,8 @@ export class EngineServer {
   }
 
   private async initialize(db: string): Promise<EngineInfo> {
-    await this.closeStore();
+    // The first open has nothing to close, and opens before the next message is handled.
+    if (this.store) await this.closeStore();
     this.store = Store.open(db);
     this.logRuntimeOnce();
     // A set left "running" belonged to an engine that died: say so (re-running it resumes).

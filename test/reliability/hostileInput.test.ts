@@ -16,7 +16,7 @@ import { EngineServer } from '../../src/engine/server';
 import { LensError } from '../../src/shared/errors';
 import { EngineMethods } from '../../src/shared/protocol/engine';
 import { RpcEndpoint, type RpcErrorObject, type RpcMessage, type RpcResponse, type Transport } from '../../src/shared/protocol/rpc';
-import { FIXTURES, prng, runCli, tempDir, writeJsonl } from '../helpers';
+import { FIXTURES, prng, runCli, tempDir, waitFor, writeJsonl } from '../helpers';
 
 const VALID = JSON.stringify({
   step: 3, group: 'g-1', prompt: 'What is 2+2?', response: 'Wait, 4.', reward: 1, components: { a: 1 }, correct: true,
@@ -112,11 +112,19 @@ describe('fuzzing the readers and the protocol', () => {
           : { jsonrpc: i % 17 ? '2.0' : '1.0', id: i, method: methods[Math.floor(rand() * methods.length)], params };
       handlers[0]!(msg);
     }
-    await new Promise((r) => setTimeout(r, 500));
-    const errors = replies.filter((m): m is RpcResponse & { error: RpcErrorObject } => 'error' in m && m.error !== undefined);
-    assert.ok(errors.length > 1000);
-    assert.ok(errors.every((e) => typeof e.error.message === 'string' && e.error.message.length > 5));
-    server.dispose();
+    try {
+      // Every message with an id (the initialize, and all but the 800 non-envelopes) gets exactly one reply.
+      const expected = [0, ...Array.from({ length: 4000 }, (_, k) => k + 1).filter((i) => i % 5 !== 0)];
+      const responses = (): RpcResponse[] => replies.filter((m): m is RpcResponse => 'id' in m && !('method' in m));
+      await waitFor(() => responses().length >= expected.length, 30_000, 'a reply to every request');
+      assert.equal(expected.length, 3201);
+      assert.deepEqual(responses().map((r) => r.id).sort((x, y) => x - y), expected);
+      const errors = responses().filter((m): m is RpcResponse & { error: RpcErrorObject } => m.error !== undefined);
+      assert.deepEqual([errors.length, responses().length - errors.length], [3152, 49]);
+      assert.ok(errors.every((e) => typeof e.error.message === 'string' && e.error.message.length > 5));
+    } finally {
+      await server.dispose();
+    }
   });
 });
 

@@ -111,7 +111,11 @@ describe('group view', () => {
     await host.waitForPaint();
     await host.page.locator('table.samples tr.row[data-index="0"]').click();
     await host.page.waitForSelector('.sample-detail .katex');
-    assert.ok((await host.page.locator('.sample-detail .response .katex').count()) >= 2, 'inline and display math rendered');
+    // The fixture's sample 0 holds one inline and one display formula (the hostile \href one is not math).
+    assert.deepEqual(
+      [await host.page.locator('.sample-detail .response .katex').count(), await host.page.locator('.sample-detail .response .katex-display').count()],
+      [2, 1],
+    );
     assert.equal(await host.page.locator('.sample-detail a').count(), 0, 'no link element anywhere in the sample');
     await host.close();
   });
@@ -129,17 +133,14 @@ describe('group view', () => {
   it('renders a 100k-character response in chunks without blocking', async () => {
     const host = await open();
     await host.waitForPaint();
-    const t0 = Date.now();
     await host.page.locator(`table.samples tr.row[data-index="${LONG}"]`).click();
     await host.page.waitForSelector('.sample-detail .chunked-text.response .chunk');
-    const ms = Date.now() - t0;
     const { rendered, total } = await host.page.$eval('.sample-detail .chunked-text.response', (n) => ({
       rendered: n.querySelectorAll('.chunk').length,
       total: Number(n.getAttribute('data-chunks')),
     }));
-    assert.ok(total > 10, `${total} chunks`);
-    assert.ok(rendered < total, `only ${rendered} of ${total} chunks built up front`);
-    assert.ok(ms < 2000, `detail shown in ${ms} ms`);
+    // How fast it shows is bench/webview.bench.ts's business; here: only the first chunks are built.
+    assert.deepEqual({ rendered, total }, { rendered: 1, total: 19 });
     await host.close();
   });
 

@@ -24,9 +24,14 @@ describe('InboundRouter', () => {
   it('accepts exactly the methods its handlers cover, in the message table order', () => {
     assert.deepEqual(
       groupRouter([]).protocol.map((d) => `${d.type} ${d.method}`),
-      ['notify ready', 'request group/sample', 'request group/nodeTexts', 'notify group/compare', 'notify group/rescore', 'notify group/openSample'],
+      [
+        'notify ready', 'request group/sample', 'request group/nodeTexts', 'notify group/compare', 'notify group/rescore',
+        'notify group/openSample', 'request group/tokens', 'notify group/promptTimeline',
+      ],
     );
-    assert.deepEqual(GROUP_INBOUND.map((d) => d.method), ['ready', 'group/sample', 'group/nodeTexts', 'group/compare', 'group/rescore', 'group/openSample']);
+    assert.deepEqual(GROUP_INBOUND.map((d) => d.method), [
+      'ready', 'group/sample', 'group/nodeTexts', 'group/compare', 'group/rescore', 'group/openSample', 'group/tokens', 'group/promptTimeline',
+    ]);
     assert.deepEqual(RESCORE_INBOUND.map((d) => d.method), ['ready', 'rescore/openDiff']);
     assert.deepEqual(inboundOf(RescoreMessages), RESCORE_INBOUND);
   });

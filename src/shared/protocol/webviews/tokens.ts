@@ -1,6 +1,7 @@
 // The group view's token overlay: its modes, the request for one sample's per-token arrays, and
 // the aggregate columns. Imported by the group protocol (group.ts), the panel host and the webview.
 import * as z from 'zod/mini';
+import { sampleIndex } from '../atoms';
 import type { SampleTokens } from '../../tokenSignals';
 import { inboundNotification, inboundRequest } from './ipc';
 
@@ -25,4 +26,4 @@ export type TokenColumn = (typeof TOKEN_COLUMNS)[number];
 export const openPromptTimeline = inboundNotification('group/promptTimeline', z.strictObject({}));
 
 /** Webview → host: one sample's per-token arrays, by index within the group. */
-export const sampleTokensRequest = inboundRequest<SampleTokens>()('group/tokens', z.strictObject({ index: z.int().check(z.minimum(0), z.maximum(1_000_000)) }));
+export const sampleTokensRequest = inboundRequest<SampleTokens>()('group/tokens', z.strictObject({ index: sampleIndex }));
