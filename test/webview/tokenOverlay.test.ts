@@ -64,8 +64,8 @@ describe('token overlay', () => {
     const host = await open();
     const cells = await host.page.$$eval('table.samples tbody tr.row', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td.token-col'), (c) => c.textContent)));
     assert.deepEqual(cells, [
-      ['0.2188', '1.6487', '50.0%', '-2.3875'],
-      ['–', '–', '–', '-0.15'],
+      ['0.2188', '1.6487', '50.0%', '−2.3875'],
+      ['–', '–', '–', '−0.15'],
       ['–', '–', '–', '–'],
     ]);
     await host.page.locator('th[data-column="mean_logprob"]').click();
@@ -84,7 +84,7 @@ describe('token overlay', () => {
     assert.equal(await host.page.getAttribute('.token-text', 'data-tokens'), '5');
     assert.deepEqual(await classes(host), ['lp-4', 'lp-3', 'tok-missing', 'lp-1', 'lp-0']);
     assert.deepEqual(await host.page.$$eval('.token-text .tok-o', (s) => s.map((x) => x.textContent)), ['The', ' answer', ' is', ' 4', '.']);
-    assert.equal(await host.page.innerText('.token-summary'), '5 tokens · 1 missing · mean |Δ| 0.2188 · max ratio 1.6487 · outside clip 50.0% · mean logprob -2.3875');
+    assert.equal(await host.page.innerText('.token-summary'), '5 tokens · 1 missing · mean |Δ| 0.2188 · max ratio 1.6487 · outside clip 50.0% · mean logprob −2.3875');
     await host.close();
   });
 
@@ -110,10 +110,10 @@ describe('token overlay', () => {
     await host.page.locator('.token-text .tok-o[data-t="1"]').hover();
     assert.equal(
       await host.page.innerText('.token-readout'),
-      '#1 · token " answer" · id 11 · logprob -0.5 · train -0.25 · Δ +0.25 · ratio 1.284 (outside clip range) · ref not logged · entropy 0.5 · advantage +1.1547',
+      '#1 · token " answer" · id 11 · logprob −0.5 · train −0.25 · Δ +0.25 · ratio 1.284 (outside clip range) · ref not logged · entropy 0.5 · advantage +1.1547',
     );
     await host.page.locator('.token-text .tok-o[data-t="2"]').hover();
-    assert.match(await host.page.innerText('.token-readout'), /^#2 · token " is" · id 12 · logprob missing · train -1 · Δ missing · ratio missing · ref not logged · entropy missing/);
+    assert.match(await host.page.innerText('.token-readout'), /^#2 · token " is" · id 12 · logprob missing · train −1 · Δ missing · ratio missing · ref not logged · entropy missing/);
     await host.close();
   });
 
