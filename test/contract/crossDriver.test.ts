@@ -10,7 +10,16 @@ import { describe, it } from 'node:test';
 import { digestRun } from '../dbcheck';
 import { CLI, FIXTURES, nativeRows, tempDir, writeJsonl } from '../helpers';
 
-const NODE22 = path.join(process.env['ROLLOUT_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'rollout-lens'), 'node', '22.23.5', 'bin', 'node');
+const CACHE = process.env['ROLLOUT_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'rollout-lens');
+const NODE22 = path.join(CACHE, 'node', '22.23.5', 'bin', 'node');
+const NODE24 = path.join(CACHE, 'node', '24.22.3', 'bin', 'node');
+
+/** `rollout-lens <args> --json` on one Node with one driver; its stdout parsed. */
+function cliOn(node: string, driver: string, args: string[]): unknown {
+  const r = spawnSync(node, [CLI, ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ROLLOUT_LENS_SQLITE_DRIVER: driver }, timeout: 120_000 });
+  assert.equal(r.status, 0, `${node} ${driver}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
 
 function ingestWith(driver: 'better-sqlite3' | 'node:sqlite', db: string, args: string[]): Record<string, unknown> {
   const r = spawnSync(NODE22, [CLI, 'ingest', ...args, '--db', db, '--json'], {
@@ -49,4 +58,24 @@ describe('one database file, either driver', () => {
       assert.deepEqual({ ...digestRun(mixed, 'r'), checksum: '' }, { samples: 48, groups: 12, steps: 4, checksum: '' });
     });
   }
+});
+
+describe('the same run on every runtime and driver', () => {
+  it('ingests the real TRL fixture to the same stats on Node 20, 22 and 24 under both drivers', () => {
+    const dir = tempDir();
+    const legs: Array<[string, string]> = [
+      [process.versions.modules === '115' ? process.execPath : '/usr/bin/node', 'better-sqlite3'],
+      [NODE22, 'better-sqlite3'],
+      [NODE22, 'node:sqlite'],
+      [NODE24, 'better-sqlite3'],
+      [NODE24, 'node:sqlite'],
+    ];
+    const stats = legs.map(([node, driver], i) => {
+      const db = path.join(dir, `leg${i}.db`);
+      const report = cliOn(node, driver, ['ingest', path.join(FIXTURES, 'trl-real', 'completions'), '--format', 'trl', '--db', db, '--run', 'trl']) as Record<string, unknown>;
+      assert.deepEqual([report['samples_added'], report['steps']], [48, 6], `${node} ${driver}`);
+      return cliOn(node, driver, ['stats', '--db', db, '--run', 'trl']);
+    });
+    for (const s of stats.slice(1)) assert.deepEqual(s, stats[0]);
+  });
 });
