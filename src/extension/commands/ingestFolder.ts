@@ -12,7 +12,10 @@ export function runNameFor(p: string): string {
   return base.replace(/[^A-Za-z0-9._@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'run';
 }
 
-async function pickSource(uri: vscode.Uri | undefined, verb: string): Promise<{ target: vscode.Uri; run: string } | undefined> {
+async function pickSource(arg: unknown, verb: string): Promise<{ target: vscode.Uri; run: string } | undefined> {
+  // From the Explorer's context menu the argument is the folder's Uri; from the Runs view's title
+  // bar VS Code passes nothing (or a tree element): only a Uri names what to ingest.
+  const uri = arg instanceof vscode.Uri ? arg : undefined;
   const picked =
     uri ? [uri] : await vscode.window.showOpenDialog({
       canSelectFiles: true,
@@ -31,7 +34,7 @@ async function pickSource(uri: vscode.Uri | undefined, verb: string): Promise<{ 
   return run ? { target, run } : undefined;
 }
 
-export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<IngestReport | undefined> {
+export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: unknown): Promise<IngestReport | undefined> {
   const src = await pickSource(uri, 'Ingest');
   if (!src) return undefined;
   const { target, run } = src;
@@ -62,7 +65,7 @@ export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputCh
 }
 
 /** Follows a folder while a trainer writes it; cancelling the notification stops following. */
-export async function followFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<IngestReport | undefined> {
+export async function followFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: unknown): Promise<IngestReport | undefined> {
   const src = await pickSource(uri, 'Follow');
   if (!src) return undefined;
   return vscode.window.withProgress(

@@ -93,8 +93,8 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   const reg = (id: string, fn: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   };
-  reg('rolloutLens.ingestFolder', (uri?: vscode.Uri) => ingestFolder(engine, log, uri));
-  reg('rolloutLens.followFolder', (uri?: vscode.Uri) => followFolder(engine, log, uri));
+  reg('rolloutLens.ingestFolder', (uri?: unknown) => ingestFolder(engine, log, uri));
+  reg('rolloutLens.followFolder', (uri?: unknown) => followFolder(engine, log, uri));
   reg('rolloutLens.showLog', () => log.show());
   reg('rolloutLens.refreshExplorer', () => explorer.refresh());
   reg('rolloutLens.loadMore', (node: MoreNode) => explorer.loadMore(node));
