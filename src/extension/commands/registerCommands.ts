@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { GROUP_SORTS, type GroupSort } from '../../shared/explorer';
 import type { EngineClient } from '../engineClient';
-import type { ExplorerNode, GroupNode, MoreNode, RunNode, SampleNode } from '../explorer/nodes';
+import { GroupNode, SampleNode, type ExplorerNode, type MoreNode, type RunNode } from '../explorer/nodes';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { followFolder, ingestFolder } from './ingestFolder';
 import { rescoreCommand } from './rescoreCommands';
@@ -107,9 +107,18 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     explorer.setState({ filter: {}, groupSort: 'group', groupDescending: false });
     treeView.description = undefined;
   });
-  reg('rolloutLens.openSample', (node?: SampleNode) => openSample(node));
-  reg('rolloutLens.openGroup', (node?: GroupNode | SampleNode) => openGroupDocument(node));
-  reg('rolloutLens.compareSamples', (node?: GroupNode | SampleNode) => compareSamples(engine, node));
+  // From the palette these get no argument: they act on the row selected in the Runs view.
+  const selectedSample = (): SampleNode | undefined => {
+    const n = treeView.selection[0];
+    return n instanceof SampleNode ? n : undefined;
+  };
+  const selectedGroup = (): GroupNode | SampleNode | undefined => {
+    const n = treeView.selection[0];
+    return n instanceof GroupNode || n instanceof SampleNode ? n : undefined;
+  };
+  reg('rolloutLens.openSample', (node?: SampleNode) => openSample(node ?? selectedSample()));
+  reg('rolloutLens.openGroup', (node?: GroupNode | SampleNode) => openGroupDocument(node ?? selectedGroup()));
+  reg('rolloutLens.compareSamples', (node?: GroupNode | SampleNode) => compareSamples(engine, node ?? selectedGroup()));
   reg('rolloutLens.compareWithPreviousStep', (node?: GroupNode | SampleNode) => compareWithPreviousStep(engine, node));
   reg('rolloutLens.searchRollouts', (node?: RunNode) => searchRollouts(engine, node?.run.run));
   reg('rolloutLens.exportRun', (node?: RunNode) => exportRun(engine, node));
@@ -123,7 +132,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.showRunLog', (node?: RunNode) => showRunLog(engine, runLogs, node));
   reg('rolloutLens.rescore', (node?: ExplorerNode | GroupRef) => rescoreCommand(engine, node, d.onRescored));
   reg('rolloutLens.rescoreGroup', (ref?: GroupRef) => rescoreCommand(engine, ref, d.onRescored));
-  reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node));
+  reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node ?? selectedGroup()));
   reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg));
   reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
 }
