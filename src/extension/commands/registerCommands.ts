@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { GROUP_SORTS, type GroupSort } from '../../shared/explorer';
 import type { EngineClient } from '../engineClient';
-import { GroupNode, SampleNode, type ExplorerNode, type MoreNode, type RunNode } from '../explorer/nodes';
+import { GroupNode, RunNode, SampleNode, type ExplorerNode, type MoreNode } from '../explorer/nodes';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { followFolder, ingestFolder } from './ingestFolder';
 import { rescoreCommand } from './rescoreCommands';
@@ -120,7 +120,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.openGroup', (node?: GroupNode | SampleNode) => openGroupDocument(node ?? selectedGroup()));
   reg('rolloutLens.compareSamples', (node?: GroupNode | SampleNode) => compareSamples(engine, node ?? selectedGroup()));
   reg('rolloutLens.compareWithPreviousStep', (node?: GroupNode | SampleNode) => compareWithPreviousStep(engine, node));
-  reg('rolloutLens.searchRollouts', (node?: RunNode) => searchRollouts(engine, node?.run.run));
+  reg('rolloutLens.searchRollouts', (node?: unknown) => searchRollouts(engine, node instanceof RunNode ? node.run.run : undefined));
   reg('rolloutLens.exportRun', (node?: RunNode) => exportRun(engine, node));
   reg('rolloutLens.setTokenizer', () => setTokenizer());
   reg('rolloutLens.rebuildNativeModules', () => rebuildNativeModules(context, log));
