@@ -9,6 +9,7 @@ import { fmt, signed } from '../shared/format';
 import { diverging } from '../shared/theme';
 import type { GroupUi } from './state';
 import { passesThrough } from './tokenSpans';
+import { counted } from '../../src/shared/text';
 
 export interface TreeCallbacks {
   select(id: number | null): void;
@@ -205,14 +206,14 @@ export class PrefixTreeView {
 
   private describe(n: GroupTreeNode): string {
     const k = this.children.get(n.id)?.length ?? 0;
-    return `${label(n.text, 40) || 'prompt'}: V ${fmt(n.value)}, δ ${signed(n.delta)}, ${n.count} responses${k >= 2 ? `, branches ${k} ways` : ''}`;
+    return `${label(n.text, 40) || 'prompt'}: V ${fmt(n.value)}, δ ${signed(n.delta)}, ${counted(n.count, 'response')}${k >= 2 ? `, branches ${k} ways` : ''}`;
   }
 
   private tooltip(n: GroupTreeNode): string {
     const lines = [
       n.text_length > n.text.length ? `${n.text}… (${n.text_length} characters: select the node to read them all)` : n.text,
       '',
-      `V(s) ${fmt(n.value)} · δ ${signed(n.delta)} · ${n.count} responses · ${n.tokens} tokens from token ${n.depth}`,
+      `V(s) ${fmt(n.value)} · δ ${signed(n.delta)} · ${counted(n.count, 'response')} · ${counted(n.tokens, 'token')} from token ${n.depth}`,
     ];
     const kids = this.children.get(n.id) ?? [];
     if (kids.length >= 2) {

@@ -6,6 +6,7 @@ import { EngineMethods } from '../../shared/protocol/engine';
 import type { IngestReport } from '../../shared/rollout';
 import type { EngineClient } from '../engineClient';
 import { abortSignalFor } from '../log';
+import { counted } from '../../shared/text';
 
 export function runNameFor(p: string): string {
   const base = path.basename(p).replace(/\.(jsonl|parquet|json)$/, '');
@@ -49,7 +50,7 @@ export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputCh
         });
         log.info(`[ingest] ${run}: ${report.samples_added} added, ${report.samples_duplicate} duplicate, ${report.errors.length} errors`);
         for (const e of report.errors.slice(0, 50)) log.warn(`[ingest] ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
-        const msg = `${run}: ${report.samples_added} samples added (${report.samples_duplicate} already stored) over ${report.steps} steps` +
+        const msg = `${run}: ${counted(report.samples_added, 'sample')} added (${report.samples_duplicate} already stored) over ${counted(report.steps, 'step')}` +
           (report.errors.length ? `, ${report.errors.length} problem(s) — see the log` : '');
         if (report.errors.length) void vscode.window.showWarningMessage(msg, 'Show Log').then((a) => a && log.show());
         else void vscode.window.showInformationMessage(msg);
@@ -78,8 +79,8 @@ export async function followFolder(engine: EngineClient, log: vscode.LogOutputCh
           { paths: [src.target.fsPath], run: src.run, follow: true },
           { signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) },
         );
-        log.info(`[follow] ${src.run}: stopped; ${report.samples_added} samples added`);
-        void vscode.window.showInformationMessage(`Stopped following ${src.run}: ${report.samples_added} samples added.`);
+        log.info(`[follow] ${src.run}: stopped; ${counted(report.samples_added, 'sample')} added`);
+        void vscode.window.showInformationMessage(`Stopped following ${src.run}: ${counted(report.samples_added, 'sample')} added.`);
         return report;
       } catch (e) {
         void vscode.window.showErrorMessage(`Following ${src.run} stopped: ${errorMessage(e)}`, 'Show Log').then((a) => a && log.show());

@@ -5,6 +5,7 @@ import type { RunSummary, Split } from '../../shared/rollout';
 import type { RunStatus } from '../../shared/runs';
 import { TREE_SCHEME, groupBadgePath } from '../../shared/uri';
 import { fmt, signed } from '../format';
+import { counted } from '../../shared/text';
 
 export type ExplorerNode = RunNode | StepNode | GroupNode | SampleNode | MoreNode | MessageNode;
 
@@ -35,7 +36,7 @@ export class RunNode {
     const st = this.status;
     const live = st ? `${st.state}${st.lastStep !== null ? ` · step ${st.lastStep}${st.totalSteps ? `/${st.totalSteps}` : ''}` : ''}` +
       `${st.gpu?.available && st.gpu.utilization !== null ? ` · GPU ${Math.round(st.gpu.utilization)}%` : ''} · ` : '';
-    item.description = `${live}${r.steps} steps · ${r.samples} samples${r.format ? ` · ${r.format}` : ''}`;
+    item.description = `${live}${counted(r.steps, 'step')} · ${counted(r.samples, 'sample')}${r.format ? ` · ${r.format}` : ''}`;
     const launch = st
       ? `\n\n${st.backend} run, ${st.state}${st.pid ? `, pid ${st.pid}` : ''}${st.jobId ? `, job ${escapeMd(st.jobId)}` : ''}` +
         `${st.exitCode !== null ? `, exit ${st.exitCode}` : ''}${st.message ? `\n\n${escapeMd(st.message)}` : ''}` +
