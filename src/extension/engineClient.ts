@@ -114,8 +114,8 @@ export class EngineClient {
       serialization: 'json',
     });
     this.child = child;
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => this.opts.log.warn(`[engine stderr] ${d.trimEnd()}`));
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => this.opts.log.trace(`[engine] ${d.trimEnd()}`));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => this.opts.log.warn(`stderr: ${d.trimEnd()}`));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => this.opts.log.trace(`stdout: ${d.trimEnd()}`));
     const rpc = new RpcEndpoint(
       {
         send: (m: RpcMessage) => {
@@ -130,9 +130,10 @@ export class EngineClient {
     }
     rpc.onNotification(EngineNotifications.log, (p) => {
       const { level, message } = p as LogParams;
-      if (level === 'error') this.opts.log.error(`[engine] ${message}`);
-      else if (level === 'warn') this.opts.log.warn(`[engine] ${message}`);
-      else this.opts.log.info(`[engine] ${message}`);
+      // The logger given to the client already tags every line "[engine]".
+      if (level === 'error') this.opts.log.error(message);
+      else if (level === 'warn') this.opts.log.warn(message);
+      else this.opts.log.info(message);
     });
     child.on('exit', (code, signal) => this.onExit(child, rpc, code, signal));
     child.on('error', (e) => this.opts.log.error(`engine process error: ${e.message}`));
