@@ -69,6 +69,8 @@ export class StepNode {
     item.description = parts.join(' · ');
     item.tooltip = `${s.samples} samples in ${s.groups} groups · reward ${fmt(s.reward_mean)} ± ${fmt(s.reward_std)} · mean length ${fmt(s.mean_length)} ${s.length_unit}` +
       ` · effective-gradient ratio ${fmt(s.effective_gradient_ratio)} · clip ratio ${fmt(s.clip_ratio)} · reflecting ${fmt(s.reflection_share)}`;
+    // A screen reader reads this instead of the tooltip, which alone leaves out which step it is.
+    item.accessibilityInformation = { label: `step ${s.step}${s.split === 'val' ? ' (val)' : ''}: ${item.tooltip}` };
     item.iconPath = new vscode.ThemeIcon('debug-step-over');
     item.contextValue = 'rolloutLens.step';
     return item;
