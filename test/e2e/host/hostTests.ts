@@ -98,7 +98,10 @@ export async function run(): Promise<void> {
     const ref = sampleNode.ref;
     const uri = vscode.Uri.from({ scheme: 'rollout-lens', path: `/sample/verl/train/1/${ref.group}/sample 0 · step 1.md`, query: 'part=response' });
     const doc = await vscode.workspace.openTextDocument(uri);
-    assert.equal(doc.getText(), row.output);
+    // The response part (what diffs compare) opens with which sample it is and how it scored.
+    const head = /^# verl · train step 1 · group [0-9a-f]{16} · sample #0\nreward [^\n]+ · advantage [^\n]+\n\n/.exec(doc.getText());
+    assert.ok(head, doc.getText().slice(0, 200));
+    assert.equal(doc.getText().slice(head[0].length), row.output);
     const full = await vscode.workspace.openTextDocument(uri.with({ query: 'part=full' }));
     assert.match(full.getText(), /^# verl · train step 1 · group [0-9a-f]{16} · sample #0\n\nreward /);
     assert.ok(full.getText().endsWith(row.output));
@@ -115,7 +118,8 @@ export async function run(): Promise<void> {
     assert.match(input.original.path, /^\/sample\/verl\/train\/3\/[0-9a-f]{16}\/sample \d+ · step 3\.md$/);
     const left = await vscode.workspace.openTextDocument(input.original);
     const right = await vscode.workspace.openTextDocument(input.modified);
-    assert.ok(left.getText().length > 0 && right.getText().length > 0);
+    assert.match(left.getText(), /^# verl · train step 3 · group [0-9a-f]{16} · sample #\d+\nreward /);
+    assert.match(right.getText(), /^# verl · train step 3 · group [0-9a-f]{16} · sample #\d+\nreward /);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
