@@ -76,6 +76,7 @@ export class Ingestor {
       steps: 0,
       metrics_added: 0,
       errors: [],
+      skipped: [],
     };
     // A crash may have left steps whose statistics were not recomputed.
     store.recomputeSteps(this.runId);
@@ -89,6 +90,7 @@ export class Ingestor {
       throw new LensError(ErrorCode.UnknownFormat, `${this.paths.join(', ')}: no rollout or metrics files found${why}`);
     }
     for (const p of d.pending) this.addError({ file: p, line: null, message: 'empty file: no records yet' });
+    this.noteSkipped(d);
     await this.pass(d, false);
     return this.snapshot();
   }
@@ -102,7 +104,9 @@ export class Ingestor {
       // The final drain reads what the trainer wrote before the stop, so it is not cancellable.
       if (stopping) this.ctx.signal = undefined;
       const before = this.report.samples_added + this.report.metrics_added + this.report.errors.length;
-      await this.pass(this.discover(true), !stopping);
+      const d = this.discover(true);
+      this.noteSkipped(d);
+      await this.pass(d, !stopping);
       const after = this.report.samples_added + this.report.metrics_added + this.report.errors.length;
       if (after !== before) opts.onPass?.(this.snapshot());
       if (stopping) break;
@@ -123,12 +127,20 @@ export class Ingestor {
     return this.snapshot();
   }
 
+  /** Records each file not read (once, also while following). */
+  private noteSkipped(d: Discovery): void {
+    for (const u of [...d.unknown, ...d.skipped]) {
+      if (this.report.skipped.length >= MAX_ERRORS) break;
+      if (!this.report.skipped.some((s) => s.file === u.path)) this.report.skipped.push({ file: u.path, reason: u.reason });
+    }
+  }
+
   private discover(following: boolean): Discovery {
     try {
       return discover(this.paths, this.opts.format ?? 'auto', this.opts.split);
     } catch (e) {
       // While following, a folder that does not exist yet is simply empty.
-      if (following && isLensError(e) && e.code === ErrorCode.Unreadable) return { files: [], unknown: [], pending: [] };
+      if (following && isLensError(e) && e.code === ErrorCode.Unreadable) return { files: [], unknown: [], pending: [], skipped: [] };
       throw e;
     }
   }
@@ -209,6 +221,7 @@ export class Ingestor {
       files: this.filesSeen.size,
       steps: this.seenSteps.size,
       errors: [...this.report.errors],
+      skipped: [...this.report.skipped],
     };
   }
 }

@@ -70,7 +70,9 @@ function splitOf(file: string, explicit?: Split): Split {
     : 'train';
 }
 
-function walk(dir: string, depth: number, out: string[]): void {
+const NOT_READ = 'not a rollout or metrics file (.jsonl, .parquet, trainer_state.json)';
+
+function walk(dir: string, depth: number, out: string[], skipped: Discovery['unknown']): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -81,9 +83,11 @@ function walk(dir: string, depth: number, out: string[]): void {
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out);
+      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out, skipped);
     } else if (e.isFile() && (e.name.endsWith('.jsonl') || e.name.endsWith('.parquet') || e.name === 'trainer_state.json')) {
       out.push(p);
+    } else if (e.isFile() && !e.name.startsWith('.')) {
+      skipped.push({ path: p, reason: NOT_READ });
     }
   }
 }
@@ -92,6 +96,8 @@ export interface Discovery {
   files: SourceFile[];
   /** Files that were looked at but are not a format we read (reported, not fatal in a folder). */
   unknown: Array<{ path: string; reason: string }>;
+  /** Other files in the folders, not read: reported so nothing is dropped silently. */
+  skipped: Array<{ path: string; reason: string }>;
   /** JSONL files with nothing in them yet (a trainer may be about to write them). */
   pending: string[];
 }
@@ -101,7 +107,7 @@ export interface Discovery {
  * unknown format, and for a folder whose rollout files mix formats.
  */
 export function discover(paths: readonly string[], choice: FormatChoice, split?: Split): Discovery {
-  const result: Discovery = { files: [], unknown: [], pending: [] };
+  const result: Discovery = { files: [], unknown: [], pending: [], skipped: [] };
   for (const p of paths) {
     let st: fs.Stats;
     try {
@@ -110,7 +116,7 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
       throw new LensError(ErrorCode.Unreadable, `${p}: no such file or folder`, { file: p });
     }
     const candidates: string[] = [];
-    if (st.isDirectory()) walk(p, 0, candidates);
+    if (st.isDirectory()) walk(p, 0, candidates, result.skipped);
     else candidates.push(p);
     for (const file of candidates) {
       try {

@@ -50,7 +50,11 @@ export async function ingestFolder(engine: EngineClient, log: vscode.LogOutputCh
         });
         log.info(`[ingest] ${run}: ${report.samples_added} added, ${report.samples_duplicate} duplicate, ${report.errors.length} errors`);
         for (const e of report.errors.slice(0, 50)) log.warn(`[ingest] ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+        for (const f of report.skipped.slice(0, 50)) log.info(`[ingest] not read: ${f.file}: ${f.reason}`);
+        const notRead = report.skipped.map((f) => path.basename(f.file));
         const msg = `${run}: ${counted(report.samples_added, 'sample')} added (${report.samples_duplicate} already stored) over ${counted(report.steps, 'step')}` +
+          (report.samples_added === 0 && report.samples_duplicate > 0 ? ': nothing new' : '') +
+          (notRead.length ? `; not read: ${notRead.slice(0, 3).join(', ')}${notRead.length > 3 ? ` and ${notRead.length - 3} more` : ''}` : '') +
           (report.errors.length ? `, ${report.errors.length} problem(s) — see the log` : '');
         if (report.errors.length) void vscode.window.showWarningMessage(msg, 'Show Log').then((a) => a && log.show());
         else void vscode.window.showInformationMessage(msg);

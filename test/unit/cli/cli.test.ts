@@ -22,6 +22,7 @@ describe('rollout-lens CLI', () => {
       steps: 2,
       metrics_added: 0,
       errors: [{ file, line: 25, message: '"prompt" must be a string, got nothing (the key is missing)' }],
+      skipped: [],
     });
   });
 
