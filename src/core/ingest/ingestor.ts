@@ -103,11 +103,12 @@ export class Ingestor {
       const stopping = signal?.aborted === true;
       // The final drain reads what the trainer wrote before the stop, so it is not cancellable.
       if (stopping) this.ctx.signal = undefined;
-      const before = this.report.samples_added + this.report.metrics_added + this.report.errors.length;
+      // Duplicates count as progress too: a re-run that only repeats stored samples is worth saying.
+      const before = this.report.samples_added + this.report.samples_duplicate + this.report.metrics_added + this.report.errors.length;
       const d = this.discover(true);
       this.noteSkipped(d);
       await this.pass(d, !stopping);
-      const after = this.report.samples_added + this.report.metrics_added + this.report.errors.length;
+      const after = this.report.samples_added + this.report.samples_duplicate + this.report.metrics_added + this.report.errors.length;
       if (after !== before) opts.onPass?.(this.snapshot());
       if (stopping) break;
       await new Promise<void>((resolve) => {

@@ -47,9 +47,17 @@ interface Watch {
   stopping: boolean;
   finishing: Promise<RunStatus> | undefined;
   lastStep: number | null;
+  /** The run's highest stored step before this attempt started (known only to the launching process). */
+  storedBefore?: number | null;
+  /** Whether the run's message already says that this attempt stored nothing new. */
+  toldDuplicates?: boolean;
 }
 
 const FINAL_LOG_PASSES = 64;
+
+function duplicatesNote(n: number): string {
+  return `no new samples: the ${n} read were already stored (same run, steps and groups); launch under another run name to keep both`;
+}
 
 export class RunSupervisor {
   readonly runs: RunStore;
@@ -245,7 +253,8 @@ export class RunSupervisor {
   }
 
   private statusOf(l: LaunchRow): RunStatus {
-    return toRunStatus(l, this.runs, this.watches.has(l.id), this.gpu?.state);
+    const w = this.watches.get(l.id);
+    return toRunStatus(l, this.runs, w !== undefined, this.gpu?.state, w?.storedBefore);
   }
 
   private emit(id: number): void {
@@ -262,6 +271,7 @@ export class RunSupervisor {
         `run ${run} is already ${prev.state} (attempt ${prev.attempt}); stop it first, or launch it under another run name`,
       );
     }
+    const storedBefore = prev ? this.runs.maxStep(prev.run_id) : null;
     const row = this.runs.insertLaunch({
       run,
       profileName: profile.name,
@@ -295,7 +305,7 @@ export class RunSupervisor {
       'info',
       `run ${run}: started (${profile.backend}${l.pid ? `, pid ${l.pid}` : ''}${l.job_id ? `, job ${l.job_id}` : ''})`,
     );
-    this.watch(l);
+    this.watch(l).storedBefore = storedBefore;
     this.emit(l.id);
     return this.statusOf(l);
   }
@@ -312,7 +322,10 @@ export class RunSupervisor {
         format: profile.format,
         ...(this.opts.ingestPollMs ? { pollMs: this.opts.ingestPollMs } : {}),
         ...(this.opts.reflection ? { reflection: this.opts.reflection } : {}),
-        onPass: () => this.emit(l.id),
+        onPass: (r) => {
+          this.noteDuplicates(l.id, r);
+          this.emit(l.id);
+        },
         onError: (m) => {
           this.opts.log?.('warn', `run ${l.run}: ${m}`);
           try {
@@ -333,6 +346,14 @@ export class RunSupervisor {
     this.ensureTimer();
     if (l.backend === 'local' && !isFinalState(l.state)) this.gpu?.start();
     return w;
+  }
+
+  /** A re-run under the same name writes the same identities: say that nothing new was stored. */
+  private noteDuplicates(id: number, r: { samples_added: number; samples_duplicate: number }): void {
+    const w = this.watches.get(id);
+    if (!w || w.toldDuplicates || r.samples_added > 0 || r.samples_duplicate === 0) return;
+    w.toldDuplicates = true;
+    this.runs.update(id, { message: duplicatesNote(r.samples_duplicate) });
   }
 
   private ensureTimer(): void {
@@ -397,10 +418,11 @@ export class RunSupervisor {
       const leftover = await w.backend
         .cleanup?.(l)
         .catch((e: unknown) => `cleanup failed: ${errorMessage(e)}`);
-      await w.outputs.stop();
+      const totals = await w.outputs.stop();
+      const dup = totals.samples === 0 && totals.duplicates > 0 ? duplicatesNote(totals.duplicates) : undefined;
       if (w.backend.syncLog) await w.backend.syncLog(l).catch(() => undefined);
       this.parseLog(w, this.runs.get(w.id)!, FINAL_LOG_PASSES);
-      const message = [s.message, leftover].filter(Boolean).join('; ') || null;
+      const message = [s.message, leftover, dup].filter(Boolean).join('; ') || null;
       this.record(w.id, { ...s, message }, true);
       this.watches.delete(w.id);
       const ended = this.runs.get(w.id)!;
