@@ -105,6 +105,26 @@ describe('run dashboard', () => {
     await host.close();
   });
 
+  it('draws an all-zero curve on an axis from 0 up, not around zero', async () => {
+    const flat = dashboardFixture(30);
+    flat.train.reflection_share = flat.train.reflection_share.map(() => 0);
+    flat.train.reflection_mean = flat.train.reflection_mean.map(() => 0);
+    const host = await open(flat);
+    await host.waitForPaint();
+    const ticks = await host.page.$$eval('figure[data-chart="aha"] g.axis:nth-of-type(2) .tick text', (ts) => ts.map((t) => t.textContent));
+    assert.deepEqual([ticks[0], ticks[ticks.length - 1]], ['0%', '100%']);
+    await host.close();
+  });
+
+  it('opens the log tail scrolled to its last line', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `step ${i} ${'x'.repeat(150)}`);
+    const host = await open(dashboardFixture(50, { ...liveExtras, logTail: { lines, truncated: true } }));
+    await host.waitForPaint();
+    const gap = await host.page.$eval('.log-tail .log', (e) => e.scrollHeight - e.clientHeight - e.scrollTop);
+    assert.ok(Math.abs(gap) <= 1, `the log is ${gap} px above its end`);
+    await host.close();
+  });
+
   it('shows run status, the log tail literally, and GPU charts when the host sends them', async () => {
     const host = await open(dashboardFixture(200, liveExtras));
     await host.waitForPaint();

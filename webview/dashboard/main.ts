@@ -13,6 +13,7 @@ import { badge, button, dropdown, registerControls } from '../shared/ui';
 import { Chart, type ChartSpec } from '../shared/chart';
 import { nearestIndex } from '../shared/decimate';
 import { gpuCharts, pickedCharts, stepCharts } from './specs';
+import { suggestedMetric } from './suggestedMetric';
 
 registerControls();
 const host = new HostConnection();
@@ -95,7 +96,7 @@ function renderToolbar(s: DashboardSnapshot): void {
     );
   }
   const free = s.metric_keys.filter((k) => !ui.picked.includes(k));
-  let choice = free[0] ?? '';
+  let choice = suggestedMetric(free) ?? '';
   if (free.length > 0 && ui.picked.length < MAX_PICKED_METRICS) {
     toolbar.append(
       dropdown(free.map((k) => ({ value: k, label: k })), choice, (k) => (choice = k), { label: 'Logged metric', id: 'metric-picker' }),
@@ -183,6 +184,8 @@ function renderLog(s: DashboardSnapshot): void {
   const text = new ChunkedText(s.logTail.lines.join('\n'), [], { math: false, chunkChars: 20_000 });
   text.root.classList.add('log');
   logPane.append(text.root);
+  // The tail is at most 64 KiB: build every chunk so the end really is at the bottom, then go there.
+  text.renderAll();
   text.root.scrollTop = text.root.scrollHeight;
 }
 

@@ -271,7 +271,8 @@ function extent(series: readonly Series[]): [number, number] {
     }
   }
   if (lo === Infinity) return [0, 1];
-  if (lo === hi) return [lo - 0.5, hi + 0.5];
+  // A flat curve sits on an axis that starts at 0 (all-zero shares must not read −40%…40%).
+  if (lo === hi) return lo > 0 ? [0, 2 * lo] : lo < 0 ? [2 * lo, 0] : [0, 1];
   // Start at 0 when the data sits closer to 0 than its own spread (rates, lengths).
   return [lo >= 0 && lo < hi - lo ? 0 : lo, hi];
 }
