@@ -183,6 +183,22 @@ describe('group view', () => {
     await host.close();
   });
 
+  it('the open estimator list lies above the samples table, so a mouse click lands on an option', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('#estimator').click();
+    const hits = await host.page.$$eval('#estimator vscode-option', (opts) =>
+      opts.map((o) => {
+        const r = o.getBoundingClientRect();
+        const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return at?.closest('#estimator') ? 'option' : (at?.tagName ?? 'nothing');
+      }),
+    );
+    assert.deepEqual(hits, hits.map(() => 'option'));
+    assert.ok(hits.length >= 4, `${hits.length} options`);
+    await host.close();
+  });
+
   it('walks the tree and the sample rows with the keyboard', async () => {
     const host = await open();
     await host.waitForPaint();
