@@ -75,6 +75,13 @@ describe('re-score comparison', () => {
     await host.close();
   });
 
+  it('says what the logged column holds', async () => {
+    const host = await open({ ...snapshot, comparison: { ...comparison, baseline: 'logged component correctness' } });
+    await host.waitForPaint();
+    assert.equal(await host.page.locator('.rescore-header .baseline').innerText(), 'Compared with the logged correctness component: Δ = new − logged.');
+    await host.close();
+  });
+
   it('filters to flipped samples', async () => {
     const host = await open(snapshot);
     await host.waitForPaint();
