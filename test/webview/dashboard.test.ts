@@ -116,6 +116,18 @@ describe('run dashboard', () => {
     await host.close();
   });
 
+  it('draws each chart within its grid cell at every width', async () => {
+    const host = await open(dashboardFixture(40));
+    for (const width of [1080, 1300, 700]) {
+      await host.page.setViewportSize({ width, height: 900 });
+      await host.postJson(DashboardMessages.snapshot.method, JSON.stringify(dashboardFixture(40)));
+      await host.page.waitForTimeout(200);
+      const over = await host.page.$$eval('.charts figure.chart', (fs) => fs.map((f) => Math.round((f.querySelector('svg')?.getBoundingClientRect().width ?? 0) - f.getBoundingClientRect().width)).filter((d) => d > 0));
+      assert.deepEqual(over, [], `at ${width} px some charts are wider than their cell`);
+    }
+    await host.close();
+  });
+
   it('opens the log tail scrolled to its last line', async () => {
     const lines = Array.from({ length: 400 }, (_, i) => `step ${i} ${'x'.repeat(150)}`);
     const host = await open(dashboardFixture(50, { ...liveExtras, logTail: { lines, truncated: true } }));

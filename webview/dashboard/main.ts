@@ -169,7 +169,11 @@ function renderCharts(s: DashboardSnapshot): void {
   const gpus = gpuCharts(s.gpu ?? []);
   const live = new Set([...specs, ...gpus].map((sp) => sp.key));
   for (const key of [...charts.keys()]) if (!live.has(key)) charts.delete(key);
-  const width = Math.max(260, Math.floor((grid.clientWidth || 900) / (grid.clientWidth > 1100 ? 2 : 1)) - 16);
+  // As many columns as the grid's CSS makes (auto-fill, 520 px minimum, 16 px gap), so a chart is
+  // drawn as wide as its cell (a 1056–1100 px grid got two columns of one-column-wide charts).
+  const total = grid.clientWidth || 900;
+  const perRow = Math.max(1, Math.floor((total + 16) / (520 + 16)));
+  const width = Math.max(260, Math.floor((total - 16 * (perRow - 1)) / perRow) - 16);
   const marks = { selected: ui.selectedStep, range: ui.range };
   grid.replaceChildren(...specs.map((sp) => chartFor(sp).root));
   for (const sp of specs) chartFor(sp).render(width, marks);
