@@ -24,27 +24,42 @@ export type Detection = FileFormat | 'empty' | { unknown: string };
 const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'wandb', '.rollout-lens']);
 const MAX_DEPTH = 5;
 const HEAD_BYTES = 1 << 16;
+const MAX_HEAD_BYTES = 1 << 24;
 
 export function isMetricsFormat(f: FileFormat): boolean {
   return f === 'native-metrics' || f === 'verl-metrics' || f === 'trl-state';
 }
 
-/** Reads the first non-empty line of a JSONL file (up to 64 KiB) and names its format. */
+/**
+ * Reads the first non-empty line of a JSONL file and names its format. It reads 64 KiB, and more
+ * (up to 16 MiB) while no line has ended: one long-CoT rollout with token ids and log-probabilities
+ * is easily 100 KiB, and a cut-off line would read as malformed JSON.
+ */
 export function detectJsonl(file: string): Detection {
   const fd = fs.openSync(file, 'r');
   let head: string;
+  let cut = false;
   try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
+    let size = HEAD_BYTES;
+    let buf: Buffer;
+    let n: number;
+    for (;;) {
+      buf = Buffer.alloc(size);
+      n = fs.readSync(fd, buf, 0, size, 0);
+      const data = buf.subarray(0, n);
+      if (n < size || size >= MAX_HEAD_BYTES || /\S[^\n]*\n/.test(data.toString('latin1'))) break;
+      size *= 4;
+    }
+    cut = n === size;
     if (buf.subarray(0, n).includes(0)) return { unknown: 'binary data, not JSON lines' };
     head = buf.toString('utf8', 0, n).replace(/^\uFEFF/, '');
   } finally {
     fs.closeSync(fd);
   }
   const lines = head.split('\n');
-  const complete = lines.length > 1 ? lines.slice(0, -1) : lines;
+  const complete = lines.length > 1 || cut ? lines.slice(0, -1) : lines;
   const first = complete.find((l) => l.trim() !== '');
-  if (first === undefined) return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 64 KiB' };
+  if (first === undefined) return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 16 MiB' };
   const o = parseObjectLine(first.trim());
   if (typeof o === 'string') return { unknown: `first line is not a JSON object (${o})` };
   return detectObject(o);

@@ -26,4 +26,18 @@ describe('files not read', () => {
     );
     store.close();
   });
+
+  it('recognises a folder whose first rollout line is longer than 64 KiB (long chain of thought with token ids)', async () => {
+    const dir = tempDir();
+    const ids = Array.from({ length: 12_000 }, (_, i) => i % 1000);
+    writeJsonl(path.join(dir, 'rollouts.jsonl'), [
+      { step: 1, group: 'g', prompt: 'p', response: 'x'.repeat(20_000), reward: 1, response_ids: ids, logprobs: ids.map(() => -0.125) },
+      { step: 1, group: 'g', prompt: 'p', response: 'y', reward: 0 },
+    ]);
+    assert.ok(fs.statSync(path.join(dir, 'rollouts.jsonl')).size > 1 << 16);
+    const store = Store.open(path.join(tempDir(), 'a.db'));
+    const r = await new Ingestor(store, [dir], { run: 'r' }).ingestOnce();
+    assert.deepEqual([r.format, r.samples_added, r.skipped], ['native', 2, []]);
+    store.close();
+  });
 });
