@@ -2,7 +2,8 @@
 // the problem, working each arithmetic step, checking, sometimes slipping, and (more often as the
 // run goes on) stopping to re-check with "wait", "recheck", "alternatively". Every choice comes
 // from a `Decisions` source, so samples of a group share text until their branch splits.
-// `knobs`: { reflect, slip, chars, loop, tool } (probabilities, a length budget in characters).
+// `knobs`: { reflect, slip, chars, loop, tool, forms } (probabilities, a length budget in characters,
+// weights of the answer forms: \boxed{N}, \boxed{N \text{unit}}, \boxed{N.0}, no box).
 
 const OP_WORDS = { '×': 'multiply', '+': 'add', '−': 'subtract', '÷': 'divide' };
 const JS_OP = { '×': '*', '+': '+', '−': '-', '÷': '/' };
@@ -153,7 +154,7 @@ export function reason(p, D, knobs) {
   ]));
   // How the final answer is written: mostly \boxed{N}; sometimes forms a strict string match
   // rejects although the number is right, or no box at all.
-  const form = D.weighted([84, 6, 4, 6]);
+  const form = D.weighted(knobs.forms ?? [84, 6, 4, 6]);
   if (form === 0) say(`Therefore, the answer is \\boxed{${answer}}.`);
   else if (form === 1) say(`Therefore, the answer is \\boxed{${answer} \\text{ ${unit}}}.`);
   else if (form === 2) say(`Therefore, the answer is \\boxed{${answer}.0}.`);

@@ -47,8 +47,10 @@ function args(argv) {
 export function knobsAt(t, lengthJitter) {
   return {
     reflect: 0.04 + 0.72 * t ** 1.3, // the "aha" curve
-    slip: 0.3 - 0.2 * t, // arithmetic errors get rarer
-    chars: (1200 + 11500 * t ** 1.1) * lengthJitter, // ~4 characters per token
+    slip: 0.32 - 0.26 * t, // arithmetic errors get rarer
+    // The policy learns the answer format: more \boxed{N}, fewer unboxed answers.
+    forms: [55 + 37 * t, 7, 5, 33 - 31 * t],
+    chars: (1200 + 9000 * t ** 1.1) * lengthJitter, // ~4 characters per token
     loop: 0.001 + 0.012 * t ** 1.5,
     tool: false,
   };
