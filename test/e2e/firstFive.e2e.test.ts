@@ -16,7 +16,7 @@ import { collectConsoleErrors, launchBrowser, screenshot, startCodeServer, waitF
 const work = tempDir('rl-e2e-first-');
 const db = path.join(work, 'first.db');
 const RUN = 'realistic-grpo';
-const STEPS = 24;
+const STEPS = 40;
 let server: CodeServer;
 let browser: Browser;
 let page: Page;
@@ -149,6 +149,11 @@ describe('a new user in code-server', () => {
     fs.copyFileSync(path.join(work, 'incoming-run', 'output', 'rollouts.jsonl'), path.join(work, 'live', 'rollouts.jsonl'));
     await row('followed').waitFor({ timeout: 30_000 });
     await screenshot(page, 'first-follow-toolbar');
+    // Cancelling the notification stops following, and says what was stored.
+    await toast(/Following live → followed/).locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await toast(/Stopped following followed: 64 samples added/).waitFor({ timeout: 15_000 });
+    await palette('Notifications: Clear All Notifications');
+    await page.keyboard.press('Enter');
   });
 
   it('lists Re-score… before its comparison when "Re-score" is typed', async () => {
@@ -160,8 +165,21 @@ describe('a new user in code-server', () => {
 
   it('opens the group view of the selected group from the palette: a long branching tree', async () => {
     await row(RUN).click();
+    await row('step 1').waitFor({ timeout: 15_000 });
+    // The last step is below the fold of a virtual list: go there with the keyboard and expand it.
+    await page.keyboard.press('End');
     await row(`step ${shown.step}`).waitFor({ timeout: 15_000 });
     await row(`step ${shown.step}`).click();
+    // Walk up from the last group (the list scrolls to the focused row), then click it.
+    await page.waitForTimeout(1000);
+    await page.keyboard.press('End');
+    await tree().locator('.monaco-list-row[aria-level="3"]').first().waitFor({ timeout: 15_000 });
+    for (let i = 0; i < 6; i++) {
+      await page.waitForTimeout(200);
+      const focused = await tree().locator('.monaco-list-row.focused').innerText().catch(() => '');
+      if (focused.includes(shown.question.slice(0, 40))) break;
+      await page.keyboard.press('ArrowUp');
+    }
     const group = row(shown.question.slice(0, 40));
     await group.waitFor({ timeout: 15_000 });
     await group.click();
@@ -176,7 +194,9 @@ describe('a new user in code-server', () => {
     const decisions = await view.locator('ol.decisions li').count();
     assert.ok(decisions >= 10, `${decisions} decision tokens`);
     await view.locator('ol.decisions li').first().click();
-    await page.waitForTimeout(500);
+    // The sample through the top decision token, so its response shows beside the tree.
+    await view.locator('table.samples tr.row.through').first().click();
+    await page.waitForTimeout(800);
     await docsShot('group-view');
   });
 
