@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { GROUP_SORTS, type GroupSort } from '../../shared/explorer';
 import type { EngineClient } from '../engineClient';
-import { GroupNode, RunNode, SampleNode, type ExplorerNode, type MoreNode } from '../explorer/nodes';
+import { GroupNode, RunNode, SampleNode, StepNode, type ExplorerNode, type MoreNode } from '../explorer/nodes';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { followFolder, ingestFolder } from './ingestFolder';
 import { rescoreCommand } from './rescoreCommands';
@@ -116,6 +116,11 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     const n = treeView.selection[0];
     return n instanceof GroupNode || n instanceof SampleNode ? n : undefined;
   };
+  const selectedRun = (): RunNode | StepNode | undefined => {
+    let n = treeView.selection[0];
+    while (n && !(n instanceof RunNode) && !(n instanceof StepNode)) n = n.parent;
+    return n instanceof RunNode || n instanceof StepNode ? n : undefined;
+  };
   reg('rolloutLens.openSample', (node?: SampleNode) => openSample(node ?? selectedSample()));
   reg('rolloutLens.openGroup', (node?: GroupNode | SampleNode) => openGroupDocument(node ?? selectedGroup()));
   reg('rolloutLens.compareSamples', (node?: GroupNode | SampleNode) => compareSamples(engine, node ?? selectedGroup()));
@@ -133,6 +138,6 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.rescore', (node?: ExplorerNode | GroupRef) => rescoreCommand(engine, node, d.onRescored));
   reg('rolloutLens.rescoreGroup', (ref?: GroupRef) => rescoreCommand(engine, ref, d.onRescored));
   reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node ?? selectedGroup()));
-  reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg));
+  reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg ?? selectedRun()));
   reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
 }
