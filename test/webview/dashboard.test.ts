@@ -116,6 +116,19 @@ describe('run dashboard', () => {
     await host.close();
   });
 
+  it('labels a two-step run with whole step numbers, and a flat 100% curve on a 0-based axis', async () => {
+    const two = dashboardFixture(2);
+    two.train.effective_gradient_ratio = two.train.effective_gradient_ratio.map(() => 1);
+    const host = await open(two);
+    await host.waitForPaint();
+    const xTicks = await host.page.$$eval('figure[data-chart="reward"] g.axis:nth-of-type(1) .tick text', (ts) => ts.map((t) => t.textContent));
+    assert.deepEqual(xTicks, two.train.step.map(String));
+    assert.deepEqual(xTicks, ['0', '1']);
+    const yTicks = await host.page.$$eval('figure[data-chart="egr"] g.axis:nth-of-type(2) .tick text', (ts) => ts.map((t) => t.textContent));
+    assert.deepEqual([yTicks[0], yTicks[yTicks.length - 1]], ['0%', '100%']);
+    await host.close();
+  });
+
   it('draws each chart within its grid cell at every width', async () => {
     const host = await open(dashboardFixture(40));
     for (const width of [1080, 1300, 700]) {
