@@ -51,7 +51,7 @@ describe('npm run demo', () => {
       // The explorer fills while the run trains: wait for a few steps, then look at them.
       await page.waitForFunction(
         () => {
-          const row = [...document.querySelectorAll('.pane-body .monaco-list-row')].find((r) => r.textContent?.includes('sample-grpo'));
+          const row = Array.from(document.querySelectorAll('.pane-body .monaco-list-row')).find((r) => r.textContent?.includes('sample-grpo'));
           return Number(/(\d+) steps · (\d+) samples/.exec(row?.textContent ?? '')?.[1] ?? 0) >= 3;
         },
         undefined,
