@@ -77,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
 
   const explorer = new RunExplorer(engine);
   const treeView = vscode.window.createTreeView('rolloutLens.runs', { treeDataProvider: explorer, showCollapseAll: true });
+  context.subscriptions.push(explorer.trackExpansion(treeView));
   const documents = new SampleDocuments(engine);
   context.subscriptions.push(
     explorer,

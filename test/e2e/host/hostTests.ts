@@ -123,6 +123,16 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  await test('a run row the user expanded comes back expanded when a refresh rebuilds it', async () => {
+    const runs = await children(a);
+    await a.treeView.reveal(runs[1]!, { expand: true });
+    // A refresh builds new nodes for the same rows (as when a run is launched again).
+    const rebuilt = await children(a);
+    assert.equal(labelOf(a, rebuilt[1]!), 'verl');
+    await waitUntil(() => a.explorer.getTreeItem(rebuilt[1]!).collapsibleState === vscode.TreeItemCollapsibleState.Expanded, 5000, 'the rebuilt row to be expanded');
+    assert.equal(a.explorer.getTreeItem(rebuilt[0]!).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+  });
+
   await test('the engine restarts after being killed and nothing stored is lost', async () => {
     const before = a.engine.pid;
     assert.ok(before, 'the engine is not running');
