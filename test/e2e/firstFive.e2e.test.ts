@@ -233,4 +233,15 @@ describe('a new user in code-server', () => {
     await page.waitForTimeout(500);
     await docsShot('rescore');
   });
+
+  it('Search Rollouts… from the toolbar says its scope and searches every run', async () => {
+    await titleAction('Search Rollouts…').click({ timeout: 10_000 });
+    const box = page.locator('.quick-input-widget', { hasText: 'Search rollouts of all runs' }).first();
+    await box.waitFor({ timeout: 10_000 });
+    await box.locator('input').first().fill('recheck');
+    await page.keyboard.press('Enter');
+    const hits = page.locator('.quick-input-widget', { hasText: /\d+ matches for recheck in all runs/ }).first();
+    await hits.waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
+  });
 });
