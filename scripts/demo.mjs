@@ -1,9 +1,13 @@
 // `npm run demo`: a real VS Code (code-server 4.100.3) on 127.0.0.1 with Rollout Lens installed and a
-// demo workspace whose `.rollout-lens/runs.json` holds the sample GRPO run (a real TRL run on CPU).
-// "Open Sample Run" in the Runs view launches it and the explorer fills live. Ctrl-C stops everything
-// this script started (code-server by process group, runs through the engine's stop).
-// `npm run demo -- --headless`: the same run through the CLI, printing a per-step summary.
-// Options: --port=N (default 8080, or a free one), --steps=N (default 20).
+// demo workspace whose `.rollout-lens/runs.json` holds two runs:
+// - `realistic-grpo`, launched before the workbench opens: a procedural writer (NOT a model,
+//   examples/realistic-run) that writes GRPO-shaped math rollouts with long chain-of-thought
+//   responses, 64 steps over about a minute;
+// - `sample-grpo`, the real tiny TRL GRPO run on CPU, which "Open Sample Run" launches; it is paced
+//   (--min-step-seconds) so the explorer fills step by step.
+// Ctrl-C stops everything this script started (code-server by process group, runs through `stop`).
+// `npm run demo -- --headless`: the sample run through the CLI, printing a per-step summary.
+// Options: --port=N (default 8080, or a free one), --steps=N (sample run, default 40).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -16,7 +20,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 process.chdir(root);
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const headless = process.argv.includes('--headless');
-const steps = arg('steps', '20');
+const steps = arg('steps', '40');
 const say = (m) => process.stdout.write(`[demo] ${m}\n`);
 const timed = async (what, fn) => {
   const t0 = Date.now();
@@ -30,6 +34,7 @@ const demo = path.join(root, '.demo');
 const workspace = path.join(demo, 'workspace');
 const db = path.join(demo, 'demo.db');
 const cli = path.join(root, 'bin', 'rollout-lens.js');
+const REALISTIC_TOKENIZER = path.join(workspace, '.rollout-lens', 'runs', 'realistic-grpo', 'tokenizer', 'tokenizer.json');
 
 /** The demo workspace: the sample profile with absolute paths into this repository and its venv. */
 function writeWorkspace(python) {
@@ -37,21 +42,40 @@ function writeWorkspace(python) {
   const sample = src.profiles.find((p) => p.name === 'sample-grpo');
   const profile = {
     ...sample,
-    description: 'The real tiny TRL GRPO run on CPU: a 2-layer model learns small additions, ~20 steps',
+    description: `The real tiny TRL GRPO run on CPU: a 2-layer model learns small additions, ${steps} steps, one a second`,
     command: python,
-    args: [path.join(root, 'examples', 'sample-grpo', 'train.py'), '--output-dir', '${runDir}/output', '--steps', steps],
+    args: [path.join(root, 'examples', 'sample-grpo', 'train.py'), '--output-dir', '${runDir}/output', '--steps', steps, '--min-step-seconds', '1'],
+    cwd: root,
+  };
+  const realistic = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'realistic-run', 'runs.json'), 'utf8')).profiles[0];
+  const realisticProfile = {
+    ...realistic,
+    command: process.execPath,
+    args: [path.join(root, 'examples', 'realistic-run', 'writer.mjs'), ...realistic.args.slice(1), '--interval-ms=1000'],
     cwd: root,
   };
   fs.mkdirSync(path.join(workspace, '.rollout-lens'), { recursive: true });
   fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.rollout-lens', 'runs.json'), JSON.stringify({ version: 1, profiles: [profile] }, null, 2) + '\n');
+  fs.writeFileSync(path.join(workspace, '.rollout-lens', 'runs.json'), JSON.stringify({ version: 1, profiles: [realisticProfile, profile] }, null, 2) + '\n');
   fs.writeFileSync(
     path.join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify({ 'rolloutLens.databasePath': db, 'workbench.startupEditor': 'none' }, null, 2) + '\n',
+    JSON.stringify({ 'rolloutLens.databasePath': db, 'workbench.startupEditor': 'none', 'rolloutLens.tokenizerPath': REALISTIC_TOKENIZER }, null, 2) + '\n',
   );
   fs.writeFileSync(
     path.join(workspace, 'README.md'),
-    '# Rollout Lens demo\n\nOpen the **Rollout Lens** view (activity bar) and click **Open Sample Run**: a real TRL GRPO run\nstarts and the explorer fills as it trains. Then open a group, the run dashboard, re-score, diff.\n',
+    [
+      '# Rollout Lens demo',
+      '',
+      'Open the **Rollout Lens** view (activity bar). Two runs:',
+      '',
+      '- **realistic-grpo** is already filling: a procedural writer (not a model) of GRPO-shaped math rollouts,',
+      '  long chain-of-thought responses, 8 samples per prompt that branch, 64 steps over about a minute.',
+      '  Expand it, a step, a group, and click the tree icon (Open Group View); the graph icon on the run opens its dashboard.',
+      '- **sample-grpo** is a real (tiny) TRL GRPO run on CPU: start it with "… → Open Sample Run" in the view\'s title bar.',
+      '',
+      'Help → Get Started → "Inspect a GRPO run with Rollout Lens" walks through the rest (re-score, diff).',
+      '',
+    ].join('\n'),
   );
 }
 
@@ -135,7 +159,7 @@ async function runVsCode(codeServer) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  say(`\n\n  Rollout Lens in VS Code: ${url}\n\n  Open the Rollout Lens view (activity bar), click "Open Sample Run", and watch the explorer fill.\n  Ctrl-C stops code-server and the sample run.\n`);
+  say(`\n\n  Rollout Lens in VS Code: ${url}\n\n  Open the Rollout Lens view (activity bar): the realistic run (procedural, not a model) is filling;\n  "… → Open Sample Run" starts the real TRL run. Ctrl-C stops code-server and both runs.\n`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -177,6 +201,11 @@ async function main() {
   if (headless) return runHeadless();
   const generation = arg('vscode', '1.100');
   const codeServer = await timed(`code-server for VS Code ${generation} (~2 min the first time)`, () => ensureE2e(generation));
+  // Started before the workbench: when the Runs view opens, the engine adopts the run (docs/runs.md,
+  // "Reattach") and ingests the steps written so far, then follows it live.
+  const launched = spawnSync(process.execPath, [cli, 'launch', '--profile', 'realistic-grpo', '--db', db], { cwd: workspace, encoding: 'utf8' });
+  if (launched.status !== 0) throw new Error(`could not launch the realistic run: ${launched.stderr || launched.stdout}`);
+  say('realistic-grpo (procedural writer, not a model) started: 64 steps over about a minute');
   say(`ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return runVsCode(codeServer);
 }

@@ -68,6 +68,8 @@ def parse_args():
     p.add_argument("--learning-rate", type=float, default=3e-3)
     p.add_argument("--pool-size", type=int, default=8, help="distinct problems in the dataset")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--min-step-seconds", type=float, default=0.0,
+                   help="pace: each step takes at least this long (the demo uses it so a viewer sees steps arrive)")
     return p.parse_args()
 
 
@@ -175,6 +177,21 @@ class MetricsJsonl(TrainerCallback):
         self.f.close()
 
 
+class Pace(TrainerCallback):
+    """Sleeps so that each optimizer step takes at least `seconds`: on CPU a step of this tiny model
+    takes milliseconds, and a live view would otherwise get every step at once."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.t = time.time()
+
+    def on_step_end(self, args, state, control, **kwargs):
+        left = self.seconds - (time.time() - self.t)
+        if left > 0:
+            time.sleep(left)
+        self.t = time.time()
+
+
 def main():
     args = parse_args()
     os.makedirs(args.output_dir, exist_ok=True)
@@ -214,7 +231,8 @@ def main():
                           correct_fn=lambda prompt, response, gt: response.strip() == gt)
     trainer = GRPOTrainer(model=model, reward_funcs=rl.wrap(correctness, format_reward), args=config,
                           train_dataset=Dataset.from_list(data), processing_class=tok,
-                          callbacks=[MetricsJsonl(os.path.join(args.output_dir, "metrics.jsonl"))])
+                          callbacks=[MetricsJsonl(os.path.join(args.output_dir, "metrics.jsonl"))]
+                          + ([Pace(args.min_step_seconds)] if args.min_step_seconds > 0 else []))
     rl.attach(trainer)
     t = time.time()
     trainer.train()

@@ -72,10 +72,11 @@ export class EngineClient {
   private readonly stateListeners = new Set<(e: EngineStateChange) => void>();
 
   constructor(private readonly opts: EngineClientOptions) {
+    // The logger given to the client already tags every line "[engine]".
     this.onNotification(EngineNotifications.log, ({ level, message }) => {
-      if (level === 'error') this.opts.log.error(`[engine] ${message}`);
-      else if (level === 'warn') this.opts.log.warn(`[engine] ${message}`);
-      else this.opts.log.info(`[engine] ${message}`);
+      if (level === 'error') this.opts.log.error(message);
+      else if (level === 'warn') this.opts.log.warn(message);
+      else this.opts.log.info(message);
     });
   }
 
@@ -193,8 +194,8 @@ export class EngineClient {
       serialization: 'json',
     });
     this.child = child;
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => this.opts.log.warn(`[engine stderr] ${d.trimEnd()}`));
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => this.opts.log.trace(`[engine] ${d.trimEnd()}`));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => this.opts.log.warn(`stderr: ${d.trimEnd()}`));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => this.opts.log.trace(`stdout: ${d.trimEnd()}`));
     const rpc = new RpcEndpoint(
       {
         send: (m: RpcMessage) => {

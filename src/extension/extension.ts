@@ -82,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
   const explorer = new RunExplorer(engine);
   const treeView = vscode.window.createTreeView('rolloutLens.runs', { treeDataProvider: explorer, showCollapseAll: true });
   explorer.bindView(treeView);
+  context.subscriptions.push(explorer.trackExpansion(treeView));
   const documents = new SampleDocuments(engine);
   context.subscriptions.push(
     explorer,
@@ -107,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
   registerCommands(context, {
     engine,
     explorer,
+    treeView,
     log,
     runLogs,
     onLaunched: (s) => events.runStatus(s),

@@ -104,6 +104,8 @@ export interface GroupDiff {
 export interface Comparison {
   set: number;
   against: 'logged' | number;
+  /** What `before` is: "logged reward", "logged component correctness" (like with like), or "set N". */
+  baseline: string;
   summary: {
     samples: number;
     /** Samples without a score on one side (an error, or absent from the baseline set). */

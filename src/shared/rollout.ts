@@ -63,6 +63,8 @@ export interface IngestReport {
   steps: number;
   metrics_added: number;
   errors: IngestError[];
+  /** Files under an ingested folder that were not read, and why (e.g. `notes.txt`: not a rollout file). */
+  skipped: Array<{ file: string; reason: string }>;
   /** True when the ingest was cancelled before every file was read; what was read is stored. */
   cancelled?: boolean;
   /** How this ingest found its groups (null when it read no rollouts). */

@@ -228,7 +228,26 @@ export function logFiles(server: Pick<CodeServer, 'dir'>, pattern = /\.log$/): s
  * the workbench URL stopped starting tests in code-server 4.139). The first window opened runs them.
  */
 export function installHostTests(extensionsDir: string, bundle: string): void {
-  const dir = path.join(extensionsDir, 'rollout-lens-e2e.host-tests-0.0.1');
+  const folder = 'rollout-lens-e2e.host-tests-0.0.1';
+  const dir = path.join(extensionsDir, folder);
+  // Once `--install-extension` has written extensions.json, VS Code loads only the extensions it
+  // lists: the test extension is listed too, in the same shape as the installed one.
+  const manifest = path.join(extensionsDir, 'extensions.json');
+  if (fs.existsSync(manifest)) {
+    const entries = JSON.parse(fs.readFileSync(manifest, 'utf8')) as Array<Record<string, unknown>>;
+    const like = entries[0];
+    if (like) {
+      entries.push({
+        ...like,
+        identifier: { id: 'rollout-lens-e2e.host-tests' },
+        version: '0.0.1',
+        location: { $mid: 1, fsPath: dir, external: `file://${dir}`, path: dir, scheme: 'file' },
+        relativeLocation: folder,
+        metadata: { installedTimestamp: Date.now(), source: 'vsix' },
+      });
+      fs.writeFileSync(manifest, JSON.stringify(entries));
+    }
+  }
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'package.json'),

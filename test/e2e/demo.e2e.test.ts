@@ -42,14 +42,18 @@ describe('npm run demo', () => {
       await screenshot(page, 'demo-trust');
       await trust.click();
       await page.locator('.activitybar .action-item a[aria-label="Rollout Lens"]').click({ timeout: 20_000 });
-      await page.locator('.welcome-view-content a', { hasText: 'Open Sample Run' }).first().click({ timeout: 20_000 });
+      // The realistic run (procedural writer) was started before the workbench: it fills the view.
       const tree = page.locator('.pane-body .monaco-list').first();
+      await tree.locator('.monaco-list-row', { hasText: 'realistic-grpo' }).first().waitFor({ timeout: 60_000 });
+      await runPaletteCommand(page, 'Rollout Lens: Open Sample Run');
       const run = tree.locator('.monaco-list-row', { hasText: 'sample-grpo' }).first();
       await run.waitFor({ timeout: 60_000 });
       // The explorer fills while the run trains: wait for a few steps, then look at them.
       await page.waitForFunction(
-        () => /(\d+) steps · (\d+) samples/.test(document.querySelector('.pane-body .monaco-list-row')?.textContent ?? '') &&
-          Number(/(\d+) steps/.exec(document.querySelector('.pane-body .monaco-list-row')?.textContent ?? '')?.[1]) >= 3,
+        () => {
+          const row = Array.from(document.querySelectorAll('.pane-body .monaco-list-row')).find((r) => r.textContent?.includes('sample-grpo'));
+          return Number(/(\d+) steps · (\d+) samples/.exec(row?.textContent ?? '')?.[1] ?? 0) >= 3;
+        },
         undefined,
         { timeout: 120_000, polling: 500 },
       );

@@ -105,6 +105,51 @@ describe('run dashboard', () => {
     await host.close();
   });
 
+  it('draws an all-zero curve on an axis from 0 up, not around zero', async () => {
+    const flat = dashboardFixture(30);
+    flat.train.reflection_share = flat.train.reflection_share.map(() => 0);
+    flat.train.reflection_mean = flat.train.reflection_mean.map(() => 0);
+    const host = await open(flat);
+    await host.waitForPaint();
+    const ticks = await host.page.$$eval('figure[data-chart="aha"] g.axis:nth-of-type(2) .tick text', (ts) => ts.map((t) => t.textContent));
+    assert.deepEqual([ticks[0], ticks[ticks.length - 1]], ['0%', '100%']);
+    await host.close();
+  });
+
+  it('labels a two-step run with whole step numbers, and a flat 100% curve on a 0-based axis', async () => {
+    const two = dashboardFixture(2);
+    two.train.effective_gradient_ratio = two.train.effective_gradient_ratio.map(() => 1);
+    const host = await open(two);
+    await host.waitForPaint();
+    const xTicks = await host.page.$$eval('figure[data-chart="reward"] g.axis:nth-of-type(1) .tick text', (ts) => ts.map((t) => t.textContent));
+    assert.deepEqual(xTicks, two.train.step.map(String));
+    assert.deepEqual(xTicks, ['0', '1']);
+    const yTicks = await host.page.$$eval('figure[data-chart="egr"] g.axis:nth-of-type(2) .tick text', (ts) => ts.map((t) => t.textContent));
+    assert.deepEqual([yTicks[0], yTicks[yTicks.length - 1]], ['0%', '100%']);
+    await host.close();
+  });
+
+  it('draws each chart within its grid cell at every width', async () => {
+    const host = await open(dashboardFixture(40));
+    for (const width of [1080, 1300, 700]) {
+      await host.page.setViewportSize({ width, height: 900 });
+      await host.postJson(DashboardMessages.snapshot.method, JSON.stringify(dashboardFixture(40)));
+      await host.page.waitForTimeout(200);
+      const over = await host.page.$$eval('.charts figure.chart', (fs) => fs.map((f) => Math.round((f.querySelector('svg')?.getBoundingClientRect().width ?? 0) - f.getBoundingClientRect().width)).filter((d) => d > 0));
+      assert.deepEqual(over, [], `at ${width} px some charts are wider than their cell`);
+    }
+    await host.close();
+  });
+
+  it('opens the log tail scrolled to its last line', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `step ${i} ${'x'.repeat(150)}`);
+    const host = await open(dashboardFixture(50, { ...liveExtras, logTail: { lines, truncated: true } }));
+    await host.waitForPaint();
+    const gap = await host.page.$eval('.log-tail .log', (e) => e.scrollHeight - e.clientHeight - e.scrollTop);
+    assert.ok(Math.abs(gap) <= 1, `the log is ${gap} px above its end`);
+    await host.close();
+  });
+
   it('shows run status, the log tail literally, and GPU charts when the host sends them', async () => {
     const host = await open(dashboardFixture(200, liveExtras));
     await host.waitForPaint();

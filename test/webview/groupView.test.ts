@@ -184,6 +184,37 @@ describe('group view', () => {
     await host.close();
   });
 
+  it('the open estimator list lies above the samples table, so a mouse click lands on an option', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    await host.page.locator('#estimator').click();
+    const hits = await host.page.$$eval('#estimator vscode-option', (opts) =>
+      opts.map((o) => {
+        const r = o.getBoundingClientRect();
+        const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return at?.closest('#estimator') ? 'option' : (at?.tagName ?? 'nothing');
+      }),
+    );
+    assert.deepEqual(hits, hits.map(() => 'option'));
+    assert.ok(hits.length >= 4, `${hits.length} options`);
+    await host.close();
+  });
+
+  it('an edge label selects its node when clicked, and the root label is inside the pane', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    const tree = fx.snapshot.tree!;
+    const target = tree.nodes.find((n) => n.parent !== null && n.count > 1 && n.count < 64)!;
+    const labelBox = await host.page.locator(`svg.prefix-tree g.node[data-id="${target.id}"] text.edge-label`).boundingBox();
+    assert.ok(labelBox, 'the edge label is drawn');
+    await host.page.mouse.click(labelBox.x + labelBox.width / 2, labelBox.y + labelBox.height / 2);
+    assert.equal(await host.page.locator(`svg.prefix-tree g.node[data-id="${target.id}"]`).getAttribute('aria-selected'), 'true');
+    const root = await host.page.locator('svg.prefix-tree g.node text.edge-label', { hasText: /^prompt$/ }).boundingBox();
+    const pane = await host.page.locator('svg.prefix-tree').boundingBox();
+    assert.ok(root && pane && root.x >= pane.x, `root label starts at ${root?.x}, the pane at ${pane?.x}`);
+    await host.close();
+  });
+
   it('walks the tree and the sample rows with the keyboard', async () => {
     const host = await open();
     await host.waitForPaint();

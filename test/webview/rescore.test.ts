@@ -57,6 +57,31 @@ describe('re-score comparison', () => {
     await host.close();
   });
 
+  it('puts each number under its own column name (numeric headers right-aligned like their cells)', async () => {
+    const host = await open(snapshot);
+    await host.waitForPaint();
+    const cols = await host.page.$$eval('table.changed thead th.num', (ths) =>
+      ths.map((th) => {
+        const i = (th as HTMLTableCellElement).cellIndex;
+        const td = document.querySelector(`table.changed tbody tr.row td:nth-child(${i + 1})`)!;
+        const label = document.createRange();
+        label.selectNodeContents(th);
+        const value = document.createRange();
+        value.selectNodeContents(td);
+        return [th.textContent, getComputedStyle(th).textAlign, Math.round(label.getBoundingClientRect().right - value.getBoundingClientRect().right)];
+      }),
+    );
+    assert.deepEqual(cols, [['Step', 'right', 0], ['#', 'right', 0], ['Logged', 'right', 0], ['New', 'right', 0], ['Δ', 'right', 0]]);
+    await host.close();
+  });
+
+  it('says what the logged column holds', async () => {
+    const host = await open({ ...snapshot, comparison: { ...comparison, baseline: 'logged component correctness' } });
+    await host.waitForPaint();
+    assert.equal(await host.page.locator('.rescore-header .baseline').innerText(), 'Compared with the logged correctness component: Δ = new − logged.');
+    await host.close();
+  });
+
   it('filters to flipped samples', async () => {
     const host = await open(snapshot);
     await host.waitForPaint();

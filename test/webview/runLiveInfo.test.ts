@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EngineClient } from '../../src/extension/engineClient';
-import { RunLiveInfoSource, type LogPageLike, type RunInfoMethods, type RunStatusLike } from '../../src/extension/webviews/runLiveInfo';
+import { RunLiveInfoSource, statusView, type LogPageLike, type RunInfoMethods, type RunStatusLike } from '../../src/extension/webviews/runLiveInfo';
 import { ErrorCode, LensError } from '../../src/shared/errors';
 
 const methods = { status: { name: 'runs/status' }, log: { name: 'runs/log' } } as unknown as RunInfoMethods;
@@ -25,6 +25,15 @@ function fakeEngine(log: string, statuses: () => RunStatusLike[]): EngineClient 
     },
   } as unknown as EngineClient;
 }
+
+describe('run status line', () => {
+  it('leaves out the routine exit note of a recorded exit, keeps the one of an unknown exit', () => {
+    const ended = { ...status(1, 0), state: 'succeeded' as const, endedAt: 9000, exitCode: 0, exitNote: 'recorded by the keeper', lastStep: 20, totalSteps: 20, etaSeconds: null };
+    assert.equal(statusView(ended).message, 'step 20 of 20');
+    const lost = { ...ended, state: 'lost' as const, exitCode: null, exitNote: 'exit status unknown' };
+    assert.equal(statusView(lost).message, 'step 20 of 20 · exit status unknown');
+  });
+});
 
 describe('run live info for the dashboard', () => {
   it('maps the status, tails the log and keeps the GPU history', async () => {

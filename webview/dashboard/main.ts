@@ -16,6 +16,7 @@ import { nearestIndex } from '../shared/decimate';
 import { gpuCharts, pickedCharts, stepCharts } from './specs';
 import { renderAlerts } from './alerts';
 import { mismatchCharts } from './mismatch';
+import { suggestedMetric } from './suggestedMetric';
 
 registerControls();
 const host = new HostConnection();
@@ -99,7 +100,7 @@ function renderToolbar(s: DashboardSnapshot): void {
     );
   }
   const free = s.metric_keys.filter((k) => !ui.picked.includes(k));
-  let choice = free[0] ?? '';
+  let choice = suggestedMetric(free) ?? '';
   if (free.length > 0 && ui.picked.length < MAX_PICKED_METRICS) {
     toolbar.append(
       dropdown(free.map((k) => ({ value: k, label: k })), choice, (k) => (choice = k), { label: 'Logged metric', id: 'metric-picker' }),
@@ -172,7 +173,11 @@ function renderCharts(s: DashboardSnapshot): void {
   const gpus = gpuCharts(s.gpu ?? []);
   const live = new Set([...specs, ...gpus].map((sp) => sp.key));
   for (const key of [...charts.keys()]) if (!live.has(key)) charts.delete(key);
-  const width = Math.max(260, Math.floor((grid.clientWidth || 900) / (grid.clientWidth > 1100 ? 2 : 1)) - 16);
+  // As many columns as the grid's CSS makes (auto-fill, 520 px minimum, 16 px gap), so a chart is
+  // drawn as wide as its cell (a 1056–1100 px grid got two columns of one-column-wide charts).
+  const total = grid.clientWidth || 900;
+  const perRow = Math.max(1, Math.floor((total + 16) / (520 + 16)));
+  const width = Math.max(260, Math.floor((total - 16 * (perRow - 1)) / perRow) - 16);
   const marks = { selected: ui.selectedStep, range: ui.range };
   grid.replaceChildren(...specs.map((sp) => chartFor(sp).root));
   for (const sp of specs) chartFor(sp).render(width, marks);
@@ -187,6 +192,8 @@ function renderLog(s: DashboardSnapshot): void {
   const text = new ChunkedText(s.logTail.lines.join('\n'), [], { math: false, chunkChars: 20_000 });
   text.root.classList.add('log');
   logPane.append(text.root);
+  // The tail is at most 64 KiB: build every chunk so the end really is at the bottom, then go there.
+  text.renderAll();
   text.root.scrollTop = text.root.scrollHeight;
 }
 

@@ -20,6 +20,7 @@ import { GroupUiStore, defaultUi, type GroupUi } from './state';
 import { PrefixTreeView } from './treeView';
 import { RunLookup, pathOf } from './tokenSpans';
 import { TokenSection } from './tokenSection';
+import { counted } from '../../src/shared/text';
 
 registerControls();
 const host = new HostConnection();
@@ -131,7 +132,7 @@ function renderHeader(s: GroupSnapshot): void {
       text: [
         `G = ${s.samples.length}`,
         t ? `mean ${fmt(t.mean)} ± ${fmt(t.std)}` : null,
-        t ? `${t.nodes.length} nodes, ${t.branches.length} branch points` : null,
+        t ? `${counted(t.nodes.length, 'node')}, ${counted(t.branches.length, 'branch point')}` : null,
         t ? `δ ≠ 0 on ${percent(t.delta_token_fraction)} of tokens` : null,
       ]
         .filter(Boolean)

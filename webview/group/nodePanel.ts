@@ -6,6 +6,7 @@ import { ChunkedText } from '../shared/chunkedText';
 import { clear, el, truncate, visibleWhitespace } from '../shared/dom';
 import { fmt, percent, signed } from '../shared/format';
 import { makeRoving } from '../shared/keyboard';
+import { counted } from '../../src/shared/text';
 
 export class NodePanel {
   readonly root: HTMLElement;
@@ -30,7 +31,7 @@ export class NodePanel {
   setTree(tree: GroupTreeView | null): void {
     clear(this.decisions);
     this.decisionRows = (tree?.decision_tokens ?? []).map((d, i) => {
-      const li = el('li', { cls: 'decision', attrs: { tabindex: i === 0 ? 0 : -1, role: 'button', 'data-node': d.node }, title: `${d.text}\n\nat token ${d.depth}: V ${fmt(d.parent_value)} → ${fmt(d.value)} over ${d.count} responses` }, [
+      const li = el('li', { cls: 'decision', attrs: { tabindex: i === 0 ? 0 : -1, role: 'button', 'data-node': d.node }, title: `${d.text}\n\nat token ${d.depth}: V ${fmt(d.parent_value)} → ${fmt(d.value)} over ${counted(d.count, 'response')}` }, [
         el('code', { text: truncate(visibleWhitespace(d.text), 24) || '∅' }),
         el('span', { cls: d.delta > 0 ? 'pos' : 'neg', text: ` δ ${signed(d.delta)}` }),
         el('span', { cls: 'muted', text: ` · V ${fmt(d.value)} · ${d.count} resp.` }),
@@ -59,7 +60,7 @@ export class NodePanel {
       el('h3', { text: node.parent === null ? 'Prompt (root)' : `Node at token ${node.depth}` }),
       el('p', {
         cls: 'muted',
-        text: `V(s) ${fmt(node.value)} · δ ${signed(node.delta)} · ${node.count} of ${tree.samples.length} responses · ${node.tokens} tokens`,
+        text: `V(s) ${fmt(node.value)} · δ ${signed(node.delta)} · ${node.count} of ${counted(tree.samples.length, 'response')} · ${node.tokens} tokens`,
       }),
     );
     if (node.text_length > 0) {

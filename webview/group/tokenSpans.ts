@@ -5,6 +5,7 @@ import type { GroupTreeNodeView, GroupTreeView, ValueRuns } from '../../src/shar
 import type { Mark } from '../shared/chunkedText';
 import { fmt, signed } from '../shared/format';
 import { diverging } from '../shared/theme';
+import { counted } from '../../src/shared/text';
 
 /** Token advantage at token t from run-length encoded values (binary search over run starts). */
 export class RunLookup {
@@ -86,7 +87,7 @@ export function tokenMarks(tree: GroupTreeView, index: number, textOf: (n: Group
     at = end;
     const first = adv.at(node.depth);
     const rest = node.tokens > 1 ? adv.at(node.depth + 1) : first;
-    const where = `tokens ${node.depth}–${node.depth + node.tokens - 1}, V ${fmt(node.value)}, δ ${signed(node.delta)}, ${node.count} responses`;
+    const where = `tokens ${node.depth}–${node.depth + node.tokens - 1}, V ${fmt(node.value)}, δ ${signed(node.delta)}, ${counted(node.count, 'response')}`;
     const firstTitle = `first token: advantage ${signed(first)} (δ ${signed(node.delta)})`;
     if (node.tokens === 1 || first === rest) {
       marks.push({ start, end, cls: 'tok', heat: heat(first), title: `advantage ${signed(first)} · ${where}`, });

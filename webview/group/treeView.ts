@@ -9,6 +9,7 @@ import { fmt, signed } from '../shared/format';
 import { diverging } from '../shared/theme';
 import type { GroupUi } from './state';
 import { passesThrough } from './tokenSpans';
+import { counted } from '../../src/shared/text';
 
 export interface TreeCallbacks {
   select(id: number | null): void;
@@ -95,12 +96,13 @@ export class PrefixTreeView {
     if (this.visible.length === 0) return;
     const xs = this.visible.map((n) => n.y);
     const ys = this.visible.map((n) => n.x);
-    const [x0, x1] = [Math.min(...xs) - 40, Math.max(...xs) + COL];
+    // Room left of the root for its "prompt" label (about 50 px at 11 px type).
+    const [x0, x1] = [Math.min(...xs) - 64, Math.max(...xs) + COL];
     const [y0, y1] = [Math.min(...ys) - ROW, Math.max(...ys) + ROW];
     const w = svgNode.clientWidth || 600;
     const h = svgNode.clientHeight || 400;
     const whole = Math.min(1.2, Math.min(w / (x1 - x0), h / (y1 - y0)));
-    const k = Math.max(readable ? 0.6 : 0.1, whole);
+    const k = Math.max(readable ? 0.75 : 0.1, whole);
     const root = this.visible[0] as HNode;
     const ty = k === whole ? -y0 * k + Math.max(0, (h - (y1 - y0) * k) / 2) : h / 2 - root.x * k;
     this.svg.call(this.zoom.transform, d3.zoomIdentity.translate(-x0 * k + 10, ty).scale(k));
@@ -175,8 +177,10 @@ export class PrefixTreeView {
       .filter((d) => (this.children.get(d.data.id)?.length ?? 0) >= 2 || ui.collapsed.has(d.data.id))
       .append('text')
       .attr('class', 'fan-out')
-      .attr('x', 10)
-      .attr('y', 4)
+      // Below the node, where no edge runs (outgoing edges leave it horizontally).
+      .attr('x', 0)
+      .attr('y', 18)
+      .attr('text-anchor', 'middle')
       .text((d) => {
         const k = this.children.get(d.data.id)?.length ?? 0;
         return ui.collapsed.has(d.data.id) && k > 0 ? `+${k}` : `×${k}`;
@@ -205,14 +209,14 @@ export class PrefixTreeView {
 
   private describe(n: GroupTreeNode): string {
     const k = this.children.get(n.id)?.length ?? 0;
-    return `${label(n.text, 40) || 'prompt'}: V ${fmt(n.value)}, δ ${signed(n.delta)}, ${n.count} responses${k >= 2 ? `, branches ${k} ways` : ''}`;
+    return `${label(n.text, 40) || 'prompt'}: V ${fmt(n.value)}, δ ${signed(n.delta)}, ${counted(n.count, 'response')}${k >= 2 ? `, branches ${k} ways` : ''}`;
   }
 
   private tooltip(n: GroupTreeNode): string {
     const lines = [
       n.text_length > n.text.length ? `${n.text}… (${n.text_length} characters: select the node to read them all)` : n.text,
       '',
-      `V(s) ${fmt(n.value)} · δ ${signed(n.delta)} · ${n.count} responses · ${n.tokens} tokens from token ${n.depth}`,
+      `V(s) ${fmt(n.value)} · δ ${signed(n.delta)} · ${counted(n.count, 'response')} · ${counted(n.tokens, 'token')} from token ${n.depth}`,
     ];
     const kids = this.children.get(n.id) ?? [];
     if (kids.length >= 2) {

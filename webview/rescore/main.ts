@@ -205,6 +205,9 @@ host.on(RescoreMessages.snapshot, (s) => {
   document.title = `Re-score ${s.set_id}`;
   header.append(el('h1', { text: `Re-score set ${s.set_id}` }, c ? [' ', badge(c.set.status)] : []));
   if (c) header.append(el('code', { cls: 'spec', text: c.set.spec }));
+  // Say what "Logged" and Δ mean: a correctness-only spec is compared with the logged correctness
+  // component, not with a total reward that also holds format or length terms.
+  if (c) header.append(el('p', { cls: 'baseline muted', text: `Compared with the ${(c.baseline ?? 'logged reward').replace(/^logged component (.+)$/, 'logged $1 component')}: Δ = new − logged.` }));
   if (!c) {
     header.append(message(s.error ?? 'No comparison for this set.', s.error ? 'error' : 'info'));
     clear(summary);

@@ -130,7 +130,9 @@ export class Chart {
           );
       }
     }
-    const xAxis = s.xKind === 'time' ? d3.axisBottom(this.x as d3.ScaleTime<number, number>).ticks(5) : d3.axisBottom(this.x as d3.ScaleLinear<number, number>).ticks(6, 'd');
+    const steps = this.x as d3.ScaleLinear<number, number>;
+    // Steps are whole numbers: a two-step run must not get ticks 1, 1.2, … printed as "1 1 1 2 2 2".
+    const xAxis = s.xKind === 'time' ? d3.axisBottom(this.x as d3.ScaleTime<number, number>).ticks(5) : d3.axisBottom(steps).tickValues(steps.ticks(6).filter(Number.isInteger)).tickFormat(d3.format('d'));
     g.append('g').attr('class', 'axis').attr('transform', `translate(0,${h})`).call(xAxis);
     g.append('g').attr('class', 'axis').call(d3.axisLeft(yLeft).ticks(4).tickFormat((v) => formatter(s.format)(Number(v))));
     if (right && !s.stacked) g.append('g').attr('class', 'axis').attr('transform', `translate(${w},0)`).call(d3.axisRight(yRight).ticks(4).tickFormat((v) => formatter(s.rightFormat)(Number(v))));
@@ -271,7 +273,8 @@ function extent(series: readonly Series[]): [number, number] {
     }
   }
   if (lo === Infinity) return [0, 1];
-  if (lo === hi) return [lo - 0.5, hi + 0.5];
+  // A flat curve sits on an axis that starts at 0 (all-zero shares must not read −40%…40%).
+  if (lo === hi) return lo > 0 ? [0, 1.1 * lo] : lo < 0 ? [1.1 * lo, 0] : [0, 1];
   // Start at 0 when the data sits closer to 0 than its own spread (rates, lengths).
   return [lo >= 0 && lo < hi - lo ? 0 : lo, hi];
 }

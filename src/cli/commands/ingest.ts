@@ -32,7 +32,7 @@ export function parseSplit(v: string | undefined): Split | undefined {
 }
 
 function summary(r: IngestReport): string {
-  const errs = r.errors.length ? `, ${r.errors.length} error(s)` : '';
+  const errs = (r.errors.length ? `, ${r.errors.length} error(s)` : '') + (r.skipped.length ? `, ${r.skipped.length} file(s) not read` : '');
   return (
     `${r.run}: ${r.samples_added} samples added, ${r.samples_duplicate} already stored, ${r.steps} steps, ` +
     `${r.metrics_added} metric values, ${r.files} files (${r.format})${errs}`
@@ -76,6 +76,7 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
       process.stdout.write(summary(report) + '\n');
       for (const e of report.errors) process.stdout.write(`  ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
       for (const w of report.warnings ?? []) process.stdout.write(`  warning: ${w}\n`);
+      for (const f of report.skipped) process.stdout.write(`  not read: ${f.file}: ${f.reason}\n`);
     }
     return 0;
   } finally {

@@ -91,6 +91,7 @@ export class Ingestor {
       steps: 0,
       metrics_added: 0,
       errors: [],
+      skipped: [],
     };
     // A crash may have left steps whose statistics were not recomputed.
     store.recomputeSteps(this.runId);
@@ -104,6 +105,7 @@ export class Ingestor {
       throw new LensError(ErrorCode.UnknownFormat, `${this.paths.join(', ')}: no rollout or metrics files found${why}`);
     }
     for (const p of d.pending) this.addError({ file: p, line: null, message: 'empty file: no records yet' });
+    this.noteSkipped(d);
     await this.pass(d, false);
     return this.snapshot();
   }
@@ -116,9 +118,12 @@ export class Ingestor {
       const stopping = signal?.aborted === true;
       // The final drain reads what the trainer wrote before the stop, so it is not cancellable.
       if (stopping) this.ctx.signal = undefined;
-      const before = this.report.samples_added + this.report.metrics_added + this.report.errors.length;
-      await this.pass(this.discover(true), !stopping);
-      const after = this.report.samples_added + this.report.metrics_added + this.report.errors.length;
+      // Duplicates count as progress too: a re-run that only repeats stored samples is worth saying.
+      const before = this.report.samples_added + this.report.samples_duplicate + this.report.metrics_added + this.report.errors.length;
+      const d = this.discover(true);
+      this.noteSkipped(d);
+      await this.pass(d, !stopping);
+      const after = this.report.samples_added + this.report.samples_duplicate + this.report.metrics_added + this.report.errors.length;
       if (after !== before) opts.onPass?.(this.snapshot());
       if (stopping) break;
       await new Promise<void>((resolve) => {
@@ -138,12 +143,20 @@ export class Ingestor {
     return this.snapshot();
   }
 
+  /** Records each file not read (once, also while following). */
+  private noteSkipped(d: Discovery): void {
+    for (const u of [...d.unknown, ...d.skipped]) {
+      if (this.report.skipped.length >= MAX_ERRORS) break;
+      if (!this.report.skipped.some((s) => s.file === u.path)) this.report.skipped.push({ file: u.path, reason: u.reason });
+    }
+  }
+
   private discover(following: boolean): Discovery {
     try {
       return discover(this.paths, this.opts.format ?? 'auto', this.opts.split);
     } catch (e) {
       // While following, a folder that does not exist yet is simply empty.
-      if (following && isLensError(e) && e.code === ErrorCode.Unreadable) return { files: [], unknown: [], pending: [] };
+      if (following && isLensError(e) && e.code === ErrorCode.Unreadable) return { files: [], unknown: [], pending: [], skipped: [] };
       throw e;
     }
   }
@@ -273,6 +286,7 @@ export class Ingestor {
       errors: [...this.report.errors],
       grouping: this.groupings.size ? GROUPING_CERTAINTY.find((g) => this.groupings.has(g))! : null,
       ...(this.warnings.size ? { warnings: [...this.warnings].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })) } : {}),
+      skipped: [...this.report.skipped],
     };
   }
 }

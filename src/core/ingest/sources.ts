@@ -25,27 +25,42 @@ export type Detection = FileFormat | 'empty' | { unknown: string };
 const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'wandb', '.rollout-lens']);
 const MAX_DEPTH = 5;
 const HEAD_BYTES = 1 << 16;
+const MAX_HEAD_BYTES = 1 << 24;
 
 export function isMetricsFormat(f: FileFormat): boolean {
   return f === 'native-metrics' || f === 'verl-metrics' || f === 'prime-rl-metrics' || f === 'trl-state';
 }
 
-/** Reads the first non-empty line of a JSONL file (up to 64 KiB) and names its format. */
+/**
+ * Reads the first non-empty line of a JSONL file and names its format. It reads 64 KiB, and more
+ * (up to 16 MiB) while no line has ended: one long-CoT rollout with token ids and log-probabilities
+ * is easily 100 KiB, and a cut-off line would read as malformed JSON.
+ */
 export function detectJsonl(file: string): Detection {
   const fd = fs.openSync(file, 'r');
   let head: string;
+  let cut = false;
   try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
+    let size = HEAD_BYTES;
+    let buf: Buffer;
+    let n: number;
+    for (;;) {
+      buf = Buffer.alloc(size);
+      n = fs.readSync(fd, buf, 0, size, 0);
+      const data = buf.subarray(0, n);
+      if (n < size || size >= MAX_HEAD_BYTES || /\S[^\n]*\n/.test(data.toString('latin1'))) break;
+      size *= 4;
+    }
+    cut = n === size;
     if (buf.subarray(0, n).includes(0)) return { unknown: 'binary data, not JSON lines' };
     head = buf.toString('utf8', 0, n).replace(/^\uFEFF/, '');
   } finally {
     fs.closeSync(fd);
   }
   const lines = head.split('\n');
-  const complete = lines.length > 1 ? lines.slice(0, -1) : lines;
+  const complete = lines.length > 1 || cut ? lines.slice(0, -1) : lines;
   const first = complete.find((l) => l.trim() !== '');
-  if (first === undefined) return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 64 KiB' };
+  if (first === undefined) return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 16 MiB' };
   const o = parseObjectLine(first.trim());
   if (typeof o === 'string') return { unknown: `first line is not a JSON object (${o})` };
   return detectObject(o);
@@ -95,7 +110,9 @@ function splitOf(file: string, explicit?: Split): Split {
     : 'train';
 }
 
-function walk(dir: string, depth: number, out: string[]): void {
+const NOT_READ = 'not a rollout or metrics file (.jsonl, .parquet, trainer_state.json)';
+
+function walk(dir: string, depth: number, out: string[], skipped: Discovery['unknown']): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -106,12 +123,11 @@ function walk(dir: string, depth: number, out: string[]): void {
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out);
-    } else if (
-      e.isFile() &&
-      (e.name.endsWith('.jsonl') || e.name.endsWith('.parquet') || e.name.endsWith('.pt') || e.name === 'trainer_state.json')
-    ) {
+      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out, skipped);
+    } else if (e.isFile() && (e.name.endsWith('.jsonl') || e.name.endsWith('.parquet') || e.name.endsWith('.pt') || e.name === 'trainer_state.json')) {
       out.push(p);
+    } else if (e.isFile() && !e.name.startsWith('.')) {
+      skipped.push({ path: p, reason: NOT_READ });
     }
   }
 }
@@ -120,6 +136,8 @@ export interface Discovery {
   files: SourceFile[];
   /** Files that were looked at but are not a format we read (reported, not fatal in a folder). */
   unknown: Array<{ path: string; reason: string }>;
+  /** Other files in the folders, not read: reported so nothing is dropped silently. */
+  skipped: Array<{ path: string; reason: string }>;
   /** JSONL files with nothing in them yet (a trainer may be about to write them). */
   pending: string[];
 }
@@ -129,7 +147,7 @@ export interface Discovery {
  * unknown format, and for a folder whose rollout files mix formats.
  */
 export function discover(paths: readonly string[], choice: FormatChoice, split?: Split): Discovery {
-  const result: Discovery = { files: [], unknown: [], pending: [] };
+  const result: Discovery = { files: [], unknown: [], pending: [], skipped: [] };
   for (const p of paths) {
     let st: fs.Stats;
     try {
@@ -138,7 +156,7 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
       throw new LensError(ErrorCode.Unreadable, `${p}: no such file or folder`, { file: p });
     }
     const candidates: string[] = [];
-    if (st.isDirectory()) walk(p, 0, candidates);
+    if (st.isDirectory()) walk(p, 0, candidates, result.skipped);
     else candidates.push(p);
     for (const file of candidates) {
       try {

@@ -17,6 +17,34 @@ export interface CompareOptions {
   sampleLimit?: number;
   /** How many groups to list in `groups_most_changed` (default 10). */
   topGroups?: number;
+  /**
+   * Against the logged rewards: compare with this logged component instead of the reward; `null`:
+   * the reward. Default: like with like (`loggedBaselineFor`).
+   */
+  loggedComponent?: string | null;
+}
+
+// Functions whose score is a correctness verdict on the 1/0 scale (math's defaults): their like among
+// logged rewards is the correctness component, not a total that adds format or length terms.
+const CORRECTNESS_FUNCTIONS = new Set(['math']);
+const CORRECTNESS_COMPONENTS = ['correctness', 'accuracy', 'acc', 'correct'];
+
+/**
+ * What a set is compared with among the logged rewards: a spec that is one correctness function
+ * (weight 1, no constant) is compared with the run's logged correctness component when there is
+ * one; anything else with the logged reward.
+ */
+export function loggedBaselineFor(rs: RescoreStore, set: { spec: string; run_id: number }): string | null {
+  let spec: unknown;
+  try {
+    spec = JSON.parse(set.spec);
+  } catch {
+    return null;
+  }
+  const s = spec as { constant?: unknown; terms?: Array<{ fn?: unknown; weight?: unknown }> };
+  const term = Array.isArray(s.terms) && s.terms.length === 1 ? s.terms[0] : undefined;
+  if (!term || (s.constant ?? 0) !== 0 || term.weight !== 1 || typeof term.fn !== 'string' || !CORRECTNESS_FUNCTIONS.has(term.fn)) return null;
+  return CORRECTNESS_COMPONENTS.find((c) => rs.runHasComponent(set.run_id, c)) ?? null;
 }
 
 const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
@@ -49,6 +77,7 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
         `re-score sets ${opts.set} and ${opts.against} belong to different runs`,
       );
   }
+  const component = opts.against !== 'logged' ? null : opts.loggedComponent !== undefined ? opts.loggedComponent : loggedBaselineFor(rs, set);
   const limit = opts.sampleLimit ?? 1000;
   const confusion: Confusion = {
     correct_correct: 0,
@@ -177,7 +206,7 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
   };
 
   let current: CompareRow[] = [];
-  for (const row of rs.compareRows(opts.set, opts.against)) {
+  for (const row of rs.compareRows(opts.set, opts.against, component ?? undefined)) {
     if (current.length && current[0]!.group_id !== row.group_id) {
       flush(current);
       current = [];
@@ -192,6 +221,7 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
   return {
     set: opts.set,
     against: opts.against,
+    baseline: opts.against !== 'logged' ? `set ${opts.against}` : component ? `logged component ${component}` : 'logged reward',
     summary: {
       samples: compared,
       skipped,

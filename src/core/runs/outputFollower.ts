@@ -21,6 +21,8 @@ export interface OutputFollowerOptions {
 
 export interface FollowTotals {
   samples: number;
+  /** Samples read that were already stored. */
+  duplicates: number;
   metrics: number;
   errors: number;
 }
@@ -29,7 +31,7 @@ export class OutputFollower {
   private readonly outer = new AbortController();
   private inner: AbortController | undefined;
   private loop: Promise<void> | undefined;
-  readonly totals: FollowTotals = { samples: 0, metrics: 0, errors: 0 };
+  readonly totals: FollowTotals = { samples: 0, duplicates: 0, metrics: 0, errors: 0 };
 
   constructor(
     private readonly store: Store,
@@ -110,6 +112,7 @@ export class OutputFollower {
     } finally {
       if (last) {
         this.totals.samples += last.samples_added;
+        this.totals.duplicates += last.samples_duplicate;
         this.totals.metrics += last.metrics_added;
         this.totals.errors += last.errors.length;
       }

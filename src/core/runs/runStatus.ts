@@ -46,8 +46,13 @@ export function toRunStatus(
   runs: RunStore,
   following: boolean,
   gpuState: GpuState | undefined,
+  storedBefore?: number | null,
 ): RunStatus {
-  const stored = runs.maxStep(l.run_id);
+  // A later attempt must not show the earlier attempts' last step as its own progress: its stored
+  // steps count only above what was stored before it started (when that is known), else only its log.
+  const all = runs.maxStep(l.run_id);
+  const stored =
+    l.attempt === 1 ? all : storedBefore !== undefined && all !== null && (storedBefore === null || all > storedBefore) ? all : null;
   const lastStep =
     l.last_step === null ? stored : stored === null ? l.last_step : Math.max(stored, l.last_step);
   return {

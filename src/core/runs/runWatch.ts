@@ -19,6 +19,15 @@ export interface Watch {
   stopping: boolean;
   finishing: Promise<RunStatus> | undefined;
   lastStep: number | null;
+  /** The run's highest stored step before this attempt started (known only to the launching process). */
+  storedBefore?: number | null;
+  /** Whether the run's message already says that this attempt stored nothing new. */
+  toldDuplicates?: boolean;
+}
+
+/** What a re-run under the same name that stored nothing is told. */
+export function duplicatesNote(n: number): string {
+  return `no new samples: the ${n} read were already stored (same run, steps and groups); launch under another run name to keep both`;
 }
 
 export interface WatchOptions {
@@ -32,7 +41,7 @@ export interface WatchOptions {
 /** A Watch for a launch: its output follower (not started yet) and its log-metrics parser. */
 export function createWatch(store: Store, runs: RunStore, l: LaunchRow, backend: RunBackendImpl, opts: WatchOptions): Watch {
   const profile = JSON.parse(l.profile) as ResolvedProfile;
-  return {
+  const watch: Watch = {
     id: l.id,
     profile,
     backend,
@@ -42,7 +51,14 @@ export function createWatch(store: Store, runs: RunStore, l: LaunchRow, backend:
       format: profile.format,
       ...(opts.ingestPollMs ? { pollMs: opts.ingestPollMs } : {}),
       ...(opts.reflection ? { reflection: opts.reflection } : {}),
-      onPass: opts.emit,
+      onPass: (r) => {
+        // A re-run under the same name writes the same identities: say that nothing new was stored.
+        if (!watch.toldDuplicates && r.samples_added === 0 && r.samples_duplicate > 0) {
+          watch.toldDuplicates = true;
+          runs.update(l.id, { message: duplicatesNote(r.samples_duplicate) });
+        }
+        opts.emit();
+      },
       onError: (m) => {
         opts.log?.('warn', `run ${l.run}: ${m}`);
         try {
@@ -58,6 +74,7 @@ export function createWatch(store: Store, runs: RunStore, l: LaunchRow, backend:
     finishing: undefined,
     lastStep: l.last_step,
   };
+  return watch;
 }
 
 /**

@@ -18,7 +18,7 @@ import { findProfile, type ProfilesFile } from './profiles';
 import { RayBackend } from './rayBackend';
 import { defaultRunDir, resolveProfile, type ResolvedProfile } from './resolve';
 import { gpuSampleRows, toRunStatus } from './runStatus';
-import { createWatch, recordEnd, type Watch } from './runWatch';
+import { createWatch, duplicatesNote, recordEnd, type Watch } from './runWatch';
 import { SlurmBackend } from './slurmBackend';
 
 export interface SupervisorOptions {
@@ -37,6 +37,7 @@ export interface SupervisorOptions {
 }
 
 const FINAL_LOG_PASSES = 64;
+
 
 export class RunSupervisor {
   readonly runs: RunStore;
@@ -232,7 +233,8 @@ export class RunSupervisor {
   }
 
   private statusOf(l: LaunchRow): RunStatus {
-    return toRunStatus(l, this.runs, this.watches.has(l.id), this.gpu?.state);
+    const w = this.watches.get(l.id);
+    return toRunStatus(l, this.runs, w !== undefined, this.gpu?.state, w?.storedBefore);
   }
 
   private emit(id: number): void {
@@ -249,6 +251,7 @@ export class RunSupervisor {
         `run ${run} is already ${prev.state} (attempt ${prev.attempt}); stop it first, or launch it under another run name`,
       );
     }
+    const storedBefore = prev ? this.runs.maxStep(prev.run_id) : null;
     const row = this.runs.insertLaunch({
       run,
       profileName: profile.name,
@@ -282,7 +285,7 @@ export class RunSupervisor {
       'info',
       `run ${run}: started (${profile.backend}${l.pid ? `, pid ${l.pid}` : ''}${l.job_id ? `, job ${l.job_id}` : ''})`,
     );
-    this.watch(l);
+    this.watch(l).storedBefore = storedBefore;
     this.emit(l.id);
     return this.statusOf(l);
   }
@@ -300,6 +303,7 @@ export class RunSupervisor {
     if (l.backend === 'local' && !isFinalState(l.state)) this.gpu?.start();
     return w;
   }
+
 
   private ensureTimer(): void {
     if (this.timer || this.disposed) return;
@@ -363,10 +367,11 @@ export class RunSupervisor {
       const leftover = await w.backend
         .cleanup?.(l)
         .catch((e: unknown) => `cleanup failed: ${errorMessage(e)}`);
-      await w.outputs.stop();
+      const totals = await w.outputs.stop();
+      const dup = totals.samples === 0 && totals.duplicates > 0 ? duplicatesNote(totals.duplicates) : undefined;
       if (w.backend.syncLog) await w.backend.syncLog(l).catch(() => undefined);
       this.parseLog(w, this.runs.get(w.id)!, FINAL_LOG_PASSES);
-      const message = [s.message, leftover].filter(Boolean).join('; ') || null;
+      const message = [s.message, leftover, dup].filter(Boolean).join('; ') || null;
       recordEnd(this.runs, w.id, { ...s, message }, true);
       this.watches.delete(w.id);
       const ended = this.runs.get(w.id)!;

@@ -17,6 +17,7 @@ import {
 } from '../../shared/explorer';
 import { ALERT_KINDS } from '../../shared/alerts';
 import type { Split } from '../../shared/rollout';
+import { promptQuestion } from '../../shared/text';
 import { grpoAdvantages } from '../analysis/advantages';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import { describeTurns } from '../analysis/turns';
@@ -161,7 +162,7 @@ export function listGroups(
         truncated: g.truncated_n,
         reflecting: g.reflect_n,
         // The end of a prompt (the question) says more than its start (a system prompt).
-        prompt_preview: preview(g.prompt_tail.split(/user\n|<\|im_start\|>user/).pop() ?? g.prompt_tail),
+        prompt_preview: preview(promptQuestion(g.prompt_tail)),
       };
     }),
   };

@@ -194,10 +194,15 @@ export class RescoreStore {
   }
 
   /** The set's results beside the baseline, ordered so each group's samples are contiguous. */
-  compareRows(setId: number, against: 'logged' | number): IterableIterator<CompareRow> {
+  /**
+   * The set's rows beside a baseline: the logged reward, one logged reward component (`component`,
+   * with `against: 'logged'`; a sample without it has no baseline), or another set.
+   */
+  compareRows(setId: number, against: 'logged' | number, component?: string): IterableIterator<CompareRow> {
+    const logged = component === undefined ? 's.reward' : 'json_extract(s.components, @path)';
     const baseline =
       against === 'logged'
-        ? `s.reward AS before, s.correct AS before_correct, NULL AS before_error`
+        ? `${logged} AS before, s.correct AS before_correct, NULL AS before_error`
         : `b.score AS before, b.correct AS before_correct,
            CASE WHEN b.sample_id IS NULL THEN 'not in the baseline set' ELSE b.error END AS before_error`;
     const join =
@@ -214,8 +219,20 @@ export class RescoreStore {
           ORDER BY st.split, st.step, g.id, s.idx`,
       )
       .iterate(
-        against === 'logged' ? { set: setId } : { set: setId, against },
+        against !== 'logged' ? { set: setId, against } : component === undefined ? { set: setId } : { set: setId, path: `$.${JSON.stringify(component)}` },
       ) as IterableIterator<CompareRow>;
+  }
+
+  /** True when some sample of the run logged this reward component. */
+  runHasComponent(runId: number, component: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id
+            WHERE st.run_id = ? AND json_extract(s.components, ?) IS NOT NULL LIMIT 1`,
+        )
+        .get(runId, `$.${JSON.stringify(component)}`) !== undefined
+    );
   }
 
   /** Full results of one sample across sets, for a sample view. */

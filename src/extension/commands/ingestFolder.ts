@@ -7,13 +7,17 @@ import type { IngestReport } from '../../shared/rollout';
 import type { EngineClient } from '../engineClient';
 import { abortSignalFor } from '../log';
 import { offerSlimeConversion } from './slimeOffer';
+import { counted } from '../../shared/text';
 
 export function runNameFor(p: string): string {
   const base = path.basename(p).replace(/\.(jsonl|parquet|json)$/, '');
   return base.replace(/[^A-Za-z0-9._@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'run';
 }
 
-async function pickSource(uri: vscode.Uri | undefined, verb: string): Promise<{ target: vscode.Uri; run: string } | undefined> {
+async function pickSource(arg: unknown, verb: string): Promise<{ target: vscode.Uri; run: string } | undefined> {
+  // From the Explorer's context menu the argument is the folder's Uri; from the Runs view's title
+  // bar VS Code passes nothing (or a tree element): only a Uri names what to ingest.
+  const uri = arg instanceof vscode.Uri ? arg : undefined;
   const picked =
     uri ? [uri] : await vscode.window.showOpenDialog({
       canSelectFiles: true,
@@ -35,7 +39,7 @@ async function pickSource(uri: vscode.Uri | undefined, verb: string): Promise<{ 
 export async function ingestFolder(
   engine: EngineClient,
   log: vscode.LogOutputChannel,
-  uri?: vscode.Uri,
+  uri?: unknown,
   extensionPath?: string,
 ): Promise<IngestReport | undefined> {
   const src = await pickSource(uri, 'Ingest');
@@ -54,7 +58,11 @@ export async function ingestFolder(
         log.info(`[ingest] ${run}: ${report.samples_added} added, ${report.samples_duplicate} duplicate, ${report.errors.length} errors`);
         for (const e of report.errors.slice(0, 50)) log.warn(`[ingest] ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
         for (const w of report.warnings ?? []) log.warn(`[ingest] ${w}`);
-        const msg = `${run}: ${report.samples_added} samples added (${report.samples_duplicate} already stored) over ${report.steps} steps` +
+        for (const f of report.skipped.slice(0, 50)) log.info(`[ingest] not read: ${f.file}: ${f.reason}`);
+        const notRead = report.skipped.map((f) => path.basename(f.file));
+        const msg = `${run}: ${counted(report.samples_added, 'sample')} added (${report.samples_duplicate} already stored) over ${counted(report.steps, 'step')}` +
+          (report.samples_added === 0 && report.samples_duplicate > 0 ? ': nothing new' : '') +
+          (notRead.length ? `; not read: ${notRead.slice(0, 3).join(', ')}${notRead.length > 3 ? ` and ${notRead.length - 3} more` : ''}` : '') +
           (report.errors.length ? `, ${report.errors.length} problem(s) — see the log` : '');
         if (report.errors.length) void vscode.window.showWarningMessage(msg, 'Show Log').then((a) => a && log.show());
         else void vscode.window.showInformationMessage(msg);
@@ -70,7 +78,7 @@ export async function ingestFolder(
 }
 
 /** Follows a folder while a trainer writes it; cancelling the notification stops following. */
-export async function followFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<IngestReport | undefined> {
+export async function followFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: unknown): Promise<IngestReport | undefined> {
   const src = await pickSource(uri, 'Follow');
   if (!src) return undefined;
   return vscode.window.withProgress(
@@ -83,8 +91,8 @@ export async function followFolder(engine: EngineClient, log: vscode.LogOutputCh
           { paths: [src.target.fsPath], run: src.run, follow: true },
           { signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) },
         );
-        log.info(`[follow] ${src.run}: stopped; ${report.samples_added} samples added`);
-        void vscode.window.showInformationMessage(`Stopped following ${src.run}: ${report.samples_added} samples added.`);
+        log.info(`[follow] ${src.run}: stopped; ${counted(report.samples_added, 'sample')} added`);
+        void vscode.window.showInformationMessage(`Stopped following ${src.run}: ${counted(report.samples_added, 'sample')} added.`);
         return report;
       } catch (e) {
         void vscode.window.showErrorMessage(`Following ${src.run} stopped: ${errorMessage(e)}`, 'Show Log').then((a) => a && log.show());

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { GROUP_SORTS, type GroupSort } from '../../shared/explorer';
 import type { EngineClient } from '../engineClient';
-import type { ExplorerNode, GroupNode, MoreNode, RunNode, SampleNode } from '../explorer/nodes';
+import { GroupNode, RunNode, SampleNode, StepNode, type ExplorerNode, type MoreNode } from '../explorer/nodes';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { followFolder, ingestFolder } from './ingestFolder';
 import { rescoreCommand } from './rescoreCommands';
@@ -28,6 +28,8 @@ import {
 export interface CommandDeps {
   engine: EngineClient;
   explorer: RunExplorer;
+  /** The Runs view: palette commands act on its selected row. */
+  treeView: vscode.TreeView<ExplorerNode>;
   log: vscode.LogOutputChannel;
   runLogs: RunLogs;
   onLaunched: (s: RunStatus) => void;
@@ -87,12 +89,12 @@ async function filterByText(explorer: RunExplorer): Promise<void> {
 }
 
 export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
-  const { engine, explorer, log, runLogs } = d;
+  const { engine, explorer, treeView, log, runLogs } = d;
   const reg = (id: string, fn: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   };
-  reg('rolloutLens.ingestFolder', (uri?: vscode.Uri) => ingestFolder(engine, log, uri, context.extensionPath));
-  reg('rolloutLens.followFolder', (uri?: vscode.Uri) => followFolder(engine, log, uri));
+  reg('rolloutLens.ingestFolder', (uri?: unknown) => ingestFolder(engine, log, uri, context.extensionPath));
+  reg('rolloutLens.followFolder', (uri?: unknown) => followFolder(engine, log, uri));
   reg('rolloutLens.showLog', () => log.show());
   reg('rolloutLens.refreshExplorer', () => explorer.refresh());
   reg('rolloutLens.loadMore', (node: MoreNode) => explorer.loadMore(node));
@@ -100,11 +102,25 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.filterGroups', () => filterGroups(explorer));
   reg('rolloutLens.filterByText', () => filterByText(explorer));
   reg('rolloutLens.clearFilter', () => explorer.clearFilter());
-  reg('rolloutLens.openSample', (node?: SampleNode) => openSample(node));
-  reg('rolloutLens.openGroup', (node?: GroupNode | SampleNode) => openGroupDocument(node));
-  reg('rolloutLens.compareSamples', (node?: GroupNode | SampleNode) => compareSamples(engine, node));
+  // From the palette these get no argument: they act on the row selected in the Runs view.
+  const selectedSample = (): SampleNode | undefined => {
+    const n = treeView.selection[0];
+    return n instanceof SampleNode ? n : undefined;
+  };
+  const selectedGroup = (): GroupNode | SampleNode | undefined => {
+    const n = treeView.selection[0];
+    return n instanceof GroupNode || n instanceof SampleNode ? n : undefined;
+  };
+  const selectedRun = (): RunNode | StepNode | undefined => {
+    let n = treeView.selection[0];
+    while (n && !(n instanceof RunNode) && !(n instanceof StepNode)) n = n.parent;
+    return n instanceof RunNode || n instanceof StepNode ? n : undefined;
+  };
+  reg('rolloutLens.openSample', (node?: SampleNode) => openSample(node ?? selectedSample()));
+  reg('rolloutLens.openGroup', (node?: GroupNode | SampleNode) => openGroupDocument(node ?? selectedGroup()));
+  reg('rolloutLens.compareSamples', (node?: GroupNode | SampleNode) => compareSamples(engine, node ?? selectedGroup()));
   reg('rolloutLens.compareWithPreviousStep', (node?: GroupNode | SampleNode) => compareWithPreviousStep(engine, node));
-  reg('rolloutLens.searchRollouts', (node?: RunNode) => searchRollouts(engine, node?.run.run));
+  reg('rolloutLens.searchRollouts', (node?: unknown) => searchRollouts(engine, node instanceof RunNode ? node.run.run : undefined));
   reg('rolloutLens.exportRun', (node?: RunNode) => exportRun(engine, node));
   reg('rolloutLens.setTokenizer', () => setTokenizer());
   reg('rolloutLens.rebuildNativeModules', () => rebuildNativeModules(context, log));
@@ -116,8 +132,8 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.showRunLog', (node?: RunNode) => showRunLog(engine, runLogs, node));
   reg('rolloutLens.rescore', (node?: ExplorerNode | GroupRef) => rescoreCommand(engine, node, d.onRescored));
   reg('rolloutLens.rescoreGroup', (ref?: GroupRef) => rescoreCommand(engine, ref, d.onRescored));
-  reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node));
-  reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg));
+  reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node ?? selectedGroup()));
+  reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg ?? selectedRun()));
   reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
   reg('rolloutLens.promptsByTrainable', (arg?: RunNode | string) => promptsByTrainable(engine, d.webviews, arg));
 }

@@ -93,21 +93,28 @@ export async function compareWithPreviousStep(engine: EngineClient, arg: GroupAr
 }
 
 export async function searchRollouts(engine: EngineClient, run?: string): Promise<void> {
+  // The scope is said where the query is typed; a run with no match falls back to every run, so a
+  // search started with some other run selected still finds what exists.
   const query = await vscode.window.showInputBox({
-    title: 'Search rollouts',
+    title: run ? `Search rollouts of ${run} (all runs when it has no match)` : 'Search rollouts of all runs',
     prompt: 'Words, "a phrase", prefix*, AND / OR / NOT (SQLite FTS5)',
     placeHolder: 'e.g. "let me recheck" OR rethink',
   });
   if (!query) return;
   try {
-    const hits = await engine.request(EngineMethods.search, { query, ...(run ? { run } : {}), limit: 200 });
+    let hits = await engine.request(EngineMethods.search, { query, ...(run ? { run } : {}), limit: 200 });
+    let scope = run ? `in ${run}` : 'in all runs';
+    if (hits.length === 0 && run) {
+      hits = await engine.request(EngineMethods.search, { query, limit: 200 });
+      scope = `in all runs (none in ${run})`;
+    }
     if (hits.length === 0) {
-      void vscode.window.showInformationMessage(`No response matches ${query}.`);
+      void vscode.window.showInformationMessage(`No response ${run ? 'of any run ' : ''}matches ${query}.`);
       return;
     }
     const pick = await vscode.window.showQuickPick(
       hits.map((h) => ({ label: `${h.run} · step ${h.step} · #${h.index}  R=${fmt(h.reward)}`, description: h.group, detail: h.snippet, hit: h })),
-      { title: `${hits.length} matches for ${query}`, matchOnDetail: true },
+      { title: `${hits.length} ${hits.length === 1 ? 'match' : 'matches'} for ${query} ${scope}`, matchOnDetail: true },
     );
     if (pick) {
       const h = pick.hit;

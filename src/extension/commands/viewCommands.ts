@@ -39,7 +39,9 @@ export async function compareRescore(engine: EngineClient, webviews: WebviewsApi
     if (!run) return;
     const sets = await engine.request(EngineMethods.rescoreSets, { run });
     if (sets.length === 0) {
-      void vscode.window.showInformationMessage(`${run} has no re-score sets yet: use Re-score… first.`);
+      // Offer the step that makes a comparison possible instead of a dead end.
+      const a = await vscode.window.showInformationMessage(`${run} has not been re-scored yet: re-score it first, then compare.`, 'Re-score…');
+      if (a) await vscode.commands.executeCommand('rolloutLens.rescore', arg instanceof RunNode ? arg : undefined);
       return;
     }
     const pick = await vscode.window.showQuickPick(

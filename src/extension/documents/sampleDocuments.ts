@@ -1,4 +1,5 @@
-// Read-only `rollout-lens:` documents: a sample's response (what diffs compare), a sample in full
+// Read-only `rollout-lens:` documents: a sample's response under a two-line header (what diffs
+// compare), a sample in full
 // (prompt, reward breakdown, rationale as a header), or a whole group.
 import * as vscode from 'vscode';
 import type { SampleDetail, SampleRef } from '../../shared/explorer';
@@ -16,14 +17,23 @@ export function fromUri(uri: vscode.Uri): LensDocument | undefined {
   return uri.scheme === DOC_SCHEME ? parseDocumentPath(uri.path, uri.query) : undefined;
 }
 
+function title(s: SampleDetail): string {
+  return `# ${s.run} · ${s.split} step ${s.step} · group ${s.group} · sample #${s.index}`;
+}
+
+function rewardLine(s: SampleDetail): string {
+  return `reward ${fmt(s.reward, 4)} · advantage ${signed(s.advantage, 4)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})` +
+    `${s.correct === null ? '' : s.correct ? ' · correct' : ' · wrong'}${s.finish_reason ? ` · ${s.finish_reason}` : ''}` +
+    ` · ${s.length_tokens ?? s.length_chars} ${s.length_tokens === null ? 'chars' : 'tokens'}`;
+}
+
+/** What a diff shows above each response: which sample it is and how it scored. */
+export function responseHeader(s: SampleDetail): string {
+  return `${title(s)}\n${rewardLine(s)}\n\n`;
+}
+
 function header(s: SampleDetail): string {
-  const lines = [
-    `# ${s.run} · ${s.split} step ${s.step} · group ${s.group} · sample #${s.index}`,
-    '',
-    `reward ${fmt(s.reward, 4)} · advantage ${signed(s.advantage, 4)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})` +
-      `${s.correct === null ? '' : s.correct ? ' · correct' : ' · wrong'}${s.finish_reason ? ` · ${s.finish_reason}` : ''}` +
-      ` · ${s.length_tokens ?? s.length_chars} ${s.length_tokens === null ? 'chars' : 'tokens'}`,
-  ];
+  const lines = [title(s), '', rewardLine(s)];
   if (s.components) lines.push('components: ' + Object.entries(s.components).map(([k, v]) => `${k}=${fmt(v, 4)}`).join(', '));
   if (s.ground_truth !== null) lines.push(`ground truth: ${s.ground_truth}`);
   if (s.rationale !== null) {
@@ -60,7 +70,8 @@ export class SampleDocuments implements vscode.TextDocumentContentProvider, vsco
       }
       const s = await this.engine.request(EngineMethods.getSample, doc.ref);
       if (doc.kind === 'rationale') return typeof s.rationale === 'string' ? s.rationale : JSON.stringify(s.rationale, null, 2);
-      return doc.part === 'full' ? header(s) + s.response : s.response;
+      // The response stays the document's tail in both parts (reflection highlights rely on it).
+      return (doc.part === 'full' ? header(s) : responseHeader(s)) + s.response;
     } catch (e) {
       return `Could not load ${uri.path}: ${e instanceof Error ? e.message : String(e)}`;
     }

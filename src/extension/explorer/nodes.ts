@@ -6,6 +6,7 @@ import type { RunStatus } from '../../shared/runs';
 import { ALERT_KINDS, ALERT_TITLES } from '../../shared/alerts';
 import { TREE_SCHEME, groupBadgePath, stepBadgePath } from '../../shared/uri';
 import { fmt, signed } from '../../shared/format';
+import { counted } from '../../shared/text';
 
 export type ExplorerNode = RunNode | StepNode | GroupNode | SampleNode | MoreNode | MessageNode;
 
@@ -36,7 +37,7 @@ export class RunNode {
     const st = this.status;
     const live = st ? `${st.state}${st.lastStep !== null ? ` · step ${st.lastStep}${st.totalSteps ? `/${st.totalSteps}` : ''}` : ''}` +
       `${st.gpu?.available && st.gpu.utilization !== null ? ` · GPU ${Math.round(st.gpu.utilization)}%` : ''} · ` : '';
-    item.description = `${live}${r.steps} steps · ${r.samples} samples${r.format ? ` · ${r.format}` : ''}`;
+    item.description = `${live}${counted(r.steps, 'step')} · ${counted(r.samples, 'sample')}${r.format ? ` · ${r.format}` : ''}`;
     const launch = st
       ? `\n\n${st.backend} run, ${st.state}${st.pid ? `, pid ${st.pid}` : ''}${st.jobId ? `, job ${escapeMd(st.jobId)}` : ''}` +
         `${st.exitCode !== null ? `, exit ${st.exitCode}` : ''}${st.message ? `\n\n${escapeMd(st.message)}` : ''}` +
@@ -70,6 +71,8 @@ export class StepNode {
     item.tooltip = `${s.samples} samples in ${s.groups} groups · reward ${fmt(s.reward_mean)} ± ${fmt(s.reward_std)} · mean length ${fmt(s.mean_length)} ${s.length_unit}` +
       ` · effective-gradient ratio ${fmt(s.effective_gradient_ratio)} · clip ratio ${fmt(s.clip_ratio)} · reflecting ${fmt(s.reflection_share)}` +
       (s.alerts.length ? `\n\nAlerts: ${ALERT_KINDS.filter((k) => s.alerts.includes(k)).map((k) => ALERT_TITLES[k]).join(', ')} (list in the run dashboard)` : '');
+    // A screen reader reads this instead of the tooltip, which alone leaves out which step it is.
+    item.accessibilityInformation = { label: `step ${s.step}${s.split === 'val' ? ' (val)' : ''}: ${item.tooltip}` };
     if (s.alerts.length) {
       const badge = stepBadgePath(this.ref, s.alerts);
       item.resourceUri = vscode.Uri.from({ scheme: TREE_SCHEME, path: badge.path, query: badge.query });

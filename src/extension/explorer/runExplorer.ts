@@ -85,8 +85,32 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     this.changed.fire(node.parent);
   }
 
+  /** Ids of the rows the user has open (see trackExpansion). */
+  private readonly expanded = new Set<string>();
+
+  /**
+   * Remembers which rows the user expanded, so a row rebuilt by a refresh (a re-run of a run, steps
+   * recomputed while a run is ingested) comes back open instead of collapsed.
+   */
+  trackExpansion(view: vscode.TreeView<ExplorerNode>): vscode.Disposable {
+    return vscode.Disposable.from(
+      view.onDidExpandElement((e) => {
+        const id = e.element.toTreeItem().id;
+        if (id) this.expanded.add(id);
+      }),
+      view.onDidCollapseElement((e) => {
+        const id = e.element.toTreeItem().id;
+        if (id) this.expanded.delete(id);
+      }),
+    );
+  }
+
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    return node.toTreeItem();
+    const item = node.toTreeItem();
+    if (item.id && this.expanded.has(item.id) && item.collapsibleState === vscode.TreeItemCollapsibleState.Collapsed) {
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+    }
+    return item;
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {

@@ -29,7 +29,9 @@ const GPU_READINGS = 900;
 
 export function statusView(s: RunStatusLike): RunStatusView {
   const progress = s.lastStep !== null ? `step ${s.lastStep}${s.totalSteps ? ` of ${s.totalSteps}` : ''}${s.etaSeconds ? `, about ${Math.ceil(s.etaSeconds / 60)} min left` : ''}` : null;
-  const message = [progress, s.signal ? `signal ${s.signal}` : null, s.exitNote, s.message].filter((x): x is string => !!x).join(' · ');
+  // The exit note matters when the exit status is unknown; a recorded exit code says it all.
+  const note = s.exitCode === null && s.signal === null ? s.exitNote : null;
+  const message = [progress, s.signal ? `signal ${s.signal}` : null, note, s.message].filter((x): x is string => !!x).join(' · ');
   return {
     state: s.state,
     backend: s.backend,

@@ -101,7 +101,10 @@ export async function run(): Promise<void> {
     const ref = sampleNode.ref;
     const uri = vscode.Uri.from({ scheme: 'rollout-lens', path: `/sample/verl/train/1/${ref.group}/sample 0 · step 1.md`, query: 'part=response' });
     const doc = await vscode.workspace.openTextDocument(uri);
-    assert.equal(doc.getText(), row.output);
+    // The response part (what diffs compare) opens with which sample it is and how it scored.
+    const head = /^# verl · train step 1 · group [0-9a-f]{16} · sample #0\nreward [^\n]+ · advantage [^\n]+\n\n/.exec(doc.getText());
+    assert.ok(head, doc.getText().slice(0, 200));
+    assert.equal(doc.getText().slice(head[0].length), row.output);
     const full = await vscode.workspace.openTextDocument(uri.with({ query: 'part=full' }));
     assert.match(full.getText(), /^# verl · train step 1 · group [0-9a-f]{16} · sample #0\n\nreward /);
     assert.ok(full.getText().endsWith(row.output));
@@ -124,9 +127,22 @@ export async function run(): Promise<void> {
     assert.equal(input.modified.path, `/sample/verl/train/3/${group.ref.group}/sample ${worst} · step 3.md`);
     const left = await vscode.workspace.openTextDocument(input.original);
     const right = await vscode.workspace.openTextDocument(input.modified);
+    assert.match(left.getText(), /^# verl · train step 3 · group [0-9a-f]{16} · sample #\d+\nreward /);
+    assert.match(right.getText(), /^# verl · train step 3 · group [0-9a-f]{16} · sample #\d+\nreward /);
     const stored = async (index: number): Promise<string> => (await a.engine.request(EngineMethods.getSample, { ...group.ref, index })).response;
-    assert.deepEqual([left.getText(), right.getText()], [await stored(best), await stored(worst)]);
+    assert.ok(left.getText().endsWith(await stored(best)), 'the left side ends with the best sample');
+    assert.ok(right.getText().endsWith(await stored(worst)), 'the right side ends with the worst sample');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  await test('a run row the user expanded comes back expanded when a refresh rebuilds it', async () => {
+    const runs = await children(a);
+    await a.treeView.reveal(runs[1]!, { expand: true });
+    // A refresh builds new nodes for the same rows (as when a run is launched again).
+    const rebuilt = await children(a);
+    assert.equal(labelOf(a, rebuilt[1]!), 'verl');
+    await waitUntil(() => a.explorer.getTreeItem(rebuilt[1]!).collapsibleState === vscode.TreeItemCollapsibleState.Expanded, 5000, 'the rebuilt row to be expanded');
+    assert.equal(a.explorer.getTreeItem(rebuilt[0]!).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
   });
 
   await test('the engine restarts after being killed and nothing stored is lost', async () => {

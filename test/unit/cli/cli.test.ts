@@ -23,6 +23,7 @@ describe('rollout-lens CLI', () => {
       metrics_added: 0,
       errors: [{ file, line: 25, message: '"prompt" must be a string, got nothing (the key is missing)' }],
       grouping: 'id',
+      skipped: [],
     });
   });
 

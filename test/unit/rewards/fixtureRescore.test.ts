@@ -32,16 +32,18 @@ describe('re-scoring the fixture runs', () => {
   it('verl + SimpleRL math extraction: 6 answers without an "Answer:" line flip to correct', () => {
     const r = runCliJson<Rescored>(['rescore', '--db', db, '--run', 'verl', '--reward', 'math']);
     assert.deepEqual([r.agreement, r.flips.incorrect_to_correct, r.flips.correct_to_incorrect, r.flips.advantage_sign], [0.9375, 6, 0, 6]);
-    assert.equal(r.mean_reward_before, 32 / 96);
+    // Like with like: a math set is compared with the logged `acc` (1/0), not with DAPO's ±1 score.
+    assert.equal(r.mean_reward_before, 64 / 96);
     assert.equal(r.mean_reward_after, 70 / 96);
   });
 
-  it('the real TRL run + math: the same 8 correct answers, without the format reward the mean drops', () => {
+  it('the real TRL run + math: the same 8 correct answers as its logged correctness component, so nothing changes', () => {
     const r = runCliJson<Rescored>(['rescore', '--db', db, '--run', 'trl', '--reward', 'math']);
-    assert.deepEqual([r.samples, r.agreement, r.flips.incorrect_to_correct, r.flips.correct_to_incorrect], [48, 1, 0, 0]);
-    assert.equal(r.mean_reward_before, 31.5 / 48);
+    assert.deepEqual([r.samples, r.agreement, r.flips.incorrect_to_correct, r.flips.correct_to_incorrect, r.flips.advantage_sign], [48, 1, 0, 0, 0]);
+    // Compared with the logged correctness (not correctness + format_reward, 31.5 / 48).
+    assert.equal(r.mean_reward_before, 8 / 48);
     assert.equal(r.mean_reward_after, 8 / 48);
-    assert.equal(r.effective_gradient_ratio_before, 8 / 12);
+    assert.equal(r.effective_gradient_ratio_before, 7 / 12);
     assert.equal(r.effective_gradient_ratio_after, 7 / 12);
   });
 });

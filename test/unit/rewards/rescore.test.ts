@@ -50,6 +50,39 @@ async function fixture(): Promise<{ dir: string; store: Store }> {
 const loggedRewards = (store: Store): unknown[] =>
   store.db.prepare('SELECT id, reward, correct FROM samples ORDER BY id').all();
 
+describe('comparing like with like', () => {
+  it('a math set is compared with the logged correctness component, not with correctness + format', async () => {
+    const dir = tempDir('rl-rescore-');
+    // Logged reward = correctness + 0.5 · format (a box); the last answer is right but written "5.0".
+    const rows = [
+      ['\\boxed{5}', 1, 1],
+      ['\\boxed{4}', 0, 1],
+      ['\\boxed{5.0}', 0, 1],
+      ['five', 0, 0],
+    ].map(([response, correctness, format], i) => ({
+      step: 1, group: 'g', index: i, prompt: 'p', response: String(response), ground_truth: '5',
+      reward: Number(correctness) + 0.5 * Number(format), components: { correctness: Number(correctness), format: Number(format) },
+    }));
+    writeJsonl(path.join(dir, 'r.jsonl'), rows);
+    const store = Store.open(path.join(dir, 'a.db'));
+    try {
+      await new Ingestor(store, [path.join(dir, 'r.jsonl')], { run: 'r' }).ingestOnce();
+      const r = await rescore(store, { run: 'r', spec: 'math', trusted: false });
+      const like = compareSet(store, { set: r.set, against: 'logged' });
+      assert.equal(like.baseline, 'logged component correctness');
+      assert.deepEqual(like.samples.map((x) => [x.index, x.before, x.after, x.delta]), [[2, 0, 1, 1]]);
+      assert.equal(like.summary.flips.incorrect_to_correct, 1);
+      const total = compareSet(store, { set: r.set, against: 'logged', loggedComponent: null });
+      assert.equal(total.baseline, 'logged reward');
+      assert.deepEqual(total.samples.map((x) => [x.index, x.before, x.after]), [[0, 1.5, 1], [1, 0.5, 0], [2, 0.5, 1]]);
+      const sum = await rescore(store, { run: 'r', spec: 'math + 0.5*format:boxed', trusted: false });
+      assert.equal(compareSet(store, { set: sum.set, against: 'logged' }).baseline, 'logged reward');
+    } finally {
+      store.close();
+    }
+  });
+});
+
 describe('re-score sets', () => {
   it('stores one result per sample in its own tables and never touches the logged rewards', async () => {
     const { store } = await fixture();

@@ -337,6 +337,34 @@ describe('local runs', () => {
     assert.ok(seen[0]! < 32, `some samples were stored while the run was going (${seen[0]})`);
   });
 
+  it('a re-run under the same name starts without the last step of the run before, and says it stored nothing new', async () => {
+    const t = setup([
+      {
+        name: 'rerun',
+        command: 'sh',
+        args: ['-c', 'mkdir -p out && rm -f out/rollouts.jsonl && cp "$SRC" out/rollouts.jsonl'],
+        cwd: '${runDir}',
+        env: { SRC: '${workspaceFolder}/src.jsonl' },
+        outputs: { paths: ['${runDir}/out'], format: 'native' },
+      },
+    ]);
+    writeJsonl(path.join(t.ws.dir, 'src.jsonl'), nativeRows({ steps: 3, prompts: 2, g: 2 }));
+    fs.mkdirSync(path.join(t.ws.dir, '.rollout-lens', 'runs', 'rerun'), { recursive: true });
+    await t.sup.launch(t.ws.profiles, 'rerun');
+    const first = await t.sup.waitForEnd('rerun', 15_000);
+    assert.deepEqual([first.attempt, first.lastStep, first.message], [1, 3, null]);
+    // Same identities (step, group, index), other text: what a re-run with another seed writes.
+    writeJsonl(path.join(t.ws.dir, 'src.jsonl'), nativeRows({ steps: 3, prompts: 2, g: 2 }).map((r) => ({ ...r, response: `${String(r['response'])} again` })));
+    const second = await t.sup.launch(t.ws.profiles, 'rerun');
+    assert.deepEqual([second.attempt, second.lastStep], [2, null]);
+    const end = await t.sup.waitForEnd('rerun', 15_000);
+    assert.equal(t.ws.store.db.prepare('SELECT COUNT(*) FROM samples').pluck().get(), 12);
+    assert.deepEqual(
+      [end.attempt, end.lastStep, end.message],
+      [2, null, 'no new samples: the 12 read were already stored (same run, steps and groups); launch under another run name to keep both'],
+    );
+  });
+
   it('parses a fast-growing log in bounded passes without losing its last line', async () => {
     const t = setup([{ name: 'flood', command: 'sh', args: [path.join(TRAINERS, 'flood.sh'), '150000'] }]);
     await launched(t, 'flood');

@@ -16,7 +16,7 @@ before(async () => {
   const rows = [];
   // step 1: group a = [1,0,0,0] (one truncated), group b = [1,1] (degenerate), group c = [0.5] (singleton)
   for (const [i, reward] of [1, 0, 0, 0].entries()) {
-    rows.push({ step: 1, group: 'a', prompt: 'system\nBe brief.\nuser\nWhat is 2+2?', response: `Answer ${i}: wait, ${reward ? '4' : '5'}`, reward, finish_reason: i === 3 ? 'length' : 'stop' });
+    rows.push({ step: 1, group: 'a', prompt: 'system\nBe brief.\nuser\nWhat is 2+2?\nassistant\n', response: `Answer ${i}: wait, ${reward ? '4' : '5'}`, reward, finish_reason: i === 3 ? 'length' : 'stop' });
   }
   rows.push({ step: 1, group: 'b', prompt: 'q2', response: 'yes', reward: 1, correct: true, advantage: 0.25 });
   rows.push({ step: 1, group: 'b', prompt: 'q2', response: 'yes!', reward: 1, correct: true });

@@ -21,6 +21,8 @@ export const rescoreComparisonSchema = z.object({
     spec: z.string().check(z.maxLength(10_000)),
     status: z.string().check(z.maxLength(100)),
   }),
+  /** What the "Logged" column holds: "logged reward", or one logged component ("logged component correctness"). */
+  baseline: z.optional(z.string().check(z.maxLength(200))),
   agreement: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
   confusion: z.object({ tp: count, fp: count, fn: count, tn: count }),
   flips: z.object({ correctness: count, advantage_sign: count }),
@@ -77,6 +79,7 @@ export function sameSample(a: SampleRef, b: SampleRef): boolean {
 
 /** The engine's comparison (src/core/rewards/compare.ts), structurally: what fromEngineComparison reads. */
 export interface EngineComparisonLike {
+  baseline?: string;
   summary: {
     agreement: number | null;
     confusion: { correct_correct: number; correct_incorrect: number; incorrect_correct: number; incorrect_incorrect: number };
@@ -98,6 +101,7 @@ export function fromEngineComparison(c: EngineComparisonLike, set: { id: string 
   const cf = c.summary.confusion;
   return {
     set: { id: set.id, spec: set.spec, status: set.status },
+    ...(c.baseline !== undefined ? { baseline: c.baseline } : {}),
     agreement: c.summary.agreement,
     confusion: { tp: cf.correct_correct, fp: cf.incorrect_correct, fn: cf.correct_incorrect, tn: cf.incorrect_incorrect },
     flips: { correctness: c.summary.flips.correct_to_incorrect + c.summary.flips.incorrect_to_correct, advantage_sign: c.summary.flips.advantage_sign },

@@ -1,0 +1,24 @@
+// Small wording helpers shared by the extension and the webviews: counts with the right noun form,
+// and the question of a chat-formatted prompt.
+
+/** "1 branch point", "2 branch points": `plural` defaults to `singular` + "s". */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+// The markers chat templates put around turns (Qwen/ChatML, Llama 3), and the bare role lines that
+// remain when a trainer decoded the prompt with skip_special_tokens (TRL, verl): "user\n12+7=\nassistant\n".
+const LAST_USER_TURN = /(?:<\|im_start\|>user\n?|<\|start_header_id\|>user<\|end_header_id\|>\n*|(?:^|\n)user\n)/g;
+const GENERATION_HEADER =
+  /(?:<\|im_end\|>|<\|eot_id\|>)?\s*(?:<\|im_start\|>assistant|<\|start_header_id\|>assistant<\|end_header_id\|>|(?:^|\n)assistant|\nAssistant:)\s*$/;
+
+/**
+ * The user's part of a prompt: the text after the last user-turn marker, without the assistant
+ * header a template appends for generation, and without end-of-turn markers. A prompt in no chat
+ * format comes back as it is.
+ */
+export function promptQuestion(prompt: string): string {
+  let start = 0;
+  for (const m of prompt.matchAll(LAST_USER_TURN)) start = m.index + m[0].length;
+  return prompt.slice(start).replace(GENERATION_HEADER, '').replace(/<\|im_end\|>|<\|eot_id\|>/g, '');
+}
