@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ROOT, waitFor } from '../helpers';
-import { launchBrowser, runPaletteCommand, screenshot, waitForWorkbench } from './codeServer';
+import { GENERATION, launchBrowser, runPaletteCommand, screenshot, waitForWorkbench } from './codeServer';
 
 function groupAlive(pid: number): boolean {
   try {
@@ -19,7 +19,7 @@ function groupAlive(pid: number): boolean {
 
 describe('npm run demo', () => {
   it('serves VS Code where "Open Sample Run" trains the sample run live, and Ctrl-C stops everything', async () => {
-    const demo: ChildProcess = spawn(process.execPath, ['scripts/demo.mjs', '--port=0', '--steps=12'], {
+    const demo: ChildProcess = spawn(process.execPath, ['scripts/demo.mjs', '--port=0', '--steps=12', `--vscode=${GENERATION}`], {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,7 +77,7 @@ describe('npm run demo', () => {
       await new Promise((r) => (demo.exitCode !== null ? r(null) : demo.once('exit', r)));
     }
     await waitFor(() => !groupAlive(demo.pid!), 10_000, 'the demo and code-server to stop');
-    const left = spawnSync('pgrep', ['-f', `examples/sample-grpo/train.py|code-server --bind-addr 127.0.0.1:${port} `], { encoding: 'utf8' }).stdout.trim();
+    const left = spawnSync('pgrep', ['-f', `examples/sample-grpo/train.py|out/node/entry.js --bind-addr 127.0.0.1:${port} `], { encoding: 'utf8' }).stdout.trim();
     assert.equal(left, '', `processes left: ${left}`);
   });
 });

@@ -110,7 +110,7 @@ function splitOf(file: string, explicit?: Split): Split {
     : 'train';
 }
 
-const NOT_READ = 'not a rollout or metrics file (.jsonl, .parquet, trainer_state.json)';
+const NOT_READ = 'not a rollout or metrics file (.jsonl, .parquet, slime .pt, trainer_state.json)';
 
 function walk(dir: string, depth: number, out: string[], skipped: Discovery['unknown']): void {
   let entries: fs.Dirent[];

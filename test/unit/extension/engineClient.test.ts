@@ -22,7 +22,7 @@ describe('EngineClient notifications', () => {
       assert.deepEqual(late, ['b']);
       assert.deepEqual(
         lines.filter((l) => l.includes('emitting')),
-        ['info [engine] emitting a', 'info [engine] emitting b', 'info [engine] emitting c'],
+        ['info emitting a', 'info emitting b', 'info emitting c'],
       );
     } finally {
       engine.dispose();

@@ -20,8 +20,8 @@ describe('files not read', () => {
     assert.deepEqual(
       r.skipped.map((s) => [path.basename(s.file), s.reason]),
       [
-        ['odd.jsonl', 'records with keys {hello} match no known format (native, verl, verl file logger)'],
-        ['notes.txt', 'not a rollout or metrics file (.jsonl, .parquet, trainer_state.json)'],
+        ['odd.jsonl', 'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)'],
+        ['notes.txt', 'not a rollout or metrics file (.jsonl, .parquet, slime .pt, trainer_state.json)'],
       ],
     );
     store.close();
