@@ -23,6 +23,8 @@ export interface IngestOptions {
   enrich?: boolean;
   /** Keywords counted per response (default: the simplerl preset, whole words). */
   reflection?: ReflectionMatcher;
+  /** Reads at least this large parse in a worker thread (default 8 MiB; tests set 0 to force it). */
+  workerMinBytes?: number;
 }
 
 export interface FollowOptions {
@@ -58,13 +60,18 @@ export class Ingestor {
     private readonly opts: IngestOptions,
   ) {
     this.runId = store.ensureRun(opts.run, null);
+    // With enrichment on, rows are indexed and counted as they are written (the catch-up pass after
+    // each pass then finds nothing to do, unless an earlier ingest left a backlog).
+    const matcher = opts.enrich === false ? undefined : (opts.reflection ?? reflectionMatcher());
     this.ctx = {
       store,
       cursors: new FileCursors(store.db),
-      writer: new RolloutWriter(store.db, this.runId),
+      writer: new RolloutWriter(store.db, this.runId, matcher),
       runId: this.runId,
       batchRows: opts.batchRows ?? 4000,
       ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(matcher ? { reflection: matcher } : {}),
+      ...(opts.workerMinBytes !== undefined ? { workerMinBytes: opts.workerMinBytes } : {}),
       breathe,
     };
     this.report = {
@@ -162,8 +169,8 @@ export class Ingestor {
     if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
     this.store.recomputeSteps(this.runId);
-    if (this.opts.enrich !== false) {
-      await enrichPending(this.store, this.opts.reflection ?? reflectionMatcher(), {
+    if (this.ctx.reflection) {
+      await enrichPending(this.store, this.ctx.reflection, {
         ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
         breathe,
       });

@@ -6,12 +6,9 @@ import type { Split } from '../../shared/rollout';
 import type { FileCursor, FileCursors } from '../store/files';
 import type { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
-import { LineReader } from './lineReader';
-import { parseMetricsLine, parseNativeLine } from './nativeFormat';
-import type { ParsedRecord } from './records';
+import type { ReflectionMatcher } from '../analysis/reflection';
+import { parsedBatches } from './parsedBatches';
 import type { FileFormat } from './sources';
-import { parseVerlLine, stepFromFileName } from './verlFormat';
-import * as path from 'node:path';
 
 export const HEAD_HASH_BYTES = 4096;
 
@@ -36,28 +33,16 @@ export interface PassContext {
   /** Lets the event loop run between batches (cancellation, progress, other requests). */
   breathe: () => Promise<void>;
   onBatch?: (bytesDone: number) => void;
+  /** Counted while parsing and stored with the rows when the run's counts are current (enrich). */
+  reflection?: ReflectionMatcher;
+  /** Reads at least this large parse in a worker thread (default parsedBatches.WORKER_MIN_BYTES). */
+  workerMinBytes?: number;
 }
 
 export function headHash(fd: number, len: number): string {
   const buf = Buffer.alloc(len);
   const n = fs.readSync(fd, buf, 0, len, 0);
   return createHash('sha1').update(buf.subarray(0, n)).digest('hex');
-}
-
-function lineParser(format: FileFormat, split: Split, file: string): (text: string) => ParsedRecord {
-  switch (format) {
-    case 'native':
-      return (t) => parseNativeLine(t, split);
-    case 'verl': {
-      const step = stepFromFileName(path.basename(file));
-      return (t) => parseVerlLine(t, split, step);
-    }
-    case 'native-metrics':
-    case 'verl-metrics':
-      return parseMetricsLine;
-    default:
-      throw new Error(`not a JSON-lines format: ${format}`);
-  }
 }
 
 /** Finds (or creates) the cursor for a file, following a rename by device and inode. */
@@ -98,49 +83,64 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
     c.dev = st.dev;
     c.ino = st.ino;
     if (st.size === c.offset) return counters;
-    const parse = lineParser(format, split, file);
     // Up to the size seen now: what is appended meanwhile is the next pass's (reads stay small when tailing).
-    const reader = new LineReader(fd, c.offset, c.line, st.size);
+    const batches = parsedBatches(
+      {
+        fd,
+        file,
+        offset: c.offset,
+        line: c.line,
+        limit: st.size,
+        format,
+        split,
+        batchRows: ctx.batchRows,
+        reflection: ctx.reflection ? { keywords: ctx.reflection.keywords, mode: ctx.reflection.mode } : null,
+      },
+      ctx.workerMinBytes,
+    );
     const start = c.offset;
-    for (;;) {
-      if (ctx.signal?.aborted) break;
-      const lines = reader.next(ctx.batchRows);
-      if (lines.length === 0) break;
-      try {
-        ctx.store.write(() => {
-          for (const l of lines) {
-            const r = parse(l.text);
-            if (r.kind === 'sample') {
-              counters.steps.add(`${r.sample.split}:${r.sample.step}`);
-              if (ctx.writer.addSample(r.sample, c.id)) counters.added++;
-              else counters.duplicate++;
-            } else if (r.kind === 'metric') {
-              counters.metrics += ctx.writer.addMetrics(r.metric);
-            } else if (r.kind === 'error') {
-              counters.errors.push({ line: l.line, message: r.message });
+    try {
+      for (;;) {
+        if (ctx.signal?.aborted) break;
+        const batch = await batches.next();
+        if (!batch) break;
+        try {
+          ctx.store.write(() => {
+            for (const { line, record: r, reflections } of batch.items) {
+              if (r.kind === 'sample') {
+                counters.steps.add(`${r.sample.split}:${r.sample.step}`);
+                if (ctx.writer.addSample(r.sample, c.id, reflections)) counters.added++;
+                else counters.duplicate++;
+              } else if (r.kind === 'metric') {
+                counters.metrics += ctx.writer.addMetrics(r.metric);
+              } else if (r.kind === 'error') {
+                counters.errors.push({ line, message: r.message });
+              }
             }
-          }
-          for (const [line, bytes] of reader.oversized.splice(0)) {
-            counters.errors.push({ line, message: `line is longer than 64 MiB${bytes > 0 ? ` (${bytes} bytes)` : ''}; skipped` });
-          }
-          ctx.writer.flush();
-          c.offset = reader.offset;
-          c.line = reader.line;
-          c.size = st.size;
-          c.mtime_ms = st.mtimeMs;
-          if (c.head_len < HEAD_HASH_BYTES && c.offset > c.head_len) {
-            c.head_len = Math.min(HEAD_HASH_BYTES, c.offset);
-            c.head_hash = headHash(fd, c.head_len);
-          }
-          ctx.cursors.save(c);
-        });
-      } catch (e) {
-        ctx.writer.forgetCaches();
-        throw e;
+            for (const [line, bytes] of batch.oversized) {
+              counters.errors.push({ line, message: `line is longer than 64 MiB${bytes > 0 ? ` (${bytes} bytes)` : ''}; skipped` });
+            }
+            ctx.writer.flush();
+            c.offset = batch.offset;
+            c.line = batch.line;
+            c.size = st.size;
+            c.mtime_ms = st.mtimeMs;
+            if (c.head_len < HEAD_HASH_BYTES && c.offset > c.head_len) {
+              c.head_len = Math.min(HEAD_HASH_BYTES, c.offset);
+              c.head_hash = headHash(fd, c.head_len);
+            }
+            ctx.cursors.save(c);
+          });
+        } catch (e) {
+          ctx.writer.forgetCaches();
+          throw e;
+        }
+        counters.bytes = batch.offset - start;
+        ctx.onBatch?.(counters.bytes);
+        await ctx.breathe();
       }
-      counters.bytes = reader.offset - start;
-      ctx.onBatch?.(counters.bytes);
-      await ctx.breathe();
+    } finally {
+      await batches.close();
     }
     return counters;
   } finally {
