@@ -7,7 +7,9 @@ import { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
 import { enrichPending } from '../store/enrich';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
+import * as fs from 'node:fs';
 import { passJsonl, type PassContext, type PassCounters } from './jsonlFile';
+import { ParseWorker, WORKER_MIN_BYTES } from './parsedBatches';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
 
@@ -71,7 +73,6 @@ export class Ingestor {
       batchRows: opts.batchRows ?? 4000,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(matcher ? { reflection: matcher } : {}),
-      ...(opts.workerMinBytes !== undefined ? { workerMinBytes: opts.workerMinBytes } : {}),
       breathe,
     };
     this.report = {
@@ -144,6 +145,29 @@ export class Ingestor {
     // trainer_state.json first: it names TRL's reward columns.
     const ordered = [...d.files].sort((a, b) => Number(b.format === 'trl-state') - Number(a.format === 'trl-state'));
     this.doneBytes = 0;
+    // Enough new JSON lines in this pass (a first ingest, a verl dump of many small files): one worker
+    // parses them all while this thread writes. A tail poll's few KB stay here.
+    if (this.pendingJsonlBytes(ordered) >= (this.opts.workerMinBytes ?? WORKER_MIN_BYTES)) {
+      this.ctx.parseWorker = ParseWorker.create();
+    }
+    try {
+      await this.passFiles(ordered, settling);
+    } finally {
+      await this.ctx.parseWorker?.stop();
+      this.ctx.parseWorker = undefined;
+    }
+    if (this.ctx.signal?.aborted) this.report.cancelled = true;
+    if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
+    this.store.recomputeSteps(this.runId);
+    if (this.ctx.reflection) {
+      await enrichPending(this.store, this.ctx.reflection, {
+        ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
+        breathe,
+      });
+    }
+  }
+
+  private async passFiles(ordered: readonly SourceFile[], settling: boolean): Promise<void> {
     for (const f of ordered) {
       if (this.ctx.signal?.aborted) {
         this.report.cancelled = true;
@@ -166,15 +190,23 @@ export class Ingestor {
       for (const e of counters.errors) this.addError({ file: f.path, ...e });
       this.doneBytes += counters.bytes;
     }
-    if (this.ctx.signal?.aborted) this.report.cancelled = true;
-    if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
-    this.store.recomputeSteps(this.runId);
-    if (this.ctx.reflection) {
-      await enrichPending(this.store, this.ctx.reflection, {
-        ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
-        breathe,
-      });
+  }
+
+  /** Bytes past the stored cursors of the pass's JSON-lines files. */
+  private pendingJsonlBytes(files: readonly SourceFile[]): number {
+    let n = 0;
+    for (const f of files) {
+      if (f.format === 'trl' || f.format === 'trl-state') continue;
+      let size = 0;
+      try {
+        size = fs.statSync(f.path).size;
+      } catch {
+        continue; // gone since discovery: its pass reports it
+      }
+      const offset = this.ctx.cursors.get(this.runId, f.path)?.offset ?? 0;
+      n += size >= offset ? size - offset : size;
     }
+    return n;
   }
 
   private setRunFormat(format: string): void {

@@ -7,7 +7,7 @@ import type { FileCursor, FileCursors } from '../store/files';
 import type { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
 import type { ReflectionMatcher } from '../analysis/reflection';
-import { parsedBatches } from './parsedBatches';
+import { parsedBatches, type ParseWorker } from './parsedBatches';
 import type { FileFormat } from './sources';
 
 export const HEAD_HASH_BYTES = 4096;
@@ -35,8 +35,8 @@ export interface PassContext {
   onBatch?: (bytesDone: number) => void;
   /** Counted while parsing and stored with the rows when the run's counts are current (enrich). */
   reflection?: ReflectionMatcher;
-  /** Reads at least this large parse in a worker thread (default parsedBatches.WORKER_MIN_BYTES). */
-  workerMinBytes?: number;
+  /** Set for a pass with enough to read: JSON lines are parsed there while this thread writes. */
+  parseWorker?: ParseWorker | undefined;
 }
 
 export function headHash(fd: number, len: number): string {
@@ -96,7 +96,7 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
         batchRows: ctx.batchRows,
         reflection: ctx.reflection ? { keywords: ctx.reflection.keywords, mode: ctx.reflection.mode } : null,
       },
-      ctx.workerMinBytes,
+      ctx.parseWorker,
     );
     const start = c.offset;
     try {

@@ -1,5 +1,5 @@
 // Parsed batches of a JSON-lines file, for passJsonl to write: read, parsed, validated and with
-// reflection keywords counted. A large read runs in a worker thread (parseWorker.ts) while this
+// reflection keywords counted. A large pass runs them in a worker thread (parseWorker.ts) while this
 // thread writes the previous batch, so on two cores parsing costs no wall time; a small one (a tail
 // poll) parses here, where a worker's start would cost more than it saves.
 import * as fs from 'node:fs';
@@ -94,7 +94,7 @@ export class BatchParser {
   }
 }
 
-/** Reads of at least this many bytes go to a worker thread. */
+/** A pass with at least this many new bytes of JSON lines (over all its files) parses in a worker thread. */
 export const WORKER_MIN_BYTES = 8 << 20;
 
 /** Batches the worker may run ahead of the writer: bounds memory to a few batches of text. */
@@ -122,24 +122,40 @@ function workerSource(): { code: string; eval: boolean } | undefined {
 
 export type WorkerMessage = { kind: 'batch'; batch: ParsedBatch } | { kind: 'end' } | { kind: 'error'; message: string };
 
-class WorkerBatches implements BatchSource {
+/**
+ * One parsing worker thread, reused for every file of an ingest pass (a verl dump is one small file
+ * per step: a worker per file would cost its start each time). One job at a time.
+ */
+export class ParseWorker {
   private readonly queue: WorkerMessage[] = [];
   private waiting: ((m: WorkerMessage) => void) | undefined;
   /** [0]: batches posted and not yet taken; [1]: 1 when the writer stopped early. */
   private readonly flags = new Int32Array(new SharedArrayBuffer(8));
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
+  private busy = false;
 
-  constructor(job: ParseJob, src: { code: string; eval: boolean }) {
-    this.worker = new Worker(src.code, {
-      eval: src.eval,
-      workerData: { job, flags: this.flags },
+  private constructor(private readonly src: { code: string; eval: boolean }) {}
+
+  /** Undefined where no worker script exists (then parsing stays on this thread). */
+  static create(): ParseWorker | undefined {
+    const src = workerSource();
+    return src ? new ParseWorker(src) : undefined;
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.src.code, {
+      eval: this.src.eval,
+      workerData: { flags: this.flags },
       // Its garbage is short-lived: a small young generation keeps the process's peak RSS down
       // (measured on 100 MB: 8 MiB, 1000-row batches 245 MB; default, 4000 rows 433 MB; same speed).
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
-    this.worker.on('message', (m: WorkerMessage) => this.push(m));
-    this.worker.on('error', (e) => this.push({ kind: 'error', message: errorMessage(e) }));
-    this.worker.on('exit', () => this.push({ kind: 'error', message: 'the parsing worker exited' }));
+    w.on('message', (m: WorkerMessage) => this.push(m));
+    w.on('error', (e) => this.push({ kind: 'error', message: errorMessage(e) }));
+    w.on('exit', () => this.push({ kind: 'error', message: 'the parsing worker exited' }));
+    this.worker = w;
+    return w;
   }
 
   private push(m: WorkerMessage): void {
@@ -150,20 +166,52 @@ class WorkerBatches implements BatchSource {
     } else this.queue.push(m);
   }
 
-  async next(): Promise<ParsedBatch | undefined> {
-    const m = this.queue.shift() ?? (await new Promise<WorkerMessage>((resolve) => (this.waiting = resolve)));
-    if (m.kind === 'error') throw new Error(m.message);
-    if (m.kind === 'end') return undefined;
-    Atomics.sub(this.flags, 0, 1);
-    Atomics.notify(this.flags, 0);
-    return m.batch;
+  /** Starts a job; its batches come from the returned source, which must be closed before the next. */
+  run(job: ParseJob): BatchSource {
+    if (this.busy) throw new Error('ParseWorker.run: the previous job is still open');
+    this.busy = true;
+    Atomics.store(this.flags, 0, 0);
+    Atomics.store(this.flags, 1, 0);
+    this.ensure().postMessage(job);
+    let ended = false;
+    return {
+      next: async () => {
+        if (ended) return undefined;
+        const m = this.queue.shift() ?? (await new Promise<WorkerMessage>((resolve) => (this.waiting = resolve)));
+        if (m.kind === 'error') {
+          ended = true;
+          await this.stop();
+          throw new Error(m.message);
+        }
+        if (m.kind === 'end') {
+          ended = true;
+          return undefined;
+        }
+        Atomics.sub(this.flags, 0, 1);
+        Atomics.notify(this.flags, 0);
+        return m.batch;
+      },
+      close: async () => {
+        // Stopped before its end (a cancel, a failed write): the worker may be mid-batch; a fresh one
+        // for the next job is simpler than telling its late messages apart.
+        if (!ended) await this.stop();
+        this.busy = false;
+      },
+    };
   }
 
-  async close(): Promise<void> {
+  /** Ends the thread; a later job starts a new one. */
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.queue.length = 0;
+    this.waiting = undefined;
+    if (!w) return;
     Atomics.store(this.flags, 1, 1);
     Atomics.notify(this.flags, 0);
-    this.worker.removeAllListeners('exit');
-    await this.worker.terminate();
+    w.removeAllListeners('exit');
+    w.removeAllListeners('message');
+    await w.terminate();
   }
 }
 
@@ -177,11 +225,10 @@ class InlineBatches implements BatchSource {
   }
 }
 
-/** Batches of a byte range: from a worker when the range is large and a worker script exists. */
-export function parsedBatches(job: ParseJob, workerMinBytes = WORKER_MIN_BYTES): BatchSource {
-  const src = job.limit - job.offset >= workerMinBytes ? workerSource() : undefined;
-  if (!src) return new InlineBatches(new BatchParser(job));
-  return new WorkerBatches({ ...job, batchRows: Math.min(job.batchRows, WORKER_BATCH_ROWS) }, src);
+/** Batches of a byte range: from the pass's worker when it has one, else parsed on this thread. */
+export function parsedBatches(job: ParseJob, worker: ParseWorker | undefined): BatchSource {
+  if (!worker) return new InlineBatches(new BatchParser(job));
+  return worker.run({ ...job, batchRows: Math.min(job.batchRows, WORKER_BATCH_ROWS) });
 }
 
 /** The worker's loop (parseWorker.ts): post batches, at most AHEAD untaken, until the end or a stop. */

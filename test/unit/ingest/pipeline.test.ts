@@ -91,6 +91,21 @@ describe('ingest pipeline', () => {
     assert.deepEqual(enriched(path.join(dir, 'inline.db')), expected);
   });
 
+  it('reuses one worker for every file of a pass, in order', async () => {
+    const dir = tempDir();
+    const files = [1, 4, 7].map((step0) => {
+      const f = path.join(dir, `from-${step0}.jsonl`);
+      fs.writeFileSync(f, rows(step0));
+      return f;
+    });
+    await ingest(path.join(dir, 'w.db'), files, { workerMinBytes: 0, batchRows: 9 });
+    await ingest(path.join(dir, 'i.db'), files, { workerMinBytes: Number.MAX_SAFE_INTEGER });
+    const w = digestRun(path.join(dir, 'w.db'), 'r');
+    assert.deepEqual([w.samples, w.groups, w.steps], [180, 36, 9]);
+    assert.deepEqual(w, digestRun(path.join(dir, 'i.db'), 'r'));
+    assert.deepEqual(enriched(path.join(dir, 'w.db')), { fts_rows: 180, wait_hits: 108, reflect_sum: 216, reflect_n: 144, watermarks: [180, 180] });
+  });
+
   it('catches up a backlog left without enrichment before indexing new rows inline', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'a.db');
