@@ -36,6 +36,7 @@ export interface FollowOptions {
 }
 
 const MAX_ERRORS = 1000;
+const BULK_CACHE_KIB = 16 << 10;
 
 /** Default run name for a path: its base name reduced to the run-name alphabet. */
 export function defaultRunName(p: string): string {
@@ -147,12 +148,17 @@ export class Ingestor {
     this.doneBytes = 0;
     // Enough new JSON lines in this pass (a first ingest, a verl dump of many small files): one worker
     // parses them all while this thread writes. A tail poll's few KB stay here.
-    if (this.pendingJsonlBytes(ordered) >= (this.opts.workerMinBytes ?? WORKER_MIN_BYTES)) {
-      this.ctx.parseWorker = ParseWorker.create();
-    }
+    const bulk = this.pendingJsonlBytes(ordered) >= (this.opts.workerMinBytes ?? WORKER_MIN_BYTES);
+    if (bulk) this.ctx.parseWorker = ParseWorker.create();
+    // A bulk pass only appends: SQLite's page cache is cut to BULK_CACHE_KIB for it (measured on
+    // 405 MB: peak RSS 284 → 224 MB at the same speed), then given back to the readers.
+    const db = this.store.db;
+    const cache = bulk ? (db.pragma('cache_size', { simple: true }) as number) : undefined;
+    if (cache !== undefined) db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
     try {
       await this.passFiles(ordered, settling);
     } finally {
+      if (cache !== undefined) db.pragma(`cache_size = ${cache}`);
       await this.ctx.parseWorker?.stop();
       this.ctx.parseWorker = undefined;
     }
