@@ -28,7 +28,10 @@ def connect(db):
 def files(path, suffix):
     if os.path.isfile(path):
         return [path]
-    return sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(suffix))
+    found = [os.path.join(d, f) for d, _, names in os.walk(path) for f in names if f.endswith(suffix)]
+    if not found:
+        sys.exit(f"{path}: no *{suffix} files")
+    return sorted(found)
 
 
 def stdlib_rows(fmt, path):

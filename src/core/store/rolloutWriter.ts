@@ -132,7 +132,6 @@ export class RolloutWriter {
     );
     if (info.changes === 0) return false;
     const inline = this.inline;
-    if (inline?.fts) inline.indexText(info.lastInsertRowid, rec.response);
     const counted = inline?.reflect ? (reflections ?? inline.matcher.count(rec.response)) : undefined;
     let d = this.groupDeltas.get(groupId);
     if (!d) {
