@@ -133,6 +133,8 @@ export class ParseWorker {
   private readonly flags = new Int32Array(new SharedArrayBuffer(8));
   private worker: Worker | undefined;
   private busy = false;
+  /** Set when the thread failed: later jobs parse on the calling thread instead. */
+  failed = false;
 
   private constructor(private readonly src: { code: string; eval: boolean }) {}
 
@@ -152,7 +154,11 @@ export class ParseWorker {
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     w.on('message', (m: WorkerMessage) => this.push(m));
-    w.on('error', (e) => this.push({ kind: 'error', message: errorMessage(e) }));
+    w.on('error', (e) => {
+      // The file in hand reports it; the pass's other files parse on this thread.
+      this.failed = true;
+      this.push({ kind: 'error', message: `the parsing worker failed: ${errorMessage(e)}` });
+    });
     w.on('exit', () => this.push({ kind: 'error', message: 'the parsing worker exited' }));
     this.worker = w;
     return w;
@@ -227,7 +233,7 @@ class InlineBatches implements BatchSource {
 
 /** Batches of a byte range: from the pass's worker when it has one, else parsed on this thread. */
 export function parsedBatches(job: ParseJob, worker: ParseWorker | undefined): BatchSource {
-  if (!worker) return new InlineBatches(new BatchParser(job));
+  if (!worker || worker.failed) return new InlineBatches(new BatchParser(job));
   return worker.run({ ...job, batchRows: Math.min(job.batchRows, WORKER_BATCH_ROWS) });
 }
 
