@@ -8,7 +8,7 @@ import type { Store } from '../store/store';
 import { enrichPending } from '../store/enrich';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import * as fs from 'node:fs';
-import { passJsonl, type PassContext, type PassCounters } from './jsonlFile';
+import { openJsonl, passJsonl, type OpenedJsonl, type PassContext, type PassCounters } from './jsonlFile';
 import { ParseWorker, WORKER_MIN_BYTES } from './parsedBatches';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
@@ -44,6 +44,15 @@ export function defaultRunName(p: string): string {
   const cleaned = base.replace(/[^A-Za-z0-9._@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
   return cleaned || 'run';
 }
+
+/** A file of a pass, opened ahead of its turn when it is JSON lines. */
+interface Prepared {
+  file: SourceFile;
+  opened?: OpenedJsonl;
+  error?: unknown;
+}
+
+const isJsonl = (f: SourceFile): boolean => f.format !== 'trl' && f.format !== 'trl-state';
 
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -174,27 +183,49 @@ export class Ingestor {
   }
 
   private async passFiles(ordered: readonly SourceFile[], settling: boolean): Promise<void> {
-    for (const f of ordered) {
-      if (this.ctx.signal?.aborted) {
-        this.report.cancelled = true;
-        break;
+    // With a worker, the next JSON-lines file is opened (its parse queued behind this one's) before
+    // this one is written. Always in list order: the worker runs jobs in the order they were posted.
+    let ahead: Prepared | undefined;
+    try {
+      for (let i = 0; i < ordered.length; i++) {
+        const f = ordered[i]!;
+        if (this.ctx.signal?.aborted) {
+          this.report.cancelled = true;
+          break;
+        }
+        const mine = ahead?.file === f ? ahead : this.prepare(f);
+        ahead = undefined;
+        const next = ordered[i + 1];
+        if (this.ctx.parseWorker && mine.opened && next && isJsonl(next)) ahead = this.prepare(next);
+        let counters: PassCounters;
+        try {
+          counters = await this.passFile(f, settling, mine);
+        } catch (e) {
+          if (isLensError(e) && (e.code === ErrorCode.DatabaseLocked || e.code === ErrorCode.DatabaseUnusable)) throw e;
+          this.addError({ file: f.path, line: null, message: isLensError(e) ? e.message : errorMessage(e) });
+          continue;
+        }
+        this.filesSeen.add(f.path);
+        if (f.kind === 'rollouts') this.formats.add(f.format as RolloutFormat);
+        this.report.samples_added += counters.added;
+        this.report.samples_duplicate += counters.duplicate;
+        this.report.metrics_added += counters.metrics;
+        for (const s of counters.steps) this.seenSteps.add(s);
+        for (const e of counters.errors) this.addError({ file: f.path, ...e });
+        this.doneBytes += counters.bytes;
       }
-      let counters: PassCounters;
-      try {
-        counters = await this.passFile(f, settling);
-      } catch (e) {
-        if (isLensError(e) && (e.code === ErrorCode.DatabaseLocked || e.code === ErrorCode.DatabaseUnusable)) throw e;
-        this.addError({ file: f.path, line: null, message: isLensError(e) ? e.message : errorMessage(e) });
-        continue;
-      }
-      this.filesSeen.add(f.path);
-      if (f.kind === 'rollouts') this.formats.add(f.format as RolloutFormat);
-      this.report.samples_added += counters.added;
-      this.report.samples_duplicate += counters.duplicate;
-      this.report.metrics_added += counters.metrics;
-      for (const s of counters.steps) this.seenSteps.add(s);
-      for (const e of counters.errors) this.addError({ file: f.path, ...e });
-      this.doneBytes += counters.bytes;
+    } finally {
+      await ahead?.opened?.close();
+    }
+  }
+
+  /** Opens a JSON-lines file for this pass (an error is kept for its turn); other formats open later. */
+  private prepare(f: SourceFile): Prepared {
+    if (!isJsonl(f)) return { file: f };
+    try {
+      return { file: f, opened: openJsonl(this.ctx, f.path, f.format, f.split) };
+    } catch (e) {
+      return { file: f, error: e };
     }
   }
 
@@ -202,7 +233,7 @@ export class Ingestor {
   private pendingJsonlBytes(files: readonly SourceFile[]): number {
     let n = 0;
     for (const f of files) {
-      if (f.format === 'trl' || f.format === 'trl-state') continue;
+      if (!isJsonl(f)) continue;
       let size = 0;
       try {
         size = fs.statSync(f.path).size;
@@ -219,7 +250,8 @@ export class Ingestor {
     this.store.db.prepare('UPDATE runs SET format = ? WHERE id = ? AND format IS NULL').run(format, this.runId);
   }
 
-  private async passFile(f: SourceFile, settling: boolean): Promise<PassCounters> {
+  private async passFile(f: SourceFile, settling: boolean, prepared: Prepared): Promise<PassCounters> {
+    if (prepared.error !== undefined) throw prepared.error;
     const progress = (bytes: number): void => {
       const done = this.report.samples_added + this.report.samples_duplicate;
       this.opts.onProgress?.({
@@ -236,7 +268,7 @@ export class Ingestor {
       case 'trl-state':
         return passTrainerState(this.ctx, f.path, this.rewardNames);
       default:
-        return passJsonl(this.ctx, f.path, f.format, f.split);
+        return prepared.opened ? prepared.opened.run() : passJsonl(this.ctx, f.path, f.format, f.split);
     }
   }
 

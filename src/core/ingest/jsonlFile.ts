@@ -7,7 +7,7 @@ import type { FileCursor, FileCursors } from '../store/files';
 import type { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
 import type { ReflectionMatcher } from '../analysis/reflection';
-import { parsedBatches, type ParseWorker } from './parsedBatches';
+import { parsedBatches, type BatchSource, type ParseWorker } from './parsedBatches';
 import type { FileFormat } from './sources';
 
 export const HEAD_HASH_BYTES = 4096;
@@ -61,89 +61,141 @@ export function cursorFor(ctx: PassContext, file: string, st: fs.Stats, kind: Fi
   return c;
 }
 
+/** A JSON-lines file opened for one pass: its cursor checked, its parse started. */
+export interface OpenedJsonl {
+  /** Writes the file's new lines, batch by batch with the cursor; then closes it. */
+  run(): Promise<PassCounters>;
+  /** Closes it without writing (the pass ended first). */
+  close(): Promise<void>;
+}
+
 export async function passJsonl(ctx: PassContext, file: string, format: FileFormat, split: Split): Promise<PassCounters> {
+  return openJsonl(ctx, file, format, split).run();
+}
+
+/**
+ * Opens a file for a pass: follows renames, detects truncation and replacement, and starts parsing
+ * from the cursor (in the pass's worker when it has one, so the next file can be opened while this
+ * thread still writes the current one).
+ */
+export function openJsonl(ctx: PassContext, file: string, format: FileFormat, split: Split): OpenedJsonl {
   const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
   const fd = fs.openSync(file, 'r');
+  let closed = false;
+  let batches: BatchSource | undefined;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    try {
+      await batches?.close();
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  let c: FileCursor;
+  let st: fs.Stats;
   try {
-    const st = fs.fstatSync(fd);
+    st = fs.fstatSync(fd);
     const kind = format === 'native-metrics' || format === 'verl-metrics' ? 'metrics' : 'rollouts';
-    const c = cursorFor(ctx, file, st, kind, format);
+    c = cursorFor(ctx, file, st, kind, format);
     let reset: PassCounters['reset'];
     if (st.size < c.offset) reset = 'truncated';
     else if (c.head_len > 0 && c.head_hash !== headHash(fd, c.head_len)) reset = 'replaced';
     if (reset) {
       // Re-read from the start under the same identities: counters restart, stored rows dedupe.
       counters.reset = reset;
+      const cur = c;
       ctx.store.write(() => {
-        ctx.writer.resetFileCounts(c.id);
-        Object.assign(c, { offset: 0, line: 0, head_len: 0, head_hash: null });
-        ctx.cursors.save(c);
+        ctx.writer.resetFileCounts(cur.id);
+        Object.assign(cur, { offset: 0, line: 0, head_len: 0, head_hash: null });
+        ctx.cursors.save(cur);
       });
     }
     c.dev = st.dev;
     c.ino = st.ino;
-    if (st.size === c.offset) return counters;
-    // Up to the size seen now: what is appended meanwhile is the next pass's (reads stay small when tailing).
-    const batches = parsedBatches(
-      {
-        fd,
-        file,
-        offset: c.offset,
-        line: c.line,
-        limit: st.size,
-        format,
-        split,
-        batchRows: ctx.batchRows,
-        reflection: ctx.reflection ? { keywords: ctx.reflection.keywords, mode: ctx.reflection.mode } : null,
-      },
-      ctx.parseWorker,
-    );
-    const start = c.offset;
-    try {
-      for (;;) {
-        if (ctx.signal?.aborted) break;
-        const batch = await batches.next();
-        if (!batch) break;
-        try {
-          ctx.store.write(() => {
-            for (const { line, record: r, reflections } of batch.items) {
-              if (r.kind === 'sample') {
-                counters.steps.add(`${r.sample.split}:${r.sample.step}`);
-                if (ctx.writer.addSample(r.sample, c.id, reflections)) counters.added++;
-                else counters.duplicate++;
-              } else if (r.kind === 'metric') {
-                counters.metrics += ctx.writer.addMetrics(r.metric);
-              } else if (r.kind === 'error') {
-                counters.errors.push({ line, message: r.message });
-              }
-            }
-            for (const [line, bytes] of batch.oversized) {
-              counters.errors.push({ line, message: `line is longer than 64 MiB${bytes > 0 ? ` (${bytes} bytes)` : ''}; skipped` });
-            }
-            ctx.writer.flush();
-            c.offset = batch.offset;
-            c.line = batch.line;
-            c.size = st.size;
-            c.mtime_ms = st.mtimeMs;
-            if (c.head_len < HEAD_HASH_BYTES && c.offset > c.head_len) {
-              c.head_len = Math.min(HEAD_HASH_BYTES, c.offset);
-              c.head_hash = headHash(fd, c.head_len);
-            }
-            ctx.cursors.save(c);
-          });
-        } catch (e) {
-          ctx.writer.forgetCaches();
-          throw e;
-        }
-        counters.bytes = batch.offset - start;
-        ctx.onBatch?.(counters.bytes);
-        await ctx.breathe();
-      }
-    } finally {
-      await batches.close();
+    if (st.size !== c.offset) {
+      // Up to the size seen now: what is appended meanwhile is the next pass's (reads stay small when tailing).
+      batches = parsedBatches(
+        {
+          fd,
+          file,
+          offset: c.offset,
+          line: c.line,
+          limit: st.size,
+          format,
+          split,
+          batchRows: ctx.batchRows,
+          reflection: ctx.reflection ? { keywords: ctx.reflection.keywords, mode: ctx.reflection.mode } : null,
+        },
+        ctx.parseWorker,
+      );
     }
-    return counters;
-  } finally {
+  } catch (e) {
     fs.closeSync(fd);
+    throw e;
+  }
+  const source = batches;
+  const cursor = c;
+  const stat = st;
+  return {
+    close,
+    run: async () => {
+      try {
+        if (source) await writeBatches(ctx, source, counters, cursor, stat, fd);
+        return counters;
+      } finally {
+        await close();
+      }
+    },
+  };
+}
+
+async function writeBatches(
+  ctx: PassContext,
+  batches: BatchSource,
+  counters: PassCounters,
+  c: FileCursor,
+  st: fs.Stats,
+  fd: number,
+): Promise<void> {
+  const start = c.offset;
+  for (;;) {
+    if (ctx.signal?.aborted) break;
+    const batch = await batches.next();
+    if (!batch) break;
+    try {
+      ctx.store.write(() => {
+        for (const { line, record: r, reflections } of batch.items) {
+          if (r.kind === 'sample') {
+            counters.steps.add(`${r.sample.split}:${r.sample.step}`);
+            if (ctx.writer.addSample(r.sample, c.id, reflections)) counters.added++;
+            else counters.duplicate++;
+          } else if (r.kind === 'metric') {
+            counters.metrics += ctx.writer.addMetrics(r.metric);
+          } else if (r.kind === 'error') {
+            counters.errors.push({ line, message: r.message });
+          }
+        }
+        for (const [line, bytes] of batch.oversized) {
+          counters.errors.push({ line, message: `line is longer than 64 MiB${bytes > 0 ? ` (${bytes} bytes)` : ''}; skipped` });
+        }
+        ctx.writer.flush();
+        c.offset = batch.offset;
+        c.line = batch.line;
+        c.size = st.size;
+        c.mtime_ms = st.mtimeMs;
+        if (c.head_len < HEAD_HASH_BYTES && c.offset > c.head_len) {
+          c.head_len = Math.min(HEAD_HASH_BYTES, c.offset);
+          c.head_hash = headHash(fd, c.head_len);
+        }
+        ctx.cursors.save(c);
+      });
+    } catch (e) {
+      ctx.writer.forgetCaches();
+      throw e;
+    }
+    counters.bytes = batch.offset - start;
+    ctx.onBatch?.(counters.bytes);
+    await ctx.breathe();
   }
 }

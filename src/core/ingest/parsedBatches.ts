@@ -120,19 +120,36 @@ function workerSource(): { code: string; eval: boolean } | undefined {
   return { code: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(ts)});`, eval: true };
 }
 
-export type WorkerMessage = { kind: 'batch'; batch: ParsedBatch } | { kind: 'end' } | { kind: 'error'; message: string };
+/** What the worker posts, tagged with the job it belongs to. */
+export type WorkerMessage =
+  | { job: number; kind: 'batch'; batch: ParsedBatch }
+  | { job: number; kind: 'end' }
+  | { job: number; kind: 'error'; message: string };
+
+/** A job sent to the worker: the range to parse and its id. */
+export interface WorkerJob extends ParseJob {
+  id: number;
+}
+
+interface OpenJob {
+  queue: WorkerMessage[];
+  waiting: ((m: WorkerMessage | 'stopped') => void) | undefined;
+  /** The worker was stopped before this job had handed out a batch: it parses here instead. */
+  stopped: boolean;
+}
 
 /**
- * One parsing worker thread, reused for every file of an ingest pass (a verl dump is one small file
- * per step: a worker per file would cost its start each time). One job at a time.
+ * One parsing worker thread, reused for every file of an ingest pass. Jobs queue in the worker and
+ * run in order, so the next file's job can be posted while this thread still writes the current
+ * one's batches: a verl dump (one small file per step) then overlaps parsing and writing across
+ * files instead of waiting for each file's first batch.
  */
 export class ParseWorker {
-  private readonly queue: WorkerMessage[] = [];
-  private waiting: ((m: WorkerMessage) => void) | undefined;
-  /** [0]: batches posted and not yet taken; [1]: 1 when the writer stopped early. */
+  /** [0]: batches posted and not yet taken, over all jobs; [1]: 1 when the writer stopped early. */
   private readonly flags = new Int32Array(new SharedArrayBuffer(8));
   private worker: Worker | undefined;
-  private busy = false;
+  private readonly jobs = new Map<number, OpenJob>();
+  private nextId = 1;
   /** Set when the thread failed: later jobs parse on the calling thread instead. */
   failed = false;
 
@@ -146,6 +163,8 @@ export class ParseWorker {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
+    Atomics.store(this.flags, 0, 0);
+    Atomics.store(this.flags, 1, 0);
     const w = new Worker(this.src.code, {
       eval: this.src.eval,
       workerData: { flags: this.flags },
@@ -153,71 +172,96 @@ export class ParseWorker {
       // (measured on 100 MB: 8 MiB, 1000-row batches 245 MB; default, 4000 rows 433 MB; same speed).
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
-    w.on('message', (m: WorkerMessage) => this.push(m));
-    w.on('error', (e) => {
-      // The file in hand reports it; the pass's other files parse on this thread.
+    w.on('message', (m: WorkerMessage) => this.deliver(m.job, m));
+    const fail = (message: string): void => {
+      // The file in hand reports it; the pass's later files parse on this thread.
       this.failed = true;
-      this.push({ kind: 'error', message: `the parsing worker failed: ${errorMessage(e)}` });
-    });
-    w.on('exit', () => this.push({ kind: 'error', message: 'the parsing worker exited' }));
+      // The oldest open job is the one being written; jobs queued behind it parse here instead.
+      const [current, ...queued] = [...this.jobs.keys()];
+      if (current !== undefined) this.deliver(current, { job: current, kind: 'error', message });
+      for (const id of queued) this.deliver(id, 'stopped');
+    };
+    w.on('error', (e) => fail(`the parsing worker failed: ${errorMessage(e)}`));
+    w.on('exit', () => fail('the parsing worker exited'));
     this.worker = w;
     return w;
   }
 
-  private push(m: WorkerMessage): void {
-    const w = this.waiting;
+  private deliver(id: number, m: WorkerMessage | 'stopped'): void {
+    const j = this.jobs.get(id);
+    if (!j) return;
+    const w = j.waiting;
     if (w) {
-      this.waiting = undefined;
+      j.waiting = undefined;
       w(m);
-    } else this.queue.push(m);
+    } else if (m === 'stopped') j.stopped = true;
+    else j.queue.push(m);
   }
 
-  /** Starts a job; its batches come from the returned source, which must be closed before the next. */
+  /** Queues a job; its batches come from the returned source, in order after earlier jobs'. */
   run(job: ParseJob): BatchSource {
-    if (this.busy) throw new Error('ParseWorker.run: the previous job is still open');
-    this.busy = true;
-    Atomics.store(this.flags, 0, 0);
-    Atomics.store(this.flags, 1, 0);
-    this.ensure().postMessage(job);
+    const id = this.nextId++;
+    const open: OpenJob = { queue: [], waiting: undefined, stopped: false };
+    this.jobs.set(id, open);
+    this.ensure().postMessage({ ...job, id } satisfies WorkerJob);
     let ended = false;
+    let taken = 0;
+    let fallback: BatchParser | undefined;
     return {
       next: async () => {
+        if (fallback) return fallback.next();
         if (ended) return undefined;
-        const m = this.queue.shift() ?? (await new Promise<WorkerMessage>((resolve) => (this.waiting = resolve)));
+        const m =
+          open.queue.shift() ??
+          (open.stopped ? 'stopped' : await new Promise<WorkerMessage | 'stopped'>((resolve) => (open.waiting = resolve)));
+        if (m === 'stopped') {
+          // Another file's early stop ended the worker before this job began: nothing of it was
+          // written, so parsing it here from the same start gives the same batches.
+          if (taken > 0) throw new Error('the parsing worker was stopped');
+          fallback = new BatchParser(job);
+          return fallback.next();
+        }
         if (m.kind === 'error') {
           ended = true;
+          this.jobs.delete(id);
           await this.stop();
           throw new Error(m.message);
         }
         if (m.kind === 'end') {
           ended = true;
+          this.jobs.delete(id);
           return undefined;
         }
+        taken++;
         Atomics.sub(this.flags, 0, 1);
         Atomics.notify(this.flags, 0);
         return m.batch;
       },
       close: async () => {
+        this.jobs.delete(id);
         // Stopped before its end (a cancel, a failed write): the worker may be mid-batch; a fresh one
         // for the next job is simpler than telling its late messages apart.
-        if (!ended) await this.stop();
-        this.busy = false;
+        if (!ended && !fallback) await this.stop();
       },
     };
   }
 
-  /** Ends the thread; a later job starts a new one. */
+  /** Ends the thread; jobs queued in it parse on this thread, a later job starts a new one. */
   async stop(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
-    this.queue.length = 0;
-    this.waiting = undefined;
     if (!w) return;
     Atomics.store(this.flags, 1, 1);
     Atomics.notify(this.flags, 0);
     w.removeAllListeners('exit');
     w.removeAllListeners('message');
+    w.removeAllListeners('error');
+    w.on('error', () => undefined);
     await w.terminate();
+    for (const [id, j] of this.jobs) {
+      j.queue.length = 0;
+      this.deliver(id, 'stopped');
+    }
   }
 }
 
@@ -238,7 +282,8 @@ export function parsedBatches(job: ParseJob, worker: ParseWorker | undefined): B
 }
 
 /** The worker's loop (parseWorker.ts): post batches, at most AHEAD untaken, until the end or a stop. */
-export function runParseWorker(job: ParseJob, flags: Int32Array, post: (m: WorkerMessage) => void): void {
+export function runParseWorker(job: WorkerJob, flags: Int32Array, post: (m: WorkerMessage) => void): void {
+  const id = job.id;
   try {
     const parser = new BatchParser(job);
     for (;;) {
@@ -250,10 +295,10 @@ export function runParseWorker(job: ParseJob, flags: Int32Array, post: (m: Worke
       const batch = parser.next();
       if (!batch) break;
       Atomics.add(flags, 0, 1);
-      post({ kind: 'batch', batch });
+      post({ job: id, kind: 'batch', batch });
     }
-    post({ kind: 'end' });
+    post({ job: id, kind: 'end' });
   } catch (e) {
-    post({ kind: 'error', message: errorMessage(e) });
+    post({ job: id, kind: 'error', message: errorMessage(e) });
   }
 }

@@ -106,6 +106,34 @@ describe('ingest pipeline', () => {
     assert.deepEqual(enriched(path.join(dir, 'w.db')), { fts_rows: 180, wait_hits: 108, reflect_sum: 216, reflect_n: 144, watermarks: [180, 180] });
   });
 
+  it('a pass cancelled with the next file queued in the worker leaves nothing half done; the next pass completes it', async () => {
+    const dir = tempDir();
+    const files = [1, 4, 7].map((step0) => {
+      const f = path.join(dir, `from-${step0}.jsonl`);
+      fs.writeFileSync(f, rows(step0));
+      return f;
+    });
+    const db = path.join(dir, 'w.db');
+    const ac = new AbortController();
+    const store = Store.open(db);
+    try {
+      const r = await new Ingestor(store, files, {
+        run: 'r',
+        workerMinBytes: 0,
+        batchRows: 9,
+        signal: ac.signal,
+        onProgress: () => ac.abort(),
+      }).ingestOnce();
+      assert.deepEqual([r.cancelled, r.samples_added], [true, 9]);
+    } finally {
+      store.close();
+    }
+    await ingest(db, files, { workerMinBytes: 0, batchRows: 9 });
+    const d = digestRun(db, 'r');
+    assert.deepEqual([d.samples, d.groups, d.steps], [180, 36, 9]);
+    assert.deepEqual(enriched(db), { fts_rows: 180, wait_hits: 108, reflect_sum: 216, reflect_n: 144, watermarks: [180, 180] });
+  });
+
   it('catches up a backlog left without enrichment before indexing new rows inline', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'a.db');
