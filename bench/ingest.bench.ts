@@ -1,5 +1,6 @@
-// Ingest throughput against the bare SQLite insert loop, measured in the same run (docs/architecture.md#performance:
-// ≥ 0.6× the limit, ≥ 80 MB/s, peak RSS < 300 MB).
+// Ingest throughput against the bare SQLite insert loop, measured in the same run (docs/architecture.md#performance: ≥ 0.6× the
+// limit, ≥ 80 MB/s, peak RSS < 300 MB), and the whole job a user waits for (end to end: searchable,
+// reflection counts and step aggregates current). The full run uses a 2.1 GB file for the RSS budget.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -57,19 +58,24 @@ interface ChildResult {
   peak_rss_mb: number;
 }
 
-/** The child is bundled like the product (no TypeScript loader in the measured process). */
-function bundleChild(dir: string): string {
+/** The child is bundled like the product (no TypeScript loader in the measured process), its parsing worker beside it. */
+export function bundleChild(dir: string): string {
   const out = path.join(dir, 'ingestChild.js');
-  esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'ingestChild.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: out,
-    external: ['better-sqlite3', 'onnxruntime-node'],
-    logLevel: 'warning',
-  });
+  for (const [entry, outfile] of [
+    [path.join(__dirname, 'ingestChild.ts'), out],
+    [path.join(__dirname, '..', 'src', 'core', 'ingest', 'parseWorker.ts'), path.join(dir, 'ingestWorker.js')],
+  ] as const) {
+    esbuild.buildSync({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile,
+      external: ['better-sqlite3', 'onnxruntime-node'],
+      logLevel: 'warning',
+    });
+  }
   return out;
 }
 
@@ -84,7 +90,7 @@ function child(script: string, mode: string, file: string, db: string): ChildRes
 
 export async function run(opts: { quick: boolean; dir: string }): Promise<Record<string, Record<string, unknown>>> {
   const file = path.join(opts.dir, 'ingest-bench.jsonl');
-  const target = opts.quick ? 100e6 : 1.05e9;
+  const target = opts.quick ? 100e6 : 2.1e9;
   let size = fs.existsSync(file) ? fs.statSync(file).size : 0;
   if (size < target || size > target * 1.1) size = generate(file, target).bytes;
   const mb = size / 1e6;
@@ -96,7 +102,8 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
   const script = bundleChild(opts.dir);
   const limit = child(script, 'limit', file, limitDb);
   const ours = child(script, 'ingest', file, ingestDb);
-  const enrich = child(script, 'enrich', file, ingestDb);
+  rm(ingestDb);
+  const e2e = child(script, 'e2e', file, ingestDb);
   rm(limitDb);
   rm(ingestDb);
   const limitMbps = mb / limit.seconds;
@@ -113,9 +120,10 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
       target_ratio: 0.6,
       target_mb_per_s: 80,
       target_peak_rss_mb: 300,
-      // Behind ingest: the FTS5 index, reflection-keyword counts and the alert detectors (passes over the text).
-      enrich_mb_per_s: +(mb / enrich.seconds).toFixed(1),
-      end_to_end_mb_per_s: +(mb / (ours.seconds + enrich.seconds)).toFixed(1),
+      // The whole job from an empty store: rows, FTS5 index, reflection counts and step statistics,
+      // parsed in a worker thread while this one writes (src/core/ingest/parsedBatches.ts).
+      end_to_end_mb_per_s: +(mb / e2e.seconds).toFixed(1),
+      end_to_end_peak_rss_mb: +e2e.peak_rss_mb.toFixed(0),
     },
   };
 }

@@ -1,5 +1,7 @@
 // One measured ingest in its own process, so peak RSS is this work's alone.
-// usage: node --import tsx bench/ingestChild.ts <limit|ingest|fts> <file> <db>
+// usage: node ingestChild.js <limit|ingest|e2e|enrich> <file> <db> (the bundle; ingestWorker.js beside it)
+// ingest: rows only (enrich off); e2e: what a user waits for, until the run is searchable with its
+// reflection counts and step aggregates current; enrich: the catch-up pass over what `ingest` left.
 import * as fs from 'node:fs';
 import { Ingestor } from '../src/core/ingest/ingestor';
 import { loadSqliteDriver } from '../src/core/store/nativeLoader';
@@ -58,6 +60,11 @@ async function main(): Promise<void> {
     const store = Store.open(db);
     // Ingest alone: the work behind it (FTS, reflection counts, alerts) is measured by 'enrich'.
     const r = await new Ingestor(store, [file], { run: 'bench', enrich: false, alerts: false }).ingestOnce();
+    rows = r.samples_added;
+    store.close();
+  } else if (mode === 'e2e') {
+    const store = Store.open(db);
+    const r = await new Ingestor(store, [file], { run: 'bench' }).ingestOnce();
     rows = r.samples_added;
     store.close();
   } else if (mode === 'enrich') {

@@ -1,5 +1,5 @@
-// Re-score throughput (docs/architecture.md#performance: built-in math re-score ≥ 20k samples/s) and ONNX batch
-// throughput of the tiny test model. In-memory samples: the figure is the reward path, not SQLite.
+// Re-score throughput (built-in math re-score ≥ 20k samples/s): the reward path on in-memory samples,
+// and end to end through SQLite (read, score, write the set; cold). ONNX batch throughput of the tiny model.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Ingestor } from '../src/core/ingest/ingestor';
@@ -53,7 +53,7 @@ export function mathSamples(count: number, seed = 11): RewardInput[] {
   return out;
 }
 
-async function mathFigure(quick: boolean, dir: string): Promise<Record<string, unknown>> {
+async function mathFigure(quick: boolean): Promise<Record<string, unknown>> {
   const samples = mathSamples(quick ? 10_000 : 50_000);
   const scorer = await createScorer(parseRewardSpec('math'), { trusted: false, baseDir: '.' });
   try {
@@ -80,8 +80,6 @@ async function mathFigure(quick: boolean, dir: string): Promise<Record<string, u
       ratio_to_limit: Number((rate / 20_000).toFixed(2)),
       correct_fraction: Number((correct / samples.length).toFixed(3)),
       decided_by_symbolic_stage: symbolic,
-      // Not the budget's figure (that one is the reward path): SQLite read + result writes included.
-      end_to_end_db_samples_per_s: Math.round(await endToEnd(samples.slice(0, quick ? 5_000 : 20_000), dir)),
     };
   } finally {
     await scorer.dispose();
@@ -152,12 +150,20 @@ async function onnxFigure(quick: boolean, dir: string): Promise<Record<string, u
   return figures;
 }
 
+/** What a user waits for: `rescore --spec math` on a stored run, cold (the symbolic worker's start included). */
+async function dbFigure(quick: boolean, dir: string): Promise<Record<string, unknown>> {
+  const n = quick ? 5_000 : 20_000;
+  const rate = await endToEnd(mathSamples(n), dir);
+  return { samples: n, samples_per_s: Math.round(rate), limit_samples_per_s: 20_000, ratio_to_limit: Number((rate / 20_000).toFixed(2)) };
+}
+
 export async function run(opts: {
   quick: boolean;
   dir: string;
 }): Promise<Record<string, Record<string, unknown>>> {
   return {
-    rescore_math: await mathFigure(opts.quick, opts.dir),
+    rescore_math: await mathFigure(opts.quick),
+    rescore_math_through_sqlite: await dbFigure(opts.quick, opts.dir),
     rescore_onnx: await onnxFigure(opts.quick, opts.dir),
   };
 }

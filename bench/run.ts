@@ -45,6 +45,14 @@ function summary(all: Figures): void {
     const ok = floor ? ratio >= target : ratio <= 1;
     rows.push([name, limitKey ? `${limitKey} = ${String(f[limitKey])}` : '', ratio.toFixed(3), ok ? 'yes' : 'NO']);
   }
+  // Peers (bench/peers.bench.ts): our ratio to each one, the goal applying to the limit row above.
+  for (const [name, f] of Object.entries(all)) {
+    for (const [k, v] of Object.entries(f)) {
+      if (!k.startsWith('ratio_to_') || k === 'ratio_to_limit' || typeof v !== 'number') continue;
+      const peer = k.slice('ratio_to_'.length);
+      rows.push([`${name} vs ${peer}`, `${peer}_mb_per_s = ${String(f[`${peer}_mb_per_s`])}`, v.toFixed(3), '']);
+    }
+  }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   process.stdout.write('\n' + rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n') + '\n');
 }

@@ -15,12 +15,7 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const venvDir = path.join(repoRoot, '.venv', 'sample-grpo');
 export const requirements = ['torch==2.13.0+cpu', 'transformers', 'trl', 'tokenizers', 'datasets', 'pyarrow'];
-const stampFile = path.join(venvDir, '.rollout-lens-requirements');
 const basePython = process.env.PYTHON || 'python3';
-
-function venvPython() {
-  return path.join(venvDir, 'bin', 'python');
-}
 
 /**
  * The first `file://` URL among pip's configured extra-index-url values whose folder exists.
@@ -57,16 +52,19 @@ function run(cmd, args, env, quiet) {
 }
 
 /**
- * Makes sure the venv exists with the requirements installed; returns the venv's python path.
- * A stamp file inside the venv records the requirement list, so a second call returns at once.
+ * Makes sure the venv <repo>/.venv/<name> exists with `requirements` installed from the local mirror;
+ * returns its python path. A stamp file inside the venv records the requirement list, so a second
+ * call returns at once. Without a mirror it throws a message saying what to install by hand.
  */
-export async function ensurePythonEnv({ quiet } = {}) {
+export async function ensureVenv({ name, requirements: reqs, purpose, quiet }) {
   const log = (msg) => {
     if (!quiet) process.stderr.write(`[python-env] ${msg}\n`);
   };
-  const want = requirements.join('\n');
-  const py = venvPython();
-  if (fs.existsSync(py) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === want) {
+  const dir = path.join(repoRoot, '.venv', name);
+  const stamp = path.join(dir, '.rollout-lens-requirements');
+  const py = path.join(dir, 'bin', 'python');
+  const want = reqs.join('\n');
+  if (fs.existsSync(py) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === want) {
     return py;
   }
   const t0 = Date.now();
@@ -75,23 +73,28 @@ export async function ensurePythonEnv({ quiet } = {}) {
     throw new Error(
       'No local PyPI mirror found: `pip config list` shows no `extra-index-url` with a file:// folder that exists' +
         (checked.length ? ` (checked: ${checked.join(', ')})` : '') +
-        '. The sample GRPO run needs torch, transformers, trl, tokenizers, datasets and pyarrow. Install by hand:\n' +
-        `  ${basePython} -m venv ${venvDir}\n` +
-        `  ${venvDir}/bin/pip install --index-url <your index> ${requirements.map((r) => `'${r}'`).join(' ')}\n` +
-        `  printf '%s\\n' ${requirements.map((r) => `'${r}'`).join(' ')} > ${stampFile}`,
+        `. ${purpose} needs ${reqs.join(', ')}. Install by hand:\n` +
+        `  ${basePython} -m venv ${dir}\n` +
+        `  ${dir}/bin/pip install --index-url <your index> ${reqs.map((r) => `'${r}'`).join(' ')}\n` +
+        `  printf '%s\\n' ${reqs.map((r) => `'${r}'`).join(' ')} > ${stamp}`,
     );
   }
   if (!fs.existsSync(py)) {
-    log(`creating virtual environment ${path.relative(repoRoot, venvDir)}`);
-    fs.mkdirSync(path.dirname(venvDir), { recursive: true });
-    run(basePython, ['-m', 'venv', venvDir], process.env, quiet);
+    log(`creating virtual environment ${path.relative(repoRoot, dir)}`);
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    run(basePython, ['-m', 'venv', dir], process.env, quiet);
   }
-  log(`installing ${requirements.join(' ')} from ${url} (about 1 minute, 1.4 GB the first time)`);
+  log(`installing ${reqs.join(' ')} from ${url}`);
   const env = { ...process.env, PIP_INDEX_URL: url, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' };
-  run(py, ['-m', 'pip', 'install', ...(quiet ? ['-q'] : []), ...requirements], env, quiet);
-  fs.writeFileSync(stampFile, want + '\n');
+  run(py, ['-m', 'pip', 'install', ...(quiet ? ['-q'] : []), ...reqs], env, quiet);
+  fs.writeFileSync(stamp, want + '\n');
   log(`python environment ready in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${py}`);
   return py;
+}
+
+/** The sample GRPO run's venv (about 1 minute, 1.4 GB the first time). */
+export function ensurePythonEnv({ quiet } = {}) {
+  return ensureVenv({ name: 'sample-grpo', requirements, purpose: 'The sample GRPO run', quiet });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -7,7 +7,9 @@ import { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
 import { enrichPending } from '../store/enrich';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
-import { passJsonl, type PassContext, type PassCounters } from './jsonlFile';
+import * as fs from 'node:fs';
+import { openJsonl, passJsonl, type OpenedJsonl, type PassContext, type PassCounters } from './jsonlFile';
+import { ParseWorker, WORKER_MIN_BYTES } from './parsedBatches';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
 import { updateAlertsAsync, type AlertOptions } from '../alerts/update';
@@ -33,6 +35,8 @@ export interface IngestOptions {
   alerts?: AlertOptions | false;
   /** Problems that do not stop the ingest (a failed alert detector). */
   onWarning?: (message: string) => void;
+  /** Reads at least this large parse in a worker thread (default 8 MiB; tests set 0 to force it). */
+  workerMinBytes?: number;
 }
 
 export interface FollowOptions {
@@ -44,6 +48,7 @@ export interface FollowOptions {
 const MAX_ERRORS = 1000;
 /** Least certain first. */
 const GROUPING_CERTAINTY: readonly Grouping[] = ['prompt-text', 'contiguous', 'id'];
+const BULK_CACHE_KIB = 16 << 10;
 
 /** Default run name for a path: its base name reduced to the run-name alphabet. */
 export function defaultRunName(p: string): string {
@@ -51,6 +56,15 @@ export function defaultRunName(p: string): string {
   const cleaned = base.replace(/[^A-Za-z0-9._@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
   return cleaned || 'run';
 }
+
+/** A file of a pass, opened ahead of its turn when it is JSON lines. */
+interface Prepared {
+  file: SourceFile;
+  opened?: OpenedJsonl;
+  error?: unknown;
+}
+
+const isJsonl = (f: SourceFile): boolean => f.format !== 'trl' && f.format !== 'trl-state';
 
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -72,14 +86,18 @@ export class Ingestor {
     private readonly opts: IngestOptions,
   ) {
     this.runId = store.ensureRun(opts.run, null);
+    // With enrichment on, rows are indexed and counted as they are written (the catch-up pass after
+    // each pass then finds nothing to do, unless an earlier ingest left a backlog).
+    const matcher = opts.enrich === false ? undefined : (opts.reflection ?? reflectionMatcher());
     this.ctx = {
       store,
       cursors: new FileCursors(store.db),
-      writer: new RolloutWriter(store.db, this.runId),
+      writer: new RolloutWriter(store.db, this.runId, matcher),
       runId: this.runId,
       batchRows: opts.batchRows ?? 4000,
       ...(opts.groupSize ? { groupSize: opts.groupSize } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(matcher ? { reflection: matcher } : {}),
       breathe,
     };
     this.report = {
@@ -165,32 +183,22 @@ export class Ingestor {
     // trainer_state.json first: it names TRL's reward columns.
     const ordered = [...d.files].sort((a, b) => Number(b.format === 'trl-state') - Number(a.format === 'trl-state'));
     this.doneBytes = 0;
-    const touched = new Set<string>();
-    for (const f of ordered) {
-      if (this.ctx.signal?.aborted) {
-        this.report.cancelled = true;
-        break;
-      }
-      let counters: PassCounters;
-      try {
-        counters = await this.passFile(f, settling);
-      } catch (e) {
-        if (isLensError(e) && (e.code === ErrorCode.DatabaseLocked || e.code === ErrorCode.DatabaseUnusable)) throw e;
-        this.addError({ file: f.path, line: null, message: isLensError(e) ? e.message : errorMessage(e) });
-        continue;
-      }
-      this.filesSeen.add(f.path);
-      if (f.kind === 'rollouts') this.formats.add(f.format as RolloutFormat);
-      this.report.samples_added += counters.added;
-      this.report.samples_duplicate += counters.duplicate;
-      this.report.metrics_added += counters.metrics;
-      for (const s of counters.steps) {
-        this.seenSteps.add(s);
-        touched.add(s);
-      }
-      for (const g of counters.groupings ?? []) this.groupings.add(g);
-      for (const e of counters.errors) this.addError({ file: f.path, ...e });
-      this.doneBytes += counters.bytes;
+    let touched = new Set<string>();
+    // Enough new JSON lines in this pass (a first ingest, a verl dump of many small files): one worker
+    // parses them all while this thread writes. A tail poll's few KB stay here.
+    const bulk = this.pendingJsonlBytes(ordered) >= (this.opts.workerMinBytes ?? WORKER_MIN_BYTES);
+    if (bulk) this.ctx.parseWorker = ParseWorker.create();
+    // A bulk pass only appends: SQLite's page cache is cut to BULK_CACHE_KIB for it (measured on
+    // 405 MB: peak RSS 284 → 224 MB at the same speed), then given back to the readers.
+    const db = this.store.db;
+    const cache = bulk ? (db.pragma('cache_size', { simple: true }) as number) : undefined;
+    if (cache !== undefined) db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+    try {
+      touched = await this.passFiles(ordered, settling);
+    } finally {
+      if (cache !== undefined) db.pragma(`cache_size = ${cache}`);
+      await this.ctx.parseWorker?.stop();
+      this.ctx.parseWorker = undefined;
     }
     if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
@@ -198,8 +206,8 @@ export class Ingestor {
     this.store.recomputeSteps(this.runId);
     this.checkInferredGroupSizes(touched);
     if (this.opts.alerts !== false) await this.updateAlerts(this.opts.alerts ?? {});
-    if (this.opts.enrich !== false) {
-      await enrichPending(this.store, this.opts.reflection ?? reflectionMatcher(), {
+    if (this.ctx.reflection) {
+      await enrichPending(this.store, this.ctx.reflection, {
         ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
         breathe,
       });
@@ -245,11 +253,83 @@ export class Ingestor {
     }
   }
 
+  /** Reads each file of the pass; returns the steps (`split:step`) it touched. */
+  private async passFiles(ordered: readonly SourceFile[], settling: boolean): Promise<Set<string>> {
+    const touched = new Set<string>();
+    // With a worker, the next JSON-lines file is opened (its parse queued behind this one's) before
+    // this one is written. Always in list order: the worker runs jobs in the order they were posted.
+    let ahead: Prepared | undefined;
+    try {
+      for (let i = 0; i < ordered.length; i++) {
+        const f = ordered[i]!;
+        if (this.ctx.signal?.aborted) {
+          this.report.cancelled = true;
+          break;
+        }
+        const mine = ahead?.file === f ? ahead : this.prepare(f);
+        ahead = undefined;
+        const next = ordered[i + 1];
+        if (this.ctx.parseWorker && mine.opened && next && isJsonl(next)) ahead = this.prepare(next);
+        let counters: PassCounters;
+        try {
+          counters = await this.passFile(f, settling, mine);
+        } catch (e) {
+          if (isLensError(e) && (e.code === ErrorCode.DatabaseLocked || e.code === ErrorCode.DatabaseUnusable)) throw e;
+          this.addError({ file: f.path, line: null, message: isLensError(e) ? e.message : errorMessage(e) });
+          continue;
+        }
+        this.filesSeen.add(f.path);
+        if (f.kind === 'rollouts') this.formats.add(f.format as RolloutFormat);
+        this.report.samples_added += counters.added;
+        this.report.samples_duplicate += counters.duplicate;
+        this.report.metrics_added += counters.metrics;
+        for (const s of counters.steps) {
+          this.seenSteps.add(s);
+          touched.add(s);
+        }
+        for (const g of counters.groupings ?? []) this.groupings.add(g);
+        for (const e of counters.errors) this.addError({ file: f.path, ...e });
+        this.doneBytes += counters.bytes;
+      }
+    } finally {
+      await ahead?.opened?.close();
+    }
+    return touched;
+  }
+
+  /** Opens a JSON-lines file for this pass (an error is kept for its turn); other formats open later. */
+  private prepare(f: SourceFile): Prepared {
+    if (!isJsonl(f)) return { file: f };
+    try {
+      return { file: f, opened: openJsonl(this.ctx, f.path, f.format, f.split) };
+    } catch (e) {
+      return { file: f, error: e };
+    }
+  }
+
+  /** Bytes past the stored cursors of the pass's JSON-lines files. */
+  private pendingJsonlBytes(files: readonly SourceFile[]): number {
+    let n = 0;
+    for (const f of files) {
+      if (!isJsonl(f)) continue;
+      let size = 0;
+      try {
+        size = fs.statSync(f.path).size;
+      } catch {
+        continue; // gone since discovery: its pass reports it
+      }
+      const offset = this.ctx.cursors.get(this.runId, f.path)?.offset ?? 0;
+      n += size >= offset ? size - offset : size;
+    }
+    return n;
+  }
+
   private setRunFormat(format: string): void {
     this.store.db.prepare('UPDATE runs SET format = ? WHERE id = ? AND format IS NULL').run(format, this.runId);
   }
 
-  private async passFile(f: SourceFile, settling: boolean): Promise<PassCounters> {
+  private async passFile(f: SourceFile, settling: boolean, prepared: Prepared): Promise<PassCounters> {
+    if (prepared.error !== undefined) throw prepared.error;
     const progress = (bytes: number): void => {
       const done = this.report.samples_added + this.report.samples_duplicate;
       this.opts.onProgress?.({
@@ -266,7 +346,7 @@ export class Ingestor {
       case 'trl-state':
         return passTrainerState(this.ctx, f.path, this.rewardNames);
       default:
-        return passJsonl(this.ctx, f.path, f.format, f.split);
+        return prepared.opened ? prepared.opened.run() : passJsonl(this.ctx, f.path, f.format, f.split);
     }
   }
 

@@ -129,16 +129,29 @@ export async function rescore(store: Store, opts: RescoreOptions): Promise<Resco
   if (unfinished) store.write(() => rs.setStatus(setId, 'running', null, total));
   const batchSize = Math.max(1, opts.batchSize ?? 256);
   try {
-    // Ids first, texts page by page: memory stays flat and each page is one indexed lookup.
+    // Ids first, texts page by page: memory stays flat and each page is one indexed lookup. The next
+    // page is read and its scoring started before this one's results are written: a scorer waiting on
+    // something else (the symbolic worker loading, an external process, a verifier) overlaps with
+    // this thread's SQL instead of adding to it.
     const ids = rs.unscoredIds(run.id, selection, setId);
+    const scoreCtx = opts.signal ? { signal: opts.signal } : {};
+    const startPage = (at: number): { page: SampleForScoring[]; outputs: Promise<RewardOutput[]> } => {
+      const page = rs.samplesByIds(ids.slice(at, at + batchSize));
+      const outputs = page.length ? scorer.score(page.map(toRewardInput), scoreCtx) : Promise.resolve([]);
+      // Awaited in turn below; until then a failure must not count as unhandled.
+      outputs.catch(() => undefined);
+      return { page, outputs };
+    };
+    let ahead = ids.length > 0 ? startPage(0) : undefined;
     for (let at = 0; at < ids.length; at += batchSize) {
       if (opts.signal?.aborted) {
         store.write(() => rs.setStatus(setId, 'incomplete', 'cancelled'));
         return { ...report(setId, unfinished !== undefined, false), cancelled: true };
       }
-      const page = rs.samplesByIds(ids.slice(at, at + batchSize));
+      const { page, outputs: pending } = ahead!;
+      ahead = at + batchSize < ids.length ? startPage(at + batchSize) : undefined;
       if (page.length === 0) continue;
-      const outputs = await scorer.score(page.map(toRewardInput), opts.signal ? { signal: opts.signal } : {});
+      const outputs = await pending;
       const rows = page.map((s, i) => toResultRow(s.id, outputs[i]!));
       store.write(() => rs.writeResults(setId, rows));
       const now = rs.getSet(setId)!;

@@ -1,6 +1,7 @@
-// Work behind ingest, from watermarks over samples.id: the full-text index and reflection-keyword
-// counts. Ingest stays at parse speed (counting keywords costs about as much as parsing a line);
-// these passes run right after it, in batches, each batch one transaction.
+// The full-text index and reflection-keyword counts, from watermarks over samples.id. An ingest
+// with enrichment on writes both with its rows (inlineEnrich.ts) while the watermarks are caught up;
+// these passes catch up what is behind them (an ingest with enrichment off, a changed keyword list,
+// a store from before), in batches, each batch one transaction.
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { databaseError } from './database';
 import type { Store } from './store';

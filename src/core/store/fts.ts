@@ -1,5 +1,5 @@
-// Full-text search over responses. The index is filled behind ingest (enrich.ts); a search first
-// catches it up, so results are never stale.
+// Full-text search over responses. Ingest indexes its rows as it writes them (inlineEnrich.ts); a
+// search first catches up any backlog (enrich.ts), so results are never stale.
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { SearchHitDto } from '../../shared/protocol/engine';
 import { indexPendingText } from './enrich';

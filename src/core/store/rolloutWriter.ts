@@ -5,10 +5,15 @@ import type { SampleRecord, MetricRecord } from '../ingest/records';
 import type { SqliteDatabase, SqliteStatement as Statement } from './nativeLoader';
 import { encodeFloat32, encodeInt32 } from './blobs';
 import { addToAggregate, emptyAggregate, type GroupAggregate } from '../analysis/groupAggregates';
+import type { ReflectionMatcher } from '../analysis/reflection';
+import { InlineEnrichment } from './inlineEnrich';
 
-/** Aggregate columns that a batch adds to (reward_min / reward_max combine with min / max). */
+/**
+ * Aggregate columns that a batch adds to (reward_min / reward_max combine with min / max). The
+ * reflection counts are zero unless they were counted inline (InlineEnrichment).
+ */
 const SUMMED = (Object.keys(emptyAggregate()) as Array<keyof GroupAggregate>).filter(
-  (k) => k !== 'reward_min' && k !== 'reward_max' && k !== 'reflect_sum' && k !== 'reflect_n',
+  (k) => k !== 'reward_min' && k !== 'reward_max',
 );
 
 const CACHE_LIMIT = 20_000;
@@ -42,11 +47,15 @@ export class RolloutWriter {
   private readonly insKey: Statement;
   private readonly selKey: Statement;
   private readonly upsertMetric: Statement;
+  private readonly inline: InlineEnrichment | undefined;
 
+  /** With `enrich`, text is indexed and keywords counted in each row's transaction (inlineEnrich.ts). */
   constructor(
     private readonly db: SqliteDatabase,
     private readonly runId: number,
+    enrich?: ReflectionMatcher,
   ) {
+    this.inline = enrich ? new InlineEnrichment(db, enrich) : undefined;
     this.insPrompt = db.prepare('INSERT INTO prompts (hash, text) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING');
     this.selPrompt = db.prepare('SELECT id FROM prompts WHERE hash = ?').pluck();
     this.insStep = db.prepare(
@@ -80,8 +89,12 @@ export class RolloutWriter {
     );
   }
 
-  /** Inserts one sample unless its identity is already stored. Returns true when it was new. */
-  addSample(rec: SampleRecord, fileId: number | null): boolean {
+  /**
+   * Inserts one sample unless its identity is already stored. Returns true when it was new.
+   * `reflections`: its keyword count if the caller made it already (a parsing worker).
+   */
+  addSample(rec: SampleRecord, fileId: number | null, reflections?: number): boolean {
+    this.inline?.begin();
     const stepId = this.stepId(rec.split, rec.step);
     const groupId = this.groupId(stepId, rec.group, rec.prompt);
     let idx = rec.index;
@@ -120,6 +133,8 @@ export class RolloutWriter {
       rec.response,
     );
     if (info.changes === 0) return false;
+    const inline = this.inline;
+    const counted = inline?.reflect ? (reflections ?? inline.matcher.count(rec.response)) : undefined;
     let d = this.groupDeltas.get(groupId);
     if (!d) {
       d = emptyAggregate();
@@ -131,6 +146,7 @@ export class RolloutWriter {
       finishReason: rec.finishReason,
       lengthTokens: ids?.length,
       lengthChars: rec.response.length,
+      reflections: counted,
     });
     this.dirtySteps.add(stepId);
     return true;
@@ -159,10 +175,12 @@ export class RolloutWriter {
     }
     this.touchedCounts.clear();
     if (this.fileGroupCounts.size > CACHE_LIMIT) this.fileGroupCounts.clear();
+    this.inline?.end();
   }
 
   /** After a rollback nothing cached can be trusted: ids may point at rows that no longer exist. */
   forgetCaches(): void {
+    this.inline?.reset();
     this.lastGroup = undefined;
     this.promptIds.clear();
     this.stepIds.clear();

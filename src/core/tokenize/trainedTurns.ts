@@ -38,8 +38,12 @@ export function applyMask<T>(values: readonly T[], mask: readonly number[]): T[]
  */
 export function policyText(response: string, turnsJson: string | null | undefined): string {
   if (!turnsJson) return response;
-  const turns = JSON.parse(turnsJson) as Turn[];
-  return hasUntrainedTurns(turns) ? trainedText(turns) : response;
+  return policyTextOf(response, JSON.parse(turnsJson) as Turn[]);
+}
+
+/** The same, for turns not yet stored (the ingest counts keywords as it parses). */
+export function policyTextOf(response: string, turns: readonly Turn[] | undefined): string {
+  return turns && hasUntrainedTurns(turns) ? trainedText(turns) : response;
 }
 
 /** Keeps the spans (UTF-16 offsets into the response) that lie inside a trained turn. */
