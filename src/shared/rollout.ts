@@ -38,6 +38,9 @@ export interface NativeRollout {
   response_ids?: number[];
   response_tokens?: string[];
   logprobs?: number[];
+  train_logprobs?: number[];
+  ref_logprobs?: number[];
+  entropy?: number[];
   advantage?: number;
   token_advantages?: number[];
   split?: Split;

@@ -7,19 +7,9 @@ import { EngineServer } from '../../src/engine/server';
 import { promptIdOf } from '../../src/core/store/promptTimeline';
 import { ErrorCode, LensError } from '../../src/shared/errors';
 import { TokenMethods } from '../../src/shared/protocol/engineTokens';
-import { RpcEndpoint, type RpcMessage, type Transport } from '../../src/shared/protocol/rpc';
-import { tempDir, writeJsonl } from '../helpers';
+import { RpcEndpoint } from '../../src/shared/protocol/rpc';
+import { tempDir, transportPair, writeJsonl } from '../helpers';
 
-function pair(): [Transport, Transport] {
-  const handlers: Array<(m: unknown) => void> = [];
-  const make = (me: number): Transport => ({
-    send: (m: RpcMessage) => setImmediate(() => handlers[1 - me]?.(JSON.parse(JSON.stringify(m)))),
-    onMessage: (h) => {
-      handlers[me] = h;
-    },
-  });
-  return [make(0), make(1)];
-}
 
 describe('engine token and timeline methods', () => {
   it('serves tokens, aggregates, mismatch, timelines and the runs that asked a prompt', async () => {
@@ -30,7 +20,7 @@ describe('engine token and timeline methods', () => {
       { step: 1, group: 'g', prompt: 'P', response: 'c', reward: 0 },
       { step: 2, group: 'h', prompt: 'P', response: 'd', reward: 1 },
     ]);
-    const [a, b] = pair();
+    const [a, b] = transportPair();
     const server = new EngineServer(new RpcEndpoint(b));
     const client = new RpcEndpoint(a);
     await client.request('initialize', { db: path.join(dir, 'a.db') });

@@ -22,6 +22,9 @@ interface ExportRow {
   logprobs: Buffer | null;
   advantage: number | null;
   token_advantages: Buffer | null;
+  train_logprobs: Buffer | null;
+  ref_logprobs: Buffer | null;
+  entropy: Buffer | null;
   data_source: string | null;
   turns: string | null;
   meta: string | null;
@@ -50,6 +53,12 @@ export function rowToNative(r: ExportRow): NativeRollout {
   if (r.advantage !== null) o.advantage = r.advantage;
   const ta = decodeFloat32(r.token_advantages);
   if (ta) o.token_advantages = ta;
+  // NaN (not reported for a token) is written as null, which reads back as NaN.
+  const perToken = { train_logprobs: r.train_logprobs, ref_logprobs: r.ref_logprobs, entropy: r.entropy };
+  for (const [key, blob] of Object.entries(perToken) as [keyof typeof perToken, Buffer | null][]) {
+    const values = decodeFloat32(blob);
+    if (values) o[key] = values;
+  }
   if (r.data_source !== null) o.data_source = r.data_source;
   if (r.turns !== null) o.turns = JSON.parse(r.turns) as NativeRollout['turns'];
   if (r.meta !== null) o.meta = JSON.parse(r.meta) as Record<string, unknown>;
@@ -61,7 +70,7 @@ export function* exportRun(store: Store, runId: number, step?: number): Generato
   const stmt = store.db.prepare(
     `SELECT st.split, st.step, g.uid, p.text AS prompt, s.idx, s.response, s.reward, s.components, s.rationale,
             s.ground_truth, s.correct, s.finish_reason, s.response_ids, s.response_tokens, s.logprobs,
-            s.advantage, s.token_advantages, s.data_source, s.turns, s.meta
+            s.advantage, s.token_advantages, s.train_logprobs, s.ref_logprobs, s.entropy, s.data_source, s.turns, s.meta
        FROM steps st
        JOIN groups g ON g.step_id = st.id
        JOIN prompts p ON p.id = g.prompt_id

@@ -290,3 +290,20 @@ describe('native per-token arrays', () => {
     assert.deepEqual(r.errors[0], { file, line: 1, message: '"train_logprobs" has 1 entries but the response has 2 tokens' });
   });
 });
+
+describe('native export of per-token arrays', () => {
+  it('writes the training and reference logprobs and entropy back, a missing value as null', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'r.jsonl');
+    writeJsonl(file, [{ step: 0, group: 'g', prompt: 'p', response: 'ab', reward: 1, response_ids: [1, 2], train_logprobs: [-0.5, null], ref_logprobs: [-1, -2], entropy: [0.25, 0.75] }]);
+    const db = path.join(dir, 'a.db');
+    await ingest(db, [file]);
+    const store = Store.open(db);
+    const [row] = [...exportRun(store, store.requireRun('r').id)];
+    store.close();
+    assert.deepEqual(JSON.parse(JSON.stringify(row)), {
+      step: 0, group: 'g', index: 0, split: 'train', prompt: 'p', response: 'ab', reward: 1, response_ids: [1, 2],
+      train_logprobs: [-0.5, null], ref_logprobs: [-1, -2], entropy: [0.25, 0.75],
+    });
+  });
+});
