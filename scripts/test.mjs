@@ -88,6 +88,14 @@ if (!args.includes('--skip-setup')) {
   ensureNodeModules();
   build();
   await ensureRuntimesQuietly();
+  // The sample run's venv (torch from the local mirror) before the suites: the slime converter's
+  // tests need torch, and the Slurm and e2e suites reuse it. Without a mirror those tests say so.
+  try {
+    const { ensurePythonEnv } = await import('./python-env.mjs');
+    await ensurePythonEnv();
+  } catch (e) {
+    process.stdout.write(`[setup] no Python environment with torch: ${e instanceof Error ? e.message : String(e)}\n`);
+  }
 }
 
 const total = { passed: 0, failed: 0, skipped: 0, failures: [] };
