@@ -37,15 +37,22 @@ describe('npm run demo', () => {
       await page.goto(url);
       await waitForWorkbench(page);
       // A new user is asked whether to trust the demo workspace; launching runs needs the answer yes.
-      // (VS Code 1.139 may not ask at all before the first window is used: then nothing is clicked, and
-      // launching below fails loudly if the workspace stayed untrusted.)
+      // VS Code 1.139 asks no question: it opens in Restricted Mode with a banner, and the user trusts
+      // the folder from its Manage link (the Workspace Trust editor), as done here.
       const trust = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Yes, I trust/ }).first();
       const asked = await trust.waitFor({ timeout: 20_000 }).then(
         () => true,
         () => false,
       );
-      await screenshot(page, asked ? 'demo-trust' : 'demo-no-trust-prompt');
+      await screenshot(page, asked ? 'demo-trust' : 'demo-restricted-mode');
       if (asked) await trust.click();
+      else {
+        await runPaletteCommand(page, 'Workspaces: Manage Workspace Trust');
+        await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust/ }).first().click({ timeout: 20_000 });
+        // 1.139 shows that editor as a modal over the workbench: close it.
+        await page.keyboard.press('Escape');
+        await page.locator('.monaco-modal-editor-block').waitFor({ state: 'detached', timeout: 10_000 });
+      }
       await page.locator('.activitybar .action-item a[aria-label="Rollout Lens"]').click({ timeout: 20_000 });
       // The realistic run (procedural writer) was started before the workbench: it fills the view.
       const tree = page.locator('.pane-body .monaco-list').first();
