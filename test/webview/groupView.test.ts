@@ -188,6 +188,9 @@ describe('group view', () => {
     const host = await open();
     await host.waitForPaint();
     await host.page.locator('#estimator').click();
+    // Probe once the list is open and laid out (two frames), not while it is still being placed.
+    await host.page.waitForFunction(() => document.querySelector('#estimator')?.hasAttribute('open'));
+    await host.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const hits = await host.page.$$eval('#estimator vscode-option', (opts) =>
       opts.map((o) => {
         const r = o.getBoundingClientRect();
