@@ -2,6 +2,7 @@
 // hendrycks_math): the last \boxed answer, then `is_equiv` = string equality after the Hendrycks
 // `strip_string`. Ported with its exception paths, which decide real verdicts: when strip_string
 // raises (an empty `\sqrt` or `\frac` tail, two "\text{ " units), the raw strings are compared.
+import { lastBoxedOnlyString } from './dapo';
 import { fixASlashB, fixFracs } from './stripString';
 
 /** What Python would have raised; is_equiv catches it and falls back to raw equality. */
@@ -92,20 +93,8 @@ export function verlIsEquiv(a: string, b: string): VerlEquiv {
  */
 export function verlLastBoxedOnlyString(text: string): string | null {
   if (text.includes('\\boxed ')) return `\\boxed ${text.split('\\boxed ').at(-1)!.split('$')[0]!}`;
-  let idx = text.lastIndexOf('\\boxed');
-  if (idx < 0) {
-    idx = text.lastIndexOf('\\fbox');
-    if (idx < 0) return null;
-  }
-  let depth = 0;
-  for (let i = idx; i < text.length; i++) {
-    if (text[i] === '{') depth++;
-    if (text[i] === '}') {
-      depth--;
-      if (depth === 0) return text.slice(idx, i + 1);
-    }
-  }
-  return null;
+  // Otherwise the same last brace-balanced \boxed / \fbox as DAPO's (both verl utils share it).
+  return lastBoxedOnlyString(text);
 }
 
 /** remove_boxed; null where the source's assertions fail (e.g. every \fbox{…}: scored 0). */
