@@ -5,36 +5,14 @@ import type { AlertThresholds } from '../../shared/alerts';
 import { errorMessage } from '../../shared/errors';
 import type { Split } from '../../shared/rollout';
 import type { Store } from '../store/store';
-import type { AlertPassReport, DetectorSample, EvalContext, PeerSample, StepDetector, WindowStep } from './types';
+import { Folder, type FoldChanges } from './fold';
+import type { AlertPassReport, EvalContext, StepDetector, WindowStep } from './types';
 import { VERIFIER_DETECTOR, judgeSet, setSteps } from './verifier';
-
-interface SampleRow {
-  id: number;
-  group_id: number;
-  step_id: number;
-  split: Split;
-  step: number;
-  reward: number;
-  correct: number | null;
-  length_tokens: number | null;
-  length_chars: number;
-  components: string | null;
-  response: string;
-}
-
-function peerOf(r: Omit<SampleRow, 'response' | 'components' | 'group_id' | 'step_id' | 'split' | 'step'>): PeerSample {
-  return {
-    id: r.id,
-    reward: r.reward,
-    success: r.correct !== null ? r.correct !== 0 : r.reward > 0,
-    length: r.length_tokens ?? r.length_chars,
-    lengthIsTokens: r.length_tokens !== null,
-  };
-}
 
 export class Pass {
   private readonly db;
   private readonly disabled: Set<string>;
+  private readonly folder: Folder;
   readonly report: AlertPassReport = { samples: 0, judgedFrom: {}, disabled: [] };
 
   constructor(
@@ -48,6 +26,12 @@ export class Pass {
     this.disabled = new Set(
       this.db.prepare('SELECT detector FROM alert_detectors WHERE run_id = ?').pluck().all(runId) as string[],
     );
+    this.folder = new Folder(this.db, runId, detectors, this.disabled);
+  }
+
+  /** The detectors off for this run, as a fold in another thread must start from. */
+  disabledIds(): string[] {
+    return [...this.disabled];
   }
 
   active(): StepDetector[] {
@@ -67,7 +51,7 @@ export class Pass {
 
   /** Records the detector as off for the run (in the current transaction) and says so once. */
   private disable(id: string, e: unknown): void {
-    const msg = errorMessage(e);
+    const msg = typeof e === 'string' ? e : errorMessage(e);
     this.disabled.add(id);
     this.report.disabled.push(id);
     this.db
@@ -76,70 +60,29 @@ export class Pass {
     this.onError?.(`alert detector ${id} failed (${msg}); it is disabled for this run`);
   }
 
-  /**
-   * Folds the next batch of this run's samples after `upto` into detector state; returns the last id,
-   * or null when there were none. Samples drive the join (CROSS JOIN keeps SQLite from starting at
-   * steps and sorting): the batch is a walk up the rowid from the watermark.
-   */
+  /** Folds the next batch after `upto` and saves what changed (in the caller's transaction); the last id or null. */
   foldBatch(upto: number, limit: number, from: Map<Split, number>): number | null {
-    const rows = this.db
-      .prepare(
-        `SELECT s.id, s.group_id, g.step_id, st.split, st.step, s.reward, s.correct, s.length_tokens, s.length_chars,
-                s.components, s.response
-           FROM samples s CROSS JOIN groups g ON g.id = s.group_id CROSS JOIN steps st ON st.id = g.step_id
-          WHERE s.id > ? AND st.run_id = ? ORDER BY s.id LIMIT ?`,
-      )
-      .all(upto, this.runId, limit) as SampleRow[];
-    if (rows.length === 0) return null;
-    const feeding = this.active().filter((d) => d.add && d.init);
-    // Per step, each feeding detector's state, by its position in `feeding` (no string keys per sample).
-    const states = new Map<number, unknown[]>();
-    const loadState = this.db.prepare('SELECT state FROM alert_step_state WHERE step_id = ? AND detector = ?').pluck();
-    const peers = new Map<number, PeerSample[]>();
-    const wantPeers = feeding.some((d) => d.needsPeers);
-    const earlier = this.db.prepare('SELECT id, reward, correct, length_tokens, length_chars FROM samples WHERE group_id = ? AND id < ? ORDER BY id');
-    for (const r of rows) {
-      const prev = from.get(r.split);
-      if (prev === undefined || r.step < prev) from.set(r.split, r.step);
-      let groupPeers = peers.get(r.group_id);
-      if (!groupPeers) {
-        groupPeers = wantPeers ? (earlier.all(r.group_id, rows[0]!.id) as SampleRow[]).map(peerOf) : [];
-        peers.set(r.group_id, groupPeers);
-      }
-      let sts = states.get(r.step_id);
-      if (!sts) {
-        const stepId = r.step_id;
-        sts = feeding.map((d) =>
-          this.guard(d.id, () => {
-            const stored = loadState.get(stepId, d.id) as string | undefined;
-            return stored !== undefined ? (JSON.parse(stored) as unknown) : d.init!();
-          }),
-        );
-        states.set(stepId, sts);
-      }
-      const peer = peerOf(r);
-      const sample: DetectorSample = { ...peer, groupId: r.group_id, components: parseComponents(r.components), response: r.response };
-      for (let k = 0; k < feeding.length; k++) {
-        const d = feeding[k]!;
-        if (this.disabled.has(d.id)) continue;
-        try {
-          d.add!(sts[k], sample, d.needsPeers ? groupPeers : []);
-        } catch (e) {
-          this.disable(d.id, e);
-        }
-      }
-      groupPeers.push(peer);
+    const before = this.folder.samples;
+    const last = this.folder.foldBatch(upto, limit);
+    this.save(this.folder.drain(), this.folder.samples - before, this.folder.from, from);
+    return last;
+  }
+
+  /**
+   * Writes folded state rows (here or from a fold worker), records the detectors that failed while
+   * folding, and widens `from` to the steps that took samples.
+   */
+  save(changes: FoldChanges, samples: number, folded: Iterable<[Split, number]>, from: Map<Split, number>): void {
+    this.report.samples += samples;
+    for (const [split, step] of folded) {
+      const prev = from.get(split);
+      if (prev === undefined || step < prev) from.set(split, step);
     }
+    for (const [id, msg] of changes.failed) this.disable(id, msg);
     const save = this.db.prepare(
       'INSERT INTO alert_step_state (step_id, detector, state) VALUES (?, ?, ?) ON CONFLICT (step_id, detector) DO UPDATE SET state = excluded.state',
     );
-    for (const [stepId, sts] of states) {
-      feeding.forEach((d, k) => {
-        if (!this.disabled.has(d.id)) save.run(stepId, d.id, JSON.stringify(sts[k]));
-      });
-    }
-    this.report.samples += rows.length;
-    return rows[rows.length - 1]!.id;
+    for (const [stepId, id, state] of changes.states) if (!this.disabled.has(id)) save.run(stepId, id, state);
   }
 
   /** Judges every active detector on the split's steps from `fromStep` on (with the window before it). */
@@ -232,13 +175,4 @@ export class Pass {
     }
     return next;
   }
-}
-
-function parseComponents(text: string | null): Record<string, number> | null {
-  if (!text) return null;
-  const v: unknown = JSON.parse(text);
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const out: Record<string, number> = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'number') out[k] = x;
-  return out;
 }

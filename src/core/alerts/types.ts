@@ -63,6 +63,8 @@ export interface AlertPassReport {
   samples: number;
   judgedFrom: Partial<Record<Split, number>>;
   disabled: string[];
+  /** When a fold worker ran beside the ingest: its fold was saved, discarded (another pass folded first), or it failed. */
+  worker?: 'absorbed' | 'discarded' | `failed: ${string}`;
 }
 
 /** Sample-id lists kept in state stay short: an alert links to examples, not to every sample. */

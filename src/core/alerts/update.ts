@@ -9,6 +9,7 @@ import type { Split } from '../../shared/rollout';
 import { recomputeDirtySteps } from '../store/stepStore';
 import type { Store } from '../store/store';
 import { Pass } from './alertPass';
+import { AlertFoldWorker, type FoldResult } from './foldWorker';
 import { degenerateOutput, saturation } from './stepDetectors';
 import { boxGrowth, formatGaming, lengthExploitation } from './trendDetectors';
 import type { AlertPassReport, StepDetector } from './types';
@@ -97,6 +98,27 @@ class AlertJob {
     });
   }
 
+  /**
+   * Saves what a fold worker folded beside the ingest, in one transaction. False (nothing saved)
+   * when another pass moved the watermark meanwhile: the fold then runs here as usual.
+   */
+  absorb(r: FoldResult): boolean {
+    if (this.idle) return false;
+    const { db } = this.store;
+    return this.store.write(() => {
+      const upto = db.prepare('SELECT samples_upto FROM alert_runs WHERE run_id = ?').pluck().get(this.runId) as number;
+      if (upto !== r.start) return false;
+      this.pass.save(r, r.samples, r.from, this.from);
+      const mark = Math.max(r.upto, r.mark);
+      if (mark > upto) db.prepare('UPDATE alert_runs SET samples_upto = ? WHERE run_id = ?').run(mark, this.runId);
+      return true;
+    });
+  }
+
+  get report(): AlertPassReport {
+    return this.pass.report;
+  }
+
   finish(): AlertPassReport {
     if (this.idle) return this.pass.report;
     const { db } = this.store;
@@ -130,12 +152,33 @@ export function updateAlerts(store: Store, runId: number, opts: AlertOptions = {
 export async function updateAlertsAsync(
   store: Store,
   runId: number,
-  opts: AlertOptions & { signal?: AbortSignal | undefined; breathe?: () => Promise<void> } = {},
+  opts: AlertOptions & {
+    signal?: AbortSignal | undefined;
+    breathe?: () => Promise<void>;
+    /** What a fold worker folded beside the ingest (startAlertFold): saved first, the rest folded here. */
+    folded?: FoldResult | Error | undefined;
+  } = {},
 ): Promise<AlertPassReport> {
   const job = new AlertJob(store, runId, opts);
+  const folded = opts.folded;
+  if (folded) job.report.worker = folded instanceof Error ? `failed: ${folded.message}` : job.absorb(folded) ? 'absorbed' : 'discarded';
   while (job.fold()) {
     if (opts.signal?.aborted) break;
     await opts.breathe?.();
   }
   return job.finish();
+}
+
+/**
+ * Starts folding the run's new samples in a worker thread while a bulk ingest writes them (only
+ * with the built-in detectors: a test's own cannot cross threads). Undefined when it cannot start;
+ * the fold then runs after the ingest, here.
+ */
+export function startAlertFold(store: Store, runId: number, opts: AlertOptions): AlertFoldWorker | undefined {
+  if (opts.detectors || store.file === ':memory:') return undefined;
+  const db = store.db;
+  const upto = (db.prepare('SELECT samples_upto FROM alert_runs WHERE run_id = ?').pluck().get(runId) as number | undefined) ?? 0;
+  const disabled = db.prepare('SELECT detector FROM alert_detectors WHERE run_id = ?').pluck().all(runId) as string[];
+  // Smaller batches than on this thread: the worker's text in hand counts against the process's peak RSS.
+  return AlertFoldWorker.start({ db: store.file, runId, upto, disabled, batch: Math.min(opts.batch ?? 2000, 500) });
 }

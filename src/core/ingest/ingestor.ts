@@ -12,7 +12,9 @@ import { openJsonl, passJsonl, type OpenedJsonl, type PassContext, type PassCoun
 import { ParseWorker, WORKER_MIN_BYTES } from './parsedBatches';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
-import { updateAlertsAsync, type AlertOptions } from '../alerts/update';
+import { startAlertFold, updateAlertsAsync, type AlertOptions } from '../alerts/update';
+import type { AlertFoldWorker, FoldResult } from '../alerts/foldWorker';
+import type { AlertPassReport } from '../alerts/types';
 
 export interface IngestOptions {
   run: string;
@@ -79,6 +81,8 @@ export class Ingestor {
   private readonly groupings = new Set<Grouping>();
   private readonly warnings = new Set<string>();
   private doneBytes = 0;
+  /** How the last pass's alert fold went in its worker, if one ran (tests read it). */
+  alertWorker: AlertPassReport['worker'];
 
   constructor(
     private readonly store: Store,
@@ -193,19 +197,24 @@ export class Ingestor {
     const db = this.store.db;
     const cache = bulk ? (db.pragma('cache_size', { simple: true }) as number) : undefined;
     if (cache !== undefined) db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+    // Beside a bulk pass, the alert fold follows the committed rows in another thread.
+    const fold = bulk && this.opts.alerts !== false ? this.startAlertFold(this.opts.alerts ?? {}) : undefined;
+    let folded: FoldResult | Error | undefined;
     try {
       touched = await this.passFiles(ordered, settling);
+      folded = await fold?.finish();
     } finally {
       if (cache !== undefined) db.pragma(`cache_size = ${cache}`);
       await this.ctx.parseWorker?.stop();
       this.ctx.parseWorker = undefined;
+      if (!folded) await fold?.stop();
     }
     if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
     if (this.groupings.size) this.store.write(() => this.setRunGrouping());
     this.store.recomputeSteps(this.runId);
     this.checkInferredGroupSizes(touched);
-    if (this.opts.alerts !== false) await this.updateAlerts(this.opts.alerts ?? {});
+    if (this.opts.alerts !== false) await this.updateAlerts(this.opts.alerts ?? {}, folded);
     if (this.ctx.reflection) {
       await enrichPending(this.store, this.ctx.reflection, {
         ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
@@ -243,11 +252,21 @@ export class Ingestor {
     }
   }
 
+  private startAlertFold(opts: AlertOptions): AlertFoldWorker | undefined {
+    try {
+      return startAlertFold(this.store, this.runId, opts);
+    } catch {
+      // The fold then runs after the pass, on this thread, where a real problem is reported.
+      return undefined;
+    }
+  }
+
   /** Alerts are advice: whatever goes wrong there is reported and the ingest goes on. */
-  private async updateAlerts(opts: AlertOptions): Promise<void> {
+  private async updateAlerts(opts: AlertOptions, folded: FoldResult | Error | undefined): Promise<void> {
     const warn = (m: string): void => this.opts.onWarning?.(`run ${this.opts.run}: ${m}`);
     try {
-      await updateAlertsAsync(this.store, this.runId, { onDetectorError: warn, ...opts, signal: this.ctx.signal, breathe });
+      const r = await updateAlertsAsync(this.store, this.runId, { onDetectorError: warn, ...opts, signal: this.ctx.signal, breathe, folded });
+      this.alertWorker = r.worker;
     } catch (e) {
       warn(`alerts not updated: ${isLensError(e) ? e.message : errorMessage(e)}`);
     }

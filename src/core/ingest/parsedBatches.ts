@@ -145,8 +145,9 @@ const WORKER_BATCH_ROWS = 1000;
 /**
  * The worker's script: the bundle's ingestWorker.js beside this bundle, or under tsx the TypeScript
  * source through tsx's require hook. Undefined when neither is there (parsing then stays here).
+ * The alert fold (alerts/foldWorker.ts) runs in the same script.
  */
-function workerSource(): { code: string; eval: boolean } | undefined {
+export function workerSource(): { code: string; eval: boolean } | undefined {
   const bundled = path.join(__dirname, 'ingestWorker.js');
   if (!__filename.endsWith('.ts')) return fs.existsSync(bundled) ? { code: bundled, eval: false } : undefined;
   const ts = path.join(__dirname, 'parseWorker.ts');

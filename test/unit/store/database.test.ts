@@ -97,3 +97,26 @@ describe('migration 4 on an existing database', () => {
     again.close();
   });
 });
+
+describe('migration 6 on an existing database', () => {
+  it('sets the full-text index to merge 16 segments at a time and keeps what it indexed', () => {
+    const file = path.join(tempDir(), 'v5.db');
+    const store = Store.open(file);
+    store.db.exec(`
+      INSERT INTO samples_fts (samples_fts, rank) VALUES ('automerge', 4);
+      INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
+      INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
+      INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
+      INSERT INTO groups (step_id, uid, prompt_id) VALUES (1, 'g', 1);
+      INSERT INTO samples (group_id, idx, reward, length_chars, response) VALUES (1, 0, 1, 18, 'wait, let me check');
+      INSERT INTO samples_fts (rowid, response) VALUES (1, 'wait, let me check');`);
+    assert.equal(store.db.prepare("SELECT v FROM samples_fts_config WHERE k = 'automerge'").pluck().get(), 4);
+    store.db.pragma('user_version = 5');
+    store.close();
+    const again = Store.open(file);
+    assert.equal(again.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.equal(again.db.prepare("SELECT v FROM samples_fts_config WHERE k = 'automerge'").pluck().get(), 16);
+    assert.deepEqual(again.db.prepare("SELECT rowid FROM samples_fts WHERE samples_fts MATCH 'check'").pluck().all(), [1]);
+    again.close();
+  });
+});
