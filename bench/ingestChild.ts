@@ -55,6 +55,7 @@ function limitLoop(): number {
 async function main(): Promise<void> {
   const t0 = performance.now();
   let rows = 0;
+  let alertFold: string | undefined;
   if (mode === 'limit') rows = limitLoop();
   else if (mode === 'ingest') {
     const store = Store.open(db);
@@ -64,8 +65,11 @@ async function main(): Promise<void> {
     store.close();
   } else if (mode === 'e2e') {
     const store = Store.open(db);
-    const r = await new Ingestor(store, [file], { run: 'bench' }).ingestOnce();
+    const ing = new Ingestor(store, [file], { run: 'bench' });
+    const r = await ing.ingestOnce();
     rows = r.samples_added;
+    // Where the alert fold ran: 'absorbed' when the parsing worker folded beside the ingest.
+    alertFold = ing.alertWorker ?? 'after the ingest, on the writing thread';
     store.close();
   } else if (mode === 'enrich') {
     const store = Store.open(db);
@@ -74,7 +78,7 @@ async function main(): Promise<void> {
     store.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ rows, seconds, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  process.stdout.write(JSON.stringify({ rows, seconds, peak_rss_mb: process.resourceUsage().maxRSS / 1024, ...(alertFold ? { alert_fold: alertFold } : {}) }) + '\n');
 }
 
 void main();

@@ -9,7 +9,7 @@ import type { Split } from '../../shared/rollout';
 import { recomputeDirtySteps } from '../store/stepStore';
 import type { Store } from '../store/store';
 import { Pass } from './alertPass';
-import { AlertFoldWorker, type FoldResult } from './foldWorker';
+import type { FoldJob, FoldResult } from './foldWorker';
 import { degenerateOutput, saturation } from './stepDetectors';
 import { boxGrowth, formatGaming, lengthExploitation } from './trendDetectors';
 import type { AlertPassReport, StepDetector } from './types';
@@ -155,7 +155,7 @@ export async function updateAlertsAsync(
   opts: AlertOptions & {
     signal?: AbortSignal | undefined;
     breathe?: () => Promise<void>;
-    /** What a fold worker folded beside the ingest (startAlertFold): saved first, the rest folded here. */
+    /** What the parsing worker folded beside the ingest (alertFoldJob): saved first, the rest folded here. */
     folded?: FoldResult | Error | undefined;
   } = {},
 ): Promise<AlertPassReport> {
@@ -170,15 +170,14 @@ export async function updateAlertsAsync(
 }
 
 /**
- * Starts folding the run's new samples in a worker thread while a bulk ingest writes them (only
- * with the built-in detectors: a test's own cannot cross threads). Undefined when it cannot start;
- * the fold then runs after the ingest, here.
+ * The alert fold a bulk ingest's parsing worker runs beside it (only with the built-in detectors: a
+ * test's own cannot cross threads). Undefined when it cannot: the fold then runs after the ingest.
  */
-export function startAlertFold(store: Store, runId: number, opts: AlertOptions): AlertFoldWorker | undefined {
+export function alertFoldJob(store: Store, runId: number, opts: AlertOptions): FoldJob | undefined {
   if (opts.detectors || store.file === ':memory:') return undefined;
   const db = store.db;
   const upto = (db.prepare('SELECT samples_upto FROM alert_runs WHERE run_id = ?').pluck().get(runId) as number | undefined) ?? 0;
   const disabled = db.prepare('SELECT detector FROM alert_detectors WHERE run_id = ?').pluck().all(runId) as string[];
-  // Smaller batches than on this thread: the worker's text in hand counts against the process's peak RSS.
-  return AlertFoldWorker.start({ db: store.file, runId, upto, disabled, batch: Math.min(opts.batch ?? 2000, 500) });
+  // Smaller batches than on this thread: the parser's pauses are short, and its text in hand counts against peak RSS.
+  return { db: store.file, runId, upto, disabled, batch: Math.min(opts.batch ?? 2000, 500) };
 }

@@ -12,8 +12,8 @@ import { openJsonl, passJsonl, type OpenedJsonl, type PassContext, type PassCoun
 import { ParseWorker, WORKER_MIN_BYTES } from './parsedBatches';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { passTrainerState, passTrlParquet } from './wholeFile';
-import { startAlertFold, updateAlertsAsync, type AlertOptions } from '../alerts/update';
-import type { AlertFoldWorker, FoldResult } from '../alerts/foldWorker';
+import { alertFoldJob, updateAlertsAsync, type AlertOptions } from '../alerts/update';
+import type { FoldJob, FoldResult } from '../alerts/foldWorker';
 import type { AlertPassReport } from '../alerts/types';
 
 export interface IngestOptions {
@@ -81,7 +81,7 @@ export class Ingestor {
   private readonly groupings = new Set<Grouping>();
   private readonly warnings = new Set<string>();
   private doneBytes = 0;
-  /** How the last pass's alert fold went in its worker, if one ran (tests read it). */
+  /** How the last pass's alert fold went in the parsing worker, if it ran there (tests read it). */
   alertWorker: AlertPassReport['worker'];
 
   constructor(
@@ -191,23 +191,21 @@ export class Ingestor {
     // Enough new JSON lines in this pass (a first ingest, a verl dump of many small files): one worker
     // parses them all while this thread writes. A tail poll's few KB stay here.
     const bulk = this.pendingJsonlBytes(ordered) >= (this.opts.workerMinBytes ?? WORKER_MIN_BYTES);
-    if (bulk) this.ctx.parseWorker = ParseWorker.create();
+    // Beside a bulk pass, the parsing worker also folds the committed rows for the alerts.
+    if (bulk) this.ctx.parseWorker = ParseWorker.create(this.opts.alerts !== false ? this.alertFoldJob(this.opts.alerts ?? {}) : undefined);
     // A bulk pass only appends: SQLite's page cache is cut to BULK_CACHE_KIB for it (measured on
     // 405 MB: peak RSS 284 → 224 MB at the same speed), then given back to the readers.
     const db = this.store.db;
     const cache = bulk ? (db.pragma('cache_size', { simple: true }) as number) : undefined;
     if (cache !== undefined) db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
-    // Beside a bulk pass, the alert fold follows the committed rows in another thread.
-    const fold = bulk && this.opts.alerts !== false ? this.startAlertFold(this.opts.alerts ?? {}) : undefined;
     let folded: FoldResult | Error | undefined;
     try {
       touched = await this.passFiles(ordered, settling);
-      folded = await fold?.finish();
+      folded = await this.ctx.parseWorker?.finishFold();
     } finally {
       if (cache !== undefined) db.pragma(`cache_size = ${cache}`);
       await this.ctx.parseWorker?.stop();
       this.ctx.parseWorker = undefined;
-      if (!folded) await fold?.stop();
     }
     if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
@@ -252,9 +250,9 @@ export class Ingestor {
     }
   }
 
-  private startAlertFold(opts: AlertOptions): AlertFoldWorker | undefined {
+  private alertFoldJob(opts: AlertOptions): FoldJob | undefined {
     try {
-      return startAlertFold(this.store, this.runId, opts);
+      return alertFoldJob(this.store, this.runId, opts);
     } catch {
       // The fold then runs after the pass, on this thread, where a real problem is reported.
       return undefined;

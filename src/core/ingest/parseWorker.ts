@@ -1,12 +1,23 @@
-// Worker-thread entry of parsedBatches.ts (bundled as dist/ingestWorker.js). Either it parses byte
-// ranges of files the ingesting thread holds open, one job per message, and posts the batches back;
-// or, started with an alert job, it folds a bulk ingest's samples into detector state
-// (alerts/foldWorker.ts). One script for both keeps one worker bundle to build and ship.
+// Worker-thread entry of parsedBatches.ts (bundled as dist/ingestWorker.js): parses byte ranges of
+// files the ingesting thread holds open, one job per message, and posts the batches back. Started
+// with an alert job, it also folds the committed rows into detector state while it would otherwise
+// wait for the writer, and between jobs (alerts/foldWorker.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { runAlertFold, type FoldJob } from '../alerts/foldWorker';
+import { FoldLoop, type FoldJob } from '../alerts/foldWorker';
 import { DETECTORS } from '../alerts/update';
-import { runParseWorker, type WorkerJob } from './parsedBatches';
+import { runParseWorker, type WorkerMessage, type WorkerRequest } from './parsedBatches';
 
 const { flags, alerts } = workerData as { flags: Int32Array; alerts?: FoldJob };
-if (alerts) runAlertFold(alerts, DETECTORS, flags, (m) => parentPort!.postMessage(m));
-else parentPort!.on('message', (job: WorkerJob) => runParseWorker(job, flags, (m) => parentPort!.postMessage(m)));
+const fold = alerts ? new FoldLoop(alerts, DETECTORS) : undefined;
+const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
+parentPort!.on('message', (m: WorkerRequest) => {
+  if (m.kind === 'finish-fold') {
+    const r = fold ? fold.finish() : new Error('no alert fold was started');
+    post(r instanceof Error ? { job: 0, kind: 'fold-error', message: r.message } : { job: 0, kind: 'fold', result: r });
+    return;
+  }
+  fold?.pause();
+  runParseWorker(m.job, flags, post, fold ? () => fold.step() : undefined);
+  fold?.idle();
+});
+fold?.idle();

@@ -19,6 +19,7 @@ import { primeRlParser } from './primeRlFormat';
 import { NemoParser } from './nemoRlFormat';
 import { arealParser } from './arealFormat';
 import { parseSlimeLine } from './slimeFormat';
+import type { FoldJob, FoldResult } from '../alerts/foldWorker';
 
 export interface ParsedLine {
   line: number;
@@ -160,11 +161,18 @@ export function workerSource(): { code: string; eval: boolean } | undefined {
   return { code: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(ts)});`, eval: true };
 }
 
-/** What the worker posts, tagged with the job it belongs to. */
-export type WorkerMessage =
+/** What the worker posts, tagged with the job it belongs to (the alert fold's answer has none). */
+export type JobMessage =
   | { job: number; kind: 'batch'; batch: ParsedBatch }
   | { job: number; kind: 'end' }
   | { job: number; kind: 'error'; message: string };
+export type WorkerMessage = JobMessage | { job: 0; kind: 'fold'; result: FoldResult } | { job: 0; kind: 'fold-error'; message: string };
+
+/** What the writer posts to the worker: a range to parse, or a request for the alert fold's result. */
+export type WorkerRequest = { kind: 'parse'; job: WorkerJob } | { kind: 'finish-fold' };
+
+/** While the writer is behind, the parser folds alerts, or sleeps at most this long before looking again. */
+const FOLD_WAIT_MS = 20;
 
 /** A job sent to the worker: the range to parse and its id. */
 export interface WorkerJob extends ParseJob {
@@ -172,8 +180,8 @@ export interface WorkerJob extends ParseJob {
 }
 
 interface OpenJob {
-  queue: WorkerMessage[];
-  waiting: ((m: WorkerMessage | 'stopped') => void) | undefined;
+  queue: JobMessage[];
+  waiting: ((m: JobMessage | 'stopped') => void) | undefined;
   /** The worker was stopped before this job had handed out a batch: it parses here instead. */
   stopped: boolean;
 }
@@ -192,28 +200,61 @@ export class ParseWorker {
   private nextId = 1;
   /** Set when the thread failed: later jobs parse on the calling thread instead. */
   failed = false;
+  /** The alert fold: asked of the first thread started; its state dies with that thread. */
+  private fold: { job: FoldJob; state: 'waiting' | 'running' | 'lost'; answer?: (r: FoldResult | Error) => void } | undefined;
 
-  private constructor(private readonly src: { code: string; eval: boolean }) {}
+  private constructor(
+    private readonly src: { code: string; eval: boolean },
+    fold: FoldJob | undefined,
+  ) {
+    if (fold) this.fold = { job: fold, state: 'waiting' };
+  }
 
-  /** Undefined where no worker script exists (then parsing stays on this thread). */
-  static create(): ParseWorker | undefined {
+  /** Undefined where no worker script exists (then parsing stays on this thread). `fold`: alerts too. */
+  static create(fold?: FoldJob): ParseWorker | undefined {
     const src = workerSource();
-    return src ? new ParseWorker(src) : undefined;
+    return src ? new ParseWorker(src, fold) : undefined;
+  }
+
+  /**
+   * After the last row is committed: the alert fold's result, an Error when the thread that held it
+   * failed or was restarted, or undefined when no fold ran (then the writer folds, as without one).
+   */
+  async finishFold(): Promise<FoldResult | Error | undefined> {
+    const fold = this.fold;
+    if (!fold || fold.state === 'waiting') return undefined;
+    if (fold.state === 'lost' || !this.worker) return new Error('the parsing worker stopped, and its alert fold with it');
+    const answer = new Promise<FoldResult | Error>((resolve) => (fold.answer = resolve));
+    this.worker.postMessage({ kind: 'finish-fold' } satisfies WorkerRequest);
+    return answer;
+  }
+
+  private foldLost(message: string): void {
+    const fold = this.fold;
+    if (!fold || fold.state !== 'running') return;
+    fold.state = 'lost';
+    fold.answer?.(new Error(message));
   }
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
     Atomics.store(this.flags, 0, 0);
     Atomics.store(this.flags, 1, 0);
+    const folding = this.fold?.state === 'waiting' ? this.fold : undefined;
+    if (folding) folding.state = 'running';
     const w = new Worker(this.src.code, {
       eval: this.src.eval,
-      workerData: { flags: this.flags },
+      workerData: { flags: this.flags, alerts: folding?.job },
       // Its garbage is short-lived: a small young generation keeps the process's peak RSS down
       // (measured on 100 MB: 8 MiB, 1000-row batches 245 MB; default, 4000 rows 433 MB; same speed).
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
-    w.on('message', (m: WorkerMessage) => this.deliver(m.job, m));
+    w.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'fold' || m.kind === 'fold-error') this.fold?.answer?.(m.kind === 'fold' ? m.result : new Error(m.message));
+      else this.deliver(m.job, m);
+    });
     const fail = (message: string): void => {
+      this.foldLost(message);
       // The file in hand reports it; the pass's later files parse on this thread.
       this.failed = true;
       // The oldest open job is the one being written; jobs queued behind it parse here instead.
@@ -227,7 +268,7 @@ export class ParseWorker {
     return w;
   }
 
-  private deliver(id: number, m: WorkerMessage | 'stopped'): void {
+  private deliver(id: number, m: JobMessage | 'stopped'): void {
     const j = this.jobs.get(id);
     if (!j) return;
     const w = j.waiting;
@@ -243,7 +284,7 @@ export class ParseWorker {
     const id = this.nextId++;
     const open: OpenJob = { queue: [], waiting: undefined, stopped: false };
     this.jobs.set(id, open);
-    this.ensure().postMessage({ ...job, id } satisfies WorkerJob);
+    this.ensure().postMessage({ kind: 'parse', job: { ...job, id } } satisfies WorkerRequest);
     let ended = false;
     let taken = 0;
     let fallback: BatchParser | undefined;
@@ -253,7 +294,7 @@ export class ParseWorker {
         if (ended) return undefined;
         const m =
           open.queue.shift() ??
-          (open.stopped ? 'stopped' : await new Promise<WorkerMessage | 'stopped'>((resolve) => (open.waiting = resolve)));
+          (open.stopped ? 'stopped' : await new Promise<JobMessage | 'stopped'>((resolve) => (open.waiting = resolve)));
         if (m === 'stopped') {
           // Another file's early stop ended the worker before this job began: nothing of it was
           // written, so parsing it here from the same start gives the same batches.
@@ -291,6 +332,7 @@ export class ParseWorker {
     const w = this.worker;
     this.worker = undefined;
     if (!w) return;
+    this.foldLost('the parsing worker stopped, and its alert fold with it');
     Atomics.store(this.flags, 1, 1);
     Atomics.notify(this.flags, 0);
     w.removeAllListeners('exit');
@@ -322,14 +364,16 @@ export function parsedBatches(job: ParseJob, worker: ParseWorker | undefined): B
 }
 
 /** The worker's loop (parseWorker.ts): post batches, at most AHEAD untaken, until the end or a stop. */
-export function runParseWorker(job: WorkerJob, flags: Int32Array, post: (m: WorkerMessage) => void): void {
+export function runParseWorker(job: WorkerJob, flags: Int32Array, post: (m: WorkerMessage) => void, foldStep?: () => boolean): void {
   const id = job.id;
   try {
     const parser = new BatchParser(job);
     for (;;) {
       for (let n = Atomics.load(flags, 0); n >= AHEAD; n = Atomics.load(flags, 0)) {
         if (Atomics.load(flags, 1)) return;
-        Atomics.wait(flags, 0, n);
+        // Ahead of the writer: time for a batch of the alert fold, if it has committed rows.
+        if (foldStep?.()) continue;
+        Atomics.wait(flags, 0, n, foldStep ? FOLD_WAIT_MS : undefined);
       }
       if (Atomics.load(flags, 1)) return;
       const batch = parser.next();

@@ -1,9 +1,12 @@
-// The alert fold of a bulk ingest runs in a worker thread beside it (alerts/foldWorker.ts): the
-// alerts, the saved detector state and the watermark must equal the fold on the ingesting thread.
+// The alert fold of a bulk ingest runs in the parsing worker's thread beside it (alerts/foldWorker.ts):
+// the alerts, the saved detector state and the watermark must equal the fold on the ingesting thread.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { startAlertFold, updateAlerts, updateAlertsAsync } from '../../../src/core/alerts/update';
+import { DETECTORS, alertFoldJob, updateAlerts, updateAlertsAsync } from '../../../src/core/alerts/update';
+import { FoldLoop } from '../../../src/core/alerts/foldWorker';
+import { ParseWorker } from '../../../src/core/ingest/parsedBatches';
+import * as fs from 'node:fs';
 import { alertRows } from '../../../src/core/alerts/alertList';
 import { Ingestor, type IngestOptions } from '../../../src/core/ingest/ingestor';
 import { Store } from '../../../src/core/store/store';
@@ -102,13 +105,14 @@ describe('the alert fold beside a bulk ingest', () => {
     const store = Store.open(db);
     try {
       const runId = store.requireRun('r').id;
-      const fold = startAlertFold(store, runId, {});
-      assert.ok(fold);
-      // A dashboard's alert list folds everything on this thread while the worker still runs.
-      updateAlerts(store, runId);
-      const folded = await fold.finish();
+      // The fold the parsing worker runs, here on this thread; it reads everything stored.
+      const job = alertFoldJob(store, runId, {});
+      assert.ok(job);
+      const folded = new FoldLoop(job, DETECTORS).finish();
       assert.ok(!(folded instanceof Error));
       assert.equal(folded.samples, 320);
+      // A dashboard's alert list folds everything before the ingest saves the worker's result.
+      updateAlerts(store, runId);
       const r = await updateAlertsAsync(store, runId, { folded });
       assert.equal(r.worker, 'discarded');
       assert.equal(r.samples, 0);
@@ -120,7 +124,33 @@ describe('the alert fold beside a bulk ingest', () => {
     assert.deepEqual(saved(db), saved(once));
   });
 
-  it('a fold worker that failed leaves the fold to the ingesting thread, with the same result', async () => {
+  it('a parsing worker stopped mid-pass loses its fold, and says so', async () => {
+    const db = path.join(tempDir('rl-fold-'), 'a.db');
+    await ingest(db, rows(range(0, 2)), 'a.jsonl', { alerts: false });
+    const store = Store.open(db);
+    try {
+      const worker = ParseWorker.create(alertFoldJob(store, store.requireRun('r').id, {}));
+      assert.ok(worker);
+      // Before any parse job no thread ran, so there is no fold to ask for.
+      assert.equal(await worker.finishFold(), undefined);
+      const file = path.join(path.dirname(db), 'a.jsonl');
+      const fd = fs.openSync(file, 'r');
+      try {
+        const src = worker.run({ fd, file, offset: 0, line: 0, limit: fs.statSync(file).size, format: 'native', split: 'train', batchRows: 8, reflection: null, state: null });
+        assert.equal((await src.next())?.items.length, 8);
+        await worker.stop();
+        const r = await worker.finishFold();
+        assert.ok(r instanceof Error);
+        assert.equal(r.message, 'the parsing worker stopped, and its alert fold with it');
+      } finally {
+        fs.closeSync(fd);
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a fold that failed leaves the fold to the ingesting thread, with the same result', async () => {
     const db = path.join(tempDir('rl-fold-'), 'a.db');
     await ingest(db, rows(range(0, 20)), 'a.jsonl', { alerts: false });
     const store = Store.open(db);
