@@ -2,6 +2,8 @@
 // Colour = V(s) against the group mean (red below, green above), node size and edge width = how
 // many responses pass through, edge label = the node's token text (full text on hover).
 // Zoom and pan with the mouse; every node is focusable and the arrow keys walk the tree.
+// Tool / environment / user turns (node `context`) are drawn under their edge as marked segments,
+// apart from the token text: they are shown, never counted as decisions or branch points.
 import * as d3 from 'd3';
 import type { GroupTreeNodeView as GroupTreeNode, GroupTreeView } from '../../src/shared/protocol/webviews/group';
 import { el, truncate, visibleWhitespace } from '../shared/dom';
@@ -21,6 +23,22 @@ type HNode = d3.HierarchyPointNode<GroupTreeNode>;
 const ROW = 26;
 const COL = 150;
 const LABEL_CHARS = 18;
+const CONTEXT_CHARS = 20;
+/** Context lines drawn under one edge; more turns on it are summed up as "+N more". */
+const CONTEXT_LINES = 2;
+const CONTEXT_LINE = 13;
+
+type NodeContext = NonNullable<GroupTreeNode['context']>[number];
+
+/** The context lines an edge shows: its first turns, then "+N more" when there are more. */
+function contextLines(n: GroupTreeNode): number {
+  const k = n.context?.length ?? 0;
+  return Math.min(k, CONTEXT_LINES) + (k > CONTEXT_LINES ? 1 : 0);
+}
+
+function contextTitle(c: NodeContext): string {
+  return `${c.role} turn after token ${c.at} (not a policy decision) · ${counted(c.samples.length, 'response')}\n${c.text}`;
+}
 
 /** A one-line label: cut first (node texts can be long), then whitespace made visible. */
 function label(text: string, max: number): string {
@@ -37,6 +55,8 @@ export class PrefixTreeView {
   private children = new Map<number, number[]>();
   private visible: HNode[] = [];
   private fitted = false;
+  /** Row pitch: taller when some edge carries context lines, so they do not run into the next row. */
+  private row = ROW;
 
   constructor(private readonly cb: TreeCallbacks) {
     this.root = el('div', { cls: 'tree-pane' });
@@ -96,9 +116,11 @@ export class PrefixTreeView {
     if (this.visible.length === 0) return;
     const xs = this.visible.map((n) => n.y);
     const ys = this.visible.map((n) => n.x);
-    // Room left of the root for its "prompt" label (about 50 px at 11 px type).
-    const [x0, x1] = [Math.min(...xs) - 64, Math.max(...xs) + COL];
-    const [y0, y1] = [Math.min(...ys) - ROW, Math.max(...ys) + ROW];
+    // Room left of the root for its "prompt" label (about 50 px at 11 px type), and for the
+    // context lines under it (about 28 characters at 10 px type).
+    const rootContext = (this.visible[0]?.data.context?.length ?? 0) > 0;
+    const [x0, x1] = [Math.min(...xs) - (rootContext ? 190 : 64), Math.max(...xs) + COL];
+    const [y0, y1] = [Math.min(...ys) - this.row, Math.max(...ys) + this.row];
     const w = svgNode.clientWidth || 600;
     const h = svgNode.clientHeight || 400;
     const whole = Math.min(1.2, Math.min(w / (x1 - x0), h / (y1 - y0)));
@@ -118,7 +140,8 @@ export class PrefixTreeView {
     }
     const g = Math.max(1, tree.samples.length);
     const hier = d3.hierarchy(rootNode, (n) => (ui.collapsed.has(n.id) ? null : (this.children.get(n.id) ?? []).map((c) => this.byId.get(c) as GroupTreeNode)));
-    const laid = d3.tree<GroupTreeNode>().nodeSize([ROW, COL])(hier);
+    this.row = ROW + CONTEXT_LINE * Math.max(0, ...tree.nodes.map(contextLines));
+    const laid = d3.tree<GroupTreeNode>().nodeSize([this.row, COL])(hier);
     this.visible = laid.descendants();
     const maxDev = Math.max(1e-9, ...tree.nodes.map((n) => Math.abs(n.value - tree.mean)));
     const width = (count: number): number => 1 + 7 * Math.sqrt(count / g);
@@ -173,6 +196,7 @@ export class PrefixTreeView {
       .attr('y', 4)
       .attr('text-anchor', 'end')
       .text('prompt');
+    this.drawContext(nodes.filter((d) => (d.data.context?.length ?? 0) > 0));
     nodes
       .filter((d) => (this.children.get(d.data.id)?.length ?? 0) >= 2 || ui.collapsed.has(d.data.id))
       .append('text')
@@ -195,6 +219,40 @@ export class PrefixTreeView {
     }
   }
 
+  /**
+   * Under the edge (for the root: under its "prompt" label), one marked line per context turn:
+   * "tool ⟩ its text". d3's .text() sets textContent, so the untrusted turn text stays text.
+   */
+  private drawContext(nodes: d3.Selection<SVGGElement, HNode, SVGGElement, unknown>): void {
+    nodes.each(function (d) {
+      const ctx = d.data.context ?? [];
+      const root = d.parent === null;
+      const g = d3.select(this);
+      ctx.slice(0, CONTEXT_LINES).forEach((c, i) => {
+        const t = g
+          .append('text')
+          .attr('class', 'edge-context')
+          .attr('data-role', c.role)
+          .attr('data-at', c.at)
+          .attr('x', root ? -14 : -COL / 2)
+          .attr('y', (root ? 17 : 12) + i * CONTEXT_LINE)
+          .attr('text-anchor', root ? 'end' : 'middle');
+        t.append('tspan').attr('class', 'context-role').text(`${c.role} ⟩ `);
+        // Prose, not token text: whitespace runs read as one space here (the node panel has it all).
+        t.append('tspan').attr('class', 'context-text').text(truncate(c.text.slice(0, 4 * CONTEXT_CHARS).replace(/\s+/g, ' ').trim(), CONTEXT_CHARS));
+        t.append('title').text(contextTitle(c));
+      });
+      if (ctx.length > CONTEXT_LINES) {
+        g.append('text')
+          .attr('class', 'edge-context more')
+          .attr('x', root ? -14 : -COL / 2)
+          .attr('y', (root ? 17 : 12) + CONTEXT_LINES * CONTEXT_LINE)
+          .attr('text-anchor', root ? 'end' : 'middle')
+          .text(`+${ctx.length - CONTEXT_LINES} more turns (select the node)`);
+      }
+    });
+  }
+
   private restyle(ui: GroupUi): void {
     const sel = ui.selectedNode;
     const sample = ui.selectedSample;
@@ -209,7 +267,8 @@ export class PrefixTreeView {
 
   private describe(n: GroupTreeNode): string {
     const k = this.children.get(n.id)?.length ?? 0;
-    return `${label(n.text, 40) || 'prompt'}: V ${fmt(n.value)}, δ ${signed(n.delta)}, ${counted(n.count, 'response')}${k >= 2 ? `, branches ${k} ways` : ''}`;
+    const ctx = n.context?.length ? `, then ${n.context.map((c) => `a ${c.role} turn`).join(', ')} (not decisions)` : '';
+    return `${label(n.text, 40) || 'prompt'}: V ${fmt(n.value)}, δ ${signed(n.delta)}, ${counted(n.count, 'response')}${k >= 2 ? `, branches ${k} ways` : ''}${ctx}`;
   }
 
   private tooltip(n: GroupTreeNode): string {
@@ -218,6 +277,7 @@ export class PrefixTreeView {
       '',
       `V(s) ${fmt(n.value)} · δ ${signed(n.delta)} · ${counted(n.count, 'response')} · ${counted(n.tokens, 'token')} from token ${n.depth}`,
     ];
+    for (const c of n.context ?? []) lines.push('', contextTitle(c));
     const kids = this.children.get(n.id) ?? [];
     if (kids.length >= 2) {
       lines.push(`fan-out ${kids.length}:`);
