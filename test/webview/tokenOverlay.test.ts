@@ -192,8 +192,9 @@ describe('multi-turn view', () => {
       );
     const root = fx.snapshot.tree!.nodes.find((n) => n.parent === null)!;
     assert.deepEqual(await edgeContext(), [
-      [String(root.id), 'user', 'user ⟩ ', 'Compute 2+2 with th…'],
-      [String(node.id), 'tool', 'tool ⟩ ', '<script>window.__pw…'],
+      [String(root.id), 'user', 'user ▸ ', 'Compute 2+2 with th…'],
+      // Markup tags read as a space in the one-line preview; the tooltip has the text exactly.
+      [String(node.id), 'tool', 'tool ▸ ', 'window.__pwned=1 4'],
     ]);
     assert.equal(await host.page.locator('svg.prefix-tree text.edge-context script, svg.prefix-tree script').count(), 0);
     assert.equal(

@@ -22,6 +22,8 @@ type HNode = d3.HierarchyPointNode<GroupTreeNode>;
 
 const ROW = 26;
 const COL = 150;
+/** Edge length when some edge carries context lines: room for "tool ▸ " and its text under it. */
+const CONTEXT_COL = 190;
 const LABEL_CHARS = 18;
 const CONTEXT_CHARS = 20;
 /** Context lines drawn under one edge; more turns on it are summed up as "+N more". */
@@ -34,6 +36,16 @@ type NodeContext = NonNullable<GroupTreeNode['context']>[number];
 function contextLines(n: GroupTreeNode): number {
   const k = n.context?.length ?? 0;
   return Math.min(k, CONTEXT_LINES) + (k > CONTEXT_LINES ? 1 : 0);
+}
+
+/**
+ * A context turn's one-line preview: markup tags (`<tool_response>`, `<script>`) and whitespace runs
+ * read as one space, so the line shows what the tool said ("154"), not its wrapper. Only a preview:
+ * the tooltip and the node panel show the turn's text exactly.
+ */
+function contextPreview(text: string): string {
+  const plain = text.slice(0, 400).replace(/<\/?[A-Za-z_][\w:-]*\s*\/?>/g, ' ').replace(/\s+/g, ' ').trim();
+  return truncate(plain || text.slice(0, 400).replace(/\s+/g, ' ').trim(), CONTEXT_CHARS);
 }
 
 function contextTitle(c: NodeContext): string {
@@ -57,6 +69,7 @@ export class PrefixTreeView {
   private fitted = false;
   /** Row pitch: taller when some edge carries context lines, so they do not run into the next row. */
   private row = ROW;
+  private col = COL;
 
   constructor(private readonly cb: TreeCallbacks) {
     this.root = el('div', { cls: 'tree-pane' });
@@ -119,7 +132,7 @@ export class PrefixTreeView {
     // Room left of the root for its "prompt" label (about 50 px at 11 px type), and for the
     // context lines under it (about 28 characters at 10 px type).
     const rootContext = (this.visible[0]?.data.context?.length ?? 0) > 0;
-    const [x0, x1] = [Math.min(...xs) - (rootContext ? 190 : 64), Math.max(...xs) + COL];
+    const [x0, x1] = [Math.min(...xs) - (rootContext ? 190 : 64), Math.max(...xs) + this.col];
     const [y0, y1] = [Math.min(...ys) - this.row, Math.max(...ys) + this.row];
     const w = svgNode.clientWidth || 600;
     const h = svgNode.clientHeight || 400;
@@ -140,8 +153,10 @@ export class PrefixTreeView {
     }
     const g = Math.max(1, tree.samples.length);
     const hier = d3.hierarchy(rootNode, (n) => (ui.collapsed.has(n.id) ? null : (this.children.get(n.id) ?? []).map((c) => this.byId.get(c) as GroupTreeNode)));
-    this.row = ROW + CONTEXT_LINE * Math.max(0, ...tree.nodes.map(contextLines));
-    const laid = d3.tree<GroupTreeNode>().nodeSize([this.row, COL])(hier);
+    const lines = Math.max(0, ...tree.nodes.map(contextLines));
+    this.row = ROW + CONTEXT_LINE * lines;
+    this.col = lines > 0 ? CONTEXT_COL : COL;
+    const laid = d3.tree<GroupTreeNode>().nodeSize([this.row, this.col])(hier);
     this.visible = laid.descendants();
     const maxDev = Math.max(1e-9, ...tree.nodes.map((n) => Math.abs(n.value - tree.mean)));
     const width = (count: number): number => 1 + 7 * Math.sqrt(count / g);
@@ -184,7 +199,7 @@ export class PrefixTreeView {
       .filter((d) => d.parent !== null)
       .append('text')
       .attr('class', 'edge-label')
-      .attr('x', -COL / 2)
+      .attr('x', -this.col / 2)
       .attr('y', -5)
       .attr('text-anchor', 'middle')
       .text((d) => label(d.data.text, LABEL_CHARS));
@@ -221,9 +236,10 @@ export class PrefixTreeView {
 
   /**
    * Under the edge (for the root: under its "prompt" label), one marked line per context turn:
-   * "tool ⟩ its text". d3's .text() sets textContent, so the untrusted turn text stays text.
+   * "tool ▸ its text". d3's .text() sets textContent, so the untrusted turn text stays text.
    */
   private drawContext(nodes: d3.Selection<SVGGElement, HNode, SVGGElement, unknown>): void {
+    const mid = -this.col / 2;
     nodes.each(function (d) {
       const ctx = d.data.context ?? [];
       const root = d.parent === null;
@@ -234,18 +250,17 @@ export class PrefixTreeView {
           .attr('class', 'edge-context')
           .attr('data-role', c.role)
           .attr('data-at', c.at)
-          .attr('x', root ? -14 : -COL / 2)
+          .attr('x', root ? -14 : mid)
           .attr('y', (root ? 17 : 12) + i * CONTEXT_LINE)
           .attr('text-anchor', root ? 'end' : 'middle');
-        t.append('tspan').attr('class', 'context-role').text(`${c.role} ⟩ `);
-        // Prose, not token text: whitespace runs read as one space here (the node panel has it all).
-        t.append('tspan').attr('class', 'context-text').text(truncate(c.text.slice(0, 4 * CONTEXT_CHARS).replace(/\s+/g, ' ').trim(), CONTEXT_CHARS));
+        t.append('tspan').attr('class', 'context-role').text(`${c.role} ▸ `);
+        t.append('tspan').attr('class', 'context-text').text(contextPreview(c.text));
         t.append('title').text(contextTitle(c));
       });
       if (ctx.length > CONTEXT_LINES) {
         g.append('text')
           .attr('class', 'edge-context more')
-          .attr('x', root ? -14 : -COL / 2)
+          .attr('x', root ? -14 : mid)
           .attr('y', (root ? 17 : 12) + CONTEXT_LINES * CONTEXT_LINE)
           .attr('text-anchor', root ? 'end' : 'middle')
           .text(`+${ctx.length - CONTEXT_LINES} more turns (select the node)`);
