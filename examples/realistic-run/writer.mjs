@@ -94,6 +94,26 @@ function logprobsOf(ids, groupSeed) {
   });
 }
 
+/**
+ * The trainer's recomputed log-probabilities (native `train_logprobs`) for the same tokens:
+ * procedural, not a second forward pass. The sampler's value plus a small drift (|Δ| mostly under
+ * 0.02, a little wider late in the run, as a policy drifts from the weights that sampled) and, on
+ * about 1 token in 150, a larger deviation (|Δ| 0.25–1.2, the ratio exp(Δ) far outside a 0.2 clip
+ * range), so the mismatch overlay and chart have something to show. Like `logprobsOf` it depends
+ * only on the prefix, so shared prefixes keep equal values.
+ */
+function trainLogprobsOf(ids, lps, groupSeed, progress) {
+  let h = mix(groupSeed, 0x7a1);
+  const width = 0.012 + 0.02 * progress;
+  return ids.map((id, j) => {
+    h = mix(h, id);
+    const u = h / 2 ** 32;
+    const v = mix(h, 0x5e) / 2 ** 32;
+    const delta = v < 1 / 150 ? (u < 0.5 ? -1 : 1) * (0.25 + 0.95 * (v * 150)) : (u - 0.5) * 2 * width;
+    return Math.round(Math.min(0, lps[j] + delta) * 10000) / 10000;
+  });
+}
+
 const tokenTexts = new Map();
 /** One token's text, for display (a token holding part of a UTF-8 character decodes to U+FFFD). */
 function tokenText(tok, id) {
@@ -136,6 +156,11 @@ export function writeGroup(tok, { seed, step, steps, g, groups, size, pool }) {
   const tool = g === groups - 1 && step % 3 === 1;
   const knobs = { ...knobsAt(steps > 1 ? step / (steps - 1) : 1, 0.6 + 0.8 * gs.next()), tool };
   const prompt = chatPrompt(tool ? TOOL_SYSTEM : SYSTEM, problem.question);
+  const progress = steps > 1 ? (step - 1) / (steps - 1) : 1;
+  const withLogprobs = (ids) => {
+    const logprobs = logprobsOf(ids, groupSeed);
+    return { logprobs, train_logprobs: trainLogprobsOf(ids, logprobs, groupSeed, progress) };
+  };
   const rows = [];
   for (let i = 0; i < size; i++) {
     const res = reason(problem, new Decisions(groupSeed, i, size), knobs);
@@ -149,7 +174,7 @@ export function writeGroup(tok, { seed, step, steps, g, groups, size, pool }) {
         turns: res.turns,
         finish_reason: 'stop',
         response_ids: ids,
-        logprobs: logprobsOf(ids, groupSeed),
+        ...withLogprobs(ids),
       });
     } else {
       let ids = tok.encode(res.text, { add_special_tokens: false }).ids;
@@ -164,7 +189,7 @@ export function writeGroup(tok, { seed, step, steps, g, groups, size, pool }) {
         finish_reason: finish,
         response_ids: ids,
         response_tokens: ids.map((id) => tokenText(tok, id)),
-        logprobs: logprobsOf(ids, groupSeed),
+        ...withLogprobs(ids),
       });
     }
     Object.assign(row, { ground_truth: String(problem.answer), data_source: 'procedural-math' });

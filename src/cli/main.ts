@@ -8,7 +8,7 @@ import { PROMPT_COMMANDS } from './commands/prompt';
 import { REWARD_COMMANDS } from './commands/rewards';
 import { RUN_COMMANDS } from './commands/runs';
 import { TREE_COMMANDS } from './commands/tree';
-import { exportCommand, runsCommand, statsCommand } from './commands/query';
+import { exportCommand, runsCommand, searchCommand, statsCommand } from './commands/query';
 import { UsageError, reportError } from './output';
 import { runtimeLine, runtimeReport } from '../core/runtimeReport';
 
@@ -58,6 +58,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'write a run as native JSONL to stdout (ingests back unchanged)',
     options: { ...db, run: { type: 'string' }, step: { type: 'string' }, format: { type: 'string' } },
     run: (v) => exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
+  },
+  search: {
+    usage: 'search QUERY --db FILE [--run NAME] [--limit N] [--all-turns] [--json]',
+    summary: "full-text search of responses (the policy's own text; --all-turns: tool and user turns too)",
+    options: { ...db, ...json, run: { type: 'string' }, limit: { type: 'string' }, 'all-turns': { type: 'boolean' } },
+    run: (v, pos) =>
+      searchCommand({
+        db: requireDb(v),
+        query: pos,
+        run: str(v['run']),
+        limit: intOption(v, 'limit', 1),
+        allTurns: v['all-turns'] === true,
+        json: v['json'] === true,
+      }),
   },
   ...TREE_COMMANDS,
   ...PROMPT_COMMANDS,

@@ -13,6 +13,8 @@ export interface LensConfig {
   advantageEstimator: 'grpo' | 'drgrpo' | 'rloo' | 'tempo';
   /** ε of the token mismatch's clip range [1 − ε, 1 + ε]. */
   clipEpsilon: number;
+  /** Text search and the explorer's text filter also match in tool / environment / user turns. */
+  searchIncludeAllTurns: boolean;
   gpuPollIntervalMs: number;
   verifierUrl: string;
   verifierModel: string;
@@ -34,6 +36,7 @@ export function readConfig(): LensConfig {
     reflectionKeywords: c.get<string[]>('reflection.keywords', []),
     advantageEstimator: c.get<LensConfig['advantageEstimator']>('advantageEstimator', 'grpo'),
     clipEpsilon: c.get<number>('tokens.clipEpsilon', 0.2),
+    searchIncludeAllTurns: c.get<boolean>('search.includeAllTurns', false) === true,
     gpuPollIntervalMs: c.get<number>('gpuPollIntervalMs', 2000),
     verifierUrl: c.get<string>('verifier.url', ''),
     verifierModel: c.get<string>('verifier.model', ''),

@@ -106,12 +106,16 @@ export interface GroupFilter {
   reflects?: boolean;
   /** FTS5 query over response text: groups with at least one matching sample. */
   text?: string;
+  /** `text` also matches in tool / environment / user turns (default: the policy's trained turns only). */
+  allTurns?: boolean;
 }
 
 export interface SampleFilter {
   truncated?: boolean;
   reflects?: boolean;
   text?: string;
+  /** As GroupFilter.allTurns. */
+  allTurns?: boolean;
 }
 
 /** Single-line preview of untrusted text: no control characters, bounded length. */

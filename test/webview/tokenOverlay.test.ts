@@ -184,6 +184,25 @@ describe('multi-turn view', () => {
     assert.equal(await host.page.innerText('.tree-context[data-role="tool"] .muted'), 'tool turn after token 32 (not a policy decision) · 1 response');
     assert.equal(await host.page.textContent('.tree-context[data-role="tool"] .turn-text'), '<script>window.__pwned=1</script>4\n');
     assert.equal(fx.snapshot.tree!.decision_tokens.some((d) => d.text.includes('script')), false);
+    // On the edge itself: a marked tool segment (role label, then the text as text), and the
+    // leading user turn under the root's "prompt" label.
+    const edgeContext = (): Promise<string[][]> =>
+      host.page.$$eval('svg.prefix-tree text.edge-context', (ts) =>
+        ts.map((t) => [t.closest('g.node')?.getAttribute('data-id') ?? '', t.getAttribute('data-role') ?? '', t.querySelector('.context-role')?.textContent ?? '', t.querySelector('.context-text')?.textContent ?? '']),
+      );
+    const root = fx.snapshot.tree!.nodes.find((n) => n.parent === null)!;
+    assert.deepEqual(await edgeContext(), [
+      [String(root.id), 'user', 'user ▸ ', 'Compute 2+2 with th…'],
+      // Markup tags read as a space in the one-line preview; the tooltip has the text exactly.
+      [String(node.id), 'tool', 'tool ▸ ', 'window.__pwned=1 4'],
+    ]);
+    assert.equal(await host.page.locator('svg.prefix-tree text.edge-context script, svg.prefix-tree script').count(), 0);
+    assert.equal(
+      await host.page.textContent(`svg.prefix-tree g.node[data-id="${node.id}"] text.edge-context > title`),
+      'tool turn after token 32 (not a policy decision) · 1 response\n<script>window.__pwned=1</script>4\n',
+    );
+    // Context is never a decision or a branch point: the decision list names no turn text.
+    assert.deepEqual(await host.page.$$eval('li.decision', (ls) => ls.filter((l) => /script|Compute/.test(l.textContent ?? '')).length), 0);
     await host.close();
   });
 });

@@ -2,6 +2,8 @@
 // Colour = V(s) against the group mean (red below, green above), node size and edge width = how
 // many responses pass through, edge label = the node's token text (full text on hover).
 // Zoom and pan with the mouse; every node is focusable and the arrow keys walk the tree.
+// Tool / environment / user turns (node `context`) are drawn under their edge as marked segments,
+// apart from the token text: they are shown, never counted as decisions or branch points.
 import * as d3 from 'd3';
 import type { GroupTreeNodeView as GroupTreeNode, GroupTreeView } from '../../src/shared/protocol/webviews/group';
 import { el, truncate, visibleWhitespace } from '../shared/dom';
@@ -20,7 +22,35 @@ type HNode = d3.HierarchyPointNode<GroupTreeNode>;
 
 const ROW = 26;
 const COL = 150;
+/** Edge length when some edge carries context lines: room for "tool ▸ " and its text under it. */
+const CONTEXT_COL = 190;
 const LABEL_CHARS = 18;
+const CONTEXT_CHARS = 20;
+/** Context lines drawn under one edge; more turns on it are summed up as "+N more". */
+const CONTEXT_LINES = 2;
+const CONTEXT_LINE = 13;
+
+type NodeContext = NonNullable<GroupTreeNode['context']>[number];
+
+/** The context lines an edge shows: its first turns, then "+N more" when there are more. */
+function contextLines(n: GroupTreeNode): number {
+  const k = n.context?.length ?? 0;
+  return Math.min(k, CONTEXT_LINES) + (k > CONTEXT_LINES ? 1 : 0);
+}
+
+/**
+ * A context turn's one-line preview: markup tags (`<tool_response>`, `<script>`) and whitespace runs
+ * read as one space, so the line shows what the tool said ("154"), not its wrapper. Only a preview:
+ * the tooltip and the node panel show the turn's text exactly.
+ */
+function contextPreview(text: string): string {
+  const plain = text.slice(0, 400).replace(/<\/?[A-Za-z_][\w:-]*\s*\/?>/g, ' ').replace(/\s+/g, ' ').trim();
+  return truncate(plain || text.slice(0, 400).replace(/\s+/g, ' ').trim(), CONTEXT_CHARS);
+}
+
+function contextTitle(c: NodeContext): string {
+  return `${c.role} turn after token ${c.at} (not a policy decision) · ${counted(c.samples.length, 'response')}\n${c.text}`;
+}
 
 /** A one-line label: cut first (node texts can be long), then whitespace made visible. */
 function label(text: string, max: number): string {
@@ -37,6 +67,9 @@ export class PrefixTreeView {
   private children = new Map<number, number[]>();
   private visible: HNode[] = [];
   private fitted = false;
+  /** Row pitch: taller when some edge carries context lines, so they do not run into the next row. */
+  private row = ROW;
+  private col = COL;
 
   constructor(private readonly cb: TreeCallbacks) {
     this.root = el('div', { cls: 'tree-pane' });
@@ -96,9 +129,11 @@ export class PrefixTreeView {
     if (this.visible.length === 0) return;
     const xs = this.visible.map((n) => n.y);
     const ys = this.visible.map((n) => n.x);
-    // Room left of the root for its "prompt" label (about 50 px at 11 px type).
-    const [x0, x1] = [Math.min(...xs) - 64, Math.max(...xs) + COL];
-    const [y0, y1] = [Math.min(...ys) - ROW, Math.max(...ys) + ROW];
+    // Room left of the root for its "prompt" label (about 50 px at 11 px type), and for the
+    // context lines under it (about 28 characters at 10 px type).
+    const rootContext = (this.visible[0]?.data.context?.length ?? 0) > 0;
+    const [x0, x1] = [Math.min(...xs) - (rootContext ? 190 : 64), Math.max(...xs) + this.col];
+    const [y0, y1] = [Math.min(...ys) - this.row, Math.max(...ys) + this.row];
     const w = svgNode.clientWidth || 600;
     const h = svgNode.clientHeight || 400;
     const whole = Math.min(1.2, Math.min(w / (x1 - x0), h / (y1 - y0)));
@@ -118,7 +153,10 @@ export class PrefixTreeView {
     }
     const g = Math.max(1, tree.samples.length);
     const hier = d3.hierarchy(rootNode, (n) => (ui.collapsed.has(n.id) ? null : (this.children.get(n.id) ?? []).map((c) => this.byId.get(c) as GroupTreeNode)));
-    const laid = d3.tree<GroupTreeNode>().nodeSize([ROW, COL])(hier);
+    const lines = Math.max(0, ...tree.nodes.map(contextLines));
+    this.row = ROW + CONTEXT_LINE * lines;
+    this.col = lines > 0 ? CONTEXT_COL : COL;
+    const laid = d3.tree<GroupTreeNode>().nodeSize([this.row, this.col])(hier);
     this.visible = laid.descendants();
     const maxDev = Math.max(1e-9, ...tree.nodes.map((n) => Math.abs(n.value - tree.mean)));
     const width = (count: number): number => 1 + 7 * Math.sqrt(count / g);
@@ -161,7 +199,7 @@ export class PrefixTreeView {
       .filter((d) => d.parent !== null)
       .append('text')
       .attr('class', 'edge-label')
-      .attr('x', -COL / 2)
+      .attr('x', -this.col / 2)
       .attr('y', -5)
       .attr('text-anchor', 'middle')
       .text((d) => label(d.data.text, LABEL_CHARS));
@@ -173,6 +211,7 @@ export class PrefixTreeView {
       .attr('y', 4)
       .attr('text-anchor', 'end')
       .text('prompt');
+    this.drawContext(nodes.filter((d) => (d.data.context?.length ?? 0) > 0));
     nodes
       .filter((d) => (this.children.get(d.data.id)?.length ?? 0) >= 2 || ui.collapsed.has(d.data.id))
       .append('text')
@@ -195,6 +234,40 @@ export class PrefixTreeView {
     }
   }
 
+  /**
+   * Under the edge (for the root: under its "prompt" label), one marked line per context turn:
+   * "tool ▸ its text". d3's .text() sets textContent, so the untrusted turn text stays text.
+   */
+  private drawContext(nodes: d3.Selection<SVGGElement, HNode, SVGGElement, unknown>): void {
+    const mid = -this.col / 2;
+    nodes.each(function (d) {
+      const ctx = d.data.context ?? [];
+      const root = d.parent === null;
+      const g = d3.select(this);
+      ctx.slice(0, CONTEXT_LINES).forEach((c, i) => {
+        const t = g
+          .append('text')
+          .attr('class', 'edge-context')
+          .attr('data-role', c.role)
+          .attr('data-at', c.at)
+          .attr('x', root ? -14 : mid)
+          .attr('y', (root ? 17 : 12) + i * CONTEXT_LINE)
+          .attr('text-anchor', root ? 'end' : 'middle');
+        t.append('tspan').attr('class', 'context-role').text(`${c.role} ▸ `);
+        t.append('tspan').attr('class', 'context-text').text(contextPreview(c.text));
+        t.append('title').text(contextTitle(c));
+      });
+      if (ctx.length > CONTEXT_LINES) {
+        g.append('text')
+          .attr('class', 'edge-context more')
+          .attr('x', root ? -14 : mid)
+          .attr('y', (root ? 17 : 12) + CONTEXT_LINES * CONTEXT_LINE)
+          .attr('text-anchor', root ? 'end' : 'middle')
+          .text(`+${ctx.length - CONTEXT_LINES} more turns (select the node)`);
+      }
+    });
+  }
+
   private restyle(ui: GroupUi): void {
     const sel = ui.selectedNode;
     const sample = ui.selectedSample;
@@ -209,7 +282,8 @@ export class PrefixTreeView {
 
   private describe(n: GroupTreeNode): string {
     const k = this.children.get(n.id)?.length ?? 0;
-    return `${label(n.text, 40) || 'prompt'}: V ${fmt(n.value)}, δ ${signed(n.delta)}, ${counted(n.count, 'response')}${k >= 2 ? `, branches ${k} ways` : ''}`;
+    const ctx = n.context?.length ? `, then ${n.context.map((c) => `a ${c.role} turn`).join(', ')} (not decisions)` : '';
+    return `${label(n.text, 40) || 'prompt'}: V ${fmt(n.value)}, δ ${signed(n.delta)}, ${counted(n.count, 'response')}${k >= 2 ? `, branches ${k} ways` : ''}${ctx}`;
   }
 
   private tooltip(n: GroupTreeNode): string {
@@ -218,6 +292,7 @@ export class PrefixTreeView {
       '',
       `V(s) ${fmt(n.value)} · δ ${signed(n.delta)} · ${counted(n.count, 'response')} · ${counted(n.tokens, 'token')} from token ${n.depth}`,
     ];
+    for (const c of n.context ?? []) lines.push('', contextTitle(c));
     const kids = this.children.get(n.id) ?? [];
     if (kids.length >= 2) {
       lines.push(`fan-out ${kids.length}:`);

@@ -28,6 +28,8 @@ export interface ChartSpec {
   brush?: boolean;
   /** Shown instead of the plot when there is nothing to draw. */
   empty?: string;
+  /** A dot on every point too: for a few sparse appearances (a prompt's timeline), not 10k steps. */
+  dots?: boolean;
 }
 
 export interface ChartEvents {
@@ -128,6 +130,18 @@ export class Chart {
               .x((p) => xs(p.x))
               .y((p) => y(p.y as number))(pts),
           );
+        if (s.dots) {
+          g.append('g')
+            .attr('class', 'dots')
+            .attr('data-series', ser.name)
+            .selectAll('circle')
+            .data(s.x.map((x, i) => ({ x, y: ser.y[i] ?? null })).filter((p): p is { x: number; y: number } => p.y !== null && Number.isFinite(p.y)))
+            .join('circle')
+            .attr('r', 3.5)
+            .attr('cx', (p) => xs(p.x))
+            .attr('cy', (p) => y(p.y))
+            .style('fill', ser.color);
+        }
       }
     }
     const steps = this.x as d3.ScaleLinear<number, number>;

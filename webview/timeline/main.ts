@@ -41,6 +41,11 @@ function stoppedLine(t: PromptTimeline): string {
   return `No gradient from step ${t.stopped.step} on (${what}).`;
 }
 
+/** Each run's chart width: the view's width shared by the runs side by side. */
+function chartWidth(s: TimelineSnapshot): number {
+  return Math.max(280, Math.floor((app.clientWidth || 900) / s.timelines.length) - 24);
+}
+
 function chart(t: PromptTimeline, width: number): HTMLElement {
   const pts = t.points.filter((p) => p.split === snap!.split);
   const c = new Chart(
@@ -54,6 +59,7 @@ function chart(t: PromptTimeline, width: number): HTMLElement {
         { name: 'mean reward', color: seriesColor(1), y: pts.map((p) => p.reward_mean), dashed: true },
       ],
       empty: 'No appearances in this split.',
+      dots: true,
     },
     { onPick: (x) => select(x) },
   );
@@ -120,7 +126,7 @@ function render(): void {
       s.compare_error ? message(s.compare_error, 'error') : null,
     ]),
   );
-  const width = Math.max(280, Math.floor((app.clientWidth || 900) / s.timelines.length) - 24);
+  const width = chartWidth(s);
   app.append(
     el(
       'div',
@@ -130,7 +136,7 @@ function render(): void {
           el('h2', { text: t.run }),
           el('div', { cls: 'stopped-line', text: stoppedLine(t) }),
           el('div', { cls: 'muted', text: `${t.points.length} appearances · ${t.points.filter((p) => !p.degenerate).length} carried gradient` }),
-          chart(t, width),
+          el('div', { cls: 'chart-slot' }, [chart(t, width)]),
           table(t),
         ]),
       ),
@@ -151,6 +157,22 @@ host.on(TimelineMessages.snapshot, (s) => {
     });
   }
 });
+
+// A new width (the side bar hidden, the panel resized) redraws only the charts, keeping the rest
+// (an open prompt, the focus) as it is.
+let lastWidth = 0;
+let resizeFrame = 0;
+new ResizeObserver(() => {
+  if (app.clientWidth === lastWidth) return;
+  lastWidth = app.clientWidth;
+  cancelAnimationFrame(resizeFrame);
+  resizeFrame = requestAnimationFrame(() => {
+    const s = snap;
+    if (!s) return;
+    const slots = app.querySelectorAll('.chart-slot');
+    s.timelines.forEach((t, i) => slots[i]?.replaceChildren(chart(t, chartWidth(s))));
+  });
+}).observe(app);
 
 host.on(ErrorNotification, (p) => {
   clear(app);

@@ -1,6 +1,7 @@
-// Read-only commands: runs, stats, export.
+// Read-only commands: runs, stats, export, search.
 import * as fs from 'node:fs';
 import { exportRun } from '../../core/store/exporter';
+import { searchText } from '../../core/store/fts';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { UsageError, printJson, printTable, writeOut } from '../output';
@@ -53,6 +54,25 @@ export async function exportCommand(a: { db: string; run?: string; step?: string
     const run = store.requireRun(a.run);
     const step = a.step !== undefined ? parseStep(a.step) : undefined;
     for (const rec of exportRun(store, run.id, step)) await writeOut(JSON.stringify(rec) + '\n');
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Full-text search (FTS5 syntax) over responses. By default a match counts only in the policy's own
+ * (trained) text; `allTurns` also counts tool / environment / user turns, as the setting
+ * rolloutLens.search.includeAllTurns does in VS Code.
+ */
+export function searchCommand(a: { db: string; query: string[]; run?: string; limit?: number; allTurns: boolean; json: boolean }): number {
+  if (a.query.length !== 1 || a.query[0] === '') throw new UsageError('search needs one QUERY (quote it: "let me recheck" OR wait)');
+  const store = openExisting(a.db);
+  try {
+    if (a.run) store.requireRun(a.run);
+    const hits = searchText(store, a.query[0]!, { ...(a.run ? { run: a.run } : {}), limit: a.limit ?? 100, allTurns: a.allTurns });
+    if (a.json) printJson(hits);
+    else printTable(hits as unknown as Record<string, unknown>[], ['run', 'split', 'step', 'group', 'index', 'reward', 'snippet']);
     return 0;
   } finally {
     store.close();

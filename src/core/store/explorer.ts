@@ -90,12 +90,15 @@ export function listSteps(
   };
 }
 
-/** Sample ids matching an FTS5 query, as a SQL-ready temp set; throws bad_input for a malformed query. */
-function matchingSampleIds(store: Store, text: string): Set<number> {
+/**
+ * Sample ids matching an FTS5 query; throws bad_input for a malformed query. Matches only in
+ * untrained turns count when `allTurns` is set.
+ */
+function matchingSampleIds(store: Store, text: string, allTurns = false): Set<number> {
   indexPendingText(store);
   try {
     const ids = store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(text) as number[];
-    const drop = toolOnlyHits(store, text, ids);
+    const drop = allTurns ? new Set<number>() : toolOnlyHits(store, text, ids);
     return new Set(drop.size ? ids.filter((id) => !drop.has(id)) : ids);
   } catch (e) {
     throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(text)}: ${(e as Error).message} (FTS5 query syntax)`);
@@ -115,7 +118,7 @@ export function listGroups(
   if (f.reflects) where.push('g.reflect_n > 0');
   let textIds: Set<number> | undefined;
   if (f.text) {
-    textIds = matchingSampleIds(store, f.text);
+    textIds = matchingSampleIds(store, f.text, f.allTurns);
     where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');
   }
   const params: unknown[] = [sid, ...(textIds ? [JSON.stringify([...textIds])] : [])];
@@ -204,7 +207,7 @@ export function listSamples(
     .all(gid) as RawSample[];
   const grpo = raw.length ? grpoAdvantages(ref.group, raw.map((r) => r.reward)).advantages : [];
   const f = opts.filter ?? {};
-  const text = f.text ? matchingSampleIds(store, f.text) : undefined;
+  const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
   const rows = raw
     .map((r, i): [RawSample, SampleRow] => [
       r,

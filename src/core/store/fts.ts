@@ -10,9 +10,10 @@ export type SearchHit = SearchHitDto;
 
 /**
  * Full-text search (FTS5 query syntax) over responses, optionally within one run. The query is a
- * bound parameter; a malformed FTS expression is reported as bad input by the caller.
+ * bound parameter; a malformed FTS expression is reported as bad input by the caller. Hits only in
+ * tool / environment / user turns count when `allTurns` is set (rolloutLens.search.includeAllTurns).
  */
-export function searchText(store: Store, query: string, opts: { run?: string; limit?: number } = {}): SearchHit[] {
+export function searchText(store: Store, query: string, opts: { run?: string; limit?: number; allTurns?: boolean } = {}): SearchHit[] {
   indexPendingText(store);
   const stmt = store.db.prepare(
       `SELECT s.id AS sample_id, r.name AS run, st.split AS split, st.step AS step, g.uid AS "group", s.idx AS "index",
@@ -27,7 +28,8 @@ export function searchText(store: Store, query: string, opts: { run?: string; li
   );
   try {
     const hits = stmt.all(query, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[];
-    // Only the policy's own text counts: hits only in tool / environment / user turns are dropped.
+    // By default only the policy's own text counts: hits only in tool / environment / user turns are dropped.
+    if (opts.allTurns) return hits;
     const drop = toolOnlyHits(store, query, hits.map((h) => h.sample_id));
     return drop.size ? hits.filter((h) => !drop.has(h.sample_id)) : hits;
   } catch (e) {

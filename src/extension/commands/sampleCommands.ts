@@ -8,6 +8,7 @@ import type { EngineClient } from '../engineClient';
 import { GroupNode, RunNode, SampleNode } from '../explorer/nodes';
 import { fmt } from '../../shared/format';
 import { abortSignalFor } from '../log';
+import { readConfig } from '../config';
 import { sampleUri, toUri } from '../documents/sampleDocuments';
 
 type SampleArg = SampleNode | SampleRef | undefined;
@@ -95,17 +96,20 @@ export async function compareWithPreviousStep(engine: EngineClient, arg: GroupAr
 export async function searchRollouts(engine: EngineClient, run?: string): Promise<void> {
   // The scope is said where the query is typed; a run with no match falls back to every run, so a
   // search started with some other run selected still finds what exists.
+  // rolloutLens.search.includeAllTurns: tool / environment / user turns match too (default: the policy's own text).
+  const allTurns = readConfig().searchIncludeAllTurns;
+  const turns = allTurns ? ', all turns' : '';
   const query = await vscode.window.showInputBox({
-    title: run ? `Search rollouts of ${run} (all runs when it has no match)` : 'Search rollouts of all runs',
+    title: run ? `Search rollouts of ${run}${turns} (all runs when it has no match)` : `Search rollouts of all runs${turns}`,
     prompt: 'Words, "a phrase", prefix*, AND / OR / NOT (SQLite FTS5)',
     placeHolder: 'e.g. "let me recheck" OR rethink',
   });
   if (!query) return;
   try {
-    let hits = await engine.request(EngineMethods.search, { query, ...(run ? { run } : {}), limit: 200 });
+    let hits = await engine.request(EngineMethods.search, { query, ...(run ? { run } : {}), limit: 200, ...(allTurns ? { allTurns } : {}) });
     let scope = run ? `in ${run}` : 'in all runs';
     if (hits.length === 0 && run) {
-      hits = await engine.request(EngineMethods.search, { query, limit: 200 });
+      hits = await engine.request(EngineMethods.search, { query, limit: 200, ...(allTurns ? { allTurns } : {}) });
       scope = `in all runs (none in ${run})`;
     }
     if (hits.length === 0) {

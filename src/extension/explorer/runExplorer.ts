@@ -5,6 +5,7 @@ import { errorMessage } from '../../shared/errors';
 import type { GroupFilter, GroupSort, SampleSort } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { RunMethods } from '../../shared/protocol/runs';
+import { readConfig } from '../config';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, MessageNode, MoreNode, RunNode, SampleNode, StepNode, type ExplorerNode } from './nodes';
 
@@ -155,6 +156,11 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     return nodes;
   }
 
+  /** A text filter also matches tool / environment / user turns when rolloutLens.search.includeAllTurns is on. */
+  private withTurns<F extends { text?: string }>(f: F): F & { allTurns?: boolean } {
+    return f.text && readConfig().searchIncludeAllTurns ? { ...f, allTurns: true } : f;
+  }
+
   private async groups(step: StepNode): Promise<ExplorerNode[]> {
     const limit = this.limitFor(step);
     const s = this.state;
@@ -164,7 +170,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
       limit,
       sort: s.groupSort,
       descending: s.groupDescending,
-      filter: s.filter,
+      filter: this.withTurns(s.filter),
     });
     if (page.total === 0) return [new MessageNode(step, this.describeFilter() ? `No group matches (${this.describeFilter()})` : 'No groups')];
     const nodes: ExplorerNode[] = page.rows.map((g) => new GroupNode(step, g));
@@ -174,7 +180,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
 
   private async samples(group: GroupNode): Promise<ExplorerNode[]> {
     const s = this.state;
-    const filter = { ...(s.filter.truncated ? { truncated: true } : {}), ...(s.filter.reflects ? { reflects: true } : {}), ...(s.filter.text ? { text: s.filter.text } : {}) };
+    const filter = this.withTurns({ ...(s.filter.truncated ? { truncated: true } : {}), ...(s.filter.reflects ? { reflects: true } : {}), ...(s.filter.text ? { text: s.filter.text } : {}) });
     const rows = await this.engine.request(EngineMethods.listSamples, {
       ...group.ref,
       sort: s.sampleSort,

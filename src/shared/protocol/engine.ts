@@ -148,7 +148,7 @@ export const EngineMethods = {
         sort: z.enum(GROUP_SORTS).optional(),
         descending: z.boolean().optional(),
         filter: z
-          .object({ degenerate: z.boolean().optional(), truncated: z.boolean().optional(), reflects: z.boolean().optional(), text: textQuery.optional() })
+          .object({ degenerate: z.boolean().optional(), truncated: z.boolean().optional(), reflects: z.boolean().optional(), text: textQuery.optional(), allTurns: z.boolean().optional() })
           .strict()
           .optional(),
       })
@@ -161,7 +161,7 @@ export const EngineMethods = {
         ...groupRef,
         sort: z.enum(SAMPLE_SORTS).optional(),
         descending: z.boolean().optional(),
-        filter: z.object({ truncated: z.boolean().optional(), reflects: z.boolean().optional(), text: textQuery.optional() }).strict().optional(),
+        filter: z.object({ truncated: z.boolean().optional(), reflects: z.boolean().optional(), text: textQuery.optional(), allTurns: z.boolean().optional() }).strict().optional(),
       })
       .strict(),
   ),
@@ -231,9 +231,10 @@ export const EngineMethods = {
     'alerts/list',
     z.object({ run: runName, split: z.optional(split), step: z.optional(step) }).strict(),
   ),
+  /** FTS5 search over responses; `allTurns` also counts matches in untrained (tool / environment / user) turns. */
   search: method<SearchHitDto[]>()(
     'search',
-    z.object({ query: textQuery, run: z.optional(runName), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    z.object({ query: textQuery, run: z.optional(runName), limit: z.number().int().min(1).max(1000).optional(), allTurns: z.boolean().optional() }).strict(),
   ),
 } as const;
 

@@ -21,6 +21,7 @@ interface Row {
   response_ids: number[];
   response_tokens?: string[];
   logprobs: number[];
+  train_logprobs: number[];
   turns?: Array<{ role: string; content: string; trained: boolean }>;
 }
 
@@ -48,6 +49,18 @@ describe('realistic demo run writer', () => {
       assert.equal(r.response_tokens?.length, r.response_ids.length);
       assert.equal(r.response_ids.map((id) => tok.tokenText(id)).join(''), r.response);
     }
+  });
+
+  test('trainer logprobs: one per token, never above 0, mostly within 0.05 of the sampler, about 0.4% outside the clip range', () => {
+    const deltas: number[] = [];
+    for (const r of rows) {
+      assert.equal(r.train_logprobs.length, r.logprobs.length);
+      assert.ok(r.train_logprobs.every((x) => x <= 0));
+      r.logprobs.forEach((lp, j) => deltas.push(r.train_logprobs[j]! - lp));
+    }
+    const outside = deltas.filter((d) => Math.exp(d) > 1.2 || Math.exp(d) < 0.8).length;
+    assert.deepEqual([deltas.length, deltas.filter((d) => Math.abs(d) < 0.05).length, outside], [256367, 255076, 1012]);
+    assert.ok(deltas.every((d) => Math.abs(d) < 1.2 + 1e-9));
   });
 
   test('every group of step 1 has 7 branch points, and rewards are the sum of their components', () => {

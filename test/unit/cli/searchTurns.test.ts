@@ -1,0 +1,84 @@
+// Searching all turns: by default a keyword that appears only in a tool turn is no hit (the policy's
+// own text is what search counts); with allTurns (the setting rolloutLens.search.includeAllTurns,
+// the CLI's --all-turns) it is one. Through the store, the engine protocol and the CLI.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { EngineServer } from '../../../src/engine/server';
+import { listGroups, listSamples } from '../../../src/core/store/explorer';
+import { searchText } from '../../../src/core/store/fts';
+import { Store } from '../../../src/core/store/store';
+import type { SearchHitDto } from '../../../src/shared/protocol/engine';
+import { RpcEndpoint } from '../../../src/shared/protocol/rpc';
+import { runCli, runCliJson, tempDir, transportPair, writeJsonl } from '../../helpers';
+
+const TURNS = [
+  { role: 'user', content: 'Add 17 and 25.\n', trained: false },
+  { role: 'assistant', content: 'I will use the tool. <tool_call>{"name":"calc"}</tool_call>\n', trained: true },
+  { role: 'tool', content: 'calculator says 42\n', trained: false },
+  { role: 'assistant', content: 'The sum is 42.', trained: true },
+];
+let dir: string;
+let db: string;
+
+before(async () => {
+  dir = tempDir();
+  const file = path.join(dir, 'r.jsonl');
+  writeJsonl(file, [
+    { step: 1, group: 'g', prompt: 'Add 17 and 25.', response: TURNS.map((t) => t.content).join(''), reward: 1, turns: TURNS },
+    { step: 1, group: 'g', prompt: 'Add 17 and 25.', response: 'It is 41.', reward: 0 },
+  ]);
+  db = path.join(dir, 'a.db');
+  assert.equal(runCli(['ingest', file, '--db', db, '--run', 'agent']).code, 0);
+});
+
+describe('search in all turns', () => {
+  it('store: a keyword only in a tool turn is 0 hits by default, 1 with allTurns', () => {
+    const store = Store.open(db);
+    try {
+      assert.deepEqual(searchText(store, 'calculator'), []);
+      assert.deepEqual(searchText(store, 'calculator', { allTurns: true }).map((h) => [h.run, h.step, h.group, h.index]), [['agent', 1, 'g', 0]]);
+      // The user turn is no policy text either; "sum" is in a trained turn and found both ways.
+      assert.equal(searchText(store, '17').length, 0);
+      assert.equal(searchText(store, '17', { allTurns: true }).length, 1);
+      assert.equal(searchText(store, 'sum').length, 1);
+      // The explorer's text filter follows the same switch.
+      const step = { run: 'agent', split: 'train' as const, step: 1 };
+      assert.equal(listGroups(store, step, { offset: 0, limit: 5, filter: { text: 'calculator' } }).total, 0);
+      assert.equal(listGroups(store, step, { offset: 0, limit: 5, filter: { text: 'calculator', allTurns: true } }).total, 1);
+      assert.deepEqual(listSamples(store, { ...step, group: 'g' }, { filter: { text: 'calculator', allTurns: true } }).map((r) => r.index), [0]);
+      assert.deepEqual(listSamples(store, { ...step, group: 'g' }, { filter: { text: 'calculator' } }), []);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('engine protocol: search takes allTurns and refuses a non-boolean', async () => {
+    const [a, b] = transportPair();
+    const server = new EngineServer(new RpcEndpoint(b));
+    const client = new RpcEndpoint(a);
+    await client.request('initialize', { db });
+    const hits = (p: Record<string, unknown>): Promise<SearchHitDto[]> => client.request('search', { query: 'calculator', ...p }) as Promise<SearchHitDto[]>;
+    assert.deepEqual(await hits({}), []);
+    assert.deepEqual((await hits({ allTurns: true })).map((h) => h.index), [0]);
+    assert.deepEqual((await hits({ allTurns: false })).map((h) => h.index), []);
+    await assert.rejects(hits({ allTurns: 'yes' }), (e: Error) => /^search: allTurns: /.test(e.message));
+    const groups = (await client.request('groups/list', { run: 'agent', split: 'train', step: 1, offset: 0, limit: 5, filter: { text: 'calculator', allTurns: true } })) as { total: number };
+    assert.equal(groups.total, 1);
+    server.dispose();
+  });
+
+  it('CLI: search --json prints no hit by default and the one hit with --all-turns', () => {
+    assert.deepEqual(runCliJson(['search', 'calculator', '--db', db]), []);
+    const hits = runCliJson<SearchHitDto[]>(['search', 'calculator', '--db', db, '--all-turns']);
+    assert.deepEqual(
+      hits.map(({ sample_id: _id, ...h }) => h),
+      [{ run: 'agent', split: 'train', step: 1, group: 'g', index: 0, reward: 1, snippet: '…I will use the tool. <tool_call>{"name":"calc"}</tool_call>\n[calculator]…' }],
+    );
+    assert.deepEqual(runCliJson<SearchHitDto[]>(['search', 'sum', '--db', db, '--run', 'agent']).map((h) => h.index), [0]);
+    const bad = runCli(['search', '--db', db]);
+    assert.deepEqual([bad.code, bad.stderr], [2, 'rollout-lens: search needs one QUERY (quote it: "let me recheck" OR wait) (see rollout-lens --help)\n']);
+    const noRun = runCli(['search', 'sum', '--db', db, '--run', 'nope']);
+    assert.deepEqual([noRun.code, noRun.stdout], [1, '']);
+  });
+});
