@@ -86,18 +86,6 @@ export function outsideClip(ratio: number, epsilon: number): boolean {
   return ratio < 1 - epsilon || ratio > 1 + epsilon;
 }
 
-/** Δ of every token where both logprobs are finite, in token order. */
-export function deltas(train: readonly number[] | null, inference: readonly number[] | null): number[] {
-  const out: number[] = [];
-  if (!train || !inference) return out;
-  const n = Math.min(train.length, inference.length);
-  for (let t = 0; t < n; t++) {
-    const d = deltaAt(train, inference, t);
-    if (!Number.isNaN(d)) out.push(d);
-  }
-  return out;
-}
-
 function meanFinite(xs: readonly number[] | null): number | null {
   if (!xs) return null;
   let s = 0;
@@ -139,11 +127,13 @@ export function tokenAggregates(t: Pick<SampleTokens, 'logprobs' | 'train_logpro
   };
 }
 
-/** Nearest-rank percentile (the ⌈q·n⌉-th smallest value); null for no values. Sorts `xs` in place. */
-export function nearestRank(xs: number[], q: number): number | null {
+/** Nearest-rank percentile (the ⌈q·n⌉-th smallest value); null for no values. `xs` is left as it was. */
+export function nearestRank(xs: ArrayLike<number>, q: number): number | null {
   if (xs.length === 0) return null;
-  xs.sort((a, b) => a - b);
-  return xs[Math.min(xs.length, Math.max(1, Math.ceil(q * xs.length))) - 1]!;
+  // A typed array sorts numbers natively: ~20× faster than Array#sort with a comparator, which
+  // made the dashboard's first mismatch chart take seconds on a run with millions of tokens.
+  const sorted = Float64Array.from(xs).sort();
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1]!;
 }
 
 /** Mismatch over a step's responses: `pairs` yields each response's (train, inference) logprobs. */
@@ -152,9 +142,14 @@ export function mismatchStats(pairs: Iterable<[readonly number[] | null, readonl
   let sum = 0;
   let outside = 0;
   for (const [train, inf] of pairs) {
-    for (const d of deltas(train, inf)) {
-      all.push(Math.abs(d));
-      sum += Math.abs(d);
+    if (!train || !inf) continue;
+    const n = Math.min(train.length, inf.length);
+    for (let t = 0; t < n; t++) {
+      const d = deltaAt(train, inf, t);
+      if (Number.isNaN(d)) continue;
+      const abs = Math.abs(d);
+      all.push(abs);
+      sum += abs;
       if (outsideClip(Math.exp(d), epsilon)) outside++;
     }
   }
