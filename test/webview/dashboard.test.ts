@@ -57,8 +57,7 @@ describe('run dashboard', () => {
     assert.ok(points < 4000, `${points} points for 10k steps`);
     assert.equal(await host.page.locator('figure[data-chart="reward"] path.line').count(), 3, 'mean reward and two logged components');
     assert.equal(await host.page.locator('figure[data-chart="difficulty"] path.area').count(), 5);
-    const renderMs = Number(await host.page.getAttribute('body', 'data-render-ms'));
-    assert.ok(renderMs < 3000, `rendered in ${renderMs} ms`);
+    // Render time is a budget for the bench (bench/webview.bench.ts), never a test's assertion.
     assert.deepEqual(host.invalid, []);
     assert.deepEqual(host.errors, []);
     await host.close();

@@ -150,12 +150,10 @@ describe('external command reward: failures', () => {
   it('times out a hung sample, kills the hung process and goes on', async () => {
     const pids = path.join(dir, 'hang.pids');
     await withScorer(external(cmd(pids), { timeoutMs: 400 }), async (s) => {
-      const t0 = Date.now();
       const out = await s.score([sample('a', 'hang'), sample('b', 'abcd')]);
       assert.equal(out[0]!.score, null);
       assert.match(out[0]!.error!, /no answer within 400 ms/);
       assert.equal(out[1]!.score, 4);
-      assert.ok(Date.now() - t0 < 5000);
     });
     const [hung] = fs.readFileSync(pids, 'utf8').trim().split('\n').map(Number);
     await waitFor(() => !alive(hung!), 2000, 'the hung process to be killed');
