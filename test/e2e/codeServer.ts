@@ -279,3 +279,20 @@ export async function waitForFile(file: string, timeoutMs: number): Promise<bool
   while (!fs.existsSync(file) && Date.now() - t0 < timeoutMs) await sleep(250);
   return fs.existsSync(file);
 }
+
+/** A screenshot that, with ROLLOUT_LENS_DOCS_IMAGES=1, also becomes docs/images/<name>.png (the README's pictures). */
+export async function docsShot(page: Page, name: string): Promise<void> {
+  const file = await screenshot(page, name);
+  if (process.env['ROLLOUT_LENS_DOCS_IMAGES'] === '1') fs.copyFileSync(file, path.join(ROOT, 'docs', 'images', `${name}.png`));
+}
+
+/** code-server on `db` in the dark theme, a 1440×900 page on its workbench, Rollout Lens's side bar open. */
+export async function openLens(db: string): Promise<{ server: CodeServer; browser: Browser; page: Page }> {
+  const server = await startCodeServer({ settings: { 'rolloutLens.databasePath': db, 'workbench.colorTheme': 'Default Dark Modern' } });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+  await waitForWorkbench(page);
+  await page.locator('.activitybar .action-item a[aria-label="Rollout Lens"]').click({ timeout: 20_000 });
+  return { server, browser, page };
+}

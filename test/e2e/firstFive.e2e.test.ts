@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { ROOT, runCliJson, tempDir } from '../helpers';
-import { collectConsoleErrors, launchBrowser, screenshot, startCodeServer, waitForWorkbench, type CodeServer } from './codeServer';
+import { collectConsoleErrors, docsShot, openLens, screenshot, type CodeServer } from './codeServer';
 
 const work = tempDir('rl-e2e-first-');
 const db = path.join(work, 'first.db');
@@ -27,10 +27,7 @@ function writeRun(out: string, steps: number): void {
   execFileSync(process.execPath, [path.join(ROOT, 'examples/realistic-run/writer.mjs'), `--out=${out}`, `--steps=${steps}`, '--interval-ms=0'], { stdio: 'pipe' });
 }
 
-async function docsShot(name: string): Promise<void> {
-  const file = await screenshot(page, name);
-  if (process.env['ROLLOUT_LENS_DOCS_IMAGES'] === '1') fs.copyFileSync(file, path.join(ROOT, 'docs', 'images', `${name}.png`));
-}
+const shot = (name: string): Promise<void> => docsShot(page, name);
 
 async function palette(text: string): Promise<string[]> {
   await page.keyboard.press('F1');
@@ -117,12 +114,7 @@ before(async () => {
   fs.copyFileSync(path.join(work, 'incoming-run', 'output', 'rollouts.jsonl'), path.join(incoming, 'rollouts.jsonl'));
   fs.writeFileSync(path.join(incoming, 'notes.txt'), 'what I changed in this run\n');
   fs.mkdirSync(path.join(work, 'live'));
-  server = await startCodeServer({ settings: { 'rolloutLens.databasePath': db, 'workbench.colorTheme': 'Default Dark Modern' } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
-  await waitForWorkbench(page);
-  await page.locator('.activitybar .action-item a[aria-label="Rollout Lens"]').click({ timeout: 20_000 });
+  ({ server, browser, page } = await openLens(db));
   await row(RUN).waitFor({ timeout: 30_000 });
 });
 
@@ -206,7 +198,7 @@ describe('a new user in code-server', () => {
     // The sample through the top decision token, so its response shows beside the tree.
     await view.locator('table.samples tr.row.through').first().click();
     await page.waitForTimeout(800);
-    await docsShot('group-view');
+    await shot('group-view');
   });
 
   it("opens the dashboard of the selected row's run from the palette: length and reflection curves", async () => {
@@ -217,7 +209,7 @@ describe('a new user in code-server', () => {
     const view = webview();
     await view.locator('figure[data-chart="aha"] path.line').first().waitFor({ timeout: 30_000 });
     await page.waitForTimeout(800);
-    await docsShot('dashboard');
+    await shot('dashboard');
   });
 
   it('compares the math re-score with the logged correctness: flips, not a format-bonus Δ everywhere', async () => {
@@ -231,7 +223,7 @@ describe('a new user in code-server', () => {
     const flips = Number(await view.locator('.summary .card .big').nth(1).innerText());
     assert.ok(flips > 0, `${flips} correctness flips`);
     await page.waitForTimeout(500);
-    await docsShot('rescore');
+    await shot('rescore');
   });
 
   it('Search Rollouts… from the toolbar says its scope and searches every run', async () => {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { ROOT, runCliJson, tempDir } from '../helpers';
-import { launchBrowser, runPaletteCommand, screenshot, startCodeServer, waitForWorkbench, type CodeServer } from './codeServer';
+import { docsShot, openLens, runPaletteCommand, type CodeServer } from './codeServer';
 
 const work = tempDir('rl-e2e-tokens-');
 const db = path.join(work, 'tokens.db');
@@ -25,10 +25,7 @@ let browser: Browser;
 let page: Page;
 const questions = new Map<string, string>();
 
-async function docsShot(name: string): Promise<void> {
-  const file = await screenshot(page, name);
-  if (process.env['ROLLOUT_LENS_DOCS_IMAGES'] === '1') fs.copyFileSync(file, path.join(ROOT, 'docs', 'images', `${name}.png`));
-}
+const shot = (name: string): Promise<void> => docsShot(page, name);
 
 /**
  * The README picture: with the side bar hidden, so the view has the window's width (the tree
@@ -40,7 +37,7 @@ async function wideShot(name: string, view: FrameLocator, refit: boolean): Promi
   await page.waitForTimeout(500);
   if (refit) await view.locator('vscode-button[title="Zoom to fit the whole tree"]').click();
   await page.waitForTimeout(500);
-  await docsShot(name);
+  await shot(name);
   await runPaletteCommand(page, 'View: Toggle Primary Side Bar Visibility');
   await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10_000 });
 }
@@ -69,12 +66,7 @@ before(async () => {
     const r = JSON.parse(line) as { step: number; group: string; prompt: string };
     if (r.step === 1 && !questions.has(r.group)) questions.set(r.group, /user\n([^\n<]+)/.exec(r.prompt)?.[1] ?? '');
   }
-  server = await startCodeServer({ settings: { 'rolloutLens.databasePath': db, 'workbench.colorTheme': 'Default Dark Modern' } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
-  await waitForWorkbench(page);
-  await page.locator('.activitybar .action-item a[aria-label="Rollout Lens"]').click({ timeout: 20_000 });
+  ({ server, browser, page } = await openLens(db));
   await row(RUN).click({ timeout: 30_000 });
   await row(/\bstep 1(?!\d)/).click({ timeout: 15_000 });
   await row(questions.get(PLAIN)!.slice(0, 40)).waitFor({ timeout: 15_000 });
