@@ -8,10 +8,12 @@ import type { Store } from '../store/store';
 import { enrichPending } from '../store/enrich';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import * as fs from 'node:fs';
-import { openJsonl, passJsonl, type OpenedJsonl, type PassContext, type PassCounters } from './jsonlFile';
+import { openJsonl, passJsonl, reflectionJob, type OpenedJsonl, type PassContext, type PassCounters } from './jsonlFile';
 import { ParseWorker, WORKER_MIN_BYTES } from './parsedBatches';
 import { discover, type Discovery, type SourceFile } from './sources';
-import { passTrainerState, passTrlParquet } from './wholeFile';
+import { inferredGroupSizeWarnings, leastCertain, saveRunGrouping } from './grouping';
+import { passTrainerState, passTrlParquet, trlChanged } from './wholeFile';
+import type { TrlRead } from './trlFormat';
 import { alertFoldJob, updateAlertsAsync, type AlertOptions } from '../alerts/update';
 import type { FoldJob, FoldResult } from '../alerts/foldWorker';
 import type { AlertPassReport } from '../alerts/types';
@@ -48,8 +50,6 @@ export interface FollowOptions {
 }
 
 const MAX_ERRORS = 1000;
-/** Least certain first. */
-const GROUPING_CERTAINTY: readonly Grouping[] = ['prompt-text', 'contiguous', 'id'];
 const BULK_CACHE_KIB = 16 << 10;
 
 /** Default run name for a path: its base name reduced to the run-name alphabet. */
@@ -63,12 +63,22 @@ export function defaultRunName(p: string): string {
 interface Prepared {
   file: SourceFile;
   opened?: OpenedJsonl;
+  /** A TRL parquet being read in the worker. */
+  trl?: Promise<TrlRead> | undefined;
   error?: unknown;
 }
 
 const isJsonl = (f: SourceFile): boolean => f.format !== 'trl' && f.format !== 'trl-state';
 
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function fileSize(p: string): number {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return 0; // gone since discovery: its pass reports it
+  }
+}
 
 export class Ingestor {
   private readonly runId: number;
@@ -190,7 +200,7 @@ export class Ingestor {
     let touched = new Set<string>();
     // Enough new JSON lines in this pass (a first ingest, a verl dump of many small files): one worker
     // parses them all while this thread writes. A tail poll's few KB stay here.
-    const bulk = this.pendingJsonlBytes(ordered) >= (this.opts.workerMinBytes ?? WORKER_MIN_BYTES);
+    const bulk = this.pendingBytes(ordered) >= (this.opts.workerMinBytes ?? WORKER_MIN_BYTES);
     // Beside a bulk pass, the parsing worker also folds the committed rows for the alerts.
     if (bulk) this.ctx.parseWorker = ParseWorker.create(this.opts.alerts !== false ? this.alertFoldJob(this.opts.alerts ?? {}) : undefined);
     // A bulk pass only appends: SQLite's page cache is cut to BULK_CACHE_KIB for it (measured on
@@ -209,44 +219,15 @@ export class Ingestor {
     }
     if (this.ctx.signal?.aborted) this.report.cancelled = true;
     if (this.formats.size === 1) this.store.write(() => this.setRunFormat([...this.formats][0]!));
-    if (this.groupings.size) this.store.write(() => this.setRunGrouping());
+    if (this.groupings.size) this.store.write(() => saveRunGrouping(this.store.db, this.runId, this.groupings));
     this.store.recomputeSteps(this.runId);
-    this.checkInferredGroupSizes(touched);
+    for (const w of inferredGroupSizeWarnings(this.store.db, this.runId, touched)) this.warnings.add(w);
     if (this.opts.alerts !== false) await this.updateAlerts(this.opts.alerts ?? {}, folded);
     if (this.ctx.reflection) {
       await enrichPending(this.store, this.ctx.reflection, {
         ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
         breathe,
       });
-    }
-  }
-
-  /** The least certain grouping wins: one step grouped by prompt text makes the run's groups inferred. */
-  private setRunGrouping(): void {
-    const stored = this.store.db.prepare('SELECT grouping FROM runs WHERE id = ?').pluck().get(this.runId) as Grouping | null;
-    const all = new Set(this.groupings);
-    if (stored) all.add(stored);
-    const grouping = GROUPING_CERTAINTY.find((g) => all.has(g))!;
-    this.store.db.prepare('UPDATE runs SET grouping = ? WHERE id = ?').run(grouping, this.runId);
-  }
-
-  /**
-   * Inferred groups of a step should all have the size the trainer sampled; a step where they differ
-   * (a block of 7 among 8s) probably has a group split or two merged, so the ingest says which step.
-   */
-  private checkInferredGroupSizes(steps: ReadonlySet<string>): void {
-    const grouping = this.store.db.prepare('SELECT grouping FROM runs WHERE id = ?').pluck().get(this.runId) as Grouping | null;
-    if (grouping !== 'prompt-text' && grouping !== 'contiguous') return;
-    const sizes = this.store.db.prepare(
-      `SELECT g.size, COUNT(*) FROM groups g JOIN steps s ON s.id = g.step_id
-        WHERE s.run_id = ? AND s.split = ? AND s.step = ? GROUP BY g.size ORDER BY COUNT(*) DESC, g.size`,
-    );
-    for (const key of steps) {
-      const [split, step] = key.split(':') as [Split, string];
-      const rows = sizes.raw().all(this.runId, split, Number(step)) as [number, number][];
-      if (rows.length < 2) continue;
-      const list = rows.map(([size, n], i) => (i === 0 ? `${n} group${n === 1 ? '' : 's'} of ${size}` : `${n} of ${size}`)).join(', ');
-      this.warnings.add(`step ${step} (${split}): groups inferred by ${grouping} differ in size (${list} samples); a group may be split, or two merged`);
     }
   }
 
@@ -287,6 +268,10 @@ export class Ingestor {
         ahead = undefined;
         const next = ordered[i + 1];
         if (this.ctx.parseWorker && mine.opened && next && isJsonl(next)) ahead = this.prepare(next);
+        // TRL parquet: the worker decodes the next file while this one is written (its reward names
+        // come from trainer_state.json, read first, so never ahead of that file).
+        if (f.format === 'trl' && !mine.trl) mine.trl = this.readTrlInWorker(f);
+        if (mine.trl && next?.format === 'trl') ahead = { file: next, trl: this.readTrlInWorker(next) };
         let counters: PassCounters;
         try {
           counters = await this.passFile(f, settling, mine);
@@ -314,6 +299,18 @@ export class Ingestor {
     return touched;
   }
 
+  private readonly trlRewardNames = (): ReadonlySet<string> | undefined => (this.rewardNames.size ? this.rewardNames : undefined);
+
+  /** A changed TRL parquet's read, asked of the pass's worker; undefined without one. */
+  private readTrlInWorker(f: SourceFile): Promise<TrlRead> | undefined {
+    const w = this.ctx.parseWorker;
+    if (!w || w.failed || !trlChanged(this.ctx, f.path)) return undefined;
+    const read = w.readTrl(f.path, this.trlRewardNames(), reflectionJob(this.ctx));
+    // Awaited in the file's turn; a stop before it must not leave an unhandled rejection.
+    read.catch(() => undefined);
+    return read;
+  }
+
   /** Opens a JSON-lines file for this pass (an error is kept for its turn); other formats open later. */
   private prepare(f: SourceFile): Prepared {
     if (!isJsonl(f)) return { file: f };
@@ -324,10 +321,14 @@ export class Ingestor {
     }
   }
 
-  /** Bytes past the stored cursors of the pass's JSON-lines files. */
-  private pendingJsonlBytes(files: readonly SourceFile[]): number {
+  /**
+   * Bytes past the stored cursors of the pass's JSON-lines files, plus each changed TRL parquet's
+   * size × 3 (its text is about three times its snappy-compressed size: 100 MB of rows, 33 MB).
+   */
+  private pendingBytes(files: readonly SourceFile[]): number {
     let n = 0;
     for (const f of files) {
+      if (f.format === 'trl' && trlChanged(this.ctx, f.path)) n += 3 * fileSize(f.path);
       if (!isJsonl(f)) continue;
       let size = 0;
       try {
@@ -357,9 +358,7 @@ export class Ingestor {
     this.ctx.onBatch = progress;
     switch (f.format) {
       case 'trl':
-        return passTrlParquet(this.ctx, f.path, () => (this.rewardNames.size ? this.rewardNames : undefined), {
-          settling,
-        });
+        return passTrlParquet(this.ctx, f.path, this.trlRewardNames, { settling, ahead: prepared.trl });
       case 'trl-state':
         return passTrainerState(this.ctx, f.path, this.rewardNames);
       default:
@@ -381,7 +380,7 @@ export class Ingestor {
       files: this.filesSeen.size,
       steps: this.seenSteps.size,
       errors: [...this.report.errors],
-      grouping: this.groupings.size ? GROUPING_CERTAINTY.find((g) => this.groupings.has(g))! : null,
+      grouping: this.groupings.size ? leastCertain(this.groupings) : null,
       ...(this.warnings.size ? { warnings: [...this.warnings].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })) } : {}),
       skipped: [...this.report.skipped],
     };

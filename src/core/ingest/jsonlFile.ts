@@ -7,7 +7,8 @@ import type { FileCursor, FileCursors } from '../store/files';
 import type { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
 import type { ReflectionMatcher } from '../analysis/reflection';
-import { parsedBatches, type BatchSource, type ParseWorker } from './parsedBatches';
+import type { BatchSource, ParseJob } from './batchParser';
+import { parsedBatches, type ParseWorker } from './parsedBatches';
 import { isMetricsFormat, type FileFormat } from './sources';
 
 export const HEAD_HASH_BYTES = 4096;
@@ -132,7 +133,7 @@ export function openJsonl(ctx: PassContext, file: string, format: FileFormat, sp
           // A parser that needs what came before (NeMo-RL's contiguous groups) resumes from its saved state.
           state: c.offset > 0 ? c.state : null,
           ...(ctx.groupSize ? { groupSize: ctx.groupSize } : {}),
-          reflection: ctx.reflection ? { keywords: ctx.reflection.keywords, mode: ctx.reflection.mode } : null,
+          reflection: reflectionJob(ctx),
         },
         ctx.parseWorker,
       );
@@ -212,4 +213,9 @@ async function writeBatches(
     ctx.onBatch?.(counters.bytes);
     await ctx.breathe();
   }
+}
+
+/** The pass's keyword matcher as a worker job carries it (null: no counting). */
+export function reflectionJob(ctx: Pick<PassContext, 'reflection'>): ParseJob['reflection'] {
+  return ctx.reflection ? { keywords: ctx.reflection.keywords, mode: ctx.reflection.mode } : null;
 }

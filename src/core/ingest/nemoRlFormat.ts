@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Split, Turn } from '../../shared/rollout';
-import type { LineParser } from './parsedBatches';
+import type { LineParser } from './batchParser';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine, type JsonObject } from './jsonLine';
 

@@ -6,133 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Grouping, Split } from '../../shared/rollout';
-import { errorMessage } from '../../shared/errors';
-import { reflectionMatcher, type ReflectionMatcher, type ReflectionMode } from '../analysis/reflection';
-import { policyTextOf } from '../tokenize/trainedTurns';
-import { LineReader } from './lineReader';
-import { parseMetricsLine, parseNativeLine } from './nativeFormat';
-import type { ParsedRecord } from './records';
-import type { FileFormat } from './sources';
-import { parseVerlLine, stepFromFileName } from './verlFormat';
-import { primeRlParser } from './primeRlFormat';
-import { NemoParser } from './nemoRlFormat';
-import { arealParser } from './arealFormat';
-import { parseSlimeLine } from './slimeFormat';
+import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { FoldJob, FoldResult } from '../alerts/foldWorker';
+import { BatchParser, type BatchSource, type ParsedBatch, type ParseJob } from './batchParser';
+import type { TrlRead } from './trlFormat';
 
-export interface ParsedLine {
-  line: number;
-  record: ParsedRecord;
-  /** Reflection keywords in each sample's response (one line may hold several), when a matcher was given. */
-  reflections?: number[];
-}
-
-export interface ParsedBatch {
-  items: ParsedLine[];
-  /** Reader position after the batch: the cursor committed with it. */
-  offset: number;
-  line: number;
-  /** Lines skipped as too long: [line number, bytes]. */
-  oversized: Array<[number, number]>;
-  /** The parser's state after the batch (LineParser.state), saved with the cursor. */
-  state?: string;
-}
-
-/** What a worker needs to read and parse a byte range of an open file the same way as here. */
-export interface ParseJob {
-  fd: number;
-  file: string;
-  offset: number;
-  line: number;
-  limit: number;
-  format: FileFormat;
-  split: Split;
-  batchRows: number;
-  reflection: { keywords: readonly string[]; mode: ReflectionMode } | null;
-  /** The state a stateful parser saved with the cursor, to resume from (null at the file's start). */
-  state: string | null;
-  /** Rollouts per prompt for formats without group ids. */
-  groupSize?: number;
-}
-
-export interface BatchSource {
-  /** The next batch; undefined at the end of the range. */
-  next(): Promise<ParsedBatch | undefined>;
-  close(): Promise<void>;
-}
-
-/**
- * Parses a file's lines in order. A parser that needs what came before (NeMo-RL's contiguous groups)
- * gives its state, which is saved with the cursor and handed back when the next pass resumes.
- */
-export interface LineParser {
-  parse(text: string): ParsedRecord;
-  state?(): string;
-}
-
-export function lineParser(format: FileFormat, split: Split, file: string, saved: string | null, groupSize?: number): LineParser {
-  const fn = (parse: (t: string) => ParsedRecord): LineParser => ({ parse });
-  switch (format) {
-    case 'native':
-      return fn((t) => withGrouping(parseNativeLine(t, split), 'id'));
-    case 'verl': {
-      const step = stepFromFileName(path.basename(file));
-      return fn((t) => parseVerlLine(t, split, step));
-    }
-    case 'prime-rl':
-      return fn(primeRlParser(file, split));
-    case 'nemo-rl':
-      return new NemoParser(file, split, saved, groupSize);
-    case 'areal':
-      return fn(arealParser(file, split));
-    case 'slime':
-      return fn((t) => parseSlimeLine(t, split));
-    case 'native-metrics':
-    case 'verl-metrics':
-    case 'prime-rl-metrics':
-      return fn(parseMetricsLine);
-    default:
-      throw new Error(`not a JSON-lines format: ${format}`);
-  }
-}
-
-function withGrouping(r: ParsedRecord, grouping: Grouping): ParsedRecord {
-  return r.kind === 'sample' ? { ...r, grouping } : r;
-}
-
-/** Reads and parses batches synchronously: the code the worker runs, and the small-read path. */
-export class BatchParser {
-  private readonly reader: LineReader;
-  private readonly parser: LineParser;
-  private readonly matcher: ReflectionMatcher | undefined;
-
-  constructor(private readonly job: ParseJob) {
-    this.reader = new LineReader(job.fd, job.offset, job.line, job.limit);
-    this.parser = lineParser(job.format, job.split, job.file, job.state, job.groupSize);
-    this.matcher = job.reflection ? reflectionMatcher(job.reflection) : undefined;
-  }
-
-  next(): ParsedBatch | undefined {
-    const lines = this.reader.next(this.job.batchRows);
-    if (lines.length === 0) return undefined;
-    const items: ParsedLine[] = new Array<ParsedLine>(lines.length);
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!;
-      const record = this.parser.parse(l.text);
-      const m = this.matcher;
-      items[i] =
-        m && record.kind === 'sample'
-          ? { line: l.line, record, reflections: [m.count(policyTextOf(record.sample.response, record.sample.turns))] }
-          : m && record.kind === 'samples'
-            ? { line: l.line, record, reflections: record.samples.map((x) => m.count(policyTextOf(x.response, x.turns))) }
-            : { line: l.line, record };
-    }
-    const batch: ParsedBatch = { items, offset: this.reader.offset, line: this.reader.line, oversized: this.reader.oversized.splice(0) };
-    if (this.parser.state) batch.state = this.parser.state();
-    return batch;
-  }
-}
 
 /** A pass with at least this many new bytes of JSON lines (over all its files) parses in a worker thread. */
 export const WORKER_MIN_BYTES = 8 << 20;
@@ -166,10 +44,18 @@ export type JobMessage =
   | { job: number; kind: 'batch'; batch: ParsedBatch }
   | { job: number; kind: 'end' }
   | { job: number; kind: 'error'; message: string };
-export type WorkerMessage = JobMessage | { job: 0; kind: 'fold'; result: FoldResult } | { job: 0; kind: 'fold-error'; message: string };
+export type WorkerMessage =
+  | JobMessage
+  | { job: 0; kind: 'fold'; result: FoldResult }
+  | { job: 0; kind: 'fold-error'; message: string }
+  | { job: number; kind: 'trl'; read: TrlRead }
+  | { job: number; kind: 'trl-error'; message: string; badInput: boolean };
 
-/** What the writer posts to the worker: a range to parse, or a request for the alert fold's result. */
-export type WorkerRequest = { kind: 'parse'; job: WorkerJob } | { kind: 'finish-fold' };
+/** What the writer posts to the worker: a range to parse, a TRL parquet to read, or the alert fold's result. */
+export type WorkerRequest =
+  | { kind: 'parse'; job: WorkerJob }
+  | { kind: 'trl'; id: number; file: string; rewardNames: string[] | null; reflection: ParseJob['reflection'] }
+  | { kind: 'finish-fold' };
 
 /** While the writer is behind, the parser folds alerts, or sleeps at most this long before looking again. */
 const FOLD_WAIT_MS = 20;
@@ -200,6 +86,8 @@ export class ParseWorker {
   private nextId = 1;
   /** Set when the thread failed: later jobs parse on the calling thread instead. */
   failed = false;
+  /** TRL parquet reads asked of the thread and not answered yet. */
+  private readonly trl = new Map<number, { file: string; resolve: (r: TrlRead) => void; reject: (e: Error) => void }>();
   /** The alert fold: asked of the first thread started; its state dies with that thread. */
   private fold: { job: FoldJob; state: 'waiting' | 'running' | 'lost'; answer?: (r: FoldResult | Error) => void } | undefined;
 
@@ -251,10 +139,12 @@ export class ParseWorker {
     });
     w.on('message', (m: WorkerMessage) => {
       if (m.kind === 'fold' || m.kind === 'fold-error') this.fold?.answer?.(m.kind === 'fold' ? m.result : new Error(m.message));
+      else if (m.kind === 'trl' || m.kind === 'trl-error') this.answerTrl(m);
       else this.deliver(m.job, m);
     });
     const fail = (message: string): void => {
       this.foldLost(message);
+      this.trlLost(message);
       // The file in hand reports it; the pass's later files parse on this thread.
       this.failed = true;
       // The oldest open job is the one being written; jobs queued behind it parse here instead.
@@ -277,6 +167,30 @@ export class ParseWorker {
       w(m);
     } else if (m === 'stopped') j.stopped = true;
     else j.queue.push(m);
+  }
+
+  /**
+   * Reads, decodes and counts the keywords of a TRL parquet in the thread. Rejects with the file's
+   * LensError for bad input, or a plain Error when the thread went away (then read it here).
+   */
+  readTrl(file: string, rewardNames: ReadonlySet<string> | undefined, reflection: ParseJob['reflection']): Promise<TrlRead> {
+    const id = this.nextId++;
+    return new Promise<TrlRead>((resolve, reject) => {
+      this.trl.set(id, { file, resolve, reject });
+      this.ensure().postMessage({ kind: 'trl', id, file, rewardNames: rewardNames ? [...rewardNames] : null, reflection } satisfies WorkerRequest);
+    });
+  }
+
+  private answerTrl(m: Extract<WorkerMessage, { kind: 'trl' | 'trl-error' }>): void {
+    const p = this.trl.get(m.job);
+    this.trl.delete(m.job);
+    if (m.kind === 'trl') p?.resolve(m.read);
+    else p?.reject(m.badInput ? new LensError(ErrorCode.BadInput, m.message, { file: p.file }) : new Error(m.message));
+  }
+
+  private trlLost(message: string): void {
+    for (const p of this.trl.values()) p.reject(new Error(message));
+    this.trl.clear();
   }
 
   /** Queues a job; its batches come from the returned source, in order after earlier jobs'. */
@@ -333,6 +247,7 @@ export class ParseWorker {
     this.worker = undefined;
     if (!w) return;
     this.foldLost('the parsing worker stopped, and its alert fold with it');
+    this.trlLost('the parsing worker stopped');
     Atomics.store(this.flags, 1, 1);
     Atomics.notify(this.flags, 0);
     w.removeAllListeners('exit');

@@ -8,6 +8,7 @@ import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { MetricRecord, SampleRecord } from './records';
 import { numericEntries } from './jsonLine';
 import { promptUid } from './verlFormat';
+import { reflectionMatcher, type ReflectionMode } from '../analysis/reflection';
 
 export interface TrlFile {
   samples: SampleRecord[];
@@ -171,4 +172,21 @@ export function readTrainerState(file: string): { metrics: MetricRecord[]; rewar
     metrics.push({ step, values });
   }
   return { metrics, rewardNames };
+}
+
+/** A TRL parquet as the parsing worker reads it for the writer: the file, and each sample's keyword count. */
+export interface TrlRead extends TrlFile {
+  /** Reflection keywords per sample of `samples`, when a matcher was given. */
+  reflections: number[] | null;
+}
+
+/** readTrlParquet plus the keyword counts: the parsing worker's share of a TRL file. */
+export async function readTrlCounted(
+  file: string,
+  rewardNames: readonly string[] | null,
+  reflection: { keywords: readonly string[]; mode: ReflectionMode } | null,
+): Promise<TrlRead> {
+  const read = await readTrlParquet(file, rewardNames ? new Set(rewardNames) : undefined);
+  const m = reflection ? reflectionMatcher(reflection) : undefined;
+  return { ...read, reflections: m ? read.samples.map((s) => m.count(s.response)) : null };
 }

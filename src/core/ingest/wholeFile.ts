@@ -2,8 +2,8 @@
 // their size or mtime changes; identities make a re-read idempotent.
 import * as fs from 'node:fs';
 import { isLensError } from '../../shared/errors';
-import { cursorFor, type PassContext, type PassCounters } from './jsonlFile';
-import { readTrainerState, readTrlParquet } from './trlFormat';
+import { cursorFor, reflectionJob, type PassContext, type PassCounters } from './jsonlFile';
+import { readTrainerState, readTrlParquet, type TrlRead } from './trlFormat';
 
 interface TrlState {
   digest: string;
@@ -19,19 +19,48 @@ function unchanged(c: { size: number | null; mtime_ms: number | null; state: str
 /** Reward column names from the run's trainer_state.json files, if any were seen. */
 export type RewardNames = () => ReadonlySet<string> | undefined;
 
+/** True when a TRL parquet changed since its cursor was saved (or was never read): its pass reads it. */
+export function trlChanged(ctx: PassContext, file: string): boolean {
+  const c = ctx.cursors.get(ctx.runId, file);
+  if (!c) return true;
+  try {
+    return !unchanged(c, fs.statSync(file));
+  } catch {
+    return false; // gone since discovery: its pass reports it
+  }
+}
+
+/** The parsing worker's read of the file (`ahead`, or asked now) with its keyword counts, else a read here. */
+async function readTrl(ctx: PassContext, file: string, rewardNames: RewardNames, ahead: Promise<TrlRead> | undefined): Promise<TrlRead> {
+  const w = ctx.parseWorker;
+  const inWorker = ahead ?? (w && !w.failed ? w.readTrl(file, rewardNames(), reflectionJob(ctx)) : undefined);
+  if (inWorker) {
+    try {
+      return await inWorker;
+    } catch (e) {
+      if (isLensError(e)) throw e;
+      // The thread went away: read it here.
+    }
+  }
+  return { ...(await readTrlParquet(file, rewardNames())), reflections: null };
+}
+
 export async function passTrlParquet(
   ctx: PassContext,
   file: string,
   rewardNames: RewardNames,
-  opts: { settling: boolean },
+  opts: { settling: boolean; ahead?: Promise<TrlRead> | undefined },
 ): Promise<PassCounters> {
   const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
   const st = fs.statSync(file);
   const c = cursorFor(ctx, file, st, 'rollouts', 'trl');
-  if (unchanged(c, st)) return counters;
+  if (unchanged(c, st)) {
+    await opts.ahead?.catch(() => undefined);
+    return counters;
+  }
   let parsed;
   try {
-    parsed = await readTrlParquet(file, rewardNames());
+    parsed = await readTrl(ctx, file, rewardNames, opts.ahead);
   } catch (e) {
     // While a trainer is writing it, a parquet has no footer yet: wait for the next poll.
     if (opts.settling && isLensError(e)) return counters;
@@ -55,10 +84,10 @@ export async function passTrlParquet(
     const last = i + ctx.batchRows >= rows.length;
     try {
       ctx.store.write(() => {
-        for (const s of batch) {
-          if (ctx.writer.addSample(s, c.id)) counters.added++;
+        batch.forEach((s, j) => {
+          if (ctx.writer.addSample(s, c.id, parsed.reflections?.[i + j])) counters.added++;
           else counters.duplicate++;
-        }
+        });
         ctx.writer.flush();
         if (last) {
           // The cursor is written with the last batch only: a crash before it re-reads the file.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { Ingestor } from '../../../src/core/ingest/ingestor';
+import { Ingestor, type IngestOptions } from '../../../src/core/ingest/ingestor';
 import { exportRun } from '../../../src/core/store/exporter';
 import { Store } from '../../../src/core/store/store';
 import type { IngestReport } from '../../../src/shared/rollout';
@@ -13,10 +13,31 @@ import { FIXTURES, sleep, tempDir } from '../../helpers';
 const real = path.join(FIXTURES, 'trl-real');
 const iter2 = path.join(FIXTURES, 'trl-real-iter2');
 
-async function ingest(db: string, paths: string[], format: 'trl' | 'native' | 'auto' = 'trl'): Promise<IngestReport> {
+async function ingest(db: string, paths: string[], format: 'trl' | 'native' | 'auto' = 'trl', opts: Partial<IngestOptions> = {}): Promise<IngestReport> {
+  return (await ingestWith(db, paths, format, opts)).report;
+}
+
+async function ingestWith(db: string, paths: string[], format: 'trl' | 'native' | 'auto', opts: Partial<IngestOptions>): Promise<{ report: IngestReport; ingestor: Ingestor }> {
   const store = Store.open(db);
   try {
-    return await new Ingestor(store, paths, { run: 'trl', format }).ingestOnce();
+    const ingestor = new Ingestor(store, paths, { run: 'trl', format, ...opts });
+    return { report: await ingestor.ingestOnce(), ingestor };
+  } finally {
+    store.close();
+  }
+}
+
+/** Every sample's stored columns that the worker's read could change, and the groups' keyword counts. */
+function storedRows(db: string): unknown[] {
+  const store = Store.open(db);
+  try {
+    return store.db
+      .prepare(
+        `SELECT st.step, g.uid, s.idx, s.reward, s.components, s.response, g.reflect_n FROM samples s
+           JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id ORDER BY s.id`,
+      )
+      .raw()
+      .all();
   } finally {
     store.close();
   }
@@ -52,6 +73,19 @@ describe('TRL completions parquet (real TRL 1.13 output)', () => {
     store.close();
   });
 
+  it('reads the parquet files in the parsing worker (decode, keyword counts, alert fold) and stores exactly the same', async () => {
+    const here = path.join(tempDir(), 'a.db');
+    await ingest(here, [real]);
+    const there = path.join(tempDir(), 'a.db');
+    const { report, ingestor } = await ingestWith(there, [real], 'trl', { workerMinBytes: 0 });
+    assert.deepEqual([report.samples_added, report.steps, report.errors], [48, 6, []]);
+    assert.equal(ingestor.alertWorker, 'absorbed');
+    const rows = storedRows(there);
+    assert.equal(rows.length, 48);
+    assert.deepEqual(rows, storedRows(here));
+    assert.deepEqual(digestRun(there, 'trl'), digestRun(here, 'trl'));
+  });
+
   it('does not double-count num_iterations=2 repeats (the same rollouts logged under the next step)', async () => {
     const db = path.join(tempDir(), 'a.db');
     const r = await ingest(db, [iter2]);
@@ -76,11 +110,14 @@ describe('TRL completions parquet (real TRL 1.13 output)', () => {
     fs.cpSync(path.join(real, 'completions'), path.join(dir, 'completions'), { recursive: true });
     const broken = path.join(dir, 'completions', 'completions_00003.parquet');
     fs.writeFileSync(broken, fs.readFileSync(broken).subarray(0, 1000));
-    const r = await ingest(path.join(dir, 'a.db'), [dir]);
-    assert.equal(r.samples_added, 40);
-    assert.equal(r.errors.length, 1);
-    assert.equal(r.errors[0]!.file, broken);
-    assert.match(r.errors[0]!.message, /completions_00003\.parquet: not a readable parquet file \(truncated or still being written\?\)/);
+    // The same on the writing thread and through the parsing worker.
+    for (const [name, workerMinBytes] of [['here.db', undefined], ['worker.db', 0]] as const) {
+      const r = await ingest(path.join(dir, name), [dir], 'trl', workerMinBytes === undefined ? {} : { workerMinBytes });
+      assert.equal(r.samples_added, 40);
+      assert.equal(r.errors.length, 1);
+      assert.equal(r.errors[0]!.file, broken);
+      assert.match(r.errors[0]!.message, /completions_00003\.parquet: not a readable parquet file \(truncated or still being written\?\)/);
+    }
   });
 
   it('refuses the output folder in auto mode, where the companion logger\'s JSONL sits beside the parquet', async () => {
