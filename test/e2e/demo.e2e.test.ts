@@ -84,6 +84,13 @@ describe('npm run demo', () => {
       await screenshot(page, 'demo-explorer-live');
       // The palette, not the context menu: a menu clicked while it fades in can miss the click.
       await runPaletteCommand(page, 'Rollout Lens: Open Run Dashboard');
+      // A refresh of the live run's row can clear the selection first; the command then asks which
+      // run, and the user picks it.
+      const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'sample-grpo' }).first();
+      await pick.waitFor({ timeout: 3_000 }).then(
+        () => pick.click(),
+        () => undefined,
+      );
       const frame = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
       try {
         await frame.locator('svg').first().waitFor({ timeout: 30_000 });
