@@ -12,8 +12,7 @@ import { openJsonl, passJsonl, reflectionJob, type OpenedJsonl, type PassContext
 import { ParseWorker, WORKER_MIN_BYTES } from './parsedBatches';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { inferredGroupSizeWarnings, leastCertain, saveRunGrouping } from './grouping';
-import { passTrainerState, passTrlParquet, trlChanged } from './wholeFile';
-import type { TrlRead } from './trlFormat';
+import { passTrainerState, passTrlParquet, trlChanged, type TrlAhead } from './wholeFile';
 import { alertFoldJob, updateAlertsAsync, type AlertOptions } from '../alerts/update';
 import type { FoldJob, FoldResult } from '../alerts/foldWorker';
 import type { AlertPassReport } from '../alerts/types';
@@ -64,7 +63,7 @@ interface Prepared {
   file: SourceFile;
   opened?: OpenedJsonl;
   /** A TRL parquet being read in the worker. */
-  trl?: Promise<TrlRead> | undefined;
+  trl?: TrlAhead | undefined;
   error?: unknown;
 }
 
@@ -301,14 +300,20 @@ export class Ingestor {
 
   private readonly trlRewardNames = (): ReadonlySet<string> | undefined => (this.rewardNames.size ? this.rewardNames : undefined);
 
-  /** A changed TRL parquet's read, asked of the pass's worker; undefined without one. */
-  private readTrlInWorker(f: SourceFile): Promise<TrlRead> | undefined {
+  /** A changed TRL parquet's read, asked of the pass's worker ahead of its turn; undefined without one. */
+  private readTrlInWorker(f: SourceFile): TrlAhead | undefined {
     const w = this.ctx.parseWorker;
     if (!w || w.failed || !trlChanged(this.ctx, f.path)) return undefined;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(f.path);
+    } catch {
+      return undefined; // gone since discovery: its pass reports it
+    }
     const read = w.readTrl(f.path, this.trlRewardNames(), reflectionJob(this.ctx));
     // Awaited in the file's turn; a stop before it must not leave an unhandled rejection.
     read.catch(() => undefined);
-    return read;
+    return { read, size: st.size, mtimeMs: st.mtimeMs };
   }
 
   /** Opens a JSON-lines file for this pass (an error is kept for its turn); other formats open later. */

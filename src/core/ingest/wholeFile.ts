@@ -30,10 +30,23 @@ export function trlChanged(ctx: PassContext, file: string): boolean {
   }
 }
 
-/** The parsing worker's read of the file (`ahead`, or asked now) with its keyword counts, else a read here. */
-async function readTrl(ctx: PassContext, file: string, rewardNames: RewardNames, ahead: Promise<TrlRead> | undefined): Promise<TrlRead> {
+/** A TRL parquet read asked of the worker ahead of its turn, with the file's size and mtime before it. */
+export interface TrlAhead {
+  read: Promise<TrlRead>;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * The parsing worker's read of the file (`ahead`, or asked now) with its keyword counts, else a read
+ * here. A read ahead counts only if the file is as it was before that read (`st`): TRL rewrites its
+ * files in place, and the cursor saved with `st` must never cover bytes the read did not see.
+ */
+async function readTrl(ctx: PassContext, file: string, rewardNames: RewardNames, st: fs.Stats, ahead: TrlAhead | undefined): Promise<TrlRead> {
   const w = ctx.parseWorker;
-  const inWorker = ahead ?? (w && !w.failed ? w.readTrl(file, rewardNames(), reflectionJob(ctx)) : undefined);
+  const fresh = ahead && ahead.size === st.size && ahead.mtimeMs === st.mtimeMs ? ahead.read : undefined;
+  if (ahead && !fresh) await ahead.read.catch(() => undefined);
+  const inWorker = fresh ?? (w && !w.failed ? w.readTrl(file, rewardNames(), reflectionJob(ctx)) : undefined);
   if (inWorker) {
     try {
       return await inWorker;
@@ -49,18 +62,18 @@ export async function passTrlParquet(
   ctx: PassContext,
   file: string,
   rewardNames: RewardNames,
-  opts: { settling: boolean; ahead?: Promise<TrlRead> | undefined },
+  opts: { settling: boolean; ahead?: TrlAhead | undefined },
 ): Promise<PassCounters> {
   const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
   const st = fs.statSync(file);
   const c = cursorFor(ctx, file, st, 'rollouts', 'trl');
   if (unchanged(c, st)) {
-    await opts.ahead?.catch(() => undefined);
+    await opts.ahead?.read.catch(() => undefined);
     return counters;
   }
   let parsed;
   try {
-    parsed = await readTrl(ctx, file, rewardNames, opts.ahead);
+    parsed = await readTrl(ctx, file, rewardNames, st, opts.ahead);
   } catch (e) {
     // While a trainer is writing it, a parquet has no footer yet: wait for the next poll.
     if (opts.settling && isLensError(e)) return counters;

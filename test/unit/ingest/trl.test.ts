@@ -4,6 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Ingestor, type IngestOptions } from '../../../src/core/ingest/ingestor';
+import { readTrlCounted, readTrlParquet } from '../../../src/core/ingest/trlFormat';
+import { passTrlParquet } from '../../../src/core/ingest/wholeFile';
+import { FileCursors } from '../../../src/core/store/files';
+import { RolloutWriter } from '../../../src/core/store/rolloutWriter';
 import { exportRun } from '../../../src/core/store/exporter';
 import { Store } from '../../../src/core/store/store';
 import type { IngestReport } from '../../../src/shared/rollout';
@@ -84,6 +88,27 @@ describe('TRL completions parquet (real TRL 1.13 output)', () => {
     assert.equal(rows.length, 48);
     assert.deepEqual(rows, storedRows(here));
     assert.deepEqual(digestRun(there, 'trl'), digestRun(here, 'trl'));
+  });
+
+  it('drops a read made ahead of a file that changed since, and reads it again: the cursor never covers unseen bytes', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'completions_00001.parquet');
+    fs.copyFileSync(path.join(real, 'completions', 'completions_00001.parquet'), file);
+    const store = Store.open(path.join(dir, 'a.db'));
+    try {
+      const runId = store.ensureRun('trl', null);
+      const ctx = { store, cursors: new FileCursors(store.db), writer: new RolloutWriter(store.db, runId), runId, batchRows: 4000, breathe: () => Promise.resolve() };
+      // A read of another file's bytes, made "before" a change: another size and mtime than now.
+      const stale = readTrlCounted(path.join(real, 'completions', 'completions_00002.parquet'), null, null);
+      const st = fs.statSync(file);
+      const c = await passTrlParquet(ctx, file, () => undefined, { settling: false, ahead: { read: stale, size: st.size + 1, mtimeMs: st.mtimeMs - 1000 } });
+      assert.equal(c.added, 8);
+      const stored = store.db.prepare('SELECT response FROM samples ORDER BY id').pluck().all();
+      assert.deepEqual(stored, (await readTrlParquet(file)).samples.map((x) => x.response));
+      assert.notDeepEqual(stored, (await stale).samples.map((x) => x.response));
+    } finally {
+      store.close();
+    }
   });
 
   it('does not double-count num_iterations=2 repeats (the same rollouts logged under the next step)', async () => {
