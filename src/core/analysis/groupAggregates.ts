@@ -160,7 +160,7 @@ export function aggregateRows(rows: readonly (StepSampleRow & { reflection_count
 }
 
 /** Correct count of a group: logged verdicts when every sample has one, else R > 0. */
-export function correctCount(g: GroupAggregate): number {
+export function correctCount(g: Pick<GroupAggregate, 'size' | 'correct_known' | 'correct_n' | 'positive_n'>): number {
   return g.correct_known === g.size ? g.correct_n : g.positive_n;
 }
 

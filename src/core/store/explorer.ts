@@ -27,6 +27,7 @@ import { decodeInt32 } from './blobs';
 import { indexPendingText } from './enrich';
 import { toolOnlyHits } from './policySearch';
 import type { Store } from './store';
+import { correctCount } from '../analysis/groupAggregates';
 
 const GROUP_ORDER: Record<GroupSort, string> = {
   group: 'g.uid',
@@ -152,7 +153,7 @@ export function listGroups(
     rows: rows.map((g) => {
       const mean = g.size ? g.reward_sum / g.size : null;
       const variance = g.size > 1 ? Math.max(0, (g.reward_sumsq - g.size * mean! * mean!) / (g.size - 1)) : null;
-      const solved = g.correct_known === g.size ? g.correct_n : g.positive_n;
+      const solved = correctCount(g);
       return {
         group: g.uid,
         size: g.size,

@@ -9,6 +9,7 @@ import type { PromptLifeRow, PromptTimeline, PromptTimelinePoint } from '../../s
 import type { Split } from '../../shared/rollout';
 import { requireGroupId } from './explorer';
 import type { Store } from './store';
+import { correctCount } from '../analysis/groupAggregates';
 
 /** How a prompt is named: its exact text, or the SHA-1 of it in hex (the store's key). */
 export type PromptSelector = { text: string } | { promptId: string };
@@ -49,10 +50,6 @@ interface Row {
   tokens_sum: number;
 }
 
-/** Solved samples as the explorer counts them: logged verdicts when every sample has one, else R > 0. */
-function solved(r: Pick<Row, 'size' | 'correct_known' | 'correct_n' | 'positive_n'>): number {
-  return r.correct_known === r.size ? r.correct_n : r.positive_n;
-}
 
 function point(r: Row): PromptTimelinePoint {
   const tokens = r.size > 0 && r.len_tokens_n === r.size;
@@ -62,7 +59,7 @@ function point(r: Row): PromptTimelinePoint {
     group: r.uid,
     samples: r.size,
     reward_mean: r.size ? r.reward_sum / r.size : null,
-    solve_rate: r.size ? solved(r) / r.size : null,
+    solve_rate: r.size ? correctCount(r) / r.size : null,
     degenerate: r.reward_min === r.reward_max,
     spread: r.reward_min === null || r.reward_max === null ? null : r.reward_max - r.reward_min,
     mean_length: r.size ? (tokens ? r.tokens_sum : r.chars_sum) / r.size : null,
@@ -98,7 +95,7 @@ function stoppedAt(rows: readonly Row[], split: Split): PromptTimeline['stopped'
   if (!last || live.has(last.step)) return null;
   let from = last.step;
   for (let k = mine.length - 1; k >= 0 && !live.has(mine[k]!.step); k--) from = mine[k]!.step;
-  const s = solved(last);
+  const s = correctCount(last);
   return { step: from, split, kind: s === last.size ? 'all-correct' : s === 0 ? 'all-wrong' : 'constant' };
 }
 
