@@ -1,7 +1,8 @@
 // One measured ingest in its own process, so peak RSS is this work's alone.
-// usage: node ingestChild.js <limit|ingest|e2e|enrich> <file> <db> (the bundle; ingestWorker.js beside it)
+// usage: node ingestChild.js <limit|floor|ingest|e2e|enrich> <file> <db> (the bundle; ingestWorker.js beside it)
 // ingest: rows only (enrich off); e2e: what a user waits for, until the run is searchable with its
-// reflection counts and step aggregates current; enrich: the catch-up pass over what `ingest` left.
+// reflection counts and step aggregates current; enrich: the catch-up pass over what `ingest` left;
+// floor: the least a single SQLite writer must do for a searchable run (writerFloor below).
 import * as fs from 'node:fs';
 import { Ingestor } from '../src/core/ingest/ingestor';
 import { loadSqliteDriver } from '../src/core/store/nativeLoader';
@@ -52,7 +53,44 @@ function limitLoop(): number {
   return rows;
 }
 
+/**
+ * One SQLite writer's share alone, timed after every line is parsed: each response into a
+ * two-column table and its FTS5 external-content index, in the ingest's 1000-row transactions,
+ * with its pragmas and `automerge 16`. An ingest that leaves the run searchable in one database
+ * file must do at least this on one thread, however the rest of its work is spread over cores, so
+ * the peer's time over this one bounds the ratio any such design can reach.
+ */
+function writerFloor(): { rows: number; seconds: number } {
+  const responses = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { response: string }).response);
+  const t0 = performance.now();
+  const conn = loadSqliteDriver().driver.open(db, { readonly: false, busyTimeoutMs: 5000 });
+  conn.pragma('page_size = 16384');
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = NORMAL');
+  conn.exec(`CREATE TABLE samples (id INTEGER PRIMARY KEY, response TEXT NOT NULL);
+    CREATE VIRTUAL TABLE samples_fts USING fts5(response, content='samples', content_rowid='id');
+    INSERT INTO samples_fts (samples_fts, rank) VALUES ('automerge', 16);`);
+  const ins = conn.prepare('INSERT INTO samples (id, response) VALUES (?, ?)');
+  const index = conn.prepare('INSERT INTO samples_fts (rowid, response) SELECT id, response FROM samples WHERE id >= ?');
+  const batch = conn.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) ins.run(i + 1, responses[i]!);
+    index.run(from + 1);
+  });
+  for (let i = 0; i < responses.length; i += 1000) batch(i, Math.min(i + 1000, responses.length));
+  conn.close();
+  return { rows: responses.length, seconds: (performance.now() - t0) / 1000 };
+}
+
 async function main(): Promise<void> {
+  if (mode === 'floor') {
+    const r = writerFloor();
+    process.stdout.write(JSON.stringify({ ...r, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+    return;
+  }
   const t0 = performance.now();
   let rows = 0;
   let alertFold: string | undefined;

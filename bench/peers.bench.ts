@@ -109,9 +109,11 @@ function compare(
   peers: Record<string, string[]>,
   python: string | undefined,
   goalPeers: readonly string[],
+  /** Also time the single-writer floor (ingestChild's `floor`: native JSONL only). */
+  withFloor = false,
 ): Record<string, unknown> {
   const mb = sizeOf(input) / 1e6;
-  const times: Record<string, number[]> = { ours: [] };
+  const times: Record<string, number[]> = { ours: [], floor: [] };
   let rss = 0;
   let rows = 0;
   const load = os.loadavg()[0]!;
@@ -120,6 +122,7 @@ function compare(
     times['ours']!.push(r.seconds);
     rss = Math.max(rss, r.peak_rss_mb);
     rows = r.rows;
+    if (withFloor) times['floor']!.push(timed(process.execPath, [ours.script, 'floor', input, ours.db], ours.db).seconds);
     if (!python) continue;
     for (const [name, args] of Object.entries(peers)) {
       const [kind, fmt, ...flags] = args;
@@ -150,6 +153,13 @@ function compare(
     out['ratio_to_limit'] = +(oursMbps / best).toFixed(2);
     out['target_ratio'] = GOAL;
   }
+  if (times['floor']!.length) {
+    // What one SQLite writer needs for the rows and their index alone: no ingest that keeps both
+    // in one database file can beat the best peer by more than this, on any number of cores.
+    const floorMbps = mb / median(times['floor']!);
+    out['single_writer_floor_mb_per_s'] = +floorMbps.toFixed(1);
+    if (best > 0) out['ceiling_ratio'] = +(floorMbps / best).toFixed(2);
+  }
   return out;
 }
 
@@ -175,7 +185,7 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
   });
   const goal = ['stdlib_fts', 'pandas', 'pyarrow_fts'];
   const figures: Record<string, Record<string, unknown>> = {
-    peers_native: compare('native JSONL', native, { script, db }, jsonl('native'), python, goal),
+    peers_native: compare('native JSONL', native, { script, db }, jsonl('native'), python, goal, true),
     peers_verl: compare('verl dump', verl, { script, db }, jsonl('verl'), python, goal),
     peers_trl: compare('TRL parquet', trl, { script, db }, { pyarrow: ['pyarrow', 'trl'], pyarrow_fts: ['pyarrow', 'trl', '--fts'] }, python, goal),
   };

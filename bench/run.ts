@@ -52,6 +52,9 @@ function summary(all: Figures): void {
       const peer = k.slice('ratio_to_'.length);
       rows.push([`${name} vs ${peer}`, `${peer}_mb_per_s = ${String(f[`${peer}_mb_per_s`])}`, v.toFixed(3), '']);
     }
+    // The most any one-file design could reach (peers.bench.ts, single-writer floor over the best peer).
+    const ceiling = f['ceiling_ratio'];
+    if (typeof ceiling === 'number') rows.push([`${name} ceiling, one SQLite writer`, `single_writer_floor_mb_per_s = ${String(f['single_writer_floor_mb_per_s'])}`, ceiling.toFixed(3), '']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   process.stdout.write('\n' + rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n') + '\n');
