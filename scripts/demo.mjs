@@ -1,5 +1,6 @@
-// `npm run demo`: a real VS Code (code-server 4.100.3) on 127.0.0.1 with Rollout Lens installed and a
-// demo workspace whose `.rollout-lens/runs.json` holds two runs:
+// `npm run demo`: a real VS Code (code-server for the newest generation in GENERATIONS, VS Code
+// 1.139 on Node 24) on 127.0.0.1 with Rollout Lens installed and a demo workspace whose
+// `.rollout-lens/runs.json` holds two runs:
 // - `realistic-grpo`, launched before the workbench opens: a procedural writer (NOT a model,
 //   examples/realistic-run) that writes GRPO-shaped math rollouts with long chain-of-thought
 //   responses, 64 steps over about a minute;
@@ -7,12 +8,13 @@
 //   (--min-step-seconds) so the explorer fills step by step.
 // Ctrl-C stops everything this script started (code-server by process group, runs through `stop`).
 // `npm run demo -- --headless`: the sample run through the CLI, printing a per-step summary.
-// Options: --port=N (default 8080, or a free one), --steps=N (sample run, default 40).
+// Options: --port=N (default 8080, or a free one), --steps=N (sample run, default 40),
+// --vscode=1.100|1.117|1.139 (the VS Code generation; default the newest).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { ensureE2e } from './e2e-setup.mjs';
+import { ensureE2e, GENERATIONS } from './e2e-setup.mjs';
 import { ensurePythonEnv } from './python-env.mjs';
 import { build, ensureNodeModules } from './setup.mjs';
 
@@ -142,11 +144,15 @@ async function runVsCode(codeServer) {
       'workbench.tips.enabled': false,
       'workbench.startupEditor': 'none',
       'git.openRepositoryInParentFolders': 'never',
+      // The demo folder is generated here, in a profile of its own: asking whether to trust it (or,
+      // in VS Code 1.139, opening it in Restricted Mode, where runs cannot be launched) only gets
+      // in a new user's way.
+      'security.workspace.trust.enabled': false,
     }),
   );
   const child = spawn(
     codeServer.node,
-    [codeServer.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--config', path.join(state, 'config.yaml'),
+    [codeServer.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--config', path.join(state, 'config.yaml'),
       '--user-data-dir', path.join(state, 'data'), '--extensions-dir', ext, workspace],
     { detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, XDG_CONFIG_HOME: path.join(state, 'xdg'), XDG_DATA_HOME: path.join(state, 'xdg') } },
   );
@@ -199,7 +205,8 @@ async function main() {
   const python = await timed('the sample run\'s Python environment (torch CPU, transformers, trl from the local mirror; ~60 s the first time)', () => ensurePythonEnv());
   writeWorkspace(python);
   if (headless) return runHeadless();
-  const generation = arg('vscode', '1.100');
+  // The newest VS Code generation the suites run in, unless --vscode asks for another.
+  const generation = arg('vscode', Object.keys(GENERATIONS).at(-1));
   const codeServer = await timed(`code-server for VS Code ${generation} (~2 min the first time)`, () => ensureE2e(generation));
   // Started before the workbench: when the Runs view opens, the engine adopts the run (docs/runs.md,
   // "Reattach") and ingests the steps written so far, then follows it live.
