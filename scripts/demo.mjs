@@ -61,7 +61,7 @@ function writeWorkspace(python) {
   fs.writeFileSync(path.join(workspace, '.rollout-lens', 'runs.json'), JSON.stringify({ version: 1, profiles: [realisticProfile, profile] }, null, 2) + '\n');
   fs.writeFileSync(
     path.join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify({ 'rolloutLens.databasePath': db, 'workbench.startupEditor': 'none', 'rolloutLens.tokenizerPath': REALISTIC_TOKENIZER }, null, 2) + '\n',
+    JSON.stringify({ 'rolloutLens.databasePath': db, 'workbench.startupEditor': 'readme', 'rolloutLens.tokenizerPath': REALISTIC_TOKENIZER }, null, 2) + '\n',
   );
   fs.writeFileSync(
     path.join(workspace, 'README.md'),
@@ -142,12 +142,15 @@ async function runVsCode(codeServer) {
     JSON.stringify({
       'telemetry.telemetryLevel': 'off',
       'workbench.tips.enabled': false,
-      'workbench.startupEditor': 'none',
+      'workbench.startupEditor': 'readme',
       'git.openRepositoryInParentFolders': 'never',
       // The demo folder is generated here, in a profile of its own: asking whether to trust it (or,
       // in VS Code 1.139, opening it in Restricted Mode, where runs cannot be launched) only gets
       // in a new user's way.
       'security.workspace.trust.enabled': false,
+      // VS Code 1.139 opens a Chat side bar over a third of the window; the demo is about runs.
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
     }),
   );
   const child = spawn(
