@@ -55,7 +55,7 @@ function limitLoop(): number {
 
 /**
  * One SQLite writer's share alone, timed after every line is parsed: each response into a
- * two-column table and its FTS5 external-content index, in the ingest's 1000-row transactions,
+ * two-column table and its FTS5 external-content index, in the ingest's 500-row transactions,
  * with its pragmas and `automerge 16`. An ingest that leaves the run searchable in one database
  * file must do at least this on one thread, however the rest of its work is spread over cores, so
  * the peer's time over this one bounds the ratio any such design can reach.
@@ -80,7 +80,7 @@ function writerFloor(): { rows: number; seconds: number } {
     for (let i = from; i < to; i++) ins.run(i + 1, responses[i]!);
     index.run(from + 1);
   });
-  for (let i = 0; i < responses.length; i += 1000) batch(i, Math.min(i + 1000, responses.length));
+  for (let i = 0; i < responses.length; i += 500) batch(i, Math.min(i + 500, responses.length));
   conn.close();
   return { rows: responses.length, seconds: (performance.now() - t0) / 1000 };
 }
