@@ -108,6 +108,8 @@ export async function startCodeServer(opts: {
       'update.mode': 'none',
       'workbench.enableExperiments': false,
       'chat.disableAIFeatures': true,
+      // VS Code 1.139 still opens an empty secondary side bar without chat: the shots need the room.
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
       ...opts.settings,
     }),
   );
