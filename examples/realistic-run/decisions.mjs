@@ -2,7 +2,7 @@
 // responses share prefixes until the sampler first picks differently; after that they never meet
 // again. This source of choices reproduces that: samples draw the same values while they are on the
 // same branch, and at a few points (one per internal node of a binary tree over the G samples) the
-// branch splits and the two halves pick different options. G = 8 gives 7 branch points per group,
+// branch splits and the two halves pick different options. G = 8 gives up to 7 branch points per group,
 // the most a prefix tree over 8 sequences can have, at depths spread over the response.
 
 /** 32-bit hash of a list of integers (a murmur3-style finaliser per word). */

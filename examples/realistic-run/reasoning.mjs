@@ -49,7 +49,9 @@ function decompose(a, op, b) {
 }
 
 // Padding a long-thinking policy writes between steps; no reflection keywords on purpose, so the
-// "aha" count only moves with the reflection knob.
+// "aha" count only moves with the reflection knob. A step uses each at most once, then writes
+// checks with fresh numbers (`check`): the same sentences over and over are what the degenerate-
+// output detector calls a loop, and a healthy long answer is not one.
 const FILLERS = [
   (s, v) => `So the ${s.what} is ${v} ${s.unit}.`,
   (s, v) => `Let me keep track of this: ${s.what} = ${v}.`,
@@ -60,6 +62,19 @@ const FILLERS = [
   (s, v) => `A quick sense check of the size: ${v} ${s.unit} is a reasonable amount for this kind of situation.`,
   (s, v, a, b) => `Writing it as an equation: ${a} ${s.op} ${b} = ${v}. I will carry ${v} forward.`,
 ];
+
+/**
+ * The r-th check of a step's result with a drawn number, so checks rarely repeat. The draw is a
+ * choice like any other: samples of a group part ways here too.
+ */
+function check(D, s, v, r) {
+  const k = 2 + D.pick(97);
+  return [
+    `Double-check: ${v} − ${k} = ${v - k}, and adding ${k} back gives ${v}.`,
+    `Another check: ${v} + ${k} = ${v + k}, so taking ${k} away leaves ${v} ${s.unit}.`,
+    `As a cross-check, ${k} × ${v} = ${k * v}, and ${k * v} ÷ ${k} = ${v}.`,
+  ][r % 3];
+}
 
 const IDLE_REFLECTIONS = [
   (p) => `Wait, let me re-read the question to be sure I have the right numbers: ${p.facts.join(', ')}. Yes, those are the numbers I am using.`,
@@ -134,7 +149,10 @@ export function reason(p, D, knobs) {
     }
     believed.push(got);
     if (D.chance(knobs.reflect * 0.6)) say(D.pickOf(IDLE_REFLECTIONS)(p, s, got, a, b));
-    while (chars < budget(i)) say(D.pickOf(FILLERS)(s, got, a, b));
+    const unused = [...FILLERS];
+    for (let r = 0; chars < budget(i); r++) {
+      say(unused.length ? unused.splice(D.pick(unused.length), 1)[0](s, got, a, b) : check(D, s, got, r));
+    }
     if (!looping && D.chance(knobs.loop)) looping = true;
     // A policy that keeps second-guessing itself until the length limit cuts it off.
     while (looping && chars < 21000) {

@@ -50,7 +50,7 @@ export function knobsAt(t, lengthJitter) {
     slip: 0.32 - 0.26 * t, // arithmetic errors get rarer
     // The policy learns the answer format: more \boxed{N}, fewer unboxed answers.
     forms: [55 + 37 * t, 7, 5, 33 - 31 * t],
-    chars: (1200 + 9000 * t ** 1.1) * lengthJitter, // ~4 characters per token
+    chars: (1050 + 7700 * t ** 1.1) * lengthJitter, // ~4.5 characters per token (numbers cost more)
     loop: 0.001 + 0.012 * t ** 1.5,
     tool: false,
   };

@@ -80,14 +80,14 @@ after(async () => {
 describe('token overlay, turns and prompt timeline on the realistic run', () => {
   it('colours a sample by its train-vs-inference mismatch and names the tokens outside the clip range', async () => {
     const view = await openGroup(PLAIN);
-    await view.locator('table.samples tr.row[data-index="0"]').click();
+    await view.locator('table.samples tr.row[data-index="6"]').click();
     await view.locator('#token-mode').click();
     await view.locator('#token-mode vscode-option[value="delta"]').click();
     const tokens = view.locator('.token-text.mode-delta');
     await tokens.waitFor({ timeout: 15_000 });
-    // Step 1's sample 0: small drift everywhere, one token whose ratio leaves [0.8, 1.2].
-    assert.equal(await view.locator('.token-summary').innerText(), '416 tokens · mean |Δ| 0.0074 · max ratio 1.0425 · outside clip 0.2% · mean logprob −0.1579');
-    assert.equal(await tokens.getAttribute('data-tokens'), '416');
+    // Step 1's sample 6: small drift everywhere, one token whose ratio leaves [0.8, 1.2].
+    assert.equal(await view.locator('.token-summary').innerText(), '385 tokens · mean |Δ| 0.0066 · max ratio 1.0566 · outside clip 0.3% · mean logprob −0.1722');
+    assert.equal(await tokens.getAttribute('data-tokens'), '385');
     assert.equal(await view.locator('.token-text .tok-o.clip-out').count(), 1);
     assert.deepEqual(await view.locator('.token-legend .tok-swatch').allInnerTexts(), ['|Δ| < 0.01', '< 0.05', '< 0.2', '≥ 0.2', 'outside clip range']);
     const out = view.locator('.token-text .tok-o.clip-out').first();
@@ -95,7 +95,7 @@ describe('token overlay, turns and prompt timeline on the realistic run', () => 
     await out.hover();
     assert.equal(
       await view.locator('.token-readout').innerText(),
-      '#92 · token " problem" · id 378 · logprob −0.8884 · train −1.3829 · Δ −0.4945 · ratio 0.6099 (outside clip range) · ref not logged · entropy not logged · advantage −0.4684',
+      '#161 · token " 74" · id 658 · logprob −0.0391 · train −0.2927 · Δ −0.2536 · ratio 0.776 (outside clip range) · ref not logged · entropy not logged · advantage −0.9354',
     );
     await wideShot('token-overlay', view, true);
   });
@@ -106,9 +106,9 @@ describe('token overlay, turns and prompt timeline on the realistic run', () => 
     await view.locator('section.run-timeline tr.row').first().waitFor({ timeout: 30_000 });
     const rows = await view.locator('section.run-timeline tr.row').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
     assert.deepEqual(rows, [
-      ['1', 's1-p4', '8', '0.325', '75.0%', '1.1', '420.5', 'yes', 'Open group'],
-      ['11', 's11-p4', '8', '0.325', '75.0%', '1.1', '832.3', 'yes', 'Open group'],
-      ['21', 's21-p4', '8', '0.45', '75.0%', '2.1', '2345.3', 'yes', 'Open group'],
+      ['1', 's1-p4', '8', '0.05', '50.0%', '0.1', '368.3', 'yes', 'Open group'],
+      ['11', 's11-p4', '8', '0.575', '75.0%', '1.1', '771', 'yes', 'Open group'],
+      ['21', 's21-p4', '8', '0.837', '87.5%', '1.1', '1806.1', 'yes', 'Open group'],
     ]);
     assert.equal(await view.locator('.stopped-line').innerText(), 'Still carried gradient at its last step.');
     await wideShot('prompt-timeline', view, false);
@@ -124,11 +124,11 @@ describe('token overlay, turns and prompt timeline on the realistic run', () => 
     assert.deepEqual(turns, [
       ['turn trained role-assistant', '205 tokens (approximate)'],
       ['turn masked role-tool', '8 tokens (approximate)'],
-      ['turn trained role-assistant', '176 tokens (approximate)'],
+      ['turn trained role-assistant', '129 tokens (approximate)'],
       ['turn masked role-tool', '8 tokens (approximate)'],
-      ['turn trained role-assistant', '262 tokens (approximate)'],
+      ['turn trained role-assistant', '218 tokens (approximate)'],
       ['turn masked role-tool', '8 tokens (approximate)'],
-      ['turn trained role-assistant', '188 tokens (approximate)'],
+      ['turn trained role-assistant', '219 tokens (approximate)'],
     ]);
     const edges = await view.locator('svg.prefix-tree text.edge-context').evaluateAll((ts) => ts.map((t) => [t.getAttribute('data-role'), t.querySelector('.context-role')?.textContent, t.querySelector('.context-text')?.textContent]));
     // Each calculator result on the edge it came in on, marked as tool text (never a decision).
@@ -136,14 +136,13 @@ describe('token overlay, turns and prompt timeline on the realistic run', () => 
       ['tool', 'tool ▸ ', '154'],
       ['tool', 'tool ▸ ', '924'],
       ['tool', 'tool ▸ ', '854'],
-      ['tool', 'tool ▸ ', '924'],
       ['tool', 'tool ▸ ', '854'],
     ]);
     // The edge with two tool outputs, selected: the node panel lists them as context, not decisions.
     await view.locator('svg.prefix-tree g.node:has(text.edge-context:nth-of-type(3))').first().dispatchEvent('click');
     assert.deepEqual(await view.locator('.node-panel .tree-context > .muted').allInnerTexts(), [
-      'tool turn after token 381 (not a policy decision) · 4 responses',
-      'tool turn after token 643 (not a policy decision) · 4 responses',
+      'tool turn after token 205 (not a policy decision) · 8 responses',
+      'tool turn after token 334 (not a policy decision) · 8 responses',
     ]);
     await view.locator('.turns-summary').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await wideShot('multi-turn', view, true);

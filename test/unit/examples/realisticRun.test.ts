@@ -59,11 +59,11 @@ describe('realistic demo run writer', () => {
       r.logprobs.forEach((lp, j) => deltas.push(r.train_logprobs[j]! - lp));
     }
     const outside = deltas.filter((d) => Math.exp(d) > 1.2 || Math.exp(d) < 0.8).length;
-    assert.deepEqual([deltas.length, deltas.filter((d) => Math.abs(d) < 0.05).length, outside], [256367, 255076, 1012]);
+    assert.deepEqual([deltas.length, deltas.filter((d) => Math.abs(d) < 0.05).length, outside], [254089, 252810, 1024]);
     assert.ok(deltas.every((d) => Math.abs(d) < 1.2 + 1e-9));
   });
 
-  test('every group of step 1 has 7 branch points, and rewards are the sum of their components', () => {
+  test('the groups of step 1 branch 7, 7, 7 and 6 times (G − 1 = 7 at most), and rewards are the sum of their components', () => {
     const tok = loadTokenizer(path.join(dir, 'tokenizer', 'tokenizer.json'));
     const step1 = rows.filter((r) => r.step === 1);
     const groups = [...new Set(step1.map((r) => r.group))];
@@ -72,7 +72,9 @@ describe('realistic demo run writer', () => {
       const tokens = tokenizeGroup(members.map((m) => ({ response: m.response ?? '', responseIds: m.response_ids })), { tokenizer: tok });
       return buildGroupTree(g, members.map((m, i) => ({ reward: m.reward, tokens: tokens[i]! }))).branches.length;
     });
-    assert.deepEqual(branches, [7, 7, 7, 7]);
+    // A split tree over 8 samples gives at most 7 branch points; a split due after a response has
+    // ended, or one whose two choices read the same, gives fewer.
+    assert.deepEqual(branches, [7, 7, 7, 6]);
     for (const r of rows) {
       const sum = r.components['correctness']! + r.components['format']! + r.components['overlong']!;
       assert.ok(Math.abs(sum - r.reward) < 1e-9, `${r.group}/${r.index}: ${sum} vs ${r.reward}`);
