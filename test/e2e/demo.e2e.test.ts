@@ -38,6 +38,8 @@ describe('npm run demo', () => {
       await waitForWorkbench(page);
       // The demo trusts its own generated folder: no trust question, no Restricted Mode (where a
       // run could not be launched). Launching the sample run below needs that trust.
+      // The demo folder's README, what to click, opens first.
+      await page.locator('.tabs-container .tab', { hasText: 'README.md' }).first().waitFor({ timeout: 30_000 });
       await screenshot(page, 'demo-start');
       assert.equal(await page.locator('.monaco-dialog-box', { hasText: /trust/i }).count(), 0);
       await page.locator('.activitybar .action-item a[aria-label="Rollout Lens"]').click({ timeout: 20_000 });
