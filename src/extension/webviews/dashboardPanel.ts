@@ -86,7 +86,7 @@ class DashboardPanel {
         onDispose();
       },
     };
-    this.host = panel ? new PanelHost(panel, spec, deps.extensionUri, deps.log, handlers) : PanelHost.create(spec, deps.extensionUri, deps.log, handlers);
+    this.host = PanelHost.open(panel, spec, deps, handlers);
   }
 
   refresh(): void {

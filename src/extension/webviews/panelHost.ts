@@ -72,14 +72,17 @@ export class PanelHost<M extends Readonly<Record<string, unknown>>> {
     );
   }
 
-  static create<M extends Readonly<Record<string, unknown>>>(
+  /** Hosts `restored` (a panel VS Code brought back after a reload), or a new panel in the active column. */
+  static open<M extends Readonly<Record<string, unknown>>>(
+    restored: vscode.WebviewPanel | undefined,
     spec: PanelSpec<M>,
-    extensionUri: vscode.Uri,
-    log: vscode.LogOutputChannel,
+    deps: { extensionUri: vscode.Uri; log: vscode.LogOutputChannel },
     handlers: PanelHandlers<M>,
   ): PanelHost<M> {
-    const panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(extensionUri));
-    return new PanelHost(panel, spec, extensionUri, log, handlers);
+    const panel =
+      restored ??
+      vscode.window.createWebviewPanel(spec.viewType, spec.title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(deps.extensionUri));
+    return new PanelHost(panel, spec, deps.extensionUri, deps.log, handlers);
   }
 
   get visible(): boolean {

@@ -100,7 +100,7 @@ class RescorePanel {
         onDispose();
       },
     };
-    this.host = panel ? new PanelHost(panel, spec, deps.extensionUri, deps.log, handlers) : PanelHost.create(spec, deps.extensionUri, deps.log, handlers);
+    this.host = PanelHost.open(panel, spec, deps, handlers);
   }
 
   async setData(data: unknown): Promise<void> {

@@ -57,7 +57,7 @@ class TimelinePanel {
       },
     };
     this.loader = new PanelLoader((signal) => this.load(signal), 2000);
-    this.host = panel ? new PanelHost(panel, spec, deps.extensionUri, deps.log, handlers) : PanelHost.create(spec, deps.extensionUri, deps.log, handlers);
+    this.host = PanelHost.open(panel, spec, deps, handlers);
   }
 
   refresh(): void {
