@@ -3,10 +3,10 @@
 // alternating, median of the runs. Reported as the ratio node:sqlite / better-sqlite3 (docs/packaging.md#runtimes).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
-const NODE22 = path.join(process.env['ROLLOUT_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'rollout-lens'), 'node', '22.23.5', 'bin', 'node');
+/** Node 22 as scripts/bench.mjs ensured it (scripts/runtimes.mjs), with its better-sqlite3 prebuild. */
+const NODE22 = process.env['ROLLOUT_LENS_BENCH_NODE22'];
 const G = 8;
 
 /** Deterministic rows: long-ish responses with token ids, so group open builds a real tree. */
@@ -38,8 +38,8 @@ interface ChildResult {
   samples: number;
 }
 
-function measure(driver: string, file: string, db: string): ChildResult {
-  const r = spawnSync(NODE22, ['--import', 'tsx', path.join(__dirname, 'driverChild.ts'), file, db], {
+function measure(node22: string, driver: string, file: string, db: string): ChildResult {
+  const r = spawnSync(node22, ['--import', 'tsx', path.join(__dirname, 'driverChild.ts'), file, db], {
     encoding: 'utf8',
     env: { ...process.env, ROLLOUT_LENS_SQLITE_DRIVER: driver },
     maxBuffer: 1 << 20,
@@ -51,18 +51,25 @@ function measure(driver: string, file: string, db: string): ChildResult {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function run(opts: { quick: boolean; dir: string }): Promise<Record<string, Record<string, unknown>>> {
-  if (!fs.existsSync(NODE22)) return { drivers: { skipped: `${NODE22} is missing: run node scripts/runtimes.mjs` } };
+  const why = process.env['ROLLOUT_LENS_BENCH_NO_RUNTIMES'];
+  if (why) return { drivers: { skipped: `the runtimes could not be made: ${why}` } };
+  if (!NODE22 || !fs.existsSync(NODE22)) return { drivers: { skipped: 'no Node 22: run it through npm run bench, which makes the runtimes' } };
   const file = path.join(opts.dir, 'drivers.jsonl');
   const bytes = writeData(file, opts.quick ? 20 : 80, 16);
   const runs: Record<string, ChildResult[]> = { 'better-sqlite3': [], 'node:sqlite': [] };
-  for (let i = 0; i < 3; i++) {
-    for (const d of Object.keys(runs)) runs[d]!.push(measure(d, file, path.join(opts.dir, 'drivers.db')));
+  try {
+    for (let i = 0; i < 3; i++) {
+      for (const d of Object.keys(runs)) runs[d]!.push(measure(NODE22, d, file, path.join(opts.dir, 'drivers.db')));
+    }
+  } catch (e) {
+    // One benchmark that cannot run must not take the others' figures with it.
+    return { drivers: { skipped: e instanceof Error ? e.message.split('\n')[0]! : String(e) } };
   }
   const mbps = (d: string): number => +(bytes / 1e6 / median(runs[d]!.map((r) => r.ingest_s))).toFixed(1);
   const open = (d: string): number => median(runs[d]!.map((r) => r.open_p50_ms));
   return {
     drivers: {
-      node: '22.23.5',
+      node: spawnSync(NODE22, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^v/, ''),
       file_mb: +(bytes / 1e6).toFixed(1),
       samples: runs['node:sqlite']![0]!.samples,
       ingest_mb_per_s_better_sqlite3: mbps('better-sqlite3'),

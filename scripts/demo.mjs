@@ -14,6 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { childEnv } from './childEnv.mjs';
 import { ensureE2e, GENERATIONS } from './e2e-setup.mjs';
 import { ensurePythonEnv } from './python-env.mjs';
 import { build, ensureNodeModules } from './setup.mjs';
@@ -157,7 +158,8 @@ async function runVsCode(codeServer) {
     codeServer.node,
     [codeServer.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--config', path.join(state, 'config.yaml'),
       '--user-data-dir', path.join(state, 'data'), '--extensions-dir', ext, workspace],
-    { detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, XDG_CONFIG_HOME: path.join(state, 'xdg'), XDG_DATA_HOME: path.join(state, 'xdg') } },
+    // Not npm's environment: VS Code's terminals and the runs it launches would inherit npm_config_*.
+    { detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: childEnv({ XDG_CONFIG_HOME: path.join(state, 'xdg'), XDG_DATA_HOME: path.join(state, 'xdg') }) },
   );
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
   for (let i = 0; i < 150; i++) {

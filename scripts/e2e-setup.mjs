@@ -2,11 +2,12 @@
 // libkrb5-dev (apt, as root), the ripgrep assets @vscode/ripgrep would otherwise fetch from GitHub,
 // and one code-server per VS Code generation, each in its own harness package with its own lockfile,
 // installed with the Node it runs on (scripts/runtimes.mjs): see GENERATIONS.
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { childEnv } from './childEnv.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const log = (m) => process.stdout.write(`[e2e-setup] ${m}\n`);
@@ -78,10 +79,23 @@ export function seedRipgrep() {
 }
 
 /**
+ * What `node entry.js --version` prints (`4.117.0 <commit> with Code 1.117.0`): code-server's version, when the install starts with
+ * its own Node; null otherwise (a broken or half-finished install, a module built for another Node).
+ */
+export function codeServerVersion(node, entry) {
+  if (!fs.existsSync(entry)) return null;
+  const r = spawnSync(node, [entry, '--version'], { encoding: 'utf8', env: childEnv(), timeout: 60_000 });
+  if (r.status !== 0) return null;
+  // Its first run may log a line before it (it writes a default config file): find the version line.
+  return /^(\d+\.\d+\.\d+) [0-9a-f]+ with Code /m.exec(r.stdout)?.[1] ?? null;
+}
+
+/**
  * Installs one generation's code-server (npm ci on its lockfile) with its own Node; returns how to
  * start it. The install lives outside the clone, keyed by lockfile and Node
- * (~/.cache/rollout-lens/harness/<name>-<key>/), and harness/<name>/node_modules links to it: a
- * fresh clone on the same machine reuses it, a fresh machine installs it once.
+ * (<cache>/harness/<name>-<key>/), and harness/<name>/node_modules links to it: a fresh clone on
+ * the same machine reuses it, a fresh machine installs it once. A cached install is taken only if it
+ * starts with its own Node and reports its version; otherwise it is installed again.
  */
 export async function ensureCodeServer(generation = '1.100') {
   const gen = GENERATIONS[generation];
@@ -93,29 +107,37 @@ export async function ensureCodeServer(generation = '1.100') {
   const key = createHash('sha1').update(lock).update(node).digest('hex').slice(0, 16);
   const cached = path.join(CACHE, 'harness', `${gen.harness}-${key}`);
   const stamp = path.join(cached, 'node_modules', '.rollout-lens-install');
+  const cachedEntry = path.join(cached, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   const link = path.join(harness, 'node_modules');
   const entry = path.join(link, 'code-server', 'out', 'node', 'entry.js');
   const result = { generation, codeServer: gen.codeServer, node, entry };
+  if (fs.existsSync(stamp)) {
+    const v = codeServerVersion(node, cachedEntry);
+    if (v !== gen.codeServer) {
+      log(`cached code-server ${gen.codeServer} in ${cached} does not start on its Node (it reported ${v ?? 'nothing'}): reinstalling`);
+      fs.rmSync(stamp, { force: true });
+    }
+  }
   if (!fs.existsSync(stamp)) {
     const t0 = Date.now();
     log(`installing code-server ${gen.codeServer} (VS Code ${generation}) on Node ${NODE_VERSIONS[gen.node]} into ${cached} (2–5 minutes, 300 MB)…`);
     fs.rmSync(cached, { recursive: true, force: true });
     fs.mkdirSync(cached, { recursive: true });
     for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(harness, f), path.join(cached, f));
-    const nodeDir = path.dirname(path.dirname(node));
+    // A clean environment (scripts/childEnv.mjs): under `npm test` the outer npm's variables would
+    // reach this install, and its postinstall would see the outer Node. Its native modules
+    // (node-pty, kerberos, …) build for the Node it will run on, against that distribution's own
+    // headers: no headers download.
+    const vars = { npm_config_unsafe_perm: 'true', npm_config_yes: 'true' };
+    // This process's Node is the system's: its headers are the ones the machine's npm is set up for.
+    if (node !== process.execPath) vars.npm_config_nodedir = path.dirname(path.dirname(node));
     execSync('npm ci --no-audit --no-fund --loglevel=error', {
       cwd: cached,
       stdio: 'inherit',
-      env: {
-        ...process.env,
-        // Its native modules (node-pty, kerberos, …) build for the Node it will run on, against that
-        // distribution's own headers: no headers download.
-        PATH: `${path.dirname(node)}:${process.env.PATH}`,
-        ...(node === process.execPath ? {} : { npm_config_nodedir: nodeDir }),
-        npm_config_unsafe_perm: 'true',
-        npm_config_yes: 'true',
-      },
+      env: childEnv(vars, { pathFirst: path.dirname(node) }),
     });
+    const v = codeServerVersion(node, cachedEntry);
+    if (v !== gen.codeServer) throw new Error(`code-server ${gen.codeServer} installed in ${cached} does not start on ${node} (it reported ${v ?? 'nothing'})`);
     fs.writeFileSync(stamp, key);
     log(`code-server ${gen.codeServer} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
@@ -139,10 +161,18 @@ export async function ensureE2e(generation = '1.100') {
   return ensureCodeServer(generation);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const gens = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(GENERATIONS);
+// No top-level await: the tests import this module from CommonJS.
+async function main(gens) {
   for (const g of gens) {
     const r = await ensureE2e(g);
     log(`VS Code ${g}: code-server ${r.codeServer} on ${r.node}`);
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const gens = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(GENERATIONS);
+  main(gens).catch((e) => {
+    process.stderr.write(`[e2e-setup] ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  });
 }

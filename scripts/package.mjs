@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureNodeModules, ensureRuntimesQuietly, sh } from './setup.mjs';
+import { prebuildProblems } from './runtimes.mjs';
 
 export const TARGETS = ['linux-x64', 'darwin-arm64', 'darwin-x64', 'win32-x64'];
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
@@ -20,7 +21,15 @@ ensureNodeModules();
 // source maps from development builds would otherwise ship.
 fs.rmSync('dist', { recursive: true, force: true });
 sh('node scripts/build.mjs --production');
-if (targets.includes('linux-x64')) await ensureRuntimesQuietly();
+if (targets.includes('linux-x64')) {
+  await ensureRuntimesQuietly();
+  // A binary filed under another ABI's folder would crash the engine of whoever installs the VSIX.
+  const problems = prebuildProblems(path.join('prebuilds', 'linux-x64'));
+  if (problems.length) {
+    console.error(`package: refusing to pack prebuilds/linux-x64: ${problems.join('; ')}. Delete them and run node scripts/runtimes.mjs.`);
+    process.exit(1);
+  }
+}
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 fs.mkdirSync('.artifacts', { recursive: true });
 for (const target of targets) {

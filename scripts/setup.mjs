@@ -3,6 +3,7 @@
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { childEnv } from './childEnv.mjs';
 
 const stampFile = 'node_modules/.rollout-lens-install';
 
@@ -17,7 +18,7 @@ export function setQuiet(q) {
 }
 
 export function sh(cmd, opts = {}) {
-  execSync(cmd, { stdio: quietOutput ? ['ignore', 2, 2] : 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' }, ...opts });
+  execSync(cmd, { stdio: quietOutput ? ['ignore', 2, 2] : 'inherit', env: childEnv({ ONNXRUNTIME_NODE_INSTALL: 'skip' }), ...opts });
 }
 
 export function ensureNodeModules() {

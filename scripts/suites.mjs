@@ -115,6 +115,9 @@ export function suites(nodeTestSuite) {
     webviewSuite(nodeTestSuite),
     slurmSuite(nodeTestSuite),
     nodeTestSuite('packaging', ['test/packaging']),
+    // A new machine's setup, into an empty cache, under this npm's environment (test/setup): one
+    // prebuild for another ABI and one non-default code-server, about 5 minutes.
+    nodeTestSuite('cold-setup', ['test/setup']),
     e2eSuite(nodeTestSuite, 'e2e', '1.100'),
     e2eSuite(nodeTestSuite, 'e2e-vscode-1.117', '1.117'),
     // The newest VS Code runs the engine on node:sqlite end to end, as a VS Code whose ABI no prebuild

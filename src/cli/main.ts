@@ -9,7 +9,7 @@ import { REWARD_COMMANDS } from './commands/rewards';
 import { RUN_COMMANDS } from './commands/runs';
 import { TREE_COMMANDS } from './commands/tree';
 import { exportCommand, runsCommand, searchCommand, statsCommand } from './commands/query';
-import { UsageError, reportError } from './output';
+import { UsageError, exitQuietlyWhenPipeCloses, reportError } from './output';
 import { runtimeLine, runtimeReport } from '../core/runtimeReport';
 
 export const COMMANDS: Record<string, CommandSpec> = {
@@ -90,6 +90,7 @@ function help(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyWhenPipeCloses();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());

@@ -3,6 +3,18 @@ import { isLensError, errorMessage } from '../shared/errors';
 
 export class UsageError extends Error {}
 
+/**
+ * A reader that stops early (`rollout-lens prompt … | head`) closes the pipe: the next write fails
+ * with EPIPE. Like Unix tools, the CLI then stops quietly (exit 0) instead of printing a stack trace.
+ */
+export function exitQuietlyWhenPipeCloses(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`rollout-lens: cannot write the output: ${e.message}\n`);
+    process.exit(1);
+  });
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }

@@ -4,15 +4,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { CACHE, NODE_VERSIONS } from '../../scripts/runtimes.mjs';
 import { digestRun } from '../dbcheck';
 import { CLI, FIXTURES, nativeRows, tempDir, writeJsonl } from '../helpers';
 
-const CACHE = process.env['ROLLOUT_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'rollout-lens');
-const NODE22 = path.join(CACHE, 'node', '22.23.5', 'bin', 'node');
-const NODE24 = path.join(CACHE, 'node', '24.22.3', 'bin', 'node');
+const NODE22 = path.join(CACHE, 'node', NODE_VERSIONS['22'], 'bin', 'node');
+const NODE24 = path.join(CACHE, 'node', NODE_VERSIONS['24'], 'bin', 'node');
 
 /** `rollout-lens <args> --json` on one Node with one driver; its stdout parsed. */
 function cliOn(node: string, driver: string, args: string[]): unknown {

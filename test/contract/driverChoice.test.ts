@@ -5,16 +5,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { EngineClient } from '../../src/extension/engineClient';
 import { findFallbackNode } from '../../src/extension/engineNode';
 import { ErrorCode, LensError } from '../../src/shared/errors';
 import { EngineMethods } from '../../src/shared/protocol/engine';
+import { CACHE, NODE_VERSIONS } from '../../scripts/runtimes.mjs';
 import { ROOT, tempDir } from '../helpers';
 
-const NODE22 = path.join(process.env['ROLLOUT_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'rollout-lens'), 'node', '22.23.5', 'bin', 'node');
+const NODE22 = path.join(CACHE, 'node', NODE_VERSIONS['22'], 'bin', 'node');
 const PLATFORM = `${process.platform}-${process.arch}`;
 
 function recordingLog(): { lines: string[]; log: { info(m: string): void; warn(m: string): void; error(m: string): void; trace(m: string): void } } {

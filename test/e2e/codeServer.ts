@@ -5,27 +5,24 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { GENERATIONS, type Generation } from '../../scripts/e2e-setup.mjs';
+import { CACHE, NODE_VERSIONS } from '../../scripts/runtimes.mjs';
 import { ROOT, sleep, tempDir } from '../helpers';
 
-const HARNESS: Record<string, { dir: string; node: string }> = {
-  '1.100': { dir: 'code-server', node: process.execPath },
-  '1.117': { dir: 'code-server-4.117', node: cachedNode('22.23.5') },
-  '1.139': { dir: 'code-server-4.139', node: cachedNode('24.22.3') },
-};
-
-function cachedNode(version: string): string {
-  return path.join(process.env['ROLLOUT_LENS_CACHE'] ?? path.join(os.homedir(), '.cache', 'rollout-lens'), 'node', version, 'bin', 'node');
+/** The Node a generation's code-server runs on: this process's for Node 20, else the cached distribution. */
+function nodeOf(major: Generation['node']): string {
+  const version = NODE_VERSIONS[major];
+  return version === process.versions.node ? process.execPath : path.join(CACHE, 'node', version, 'bin', 'node');
 }
 
 /** The VS Code generation under test, and the Node its server (and so the extension host) runs on. */
 export const GENERATION = process.env['ROLLOUT_LENS_E2E_VSCODE'] ?? '1.100';
-const harness = HARNESS[GENERATION];
-if (!harness) throw new Error(`ROLLOUT_LENS_E2E_VSCODE=${GENERATION}: one of ${Object.keys(HARNESS).join(', ')}`);
-export const CODE_SERVER_NODE = harness.node;
-const ENTRY = path.join(ROOT, 'harness', harness.dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const harness = GENERATIONS[GENERATION];
+if (!harness) throw new Error(`ROLLOUT_LENS_E2E_VSCODE=${GENERATION}: one of ${Object.keys(GENERATIONS).join(', ')}`);
+export const CODE_SERVER_NODE = nodeOf(harness.node);
+const ENTRY = path.join(ROOT, 'harness', harness.harness, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 /** The SQLite driver the engine is told to use in this generation's code-server, if any. */
 export const ENGINE_DRIVER = process.env['ROLLOUT_LENS_E2E_ENGINE_DRIVER'];
 export const ARTIFACTS = path.join(ROOT, '.artifacts', 'e2e');
@@ -39,7 +36,7 @@ export interface CodeServer {
   stop: () => Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -69,6 +66,24 @@ export async function stopGroup(child: ChildProcess, graceMs = 3000): Promise<vo
   const t0 = Date.now();
   while (alive() && Date.now() - t0 < graceMs) await sleep(50);
   if (alive()) process.kill(-child.pid, 'SIGKILL');
+}
+
+/** Waits (30 s at most) until code-server answers /healthz; stops it and throws with its log otherwise. */
+export async function waitForHealthz(child: ChildProcess, url: string, logFile: string): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}): ${fs.readFileSync(logFile, 'utf8')}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - t0 > 30_000) {
+      await stopGroup(child);
+      throw new Error(`code-server did not answer /healthz within 30 s: ${fs.readFileSync(logFile, 'utf8')}`);
+    }
+    await sleep(200);
+  }
 }
 
 export async function startCodeServer(opts: {
@@ -142,20 +157,7 @@ export async function startCodeServer(opts: {
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  const t0 = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}): ${fs.readFileSync(logFile, 'utf8')}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() - t0 > 30_000) {
-      await stopGroup(child);
-      throw new Error(`code-server did not answer /healthz within 30 s: ${fs.readFileSync(logFile, 'utf8')}`);
-    }
-    await sleep(200);
-  }
+  await waitForHealthz(child, url, logFile);
   return { url, port, dir, workspace, extensionsDir: ext, log: () => fs.readFileSync(logFile, 'utf8'), stop: () => stopGroup(child) };
 }
 

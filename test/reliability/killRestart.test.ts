@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { digestRun } from '../dbcheck';
 import { prng, runCliJson, sleep, spawnCli, tempDir } from '../helpers';
+import { Store } from '../../src/core/store/store';
+import type { RunSummary, StepStats } from '../../src/shared/rollout';
 import { writeTrlOutput, writeVerlDump } from './generators';
 
 const dir = tempDir('rl-kill-');
@@ -65,5 +67,45 @@ describe('kill -9 during ingest, then restart', () => {
     runCliJson(['ingest', trl, '--db', db, '--run', 'trl', '--format', 'trl']);
     assert.deepEqual(digestRun(db, 'verl'), expectedVerl);
     assert.deepEqual(digestRun(db, 'trl'), expectedTrl);
+  });
+
+  it('after a kill mid-pass, runs and stats count exactly the committed rows (steps left dirty are derived, not 0)', async () => {
+    const db = path.join(dir, 'counts.db');
+    const total = 10 * 512 * 8;
+    let landed: ReturnType<typeof digestRun> | undefined;
+    let delay = 300;
+    for (let i = 0; i < 15 && !landed; i++) {
+      fs.rmSync(db, { force: true });
+      await killAt(['ingest', verl, '--db', db, '--run', 'verl', '--batch-rows', '700'], delay);
+      const d = fs.existsSync(db) ? digestRun(db, 'verl') : undefined;
+      if (d && d.samples > 0 && d.samples < total) landed = d;
+      else if (!d || d.samples === 0) delay += 120;
+      else delay = Math.max(60, delay - 100);
+    }
+    assert.ok(landed, 'no kill landed mid-ingest');
+    const store = Store.open(db);
+    let dirty: number;
+    let perStep: Array<[number, number]>;
+    try {
+      dirty = store.db.prepare('SELECT COUNT(*) FROM steps WHERE dirty = 1').pluck().get() as number;
+      perStep = store.db
+        .prepare('SELECT st.step, COUNT(*) FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id GROUP BY st.step ORDER BY st.step')
+        .raw()
+        .all() as Array<[number, number]>;
+    } finally {
+      store.close();
+    }
+    // The pass was cut before it stored its step statistics: the counts below must not come from them.
+    assert.ok(dirty > 0, 'the kill left no step without stored statistics');
+    const runs = runCliJson<RunSummary[]>(['runs', '--db', db]);
+    assert.deepEqual(
+      runs.map((r) => [r.run, r.steps, r.groups, r.samples]),
+      [['verl', landed.steps, landed.groups, landed.samples]],
+    );
+    const stats = runCliJson<StepStats[]>(['stats', '--db', db, '--run', 'verl']);
+    assert.deepEqual(
+      stats.filter((s) => s.samples > 0).map((s) => [s.step, s.samples]),
+      perStep,
+    );
   });
 });

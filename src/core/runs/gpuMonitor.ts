@@ -2,6 +2,7 @@
 // or no device is a state ({available: false, reason}), not an error: the monitor then backs off
 // (interval doubling up to maxBackoffMs) instead of spawning a failing process every tick.
 import { execFile } from 'node:child_process';
+import { realTimers, type Timers } from '../../shared/timers';
 
 export const GPU_QUERY =
   'index,uuid,name,utilization.gpu,utilization.memory,memory.used,memory.total,temperature.gpu,power.draw,power.limit';
@@ -113,6 +114,8 @@ export interface GpuMonitorOptions {
   timeoutMs?: number;
   onSnapshot?: (s: GpuSnapshot) => void;
   onState?: (s: GpuState) => void;
+  /** The project's timers (tests drive them by hand). */
+  timers?: Timers;
 }
 
 function run(
@@ -158,7 +161,7 @@ export async function queryGpus(
 }
 
 export class GpuMonitor {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private running = false;
   private failures = 0;
   private current: GpuState | undefined;
@@ -178,7 +181,7 @@ export class GpuMonitor {
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) (this.opts.timers ?? realTimers).clear(this.timer);
     this.timer = undefined;
     await this.inFlight;
   }
@@ -208,12 +211,11 @@ export class GpuMonitor {
 
   private schedule(ms: number): void {
     if (!this.running) return;
-    this.timer = setTimeout(() => {
+    this.timer = (this.opts.timers ?? realTimers).set(() => {
       this.inFlight = this.pollOnce().then(
         () => this.schedule(this.delay(this.opts.intervalMs ?? 2000)),
         () => this.schedule(this.delay(this.opts.intervalMs ?? 2000)),
       );
     }, ms);
-    this.timer.unref();
   }
 }

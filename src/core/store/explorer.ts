@@ -27,7 +27,8 @@ import { decodeInt32 } from './blobs';
 import { indexPendingText } from './enrich';
 import { toolOnlyHits } from './policySearch';
 import type { Store } from './store';
-import { correctCount } from '../analysis/groupAggregates';
+import { correctCount, type ExtraStats } from '../analysis/groupAggregates';
+import { withFreshStepStats, type StoredStepStats } from './stepStore';
 
 const GROUP_ORDER: Record<GroupSort, string> = {
   group: 'g.uid',
@@ -70,17 +71,31 @@ export function listSteps(
   const where = 'run_id = ? AND (? IS NULL OR split = ?) AND step >= ? AND step <= ?';
   const params = [runId, split ?? null, split ?? null, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER];
   const total = store.db.prepare(`SELECT COUNT(*) FROM steps WHERE ${where}`).pluck().get(...params) as number;
-  const rows = store.db
+  const stored = store.db
     .prepare(
-      `SELECT split, step, samples, groups, reward_mean, reward_std, mean_length, coalesce(length_unit, 'chars') AS length_unit,
-              json_extract(stats, '$.effective_gradient_ratio') AS effective_gradient_ratio,
-              json_extract(stats, '$.clip_ratio') AS clip_ratio,
-              json_extract(stats, '$.reflection.share_responses') AS reflection_share,
+      `SELECT id, dirty, split, step, samples, groups, reward_mean, reward_std, mean_length, length_unit, stats,
               (SELECT group_concat(DISTINCT a.kind) FROM alerts a
                 WHERE a.run_id = steps.run_id AND a.split = steps.split AND a.step = steps.step) AS alert_kinds
          FROM steps WHERE ${where} ORDER BY split, step LIMIT ? OFFSET ?`,
     )
-    .all(...params, limit, offset) as Array<Omit<StepRow, 'alerts'> & { alert_kinds: string | null }>;
+    .all(...params, limit, offset) as Array<StoredStepStats & { id: number; dirty: number; split: Split; step: number; alert_kinds: string | null }>;
+  const rows = withFreshStepStats(store.db, stored).map((r) => {
+    const extra = (r.stats ? JSON.parse(r.stats) : {}) as Partial<ExtraStats>;
+    return {
+      split: r.split,
+      step: r.step,
+      samples: r.samples,
+      groups: r.groups,
+      reward_mean: r.reward_mean,
+      reward_std: r.reward_std,
+      mean_length: r.mean_length,
+      length_unit: (r.length_unit ?? 'chars') as StepRow['length_unit'],
+      effective_gradient_ratio: extra.effective_gradient_ratio ?? null,
+      clip_ratio: extra.clip_ratio ?? null,
+      reflection_share: extra.reflection?.share_responses ?? null,
+      alert_kinds: r.alert_kinds,
+    };
+  });
   return {
     total,
     offset,

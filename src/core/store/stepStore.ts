@@ -37,3 +37,34 @@ export function recomputeDirtySteps(db: SqliteDatabase, runId?: number): number 
   })();
   return dirty.length;
 }
+
+/** The stored statistics columns of a step. */
+export interface StoredStepStats {
+  samples: number;
+  groups: number;
+  reward_mean: number | null;
+  reward_std: number | null;
+  mean_length: number | null;
+  length_unit: string | null;
+  stats: string | null;
+}
+
+/**
+ * Step rows as a reader must see them: a step whose samples changed since its statistics were
+ * stored (dirty: an ingest in progress, or one killed before its pass ended) gets them derived from
+ * its group aggregates, which are committed with the rows. So a reader never sees 0 samples for
+ * stored data. Nothing is written: readers may hold read-only connections.
+ */
+export function withFreshStepStats<T extends StoredStepStats & { id: number; dirty: number }>(db: SqliteDatabase, rows: T[]): T[] {
+  if (!rows.some((r) => r.dirty)) return rows;
+  const groupsOf = db.prepare(`SELECT ${Object.keys(emptyAggregate()).join(', ')} FROM groups WHERE step_id = ?`);
+  return rows.map((r) => {
+    if (!r.dirty) return r;
+    const { basic, extra } = stepStatsFromGroups(groupsOf.all(r.id) as GroupAggregate[]);
+    return { ...r, ...basic, stats: JSON.stringify(extra) };
+  });
+}
+
+/** SQL for a step's sample and group counts that stays true while the step is dirty (alias `s`). */
+export const STEP_SAMPLES_SQL = `CASE WHEN s.dirty = 0 THEN s.samples ELSE (SELECT coalesce(SUM(g.size), 0) FROM groups g WHERE g.step_id = s.id) END`;
+export const STEP_GROUPS_SQL = `CASE WHEN s.dirty = 0 THEN s.groups ELSE (SELECT COUNT(*) FROM groups g WHERE g.step_id = s.id AND g.size > 0) END`;

@@ -4,7 +4,7 @@ import { ErrorCode, LensError } from '../../shared/errors';
 import type { Grouping, RunSummary, StepStats, StepStatsRow, Split } from '../../shared/rollout';
 import { databaseError, openDatabase, type OpenOptions } from './database';
 import type { SqliteDatabase } from './nativeLoader';
-import { recomputeDirtySteps } from './stepStore';
+import { STEP_GROUPS_SQL, STEP_SAMPLES_SQL, recomputeDirtySteps, withFreshStepStats } from './stepStore';
 
 export interface RunRow {
   id: number;
@@ -112,8 +112,8 @@ export class Store {
       .prepare(
         `SELECT r.name AS run, r.format AS format, r.grouping AS grouping,
                 (SELECT COUNT(*) FROM steps s WHERE s.run_id = r.id) AS steps,
-                (SELECT coalesce(SUM(s.groups), 0) FROM steps s WHERE s.run_id = r.id) AS groups,
-                (SELECT coalesce(SUM(s.samples), 0) FROM steps s WHERE s.run_id = r.id) AS samples,
+                (SELECT coalesce(SUM(${STEP_GROUPS_SQL}), 0) FROM steps s WHERE s.run_id = r.id) AS groups,
+                (SELECT coalesce(SUM(${STEP_SAMPLES_SQL}), 0) FROM steps s WHERE s.run_id = r.id) AS samples,
                 (SELECT MIN(s.step) FROM steps s WHERE s.run_id = r.id) AS first_step,
                 (SELECT MAX(s.step) FROM steps s WHERE s.run_id = r.id) AS last_step
            FROM runs r ORDER BY r.name`,
@@ -123,16 +123,18 @@ export class Store {
 
   stepStats(runId: number, opts: { split?: Split; step?: number } = {}): StepStatsRow[] {
     const grouping = (this.db.prepare('SELECT grouping FROM runs WHERE id = ?').pluck().get(runId) as Grouping | null | undefined) ?? null;
-    const rows = this.db
+    const stored = this.db
       .prepare(
-        `SELECT step, split, samples, groups, reward_mean, reward_std, mean_length, length_unit, stats
+        `SELECT id, dirty, step, split, samples, groups, reward_mean, reward_std, mean_length, length_unit, stats
            FROM steps WHERE run_id = ? AND (? IS NULL OR split = ?) AND (? IS NULL OR step = ?)
           ORDER BY split, step`,
       )
       .all(runId, opts.split ?? null, opts.split ?? null, opts.step ?? null, opts.step ?? null) as (StepStats & {
+      id: number;
+      dirty: number;
       stats: string | null;
     })[];
-    return rows.map(({ stats, ...row }) => ({
+    return withFreshStepStats(this.db, stored).map(({ stats, id: _id, dirty: _dirty, ...row }) => ({
       ...row,
       length_unit: row.length_unit ?? 'chars',
       ...(stats ? (JSON.parse(stats) as Record<string, unknown>) : {}),

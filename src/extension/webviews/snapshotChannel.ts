@@ -2,6 +2,7 @@
 // before the webview's ready message or while the panel is hidden (its document is gone without
 // retainContextWhenHidden); only the latest complete snapshot is kept meanwhile and posted once the
 // view is back and ready. Reloads are coalesced: one in flight, at most one queued behind it.
+import { realTimers, type Timers } from '../../shared/timers';
 
 export interface Outbound {
   method: string;
@@ -65,17 +66,6 @@ export class SnapshotChannel {
     );
   }
 }
-
-/** Timers, injectable so the scheduling rules are tested without sleeping. */
-export interface Timers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  set: (fn, ms) => setTimeout(fn, ms),
-  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 /**
  * Runs `load` at most once at a time; requests during a run queue one more run after it, and

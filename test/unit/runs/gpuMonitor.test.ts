@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { GpuMonitor, parseAppsCsv, parseGpuCsv, queryGpus } from '../../../src/core/runs/gpuMonitor';
 import { RunSupervisor } from '../../../src/core/runs/supervisor';
-import { FIXTURES, sleep, tempDir, waitFor } from '../../helpers';
+import { FIXTURES, manualTimers, tempDir, waitFor } from '../../helpers';
+import type { Timers } from '../../../src/shared/timers';
 import { TRAINERS, assertNoProcesses, killGroup, readPids, waitForFile, workspace } from './helpers';
 
 const DIR = path.join(FIXTURES, 'nvidia-smi');
@@ -23,6 +24,33 @@ const cleanups: Array<() => Promise<void> | void> = [];
 after(async () => {
   for (const c of cleanups) await c();
 });
+
+/** Test-driven timers that record each delay asked for; `fireNext` runs the due poll and waits for the next schedule. */
+function scheduled(): { timers: Timers; delays: number[]; fireNext(): Promise<void>; readonly pending: number } {
+  const clock = manualTimers();
+  const delays: number[] = [];
+  let wake: (() => void) | undefined;
+  const timers: Timers = {
+    set: (fn, ms) => {
+      delays.push(ms);
+      wake?.();
+      return clock.timers.set(fn, ms);
+    },
+    clear: (h) => clock.timers.clear(h),
+  };
+  return {
+    timers,
+    delays,
+    async fireNext() {
+      const next = new Promise<void>((resolve) => (wake = resolve));
+      clock.advance(delays[delays.length - 1]!);
+      await next;
+    },
+    get pending() {
+      return clock.pending;
+    },
+  };
+}
 
 describe('GPU monitor', () => {
   it('parses the query-gpu CSV, including [N/A] and [Not Supported] fields', () => {
@@ -95,21 +123,28 @@ describe('GPU monitor', () => {
       fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').length : 0;
     const none = path.join(dir, 'none.calls');
     const ok = path.join(dir, 'ok.calls');
-    const a = new GpuMonitor({
-      intervalMs: 40,
-      env: standIn({ NVSMI_MODE: 'no-devices', NVSMI_CALLS: none }),
-    });
-    const b = new GpuMonitor({ intervalMs: 40, env: standIn({ NVSMI_CALLS: ok }) });
-    a.start();
-    b.start();
-    await sleep(1300);
-    await a.stop();
-    await b.stop();
-    // Unavailable: polls at about 0, 80, 160+80·2, ... ms (doubling); available: every 40 ms (two calls each).
-    assert.ok(calls(none) <= 6, `${calls(none)} polls without a GPU`);
-    assert.ok(calls(ok) >= 12, `${calls(ok)} calls with a GPU`);
-    const st = a.state;
-    assert.ok(st && !st.available && st.nextTryAt > Date.now() - 1000);
+    const a = scheduled();
+    const b = scheduled();
+    const without = new GpuMonitor({ intervalMs: 40, timers: a.timers, env: standIn({ NVSMI_MODE: 'no-devices', NVSMI_CALLS: none }) });
+    const withGpu = new GpuMonitor({ intervalMs: 40, timers: b.timers, env: standIn({ NVSMI_CALLS: ok }) });
+    without.start();
+    withGpu.start();
+    for (let i = 0; i < 4; i++) {
+      await a.fireNext();
+      await b.fireNext();
+    }
+    await without.stop();
+    await withGpu.stop();
+    // The delay each next poll was scheduled with: doubling without a GPU, the interval with one.
+    assert.deepEqual(a.delays, [0, 80, 160, 320, 640]);
+    assert.deepEqual(b.delays, [0, 40, 40, 40, 40]);
+    // Four polls each: one nvidia-smi call when it finds no device, two (GPUs, processes) otherwise.
+    assert.equal(calls(none), 4);
+    assert.equal(calls(ok), 8);
+    const st = without.state;
+    assert.ok(st && !st.available);
+    assert.equal(st.reason, 'no NVIDIA GPU found (nvidia-smi: No devices were found)');
+    assert.equal(a.pending, 0);
   });
 
   it("attributes GPU memory to the run's own processes (group and forked workers) and stores samples per run", async () => {
