@@ -7,6 +7,11 @@ export interface Timers {
 
 /** Real timers; unref'd, so a pending poll never keeps a CLI or the engine alive. */
 export const realTimers: Timers = {
-  set: (fn, ms) => setTimeout(fn, ms).unref(),
+  set: (fn, ms) => {
+    const handle: unknown = setTimeout(fn, ms);
+    // Node's handle has unref (the browser's number does not: this file is shared with webviews).
+    if (typeof handle === 'object' && handle !== null && 'unref' in handle && typeof handle.unref === 'function') handle.unref();
+    return handle;
+  },
   clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
