@@ -53,7 +53,6 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
     tree: null,
     tree_error: 'benchmark: no tree',
     estimator: 'grpo',
-    rescore_available: false,
     tokens: {
       availability: { logprobs: true, train_logprobs: true, ref_logprobs: false, entropy: true, token_advantages: false, logprob_reason: null, mismatch_reason: null },
       epsilon: 0.2,

@@ -1,6 +1,7 @@
 // The engine's request dispatch: every method's params are validated with its shared schema before
-// any work; each area registers its handlers (src/engine/handlers/*). Areas that keep state per open
-// database register a StoreLifecycle: told when a database opened, and awaited before it closes.
+// any work; each area declares its handlers (src/engine/handlers/*: one per method, checked by the
+// compiler). Areas that keep state per open database register a StoreLifecycle: told when a
+// database opened, and awaited before it closes.
 import { reflectionMatcher, type ReflectionMatcher } from '../core/analysis/reflection';
 import { loadTokenizer, type TextTokenizer } from '../core/tokenize/tokenizerFile';
 import { Store } from '../core/store/store';
@@ -15,47 +16,59 @@ import {
   type MethodDescriptor,
 } from '../shared/protocol/engine';
 import type { HandlerContext, NotificationDescriptor, RpcEndpoint } from '../shared/protocol/rpc';
-import { registerExplorerHandlers } from './handlers/explorer';
-import { registerIngestHandlers } from './handlers/ingest';
-import { registerRescoreHandlers } from './handlers/rescore';
-import { refreshAlerts, registerAlertHandlers } from './handlers/alerts';
-import { registerRunHandlers } from './handlers/runs';
-import { registerTokenHandlers } from './handlers/tokens';
+import type { EngineContext, MethodHandlers, StoreLifecycle } from './context';
+import { explorerHandlers } from './handlers/explorer';
+import { ingestHandlers } from './handlers/ingest';
+import { rescoreHandlers } from './handlers/rescore';
+import { alertHandlers, refreshAlerts } from './handlers/alerts';
+import { runHandlers } from './handlers/runs';
+import { tokenHandlers } from './handlers/tokens';
+import { viewHandlers } from './handlers/views';
+import { TokenMethods } from '../shared/protocol/engineTokens';
+import { RunMethods } from '../shared/protocol/runs';
+import { ViewMethods } from '../shared/protocol/views';
 import { RescoreStore } from '../core/store/rescoreStore';
 
 import { LENS_VERSION as ENGINE_VERSION, runtimeLine, runtimeReport } from '../core/runtimeReport';
 export { ENGINE_VERSION };
 
-/** State that lives as long as one open database (e.g. the run supervisor). */
-export interface StoreLifecycle {
-  /** The database is open; start what must run at once (reattaching runs). */
-  opened(store: Store): void;
-  /** The database is about to close (another one opens, or the engine stops): finish with it. */
-  closing(): Promise<void>;
-}
 
-export class EngineServer {
+export class EngineServer implements EngineContext {
   private store: Store | undefined;
   settings: EngineSettings = { trusted: false };
   private matcher: ReflectionMatcher = reflectionMatcher();
   private readonly lifecycles: StoreLifecycle[] = [];
 
   constructor(private readonly rpc: RpcEndpoint) {
-    this.on(EngineMethods.initialize, async (p) => {
-      if (p.settings) this.configure(p.settings);
-      return this.initialize(p.db);
-    });
-    this.on(EngineMethods.ping, () => this.info());
-    this.on(EngineMethods.configure, (p) => {
-      this.configure(p);
-      return this.info();
-    });
-    registerIngestHandlers(this);
-    registerExplorerHandlers(this);
-    registerRescoreHandlers(this);
-    registerRunHandlers(this);
-    registerAlertHandlers(this);
-    registerTokenHandlers(this);
+    const runs = runHandlers(this);
+    // One handler per method of each table: a method left without one does not compile.
+    const engine: MethodHandlers<typeof EngineMethods> = {
+      initialize: async (p) => {
+        if (p.settings) this.configure(p.settings);
+        return this.initialize(p.db);
+      },
+      ping: () => this.info(),
+      configure: (p) => {
+        this.configure(p);
+        return this.info();
+      },
+      ...ingestHandlers(this),
+      ...explorerHandlers(this),
+      ...rescoreHandlers(this),
+      ...alertHandlers(this),
+    };
+    this.serve(EngineMethods, engine);
+    this.serve(TokenMethods, tokenHandlers(this));
+    this.serve(RunMethods, runs.handlers);
+    this.serve(ViewMethods, viewHandlers(this, runs.supervisor));
+  }
+
+  /**
+   * Registers every handler of a method table under its method's name. The one place a handler meets
+   * a method by key: `on` checks the params against that same method's schema before calling it.
+   */
+  private serve<Ms extends Record<string, MethodDescriptor<unknown, unknown>>>(methods: Ms, handlers: MethodHandlers<Ms>): void {
+    for (const key of Object.keys(methods)) this.on(methods[key]!, handlers[key] as (p: unknown, ctx: HandlerContext) => unknown);
   }
 
   log(level: LogParams['level'], message: string): void {

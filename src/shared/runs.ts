@@ -60,6 +60,9 @@ export interface GpuSummary {
   runMemoryMiB: number | null;
 }
 
+/** The parts of a reading the dashboard's GPU chart keeps. */
+export type GpuReading = Pick<GpuSummary, 'available' | 'at' | 'gpus' | 'utilization' | 'memoryUsedMiB' | 'memoryTotalMiB'>;
+
 export interface RunStatus {
   run: string;
   profile: string;

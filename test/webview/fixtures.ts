@@ -3,7 +3,7 @@
 // 10k steps of statistics, and a re-score comparison.
 import { buildGroupTree } from '../../src/core/analysis/groupTree';
 import { preview, type GroupRef, type SampleDetail, type SampleRow } from '../../src/shared/explorer';
-import { groupAdvantages } from '../../src/shared/protocol/webviews/advantages';
+import { outcomeAdvantageValues } from '../../src/shared/advantages';
 import { DIFFICULTY_BUCKETS, toStepColumns, type DashboardSnapshot, type StepStatsRow } from '../../src/shared/protocol/webviews/dashboard';
 import { GroupMessages, toGroupTreeView, type GroupSnapshot } from '../../src/shared/protocol/webviews/group';
 import type { RescoreComparison } from '../../src/shared/protocol/webviews/rescore';
@@ -70,7 +70,7 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
     GROUP_REF.group,
     ids.map((row, i) => ({ reward: rewards[i] as number, tokens: { ids: row, texts: row.map((id) => pieces[id] as string), exact: opts.exact ?? true, source: opts.exact === false ? 'approximate' : 'logged' } })),
   );
-  const grpo = groupAdvantages(rewards, 'grpo');
+  const grpo = outcomeAdvantageValues(rewards, 'grpo');
   const details = new Map<number, SampleDetail>();
   const samples = ids.map((row, i): SampleRow & { components: Record<string, number> } => {
     const truncated = i % 9 === 4;
@@ -122,8 +122,8 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
     samples,
     tree: toGroupTreeView(tree),
     tree_error: null,
+    tokens: null,
     estimator: 'grpo',
-    rescore_available: false,
   };
   return { snapshot, details, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])), json: JSON.stringify(snapshot) };
 }

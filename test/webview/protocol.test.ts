@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildWebviewHtml, contentSecurityPolicy } from '../../src/extension/webviews/html';
 import { SnapshotChannel, type Outbound } from '../../src/extension/webviews/snapshotChannel';
-import { groupAdvantages } from '../../src/shared/protocol/webviews/advantages';
+import { outcomeAdvantageValues } from '../../src/shared/advantages';
 import { DASHBOARD_INBOUND, toStepColumns } from '../../src/shared/protocol/webviews/dashboard';
 import { GROUP_INBOUND, expandRuns, groupCheckpointSchema, runLengths } from '../../src/shared/protocol/webviews/group';
 import { MAX_INBOUND_CHARS, parseFromWebview, readCheckpoint } from '../../src/shared/protocol/webviews/ipc';
@@ -89,15 +89,19 @@ describe('checkpoints', () => {
 
 describe('advantage estimators (docs/algorithms.md#advantages vectors)', () => {
   it('GRPO, Dr.GRPO and RLOO on [1,0,0,0]', () => {
-    close(groupAdvantages([1, 0, 0, 0], 'grpo'), [1.499997000006, -0.499999000002, -0.499999000002, -0.499999000002]);
-    close(groupAdvantages([1, 0, 0, 0], 'drgrpo'), [0.75, -0.25, -0.25, -0.25]);
-    close(groupAdvantages([1, 0, 0, 0], 'rloo'), [1, -1 / 3, -1 / 3, -1 / 3]);
+    close(outcomeAdvantageValues([1, 0, 0, 0], 'grpo'), [1.499997000006, -0.499999000002, -0.499999000002, -0.499999000002]);
+    close(outcomeAdvantageValues([1, 0, 0, 0], 'drgrpo'), [0.75, -0.25, -0.25, -0.25]);
+    close(outcomeAdvantageValues([1, 0, 0, 0], 'rloo'), [1, -1 / 3, -1 / 3, -1 / 3]);
   });
 
   it('GRPO on the old SimpleRL reward and a singleton', () => {
-    close(groupAdvantages([1, -0.5, -1, 1], 'grpo'), [0.84887386409855, -0.60633847435611, -1.09140925384099, 0.84887386409855]);
-    close(groupAdvantages([1], 'grpo'), [0.999999000001]);
-    close(groupAdvantages([1], 'rloo'), [1]);
+    close(outcomeAdvantageValues([1, -0.5, -1, 1], 'grpo'), [0.84887386409855, -0.60633847435611, -1.09140925384099, 0.84887386409855]);
+    close(outcomeAdvantageValues([1], 'grpo'), [0.999999000001]);
+    close(outcomeAdvantageValues([1], 'rloo'), [1]);
+  });
+
+  it('a degenerate group gets exactly 0 from every estimator (a float mean of 0.1s is not 0.1)', () => {
+    for (const e of ['grpo', 'drgrpo', 'rloo'] as const) assert.deepEqual(outcomeAdvantageValues([0.1, 0.1, 0.1], e), [0, 0, 0]);
   });
 });
 

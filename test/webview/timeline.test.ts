@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { Ingestor } from '../../src/core/ingest/ingestor';
-import { promptIdOf, promptTimeline, runsAskingPrompt } from '../../src/core/store/promptTimeline';
+import { promptIdOf } from '../../src/core/store/promptTimeline';
+import { timelineView } from '../../src/core/views/timelineView';
 import { Store } from '../../src/core/store/store';
 import { TIMELINE_INBOUND, TimelineMessages, type TimelineSnapshot } from '../../src/shared/protocol/webviews/timeline';
 import { tempDir, writeJsonl } from '../helpers';
@@ -38,10 +39,9 @@ after(async () => {
   store?.close();
 });
 
+/** What the engine's views/timeline answers (src/core/views/timelineView.ts). */
 function snapshot(compare: string | null): TimelineSnapshot {
-  const sel = { promptId: promptIdOf(P) };
-  const timelines = [promptTimeline(store, 'base', sel, 'train'), ...(compare ? [promptTimeline(store, compare, sel, 'train')] : [])];
-  return { prompt_id: promptIdOf(P), prompt: P, split: 'train', timelines, other_runs: runsAskingPrompt(store, sel).filter((r) => r !== 'base'), compare_error: null };
+  return timelineView(store, { run: 'base', split: 'train', prompt: { promptId: promptIdOf(P) }, compare });
 }
 
 async function open(s: TimelineSnapshot): Promise<FakeHostPage> {

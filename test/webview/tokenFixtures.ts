@@ -60,7 +60,6 @@ export function tokenGroupFixture(store: Store, ref: GroupRef): TokenGroupFixtur
     tree: toGroupTreeView(tree),
     tree_error: null,
     estimator: 'grpo',
-    rescore_available: false,
     tokens: groupTokenStats(store, ref),
   };
   return { snapshot, json: JSON.stringify(snapshot), details, tokens, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])) };

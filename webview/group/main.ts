@@ -3,7 +3,7 @@
 import '../shared/base.css';
 import './group.css';
 import type { SampleDetail } from '../../src/shared/explorer';
-import { ADVANTAGE_ESTIMATORS, ESTIMATOR_LABELS, groupAdvantages } from '../../src/shared/protocol/webviews/advantages';
+import { ADVANTAGE_ESTIMATORS, ESTIMATOR_LABELS } from '../../src/shared/protocol/webviews/advantages';
 import { GroupMessages, type GroupSnapshot, type SampleColumn } from '../../src/shared/protocol/webviews/group';
 import { ErrorNotification } from '../../src/shared/protocol/webviews/ipc';
 import { ChunkedText } from '../shared/chunkedText';
@@ -15,10 +15,10 @@ import { badge, button, checkbox, dropdown, registerControls, textField } from '
 import { NodePanel } from './nodePanel';
 import { SampleDetailView } from './sampleDetail';
 import { NodeTextCache } from './nodeTexts';
-import { SampleList } from './sampleList';
+import { SampleList, viewAdvantages } from './sampleList';
 import { GroupUiStore, defaultUi, type GroupUi } from './state';
 import { PrefixTreeView } from './treeView';
-import { RunLookup, pathOf } from './tokenSpans';
+import { pathOf } from './tokenSpans';
 import { TokenSection } from './tokenSection';
 import { counted } from '../../src/shared/text';
 
@@ -148,14 +148,7 @@ function renderHeader(s: GroupSnapshot): void {
 }
 
 function advantageOf(index: number): number | undefined {
-  const s = snap;
-  if (!s) return undefined;
-  if (store.ui.estimator === 'tempo') {
-    const t = s.tree?.samples.find((x) => x.index === index);
-    return t ? new RunLookup(t.token_advantage_runs).mean : undefined;
-  }
-  const i = s.samples.findIndex((x) => x.index === index);
-  return i < 0 ? undefined : groupAdvantages(s.samples.map((x) => x.reward), store.ui.estimator)[i];
+  return snap ? viewAdvantages(snap, store.ui.estimator).get(index) : undefined;
 }
 
 async function showDetail(ui: GroupUi): Promise<void> {

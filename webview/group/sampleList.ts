@@ -1,7 +1,7 @@
 // The group's samples beside the tree: reward, its components as a stacked bar, the advantage under
 // the chosen estimator, length and finish reason; sortable, filterable, keyboard-navigable. Rows of
 // samples that pass through the selected tree node are marked; the selected sample opens below.
-import { ESTIMATOR_LABELS, groupAdvantages, type AdvantageEstimator } from '../../src/shared/protocol/webviews/advantages';
+import { ESTIMATOR_LABELS, sampleAdvantages, type AdvantageEstimator } from '../../src/shared/protocol/webviews/advantages';
 import type { GroupSampleView, GroupSnapshot, SampleColumn } from '../../src/shared/protocol/webviews/group';
 import { clear, el } from '../shared/dom';
 import { fmt, signed } from '../shared/format';
@@ -36,7 +36,7 @@ export class SampleList {
   private readonly body: HTMLTableSectionElement;
   private readonly counter: HTMLElement;
   private snap: GroupSnapshot | null = null;
-  private advantages = new Map<number, number>();
+  private advantages = new Map<number, number | undefined>();
   private rows: HTMLTableRowElement[] = [];
 
   constructor(private readonly cb: SampleListCallbacks) {
@@ -84,15 +84,7 @@ export class SampleList {
   }
 
   private computeAdvantages(estimator: AdvantageEstimator): void {
-    const snap = this.snap as GroupSnapshot;
-    this.advantages.clear();
-    if (estimator === 'tempo') {
-      // TEMPO's per-token values summarised per response as their mean (GRPO's value wherever δ = 0).
-      for (const s of snap.tree?.samples ?? []) this.advantages.set(s.index, new RunLookup(s.token_advantage_runs).mean);
-      return;
-    }
-    const adv = groupAdvantages(snap.samples.map((s) => s.reward), estimator);
-    snap.samples.forEach((s, i) => this.advantages.set(s.index, adv[i] as number));
+    this.advantages = viewAdvantages(this.snap as GroupSnapshot, estimator);
   }
 
   private visibleSamples(ui: GroupUi): GroupSampleView[] {
@@ -226,4 +218,15 @@ function componentScale(samples: readonly GroupSampleView[]): number {
     max = Math.max(max, p, n);
   }
   return max > 0 ? max : 1;
+}
+
+/**
+ * Each sample's advantage under the view's estimator, by sample index: TEMPO's per-token values
+ * summarised per response as their mean (GRPO's value wherever δ = 0); undefined where there is none
+ * (no exact tree, or nothing logged).
+ */
+export function viewAdvantages(snap: GroupSnapshot, estimator: AdvantageEstimator): Map<number, number | undefined> {
+  if (estimator === 'tempo') return new Map((snap.tree?.samples ?? []).map((s) => [s.index, new RunLookup(s.token_advantage_runs).mean]));
+  const values = sampleAdvantages(snap.samples, estimator);
+  return new Map(snap.samples.map((s, i) => [s.index, values[i]]));
 }

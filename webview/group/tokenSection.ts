@@ -1,13 +1,13 @@
 // What the sample detail shows under the response for token-level truth: the token overlay
 // (fetched per sample only once a mode is chosen, cached per snapshot) and, for multi-turn rollouts,
 // the turns. main.ts calls prepare() before it renders the detail, then elements().
-import { groupAdvantages } from '../../src/shared/protocol/webviews/advantages';
 import type { GroupSnapshot } from '../../src/shared/protocol/webviews/group';
 import type { TokenMode } from '../../src/shared/protocol/webviews/tokens';
 import { DEFAULT_CLIP_EPSILON, type SampleTokens } from '../../src/shared/tokenSignals';
 import type { SampleDetail } from '../../src/shared/explorer';
 import { el } from '../shared/dom';
 import type { GroupUi } from './state';
+import { viewAdvantages } from './sampleList';
 import { TokenOverlay } from './tokenOverlay';
 import { turnsView } from './turnsView';
 
@@ -65,7 +65,7 @@ export class TokenSection {
         availability: snap.tokens?.availability ?? null,
         epsilon: snap.tokens?.epsilon ?? DEFAULT_CLIP_EPSILON,
         estimator: ui.estimator,
-        sequenceAdvantage: ui.estimator === 'tempo' || i < 0 ? undefined : groupAdvantages(snap.samples.map((s) => s.reward), ui.estimator)[i],
+        sequenceAdvantage: ui.estimator === 'tempo' || i < 0 ? undefined : viewAdvantages(snap, ui.estimator).get(index),
         tempoRuns: snap.tree?.exact ? snap.tree.samples.find((s) => s.index === index)?.token_advantage_runs : undefined,
       },
       ui.tokenMode,

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { compareSet } from '../../core/rewards/compare';
 import type { Comparison, Selection } from '../../shared/rescore';
 import { ANSWER_FORMATS, grade, gradeWithSpec, type AnswerFormat } from '../../core/rewards/grade';
-import { rescore, type RescoreReport } from '../../core/rewards/rescore';
+import { rescoreAndJudge, type RescoreReport } from '../../core/rewards/rescore';
 import { RescoreStore } from '../../core/store/rescoreStore';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
@@ -127,7 +127,7 @@ export async function rescoreCommand(v: Values): Promise<number> {
   process.on('SIGTERM', stop);
   const asJson = v['json'] === true;
   try {
-    const report = await rescore(store, {
+    const report = await rescoreAndJudge(store, {
       run: requireString(v, 'run'),
       spec: requireString(v, 'reward'),
       selection,
@@ -135,6 +135,9 @@ export async function rescoreCommand(v: Values): Promise<number> {
       trusted: v['untrusted'] !== true,
       fresh: v['fresh'] === true,
       signal: controller.signal,
+      // The same policy as the extension: alerts judged with their default thresholds.
+      alerts: {},
+      onAlertError: (m) => process.stderr.write(`rollout-lens: warning: ${m}\n`),
       ...(asJson || !process.stderr.isTTY
         ? {}
         : { onProgress: (p) => process.stderr.write(`\r${p.message}   `) }),

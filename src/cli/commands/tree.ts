@@ -1,40 +1,34 @@
-// rollout-lens tree --db FILE --run NAME --step N --group UID [--split train|val] [--tokenizer FILE] [--no-std] [--json]
+// rollout-lens tree … (a group's prefix tree) and rollout-lens group … (the group view's data).
 import * as fs from 'node:fs';
 import { groupTree } from '../../core/store/groupTrees';
 import { Store } from '../../core/store/store';
-import { loadTokenizer } from '../../core/tokenize/tokenizerFile';
+import { loadTokenizer, type TextTokenizer } from '../../core/tokenize/tokenizerFile';
+import { groupView } from '../../core/views/groupView';
+import type { GroupRef } from '../../shared/explorer';
 import { ErrorCode, LensError } from '../../shared/errors';
-import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec } from '../command';
+import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { parseSplit } from './ingest';
 import { UsageError, printJson, printTable } from '../output';
+
+const groupOptions = {
+  ...dbOption,
+  ...jsonOption,
+  run: { type: 'string' },
+  step: { type: 'string' },
+  group: { type: 'string' },
+  split: { type: 'string' },
+  tokenizer: { type: 'string' },
+} as const;
 
 export const TREE_COMMANDS: Record<string, CommandSpec> = {
   tree: {
     usage: 'tree --db FILE --run NAME --step N --group UID [--split train|val] [--tokenizer FILE] [--no-std] [--json]',
     summary: "a group's prefix tree with TEMPO values V(s), δ and token advantages",
-    options: {
-      ...dbOption,
-      ...jsonOption,
-      run: { type: 'string' },
-      step: { type: 'string' },
-      group: { type: 'string' },
-      split: { type: 'string' },
-      tokenizer: { type: 'string' },
-      'no-std': { type: 'boolean' },
-    },
+    options: { ...groupOptions, 'no-std': { type: 'boolean' } },
     run: (v) => {
-      const db = requireDb(v);
-      const step = intOption(v, 'step');
-      if (step === undefined) throw new UsageError('--step N is required');
-      if (!fs.existsSync(db)) throw new LensError(ErrorCode.DatabaseUnusable, `${db}: no such database file`);
-      const tokenizerPath = str(v['tokenizer']);
-      const store = Store.open(db);
+      const { store, ref, tokenizer } = openGroup(v);
       try {
-        const tree = groupTree(
-          store,
-          { run: requireString(v, 'run'), split: parseSplit(str(v['split'])) ?? 'train', step, group: requireString(v, 'group') },
-          { norm: v['no-std'] !== true, ...(tokenizerPath ? { tokenizer: loadTokenizer(tokenizerPath) } : {}) },
-        );
+        const tree = groupTree(store, ref, { norm: v['no-std'] !== true, ...tokenizer });
         if (v['json'] === true) printJson(tree);
         else {
           process.stdout.write(
@@ -53,4 +47,43 @@ export const TREE_COMMANDS: Record<string, CommandSpec> = {
       }
     },
   },
+  group: {
+    usage: 'group --db FILE --run NAME --step N --group UID [--split train|val] [--tokenizer FILE] [--epsilon E] [--json]',
+    summary: "what the group view shows: samples with advantages and components, prompt, ground truth, prefix tree, token statistics",
+    options: { ...groupOptions, epsilon: { type: 'string' } },
+    run: (v) => {
+      const epsilon = str(v['epsilon']);
+      if (epsilon !== undefined && !(Number(epsilon) > 0 && Number(epsilon) < 1)) throw new UsageError(`--epsilon must be a number in (0, 1), got ${JSON.stringify(epsilon)}`);
+      const { store, ref, tokenizer } = openGroup(v);
+      try {
+        const r = groupView(store, ref, { ...tokenizer, ...(epsilon !== undefined ? { epsilon: Number(epsilon) } : {}) });
+        if (v['json'] === true) printJson(r);
+        else {
+          const tree = r.view.tree;
+          process.stdout.write(
+            `group ${ref.group} of step ${ref.step}: ${r.view.samples.length} samples; tree ${tree ? `${tree.nodes.length} nodes, ${tree.exact ? 'exact' : 'APPROXIMATE'}` : `none (${r.view.tree_error ?? 'no samples'})`}\n`,
+          );
+          printTable(
+            r.view.samples.map((s) => ({ index: s.index, reward: s.reward, advantage: s.advantage, source: s.advantage_source, correct: s.correct, finish: s.finish_reason, length: s.length, components: s.components })),
+            ['index', 'reward', 'advantage', 'source', 'correct', 'finish', 'length', 'components'],
+          );
+        }
+        return 0;
+      } finally {
+        store.close();
+      }
+    },
+  },
 };
+
+/** The database, the group named by --run/--split/--step/--group, and the tokenizer if one is given. */
+function openGroup(v: Values): { store: Store; ref: GroupRef; tokenizer: { tokenizer?: TextTokenizer } } {
+  const db = requireDb(v);
+  const step = intOption(v, 'step');
+  if (step === undefined) throw new UsageError('--step N is required');
+  const ref: GroupRef = { run: requireString(v, 'run'), split: parseSplit(str(v['split'])) ?? 'train', step, group: requireString(v, 'group') };
+  if (!fs.existsSync(db)) throw new LensError(ErrorCode.DatabaseUnusable, `${db}: no such database file`);
+  const tokenizerPath = str(v['tokenizer']);
+  const tokenizer = tokenizerPath ? { tokenizer: loadTokenizer(tokenizerPath) } : {};
+  return { store: Store.open(db), ref, tokenizer };
+}

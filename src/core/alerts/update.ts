@@ -4,7 +4,7 @@
 // (one row per step, no sample is read again). A detector that throws is recorded as disabled
 // for the run and skipped from then on; the ingest never hears of it.
 import { ALERT_THRESHOLD_NAMES, DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../../shared/alerts';
-import { ErrorCode, LensError } from '../../shared/errors';
+import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { Split } from '../../shared/rollout';
 import { recomputeDirtySteps } from '../store/stepStore';
 import type { Store } from '../store/store';
@@ -13,6 +13,7 @@ import type { FoldJob, FoldResult } from './foldWorker';
 import { degenerateOutput, saturation } from './stepDetectors';
 import { boxGrowth, formatGaming, lengthExploitation } from './trendDetectors';
 import type { AlertPassReport, StepDetector } from './types';
+import { breathe } from '../breathe';
 
 export type { AlertPassReport } from './types';
 
@@ -180,4 +181,18 @@ export function alertFoldJob(store: Store, runId: number, opts: AlertOptions): F
   const disabled = db.prepare('SELECT detector FROM alert_detectors WHERE run_id = ?').pluck().all(runId) as string[];
   // Smaller batches than on this thread: the parser's pauses are short, and its text in hand counts against peak RSS.
   return { db: store.file, runId, upto, disabled, batch: Math.min(opts.batch ?? 2000, 500) };
+}
+
+/**
+ * Brings a run's alerts up to date, yielding between batches (a database from before alerts existed
+ * has every sample still to fold). A failure is reported through `onError`, never thrown: alerts are
+ * advice. `false` options (alerts switched off) do nothing.
+ */
+export async function refreshRunAlerts(store: Store, run: string, opts: AlertOptions | false, onError: (message: string) => void): Promise<void> {
+  if (opts === false) return;
+  try {
+    await updateAlertsAsync(store, store.requireRun(run).id, { ...opts, breathe });
+  } catch (e) {
+    onError(`alerts of run ${run} not updated: ${errorMessage(e)}`);
+  }
 }

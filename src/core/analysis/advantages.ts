@@ -1,13 +1,9 @@
 // Group-relative outcome advantages: GRPO, Dr. GRPO, RLOO (docs/algorithms.md#advantages, ports of verl
 // core_algos.py). Every statistic is per uid, so groups of different sizes mix freely.
 import { ErrorCode, LensError } from '../../shared/errors';
-import { mean, sampleStd } from './stepMetrics';
+import { ADVANTAGE_EPS, groupMoments, outcomeAdvantageValues, type OutcomeEstimator } from '../../shared/advantages';
 
-/** ε added to the std before dividing (verl's epsilon). */
-export const ADVANTAGE_EPS = 1e-6;
-
-export const OUTCOME_ESTIMATORS = ['grpo', 'drgrpo', 'rloo'] as const;
-export type OutcomeEstimator = (typeof OUTCOME_ESTIMATORS)[number];
+export { ADVANTAGE_EPS, OUTCOME_ESTIMATORS, allEqual, groupMoments, type OutcomeEstimator } from '../../shared/advantages';
 
 export interface OutcomeOptions {
   /** GRPO only: divide by (std + ε). False is Dr. GRPO's advantage. Default true. */
@@ -47,24 +43,6 @@ export function checkRewards(uid: string, rewards: readonly number[]): void {
   }
 }
 
-/** True when every reward equals the first (exactly: the case where every estimator gives 0). */
-export function allEqual(xs: readonly number[]): boolean {
-  const x0 = xs[0];
-  for (const x of xs) if (x !== x0) return false;
-  return true;
-}
-
-/**
- * Mean and std the GRPO family uses for a group: the singleton guard μ = 0, s = 1 for G = 1; an
- * all-equal group gets μ = R₀ exactly so R − μ is exactly 0 (a float mean of 0.1s is not 0.1).
- */
-export function groupMoments(rewards: readonly number[]): { mean: number; std: number } {
-  if (rewards.length === 1) return { mean: 0, std: 1 };
-  if (allEqual(rewards)) return { mean: rewards[0] as number, std: 0 };
-  const mu = mean(rewards);
-  return { mean: mu, std: sampleStd(rewards, mu) };
-}
-
 /** GRPO: A_i = (R_i − μ)/(s + ε), or R_i − μ without std normalisation (Dr. GRPO). */
 export function grpoAdvantages(
   uid: string,
@@ -76,7 +54,7 @@ export function grpoAdvantages(
   const eps = opts.eps ?? ADVANTAGE_EPS;
   const { mean: mu, std: s } = groupMoments(rewards);
   const singleton = rewards.length === 1;
-  const advantages = rewards.map((r) => (normStd ? (r - mu) / (s + eps) : r - mu));
+  const advantages = outcomeAdvantageValues(rewards, 'grpo', { normStd, eps });
   return {
     uid,
     mean: mu,
@@ -99,9 +77,7 @@ export function rlooAdvantages(uid: string, rewards: readonly number[]): GroupAd
   if (g === 1)
     return { uid, mean: 0, std: null, advantages: [rewards[0] as number], singleton: true, degenerate: true };
   const { mean: mu, std: s } = groupMoments(rewards);
-  const f = g / (g - 1);
-  const advantages = rewards.map((r) => r * f - mu * f);
-  return { uid, mean: mu, std: s, advantages, singleton: false, degenerate: s === 0 };
+  return { uid, mean: mu, std: s, advantages: outcomeAdvantageValues(rewards, 'rloo'), singleton: false, degenerate: s === 0 };
 }
 
 export function outcomeAdvantages(

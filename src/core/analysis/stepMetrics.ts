@@ -10,16 +10,4 @@ export interface StepSampleRow {
   length_chars: number;
 }
 
-export function mean(xs: readonly number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
-}
-
-/** Sample standard deviation (÷(n−1), as torch.Tensor.std()); NaN for fewer than two values. */
-export function sampleStd(xs: readonly number[], mu = mean(xs)): number {
-  if (xs.length < 2) return NaN;
-  let ss = 0;
-  for (const x of xs) ss += (x - mu) * (x - mu);
-  return Math.sqrt(ss / (xs.length - 1));
-}
+export { mean, sampleStd } from '../../shared/advantages';

@@ -16,6 +16,7 @@ import { passTrainerState, passTrlParquet, trlChanged, type TrlAhead } from './w
 import { alertFoldJob, updateAlertsAsync, type AlertOptions } from '../alerts/update';
 import type { FoldJob, FoldResult } from '../alerts/foldWorker';
 import type { AlertPassReport } from '../alerts/types';
+import { breathe } from '../breathe';
 
 export interface IngestOptions {
   run: string;
@@ -69,7 +70,6 @@ interface Prepared {
 
 const isJsonl = (f: SourceFile): boolean => f.format !== 'trl' && f.format !== 'trl-state';
 
-const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function fileSize(p: string): number {
   try {

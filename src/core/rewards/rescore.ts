@@ -9,6 +9,8 @@ import type { Store } from '../store/store';
 import { createScorer, isApproximateSpec } from './scorer';
 import { canonicalJson, canonicalSpecJson, parseRewardSpec, specLabel, type RewardSpec } from './spec';
 import type { JsonValue, RewardInput, RewardOutput } from './types';
+import { breathe } from '../breathe';
+import { refreshRunAlerts, type AlertOptions } from '../alerts/update';
 
 export interface RescoreOptions {
   run: string;
@@ -82,7 +84,6 @@ function toResultRow(sampleId: number, o: RewardOutput): ResultRow {
   };
 }
 
-const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function rescore(store: Store, opts: RescoreOptions): Promise<RescoreReport> {
   const run = store.requireRun(opts.run);
@@ -178,4 +179,18 @@ export async function rescore(store: Store, opts: RescoreOptions): Promise<Resco
   } finally {
     await scorer.dispose();
   }
+}
+
+/**
+ * Re-scores, then brings the run's alerts up to date: a new or resumed set may disagree with the
+ * logged verdicts (docs/algorithms.md, verifier disagreement). The engine and the CLI both re-score
+ * through here, so they follow one policy.
+ */
+export async function rescoreAndJudge(
+  store: Store,
+  opts: RescoreOptions & { alerts: AlertOptions | false; onAlertError: (message: string) => void },
+): Promise<RescoreReport> {
+  const report = await rescore(store, opts);
+  await refreshRunAlerts(store, opts.run, opts.alerts, opts.onAlertError);
+  return report;
 }

@@ -194,7 +194,8 @@ const SAMPLE_ORDER: Record<SampleSort, (r: SampleRow) => number> = {
   length: (r) => r.length,
 };
 
-interface RawSample {
+/** The columns of a sample row the lists show. */
+export interface ListedSample {
   id: number;
   idx: number;
   reward: number;
@@ -213,39 +214,42 @@ export function listSamples(
   ref: GroupRef,
   opts: { sort?: SampleSort; descending?: boolean; filter?: SampleFilter; reflection?: ReflectionMatcher } = {},
 ): SampleRow[] {
-  const matcher = opts.reflection ?? reflectionMatcher();
   const gid = requireGroupId(store, ref);
   const raw = store.db
     .prepare(
       `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, response, turns
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
-    .all(gid) as RawSample[];
-  const grpo = raw.length ? grpoAdvantages(ref.group, raw.map((r) => r.reward)).advantages : [];
+    .all(gid) as ListedSample[];
   const f = opts.filter ?? {};
   const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
-  const rows = raw
-    .map((r, i): [RawSample, SampleRow] => [
-      r,
-      {
-        index: r.idx,
-        reward: r.reward,
-        advantage: r.advantage ?? grpo[i]!,
-        advantage_source: r.advantage === null ? 'grpo' : 'logged',
-        correct: r.correct === null ? null : r.correct === 1,
-        finish_reason: r.finish_reason,
-        length: r.length_tokens ?? r.length_chars,
-        length_unit: r.length_tokens === null ? 'chars' : 'tokens',
-        // Counted here for the G samples on screen, with the keywords configured now.
-        reflection_count: matcher.count(policyText(r.response, r.turns)),
-        preview: preview(r.response.slice(0, 400)),
-      },
-    ])
-    .filter(([r, row]) => (!f.truncated || row.finish_reason === 'length') && (!f.reflects || (row.reflection_count ?? 0) > 0) && (!text || text.has(r.id)))
-    .map(([, row]) => row);
+  const listed = sampleRowsOf(ref, raw, opts.reflection);
+  const rows = listed.filter((row, i) => (!f.truncated || row.finish_reason === 'length') && (!f.reflects || (row.reflection_count ?? 0) > 0) && (!text || text.has(raw[i]!.id)));
   const key = SAMPLE_ORDER[opts.sort ?? 'index'];
   const sign = opts.descending ? -1 : 1;
   return rows.sort((a, b) => sign * (key(a) - key(b)) || a.index - b.index);
+}
+
+/**
+ * A group's rows (all of them, in index order) as the lists show them: the logged advantage, else
+ * GRPO's over the whole group; reflections counted with the keywords configured now.
+ */
+export function sampleRowsOf(ref: GroupRef, raw: readonly ListedSample[], reflection?: ReflectionMatcher): SampleRow[] {
+  const matcher = reflection ?? reflectionMatcher();
+  const grpo = raw.length ? grpoAdvantages(ref.group, raw.map((r) => r.reward)).advantages : [];
+  return raw.map((r, i) => ({
+    index: r.idx,
+    reward: r.reward,
+    advantage: r.advantage ?? grpo[i]!,
+    advantage_source: r.advantage === null ? 'grpo' : 'logged',
+    correct: r.correct === null ? null : r.correct === 1,
+    finish_reason: r.finish_reason,
+    length: r.length_tokens ?? r.length_chars,
+    length_unit: r.length_tokens === null ? 'chars' : 'tokens',
+    // Counted here for the G samples on screen, with the keywords configured now.
+    reflection_count: matcher.count(policyText(r.response, r.turns)),
+    preview: preview(r.response.slice(0, 400)),
+  }));
 }
 
 export function getSample(store: Store, ref: SampleRef, reflection: ReflectionMatcher = reflectionMatcher()): SampleDetail {

@@ -11,7 +11,7 @@ import { decodeInt32 } from './blobs';
 import { requireGroupId } from './explorer';
 import type { Store } from './store';
 
-interface TreeRow {
+export interface TreeRow {
   idx: number;
   reward: number;
   response: string;
@@ -20,12 +20,18 @@ interface TreeRow {
   turns: string | null;
 }
 
-export function groupTree(store: Store, ref: GroupRef, opts: GroupTreeOptions & { tokenizer?: TextTokenizer } = {}): GroupTree {
+export type TreeOptions = GroupTreeOptions & { tokenizer?: TextTokenizer };
+
+export function groupTree(store: Store, ref: GroupRef, opts: TreeOptions = {}): GroupTree {
   const gid = requireGroupId(store, ref);
   const rows = store.db
     .prepare('SELECT idx, reward, response, response_ids, response_tokens, turns FROM samples WHERE group_id = ? ORDER BY idx')
     .all(gid) as TreeRow[];
-  const samples: TokenSourceSample[] = rows.map((r) => {
+  return treeOfRows(ref, rows, opts);
+}
+
+/** The prefix tree of a group's rows, already read (in index order). */
+export function treeOfRows(ref: GroupRef, rows: readonly TreeRow[], opts: TreeOptions = {}): GroupTree {  const samples: TokenSourceSample[] = rows.map((r) => {
     const s: TokenSourceSample = { response: r.response };
     const ids = decodeInt32(r.response_ids);
     if (ids) s.responseIds = ids;

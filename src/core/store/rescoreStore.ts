@@ -1,5 +1,6 @@
 // Re-score sets and results (migration 2): the SQL of re-scoring and comparison, parameterised.
 // Logged rewards in `samples` are only read here, never written.
+import { ErrorCode, LensError } from '../../shared/errors';
 import type { RescoreSetRow, RescoreStatus, Selection } from '../../shared/rescore';
 import type { SqliteDatabase } from './nativeLoader';
 
@@ -181,6 +182,25 @@ export class RescoreStore {
 
   getSet(setId: number): RescoreSetRow | undefined {
     return this.db.prepare('SELECT * FROM rescore_sets WHERE id = ?').get(setId) as RescoreSetRow | undefined;
+  }
+
+  /** A set with the name of its run; NotFound when there is none. */
+  setWithRun(setId: number): RescoreSetRow & { run: string } {
+    const set = this.getSet(setId);
+    if (!set) throw new LensError(ErrorCode.NotFound, `no re-score set ${setId}`);
+    return { ...set, run: this.db.prepare('SELECT name FROM runs WHERE id = ?').pluck().get(set.run_id) as string };
+  }
+
+  /** New rationales of a set's samples, by sample id (samples scored without one are left out). */
+  rationales(setId: number, sampleIds: readonly number[]): Record<string, string> {
+    const rows = this.db
+      .prepare(
+        `SELECT sample_id, rationale FROM rescore_results
+          WHERE set_id = ? AND rationale IS NOT NULL AND sample_id IN (SELECT value FROM json_each(?))`,
+      )
+      .raw()
+      .all(setId, JSON.stringify(sampleIds)) as Array<[number, string]>;
+    return Object.fromEntries(rows.map(([id, r]) => [String(id), r]));
   }
 
   listSets(runId: number): RescoreSetRow[] {

@@ -17,7 +17,7 @@ import { requireGroupId } from './explorer';
 import type { Store } from './store';
 import { ErrorCode, LensError } from '../../shared/errors';
 
-interface TokenRow {
+export interface TokenRow {
   response_ids: Uint8Array | null;
   response_tokens: string | null;
   logprobs: Uint8Array | null;
@@ -27,9 +27,9 @@ interface TokenRow {
   token_advantages: Uint8Array | null;
 }
 
-const COLUMNS = 'response_ids, response_tokens, logprobs, train_logprobs, ref_logprobs, entropy, token_advantages';
+export const TOKEN_COLUMNS = 'response_ids, response_tokens, logprobs, train_logprobs, ref_logprobs, entropy, token_advantages';
 
-function decode(r: TokenRow): SampleTokens {
+export function decodeTokens(r: TokenRow): SampleTokens {
   return {
     ids: decodeInt32(r.response_ids) ?? null,
     tokens: typeof r.response_tokens === 'string' ? (JSON.parse(r.response_tokens) as string[]) : null,
@@ -43,9 +43,9 @@ function decode(r: TokenRow): SampleTokens {
 
 export function sampleTokens(store: Store, ref: SampleRef): SampleTokens {
   const gid = requireGroupId(store, ref);
-  const row = store.db.prepare(`SELECT ${COLUMNS} FROM samples WHERE group_id = ? AND idx = ?`).get(gid, ref.index) as TokenRow | undefined;
+  const row = store.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM samples WHERE group_id = ? AND idx = ?`).get(gid, ref.index) as TokenRow | undefined;
   if (!row) throw new LensError(ErrorCode.NotFound, `group ${JSON.stringify(ref.group)} of step ${ref.step} has no sample ${ref.index}`);
-  return decode(row);
+  return decodeTokens(row);
 }
 
 export function availability(samples: readonly SampleTokens[]): TokenAvailability {
@@ -75,8 +75,13 @@ export function availability(samples: readonly SampleTokens[]): TokenAvailabilit
 /** Per-sample aggregates of a group (G rows, one indexed read). */
 export function groupTokenStats(store: Store, ref: GroupRef, epsilon = DEFAULT_CLIP_EPSILON): GroupTokenStats {
   const gid = requireGroupId(store, ref);
-  const rows = store.db.prepare(`SELECT idx, ${COLUMNS} FROM samples WHERE group_id = ? ORDER BY idx`).all(gid) as Array<TokenRow & { idx: number }>;
-  const decoded = rows.map((r) => ({ index: r.idx, t: decode(r) }));
+  const rows = store.db.prepare(`SELECT idx, ${TOKEN_COLUMNS} FROM samples WHERE group_id = ? ORDER BY idx`).all(gid) as Array<TokenRow & { idx: number }>;
+  return tokenStatsOf(rows, epsilon);
+}
+
+/** The token aggregates of a group's rows, already read. */
+export function tokenStatsOf(rows: ReadonlyArray<TokenRow & { idx: number }>, epsilon = DEFAULT_CLIP_EPSILON): GroupTokenStats {
+  const decoded = rows.map((r) => ({ index: r.idx, t: decodeTokens(r) }));
   return {
     availability: availability(decoded.map((d) => d.t)),
     epsilon,

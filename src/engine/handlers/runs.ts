@@ -8,31 +8,31 @@ import type { Store } from '../../core/store/store';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import { RunMethods, RunNotifications } from '../../shared/protocol/runs';
 import * as path from 'node:path';
-import type { EngineServer } from '../server';
+import { handlersOf, type EngineContext } from '../context';
 
 /** Optional engine setting (ms); the extension passes `rolloutLens.gpuPollIntervalMs`. */
-function gpuInterval(server: EngineServer): number | undefined {
-  return server.settings.gpuPollIntervalMs;
+function gpuInterval(engine: EngineContext): number | undefined {
+  return engine.settings.gpuPollIntervalMs;
 }
 
-function createSupervisor(server: EngineServer, store: Store): RunSupervisor {
-  const interval = gpuInterval(server);
+function createSupervisor(engine: EngineContext, store: Store): RunSupervisor {
+  const interval = gpuInterval(engine);
   const supervisor = new RunSupervisor(store, {
     adopt: true,
-    reflection: server.reflection,
+    reflection: engine.reflection,
     gpu: interval ? { intervalMs: interval } : {},
-    onStatus: (s) => server.notify(RunNotifications.runStatus, s),
-    log: (level, message) => server.log(level, message),
+    onStatus: (s) => engine.notify(RunNotifications.runStatus, s),
+    log: (level, message) => engine.log(level, message),
   });
   supervisor.reattach().then(
-    (adopted) => adopted.forEach((s) => server.notify(RunNotifications.runStatus, s)),
-    (e: unknown) => server.log('warn', `reattaching runs: ${errorMessage(e)}`),
+    (adopted) => adopted.forEach((s) => engine.notify(RunNotifications.runStatus, s)),
+    (e: unknown) => engine.log('warn', `reattaching runs: ${errorMessage(e)}`),
   );
   return supervisor;
 }
 
-function requireTrust(server: EngineServer, what: string): void {
-  if (server.settings.trusted !== true) {
+function requireTrust(engine: EngineContext, what: string): void {
+  if (engine.settings.trusted !== true) {
     throw new LensError(
       ErrorCode.Untrusted,
       `${what} refused: this workspace is not trusted, and a run profile executes commands from the workspace's files. Trust the workspace (Workspaces: Manage Workspace Trust) to launch runs.`,
@@ -40,13 +40,14 @@ function requireTrust(server: EngineServer, what: string): void {
   }
 }
 
-export function registerRunHandlers(server: EngineServer): void {
+/** The run methods, and the supervisor of the database open now (none before one opens). */
+export function runHandlers(engine: EngineContext) {
   // The supervisor of the database open now: created (and reattached to the runs an earlier engine
   // left going) as soon as it opens, and disposed before it closes, so no watch outlives its store.
   let current: RunSupervisor | undefined;
-  server.onStore({
+  engine.onStore({
     opened: (store) => {
-      current = createSupervisor(server, store);
+      current = createSupervisor(engine, store);
     },
     closing: async () => {
       const s = current;
@@ -55,41 +56,39 @@ export function registerRunHandlers(server: EngineServer): void {
     },
   });
   const supervisor = (): RunSupervisor => {
-    server.requireStore();
+    engine.requireStore();
     if (!current) throw new LensError(ErrorCode.Internal, 'the run supervisor is not running (initialize first)');
     return current;
   };
 
-  server.on(RunMethods.profiles, (p) => {
-    const pf = loadProfiles(profilesFileFor(p.workspace, p.profilesFile), p.workspace);
-    return pf.profiles.map((prof) => {
-      const runDir = defaultRunDir(pf.workspaceFolder, prof.name);
-      return profileInfo(
-        resolveProfile(prof, {
-          workspaceFolder: pf.workspaceFolder,
-          profileDir: path.dirname(pf.file),
-          run: prof.name,
-          runDir,
-        }),
-      );
-    });
+  const handlers = handlersOf(RunMethods)({
+    profiles: (p) => {
+      const pf = loadProfiles(profilesFileFor(p.workspace, p.profilesFile), p.workspace);
+      return pf.profiles.map((prof) => {
+        const runDir = defaultRunDir(pf.workspaceFolder, prof.name);
+        return profileInfo(
+          resolveProfile(prof, {
+            workspaceFolder: pf.workspaceFolder,
+            profileDir: path.dirname(pf.file),
+            run: prof.name,
+            runDir,
+          }),
+        );
+      });
+    },
+    launch: async (p) => {
+      requireTrust(engine, `launching profile ${JSON.stringify(p.profile)}`);
+      const pf = loadProfiles(profilesFileFor(p.workspace, p.profilesFile), p.workspace);
+      return supervisor().launch(pf, p.profile, p.run ? { run: p.run } : {});
+    },
+    restart: (p) => {
+      requireTrust(engine, `restarting run ${JSON.stringify(p.run)}`);
+      return supervisor().restart(p.run);
+    },
+    // Stopping only ends processes the user already launched: allowed without trust.
+    stop: (p) => supervisor().stop(p.run),
+    status: (p) => supervisor().status(p.run),
+    log: (p) => supervisor().log(p.run, p.offset ?? 0, p.limit),
   });
-
-  server.on(RunMethods.launch, async (p) => {
-    requireTrust(server, `launching profile ${JSON.stringify(p.profile)}`);
-    const pf = loadProfiles(profilesFileFor(p.workspace, p.profilesFile), p.workspace);
-    return supervisor().launch(pf, p.profile, p.run ? { run: p.run } : {});
-  });
-
-  server.on(RunMethods.restart, (p) => {
-    requireTrust(server, `restarting run ${JSON.stringify(p.run)}`);
-    return supervisor().restart(p.run);
-  });
-
-  // Stopping only ends processes the user already launched: allowed without trust.
-  server.on(RunMethods.stop, (p) => supervisor().stop(p.run));
-
-  server.on(RunMethods.status, (p) => supervisor().status(p.run));
-
-  server.on(RunMethods.log, (p) => supervisor().log(p.run, p.offset ?? 0, p.limit));
+  return { handlers, supervisor: (): RunSupervisor | undefined => current };
 }

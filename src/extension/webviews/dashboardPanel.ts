@@ -5,44 +5,31 @@ import * as vscode from 'vscode';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
-import { TokenMethods } from '../../shared/protocol/engineTokens';
+import { ViewMethods } from '../../shared/protocol/views';
 import { readConfig } from '../config';
 import {
   DASHBOARD_VIEW_TYPE,
   DashboardMessages,
   dashboardCheckpointSchema,
-  isComponentMeanKey,
-  toStepColumns,
   type DashboardSnapshot,
-  type GpuSeriesView,
-  type LogTailView,
-  type RunStatusView,
 } from '../../shared/protocol/webviews/dashboard';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import type { ViewDeps } from './groupPanel';
 import { PanelHost, type PanelHandlers } from './panelHost';
 import { PanelLoader } from './snapshotChannel';
 import { openSample } from '../commands/sampleCommands';
-import type { AlertList } from '../../shared/alerts';
-
-/** What the run supervisor knows about a run; every section is optional. */
-export interface RunLiveInfo {
-  status?: RunStatusView;
-  logTail?: LogTailView;
-  gpu?: GpuSeriesView[];
-}
+import type { GpuHistory } from './gpuHistory';
 
 export interface DashboardDeps extends ViewDeps {
   openGroup(ref: GroupRef): Promise<void>;
   onFilterSteps?: (run: string, from: number, to: number) => void;
-  /** The run supervisor's view of a run (status, log tail, GPUs); undefined for a run it did not launch. */
-  runInfo?: (run: string, signal: AbortSignal) => Promise<RunLiveInfo | undefined>;
+  /** Launched runs' GPU readings, kept from status notifications and loads. */
+  gpuHistory: GpuHistory;
 }
 
 const LIVE_STATES = new Set(['pending', 'starting', 'running', 'stopping']);
 /** A run that changed this recently counts as live (it is being ingested). */
 const LIVE_WINDOW_MS = 60_000;
-const METRIC_KEY_LIMIT = 50;
 
 class DashboardPanel {
   private picked: string[] = [];
@@ -95,40 +82,16 @@ class DashboardPanel {
   }
 
   private async load(signal: AbortSignal): Promise<void> {
-    const { engine } = this.deps;
     try {
-      const [rows, keys, info, alerts] = await Promise.all([
-        engine.request(EngineMethods.stepStats, { run: this.run }, { signal }),
-        engine.request(EngineMethods.metricKeys, { run: this.run }, { signal }),
-        this.deps.runInfo ? this.deps.runInfo(this.run, signal).catch((e: unknown) => (this.deps.log.warn(`[webview dashboard] run info: ${errorMessage(e)}`), undefined)) : Promise.resolve(undefined),
-        // Alerts are advice: the charts show without them when listing fails.
-        engine
-          .request(EngineMethods.listAlerts, { run: this.run }, { signal })
-          .catch((e: unknown): AlertList | undefined => (this.deps.log.warn(`[webview dashboard] alerts: ${errorMessage(e)}`), undefined)),
-      ]);
-      const wanted = [...new Set([...keys.filter(isComponentMeanKey), ...this.picked.filter((k) => keys.includes(k))])].slice(0, METRIC_KEY_LIMIT);
-      const series = wanted.length > 0 ? await engine.request(EngineMethods.metricSeries, { run: this.run, keys: wanted }, { signal }) : {};
       const epsilon = readConfig().clipEpsilon;
-      // An extra chart: the dashboard still opens without it.
-      const mismatch = await engine.request(TokenMethods.stepMismatch, { run: this.run, epsilon }, { signal }).catch((e: unknown) => {
-        this.deps.log.warn(`[webview dashboard] mismatch of ${this.run}: ${errorMessage(e)}`);
-        return [];
-      });
+      const { gpu_reading: reading, ...view } = await this.deps.engine.request(ViewMethods.dashboard, { run: this.run, picked: this.picked, epsilon }, { signal });
       if (signal.aborted) return;
-      const val = rows.filter((r) => r.split === 'val');
+      this.deps.gpuHistory.record(this.run, reading ?? null);
+      const gpu = this.deps.gpuHistory.series(this.run);
       const snapshot: DashboardSnapshot = {
-        run: this.run,
-        train: toStepColumns(rows.filter((r) => r.split === 'train')),
-        val: val.length > 0 ? toStepColumns(val) : null,
-        metric_keys: keys,
-        series,
-        picked: this.picked,
-        live: (info?.status ? LIVE_STATES.has(info.status.state) : false) || Date.now() - this.lastChange < LIVE_WINDOW_MS,
-        ...(info?.status ? { status: info.status } : {}),
-        ...(info?.logTail ? { logTail: info.logTail } : {}),
-        ...(info?.gpu ? { gpu: info.gpu } : {}),
-        ...(alerts ? { alerts: alerts.alerts, alertsDisabled: alerts.disabled.map((d) => `${d.detector}: ${d.error}`) } : {}),
-        ...(mismatch.length ? { mismatch, clip_epsilon: epsilon } : {}),
+        ...view,
+        live: (view.status ? LIVE_STATES.has(view.status.state) : false) || Date.now() - this.lastChange < LIVE_WINDOW_MS,
+        ...(gpu.length ? { gpu } : {}),
       };
       this.host.post(DashboardMessages.snapshot, snapshot);
     } catch (e) {

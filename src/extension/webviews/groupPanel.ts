@@ -3,21 +3,18 @@
 import * as vscode from 'vscode';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef, SampleDetail, SampleRef } from '../../shared/explorer';
-import type { GroupTree } from '../../shared/tree';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { TokenMethods } from '../../shared/protocol/engineTokens';
-import { GROUP_VIEW_TYPE, GroupMessages, groupCheckpointSchema, toGroupTreeView, type GroupSnapshot } from '../../shared/protocol/webviews/group';
+import { GROUP_VIEW_TYPE, GroupMessages, groupCheckpointSchema, type GroupSnapshot } from '../../shared/protocol/webviews/group';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import { diffSamples, openSample } from '../commands/sampleCommands';
 import { readConfig } from '../config';
 import type { EngineClient } from '../engineClient';
 import { fmt, signed } from '../../shared/format';
 import { PanelHost, type PanelHandlers } from './panelHost';
+import { loadGroupView } from './groupViewLoad';
 import { PanelLoader } from './snapshotChannel';
 
-/** Components need each sample's detail; beyond this group size the breakdown is skipped. */
-const MAX_DETAILED = 512;
-const CONCURRENCY = 8;
 export const RESCORE_GROUP_COMMAND = 'rolloutLens.rescoreGroup';
 
 export interface ViewDeps {
@@ -29,19 +26,6 @@ export interface ViewDeps {
 }
 
 const keyOf = (r: GroupRef): string => JSON.stringify([r.run, r.split, r.step, r.group]);
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 class GroupPanel {
   private details = new Map<number, SampleDetail>();
@@ -86,37 +70,14 @@ class GroupPanel {
   }
 
   private async load(signal: AbortSignal): Promise<void> {
-    const { engine } = this.deps;
     try {
-      const [rows, tree, tokens] = await Promise.all([
-        engine.request(EngineMethods.listSamples, { ...this.ref }, { signal }),
-        engine.request(EngineMethods.groupTree, { ...this.ref }, { signal }).then(
-          (t: GroupTree) => ({ tree: t, error: null }),
-          (e: unknown) => ({ tree: null, error: errorMessage(e) }),
-        ),
-        // The overlay's aggregates are an extra: the group view still opens without them.
-        engine.request(TokenMethods.groupTokenStats, { ...this.ref, epsilon: readConfig().clipEpsilon }, { signal }).catch((e: unknown) => {
-          this.deps.log.warn(`[webview group] token aggregates of ${keyOf(this.ref)}: ${errorMessage(e)}`);
-          return null;
-        }),
-      ]);
-      const detailed = rows.length <= MAX_DETAILED ? await mapLimit(rows, CONCURRENCY, (r) => engine.request(EngineMethods.getSample, { ...this.ref, index: r.index }, { signal })) : [];
+      const config = readConfig();
+      const loaded = await loadGroupView(this.deps.engine, this.ref, config, signal);
       if (signal.aborted) return;
-      this.details = new Map(detailed.map((d) => [d.index, d]));
-      this.nodeText = new Map(tree.tree?.nodes.map((n) => [n.id, n.text]) ?? []);
-      const first = detailed[0] ?? (rows[0] ? await engine.request(EngineMethods.getSample, { ...this.ref, index: rows[0].index }, { signal }) : undefined);
-      const commands = await vscode.commands.getCommands(true);
-      this.snapshot = {
-        ref: this.ref,
-        prompt: first?.prompt ?? '',
-        ground_truth: first?.ground_truth ?? null,
-        samples: rows.map((r) => ({ ...r, components: this.details.get(r.index)?.components ?? null })),
-        tree: tree.tree ? toGroupTreeView(tree.tree) : null,
-        tree_error: tree.error,
-        estimator: readConfig().advantageEstimator,
-        rescore_available: commands.includes(RESCORE_GROUP_COMMAND),
-        tokens,
-      };
+      // Details (response, rationale, hits) are read when the user opens a sample.
+      this.details.clear();
+      this.nodeText = loaded.nodeTexts;
+      this.snapshot = loaded.snapshot;
       this.host.post(GroupMessages.snapshot, this.snapshot);
     } catch (e) {
       if (signal.aborted || (e instanceof LensError && e.code === ErrorCode.Cancelled)) return;
@@ -143,9 +104,7 @@ class GroupPanel {
   }
 
   private async rescore(): Promise<void> {
-    const commands = await vscode.commands.getCommands(true);
-    if (commands.includes(RESCORE_GROUP_COMMAND)) await vscode.commands.executeCommand(RESCORE_GROUP_COMMAND, this.ref);
-    else void vscode.window.showInformationMessage('Re-scoring from the group view is not available in this version: use `rollout-lens rescore` from a terminal.');
+    await vscode.commands.executeCommand(RESCORE_GROUP_COMMAND, this.ref);
   }
 
   private async compare(index: number): Promise<void> {

@@ -4,7 +4,6 @@
 // the commands and the engine events call.
 import * as vscode from 'vscode';
 import type { GroupRef } from '../../shared/explorer';
-import { RunMethods } from '../../shared/protocol/runs';
 import type { RunStatus } from '../../shared/runs';
 import { DASHBOARD_VIEW_TYPE } from '../../shared/protocol/webviews/dashboard';
 import { GROUP_VIEW_TYPE } from '../../shared/protocol/webviews/group';
@@ -14,7 +13,7 @@ import type { EngineClient } from '../engineClient';
 import { DashboardPanels } from './dashboardPanel';
 import { GroupPanels } from './groupPanel';
 import { RESCORE_DIFF_SCHEME, RescoreDiffDocuments, RescorePanels, loadComparison } from './rescorePanel';
-import { RunLiveInfoSource } from './runLiveInfo';
+import { GpuHistory } from './gpuHistory';
 import { TimelinePanels } from './timelinePanel';
 
 export interface WebviewDeps {
@@ -42,12 +41,12 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
   // (each closure runs only after both exist).
   const groups: GroupPanels = new GroupPanels({ ...base, openTimeline: (ref) => timelines.openFromGroup(ref) });
   const timelines: TimelinePanels = new TimelinePanels({ ...base, openGroup: (ref) => groups.open(ref) });
-  const liveInfo = new RunLiveInfoSource(deps.engine, { status: RunMethods.status, log: RunMethods.log });
+  const gpuHistory = new GpuHistory();
   const dashboards = new DashboardPanels({
     ...base,
     openGroup: (ref) => groups.open(ref),
     ...(deps.onFilterSteps ? { onFilterSteps: deps.onFilterSteps } : {}),
-    runInfo: (run, signal) => liveInfo.info(run, signal),
+    gpuHistory,
   });
   const documents = new RescoreDiffDocuments();
   const rescores = new RescorePanels({ ...base, loadRescore: (setId, signal) => loadComparison(deps.engine, Number(setId), signal) }, documents);
@@ -70,7 +69,7 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     openTimeline: (key) => timelines.open(key),
     refresh,
     runStatus: (s) => {
-      liveInfo.record(s);
+      gpuHistory.record(s.run, s.gpu);
       refresh(s.run);
     },
   };

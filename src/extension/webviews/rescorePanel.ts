@@ -6,13 +6,13 @@ import { errorMessage } from '../../shared/errors';
 import type { SampleDetail, SampleRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
+import { ViewMethods } from '../../shared/protocol/views';
 import {
   RESCORE_VIEW_TYPE,
   RescoreMessages,
   rescoreCheckpointSchema,
   rescoreComparisonSchema,
   sameSample,
-  fromEngineComparison,
   type RescoreComparison,
   type RescoreSampleRow,
 } from '../../shared/protocol/webviews/rescore';
@@ -62,18 +62,9 @@ export function parseComparison(data: unknown): { ok: true; value: RescoreCompar
   return { ok: false, error: `not a re-score comparison (${first ? `${first.path.join('.') || '(root)'}: ${first.code}` : 'invalid'})` };
 }
 
-/** Loads a set's comparison with the logged rewards, in the shape the comparison view takes. */
-export async function loadComparison(engine: EngineClient, setId: number, signal?: AbortSignal): Promise<unknown> {
-  const opts = signal ? { signal } : {};
-  const cmp = await engine.request(EngineMethods.compareRescore, { set: setId, against: 'logged', sampleLimit: 2000 }, opts);
-  const rationales = await engine.request(EngineMethods.rescoreRationales, { set: setId, sampleIds: cmp.samples.map((s) => s.sample_id) }, opts);
-  const byRef = new Map<string, string>();
-  for (const s of cmp.samples) {
-    const r = rationales[String(s.sample_id)];
-    if (r !== undefined) byRef.set(`${s.split === 'val' ? 'val' : 'train'}/${s.step}/${s.group}/${s.index}`, r);
-  }
-  const set = await engine.request(EngineMethods.rescoreSet, { set: setId }, opts);
-  return fromEngineComparison(cmp, { id: setId, run: set.run, spec: set.label, status: set.status }, byRef);
+/** Loads a set's comparison with the logged rewards, in the shape the comparison view takes (one request). */
+export function loadComparison(engine: EngineClient, setId: number, signal?: AbortSignal): Promise<unknown> {
+  return engine.request(ViewMethods.rescore, { set: setId }, signal ? { signal } : {});
 }
 
 class RescorePanel {

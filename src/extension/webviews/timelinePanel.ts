@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
-import { TokenMethods } from '../../shared/protocol/engineTokens';
+import { ViewMethods } from '../../shared/protocol/views';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import {
   TIMELINE_VIEW_TYPE,
@@ -65,32 +65,22 @@ class TimelinePanel {
   }
 
   private async load(signal: AbortSignal): Promise<void> {
-    const { engine } = this.deps;
     const { run, prompt_id: promptId, split } = this.key;
     try {
-      const [main, runs] = await Promise.all([
-        engine.request(TokenMethods.promptTimeline, { run, promptId, split }, { signal }),
-        engine.request(TokenMethods.promptRuns, { promptId }, { signal }),
-      ]);
-      let compareError: string | null = null;
-      const timelines = [main];
-      if (this.compare) {
-        try {
-          const other = await engine.request(TokenMethods.promptTimeline, { run: this.compare, promptId, split }, { signal });
-          if (other.points.length) timelines.push(other);
-          else compareError = `Run ${this.compare} never asked this prompt in its ${split} split.`;
-        } catch (e) {
-          compareError = errorMessage(e);
-        }
-      }
+      const snapshot = await this.deps.engine.request(ViewMethods.timeline, { run, split, promptId, compare: this.compare }, { signal });
       if (signal.aborted) return;
-      this.snapshot = { prompt_id: promptId, prompt: main.prompt, split, timelines, other_runs: runs.filter((r) => r !== run), compare_error: compareError };
-      this.host.post(TimelineMessages.snapshot, this.snapshot);
+      this.show(snapshot);
     } catch (e) {
       if (signal.aborted || (e instanceof LensError && e.code === ErrorCode.Cancelled)) return;
       this.deps.log.error(`[webview timeline] loading ${keyOf(this.key)} failed: ${errorMessage(e)}`);
       this.host.postError(`Could not load the timeline of prompt ${promptId} in ${run}: ${errorMessage(e)}`);
     }
+  }
+
+  /** Posts a snapshot (also one loaded before the panel existed: the view then does not load again). */
+  show(snapshot: TimelineSnapshot): void {
+    this.snapshot = snapshot;
+    this.host.post(TimelineMessages.snapshot, snapshot);
   }
 
   /** The best-rewarded sample (lowest index among ties) of the prompt's group at `step`, in each compared run. */
@@ -115,20 +105,22 @@ export class TimelinePanels implements vscode.WebviewPanelSerializer {
 
   constructor(private readonly deps: TimelineDeps) {}
 
-  open(key: TimelineKey): void {
+  open(key: TimelineKey, loaded?: TimelineSnapshot): void {
     const k = keyOf(key);
     const existing = this.panels.get(k);
     if (existing) {
       existing.host.reveal();
       return;
     }
-    this.panels.set(k, new TimelinePanel(undefined, key, null, this.deps, () => this.panels.delete(k)));
+    const panel = new TimelinePanel(undefined, key, null, this.deps, () => this.panels.delete(k));
+    this.panels.set(k, panel);
+    if (loaded) panel.show(loaded);
   }
 
-  /** "This prompt over time", from a group: the group's prompt in its run and split. */
+  /** "This prompt over time", from a group: one request finds the group's prompt and its timeline. */
   async openFromGroup(ref: GroupRef): Promise<void> {
-    const t = await this.deps.engine.request(TokenMethods.promptTimeline, { run: ref.run, split: ref.split, group: ref });
-    this.open({ run: ref.run, prompt_id: t.prompt_id, split: ref.split });
+    const t = await this.deps.engine.request(ViewMethods.timeline, { run: ref.run, split: ref.split, group: ref });
+    this.open({ run: ref.run, prompt_id: t.prompt_id, split: ref.split }, t);
   }
 
   refresh(run?: string): void {

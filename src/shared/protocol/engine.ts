@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ROLLOUT_FORMATS, type IngestReport, type RunSummary, type StepStatsRow } from '../rollout';
 import type { GroupTree } from '../tree';
 import { groupId, groupRefShape, runName, sampleIndex, split, step } from './atoms';
+import { method } from './methods';
 import { notification } from './rpc';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import type { AlertList } from '../alerts';
@@ -17,19 +18,7 @@ import {
   type StepRow,
 } from '../explorer';
 
-export interface MethodDescriptor<P, R> {
-  name: string;
-  params: z.ZodType<P>;
-  /** Phantom: carries the result type only. */
-  result?: R;
-}
-
-function method<R>() {
-  return <P>(name: string, params: z.ZodType<P>): MethodDescriptor<P, R> => ({ name, params });
-}
-
-export type ParamsOf<M> = M extends MethodDescriptor<infer P, unknown> ? P : never;
-export type ResultOf<M> = M extends MethodDescriptor<unknown, infer R> ? R : never;
+export type { MethodDescriptor } from './methods';
 
 export interface EngineInfo {
   pid: number;

@@ -4,11 +4,8 @@ import { z } from 'zod';
 import type { SampleTokens, GroupTokenStats, MismatchStats } from '../tokenSignals';
 import type { PromptLifeRow, PromptTimeline } from '../promptTimeline';
 import { groupRefShape, runName, sampleIndex, split } from './atoms';
-import type { MethodDescriptor } from './engine';
+import { method } from './methods';
 
-function method<R>() {
-  return <P>(name: string, params: z.ZodType<P>): MethodDescriptor<P, R> => ({ name, params });
-}
 
 
 /** ε of the clip range [1 − ε, 1 + ε] (rolloutLens.tokens.clipEpsilon). */

@@ -2,13 +2,10 @@
 // ./engine.ts: each method's params schema is validated by the engine before any work.
 import { z } from 'zod';
 import type { LogPage, ProfileInfo, RunStatus } from '../runs';
-import type { MethodDescriptor } from './engine';
+import { method } from './methods';
 import { runName } from './atoms';
 import { notification } from './rpc';
 
-function method<R>() {
-  return <P>(name: string, params: z.ZodType<P>): MethodDescriptor<P, R> => ({ name, params });
-}
 
 const absPath = z.string().min(1).max(4096);
 /** Where `.rollout-lens/runs.json` lives (the workspace folder), or an explicit profiles file. */

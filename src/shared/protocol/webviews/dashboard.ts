@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import type { AlertDto } from '../../alerts';
 import type { MismatchStats } from '../../tokenSignals';
+import type { GpuReading } from '../../runs';
 import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStatsRow } from '../../rollout';
 import { groupId, runName, sampleIndex, split, step } from '../atoms';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, outboundNotification } from './ipc';
@@ -89,6 +90,12 @@ export interface DashboardSnapshot {
   mismatch?: Array<{ step: number } & MismatchStats>;
   /** ε of the clip range the mismatch's share is counted against. */
   clip_epsilon?: number;
+}
+
+/** What the engine builds for the dashboard in one request (views/dashboard): all but the host's facts. */
+export interface DashboardViewData extends Omit<DashboardSnapshot, 'live' | 'gpu'> {
+  /** A launched run's latest GPU reading, for the host's GPU history. */
+  gpu_reading?: GpuReading | null;
 }
 
 /** Logged reward-component means (TRL: rewards/<func>/mean), shown with the mean reward. */

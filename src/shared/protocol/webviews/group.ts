@@ -47,7 +47,8 @@ export interface GroupSampleView extends SampleRow {
   components: Record<string, number> | null;
 }
 
-export interface GroupSnapshot {
+/** What the engine builds for the group view in one request (views/group): all but the host's settings. */
+export interface GroupViewData {
   ref: GroupRef;
   /** The group's prompt (untrusted text). */
   prompt: string;
@@ -56,12 +57,20 @@ export interface GroupSnapshot {
   tree: GroupTreeView | null;
   /** Why there is no tree (e.g. a reward is not finite), shown in place of it. */
   tree_error: string | null;
+  /** Per-sample token aggregates and which per-token signals exist (null: they could not be made). */
+  tokens: GroupTokenStats | null;
+}
+
+/** The engine's answer: the view, plus the tree nodes' full texts (the view carries previews). */
+export interface GroupViewResult {
+  view: GroupViewData;
+  /** Node id → full text, for the host to answer group/nodeTexts without asking again. */
+  node_texts: Record<string, string>;
+}
+
+export interface GroupSnapshot extends GroupViewData {
   /** The estimator the user configured (rolloutLens.advantageEstimator); the view can switch. */
   estimator: AdvantageEstimator;
-  /** True when a "Re-score this group…" command is installed. */
-  rescore_available: boolean;
-  /** Per-sample token aggregates and which per-token signals exist (absent: not loaded). */
-  tokens?: GroupTokenStats | null;
 }
 
 export function runLengths(values: readonly number[]): ValueRuns {

@@ -1,0 +1,55 @@
+// The run dashboard's data in one place: step statistics of both splits, logged metric series (the
+// reward-component means and the user's picks), the train-vs-inference mismatch, the alerts and, for
+// a launched run, its status line and log tail. The host adds what only it knows (whether the run is
+// live, the GPU history it keeps from status notifications).
+import type { AlertList } from '../../shared/alerts';
+import { isComponentMeanKey, toStepColumns, type DashboardViewData } from '../../shared/protocol/webviews/dashboard';
+import { metricKeys, metricSeries } from '../store/metricSeries';
+import type { Store } from '../store/store';
+import { stepMismatch, type MismatchCache } from '../store/tokenStore';
+import type { RunLiveSections } from './runLive';
+
+/** Metric series sent at most (the picker lists every key). */
+export const METRIC_KEY_LIMIT = 50;
+
+export interface DashboardViewParams {
+  run: string;
+  /** Logged metrics the user picked to chart. */
+  picked: string[];
+  /** ε of the clip range the mismatch's share is counted against. */
+  epsilon: number;
+}
+
+export interface DashboardSources {
+  /** The run's alerts, brought up to date (absent: listing failed; alerts are advice). */
+  alerts?: AlertList | undefined;
+  /** The supervisor's sections, for a run it launched. */
+  live?: RunLiveSections | undefined;
+  /** Mismatch per step of earlier loads: finished steps are not read twice. */
+  mismatchCache?: MismatchCache;
+}
+
+export function dashboardView(store: Store, p: DashboardViewParams, src: DashboardSources = {}): DashboardViewData {
+  const rows = store.stepStats(store.requireRun(p.run).id);
+  const keys = metricKeys(store, p.run);
+  const wanted = [...new Set([...keys.filter(isComponentMeanKey), ...p.picked.filter((k) => keys.includes(k))])].slice(0, METRIC_KEY_LIMIT);
+  const val = rows.filter((r) => r.split === 'val');
+  // An extra chart: the dashboard still opens without it.
+  let mismatch: ReturnType<typeof stepMismatch> = [];
+  try {
+    mismatch = stepMismatch(store, p.run, p.epsilon, 'train', src.mismatchCache ? { cache: src.mismatchCache } : {});
+  } catch {
+    mismatch = [];
+  }
+  return {
+    run: p.run,
+    train: toStepColumns(rows.filter((r) => r.split === 'train')),
+    val: val.length > 0 ? toStepColumns(val) : null,
+    metric_keys: keys,
+    series: wanted.length > 0 ? metricSeries(store, p.run, wanted) : {},
+    picked: p.picked,
+    ...(src.live ? { status: src.live.status, logTail: src.live.logTail, gpu_reading: src.live.gpu } : {}),
+    ...(src.alerts ? { alerts: src.alerts.alerts, alertsDisabled: src.alerts.disabled.map((d) => `${d.detector}: ${d.error}`) } : {}),
+    ...(mismatch.length ? { mismatch, clip_epsilon: p.epsilon } : {}),
+  };
+}

@@ -1,0 +1,65 @@
+// The group view's data in one place: the group's rows read once (samples with their components,
+// prompt, ground truth, lengths, token ids and logprob summaries), then its prefix tree and token
+// statistics built from those rows. The host adds its settings; the CLI prints it (`rollout-lens group`).
+import type { GroupRef } from '../../shared/explorer';
+import { errorMessage } from '../../shared/errors';
+import { toGroupTreeView, type GroupViewResult } from '../../shared/protocol/webviews/group';
+import type { GroupTokenStats } from '../../shared/tokenSignals';
+import type { GroupTree } from '../../shared/tree';
+import type { ReflectionMatcher } from '../analysis/reflection';
+import { requireGroupId, sampleRowsOf, type ListedSample } from '../store/explorer';
+import { treeOfRows, type TreeOptions, type TreeRow } from '../store/groupTrees';
+import type { Store } from '../store/store';
+import { TOKEN_COLUMNS, tokenStatsOf, type TokenRow } from '../store/tokenStore';
+
+export interface GroupViewOptions extends TreeOptions {
+  /** ε of the clip range for the token statistics (rolloutLens.tokens.clipEpsilon). */
+  epsilon?: number;
+  reflection?: ReflectionMatcher;
+}
+
+type GroupRowRead = ListedSample & TreeRow & TokenRow & { components: string | null; ground_truth: string | null };
+
+export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = {}): GroupViewResult {
+  const gid = requireGroupId(store, ref);
+  const rows = store.db
+    .prepare(
+      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, components, ground_truth,
+              turns, ${TOKEN_COLUMNS}, response
+         FROM samples WHERE group_id = ? ORDER BY idx`,
+    )
+    .all(gid) as GroupRowRead[];
+  const prompt = store.db.prepare('SELECT p.text FROM groups g JOIN prompts p ON p.id = g.prompt_id WHERE g.id = ?').pluck().get(gid) as string;
+  const listed = sampleRowsOf(ref, rows, opts.reflection);
+  // A group that cannot make a tree (a reward that is not finite) still shows its samples.
+  let tree: GroupTree | null = null;
+  let treeError: string | null = null;
+  try {
+    tree = treeOfRows(ref, rows, opts);
+  } catch (e) {
+    treeError = errorMessage(e);
+  }
+  // Token statistics are an extra: the view opens without them.
+  let tokens: GroupTokenStats | null = null;
+  try {
+    tokens = tokenStatsOf(rows, opts.epsilon);
+  } catch {
+    tokens = null;
+  }
+  return {
+    view: {
+      ref: { run: ref.run, split: ref.split, step: ref.step, group: ref.group },
+      prompt,
+      ground_truth: rows[0]?.ground_truth ?? null,
+      samples: listed.map((s, i) => ({ ...s, components: parseComponents(rows[i]!.components) })),
+      tree: tree ? toGroupTreeView(tree) : null,
+      tree_error: treeError,
+      tokens,
+    },
+    node_texts: Object.fromEntries((tree?.nodes ?? []).map((n) => [String(n.id), n.text])),
+  };
+}
+
+function parseComponents(json: string | null): Record<string, number> | null {
+  return json === null ? null : (JSON.parse(json) as Record<string, number>);
+}
