@@ -64,7 +64,13 @@ export interface LineParser {
   state?(): string;
 }
 
-export function lineParser(format: FileFormat, split: Split, file: string, saved: string | null, groupSize?: number): LineParser {
+export function lineParser(
+  format: FileFormat,
+  split: Split,
+  file: string,
+  saved: string | null,
+  groupSize?: number,
+): LineParser {
   const fn = (parse: (t: string) => ParsedRecord): LineParser => ({ parse });
   switch (format) {
     case 'native':
@@ -116,14 +122,26 @@ export class BatchParser {
       const m = this.matcher;
       items[i] =
         m && record.kind === 'sample'
-          ? { line: l.line, record, reflections: [m.count(policyTextOf(record.sample.response, record.sample.turns))] }
+          ? {
+              line: l.line,
+              record,
+              reflections: [m.count(policyTextOf(record.sample.response, record.sample.turns))],
+            }
           : m && record.kind === 'samples'
-            ? { line: l.line, record, reflections: record.samples.map((x) => m.count(policyTextOf(x.response, x.turns))) }
+            ? {
+                line: l.line,
+                record,
+                reflections: record.samples.map((x) => m.count(policyTextOf(x.response, x.turns))),
+              }
             : { line: l.line, record };
     }
-    const batch: ParsedBatch = { items, offset: this.reader.offset, line: this.reader.line, oversized: this.reader.oversized.splice(0) };
+    const batch: ParsedBatch = {
+      items,
+      offset: this.reader.offset,
+      line: this.reader.line,
+      oversized: this.reader.oversized.splice(0),
+    };
     if (this.parser.state) batch.state = this.parser.state();
     return batch;
   }
 }
-

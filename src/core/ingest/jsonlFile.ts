@@ -51,7 +51,13 @@ export function headHash(fd: number, len: number): string {
 }
 
 /** Finds (or creates) the cursor for a file, following a rename by device and inode. */
-export function cursorFor(ctx: PassContext, file: string, st: fs.Stats, kind: FileCursor['kind'], format: string): FileCursor {
+export function cursorFor(
+  ctx: PassContext,
+  file: string,
+  st: fs.Stats,
+  kind: FileCursor['kind'],
+  format: string,
+): FileCursor {
   let c = ctx.cursors.get(ctx.runId, file);
   if (!c) {
     const moved = ctx.cursors.byInode(ctx.runId, st.dev, st.ino);
@@ -74,7 +80,12 @@ export interface OpenedJsonl {
   close(): Promise<void>;
 }
 
-export async function passJsonl(ctx: PassContext, file: string, format: FileFormat, split: Split): Promise<PassCounters> {
+export async function passJsonl(
+  ctx: PassContext,
+  file: string,
+  format: FileFormat,
+  split: Split,
+): Promise<PassCounters> {
   return openJsonl(ctx, file, format, split).run();
 }
 
@@ -84,7 +95,14 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
  * thread still writes the current one).
  */
 export function openJsonl(ctx: PassContext, file: string, format: FileFormat, split: Split): OpenedJsonl {
-  const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
+  const counters: PassCounters = {
+    added: 0,
+    duplicate: 0,
+    metrics: 0,
+    steps: new Set(),
+    bytes: 0,
+    errors: [],
+  };
   const fd = fs.openSync(file, 'r');
   let closed = false;
   let batches: BatchSource | undefined;
@@ -191,7 +209,10 @@ async function writeBatches(
           }
         }
         for (const [line, bytes] of batch.oversized) {
-          counters.errors.push({ line, message: `line is longer than 64 MiB${bytes > 0 ? ` (${bytes} bytes)` : ''}; skipped` });
+          counters.errors.push({
+            line,
+            message: `line is longer than 64 MiB${bytes > 0 ? ` (${bytes} bytes)` : ''}; skipped`,
+          });
         }
         ctx.writer.flush();
         c.offset = batch.offset;

@@ -6,12 +6,7 @@ import type { FormatChoice, RolloutFormat, Split } from '../../shared/rollout';
 import { parseObjectLine } from './jsonLine';
 
 /** What a file holds and how to read it. */
-export type FileFormat =
-  | RolloutFormat
-  | 'native-metrics'
-  | 'verl-metrics'
-  | 'prime-rl-metrics'
-  | 'trl-state';
+export type FileFormat = RolloutFormat | 'native-metrics' | 'verl-metrics' | 'prime-rl-metrics' | 'trl-state';
 
 export interface SourceFile {
   path: string;
@@ -60,7 +55,8 @@ export function detectJsonl(file: string): Detection {
   const lines = head.split('\n');
   const complete = lines.length > 1 || cut ? lines.slice(0, -1) : lines;
   const first = complete.find((l) => l.trim() !== '');
-  if (first === undefined) return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 16 MiB' };
+  if (first === undefined)
+    return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 16 MiB' };
   const o = parseObjectLine(first.trim());
   if (typeof o === 'string') return { unknown: `first line is not a JSON object (${o})` };
   return detectObject(o);
@@ -117,14 +113,23 @@ function walk(dir: string, depth: number, out: string[], skipped: Discovery['unk
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    throw new LensError(ErrorCode.Unreadable, `${dir}: cannot list the folder (${(e as Error).message})`, { file: dir });
+    throw new LensError(ErrorCode.Unreadable, `${dir}: cannot list the folder (${(e as Error).message})`, {
+      file: dir,
+    });
   }
   entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out, skipped);
-    } else if (e.isFile() && (e.name.endsWith('.jsonl') || e.name.endsWith('.parquet') || e.name.endsWith('.pt') || e.name === 'trainer_state.json')) {
+      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.'))
+        walk(p, depth + 1, out, skipped);
+    } else if (
+      e.isFile() &&
+      (e.name.endsWith('.jsonl') ||
+        e.name.endsWith('.parquet') ||
+        e.name.endsWith('.pt') ||
+        e.name === 'trainer_state.json')
+    ) {
       out.push(p);
     } else if (e.isFile() && !e.name.startsWith('.')) {
       skipped.push({ path: p, reason: NOT_READ });
@@ -166,7 +171,10 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
       }
       const base = path.basename(file);
       if (st.isDirectory() && effectiveWithAll(file)) {
-        result.unknown.push({ path: file, reason: 'prime-rl "effective" traces are a subset of "all", which is read instead' });
+        result.unknown.push({
+          path: file,
+          reason: 'prime-rl "effective" traces are a subset of "all", which is read instead',
+        });
         continue;
       }
       let det: Detection;

@@ -12,7 +12,10 @@ interface TrlState {
   repeatOf?: string;
 }
 
-function unchanged(c: { size: number | null; mtime_ms: number | null; state: string | null }, st: fs.Stats): boolean {
+function unchanged(
+  c: { size: number | null; mtime_ms: number | null; state: string | null },
+  st: fs.Stats,
+): boolean {
   return c.state !== null && c.size === st.size && c.mtime_ms === st.mtimeMs;
 }
 
@@ -42,7 +45,13 @@ export interface TrlAhead {
  * here. A read ahead counts only if the file is as it was before that read (`st`): TRL rewrites its
  * files in place, and the cursor saved with `st` must never cover bytes the read did not see.
  */
-async function readTrl(ctx: PassContext, file: string, rewardNames: RewardNames, st: fs.Stats, ahead: TrlAhead | undefined): Promise<TrlRead> {
+async function readTrl(
+  ctx: PassContext,
+  file: string,
+  rewardNames: RewardNames,
+  st: fs.Stats,
+  ahead: TrlAhead | undefined,
+): Promise<TrlRead> {
   const w = ctx.parseWorker;
   const fresh = ahead && ahead.size === st.size && ahead.mtimeMs === st.mtimeMs ? ahead.read : undefined;
   if (ahead && !fresh) await ahead.read.catch(() => undefined);
@@ -64,7 +73,14 @@ export async function passTrlParquet(
   rewardNames: RewardNames,
   opts: { settling: boolean; ahead?: TrlAhead | undefined },
 ): Promise<PassCounters> {
-  const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
+  const counters: PassCounters = {
+    added: 0,
+    duplicate: 0,
+    metrics: 0,
+    steps: new Set(),
+    bytes: 0,
+    errors: [],
+  };
   const st = fs.statSync(file);
   const c = cursorFor(ctx, file, st, 'rollouts', 'trl');
   if (unchanged(c, st)) {
@@ -81,10 +97,16 @@ export async function passTrlParquet(
   }
   for (const r of parsed.rejected) counters.errors.push({ line: null, message: r.message });
   const earlier = ctx.store.db
-    .prepare("SELECT path FROM files WHERE run_id = ? AND format = 'trl' AND id <> ? AND json_extract(state, '$.digest') = ?")
+    .prepare(
+      "SELECT path FROM files WHERE run_id = ? AND format = 'trl' AND id <> ? AND json_extract(state, '$.digest') = ?",
+    )
     .pluck()
     .get(ctx.runId, c.id, parsed.digest) as string | undefined;
-  const state: TrlState = { digest: parsed.digest, rows: parsed.rows, ...(earlier ? { repeatOf: earlier } : {}) };
+  const state: TrlState = {
+    digest: parsed.digest,
+    rows: parsed.rows,
+    ...(earlier ? { repeatOf: earlier } : {}),
+  };
   for (const s of parsed.samples) counters.steps.add(`${s.split}:${s.step}`);
   if (parsed.samples.length) counters.groupings = new Set(['contiguous']);
   if (earlier) {
@@ -104,7 +126,12 @@ export async function passTrlParquet(
         ctx.writer.flush();
         if (last) {
           // The cursor is written with the last batch only: a crash before it re-reads the file.
-          Object.assign(c, { size: st.size, mtime_ms: st.mtimeMs, offset: st.size, state: JSON.stringify(state) });
+          Object.assign(c, {
+            size: st.size,
+            mtime_ms: st.mtimeMs,
+            offset: st.size,
+            state: JSON.stringify(state),
+          });
           ctx.cursors.save(c);
         }
       });
@@ -120,7 +147,14 @@ export async function passTrlParquet(
 }
 
 export function passTrainerState(ctx: PassContext, file: string, names: Set<string>): PassCounters {
-  const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
+  const counters: PassCounters = {
+    added: 0,
+    duplicate: 0,
+    metrics: 0,
+    steps: new Set(),
+    bytes: 0,
+    errors: [],
+  };
   const st = fs.statSync(file);
   const c = cursorFor(ctx, file, st, 'metrics', 'trl-state');
   const { metrics, rewardNames } = readTrainerState(file);
