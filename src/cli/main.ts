@@ -19,11 +19,11 @@ import { TREE_COMMANDS } from './commands/tree';
 import { exportCommand, runsCommand, searchCommand, statsCommand } from './commands/query';
 import { UsageError, exitQuietlyWhenPipeCloses, reportError } from './output';
 import { runtimeLine, runtimeReport } from '../core/runtimeReport';
+import { FORMAT_CHOICES } from '../shared/rollout';
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ingest: {
-    usage:
-      'ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl|prime-rl|nemo-rl|areal|slime] [--split train|val] [--group-size N] [--follow] [--poll-ms N] [--batch-rows N] [--json]',
+    usage: `ingest <path>... --db FILE [--run NAME] [--format ${FORMAT_CHOICES.join('|')}] [--split train|val] [--group-size N] [--follow] [--poll-ms N] [--batch-rows N] [--json]`,
     summary: 'read rollouts and metrics into the database, exactly once',
     options: {
       ...db,

@@ -1,7 +1,7 @@
-// rollout-lens ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl|prime-rl|nemo-rl|areal|slime] [--split train|val] [--follow] [--json]
+// rollout-lens ingest <path>... --db FILE [--run NAME] [--format FORMAT] [--split train|val] [--follow] [--json]
 import { Ingestor, defaultRunName } from '../../core/ingest/ingestor';
 import { Store } from '../../core/store/store';
-import { ROLLOUT_FORMATS, type FormatChoice, type IngestReport, type Split } from '../../shared/rollout';
+import { FORMAT_CHOICES, type FormatChoice, type IngestReport, type Split } from '../../shared/rollout';
 import { UsageError, printJson } from '../output';
 
 export interface IngestArgs {
@@ -20,9 +20,10 @@ export interface IngestArgs {
 }
 
 export function parseFormat(v: string | undefined): FormatChoice {
-  if (v === undefined || v === 'auto') return 'auto';
-  if ((ROLLOUT_FORMATS as readonly string[]).includes(v)) return v as FormatChoice;
-  throw new UsageError(`unknown format ${JSON.stringify(v)}: use auto, ${ROLLOUT_FORMATS.join(', ')}`);
+  if (v === undefined) return 'auto';
+  const choice = FORMAT_CHOICES.find((f) => f === v);
+  if (choice !== undefined) return choice;
+  throw new UsageError(`unknown format ${JSON.stringify(v)}: use ${FORMAT_CHOICES.join(', ')}`);
 }
 
 export function parseSplit(v: string | undefined): Split | undefined {

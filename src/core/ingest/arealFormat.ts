@@ -4,6 +4,7 @@
 // version among the batch's tokens, is the step.
 import * as path from 'node:path';
 import type { Split } from '../../shared/rollout';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isFiniteNumber, isStep, parseObjectLine, type JsonObject } from './jsonLine';
 
@@ -60,3 +61,11 @@ export function arealParser(file: string, split: Split): (text: string) => Parse
   const step = arealStepFromPath(file);
   return (t) => parseArealLine(t, split, step);
 }
+
+export const arealRollouts: LineFormat<'areal', 'rollouts'> = {
+  id: 'areal',
+  kind: 'rollouts',
+  reads: 'lines',
+  matches: (o) => 'task_id' in o && 'sample_idx' in o && 'completion' in o && 'reward' in o,
+  parser: ({ file, split }) => ({ parse: arealParser(file, split) }),
+};

@@ -1,5 +1,6 @@
 // The native JSONL rollout format (docs/native-format.md) and native metrics lines.
-import type { Split, Turn } from '../../shared/rollout';
+import type { Grouping, Split, Turn } from '../../shared/rollout';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import {
   checkNumberArray,
@@ -214,3 +215,23 @@ export function parseMetricsLine(text: string): ParsedRecord {
   }
   return { kind: 'metric', metric: { step: o['step'], values: numericEntries(values) } };
 }
+
+function withGrouping(r: ParsedRecord, grouping: Grouping): ParsedRecord {
+  return r.kind === 'sample' ? { ...r, grouping } : r;
+}
+
+export const nativeRollouts: LineFormat<'native', 'rollouts'> = {
+  id: 'native',
+  kind: 'rollouts',
+  reads: 'lines',
+  matches: (o) => 'prompt' in o && ('response' in o || 'turns' in o) && 'reward' in o && 'group' in o,
+  parser: ({ split }) => ({ parse: (t) => withGrouping(parseNativeLine(t, split), 'id') }),
+};
+
+export const nativeMetrics: LineFormat<'native-metrics', 'metrics'> = {
+  id: 'native-metrics',
+  kind: 'metrics',
+  reads: 'lines',
+  matches: (o) => 'step' in o && 'metrics' in o,
+  parser: () => ({ parse: parseMetricsLine }),
+};

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Split, Turn } from '../../shared/rollout';
 import type { LineParser } from './batchParser';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine, type JsonObject } from './jsonLine';
 
@@ -214,3 +215,12 @@ export class NemoParser implements LineParser {
     return JSON.stringify(this.st);
   }
 }
+
+export const nemoRlRollouts: LineFormat<'nemo-rl', 'rollouts'> = {
+  id: 'nemo-rl',
+  kind: 'rollouts',
+  reads: 'lines',
+  // NeMo-RL Logger.log_batched_dict_as_jsonl: batch-of-1 slices plus the row number
+  matches: (o) => 'content' in o && 'rewards' in o && 'idx' in o,
+  parser: ({ file, split, saved, groupSize }) => new NemoParser(file, split, saved, groupSize),
+};

@@ -1,10 +1,13 @@
 // prime-rl's FileMonitor episodes (docs/formats.md#prime-rl-verifiers-traces): one verifiers Episode.to_record() per line
 // in rollouts/step_{N}/{train|eval}/{all|effective}/traces.jsonl. An episode carries its group id and
 // traces; a trace is a message graph whose root-to-leaf paths (branches) are the training samples.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Split, Turn } from '../../shared/rollout';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine, type JsonObject } from './jsonLine';
+import { parseMetricsLine } from './nativeFormat';
 
 interface Node {
   parent: number | null;
@@ -296,3 +299,35 @@ export function primeRlParser(file: string, split: Split): (text: string) => Par
   const step = primeRlStepFromPath(file);
   return (t) => parsePrimeRlLine(t, split, step);
 }
+
+/** prime-rl's `effective` traces are a subset of `all`: read `all` when a step has both. */
+function effectiveWithAll(file: string): boolean {
+  const dir = path.dirname(file);
+  return (
+    path.basename(file) === 'traces.jsonl' &&
+    path.basename(dir) === 'effective' &&
+    fs.existsSync(path.join(path.dirname(dir), 'all', 'traces.jsonl'))
+  );
+}
+
+export const primeRlRollouts: LineFormat<'prime-rl', 'rollouts'> = {
+  id: 'prime-rl',
+  kind: 'rollouts',
+  reads: 'lines',
+  // verifiers Episode.to_record() (prime-rl's FileMonitor)
+  matches: (o) => 'traces' in o && 'task' in o && ('group' in o || 'run' in o || 'ok' in o),
+  parser: ({ file, split }) => ({ parse: primeRlParser(file, split) }),
+  leftOutOfFolder: (file) =>
+    effectiveWithAll(file)
+      ? 'prime-rl "effective" traces are a subset of "all", which is read instead'
+      : undefined,
+};
+
+/** The FileMonitor's metrics.jsonl: `{"step": N, "time": t, ...metrics}`. */
+export const primeRlMetrics: LineFormat<'prime-rl-metrics', 'metrics'> = {
+  id: 'prime-rl-metrics',
+  kind: 'metrics',
+  reads: 'lines',
+  matches: (o) => 'step' in o && 'time' in o,
+  parser: () => ({ parse: parseMetricsLine }),
+};

@@ -2,6 +2,7 @@
 // the torch pickle {"rollout_id", "samples": [Sample.to_dict()]} becomes one JSON line per sample,
 // {"rollout_id", "evaluation", "reward_key", "sample"}. slime's own group_index is the group.
 import type { Split } from '../../shared/rollout';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import {
   checkNumberArray,
@@ -169,3 +170,19 @@ export function parseSlimeLine(text: string, split: Split): ParsedRecord {
   if (Object.keys(meta).length) rec.meta = meta;
   return { kind: 'sample', sample: rec, grouping: 'id' };
 }
+
+/** slime writes torch pickles, which are never unpickled here: the companion converter reads them. */
+const SLIME_PT_HINT =
+  'a torch .pt file (slime --save-debug-rollout-data): convert it first with `python -m rollout_lens_logger.convert slime FILE` (needs torch), then ingest the .jsonl it writes';
+
+export const slimeRollouts: LineFormat<'slime', 'rollouts'> = {
+  id: 'slime',
+  kind: 'rollouts',
+  reads: 'lines',
+  // what `python -m rollout_lens_logger.convert slime` writes from a slime .pt dump
+  matches: (o) => 'rollout_id' in o && 'sample' in o,
+  // Only the converter's output is read, not what slime itself writes.
+  listedAs: 'converted slime',
+  parser: ({ split }) => ({ parse: (t) => parseSlimeLine(t, split) }),
+  unreadable: { shown: 'slime .pt', matches: (name) => name.endsWith('.pt'), reason: SLIME_PT_HINT },
+};

@@ -3,9 +3,12 @@
 // the sample part. The legacy trainer writes no uid and balance_batch shuffles its rows, so there a
 // group is rebuilt as "the rows of one step with the same `input` text".
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import type { Split } from '../../shared/rollout';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine } from './jsonLine';
+import { parseMetricsLine } from './nativeFormat';
 
 const BASE_KEYS = new Set(['input', 'output', 'gts', 'score', 'step', 'request_id', 'uid']);
 
@@ -83,3 +86,26 @@ export function stepFromFileName(name: string): number | undefined {
   const m = /^(\d+)\.jsonl$/.exec(name);
   return m ? Number(m[1]) : undefined;
 }
+
+export const verlRollouts: LineFormat<'verl', 'rollouts'> = {
+  id: 'verl',
+  kind: 'rollouts',
+  reads: 'lines',
+  matches: (o) => 'input' in o && 'output' in o && 'score' in o,
+  // A verl row carries every key of its reward function's extra info beside its own (validation
+  // dumps add `reward`), so it can have native's keys too: a row with verl's three is verl's.
+  triedBefore: ['native'],
+  parser: ({ file, split }) => {
+    const step = stepFromFileName(path.basename(file));
+    return { parse: (t) => parseVerlLine(t, split, step) };
+  },
+};
+
+/** verl's file-logger metrics: `{"step": N, "data": {...}}`. */
+export const verlMetrics: LineFormat<'verl-metrics', 'metrics'> = {
+  id: 'verl-metrics',
+  kind: 'metrics',
+  reads: 'lines',
+  matches: (o) => 'step' in o && 'data' in o,
+  parser: () => ({ parse: parseMetricsLine }),
+};

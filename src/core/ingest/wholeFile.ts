@@ -2,7 +2,8 @@
 // their size or mtime changes; identities make a re-read idempotent.
 import * as fs from 'node:fs';
 import { isLensError } from '../../shared/errors';
-import { cursorFor, reflectionJob, type PassContext, type PassCounters } from './jsonlFile';
+import { cursorFor, reflectionJob, type PassContext, type PassCounters } from './filePass';
+import type { RunNotes, WholeFileFormat } from './formats';
 import { readTrainerState, readTrlParquet, type TrlRead } from './trlFormat';
 
 interface TrlState {
@@ -168,3 +169,57 @@ export function passTrainerState(ctx: PassContext, file: string, names: Set<stri
   counters.bytes = st.size;
   return counters;
 }
+
+function fileSize(p: string): number {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return 0; // gone since discovery: its pass reports it
+  }
+}
+
+/** The reward names trainer_state.json gave, once one was read. */
+const rewardNamesOf =
+  (notes: RunNotes): RewardNames =>
+  () =>
+    notes.rewardNames.size ? notes.rewardNames : undefined;
+
+/** A changed TRL parquet's read, asked of the pass's worker ahead of its turn; undefined without one. */
+function trlReadAhead(ctx: PassContext, file: string, notes: RunNotes): TrlAhead | undefined {
+  const w = ctx.parseWorker;
+  if (!w || w.failed || !trlChanged(ctx, file)) return undefined;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return undefined; // gone since discovery: its pass reports it
+  }
+  const read = w.readTrl(file, rewardNamesOf(notes)(), reflectionJob(ctx));
+  // Awaited in the file's turn; a stop before it must not leave an unhandled rejection.
+  read.catch(() => undefined);
+  return { read, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/** TRL GRPOTrainer's completions_{step}.parquet (docs/architecture.md#trl-output). */
+export const trlCompletions: WholeFileFormat<'trl', 'rollouts'> = {
+  id: 'trl',
+  kind: 'rollouts',
+  reads: 'whole-file',
+  files: { shown: '.parquet', matches: (name) => name.endsWith('.parquet') },
+  pass: (p) =>
+    passTrlParquet(p.ctx, p.file, rewardNamesOf(p.notes), { settling: p.settling, ahead: p.ahead }),
+  // Its text is about three times its snappy-compressed size (100 MB of rows, 33 MB).
+  pendingBytes: (ctx, file) => (trlChanged(ctx, file) ? 3 * fileSize(file) : 0),
+  readAhead: trlReadAhead,
+};
+
+/** TRL's trainer_state.json: the logged metrics, in log_history. */
+export const trlTrainerState: WholeFileFormat<'trl-state', 'metrics'> = {
+  id: 'trl-state',
+  kind: 'metrics',
+  reads: 'whole-file',
+  files: { shown: 'trainer_state.json', matches: (name) => name === 'trainer_state.json' },
+  // It names the reward columns of TRL's parquet files.
+  readFirst: true,
+  pass: (p) => passTrainerState(p.ctx, p.file, p.notes.rewardNames),
+};
