@@ -1,6 +1,14 @@
 // rollout-lens: the engine, headless. Each command is a row in COMMANDS; output is JSON with --json.
 import { parseArgs } from 'node:util';
-import { dbOption as db, intOption, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
+import {
+  dbOption as db,
+  intOption,
+  jsonOption as json,
+  requireDb,
+  str,
+  type CommandSpec,
+  type Values,
+} from './command';
 import { ALERT_COMMANDS } from './commands/alerts';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
@@ -11,10 +19,11 @@ import { TREE_COMMANDS } from './commands/tree';
 import { exportCommand, runsCommand, searchCommand, statsCommand } from './commands/query';
 import { UsageError, exitQuietlyWhenPipeCloses, reportError } from './output';
 import { runtimeLine, runtimeReport } from '../core/runtimeReport';
+import { FORMAT_CHOICES } from '../shared/rollout';
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ingest: {
-    usage: 'ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl|prime-rl|nemo-rl|areal|slime] [--split train|val] [--group-size N] [--follow] [--poll-ms N] [--batch-rows N] [--json]',
+    usage: `ingest <path>... --db FILE [--run NAME] [--format ${FORMAT_CHOICES.join('|')}] [--split train|val] [--group-size N] [--follow] [--poll-ms N] [--batch-rows N] [--json]`,
     summary: 'read rollouts and metrics into the database, exactly once',
     options: {
       ...db,
@@ -51,18 +60,26 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: 'stats --db FILE --run NAME [--step N] [--json]',
     summary: 'per-step statistics of a run',
     options: { ...db, ...json, run: { type: 'string' }, step: { type: 'string' } },
-    run: (v) => statsCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), json: v['json'] === true }),
+    run: (v) =>
+      statsCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), json: v['json'] === true }),
   },
   export: {
     usage: 'export --db FILE --run NAME [--step N] --format jsonl',
     summary: 'write a run as native JSONL to stdout (ingests back unchanged)',
     options: { ...db, run: { type: 'string' }, step: { type: 'string' }, format: { type: 'string' } },
-    run: (v) => exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
+    run: (v) =>
+      exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
   },
   search: {
     usage: 'search QUERY --db FILE [--run NAME] [--limit N] [--all-turns] [--json]',
     summary: "full-text search of responses (the policy's own text; --all-turns: tool and user turns too)",
-    options: { ...db, ...json, run: { type: 'string' }, limit: { type: 'string' }, 'all-turns': { type: 'boolean' } },
+    options: {
+      ...db,
+      ...json,
+      run: { type: 'string' },
+      limit: { type: 'string' },
+      'all-turns': { type: 'boolean' },
+    },
     run: (v, pos) =>
       searchCommand({
         db: requireDb(v),
@@ -83,7 +100,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
 
 function help(): string {
   const lines = ['usage: rollout-lens <command> [options]', '', 'commands:'];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.summary}`, `      rollout-lens ${c.usage}`);
+  for (const [name, c] of Object.entries(COMMANDS))
+    lines.push(`  ${name.padEnd(12)} ${c.summary}`, `      rollout-lens ${c.usage}`);
   lines.push('  --version    this version, the runtime and the SQLite driver it uses (--json for an object)');
   lines.push('', 'Docs: docs/cli.md. Exit codes: 0 ok, 1 error (one line on stderr), 2 bad usage.');
   return lines.join('\n') + '\n';
@@ -98,7 +116,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === '--version' || name === 'version') {
     const r = runtimeReport();
-    process.stdout.write(rest.includes('--json') ? `${JSON.stringify(r)}\n` : `${runtimeLine(r)}\n${r.notes.map((n) => `  ${n}\n`).join('')}`);
+    process.stdout.write(
+      rest.includes('--json')
+        ? `${JSON.stringify(r)}\n`
+        : `${runtimeLine(r)}\n${r.notes.map((n) => `  ${n}\n`).join('')}`,
+    );
     return r.driverName === 'none' ? 1 : 0;
   }
   const cmd = COMMANDS[name];

@@ -1,9 +1,14 @@
 // Domain DTOs shared by every bundle (engine, CLI, extension host, webviews). No runtime dependencies.
 
-/** The formats a rollout source can be read as. `auto` detects per file. */
+/**
+ * The formats a rollout source can be read as: the ids of the rollout formats in
+ * src/core/ingest/formats.ts, in its order (kept here for the webviews; a type there checks it).
+ */
 export const ROLLOUT_FORMATS = ['native', 'verl', 'trl', 'prime-rl', 'nemo-rl', 'areal', 'slime'] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
-export type FormatChoice = RolloutFormat | 'auto';
+/** What `--format` and the engine's ingest request take: `auto` detects each file. */
+export const FORMAT_CHOICES = ['auto', ...ROLLOUT_FORMATS] as const;
+export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 
 export type Split = 'train' | 'val';
 

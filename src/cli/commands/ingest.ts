@@ -1,7 +1,7 @@
-// rollout-lens ingest <path>... --db FILE [--run NAME] [--format auto|native|verl|trl|prime-rl|nemo-rl|areal|slime] [--split train|val] [--follow] [--json]
+// rollout-lens ingest <path>... --db FILE [--run NAME] [--format FORMAT] [--split train|val] [--follow] [--json]
 import { Ingestor, defaultRunName } from '../../core/ingest/ingestor';
 import { Store } from '../../core/store/store';
-import { ROLLOUT_FORMATS, type FormatChoice, type IngestReport, type Split } from '../../shared/rollout';
+import { FORMAT_CHOICES, type FormatChoice, type IngestReport, type Split } from '../../shared/rollout';
 import { UsageError, printJson } from '../output';
 
 export interface IngestArgs {
@@ -20,9 +20,10 @@ export interface IngestArgs {
 }
 
 export function parseFormat(v: string | undefined): FormatChoice {
-  if (v === undefined || v === 'auto') return 'auto';
-  if ((ROLLOUT_FORMATS as readonly string[]).includes(v)) return v as FormatChoice;
-  throw new UsageError(`unknown format ${JSON.stringify(v)}: use auto, ${ROLLOUT_FORMATS.join(', ')}`);
+  if (v === undefined) return 'auto';
+  const choice = FORMAT_CHOICES.find((f) => f === v);
+  if (choice !== undefined) return choice;
+  throw new UsageError(`unknown format ${JSON.stringify(v)}: use ${FORMAT_CHOICES.join(', ')}`);
 }
 
 export function parseSplit(v: string | undefined): Split | undefined {
@@ -32,7 +33,9 @@ export function parseSplit(v: string | undefined): Split | undefined {
 }
 
 function summary(r: IngestReport): string {
-  const errs = (r.errors.length ? `, ${r.errors.length} error(s)` : '') + (r.skipped.length ? `, ${r.skipped.length} file(s) not read` : '');
+  const errs =
+    (r.errors.length ? `, ${r.errors.length} error(s)` : '') +
+    (r.skipped.length ? `, ${r.skipped.length} file(s) not read` : '');
   return (
     `${r.run}: ${r.samples_added} samples added, ${r.samples_duplicate} already stored, ${r.steps} steps, ` +
     `${r.metrics_added} metric values, ${r.files} files (${r.format})${errs}`
@@ -57,12 +60,15 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
       signal: controller.signal,
       ...(a.batchRows ? { batchRows: a.batchRows } : {}),
       ...(a.groupSize ? { groupSize: a.groupSize } : {}),
-      onProgress: a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
+      onProgress:
+        a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
       onWarning: (m) => process.stderr.write(`rollout-lens: warning: ${m}\n`),
     });
     let report: IngestReport;
     if (a.follow) {
-      process.stderr.write(`following ${a.paths.join(', ')} into run ${run} (Ctrl-C stops after a final read)\n`);
+      process.stderr.write(
+        `following ${a.paths.join(', ')} into run ${run} (Ctrl-C stops after a final read)\n`,
+      );
       report = await ingestor.follow({
         pollMs: a.pollMs ?? 500,
         onPass: a.json ? undefined : (r) => process.stderr.write(`${summary(r)}\n`),
@@ -74,7 +80,8 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
     if (a.json) printJson(report);
     else {
       process.stdout.write(summary(report) + '\n');
-      for (const e of report.errors) process.stdout.write(`  ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+      for (const e of report.errors)
+        process.stdout.write(`  ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
       for (const w of report.warnings ?? []) process.stdout.write(`  warning: ${w}\n`);
       for (const f of report.skipped) process.stdout.write(`  not read: ${f.file}: ${f.reason}\n`);
     }

@@ -4,6 +4,7 @@
 // version among the batch's tokens, is the step.
 import * as path from 'node:path';
 import type { Split } from '../../shared/rollout';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isFiniteNumber, isStep, parseObjectLine, type JsonObject } from './jsonLine';
 
@@ -20,14 +21,26 @@ export function parseArealLine(text: string, split: Split, pathStep: number | un
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
   const task = o['task_id'];
-  if (!isStep(task) && (typeof task !== 'string' || task === '')) return { kind: 'error', message: `"task_id" must be an integer or a string, got ${describe(task)}` };
-  if (!isStep(o['sample_idx'])) return { kind: 'error', message: `"sample_idx" must be an integer ≥ 0, got ${describe(o['sample_idx'])}` };
-  if (typeof o['prompt'] !== 'string') return { kind: 'error', message: `"prompt" must be a string, got ${describe(o['prompt'])}` };
-  if (typeof o['completion'] !== 'string') return { kind: 'error', message: `"completion" must be a string, got ${describe(o['completion'])}` };
-  if (!isFiniteNumber(o['reward'])) return { kind: 'error', message: `"reward" must be a finite number, got ${describe(o['reward'])}` };
+  if (!isStep(task) && (typeof task !== 'string' || task === ''))
+    return { kind: 'error', message: `"task_id" must be an integer or a string, got ${describe(task)}` };
+  if (!isStep(o['sample_idx']))
+    return {
+      kind: 'error',
+      message: `"sample_idx" must be an integer ≥ 0, got ${describe(o['sample_idx'])}`,
+    };
+  if (typeof o['prompt'] !== 'string')
+    return { kind: 'error', message: `"prompt" must be a string, got ${describe(o['prompt'])}` };
+  if (typeof o['completion'] !== 'string')
+    return { kind: 'error', message: `"completion" must be a string, got ${describe(o['completion'])}` };
+  if (!isFiniteNumber(o['reward']))
+    return { kind: 'error', message: `"reward" must be a finite number, got ${describe(o['reward'])}` };
   const tail = o['tail_version'];
   const step = pathStep ?? (isStep(tail) ? tail : undefined);
-  if (step === undefined) return { kind: 'error', message: 'no step: the file is not in a rollout/{version}/ folder and has no "tail_version"' };
+  if (step === undefined)
+    return {
+      kind: 'error',
+      message: 'no step: the file is not in a rollout/{version}/ folder and has no "tail_version"',
+    };
   const rec: SampleRecord = {
     split,
     step,
@@ -48,3 +61,11 @@ export function arealParser(file: string, split: Split): (text: string) => Parse
   const step = arealStepFromPath(file);
   return (t) => parseArealLine(t, split, step);
 }
+
+export const arealRollouts: LineFormat<'areal', 'rollouts'> = {
+  id: 'areal',
+  kind: 'rollouts',
+  reads: 'lines',
+  matches: (o) => 'task_id' in o && 'sample_idx' in o && 'completion' in o && 'reward' in o,
+  parser: ({ file, split }) => ({ parse: arealParser(file, split) }),
+};

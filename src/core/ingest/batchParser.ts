@@ -1,18 +1,11 @@
 // Reading and parsing a byte range of a JSON-lines file into batches: the code the parsing worker
 // runs (parsedBatches.ts), and the small-read path on the writing thread.
-import * as path from 'node:path';
-import type { Grouping, Split } from '../../shared/rollout';
+import type { Split } from '../../shared/rollout';
 import { reflectionMatcher, type ReflectionMatcher, type ReflectionMode } from '../analysis/reflection';
 import { policyTextOf } from '../tokenize/trainedTurns';
+import { FORMATS, type FileFormat } from './formats';
 import { LineReader } from './lineReader';
-import { parseMetricsLine, parseNativeLine } from './nativeFormat';
 import type { ParsedRecord } from './records';
-import type { FileFormat } from './sources';
-import { parseVerlLine, stepFromFileName } from './verlFormat';
-import { primeRlParser } from './primeRlFormat';
-import { NemoParser } from './nemoRlFormat';
-import { arealParser } from './arealFormat';
-import { parseSlimeLine } from './slimeFormat';
 
 export interface ParsedLine {
   line: number;
@@ -64,34 +57,16 @@ export interface LineParser {
   state?(): string;
 }
 
-export function lineParser(format: FileFormat, split: Split, file: string, saved: string | null, groupSize?: number): LineParser {
-  const fn = (parse: (t: string) => ParsedRecord): LineParser => ({ parse });
-  switch (format) {
-    case 'native':
-      return fn((t) => withGrouping(parseNativeLine(t, split), 'id'));
-    case 'verl': {
-      const step = stepFromFileName(path.basename(file));
-      return fn((t) => parseVerlLine(t, split, step));
-    }
-    case 'prime-rl':
-      return fn(primeRlParser(file, split));
-    case 'nemo-rl':
-      return new NemoParser(file, split, saved, groupSize);
-    case 'areal':
-      return fn(arealParser(file, split));
-    case 'slime':
-      return fn((t) => parseSlimeLine(t, split));
-    case 'native-metrics':
-    case 'verl-metrics':
-    case 'prime-rl-metrics':
-      return fn(parseMetricsLine);
-    default:
-      throw new Error(`not a JSON-lines format: ${format}`);
-  }
-}
-
-function withGrouping(r: ParsedRecord, grouping: Grouping): ParsedRecord {
-  return r.kind === 'sample' ? { ...r, grouping } : r;
+export function lineParser(
+  format: FileFormat,
+  split: Split,
+  file: string,
+  saved: string | null,
+  groupSize?: number,
+): LineParser {
+  const f = FORMATS.get(format);
+  if (f.reads !== 'lines') throw new Error(`not a JSON-lines format: ${format}`);
+  return f.parser({ file, split, saved, groupSize });
 }
 
 /** Reads and parses batches synchronously: the code the worker runs, and the small-read path. */
@@ -116,14 +91,26 @@ export class BatchParser {
       const m = this.matcher;
       items[i] =
         m && record.kind === 'sample'
-          ? { line: l.line, record, reflections: [m.count(policyTextOf(record.sample.response, record.sample.turns))] }
+          ? {
+              line: l.line,
+              record,
+              reflections: [m.count(policyTextOf(record.sample.response, record.sample.turns))],
+            }
           : m && record.kind === 'samples'
-            ? { line: l.line, record, reflections: record.samples.map((x) => m.count(policyTextOf(x.response, x.turns))) }
+            ? {
+                line: l.line,
+                record,
+                reflections: record.samples.map((x) => m.count(policyTextOf(x.response, x.turns))),
+              }
             : { line: l.line, record };
     }
-    const batch: ParsedBatch = { items, offset: this.reader.offset, line: this.reader.line, oversized: this.reader.oversized.splice(0) };
+    const batch: ParsedBatch = {
+      items,
+      offset: this.reader.offset,
+      line: this.reader.line,
+      oversized: this.reader.oversized.splice(0),
+    };
     if (this.parser.state) batch.state = this.parser.state();
     return batch;
   }
 }
-

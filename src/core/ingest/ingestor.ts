@@ -8,11 +8,13 @@ import type { Store } from '../store/store';
 import { enrichPending } from '../store/enrich';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import * as fs from 'node:fs';
-import { openJsonl, passJsonl, reflectionJob, type OpenedJsonl, type PassContext, type PassCounters } from './jsonlFile';
+import type { PassContext, PassCounters } from './filePass';
+import { FORMATS, type RunNotes } from './formats';
+import { openJsonl, passJsonl, type OpenedJsonl } from './jsonlFile';
 import { ParseWorker, WORKER_MIN_BYTES } from './parsedBatches';
 import { discover, type Discovery, type SourceFile } from './sources';
 import { inferredGroupSizeWarnings, leastCertain, saveRunGrouping } from './grouping';
-import { passTrainerState, passTrlParquet, trlChanged, type TrlAhead } from './wholeFile';
+import type { TrlAhead } from './wholeFile';
 import { alertFoldJob, updateAlertsAsync, type AlertOptions } from '../alerts/update';
 import type { FoldJob, FoldResult } from '../alerts/foldWorker';
 import type { AlertPassReport } from '../alerts/types';
@@ -63,26 +65,22 @@ export function defaultRunName(p: string): string {
 interface Prepared {
   file: SourceFile;
   opened?: OpenedJsonl;
-  /** A TRL parquet being read in the worker. */
-  trl?: TrlAhead | undefined;
+  /** A whole file being read in the worker. */
+  ahead?: TrlAhead | undefined;
   error?: unknown;
 }
 
-const isJsonl = (f: SourceFile): boolean => f.format !== 'trl' && f.format !== 'trl-state';
+const isJsonl = (f: SourceFile): boolean => FORMATS.get(f.format).reads === 'lines';
+const readFirst = (f: SourceFile): boolean => {
+  const fmt = FORMATS.get(f.format);
+  return fmt.reads === 'whole-file' && fmt.readFirst === true;
+};
 
-
-function fileSize(p: string): number {
-  try {
-    return fs.statSync(p).size;
-  } catch {
-    return 0; // gone since discovery: its pass reports it
-  }
-}
 
 export class Ingestor {
   private readonly runId: number;
   private readonly ctx: PassContext;
-  private readonly rewardNames = new Set<string>();
+  private readonly notes: RunNotes = { rewardNames: new Set() };
   private readonly report: IngestReport;
   private readonly seenSteps = new Set<string>();
   private readonly formats = new Set<RolloutFormat>();
@@ -193,8 +191,8 @@ export class Ingestor {
   }
 
   private async pass(d: Discovery, settling: boolean): Promise<void> {
-    // trainer_state.json first: it names TRL's reward columns.
-    const ordered = [...d.files].sort((a, b) => Number(b.format === 'trl-state') - Number(a.format === 'trl-state'));
+    // Files others depend on first (trainer_state.json names TRL's reward columns).
+    const ordered = [...d.files].sort((a, b) => Number(readFirst(b)) - Number(readFirst(a)));
     this.doneBytes = 0;
     let touched = new Set<string>();
     // Enough new JSON lines in this pass (a first ingest, a verl dump of many small files): one worker
@@ -267,10 +265,11 @@ export class Ingestor {
         ahead = undefined;
         const next = ordered[i + 1];
         if (this.ctx.parseWorker && mine.opened && next && isJsonl(next)) ahead = this.prepare(next);
-        // TRL parquet: the worker decodes the next file while this one is written (its reward names
-        // come from trainer_state.json, read first, so never ahead of that file).
-        if (f.format === 'trl' && !mine.trl) mine.trl = this.readTrlInWorker(f);
-        if (mine.trl && next?.format === 'trl') ahead = { file: next, trl: this.readTrlInWorker(next) };
+        // A whole file the worker reads (TRL parquet): it decodes the next one while this one is
+        // written (the files read first, e.g. trainer_state.json, are never read ahead of).
+        if (!mine.ahead) mine.ahead = this.readAhead(f);
+        const nextRead = mine.ahead && next ? this.readAhead(next) : undefined;
+        if (next && nextRead) ahead = { file: next, ahead: nextRead };
         let counters: PassCounters;
         try {
           counters = await this.passFile(f, settling, mine);
@@ -298,22 +297,10 @@ export class Ingestor {
     return touched;
   }
 
-  private readonly trlRewardNames = (): ReadonlySet<string> | undefined => (this.rewardNames.size ? this.rewardNames : undefined);
-
-  /** A changed TRL parquet's read, asked of the pass's worker ahead of its turn; undefined without one. */
-  private readTrlInWorker(f: SourceFile): TrlAhead | undefined {
-    const w = this.ctx.parseWorker;
-    if (!w || w.failed || !trlChanged(this.ctx, f.path)) return undefined;
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(f.path);
-    } catch {
-      return undefined; // gone since discovery: its pass reports it
-    }
-    const read = w.readTrl(f.path, this.trlRewardNames(), reflectionJob(this.ctx));
-    // Awaited in the file's turn; a stop before it must not leave an unhandled rejection.
-    read.catch(() => undefined);
-    return { read, size: st.size, mtimeMs: st.mtimeMs };
+  /** A changed whole file's read, asked of the pass's worker ahead of its turn; undefined without one. */
+  private readAhead(f: SourceFile): TrlAhead | undefined {
+    const fmt = FORMATS.get(f.format);
+    return fmt.reads === 'whole-file' ? fmt.readAhead?.(this.ctx, f.path, this.notes) : undefined;
   }
 
   /** Opens a JSON-lines file for this pass (an error is kept for its turn); other formats open later. */
@@ -326,15 +313,15 @@ export class Ingestor {
     }
   }
 
-  /**
-   * Bytes past the stored cursors of the pass's JSON-lines files, plus each changed TRL parquet's
-   * size × 3 (its text is about three times its snappy-compressed size: 100 MB of rows, 33 MB).
-   */
+  /** Bytes past the stored cursors of the pass's JSON-lines files, plus what its changed whole files hold. */
   private pendingBytes(files: readonly SourceFile[]): number {
     let n = 0;
     for (const f of files) {
-      if (f.format === 'trl' && trlChanged(this.ctx, f.path)) n += 3 * fileSize(f.path);
-      if (!isJsonl(f)) continue;
+      const fmt = FORMATS.get(f.format);
+      if (fmt.reads === 'whole-file') {
+        n += fmt.pendingBytes?.(this.ctx, f.path) ?? 0;
+        continue;
+      }
       let size = 0;
       try {
         size = fs.statSync(f.path).size;
@@ -361,14 +348,11 @@ export class Ingestor {
       });
     };
     this.ctx.onBatch = progress;
-    switch (f.format) {
-      case 'trl':
-        return passTrlParquet(this.ctx, f.path, this.trlRewardNames, { settling, ahead: prepared.trl });
-      case 'trl-state':
-        return passTrainerState(this.ctx, f.path, this.rewardNames);
-      default:
-        return prepared.opened ? prepared.opened.run() : passJsonl(this.ctx, f.path, f.format, f.split);
+    const fmt = FORMATS.get(f.format);
+    if (fmt.reads === 'whole-file') {
+      return fmt.pass({ ctx: this.ctx, file: f.path, settling, notes: this.notes, ahead: prepared.ahead });
     }
+    return prepared.opened ? prepared.opened.run() : passJsonl(this.ctx, f.path, f.format, f.split);
   }
 
   private addError(e: IngestError): void {

@@ -2,68 +2,20 @@
 // reads new complete lines in batches, and commits each batch together with the advanced cursor.
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { Grouping, Split } from '../../shared/rollout';
-import type { FileCursor, FileCursors } from '../store/files';
-import type { RolloutWriter } from '../store/rolloutWriter';
-import type { Store } from '../store/store';
-import type { ReflectionMatcher } from '../analysis/reflection';
-import type { BatchSource, ParseJob } from './batchParser';
-import { parsedBatches, type ParseWorker } from './parsedBatches';
-import { isMetricsFormat, type FileFormat } from './sources';
+import type { Split } from '../../shared/rollout';
+import type { FileCursor } from '../store/files';
+import type { BatchSource } from './batchParser';
+import { cursorFor, reflectionJob, type PassContext, type PassCounters } from './filePass';
+import type { FileFormat } from './formats';
+import { parsedBatches } from './parsedBatches';
+import { isMetricsFormat } from './sources';
 
 export const HEAD_HASH_BYTES = 4096;
-
-export interface PassCounters {
-  /** How the samples read in this pass were grouped (one entry per kind seen). */
-  groupings?: Set<Grouping>;
-  added: number;
-  duplicate: number;
-  metrics: number;
-  steps: Set<string>;
-  bytes: number;
-  errors: Array<{ line: number | null; message: string }>;
-  /** Why the cursor went back to the start of the file, if it did. */
-  reset?: 'truncated' | 'replaced';
-}
-
-export interface PassContext {
-  store: Store;
-  cursors: FileCursors;
-  writer: RolloutWriter;
-  runId: number;
-  batchRows: number;
-  signal?: AbortSignal;
-  /** Lets the event loop run between batches (cancellation, progress, other requests). */
-  breathe: () => Promise<void>;
-  onBatch?: (bytesDone: number) => void;
-  /** Counted while parsing and stored with the rows when the run's counts are current (enrich). */
-  reflection?: ReflectionMatcher;
-  /** Set for a pass with enough to read: JSON lines are parsed there while this thread writes. */
-  parseWorker?: ParseWorker | undefined;
-  /** Rollouts per prompt for formats without group ids (IngestOptions.groupSize). */
-  groupSize?: number;
-}
 
 export function headHash(fd: number, len: number): string {
   const buf = Buffer.alloc(len);
   const n = fs.readSync(fd, buf, 0, len, 0);
   return createHash('sha1').update(buf.subarray(0, n)).digest('hex');
-}
-
-/** Finds (or creates) the cursor for a file, following a rename by device and inode. */
-export function cursorFor(ctx: PassContext, file: string, st: fs.Stats, kind: FileCursor['kind'], format: string): FileCursor {
-  let c = ctx.cursors.get(ctx.runId, file);
-  if (!c) {
-    const moved = ctx.cursors.byInode(ctx.runId, st.dev, st.ino);
-    if (moved && !fs.existsSync(moved.path)) {
-      moved.path = file; // the same file under a new name: keep its cursor and identities
-      ctx.store.write(() => ctx.cursors.save(moved));
-      c = moved;
-    } else {
-      c = ctx.store.write(() => ctx.cursors.create(ctx.runId, file, kind, format));
-    }
-  }
-  return c;
 }
 
 /** A JSON-lines file opened for one pass: its cursor checked, its parse started. */
@@ -74,7 +26,12 @@ export interface OpenedJsonl {
   close(): Promise<void>;
 }
 
-export async function passJsonl(ctx: PassContext, file: string, format: FileFormat, split: Split): Promise<PassCounters> {
+export async function passJsonl(
+  ctx: PassContext,
+  file: string,
+  format: FileFormat,
+  split: Split,
+): Promise<PassCounters> {
   return openJsonl(ctx, file, format, split).run();
 }
 
@@ -84,7 +41,14 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
  * thread still writes the current one).
  */
 export function openJsonl(ctx: PassContext, file: string, format: FileFormat, split: Split): OpenedJsonl {
-  const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
+  const counters: PassCounters = {
+    added: 0,
+    duplicate: 0,
+    metrics: 0,
+    steps: new Set(),
+    bytes: 0,
+    errors: [],
+  };
   const fd = fs.openSync(file, 'r');
   let closed = false;
   let batches: BatchSource | undefined;
@@ -191,7 +155,10 @@ async function writeBatches(
           }
         }
         for (const [line, bytes] of batch.oversized) {
-          counters.errors.push({ line, message: `line is longer than 64 MiB${bytes > 0 ? ` (${bytes} bytes)` : ''}; skipped` });
+          counters.errors.push({
+            line,
+            message: `line is longer than 64 MiB${bytes > 0 ? ` (${bytes} bytes)` : ''}; skipped`,
+          });
         }
         ctx.writer.flush();
         c.offset = batch.offset;
@@ -213,9 +180,4 @@ async function writeBatches(
     ctx.onBatch?.(counters.bytes);
     await ctx.breathe();
   }
-}
-
-/** The pass's keyword matcher as a worker job carries it (null: no counting). */
-export function reflectionJob(ctx: Pick<PassContext, 'reflection'>): ParseJob['reflection'] {
-  return ctx.reflection ? { keywords: ctx.reflection.keywords, mode: ctx.reflection.mode } : null;
 }

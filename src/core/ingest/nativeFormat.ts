@@ -1,5 +1,6 @@
 // The native JSONL rollout format (docs/native-format.md) and native metrics lines.
-import type { Split, Turn } from '../../shared/rollout';
+import type { Grouping, Split, Turn } from '../../shared/rollout';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import {
   checkNumberArray,
@@ -13,9 +14,29 @@ import {
 } from './jsonLine';
 
 const KNOWN = new Set([
-  'step', 'group', 'prompt', 'response', 'reward', 'index', 'components', 'rationale', 'ground_truth',
-  'correct', 'finish_reason', 'response_ids', 'response_tokens', 'logprobs', 'advantage', 'token_advantages',
-  'train_logprobs', 'ref_logprobs', 'entropy', 'split', 'data_source', 'turns', 'meta',
+  'step',
+  'group',
+  'prompt',
+  'response',
+  'reward',
+  'index',
+  'components',
+  'rationale',
+  'ground_truth',
+  'correct',
+  'finish_reason',
+  'response_ids',
+  'response_tokens',
+  'logprobs',
+  'advantage',
+  'token_advantages',
+  'train_logprobs',
+  'ref_logprobs',
+  'entropy',
+  'split',
+  'data_source',
+  'turns',
+  'meta',
 ]);
 const TURN_ROLES = new Set(['assistant', 'tool', 'user', 'environment']);
 
@@ -64,7 +85,8 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
     reward,
   };
   if (o['split'] !== undefined) {
-    if (o['split'] !== 'train' && o['split'] !== 'val') return `"split" must be "train" or "val", got ${describe(o['split'])}`;
+    if (o['split'] !== 'train' && o['split'] !== 'val')
+      return `"split" must be "train" or "val", got ${describe(o['split'])}`;
     rec.split = o['split'];
   }
   if (o['index'] !== undefined) {
@@ -82,14 +104,19 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
   const r = o['rationale'];
   if (r !== undefined && r !== null) {
     if (typeof r === 'string') rec.rationale = r;
-    else if (typeof r === 'object' && !Array.isArray(r) && Object.values(r).every((x) => typeof x === 'string')) {
+    else if (
+      typeof r === 'object' &&
+      !Array.isArray(r) &&
+      Object.values(r).every((x) => typeof x === 'string')
+    ) {
       rec.rationale = r as Record<string, string>;
     } else return `"rationale" must be a string or an object of strings`;
   }
   const gt = o['ground_truth'];
   if (gt !== undefined && gt !== null) rec.groundTruth = typeof gt === 'string' ? gt : JSON.stringify(gt);
   if (o['correct'] !== undefined && o['correct'] !== null) {
-    if (typeof o['correct'] !== 'boolean') return `"correct" must be true or false, got ${describe(o['correct'])}`;
+    if (typeof o['correct'] !== 'boolean')
+      return `"correct" must be true or false, got ${describe(o['correct'])}`;
     rec.correct = o['correct'];
   }
   if (o['finish_reason'] !== undefined && o['finish_reason'] !== null) {
@@ -106,7 +133,12 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
   if (bad) return bad;
   if (Array.isArray(o['response_ids'])) rec.responseIds = o['response_ids'] as number[];
   if (Array.isArray(o['token_advantages'])) rec.tokenAdvantages = o['token_advantages'] as number[];
-  const perToken = { logprobs: 'logprobs', trainLogprobs: 'train_logprobs', refLogprobs: 'ref_logprobs', entropy: 'entropy' } as const;
+  const perToken = {
+    logprobs: 'logprobs',
+    trainLogprobs: 'train_logprobs',
+    refLogprobs: 'ref_logprobs',
+    entropy: 'entropy',
+  } as const;
   for (const [field, key] of Object.entries(perToken) as [keyof typeof perToken, string][]) {
     const arr = floatArrayWithGaps(o[key]);
     if (arr) rec[field] = arr;
@@ -132,7 +164,8 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
     }
   }
   if (o['advantage'] !== undefined && o['advantage'] !== null) {
-    if (!isFiniteNumber(o['advantage'])) return `"advantage" must be a finite number, got ${describe(o['advantage'])}`;
+    if (!isFiniteNumber(o['advantage']))
+      return `"advantage" must be a finite number, got ${describe(o['advantage'])}`;
     rec.advantage = o['advantage'];
   }
   if (o['data_source'] !== undefined && o['data_source'] !== null) {
@@ -169,7 +202,8 @@ export function parseMetricsLine(text: string): ParsedRecord {
   if (text.trim() === '') return { kind: 'skip' };
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
-  if (!isStep(o['step'])) return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(o['step'])}` };
+  if (!isStep(o['step']))
+    return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(o['step'])}` };
   let values = o['metrics'] ?? o['data'];
   if (values === undefined && 'time' in o) {
     // prime-rl's FileMonitor writes {"step", "time", ...metrics} flat.
@@ -181,3 +215,23 @@ export function parseMetricsLine(text: string): ParsedRecord {
   }
   return { kind: 'metric', metric: { step: o['step'], values: numericEntries(values) } };
 }
+
+function withGrouping(r: ParsedRecord, grouping: Grouping): ParsedRecord {
+  return r.kind === 'sample' ? { ...r, grouping } : r;
+}
+
+export const nativeRollouts: LineFormat<'native', 'rollouts'> = {
+  id: 'native',
+  kind: 'rollouts',
+  reads: 'lines',
+  matches: (o) => 'prompt' in o && ('response' in o || 'turns' in o) && 'reward' in o && 'group' in o,
+  parser: ({ split }) => ({ parse: (t) => withGrouping(parseNativeLine(t, split), 'id') }),
+};
+
+export const nativeMetrics: LineFormat<'native-metrics', 'metrics'> = {
+  id: 'native-metrics',
+  kind: 'metrics',
+  reads: 'lines',
+  matches: (o) => 'step' in o && 'metrics' in o,
+  parser: () => ({ parse: parseMetricsLine }),
+};

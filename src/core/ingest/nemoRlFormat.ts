@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Split, Turn } from '../../shared/rollout';
 import type { LineParser } from './batchParser';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine, type JsonObject } from './jsonLine';
 
@@ -28,11 +29,13 @@ function isBad(v: unknown): v is { bad: unknown } {
 function tokenArray(o: JsonObject, key: string, n: number, integers: boolean): number[] | undefined | string {
   const v = one(o, key);
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v)) return `"${key}" must be a one-element list holding a list of numbers, got ${describe(isBad(v) ? v.bad : v)}`;
+  if (!Array.isArray(v))
+    return `"${key}" must be a one-element list holding a list of numbers, got ${describe(isBad(v) ? v.bad : v)}`;
   if (v.length < n) return `"${key}" has ${v.length} entries but input_lengths says ${n} tokens`;
   for (let i = 0; i < n; i++) {
     const x: unknown = v[i];
-    if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x))) return `"${key}"[${i}] is ${describe(x)}`;
+    if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x)))
+      return `"${key}"[${i}] is ${describe(x)}`;
   }
   return v.slice(0, n) as number[];
 }
@@ -47,9 +50,11 @@ interface Row {
 /** Parses one row without its group: the caller places it in a block. */
 export function parseNemoRow(o: JsonObject, split: Split, step: number): Row | string {
   const content = one(o, 'content');
-  if (!Array.isArray(content) || content.length === 0) return `"content" must be a one-element list holding the messages, got ${describe(o['content'])}`;
+  if (!Array.isArray(content) || content.length === 0)
+    return `"content" must be a one-element list holding the messages, got ${describe(o['content'])}`;
   const reward = one(o, 'rewards');
-  if (typeof reward !== 'number' || !Number.isFinite(reward)) return `"rewards" must be a one-element list holding a finite number, got ${describe(o['rewards'])}`;
+  if (typeof reward !== 'number' || !Number.isFinite(reward))
+    return `"rewards" must be a one-element list holding a finite number, got ${describe(o['rewards'])}`;
   const idx = o['idx'];
   if (!isStep(idx)) return `"idx" must be an integer ≥ 0, got ${describe(idx)}`;
   // Training rows hold bare contents; validation rows hold {role, content} messages.
@@ -58,14 +63,18 @@ export function parseNemoRow(o: JsonObject, split: Split, step: number): Row | s
     if (typeof m === 'string') msgs.push({ role: null, text: m });
     else if (m && typeof m === 'object' && typeof (m as JsonObject)['content'] === 'string') {
       const role = (m as JsonObject)['role'];
-      msgs.push({ role: typeof role === 'string' ? role : null, text: (m as JsonObject)['content'] as string });
+      msgs.push({
+        role: typeof role === 'string' ? role : null,
+        text: (m as JsonObject)['content'] as string,
+      });
     } else return `"content" holds ${describe(m)}, not a message`;
   }
   const n = one(o, 'input_lengths');
   let ids: number[] | undefined;
   let mask: number[] | undefined;
   if (n !== undefined) {
-    if (!isStep(n)) return `"input_lengths" must be a one-element list holding an integer, got ${describe(o['input_lengths'])}`;
+    if (!isStep(n))
+      return `"input_lengths" must be a one-element list holding an integer, got ${describe(o['input_lengths'])}`;
     const t = tokenArray(o, 'token_ids', n, true);
     if (typeof t === 'string') return t;
     const m = tokenArray(o, 'token_loss_mask', n, true);
@@ -83,17 +92,35 @@ export function parseNemoRow(o: JsonObject, split: Split, step: number): Row | s
     responseCount = a < 0 ? 0 : msgs.length - a;
   } else if (mask && first >= 0) {
     let spans = 0;
-    for (let i = first; i < mask.length; i++) if (mask[i] === 1 && (i === first || mask[i - 1] !== 1)) spans++;
+    for (let i = first; i < mask.length; i++)
+      if (mask[i] === 1 && (i === first || mask[i - 1] !== 1)) spans++;
     responseCount = Math.min(msgs.length - 1, 2 * spans - (mask[mask.length - 1] === 1 ? 1 : 0));
   } else responseCount = Math.min(1, msgs.length - 1);
   const promptMsgs = msgs.slice(0, msgs.length - responseCount);
   const responseMsgs = msgs.slice(msgs.length - responseCount);
   const prompt = promptMsgs.map((m) => m.text).join('');
-  const rec: SampleRecord = { split, step, group: '', prompt, response: responseMsgs.map((m) => m.text).join(''), reward };
+  const rec: SampleRecord = {
+    split,
+    step,
+    group: '',
+    prompt,
+    response: responseMsgs.map((m) => m.text).join(''),
+    reward,
+  };
   if (responseMsgs.length > 1) {
     rec.turns = responseMsgs.map((m, i): Turn => {
       const assistant = m.role !== null ? m.role === 'assistant' : i % 2 === 0;
-      return { role: assistant ? 'assistant' : m.role === 'tool' ? 'tool' : m.role === 'user' ? 'user' : 'environment', content: m.text, trained: assistant };
+      return {
+        role: assistant
+          ? 'assistant'
+          : m.role === 'tool'
+            ? 'tool'
+            : m.role === 'user'
+              ? 'user'
+              : 'environment',
+        content: m.text,
+        trained: assistant,
+      };
     });
   }
   if (ids && mask && first >= 0) {
@@ -105,7 +132,8 @@ export function parseNemoRow(o: JsonObject, split: Split, step: number): Row | s
     for (const v of [gen, prev, adv]) if (typeof v === 'string') return v;
     const m = mask;
     // Tokens the sampler did not generate (environment messages) have no sampler logprob.
-    if (Array.isArray(gen)) rec.logprobs = gen.slice(first).map((x, i) => (m[first + i] === 1 ? x : Number.NaN));
+    if (Array.isArray(gen))
+      rec.logprobs = gen.slice(first).map((x, i) => (m[first + i] === 1 ? x : Number.NaN));
     if (Array.isArray(prev)) rec.trainLogprobs = prev.slice(first);
     if (Array.isArray(adv)) {
       rec.tokenAdvantages = adv.slice(first);
@@ -151,7 +179,8 @@ export class NemoParser implements LineParser {
     if (saved) {
       try {
         const s = JSON.parse(saved) as Partial<BlockState>;
-        if (typeof s.block === 'number' && typeof s.index === 'number') this.st = { key: typeof s.key === 'string' ? s.key : null, block: s.block, index: s.index };
+        if (typeof s.block === 'number' && typeof s.index === 'number')
+          this.st = { key: typeof s.key === 'string' ? s.key : null, block: s.block, index: s.index };
       } catch {
         // An unreadable state restarts the numbering; stored rows still dedupe by identity.
       }
@@ -162,7 +191,11 @@ export class NemoParser implements LineParser {
     if (text.trim() === '') return { kind: 'skip' };
     const o = parseObjectLine(text);
     if (typeof o === 'string') return { kind: 'error', message: o };
-    if (!this.where) return { kind: 'error', message: 'not a NeMo-RL dump name: expected train_data_step{N}.jsonl or val_data_step{N}.jsonl' };
+    if (!this.where)
+      return {
+        kind: 'error',
+        message: 'not a NeMo-RL dump name: expected train_data_step{N}.jsonl or val_data_step{N}.jsonl',
+      };
     const row = parseNemoRow(o, this.where.split === 'val' ? 'val' : this.split, this.where.step);
     if (typeof row === 'string') return { kind: 'error', message: row };
     const s = row.sample;
@@ -182,3 +215,12 @@ export class NemoParser implements LineParser {
     return JSON.stringify(this.st);
   }
 }
+
+export const nemoRlRollouts: LineFormat<'nemo-rl', 'rollouts'> = {
+  id: 'nemo-rl',
+  kind: 'rollouts',
+  reads: 'lines',
+  // NeMo-RL Logger.log_batched_dict_as_jsonl: batch-of-1 slices plus the row number
+  matches: (o) => 'content' in o && 'rewards' in o && 'idx' in o,
+  parser: ({ file, split, saved, groupSize }) => new NemoParser(file, split, saved, groupSize),
+};

@@ -1,10 +1,13 @@
 // prime-rl's FileMonitor episodes (docs/formats.md#prime-rl-verifiers-traces): one verifiers Episode.to_record() per line
 // in rollouts/step_{N}/{train|eval}/{all|effective}/traces.jsonl. An episode carries its group id and
 // traces; a trace is a message graph whose root-to-leaf paths (branches) are the training samples.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Split, Turn } from '../../shared/rollout';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine, type JsonObject } from './jsonLine';
+import { parseMetricsLine } from './nativeFormat';
 
 interface Node {
   parent: number | null;
@@ -30,11 +33,23 @@ export function primeRlStepFromPath(file: string): number | undefined {
 /** A message's text: a string, or the text parts of a content list; tool calls are shown by name. */
 function messageText(m: JsonObject): string {
   const c = m['content'];
-  let text = typeof c === 'string' ? c : Array.isArray(c) ? c.map((p) => (p && typeof p === 'object' && typeof (p as JsonObject)['text'] === 'string' ? (p as JsonObject)['text'] : '')).join('') : '';
+  let text =
+    typeof c === 'string'
+      ? c
+      : Array.isArray(c)
+        ? c
+            .map((p) =>
+              p && typeof p === 'object' && typeof (p as JsonObject)['text'] === 'string'
+                ? (p as JsonObject)['text']
+                : '',
+            )
+            .join('')
+        : '';
   const calls = m['tool_calls'];
   if (Array.isArray(calls)) {
     for (const call of calls) {
-      if (call && typeof call === 'object') text += `[tool_call ${String((call as JsonObject)['name'])}(${String((call as JsonObject)['arguments'])})]`;
+      if (call && typeof call === 'object')
+        text += `[tool_call ${String((call as JsonObject)['name'])}(${String((call as JsonObject)['arguments'])})]`;
     }
   }
   return text;
@@ -42,7 +57,9 @@ function messageText(m: JsonObject): string {
 
 function numbers(v: unknown, what: string, integers = false): number[] | string {
   if (!Array.isArray(v)) return `${what} must be an array of numbers, got ${describe(v)}`;
-  for (const x of v) if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x))) return `${what} holds ${describe(x)}`;
+  for (const x of v)
+    if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x)))
+      return `${what} holds ${describe(x)}`;
   return v as number[];
 }
 
@@ -50,21 +67,27 @@ function readNode(raw: unknown, where: string): Node | string {
   if (!raw || typeof raw !== 'object') return `${where} is not an object`;
   const n = raw as JsonObject;
   const msg = n['message'];
-  if (!msg || typeof msg !== 'object' || typeof (msg as JsonObject)['role'] !== 'string') return `${where}.message needs a role`;
+  if (!msg || typeof msg !== 'object' || typeof (msg as JsonObject)['role'] !== 'string')
+    return `${where}.message needs a role`;
   const tokenIds = numbers(n['token_ids'] ?? [], `${where}.token_ids`, true);
   if (typeof tokenIds === 'string') return tokenIds;
   const mask = n['mask'] ?? [];
-  if (!Array.isArray(mask) || !mask.every((b) => typeof b === 'boolean')) return `${where}.mask must be an array of booleans`;
-  if (mask.length !== tokenIds.length) return `${where} has ${tokenIds.length} token_ids but ${mask.length} mask entries`;
+  if (!Array.isArray(mask) || !mask.every((b) => typeof b === 'boolean'))
+    return `${where}.mask must be an array of booleans`;
+  if (mask.length !== tokenIds.length)
+    return `${where} has ${tokenIds.length} token_ids but ${mask.length} mask entries`;
   const sampledTokens = mask.filter(Boolean).length;
   const lp = numbers(n['logprobs'] ?? [], `${where}.logprobs`);
   if (typeof lp === 'string') return lp;
-  if (sampledTokens > 0 && lp.length !== sampledTokens) return `${where} has ${sampledTokens} sampled tokens but ${lp.length} logprobs`;
+  if (sampledTokens > 0 && lp.length !== sampledTokens)
+    return `${where} has ${sampledTokens} sampled tokens but ${lp.length} logprobs`;
   const perSampled = (key: string): number[] | null | string => {
     if (n[key] === undefined || n[key] === null) return null;
     const v = numbers(n[key], `${where}.${key}`);
     if (typeof v === 'string') return v;
-    return v.length === sampledTokens ? v : `${where} has ${sampledTokens} sampled tokens but ${v.length} ${key}`;
+    return v.length === sampledTokens
+      ? v
+      : `${where} has ${sampledTokens} sampled tokens but ${v.length} ${key}`;
   };
   const advantages = perSampled('advantages');
   if (typeof advantages === 'string') return advantages;
@@ -92,7 +115,8 @@ function branches(nodes: readonly Node[]): number[][] | string {
     if (hasChild.has(leaf)) continue;
     const p: number[] = [];
     for (let id: number | null = leaf; id !== null; id = nodes[id]!.parent) {
-      if (id < 0 || id >= nodes.length || p.length > nodes.length) return `node ${leaf}: its parent chain leaves the graph or loops`;
+      if (id < 0 || id >= nodes.length || p.length > nodes.length)
+        return `node ${leaf}: its parent chain leaves the graph or loops`;
       p.push(id);
     }
     out.push(p.reverse());
@@ -103,12 +127,20 @@ function branches(nodes: readonly Node[]): number[][] | string {
 const ROLE: Record<string, Turn['role']> = { assistant: 'assistant', tool: 'tool', user: 'user' };
 
 /** One branch → one sample: the prompt is what precedes the first sampled message. */
-function branchSample(nodes: readonly Node[], ids: readonly number[], base: Omit<SampleRecord, 'prompt' | 'response'>): SampleRecord {
+function branchSample(
+  nodes: readonly Node[],
+  ids: readonly number[],
+  base: Omit<SampleRecord, 'prompt' | 'response'>,
+): SampleRecord {
   const first = ids.findIndex((i) => nodes[i]!.sampled);
   const promptNodes = first < 0 ? ids : ids.slice(0, first);
   const rest = first < 0 ? [] : ids.slice(first);
   const prompt = promptNodes.map((i) => `${nodes[i]!.role}: ${nodes[i]!.text}`).join('\n\n');
-  const turns: Turn[] = rest.map((i) => ({ role: ROLE[nodes[i]!.role] ?? 'environment', content: nodes[i]!.text, trained: nodes[i]!.sampled }));
+  const turns: Turn[] = rest.map((i) => ({
+    role: ROLE[nodes[i]!.role] ?? 'environment',
+    content: nodes[i]!.text,
+    trained: nodes[i]!.sampled,
+  }));
   const rec: SampleRecord = { ...base, prompt, response: turns.map((t) => t.content).join('') };
   if (rest.length > 1) rec.turns = turns;
   // Token arrays span the branch from its first sampled token; unsampled positions have no sampler
@@ -148,7 +180,11 @@ function branchSample(nodes: readonly Node[], ids: readonly number[], base: Omit
   return rec;
 }
 
-function traceSamples(trace: JsonObject, where: string, base: Omit<SampleRecord, 'prompt' | 'response' | 'reward'>): SampleRecord[] | string {
+function traceSamples(
+  trace: JsonObject,
+  where: string,
+  base: Omit<SampleRecord, 'prompt' | 'response' | 'reward'>,
+): SampleRecord[] | string {
   const rawNodes = trace['nodes'];
   if (!Array.isArray(rawNodes) || rawNodes.length === 0) return `${where} has no nodes`;
   const nodes: Node[] = [];
@@ -169,7 +205,8 @@ function traceSamples(trace: JsonObject, where: string, base: Omit<SampleRecord,
       if (!r || typeof r !== 'object') continue;
       const score = (r as JsonObject)['score'];
       const weight = (r as JsonObject)['weight'] ?? 1;
-      if (typeof score !== 'number' || typeof weight !== 'number') return `${where}.rewards.${name} needs a numeric score and weight`;
+      if (typeof score !== 'number' || typeof weight !== 'number')
+        return `${where}.rewards.${name} needs a numeric score and weight`;
       components[name] = score * weight;
       weights[name] = weight;
       reward += score * weight;
@@ -178,13 +215,21 @@ function traceSamples(trace: JsonObject, where: string, base: Omit<SampleRecord,
   const meta: JsonObject = { trace_id: trace['id'] ?? null, ok: trace['ok'] ?? null };
   for (const k of ['metrics', 'stop_condition', 'errors', 'info'] as const) {
     const v = trace[k];
-    if (v !== undefined && !(Array.isArray(v) && v.length === 0) && !(v && typeof v === 'object' && Object.keys(v).length === 0)) meta[k] = v;
+    if (
+      v !== undefined &&
+      !(Array.isArray(v) && v.length === 0) &&
+      !(v && typeof v === 'object' && Object.keys(v).length === 0)
+    )
+      meta[k] = v;
   }
   if (Object.keys(weights).length) meta['reward_weights'] = weights;
   const agent = trace['agent'];
-  if (agent && typeof agent === 'object' && typeof (agent as JsonObject)['name'] === 'string') meta['agent'] = (agent as JsonObject)['name'];
+  if (agent && typeof agent === 'object' && typeof (agent as JsonObject)['name'] === 'string')
+    meta['agent'] = (agent as JsonObject)['name'];
   const calls = Array.isArray(trace['calls']) ? (trace['calls'] as JsonObject[]) : [];
-  const last = [...calls].reverse().find((c) => c && typeof c === 'object' && typeof c['finish_reason'] === 'string');
+  const last = [...calls]
+    .reverse()
+    .find((c) => c && typeof c === 'object' && typeof c['finish_reason'] === 'string');
   return paths.map((ids) => {
     const rec = branchSample(nodes, ids, { ...base, reward, meta: { ...(base.meta ?? {}), ...meta } });
     if (Object.keys(components).length) rec.components = components;
@@ -200,18 +245,28 @@ export function parsePrimeRlLine(text: string, split: Split, pathStep: number | 
   if (typeof o === 'string') return { kind: 'error', message: o };
   const group = o['group'];
   const groupId = group && typeof group === 'object' ? (group as JsonObject)['id'] : undefined;
-  if (typeof groupId !== 'string' || groupId === '') return { kind: 'error', message: `"group.id" must be a non-empty string, got ${describe(groupId)}` };
+  if (typeof groupId !== 'string' || groupId === '')
+    return { kind: 'error', message: `"group.id" must be a non-empty string, got ${describe(groupId)}` };
   const run = o['run'] as JsonObject | undefined;
   const work = run && typeof run === 'object' ? (run['work'] as JsonObject | undefined) : undefined;
   const workStep = work && typeof work === 'object' ? work['step'] : undefined;
   // The file's step_{N} is the batch the episode landed in; run.work.step is when it was dispatched.
   const step = pathStep ?? workStep;
-  if (!isStep(step)) return { kind: 'error', message: `no step: neither a step_{N} folder nor "run.work.step" (got ${describe(workStep)})` };
+  if (!isStep(step))
+    return {
+      kind: 'error',
+      message: `no step: neither a step_{N} folder nor "run.work.step" (got ${describe(workStep)})`,
+    };
   const traces = o['traces'];
   const episodeId = typeof o['id'] === 'string' ? o['id'] : '?';
   if (!Array.isArray(traces) || traces.length === 0) {
-    const errs = Array.isArray(o['errors']) ? (o['errors'] as JsonObject[]).map((e) => String(e?.['message'] ?? e?.['type'] ?? '')).filter(Boolean) : [];
-    return { kind: 'error', message: `episode ${episodeId} has no traces (ok=${String(o['ok'])}${errs.length ? `; errors: ${errs.join('; ')}` : ''}); skipped` };
+    const errs = Array.isArray(o['errors'])
+      ? (o['errors'] as JsonObject[]).map((e) => String(e?.['message'] ?? e?.['type'] ?? '')).filter(Boolean)
+      : [];
+    return {
+      kind: 'error',
+      message: `episode ${episodeId} has no traces (ok=${String(o['ok'])}${errs.length ? `; errors: ${errs.join('; ')}` : ''}); skipped`,
+    };
   }
   const meta: JsonObject = { episode_id: episodeId };
   if (isStep(workStep)) meta['dispatch_step'] = workStep;
@@ -222,8 +277,10 @@ export function parsePrimeRlLine(text: string, split: Split, pathStep: number | 
   const taskData = task && typeof task === 'object' ? task['data'] : undefined;
   const answer = taskData && typeof taskData === 'object' ? (taskData as JsonObject)['answer'] : undefined;
   const base: Omit<SampleRecord, 'prompt' | 'response' | 'reward'> = { split, step, group: groupId, meta };
-  if (answer !== undefined && answer !== null) base.groundTruth = typeof answer === 'string' ? answer : JSON.stringify(answer);
-  if (env && typeof env === 'object' && typeof (env as JsonObject)['id'] === 'string') base.dataSource = (env as JsonObject)['id'] as string;
+  if (answer !== undefined && answer !== null)
+    base.groundTruth = typeof answer === 'string' ? answer : JSON.stringify(answer);
+  if (env && typeof env === 'object' && typeof (env as JsonObject)['id'] === 'string')
+    base.dataSource = (env as JsonObject)['id'] as string;
   const samples: SampleRecord[] = [];
   const problems: string[] = [];
   traces.forEach((t: unknown, i: number) => {
@@ -242,3 +299,35 @@ export function primeRlParser(file: string, split: Split): (text: string) => Par
   const step = primeRlStepFromPath(file);
   return (t) => parsePrimeRlLine(t, split, step);
 }
+
+/** prime-rl's `effective` traces are a subset of `all`: read `all` when a step has both. */
+function effectiveWithAll(file: string): boolean {
+  const dir = path.dirname(file);
+  return (
+    path.basename(file) === 'traces.jsonl' &&
+    path.basename(dir) === 'effective' &&
+    fs.existsSync(path.join(path.dirname(dir), 'all', 'traces.jsonl'))
+  );
+}
+
+export const primeRlRollouts: LineFormat<'prime-rl', 'rollouts'> = {
+  id: 'prime-rl',
+  kind: 'rollouts',
+  reads: 'lines',
+  // verifiers Episode.to_record() (prime-rl's FileMonitor)
+  matches: (o) => 'traces' in o && 'task' in o && ('group' in o || 'run' in o || 'ok' in o),
+  parser: ({ file, split }) => ({ parse: primeRlParser(file, split) }),
+  leftOutOfFolder: (file) =>
+    effectiveWithAll(file)
+      ? 'prime-rl "effective" traces are a subset of "all", which is read instead'
+      : undefined,
+};
+
+/** The FileMonitor's metrics.jsonl: `{"step": N, "time": t, ...metrics}`. */
+export const primeRlMetrics: LineFormat<'prime-rl-metrics', 'metrics'> = {
+  id: 'prime-rl-metrics',
+  kind: 'metrics',
+  reads: 'lines',
+  matches: (o) => 'step' in o && 'time' in o,
+  parser: () => ({ parse: parseMetricsLine }),
+};

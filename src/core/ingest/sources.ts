@@ -1,22 +1,16 @@
-// Finding the files under a path and telling what each one is, from its name and first record.
+// Finding the files under a path and telling what each one is, from its name and first record,
+// as the formats in formats.ts describe them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode, LensError } from '../../shared/errors';
-import type { FormatChoice, RolloutFormat, Split } from '../../shared/rollout';
+import type { FormatChoice, Split } from '../../shared/rollout';
+import { FORMATS, type FileFormat, type FormatKind } from './formats';
 import { parseObjectLine } from './jsonLine';
-
-/** What a file holds and how to read it. */
-export type FileFormat =
-  | RolloutFormat
-  | 'native-metrics'
-  | 'verl-metrics'
-  | 'prime-rl-metrics'
-  | 'trl-state';
 
 export interface SourceFile {
   path: string;
   format: FileFormat;
-  kind: 'rollouts' | 'metrics';
+  kind: FormatKind;
   split: Split;
 }
 
@@ -28,7 +22,7 @@ const HEAD_BYTES = 1 << 16;
 const MAX_HEAD_BYTES = 1 << 24;
 
 export function isMetricsFormat(f: FileFormat): boolean {
-  return f === 'native-metrics' || f === 'verl-metrics' || f === 'prime-rl-metrics' || f === 'trl-state';
+  return FORMATS.get(f).kind === 'metrics';
 }
 
 /**
@@ -60,43 +54,20 @@ export function detectJsonl(file: string): Detection {
   const lines = head.split('\n');
   const complete = lines.length > 1 || cut ? lines.slice(0, -1) : lines;
   const first = complete.find((l) => l.trim() !== '');
-  if (first === undefined) return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 16 MiB' };
+  if (first === undefined)
+    return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 16 MiB' };
   const o = parseObjectLine(first.trim());
   if (typeof o === 'string') return { unknown: `first line is not a JSON object (${o})` };
   return detectObject(o);
 }
 
 export function detectObject(o: Record<string, unknown>): Detection {
-  if ('input' in o && 'output' in o && 'score' in o) return 'verl';
-  if ('prompt' in o && ('response' in o || 'turns' in o) && 'reward' in o && 'group' in o) return 'native';
-  // verifiers Episode.to_record() (prime-rl's FileMonitor)
-  if ('traces' in o && 'task' in o && ('group' in o || 'run' in o || 'ok' in o)) return 'prime-rl';
-  // NeMo-RL Logger.log_batched_dict_as_jsonl: batch-of-1 slices plus the row number
-  if ('content' in o && 'rewards' in o && 'idx' in o) return 'nemo-rl';
-  if ('task_id' in o && 'sample_idx' in o && 'completion' in o && 'reward' in o) return 'areal';
-  // what `python -m rollout_lens_logger.convert slime` writes from a slime .pt dump
-  if ('rollout_id' in o && 'sample' in o) return 'slime';
-  if ('step' in o && 'metrics' in o) return 'native-metrics';
-  if ('step' in o && 'data' in o) return 'verl-metrics';
-  if ('step' in o && 'time' in o) return 'prime-rl-metrics';
+  const format = FORMATS.detectRecord(o);
+  if (format !== undefined) return format;
   const keys = Object.keys(o).slice(0, 8).join(', ');
   return {
-    unknown: `records with keys {${keys}} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)`,
+    unknown: `records with keys {${keys}} match no known format (${FORMATS.recordFormatsText()})`,
   };
-}
-
-/** slime writes torch pickles, which are never unpickled here: the companion converter reads them. */
-export const SLIME_PT_HINT =
-  'a torch .pt file (slime --save-debug-rollout-data): convert it first with `python -m rollout_lens_logger.convert slime FILE` (needs torch), then ingest the .jsonl it writes';
-
-/** prime-rl's `effective` traces are a subset of `all`: read `all` when a step has both. */
-function effectiveWithAll(file: string): boolean {
-  const dir = path.dirname(file);
-  return (
-    path.basename(file) === 'traces.jsonl' &&
-    path.basename(dir) === 'effective' &&
-    fs.existsSync(path.join(path.dirname(dir), 'all', 'traces.jsonl'))
-  );
 }
 
 function splitOf(file: string, explicit?: Split): Split {
@@ -110,21 +81,24 @@ function splitOf(file: string, explicit?: Split): Split {
     : 'train';
 }
 
-const NOT_READ = 'not a rollout or metrics file (.jsonl, .parquet, slime .pt, trainer_state.json)';
+const NOT_READ = `not a rollout or metrics file (${FORMATS.fileNamesText()})`;
 
 function walk(dir: string, depth: number, out: string[], skipped: Discovery['unknown']): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    throw new LensError(ErrorCode.Unreadable, `${dir}: cannot list the folder (${(e as Error).message})`, { file: dir });
+    throw new LensError(ErrorCode.Unreadable, `${dir}: cannot list the folder (${(e as Error).message})`, {
+      file: dir,
+    });
   }
   entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out, skipped);
-    } else if (e.isFile() && (e.name.endsWith('.jsonl') || e.name.endsWith('.parquet') || e.name.endsWith('.pt') || e.name === 'trainer_state.json')) {
+      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.'))
+        walk(p, depth + 1, out, skipped);
+    } else if (e.isFile() && FORMATS.isKnownFileName(e.name)) {
       out.push(p);
     } else if (e.isFile() && !e.name.startsWith('.')) {
       skipped.push({ path: p, reason: NOT_READ });
@@ -164,16 +138,12 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
       } catch {
         throw new LensError(ErrorCode.Unreadable, `${file}: permission denied`, { file });
       }
-      const base = path.basename(file);
-      if (st.isDirectory() && effectiveWithAll(file)) {
-        result.unknown.push({ path: file, reason: 'prime-rl "effective" traces are a subset of "all", which is read instead' });
+      const leftOut = st.isDirectory() ? FORMATS.leftOutOfFolder(file) : undefined;
+      if (leftOut !== undefined) {
+        result.unknown.push({ path: file, reason: leftOut });
         continue;
       }
-      let det: Detection;
-      if (base.endsWith('.pt')) det = { unknown: SLIME_PT_HINT };
-      else if (base.endsWith('.parquet')) det = 'trl';
-      else if (base === 'trainer_state.json') det = 'trl-state';
-      else det = detectJsonl(file);
+      const det: Detection = FORMATS.detectFileName(path.basename(file)) ?? detectJsonl(file);
       if (det === 'empty') {
         result.pending.push(file);
         continue;
@@ -188,8 +158,10 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
       let format: FileFormat = det;
       // An explicit --format decides how rollout files are read; metrics files are still recognised.
       if (choice !== 'auto' && !isMetricsFormat(det)) {
-        const isParquet = base.endsWith('.parquet');
-        if ((choice === 'trl') !== isParquet) {
+        const chosen = FORMATS.get(choice);
+        const found = FORMATS.get(det);
+        // A whole-file format's files are known by name: only they are read as it, and only as it.
+        if ((chosen.reads === 'whole-file' || found.reads === 'whole-file') && chosen.id !== found.id) {
           result.unknown.push({ path: file, reason: `not read as ${choice} (--format ${choice})` });
           continue;
         }
@@ -198,7 +170,7 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
       result.files.push({
         path: file,
         format,
-        kind: isMetricsFormat(format) ? 'metrics' : 'rollouts',
+        kind: FORMATS.get(format).kind,
         split: splitOf(file, split),
       });
     }

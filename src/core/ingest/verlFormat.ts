@@ -3,9 +3,12 @@
 // the sample part. The legacy trainer writes no uid and balance_batch shuffles its rows, so there a
 // group is rebuilt as "the rows of one step with the same `input` text".
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import type { Split } from '../../shared/rollout';
+import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine } from './jsonLine';
+import { parseMetricsLine } from './nativeFormat';
 
 const BASE_KEYS = new Set(['input', 'output', 'gts', 'score', 'step', 'request_id', 'uid']);
 
@@ -24,7 +27,8 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
   if (text.trim() === '') return { kind: 'skip' };
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
-  if (typeof o['input'] !== 'string') return { kind: 'error', message: `"input" must be a string, got ${describe(o['input'])}` };
+  if (typeof o['input'] !== 'string')
+    return { kind: 'error', message: `"input" must be a string, got ${describe(o['input'])}` };
   if (typeof o['output'] !== 'string') {
     return { kind: 'error', message: `"output" must be a string, got ${describe(o['output'])}` };
   }
@@ -33,7 +37,8 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
     return { kind: 'error', message: `"score" must be a finite number, got ${describe(score)}` };
   }
   const step = o['step'] ?? fileStep;
-  if (!isStep(step)) return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(step)}` };
+  if (!isStep(step))
+    return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(step)}` };
   const uid = o['uid'];
   const v1 = typeof uid === 'string' ? splitV1Uid(uid) : undefined;
   const rec: SampleRecord = {
@@ -47,7 +52,8 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
     reward: score,
   };
   const gts = o['gts'];
-  if (gts !== undefined && gts !== null) rec.groundTruth = typeof gts === 'string' ? gts : JSON.stringify(gts);
+  if (gts !== undefined && gts !== null)
+    rec.groundTruth = typeof gts === 'string' ? gts : JSON.stringify(gts);
   const components: Record<string, number> = {};
   const meta: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
@@ -68,7 +74,11 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
   }
   if (Object.keys(components).length) rec.components = components;
   if (Object.keys(meta).length) rec.meta = meta;
-  return { kind: 'sample', sample: rec, grouping: typeof uid === 'string' && uid !== '' ? 'id' : 'prompt-text' };
+  return {
+    kind: 'sample',
+    sample: rec,
+    grouping: typeof uid === 'string' && uid !== '' ? 'id' : 'prompt-text',
+  };
 }
 
 /** `12.jsonl` → 12; anything else → undefined. */
@@ -76,3 +86,26 @@ export function stepFromFileName(name: string): number | undefined {
   const m = /^(\d+)\.jsonl$/.exec(name);
   return m ? Number(m[1]) : undefined;
 }
+
+export const verlRollouts: LineFormat<'verl', 'rollouts'> = {
+  id: 'verl',
+  kind: 'rollouts',
+  reads: 'lines',
+  matches: (o) => 'input' in o && 'output' in o && 'score' in o,
+  // A verl row carries every key of its reward function's extra info beside its own (validation
+  // dumps add `reward`), so it can have native's keys too: a row with verl's three is verl's.
+  triedBefore: ['native'],
+  parser: ({ file, split }) => {
+    const step = stepFromFileName(path.basename(file));
+    return { parse: (t) => parseVerlLine(t, split, step) };
+  },
+};
+
+/** verl's file-logger metrics: `{"step": N, "data": {...}}`. */
+export const verlMetrics: LineFormat<'verl-metrics', 'metrics'> = {
+  id: 'verl-metrics',
+  kind: 'metrics',
+  reads: 'lines',
+  matches: (o) => 'step' in o && 'data' in o,
+  parser: () => ({ parse: parseMetricsLine }),
+};

@@ -2,7 +2,8 @@
 // their size or mtime changes; identities make a re-read idempotent.
 import * as fs from 'node:fs';
 import { isLensError } from '../../shared/errors';
-import { cursorFor, reflectionJob, type PassContext, type PassCounters } from './jsonlFile';
+import { cursorFor, reflectionJob, type PassContext, type PassCounters } from './filePass';
+import type { RunNotes, WholeFileFormat } from './formats';
 import { readTrainerState, readTrlParquet, type TrlRead } from './trlFormat';
 
 interface TrlState {
@@ -12,7 +13,10 @@ interface TrlState {
   repeatOf?: string;
 }
 
-function unchanged(c: { size: number | null; mtime_ms: number | null; state: string | null }, st: fs.Stats): boolean {
+function unchanged(
+  c: { size: number | null; mtime_ms: number | null; state: string | null },
+  st: fs.Stats,
+): boolean {
   return c.state !== null && c.size === st.size && c.mtime_ms === st.mtimeMs;
 }
 
@@ -42,7 +46,13 @@ export interface TrlAhead {
  * here. A read ahead counts only if the file is as it was before that read (`st`): TRL rewrites its
  * files in place, and the cursor saved with `st` must never cover bytes the read did not see.
  */
-async function readTrl(ctx: PassContext, file: string, rewardNames: RewardNames, st: fs.Stats, ahead: TrlAhead | undefined): Promise<TrlRead> {
+async function readTrl(
+  ctx: PassContext,
+  file: string,
+  rewardNames: RewardNames,
+  st: fs.Stats,
+  ahead: TrlAhead | undefined,
+): Promise<TrlRead> {
   const w = ctx.parseWorker;
   const fresh = ahead && ahead.size === st.size && ahead.mtimeMs === st.mtimeMs ? ahead.read : undefined;
   if (ahead && !fresh) await ahead.read.catch(() => undefined);
@@ -64,7 +74,14 @@ export async function passTrlParquet(
   rewardNames: RewardNames,
   opts: { settling: boolean; ahead?: TrlAhead | undefined },
 ): Promise<PassCounters> {
-  const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
+  const counters: PassCounters = {
+    added: 0,
+    duplicate: 0,
+    metrics: 0,
+    steps: new Set(),
+    bytes: 0,
+    errors: [],
+  };
   const st = fs.statSync(file);
   const c = cursorFor(ctx, file, st, 'rollouts', 'trl');
   if (unchanged(c, st)) {
@@ -81,10 +98,16 @@ export async function passTrlParquet(
   }
   for (const r of parsed.rejected) counters.errors.push({ line: null, message: r.message });
   const earlier = ctx.store.db
-    .prepare("SELECT path FROM files WHERE run_id = ? AND format = 'trl' AND id <> ? AND json_extract(state, '$.digest') = ?")
+    .prepare(
+      "SELECT path FROM files WHERE run_id = ? AND format = 'trl' AND id <> ? AND json_extract(state, '$.digest') = ?",
+    )
     .pluck()
     .get(ctx.runId, c.id, parsed.digest) as string | undefined;
-  const state: TrlState = { digest: parsed.digest, rows: parsed.rows, ...(earlier ? { repeatOf: earlier } : {}) };
+  const state: TrlState = {
+    digest: parsed.digest,
+    rows: parsed.rows,
+    ...(earlier ? { repeatOf: earlier } : {}),
+  };
   for (const s of parsed.samples) counters.steps.add(`${s.split}:${s.step}`);
   if (parsed.samples.length) counters.groupings = new Set(['contiguous']);
   if (earlier) {
@@ -104,7 +127,12 @@ export async function passTrlParquet(
         ctx.writer.flush();
         if (last) {
           // The cursor is written with the last batch only: a crash before it re-reads the file.
-          Object.assign(c, { size: st.size, mtime_ms: st.mtimeMs, offset: st.size, state: JSON.stringify(state) });
+          Object.assign(c, {
+            size: st.size,
+            mtime_ms: st.mtimeMs,
+            offset: st.size,
+            state: JSON.stringify(state),
+          });
           ctx.cursors.save(c);
         }
       });
@@ -120,7 +148,14 @@ export async function passTrlParquet(
 }
 
 export function passTrainerState(ctx: PassContext, file: string, names: Set<string>): PassCounters {
-  const counters: PassCounters = { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
+  const counters: PassCounters = {
+    added: 0,
+    duplicate: 0,
+    metrics: 0,
+    steps: new Set(),
+    bytes: 0,
+    errors: [],
+  };
   const st = fs.statSync(file);
   const c = cursorFor(ctx, file, st, 'metrics', 'trl-state');
   const { metrics, rewardNames } = readTrainerState(file);
@@ -134,3 +169,57 @@ export function passTrainerState(ctx: PassContext, file: string, names: Set<stri
   counters.bytes = st.size;
   return counters;
 }
+
+function fileSize(p: string): number {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return 0; // gone since discovery: its pass reports it
+  }
+}
+
+/** The reward names trainer_state.json gave, once one was read. */
+const rewardNamesOf =
+  (notes: RunNotes): RewardNames =>
+  () =>
+    notes.rewardNames.size ? notes.rewardNames : undefined;
+
+/** A changed TRL parquet's read, asked of the pass's worker ahead of its turn; undefined without one. */
+function trlReadAhead(ctx: PassContext, file: string, notes: RunNotes): TrlAhead | undefined {
+  const w = ctx.parseWorker;
+  if (!w || w.failed || !trlChanged(ctx, file)) return undefined;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return undefined; // gone since discovery: its pass reports it
+  }
+  const read = w.readTrl(file, rewardNamesOf(notes)(), reflectionJob(ctx));
+  // Awaited in the file's turn; a stop before it must not leave an unhandled rejection.
+  read.catch(() => undefined);
+  return { read, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/** TRL GRPOTrainer's completions_{step}.parquet (docs/architecture.md#trl-output). */
+export const trlCompletions: WholeFileFormat<'trl', 'rollouts'> = {
+  id: 'trl',
+  kind: 'rollouts',
+  reads: 'whole-file',
+  files: { shown: '.parquet', matches: (name) => name.endsWith('.parquet') },
+  pass: (p) =>
+    passTrlParquet(p.ctx, p.file, rewardNamesOf(p.notes), { settling: p.settling, ahead: p.ahead }),
+  // Its text is about three times its snappy-compressed size (100 MB of rows, 33 MB).
+  pendingBytes: (ctx, file) => (trlChanged(ctx, file) ? 3 * fileSize(file) : 0),
+  readAhead: trlReadAhead,
+};
+
+/** TRL's trainer_state.json: the logged metrics, in log_history. */
+export const trlTrainerState: WholeFileFormat<'trl-state', 'metrics'> = {
+  id: 'trl-state',
+  kind: 'metrics',
+  reads: 'whole-file',
+  files: { shown: 'trainer_state.json', matches: (name) => name === 'trainer_state.json' },
+  // It names the reward columns of TRL's parquet files.
+  readFirst: true,
+  pass: (p) => passTrainerState(p.ctx, p.file, p.notes.rewardNames),
+};
