@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const store = Store.open(db);
   await new Ingestor(store, [file], { run: 'bench' }).ingestOnce();
   const ingestS = (performance.now() - t0) / 1000;
-  const steps = store.db.prepare("SELECT step, (SELECT uid FROM groups g WHERE g.step_id = s.id ORDER BY uid LIMIT 1) AS uid FROM steps s").all() as Array<{ step: number; uid: string }>;
+  const steps = store.db
+    .prepare('SELECT step, (SELECT uid FROM groups g WHERE g.step_id = s.id ORDER BY uid LIMIT 1) AS uid FROM steps s')
+    .all() as Array<{ step: number; uid: string }>;
   const times: number[] = [];
   for (let i = 0; i < 60; i++) {
     const { step, uid } = steps[i % steps.length]!;
@@ -29,7 +31,15 @@ async function main(): Promise<void> {
   store.close();
   times.sort((a, b) => a - b);
   const q = (p: number): number => +times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(2);
-  process.stdout.write(JSON.stringify({ driver: loadSqliteDriver().driver.name, ingest_s: +ingestS.toFixed(3), open_p50_ms: q(0.5), open_p95_ms: q(0.95), samples }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      driver: loadSqliteDriver().driver.name,
+      ingest_s: +ingestS.toFixed(3),
+      open_p50_ms: q(0.5),
+      open_p95_ms: q(0.95),
+      samples,
+    }) + '\n',
+  );
 }
 
 void main();

@@ -12,7 +12,7 @@ const G = 8;
 /** Deterministic rows: long-ish responses with token ids, so group open builds a real tree. */
 function writeData(file: string, steps: number, prompts: number): number {
   let seed = 7;
-  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const fd = fs.openSync(file, 'w');
   for (let step = 1; step <= steps; step++) {
     const lines: string[] = [];
@@ -21,7 +21,16 @@ function writeData(file: string, steps: number, prompts: number): number {
       for (let i = 0; i < G; i++) {
         const ids = [...trunk.slice(0, 50 + Math.floor(rand() * 150)), ...Array.from({ length: 300 }, () => Math.floor(rand() * 30_000))];
         const reward = rand() < 0.5 ? 1 : 0;
-        lines.push(JSON.stringify({ step, group: `s${step}p${p}`, prompt: `Problem ${p}: what is ${p} + ${step}?`, response: `reasoning ${i} `.repeat(120) + `answer ${reward}`, reward, response_ids: ids }));
+        lines.push(
+          JSON.stringify({
+            step,
+            group: `s${step}p${p}`,
+            prompt: `Problem ${p}: what is ${p} + ${step}?`,
+            response: `reasoning ${i} `.repeat(120) + `answer ${reward}`,
+            reward,
+            response_ids: ids,
+          }),
+        );
       }
     }
     fs.writeSync(fd, lines.join('\n') + '\n');
@@ -53,7 +62,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 export async function run(opts: { quick: boolean; dir: string }): Promise<Record<string, Record<string, unknown>>> {
   const why = process.env['ROLLOUT_LENS_BENCH_NO_RUNTIMES'];
   if (why) return { drivers: { skipped: `the runtimes could not be made: ${why}` } };
-  if (!NODE22 || !fs.existsSync(NODE22)) return { drivers: { skipped: 'no Node 22: run it through npm run bench, which makes the runtimes' } };
+  if (!NODE22 || !fs.existsSync(NODE22))
+    return { drivers: { skipped: 'no Node 22: run it through npm run bench, which makes the runtimes' } };
   const file = path.join(opts.dir, 'drivers.jsonl');
   const bytes = writeData(file, opts.quick ? 20 : 80, 16);
   const runs: Record<string, ChildResult[]> = { 'better-sqlite3': [], 'node:sqlite': [] };

@@ -98,9 +98,13 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
   // readers never wait for it).
   const feed = path.join(opts.dir, 'explorer-concurrent.jsonl');
   writeData(feed, { steps: opts.quick ? 1500 : 5000, groupsPerStep: 8, bigGroups: 0 });
-  const writer = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'rollout-lens.js'), 'ingest', feed, '--db', db, '--run', `concurrent-${Date.now()}`], {
-    stdio: 'ignore',
-  });
+  const writer = spawn(
+    process.execPath,
+    [path.join(__dirname, '..', 'bin', 'rollout-lens.js'), 'ingest', feed, '--db', db, '--run', `concurrent-${Date.now()}`],
+    {
+      stdio: 'ignore',
+    },
+  );
   await new Promise((r) => setTimeout(r, 700)); // past the CLI's start-up, into its first batches
   const loaded = measure(db, p, prng(6));
   const writerStillRunning = writer.exitCode === null;
@@ -117,7 +121,13 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
       groups_or_samples_page_p95_ms: idle.group95,
       stats_p50_ms: idle.stats50,
       search_p50_ms: idle.search50,
-      during_ingest: { steps_page_p50_ms: loaded.page50, groups_or_samples_page_p95_ms: loaded.group95, stats_p50_ms: loaded.stats50, search_p50_ms: loaded.search50, writer_was_running: writerStillRunning },
+      during_ingest: {
+        steps_page_p50_ms: loaded.page50,
+        groups_or_samples_page_p95_ms: loaded.group95,
+        stats_p50_ms: loaded.stats50,
+        search_p50_ms: loaded.search50,
+        writer_was_running: writerStillRunning,
+      },
       limit_ms: 50,
       ratio_to_limit: +(Math.max(idle.page50, idle.group50, loaded.page50, loaded.group50) / 50).toFixed(3),
     },
@@ -157,7 +167,9 @@ function measure(db: string, p: Plan, rand: () => number): Measured {
     const offset = Math.floor(rand() * (p.steps - 200));
     pageTimes.push(time(() => listSteps(store, 'big', offset, 200)));
     const step = 1 + Math.floor(rand() * p.steps);
-    groupTimes.push(time(() => listGroups(store, { run: 'big', split: 'train', step }, { offset: 0, limit: 200, sort: 'reward', descending: true })));
+    groupTimes.push(
+      time(() => listGroups(store, { run: 'big', split: 'train', step }, { offset: 0, limit: 200, sort: 'reward', descending: true })),
+    );
     groupTimes.push(time(() => listSamples(store, { run: 'big', split: 'train', step, group: `s${step}g1` })));
   }
   const bigEvery = Math.max(1, Math.floor(p.steps / p.bigGroups));
@@ -179,7 +191,7 @@ function measure(db: string, p: Plan, rand: () => number): Measured {
   const runId = store.requireRun('big').id;
   for (let i = 0; i < 10; i++) {
     statsTimes.push(time(() => store.stepStats(runId, { step: 1 + Math.floor(rand() * p.steps) })));
-    searchTimes.push(time(() => store.db.prepare("SELECT rowid FROM samples_fts WHERE samples_fts MATCH ? LIMIT 100").all(`answer ${i}`)));
+    searchTimes.push(time(() => store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ? LIMIT 100').all(`answer ${i}`)));
   }
   store.close();
   const r = (x: number): number => +x.toFixed(2);

@@ -30,16 +30,17 @@ export function generate(file: string, targetBytes: number): { rows: number; byt
         let response = '';
         while (response.length < target) response += WORDS[Math.floor(rand() * WORDS.length)] + ' ';
         const correct = rand() < 0.4;
-        const line = JSON.stringify({
-          step,
-          group: `${step}-${p}`,
-          prompt,
-          response,
-          reward: correct ? 1 : 0,
-          components: { correctness: correct ? 1 : 0, format: rand() < 0.9 ? 1 : 0, length: -rand() / 10, kl: rand() / 100, overlong: 0 },
-          correct,
-          finish_reason: rand() < 0.05 ? 'length' : 'stop',
-        }) + '\n';
+        const line =
+          JSON.stringify({
+            step,
+            group: `${step}-${p}`,
+            prompt,
+            response,
+            reward: correct ? 1 : 0,
+            components: { correctness: correct ? 1 : 0, format: rand() < 0.9 ? 1 : 0, length: -rand() / 10, kl: rand() / 100, overlong: 0 },
+            correct,
+            finish_reason: rand() < 0.05 ? 'length' : 'stop',
+          }) + '\n';
         parts.push(line);
         bytes += Buffer.byteLength(line);
         rows++;

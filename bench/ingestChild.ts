@@ -116,7 +116,10 @@ async function main(): Promise<void> {
     store.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ rows, seconds, peak_rss_mb: process.resourceUsage().maxRSS / 1024, ...(alertFold ? { alert_fold: alertFold } : {}) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ rows, seconds, peak_rss_mb: process.resourceUsage().maxRSS / 1024, ...(alertFold ? { alert_fold: alertFold } : {}) }) +
+      '\n',
+  );
 }
 
 void main();

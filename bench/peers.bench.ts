@@ -49,7 +49,14 @@ function writeVerl(native: string, dir: string): void {
   for (const line of fs.readFileSync(native, 'utf8').split('\n')) {
     if (!line) continue;
     const o = JSON.parse(line) as { step: number; prompt: string; response: string; reward: number; components: { correctness: number } };
-    const out = JSON.stringify({ input: o.prompt, output: o.response, gts: '42', score: o.reward, step: o.step, acc: o.components.correctness === 1 });
+    const out = JSON.stringify({
+      input: o.prompt,
+      output: o.response,
+      gts: '42',
+      score: o.reward,
+      step: o.step,
+      acc: o.components.correctness === 1,
+    });
     let l = byStep.get(o.step);
     if (!l) byStep.set(o.step, (l = []));
     l.push(out);
@@ -67,7 +74,7 @@ async function writeTrl(native: string, dir: string): Promise<void> {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { step: number; prompt: string; response: string; components: { correctness: number; format: number } });
-  for (let at = 0; at < rows.length; ) {
+  for (let at = 0; at < rows.length;) {
     const step = rows[at]!.step;
     let end = at;
     while (end < rows.length && rows[end]!.step === step) end++;
@@ -127,7 +134,9 @@ function compare(
     for (const [name, args] of Object.entries(peers)) {
       const [kind, fmt, ...flags] = args;
       const peerDb = `${ours.db}.peer`;
-      (times[name] ??= []).push(timed(python, [path.join(__dirname, 'peers', 'peer.py'), kind!, fmt!, input, peerDb, ...flags], peerDb).seconds);
+      (times[name] ??= []).push(
+        timed(python, [path.join(__dirname, 'peers', 'peer.py'), kind!, fmt!, input, peerDb, ...flags], peerDb).seconds,
+      );
     }
   }
   const oursMbps = mb / median(times['ours']!);
@@ -187,7 +196,14 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
   const figures: Record<string, Record<string, unknown>> = {
     peers_native: compare('native JSONL', native, { script, db }, jsonl('native'), python, goal, true),
     peers_verl: compare('verl dump', verl, { script, db }, jsonl('verl'), python, goal),
-    peers_trl: compare('TRL parquet', trl, { script, db }, { pyarrow: ['pyarrow', 'trl'], pyarrow_fts: ['pyarrow', 'trl', '--fts'] }, python, goal),
+    peers_trl: compare(
+      'TRL parquet',
+      trl,
+      { script, db },
+      { pyarrow: ['pyarrow', 'trl'], pyarrow_fts: ['pyarrow', 'trl', '--fts'] },
+      python,
+      goal,
+    ),
   };
   if (!python) for (const f of Object.values(figures)) f['peers'] = `skipped: ${py[0]}`;
   return figures;

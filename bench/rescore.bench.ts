@@ -28,9 +28,7 @@ function answerPair(rand: () => number): [string, string] {
   if (r < 0.92) return [`${n}\\%`, `${n}`];
   // Forms only the symbolic stage can settle; a handful of distinct pairs, as in real groups.
   const k = n % 5;
-  return rand() < 0.5
-    ? [`\\frac{\\sqrt{${k + 2}}}{2}`, `\\frac{1}{2}\\sqrt{${k + 2}}`]
-    : [`x^${k + 2}`, `x^${k + 3}`];
+  return rand() < 0.5 ? [`\\frac{\\sqrt{${k + 2}}}{2}`, `\\frac{1}{2}\\sqrt{${k + 2}}`] : [`x^${k + 2}`, `x^${k + 3}`];
 }
 
 export function mathSamples(count: number, seed = 11): RewardInput[] {
@@ -122,20 +120,16 @@ async function onnxFigure(quick: boolean, dir: string): Promise<Record<string, u
   const samples: RewardInput[] = Array.from({ length: count }, (_, i) => ({
     id: String(i),
     prompt: '',
-    response: Array.from(
-      { length: 32 + Math.floor(rand() * 96) },
-      () => vocab[Math.floor(rand() * vocab.length)],
-    ).join(' '),
+    response: Array.from({ length: 32 + Math.floor(rand() * 96) }, () => vocab[Math.floor(rand() * vocab.length)]).join(' '),
     ground_truth: null,
     data_source: null,
     extra: {},
   }));
   const figures: Record<string, unknown> = { samples: count, tokens_per_sample: '32–127' };
   for (const bs of [1, 16, 64]) {
-    const spec = parseRewardSpec(
-      `onnx(model=bench-rm.onnx, tokenizer=tokenizer.json, text=response, batchSize=${bs}, maxLength=128)`,
-      { baseDir: dir },
-    );
+    const spec = parseRewardSpec(`onnx(model=bench-rm.onnx, tokenizer=tokenizer.json, text=response, batchSize=${bs}, maxLength=128)`, {
+      baseDir: dir,
+    });
     const scorer = await createScorer(spec, { trusted: true, baseDir: dir });
     try {
       await scorer.score(samples.slice(0, 64));
@@ -157,10 +151,7 @@ async function dbFigure(quick: boolean, dir: string): Promise<Record<string, unk
   return { samples: n, samples_per_s: Math.round(rate), limit_samples_per_s: 20_000, ratio_to_limit: Number((rate / 20_000).toFixed(2)) };
 }
 
-export async function run(opts: {
-  quick: boolean;
-  dir: string;
-}): Promise<Record<string, Record<string, unknown>>> {
+export async function run(opts: { quick: boolean; dir: string }): Promise<Record<string, Record<string, unknown>>> {
   return {
     rescore_math: await mathFigure(opts.quick),
     rescore_math_through_sqlite: await dbFigure(opts.quick, opts.dir),

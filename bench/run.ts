@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   }
   for (const [name, figures] of Object.entries(all)) {
     process.stdout.write(`\n${name}\n`);
-    for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(28)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
+    for (const [k, v] of Object.entries(figures))
+      process.stdout.write(`  ${k.padEnd(28)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
   }
   summary(all);
 }
@@ -54,7 +55,13 @@ function summary(all: Figures): void {
     }
     // The most any one-file design could reach (peers.bench.ts, single-writer floor over the best peer).
     const ceiling = f['ceiling_ratio'];
-    if (typeof ceiling === 'number') rows.push([`${name} ceiling, one SQLite writer`, `single_writer_floor_mb_per_s = ${String(f['single_writer_floor_mb_per_s'])}`, ceiling.toFixed(3), '']);
+    if (typeof ceiling === 'number')
+      rows.push([
+        `${name} ceiling, one SQLite writer`,
+        `single_writer_floor_mb_per_s = ${String(f['single_writer_floor_mb_per_s'])}`,
+        ceiling.toFixed(3),
+        '',
+      ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   process.stdout.write('\n' + rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n') + '\n');

@@ -28,7 +28,11 @@ async function main(): Promise<void> {
   });
   await engine.ensureStarted();
   const controller = new AbortController();
-  const following = engine.request(EngineMethods.ingest, { paths: [src], run: 'soak', follow: true, pollMs: 500 }, { signal: controller.signal });
+  const following = engine.request(
+    EngineMethods.ingest,
+    { paths: [src], run: 'soak', follow: true, pollMs: 500 },
+    { signal: controller.signal },
+  );
   // The trainer: 200 rows a second, a new rank file every 5 minutes (like per-rank loggers rotating).
   let written = 0;
   let step = 0;
@@ -47,9 +51,13 @@ async function main(): Promise<void> {
     const stored = runs.find((r) => r.run === 'soak')?.samples ?? 0;
     const row = { minute: +((Date.now() - t0) / 60000).toFixed(1), rssMiB: +rssMiB(engine.pid!).toFixed(1), written, stored };
     rows.push(row);
-    process.stdout.write(`${String(row.minute).padStart(6)}  ${String(row.rssMiB).padStart(8)}  ${String(row.written).padStart(9)}  ${String(row.stored).padStart(9)}\n`);
+    process.stdout.write(
+      `${String(row.minute).padStart(6)}  ${String(row.rssMiB).padStart(8)}  ${String(row.written).padStart(9)}  ${String(row.stored).padStart(9)}\n`,
+    );
   };
-  process.stdout.write(`soak: ${minutes} min, ${ROWS_PER_SECOND} rows/s appended, engine pid ${engine.pid}\n minute  rss MiB    written     stored\n`);
+  process.stdout.write(
+    `soak: ${minutes} min, ${ROWS_PER_SECOND} rows/s appended, engine pid ${engine.pid}\n minute  rss MiB    written     stored\n`,
+  );
   await sample();
   while (Date.now() - t0 < minutes * 60_000) {
     await new Promise((r) => setTimeout(r, Math.min(30_000, minutes * 60_000 - (Date.now() - t0) + 10)));

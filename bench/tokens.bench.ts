@@ -49,12 +49,34 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
     ref,
     prompt: 'p',
     ground_truth: null,
-    samples: [{ index: 0, reward: 1, advantage: 0, advantage_source: 'grpo', correct: true, finish_reason: 'stop', length: n, length_unit: 'tokens', reflection_count: 0, preview: 'x', components: null }],
+    samples: [
+      {
+        index: 0,
+        reward: 1,
+        advantage: 0,
+        advantage_source: 'grpo',
+        correct: true,
+        finish_reason: 'stop',
+        length: n,
+        length_unit: 'tokens',
+        reflection_count: 0,
+        preview: 'x',
+        components: null,
+      },
+    ],
     tree: null,
     tree_error: 'benchmark: no tree',
     estimator: 'grpo',
     tokens: {
-      availability: { logprobs: true, train_logprobs: true, ref_logprobs: false, entropy: true, token_advantages: false, logprob_reason: null, mismatch_reason: null },
+      availability: {
+        logprobs: true,
+        train_logprobs: true,
+        ref_logprobs: false,
+        entropy: true,
+        token_advantages: false,
+        logprob_reason: null,
+        mismatch_reason: null,
+      },
       epsilon: 0.2,
       samples: [{ index: 0, ...tokenAggregates(tokens) }],
     },
@@ -63,10 +85,32 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
 }
 
 async function overlayFirstPaint(runs: number): Promise<Record<string, unknown>> {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'group.js'))) spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'group.js')))
+    spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
   const { snapshot, tokens } = overlaySample();
   const json = JSON.stringify(snapshot);
-  const detail = { ...snapshot.ref, index: 0, prompt: 'p', response: tokens.tokens!.join(''), reward: 1, advantage: 0, advantage_source: 'grpo', components: null, rationale: null, ground_truth: null, correct: true, finish_reason: 'stop', length_tokens: OVERLAY_TOKENS, length_chars: 0, reflection_count: 0, reflection_hits: [], data_source: null, has_token_ids: true, meta: null, turns: null };
+  const detail = {
+    ...snapshot.ref,
+    index: 0,
+    prompt: 'p',
+    response: tokens.tokens!.join(''),
+    reward: 1,
+    advantage: 0,
+    advantage_source: 'grpo',
+    components: null,
+    rationale: null,
+    ground_truth: null,
+    correct: true,
+    finish_reason: 'stop',
+    length_tokens: OVERLAY_TOKENS,
+    length_chars: 0,
+    reflection_count: 0,
+    reflection_hits: [],
+    data_source: null,
+    has_token_ids: true,
+    meta: null,
+    turns: null,
+  };
   // A restored panel with sample 0 selected and the mismatch overlay on: it asks for the tokens at once.
   const state: GroupCheckpoint = {
     v: CHECKPOINT_VERSION,
@@ -89,7 +133,8 @@ async function overlayFirstPaint(runs: number): Promise<Record<string, unknown>>
         inbound: GROUP_INBOUND,
         state,
         onReady: () => ({ method: GroupMessages.snapshot.method, json }),
-        onRequest: (method) => (method === GroupMessages.tokens.method ? tokens : method === GroupMessages.sample.method ? detail : undefined),
+        onRequest: (method) =>
+          method === GroupMessages.tokens.method ? tokens : method === GroupMessages.sample.method ? detail : undefined,
       });
       await host.page.waitForSelector(`.token-overlay[data-painted="${OVERLAY_TOKENS}"]`, { timeout: 30_000 });
       const ms = await host.page.evaluate(() => {
@@ -129,7 +174,16 @@ function writeTimelineData(file: string, steps: number, pool: number): number {
       const skill = (p % 10) / 10 + step / steps / 2;
       for (let i = 0; i < 16; i++) {
         const reward = rand() < skill ? 1 : 0;
-        buf.push(JSON.stringify({ step, group: `s${step}p${p}`, prompt: `Prompt ${p}: solve it.`, response: `answer ${i} ${reward}`, reward, correct: reward === 1 }) + '\n');
+        buf.push(
+          JSON.stringify({
+            step,
+            group: `s${step}p${p}`,
+            prompt: `Prompt ${p}: solve it.`,
+            response: `answer ${i} ${reward}`,
+            reward,
+            correct: reward === 1,
+          }) + '\n',
+        );
         n++;
       }
     }
@@ -209,7 +263,13 @@ export function mismatchChart(): Record<string, unknown> {
     times.push(performance.now() - t0);
   }
   const median = percentile(times, 0.5);
-  return { steps: 64, tokens: 64 * 32 * 1750, median_ms: round(median), limit_ms: MISMATCH_LIMIT_MS, ratio_to_limit: round(median / MISMATCH_LIMIT_MS) };
+  return {
+    steps: 64,
+    tokens: 64 * 32 * 1750,
+    median_ms: round(median),
+    limit_ms: MISMATCH_LIMIT_MS,
+    ratio_to_limit: round(median / MISMATCH_LIMIT_MS),
+  };
 }
 
 export async function run(opts: { quick: boolean; dir: string }): Promise<Record<string, Record<string, unknown>>> {

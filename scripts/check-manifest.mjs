@@ -36,11 +36,14 @@ export function checkManifest(pkg, code) {
     }
   }
   // Settings of other extensions (getConfiguration('python')…) are theirs, not ours to contribute.
-  const settingsRead = [...code.matchAll(/(?<!getConfiguration\('(?!rolloutLens')[A-Za-z]+'\))\.get<[^>]*>\(\s*'([A-Za-z0-9.]+)'/g)].map((m) => `rolloutLens.${m[1]}`);
+  const settingsRead = [...code.matchAll(/(?<!getConfiguration\('(?!rolloutLens')[A-Za-z]+'\))\.get<[^>]*>\(\s*'([A-Za-z0-9.]+)'/g)].map(
+    (m) => `rolloutLens.${m[1]}`,
+  );
   const settingKeys = new Set((c.configuration ?? []).flatMap((s) => Object.keys(s.properties ?? {})));
   for (const k of settingsRead) if (!settingKeys.has(k)) problems.push(`setting ${k} is read but not contributed`);
   for (const w of c.viewsWelcome ?? []) {
-    for (const m of w.contents.matchAll(/command:([A-Za-z0-9.]+)/g)) if (m[1].startsWith('rolloutLens.') && !contributed.has(m[1])) problems.push(`welcome view links unknown command ${m[1]}`);
+    for (const m of w.contents.matchAll(/command:([A-Za-z0-9.]+)/g))
+      if (m[1].startsWith('rolloutLens.') && !contributed.has(m[1])) problems.push(`welcome view links unknown command ${m[1]}`);
   }
   return problems;
 }

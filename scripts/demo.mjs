@@ -47,7 +47,15 @@ function writeWorkspace(python) {
     ...sample,
     description: `The real tiny TRL GRPO run on CPU: a 2-layer model learns small additions, ${steps} steps, one a second`,
     command: python,
-    args: [path.join(root, 'examples', 'sample-grpo', 'train.py'), '--output-dir', '${runDir}/output', '--steps', steps, '--min-step-seconds', '1'],
+    args: [
+      path.join(root, 'examples', 'sample-grpo', 'train.py'),
+      '--output-dir',
+      '${runDir}/output',
+      '--steps',
+      steps,
+      '--min-step-seconds',
+      '1',
+    ],
     cwd: root,
   };
   const realistic = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'realistic-run', 'runs.json'), 'utf8')).profiles[0];
@@ -59,10 +67,17 @@ function writeWorkspace(python) {
   };
   fs.mkdirSync(path.join(workspace, '.rollout-lens'), { recursive: true });
   fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.rollout-lens', 'runs.json'), JSON.stringify({ version: 1, profiles: [realisticProfile, profile] }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(workspace, '.rollout-lens', 'runs.json'),
+    JSON.stringify({ version: 1, profiles: [realisticProfile, profile] }, null, 2) + '\n',
+  );
   fs.writeFileSync(
     path.join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify({ 'rolloutLens.databasePath': db, 'workbench.startupEditor': 'readme', 'rolloutLens.tokenizerPath': REALISTIC_TOKENIZER }, null, 2) + '\n',
+    JSON.stringify(
+      { 'rolloutLens.databasePath': db, 'workbench.startupEditor': 'readme', 'rolloutLens.tokenizerPath': REALISTIC_TOKENIZER },
+      null,
+      2,
+    ) + '\n',
   );
   fs.writeFileSync(
     path.join(workspace, 'README.md'),
@@ -105,7 +120,9 @@ async function runHeadless() {
       if (shown.has(r.step) || r.split !== 'train') continue;
       shown.add(r.step);
       const f = (v, d = 3) => (v === null || v === undefined ? '-' : Number(v).toFixed(d));
-      say(`${String(r.step).padStart(4)}  ${String(r.samples).padStart(7)}  ${f(r.reward_mean).padStart(6)}  ${f(r.effective_gradient_ratio).padStart(8)}  ${f(r.reflection?.share_responses).padStart(10)}  ${f(r.clip_ratio, 2).padStart(4)}`);
+      say(
+        `${String(r.step).padStart(4)}  ${String(r.samples).padStart(7)}  ${f(r.reward_mean).padStart(6)}  ${f(r.effective_gradient_ratio).padStart(8)}  ${f(r.reflection?.share_responses).padStart(10)}  ${f(r.clip_ratio, 2).padStart(4)}`,
+      );
     }
   };
   const timer = setInterval(() => fs.existsSync(db) && print(), 1000);
@@ -156,10 +173,29 @@ async function runVsCode(codeServer) {
   );
   const child = spawn(
     codeServer.node,
-    [codeServer.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--config', path.join(state, 'config.yaml'),
-      '--user-data-dir', path.join(state, 'data'), '--extensions-dir', ext, workspace],
+    [
+      codeServer.entry,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--config',
+      path.join(state, 'config.yaml'),
+      '--user-data-dir',
+      path.join(state, 'data'),
+      '--extensions-dir',
+      ext,
+      workspace,
+    ],
     // Not npm's environment: VS Code's terminals and the runs it launches would inherit npm_config_*.
-    { detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: childEnv({ XDG_CONFIG_HOME: path.join(state, 'xdg'), XDG_DATA_HOME: path.join(state, 'xdg') }) },
+    {
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: childEnv({ XDG_CONFIG_HOME: path.join(state, 'xdg'), XDG_DATA_HOME: path.join(state, 'xdg') }),
+    },
   );
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
   for (let i = 0; i < 150; i++) {
@@ -170,14 +206,17 @@ async function runVsCode(codeServer) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  say(`\n\n  Rollout Lens in VS Code: ${url}\n\n  Open the Rollout Lens view (activity bar): the realistic run (procedural, not a model) is filling;\n  "… → Open Sample Run" starts the real TRL run. Ctrl-C stops code-server and both runs.\n`);
+  say(
+    `\n\n  Rollout Lens in VS Code: ${url}\n\n  Open the Rollout Lens view (activity bar): the realistic run (procedural, not a model) is filling;\n  "… → Open Sample Run" starts the real TRL run. Ctrl-C stops code-server and both runs.\n`,
+  );
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     say('stopping…');
     for (const r of cliJson(['status', '--db', db]) ?? []) {
-      if (r.state === 'running' || r.state === 'pending') spawnSync(process.execPath, [cli, 'stop', r.run, '--db', db], { cwd: workspace, stdio: 'inherit' });
+      if (r.state === 'running' || r.state === 'pending')
+        spawnSync(process.execPath, [cli, 'stop', r.run, '--db', db], { cwd: workspace, stdio: 'inherit' });
     }
     try {
       process.kill(-child.pid, 'SIGTERM');
@@ -207,7 +246,10 @@ async function main() {
   // identities already stored (docs/runs.md), and a demo should show a run filling from nothing.
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
   fs.rmSync(path.join(workspace, '.rollout-lens', 'runs'), { recursive: true, force: true });
-  const python = await timed('the sample run\'s Python environment (torch CPU, transformers, trl from the local mirror; ~60 s the first time)', () => ensurePythonEnv());
+  const python = await timed(
+    "the sample run's Python environment (torch CPU, transformers, trl from the local mirror; ~60 s the first time)",
+    () => ensurePythonEnv(),
+  );
   writeWorkspace(python);
   if (headless) return runHeadless();
   // The newest VS Code generation the suites run in, unless --vscode asks for another.
@@ -215,7 +257,10 @@ async function main() {
   const codeServer = await timed(`code-server for VS Code ${generation} (~2 min the first time)`, () => ensureE2e(generation));
   // Started before the workbench: when the Runs view opens, the engine adopts the run (docs/runs.md,
   // "Reattach") and ingests the steps written so far, then follows it live.
-  const launched = spawnSync(process.execPath, [cli, 'launch', '--profile', 'realistic-grpo', '--db', db], { cwd: workspace, encoding: 'utf8' });
+  const launched = spawnSync(process.execPath, [cli, 'launch', '--profile', 'realistic-grpo', '--db', db], {
+    cwd: workspace,
+    encoding: 'utf8',
+  });
   if (launched.status !== 0) throw new Error(`could not launch the realistic run: ${launched.stderr || launched.stdout}`);
   say('realistic-grpo (procedural writer, not a model) started: 64 steps over about a minute');
   say(`ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

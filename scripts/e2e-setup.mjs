@@ -49,8 +49,8 @@ export function ensureApt() {
  */
 export const GENERATIONS = {
   '1.100': { codeServer: '4.100.3', harness: 'code-server', node: '20' },
-  '1.117': { codeServer: '4.117.0', harness: 'code-server-4.117', node: '22' },
-  '1.139': { codeServer: '4.139.1', harness: 'code-server-4.139', node: '24' },
+  1.117: { codeServer: '4.117.0', harness: 'code-server-4.117', node: '22' },
+  1.139: { codeServer: '4.139.1', harness: 'code-server-4.139', node: '24' },
 };
 
 /**
@@ -120,7 +120,9 @@ export async function ensureCodeServer(generation = '1.100') {
   }
   if (!fs.existsSync(stamp)) {
     const t0 = Date.now();
-    log(`installing code-server ${gen.codeServer} (VS Code ${generation}) on Node ${NODE_VERSIONS[gen.node]} into ${cached} (2–5 minutes, 300 MB)…`);
+    log(
+      `installing code-server ${gen.codeServer} (VS Code ${generation}) on Node ${NODE_VERSIONS[gen.node]} into ${cached} (2–5 minutes, 300 MB)…`,
+    );
     fs.rmSync(cached, { recursive: true, force: true });
     fs.mkdirSync(cached, { recursive: true });
     for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(harness, f), path.join(cached, f));
@@ -137,7 +139,8 @@ export async function ensureCodeServer(generation = '1.100') {
       env: childEnv(vars, { pathFirst: path.dirname(node) }),
     });
     const v = codeServerVersion(node, cachedEntry);
-    if (v !== gen.codeServer) throw new Error(`code-server ${gen.codeServer} installed in ${cached} does not start on ${node} (it reported ${v ?? 'nothing'})`);
+    if (v !== gen.codeServer)
+      throw new Error(`code-server ${gen.codeServer} installed in ${cached} does not start on ${node} (it reported ${v ?? 'nothing'})`);
     fs.writeFileSync(stamp, key);
     log(`code-server ${gen.codeServer} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }

@@ -42,8 +42,24 @@ for (const target of targets) {
   const ignoreFile = path.join('.artifacts', `.vscodeignore-${target}`);
   fs.writeFileSync(ignoreFile, ignore);
   const out = path.join('.artifacts', `${pkg.name}-${target}-${pkg.version}.vsix`);
-  execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--ignoreFile', ignoreFile], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [
+      'node_modules/@vscode/vsce/vsce',
+      'package',
+      '--target',
+      target,
+      '--out',
+      out,
+      '--allow-missing-repository',
+      '--skip-license',
+      '--no-rewrite-relative-links',
+      '--ignoreFile',
+      ignoreFile,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   console.log(`${out}: ${(fs.statSync(out).size / 1e6).toFixed(1)} MB`);
 }

@@ -11,18 +11,23 @@ const runtime = arg('runtime', 'node');
 const target = arg('target', process.versions.node);
 const abi = arg('abi', runtime === 'node' ? process.versions.modules : undefined);
 if (!abi) {
-  console.error('rebuild-native: --abi is required for electron (VS Code: Help → About shows Electron; its ABI is process.versions.modules in the extension host)');
+  console.error(
+    'rebuild-native: --abi is required for electron (VS Code: Help → About shows Electron; its ABI is process.versions.modules in the extension host)',
+  );
   process.exit(2);
 }
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const pkg = path.join(root, 'node_modules', 'better-sqlite3');
 const env = { ...process.env };
-const flags = runtime === 'electron' ? `--runtime=electron --target=${target} --dist-url=https://electronjs.org/headers` : `--target=${target}`;
+const flags =
+  runtime === 'electron' ? `--runtime=electron --target=${target} --dist-url=https://electronjs.org/headers` : `--target=${target}`;
 console.log(`rebuilding better-sqlite3 for ${runtime} ${target} (ABI ${abi}) in ${pkg}`);
 try {
   execSync(`npx --yes node-gyp rebuild --release ${flags}`, { cwd: pkg, stdio: 'inherit', env });
 } catch {
-  console.error(`rebuild-native: the build failed. For electron this needs network access to electronjs.org; offline, build on a machine with access and copy prebuilds/ over.`);
+  console.error(
+    `rebuild-native: the build failed. For electron this needs network access to electronjs.org; offline, build on a machine with access and copy prebuilds/ over.`,
+  );
   process.exit(1);
 }
 const out = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `${runtime}-${abi}`);

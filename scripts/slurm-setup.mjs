@@ -128,8 +128,7 @@ function writeConf() {
     const have = fs.readFileSync(CONF, 'utf8');
     if (have === want) return false;
     // Never overwrite a configuration somebody else wrote.
-    if (!have.startsWith(MARKER))
-      throw new Error(`${CONF} exists and was not written by this script; not touching it`);
+    if (!have.startsWith(MARKER)) throw new Error(`${CONF} exists and was not written by this script; not touching it`);
   }
   fs.mkdirSync(path.dirname(CONF), { recursive: true });
   fs.writeFileSync(CONF, want);
@@ -137,8 +136,7 @@ function writeConf() {
 }
 
 function startSlurm(confChanged) {
-  for (const dir of ['/var/spool/slurmctld', '/var/spool/slurmd', '/var/log/slurm'])
-    fs.mkdirSync(dir, { recursive: true });
+  for (const dir of ['/var/spool/slurmctld', '/var/spool/slurmd', '/var/log/slurm']) fs.mkdirSync(dir, { recursive: true });
   if (confChanged && processRunning('slurmctld')) {
     run('scontrol', ['reconfigure'], { allowFail: true });
   }
@@ -186,8 +184,7 @@ function waitIdle() {
 export async function ensureSlurm() {
   const t0 = Date.now();
   const states = nodeStates();
-  if (states.includes('idle'))
-    return { partition: PARTITION, host: os.hostname(), ms: Date.now() - t0, installed: false };
+  if (states.includes('idle')) return { partition: PARTITION, host: os.hostname(), ms: Date.now() - t0, installed: false };
   if (process.getuid && process.getuid() !== 0) {
     throw new Error(
       'Slurm is not running and setting it up needs root (apt-get, /etc/slurm, daemons); run `sudo node scripts/slurm-setup.mjs`',
@@ -199,9 +196,7 @@ export async function ensureSlurm() {
   startSlurm(changed);
   const ready = waitIdle();
   const ms = Date.now() - t0;
-  log(
-    `Slurm ready in ${(ms / 1000).toFixed(1)} s: node ${os.hostname()} ${ready.join(', ')}, partition ${PARTITION}`,
-  );
+  log(`Slurm ready in ${(ms / 1000).toFixed(1)} s: node ${os.hostname()} ${ready.join(', ')}, partition ${PARTITION}`);
   return { partition: PARTITION, host: os.hostname(), ms, installed: true };
 }
 

@@ -102,7 +102,9 @@ function driverMatrixSuites(nodeTestSuite) {
         const v = NODE_VERSIONS[major];
         return ensureNode(v);
       };
-      legs.push(nodeTestSuite(`node${major}-${driver.replace(':', '-')}`, DRIVER_SUITE_FILES, { ROLLOUT_LENS_SQLITE_DRIVER: driver }, node));
+      legs.push(
+        nodeTestSuite(`node${major}-${driver.replace(':', '-')}`, DRIVER_SUITE_FILES, { ROLLOUT_LENS_SQLITE_DRIVER: driver }, node),
+      );
     }
   }
   return legs;

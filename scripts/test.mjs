@@ -54,10 +54,13 @@ export function nodeTestSuite(name, dirs, extraEnv = {}, node = () => process.ex
       const r = spawnSync(
         node(),
         [
-          '--import', 'tsx',
+          '--import',
+          'tsx',
           '--test',
-          '--test-reporter=spec', '--test-reporter-destination=stdout',
-          '--test-reporter=./scripts/count-reporter.mjs', `--test-reporter-destination=${countsFile}`,
+          '--test-reporter=spec',
+          '--test-reporter-destination=stdout',
+          '--test-reporter=./scripts/count-reporter.mjs',
+          `--test-reporter-destination=${countsFile}`,
           ...files,
         ],
         { stdio: 'inherit', env: { ...process.env, ...extraEnv } },
@@ -80,6 +83,17 @@ const suites = [
   checkSuite('typecheck-webview', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'webview/tsconfig.json']),
   checkSuite('manifest', process.execPath, ['scripts/check-manifest.mjs']),
   checkSuite('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']),
+  // One code style (.prettierrc.json), checked rather than hoped for: `npm run format` fixes it.
+  checkSuite('format', process.execPath, [
+    'node_modules/prettier/bin/prettier.cjs',
+    '--check',
+    '--log-level=warn',
+    'src',
+    'webview',
+    'test',
+    'scripts',
+    'bench',
+  ]),
   nodeTestSuite('unit', ['test/unit', 'test/contract', 'test/reliability']),
   ...extraSuites(nodeTestSuite),
 ];
@@ -101,7 +115,7 @@ if (!args.includes('--skip-setup')) {
 const total = { passed: 0, failed: 0, skipped: 0, failures: [] };
 for (const s of suites) {
   if (wanted && !wanted.includes(s.name)) continue;
-  if (only && ['typecheck', 'typecheck-webview', 'lint', 'manifest'].includes(s.name)) continue;
+  if (only && ['typecheck', 'typecheck-webview', 'lint', 'format', 'manifest'].includes(s.name)) continue;
   const t0 = Date.now();
   process.stdout.write(`\n=== ${s.name} ===\n`);
   const r = await s.run();

@@ -109,7 +109,11 @@ export function transportPair(): [Transport, Transport] {
 }
 
 /** Timers driven by the test (`advance`), so scheduling rules are checked without sleeping. */
-export function manualTimers(): { timers: { set(fn: () => void, ms: number): unknown; clear(h: unknown): void }; advance(ms: number): void; readonly pending: number } {
+export function manualTimers(): {
+  timers: { set(fn: () => void, ms: number): unknown; clear(h: unknown): void };
+  advance(ms: number): void;
+  readonly pending: number;
+} {
   let now = 0;
   let next = 0;
   const due = new Map<number, { at: number; fn: () => void }>();

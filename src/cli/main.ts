@@ -1,14 +1,6 @@
 // rollout-lens: the engine, headless. Each command is a row in COMMANDS; output is JSON with --json.
 import { parseArgs } from 'node:util';
-import {
-  dbOption as db,
-  intOption,
-  jsonOption as json,
-  requireDb,
-  str,
-  type CommandSpec,
-  type Values,
-} from './command';
+import { dbOption as db, intOption, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
 import { ALERT_COMMANDS } from './commands/alerts';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
@@ -60,15 +52,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: 'stats --db FILE --run NAME [--step N] [--json]',
     summary: 'per-step statistics of a run',
     options: { ...db, ...json, run: { type: 'string' }, step: { type: 'string' } },
-    run: (v) =>
-      statsCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), json: v['json'] === true }),
+    run: (v) => statsCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), json: v['json'] === true }),
   },
   export: {
     usage: 'export --db FILE --run NAME [--step N] --format jsonl',
     summary: 'write a run as native JSONL to stdout (ingests back unchanged)',
     options: { ...db, run: { type: 'string' }, step: { type: 'string' }, format: { type: 'string' } },
-    run: (v) =>
-      exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
+    run: (v) => exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
   },
   search: {
     usage: 'search QUERY --db FILE [--run NAME] [--limit N] [--all-turns] [--json]',
@@ -100,8 +90,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
 
 function help(): string {
   const lines = ['usage: rollout-lens <command> [options]', '', 'commands:'];
-  for (const [name, c] of Object.entries(COMMANDS))
-    lines.push(`  ${name.padEnd(12)} ${c.summary}`, `      rollout-lens ${c.usage}`);
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.summary}`, `      rollout-lens ${c.usage}`);
   lines.push('  --version    this version, the runtime and the SQLite driver it uses (--json for an object)');
   lines.push('', 'Docs: docs/cli.md. Exit codes: 0 ok, 1 error (one line on stderr), 2 bad usage.');
   return lines.join('\n') + '\n';
@@ -117,9 +106,7 @@ export async function main(argv: string[]): Promise<number> {
   if (name === '--version' || name === 'version') {
     const r = runtimeReport();
     process.stdout.write(
-      rest.includes('--json')
-        ? `${JSON.stringify(r)}\n`
-        : `${runtimeLine(r)}\n${r.notes.map((n) => `  ${n}\n`).join('')}`,
+      rest.includes('--json') ? `${JSON.stringify(r)}\n` : `${runtimeLine(r)}\n${r.notes.map((n) => `  ${n}\n`).join('')}`,
     );
     return r.driverName === 'none' ? 1 : 0;
   }

@@ -29,7 +29,11 @@ function cell(v: unknown): string {
 export function printTable(rows: readonly Record<string, unknown>[], columns: readonly string[]): void {
   const cells = rows.map((r) => columns.map((c) => cell(r[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (vals: readonly string[]): string => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (vals: readonly string[]): string =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(line(columns) + '\n');
   for (const r of cells) process.stdout.write(line(r) + '\n');
 }

@@ -38,7 +38,9 @@ export type MethodHandlers<Ms> = { [K in keyof Ms]: MethodHandler<Ms[K]> };
  * `handlersOf(EngineMethods)({ listRuns: () => …, … })`. The server joins the areas into a
  * MethodHandlers, so a method without a handler does not compile.
  */
-export function handlersOf<Ms>(methods: Ms): <K extends keyof Ms>(h: { [k in K]: MethodHandler<Ms[k]> }) => { [k in K]: MethodHandler<Ms[k]> } {
+export function handlersOf<Ms>(
+  methods: Ms,
+): <K extends keyof Ms>(h: { [k in K]: MethodHandler<Ms[k]> }) => { [k in K]: MethodHandler<Ms[k]> } {
   void methods;
   return (h) => h;
 }

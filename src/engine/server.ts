@@ -32,7 +32,6 @@ import { RescoreStore } from '../core/store/rescoreStore';
 import { LENS_VERSION as ENGINE_VERSION, runtimeLine, runtimeReport } from '../core/runtimeReport';
 export { ENGINE_VERSION };
 
-
 export class EngineServer implements EngineContext {
   private store: Store | undefined;
   settings: EngineSettings = { trusted: false };
@@ -176,10 +175,17 @@ export class EngineServer implements EngineContext {
 
   private info(): EngineInfo {
     const rt = currentRuntime();
-    const sqlite = this.store
-      ? (this.store.db.prepare('SELECT sqlite_version()').pluck().get() as string)
-      : 'not opened';
+    const sqlite = this.store ? (this.store.db.prepare('SELECT sqlite_version()').pluck().get() as string) : 'not opened';
     const driver = this.store ? runtimeReport().driver : 'not chosen yet';
-    return { pid: process.pid, version: ENGINE_VERSION, sqlite, db: this.store?.file ?? '', runtime: rt.runtime, abi: rt.abi, driver, node: process.versions.node };
+    return {
+      pid: process.pid,
+      version: ENGINE_VERSION,
+      sqlite,
+      db: this.store?.file ?? '',
+      runtime: rt.runtime,
+      abi: rt.abi,
+      driver,
+      node: process.versions.node,
+    };
   }
 }

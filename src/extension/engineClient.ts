@@ -3,13 +3,7 @@
 // on one engine's endpoint, so they keep working across restarts whenever they were registered.
 import { fork, type ChildProcess } from 'node:child_process';
 import { ErrorCode, LensError } from '../shared/errors';
-import {
-  EngineMethods,
-  EngineNotifications,
-  type EngineInfo,
-  type EngineSettings,
-  type MethodDescriptor,
-} from '../shared/protocol/engine';
+import { EngineMethods, EngineNotifications, type EngineInfo, type EngineSettings, type MethodDescriptor } from '../shared/protocol/engine';
 import { RpcEndpoint, type NotificationDescriptor, type RequestOptions, type RpcMessage } from '../shared/protocol/rpc';
 
 export interface EngineLogger {
@@ -275,7 +269,9 @@ export class EngineClient {
     this.setState({ state: 'restarting' });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      this.ensureStarted().catch((e: unknown) => this.opts.log.error(`engine restart failed: ${e instanceof Error ? e.message : String(e)}`));
+      this.ensureStarted().catch((e: unknown) =>
+        this.opts.log.error(`engine restart failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
     }, delay);
   }
 }

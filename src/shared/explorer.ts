@@ -120,7 +120,10 @@ export interface SampleFilter {
 
 /** Single-line preview of untrusted text: no control characters, bounded length. */
 export function preview(text: string, max = 80): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

@@ -125,7 +125,6 @@ export interface Comparison {
   samples_truncated: boolean;
 }
 
-
 /** What a re-score request returns (the CLI's `rescore --json` prints the same fields). */
 export interface RescoreSummary {
   set: number;

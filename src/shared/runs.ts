@@ -14,15 +14,7 @@ export type Trainer = (typeof TRAINERS)[number];
  * requested and the run has not ended yet; then one of the final states. `lost`: the run's process
  * or job disappeared and its end could not be learned (see `exitNote`).
  */
-export const RUN_STATES = [
-  'pending',
-  'running',
-  'stopping',
-  'succeeded',
-  'failed',
-  'stopped',
-  'lost',
-] as const;
+export const RUN_STATES = ['pending', 'running', 'stopping', 'succeeded', 'failed', 'stopped', 'lost'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
 export function isFinalState(s: RunState): boolean {

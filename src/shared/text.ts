@@ -20,5 +20,8 @@ const GENERATION_HEADER =
 export function promptQuestion(prompt: string): string {
   let start = 0;
   for (const m of prompt.matchAll(LAST_USER_TURN)) start = m.index + m[0].length;
-  return prompt.slice(start).replace(GENERATION_HEADER, '').replace(/<\|im_end\|>|<\|eot_id\|>/g, '');
+  return prompt
+    .slice(start)
+    .replace(GENERATION_HEADER, '')
+    .replace(/<\|im_end\|>|<\|eot_id\|>/g, '');
 }

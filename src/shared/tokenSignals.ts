@@ -137,7 +137,10 @@ export function nearestRank(xs: ArrayLike<number>, q: number): number | null {
 }
 
 /** Mismatch over a step's responses: `pairs` yields each response's (train, inference) logprobs. */
-export function mismatchStats(pairs: Iterable<[readonly number[] | null, readonly number[] | null]>, epsilon = DEFAULT_CLIP_EPSILON): MismatchStats {
+export function mismatchStats(
+  pairs: Iterable<[readonly number[] | null, readonly number[] | null]>,
+  epsilon = DEFAULT_CLIP_EPSILON,
+): MismatchStats {
   const all: number[] = [];
   let sum = 0;
   let outside = 0;

@@ -74,4 +74,3 @@ export interface GroupTree {
   delta_token_fraction: number;
   warnings: string[];
 }
-

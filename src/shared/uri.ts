@@ -40,7 +40,10 @@ export function documentPath(d: LensDocument): { path: string; query: string } {
   switch (d.kind) {
     case 'sample': {
       const r = d.ref;
-      return { path: `/sample/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${enc(`sample ${r.index} · step ${r.step}`)}.md`, query: `part=${d.part}` };
+      return {
+        path: `/sample/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${enc(`sample ${r.index} · step ${r.step}`)}.md`,
+        query: `part=${d.part}`,
+      };
     }
     case 'group': {
       const r = d.ref;
@@ -48,7 +51,10 @@ export function documentPath(d: LensDocument): { path: string; query: string } {
     }
     case 'rationale': {
       const r = d.ref;
-      return { path: `/rationale/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${enc(`rationale ${r.index} · step ${r.step}`)}.md`, query: `set=${enc(d.set)}` };
+      return {
+        path: `/rationale/${enc(r.run)}/${r.split}/${r.step}/${enc(r.group)}/${enc(`rationale ${r.index} · step ${r.step}`)}.md`,
+        query: `set=${enc(d.set)}`,
+      };
     }
   }
 }
@@ -86,7 +92,10 @@ export function groupBadgePath(ref: GroupRef, flags: { degenerate: boolean; trun
 }
 
 /** A step's badge path: `/step/<run>/<split>/<step>` with the kinds of its alerts in the query. */
-export function stepBadgePath(ref: { run: string; split: Split; step: number }, alerts: readonly string[]): { path: string; query: string } {
+export function stepBadgePath(
+  ref: { run: string; split: Split; step: number },
+  alerts: readonly string[],
+): { path: string; query: string } {
   return { path: `/step/${enc(ref.run)}/${ref.split}/${ref.step}`, query: `alerts=${encodeURIComponent(alerts.join(','))}` };
 }
 

@@ -15,7 +15,11 @@ const NODE24 = path.join(CACHE, 'node', NODE_VERSIONS['24'], 'bin', 'node');
 
 /** `rollout-lens <args> --json` on one Node with one driver; its stdout parsed. */
 function cliOn(node: string, driver: string, args: string[]): unknown {
-  const r = spawnSync(node, [CLI, ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ROLLOUT_LENS_SQLITE_DRIVER: driver }, timeout: 120_000 });
+  const r = spawnSync(node, [CLI, ...args, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, ROLLOUT_LENS_SQLITE_DRIVER: driver },
+    timeout: 120_000,
+  });
   assert.equal(r.status, 0, `${node} ${driver}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -49,7 +53,10 @@ describe('one database file, either driver', () => {
       // The second driver re-reads the first one's cursor: nothing from a.jsonl is stored twice.
       const again = ingestWith(second, mixed, [a, b, '--run', 'r']);
       assert.deepEqual([again['samples_added'], again['samples_duplicate']], [24, 0]);
-      assert.equal(ingestWith(second, mixed, [path.join(FIXTURES, 'trl-real', 'completions'), '--format', 'trl', '--run', 'trl'])['samples_added'], 48);
+      assert.equal(
+        ingestWith(second, mixed, [path.join(FIXTURES, 'trl-real', 'completions'), '--format', 'trl', '--run', 'trl'])['samples_added'],
+        48,
+      );
       const alone = path.join(dir, 'alone.db');
       ingestWith(first, alone, [a, b, '--run', 'r']);
       ingestWith(first, alone, [path.join(FIXTURES, 'trl-real', 'completions'), '--format', 'trl', '--run', 'trl']);
@@ -71,7 +78,16 @@ describe('the same run on every runtime and driver', () => {
     ];
     const stats = legs.map(([node, driver], i) => {
       const db = path.join(dir, `leg${i}.db`);
-      const report = cliOn(node, driver, ['ingest', path.join(FIXTURES, 'trl-real', 'completions'), '--format', 'trl', '--db', db, '--run', 'trl']) as Record<string, unknown>;
+      const report = cliOn(node, driver, [
+        'ingest',
+        path.join(FIXTURES, 'trl-real', 'completions'),
+        '--format',
+        'trl',
+        '--db',
+        db,
+        '--run',
+        'trl',
+      ]) as Record<string, unknown>;
       assert.deepEqual([report['samples_added'], report['steps']], [48, 6], `${node} ${driver}`);
       return cliOn(node, driver, ['stats', '--db', db, '--run', 'trl']);
     });

@@ -17,7 +17,10 @@ import { ROOT, tempDir } from '../helpers';
 const NODE22 = path.join(CACHE, 'node', NODE_VERSIONS['22'], 'bin', 'node');
 const PLATFORM = `${process.platform}-${process.arch}`;
 
-function recordingLog(): { lines: string[]; log: { info(m: string): void; warn(m: string): void; error(m: string): void; trace(m: string): void } } {
+function recordingLog(): {
+  lines: string[];
+  log: { info(m: string): void; warn(m: string): void; error(m: string): void; trace(m: string): void };
+} {
   const lines: string[] = [];
   const put = (m: string) => lines.push(m);
   return { lines, log: { info: put, warn: put, error: put, trace: () => undefined } };
@@ -55,7 +58,12 @@ describe('choosing the SQLite driver', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(wrong, path.join(dir, 'better_sqlite3.node'));
     const { lines, log } = recordingLog();
-    const client = new EngineClient({ enginePath: path.join(ROOT, 'dist', 'engine.js'), dbPath: path.join(tempDir(), 'a.db'), log, nodePath: process.execPath });
+    const client = new EngineClient({
+      enginePath: path.join(ROOT, 'dist', 'engine.js'),
+      dbPath: path.join(tempDir(), 'a.db'),
+      log,
+      nodePath: process.execPath,
+    });
     try {
       await withEnv({ ROLLOUT_LENS_ROOT: root, ROLLOUT_LENS_SQLITE_DRIVER: '' }, async () => {
         assert.deepEqual(await client.request(EngineMethods.listRuns, {}), []);
@@ -75,13 +83,22 @@ describe('choosing the SQLite driver', () => {
     const driver = process.versions.modules === '115' ? 'node:sqlite' : 'better-sqlite3';
     const r = (() => {
       try {
-        return { code: 0, out: execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), '--version'], { env: { ...process.env, ROLLOUT_LENS_SQLITE_DRIVER: driver }, encoding: 'utf8' }) };
+        return {
+          code: 0,
+          out: execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), '--version'], {
+            env: { ...process.env, ROLLOUT_LENS_SQLITE_DRIVER: driver },
+            encoding: 'utf8',
+          }),
+        };
       } catch (e) {
         return { code: (e as { status: number }).status, out: String((e as { stdout: string }).stdout) };
       }
     })();
     assert.equal(r.code, 1);
-    assert.ok(r.out.includes(`no SQLite driver loads in node ${process.versions.node} (ABI ${process.versions.modules}, ${PLATFORM})`), r.out);
+    assert.ok(
+      r.out.includes(`no SQLite driver loads in node ${process.versions.node} (ABI ${process.versions.modules}, ${PLATFORM})`),
+      r.out,
+    );
     for (const wayOut of ['rolloutLens.engineNodePath', 'node:sqlite', 'Rebuild Native Modules']) assert.ok(r.out.includes(wayOut), wayOut);
   });
 
@@ -122,11 +139,17 @@ describe('choosing the SQLite driver', () => {
     client.onDidChangeState((e) => e.state === 'failed' && failures.push([e.reason, e.nativeModule]));
     try {
       await withEnv({ ROLLOUT_LENS_SQLITE_DRIVER: 'better-sqlite3' }, async () => {
-        await assert.rejects(client.request(EngineMethods.listRuns, {}), (e: unknown) => e instanceof LensError && e.code === ErrorCode.NativeModule);
+        await assert.rejects(
+          client.request(EngineMethods.listRuns, {}),
+          (e: unknown) => e instanceof LensError && e.code === ErrorCode.NativeModule,
+        );
       });
       assert.equal(failures.length, 1);
       assert.equal(failures[0]![1], true);
-      assert.match(failures[0]![0], /^no SQLite driver loads in node 22\.23\.5 \(ABI 127, linux-x64\): better-sqlite3 \(no prebuild for this ABI\)\. Ways out: /);
+      assert.match(
+        failures[0]![0],
+        /^no SQLite driver loads in node 22\.23\.5 \(ABI 127, linux-x64\): better-sqlite3 \(no prebuild for this ABI\)\. Ways out: /,
+      );
     } finally {
       client.dispose();
     }

@@ -11,7 +11,6 @@ import { RpcEndpoint } from '../../src/shared/protocol/rpc';
 import type { ProgressInfo } from '../../src/shared/rollout';
 import { ROOT, nativeRows, tempDir, transportPair, waitFor, writeJsonl } from '../helpers';
 
-
 function inMemoryEngine(): { client: RpcEndpoint; server: EngineServer } {
   const [a, b] = transportPair();
   const server = new EngineServer(new RpcEndpoint(b));
@@ -43,7 +42,13 @@ describe('engine protocol (in memory)', () => {
     assert.ok(progress.length >= 1);
     assert.match(progress[0]!.message, /^r\.jsonl: 0\.\d MB read$/);
     const stats = (await client.request('runs/stepStats', { run: 'r' })) as Array<{ step: number; samples: number }>;
-    assert.deepEqual(stats.map((s) => [s.step, s.samples]), [[1, 8], [2, 8]]);
+    assert.deepEqual(
+      stats.map((s) => [s.step, s.samples]),
+      [
+        [1, 8],
+        [2, 8],
+      ],
+    );
     server.dispose();
   });
 
@@ -108,7 +113,10 @@ describe('engine process (forked, as the extension runs it)', () => {
       assert.notEqual(client.pid, firstPid);
       const runs = await client.request(EngineMethods.listRuns, {});
       // Nothing stored before the kill is lost ('f' may or may not exist, depending on when the kill landed).
-      assert.deepEqual(runs.filter((r) => r.run === 'r').map((r) => [r.run, r.samples]), [['r', 8]]);
+      assert.deepEqual(
+        runs.filter((r) => r.run === 'r').map((r) => [r.run, r.samples]),
+        [['r', 8]],
+      );
     } finally {
       client.dispose();
     }

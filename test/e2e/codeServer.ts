@@ -140,9 +140,20 @@ export async function startCodeServer(opts: {
     CODE_SERVER_NODE,
     [
       ENTRY,
-      '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--config', path.join(dir, 'config.yaml'), '--user-data-dir', data,
-      '--extensions-dir', ext, workspace,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--config',
+      path.join(dir, 'config.yaml'),
+      '--user-data-dir',
+      data,
+      '--extensions-dir',
+      ext,
+      workspace,
     ],
     {
       detached: true,
@@ -165,8 +176,14 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
     env: { ...process.env, XDG_CONFIG_HOME: tempDir('rl-chromium-') },
     timeout: 30_000,
@@ -208,7 +225,10 @@ export async function runPaletteCommand(page: Page, title: string): Promise<void
   // a user then presses F1 again.
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press('F1');
-    const shown = await input.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    const shown = await input.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
     if (shown) break;
     if (attempt === 2) throw new Error(`the command palette did not open for "${title}"`);
   }

@@ -30,7 +30,11 @@ describe('npm run demo', () => {
     demo.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const browser = await launchBrowser();
     try {
-      await waitFor(() => /Rollout Lens in VS Code: (http:\/\/127\.0\.0\.1:\d+\/\S+)/.test(out), 240_000, `the demo URL (output so far:\n${out})`);
+      await waitFor(
+        () => /Rollout Lens in VS Code: (http:\/\/127\.0\.0\.1:\d+\/\S+)/.test(out),
+        240_000,
+        `the demo URL (output so far:\n${out})`,
+      );
       const url = /Rollout Lens in VS Code: (http:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(out)![1]!;
       port = new URL(url).port;
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -52,7 +56,9 @@ describe('npm run demo', () => {
       // The explorer fills while the run trains: wait for a few steps, then look at them.
       await page.waitForFunction(
         () => {
-          const row = Array.from(document.querySelectorAll('.pane-body .monaco-list-row')).find((r) => r.textContent?.includes('sample-grpo'));
+          const row = Array.from(document.querySelectorAll('.pane-body .monaco-list-row')).find((r) =>
+            r.textContent?.includes('sample-grpo'),
+          );
           return Number(/(\d+) steps · (\d+) samples/.exec(row?.textContent ?? '')?.[1] ?? 0) >= 3;
         },
         undefined,
@@ -86,7 +92,9 @@ describe('npm run demo', () => {
       await new Promise((r) => (demo.exitCode !== null ? r(null) : demo.once('exit', r)));
     }
     await waitFor(() => !groupAlive(demo.pid!), 10_000, 'the demo and code-server to stop');
-    const left = spawnSync('pgrep', ['-f', `examples/sample-grpo/train.py|out/node/entry.js --bind-addr 127.0.0.1:${port} `], { encoding: 'utf8' }).stdout.trim();
+    const left = spawnSync('pgrep', ['-f', `examples/sample-grpo/train.py|out/node/entry.js --bind-addr 127.0.0.1:${port} `], {
+      encoding: 'utf8',
+    }).stdout.trim();
     assert.equal(left, '', `processes left: ${left}`);
   });
 });

@@ -24,7 +24,11 @@ let page: Page;
 let shown: { step: number; group: string; question: string; decisions: number };
 
 function writeRun(out: string, steps: number): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'examples/realistic-run/writer.mjs'), `--out=${out}`, `--steps=${steps}`, '--interval-ms=0'], { stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'examples/realistic-run/writer.mjs'), `--out=${out}`, `--steps=${steps}`, '--interval-ms=0'],
+    { stdio: 'pipe' },
+  );
 }
 
 const shot = (name: string): Promise<void> => docsShot(page, name);
@@ -44,7 +48,11 @@ async function pickFolder(folder: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 10_000 });
   // The dialog fills in its starting folder once it has listed it; type over that, not before it.
-  await page.waitForFunction(() => ((document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? '').startsWith('/'), undefined, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => ((document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? '').startsWith('/'),
+    undefined,
+    { timeout: 10_000 },
+  );
   // It can still reset the value to its starting folder right after: type until the value stays.
   for (let i = 0; i < 5; i++) {
     await input.fill(folder + '/');
@@ -53,7 +61,10 @@ async function pickFolder(folder: string): Promise<void> {
   }
   assert.equal(await input.inputValue(), folder + '/');
   // Its button (Ingest / Follow) takes the folder typed; Enter would open the highlighted entry.
-  await page.locator('.quick-input-widget .monaco-button', { hasText: /^(Ingest|Follow)$/ }).first().click({ timeout: 10_000 });
+  await page
+    .locator('.quick-input-widget .monaco-button', { hasText: /^(Ingest|Follow)$/ })
+    .first()
+    .click({ timeout: 10_000 });
 }
 
 async function nameRun(name: string): Promise<void> {
@@ -98,13 +109,18 @@ before(async () => {
   writeRun(path.join(work, 'realistic', 'output'), STEPS);
   runCliJson(['ingest', path.join(work, 'realistic', 'output'), '--db', db, '--run', RUN]);
   runCliJson(['rescore', '--db', db, '--run', RUN, '--reward', 'math']);
-  const rows = fs.readFileSync(path.join(work, 'realistic', 'output', 'rollouts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; group: string; prompt: string; turns?: unknown });
+  const rows = fs
+    .readFileSync(path.join(work, 'realistic', 'output', 'rollouts.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: number; group: string; prompt: string; turns?: unknown });
   const candidates = [...new Map(rows.filter((r) => r.step === STEPS && !r.turns).map((r) => [r.group, r])).values()];
   let best: typeof shown | undefined;
   for (const c of candidates) {
     const t = runCliJson<{ decision_tokens: unknown[] }>(['tree', '--db', db, '--run', RUN, '--step', String(STEPS), '--group', c.group]);
     const question = /user\n([^\n<]+)/.exec(c.prompt)?.[1] ?? '';
-    if (!best || t.decision_tokens.length > best.decisions) best = { step: STEPS, group: c.group, question, decisions: t.decision_tokens.length };
+    if (!best || t.decision_tokens.length > best.decisions)
+      best = { step: STEPS, group: c.group, question, decisions: t.decision_tokens.length };
   }
   shown = best!;
   // Folders a user ingests and follows from the toolbar: the realistic writer's output plus a note.
@@ -130,10 +146,16 @@ describe('a new user in code-server', () => {
     await pickFolder(path.join(work, 'incoming'));
     await nameRun('incoming');
     await toast(/incoming: 64 samples added/).waitFor({ timeout: 30_000 });
-    assert.match(await toast(/incoming: 64 samples added/).innerText(), /64 samples added \(0 already stored\) over 2 steps; not read: notes\.txt/);
+    assert.match(
+      await toast(/incoming: 64 samples added/).innerText(),
+      /64 samples added \(0 already stored\) over 2 steps; not read: notes\.txt/,
+    );
     await row('incoming').waitFor({ timeout: 15_000 });
     await screenshot(page, 'first-ingest-toolbar');
-    assert.deepEqual(errors.filter((e) => /path.*argument/i.test(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => /path.*argument/i.test(e)),
+      [],
+    );
   });
 
   it('follows a folder from the toolbar menu (… → Follow Folder…)', async () => {
@@ -151,7 +173,9 @@ describe('a new user in code-server', () => {
     await row('followed').waitFor({ timeout: 30_000 });
     await screenshot(page, 'first-follow-toolbar');
     // Cancelling the notification stops following, and says what was stored.
-    await toast(/Following live → followed/).locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await toast(/Following live → followed/)
+      .locator('.monaco-button', { hasText: 'Cancel' })
+      .click();
     await toast(/Stopped following followed: 64 samples added/).waitFor({ timeout: 15_000 });
     await palette('Notifications: Clear All Notifications');
     await page.keyboard.press('Enter');
@@ -177,7 +201,10 @@ describe('a new user in code-server', () => {
     await tree().locator('.monaco-list-row[aria-level="3"]').first().waitFor({ timeout: 15_000 });
     for (let i = 0; i < 6; i++) {
       await page.waitForTimeout(200);
-      const focused = await tree().locator('.monaco-list-row.focused').innerText().catch(() => '');
+      const focused = await tree()
+        .locator('.monaco-list-row.focused')
+        .innerText()
+        .catch(() => '');
       if (focused.includes(shown.question.slice(0, 40))) break;
       await page.keyboard.press('ArrowUp');
     }
@@ -219,7 +246,10 @@ describe('a new user in code-server', () => {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'math' }).first().click({ timeout: 10_000 });
     const view = webview();
     await view.locator('.summary .card').first().waitFor({ timeout: 30_000 });
-    assert.equal(await view.locator('.rescore-header .baseline').innerText(), 'Compared with the logged correctness component: Δ = new − logged.');
+    assert.equal(
+      await view.locator('.rescore-header .baseline').innerText(),
+      'Compared with the logged correctness component: Δ = new − logged.',
+    );
     const flips = Number(await view.locator('.summary .card .big').nth(1).innerText());
     assert.ok(flips > 0, `${flips} correctness flips`);
     await page.waitForTimeout(500);

@@ -11,7 +11,9 @@ import { FIXTURES, ROOT, runCliJson, tempDir } from '../helpers';
 import { collectConsoleErrors, launchBrowser, screenshot, startCodeServer, waitForWorkbench, type CodeServer } from './codeServer';
 
 const COMMAND = 'rolloutLens.openGroupView';
-const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes?: { commands?: Array<{ command: string; title: string }> } };
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  contributes?: { commands?: Array<{ command: string; title: string }> };
+};
 const contributed = manifest.contributes?.commands?.find((c) => c.command === COMMAND);
 
 describe('group view in code-server', () => {
@@ -70,7 +72,10 @@ describe('group view in code-server', () => {
     const through = await view.locator('table.samples tr.row.through').count();
     assert.ok(through >= 1 && through < rows, `${through} of ${rows} samples through the node`);
     await screenshot(page, 'group-view');
-    assert.deepEqual(errors.filter((e) => /Content Security Policy|Refused/.test(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => /Content Security Policy|Refused/.test(e)),
+      [],
+    );
     await page.close();
   });
 });

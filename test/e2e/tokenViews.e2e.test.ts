@@ -60,7 +60,11 @@ async function openGroup(group: string): Promise<FrameLocator> {
 
 before(async () => {
   const out = path.join(work, 'realistic', 'output');
-  execFileSync(process.execPath, [path.join(ROOT, 'examples/realistic-run/writer.mjs'), `--out=${out}`, `--steps=${STEPS}`, '--interval-ms=0'], { stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'examples/realistic-run/writer.mjs'), `--out=${out}`, `--steps=${STEPS}`, '--interval-ms=0'],
+    { stdio: 'pipe' },
+  );
   runCliJson(['ingest', out, '--db', db, '--run', RUN]);
   for (const line of fs.readFileSync(path.join(out, 'rollouts.jsonl'), 'utf8').trim().split('\n')) {
     const r = JSON.parse(line) as { step: number; group: string; prompt: string };
@@ -86,10 +90,19 @@ describe('token overlay, turns and prompt timeline on the realistic run', () => 
     const tokens = view.locator('.token-text.mode-delta');
     await tokens.waitFor({ timeout: 15_000 });
     // Step 1's sample 6: small drift everywhere, one token whose ratio leaves [0.8, 1.2].
-    assert.equal(await view.locator('.token-summary').innerText(), '385 tokens · mean |Δ| 0.0066 · max ratio 1.0566 · outside clip 0.3% · mean logprob −0.1722');
+    assert.equal(
+      await view.locator('.token-summary').innerText(),
+      '385 tokens · mean |Δ| 0.0066 · max ratio 1.0566 · outside clip 0.3% · mean logprob −0.1722',
+    );
     assert.equal(await tokens.getAttribute('data-tokens'), '385');
     assert.equal(await view.locator('.token-text .tok-o.clip-out').count(), 1);
-    assert.deepEqual(await view.locator('.token-legend .tok-swatch').allInnerTexts(), ['|Δ| < 0.01', '< 0.05', '< 0.2', '≥ 0.2', 'outside clip range']);
+    assert.deepEqual(await view.locator('.token-legend .tok-swatch').allInnerTexts(), [
+      '|Δ| < 0.01',
+      '< 0.05',
+      '< 0.2',
+      '≥ 0.2',
+      'outside clip range',
+    ]);
     const out = view.locator('.token-text .tok-o.clip-out').first();
     await out.scrollIntoViewIfNeeded();
     await out.hover();
@@ -104,7 +117,9 @@ describe('token overlay, turns and prompt timeline on the realistic run', () => 
     await webview().locator('#prompt-timeline').click();
     const view = webview();
     await view.locator('section.run-timeline tr.row').first().waitFor({ timeout: 30_000 });
-    const rows = await view.locator('section.run-timeline tr.row').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+    const rows = await view
+      .locator('section.run-timeline tr.row')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
     assert.deepEqual(rows, [
       ['1', 's1-p4', '8', '0.05', '50.0%', '0.1', '368.3', 'yes', 'Open group'],
       ['11', 's11-p4', '8', '0.575', '75.0%', '1.1', '771', 'yes', 'Open group'],
@@ -119,7 +134,9 @@ describe('token overlay, turns and prompt timeline on the realistic run', () => 
     await view.locator('table.samples tr.row[data-index="0"]').click();
     await view.locator('.turns').waitFor({ timeout: 15_000 });
     assert.equal(await view.locator('.turns-summary').innerText(), '7 turns · 4 trained · 3 tool calls · 3 tool outputs');
-    const turns = await view.locator('.turn').evaluateAll((ts) => ts.map((t) => [t.className, t.querySelector('.turn-tokens')?.textContent ?? '']));
+    const turns = await view
+      .locator('.turn')
+      .evaluateAll((ts) => ts.map((t) => [t.className, t.querySelector('.turn-tokens')?.textContent ?? '']));
     // The tool rows log ids over every turn but no token strings: counts are approximate, and say so.
     assert.deepEqual(turns, [
       ['turn trained role-assistant', '205 tokens (approximate)'],
@@ -130,7 +147,15 @@ describe('token overlay, turns and prompt timeline on the realistic run', () => 
       ['turn masked role-tool', '8 tokens (approximate)'],
       ['turn trained role-assistant', '219 tokens (approximate)'],
     ]);
-    const edges = await view.locator('svg.prefix-tree text.edge-context').evaluateAll((ts) => ts.map((t) => [t.getAttribute('data-role'), t.querySelector('.context-role')?.textContent, t.querySelector('.context-text')?.textContent]));
+    const edges = await view
+      .locator('svg.prefix-tree text.edge-context')
+      .evaluateAll((ts) =>
+        ts.map((t) => [
+          t.getAttribute('data-role'),
+          t.querySelector('.context-role')?.textContent,
+          t.querySelector('.context-text')?.textContent,
+        ]),
+      );
     // Each calculator result on the edge it came in on, marked as tool text (never a decision).
     assert.deepEqual(edges, [
       ['tool', 'tool ▸ ', '154'],

@@ -102,7 +102,10 @@ describe('Rollout Lens in code-server', () => {
     await editor.waitFor({ timeout: 15_000 });
     // Monaco renders spaces as no-break spaces and only the lines in view: read the header line.
     await page.waitForFunction(
-      () => /^# verl · train step 1 · group [0-9a-f]{16} · sample #\d+/.test((document.querySelector('.editor-instance .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ')),
+      () =>
+        /^# verl · train step 1 · group [0-9a-f]{16} · sample #\d+/.test(
+          (document.querySelector('.editor-instance .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' '),
+        ),
       undefined,
       { timeout: 15_000 },
     );

@@ -33,7 +33,11 @@ describe('the packaged VSIX', () => {
     const server = await startCodeServer({
       settings: { 'rolloutLens.databasePath': db },
       // The installed copy chooses its driver itself (nothing forced): its prebuilds, or node:sqlite.
-      env: { ROLLOUT_LENS_E2E_RESULTS: results, ROLLOUT_LENS_E2E_VERL_STEP1: path.join(FIXTURES, 'verl', 'rollout', '1.jsonl'), ROLLOUT_LENS_SQLITE_DRIVER: '' },
+      env: {
+        ROLLOUT_LENS_E2E_RESULTS: results,
+        ROLLOUT_LENS_E2E_VERL_STEP1: path.join(FIXTURES, 'verl', 'rollout', '1.jsonl'),
+        ROLLOUT_LENS_SQLITE_DRIVER: '',
+      },
       vsix,
       hostTests: hostBundle,
     });
@@ -43,7 +47,8 @@ describe('the packaged VSIX', () => {
       assert.ok(installed, `nothing installed in ${server.extensionsDir}`);
       const extDir = path.join(server.extensionsDir, installed);
       const abi = execFileSync(CODE_SERVER_NODE, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
-      for (const a of ['115', '127', '137']) assert.ok(fs.existsSync(path.join(extDir, 'prebuilds', 'linux-x64', `node-${a}`, 'better_sqlite3.node')), `prebuild for ABI ${a}`);
+      for (const a of ['115', '127', '137'])
+        assert.ok(fs.existsSync(path.join(extDir, 'prebuilds', 'linux-x64', `node-${a}`, 'better_sqlite3.node')), `prebuild for ABI ${a}`);
       assert.ok(['115', '127', '137'].includes(abi), `this VS Code's ABI ${abi} has a prebuild`);
       // Where the engine is to run on node:sqlite, the installed copy loses its prebuilds, as a VSIX
       // for another platform has none: nothing else can make it load better-sqlite3.
@@ -53,7 +58,9 @@ describe('the packaged VSIX', () => {
       const page = await browser.newPage();
       await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
       assert.ok(await waitForFile(results, 180_000), `no results from the installed extension: ${server.log().slice(-2000)}`);
-      const { results: rs } = JSON.parse(fs.readFileSync(results, 'utf8')) as { results: Array<{ name: string; ok: boolean; error?: string }> };
+      const { results: rs } = JSON.parse(fs.readFileSync(results, 'utf8')) as {
+        results: Array<{ name: string; ok: boolean; error?: string }>;
+      };
       for (const r of rs) {
         await t.test(`installed: ${r.name}`, () => {
           if (!r.ok) throw new Error(r.error);

@@ -44,7 +44,13 @@ describe('per-platform VSIXes', () => {
   it('win32-x64: no better-sqlite3 binary, the win32 x64 onnxruntime and its DirectML libraries', () => {
     const files = nativeFiles('win32-x64');
     assert.ok(files.includes('extension/node_modules/onnxruntime-node/bin/napi-v6/win32/x64/onnxruntime_binding.node'));
-    assert.deepEqual(files.filter((f) => !f.includes('/napi-v6/win32/x64/')), []);
-    assert.deepEqual(files.filter((f) => f.includes('better_sqlite3')), []);
+    assert.deepEqual(
+      files.filter((f) => !f.includes('/napi-v6/win32/x64/')),
+      [],
+    );
+    assert.deepEqual(
+      files.filter((f) => f.includes('better_sqlite3')),
+      [],
+    );
   });
 });

@@ -39,7 +39,10 @@ describe('disk and database faults', () => {
     const small = path.join(dir, 'small.jsonl');
     const big = path.join(dir, 'big.jsonl');
     writeJsonl(small, nativeRows({ steps: 2, prompts: 2, g: 4 }));
-    writeJsonl(big, nativeRows({ steps: 200, prompts: 20, g: 8 }).map((r) => ({ ...r, response: r.response + ' pad'.repeat(200) })));
+    writeJsonl(
+      big,
+      nativeRows({ steps: 200, prompts: 20, g: 8 }).map((r) => ({ ...r, response: r.response + ' pad'.repeat(200) })),
+    );
     const store = Store.open(db);
     await new Ingestor(store, [small], { run: 'r' }).ingestOnce();
     // A hard cap on the file's pages is a size-capped disk SQLite cannot grow past.
@@ -64,7 +67,10 @@ describe('disk and database faults', () => {
     }
     try {
       const src = path.join(tempDir(), 'big.jsonl');
-      writeJsonl(src, nativeRows({ steps: 100, prompts: 20, g: 8 }).map((r) => ({ ...r, response: r.response + ' pad'.repeat(100) })));
+      writeJsonl(
+        src,
+        nativeRows({ steps: 100, prompts: 20, g: 8 }).map((r) => ({ ...r, response: r.response + ' pad'.repeat(100) })),
+      );
       const db = path.join(mnt, 'full.db');
       const r = runCli(['ingest', src, '--db', db, '--run', 'r', '--batch-rows', '300']);
       assert.equal(r.code, 1);
@@ -85,7 +91,12 @@ describe('disk and database faults', () => {
     const holder = spawn(
       process.execPath,
       // The other process opens the file with this runtime's driver (either one), as a second window would.
-      ['--import', 'tsx', '-e', `const {loadSqliteDriver}=require('./src/core/store/nativeLoader.ts');const d=loadSqliteDriver().driver.open(${JSON.stringify(db)},{readonly:false,busyTimeoutMs:0});d.prepare('BEGIN IMMEDIATE').run();console.log('locked');setTimeout(()=>{d.prepare('ROLLBACK').run();d.close()},9000)`],
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `const {loadSqliteDriver}=require('./src/core/store/nativeLoader.ts');const d=loadSqliteDriver().driver.open(${JSON.stringify(db)},{readonly:false,busyTimeoutMs:0});d.prepare('BEGIN IMMEDIATE').run();console.log('locked');setTimeout(()=>{d.prepare('ROLLBACK').run();d.close()},9000)`,
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -109,11 +120,14 @@ describe('disk and database faults', () => {
     await new Ingestor(store, [src], { run: 'r' }).ingestOnce();
     for (const s of ['', '-wal', '-shm']) fs.rmSync(db + s, { force: true });
     writeJsonl(path.join(dir, 'more.jsonl'), nativeRows({ steps: 3, prompts: 2, g: 4 }));
-    await assert.rejects(async () => new Ingestor(store, [path.join(dir, 'more.jsonl')], { run: 'r' }).ingestOnce(), (e: unknown) => {
-      assert.ok(e instanceof LensError);
-      assert.match(e.message, /gone\.db: the database file was deleted while open; nothing more is written to it/);
-      return true;
-    });
+    await assert.rejects(
+      async () => new Ingestor(store, [path.join(dir, 'more.jsonl')], { run: 'r' }).ingestOnce(),
+      (e: unknown) => {
+        assert.ok(e instanceof LensError);
+        assert.match(e.message, /gone\.db: the database file was deleted while open; nothing more is written to it/);
+        return true;
+      },
+    );
     store.close();
   });
 
@@ -128,7 +142,12 @@ describe('disk and database faults', () => {
     writeJsonl(src, nativeRows({ steps: 1, prompts: 1, g: 2 }));
     const r = runCli(['ingest', src, '--db', db, '--run', 'r']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`new\\.db: written by a newer Rollout Lens \\(schema ${SCHEMA_VERSION + 1}, this version understands up to ${SCHEMA_VERSION}\\)`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `new\\.db: written by a newer Rollout Lens \\(schema ${SCHEMA_VERSION + 1}, this version understands up to ${SCHEMA_VERSION}\\)`,
+      ),
+    );
     await sleep(10);
     assert.deepEqual(fs.readFileSync(db), before);
   });

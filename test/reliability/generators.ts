@@ -8,7 +8,13 @@ import { prng } from '../helpers';
 
 /** Python's json.dumps layout (", " and ": "), which verl writes. */
 function pyJson(o: Record<string, unknown>): string {
-  return '{' + Object.entries(o).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ') + '}';
+  return (
+    '{' +
+    Object.entries(o)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+      .join(', ') +
+    '}'
+  );
 }
 
 export function writeVerlDump(dir: string, opts: { steps: number; prompts: number; g: number; seed?: number }): number {
@@ -22,7 +28,17 @@ export function writeVerlDump(dir: string, opts: { steps: number; prompts: numbe
       for (let i = 0; i < opts.g; i++) {
         const ok = rand() < 0.45;
         const output = `Let me add ${p} and ${step}. ${'We carefully check the arithmetic. '.repeat(1 + Math.floor(rand() * 20))}Answer: ${ok ? p + step : p + step + 1}`;
-        lines.push(pyJson({ input, output, gts: String(p + step), score: ok ? 1.0 : -1.0, step, acc: ok, pred: String(ok ? p + step : p + step + 1) }));
+        lines.push(
+          pyJson({
+            input,
+            output,
+            gts: String(p + step),
+            score: ok ? 1.0 : -1.0,
+            step,
+            acc: ok,
+            pred: String(ok ? p + step : p + step + 1),
+          }),
+        );
       }
     }
     // balance_batch reorders rows: interleave prompts so a group's rows are spread over the file.

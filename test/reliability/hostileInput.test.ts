@@ -19,10 +19,37 @@ import { RpcEndpoint, type RpcErrorObject, type RpcMessage, type RpcResponse, ty
 import { FIXTURES, prng, runCli, tempDir, waitFor, writeJsonl } from '../helpers';
 
 const VALID = JSON.stringify({
-  step: 3, group: 'g-1', prompt: 'What is 2+2?', response: 'Wait, 4.', reward: 1, components: { a: 1 }, correct: true,
-  finish_reason: 'stop', response_ids: [1, 2, 3], logprobs: [-0.1, -0.2, -0.3], meta: { k: [1, { x: null }] },
+  step: 3,
+  group: 'g-1',
+  prompt: 'What is 2+2?',
+  response: 'Wait, 4.',
+  reward: 1,
+  components: { a: 1 },
+  correct: true,
+  finish_reason: 'stop',
+  response_ids: [1, 2, 3],
+  logprobs: [-0.1, -0.2, -0.3],
+  meta: { k: [1, { x: null }] },
 });
-const TOKENS = ['{', '}', '[', ']', ',', ':', '"', '\\', 'null', 'true', 'NaN', '-Infinity', '1e999', '-0', '"\u0000"', '\uD800', '9'.repeat(400)];
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  'null',
+  'true',
+  'NaN',
+  '-Infinity',
+  '1e999',
+  '-0',
+  '"\u0000"',
+  '\uD800',
+  '9'.repeat(400),
+];
 
 function mutate(rand: () => number, s: string): string {
   const pos = Math.floor(rand() * (s.length + 1));
@@ -105,7 +132,10 @@ describe('fuzzing the readers and the protocol', () => {
     const methods = Object.values(EngineMethods).map((m) => m.name);
     const values: unknown[] = [null, 1, 'x', [], {}, true, -1, 1e300, { run: "'; DROP TABLE runs;--" }, { run: '../../etc' }];
     for (let i = 1; i <= 4000; i++) {
-      const params = i % 2 ? values[Math.floor(rand() * values.length)] : { run: 'r', step: Math.floor(rand() * 3) - 1, group: 'g', paths: [dir], offset: -1, limit: 0 };
+      const params =
+        i % 2
+          ? values[Math.floor(rand() * values.length)]
+          : { run: 'r', step: Math.floor(rand() * 3) - 1, group: 'g', paths: [dir], offset: -1, limit: 0 };
       const msg =
         i % 5 === 0
           ? values[Math.floor(rand() * values.length)]
@@ -118,7 +148,12 @@ describe('fuzzing the readers and the protocol', () => {
       const responses = (): RpcResponse[] => replies.filter((m): m is RpcResponse => 'id' in m && !('method' in m));
       await waitFor(() => responses().length >= expected.length, 30_000, 'a reply to every request');
       assert.equal(expected.length, 3201);
-      assert.deepEqual(responses().map((r) => r.id).sort((x, y) => x - y), expected);
+      assert.deepEqual(
+        responses()
+          .map((r) => r.id)
+          .sort((x, y) => x - y),
+        expected,
+      );
       const errors = responses().filter((m): m is RpcResponse & { error: RpcErrorObject } => m.error !== undefined);
       assert.deepEqual([errors.length, responses().length - errors.length], [3150, 51]);
       assert.ok(errors.every((e) => typeof e.error.message === 'string' && e.error.message.length > 5));
@@ -144,7 +179,10 @@ describe('hostile names and paths', () => {
     const store = Store.open(path.join(dir, 'a.db'));
     await new Ingestor(store, [path.join(dir, 'r.jsonl')], { run: 'r' }).ingestOnce();
     const page = listGroups(store, { run: 'r', split: 'train', step: 1 }, { offset: 0, limit: 10, filter: { text: 'x' } });
-    assert.deepEqual(page.rows.map((g) => g.group), [evil]);
+    assert.deepEqual(
+      page.rows.map((g) => g.group),
+      [evil],
+    );
     assert.equal(store.db.prepare('SELECT COUNT(*) FROM samples').pluck().get(), 1);
     store.close();
   });

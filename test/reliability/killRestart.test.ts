@@ -52,7 +52,11 @@ describe('kill -9 during ingest, then restart', () => {
       const total = run === 'trl' ? expectedTrl.samples : expectedVerl.samples;
       if (last[run] === total) continue;
       // Small transactions put commit boundaries inside every file, so kills land between them.
-      const args = [...(run === 'trl' ? ['ingest', trl, '--db', db, '--run', 'trl', '--format', 'trl'] : ['ingest', verl, '--db', db, '--run', 'verl']), '--batch-rows', '700'];
+      const args = [
+        ...(run === 'trl' ? ['ingest', trl, '--db', db, '--run', 'trl', '--format', 'trl'] : ['ingest', verl, '--db', db, '--run', 'verl']),
+        '--batch-rows',
+        '700',
+      ];
       const d = delay[run] + Math.floor(rand() * 40);
       const killed = await killAt(args, d);
       const samples = fs.existsSync(db) ? digestRun(db, run).samples : 0;
@@ -61,7 +65,9 @@ describe('kill -9 during ingest, then restart', () => {
       else if (!killed || samples === total) delay[run] = Math.max(100, delay[run] - 60);
       last[run] = samples;
     }
-    const mid = counts.filter((c) => c.killed && c.samples > 0 && c.samples < (c.run === 'trl' ? expectedTrl.samples : expectedVerl.samples));
+    const mid = counts.filter(
+      (c) => c.killed && c.samples > 0 && c.samples < (c.run === 'trl' ? expectedTrl.samples : expectedVerl.samples),
+    );
     assert.ok(mid.length >= 10, `only ${mid.length} kills landed mid-ingest: ${JSON.stringify(counts)}`);
     runCliJson(['ingest', verl, '--db', db, '--run', 'verl']);
     runCliJson(['ingest', trl, '--db', db, '--run', 'trl', '--format', 'trl']);
@@ -89,7 +95,9 @@ describe('kill -9 during ingest, then restart', () => {
     try {
       dirty = store.db.prepare('SELECT COUNT(*) FROM steps WHERE dirty = 1').pluck().get() as number;
       perStep = store.db
-        .prepare('SELECT st.step, COUNT(*) FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id GROUP BY st.step ORDER BY st.step')
+        .prepare(
+          'SELECT st.step, COUNT(*) FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id GROUP BY st.step ORDER BY st.step',
+        )
         .raw()
         .all() as Array<[number, number]>;
     } finally {

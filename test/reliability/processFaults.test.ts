@@ -42,10 +42,16 @@ describe('process faults', () => {
     const first = engine(db);
     const rescore = first.request(EngineMethods.rescore, { run: 'r', spec, baseDir: dir });
     rescore.catch(() => undefined);
-    await waitFor(() => {
-      const s = fs.existsSync(db) ? (runCliJson<Array<{ scored: number }>>(['rescore-sets', '--db', db, '--run', 'r'])[0]?.scored ?? 0) : 0;
-      return s > 0;
-    }, 20_000, 'the re-score to store its first batch');
+    await waitFor(
+      () => {
+        const s = fs.existsSync(db)
+          ? (runCliJson<Array<{ scored: number }>>(['rescore-sets', '--db', db, '--run', 'r'])[0]?.scored ?? 0)
+          : 0;
+        return s > 0;
+      },
+      20_000,
+      'the re-score to store its first batch',
+    );
     process.kill(first.pid!, 'SIGKILL');
     await assert.rejects(rescore, /the engine \(pid \d+\) stopped/);
     first.dispose();
@@ -84,7 +90,16 @@ describe('process faults', () => {
       path.join(ws, '.rollout-lens', 'runs.json'),
       JSON.stringify({
         version: 1,
-        profiles: [{ name: 'live', backend: 'local', trainer: 'native', command: process.execPath, args: [trainer, '${runDir}/out'], outputs: { paths: ['${runDir}/out'], format: 'native' } }],
+        profiles: [
+          {
+            name: 'live',
+            backend: 'local',
+            trainer: 'native',
+            command: process.execPath,
+            args: [trainer, '${runDir}/out'],
+            outputs: { paths: ['${runDir}/out'], format: 'native' },
+          },
+        ],
       }),
     );
     const first = engine(db);

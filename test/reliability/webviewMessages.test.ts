@@ -16,7 +16,22 @@ const VALID: unknown[] = [
   { kind: 'notify', method: 'dashboard/filterSteps', params: { from: 1, to: 9 } },
   { kind: 'notify', method: 'rescore/openDiff', params: { ref } },
 ];
-const JUNK: unknown[] = [null, undefined, 0, -1, 1e308, 'x', '', [], {}, true, { __proto__: { polluted: 1 } }, 'a'.repeat(70_000), { run: '../../etc/passwd' }, '<script>alert(1)</script>'];
+const JUNK: unknown[] = [
+  null,
+  undefined,
+  0,
+  -1,
+  1e308,
+  'x',
+  '',
+  [],
+  {},
+  true,
+  { __proto__: { polluted: 1 } },
+  'a'.repeat(70_000),
+  { run: '../../etc/passwd' },
+  '<script>alert(1)</script>',
+];
 
 function mutate(rand: () => number, v: unknown, depth = 0): unknown {
   if (depth > 3 || rand() < 0.3) return JUNK[Math.floor(rand() * JUNK.length)];
@@ -36,7 +51,11 @@ function mutate(rand: () => number, v: unknown, depth = 0): unknown {
 }
 
 describe('webview message validation', () => {
-  for (const [name, protocol] of [['group', GROUP_INBOUND], ['dashboard', DASHBOARD_INBOUND], ['rescore', RESCORE_INBOUND]] as const) {
+  for (const [name, protocol] of [
+    ['group', GROUP_INBOUND],
+    ['dashboard', DASHBOARD_INBOUND],
+    ['rescore', RESCORE_INBOUND],
+  ] as const) {
     it(`${name}: 4,000 fuzzed messages are accepted with typed params or rejected with a reason`, () => {
       const rand = prng(name.length * 7);
       let rejected = 0;

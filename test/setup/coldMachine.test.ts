@@ -25,7 +25,12 @@ after(() => {
 });
 
 function setup(script: string, args: string[]): string {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', script), ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   assert.equal(r.status, 0, `${script} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
   return r.stdout + r.stderr;
 }
@@ -52,8 +57,27 @@ describe(`cold setup into an empty cache, with npm_config_nodedir=${systemHeader
     const log = fs.openSync(logFile, 'w');
     const child = spawn(
       node,
-      [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--config', path.join(dir, 'config.yaml'), '--user-data-dir', path.join(dir, 'data'), '--extensions-dir', path.join(dir, 'ext'), dir],
-      { detached: true, stdio: ['ignore', log, log], env: { ...env, XDG_CONFIG_HOME: path.join(dir, 'xdg'), XDG_DATA_HOME: path.join(dir, 'xdg') } },
+      [
+        entry,
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--config',
+        path.join(dir, 'config.yaml'),
+        '--user-data-dir',
+        path.join(dir, 'data'),
+        '--extensions-dir',
+        path.join(dir, 'ext'),
+        dir,
+      ],
+      {
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: { ...env, XDG_CONFIG_HOME: path.join(dir, 'xdg'), XDG_DATA_HOME: path.join(dir, 'xdg') },
+      },
     );
     try {
       await waitForHealthz(child, `http://127.0.0.1:${port}`, logFile);

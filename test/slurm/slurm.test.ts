@@ -25,10 +25,7 @@ function setup(profiles: unknown[], opts: SupervisorOptions = {}): { ws: Workspa
 function downConf(): string {
   const conf = fs.readFileSync(process.env['SLURM_CONF'] ?? '/etc/slurm/slurm.conf', 'utf8');
   const file = path.join(tempDir('rl-slurm-'), 'down.conf');
-  fs.writeFileSync(
-    file,
-    conf.replace(/^SlurmctldPort=.*\n/m, '') + 'SlurmctldPort=7\nMessageTimeout=1\nTCPTimeout=1\n',
-  );
+  fs.writeFileSync(file, conf.replace(/^SlurmctldPort=.*\n/m, '') + 'SlurmctldPort=7\nMessageTimeout=1\nTCPTimeout=1\n');
   return file;
 }
 
@@ -56,11 +53,7 @@ after(async () => {
   }
 });
 
-const shell = (
-  name: string,
-  script: string,
-  slurm: Record<string, unknown> = {},
-): Record<string, unknown> => ({
+const shell = (name: string, script: string, slurm: Record<string, unknown> = {}): Record<string, unknown> => ({
   name,
   backend: 'slurm',
   command: 'sh',
@@ -71,11 +64,9 @@ const shell = (
 describe('Slurm runs (real Slurm)', () => {
   it('submits a batch job, follows PENDING/RUNNING to COMPLETED, reads its output file and metrics', async () => {
     const { ws, sup } = setup([
-      shell(
-        'ok',
-        'echo "step:1 - loss:0.5 - reward:0.25"; sleep 1; echo "step:2 - loss:0.25"; echo "to stderr" >&2',
-        { sbatch: ['--cpus-per-task=1', '#SBATCH --mem=100M'] },
-      ),
+      shell('ok', 'echo "step:1 - loss:0.5 - reward:0.25"; sleep 1; echo "step:2 - loss:0.25"; echo "to stderr" >&2', {
+        sbatch: ['--cpus-per-task=1', '#SBATCH --mem=100M'],
+      }),
     ]);
     const started = await sup.launch(ws.profiles, 'ok');
     jobs.push(started.jobId!);
@@ -88,18 +79,10 @@ describe('Slurm runs (real Slurm)', () => {
     );
     const end = await sup.waitForEnd('ok', 60_000);
     assert.deepEqual([end.state, end.exitCode, end.signal, end.lastStep], ['succeeded', 0, null, 2]);
-    assert.match(
-      end.exitNote!,
-      new RegExp(`^scontrol show job ${end.jobId}: JobState=COMPLETED ExitCode=0:0`),
-    );
-    assert.equal(
-      fs.readFileSync(end.logPath, 'utf8'),
-      'step:1 - loss:0.5 - reward:0.25\nstep:2 - loss:0.25\nto stderr\n',
-    );
+    assert.match(end.exitNote!, new RegExp(`^scontrol show job ${end.jobId}: JobState=COMPLETED ExitCode=0:0`));
+    assert.equal(fs.readFileSync(end.logPath, 'utf8'), 'step:1 - loss:0.5 - reward:0.25\nstep:2 - loss:0.25\nto stderr\n');
     const loss = ws.store.db
-      .prepare(
-        "SELECT m.step, m.value FROM metrics m JOIN metric_keys k ON k.id = m.key_id WHERE k.key = 'loss' ORDER BY m.step",
-      )
+      .prepare("SELECT m.step, m.value FROM metrics m JOIN metric_keys k ON k.id = m.key_id WHERE k.key = 'loss' ORDER BY m.step")
       .raw()
       .all();
     assert.deepEqual(loss, [
@@ -115,10 +98,7 @@ describe('Slurm runs (real Slurm)', () => {
     jobs.push(s.jobId!);
     const end = await sup.waitForEnd('bad', 60_000);
     assert.deepEqual([end.state, end.exitCode], ['failed', 3]);
-    assert.equal(
-      end.exitNote,
-      `scontrol show job ${end.jobId}: JobState=FAILED ExitCode=3:0, reason NonZeroExitCode`,
-    );
+    assert.equal(end.exitNote, `scontrol show job ${end.jobId}: JobState=FAILED ExitCode=3:0, reason NonZeroExitCode`);
   });
 
   it('cancels a running job with scancel', async () => {
@@ -174,27 +154,28 @@ describe('Slurm runs (real Slurm)', () => {
     opened.push({ ws: live.ws, sup: blind });
     const [st] = await blind.status('live');
     assert.ok(st!.state === 'pending' || st!.state === 'running', st!.state);
-    assert.match(
-      st!.message!,
-      /^Slurm is down or unreachable \(squeue\): Unable to contact slurm controller \(connect failure\)$/,
-    );
+    assert.match(st!.message!, /^Slurm is down or unreachable \(squeue\): Unable to contact slurm controller \(connect failure\)$/);
     spawnSync('scancel', [s.jobId!], { timeout: 10_000 });
     const t1 = Date.now();
     while (squeue(s.jobId!) !== '' && Date.now() - t1 < 30_000) await new Promise((r) => setTimeout(r, 200));
     assert.equal(squeue(s.jobId!), '', 'the job is gone');
   });
 
-  it("says Slurm is not configured when its configuration file is missing, without Slurm's 60 s of retries", { timeout: 30_000 }, async () => {
-    const { ws, sup } = setup([shell('noconf', 'true')], {
-      backends: {
-        slurm: new SlurmBackend({ env: { ...process.env, SLURM_CONF: '/nonexistent/slurm.conf' } }),
-      },
-    });
-    await assert.rejects(
-      sup.launch(ws.profiles, 'noconf'),
-      /^LensError: Slurm is not configured on this machine \(SLURM_CONF=\/nonexistent\/slurm\.conf\): s_p_parse_file: cannot stat file \/nonexistent\/slurm\.conf/,
-    );
-  });
+  it(
+    "says Slurm is not configured when its configuration file is missing, without Slurm's 60 s of retries",
+    { timeout: 30_000 },
+    async () => {
+      const { ws, sup } = setup([shell('noconf', 'true')], {
+        backends: {
+          slurm: new SlurmBackend({ env: { ...process.env, SLURM_CONF: '/nonexistent/slurm.conf' } }),
+        },
+      });
+      await assert.rejects(
+        sup.launch(ws.profiles, 'noconf'),
+        /^LensError: Slurm is not configured on this machine \(SLURM_CONF=\/nonexistent\/slurm\.conf\): s_p_parse_file: cannot stat file \/nonexistent\/slurm\.conf/,
+      );
+    },
+  );
 
   it('writes #SBATCH lines for GPUs, nodes, account and QOS', () => {
     const script = batchScript(
@@ -267,21 +248,16 @@ describe('Slurm runs (real Slurm)', () => {
       };
       python = await ensurePythonEnv({ quiet: true });
     } catch (e) {
-      t.skip(
-        `the sample run's Python environment could not be provisioned: ${(e as Error).message.split('\n')[0]}`,
-      );
+      t.skip(`the sample run's Python environment could not be provisioned: ${(e as Error).message.split('\n')[0]}`);
       return;
     }
     assert.ok(fs.existsSync(python));
     // The shipped profile, pointed at this repository instead of ${workspaceFolder}, with fewer steps.
-    const shipped = JSON.parse(
-      fs.readFileSync(path.join(ROOT, 'examples', 'sample-grpo', 'runs.json'), 'utf8'),
-    ) as { profiles: Array<Record<string, unknown>> };
+    const shipped = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'sample-grpo', 'runs.json'), 'utf8')) as {
+      profiles: Array<Record<string, unknown>>;
+    };
     const profile = JSON.parse(
-      JSON.stringify(shipped.profiles.find((p) => p['name'] === 'sample-grpo-slurm')).replaceAll(
-        '${workspaceFolder}',
-        ROOT,
-      ),
+      JSON.stringify(shipped.profiles.find((p) => p['name'] === 'sample-grpo-slurm')).replaceAll('${workspaceFolder}', ROOT),
     ) as Record<string, unknown>;
     const args = profile['args'] as string[];
     args[args.indexOf('--steps') + 1] = '4';
@@ -298,25 +274,20 @@ describe('Slurm runs (real Slurm)', () => {
       fs.existsSync(end.logPath) ? fs.readFileSync(end.logPath, 'utf8').slice(-2000) : 'no log',
     );
     const db = ws.store.db;
-    assert.deepEqual(
-      db.prepare('SELECT COUNT(*) AS samples, COUNT(DISTINCT group_id) AS groups FROM samples').get(),
-      { samples: 64, groups: 8 },
-    );
+    assert.deepEqual(db.prepare('SELECT COUNT(*) AS samples, COUNT(DISTINCT group_id) AS groups FROM samples').get(), {
+      samples: 64,
+      groups: 8,
+    });
     assert.equal(
       db.prepare('SELECT COUNT(*) FROM samples WHERE response_ids IS NOT NULL').pluck().get(),
       64,
       'native rollouts with token ids',
     );
     const reward = db
-      .prepare(
-        "SELECT m.step FROM metrics m JOIN metric_keys k ON k.id = m.key_id WHERE k.key = 'reward' ORDER BY m.step",
-      )
+      .prepare("SELECT m.step FROM metrics m JOIN metric_keys k ON k.id = m.key_id WHERE k.key = 'reward' ORDER BY m.step")
       .pluck()
       .all();
     assert.deepEqual(reward, [1, 2, 3, 4]);
-    assert.match(
-      fs.readFileSync(end.logPath, 'utf8'),
-      /\[sample-grpo\] 4 GRPO steps in [\d.]+ s; 64 rollouts/,
-    );
+    assert.match(fs.readFileSync(end.logPath, 'utf8'), /\[sample-grpo\] 4 GRPO steps in [\d.]+ s; 64 rollouts/);
   });
 });

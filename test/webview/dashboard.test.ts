@@ -34,11 +34,18 @@ const liveExtras: Partial<DashboardSnapshot> = {
     index: g,
     name: 'NVIDIA H100',
     memory_total_mib: 81559,
-    samples: Array.from({ length: 120 }, (_, i): [number, number, number] => [t0 + i * 2000, 50 + 40 * Math.sin(i / 10 + g), 60000 + 100 * i]),
+    samples: Array.from({ length: 120 }, (_, i): [number, number, number] => [
+      t0 + i * 2000,
+      50 + 40 * Math.sin(i / 10 + g),
+      60000 + 100 * i,
+    ]),
   })),
 };
 
-function open(snapshot: DashboardSnapshot, opts: { theme?: ThemeName; onPick?: (keys: string[]) => DashboardSnapshot } = {}): Promise<FakeHostPage> {
+function open(
+  snapshot: DashboardSnapshot,
+  opts: { theme?: ThemeName; onPick?: (keys: string[]) => DashboardSnapshot } = {},
+): Promise<FakeHostPage> {
   return FakeHostPage.open(context, server, 'dashboard', {
     inbound: DASHBOARD_INBOUND,
     ...(opts.theme ? { theme: opts.theme } : {}),
@@ -98,7 +105,11 @@ describe('run dashboard', () => {
     await host.page.locator('#metric-picker vscode-option[value="loss"]').click();
     await host.page.locator('#add-metric').click();
     assert.deepEqual(await host.waitForNotification(DashboardMessages.pickMetrics.method), { keys: ['loss'] });
-    const next: DashboardSnapshot = { ...big, picked: ['loss'], series: { ...big.series, loss: big.train.step.map((s) => [s, 1 / (1 + s)]) } };
+    const next: DashboardSnapshot = {
+      ...big,
+      picked: ['loss'],
+      series: { ...big.series, loss: big.train.step.map((s) => [s, 1 / (1 + s)]) },
+    };
     await host.postJson(DashboardMessages.snapshot.method, JSON.stringify(next));
     await host.page.waitForSelector('figure[data-chart="metric:loss"] path.line');
     await host.close();
@@ -120,10 +131,14 @@ describe('run dashboard', () => {
     two.train.effective_gradient_ratio = two.train.effective_gradient_ratio.map(() => 1);
     const host = await open(two);
     await host.waitForPaint();
-    const xTicks = await host.page.$$eval('figure[data-chart="reward"] g.axis:nth-of-type(1) .tick text', (ts) => ts.map((t) => t.textContent));
+    const xTicks = await host.page.$$eval('figure[data-chart="reward"] g.axis:nth-of-type(1) .tick text', (ts) =>
+      ts.map((t) => t.textContent),
+    );
     assert.deepEqual(xTicks, two.train.step.map(String));
     assert.deepEqual(xTicks, ['0', '1']);
-    const yTicks = await host.page.$$eval('figure[data-chart="egr"] g.axis:nth-of-type(2) .tick text', (ts) => ts.map((t) => t.textContent));
+    const yTicks = await host.page.$$eval('figure[data-chart="egr"] g.axis:nth-of-type(2) .tick text', (ts) =>
+      ts.map((t) => t.textContent),
+    );
     assert.deepEqual([yTicks[0], yTicks[yTicks.length - 1]], ['0%', '100%']);
     await host.close();
   });
@@ -134,7 +149,11 @@ describe('run dashboard', () => {
       await host.page.setViewportSize({ width, height: 900 });
       await host.postJson(DashboardMessages.snapshot.method, JSON.stringify(dashboardFixture(40)));
       await host.page.waitForTimeout(200);
-      const over = await host.page.$$eval('.charts figure.chart', (fs) => fs.map((f) => Math.round((f.querySelector('svg')?.getBoundingClientRect().width ?? 0) - f.getBoundingClientRect().width)).filter((d) => d > 0));
+      const over = await host.page.$$eval('.charts figure.chart', (fs) =>
+        fs
+          .map((f) => Math.round((f.querySelector('svg')?.getBoundingClientRect().width ?? 0) - f.getBoundingClientRect().width))
+          .filter((d) => d > 0),
+      );
       assert.deepEqual(over, [], `at ${width} px some charts are wider than their cell`);
     }
     await host.close();
@@ -164,7 +183,10 @@ describe('run dashboard', () => {
   it('replaces the whole view on each live snapshot', async () => {
     const host = await open(dashboardFixture(100, liveExtras));
     await host.waitForPaint();
-    await host.postJson(DashboardMessages.snapshot.method, JSON.stringify(dashboardFixture(150, { ...liveExtras, status: { state: 'succeeded', exit_code: 0 } })));
+    await host.postJson(
+      DashboardMessages.snapshot.method,
+      JSON.stringify(dashboardFixture(150, { ...liveExtras, status: { state: 'succeeded', exit_code: 0 } })),
+    );
     await host.page.waitForFunction(() => document.querySelector('.run-status .state')?.textContent === 'succeeded');
     assert.match(await host.page.locator('.dash-header').innerText(), /150 steps/);
     await host.close();

@@ -22,9 +22,23 @@ after(async () => {
   await server?.close();
 });
 
-const ref = (id: number, step: number, group: string, index: number, split: 'train' | 'val' = 'train') => ({ id, split, step, group, index });
+const ref = (id: number, step: number, group: string, index: number, split: 'train' | 'val' = 'train') => ({
+  id,
+  split,
+  step,
+  group,
+  index,
+});
 const ALERTS: AlertDto[] = [
-  { kind: 'degenerate_output', split: 'train', step: 12, score: 0.1875, samples: [193, 198], message: `3 of 16 responses ${HOSTILE_TEXT}`, refs: [ref(193, 12, 's12-p0', 0), ref(198, 12, 's12-p1', 1)] },
+  {
+    kind: 'degenerate_output',
+    split: 'train',
+    step: 12,
+    score: 0.1875,
+    samples: [193, 198],
+    message: `3 of 16 responses ${HOSTILE_TEXT}`,
+    refs: [ref(193, 12, 's12-p0', 0), ref(198, 12, 's12-p1', 1)],
+  },
   { kind: 'saturation', split: 'train', step: 30, score: 0.458333, samples: [], message: 'all-correct group share +0.46', refs: [] },
   { kind: 'format_gaming', split: 'val', step: 4, score: 0.7, samples: [9], message: 'val only', refs: [ref(9, 4, 'v', 0, 'val')] },
 ];
@@ -40,17 +54,34 @@ describe('run dashboard: alerts', () => {
   it('lists the shown split’s alerts as text and opens the group or a sample behind one', async () => {
     const host = await open(dashboardFixture(50, { alerts: ALERTS, alertsDisabled: ['box_growth: boom'] }));
     await host.waitForPaint();
-    const rows = await host.page.$$eval('#alert-list li.alert', (ls) => ls.map((l) => [l.getAttribute('data-kind'), l.getAttribute('data-step')]));
-    assert.deepEqual(rows, [['degenerate_output', '12'], ['saturation', '30']]);
+    const rows = await host.page.$$eval('#alert-list li.alert', (ls) =>
+      ls.map((l) => [l.getAttribute('data-kind'), l.getAttribute('data-step')]),
+    );
+    assert.deepEqual(rows, [
+      ['degenerate_output', '12'],
+      ['saturation', '30'],
+    ]);
     assert.equal(await host.page.locator('#alerts h2').innerText(), 'Alerts (2)');
     assert.equal(await host.page.locator('#alert-list li.alert .alert-message').first().textContent(), `3 of 16 responses ${HOSTILE_TEXT}`);
     assert.match(await host.page.locator('#alerts').innerText(), /Detector off for this run after an error: box_growth: boom/);
     assert.deepEqual(await host.securityReport(), { pwned: null, dialogs: [], violations: [], injected: 0, javascriptLinks: 0 });
 
     await host.page.locator('#alert-list li.alert').first().locator('vscode-button', { hasText: 'Open group' }).click();
-    assert.deepEqual(await host.waitForNotification(DashboardMessages.openAlertSample.method), { split: 'train', step: 12, group: 's12-p0', index: 0, open: 'group' });
+    assert.deepEqual(await host.waitForNotification(DashboardMessages.openAlertSample.method), {
+      split: 'train',
+      step: 12,
+      group: 's12-p0',
+      index: 0,
+      open: 'group',
+    });
     await host.page.locator('#alert-list li.alert').first().locator('vscode-button', { hasText: '#1 of s12-p1' }).click();
-    assert.deepEqual(await host.waitForNotification(DashboardMessages.openAlertSample.method), { split: 'train', step: 12, group: 's12-p1', index: 1, open: 'sample' });
+    assert.deepEqual(await host.waitForNotification(DashboardMessages.openAlertSample.method), {
+      split: 'train',
+      step: 12,
+      group: 's12-p1',
+      index: 1,
+      open: 'sample',
+    });
     // The step link selects the step, as a click on a chart does.
     await host.page.locator('#alert-list li.alert .alert-step').nth(1).click();
     await host.page.waitForFunction(() => document.querySelector('.step-panel strong')?.textContent === 'Step 30');

@@ -17,7 +17,16 @@ import { THEMES, type ThemeName } from './themes';
 
 export const ARTIFACTS = path.join(ROOT, '.artifacts', 'webview');
 const BUNDLES = path.join(ROOT, 'dist', 'webview');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
@@ -70,10 +79,13 @@ export async function startPageServer(): Promise<PageServer> {
     if (page) {
       const app = page[1] as WebviewApp;
       const nonce = makeNonce();
-      const html = buildWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/${app}.js`, styleUri: `${origin}/dist/${app}.css`, title: app, nonce }).replace(
-        `<script nonce="${nonce}" src=`,
-        `<script nonce="${nonce}" src="/fake-host.js"></script>\n<script nonce="${nonce}" src=`,
-      );
+      const html = buildWebviewHtml({
+        cspSource: origin,
+        scriptUri: `${origin}/dist/${app}.js`,
+        styleUri: `${origin}/dist/${app}.css`,
+        title: app,
+        nonce,
+      }).replace(`<script nonce="${nonce}" src=`, `<script nonce="${nonce}" src="/fake-host.js"></script>\n<script nonce="${nonce}" src=`);
       fs.writeFileSync(path.join(ARTIFACTS, 'pages', `${app}.html`), html);
       send(200, TYPES['.html'] as string, html);
       return;
@@ -135,7 +147,8 @@ export class FakeHostPage {
     page.on('console', (m) => {
       if (m.type() === 'error') host.errors.push(m.text());
     });
-    if (opts.state !== undefined) await page.addInitScript((s) => ((window as unknown as { __rlInitialState: unknown }).__rlInitialState = s), opts.state);
+    if (opts.state !== undefined)
+      await page.addInitScript((s) => ((window as unknown as { __rlInitialState: unknown }).__rlInitialState = s), opts.state);
     await page.exposeBinding('__rlHost', async (_source, raw: unknown) => {
       const m = parseFromWebview(opts.inbound, raw);
       if (!m.ok) {
@@ -199,7 +212,9 @@ export class FakeHostPage {
         pwned: w.__pwned ?? null,
         violations: w.__cspViolations,
         injected: document.querySelectorAll('#app script, #app img, #app iframe, #app object, #app embed').length,
-        javascriptLinks: Array.from(document.querySelectorAll('a[href]')).filter((a) => /^\s*javascript:/i.test(a.getAttribute('href') ?? '')).length,
+        javascriptLinks: Array.from(document.querySelectorAll('a[href]')).filter((a) =>
+          /^\s*javascript:/i.test(a.getAttribute('href') ?? ''),
+        ).length,
       };
     });
     return { ...inPage, dialogs: this.dialogs };

@@ -34,7 +34,9 @@ export function answerGroup(fx: GroupFixture): (method: string, params: unknown)
   return (method, params) => {
     if (method === GroupMessages.sample.method) return fx.details.get((params as { index: number }).index);
     if (method === GroupMessages.nodeTexts.method) {
-      return Object.fromEntries((params as { ids: number[] }).ids.filter((id) => fx.nodeTexts.has(id)).map((id) => [String(id), fx.nodeTexts.get(id)]));
+      return Object.fromEntries(
+        (params as { ids: number[] }).ids.filter((id) => fx.nodeTexts.has(id)).map((id) => [String(id), fx.nodeTexts.get(id)]),
+      );
     }
     throw new Error(`unexpected request ${method}`);
   };
@@ -68,7 +70,15 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
   const rewards = ids.map(() => (rnd() < 0.45 ? 1 : 0));
   const tree = buildGroupTree(
     GROUP_REF.group,
-    ids.map((row, i) => ({ reward: rewards[i] as number, tokens: { ids: row, texts: row.map((id) => pieces[id] as string), exact: opts.exact ?? true, source: opts.exact === false ? 'approximate' : 'logged' } })),
+    ids.map((row, i) => ({
+      reward: rewards[i] as number,
+      tokens: {
+        ids: row,
+        texts: row.map((id) => pieces[id] as string),
+        exact: opts.exact ?? true,
+        source: opts.exact === false ? 'approximate' : 'logged',
+      },
+    })),
   );
   const grpo = outcomeAdvantageValues(rewards, 'grpo');
   const details = new Map<number, SampleDetail>();
@@ -77,7 +87,11 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
     let response = row.map((id) => pieces[id]).join('');
     if (i === 0) response = `${HOSTILE_TEXT}\nSo $\\frac{1}{2} + x^2$ and $$\\int_0^1 x\\,dx$$ wait, let me recheck.\n${response}`;
     if (i === opts.longIndex) response = 'A very long response. '.repeat(Math.ceil(100_000 / 22)) + response;
-    const hits = [...response.matchAll(/\bwait\b|\brecheck\b/g)].map((m) => ({ keyword: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
+    const hits = [...response.matchAll(/\bwait\b|\brecheck\b/g)].map((m) => ({
+      keyword: m[0],
+      start: m.index ?? 0,
+      end: (m.index ?? 0) + m[0].length,
+    }));
     const components = { correctness: rewards[i] as number, format: i % 3 === 0 ? 0.1 : 0.2, ...(truncated ? { overlong: -0.5 } : {}) };
     const reward = rewards[i] as number;
     details.set(i, {
@@ -89,7 +103,10 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
       advantage: grpo[i] as number,
       advantage_source: 'grpo',
       components,
-      rationale: i % 2 === 0 ? `The boxed answer is \\boxed{${i}}. ${HOSTILE.img}` : { math: `Equivalent: $x = ${i}$ ${HOSTILE.link}`, format: 'ok' },
+      rationale:
+        i % 2 === 0
+          ? `The boxed answer is \\boxed{${i}}. ${HOSTILE.img}`
+          : { math: `Equivalent: $x = ${i}$ ${HOSTILE.link}`, format: 'ok' },
       ground_truth: `${i + 1} ${HOSTILE.mathHref}`,
       correct: reward > 0,
       finish_reason: truncated ? 'length' : 'stop',
@@ -151,7 +168,11 @@ export function stepRows(steps: number, seed = 3): StepStatsRow[] {
       mean_length_correct: 280 + 500 * p,
       mean_length_wrong: 350 + 700 * p,
       mean_length_stopped: 300 + 550 * p,
-      reflection: { mean_per_response: 0.2 + 2 * p * p, share_responses: Math.min(1, 0.05 + 0.6 * p * p), share_groups: Math.min(1, 0.2 + 0.7 * p) },
+      reflection: {
+        mean_per_response: 0.2 + 2 * p * p,
+        share_responses: Math.min(1, 0.05 + 0.6 * p * p),
+        share_groups: Math.min(1, 0.2 + 0.7 * p),
+      },
       pass_at_k: { '1': reward, '4': Math.min(1, reward * 1.5), '8': Math.min(1, reward * 1.8) },
     });
   }
@@ -183,18 +204,31 @@ export function rescoreFixture(changed: number): RescoreComparison {
     agreement: 0.93,
     confusion: { tp: 400, fp: 12, fn: 25, tn: 563 },
     flips: { correctness: 37, advantage_sign: 21 },
-    per_step: Array.from({ length: 50 }, (_, s) => ({ step: s, mean_before: 0.4 + s / 200, mean_after: 0.38 + s / 190, egr_before: 0.5, egr_after: 0.5 + (rnd() - 0.5) / 10 })),
+    per_step: Array.from({ length: 50 }, (_, s) => ({
+      step: s,
+      mean_before: 0.4 + s / 200,
+      mean_after: 0.38 + s / 190,
+      egr_before: 0.5,
+      egr_after: 0.5 + (rnd() - 0.5) / 10,
+    })),
     samples: Array.from({ length: changed }, (_, i) => {
       const before = i % 2;
       // Every fifth sample keeps its verdict but gets partial credit; the others flip.
       const after = i % 5 === 1 ? before + 0.25 : 1 - before;
       return {
-        ref: { run: 'bench-run', split: 'train' as const, step: i % 50, group: `uid-${(i % 17).toString().padStart(4, '0')}`, index: i % 8 },
+        ref: {
+          run: 'bench-run',
+          split: 'train' as const,
+          step: i % 50,
+          group: `uid-${(i % 17).toString().padStart(4, '0')}`,
+          index: i % 8,
+        },
         before,
         after,
         delta: after - before,
         flipped: i % 5 !== 1,
-        rationale: i === 0 ? `Verifier says ${HOSTILE_TEXT}` : `The final answer ${after ? 'matches' : 'does not match'} $\\frac{${i}}{2}$.`,
+        rationale:
+          i === 0 ? `Verifier says ${HOSTILE_TEXT}` : `The final answer ${after ? 'matches' : 'does not match'} $\\frac{${i}}{2}$.`,
       };
     }),
   };

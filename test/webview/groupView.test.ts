@@ -55,7 +55,9 @@ describe('group view', () => {
     const tree = fx.snapshot.tree!;
     const branch = tree.nodes.find((n) => n.parent !== null && n.count > 1 && n.count < 64)!;
     await host.page.locator(`svg.prefix-tree g.node[data-id="${branch.id}"]`).dispatchEvent('click');
-    const through = await host.page.$$eval('table.samples tr.row.through', (rows) => rows.map((r) => Number((r as HTMLElement).dataset['index'])).sort((a, b) => a - b));
+    const through = await host.page.$$eval('table.samples tr.row.through', (rows) =>
+      rows.map((r) => Number((r as HTMLElement).dataset['index'])).sort((a, b) => a - b),
+    );
     assert.deepEqual(through, branch.samples);
     assert.equal(await host.page.locator(`g.node[data-id="${branch.id}"]`).getAttribute('aria-selected'), 'true');
     // A real mouse click gets through d3's zoom behaviour too.
@@ -65,7 +67,7 @@ describe('group view', () => {
     await host.close();
   });
 
-  it('sends node text previews and fetches a selected node\'s full text on demand', async () => {
+  it("sends node text previews and fetches a selected node's full text on demand", async () => {
     const host = await open();
     await host.waitForPaint();
     const long = fx.snapshot.tree!.nodes.find((n) => n.text_length > 5000)!;
@@ -74,7 +76,10 @@ describe('group view', () => {
     // The full text is chunked (built as the reader scrolls): more than one chunk means more than the preview.
     await host.page.waitForFunction(() => Number(document.querySelector('.node-text')?.getAttribute('data-chunks')) > 1);
     assert.ok((await host.page.locator('.node-text .chunk').first().innerText()).startsWith(fx.nodeTexts.get(long.id)!.slice(0, 100)));
-    assert.deepEqual(host.received.filter((m) => m.kind === 'request').map((m) => (m as { method: string; params: unknown }).params), [{ ids: [long.id] }]);
+    assert.deepEqual(
+      host.received.filter((m) => m.kind === 'request').map((m) => (m as { method: string; params: unknown }).params),
+      [{ ids: [long.id] }],
+    );
     await host.close();
   });
 
@@ -86,7 +91,10 @@ describe('group view', () => {
     assert.equal(await host.page.locator('.sample-detail h2').innerText(), 'Sample #3');
     const onPath = await host.page.$$eval('g.node.on-path', (ns) => ns.map((n) => Number(n.getAttribute('data-id'))));
     const expected = fx.snapshot.tree!.nodes.filter((n) => n.samples.includes(3)).map((n) => n.id);
-    assert.deepEqual(onPath.sort((a, b) => a - b), expected.sort((a, b) => a - b));
+    assert.deepEqual(
+      onPath.sort((a, b) => a - b),
+      expected.sort((a, b) => a - b),
+    );
     await host.close();
   });
 
@@ -97,7 +105,8 @@ describe('group view', () => {
     await host.page.waitForSelector('.sample-detail .chunked-text.response');
     await host.page.locator('.group-header details.prompt summary').click();
     const text = await host.page.locator('#app').innerText();
-    for (const s of [HOSTILE.script, HOSTILE.img, HOSTILE.style, HOSTILE.mathHref, '<a href="javascript:']) assert.ok(text.includes(s), `shown literally: ${s}`);
+    for (const s of [HOSTILE.script, HOSTILE.img, HOSTILE.style, HOSTILE.mathHref, '<a href="javascript:'])
+      assert.ok(text.includes(s), `shown literally: ${s}`);
     // The node text (edge label tooltip) carries the same strings.
     const title = await host.page.locator('svg.prefix-tree g.node title').nth(1).textContent();
     assert.ok(title?.includes('<script>'), 'the tree node tooltip shows the raw token text');
@@ -113,7 +122,10 @@ describe('group view', () => {
     await host.page.waitForSelector('.sample-detail .katex');
     // The fixture's sample 0 holds one inline and one display formula (the hostile \href one is not math).
     assert.deepEqual(
-      [await host.page.locator('.sample-detail .response .katex').count(), await host.page.locator('.sample-detail .response .katex-display').count()],
+      [
+        await host.page.locator('.sample-detail .response .katex').count(),
+        await host.page.locator('.sample-detail .response .katex-display').count(),
+      ],
       [2, 1],
     );
     assert.equal(await host.page.locator('.sample-detail a').count(), 0, 'no link element anywhere in the sample');
@@ -198,7 +210,10 @@ describe('group view', () => {
         return at?.closest('#estimator') ? 'option' : (at?.tagName ?? 'nothing');
       }),
     );
-    assert.deepEqual(hits, hits.map(() => 'option'));
+    assert.deepEqual(
+      hits,
+      hits.map(() => 'option'),
+    );
     assert.ok(hits.length >= 4, `${hits.length} options`);
     await host.close();
   });
@@ -269,7 +284,10 @@ describe('group view', () => {
       await host.page.locator(`g.node[data-id="${branch.node}"]`).dispatchEvent('click');
       await host.page.locator('table.samples tr.row[data-index="0"]').click();
       await host.page.waitForSelector('.sample-detail .katex');
-      const colors = await host.page.evaluate(() => ({ fg: getComputedStyle(document.body).color, bg: getComputedStyle(document.body).backgroundColor }));
+      const colors = await host.page.evaluate(() => ({
+        fg: getComputedStyle(document.body).color,
+        bg: getComputedStyle(document.body).backgroundColor,
+      }));
       assert.notEqual(colors.fg, colors.bg);
       await host.screenshot(`group-${theme}`);
       await host.close();

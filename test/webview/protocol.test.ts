@@ -40,14 +40,28 @@ describe('messages from a webview', () => {
   });
 
   it('drops a notification sent as a request and a bad envelope', () => {
-    assert.match((parseFromWebview(GROUP_INBOUND, { kind: 'request', id: 1, method: 'group/compare', params: { index: 1 } }) as { error: string }).error, /must be sent as a notify/);
-    for (const raw of [undefined, 'ready', { method: 'ready' }, { kind: 'response', id: 1, ok: true, result: 1 }, { kind: 'notify', method: 'ready', params: {}, extra: 1 }]) {
+    assert.match(
+      (parseFromWebview(GROUP_INBOUND, { kind: 'request', id: 1, method: 'group/compare', params: { index: 1 } }) as { error: string })
+        .error,
+      /must be sent as a notify/,
+    );
+    for (const raw of [
+      undefined,
+      'ready',
+      { method: 'ready' },
+      { kind: 'response', id: 1, ok: true, result: 1 },
+      { kind: 'notify', method: 'ready', params: {}, extra: 1 },
+    ]) {
       assert.equal(parseFromWebview(GROUP_INBOUND, raw).ok, false, JSON.stringify(raw));
     }
   });
 
   it('drops oversized messages before parsing them', () => {
-    const r = parseFromWebview(DASHBOARD_INBOUND, { kind: 'notify', method: 'dashboard/pickMetrics', params: { keys: ['x'.repeat(MAX_INBOUND_CHARS)] } });
+    const r = parseFromWebview(DASHBOARD_INBOUND, {
+      kind: 'notify',
+      method: 'dashboard/pickMetrics',
+      params: { keys: ['x'.repeat(MAX_INBOUND_CHARS)] },
+    });
     assert.match((r as { error: string }).error, /exceeds/);
   });
 
@@ -59,7 +73,10 @@ describe('messages from a webview', () => {
   it('accepts openDiff only with a complete sample reference', () => {
     const ref = { run: 'r', split: 'train', step: 1, group: 'g', index: 0 };
     assert.equal(parseFromWebview(RESCORE_INBOUND, { kind: 'notify', method: 'rescore/openDiff', params: { ref } }).ok, true);
-    assert.equal(parseFromWebview(RESCORE_INBOUND, { kind: 'notify', method: 'rescore/openDiff', params: { ref: { ...ref, split: 'test' } } }).ok, false);
+    assert.equal(
+      parseFromWebview(RESCORE_INBOUND, { kind: 'notify', method: 'rescore/openDiff', params: { ref: { ...ref, split: 'test' } } }).ok,
+      false,
+    );
   });
 });
 
@@ -108,7 +125,12 @@ describe('advantage estimators (docs/algorithms.md#advantages vectors)', () => {
 describe('DTO converters', () => {
   it('run-length encodes token advantages losslessly', () => {
     const xs = [0.5, 0.5, 0.5, 1.2, 0.5, 0.5, -0.3];
-    assert.deepEqual(runLengths(xs), [[0.5, 3], [1.2, 1], [0.5, 2], [-0.3, 1]]);
+    assert.deepEqual(runLengths(xs), [
+      [0.5, 3],
+      [1.2, 1],
+      [0.5, 2],
+      [-0.3, 1],
+    ]);
     assert.deepEqual(expandRuns(runLengths(xs)), xs);
   });
 
@@ -129,15 +151,33 @@ describe('DTO converters', () => {
           confusion: { correct_correct: 2, correct_incorrect: 1, incorrect_correct: 0, incorrect_incorrect: 1 },
           flips: { correct_to_incorrect: 1, incorrect_to_correct: 0, advantage_sign: 2 },
         },
-        steps: [{ split: 'train', step: 1, mean_reward_before: 0.75, mean_reward_after: 0.5, effective_gradient_ratio_before: 1, effective_gradient_ratio_after: 1 }],
-        samples: [{ split: 'train', step: 1, group: 'g', index: 2, before: 1, after: 0, delta: -1, correct_before: true, correct_after: false }],
+        steps: [
+          {
+            split: 'train',
+            step: 1,
+            mean_reward_before: 0.75,
+            mean_reward_after: 0.5,
+            effective_gradient_ratio_before: 1,
+            effective_gradient_ratio_after: 1,
+          },
+        ],
+        samples: [
+          { split: 'train', step: 1, group: 'g', index: 2, before: 1, after: 0, delta: -1, correct_before: true, correct_after: false },
+        ],
       },
       { id: 3, run: 'r', spec: 'math', status: 'complete' },
       new Map([['train/1/g/2', 'no boxed answer']]),
     );
     assert.deepEqual(c.confusion, { tp: 2, fp: 0, fn: 1, tn: 1 });
     assert.deepEqual(c.flips, { correctness: 1, advantage_sign: 2 });
-    assert.deepEqual(c.samples[0], { ref: { run: 'r', split: 'train', step: 1, group: 'g', index: 2 }, before: 1, after: 0, delta: -1, flipped: true, rationale: 'no boxed answer' });
+    assert.deepEqual(c.samples[0], {
+      ref: { run: 'r', split: 'train', step: 1, group: 'g', index: 2 },
+      before: 1,
+      after: 0,
+      delta: -1,
+      flipped: true,
+      rationale: 'no boxed answer',
+    });
     assert.equal(rescoreComparisonSchema.safeParse(c).success, true);
   });
 
@@ -149,7 +189,13 @@ describe('DTO converters', () => {
 });
 
 describe('the page', () => {
-  const html = buildWebviewHtml({ cspSource: 'https://file+.vscode-resource.vscode-cdn.net', scriptUri: 'https://x/dist/webview/group.js', styleUri: 'https://x/dist/webview/group.css', title: 'Group <g>', nonce: 'abc123' });
+  const html = buildWebviewHtml({
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    scriptUri: 'https://x/dist/webview/group.js',
+    styleUri: 'https://x/dist/webview/group.css',
+    title: 'Group <g>',
+    nonce: 'abc123',
+  });
 
   it('has a default-src none policy with a nonce for scripts', () => {
     assert.equal(

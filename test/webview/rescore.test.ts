@@ -68,17 +68,30 @@ describe('re-score comparison', () => {
         label.selectNodeContents(th);
         const value = document.createRange();
         value.selectNodeContents(td);
-        return [th.textContent, getComputedStyle(th).textAlign, Math.round(label.getBoundingClientRect().right - value.getBoundingClientRect().right)];
+        return [
+          th.textContent,
+          getComputedStyle(th).textAlign,
+          Math.round(label.getBoundingClientRect().right - value.getBoundingClientRect().right),
+        ];
       }),
     );
-    assert.deepEqual(cols, [['Step', 'right', 0], ['#', 'right', 0], ['Logged', 'right', 0], ['New', 'right', 0], ['Δ', 'right', 0]]);
+    assert.deepEqual(cols, [
+      ['Step', 'right', 0],
+      ['#', 'right', 0],
+      ['Logged', 'right', 0],
+      ['New', 'right', 0],
+      ['Δ', 'right', 0],
+    ]);
     await host.close();
   });
 
   it('says what the logged column holds', async () => {
     const host = await open({ ...snapshot, comparison: { ...comparison, baseline: 'logged component correctness' } });
     await host.waitForPaint();
-    assert.equal(await host.page.locator('.rescore-header .baseline').innerText(), 'Compared with the logged correctness component: Δ = new − logged.');
+    assert.equal(
+      await host.page.locator('.rescore-header .baseline').innerText(),
+      'Compared with the logged correctness component: Δ = new − logged.',
+    );
     await host.close();
   });
 
@@ -87,7 +100,9 @@ describe('re-score comparison', () => {
     await host.waitForPaint();
     await host.page.locator('#flipped-only').click();
     await host.page.waitForFunction(() => /of 400 shown|400 samples/.test(document.querySelector('.more')?.textContent ?? ''));
-    const flips = await host.page.$$eval('table.changed tbody tr.row td:nth-child(7)', (tds) => [...new Set(tds.map((t) => t.textContent))]);
+    const flips = await host.page.$$eval('table.changed tbody tr.row td:nth-child(7)', (tds) => [
+      ...new Set(tds.map((t) => t.textContent)),
+    ]);
     assert.deepEqual(flips, ['flipped']);
     await host.close();
   });
@@ -118,7 +133,11 @@ describe('re-score comparison', () => {
   });
 
   it('says why when there is no comparison', async () => {
-    const host = await open({ set_id: 'set-9', comparison: null, error: 'Re-score set set-9: not a re-score comparison (agreement: invalid_type)' });
+    const host = await open({
+      set_id: 'set-9',
+      comparison: null,
+      error: 'Re-score set set-9: not a re-score comparison (agreement: invalid_type)',
+    });
     await host.waitForPaint();
     assert.match(await host.page.locator('.rescore-header .message.error').innerText(), /not a re-score comparison/);
     await host.close();

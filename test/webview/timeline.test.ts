@@ -24,7 +24,12 @@ function group(step: number, uid: string, rewards: number[]): object[] {
 
 before(async () => {
   const dir = tempDir();
-  writeJsonl(path.join(dir, 'a.jsonl'), [...group(1, 'a1', [1, 0]), ...group(2, 'a2', [1, 1, 0, 1]), ...group(3, 'a3', [1, 1]), ...group(4, 'a4', [1, 1])]);
+  writeJsonl(path.join(dir, 'a.jsonl'), [
+    ...group(1, 'a1', [1, 0]),
+    ...group(2, 'a2', [1, 1, 0, 1]),
+    ...group(3, 'a3', [1, 1]),
+    ...group(4, 'a4', [1, 1]),
+  ]);
   writeJsonl(path.join(dir, 'b.jsonl'), [...group(2, 'b2', [0, 0]), ...group(3, 'b3', [1, 0])]);
   store = Store.open(path.join(dir, 't.db'));
   await new Ingestor(store, [path.join(dir, 'a.jsonl')], { run: 'base' }).ingestOnce();
@@ -54,7 +59,9 @@ async function open(s: TimelineSnapshot): Promise<FakeHostPage> {
 }
 
 const rows = (host: FakeHostPage, run: string): Promise<string[][]> =>
-  host.page.$$eval(`section[data-run="${run}"] table.timeline tbody tr`, (trs) => trs.map((tr) => [tr.className, ...Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '').slice(0, 8)]));
+  host.page.$$eval(`section[data-run="${run}"] table.timeline tbody tr`, (trs) =>
+    trs.map((tr) => [tr.className, ...Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '').slice(0, 8)]),
+  );
 
 describe('prompt timeline view', () => {
   it('lists every step with solve rate, reward, spread, length and when gradient stopped', async () => {
@@ -70,7 +77,8 @@ describe('prompt timeline view', () => {
     assert.equal(await host.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
     // Opening a point's group goes to the host with its identity.
     await host.page.locator('section[data-run="base"] tr[data-step="2"] vscode-button').click();
-    const note = host.received.find((m) => m.kind === 'notify' && (m as { method: string }).method === 'timeline/openGroup') as { params: unknown } | undefined;
+    const note = host.received.find((m) => m.kind === 'notify' && (m as { method: string }).method === 'timeline/openGroup') as
+      { params: unknown } | undefined;
     assert.deepEqual(note?.params, { run: 'base', split: 'train', step: 2, group: 'a2' });
     assert.deepEqual(host.invalid, []);
     await host.close();
@@ -80,7 +88,8 @@ describe('prompt timeline view', () => {
     const host = await open(snapshot(null));
     await host.page.locator('#compare-run').click();
     await host.page.locator('#compare-run vscode-option[value="newreward"]').click();
-    const note = host.received.find((m) => m.kind === 'notify' && (m as { method: string }).method === 'timeline/compare') as { params: unknown } | undefined;
+    const note = host.received.find((m) => m.kind === 'notify' && (m as { method: string }).method === 'timeline/compare') as
+      { params: unknown } | undefined;
     assert.deepEqual(note?.params, { run: 'newreward' });
     await host.close();
   });
@@ -89,17 +98,21 @@ describe('prompt timeline view', () => {
     const host = await open(snapshot('newreward'));
     assert.equal(await host.page.locator('.runs.side-by-side section.run-timeline').count(), 2);
     assert.equal(await host.page.$eval('#compare-run', (d) => (d as HTMLElement & { value: string }).value), 'newreward');
-    assert.deepEqual((await rows(host, 'newreward')).map((r) => r.slice(0, 6)), [
-      ['row degenerate', '2', 'b2', '2', '0', '0.0%'],
-      ['row trainable', '3', 'b3', '2', '0.5', '50.0%'],
-    ]);
+    assert.deepEqual(
+      (await rows(host, 'newreward')).map((r) => r.slice(0, 6)),
+      [
+        ['row degenerate', '2', 'b2', '2', '0', '0.0%'],
+        ['row trainable', '3', 'b3', '2', '0.5', '50.0%'],
+      ],
+    );
     assert.equal(await host.page.innerText('section[data-run="newreward"] .stopped-line'), 'Still carried gradient at its last step.');
     // The latest shared step by default; a clicked row picks another.
     assert.equal(await host.page.innerText('#diff-best'), 'Diff best samples at step 3');
     await host.page.locator('section[data-run="base"] tr[data-step="2"] td').first().click();
     assert.equal(await host.page.innerText('#diff-best'), 'Diff best samples at step 2');
     await host.page.locator('#diff-best').click();
-    const note = host.received.find((m) => m.kind === 'notify' && (m as { method: string }).method === 'timeline/diffBest') as { params: unknown } | undefined;
+    const note = host.received.find((m) => m.kind === 'notify' && (m as { method: string }).method === 'timeline/diffBest') as
+      { params: unknown } | undefined;
     assert.deepEqual(note?.params, { step: 2 });
     assert.deepEqual(host.invalid, []);
     await host.close();

@@ -32,11 +32,27 @@ export async function tokenStore(): Promise<Store> {
   const file = path.join(dir, 'r.jsonl');
   writeJsonl(file, [
     {
-      step: 3, group: 'g', prompt: 'What is 2+2?', response: 'The answer is 4.', reward: 1,
-      response_ids: [10, 11, 12, 13, 14], response_tokens: ['The', ' answer', ' is', ' 4', '.'],
-      logprobs: [-0.05, -0.5, null, -3, -6], train_logprobs: [-0.05, -0.25, -1, -2.5, -6.125], entropy: [0.05, 0.5, null, 1.5, 2],
+      step: 3,
+      group: 'g',
+      prompt: 'What is 2+2?',
+      response: 'The answer is 4.',
+      reward: 1,
+      response_ids: [10, 11, 12, 13, 14],
+      response_tokens: ['The', ' answer', ' is', ' 4', '.'],
+      logprobs: [-0.05, -0.5, null, -3, -6],
+      train_logprobs: [-0.05, -0.25, -1, -2.5, -6.125],
+      entropy: [0.05, 0.5, null, 1.5, 2],
     },
-    { step: 3, group: 'g', prompt: 'What is 2+2?', response: 'Five.', reward: 0, response_ids: [20, 14], response_tokens: ['Five', '.'], logprobs: [-0.1, -0.2] },
+    {
+      step: 3,
+      group: 'g',
+      prompt: 'What is 2+2?',
+      response: 'Five.',
+      reward: 0,
+      response_ids: [20, 14],
+      response_tokens: ['Five', '.'],
+      logprobs: [-0.1, -0.2],
+    },
     { step: 3, group: 'g', prompt: 'What is 2+2?', response: TURNS.map((t) => t.content).join(''), reward: 0, turns: TURNS },
     { step: 4, group: 'k', prompt: 'Plain', response: 'no logprobs here', reward: 1 },
     { step: 4, group: 'k', prompt: 'Plain', response: 'none here either', reward: 0 },
@@ -71,7 +87,9 @@ export function answerTokenGroup(fx: TokenGroupFixture): (method: string, params
     if (method === GroupMessages.sample.method) return fx.details.get(index);
     if (method === GroupMessages.tokens.method) return fx.tokens.get(index);
     if (method === GroupMessages.nodeTexts.method) {
-      return Object.fromEntries((params as { ids: number[] }).ids.filter((id) => fx.nodeTexts.has(id)).map((id) => [String(id), fx.nodeTexts.get(id)]));
+      return Object.fromEntries(
+        (params as { ids: number[] }).ids.filter((id) => fx.nodeTexts.has(id)).map((id) => [String(id), fx.nodeTexts.get(id)]),
+      );
     }
     throw new Error(`unexpected request ${method}`);
   };

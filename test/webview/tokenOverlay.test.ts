@@ -62,7 +62,9 @@ const classes = (host: FakeHostPage): Promise<string[]> =>
 describe('token overlay', () => {
   it('shows the aggregate columns and sorts by them', async () => {
     const host = await open();
-    const cells = await host.page.$$eval('table.samples tbody tr.row', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td.token-col'), (c) => c.textContent)));
+    const cells = await host.page.$$eval('table.samples tbody tr.row', (rows) =>
+      rows.map((r) => Array.from(r.querySelectorAll('td.token-col'), (c) => c.textContent)),
+    );
     assert.deepEqual(cells, [
       ['0.2188', '1.6487', '50.0%', '−2.3875'],
       ['–', '–', '–', '−0.15'],
@@ -83,8 +85,17 @@ describe('token overlay', () => {
     await chooseMode(host, 'logprob');
     assert.equal(await host.page.getAttribute('.token-text', 'data-tokens'), '5');
     assert.deepEqual(await classes(host), ['lp-4', 'lp-3', 'tok-missing', 'lp-1', 'lp-0']);
-    assert.deepEqual(await host.page.$$eval('.token-text .tok-o', (s) => s.map((x) => x.textContent)), ['The', ' answer', ' is', ' 4', '.']);
-    assert.equal(await host.page.innerText('.token-summary'), '5 tokens · 1 missing · mean |Δ| 0.2188 · max ratio 1.6487 · outside clip 50.0% · mean logprob −2.3875');
+    assert.deepEqual(await host.page.$$eval('.token-text .tok-o', (s) => s.map((x) => x.textContent)), [
+      'The',
+      ' answer',
+      ' is',
+      ' 4',
+      '.',
+    ]);
+    assert.equal(
+      await host.page.innerText('.token-summary'),
+      '5 tokens · 1 missing · mean |Δ| 0.2188 · max ratio 1.6487 · outside clip 50.0% · mean logprob −2.3875',
+    );
     await host.close();
   });
 
@@ -113,7 +124,10 @@ describe('token overlay', () => {
       '#1 · token " answer" · id 11 · logprob −0.5 · train −0.25 · Δ +0.25 · ratio 1.284 (outside clip range) · ref not logged · entropy 0.5 · advantage +1.1547',
     );
     await host.page.locator('.token-text .tok-o[data-t="2"]').hover();
-    assert.match(await host.page.innerText('.token-readout'), /^#2 · token " is" · id 12 · logprob missing · train −1 · Δ missing · ratio missing · ref not logged · entropy missing/);
+    assert.match(
+      await host.page.innerText('.token-readout'),
+      /^#2 · token " is" · id 12 · logprob missing · train −1 · Δ missing · ratio missing · ref not logged · entropy missing/,
+    );
     await host.close();
   });
 
@@ -159,7 +173,9 @@ describe('multi-turn view', () => {
     await host.page.locator('table.samples tr.row[data-index="2"]').click();
     await host.page.waitForSelector('.turns');
     assert.equal(await host.page.innerText('.turns-summary'), '4 turns · 2 trained · 1 tool call · 1 tool outputs');
-    const rows = await host.page.$$eval('.turn', (ts) => ts.map((t) => [t.className, t.querySelector('.turn-tokens')?.textContent, t.querySelector('.turn-calls')?.textContent ?? null]));
+    const rows = await host.page.$$eval('.turn', (ts) =>
+      ts.map((t) => [t.className, t.querySelector('.turn-tokens')?.textContent, t.querySelector('.turn-calls')?.textContent ?? null]),
+    );
     assert.deepEqual(rows, [
       ['turn masked role-user', '13 tokens (approximate)', null],
       ['turn trained role-assistant', '32 tokens (approximate)', '1 tool call'],
@@ -181,14 +197,25 @@ describe('multi-turn view', () => {
     const node = fx.snapshot.tree!.nodes.find((n) => n.context?.some((c) => c.role === 'tool'))!;
     await host.page.locator(`svg.prefix-tree g.node[data-id="${node.id}"]`).dispatchEvent('click');
     await host.page.waitForSelector('.tree-context[data-role="tool"]');
-    assert.equal(await host.page.innerText('.tree-context[data-role="tool"] .muted'), 'tool turn after token 32 (not a policy decision) · 1 response');
+    assert.equal(
+      await host.page.innerText('.tree-context[data-role="tool"] .muted'),
+      'tool turn after token 32 (not a policy decision) · 1 response',
+    );
     assert.equal(await host.page.textContent('.tree-context[data-role="tool"] .turn-text'), '<script>window.__pwned=1</script>4\n');
-    assert.equal(fx.snapshot.tree!.decision_tokens.some((d) => d.text.includes('script')), false);
+    assert.equal(
+      fx.snapshot.tree!.decision_tokens.some((d) => d.text.includes('script')),
+      false,
+    );
     // On the edge itself: a marked tool segment (role label, then the text as text), and the
     // leading user turn under the root's "prompt" label.
     const edgeContext = (): Promise<string[][]> =>
       host.page.$$eval('svg.prefix-tree text.edge-context', (ts) =>
-        ts.map((t) => [t.closest('g.node')?.getAttribute('data-id') ?? '', t.getAttribute('data-role') ?? '', t.querySelector('.context-role')?.textContent ?? '', t.querySelector('.context-text')?.textContent ?? '']),
+        ts.map((t) => [
+          t.closest('g.node')?.getAttribute('data-id') ?? '',
+          t.getAttribute('data-role') ?? '',
+          t.querySelector('.context-role')?.textContent ?? '',
+          t.querySelector('.context-text')?.textContent ?? '',
+        ]),
       );
     const root = fx.snapshot.tree!.nodes.find((n) => n.parent === null)!;
     assert.deepEqual(await edgeContext(), [
@@ -214,13 +241,22 @@ describe('dashboard mismatch chart', () => {
     assert.deepEqual(mismatch, [{ step: 3, tokens: 4, mean_abs_delta: 0.21875, p99_abs_delta: 0.5, outside_clip: 0.5 }]);
     const open = async (extras: object): Promise<FakeHostPage> => {
       const snap = { ...dashboardFixture(20), ...extras };
-      const host = await FakeHostPage.open(context, server, 'dashboard', { inbound: DASHBOARD_INBOUND, onReady: () => ({ method: DashboardMessages.snapshot.method, json: JSON.stringify(snap) }) });
+      const host = await FakeHostPage.open(context, server, 'dashboard', {
+        inbound: DASHBOARD_INBOUND,
+        onReady: () => ({ method: DashboardMessages.snapshot.method, json: JSON.stringify(snap) }),
+      });
       await host.waitForPaint();
       return host;
     };
     const host = await open({ mismatch, clip_epsilon: 0.2 });
-    assert.equal(await host.page.innerText('figure[data-chart="mismatch"] .chart-title'), 'Train vs inference logprob mismatch (|Δ|; share outside [0.8, 1.2])');
-    assert.deepEqual(await host.page.$$eval('figure[data-chart="mismatch"] figcaption .legend > *', (n) => n.map((x) => x.textContent?.trim())), ['mean |Δ|', 'p99 |Δ|', 'outside clip']);
+    assert.equal(
+      await host.page.innerText('figure[data-chart="mismatch"] .chart-title'),
+      'Train vs inference logprob mismatch (|Δ|; share outside [0.8, 1.2])',
+    );
+    assert.deepEqual(
+      await host.page.$$eval('figure[data-chart="mismatch"] figcaption .legend > *', (n) => n.map((x) => x.textContent?.trim())),
+      ['mean |Δ|', 'p99 |Δ|', 'outside clip'],
+    );
     await host.close();
     const without = await open({});
     assert.equal(await without.page.locator('figure[data-chart="mismatch"]').count(), 0);

@@ -15,7 +15,13 @@ export interface AlertHandlers {
   pickStep(step: number): void;
 }
 
-export function renderAlerts(pane: HTMLElement, alerts: readonly AlertDto[] | undefined, disabled: readonly string[] | undefined, split: Split, h: AlertHandlers): void {
+export function renderAlerts(
+  pane: HTMLElement,
+  alerts: readonly AlertDto[] | undefined,
+  disabled: readonly string[] | undefined,
+  split: Split,
+  h: AlertHandlers,
+): void {
   clear(pane);
   const shown = (alerts ?? []).filter((a) => a.split === split);
   if (shown.length === 0 && !disabled?.length) {
@@ -29,14 +35,24 @@ export function renderAlerts(pane: HTMLElement, alerts: readonly AlertDto[] | un
     const first = a.refs[0];
     const item = el('li', { cls: 'alert', attrs: { 'data-kind': a.kind, 'data-step': a.step } }, [
       badge(ALERT_TITLES[a.kind], a.kind),
-      el('button', { cls: 'alert-step', text: `step ${a.step}`, title: 'Select this step on the charts', on: { click: () => h.pickStep(a.step) } }),
+      el('button', {
+        cls: 'alert-step',
+        text: `step ${a.step}`,
+        title: 'Select this step on the charts',
+        on: { click: () => h.pickStep(a.step) },
+      }),
       el('span', { cls: 'muted', text: ` score ${fmt(a.score)} · ${a.samples.length} sample${a.samples.length === 1 ? '' : 's'}` }),
       el('div', { cls: 'alert-message', text: a.message }),
     ]);
     const actions = el('div', { cls: 'alert-actions' });
-    if (first) actions.append(button('Open group', () => h.open(first, 'group'), { secondary: true, title: `Open group ${first.group} of step ${first.step}` }));
+    if (first)
+      actions.append(
+        button('Open group', () => h.open(first, 'group'), { secondary: true, title: `Open group ${first.group} of step ${first.step}` }),
+      );
     for (const r of a.refs.slice(0, SAMPLE_BUTTONS)) {
-      actions.append(button(`#${r.index} of ${r.group.slice(0, 12)}`, () => h.open(r, 'sample'), { secondary: true, title: `Open sample ${r.id}` }));
+      actions.append(
+        button(`#${r.index} of ${r.group.slice(0, 12)}`, () => h.open(r, 'sample'), { secondary: true, title: `Open sample ${r.id}` }),
+      );
     }
     item.append(actions);
     list.append(item);

@@ -3,7 +3,14 @@
 // a brushed step range filters the explorer, a picked step opens its worst or best group.
 import '../shared/base.css';
 import './dashboard.css';
-import { DashboardMessages, MAX_PICKED_METRICS, dashboardCheckpointSchema, type DashboardCheckpoint, type DashboardSnapshot, type StepColumns } from '../../src/shared/protocol/webviews/dashboard';
+import {
+  DashboardMessages,
+  MAX_PICKED_METRICS,
+  dashboardCheckpointSchema,
+  type DashboardCheckpoint,
+  type DashboardSnapshot,
+  type StepColumns,
+} from '../../src/shared/protocol/webviews/dashboard';
 import { CHECKPOINT_VERSION, ErrorNotification, readCheckpoint } from '../../src/shared/protocol/webviews/ipc';
 import { ChunkedText } from '../shared/chunkedText';
 import { clear, el } from '../shared/dom';
@@ -79,7 +86,10 @@ function renderHeader(s: DashboardSnapshot): void {
   header.append(
     el('div', {
       cls: 'muted',
-      text: last >= 0 ? `${cols.step.length} steps (${cols.step[0]}–${cols.step[last]}) · last mean reward ${fmt(cols.reward_mean[last])} · ${cols.samples[last]} samples in ${cols.groups[last]} groups` : 'No steps yet.',
+      text:
+        last >= 0
+          ? `${cols.step.length} steps (${cols.step[0]}–${cols.step[last]}) · last mean reward ${fmt(cols.reward_mean[last])} · ${cols.samples[last]} samples in ${cols.groups[last]} groups`
+          : 'No steps yet.',
     }),
   );
 }
@@ -103,11 +113,17 @@ function renderToolbar(s: DashboardSnapshot): void {
   let choice = suggestedMetric(free) ?? '';
   if (free.length > 0 && ui.picked.length < MAX_PICKED_METRICS) {
     toolbar.append(
-      dropdown(free.map((k) => ({ value: k, label: k })), choice, (k) => (choice = k), { label: 'Logged metric', id: 'metric-picker' }),
+      dropdown(
+        free.map((k) => ({ value: k, label: k })),
+        choice,
+        (k) => (choice = k),
+        { label: 'Logged metric', id: 'metric-picker' },
+      ),
       button('Add chart', () => pick([...ui.picked, choice]), { secondary: true, id: 'add-metric' }),
     );
   }
-  for (const k of ui.picked) toolbar.append(button(`${k} ✕`, () => pick(ui.picked.filter((p) => p !== k)), { secondary: true, title: `Remove the chart of ${k}` }));
+  for (const k of ui.picked)
+    toolbar.append(button(`${k} ✕`, () => pick(ui.picked.filter((p) => p !== k)), { secondary: true, title: `Remove the chart of ${k}` }));
   if (ui.range) {
     toolbar.append(
       el('span', { cls: 'muted', text: `Explorer filtered to steps ${ui.range[0]}–${ui.range[1]}` }),
@@ -135,7 +151,9 @@ function renderStepPanel(s: DashboardSnapshot): void {
   clear(stepPanel);
   const step = ui.selectedStep;
   if (step === null) {
-    stepPanel.append(el('span', { cls: 'muted', text: 'Click a step on any chart (or focus a chart and use the arrows and Enter) to open its groups.' }));
+    stepPanel.append(
+      el('span', { cls: 'muted', text: 'Click a step on any chart (or focus a chart and use the arrows and Enter) to open its groups.' }),
+    );
     return;
   }
   const cols = columns(s);
@@ -144,10 +162,18 @@ function renderStepPanel(s: DashboardSnapshot): void {
     el('strong', { text: `Step ${step}` }),
     el('span', {
       cls: 'muted',
-      text: i >= 0 && cols.step[i] === step ? ` · mean reward ${fmt(cols.reward_mean[i])} · effective-gradient ratio ${fmt(cols.effective_gradient_ratio[i])} · ${cols.groups[i]} groups ` : ' ',
+      text:
+        i >= 0 && cols.step[i] === step
+          ? ` · mean reward ${fmt(cols.reward_mean[i])} · effective-gradient ratio ${fmt(cols.effective_gradient_ratio[i])} · ${cols.groups[i]} groups `
+          : ' ',
     }),
-    button('Open worst group', () => host.notify(DashboardMessages.openStepGroup, { step, split: ui.split, which: 'worst' }), { id: 'open-worst' }),
-    button('Open best group', () => host.notify(DashboardMessages.openStepGroup, { step, split: ui.split, which: 'best' }), { secondary: true, id: 'open-best' }),
+    button('Open worst group', () => host.notify(DashboardMessages.openStepGroup, { step, split: ui.split, which: 'worst' }), {
+      id: 'open-worst',
+    }),
+    button('Open best group', () => host.notify(DashboardMessages.openStepGroup, { step, split: ui.split, which: 'best' }), {
+      secondary: true,
+      id: 'open-best',
+    }),
   );
 }
 
@@ -204,7 +230,8 @@ function render(): void {
   renderToolbar(s);
   renderStepPanel(s);
   renderAlerts(alertPane, s.alerts, s.alertsDisabled, ui.split, {
-    open: (r, as) => host.notify(DashboardMessages.openAlertSample, { split: r.split, step: r.step, group: r.group, index: r.index, open: as }),
+    open: (r, as) =>
+      host.notify(DashboardMessages.openAlertSample, { split: r.split, step: r.step, group: r.group, index: r.index, open: as }),
     pickStep: (step) => update({ selectedStep: step }),
   });
   renderCharts(s);

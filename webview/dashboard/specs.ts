@@ -1,6 +1,12 @@
 // Which charts the dashboard draws, from one snapshot: the step statistics of the chosen split, the
 // logged reward components and metric picks, and the GPU samples when the run supervisor sent them.
-import { DIFFICULTY_BUCKETS, isComponentMeanKey, type DashboardSnapshot, type GpuSeriesView, type StepColumns } from '../../src/shared/protocol/webviews/dashboard';
+import {
+  DIFFICULTY_BUCKETS,
+  isComponentMeanKey,
+  type DashboardSnapshot,
+  type GpuSeriesView,
+  type StepColumns,
+} from '../../src/shared/protocol/webviews/dashboard';
 import { seriesColor } from '../shared/theme';
 import type { ChartSpec, Series } from '../shared/chart';
 
@@ -23,12 +29,24 @@ export function stepCharts(snap: DashboardSnapshot, cols: StepColumns): ChartSpe
   const components = Object.keys(snap.series).filter(isComponentMeanKey).sort();
   const reward: Series[] = [
     { name: 'mean reward', color: 'var(--vscode-foreground)', y: cols.reward_mean },
-    ...components.map((k, i) => ({ name: k.slice('rewards/'.length, -'/mean'.length), color: seriesColor(i), y: aligned(x, snap.series[k]), dashed: true })),
+    ...components.map((k, i) => ({
+      name: k.slice('rewards/'.length, -'/mean'.length),
+      color: seriesColor(i),
+      y: aligned(x, snap.series[k]),
+      dashed: true,
+    })),
   ];
   const unit = cols.length_unit;
   const passK = Object.keys(cols.pass_at_k);
   return [
-    { key: 'reward', title: 'Reward (drag to filter the explorer, click a step for its groups)', x, xKind: 'step', series: reward, brush: true },
+    {
+      key: 'reward',
+      title: 'Reward (drag to filter the explorer, click a step for its groups)',
+      x,
+      xKind: 'step',
+      series: reward,
+      brush: true,
+    },
     {
       key: 'length',
       title: `Response length (${unit})`,
@@ -41,7 +59,14 @@ export function stepCharts(snap: DashboardSnapshot, cols: StepColumns): ChartSpe
         { name: 'stopped', color: 'var(--vscode-charts-blue)', y: cols.mean_length_stopped, dashed: true },
       ],
     },
-    { key: 'clip', title: 'Clip ratio (truncated responses)', x, xKind: 'step', format: 'percent', series: [{ name: 'clip ratio', color: 'var(--vscode-charts-orange)', y: cols.clip_ratio }] },
+    {
+      key: 'clip',
+      title: 'Clip ratio (truncated responses)',
+      x,
+      xKind: 'step',
+      format: 'percent',
+      series: [{ name: 'clip ratio', color: 'var(--vscode-charts-orange)', y: cols.clip_ratio }],
+    },
     {
       key: 'egr',
       title: 'Effective-gradient ratio (samples in groups with mixed rewards)',
@@ -118,7 +143,11 @@ export function gpuCharts(gpus: readonly GpuSeriesView[]): ChartSpec[] {
       title: 'GPU memory used (MiB)',
       x,
       xKind: 'time',
-      series: gpus.map((g, i) => ({ name: `GPU ${g.index}${g.memory_total_mib ? ` of ${g.memory_total_mib}` : ''}`, color: seriesColor(i), y: align(g, 2) })),
+      series: gpus.map((g, i) => ({
+        name: `GPU ${g.index}${g.memory_total_mib ? ` of ${g.memory_total_mib}` : ''}`,
+        color: seriesColor(i),
+        y: align(g, 2),
+      })),
     },
   ];
 }

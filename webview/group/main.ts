@@ -66,8 +66,16 @@ const tokenSection = new TokenSection(
 );
 
 const filters = el('div', { cls: 'toolbar filters' }, [
-  dropdown(ADVANTAGE_ESTIMATORS.map((e) => ({ value: e, label: `Advantage: ${ESTIMATOR_LABELS[e]}` })), store.ui.estimator, (estimator) => store.update({ estimator }), { label: 'Advantage estimator', id: 'estimator' }),
-  textField('Filter responses…', store.ui.filter.text, (text) => store.update({ filter: { ...store.ui.filter, text } }), { label: 'Filter samples by text', id: 'filter-text' }),
+  dropdown(
+    ADVANTAGE_ESTIMATORS.map((e) => ({ value: e, label: `Advantage: ${ESTIMATOR_LABELS[e]}` })),
+    store.ui.estimator,
+    (estimator) => store.update({ estimator }),
+    { label: 'Advantage estimator', id: 'estimator' },
+  ),
+  textField('Filter responses…', store.ui.filter.text, (text) => store.update({ filter: { ...store.ui.filter, text } }), {
+    label: 'Filter samples by text',
+    id: 'filter-text',
+  }),
   dropdown(
     [
       { value: 'any', label: 'Any finish' },
@@ -88,7 +96,12 @@ const filters = el('div', { cls: 'toolbar filters' }, [
     (correct) => store.update({ filter: { ...store.ui.filter, correct } }),
     { label: 'Correctness' },
   ),
-  checkbox('Only through selected node', store.ui.filter.throughSelected, (throughSelected) => store.update({ filter: { ...store.ui.filter, throughSelected } }), { id: 'through-selected' }),
+  checkbox(
+    'Only through selected node',
+    store.ui.filter.throughSelected,
+    (throughSelected) => store.update({ filter: { ...store.ui.filter, throughSelected } }),
+    { id: 'through-selected' },
+  ),
 ]);
 
 clear(app);
@@ -98,7 +111,9 @@ app.append(
     el('div', { cls: 'toolbar' }, [
       button('Fit', () => tree.fit(), { secondary: true, title: 'Zoom to fit the whole tree' }),
       button('Expand all', () => store.update({ collapsed: new Set() }), { secondary: true }),
-      button('Collapse branches', () => store.update({ collapsed: new Set(snap?.tree?.branches.map((b) => b.node) ?? []) }), { secondary: true }),
+      button('Collapse branches', () => store.update({ collapsed: new Set(snap?.tree?.branches.map((b) => b.node) ?? []) }), {
+        secondary: true,
+      }),
     ]),
     tree.root,
     nodePanel.root,
@@ -139,12 +154,21 @@ function renderHeader(s: GroupSnapshot): void {
         .join(' · '),
     }),
   );
-  headerInfo.append(el('div', { cls: 'toolbar' }, [button('This prompt over time', () => host.notify(GroupMessages.promptTimeline, {}), { secondary: true, id: 'prompt-timeline', title: 'Every step this prompt was asked in: solve rate, reward, when it stopped carrying gradient' })]));
+  headerInfo.append(
+    el('div', { cls: 'toolbar' }, [
+      button('This prompt over time', () => host.notify(GroupMessages.promptTimeline, {}), {
+        secondary: true,
+        id: 'prompt-timeline',
+        title: 'Every step this prompt was asked in: solve rate, reward, when it stopped carrying gradient',
+      }),
+    ]),
+  );
   for (const w of t?.warnings ?? []) headerInfo.append(el('div', { cls: 'warning', text: w, attrs: { role: 'note' } }));
   if (s.tree_error) headerInfo.append(message(`No prefix tree: ${s.tree_error}`, 'error'));
   const prompt = new ChunkedText(s.prompt, [], { math: true, chunkChars: 3000 });
   headerInfo.append(el('details', { cls: 'prompt' }, [el('summary', { text: 'Prompt' }), prompt.root]));
-  if (s.ground_truth !== null) headerInfo.append(el('div', { cls: 'muted ground-truth-line', text: `Ground truth: ${s.ground_truth.slice(0, 300)}` }));
+  if (s.ground_truth !== null)
+    headerInfo.append(el('div', { cls: 'muted ground-truth-line', text: `Ground truth: ${s.ground_truth.slice(0, 300)}` }));
 }
 
 function advantageOf(index: number): number | undefined {
@@ -171,12 +195,14 @@ async function showDetail(ui: GroupUi): Promise<void> {
     try {
       await nodeTexts.ensure(pathOf(s.tree, index));
     } catch (e) {
-      if (mine === detailRequest) detail.showError(`Could not load the tokens of sample #${index}: ${e instanceof Error ? e.message : String(e)}`);
+      if (mine === detailRequest)
+        detail.showError(`Could not load the tokens of sample #${index}: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
   }
   await tokenSection.prepare(index, store.ui);
-  if (mine === detailRequest) detail.show(d, s, store.ui, advantageOf(index), (n) => nodeTexts.textOf(n), tokenSection.elements(d, s, store.ui));
+  if (mine === detailRequest)
+    detail.show(d, s, store.ui, advantageOf(index), (n) => nodeTexts.textOf(n), tokenSection.elements(d, s, store.ui));
 }
 
 /** Shows the selected node at once with its preview, then with its full text once fetched. */
@@ -199,7 +225,8 @@ store.subscribe((ui, changed) => {
   tree.update(ui, changed);
   list.update(ui, changed);
   if (changed.has('selectedNode')) void showNode(ui.selectedNode);
-  if (changed.has('selectedSample') || changed.has('tokenHeat') || changed.has('estimator') || changed.has('tokenMode')) void showDetail(ui);
+  if (changed.has('selectedSample') || changed.has('tokenHeat') || changed.has('estimator') || changed.has('tokenMode'))
+    void showDetail(ui);
 });
 
 host.on(GroupMessages.snapshot, (s) => {

@@ -31,11 +31,19 @@ export class NodePanel {
   setTree(tree: GroupTreeView | null): void {
     clear(this.decisions);
     this.decisionRows = (tree?.decision_tokens ?? []).map((d, i) => {
-      const li = el('li', { cls: 'decision', attrs: { tabindex: i === 0 ? 0 : -1, role: 'button', 'data-node': d.node }, title: `${d.text}\n\nat token ${d.depth}: V ${fmt(d.parent_value)} → ${fmt(d.value)} over ${counted(d.count, 'response')}` }, [
-        el('code', { text: truncate(visibleWhitespace(d.text), 24) || '∅' }),
-        el('span', { cls: d.delta > 0 ? 'pos' : 'neg', text: ` δ ${signed(d.delta)}` }),
-        el('span', { cls: 'muted', text: ` · V ${fmt(d.value)} · ${d.count} resp.` }),
-      ]);
+      const li = el(
+        'li',
+        {
+          cls: 'decision',
+          attrs: { tabindex: i === 0 ? 0 : -1, role: 'button', 'data-node': d.node },
+          title: `${d.text}\n\nat token ${d.depth}: V ${fmt(d.parent_value)} → ${fmt(d.value)} over ${counted(d.count, 'response')}`,
+        },
+        [
+          el('code', { text: truncate(visibleWhitespace(d.text), 24) || '∅' }),
+          el('span', { cls: d.delta > 0 ? 'pos' : 'neg', text: ` δ ${signed(d.delta)}` }),
+          el('span', { cls: 'muted', text: ` · V ${fmt(d.value)} · ${d.count} resp.` }),
+        ],
+      );
       li.addEventListener('click', () => this.select(d.node));
       return li;
     });
@@ -52,7 +60,13 @@ export class NodePanel {
     const node = id === null ? undefined : tree?.nodes.find((n) => n.id === id);
     for (const row of this.decisionRows) row.classList.toggle('selected', Number(row.dataset['node']) === id);
     if (!tree || !node) {
-      if (tree) this.info.append(el('p', { cls: 'muted', text: `Tokens where TEMPO differs from GRPO (δ ≠ 0): ${percent(tree.delta_token_fraction)}. Select a node to see its text.` }));
+      if (tree)
+        this.info.append(
+          el('p', {
+            cls: 'muted',
+            text: `Tokens where TEMPO differs from GRPO (δ ≠ 0): ${percent(tree.delta_token_fraction)}. Select a node to see its text.`,
+          }),
+        );
       return;
     }
     const kids = tree.nodes.filter((n) => n.parent === node.id);
@@ -67,13 +81,17 @@ export class NodePanel {
       this.text = new ChunkedText(fullText ?? node.text, [], { math: false, chunkChars: 4000 });
       this.text.root.classList.add('node-text');
       this.info.append(this.text.root);
-      if (fullText === undefined && node.text_length > node.text.length) this.info.append(el('p', { cls: 'muted', text: `Loading all ${node.text_length} characters…` }));
+      if (fullText === undefined && node.text_length > node.text.length)
+        this.info.append(el('p', { cls: 'muted', text: `Loading all ${node.text_length} characters…` }));
     }
     for (const c of node.context ?? []) {
       // Tool / environment / user text is context, never a decision: shown as text, apart.
       this.info.append(
         el('div', { cls: 'tree-context', attrs: { 'data-role': c.role } }, [
-          el('div', { cls: 'muted', text: `${c.role} turn after token ${c.at} (not a policy decision) · ${c.samples.length} response${c.samples.length === 1 ? '' : 's'}` }),
+          el('div', {
+            cls: 'muted',
+            text: `${c.role} turn after token ${c.at} (not a policy decision) · ${c.samples.length} response${c.samples.length === 1 ? '' : 's'}`,
+          }),
           el('div', { cls: 'turn-text', text: c.text }),
         ]),
       );

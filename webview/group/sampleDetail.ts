@@ -22,7 +22,9 @@ export class SampleDetailView {
   private texts: ChunkedText[] = [];
 
   constructor(private readonly cb: DetailCallbacks) {
-    this.root = el('section', { cls: 'sample-detail', attrs: { 'aria-label': 'Selected sample' } }, [message('Select a sample (click a row, or a tree node and then a row).')]);
+    this.root = el('section', { cls: 'sample-detail', attrs: { 'aria-label': 'Selected sample' } }, [
+      message('Select a sample (click a row, or a tree node and then a row).'),
+    ]);
   }
 
   showLoading(index: number): void {
@@ -37,7 +39,14 @@ export class SampleDetailView {
 
   /** `textOf` gives the full texts of the sample's tree path (fetched before, for token advantages). */
   /** `afterResponse`: sections shown under the response (the turns, the token overlay). */
-  show(d: SampleDetail, snap: GroupSnapshot, ui: GroupUi, advantage: number | undefined, textOf: (n: GroupTreeNodeView) => string | undefined, afterResponse: HTMLElement[] = []): void {
+  show(
+    d: SampleDetail,
+    snap: GroupSnapshot,
+    ui: GroupUi,
+    advantage: number | undefined,
+    textOf: (n: GroupTreeNodeView) => string | undefined,
+    afterResponse: HTMLElement[] = [],
+  ): void {
     this.reset();
     const exact = snap.tree?.exact === true;
     const facts = [
@@ -54,12 +63,12 @@ export class SampleDetailView {
       heat.title = snap.tree ? 'Only for exact trees (logged token ids): this one is approximate' : 'No prefix tree for this group';
     }
     this.root.append(
-      el('div', { cls: 'detail-head' }, [
-        el('h2', { text: `Sample #${d.index}` }),
-        el('span', { cls: 'muted', text: facts.join(' · ') }),
-      ]),
+      el('div', { cls: 'detail-head' }, [el('h2', { text: `Sample #${d.index}` }), el('span', { cls: 'muted', text: facts.join(' · ') })]),
       el('div', { cls: 'toolbar' }, [
-        button('Compare with…', () => this.cb.compare(d.index), { title: 'Open VS Code’s diff editor against another sample', id: 'compare' }),
+        button('Compare with…', () => this.cb.compare(d.index), {
+          title: 'Open VS Code’s diff editor against another sample',
+          id: 'compare',
+        }),
         button('Re-score this group…', () => this.cb.rescore(), { secondary: true, id: 'rescore' }),
         button('Open as document', () => this.cb.openDocument(d.index), { secondary: true, id: 'open-document' }),
         heat,
@@ -67,10 +76,16 @@ export class SampleDetailView {
     );
     if (d.components && Object.keys(d.components).length > 0) {
       this.root.append(
-        el('table', { cls: 'components' }, Object.entries(d.components).map(([k, v]) => el('tr', {}, [el('th', { text: k }), el('td', { cls: 'num', text: fmt(v) })]))),
+        el(
+          'table',
+          { cls: 'components' },
+          Object.entries(d.components).map(([k, v]) => el('tr', {}, [el('th', { text: k }), el('td', { cls: 'num', text: fmt(v) })])),
+        ),
       );
     }
-    this.root.append(el('h3', { text: ui.tokenHeat && exact ? 'Response (tokens as in the prefix tree, underlined by TEMPO advantage)' : 'Response' }));
+    this.root.append(
+      el('h3', { text: ui.tokenHeat && exact ? 'Response (tokens as in the prefix tree, underlined by TEMPO advantage)' : 'Response' }),
+    );
     this.root.append(this.responseText(d, snap, ui.tokenHeat && exact, textOf), ...afterResponse);
     for (const [name, text] of rationales(d.rationale)) {
       this.root.append(el('h3', { text: name ? `Verifier rationale: ${name}` : 'Verifier rationale' }), this.text(text, [], 'rationale'));
@@ -82,12 +97,22 @@ export class SampleDetailView {
     this.reset();
   }
 
-  private responseText(d: SampleDetail, snap: GroupSnapshot, tokens: boolean, textOf: (n: GroupTreeNodeView) => string | undefined): HTMLElement {
+  private responseText(
+    d: SampleDetail,
+    snap: GroupSnapshot,
+    tokens: boolean,
+    textOf: (n: GroupTreeNodeView) => string | undefined,
+  ): HTMLElement {
     if (tokens && snap.tree) {
       const t = tokenMarks(snap.tree, d.index, textOf);
       if (t) return this.text(t.text, t.marks, 'response tokens', false);
     }
-    const marks: Mark[] = d.reflection_hits.map((h) => ({ start: h.start, end: h.end, cls: 'reflection', title: `reflection keyword “${h.keyword}”` }));
+    const marks: Mark[] = d.reflection_hits.map((h) => ({
+      start: h.start,
+      end: h.end,
+      cls: 'reflection',
+      title: `reflection keyword “${h.keyword}”`,
+    }));
     return this.text(d.response, marks, 'response');
   }
 

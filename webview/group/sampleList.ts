@@ -42,10 +42,20 @@ export class SampleList {
   constructor(private readonly cb: SampleListCallbacks) {
     this.legend = el('div', { cls: 'legend' });
     this.counter = el('span', { cls: 'muted', attrs: { 'aria-live': 'polite' } });
-    const head = el('tr', {}, HEADERS.map((h) => this.header(h)));
+    const head = el(
+      'tr',
+      {},
+      HEADERS.map((h) => this.header(h)),
+    );
     this.body = el('tbody');
-    this.table = el('table', { cls: 'rows samples', attrs: { role: 'grid', 'aria-label': 'Samples of the group' } }, [el('thead', {}, [head]), this.body]);
-    this.root = el('section', { cls: 'sample-list' }, [el('div', { cls: 'list-head' }, [this.counter, this.legend]), el('div', { cls: 'table-scroll' }, [this.table])]);
+    this.table = el('table', { cls: 'rows samples', attrs: { role: 'grid', 'aria-label': 'Samples of the group' } }, [
+      el('thead', {}, [head]),
+      this.body,
+    ]);
+    this.root = el('section', { cls: 'sample-list' }, [
+      el('div', { cls: 'list-head' }, [this.counter, this.legend]),
+      el('div', { cls: 'table-scroll' }, [this.table]),
+    ]);
     makeRoving(this.body, { rows: () => this.rows, onActivate: (row) => this.cb.select(Number(row.dataset['index'])) });
   }
 
@@ -62,12 +72,23 @@ export class SampleList {
   }
 
   update(ui: GroupUi, changed: ReadonlySet<keyof GroupUi>): void {
-    if (changed.has('estimator') || changed.has('sort') || changed.has('filter') || (changed.has('selectedNode') && ui.filter.throughSelected)) this.render(ui);
+    if (
+      changed.has('estimator') ||
+      changed.has('sort') ||
+      changed.has('filter') ||
+      (changed.has('selectedNode') && ui.filter.throughSelected)
+    )
+      this.render(ui);
     else if (changed.has('selectedNode') || changed.has('selectedSample')) this.restyle(ui);
   }
 
   private header(h: (typeof HEADERS)[number]): HTMLElement {
-    const th = el('th', { cls: [h.num ? 'num' : '', isTokenColumn(h.column ?? '') ? 'token-col' : ''], text: h.label, title: h.title, attrs: { role: 'columnheader' } });
+    const th = el('th', {
+      cls: [h.num ? 'num' : '', isTokenColumn(h.column ?? '') ? 'token-col' : ''],
+      text: h.label,
+      title: h.title,
+      attrs: { role: 'columnheader' },
+    });
     if (h.column) {
       const column = h.column;
       th.tabIndex = 0;
@@ -152,10 +173,17 @@ export class SampleList {
       el('td', { cls: 'num', text: String(s.index) }),
       el('td', { cls: 'num', text: fmt(s.reward) }),
       el('td', {}, [this.bar(s, names, scale)]),
-      el('td', { cls: ['num', a !== undefined && a > 0 ? 'pos' : a !== undefined && a < 0 ? 'neg' : ''], text: signed(a), title: `${ESTIMATOR_LABELS[estimator]} advantage` }),
+      el('td', {
+        cls: ['num', a !== undefined && a > 0 ? 'pos' : a !== undefined && a < 0 ? 'neg' : ''],
+        text: signed(a),
+        title: `${ESTIMATOR_LABELS[estimator]} advantage`,
+      }),
       el('td', { cls: 'num', text: `${s.length}`, title: s.length_unit }),
       el('td', { cls: s.finish_reason === 'length' ? 'truncated' : '', text: s.finish_reason ?? '–' }),
-      el('td', { text: s.correct === null ? '' : s.correct ? '✓' : '✗', title: s.correct === null ? 'not logged' : s.correct ? 'correct' : 'wrong' }),
+      el('td', {
+        text: s.correct === null ? '' : s.correct ? '✓' : '✗',
+        title: s.correct === null ? 'not logged' : s.correct ? 'correct' : 'wrong',
+      }),
       ...tokenCells(this.snap as GroupSnapshot, s.index),
     ]);
     tr.addEventListener('click', () => this.cb.select(s.index));
@@ -163,7 +191,10 @@ export class SampleList {
   }
 
   private bar(s: GroupSampleView, names: string[], scale: number): HTMLElement {
-    const bar = el('div', { cls: 'stack', title: names.map((n) => `${n}: ${fmt(s.components?.[n])}`).join('\n') || 'no components logged' });
+    const bar = el('div', {
+      cls: 'stack',
+      title: names.map((n) => `${n}: ${fmt(s.components?.[n])}`).join('\n') || 'no components logged',
+    });
     bar.style.setProperty('width', `${BAR_PX}px`);
     const neg = el('div', { cls: 'stack-neg' });
     const pos = el('div', { cls: 'stack-pos' });

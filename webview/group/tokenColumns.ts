@@ -9,7 +9,12 @@ import { fmt, percent } from '../shared/format';
 export const TOKEN_HEADERS: ReadonlyArray<{ column: TokenColumn; label: string; num: true; title: string }> = [
   { column: 'mean_abs_delta', label: 'mean |Δ|', num: true, title: 'Mean |train − inference logprob| over the tokens with both' },
   { column: 'max_ratio', label: 'max ratio', num: true, title: 'Largest exp(Δ) of the sample' },
-  { column: 'outside_clip', label: 'out of clip', num: true, title: 'Share of tokens whose ratio exp(Δ) lies outside the clip range [1 − ε, 1 + ε]' },
+  {
+    column: 'outside_clip',
+    label: 'out of clip',
+    num: true,
+    title: 'Share of tokens whose ratio exp(Δ) lies outside the clip range [1 − ε, 1 + ε]',
+  },
   { column: 'mean_logprob', label: 'mean logprob', num: true, title: 'Mean sampler logprob (the trainer’s when the sampler logged none)' },
 ];
 

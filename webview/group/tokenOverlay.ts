@@ -7,7 +7,14 @@ import './tokens.css';
 import { ESTIMATOR_LABELS, type AdvantageEstimator } from '../../src/shared/protocol/webviews/advantages';
 import type { ValueRuns } from '../../src/shared/protocol/webviews/group';
 import { TOKEN_MODE_LABELS, type TokenMode } from '../../src/shared/protocol/webviews/tokens';
-import { deltaAt, outsideClip, tokenAggregates, tokenReadout, type SampleTokens, type TokenAvailability } from '../../src/shared/tokenSignals';
+import {
+  deltaAt,
+  outsideClip,
+  tokenAggregates,
+  tokenReadout,
+  type SampleTokens,
+  type TokenAvailability,
+} from '../../src/shared/tokenSignals';
 import { clear, el } from '../shared/dom';
 import { fmt, percent, signed } from '../shared/format';
 import { dropdown } from '../shared/ui';
@@ -53,7 +60,10 @@ function advantageValues(x: OverlayInput, n: number): { values: number[]; label:
     return { values: Array.from({ length: n }, (_, t) => r.at(t)), label: 'Token advantage (TEMPO)' };
   }
   if (x.sequenceAdvantage === undefined) return null;
-  return { values: new Array<number>(n).fill(x.sequenceAdvantage), label: `Token advantage (${ESTIMATOR_LABELS[x.estimator]}, the same on every token)` };
+  return {
+    values: new Array<number>(n).fill(x.sequenceAdvantage),
+    label: `Token advantage (${ESTIMATOR_LABELS[x.estimator]}, the same on every token)`,
+  };
 }
 
 export function modeChoices(x: OverlayInput): ModeChoice[] {
@@ -71,9 +81,17 @@ export function modeChoices(x: OverlayInput): ModeChoice[] {
     {
       mode: 'advantage',
       label: adv?.label ?? TOKEN_MODE_LABELS.advantage,
-      reason: adv ? null : x.estimator === 'tempo' ? 'TEMPO token advantages need an exact prefix tree (logged token ids) covering this sample.' : 'No advantage for this sample.',
+      reason: adv
+        ? null
+        : x.estimator === 'tempo'
+          ? 'TEMPO token advantages need an exact prefix tree (logged token ids) covering this sample.'
+          : 'No advantage for this sample.',
     },
-    { mode: 'entropy', label: TOKEN_MODE_LABELS.entropy, reason: has(t.entropy, n) ? null : 'No per-token entropy was logged for this sample.' },
+    {
+      mode: 'entropy',
+      label: TOKEN_MODE_LABELS.entropy,
+      reason: has(t.entropy, n) ? null : 'No per-token entropy was logged for this sample.',
+    },
   ];
   return noTokens ? choices.map((c) => ({ ...c, reason: noTokens })) : choices;
 }
@@ -101,11 +119,35 @@ export function valueClass(mode: Exclude<TokenMode, 'off'>, v: number, epsilon: 
 }
 
 const LEGENDS: Record<Exclude<TokenMode, 'off'>, (eps: number) => Array<[string, string]>> = {
-  logprob: () => [['lp-4', 'p ≥ 0.9'], ['lp-3', 'p ≥ 0.5'], ['lp-2', 'p ≥ 0.1'], ['lp-1', 'p ≥ 0.01'], ['lp-0', 'p < 0.01']],
-  delta: () => [['d-0', '|Δ| < 0.01'], ['d-1', '< 0.05'], ['d-2', '< 0.2'], ['d-3', '≥ 0.2'], ['clip-out', 'outside clip range']],
-  ratio: (e) => [['r-low', `exp(Δ) < ${fmt(1 - e)}`], ['r-in', `in [${fmt(1 - e)}, ${fmt(1 + e)}]`], ['r-high', `> ${fmt(1 + e)}`]],
-  advantage: () => [['a-pos', 'A > 0'], ['a-zero', 'A = 0'], ['a-neg', 'A < 0']],
-  entropy: () => [['e-0', 'H < 0.1'], ['e-1', 'H < 1'], ['e-2', 'H ≥ 1']],
+  logprob: () => [
+    ['lp-4', 'p ≥ 0.9'],
+    ['lp-3', 'p ≥ 0.5'],
+    ['lp-2', 'p ≥ 0.1'],
+    ['lp-1', 'p ≥ 0.01'],
+    ['lp-0', 'p < 0.01'],
+  ],
+  delta: () => [
+    ['d-0', '|Δ| < 0.01'],
+    ['d-1', '< 0.05'],
+    ['d-2', '< 0.2'],
+    ['d-3', '≥ 0.2'],
+    ['clip-out', 'outside clip range'],
+  ],
+  ratio: (e) => [
+    ['r-low', `exp(Δ) < ${fmt(1 - e)}`],
+    ['r-in', `in [${fmt(1 - e)}, ${fmt(1 + e)}]`],
+    ['r-high', `> ${fmt(1 + e)}`],
+  ],
+  advantage: () => [
+    ['a-pos', 'A > 0'],
+    ['a-zero', 'A = 0'],
+    ['a-neg', 'A < 0'],
+  ],
+  entropy: () => [
+    ['e-0', 'H < 0.1'],
+    ['e-1', 'H < 1'],
+    ['e-2', 'H ≥ 1'],
+  ],
 };
 
 export interface OverlayCallbacks {
@@ -115,7 +157,11 @@ export interface OverlayCallbacks {
 export class TokenOverlay {
   readonly root: HTMLElement;
   private input: OverlayInput | null = null;
-  private readout: HTMLElement = el('div', { cls: 'token-readout muted', attrs: { 'aria-live': 'polite' }, text: 'Hover a token for its values.' });
+  private readout: HTMLElement = el('div', {
+    cls: 'token-readout muted',
+    attrs: { 'aria-live': 'polite' },
+    text: 'Hover a token for its values.',
+  });
 
   constructor(private readonly cb: OverlayCallbacks) {
     this.root = el('section', { cls: 'token-overlay', attrs: { 'aria-label': 'Token overlay' } });
@@ -141,7 +187,8 @@ export class TokenOverlay {
     const choices = modeChoices(x);
     this.root.append(this.picker(mode, choices));
     const absent = choices.filter((c) => c.reason !== null);
-    for (const c of absent) this.root.append(el('div', { cls: 'mode-absent', attrs: { 'data-mode': c.mode }, text: `${c.label}: ${c.reason}` }));
+    for (const c of absent)
+      this.root.append(el('div', { cls: 'mode-absent', attrs: { 'data-mode': c.mode }, text: `${c.label}: ${c.reason}` }));
     if (mode === 'off') return;
     const chosen = choices.find((c) => c.mode === mode);
     if (!chosen || chosen.reason !== null) return;
@@ -163,7 +210,11 @@ export class TokenOverlay {
           .filter(Boolean)
           .join(' · '),
       }),
-      el('div', { cls: 'token-legend' }, LEGENDS[mode](x.epsilon).map(([cls, text]) => el('span', { cls: `tok-swatch ${cls}`, text }))),
+      el(
+        'div',
+        { cls: 'token-legend' },
+        LEGENDS[mode](x.epsilon).map(([cls, text]) => el('span', { cls: `tok-swatch ${cls}`, text })),
+      ),
       this.tokensElement(x, mode, values, n),
       this.readout,
     );
@@ -175,9 +226,24 @@ export class TokenOverlay {
   }
 
   private picker(mode: TokenMode, choices: ModeChoice[] | null): HTMLElement {
-    const options = [{ value: 'off' as TokenMode, label: TOKEN_MODE_LABELS.off }, ...(choices ?? []).filter((c) => c.reason === null).map((c) => ({ value: c.mode as TokenMode, label: c.label }))];
-    if (choices === null) options.push(...(['logprob', 'delta', 'ratio', 'advantage', 'entropy'] as const).map((m) => ({ value: m as TokenMode, label: TOKEN_MODE_LABELS[m] })));
-    return el('div', { cls: 'toolbar' }, [el('span', { cls: 'muted', text: 'Token overlay' }), dropdown(options, options.some((o) => o.value === mode) ? mode : 'off', (m) => this.cb.setMode(m), { label: 'Token overlay', id: 'token-mode' })]);
+    const options = [
+      { value: 'off' as TokenMode, label: TOKEN_MODE_LABELS.off },
+      ...(choices ?? []).filter((c) => c.reason === null).map((c) => ({ value: c.mode as TokenMode, label: c.label })),
+    ];
+    if (choices === null)
+      options.push(
+        ...(['logprob', 'delta', 'ratio', 'advantage', 'entropy'] as const).map((m) => ({
+          value: m as TokenMode,
+          label: TOKEN_MODE_LABELS[m],
+        })),
+      );
+    return el('div', { cls: 'toolbar' }, [
+      el('span', { cls: 'muted', text: 'Token overlay' }),
+      dropdown(options, options.some((o) => o.value === mode) ? mode : 'off', (m) => this.cb.setMode(m), {
+        label: 'Token overlay',
+        id: 'token-mode',
+      }),
+    ]);
   }
 
   private values(x: OverlayInput, mode: Exclude<TokenMode, 'off'>, n: number): number[] {
@@ -232,7 +298,14 @@ export class TokenOverlay {
     const x = this.input;
     if (!x) return '';
     const adv = advantageValues(x, tokenCount(x.tokens));
-    const fields = tokenReadout(x.tokens, t, x.epsilon, (v) => fmt(v, 4), (v) => signed(v, 4), adv?.values[t]);
+    const fields = tokenReadout(
+      x.tokens,
+      t,
+      x.epsilon,
+      (v) => fmt(v, 4),
+      (v) => signed(v, 4),
+      adv?.values[t],
+    );
     return [`#${t}`, ...fields.map(([k, v]) => `${k} ${v}`)].join(' · ');
   }
 }

@@ -67,7 +67,11 @@ export function pathOf(tree: GroupTreeView, index: number): GroupTreeNodeView[] 
 }
 
 /** `textOf` gives each path node's full text (fetched beforehand); null when one is missing. */
-export function tokenMarks(tree: GroupTreeView, index: number, textOf: (n: GroupTreeNodeView) => string | undefined): { text: string; marks: Mark[] } | null {
+export function tokenMarks(
+  tree: GroupTreeView,
+  index: number,
+  textOf: (n: GroupTreeNodeView) => string | undefined,
+): { text: string; marks: Mark[] } | null {
   const sample = tree.samples.find((s) => s.index === index);
   if (!sample) return null;
   const adv = new RunLookup(sample.token_advantage_runs);
@@ -90,7 +94,7 @@ export function tokenMarks(tree: GroupTreeView, index: number, textOf: (n: Group
     const where = `tokens ${node.depth}–${node.depth + node.tokens - 1}, V ${fmt(node.value)}, δ ${signed(node.delta)}, ${counted(node.count, 'response')}`;
     const firstTitle = `first token: advantage ${signed(first)} (δ ${signed(node.delta)})`;
     if (node.tokens === 1 || first === rest) {
-      marks.push({ start, end, cls: 'tok', heat: heat(first), title: `advantage ${signed(first)} · ${where}`, });
+      marks.push({ start, end, cls: 'tok', heat: heat(first), title: `advantage ${signed(first)} · ${where}` });
       continue;
     }
     const lead = firstText.get(node.id);

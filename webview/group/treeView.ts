@@ -44,7 +44,11 @@ function contextLines(n: GroupTreeNode): number {
  * the tooltip and the node panel show the turn's text exactly.
  */
 function contextPreview(text: string): string {
-  const plain = text.slice(0, 400).replace(/<\/?[A-Za-z_][\w:-]*\s*\/?>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .slice(0, 400)
+    .replace(/<\/?[A-Za-z_][\w:-]*\s*\/?>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return truncate(plain || text.slice(0, 400).replace(/\s+/g, ' ').trim(), CONTEXT_CHARS);
 }
 
@@ -152,7 +156,9 @@ export class PrefixTreeView {
       return;
     }
     const g = Math.max(1, tree.samples.length);
-    const hier = d3.hierarchy(rootNode, (n) => (ui.collapsed.has(n.id) ? null : (this.children.get(n.id) ?? []).map((c) => this.byId.get(c) as GroupTreeNode)));
+    const hier = d3.hierarchy(rootNode, (n) =>
+      ui.collapsed.has(n.id) ? null : (this.children.get(n.id) ?? []).map((c) => this.byId.get(c) as GroupTreeNode),
+    );
     const lines = Math.max(0, ...tree.nodes.map(contextLines));
     this.row = ROW + CONTEXT_LINE * lines;
     this.col = lines > 0 ? CONTEXT_COL : COL;
@@ -169,7 +175,13 @@ export class PrefixTreeView {
       .join('path')
       .attr('class', 'link')
       .attr('data-id', (l) => l.target.data.id)
-      .attr('d', d3.linkHorizontal<d3.HierarchyPointLink<GroupTreeNode>, HNode>().x((d) => d.y).y((d) => d.x))
+      .attr(
+        'd',
+        d3
+          .linkHorizontal<d3.HierarchyPointLink<GroupTreeNode>, HNode>()
+          .x((d) => d.y)
+          .y((d) => d.x),
+      )
       .style('stroke-width', (l) => `${width(l.target.data.count)}px`);
 
     const nodes = this.canvas
@@ -277,7 +289,9 @@ export class PrefixTreeView {
       .classed('selected', (d) => d.data.id === sel)
       .classed('on-path', (d) => onPath(d.data))
       .attr('aria-selected', (d) => String(d.data.id === sel));
-    this.canvas.selectAll<SVGPathElement, d3.HierarchyPointLink<GroupTreeNode>>('path.link').classed('on-path', (l) => onPath(l.target.data));
+    this.canvas
+      .selectAll<SVGPathElement, d3.HierarchyPointLink<GroupTreeNode>>('path.link')
+      .classed('on-path', (l) => onPath(l.target.data));
   }
 
   private describe(n: GroupTreeNode): string {

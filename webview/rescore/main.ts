@@ -4,7 +4,14 @@
 import '../shared/base.css';
 import './rescore.css';
 import { CHECKPOINT_VERSION, ErrorNotification, readCheckpoint } from '../../src/shared/protocol/webviews/ipc';
-import { RescoreMessages, rescoreCheckpointSchema, type RescoreCheckpoint, type RescoreComparison, type RescoreSampleRow, type RescoreSnapshot } from '../../src/shared/protocol/webviews/rescore';
+import {
+  RescoreMessages,
+  rescoreCheckpointSchema,
+  type RescoreCheckpoint,
+  type RescoreComparison,
+  type RescoreSampleRow,
+  type RescoreSnapshot,
+} from '../../src/shared/protocol/webviews/rescore';
 import { Chart } from '../shared/chart';
 import { ChunkedText } from '../shared/chunkedText';
 import { clear, el, message, truncate } from '../shared/dom';
@@ -51,7 +58,15 @@ const table = el('table', { cls: 'rows changed', attrs: { role: 'grid', 'aria-la
 ]);
 const detail = el('section', { cls: 'row-detail', attrs: { 'aria-live': 'polite' } });
 clear(app);
-app.append(header, summary, perStep, el('h2', { text: 'Changed samples' }), controls, el('div', { cls: 'table-scroll' }, [table, more]), detail);
+app.append(
+  header,
+  summary,
+  perStep,
+  el('h2', { text: 'Changed samples' }),
+  controls,
+  el('div', { cls: 'table-scroll' }, [table, more]),
+  detail,
+);
 
 function save(): void {
   if (setId) host.saveState({ v: CHECKPOINT_VERSION, setId, ...ui } satisfies RescoreCheckpoint);
@@ -68,7 +83,10 @@ function renderSummary(c: RescoreComparison): void {
   const { tp, fp, fn, tn } = c.confusion;
   const cell = (n: number, label: string): HTMLElement => el('td', { cls: 'num', text: String(n), title: label });
   summary.append(
-    el('div', { cls: 'card' }, [el('div', { cls: 'big', text: percent(c.agreement) }), el('div', { cls: 'muted', text: 'agreement on correctness' })]),
+    el('div', { cls: 'card' }, [
+      el('div', { cls: 'big', text: percent(c.agreement) }),
+      el('div', { cls: 'muted', text: 'agreement on correctness' }),
+    ]),
     el('div', { cls: 'card' }, [
       el('table', { cls: 'confusion', attrs: { 'aria-label': 'Confusion matrix: logged verdict by new verdict' } }, [
         el('tr', {}, [el('th'), el('th', { text: 'new ✓' }), el('th', { text: 'new ✗' })]),
@@ -76,8 +94,14 @@ function renderSummary(c: RescoreComparison): void {
         el('tr', {}, [el('th', { text: 'logged ✗' }), cell(fp, 'logged wrong, new correct'), cell(tn, 'both wrong')]),
       ]),
     ]),
-    el('div', { cls: 'card' }, [el('div', { cls: 'big', text: String(c.flips.correctness) }), el('div', { cls: 'muted', text: 'correctness flips' })]),
-    el('div', { cls: 'card' }, [el('div', { cls: 'big', text: String(c.flips.advantage_sign) }), el('div', { cls: 'muted', text: 'advantage sign flips' })]),
+    el('div', { cls: 'card' }, [
+      el('div', { cls: 'big', text: String(c.flips.correctness) }),
+      el('div', { cls: 'muted', text: 'correctness flips' }),
+    ]),
+    el('div', { cls: 'card' }, [
+      el('div', { cls: 'big', text: String(c.flips.advantage_sign) }),
+      el('div', { cls: 'muted', text: 'advantage sign flips' }),
+    ]),
   );
 }
 
@@ -87,14 +111,26 @@ function renderPerStep(c: RescoreComparison): void {
   const x = c.per_step.map((p) => p.step);
   const diff = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : b - a);
   const width = Math.max(260, (perStep.clientWidth || 800) / (perStep.clientWidth > 1000 ? 2 : 1) - 16);
-  const reward = new Chart({ key: 'delta-reward', title: 'Δ mean reward per step (new − logged)', x, xKind: 'step', series: [{ name: 'Δ mean reward', color: 'var(--vscode-charts-blue)', y: c.per_step.map((p) => diff(p.mean_before, p.mean_after)) }] });
+  const reward = new Chart({
+    key: 'delta-reward',
+    title: 'Δ mean reward per step (new − logged)',
+    x,
+    xKind: 'step',
+    series: [{ name: 'Δ mean reward', color: 'var(--vscode-charts-blue)', y: c.per_step.map((p) => diff(p.mean_before, p.mean_after)) }],
+  });
   const egr = new Chart({
     key: 'delta-egr',
     title: 'Δ effective-gradient ratio per step',
     x,
     xKind: 'step',
     format: 'percent',
-    series: [{ name: 'Δ effective-gradient ratio', color: 'var(--vscode-charts-purple)', y: c.per_step.map((p) => diff(p.egr_before, p.egr_after)) }],
+    series: [
+      {
+        name: 'Δ effective-gradient ratio',
+        color: 'var(--vscode-charts-purple)',
+        y: c.per_step.map((p) => diff(p.egr_before, p.egr_after)),
+      },
+    ],
   });
   perStep.append(reward.root, egr.root);
   reward.render(width, { selected: null, range: null });
@@ -132,16 +168,24 @@ function renderControls(): void {
 }
 
 function buildRow(r: RescoreSampleRow, i: number): HTMLTableRowElement {
-  const tr = el('tr', { cls: 'row', attrs: { role: 'row', tabindex: -1, 'data-row': i }, title: 'Enter or click: open the diff of logged vs new' }, [
-    el('td', { cls: 'num', text: String(r.ref.step) }),
-    el('td', { text: truncate(r.ref.group, 16), title: r.ref.group }),
-    el('td', { cls: 'num', text: String(r.ref.index) }),
-    el('td', { cls: 'num', text: fmt(r.before) }),
-    el('td', { cls: 'num', text: fmt(r.after) }),
-    el('td', { cls: ['num', r.delta > 0 ? 'pos' : r.delta < 0 ? 'neg' : ''], text: signed(r.delta) }),
-    el('td', { text: r.flipped ? 'flipped' : '' }),
-    el('td', { cls: 'rationale-cell', text: truncate((r.rationale ?? '').replace(/\s+/g, ' '), 80), title: (r.rationale ?? '').slice(0, 2000) }),
-  ]);
+  const tr = el(
+    'tr',
+    { cls: 'row', attrs: { role: 'row', tabindex: -1, 'data-row': i }, title: 'Enter or click: open the diff of logged vs new' },
+    [
+      el('td', { cls: 'num', text: String(r.ref.step) }),
+      el('td', { text: truncate(r.ref.group, 16), title: r.ref.group }),
+      el('td', { cls: 'num', text: String(r.ref.index) }),
+      el('td', { cls: 'num', text: fmt(r.before) }),
+      el('td', { cls: 'num', text: fmt(r.after) }),
+      el('td', { cls: ['num', r.delta > 0 ? 'pos' : r.delta < 0 ? 'neg' : ''], text: signed(r.delta) }),
+      el('td', { text: r.flipped ? 'flipped' : '' }),
+      el('td', {
+        cls: 'rationale-cell',
+        text: truncate((r.rationale ?? '').replace(/\s+/g, ' '), 80),
+        title: (r.rationale ?? '').slice(0, 2000),
+      }),
+    ],
+  );
   tr.addEventListener('click', () => activate(i));
   return tr;
 }
@@ -173,7 +217,9 @@ function renderDetail(): void {
   const r = ui.selected !== null ? shownRows[ui.selected] : undefined;
   rowEls.forEach((tr, i) => tr.classList.toggle('selected', i === ui.selected));
   if (!r) return;
-  detail.append(el('h3', { text: `Step ${r.ref.step} · group ${r.ref.group} · sample #${r.ref.index}: ${fmt(r.before)} → ${fmt(r.after)}` }));
+  detail.append(
+    el('h3', { text: `Step ${r.ref.step} · group ${r.ref.group} · sample #${r.ref.index}: ${fmt(r.before)} → ${fmt(r.after)}` }),
+  );
   if (r.rationale) {
     const t = new ChunkedText(r.rationale, [], { math: true });
     detail.append(el('div', { cls: 'muted', text: 'New rationale' }), t.root);
@@ -207,7 +253,13 @@ host.on(RescoreMessages.snapshot, (s) => {
   if (c) header.append(el('code', { cls: 'spec', text: c.set.spec }));
   // Say what "Logged" and Δ mean: a correctness-only spec is compared with the logged correctness
   // component, not with a total reward that also holds format or length terms.
-  if (c) header.append(el('p', { cls: 'baseline muted', text: `Compared with the ${(c.baseline ?? 'logged reward').replace(/^logged component (.+)$/, 'logged $1 component')}: Δ = new − logged.` }));
+  if (c)
+    header.append(
+      el('p', {
+        cls: 'baseline muted',
+        text: `Compared with the ${(c.baseline ?? 'logged reward').replace(/^logged component (.+)$/, 'logged $1 component')}: Δ = new − logged.`,
+      }),
+    );
   if (!c) {
     header.append(message(s.error ?? 'No comparison for this set.', s.error ? 'error' : 'info'));
     clear(summary);

@@ -94,7 +94,16 @@ export class Chart {
     const h = HEIGHT - M.top - M.bottom;
     const x0 = s.x[0] as number;
     const x1 = s.x[s.x.length - 1] as number;
-    this.x = s.xKind === 'time' ? d3.scaleTime().domain([new Date(x0), new Date(x1)]).range([0, w]) : d3.scaleLinear().domain([x0, x1 === x0 ? x0 + 1 : x1]).range([0, w]);
+    this.x =
+      s.xKind === 'time'
+        ? d3
+            .scaleTime()
+            .domain([new Date(x0), new Date(x1)])
+            .range([0, w])
+        : d3
+            .scaleLinear()
+            .domain([x0, x1 === x0 ? x0 + 1 : x1])
+            .range([0, w]);
     const xs = (v: number): number => this.x(v);
     const svg = d3
       .select(this.plot)
@@ -103,7 +112,10 @@ export class Chart {
       .attr('height', HEIGHT)
       .attr('tabindex', 0)
       .attr('role', 'img')
-      .attr('aria-label', `${s.title}: ${s.series.map((ser) => ser.name).join(', ')} over ${s.x.length} ${s.xKind === 'time' ? 'samples' : 'steps'}; arrows move, Enter picks`);
+      .attr(
+        'aria-label',
+        `${s.title}: ${s.series.map((ser) => ser.name).join(', ')} over ${s.x.length} ${s.xKind === 'time' ? 'samples' : 'steps'}; arrows move, Enter picks`,
+      );
     const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
     const yLeft = d3.scaleLinear().range([h, 0]);
     const yRight = d3.scaleLinear().range([h, 0]);
@@ -135,7 +147,11 @@ export class Chart {
             .attr('class', 'dots')
             .attr('data-series', ser.name)
             .selectAll('circle')
-            .data(s.x.map((x, i) => ({ x, y: ser.y[i] ?? null })).filter((p): p is { x: number; y: number } => p.y !== null && Number.isFinite(p.y)))
+            .data(
+              s.x
+                .map((x, i) => ({ x, y: ser.y[i] ?? null }))
+                .filter((p): p is { x: number; y: number } => p.y !== null && Number.isFinite(p.y)),
+            )
             .join('circle')
             .attr('r', 3.5)
             .attr('cx', (p) => xs(p.x))
@@ -146,17 +162,46 @@ export class Chart {
     }
     const steps = this.x as d3.ScaleLinear<number, number>;
     // Steps are whole numbers: a two-step run must not get ticks 1, 1.2, … printed as "1 1 1 2 2 2".
-    const xAxis = s.xKind === 'time' ? d3.axisBottom(this.x as d3.ScaleTime<number, number>).ticks(5) : d3.axisBottom(steps).tickValues(steps.ticks(6).filter(Number.isInteger)).tickFormat(d3.format('d'));
+    const xAxis =
+      s.xKind === 'time'
+        ? d3.axisBottom(this.x as d3.ScaleTime<number, number>).ticks(5)
+        : d3.axisBottom(steps).tickValues(steps.ticks(6).filter(Number.isInteger)).tickFormat(d3.format('d'));
     g.append('g').attr('class', 'axis').attr('transform', `translate(0,${h})`).call(xAxis);
-    g.append('g').attr('class', 'axis').call(d3.axisLeft(yLeft).ticks(4).tickFormat((v) => formatter(s.format)(Number(v))));
-    if (right && !s.stacked) g.append('g').attr('class', 'axis').attr('transform', `translate(${w},0)`).call(d3.axisRight(yRight).ticks(4).tickFormat((v) => formatter(s.rightFormat)(Number(v))));
+    g.append('g')
+      .attr('class', 'axis')
+      .call(
+        d3
+          .axisLeft(yLeft)
+          .ticks(4)
+          .tickFormat((v) => formatter(s.format)(Number(v))),
+      );
+    if (right && !s.stacked)
+      g.append('g')
+        .attr('class', 'axis')
+        .attr('transform', `translate(${w},0)`)
+        .call(
+          d3
+            .axisRight(yRight)
+            .ticks(4)
+            .tickFormat((v) => formatter(s.rightFormat)(Number(v))),
+        );
 
     if (marks.range && s.xKind === 'step') {
       const [a, b] = [xs(marks.range[0]), xs(marks.range[1])];
-      g.insert('rect', ':first-child').attr('class', 'range-band').attr('x', a).attr('y', 0).attr('width', Math.max(1, b - a)).attr('height', h);
+      g.insert('rect', ':first-child')
+        .attr('class', 'range-band')
+        .attr('x', a)
+        .attr('y', 0)
+        .attr('width', Math.max(1, b - a))
+        .attr('height', h);
     }
     if (marks.selected !== null && s.xKind === 'step') {
-      g.append('line').attr('class', 'selected-step').attr('x1', xs(marks.selected)).attr('x2', xs(marks.selected)).attr('y1', 0).attr('y2', h);
+      g.append('line')
+        .attr('class', 'selected-step')
+        .attr('x1', xs(marks.selected))
+        .attr('x2', xs(marks.selected))
+        .attr('y1', 0)
+        .attr('y2', h);
     }
     const rule = g.append('line').attr('class', 'hover-rule').attr('y1', 0).attr('y2', h).style('display', 'none');
     const show = (i: number): void => {
@@ -189,7 +234,13 @@ export class Chart {
     if (i >= 0) this.events.onPick?.(this.spec.x[i] as number);
   }
 
-  private addBrush(g: d3.Selection<SVGGElement, unknown, null, undefined>, w: number, h: number, marks: ChartMarks, indexAt: (e: Event) => number): void {
+  private addBrush(
+    g: d3.Selection<SVGGElement, unknown, null, undefined>,
+    w: number,
+    h: number,
+    marks: ChartMarks,
+    indexAt: (e: Event) => number,
+  ): void {
     const s = this.spec;
     const brush = d3
       .brushX()
@@ -214,7 +265,12 @@ export class Chart {
     if (marks.range) bg.call(brush.move, [this.x(marks.range[0]), this.x(marks.range[1])]);
   }
 
-  private drawStacked(g: d3.Selection<SVGGElement, unknown, null, undefined>, xs: (v: number) => number, y: d3.ScaleLinear<number, number>, columns: number): void {
+  private drawStacked(
+    g: d3.Selection<SVGGElement, unknown, null, undefined>,
+    xs: (v: number) => number,
+    y: d3.ScaleLinear<number, number>,
+    columns: number,
+  ): void {
     const s = this.spec;
     // Bucket averages of each layer's share, aligned across layers (decimation per layer would not stack).
     const n = s.x.length;
@@ -232,7 +288,10 @@ export class Chart {
       }
       rows.push({ x: s.x[i] as number, shares: sums.map((v) => (total > 0 ? v / total : 0)) });
     }
-    const stack = d3.stack<{ x: number; shares: number[] }, number>().keys(s.series.map((_, k) => k)).value((d, k) => d.shares[k] as number)(rows);
+    const stack = d3
+      .stack<{ x: number; shares: number[] }, number>()
+      .keys(s.series.map((_, k) => k))
+      .value((d, k) => d.shares[k] as number)(rows);
     stack.forEach((layer, k) => {
       g.append('path')
         .attr('class', 'area')

@@ -32,7 +32,7 @@ function splitLong(text: string, m: Mark, max: number): Mark[] {
   if (m.end - m.start <= max) return [m];
   const { lead: _lead, leadTitle: _leadTitle, ...rest } = m;
   const parts: Mark[] = [];
-  for (let s = m.start; s < m.end; ) {
+  for (let s = m.start; s < m.end;) {
     let e = Math.min(m.end, s + max);
     const code = text.charCodeAt(e - 1);
     if (e < m.end && code >= 0xd800 && code <= 0xdbff) e++; // keep a surrogate pair in one span
@@ -103,9 +103,12 @@ export class ChunkedText {
     this.root.appendChild(this.sentinel);
     this.renderNext();
     if (this.rendered < this.cuts.length - 1) {
-      this.observer = new IntersectionObserver((entries) => {
-        if (entries.some((e) => e.isIntersecting)) this.renderNext();
-      }, { rootMargin: '800px' });
+      this.observer = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((e) => e.isIntersecting)) this.renderNext();
+        },
+        { rootMargin: '800px' },
+      );
       this.observer.observe(this.sentinel);
     }
   }

@@ -12,7 +12,8 @@ export interface ElOptions {
   on?: { [K in keyof HTMLElementEventMap]?: (e: HTMLElementEventMap[K]) => void };
 }
 
-const SAFE_ATTR = /^(role|tabindex|id|for|type|value|placeholder|colspan|rowspan|disabled|checked|selected|hidden|appearance|open|(aria|data)-[a-z-]+)$/;
+const SAFE_ATTR =
+  /^(role|tabindex|id|for|type|value|placeholder|colspan|rowspan|disabled|checked|selected|hidden|appearance|open|(aria|data)-[a-z-]+)$/;
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, opts: ElOptions = {}, children: Child[] = []): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);

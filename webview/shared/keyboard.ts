@@ -19,7 +19,7 @@ export function makeRoving(container: HTMLElement, opts: RovingOptions): { focus
     const rows = opts.rows();
     const current = rows.indexOf(document.activeElement as HTMLElement);
     if (current < 0) return;
-    const page = Math.max(1, Math.floor(container.clientHeight / Math.max(1, (rows[0]?.offsetHeight ?? 20))) - 1);
+    const page = Math.max(1, Math.floor(container.clientHeight / Math.max(1, rows[0]?.offsetHeight ?? 20)) - 1);
     const target: Record<string, number> = {
       ArrowDown: current + 1,
       ArrowUp: current - 1,

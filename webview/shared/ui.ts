@@ -1,6 +1,13 @@
 // The one module that knows about @vscode/webview-ui-toolkit (archived upstream): every control the
 // webviews use is made here, so swapping the toolkit for plain elements touches this file only.
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption, vsCodeTextField } from '@vscode/webview-ui-toolkit';
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodeTextField,
+} from '@vscode/webview-ui-toolkit';
 import { custom, el } from './dom';
 
 let registered = false;
@@ -9,13 +16,7 @@ let registered = false;
 export function registerControls(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(
-    vsCodeButton(),
-    vsCodeCheckbox(),
-    vsCodeDropdown(),
-    vsCodeOption(),
-    vsCodeTextField(),
-  );
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeTextField());
 }
 
 export function button(label: string, onClick: () => void, opts: { secondary?: boolean; title?: string; id?: string } = {}): HTMLElement {
@@ -32,11 +33,18 @@ export interface Choice<T extends string> {
   label: string;
 }
 
-export function dropdown<T extends string>(choices: ReadonlyArray<Choice<T>>, value: T, onChange: (v: T) => void, opts: { label?: string; id?: string } = {}): HTMLElement {
+export function dropdown<T extends string>(
+  choices: ReadonlyArray<Choice<T>>,
+  value: T,
+  onChange: (v: T) => void,
+  opts: { label?: string; id?: string } = {},
+): HTMLElement {
   const dd = custom(
     'vscode-dropdown',
     { attrs: { ...(opts.label ? { 'aria-label': opts.label } : {}), ...(opts.id ? { id: opts.id } : {}) } },
-    choices.map((c) => custom('vscode-option', { text: c.label, attrs: { value: c.value, ...(c.value === value ? { selected: true } : {}) } })),
+    choices.map((c) =>
+      custom('vscode-option', { text: c.label, attrs: { value: c.value, ...(c.value === value ? { selected: true } : {}) } }),
+    ),
   );
   dd.addEventListener('change', () => {
     const v = (dd as HTMLElement & { value: string }).value;
@@ -52,12 +60,20 @@ export function setDropdownValue(dd: HTMLElement, value: string): void {
 }
 
 export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void, opts: { id?: string } = {}): HTMLElement {
-  const cb = custom('vscode-checkbox', { text: label, attrs: { ...(checked ? { checked: true } : {}), ...(opts.id ? { id: opts.id } : {}) } });
+  const cb = custom('vscode-checkbox', {
+    text: label,
+    attrs: { ...(checked ? { checked: true } : {}), ...(opts.id ? { id: opts.id } : {}) },
+  });
   cb.addEventListener('change', () => onChange((cb as HTMLElement & { checked: boolean }).checked));
   return cb;
 }
 
-export function textField(placeholder: string, value: string, onInput: (v: string) => void, opts: { label?: string; id?: string } = {}): HTMLElement {
+export function textField(
+  placeholder: string,
+  value: string,
+  onInput: (v: string) => void,
+  opts: { label?: string; id?: string } = {},
+): HTMLElement {
   const tf = custom('vscode-text-field', {
     attrs: { placeholder, value, ...(opts.label ? { 'aria-label': opts.label } : {}), ...(opts.id ? { id: opts.id } : {}) },
   });

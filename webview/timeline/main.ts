@@ -5,7 +5,13 @@ import '../shared/base.css';
 import './timeline.css';
 import type { PromptTimeline } from '../../src/shared/promptTimeline';
 import { ErrorNotification, CHECKPOINT_VERSION } from '../../src/shared/protocol/webviews/ipc';
-import { TimelineMessages, commonSteps, timelineCheckpointSchema, type TimelineCheckpoint, type TimelineSnapshot } from '../../src/shared/protocol/webviews/timeline';
+import {
+  TimelineMessages,
+  commonSteps,
+  timelineCheckpointSchema,
+  type TimelineCheckpoint,
+  type TimelineSnapshot,
+} from '../../src/shared/protocol/webviews/timeline';
 import { readCheckpoint } from '../../src/shared/protocol/webviews/ipc';
 import { Chart } from '../shared/chart';
 import { ChunkedText } from '../shared/chunkedText';
@@ -37,7 +43,8 @@ function save(): void {
 
 function stoppedLine(t: PromptTimeline): string {
   if (!t.stopped) return t.points.length ? 'Still carried gradient at its last step.' : 'Never asked in this split.';
-  const what = t.stopped.kind === 'all-correct' ? 'every sample correct' : t.stopped.kind === 'all-wrong' ? 'every sample wrong' : 'all rewards equal';
+  const what =
+    t.stopped.kind === 'all-correct' ? 'every sample correct' : t.stopped.kind === 'all-wrong' ? 'every sample wrong' : 'all rewards equal';
   return `No gradient from step ${t.stopped.step} on (${what}).`;
 }
 
@@ -71,17 +78,30 @@ function table(t: PromptTimeline): HTMLElement {
   const head = ['Step', 'Group', 'G', 'Mean reward', 'Solve rate', 'Spread', 'Mean length', 'Gradient', ''];
   const rows = t.points.map((p) => {
     const stopped = t.stopped !== null && p.split === t.stopped.split && p.step >= t.stopped.step;
-    const tr = el('tr', { cls: ['row', p.degenerate ? 'degenerate' : 'trainable', stopped ? 'stopped' : '', p.step === selectedStep ? 'selected' : ''], attrs: { 'data-step': p.step, tabindex: 0 } }, [
-      el('td', { cls: 'num', text: `${p.step}${p.split === 'val' ? ' (val)' : ''}` }),
-      el('td', { text: p.group }),
-      el('td', { cls: 'num', text: String(p.samples) }),
-      el('td', { cls: 'num', text: fmt(p.reward_mean) }),
-      el('td', { cls: 'num', text: percent(p.solve_rate) }),
-      el('td', { cls: 'num', text: fmt(p.spread) }),
-      el('td', { cls: 'num', text: fmt(p.mean_length, 1), title: p.length_unit }),
-      el('td', { text: p.degenerate ? 'none (degenerate)' : 'yes' }),
-      el('td', {}, [button('Open group', () => host.notify(TimelineMessages.openGroup, { run: t.run, split: p.split, step: p.step, group: p.group }), { secondary: true })]),
-    ]);
+    const tr = el(
+      'tr',
+      {
+        cls: ['row', p.degenerate ? 'degenerate' : 'trainable', stopped ? 'stopped' : '', p.step === selectedStep ? 'selected' : ''],
+        attrs: { 'data-step': p.step, tabindex: 0 },
+      },
+      [
+        el('td', { cls: 'num', text: `${p.step}${p.split === 'val' ? ' (val)' : ''}` }),
+        el('td', { text: p.group }),
+        el('td', { cls: 'num', text: String(p.samples) }),
+        el('td', { cls: 'num', text: fmt(p.reward_mean) }),
+        el('td', { cls: 'num', text: percent(p.solve_rate) }),
+        el('td', { cls: 'num', text: fmt(p.spread) }),
+        el('td', { cls: 'num', text: fmt(p.mean_length, 1), title: p.length_unit }),
+        el('td', { text: p.degenerate ? 'none (degenerate)' : 'yes' }),
+        el('td', {}, [
+          button(
+            'Open group',
+            () => host.notify(TimelineMessages.openGroup, { run: t.run, split: p.split, step: p.step, group: p.group }),
+            { secondary: true },
+          ),
+        ]),
+      ],
+    );
     tr.addEventListener('click', () => select(p.step));
     tr.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') select(p.step);
@@ -89,7 +109,16 @@ function table(t: PromptTimeline): HTMLElement {
     return tr;
   });
   return el('div', { cls: 'table-scroll' }, [
-    el('table', { cls: 'rows timeline', attrs: { 'aria-label': `Appearances in ${t.run}` } }, [el('thead', {}, [el('tr', {}, head.map((h) => el('th', { text: h })))]), el('tbody', {}, rows)]),
+    el('table', { cls: 'rows timeline', attrs: { 'aria-label': `Appearances in ${t.run}` } }, [
+      el('thead', {}, [
+        el(
+          'tr',
+          {},
+          head.map((h) => el('th', { text: h })),
+        ),
+      ]),
+      el('tbody', {}, rows),
+    ]),
   ]);
 }
 
@@ -106,7 +135,10 @@ function render(): void {
   const main = s.timelines[0]!;
   const prompt = new ChunkedText(s.prompt, [], { math: true, chunkChars: 3000 });
   // Run names start with a letter or digit, so '_none' is never one.
-  const compareChoices = [{ value: '_none', label: 'Compare with another run…' }, ...s.other_runs.map((r) => ({ value: r, label: `Compare with ${r}` }))];
+  const compareChoices = [
+    { value: '_none', label: 'Compare with another run…' },
+    ...s.other_runs.map((r) => ({ value: r, label: `Compare with ${r}` })),
+  ];
   const common = commonSteps(s.timelines);
   const diffStep = selectedStep !== null && common.includes(selectedStep) ? selectedStep : (common[common.length - 1] ?? null);
   app.append(
@@ -115,11 +147,19 @@ function render(): void {
       el('details', { cls: 'prompt' }, [el('summary', { text: 'Prompt' }), prompt.root]),
       el('div', { cls: 'toolbar' }, [
         s.other_runs.length
-          ? dropdown(compareChoices, s.timelines[1]?.run ?? '_none', (run) => host.notify(TimelineMessages.compare, { run: run === '_none' ? null : run }), { label: 'Compare with run', id: 'compare-run' })
+          ? dropdown(
+              compareChoices,
+              s.timelines[1]?.run ?? '_none',
+              (run) => host.notify(TimelineMessages.compare, { run: run === '_none' ? null : run }),
+              { label: 'Compare with run', id: 'compare-run' },
+            )
           : el('span', { cls: 'muted', text: 'No other run asked this prompt.' }),
         s.timelines.length > 1
           ? diffStep !== null
-            ? button(`Diff best samples at step ${diffStep}`, () => host.notify(TimelineMessages.diffBest, { step: diffStep }), { id: 'diff-best', title: 'VS Code’s diff editor on the best-rewarded sample of each run at this step' })
+            ? button(`Diff best samples at step ${diffStep}`, () => host.notify(TimelineMessages.diffBest, { step: diffStep }), {
+                id: 'diff-best',
+                title: 'VS Code’s diff editor on the best-rewarded sample of each run at this step',
+              })
             : el('span', { cls: 'muted', text: 'The runs share no step with this prompt: nothing to diff.' })
           : null,
       ]),
@@ -135,7 +175,10 @@ function render(): void {
         el('section', { cls: 'run-timeline', attrs: { 'data-run': t.run, 'aria-label': `Timeline in ${t.run}` } }, [
           el('h2', { text: t.run }),
           el('div', { cls: 'stopped-line', text: stoppedLine(t) }),
-          el('div', { cls: 'muted', text: `${t.points.length} appearances · ${t.points.filter((p) => !p.degenerate).length} carried gradient` }),
+          el('div', {
+            cls: 'muted',
+            text: `${t.points.length} appearances · ${t.points.filter((p) => !p.degenerate).length} carried gradient`,
+          }),
           el('div', { cls: 'chart-slot' }, [chart(t, width)]),
           table(t),
         ]),

@@ -59,10 +59,15 @@ export const ALERT_COMMANDS: Record<string, CommandSpec> = {
           message: a.message,
         }));
         const disabled = disabledDetectors(store, runId);
-        for (const d of disabled) process.stderr.write(`rollout-lens: alert detector ${d.detector} is disabled for run ${run}: ${d.error}\n`);
+        for (const d of disabled)
+          process.stderr.write(`rollout-lens: alert detector ${d.detector} is disabled for run ${run}: ${d.error}\n`);
         if (v['json'] === true) printJson(alerts);
         else if (alerts.length === 0) process.stdout.write(`no alerts in the ${split} steps of ${run}\n`);
-        else printTable(alerts.map((a) => ({ ...a, samples: a.samples.length })), ['kind', 'step', 'score', 'samples', 'message']);
+        else
+          printTable(
+            alerts.map((a) => ({ ...a, samples: a.samples.length })),
+            ['kind', 'step', 'score', 'samples', 'message'],
+          );
         return 0;
       } finally {
         store.close();

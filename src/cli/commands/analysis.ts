@@ -49,8 +49,7 @@ class Shape {
     return v;
   }
   int(v: unknown, at: string, min: number): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
-      this.fail(at, `must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.fail(at, `must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
     return v;
   }
 }
@@ -60,8 +59,7 @@ function inFile<T>(file: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (isLensError(e) && !e.message.startsWith(file))
-      throw new LensError(e.code, `${file}: ${e.message}`, e.details);
+    if (isLensError(e) && !e.message.startsWith(file)) throw new LensError(e.code, `${file}: ${e.message}`, e.details);
     throw e;
   }
 }
@@ -102,18 +100,12 @@ interface AdvantageGroupOut {
   samples: Array<{ advantage: number; token_advantages?: number[] }>;
 }
 
-export function advantagesCommand(a: {
-  estimator: string;
-  input: string;
-  noStd: boolean;
-  json: boolean;
-}): number {
+export function advantagesCommand(a: { estimator: string; input: string; noStd: boolean; json: boolean }): number {
   if (!(ESTIMATORS as readonly string[]).includes(a.estimator)) {
     throw new UsageError(`unknown estimator ${JSON.stringify(a.estimator)}: use ${ESTIMATORS.join(', ')}`);
   }
   const estimator = a.estimator as Estimator;
-  if (a.noStd && estimator === 'rloo')
-    throw new UsageError('--no-std applies to grpo and tempo (rloo divides by no std)');
+  if (a.noStd && estimator === 'rloo') throw new UsageError('--no-std applies to grpo and tempo (rloo divides by no std)');
   const groups = parseAdvantageInput(a.input, estimator === 'tempo');
   const warnings: string[] = [];
   const out: AdvantageGroupOut[] = inFile(a.input, () =>
@@ -124,10 +116,7 @@ export function advantagesCommand(a: {
           g.rewards.map((reward, i) => ({ reward, ids: g.tokens?.[i] ?? [] })),
           { norm: !a.noStd },
         );
-        if (t.singleton)
-          warnings.push(
-            `group ${JSON.stringify(g.uid)} has one sample: TEMPO falls back to the GRPO singleton rule`,
-          );
+        if (t.singleton) warnings.push(`group ${JSON.stringify(g.uid)} has one sample: TEMPO falls back to the GRPO singleton rule`);
         return {
           uid: g.uid,
           mean: t.mean,
@@ -140,10 +129,7 @@ export function advantagesCommand(a: {
       }
       const est: OutcomeEstimator = estimator === 'grpo' && a.noStd ? 'drgrpo' : estimator;
       const r = outcomeAdvantages(g.uid, g.rewards, est);
-      if (r.singleton)
-        warnings.push(
-          `group ${JSON.stringify(g.uid)} has one sample: its advantage is the raw reward, not 0`,
-        );
+      if (r.singleton) warnings.push(`group ${JSON.stringify(g.uid)} has one sample: its advantage is the raw reward, not 0`);
       return {
         uid: g.uid,
         mean: r.mean,
@@ -190,15 +176,8 @@ export function advantagesCommand(a: {
   return 0;
 }
 
-export function reflectCommand(a: {
-  preset?: string;
-  mode?: string;
-  keywords?: string;
-  text: string;
-  json: boolean;
-}): number {
-  if (a.preset !== undefined && a.keywords !== undefined)
-    throw new UsageError('use --preset or --keywords, not both');
+export function reflectCommand(a: { preset?: string; mode?: string; keywords?: string; text: string; json: boolean }): number {
+  if (a.preset !== undefined && a.keywords !== undefined) throw new UsageError('use --preset or --keywords, not both');
   if (a.mode !== undefined && !(REFLECTION_MODES as readonly string[]).includes(a.mode)) {
     throw new UsageError(`unknown --mode ${JSON.stringify(a.mode)}: use ${REFLECTION_MODES.join(' or ')}`);
   }
@@ -213,9 +192,7 @@ export function reflectCommand(a: {
     printJson({ count: hits.length, hits });
     return 0;
   }
-  process.stdout.write(
-    `${hits.length} reflection keyword occurrence${hits.length === 1 ? '' : 's'} (${matcher.mode} mode)\n`,
-  );
+  process.stdout.write(`${hits.length} reflection keyword occurrence${hits.length === 1 ? '' : 's'} (${matcher.mode} mode)\n`);
   if (hits.length)
     printTable(
       hits.map((h) => ({ ...h, text: a.text.slice(h.start, h.end) })),
@@ -239,8 +216,7 @@ export function knapsackCommand(a: { input: string; json: boolean }): number {
     maxN: s.int(root['max_n'], 'max_n', 1),
   };
   if (root['alpha'] !== undefined) opts.alpha = s.number(root['alpha'], 'alpha');
-  if (root['allow_fallback'] !== undefined)
-    opts.allowFallback = s.bool(root['allow_fallback'], 'allow_fallback');
+  if (root['allow_fallback'] !== undefined) opts.allowFallback = s.bool(root['allow_fallback'], 'allow_fallback');
   if (root['negative_n'] !== undefined) opts.negativeN = s.int(root['negative_n'], 'negative_n', 0);
   if (root['positive_n'] !== undefined) opts.positiveN = s.int(root['positive_n'], 'positive_n', 0);
   const r = inFile(a.input, () => knapsackAllocation(prompts, opts));
@@ -262,8 +238,7 @@ const flag = (v: Values, name: string): boolean => v[name] === true;
 export const ANALYSIS_COMMANDS: Record<string, CommandSpec> = {
   advantages: {
     usage: 'advantages --estimator grpo|drgrpo|rloo|tempo [--no-std] --input FILE [--json]',
-    summary:
-      'group-relative advantages of a JSON batch ({"groups":[{"uid","samples":[{"reward","tokens"}]}]})',
+    summary: 'group-relative advantages of a JSON batch ({"groups":[{"uid","samples":[{"reward","tokens"}]}]})',
     options: {
       ...json,
       estimator: { type: 'string' },
@@ -302,8 +277,7 @@ export const ANALYSIS_COMMANDS: Record<string, CommandSpec> = {
   },
   knapsack: {
     usage: 'knapsack --input FILE [--json]',
-    summary:
-      'Knapsack-RL rollout budget for prompts with success rates ({"n","min_n","max_n","prompts":[{"valid","p"}]})',
+    summary: 'Knapsack-RL rollout budget for prompts with success rates ({"n","min_n","max_n","prompts":[{"valid","p"}]})',
     options: { ...json, input: { type: 'string' } },
     run: (v) => knapsackCommand({ input: requireString(v, 'input'), json: flag(v, 'json') }),
   },

@@ -34,8 +34,7 @@ export function parseSplit(v: string | undefined): Split | undefined {
 
 function summary(r: IngestReport): string {
   const errs =
-    (r.errors.length ? `, ${r.errors.length} error(s)` : '') +
-    (r.skipped.length ? `, ${r.skipped.length} file(s) not read` : '');
+    (r.errors.length ? `, ${r.errors.length} error(s)` : '') + (r.skipped.length ? `, ${r.skipped.length} file(s) not read` : '');
   return (
     `${r.run}: ${r.samples_added} samples added, ${r.samples_duplicate} already stored, ${r.steps} steps, ` +
     `${r.metrics_added} metric values, ${r.files} files (${r.format})${errs}`
@@ -60,15 +59,12 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
       signal: controller.signal,
       ...(a.batchRows ? { batchRows: a.batchRows } : {}),
       ...(a.groupSize ? { groupSize: a.groupSize } : {}),
-      onProgress:
-        a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
+      onProgress: a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
       onWarning: (m) => process.stderr.write(`rollout-lens: warning: ${m}\n`),
     });
     let report: IngestReport;
     if (a.follow) {
-      process.stderr.write(
-        `following ${a.paths.join(', ')} into run ${run} (Ctrl-C stops after a final read)\n`,
-      );
+      process.stderr.write(`following ${a.paths.join(', ')} into run ${run} (Ctrl-C stops after a final read)\n`);
       report = await ingestor.follow({
         pollMs: a.pollMs ?? 500,
         onPass: a.json ? undefined : (r) => process.stderr.write(`${summary(r)}\n`),
@@ -80,8 +76,7 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
     if (a.json) printJson(report);
     else {
       process.stdout.write(summary(report) + '\n');
-      for (const e of report.errors)
-        process.stdout.write(`  ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+      for (const e of report.errors) process.stdout.write(`  ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
       for (const w of report.warnings ?? []) process.stdout.write(`  warning: ${w}\n`);
       for (const f of report.skipped) process.stdout.write(`  not read: ${f.file}: ${f.reason}\n`);
     }

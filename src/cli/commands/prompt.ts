@@ -31,20 +31,45 @@ function runNames(v: Values): string[] {
 
 /** The documented JSON row: exactly these keys, in this order. */
 function row(p: PromptTimelineRow): PromptTimelineRow {
-  return { step: p.step, split: p.split, group: p.group, samples: p.samples, reward_mean: p.reward_mean, solve_rate: p.solve_rate, degenerate: p.degenerate };
+  return {
+    step: p.step,
+    split: p.split,
+    group: p.group,
+    samples: p.samples,
+    reward_mean: p.reward_mean,
+    solve_rate: p.solve_rate,
+    degenerate: p.degenerate,
+  };
 }
 
 function printHuman(t: PromptTimeline): void {
   process.stdout.write(`run ${t.run}: prompt ${t.prompt_id}, ${t.points.length} appearance(s)`);
   process.stdout.write(t.stopped ? `, no gradient from ${t.stopped.split} step ${t.stopped.step} on (${t.stopped.kind})\n` : '\n');
-  printTable(t.points as unknown as Record<string, unknown>[], ['step', 'split', 'group', 'samples', 'reward_mean', 'solve_rate', 'spread', 'mean_length', 'degenerate']);
+  printTable(t.points as unknown as Record<string, unknown>[], [
+    'step',
+    'split',
+    'group',
+    'samples',
+    'reward_mean',
+    'solve_rate',
+    'spread',
+    'mean_length',
+    'degenerate',
+  ]);
 }
 
 export const PROMPT_COMMANDS: Record<string, CommandSpec> = {
   prompt: {
     usage: 'prompt --db FILE --run NAME [--run NAME2] (--text T | --prompt-id SHA1) [--split train|val] [--json]',
     summary: "one prompt's groups over the steps of a run (or two runs side by side)",
-    options: { ...dbOption, ...jsonOption, run: { type: 'string', multiple: true }, text: { type: 'string' }, 'prompt-id': { type: 'string' }, split: { type: 'string' } },
+    options: {
+      ...dbOption,
+      ...jsonOption,
+      run: { type: 'string', multiple: true },
+      text: { type: 'string' },
+      'prompt-id': { type: 'string' },
+      split: { type: 'string' },
+    },
     run: (v) => {
       const db = requireDb(v);
       const sel = selector(v);
@@ -54,7 +79,11 @@ export const PROMPT_COMMANDS: Record<string, CommandSpec> = {
       try {
         const timelines = runs.map((run) => {
           const t = promptTimeline(store, run, sel, split);
-          if (t.points.length === 0) throw new LensError(ErrorCode.NotFound, `run ${JSON.stringify(run)} never asked prompt ${t.prompt_id}${split ? ` in its ${split} split` : ''}`);
+          if (t.points.length === 0)
+            throw new LensError(
+              ErrorCode.NotFound,
+              `run ${JSON.stringify(run)} never asked prompt ${t.prompt_id}${split ? ` in its ${split} split` : ''}`,
+            );
           return t;
         });
         if (v['json'] === true) {
@@ -76,9 +105,21 @@ export const PROMPT_COMMANDS: Record<string, CommandSpec> = {
       try {
         const split = parseSplit(str(v['split']));
         const limit = intOption(v, 'limit', 1);
-        const rows = promptLives(store, requireString(v, 'run'), { ...(split ? { split } : {}), ...(limit !== undefined ? { limit } : {}) });
+        const rows = promptLives(store, requireString(v, 'run'), {
+          ...(split ? { split } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        });
         if (v['json'] === true) printJson(rows);
-        else printTable(rows as unknown as Record<string, unknown>[], ['prompt_id', 'trainable', 'appearances', 'first_step', 'last_step', 'last_trainable_step', 'preview']);
+        else
+          printTable(rows as unknown as Record<string, unknown>[], [
+            'prompt_id',
+            'trainable',
+            'appearances',
+            'first_step',
+            'last_step',
+            'last_trainable_step',
+            'preview',
+          ]);
         return 0;
       } finally {
         store.close();

@@ -17,7 +17,8 @@ export function runsCommand(a: { db: string; json?: boolean }): number {
   try {
     const runs = store.listRuns();
     if (a.json) printJson(runs);
-    else printTable(runs as unknown as Record<string, unknown>[], ['run', 'format', 'steps', 'groups', 'samples', 'first_step', 'last_step']);
+    else
+      printTable(runs as unknown as Record<string, unknown>[], ['run', 'format', 'steps', 'groups', 'samples', 'first_step', 'last_step']);
     return 0;
   } finally {
     store.close();
@@ -33,7 +34,14 @@ export function statsCommand(a: { db: string; run?: string; step?: string; json?
     if (a.json) printJson(rows);
     else
       printTable(rows as unknown as Record<string, unknown>[], [
-        'split', 'step', 'samples', 'groups', 'reward_mean', 'reward_std', 'mean_length', 'length_unit',
+        'split',
+        'step',
+        'samples',
+        'groups',
+        'reward_mean',
+        'reward_std',
+        'mean_length',
+        'length_unit',
       ]);
     return 0;
   } finally {

@@ -8,16 +8,7 @@ import { rescoreAndJudge, type RescoreReport } from '../../core/rewards/rescore'
 import { RescoreStore } from '../../core/store/rescoreStore';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
-import {
-  dbOption as db,
-  intOption,
-  jsonOption as json,
-  requireDb,
-  requireString,
-  str,
-  type CommandSpec,
-  type Values,
-} from '../command';
+import { dbOption as db, intOption, jsonOption as json, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson, printTable } from '../output';
 import { parseSplit } from './ingest';
 
@@ -30,8 +21,7 @@ function openExisting(file: string): Store {
 function textOption(v: Values, name: string): string {
   const text = str(v[name]);
   const file = str(v[`${name}-file`]);
-  if (text !== undefined && file !== undefined)
-    throw new UsageError(`give --${name} or --${name}-file, not both`);
+  if (text !== undefined && file !== undefined) throw new UsageError(`give --${name} or --${name}-file, not both`);
   if (file !== undefined) {
     try {
       return fs.readFileSync(file, 'utf8');
@@ -71,9 +61,7 @@ export async function gradeCommand(v: Values): Promise<number> {
   if (reward !== undefined) return gradeSpecCommand(v, reward);
   const format = str(v['answer-format']) ?? 'math';
   if (!(ANSWER_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(
-      `--answer-format must be one of ${ANSWER_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
-    );
+    throw new UsageError(`--answer-format must be one of ${ANSWER_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
   }
   const r = await grade({
     format: format as AnswerFormat,
@@ -138,9 +126,7 @@ export async function rescoreCommand(v: Values): Promise<number> {
       // The same policy as the extension: alerts judged with their default thresholds.
       alerts: {},
       onAlertError: (m) => process.stderr.write(`rollout-lens: warning: ${m}\n`),
-      ...(asJson || !process.stderr.isTTY
-        ? {}
-        : { onProgress: (p) => process.stderr.write(`\r${p.message}   `) }),
+      ...(asJson || !process.stderr.isTTY ? {} : { onProgress: (p) => process.stderr.write(`\r${p.message}   `) }),
     });
     if (!asJson && process.stderr.isTTY) process.stderr.write('\n');
     const cmp = compareSet(store, { set: report.set, against: 'logged', sampleLimit: 0, topGroups: 0 });
@@ -257,16 +243,7 @@ export function rescoreSetsCommand(v: Values): number {
       selection: JSON.parse(selection) as unknown,
     }));
     if (v['json'] === true) printJson(sets);
-    else
-      printTable(sets as unknown as Record<string, unknown>[], [
-        'id',
-        'label',
-        'status',
-        'reason',
-        'total',
-        'scored',
-        'errors',
-      ]);
+    else printTable(sets as unknown as Record<string, unknown>[], ['id', 'label', 'status', 'reason', 'total', 'scored', 'errors']);
     return 0;
   } finally {
     store.close();
@@ -292,10 +269,8 @@ export const REWARD_COMMANDS: Record<string, CommandSpec> = {
     run: (v) => gradeCommand(v),
   },
   rescore: {
-    usage:
-      'rescore --db FILE --run NAME --reward SPEC [--step N] [--group UID] [--split train|val] [--fresh] [--untrusted] [--json]',
-    summary:
-      'apply a reward spec to stored samples as a re-score set (resumable) and compare with the logged rewards',
+    usage: 'rescore --db FILE --run NAME --reward SPEC [--step N] [--group UID] [--split train|val] [--fresh] [--untrusted] [--json]',
+    summary: 'apply a reward spec to stored samples as a re-score set (resumable) and compare with the logged rewards',
     options: {
       ...db,
       ...json,
@@ -312,8 +287,7 @@ export const REWARD_COMMANDS: Record<string, CommandSpec> = {
   },
   'rescore-diff': {
     usage: 'rescore-diff --db FILE --set ID [--against logged|ID] [--all-samples] [--limit N] [--json]',
-    summary:
-      'per-step and per-sample differences between a re-score set and the logged rewards or another set',
+    summary: 'per-step and per-sample differences between a re-score set and the logged rewards or another set',
     options: {
       ...db,
       ...json,

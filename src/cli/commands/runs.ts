@@ -15,8 +15,7 @@ function dbPath(v: Values, create: boolean): string {
   if (explicit) return explicit;
   const file = path.resolve('.rollout-lens', 'rollout-lens.db');
   if (create) fs.mkdirSync(path.dirname(file), { recursive: true });
-  else if (!fs.existsSync(file))
-    throw new LensError(ErrorCode.NotFound, `${file}: no database here; pass --db FILE`);
+  else if (!fs.existsSync(file)) throw new LensError(ErrorCode.NotFound, `${file}: no database here; pass --db FILE`);
   return file;
 }
 
@@ -52,8 +51,7 @@ function clock(s: number): string {
 export function progressLine(s: RunStatus, metrics: Record<string, number | null>): string {
   const keys = Object.keys(metrics);
   const chosen: string[] = [];
-  for (const re of PREFERRED)
-    for (const k of keys) if (re.test(k) && !chosen.includes(k) && chosen.length < 6) chosen.push(k);
+  for (const re of PREFERRED) for (const k of keys) if (re.test(k) && !chosen.includes(k) && chosen.length < 6) chosen.push(k);
   const values = chosen.map((k) => `${k}=${fmt(metrics[k] ?? null)}`).join('  ');
   const total = s.totalSteps ? `/${s.totalSteps}` : '';
   const eta = s.etaSeconds !== null ? `  eta ${clock(s.etaSeconds)}` : '';
@@ -85,9 +83,7 @@ async function launch(v: Values): Promise<number> {
       // Every step with metrics, in order, even when several arrived in one pass.
       for (const step of sup.runs.metricStepsAfter(l.run_id, printed ?? -1)) {
         printed = step;
-        process.stdout.write(
-          progressLine({ ...s, lastStep: step }, sup.runs.metricsAt(l.run_id, step)) + '\n',
-        );
+        process.stdout.write(progressLine({ ...s, lastStep: step }, sup.runs.metricsAt(l.run_id, step)) + '\n');
       }
     },
   });
@@ -120,10 +116,7 @@ async function launch(v: Values): Promise<number> {
     }
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
-    if (!json)
-      process.stderr.write(
-        `${run}: ${started.state} (${started.backend}); following its log and outputs, Ctrl-C stops it\n`,
-      );
+    if (!json) process.stderr.write(`${run}: ${started.state} (${started.backend}); following its log and outputs, Ctrl-C stops it\n`);
     const end = await sup.waitForEnd(run, 365 * 24 * 3600 * 1000);
     if (json) printJson(end);
     else process.stdout.write(describeEnd(end) + '\n');
@@ -154,11 +147,7 @@ async function status(v: Values): Promise<number> {
         attempt: s.attempt,
         step: s.totalSteps ? `${s.lastStep ?? '-'}/${s.totalSteps}` : s.lastStep,
         exit: s.signal ?? s.exitCode,
-        gpu: s.gpu
-          ? s.gpu.available
-            ? `${fmt(s.gpu.utilization)}% ${fmt(s.gpu.runMemoryMiB)} MiB`
-            : 'none'
-          : null,
+        gpu: s.gpu ? (s.gpu.available ? `${fmt(s.gpu.utilization)}% ${fmt(s.gpu.runMemoryMiB)} MiB` : 'none') : null,
         message: s.message,
       })),
       ['run', 'state', 'backend', 'pid/job', 'attempt', 'step', 'exit', 'gpu', 'message'],

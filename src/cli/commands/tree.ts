@@ -37,7 +37,14 @@ export const TREE_COMMANDS: Record<string, CommandSpec> = {
           );
           for (const w of tree.warnings) process.stdout.write(`warning: ${w}\n`);
           printTable(
-            tree.decision_tokens.map((d) => ({ node: d.node, depth: d.depth, text: JSON.stringify(d.text), delta: d.delta, value: d.value, count: d.count })),
+            tree.decision_tokens.map((d) => ({
+              node: d.node,
+              depth: d.depth,
+              text: JSON.stringify(d.text),
+              delta: d.delta,
+              value: d.value,
+              count: d.count,
+            })),
             ['node', 'depth', 'text', 'delta', 'value', 'count'],
           );
         }
@@ -49,11 +56,12 @@ export const TREE_COMMANDS: Record<string, CommandSpec> = {
   },
   group: {
     usage: 'group --db FILE --run NAME --step N --group UID [--split train|val] [--tokenizer FILE] [--epsilon E] [--json]',
-    summary: "what the group view shows: samples with advantages and components, prompt, ground truth, prefix tree, token statistics",
+    summary: 'what the group view shows: samples with advantages and components, prompt, ground truth, prefix tree, token statistics',
     options: { ...groupOptions, epsilon: { type: 'string' } },
     run: (v) => {
       const epsilon = str(v['epsilon']);
-      if (epsilon !== undefined && !(Number(epsilon) > 0 && Number(epsilon) < 1)) throw new UsageError(`--epsilon must be a number in (0, 1), got ${JSON.stringify(epsilon)}`);
+      if (epsilon !== undefined && !(Number(epsilon) > 0 && Number(epsilon) < 1))
+        throw new UsageError(`--epsilon must be a number in (0, 1), got ${JSON.stringify(epsilon)}`);
       const { store, ref, tokenizer } = openGroup(v);
       try {
         const r = groupView(store, ref, { ...tokenizer, ...(epsilon !== undefined ? { epsilon: Number(epsilon) } : {}) });
@@ -64,7 +72,16 @@ export const TREE_COMMANDS: Record<string, CommandSpec> = {
             `group ${ref.group} of step ${ref.step}: ${r.view.samples.length} samples; tree ${tree ? `${tree.nodes.length} nodes, ${tree.exact ? 'exact' : 'APPROXIMATE'}` : `none (${r.view.tree_error ?? 'no samples'})`}\n`,
           );
           printTable(
-            r.view.samples.map((s) => ({ index: s.index, reward: s.reward, advantage: s.advantage, source: s.advantage_source, correct: s.correct, finish: s.finish_reason, length: s.length, components: s.components })),
+            r.view.samples.map((s) => ({
+              index: s.index,
+              reward: s.reward,
+              advantage: s.advantage,
+              source: s.advantage_source,
+              correct: s.correct,
+              finish: s.finish_reason,
+              length: s.length,
+              components: s.components,
+            })),
             ['index', 'reward', 'advantage', 'source', 'correct', 'finish', 'length', 'components'],
           );
         }
@@ -81,7 +98,12 @@ function openGroup(v: Values): { store: Store; ref: GroupRef; tokenizer: { token
   const db = requireDb(v);
   const step = intOption(v, 'step');
   if (step === undefined) throw new UsageError('--step N is required');
-  const ref: GroupRef = { run: requireString(v, 'run'), split: parseSplit(str(v['split'])) ?? 'train', step, group: requireString(v, 'group') };
+  const ref: GroupRef = {
+    run: requireString(v, 'run'),
+    split: parseSplit(str(v['split'])) ?? 'train',
+    step,
+    group: requireString(v, 'group'),
+  };
   if (!fs.existsSync(db)) throw new LensError(ErrorCode.DatabaseUnusable, `${db}: no such database file`);
   const tokenizerPath = str(v['tokenizer']);
   const tokenizer = tokenizerPath ? { tokenizer: loadTokenizer(tokenizerPath) } : {};

@@ -23,9 +23,7 @@ export class Pass {
     private readonly onError: ((m: string) => void) | undefined,
   ) {
     this.db = store.db;
-    this.disabled = new Set(
-      this.db.prepare('SELECT detector FROM alert_detectors WHERE run_id = ?').pluck().all(runId) as string[],
-    );
+    this.disabled = new Set(this.db.prepare('SELECT detector FROM alert_detectors WHERE run_id = ?').pluck().all(runId) as string[]);
     this.folder = new Folder(this.db, runId, detectors, this.disabled);
   }
 
@@ -100,13 +98,26 @@ export class Pass {
                   json_extract(stats, '$.effective_gradient_ratio') AS egr
              FROM steps WHERE run_id = ? AND split = ? AND step >= ? ORDER BY step`,
         )
-        .all(this.runId, split, lo) as Array<{ id: number; step: number; samples: number; reward_mean: number | null; mean_length: number | null; acr: number | null; egr: number | null }>
-    ).map(
-      (s): WindowStep<unknown> => ({
-        stepId: s.id, split, step: s.step, samples: s.samples, rewardMean: s.reward_mean, meanLength: s.mean_length,
-        allCorrectRatio: s.acr, effectiveGradientRatio: s.egr, state: undefined,
-      }),
-    );
+        .all(this.runId, split, lo) as Array<{
+        id: number;
+        step: number;
+        samples: number;
+        reward_mean: number | null;
+        mean_length: number | null;
+        acr: number | null;
+        egr: number | null;
+      }>
+    ).map((s): WindowStep<unknown> => ({
+      stepId: s.id,
+      split,
+      step: s.step,
+      samples: s.samples,
+      rewardMean: s.reward_mean,
+      meanLength: s.mean_length,
+      allCorrectRatio: s.acr,
+      effectiveGradientRatio: s.egr,
+      state: undefined,
+    }));
     const start = steps.findIndex((s) => s.step >= fromStep);
     if (start < 0) return;
     const prevJudge = this.report.judgedFrom[split];
@@ -116,13 +127,16 @@ export class Pass {
         WHERE a.detector = ? AND st.run_id = ? AND st.split = ? AND st.step >= ?`,
     );
     const del = this.db.prepare('DELETE FROM alerts WHERE run_id = ? AND split = ? AND step >= ? AND source = ?');
-    const ins = this.db.prepare('INSERT INTO alerts (run_id, split, step, kind, source, score, message, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const ins = this.db.prepare(
+      'INSERT INTO alerts (run_id, split, step, kind, source, score, message, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const ctx: EvalContext = { allCorrectSamples: (stepId, limit) => this.allCorrectSamples(stepId, limit) };
     for (const d of this.active()) {
       this.guard(d.id, () => {
         const byStep = new Map<number, unknown>();
         if (d.init) {
-          for (const r of stateOf.all(d.id, this.runId, split, lo) as Array<{ step_id: number; state: string }>) byStep.set(r.step_id, JSON.parse(r.state));
+          for (const r of stateOf.all(d.id, this.runId, split, lo) as Array<{ step_id: number; state: string }>)
+            byStep.set(r.step_id, JSON.parse(r.state));
         }
         const w = steps.map((s) => ({ ...s, state: byStep.get(s.stepId) }));
         const found: Array<[WindowStep<unknown>, NonNullable<ReturnType<StepDetector['evaluate']>>]> = [];

@@ -78,7 +78,9 @@ export class Folder {
         WHERE s.id > ? AND st.run_id = ? ORDER BY s.id LIMIT ?`,
     );
     this.loadState = db.prepare('SELECT state FROM alert_step_state WHERE step_id = ? AND detector = ?').pluck();
-    this.earlier = db.prepare('SELECT id, reward, correct, length_tokens, length_chars FROM samples WHERE group_id = ? AND id < ? ORDER BY id');
+    this.earlier = db.prepare(
+      'SELECT id, reward, correct, length_tokens, length_chars FROM samples WHERE group_id = ? AND id < ? ORDER BY id',
+    );
   }
 
   /** Folds the run's next samples after `upto`, at most `limit`; returns the last id, or null when there were none. */

@@ -35,15 +35,17 @@ export interface AlertOptions {
   batch?: number;
 }
 
-
 /** Defaults overlaid with the given values; a bad value is an error naming the threshold. */
 export function resolveThresholds(t: Partial<AlertThresholds> = {}): AlertThresholds {
   const out: AlertThresholds = { ...DEFAULT_ALERT_THRESHOLDS };
   for (const [k, v] of Object.entries(t)) {
     if (v === undefined) continue;
-    if (!(ALERT_THRESHOLD_NAMES as string[]).includes(k)) throw new LensError(ErrorCode.BadInput, `unknown alert threshold ${JSON.stringify(k)}: use ${ALERT_THRESHOLD_NAMES.join(', ')}`);
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new LensError(ErrorCode.BadInput, `alert threshold ${k} must be a finite number`);
-    if (k === 'window' && (!Number.isInteger(v) || v < 2 || v > 1000)) throw new LensError(ErrorCode.BadInput, `alert threshold window must be an integer from 2 to 1000, got ${v}`);
+    if (!(ALERT_THRESHOLD_NAMES as string[]).includes(k))
+      throw new LensError(ErrorCode.BadInput, `unknown alert threshold ${JSON.stringify(k)}: use ${ALERT_THRESHOLD_NAMES.join(', ')}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new LensError(ErrorCode.BadInput, `alert threshold ${k} must be a finite number`);
+    if (k === 'window' && (!Number.isInteger(v) || v < 2 || v > 1000))
+      throw new LensError(ErrorCode.BadInput, `alert threshold window must be an integer from 2 to 1000, got ${v}`);
     out[k as keyof AlertThresholds] = v;
   }
   return out;
@@ -53,13 +55,14 @@ export function resolveThresholds(t: Partial<AlertThresholds> = {}): AlertThresh
 function upToDate(store: Store, runId: number, key: string): boolean {
   const db = store.db;
   const row = db.prepare('SELECT samples_upto, thresholds, sets FROM alert_runs WHERE run_id = ?').get(runId) as
-    | { samples_upto: number; thresholds: string | null; sets: string }
-    | undefined;
+    { samples_upto: number; thresholds: string | null; sets: string } | undefined;
   if (!row || row.thresholds !== key) return false;
   // Any newer sample, of any run: folding moves the watermark past other runs' samples too.
   if ((db.prepare('SELECT coalesce(max(id), 0) FROM samples').pluck().get() as number) > row.samples_upto) return false;
   const judged = JSON.parse(row.sets) as Record<string, string>;
-  const sets = db.prepare("SELECT id, status || ':' || scored || ':' || errors AS sig FROM rescore_sets WHERE run_id = ?").all(runId) as Array<{ id: number; sig: string }>;
+  const sets = db
+    .prepare("SELECT id, status || ':' || scored || ':' || errors AS sig FROM rescore_sets WHERE run_id = ?")
+    .all(runId) as Array<{ id: number; sig: string }>;
   return sets.length === Object.keys(judged).length && sets.every((x) => judged[String(x.id)] === x.sig);
 }
 
@@ -124,7 +127,10 @@ class AlertJob {
     if (this.idle) return this.pass.report;
     const { db } = this.store;
     this.store.write(() => {
-      const row = db.prepare('SELECT thresholds, sets FROM alert_runs WHERE run_id = ?').get(this.runId) as { thresholds: string | null; sets: string };
+      const row = db.prepare('SELECT thresholds, sets FROM alert_runs WHERE run_id = ?').get(this.runId) as {
+        thresholds: string | null;
+        sets: string;
+      };
       // Judged on fresh step statistics: a pass started beside an ingest (a dashboard's list) may
       // see samples whose steps the ingest has not recomputed yet, and would not see them again.
       recomputeDirtySteps(db, this.runId);
@@ -188,7 +194,12 @@ export function alertFoldJob(store: Store, runId: number, opts: AlertOptions): F
  * has every sample still to fold). A failure is reported through `onError`, never thrown: alerts are
  * advice. `false` options (alerts switched off) do nothing.
  */
-export async function refreshRunAlerts(store: Store, run: string, opts: AlertOptions | false, onError: (message: string) => void): Promise<void> {
+export async function refreshRunAlerts(
+  store: Store,
+  run: string,
+  opts: AlertOptions | false,
+  onError: (message: string) => void,
+): Promise<void> {
   if (opts === false) return;
   try {
     await updateAlertsAsync(store, store.requireRun(run).id, { ...opts, breathe });

@@ -57,7 +57,10 @@ export function judgeSet(steps: readonly SetStep[], label: string, t: AlertThres
       const w = s.slice(Math.max(0, i - t.window + 1), i + 1);
       const last = w[w.length - 1]!;
       const share = last.disagree / last.compared;
-      const rise = windowRise(w.map((x) => x.step), w.map((x) => x.disagree / x.compared));
+      const rise = windowRise(
+        w.map((x) => x.step),
+        w.map((x) => x.disagree / x.compared),
+      );
       const cond = w.length >= MIN_SET_STEPS && share >= t.disagreement && rise >= t.disagreementGrowth;
       if (cond && !prev) {
         found.push({

@@ -26,29 +26,20 @@ export interface GroupAdvantages {
 
 /** Rejects a group holding NaN or ±Inf rewards: the trainers' code does not guard against them. */
 export function checkRewards(uid: string, rewards: readonly number[]): void {
-  if (rewards.length === 0)
-    throw new LensError(ErrorCode.BadInput, `group ${JSON.stringify(uid)} has no samples`, { group: uid });
+  if (rewards.length === 0) throw new LensError(ErrorCode.BadInput, `group ${JSON.stringify(uid)} has no samples`, { group: uid });
   for (let i = 0; i < rewards.length; i++) {
     const r = rewards[i];
     if (typeof r !== 'number' || !Number.isFinite(r)) {
-      throw new LensError(
-        ErrorCode.BadInput,
-        `group ${JSON.stringify(uid)}: sample ${i} has a non-finite reward (${String(r)})`,
-        {
-          group: uid,
-          index: i,
-        },
-      );
+      throw new LensError(ErrorCode.BadInput, `group ${JSON.stringify(uid)}: sample ${i} has a non-finite reward (${String(r)})`, {
+        group: uid,
+        index: i,
+      });
     }
   }
 }
 
 /** GRPO: A_i = (R_i − μ)/(s + ε), or R_i − μ without std normalisation (Dr. GRPO). */
-export function grpoAdvantages(
-  uid: string,
-  rewards: readonly number[],
-  opts: OutcomeOptions = {},
-): GroupAdvantages {
+export function grpoAdvantages(uid: string, rewards: readonly number[], opts: OutcomeOptions = {}): GroupAdvantages {
   checkRewards(uid, rewards);
   const normStd = opts.normStd ?? true;
   const eps = opts.eps ?? ADVANTAGE_EPS;
@@ -74,8 +65,7 @@ export function drGrpoAdvantages(uid: string, rewards: readonly number[]): Group
 export function rlooAdvantages(uid: string, rewards: readonly number[]): GroupAdvantages {
   checkRewards(uid, rewards);
   const g = rewards.length;
-  if (g === 1)
-    return { uid, mean: 0, std: null, advantages: [rewards[0] as number], singleton: true, degenerate: true };
+  if (g === 1) return { uid, mean: 0, std: null, advantages: [rewards[0] as number], singleton: true, degenerate: true };
   const { mean: mu, std: s } = groupMoments(rewards);
   return { uid, mean: mu, std: s, advantages: outcomeAdvantageValues(rewards, 'rloo'), singleton: false, degenerate: s === 0 };
 }

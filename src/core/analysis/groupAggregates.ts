@@ -85,10 +85,29 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 export function emptyAggregate(): GroupAggregate {
   return {
-    size: 0, reward_sum: 0, reward_sumsq: 0, reward_min: null, reward_max: null, positive_n: 0, correct_n: 0,
-    correct_known: 0, success_n: 0, len_tokens_n: 0, chars_sum: 0, tokens_sum: 0, chars_correct: 0, tokens_correct: 0,
-    chars_wrong: 0, tokens_wrong: 0, finish_known: 0, truncated_n: 0, stopped_n: 0, chars_stopped: 0,
-    tokens_stopped: 0, reflect_sum: 0, reflect_n: 0,
+    size: 0,
+    reward_sum: 0,
+    reward_sumsq: 0,
+    reward_min: null,
+    reward_max: null,
+    positive_n: 0,
+    correct_n: 0,
+    correct_known: 0,
+    success_n: 0,
+    len_tokens_n: 0,
+    chars_sum: 0,
+    tokens_sum: 0,
+    chars_correct: 0,
+    tokens_correct: 0,
+    chars_wrong: 0,
+    tokens_wrong: 0,
+    finish_known: 0,
+    truncated_n: 0,
+    stopped_n: 0,
+    chars_stopped: 0,
+    tokens_stopped: 0,
+    reflect_sum: 0,
+    reflect_n: 0,
   };
 }
 
@@ -176,7 +195,11 @@ export function effectiveSamples(size: number, rewardMin: number | null, rewardM
 /** effectiveSamples over a group's rewards. */
 export function effectiveSamplesOf(rewards: readonly number[]): number {
   if (rewards.length === 0) return 0;
-  return effectiveSamples(rewards.length, rewards.reduce((a, b) => Math.min(a, b)), rewards.reduce((a, b) => Math.max(a, b)));
+  return effectiveSamples(
+    rewards.length,
+    rewards.reduce((a, b) => Math.min(a, b)),
+    rewards.reduce((a, b) => Math.max(a, b)),
+  );
 }
 
 export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: BasicStats; extra: ExtraStats } {
@@ -247,7 +270,8 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
       mean_length_correct: ratio(tokens ? t.tokens_correct : t.chars_correct, t.success_n),
       mean_length_wrong: ratio(tokens ? t.tokens_wrong : t.chars_wrong, n - t.success_n),
       mean_length_stopped: ratio(tokens ? t.tokens_stopped : t.chars_stopped, t.stopped_n),
-      reflection: n > 0 ? { mean_per_response: t.reflect_sum / n, share_responses: t.reflect_n / n, share_groups: reflectGroups / G } : null,
+      reflection:
+        n > 0 ? { mean_per_response: t.reflect_sum / n, share_responses: t.reflect_n / n, share_groups: reflectGroups / G } : null,
       pass_at_k: passAt,
       singleton_groups: singletons,
     },

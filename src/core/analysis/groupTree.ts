@@ -37,19 +37,13 @@ function warningsFor(uid: string, responses: ReadonlyArray<{ tokens: TokenizedRe
   const w: string[] = [];
   const name = JSON.stringify(uid);
   if (responses.length === 1) {
-    w.push(
-      `group ${name} has one sample: TEMPO is undefined (std of one reward); advantages use the GRPO singleton rule R/(1+ε)`,
-    );
+    w.push(`group ${name} has one sample: TEMPO is undefined (std of one reward); advantages use the GRPO singleton rule R/(1+ε)`);
   }
   const sources = new Set(responses.map((r) => r.tokens.source));
   if (sources.has('approximate')) {
-    w.push(
-      `group ${name}: approximate P2T (no token ids or tokenizer): words and punctuation, values differ from training`,
-    );
+    w.push(`group ${name}: approximate P2T (no token ids or tokenizer): words and punctuation, values differ from training`);
   } else if (sources.has('tokenizer')) {
-    w.push(
-      `group ${name}: tokens re-tokenised from text with tokenizer.json; the tree can differ from what was sampled`,
-    );
+    w.push(`group ${name}: tokens re-tokenised from text with tokenizer.json; the tree can differ from what was sampled`);
   }
   return w;
 }

@@ -48,8 +48,7 @@ export interface KnapsackResult {
 // Guards the O(items · budget · (max_n − min_n)) DP against inputs that would hang the engine.
 const MAX_DP_WORK = 5e8;
 
-const isInt = (x: unknown, min: number): x is number =>
-  typeof x === 'number' && Number.isInteger(x) && x >= min;
+const isInt = (x: unknown, min: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= min;
 
 function bad(message: string): never {
   throw new LensError(ErrorCode.BadInput, `knapsack: ${message}`);
@@ -70,13 +69,11 @@ function validate(prompts: readonly KnapsackPrompt[], o: Required<KnapsackOption
       initial += o.n;
       return;
     }
-    if (typeof q.p !== 'number' || !(q.p >= 0 && q.p <= 1))
-      bad(`prompts[${i}].p must be a number in [0, 1], got ${String(q.p)}`);
+    if (typeof q.p !== 'number' || !(q.p >= 0 && q.p <= 1)) bad(`prompts[${i}].p must be a number in [0, 1], got ${String(q.p)}`);
     initial += q.p === 0 ? o.negativeN : q.p === 1 ? o.positiveN : o.minN;
   });
   const budget = prompts.length * o.n;
-  if (initial > budget)
-    bad(`the budget n·M = ${budget} is below the initial allocation ${initial} (is n < min_n?)`);
+  if (initial > budget) bad(`the budget n·M = ${budget} is below the initial allocation ${initial} (is n < min_n?)`);
 }
 
 /** Adds `amount` to the targets evenly; the remainder goes one each to the first ones. */
@@ -133,10 +130,7 @@ function solveByDp(ps: readonly number[], capacity: number, minN: number, maxN: 
   return extra;
 }
 
-export function knapsackAllocation(
-  prompts: readonly KnapsackPrompt[],
-  options: KnapsackOptions,
-): KnapsackResult {
+export function knapsackAllocation(prompts: readonly KnapsackPrompt[], options: KnapsackOptions): KnapsackResult {
   const o: Required<KnapsackOptions> = {
     alpha: 0.9,
     allowFallback: true,
@@ -203,7 +197,6 @@ export function knapsackAllocation(
     if (rest > used) spread(N, rest - used, effective);
   }
   const total = N.reduce((a, b) => a + b, 0);
-  if (total !== budget)
-    throw new LensError(ErrorCode.Internal, `knapsack: allocated ${total} rollouts, budget ${budget}`);
+  if (total !== budget) throw new LensError(ErrorCode.Internal, `knapsack: allocated ${total} rollouts, budget ${budget}`);
   return { allocation: N, budget, fallback, fallback_effective_ratio: ratio };
 }

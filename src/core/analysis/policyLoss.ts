@@ -21,12 +21,7 @@ export function klK3(logp: number, refLogp: number): number {
   return clamp(Math.exp(d) - d - 1, -10, 10);
 }
 
-export const LOSS_AGG_MODES = [
-  'token-mean',
-  'seq-mean-token-mean',
-  'seq-mean-token-sum',
-  'seq-mean-token-sum-norm',
-] as const;
+export const LOSS_AGG_MODES = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum', 'seq-mean-token-sum-norm'] as const;
 export type LossAggMode = (typeof LOSS_AGG_MODES)[number];
 
 /** One sequence of the batch: per-token losses and the mask, both of the padded width. */
@@ -40,11 +35,7 @@ export interface LossRow {
  * of the seq-mean denominators, as in verl. `scaleFactor` is verl's loss_scale_factor for
  * seq-mean-token-sum-norm (default: the padded width). An empty denominator gives 0.
  */
-export function aggregateLoss(
-  rows: readonly LossRow[],
-  mode: LossAggMode,
-  opts: { scaleFactor?: number } = {},
-): number {
+export function aggregateLoss(rows: readonly LossRow[], mode: LossAggMode, opts: { scaleFactor?: number } = {}): number {
   const width = rows[0]?.loss.length ?? 0;
   let total = 0;
   let tokens = 0;
@@ -53,10 +44,7 @@ export function aggregateLoss(
   let seqs = 0;
   rows.forEach((r, i) => {
     if (r.loss.length !== width || r.mask.length !== width) {
-      throw new LensError(
-        ErrorCode.BadInput,
-        `loss row ${i}: loss and mask must all have the padded width ${width}`,
-      );
+      throw new LensError(ErrorCode.BadInput, `loss row ${i}: loss and mask must all have the padded width ${width}`);
     }
     let s = 0;
     let m = 0;

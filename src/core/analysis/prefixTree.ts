@@ -61,14 +61,7 @@ export class PrefixTree {
     return out.reverse();
   }
 
-  private newNode(
-    parent: number,
-    start: number,
-    length: number,
-    rep: number,
-    count: number,
-    sum: number,
-  ): number {
+  private newNode(parent: number, start: number, length: number, rep: number, count: number, sum: number): number {
     const id = this.parent.length;
     this.parent.push(parent);
     this.start.push(start);
@@ -84,14 +77,7 @@ export class PrefixTree {
   /** Cuts node c after k tokens: a new node takes the first k and c's place under its parent. */
   private split(c: number, k: number): number {
     const p = this.parent[c] as number;
-    const m = this.newNode(
-      p,
-      this.start[c] as number,
-      k,
-      this.rep[c] as number,
-      this.count[c] as number,
-      this.rewardSum[c] as number,
-    );
+    const m = this.newNode(p, this.start[c] as number, k, this.rep[c] as number, this.count[c] as number, this.rewardSum[c] as number);
     const siblings = this.children[p] as number[];
     siblings[siblings.indexOf(c)] = m;
     (this.children[m] as number[]).push(c);
@@ -189,9 +175,7 @@ export function tempoAdvantages(tree: PrefixTree, opts: TempoOptions = {}): Temp
   const values = new Float64Array(tree.size);
   const deltas = new Float64Array(tree.size);
   for (let n = 0; n < tree.size; n++) values[n] = flat ? (rewards[0] as number) : tree.value(n);
-  if (!flat)
-    for (let n = 1; n < tree.size; n++)
-      deltas[n] = (values[n] as number) - (values[tree.parent[n] as number] as number);
+  if (!flat) for (let n = 1; n < tree.size; n++) deltas[n] = (values[n] as number) - (values[tree.parent[n] as number] as number);
 
   const div = norm ? s + eps : 1;
   const sequenceAdvantages = new Array<number>(g);

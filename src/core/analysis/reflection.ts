@@ -6,16 +6,7 @@ import { ErrorCode, LensError } from '../../shared/errors';
 export const REFLECTION_PRESETS = {
   simplerl: ['recheck', 'rethink', 'try again', 'wait', 'alternatively', 'retry', 'however'],
   'oat-zero-qwen': ['recheck', 'rethink', 'try again'],
-  'oat-zero-deepseek': [
-    'reevaluate',
-    'reevaluation',
-    'recheck',
-    'rethink',
-    'check again',
-    're-evaluate',
-    'try again',
-    're-examine',
-  ],
+  'oat-zero-deepseek': ['reevaluate', 'reevaluation', 'recheck', 'rethink', 'check again', 're-evaluate', 'try again', 're-examine'],
   'oat-zero-llama': ['recheck', 'rethink', 'check again', 're-evaluate', 'try again', 're-examine'],
   'understand-r1-zero': [
     'recheck',
@@ -34,18 +25,7 @@ export const REFLECTION_PRESETS = {
     'verify again',
     'go over the steps',
   ],
-  'deepseek-r1': [
-    'wait',
-    'mistake',
-    'however',
-    'but',
-    'retry',
-    'error',
-    'verify',
-    'wrong',
-    'evaluate',
-    'check',
-  ],
+  'deepseek-r1': ['wait', 'mistake', 'however', 'but', 'retry', 'error', 'verify', 'wrong', 'evaluate', 'check'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ReflectionPreset = keyof typeof REFLECTION_PRESETS;
@@ -95,20 +75,14 @@ export class ReflectionMatcher {
     const norm: string[] = [];
     keywords.forEach((k, i) => {
       if (typeof k !== 'string' || k.trim() === '') {
-        throw new LensError(
-          ErrorCode.BadInput,
-          `reflection keyword ${i} must be a non-empty string, got ${JSON.stringify(k)}`,
-        );
+        throw new LensError(ErrorCode.BadInput, `reflection keyword ${i} must be a non-empty string, got ${JSON.stringify(k)}`);
       }
       const n = k.trim().toLowerCase();
       if (!norm.includes(n)) norm.push(n);
     });
     if (norm.length === 0) throw new LensError(ErrorCode.BadInput, 'reflection keyword list is empty');
     if (mode !== 'word' && mode !== 'substring') {
-      throw new LensError(
-        ErrorCode.BadInput,
-        `unknown reflection mode ${JSON.stringify(mode)}; use word or substring`,
-      );
+      throw new LensError(ErrorCode.BadInput, `unknown reflection mode ${JSON.stringify(mode)}; use word or substring`);
     }
     return new ReflectionMatcher(norm, mode);
   }
@@ -188,9 +162,7 @@ export function isReflectionPreset(name: string): name is ReflectionPreset {
  * The matcher for a preset (default `simplerl`) or a user keyword list, compiled once per
  * (list, mode). Unknown presets and empty or non-string keywords throw a LensError.
  */
-export function reflectionMatcher(
-  opts: { preset?: string; keywords?: readonly string[]; mode?: ReflectionMode } = {},
-): ReflectionMatcher {
+export function reflectionMatcher(opts: { preset?: string; keywords?: readonly string[]; mode?: ReflectionMode } = {}): ReflectionMatcher {
   const mode = opts.mode ?? 'word';
   let keywords: readonly string[];
   if (opts.keywords !== undefined) keywords = opts.keywords;
@@ -228,9 +200,7 @@ export interface ReflectionStats {
 }
 
 /** Per-step reflection summary from per-response counts. */
-export function reflectionStats(
-  rows: ReadonlyArray<{ group: string | number; count: number; correct?: boolean | null }>,
-): ReflectionStats {
+export function reflectionStats(rows: ReadonlyArray<{ group: string | number; count: number; correct?: boolean | null }>): ReflectionStats {
   const groups = new Map<string | number, boolean>();
   let total = 0;
   let reflecting = 0;

@@ -44,16 +44,12 @@ function median(xs: readonly number[]): number {
 }
 
 function checkAlpha(alpha: number): void {
-  if (!(alpha >= 0 && alpha <= 1))
-    throw new LensError(ErrorCode.BadInput, `RoRecomp α must be in [0, 1], got ${alpha}`);
+  if (!(alpha >= 0 && alpha <= 1)) throw new LensError(ErrorCode.BadInput, `RoRecomp α must be in [0, 1], got ${alpha}`);
 }
 
 const meanOf = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-export function roRecompGroup(
-  samples: readonly RoRecompSample[],
-  alpha = RORECOMP_DEFAULT_ALPHA,
-): RoRecompGroup {
+export function roRecompGroup(samples: readonly RoRecompSample[], alpha = RORECOMP_DEFAULT_ALPHA): RoRecompGroup {
   checkAlpha(alpha);
   const idx = samples.map((_, i) => i);
   const len = (i: number): number => (samples[i] as RoRecompSample).length;
@@ -69,13 +65,7 @@ export function roRecompGroup(
   const q: Quadrants = { short_correct: 0, short_wrong: 0, long_correct: 0, long_wrong: 0 };
   for (const s of samples) {
     const short = s.length <= med;
-    const key: keyof Quadrants = s.correct
-      ? short
-        ? 'short_correct'
-        : 'long_correct'
-      : short
-        ? 'short_wrong'
-        : 'long_wrong';
+    const key: keyof Quadrants = s.correct ? (short ? 'short_correct' : 'long_correct') : short ? 'short_wrong' : 'long_wrong';
     q[key]++;
   }
   return {
@@ -87,10 +77,7 @@ export function roRecompGroup(
   };
 }
 
-export function roRecompSummary(
-  groups: ReadonlyArray<readonly RoRecompSample[]>,
-  alpha = RORECOMP_DEFAULT_ALPHA,
-): RoRecompSummary {
+export function roRecompSummary(groups: ReadonlyArray<readonly RoRecompSample[]>, alpha = RORECOMP_DEFAULT_ALPHA): RoRecompSummary {
   checkAlpha(alpha);
   const q: Quadrants = { short_correct: 0, short_wrong: 0, long_correct: 0, long_wrong: 0 };
   let total = 0;

@@ -13,7 +13,11 @@ export const CONTEXT_PREVIEW = 240;
  * its turns. A turn's place is the number of trained tokens before it; when the token strings do
  * not spell the trained text (logged ids without strings) it cannot be placed and is skipped.
  */
-export function attachContext(tree: GroupTree, texts: ReadonlyArray<readonly string[]>, turns: ReadonlyArray<readonly Turn[] | undefined>): void {
+export function attachContext(
+  tree: GroupTree,
+  texts: ReadonlyArray<readonly string[]>,
+  turns: ReadonlyArray<readonly Turn[] | undefined>,
+): void {
   const byNode = new Map<number, Map<string, TreeContext>>();
   turns.forEach((ts, i) => {
     if (!ts || !hasUntrainedTurns(ts)) return;

@@ -28,12 +28,10 @@ export function parseArealLine(text: string, split: Split, pathStep: number | un
       kind: 'error',
       message: `"sample_idx" must be an integer ≥ 0, got ${describe(o['sample_idx'])}`,
     };
-  if (typeof o['prompt'] !== 'string')
-    return { kind: 'error', message: `"prompt" must be a string, got ${describe(o['prompt'])}` };
+  if (typeof o['prompt'] !== 'string') return { kind: 'error', message: `"prompt" must be a string, got ${describe(o['prompt'])}` };
   if (typeof o['completion'] !== 'string')
     return { kind: 'error', message: `"completion" must be a string, got ${describe(o['completion'])}` };
-  if (!isFiniteNumber(o['reward']))
-    return { kind: 'error', message: `"reward" must be a finite number, got ${describe(o['reward'])}` };
+  if (!isFiniteNumber(o['reward'])) return { kind: 'error', message: `"reward" must be a finite number, got ${describe(o['reward'])}` };
   const tail = o['tail_version'];
   const step = pathStep ?? (isStep(tail) ? tail : undefined);
   if (step === undefined)

@@ -57,13 +57,7 @@ export interface LineParser {
   state?(): string;
 }
 
-export function lineParser(
-  format: FileFormat,
-  split: Split,
-  file: string,
-  saved: string | null,
-  groupSize?: number,
-): LineParser {
+export function lineParser(format: FileFormat, split: Split, file: string, saved: string | null, groupSize?: number): LineParser {
   const f = FORMATS.get(format);
   if (f.reads !== 'lines') throw new Error(`not a JSON-lines format: ${format}`);
   return f.parser({ file, split, saved, groupSize });

@@ -42,13 +42,7 @@ export interface PassContext {
 }
 
 /** Finds (or creates) the cursor for a file, following a rename by device and inode. */
-export function cursorFor(
-  ctx: PassContext,
-  file: string,
-  st: fs.Stats,
-  kind: FileCursor['kind'],
-  format: string,
-): FileCursor {
+export function cursorFor(ctx: PassContext, file: string, st: fs.Stats, kind: FileCursor['kind'], format: string): FileCursor {
   let c = ctx.cursors.get(ctx.runId, file);
   if (!c) {
     const moved = ctx.cursors.byInode(ctx.runId, st.dev, st.ino);

@@ -43,10 +43,7 @@ interface FormatBase<Id extends string, Kind extends FormatKind> {
 }
 
 /** A format written as JSON lines, appended while the trainer runs; known by its first record's keys. */
-export interface LineFormat<
-  Id extends string = string,
-  Kind extends FormatKind = FormatKind,
-> extends FormatBase<Id, Kind> {
+export interface LineFormat<Id extends string = string, Kind extends FormatKind = FormatKind> extends FormatBase<Id, Kind> {
   reads: 'lines';
   /** True when a file's first record has this format's keys. */
   matches(record: JsonObject): boolean;
@@ -79,10 +76,7 @@ export interface WholeFilePass {
 }
 
 /** A format whose files are rewritten in place and read whole when they change; known by name. */
-export interface WholeFileFormat<
-  Id extends string = string,
-  Kind extends FormatKind = FormatKind,
-> extends FormatBase<Id, Kind> {
+export interface WholeFileFormat<Id extends string = string, Kind extends FormatKind = FormatKind> extends FormatBase<Id, Kind> {
   reads: 'whole-file';
   files: FileNames;
   /** Read before the pass's other files, which need what it says. */
@@ -167,9 +161,7 @@ export class Formats<F extends Format> {
   }
 
   private fileNames(): FileNames[] {
-    const named = this.all.flatMap((f) =>
-      f.reads === 'whole-file' ? [f.files] : f.unreadable ? [f.unreadable] : [],
-    );
+    const named = this.all.flatMap((f) => (f.reads === 'whole-file' ? [f.files] : f.unreadable ? [f.unreadable] : []));
     return this.lines.length ? [JSON_LINES, ...named] : named;
   }
 }
@@ -181,10 +173,7 @@ export class Formats<F extends Format> {
  */
 function triedOrder<L extends LineFormat>(lines: readonly L[]): L[] {
   const order: L[] = [];
-  for (const f of [
-    ...lines.filter((l) => l.kind === 'rollouts'),
-    ...lines.filter((l) => l.kind === 'metrics'),
-  ]) {
+  for (const f of [...lines.filter((l) => l.kind === 'rollouts'), ...lines.filter((l) => l.kind === 'metrics')]) {
     const at = order.findIndex((g) => f.triedBefore?.includes(g.id));
     if (at < 0) order.push(f);
     else order.splice(at, 0, f);

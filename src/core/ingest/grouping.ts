@@ -37,7 +37,9 @@ export function inferredGroupSizeWarnings(db: SqliteDatabase, runId: number, ste
     const rows = sizes.raw().all(runId, split, Number(step)) as [number, number][];
     if (rows.length < 2) continue;
     const list = rows.map(([size, n], i) => (i === 0 ? `${n} group${n === 1 ? '' : 's'} of ${size}` : `${n} of ${size}`)).join(', ');
-    out.push(`step ${step} (${split}): groups inferred by ${grouping} differ in size (${list} samples); a group may be split, or two merged`);
+    out.push(
+      `step ${step} (${split}): groups inferred by ${grouping} differ in size (${list} samples); a group may be split, or two merged`,
+    );
   }
   return out;
 }

@@ -57,7 +57,10 @@ const BULK_CACHE_KIB = 16 << 10;
 /** Default run name for a path: its base name reduced to the run-name alphabet. */
 export function defaultRunName(p: string): string {
   const base = path.basename(path.resolve(p)).replace(/\.(jsonl|parquet|json)$/, '');
-  const cleaned = base.replace(/[^A-Za-z0-9._@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
+  const cleaned = base
+    .replace(/[^A-Za-z0-9._@+=-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 128);
   return cleaned || 'run';
 }
 
@@ -75,7 +78,6 @@ const readFirst = (f: SourceFile): boolean => {
   const fmt = FORMATS.get(f.format);
   return fmt.reads === 'whole-file' && fmt.readFirst === true;
 };
-
 
 export class Ingestor {
   private readonly runId: number;
@@ -241,7 +243,13 @@ export class Ingestor {
   private async updateAlerts(opts: AlertOptions, folded: FoldResult | Error | undefined): Promise<void> {
     const warn = (m: string): void => this.opts.onWarning?.(`run ${this.opts.run}: ${m}`);
     try {
-      const r = await updateAlertsAsync(this.store, this.runId, { onDetectorError: warn, ...opts, signal: this.ctx.signal, breathe, folded });
+      const r = await updateAlertsAsync(this.store, this.runId, {
+        onDetectorError: warn,
+        ...opts,
+        signal: this.ctx.signal,
+        breathe,
+        folded,
+      });
       this.alertWorker = r.worker;
     } catch (e) {
       warn(`alerts not updated: ${isLensError(e) ? e.message : errorMessage(e)}`);

@@ -26,12 +26,7 @@ export interface OpenedJsonl {
   close(): Promise<void>;
 }
 
-export async function passJsonl(
-  ctx: PassContext,
-  file: string,
-  format: FileFormat,
-  split: Split,
-): Promise<PassCounters> {
+export async function passJsonl(ctx: PassContext, file: string, format: FileFormat, split: Split): Promise<PassCounters> {
   return openJsonl(ctx, file, format, split).run();
 }
 

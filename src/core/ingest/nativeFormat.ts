@@ -85,8 +85,7 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
     reward,
   };
   if (o['split'] !== undefined) {
-    if (o['split'] !== 'train' && o['split'] !== 'val')
-      return `"split" must be "train" or "val", got ${describe(o['split'])}`;
+    if (o['split'] !== 'train' && o['split'] !== 'val') return `"split" must be "train" or "val", got ${describe(o['split'])}`;
     rec.split = o['split'];
   }
   if (o['index'] !== undefined) {
@@ -104,19 +103,14 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
   const r = o['rationale'];
   if (r !== undefined && r !== null) {
     if (typeof r === 'string') rec.rationale = r;
-    else if (
-      typeof r === 'object' &&
-      !Array.isArray(r) &&
-      Object.values(r).every((x) => typeof x === 'string')
-    ) {
+    else if (typeof r === 'object' && !Array.isArray(r) && Object.values(r).every((x) => typeof x === 'string')) {
       rec.rationale = r as Record<string, string>;
     } else return `"rationale" must be a string or an object of strings`;
   }
   const gt = o['ground_truth'];
   if (gt !== undefined && gt !== null) rec.groundTruth = typeof gt === 'string' ? gt : JSON.stringify(gt);
   if (o['correct'] !== undefined && o['correct'] !== null) {
-    if (typeof o['correct'] !== 'boolean')
-      return `"correct" must be true or false, got ${describe(o['correct'])}`;
+    if (typeof o['correct'] !== 'boolean') return `"correct" must be true or false, got ${describe(o['correct'])}`;
     rec.correct = o['correct'];
   }
   if (o['finish_reason'] !== undefined && o['finish_reason'] !== null) {
@@ -164,8 +158,7 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
     }
   }
   if (o['advantage'] !== undefined && o['advantage'] !== null) {
-    if (!isFiniteNumber(o['advantage']))
-      return `"advantage" must be a finite number, got ${describe(o['advantage'])}`;
+    if (!isFiniteNumber(o['advantage'])) return `"advantage" must be a finite number, got ${describe(o['advantage'])}`;
     rec.advantage = o['advantage'];
   }
   if (o['data_source'] !== undefined && o['data_source'] !== null) {
@@ -202,8 +195,7 @@ export function parseMetricsLine(text: string): ParsedRecord {
   if (text.trim() === '') return { kind: 'skip' };
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
-  if (!isStep(o['step']))
-    return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(o['step'])}` };
+  if (!isStep(o['step'])) return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(o['step'])}` };
   let values = o['metrics'] ?? o['data'];
   if (values === undefined && 'time' in o) {
     // prime-rl's FileMonitor writes {"step", "time", ...metrics} flat.

@@ -29,13 +29,11 @@ function isBad(v: unknown): v is { bad: unknown } {
 function tokenArray(o: JsonObject, key: string, n: number, integers: boolean): number[] | undefined | string {
   const v = one(o, key);
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v))
-    return `"${key}" must be a one-element list holding a list of numbers, got ${describe(isBad(v) ? v.bad : v)}`;
+  if (!Array.isArray(v)) return `"${key}" must be a one-element list holding a list of numbers, got ${describe(isBad(v) ? v.bad : v)}`;
   if (v.length < n) return `"${key}" has ${v.length} entries but input_lengths says ${n} tokens`;
   for (let i = 0; i < n; i++) {
     const x: unknown = v[i];
-    if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x)))
-      return `"${key}"[${i}] is ${describe(x)}`;
+    if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x))) return `"${key}"[${i}] is ${describe(x)}`;
   }
   return v.slice(0, n) as number[];
 }
@@ -73,8 +71,7 @@ export function parseNemoRow(o: JsonObject, split: Split, step: number): Row | s
   let ids: number[] | undefined;
   let mask: number[] | undefined;
   if (n !== undefined) {
-    if (!isStep(n))
-      return `"input_lengths" must be a one-element list holding an integer, got ${describe(o['input_lengths'])}`;
+    if (!isStep(n)) return `"input_lengths" must be a one-element list holding an integer, got ${describe(o['input_lengths'])}`;
     const t = tokenArray(o, 'token_ids', n, true);
     if (typeof t === 'string') return t;
     const m = tokenArray(o, 'token_loss_mask', n, true);
@@ -92,8 +89,7 @@ export function parseNemoRow(o: JsonObject, split: Split, step: number): Row | s
     responseCount = a < 0 ? 0 : msgs.length - a;
   } else if (mask && first >= 0) {
     let spans = 0;
-    for (let i = first; i < mask.length; i++)
-      if (mask[i] === 1 && (i === first || mask[i - 1] !== 1)) spans++;
+    for (let i = first; i < mask.length; i++) if (mask[i] === 1 && (i === first || mask[i - 1] !== 1)) spans++;
     responseCount = Math.min(msgs.length - 1, 2 * spans - (mask[mask.length - 1] === 1 ? 1 : 0));
   } else responseCount = Math.min(1, msgs.length - 1);
   const promptMsgs = msgs.slice(0, msgs.length - responseCount);
@@ -111,13 +107,7 @@ export function parseNemoRow(o: JsonObject, split: Split, step: number): Row | s
     rec.turns = responseMsgs.map((m, i): Turn => {
       const assistant = m.role !== null ? m.role === 'assistant' : i % 2 === 0;
       return {
-        role: assistant
-          ? 'assistant'
-          : m.role === 'tool'
-            ? 'tool'
-            : m.role === 'user'
-              ? 'user'
-              : 'environment',
+        role: assistant ? 'assistant' : m.role === 'tool' ? 'tool' : m.role === 'user' ? 'user' : 'environment',
         content: m.text,
         trained: assistant,
       };
@@ -132,8 +122,7 @@ export function parseNemoRow(o: JsonObject, split: Split, step: number): Row | s
     for (const v of [gen, prev, adv]) if (typeof v === 'string') return v;
     const m = mask;
     // Tokens the sampler did not generate (environment messages) have no sampler logprob.
-    if (Array.isArray(gen))
-      rec.logprobs = gen.slice(first).map((x, i) => (m[first + i] === 1 ? x : Number.NaN));
+    if (Array.isArray(gen)) rec.logprobs = gen.slice(first).map((x, i) => (m[first + i] === 1 ? x : Number.NaN));
     if (Array.isArray(prev)) rec.trainLogprobs = prev.slice(first);
     if (Array.isArray(adv)) {
       rec.tokenAdvantages = adv.slice(first);

@@ -25,7 +25,8 @@ parentPort!.on('message', (m: WorkerRequest) => {
     void readTrlCounted(m.file, m.rewardNames, m.reflection)
       .then(
         (read) => post({ job: id, kind: 'trl', read }),
-        (e: unknown) => post({ job: id, kind: 'trl-error', message: errorMessage(e), badInput: isLensError(e) && e.code === ErrorCode.BadInput }),
+        (e: unknown) =>
+          post({ job: id, kind: 'trl-error', message: errorMessage(e), badInput: isLensError(e) && e.code === ErrorCode.BadInput }),
       )
       .finally(() => fold?.idle());
     return;

@@ -11,7 +11,6 @@ import type { FoldJob, FoldResult } from '../alerts/foldWorker';
 import { BatchParser, type BatchSource, type ParsedBatch, type ParseJob } from './batchParser';
 import type { TrlRead } from './trlFormat';
 
-
 /** A pass with at least this many new bytes of JSON lines (over all its files) parses in a worker thread. */
 export const WORKER_MIN_BYTES = 8 << 20;
 
@@ -45,9 +44,7 @@ export function workerSource(): { code: string; eval: boolean } | undefined {
 
 /** What the worker posts, tagged with the job it belongs to (the alert fold's answer has none). */
 export type JobMessage =
-  | { job: number; kind: 'batch'; batch: ParsedBatch }
-  | { job: number; kind: 'end' }
-  | { job: number; kind: 'error'; message: string };
+  { job: number; kind: 'batch'; batch: ParsedBatch } | { job: number; kind: 'end' } | { job: number; kind: 'error'; message: string };
 export type WorkerMessage =
   | JobMessage
   | { job: 0; kind: 'fold'; result: FoldResult }
@@ -181,7 +178,13 @@ export class ParseWorker {
     const id = this.nextId++;
     return new Promise<TrlRead>((resolve, reject) => {
       this.trl.set(id, { file, resolve, reject });
-      this.ensure().postMessage({ kind: 'trl', id, file, rewardNames: rewardNames ? [...rewardNames] : null, reflection } satisfies WorkerRequest);
+      this.ensure().postMessage({
+        kind: 'trl',
+        id,
+        file,
+        rewardNames: rewardNames ? [...rewardNames] : null,
+        reflection,
+      } satisfies WorkerRequest);
     });
   }
 

@@ -38,11 +38,7 @@ function messageText(m: JsonObject): string {
       ? c
       : Array.isArray(c)
         ? c
-            .map((p) =>
-              p && typeof p === 'object' && typeof (p as JsonObject)['text'] === 'string'
-                ? (p as JsonObject)['text']
-                : '',
-            )
+            .map((p) => (p && typeof p === 'object' && typeof (p as JsonObject)['text'] === 'string' ? (p as JsonObject)['text'] : ''))
             .join('')
         : '';
   const calls = m['tool_calls'];
@@ -58,8 +54,7 @@ function messageText(m: JsonObject): string {
 function numbers(v: unknown, what: string, integers = false): number[] | string {
   if (!Array.isArray(v)) return `${what} must be an array of numbers, got ${describe(v)}`;
   for (const x of v)
-    if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x)))
-      return `${what} holds ${describe(x)}`;
+    if (typeof x !== 'number' || !Number.isFinite(x) || (integers && !Number.isInteger(x))) return `${what} holds ${describe(x)}`;
   return v as number[];
 }
 
@@ -67,27 +62,21 @@ function readNode(raw: unknown, where: string): Node | string {
   if (!raw || typeof raw !== 'object') return `${where} is not an object`;
   const n = raw as JsonObject;
   const msg = n['message'];
-  if (!msg || typeof msg !== 'object' || typeof (msg as JsonObject)['role'] !== 'string')
-    return `${where}.message needs a role`;
+  if (!msg || typeof msg !== 'object' || typeof (msg as JsonObject)['role'] !== 'string') return `${where}.message needs a role`;
   const tokenIds = numbers(n['token_ids'] ?? [], `${where}.token_ids`, true);
   if (typeof tokenIds === 'string') return tokenIds;
   const mask = n['mask'] ?? [];
-  if (!Array.isArray(mask) || !mask.every((b) => typeof b === 'boolean'))
-    return `${where}.mask must be an array of booleans`;
-  if (mask.length !== tokenIds.length)
-    return `${where} has ${tokenIds.length} token_ids but ${mask.length} mask entries`;
+  if (!Array.isArray(mask) || !mask.every((b) => typeof b === 'boolean')) return `${where}.mask must be an array of booleans`;
+  if (mask.length !== tokenIds.length) return `${where} has ${tokenIds.length} token_ids but ${mask.length} mask entries`;
   const sampledTokens = mask.filter(Boolean).length;
   const lp = numbers(n['logprobs'] ?? [], `${where}.logprobs`);
   if (typeof lp === 'string') return lp;
-  if (sampledTokens > 0 && lp.length !== sampledTokens)
-    return `${where} has ${sampledTokens} sampled tokens but ${lp.length} logprobs`;
+  if (sampledTokens > 0 && lp.length !== sampledTokens) return `${where} has ${sampledTokens} sampled tokens but ${lp.length} logprobs`;
   const perSampled = (key: string): number[] | null | string => {
     if (n[key] === undefined || n[key] === null) return null;
     const v = numbers(n[key], `${where}.${key}`);
     if (typeof v === 'string') return v;
-    return v.length === sampledTokens
-      ? v
-      : `${where} has ${sampledTokens} sampled tokens but ${v.length} ${key}`;
+    return v.length === sampledTokens ? v : `${where} has ${sampledTokens} sampled tokens but ${v.length} ${key}`;
   };
   const advantages = perSampled('advantages');
   if (typeof advantages === 'string') return advantages;
@@ -115,8 +104,7 @@ function branches(nodes: readonly Node[]): number[][] | string {
     if (hasChild.has(leaf)) continue;
     const p: number[] = [];
     for (let id: number | null = leaf; id !== null; id = nodes[id]!.parent) {
-      if (id < 0 || id >= nodes.length || p.length > nodes.length)
-        return `node ${leaf}: its parent chain leaves the graph or loops`;
+      if (id < 0 || id >= nodes.length || p.length > nodes.length) return `node ${leaf}: its parent chain leaves the graph or loops`;
       p.push(id);
     }
     out.push(p.reverse());
@@ -127,11 +115,7 @@ function branches(nodes: readonly Node[]): number[][] | string {
 const ROLE: Record<string, Turn['role']> = { assistant: 'assistant', tool: 'tool', user: 'user' };
 
 /** One branch → one sample: the prompt is what precedes the first sampled message. */
-function branchSample(
-  nodes: readonly Node[],
-  ids: readonly number[],
-  base: Omit<SampleRecord, 'prompt' | 'response'>,
-): SampleRecord {
+function branchSample(nodes: readonly Node[], ids: readonly number[], base: Omit<SampleRecord, 'prompt' | 'response'>): SampleRecord {
   const first = ids.findIndex((i) => nodes[i]!.sampled);
   const promptNodes = first < 0 ? ids : ids.slice(0, first);
   const rest = first < 0 ? [] : ids.slice(first);
@@ -205,8 +189,7 @@ function traceSamples(
       if (!r || typeof r !== 'object') continue;
       const score = (r as JsonObject)['score'];
       const weight = (r as JsonObject)['weight'] ?? 1;
-      if (typeof score !== 'number' || typeof weight !== 'number')
-        return `${where}.rewards.${name} needs a numeric score and weight`;
+      if (typeof score !== 'number' || typeof weight !== 'number') return `${where}.rewards.${name} needs a numeric score and weight`;
       components[name] = score * weight;
       weights[name] = weight;
       reward += score * weight;
@@ -215,11 +198,7 @@ function traceSamples(
   const meta: JsonObject = { trace_id: trace['id'] ?? null, ok: trace['ok'] ?? null };
   for (const k of ['metrics', 'stop_condition', 'errors', 'info'] as const) {
     const v = trace[k];
-    if (
-      v !== undefined &&
-      !(Array.isArray(v) && v.length === 0) &&
-      !(v && typeof v === 'object' && Object.keys(v).length === 0)
-    )
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0) && !(v && typeof v === 'object' && Object.keys(v).length === 0))
       meta[k] = v;
   }
   if (Object.keys(weights).length) meta['reward_weights'] = weights;
@@ -227,9 +206,7 @@ function traceSamples(
   if (agent && typeof agent === 'object' && typeof (agent as JsonObject)['name'] === 'string')
     meta['agent'] = (agent as JsonObject)['name'];
   const calls = Array.isArray(trace['calls']) ? (trace['calls'] as JsonObject[]) : [];
-  const last = [...calls]
-    .reverse()
-    .find((c) => c && typeof c === 'object' && typeof c['finish_reason'] === 'string');
+  const last = [...calls].reverse().find((c) => c && typeof c === 'object' && typeof c['finish_reason'] === 'string');
   return paths.map((ids) => {
     const rec = branchSample(nodes, ids, { ...base, reward, meta: { ...(base.meta ?? {}), ...meta } });
     if (Object.keys(components).length) rec.components = components;
@@ -277,8 +254,7 @@ export function parsePrimeRlLine(text: string, split: Split, pathStep: number | 
   const taskData = task && typeof task === 'object' ? task['data'] : undefined;
   const answer = taskData && typeof taskData === 'object' ? (taskData as JsonObject)['answer'] : undefined;
   const base: Omit<SampleRecord, 'prompt' | 'response' | 'reward'> = { split, step, group: groupId, meta };
-  if (answer !== undefined && answer !== null)
-    base.groundTruth = typeof answer === 'string' ? answer : JSON.stringify(answer);
+  if (answer !== undefined && answer !== null) base.groundTruth = typeof answer === 'string' ? answer : JSON.stringify(answer);
   if (env && typeof env === 'object' && typeof (env as JsonObject)['id'] === 'string')
     base.dataSource = (env as JsonObject)['id'] as string;
   const samples: SampleRecord[] = [];
@@ -318,9 +294,7 @@ export const primeRlRollouts: LineFormat<'prime-rl', 'rollouts'> = {
   matches: (o) => 'traces' in o && 'task' in o && ('group' in o || 'run' in o || 'ok' in o),
   parser: ({ file, split }) => ({ parse: primeRlParser(file, split) }),
   leftOutOfFolder: (file) =>
-    effectiveWithAll(file)
-      ? 'prime-rl "effective" traces are a subset of "all", which is read instead'
-      : undefined,
+    effectiveWithAll(file) ? 'prime-rl "effective" traces are a subset of "all", which is read instead' : undefined,
 };
 
 /** The FileMonitor's metrics.jsonl: `{"step": N, "time": t, ...metrics}`. */

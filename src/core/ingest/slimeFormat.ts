@@ -4,14 +4,7 @@
 import type { Split } from '../../shared/rollout';
 import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
-import {
-  checkNumberArray,
-  describe,
-  isFiniteNumber,
-  isStep,
-  parseObjectLine,
-  type JsonObject,
-} from './jsonLine';
+import { checkNumberArray, describe, isFiniteNumber, isStep, parseObjectLine, type JsonObject } from './jsonLine';
 
 const KNOWN = new Set([
   'group_index',
@@ -40,9 +33,7 @@ function promptText(p: unknown): string | undefined {
   if (Array.isArray(p)) {
     return p
       .map((m) =>
-        m && typeof m === 'object'
-          ? `${String((m as JsonObject)['role'])}: ${String((m as JsonObject)['content'] ?? '')}`
-          : String(m),
+        m && typeof m === 'object' ? `${String((m as JsonObject)['role'])}: ${String((m as JsonObject)['content'] ?? '')}` : String(m),
       )
       .join('\n\n');
   }
@@ -53,17 +44,12 @@ function promptText(p: unknown): string | undefined {
  * A dict reward: the scalar is the key slime's --reward-key names (`score` when present and no key
  * was given); the other numeric entries become components and the rest meta.
  */
-function splitReward(
-  r: unknown,
-  key: string | null,
-): { reward: number; components?: Record<string, number>; extra?: JsonObject } | string {
+function splitReward(r: unknown, key: string | null): { reward: number; components?: Record<string, number>; extra?: JsonObject } | string {
   if (isFiniteNumber(r)) return { reward: r };
-  if (!r || typeof r !== 'object' || Array.isArray(r))
-    return `"reward" must be a number or an object, got ${describe(r)}`;
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return `"reward" must be a number or an object, got ${describe(r)}`;
   const d = r as JsonObject;
   const k = key ?? ('score' in d ? 'score' : null);
-  if (k === null)
-    return `"reward" is an object without "score" (keys ${Object.keys(d).join(', ')}): convert with --reward-key NAME`;
+  if (k === null) return `"reward" is an object without "score" (keys ${Object.keys(d).join(', ')}): convert with --reward-key NAME`;
   if (!isFiniteNumber(d[k])) return `"reward".${k} must be a finite number, got ${describe(d[k])}`;
   const components: Record<string, number> = {};
   const extra: JsonObject = {};
@@ -90,16 +76,14 @@ export function parseSlimeLine(text: string, split: Split): ParsedRecord {
       message: `"rollout_id" must be an integer ≥ 0, got ${describe(o['rollout_id'])}`,
     };
   const s = o['sample'];
-  if (!s || typeof s !== 'object' || Array.isArray(s))
-    return { kind: 'error', message: `"sample" must be an object, got ${describe(s)}` };
+  if (!s || typeof s !== 'object' || Array.isArray(s)) return { kind: 'error', message: `"sample" must be an object, got ${describe(s)}` };
   const d = s as JsonObject;
   if (!isStep(d['group_index']))
     return {
       kind: 'error',
       message: `"sample.group_index" must be an integer ≥ 0, got ${describe(d['group_index'])}`,
     };
-  if (!isStep(d['index']))
-    return { kind: 'error', message: `"sample.index" must be an integer ≥ 0, got ${describe(d['index'])}` };
+  if (!isStep(d['index'])) return { kind: 'error', message: `"sample.index" must be an integer ≥ 0, got ${describe(d['index'])}` };
   const prompt = promptText(d['prompt']);
   if (prompt === undefined)
     return {
@@ -121,10 +105,7 @@ export function parseSlimeLine(text: string, split: Split): ParsedRecord {
     reward: r.reward,
   };
   if (r.components) rec.components = r.components;
-  const bad =
-    checkNumberArray(d, 'tokens', true) ??
-    checkNumberArray(d, 'rollout_log_probs') ??
-    checkNumberArray(d, 'loss_mask', true);
+  const bad = checkNumberArray(d, 'tokens', true) ?? checkNumberArray(d, 'rollout_log_probs') ?? checkNumberArray(d, 'loss_mask', true);
   if (bad) return { kind: 'error', message: `sample ${d['index']}: ${bad}` };
   const n = d['response_length'];
   const tokens = d['tokens'] as number[] | undefined;
@@ -165,8 +146,7 @@ export function parseSlimeLine(text: string, split: Split): ParsedRecord {
     const v = d[k];
     if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) meta[k] = v;
   }
-  for (const k of Object.keys(d))
-    if (!KNOWN.has(k) && k !== 'rollout_id' && !(k in meta) && typeof d[k] !== 'object') meta[k] = d[k];
+  for (const k of Object.keys(d)) if (!KNOWN.has(k) && k !== 'rollout_id' && !(k in meta) && typeof d[k] !== 'object') meta[k] = d[k];
   if (Object.keys(meta).length) rec.meta = meta;
   return { kind: 'sample', sample: rec, grouping: 'id' };
 }

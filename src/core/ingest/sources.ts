@@ -54,8 +54,7 @@ export function detectJsonl(file: string): Detection {
   const lines = head.split('\n');
   const complete = lines.length > 1 || cut ? lines.slice(0, -1) : lines;
   const first = complete.find((l) => l.trim() !== '');
-  if (first === undefined)
-    return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 16 MiB' };
+  if (first === undefined) return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 16 MiB' };
   const o = parseObjectLine(first.trim());
   if (typeof o === 'string') return { unknown: `first line is not a JSON object (${o})` };
   return detectObject(o);
@@ -96,8 +95,7 @@ function walk(dir: string, depth: number, out: string[], skipped: Discovery['unk
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.'))
-        walk(p, depth + 1, out, skipped);
+      if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out, skipped);
     } else if (e.isFile() && FORMATS.isKnownFileName(e.name)) {
       out.push(p);
     } else if (e.isFile() && !e.name.startsWith('.')) {
@@ -177,9 +175,7 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
   }
   const rolloutFormats = new Set(result.files.filter((f) => f.kind === 'rollouts').map((f) => f.format));
   if (rolloutFormats.size > 1) {
-    const examples = [...rolloutFormats]
-      .map((fmt) => `${fmt} (${result.files.find((f) => f.format === fmt)!.path})`)
-      .join(', ');
+    const examples = [...rolloutFormats].map((fmt) => `${fmt} (${result.files.find((f) => f.format === fmt)!.path})`).join(', ');
     throw new LensError(
       ErrorCode.BadInput,
       `${paths.join(', ')}: rollout files of different formats: ${examples}; ingest them as separate runs or pass --format`,

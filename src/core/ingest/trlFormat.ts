@@ -61,10 +61,11 @@ export async function readTrlParquet(file: string, rewardNames?: ReadonlySet<str
   try {
     const metadata = parquetMetadata(buf);
     const schema = parquetSchema(metadata);
-    checkChunksMatchSchema(metadata, schema.children.map((c) => c.element.name));
-    floatColumns = schema.children
-      .filter((c) => c.element.type === 'DOUBLE' || c.element.type === 'FLOAT')
-      .map((c) => c.element.name);
+    checkChunksMatchSchema(
+      metadata,
+      schema.children.map((c) => c.element.name),
+    );
+    floatColumns = schema.children.filter((c) => c.element.type === 'DOUBLE' || c.element.type === 'FLOAT').map((c) => c.element.name);
     rows = (await parquetReadObjects({ file: buf, metadata })) as Record<string, unknown>[];
   } catch (e) {
     throw new LensError(

@@ -27,8 +27,7 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
   if (text.trim() === '') return { kind: 'skip' };
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
-  if (typeof o['input'] !== 'string')
-    return { kind: 'error', message: `"input" must be a string, got ${describe(o['input'])}` };
+  if (typeof o['input'] !== 'string') return { kind: 'error', message: `"input" must be a string, got ${describe(o['input'])}` };
   if (typeof o['output'] !== 'string') {
     return { kind: 'error', message: `"output" must be a string, got ${describe(o['output'])}` };
   }
@@ -37,8 +36,7 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
     return { kind: 'error', message: `"score" must be a finite number, got ${describe(score)}` };
   }
   const step = o['step'] ?? fileStep;
-  if (!isStep(step))
-    return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(step)}` };
+  if (!isStep(step)) return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(step)}` };
   const uid = o['uid'];
   const v1 = typeof uid === 'string' ? splitV1Uid(uid) : undefined;
   const rec: SampleRecord = {
@@ -52,8 +50,7 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
     reward: score,
   };
   const gts = o['gts'];
-  if (gts !== undefined && gts !== null)
-    rec.groundTruth = typeof gts === 'string' ? gts : JSON.stringify(gts);
+  if (gts !== undefined && gts !== null) rec.groundTruth = typeof gts === 'string' ? gts : JSON.stringify(gts);
   const components: Record<string, number> = {};
   const meta: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {

@@ -13,10 +13,7 @@ interface TrlState {
   repeatOf?: string;
 }
 
-function unchanged(
-  c: { size: number | null; mtime_ms: number | null; state: string | null },
-  st: fs.Stats,
-): boolean {
+function unchanged(c: { size: number | null; mtime_ms: number | null; state: string | null }, st: fs.Stats): boolean {
   return c.state !== null && c.size === st.size && c.mtime_ms === st.mtimeMs;
 }
 
@@ -98,9 +95,7 @@ export async function passTrlParquet(
   }
   for (const r of parsed.rejected) counters.errors.push({ line: null, message: r.message });
   const earlier = ctx.store.db
-    .prepare(
-      "SELECT path FROM files WHERE run_id = ? AND format = 'trl' AND id <> ? AND json_extract(state, '$.digest') = ?",
-    )
+    .prepare("SELECT path FROM files WHERE run_id = ? AND format = 'trl' AND id <> ? AND json_extract(state, '$.digest') = ?")
     .pluck()
     .get(ctx.runId, c.id, parsed.digest) as string | undefined;
   const state: TrlState = {
@@ -206,8 +201,7 @@ export const trlCompletions: WholeFileFormat<'trl', 'rollouts'> = {
   kind: 'rollouts',
   reads: 'whole-file',
   files: { shown: '.parquet', matches: (name) => name.endsWith('.parquet') },
-  pass: (p) =>
-    passTrlParquet(p.ctx, p.file, rewardNamesOf(p.notes), { settling: p.settling, ahead: p.ahead }),
+  pass: (p) => passTrlParquet(p.ctx, p.file, rewardNamesOf(p.notes), { settling: p.settling, ahead: p.ahead }),
   // Its text is about three times its snappy-compressed size (100 MB of rows, 33 MB).
   pendingBytes: (ctx, file) => (trlChanged(ctx, file) ? 3 * fileSize(file) : 0),
   readAhead: trlReadAhead,

@@ -43,7 +43,8 @@ export function loggedBaselineFor(rs: RescoreStore, set: { spec: string; run_id:
   }
   const s = spec as { constant?: unknown; terms?: Array<{ fn?: unknown; weight?: unknown }> };
   const term = Array.isArray(s.terms) && s.terms.length === 1 ? s.terms[0] : undefined;
-  if (!term || (s.constant ?? 0) !== 0 || term.weight !== 1 || typeof term.fn !== 'string' || !CORRECTNESS_FUNCTIONS.has(term.fn)) return null;
+  if (!term || (s.constant ?? 0) !== 0 || term.weight !== 1 || typeof term.fn !== 'string' || !CORRECTNESS_FUNCTIONS.has(term.fn))
+    return null;
   return CORRECTNESS_COMPONENTS.find((c) => rs.runHasComponent(set.run_id, c)) ?? null;
 }
 
@@ -66,18 +67,12 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
   if (!set) throw new LensError(ErrorCode.NotFound, `${store.file}: no re-score set ${opts.set}`);
   if (opts.against !== 'logged') {
     const other = rs.getSet(opts.against);
-    if (!other)
-      throw new LensError(
-        ErrorCode.NotFound,
-        `${store.file}: no re-score set ${opts.against} to compare against`,
-      );
+    if (!other) throw new LensError(ErrorCode.NotFound, `${store.file}: no re-score set ${opts.against} to compare against`);
     if (other.run_id !== set.run_id)
-      throw new LensError(
-        ErrorCode.BadInput,
-        `re-score sets ${opts.set} and ${opts.against} belong to different runs`,
-      );
+      throw new LensError(ErrorCode.BadInput, `re-score sets ${opts.set} and ${opts.against} belong to different runs`);
   }
-  const component = opts.against !== 'logged' ? null : opts.loggedComponent !== undefined ? opts.loggedComponent : loggedBaselineFor(rs, set);
+  const component =
+    opts.against !== 'logged' ? null : opts.loggedComponent !== undefined ? opts.loggedComponent : loggedBaselineFor(rs, set);
   const limit = opts.sampleLimit ?? 1000;
   const confusion: Confusion = {
     correct_correct: 0,
@@ -106,9 +101,7 @@ export function compareSet(store: Store, opts: CompareOptions): Comparison {
 
   const flush = (rows: CompareRow[]): void => {
     if (rows.length === 0) return;
-    const ok = rows.filter(
-      (r) => r.before !== null && r.after !== null && r.before_error === null && r.after_error === null,
-    );
+    const ok = rows.filter((r) => r.before !== null && r.after !== null && r.before_error === null && r.after_error === null);
     skipped += rows.length - ok.length;
     if (ok.length === 0) return;
     const first = ok[0]!;

@@ -2,14 +2,7 @@
 // constructor. Rule-based functions use `perSampleFunction`, which isolates per-sample failures.
 import type { z } from 'zod';
 import { errorMessage } from '../../shared/errors';
-import type {
-  Exactness,
-  JsonObject,
-  RewardEnvironment,
-  RewardFunction,
-  RewardInput,
-  RewardOutput,
-} from './types';
+import type { Exactness, JsonObject, RewardEnvironment, RewardFunction, RewardInput, RewardOutput } from './types';
 
 export interface RewardFactory {
   readonly id: string;
@@ -45,9 +38,7 @@ export function defineReward<S extends z.ZodType>(
       if (r.success) return { ok: true, config: r.data as JsonObject };
       return {
         ok: false,
-        problems: r.error.issues.map((i) =>
-          i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message,
-        ),
+        problems: r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)),
       };
     },
     async create(config, env) {

@@ -38,10 +38,7 @@ export interface GradeResult {
 
 export async function grade(o: GradeOptions): Promise<GradeResult> {
   if (!(ANSWER_FORMATS as readonly string[]).includes(o.format)) {
-    throw new LensError(
-      ErrorCode.BadInput,
-      `unknown answer format ${JSON.stringify(o.format)}; use ${ANSWER_FORMATS.join(', ')}`,
-    );
+    throw new LensError(ErrorCode.BadInput, `unknown answer format ${JSON.stringify(o.format)}; use ${ANSWER_FORMATS.join(', ')}`);
   }
   const boxed = extractLastBoxed(o.response) !== null;
   if (o.format === 'dapo') {
@@ -71,10 +68,7 @@ export async function grade(o: GradeOptions): Promise<GradeResult> {
       raw = extractStudentAnswer(o.response);
       normalized = raw === null ? null : normalizeGroundTruth(raw, strip);
     }
-    const eq =
-      normalized === null
-        ? { equal: false, stage: 'empty' as const }
-        : await compareAnswers(normalized, gt, symbolic, strip);
+    const eq = normalized === null ? { equal: false, stage: 'empty' as const } : await compareAnswers(normalized, gt, symbolic, strip);
     return {
       extracted: raw,
       normalized,

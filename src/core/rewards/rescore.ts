@@ -43,13 +43,10 @@ function checkSelection(sel: Selection): void {
   const bad = (what: string): never => {
     throw new LensError(ErrorCode.BadInput, `selection: ${what}`);
   };
-  if (sel.step !== undefined && (!Number.isInteger(sel.step) || sel.step < 0))
-    bad(`step must be an integer ≥ 0, got ${sel.step}`);
+  if (sel.step !== undefined && (!Number.isInteger(sel.step) || sel.step < 0)) bad(`step must be an integer ≥ 0, got ${sel.step}`);
   if (sel.index !== undefined && sel.group === undefined) bad('index needs group');
-  if (sel.index !== undefined && (!Number.isInteger(sel.index) || sel.index < 0))
-    bad(`index must be an integer ≥ 0, got ${sel.index}`);
-  if (sel.sampleId !== undefined && !Number.isInteger(sel.sampleId))
-    bad(`sampleId must be an integer, got ${sel.sampleId}`);
+  if (sel.index !== undefined && (!Number.isInteger(sel.index) || sel.index < 0)) bad(`index must be an integer ≥ 0, got ${sel.index}`);
+  if (sel.sampleId !== undefined && !Number.isInteger(sel.sampleId)) bad(`sampleId must be an integer, got ${sel.sampleId}`);
 }
 
 export function toRewardInput(s: SampleForScoring): RewardInput {
@@ -84,7 +81,6 @@ function toResultRow(sampleId: number, o: RewardOutput): ResultRow {
   };
 }
 
-
 export async function rescore(store: Store, opts: RescoreOptions): Promise<RescoreReport> {
   const run = store.requireRun(opts.run);
   const spec = parseRewardSpec(opts.spec, opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {});
@@ -95,11 +91,7 @@ export async function rescore(store: Store, opts: RescoreOptions): Promise<Resco
   const label = specLabel(spec);
   const rs = new RescoreStore(store.db);
   const total = rs.countSelection(run.id, selection);
-  if (total === 0)
-    throw new LensError(
-      ErrorCode.NotFound,
-      `run ${JSON.stringify(opts.run)}: no samples match the selection ${selJson}`,
-    );
+  if (total === 0) throw new LensError(ErrorCode.NotFound, `run ${JSON.stringify(opts.run)}: no samples match the selection ${selJson}`);
 
   const approximate = isApproximateSpec(spec);
   const report = (setId: number, resumed: boolean, reused: boolean): RescoreReport => {
@@ -167,8 +159,7 @@ export async function rescore(store: Store, opts: RescoreOptions): Promise<Resco
     store.write(() => rs.setStatus(setId, 'complete', null));
     return report(setId, unfinished !== undefined, false);
   } catch (e) {
-    const cancelled =
-      opts.signal?.aborted === true || (e instanceof LensError && e.code === ErrorCode.Cancelled);
+    const cancelled = opts.signal?.aborted === true || (e instanceof LensError && e.code === ErrorCode.Cancelled);
     try {
       store.write(() => rs.setStatus(setId, 'incomplete', cancelled ? 'cancelled' : errorMessage(e)));
     } catch {

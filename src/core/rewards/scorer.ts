@@ -55,9 +55,7 @@ export function combineOutputs(
 ): RewardOutput {
   const outs = perTerm.map((o) => o[index]!);
   const errors = outs
-    .map((o, t) =>
-      o.error !== undefined || o.score === null ? `${names[t]}: ${o.error ?? 'no score'}` : null,
-    )
+    .map((o, t) => (o.error !== undefined || o.score === null ? `${names[t]}: ${o.error ?? 'no score'}` : null))
     .filter((e) => e !== null);
   if (errors.length) return { score: null, error: errors.join('; ') };
   const single = outs.length === 1;
@@ -115,10 +113,7 @@ export async function createScorer(spec: RewardSpec, env: RewardEnvironment): Pr
       const perTerm = await Promise.all(fns.map((f) => f.score(batch, ctx)));
       for (const [t, o] of perTerm.entries()) {
         if (o.length !== batch.length)
-          throw new LensError(
-            ErrorCode.Internal,
-            `${names[t]} returned ${o.length} results for ${batch.length} samples`,
-          );
+          throw new LensError(ErrorCode.Internal, `${names[t]} returned ${o.length} results for ${batch.length} samples`);
       }
       return batch.map((_, i) => combineOutputs(spec, names, perTerm, i));
     },

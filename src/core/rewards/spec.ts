@@ -88,29 +88,19 @@ function readSpecFile(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new LensError(
-      ErrorCode.Unreadable,
-      `${file}: cannot read the reward spec file: ${errorMessage(e)}`,
-      { file },
-    );
+    throw new LensError(ErrorCode.Unreadable, `${file}: cannot read the reward spec file: ${errorMessage(e)}`, { file });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new LensError(
-      ErrorCode.BadInput,
-      `${file}: the reward spec file is not valid JSON: ${errorMessage(e)}`,
-      { file },
-    );
+    throw new LensError(ErrorCode.BadInput, `${file}: the reward spec file is not valid JSON: ${errorMessage(e)}`, { file });
   }
 }
 
 function fromJson(value: unknown, where: string, baseDir: string): RewardSpec {
   const r = jsonSpec.safeParse(value);
   if (!r.success) {
-    const problems = r.error.issues.map(
-      (i) => `${i.path.length ? i.path.join('.') : 'the top level'}: ${i.message}`,
-    );
+    const problems = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'the top level'}: ${i.message}`);
     throw new LensError(
       ErrorCode.BadInput,
       `${where}: ${problems.join('; ')} (expected {"terms": [{"fn": "math", "weight": 1, "config": {…}}]})`,

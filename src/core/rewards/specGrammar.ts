@@ -88,8 +88,7 @@ class Parser {
       }
       this.fail(`expected "+", "-" or the end of the spec`);
     }
-    if (spec.terms.length === 0)
-      this.fail('a spec needs at least one reward function, not only a constant', 0);
+    if (spec.terms.length === 0) this.fail('a spec needs at least one reward function, not only a constant', 0);
     return spec;
   }
 
@@ -107,11 +106,7 @@ class Parser {
     const weight = sign * (num === null ? 1 : Number(num));
     const name = this.match(NAME);
     if (name === null)
-      this.fail(
-        num === null
-          ? 'expected a reward function name or a number'
-          : 'expected a reward function name after "*"',
-      );
+      this.fail(num === null ? 'expected a reward function name or a number' : 'expected a reward function name after "*"');
     const term: RawTerm = { fn: name, weight, args: {}, position: start + 1 };
     if (this.text[this.pos] === ':') {
       this.pos++;
@@ -175,7 +170,6 @@ class Parser {
 
 /** Parses the text form of a reward spec; throws a LensError naming the position of the first problem. */
 export function parseSpecText(text: string): RawSpec {
-  if (text.trim() === '')
-    throw new LensError(ErrorCode.BadInput, 'reward spec is empty: name a reward function, e.g. "math"');
+  if (text.trim() === '') throw new LensError(ErrorCode.BadInput, 'reward spec is empty: name a reward function, e.g. "math"');
   return new Parser(text).parse();
 }

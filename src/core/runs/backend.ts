@@ -31,11 +31,7 @@ export interface RunBackendImpl {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `done()` every `everyMs` until it is true or `timeoutMs` passed; returns whether it became true. */
-export async function waitUntil(
-  done: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  everyMs = 50,
-): Promise<boolean> {
+export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<boolean> {
   const t0 = Date.now();
   for (;;) {
     if (await done()) return true;

@@ -33,9 +33,7 @@ export interface GpuSnapshot {
   apps: ComputeApp[];
 }
 
-export type GpuState =
-  | { available: true; snapshot: GpuSnapshot }
-  | { available: false; reason: string; since: number; nextTryAt: number };
+export type GpuState = { available: true; snapshot: GpuSnapshot } | { available: false; reason: string; since: number; nextTryAt: number };
 
 /** `[N/A]`, `[Not Supported]`, `N/A`, `[Unknown Error]`, empty → null; else the number. */
 function field(s: string | undefined): number | null {
@@ -89,11 +87,7 @@ export function parseAppsCsv(text: string): ComputeApp[] {
 }
 
 /** Why nvidia-smi gave no readings, in the user's words; null when its output is usable. */
-export function unavailableReason(
-  err: NodeJS.ErrnoException | null,
-  stdout: string,
-  stderr: string,
-): string | null {
+export function unavailableReason(err: NodeJS.ErrnoException | null, stdout: string, stderr: string): string | null {
   const text = `${stdout}\n${stderr}`;
   if (err?.code === 'ENOENT') return 'no NVIDIA GPU found (nvidia-smi is not on PATH)';
   if (/No devices were found/i.test(text)) return 'no NVIDIA GPU found (nvidia-smi: No devices were found)';
@@ -132,9 +126,7 @@ function run(
 }
 
 /** One reading of all GPUs and the processes on them. */
-export async function queryGpus(
-  opts: Pick<GpuMonitorOptions, 'command' | 'env' | 'timeoutMs'> = {},
-): Promise<GpuState> {
+export async function queryGpus(opts: Pick<GpuMonitorOptions, 'command' | 'env' | 'timeoutMs'> = {}): Promise<GpuState> {
   const cmd = opts.command ?? 'nvidia-smi';
   const timeout = opts.timeoutMs ?? 5000;
   const now = Date.now();
@@ -149,12 +141,7 @@ export async function queryGpus(
       since: now,
       nextTryAt: now,
     };
-  const a = await run(
-    cmd,
-    [`--query-compute-apps=${APPS_QUERY}`, '--format=csv,noheader,nounits'],
-    opts.env,
-    timeout,
-  );
+  const a = await run(cmd, [`--query-compute-apps=${APPS_QUERY}`, '--format=csv,noheader,nounits'], opts.env, timeout);
   // Per-process memory is a bonus: without it the GPU readings still stand.
   const apps = a.err ? [] : parseAppsCsv(a.stdout);
   return { available: true, snapshot: { at: now, gpus, apps } };

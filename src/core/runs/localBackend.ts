@@ -11,8 +11,7 @@ import { KEEPER_SOURCE, type KeeperExit, type KeeperSpec } from './keeper';
 import { groupMembers, isAlive, listProcesses, readStat, runProcesses, signalGroup } from './procfs';
 import type { ResolvedProfile } from './resolve';
 
-export const exitPathOf = (l: Pick<LaunchRow, 'run_dir' | 'attempt'>): string =>
-  path.join(l.run_dir, `run-${l.attempt}.exit.json`);
+export const exitPathOf = (l: Pick<LaunchRow, 'run_dir' | 'attempt'>): string => path.join(l.run_dir, `run-${l.attempt}.exit.json`);
 
 /** Finds `command` the way execvp would (PATH for bare names, else relative to cwd). */
 export function resolveCommand(command: string, cwd: string, envPath: string | undefined): string | null {
@@ -44,11 +43,7 @@ export function preflight(p: ResolvedProfile, env: NodeJS.ProcessEnv): void {
     st = undefined;
   }
   if (!st?.isDirectory()) {
-    throw new LensError(
-      ErrorCode.BadInput,
-      `profile ${p.name}: cwd ${p.cwd} does not exist or is not a folder`,
-      { field: 'cwd' },
-    );
+    throw new LensError(ErrorCode.BadInput, `profile ${p.name}: cwd ${p.cwd} does not exist or is not a folder`, { field: 'cwd' });
   }
   if (!resolveCommand(p.command, p.cwd, env['PATH'])) {
     const where = p.command.includes('/')
@@ -130,8 +125,7 @@ export class LocalBackend implements RunBackendImpl {
   }
 
   async poll(l: LaunchRow): Promise<BackendState> {
-    if (l.pid !== null && isAlive(l.pid, l.pid_start))
-      return { state: l.state === 'stopping' ? 'stopping' : 'running' };
+    if (l.pid !== null && isAlive(l.pid, l.pid_start)) return { state: l.state === 'stopping' ? 'stopping' : 'running' };
     return this.ended(l, l.state === 'stopping');
   }
 
@@ -153,8 +147,7 @@ export class LocalBackend implements RunBackendImpl {
       };
     }
     const note = 'recorded by the keeper';
-    if (exit.error)
-      return { state: 'failed', exitCode: exit.code, signal: null, exitNote: note, message: exit.error };
+    if (exit.error) return { state: 'failed', exitCode: exit.code, signal: null, exitNote: note, message: exit.error };
     const state = stopping ? 'stopped' : exit.code === 0 && !exit.signal ? 'succeeded' : 'failed';
     return { state, exitCode: exit.code, signal: exit.signal, exitNote: note };
   }
@@ -190,9 +183,7 @@ export class LocalBackend implements RunBackendImpl {
     }
     // Descendants that moved to their own process group are signalled one by one.
     const all = listProcesses();
-    const strays = new Set(
-      [...runProcesses(l.pid, all)].filter((pid) => all.find((x) => x.pid === pid)?.pgrp !== l.pid),
-    );
+    const strays = new Set([...runProcesses(l.pid, all)].filter((pid) => all.find((x) => x.pid === pid)?.pgrp !== l.pid));
     const steps: Array<[NodeJS.Signals, number]> = [
       ['SIGINT', p.sigintMs],
       ['SIGTERM', p.sigtermMs],
@@ -205,9 +196,7 @@ export class LocalBackend implements RunBackendImpl {
       if (await waitUntil(() => !this.busy(l, strays), ms)) {
         const killed = signal === 'SIGKILL' ? 'SIGKILL' : undefined;
         const how =
-          sent.length === 1
-            ? `stopped with SIGINT`
-            : `did not stop on ${sent.slice(0, -1).join(', then ')}; stopped with ${signal}`;
+          sent.length === 1 ? `stopped with SIGINT` : `did not stop on ${sent.slice(0, -1).join(', then ')}; stopped with ${signal}`;
         return { ...this.ended(l, true, killed), message: how };
       }
     }

@@ -43,8 +43,7 @@ export function readLogPage(file: string, offset = 0, limit = DEFAULT_PAGE_BYTES
   try {
     fd = fs.openSync(file, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      return { text: '', offset, nextOffset: offset, size: 0, eof: true, path: file };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', offset, nextOffset: offset, size: 0, eof: true, path: file };
     throw new LensError(ErrorCode.Unreadable, `${file}: cannot read the log (${(e as Error).message})`, {
       file,
     });

@@ -40,9 +40,7 @@ export function pythonNumber(raw: string): number | undefined {
  */
 export function parseVerlLine(text: string): LogMetrics | null {
   // Ray folds repeated actor output and says so at the end of the line.
-  const m = /(?:^|\s)step:(\d+)((?: - [^\n]*)?)$/.exec(
-    text.replace(/\s*\[repeated \d+x across cluster\]\s*$/, ''),
-  );
+  const m = /(?:^|\s)step:(\d+)((?: - [^\n]*)?)$/.exec(text.replace(/\s*\[repeated \d+x across cluster\]\s*$/, ''));
   if (!m) return null;
   const values: Record<string, number> = {};
   for (const item of m[2]!.split(' - ').slice(1)) {
@@ -135,14 +133,7 @@ export function parseMetricsJson(text: string): LogMetrics | null {
   const rec = o as Record<string, unknown>;
   const step = rec['step'];
   const inner = rec['metrics'] ?? rec['data'];
-  if (
-    typeof step !== 'number' ||
-    !Number.isInteger(step) ||
-    step < 0 ||
-    typeof inner !== 'object' ||
-    inner === null
-  )
-    return null;
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || typeof inner !== 'object' || inner === null) return null;
   const values: Record<string, number> = {};
   for (const [k, v] of Object.entries(inner as Record<string, unknown>)) {
     if (typeof v === 'number') values[k] = v;
@@ -158,8 +149,7 @@ function clockSeconds(s: string): number | null {
   return s.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
 }
 
-const TQDM =
-  /^(.*?)(?:\d{1,3}%\|[^|]*\| *)?(\d+)(?:\/(\d+))?(?:it)? \[(\d+(?::\d+){1,2})(?:<(\d+(?::\d+){1,2}|\?))?,/;
+const TQDM = /^(.*?)(?:\d{1,3}%\|[^|]*\| *)?(\d+)(?:\/(\d+))?(?:it)? \[(\d+(?::\d+){1,2})(?:<(\d+(?::\d+){1,2}|\?))?,/;
 
 /**
  * The last training progress bar in text that tqdm redraws with `\r`, e.g.
@@ -185,8 +175,7 @@ export function parseTqdm(text: string): LogProgress | null {
 
 /** What one log line contributed. */
 export type LogRecord =
-  | { kind: 'metrics'; source: 'verl' | 'trl' | 'json'; metrics: LogMetrics }
-  | { kind: 'progress'; progress: LogProgress };
+  { kind: 'metrics'; source: 'verl' | 'trl' | 'json'; metrics: LogMetrics } | { kind: 'progress'; progress: LogProgress };
 
 /**
  * Turns log lines into metric rows and progress. TRL's dict lines carry no step: the Nth one is
@@ -209,8 +198,7 @@ export class LogMetricsParser {
     if (verl) return [this.metrics('verl', verl)];
     const dict = parsePythonDict(text);
     if (dict) {
-      if ('train_runtime' in dict)
-        return [this.metrics('trl', { step: this.lastStep ?? this.trlRecords, values: dict })];
+      if ('train_runtime' in dict) return [this.metrics('trl', { step: this.lastStep ?? this.trlRecords, values: dict })];
       this.trlRecords += 1;
       return [this.metrics('trl', { step: this.trlRecords, values: dict })];
     }

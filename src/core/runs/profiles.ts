@@ -13,11 +13,7 @@ export const VARIABLES = ['workspaceFolder', 'profileDir', 'runDir', 'run'] as c
 
 /** zod's message for a missing or mistyped value, ours for the rest of the issue kinds. */
 const need = (what: string) => (iss: { code: string; input?: unknown }) =>
-  iss.code === 'invalid_type'
-    ? iss.input === undefined
-      ? `missing: ${what}`
-      : `must be ${what}`
-    : undefined;
+  iss.code === 'invalid_type' ? (iss.input === undefined ? `missing: ${what}` : `must be ${what}`) : undefined;
 
 const str = (what: string) => z.string({ error: need(what) });
 const nonEmpty = (what: string) => str(what).min(1, { error: `must not be empty (${what})` });
@@ -103,8 +99,7 @@ const fileSchema = z
     $schema: z.string().optional(),
     version: z.literal(1, { error: 'must be 1' }).optional(),
     profiles: z.array(profileSchema, {
-      error: (i) =>
-        i.input === undefined ? 'missing: the list of profiles' : 'must be an array of profiles',
+      error: (i) => (i.input === undefined ? 'missing: the list of profiles' : 'must be an array of profiles'),
     }),
   })
   .strict();
@@ -123,11 +118,7 @@ function jsonPath(p: readonly PropertyKey[]): string {
     '$' +
     p
       .map((k) =>
-        typeof k === 'number'
-          ? `[${k}]`
-          : /^[A-Za-z_$][\w$]*$/.test(String(k))
-            ? `.${String(k)}`
-            : `[${JSON.stringify(String(k))}]`,
+        typeof k === 'number' ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `.${String(k)}` : `[${JSON.stringify(String(k))}]`,
       )
       .join('')
   );
@@ -160,11 +151,7 @@ export function loadProfiles(file: string, fallbackWorkspace: string): ProfilesF
     text = fs.readFileSync(abs, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new LensError(
-        ErrorCode.NotFound,
-        `${abs}: no run profiles file; create it (format in docs/runs.md)`,
-        { file: abs },
-      );
+      throw new LensError(ErrorCode.NotFound, `${abs}: no run profiles file; create it (format in docs/runs.md)`, { file: abs });
     }
     throw new LensError(ErrorCode.Unreadable, `${abs}: cannot read (${(e as Error).message})`, { file: abs });
   }
@@ -203,17 +190,9 @@ export function loadProfiles(file: string, fallbackWorkspace: string): ProfilesF
     }
     seen.set(p.name, i);
     if (p.backend !== 'slurm' && p.slurm)
-      throw new LensError(
-        ErrorCode.BadInput,
-        `${abs}: ${jsonPath(['profiles', i, 'slurm'])}: only for "backend": "slurm"`,
-        { file: abs },
-      );
+      throw new LensError(ErrorCode.BadInput, `${abs}: ${jsonPath(['profiles', i, 'slurm'])}: only for "backend": "slurm"`, { file: abs });
     if (p.backend !== 'ray' && p.ray)
-      throw new LensError(
-        ErrorCode.BadInput,
-        `${abs}: ${jsonPath(['profiles', i, 'ray'])}: only for "backend": "ray"`,
-        { file: abs },
-      );
+      throw new LensError(ErrorCode.BadInput, `${abs}: ${jsonPath(['profiles', i, 'ray'])}: only for "backend": "ray"`, { file: abs });
     for (const [s, sp] of strings(p, ['profiles', i])) {
       for (const m of s.matchAll(/\$\{([^}]*)\}/g)) {
         const name = m[1]!;
@@ -228,8 +207,7 @@ export function loadProfiles(file: string, fallbackWorkspace: string): ProfilesF
     }
   });
   const dir = path.dirname(abs);
-  const workspaceFolder =
-    path.basename(dir) === '.rollout-lens' ? path.dirname(dir) : path.resolve(fallbackWorkspace);
+  const workspaceFolder = path.basename(dir) === '.rollout-lens' ? path.dirname(dir) : path.resolve(fallbackWorkspace);
   return { file: abs, workspaceFolder, profiles: parsed.data.profiles };
 }
 
@@ -242,10 +220,7 @@ export function findProfile(pf: ProfilesFile, name: string): RunProfile {
   const p = pf.profiles.find((x) => x.name === name);
   if (!p) {
     const names = pf.profiles.map((x) => x.name).join(', ') || 'none';
-    throw new LensError(
-      ErrorCode.NotFound,
-      `${pf.file}: no profile named ${JSON.stringify(name)} (profiles: ${names})`,
-    );
+    throw new LensError(ErrorCode.NotFound, `${pf.file}: no profile named ${JSON.stringify(name)} (profiles: ${names})`);
   }
   return p;
 }

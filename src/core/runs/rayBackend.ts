@@ -59,11 +59,7 @@ export class RayClient {
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
       const why =
-        cause === 'ECONNREFUSED'
-          ? 'connection refused'
-          : cause === 'TimeoutError'
-            ? `no answer within ${this.timeoutMs / 1000} s`
-            : cause;
+        cause === 'ECONNREFUSED' ? 'connection refused' : cause === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : cause;
       throw new LensError(
         ErrorCode.Unreadable,
         `Ray dashboard ${this.base} is not reachable (${why}): is the cluster up and the address right?`,
@@ -72,18 +68,13 @@ export class RayClient {
     }
     const text = await res.text();
     if (res.status === 404) {
-      throw new LensError(
-        ErrorCode.NotFound,
-        `Ray (${method} ${p}): ${lastLine(text) || 'not found'} (HTTP 404)`,
-        { url, status: 404 },
-      );
+      throw new LensError(ErrorCode.NotFound, `Ray (${method} ${p}): ${lastLine(text) || 'not found'} (HTTP 404)`, { url, status: 404 });
     }
     if (!res.ok) {
-      throw new LensError(
-        ErrorCode.BadInput,
-        `Ray refused ${method} ${p} (HTTP ${res.status}): ${lastLine(text) || res.statusText}`,
-        { url, status: res.status },
-      );
+      throw new LensError(ErrorCode.BadInput, `Ray refused ${method} ${p} (HTTP ${res.status}): ${lastLine(text) || res.statusText}`, {
+        url,
+        status: res.status,
+      });
     }
     try {
       return JSON.parse(text) as unknown;
@@ -117,17 +108,11 @@ export class RayClient {
   }
 
   async stop(id: string): Promise<boolean> {
-    return (
-      ((await this.request('POST', `/api/jobs/${encodeURIComponent(id)}/stop`)) as { stopped?: boolean })
-        .stopped === true
-    );
+    return ((await this.request('POST', `/api/jobs/${encodeURIComponent(id)}/stop`)) as { stopped?: boolean }).stopped === true;
   }
 
   async delete(id: string): Promise<boolean> {
-    return (
-      ((await this.request('DELETE', `/api/jobs/${encodeURIComponent(id)}`)) as { deleted?: boolean })
-        .deleted === true
-    );
+    return ((await this.request('DELETE', `/api/jobs/${encodeURIComponent(id)}`)) as { deleted?: boolean }).deleted === true;
   }
 }
 
@@ -220,14 +205,12 @@ export class RayBackend implements RunBackendImpl {
       return { state: l.state, message: err.message };
     }
     const state = rayState(info.status);
-    if (state === 'pending' || state === 'running')
-      return { state: l.state === 'stopping' ? 'stopping' : state, message: null };
+    if (state === 'pending' || state === 'running') return { state: l.state === 'stopping' ? 'stopping' : state, message: null };
     return {
       state,
       exitCode: info.driver_exit_code ?? null,
       signal: null,
-      exitNote:
-        `Ray job ${info.status}${info.error_type ? ` (${info.error_type})` : ''}: ${info.message ?? ''}`.trim(),
+      exitNote: `Ray job ${info.status}${info.error_type ? ` (${info.error_type})` : ''}: ${info.message ?? ''}`.trim(),
       message: null,
     };
   }

@@ -53,8 +53,7 @@ export function expand(s: string, ctx: ResolveContext): string {
 function expandDeep(v: unknown, ctx: ResolveContext): unknown {
   if (typeof v === 'string') return expand(v, ctx);
   if (Array.isArray(v)) return v.map((x) => expandDeep(x, ctx));
-  if (v && typeof v === 'object')
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expandDeep(x, ctx)]));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expandDeep(x, ctx)]));
   return v;
 }
 
@@ -85,9 +84,7 @@ function autoOutputs(
       return {
         paths: [],
         format: 'trl',
-        warnings: [
-          'trl: no --output_dir / --output-dir in args; set "outputs" to where the trainer writes (its completions/ folder)',
-        ],
+        warnings: ['trl: no --output_dir / --output-dir in args; set "outputs" to where the trainer writes (its completions/ folder)'],
       };
     return { paths: [abs(out)], format: 'trl', warnings: [] };
   }
@@ -99,17 +96,13 @@ function autoOutputs(
     if (val) paths.push(abs(val));
     const logger = env['VERL_FILE_LOGGER_PATH'];
     if (logger) paths.push(abs(logger));
-    const warnings = rollout
-      ? []
-      : ['verl: no trainer.rollout_data_dir=… in args, so no rollouts are dumped; add it, or set "outputs"'];
+    const warnings = rollout ? [] : ['verl: no trainer.rollout_data_dir=… in args, so no rollouts are dumped; add it, or set "outputs"'];
     return { paths, format: 'verl', warnings };
   }
   return {
     paths: [],
     format: 'auto',
-    warnings: [
-      'native: "outputs" is "auto" but a native logger has no conventional location; set "outputs.paths"',
-    ],
+    warnings: ['native: "outputs" is "auto" but a native logger has no conventional location; set "outputs.paths"'],
   };
 }
 

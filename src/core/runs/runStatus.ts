@@ -53,8 +53,7 @@ export function toRunStatus(
   const all = runs.maxStep(l.run_id);
   const stored =
     l.attempt === 1 ? all : storedBefore !== undefined && all !== null && (storedBefore === null || all > storedBefore) ? all : null;
-  const lastStep =
-    l.last_step === null ? stored : stored === null ? l.last_step : Math.max(stored, l.last_step);
+  const lastStep = l.last_step === null ? stored : stored === null ? l.last_step : Math.max(stored, l.last_step);
   return {
     run: l.run,
     profile: l.profile_name,
@@ -94,8 +93,6 @@ export function gpuSampleRows(snap: GpuSnapshot, runPids: ReadonlySet<number>): 
     temp_c: g.tempC,
     power_w: g.powerW,
     power_limit_w: g.powerLimitW,
-    run_mem_mib: snap.apps
-      .filter((a) => a.gpuUuid === g.uuid && runPids.has(a.pid))
-      .reduce((acc, a) => acc + (a.usedMiB ?? 0), 0),
+    run_mem_mib: snap.apps.filter((a) => a.gpuUuid === g.uuid && runPids.has(a.pid)).reduce((acc, a) => acc + (a.usedMiB ?? 0), 0),
   }));
 }

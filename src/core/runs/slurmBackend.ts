@@ -29,17 +29,13 @@ interface CmdResult {
 function slurmText(s: string): string {
   return s
     .split('\n')
-    .map((l) =>
-      l.replace(/^(sbatch|squeue|scontrol|scancel|slurm_load_jobs)(:? (error|fatal))?:\s*/, '').trim(),
-    )
+    .map((l) => l.replace(/^(sbatch|squeue|scontrol|scancel|slurm_load_jobs)(:? (error|fatal))?:\s*/, '').trim())
     .filter(Boolean)
     .join('; ');
 }
 
-const UNREACHABLE =
-  /Unable to contact slurm controller|connect failure|Connection refused|Socket timed out|Zero Bytes were transmitted/i;
-const NO_CONFIG =
-  /cannot stat file|Could not establish a configuration source|Unable to process configuration file/i;
+const UNREACHABLE = /Unable to contact slurm controller|connect failure|Connection refused|Socket timed out|Zero Bytes were transmitted/i;
+const NO_CONFIG = /cannot stat file|Could not establish a configuration source|Unable to process configuration file/i;
 
 /** Runs a Slurm client command with a timeout; a missing configuration fails at once instead of after Slurm's 60 s of retries. */
 export function slurmCommand(cmd: string, args: string[], opts: SlurmOptions = {}): Promise<CmdResult> {
@@ -99,25 +95,13 @@ export function slurmCommand(cmd: string, args: string[], opts: SlurmOptions = {
 
 function unreachable(r: CmdResult, what: string): LensError | undefined {
   if (!UNREACHABLE.test(r.stderr)) return undefined;
-  return new LensError(
-    ErrorCode.Unreadable,
-    `Slurm is down or unreachable (${what}): ${slurmText(r.stderr)}`,
-  );
+  return new LensError(ErrorCode.Unreadable, `Slurm is down or unreachable (${what}): ${slurmText(r.stderr)}`);
 }
 
 /** The batch script for a profile: #SBATCH lines, the environment, then the command. */
-export function batchScript(
-  p: ResolvedProfile,
-  l: Pick<LaunchRow, 'run' | 'run_dir' | 'attempt'>,
-  outputPattern: string,
-): string {
+export function batchScript(p: ResolvedProfile, l: Pick<LaunchRow, 'run' | 'run_dir' | 'attempt'>, outputPattern: string): string {
   const s = p.slurm;
-  const lines = [
-    '#!/bin/bash',
-    `#SBATCH --job-name=${shellQuote(l.run)}`,
-    `#SBATCH --output=${outputPattern}`,
-    `#SBATCH --chdir=${p.cwd}`,
-  ];
+  const lines = ['#!/bin/bash', `#SBATCH --job-name=${shellQuote(l.run)}`, `#SBATCH --output=${outputPattern}`, `#SBATCH --chdir=${p.cwd}`];
   if (s.partition) lines.push(`#SBATCH --partition=${s.partition}`);
   if (s.nodes) lines.push(`#SBATCH --nodes=${s.nodes}`);
   if (s.gres) lines.push(`#SBATCH --gres=${s.gres}`);
@@ -144,25 +128,11 @@ export function batchScript(
 /** Slurm job state → run state. */
 export function slurmState(s: string): RunState | undefined {
   const st = s.trim().toUpperCase().replace(/\+$/, '');
-  if (['PENDING', 'CONFIGURING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'RESV_DEL_HOLD'].includes(st))
-    return 'pending';
-  if (['RUNNING', 'COMPLETING', 'SUSPENDED', 'STAGE_OUT', 'SIGNALING', 'RESIZING', 'STOPPED'].includes(st))
-    return 'running';
+  if (['PENDING', 'CONFIGURING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'RESV_DEL_HOLD'].includes(st)) return 'pending';
+  if (['RUNNING', 'COMPLETING', 'SUSPENDED', 'STAGE_OUT', 'SIGNALING', 'RESIZING', 'STOPPED'].includes(st)) return 'running';
   if (st === 'COMPLETED') return 'succeeded';
   if (st === 'CANCELLED') return 'stopped';
-  if (
-    [
-      'FAILED',
-      'TIMEOUT',
-      'NODE_FAIL',
-      'OUT_OF_MEMORY',
-      'BOOT_FAIL',
-      'DEADLINE',
-      'PREEMPTED',
-      'SPECIAL_EXIT',
-      'REVOKED',
-    ].includes(st)
-  )
+  if (['FAILED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'DEADLINE', 'PREEMPTED', 'SPECIAL_EXIT', 'REVOKED'].includes(st))
     return 'failed';
   return undefined;
 }
@@ -245,8 +215,7 @@ export class SlurmBackend implements RunBackendImpl {
     }
     const kv = parseScontrol(r.stdout);
     const state = slurmState(kv['JobState'] ?? '') ?? 'lost';
-    if (state === 'pending' || state === 'running')
-      return { state: l.state === 'stopping' ? 'stopping' : state };
+    if (state === 'pending' || state === 'running') return { state: l.state === 'stopping' ? 'stopping' : state };
     const [code, sig] = (kv['ExitCode'] ?? '').split(':').map(Number);
     const signal = sig ? (SIGNALS[sig] ?? `signal ${sig}`) : null;
     const reason = kv['Reason'] && kv['Reason'] !== 'None' ? `, reason ${kv['Reason']}` : '';
@@ -265,10 +234,7 @@ export class SlurmBackend implements RunBackendImpl {
     const down = unreachable(r, 'scancel');
     if (down) throw down;
     if (r.code !== 0 && !/already completing or completed/i.test(r.stderr)) {
-      throw new LensError(
-        ErrorCode.BadInput,
-        `scancel ${id} failed: ${slurmText(r.stderr) || `exit ${r.code}`}`,
-      );
+      throw new LensError(ErrorCode.BadInput, `scancel ${id} failed: ${slurmText(r.stderr) || `exit ${r.code}`}`);
     }
     const t0 = Date.now();
     const limit = this.opts.stopTimeoutMs ?? 60_000;

@@ -38,7 +38,6 @@ export interface SupervisorOptions {
 
 const FINAL_LOG_PASSES = 64;
 
-
 export class RunSupervisor {
   readonly runs: RunStore;
   private readonly watches = new Map<number, Watch>();
@@ -124,10 +123,7 @@ export class RunSupervisor {
     if (!isFinalState(l.state)) {
       const s = await this.stop(run);
       if (!isFinalState(s.state))
-        throw new LensError(
-          ErrorCode.BadInput,
-          `run ${run} did not stop (${s.message ?? s.state}); not restarting`,
-        );
+        throw new LensError(ErrorCode.BadInput, `run ${run} did not stop (${s.message ?? s.state}); not restarting`);
     }
     return this.start(run, JSON.parse(l.profile) as ResolvedProfile, l.run_dir);
   }
@@ -181,10 +177,7 @@ export class RunSupervisor {
       if (w?.finishing) return w.finishing;
       if (isFinalState(l.state) && !w) return this.statusOf(l);
       if (Date.now() - t0 > timeoutMs)
-        throw new LensError(
-          ErrorCode.Cancelled,
-          `run ${run} did not end within ${timeoutMs / 1000} s (state ${l.state})`,
-        );
+        throw new LensError(ErrorCode.Cancelled, `run ${run} did not end within ${timeoutMs / 1000} s (state ${l.state})`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -216,20 +209,12 @@ export class RunSupervisor {
 
   private requireLatest(run: string): LaunchRow {
     const l = this.runs.latest(run);
-    if (!l)
-      throw new LensError(
-        ErrorCode.NotFound,
-        `${this.store.file}: run ${JSON.stringify(run)} was never launched`,
-      );
+    if (!l) throw new LensError(ErrorCode.NotFound, `${this.store.file}: run ${JSON.stringify(run)} was never launched`);
     return l;
   }
 
   private ownedByOther(l: LaunchRow): boolean {
-    return (
-      l.owner_pid !== null &&
-      !(l.owner_pid === this.me.pid && l.owner_start === this.me.start) &&
-      isAlive(l.owner_pid, l.owner_start)
-    );
+    return l.owner_pid !== null && !(l.owner_pid === this.me.pid && l.owner_start === this.me.start) && isAlive(l.owner_pid, l.owner_start);
   }
 
   private statusOf(l: LaunchRow): RunStatus {
@@ -304,7 +289,6 @@ export class RunSupervisor {
     return w;
   }
 
-
   private ensureTimer(): void {
     if (this.timer || this.disposed) return;
     this.timer = setInterval(() => void this.tick(), this.opts.pollMs ?? 1000);
@@ -334,8 +318,7 @@ export class RunSupervisor {
   private async step(w: Watch): Promise<void> {
     let l = this.runs.get(w.id);
     if (!l) return;
-    if (w.backend.syncLog)
-      await w.backend.syncLog(l).catch((e) => this.runs.update(w.id, { message: errorMessage(e) }));
+    if (w.backend.syncLog) await w.backend.syncLog(l).catch((e) => this.runs.update(w.id, { message: errorMessage(e) }));
     this.parseLog(w, l, 1);
     if (w.stopping) return;
     l = this.runs.get(w.id)!;
@@ -364,9 +347,7 @@ export class RunSupervisor {
   private finish(w: Watch, s: BackendState): Promise<RunStatus> {
     w.finishing ??= (async () => {
       const l = this.runs.get(w.id)!;
-      const leftover = await w.backend
-        .cleanup?.(l)
-        .catch((e: unknown) => `cleanup failed: ${errorMessage(e)}`);
+      const leftover = await w.backend.cleanup?.(l).catch((e: unknown) => `cleanup failed: ${errorMessage(e)}`);
       const totals = await w.outputs.stop();
       const dup = totals.samples === 0 && totals.duplicates > 0 ? duplicatesNote(totals.duplicates) : undefined;
       if (w.backend.syncLog) await w.backend.syncLog(l).catch(() => undefined);

@@ -26,10 +26,8 @@ export function indexPendingText(store: Store, limit = Number.MAX_SAFE_INTEGER):
     return db
       .transaction(() => {
         const from = state(store).fts_upto;
-        const to = db
-          .prepare('SELECT max(id) FROM (SELECT id FROM samples WHERE id > ? ORDER BY id LIMIT ?)')
-          .pluck()
-          .get(from, limit) as number | null;
+        const to = db.prepare('SELECT max(id) FROM (SELECT id FROM samples WHERE id > ? ORDER BY id LIMIT ?)').pluck().get(from, limit) as
+          number | null;
         if (to === null) return 0;
         const n = db
           .prepare('INSERT INTO samples_fts (rowid, response) SELECT id, response FROM samples WHERE id > ? AND id <= ?')

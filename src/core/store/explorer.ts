@@ -34,8 +34,7 @@ const GROUP_ORDER: Record<GroupSort, string> = {
   group: 'g.uid',
   reward: 'g.reward_sum / max(g.size, 1)',
   spread: 'coalesce(g.reward_max - g.reward_min, 0)',
-  solve_rate:
-    'CAST(CASE WHEN g.correct_known = g.size THEN g.correct_n ELSE g.positive_n END AS REAL) / max(g.size, 1)',
+  solve_rate: 'CAST(CASE WHEN g.correct_known = g.size THEN g.correct_n ELSE g.positive_n END AS REAL) / max(g.size, 1)',
   size: 'g.size',
 };
 
@@ -70,7 +69,10 @@ export function listSteps(
   const runId = store.requireRun(run).id;
   const where = 'run_id = ? AND (? IS NULL OR split = ?) AND step >= ? AND step <= ?';
   const params = [runId, split ?? null, split ?? null, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER];
-  const total = store.db.prepare(`SELECT COUNT(*) FROM steps WHERE ${where}`).pluck().get(...params) as number;
+  const total = store.db
+    .prepare(`SELECT COUNT(*) FROM steps WHERE ${where}`)
+    .pluck()
+    .get(...params) as number;
   const stored = store.db
     .prepare(
       `SELECT id, dirty, split, step, samples, groups, reward_mean, reward_std, mean_length, length_unit, stats,
@@ -78,7 +80,9 @@ export function listSteps(
                 WHERE a.run_id = steps.run_id AND a.split = steps.split AND a.step = steps.step) AS alert_kinds
          FROM steps WHERE ${where} ORDER BY split, step LIMIT ? OFFSET ?`,
     )
-    .all(...params, limit, offset) as Array<StoredStepStats & { id: number; dirty: number; split: Split; step: number; alert_kinds: string | null }>;
+    .all(...params, limit, offset) as Array<
+    StoredStepStats & { id: number; dirty: number; split: Split; step: number; alert_kinds: string | null }
+  >;
   const rows = withFreshStepStats(store.db, stored).map((r) => {
     const extra = (r.stats ? JSON.parse(r.stats) : {}) as Partial<ExtraStats>;
     return {
@@ -139,7 +143,10 @@ export function listGroups(
   }
   const params: unknown[] = [sid, ...(textIds ? [JSON.stringify([...textIds])] : [])];
   const whereSql = where.join(' AND ');
-  const total = store.db.prepare(`SELECT COUNT(*) FROM groups g WHERE ${whereSql}`).pluck().get(...params) as number;
+  const total = store.db
+    .prepare(`SELECT COUNT(*) FROM groups g WHERE ${whereSql}`)
+    .pluck()
+    .get(...params) as number;
   const order = `${GROUP_ORDER[opts.sort ?? 'group']} ${opts.descending ? 'DESC' : 'ASC'}, g.uid`;
   const rows = store.db
     .prepare(
@@ -224,7 +231,12 @@ export function listSamples(
   const f = opts.filter ?? {};
   const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
   const listed = sampleRowsOf(ref, raw, opts.reflection);
-  const rows = listed.filter((row, i) => (!f.truncated || row.finish_reason === 'length') && (!f.reflects || (row.reflection_count ?? 0) > 0) && (!text || text.has(raw[i]!.id)));
+  const rows = listed.filter(
+    (row, i) =>
+      (!f.truncated || row.finish_reason === 'length') &&
+      (!f.reflects || (row.reflection_count ?? 0) > 0) &&
+      (!text || text.has(raw[i]!.id)),
+  );
   const key = SAMPLE_ORDER[opts.sort ?? 'index'];
   const sign = opts.descending ? -1 : 1;
   return rows.sort((a, b) => sign * (key(a) - key(b)) || a.index - b.index);
@@ -236,7 +248,12 @@ export function listSamples(
  */
 export function sampleRowsOf(ref: GroupRef, raw: readonly ListedSample[], reflection?: ReflectionMatcher): SampleRow[] {
   const matcher = reflection ?? reflectionMatcher();
-  const grpo = raw.length ? grpoAdvantages(ref.group, raw.map((r) => r.reward)).advantages : [];
+  const grpo = raw.length
+    ? grpoAdvantages(
+        ref.group,
+        raw.map((r) => r.reward),
+      ).advantages
+    : [];
   return raw.map((r, i) => ({
     index: r.idx,
     reward: r.reward,

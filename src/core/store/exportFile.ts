@@ -17,7 +17,11 @@ export function checkExportPath(p: string): string {
 }
 
 /** Streams records to `file` (written to a temporary name, renamed when complete). */
-export async function writeExport(records: Iterable<NativeRollout>, file: string, signal?: AbortSignal): Promise<{ path: string; samples: number }> {
+export async function writeExport(
+  records: Iterable<NativeRollout>,
+  file: string,
+  signal?: AbortSignal,
+): Promise<{ path: string; samples: number }> {
   checkExportPath(file);
   const tmp = `${file}.partial`;
   const fd = fs.openSync(tmp, 'w');

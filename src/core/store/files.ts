@@ -24,16 +24,12 @@ export class FileCursors {
   constructor(private readonly db: SqliteDatabase) {}
 
   get(runId: number, path: string): FileCursor | undefined {
-    return this.db.prepare('SELECT * FROM files WHERE run_id = ? AND path = ?').get(runId, path) as
-      | FileCursor
-      | undefined;
+    return this.db.prepare('SELECT * FROM files WHERE run_id = ? AND path = ?').get(runId, path) as FileCursor | undefined;
   }
 
   /** A cursor of this run whose file has the given device and inode (to follow a renamed file). */
   byInode(runId: number, dev: number, ino: number): FileCursor | undefined {
-    return this.db.prepare('SELECT * FROM files WHERE run_id = ? AND dev = ? AND ino = ?').get(runId, dev, ino) as
-      | FileCursor
-      | undefined;
+    return this.db.prepare('SELECT * FROM files WHERE run_id = ? AND dev = ? AND ino = ?').get(runId, dev, ino) as FileCursor | undefined;
   }
 
   create(runId: number, path: string, kind: FileKind, format: string): FileCursor {

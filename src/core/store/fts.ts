@@ -16,7 +16,7 @@ export type SearchHit = SearchHitDto;
 export function searchText(store: Store, query: string, opts: { run?: string; limit?: number; allTurns?: boolean } = {}): SearchHit[] {
   indexPendingText(store);
   const stmt = store.db.prepare(
-      `SELECT s.id AS sample_id, r.name AS run, st.split AS split, st.step AS step, g.uid AS "group", s.idx AS "index",
+    `SELECT s.id AS sample_id, r.name AS run, st.split AS split, st.step AS step, g.uid AS "group", s.idx AS "index",
               s.reward AS reward, snippet(samples_fts, 0, '[', ']', '…', 12) AS snippet
          FROM samples_fts f
          JOIN samples s ON s.id = f.rowid
@@ -30,10 +30,17 @@ export function searchText(store: Store, query: string, opts: { run?: string; li
     const hits = stmt.all(query, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[];
     // By default only the policy's own text counts: hits only in tool / environment / user turns are dropped.
     if (opts.allTurns) return hits;
-    const drop = toolOnlyHits(store, query, hits.map((h) => h.sample_id));
+    const drop = toolOnlyHits(
+      store,
+      query,
+      hits.map((h) => h.sample_id),
+    );
     return drop.size ? hits.filter((h) => !drop.has(h.sample_id)) : hits;
   } catch (e) {
     // A malformed FTS5 expression is the user's input, not our failure: say what to fix.
-    throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(query)}: ${(e as Error).message} (FTS5 query syntax: words, "phrases", AND/OR/NOT, prefix*)`);
+    throw new LensError(
+      ErrorCode.BadInput,
+      `search ${JSON.stringify(query)}: ${(e as Error).message} (FTS5 query syntax: words, "phrases", AND/OR/NOT, prefix*)`,
+    );
   }
 }

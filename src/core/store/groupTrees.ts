@@ -31,7 +31,8 @@ export function groupTree(store: Store, ref: GroupRef, opts: TreeOptions = {}): 
 }
 
 /** The prefix tree of a group's rows, already read (in index order). */
-export function treeOfRows(ref: GroupRef, rows: readonly TreeRow[], opts: TreeOptions = {}): GroupTree {  const samples: TokenSourceSample[] = rows.map((r) => {
+export function treeOfRows(ref: GroupRef, rows: readonly TreeRow[], opts: TreeOptions = {}): GroupTree {
+  const samples: TokenSourceSample[] = rows.map((r) => {
     const s: TokenSourceSample = { response: r.response };
     const ids = decodeInt32(r.response_ids);
     if (ids) s.responseIds = ids;
@@ -49,6 +50,10 @@ export function treeOfRows(ref: GroupRef, rows: readonly TreeRow[], opts: TreeOp
   const idx = (position: number): number => rows[position]?.idx ?? position;
   for (const s of tree.samples) s.index = idx(s.index);
   for (const n of tree.nodes) n.samples = n.samples.map(idx);
-  attachContext(tree, tokens.map((t) => t.texts), samples.map((s) => s.turns));
+  attachContext(
+    tree,
+    tokens.map((t) => t.texts),
+    samples.map((s) => s.turns),
+  );
   return tree;
 }

@@ -16,6 +16,6 @@ export function metricSeries(store: Store, run: string, keys: readonly string[])
     'SELECT m.step, m.value FROM metrics m JOIN metric_keys k ON k.id = m.key_id WHERE m.run_id = ? AND k.key = ? ORDER BY m.step',
   );
   const out: Record<string, Array<[number, number | null]>> = {};
-  for (const key of keys) out[key] = (stmt.raw().all(runId, key) as Array<[number, number | null]>);
+  for (const key of keys) out[key] = stmt.raw().all(runId, key) as Array<[number, number | null]>;
   return out;
 }

@@ -63,8 +63,7 @@ function betterSqlite(binary: string | undefined): SqliteDriver {
     name: 'better-sqlite3',
     describe: `better-sqlite3 ${version} (${binary ? `prebuild ${rt.runtime}-${rt.abi}` : 'node_modules build'})`,
     // better-sqlite3's Database is the driver interface as it stands: no adapter, no cost.
-    open: (file, opts): SqliteDatabase =>
-      new ctor(file, { timeout: opts.busyTimeoutMs, readonly: opts.readonly, ...binding }),
+    open: (file, opts): SqliteDatabase => new ctor(file, { timeout: opts.busyTimeoutMs, readonly: opts.readonly, ...binding }),
   };
 }
 
@@ -72,10 +71,7 @@ function forcedDriver(): DriverName | undefined {
   const v = process.env['ROLLOUT_LENS_SQLITE_DRIVER'];
   if (v === undefined || v === '') return undefined;
   if (v === 'better-sqlite3' || v === 'node:sqlite') return v;
-  throw new LensError(
-    ErrorCode.BadInput,
-    `ROLLOUT_LENS_SQLITE_DRIVER must be "better-sqlite3" or "node:sqlite", got "${v}"`,
-  );
+  throw new LensError(ErrorCode.BadInput, `ROLLOUT_LENS_SQLITE_DRIVER must be "better-sqlite3" or "node:sqlite", got "${v}"`);
 }
 
 /** Tries each better-sqlite3 binary that could fit: this ABI's prebuilds, then node_modules' build. */

@@ -34,7 +34,9 @@ export function toolOnlyHits(store: Store, query: string, ids: readonly number[]
     .all(JSON.stringify(ids)) as Array<{ id: number; response: string; turns: string }>;
   const candidates = multi.map((r) => ({ ...r, parsed: JSON.parse(r.turns) as Turn[] })).filter((r) => hasUntrainedTurns(r.parsed));
   if (candidates.length === 0) return out;
-  const highlight = store.db.prepare(`SELECT highlight(samples_fts, 0, '${OPEN}', '${CLOSE}') FROM samples_fts WHERE samples_fts MATCH ? AND rowid = ?`).pluck();
+  const highlight = store.db
+    .prepare(`SELECT highlight(samples_fts, 0, '${OPEN}', '${CLOSE}') FROM samples_fts WHERE samples_fts MATCH ? AND rowid = ?`)
+    .pluck();
   for (const c of candidates) {
     const marked = highlight.get(query, c.id) as string | undefined;
     const spans = marked === undefined ? null : matchSpans(marked, c.response);

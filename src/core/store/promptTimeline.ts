@@ -24,11 +24,14 @@ export function resolvePrompt(store: Store, sel: PromptSelector): { id: number; 
   if ('text' in sel) hash = promptIdOf(sel.text);
   else {
     hash = sel.promptId.toLowerCase();
-    if (!/^[0-9a-f]{40}$/.test(hash)) throw new LensError(ErrorCode.BadInput, `prompt id ${JSON.stringify(sel.promptId)} is not a SHA-1 (40 hex digits)`);
+    if (!/^[0-9a-f]{40}$/.test(hash))
+      throw new LensError(ErrorCode.BadInput, `prompt id ${JSON.stringify(sel.promptId)} is not a SHA-1 (40 hex digits)`);
   }
-  const row = store.db.prepare('SELECT id, text FROM prompts WHERE hash = ?').get(Buffer.from(hash, 'hex')) as { id: number; text: string } | undefined;
+  const row = store.db.prepare('SELECT id, text FROM prompts WHERE hash = ?').get(Buffer.from(hash, 'hex')) as
+    { id: number; text: string } | undefined;
   if (!row) {
-    const what = 'text' in sel ? `with the text ${JSON.stringify(sel.text.length > 60 ? sel.text.slice(0, 59) + '…' : sel.text)}` : `with id ${hash}`;
+    const what =
+      'text' in sel ? `with the text ${JSON.stringify(sel.text.length > 60 ? sel.text.slice(0, 59) + '…' : sel.text)}` : `with id ${hash}`;
     throw new LensError(ErrorCode.NotFound, `${store.file}: no prompt ${what}`);
   }
   return { id: row.id, hash, text: row.text };
@@ -49,7 +52,6 @@ interface Row {
   chars_sum: number;
   tokens_sum: number;
 }
-
 
 function point(r: Row): PromptTimelinePoint {
   const tokens = r.size > 0 && r.len_tokens_n === r.size;
@@ -122,7 +124,10 @@ export function promptLives(store: Store, run: string, opts: { split?: Split; li
 /** The prompt id (SHA-1 hex) of a stored group, for "This prompt over time". */
 export function promptIdOfGroup(store: Store, ref: GroupRef): string {
   const gid = requireGroupId(store, ref);
-  return store.db.prepare('SELECT lower(hex(p.hash)) FROM groups g JOIN prompts p ON p.id = g.prompt_id WHERE g.id = ?').pluck().get(gid) as string;
+  return store.db
+    .prepare('SELECT lower(hex(p.hash)) FROM groups g JOIN prompts p ON p.id = g.prompt_id WHERE g.id = ?')
+    .pluck()
+    .get(gid) as string;
 }
 
 /** Runs that asked the prompt (in any split), by name: what a timeline can be compared with. */

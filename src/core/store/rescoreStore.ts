@@ -68,10 +68,7 @@ export class RescoreStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   countSelection(runId: number, sel: Selection): number {
-    return this.db
-      .prepare(`SELECT COUNT(*) ${FROM_SAMPLES} WHERE ${SELECTION_WHERE}`)
-      .pluck()
-      .get(selectionParams(runId, sel)) as number;
+    return this.db.prepare(`SELECT COUNT(*) ${FROM_SAMPLES} WHERE ${SELECTION_WHERE}`).pluck().get(selectionParams(runId, sel)) as number;
   }
 
   /**
@@ -132,9 +129,7 @@ export class RescoreStore {
 
   setStatus(setId: number, status: RescoreStatus, reason: string | null, total?: number): void {
     this.db
-      .prepare(
-        `UPDATE rescore_sets SET status = ?, reason = ?, total = coalesce(?, total), updated_at = ? WHERE id = ?`,
-      )
+      .prepare(`UPDATE rescore_sets SET status = ?, reason = ?, total = coalesce(?, total), updated_at = ? WHERE id = ?`)
       .run(status, reason, total ?? null, Date.now(), setId);
   }
 
@@ -144,9 +139,7 @@ export class RescoreStore {
    */
   markInterrupted(reason = 'interrupted: the process ended while scoring'): number {
     return this.db
-      .prepare(
-        `UPDATE rescore_sets SET status = 'incomplete', reason = ?, updated_at = ? WHERE status = 'running'`,
-      )
+      .prepare(`UPDATE rescore_sets SET status = 'incomplete', reason = ?, updated_at = ? WHERE status = 'running'`)
       .run(reason, Date.now()).changes;
   }
 
@@ -174,9 +167,7 @@ export class RescoreStore {
       else scored++;
     }
     this.db
-      .prepare(
-        `UPDATE rescore_sets SET scored = scored + ?, errors = errors + ?, updated_at = ? WHERE id = ?`,
-      )
+      .prepare(`UPDATE rescore_sets SET scored = scored + ?, errors = errors + ?, updated_at = ? WHERE id = ?`)
       .run(scored, errors, Date.now(), setId);
   }
 
@@ -204,9 +195,7 @@ export class RescoreStore {
   }
 
   listSets(runId: number): RescoreSetRow[] {
-    return this.db
-      .prepare('SELECT * FROM rescore_sets WHERE run_id = ? ORDER BY id')
-      .all(runId) as RescoreSetRow[];
+    return this.db.prepare('SELECT * FROM rescore_sets WHERE run_id = ? ORDER BY id').all(runId) as RescoreSetRow[];
   }
 
   deleteSet(setId: number): boolean {
@@ -225,10 +214,7 @@ export class RescoreStore {
         ? `${logged} AS before, s.correct AS before_correct, NULL AS before_error`
         : `b.score AS before, b.correct AS before_correct,
            CASE WHEN b.sample_id IS NULL THEN 'not in the baseline set' ELSE b.error END AS before_error`;
-    const join =
-      against === 'logged'
-        ? ''
-        : 'LEFT JOIN rescore_results b ON b.set_id = @against AND b.sample_id = r.sample_id';
+    const join = against === 'logged' ? '' : 'LEFT JOIN rescore_results b ON b.set_id = @against AND b.sample_id = r.sample_id';
     return this.db
       .prepare(
         `SELECT r.sample_id, s.idx, g.id AS group_id, g.uid, st.step, st.split, ${baseline},
@@ -239,7 +225,11 @@ export class RescoreStore {
           ORDER BY st.split, st.step, g.id, s.idx`,
       )
       .iterate(
-        against !== 'logged' ? { set: setId, against } : component === undefined ? { set: setId } : { set: setId, path: `$.${JSON.stringify(component)}` },
+        against !== 'logged'
+          ? { set: setId, against }
+          : component === undefined
+            ? { set: setId }
+            : { set: setId, path: `$.${JSON.stringify(component)}` },
       ) as IterableIterator<CompareRow>;
   }
 

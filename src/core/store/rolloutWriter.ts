@@ -12,9 +12,7 @@ import { InlineEnrichment } from './inlineEnrich';
  * Aggregate columns that a batch adds to (reward_min / reward_max combine with min / max). The
  * reflection counts are zero unless they were counted inline (InlineEnrichment).
  */
-const SUMMED = (Object.keys(emptyAggregate()) as Array<keyof GroupAggregate>).filter(
-  (k) => k !== 'reward_min' && k !== 'reward_max',
-);
+const SUMMED = (Object.keys(emptyAggregate()) as Array<keyof GroupAggregate>).filter((k) => k !== 'reward_min' && k !== 'reward_max');
 
 const CACHE_LIMIT = 20_000;
 
@@ -58,13 +56,9 @@ export class RolloutWriter {
     this.inline = enrich ? new InlineEnrichment(db, enrich) : undefined;
     this.insPrompt = db.prepare('INSERT INTO prompts (hash, text) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING');
     this.selPrompt = db.prepare('SELECT id FROM prompts WHERE hash = ?').pluck();
-    this.insStep = db.prepare(
-      'INSERT INTO steps (run_id, split, step) VALUES (?, ?, ?) ON CONFLICT (run_id, split, step) DO NOTHING',
-    );
+    this.insStep = db.prepare('INSERT INTO steps (run_id, split, step) VALUES (?, ?, ?) ON CONFLICT (run_id, split, step) DO NOTHING');
     this.selStep = db.prepare('SELECT id FROM steps WHERE run_id = ? AND split = ? AND step = ?').pluck();
-    this.insGroup = db.prepare(
-      'INSERT INTO groups (step_id, uid, prompt_id) VALUES (?, ?, ?) ON CONFLICT (step_id, uid) DO NOTHING',
-    );
+    this.insGroup = db.prepare('INSERT INTO groups (step_id, uid, prompt_id) VALUES (?, ?, ?) ON CONFLICT (step_id, uid) DO NOTHING');
     this.selGroup = db.prepare('SELECT id FROM groups WHERE step_id = ? AND uid = ?').pluck();
     this.insSample = db.prepare(
       `INSERT INTO samples (group_id, idx, file_id, reward, correct, finish_reason, length_tokens, length_chars,

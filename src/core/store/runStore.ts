@@ -32,9 +32,7 @@ export interface LaunchRow {
   owner_start: number | null;
 }
 
-export type LaunchUpdate = Partial<
-  Omit<LaunchRow, 'id' | 'run_id' | 'run' | 'attempt' | 'backend' | 'profile' | 'profile_name'>
->;
+export type LaunchUpdate = Partial<Omit<LaunchRow, 'id' | 'run_id' | 'run' | 'attempt' | 'backend' | 'profile' | 'profile_name'>>;
 
 export interface GpuSampleRow {
   t: number;
@@ -91,28 +89,15 @@ export class RunStore {
     const runId = this.store.ensureRun(l.run, null);
     const id = this.store.write(() => {
       const attempt =
-        ((this.store.db
-          .prepare('SELECT max(attempt) FROM run_launches WHERE run_id = ?')
-          .pluck()
-          .get(runId) as number | null) ?? 0) + 1;
+        ((this.store.db.prepare('SELECT max(attempt) FROM run_launches WHERE run_id = ?').pluck().get(runId) as number | null) ?? 0) + 1;
       return Number(
         this.store.db
           .prepare(
             `INSERT INTO run_launches (run_id, attempt, profile_name, profile, backend, state, run_dir, log_path, started_at, owner_pid, owner_start)
              VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
           )
-          .run(
-            runId,
-            attempt,
-            l.profileName,
-            l.profile,
-            l.backend,
-            l.runDir,
-            l.logPath,
-            Date.now(),
-            l.owner.pid,
-            l.owner.start,
-          ).lastInsertRowid,
+          .run(runId, attempt, l.profileName, l.profile, l.backend, l.runDir, l.logPath, Date.now(), l.owner.pid, l.owner.start)
+          .lastInsertRowid,
       );
     });
     return this.get(id)!;
@@ -124,16 +109,13 @@ export class RunStore {
 
   /** The latest attempt of a run, or undefined when it was never launched. */
   latest(run: string): LaunchRow | undefined {
-    return this.store.db.prepare(`${SELECT} WHERE r.name = ? ORDER BY l.attempt DESC LIMIT 1`).get(run) as
-      LaunchRow | undefined;
+    return this.store.db.prepare(`${SELECT} WHERE r.name = ? ORDER BY l.attempt DESC LIMIT 1`).get(run) as LaunchRow | undefined;
   }
 
   /** The latest attempt of every launched run, by name. */
   listLatest(): LaunchRow[] {
     return this.store.db
-      .prepare(
-        `${SELECT} WHERE l.attempt = (SELECT max(attempt) FROM run_launches x WHERE x.run_id = l.run_id) ORDER BY r.name`,
-      )
+      .prepare(`${SELECT} WHERE l.attempt = (SELECT max(attempt) FROM run_launches x WHERE x.run_id = l.run_id) ORDER BY r.name`)
       .all() as LaunchRow[];
   }
 
@@ -156,32 +138,21 @@ export class RunStore {
   }
 
   /** Takes ownership unless a live owner other than `me` holds it; returns whether it is ours. */
-  claim(
-    id: number,
-    me: { pid: number; start: number | null },
-    ownerAlive: (pid: number, start: number | null) => boolean,
-  ): boolean {
+  claim(id: number, me: { pid: number; start: number | null }, ownerAlive: (pid: number, start: number | null) => boolean): boolean {
     return this.store.write(() => {
-      const row = this.store.db
-        .prepare('SELECT owner_pid, owner_start FROM run_launches WHERE id = ?')
-        .get(id) as { owner_pid: number | null; owner_start: number | null } | undefined;
+      const row = this.store.db.prepare('SELECT owner_pid, owner_start FROM run_launches WHERE id = ?').get(id) as
+        { owner_pid: number | null; owner_start: number | null } | undefined;
       if (!row) return false;
       const mine = row.owner_pid === me.pid && row.owner_start === me.start;
       if (!mine && row.owner_pid !== null && ownerAlive(row.owner_pid, row.owner_start)) return false;
-      this.store.db
-        .prepare('UPDATE run_launches SET owner_pid = ?, owner_start = ? WHERE id = ?')
-        .run(me.pid, me.start, id);
+      this.store.db.prepare('UPDATE run_launches SET owner_pid = ?, owner_start = ? WHERE id = ?').run(me.pid, me.start, id);
       return true;
     });
   }
 
   release(id: number, me: { pid: number }): void {
     this.store.write(() =>
-      this.store.db
-        .prepare(
-          'UPDATE run_launches SET owner_pid = NULL, owner_start = NULL WHERE id = ? AND owner_pid = ?',
-        )
-        .run(id, me.pid),
+      this.store.db.prepare('UPDATE run_launches SET owner_pid = NULL, owner_start = NULL WHERE id = ? AND owner_pid = ?').run(id, me.pid),
     );
   }
 
@@ -212,12 +183,7 @@ export class RunStore {
       for (const m of metrics) {
         for (const [key, value] of Object.entries(m.values)) {
           insKey.run(key);
-          added += ins.run(
-            l.run_id,
-            selKey.get(key) as number,
-            m.step,
-            Number.isFinite(value) ? value : null,
-          ).changes;
+          added += ins.run(l.run_id, selKey.get(key) as number, m.step, Number.isFinite(value) ? value : null).changes;
         }
       }
       const step = progress.lastStep;
@@ -225,16 +191,7 @@ export class RunStore {
         `UPDATE run_launches SET log_offset = ?, log_records = ?,
            last_step = CASE WHEN ? IS NULL THEN last_step WHEN last_step IS NULL OR ? > last_step THEN ? ELSE last_step END,
            total_steps = coalesce(?, total_steps), eta_s = coalesce(?, eta_s) WHERE id = ?`,
-      ).run(
-        progress.offset,
-        progress.records,
-        step,
-        step,
-        step,
-        progress.totalSteps,
-        progress.etaSeconds,
-        l.id,
-      );
+      ).run(progress.offset, progress.records, step, step, step, progress.totalSteps, progress.etaSeconds, l.id);
       return added;
     });
   }
@@ -280,8 +237,7 @@ export class RunStore {
   maxStep(runId: number): number | null {
     const db = this.store.db;
     const a = db.prepare('SELECT max(step) FROM steps WHERE run_id = ?').pluck().get(runId) as number | null;
-    const b = db.prepare('SELECT max(step) FROM metrics WHERE run_id = ?').pluck().get(runId) as
-      number | null;
+    const b = db.prepare('SELECT max(step) FROM metrics WHERE run_id = ?').pluck().get(runId) as number | null;
     return a === null ? b : b === null ? a : Math.max(a, b);
   }
 

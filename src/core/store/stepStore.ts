@@ -13,9 +13,7 @@ export function recomputeDirtySteps(db: SqliteDatabase, runId?: number): number 
     .pluck()
     .all(...(runId === undefined ? [] : [runId])) as number[];
   if (dirty.length === 0) return 0;
-  const groupsOf = db.prepare(
-    `SELECT ${Object.keys(emptyAggregate()).join(', ')} FROM groups WHERE step_id = ?`,
-  );
+  const groupsOf = db.prepare(`SELECT ${Object.keys(emptyAggregate()).join(', ')} FROM groups WHERE step_id = ?`);
   const update = db.prepare(
     `UPDATE steps SET dirty = 0, samples = ?, groups = ?, reward_mean = ?, reward_std = ?,
        mean_length = ?, length_unit = ?, stats = ? WHERE id = ?`,

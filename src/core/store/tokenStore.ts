@@ -43,7 +43,8 @@ export function decodeTokens(r: TokenRow): SampleTokens {
 
 export function sampleTokens(store: Store, ref: SampleRef): SampleTokens {
   const gid = requireGroupId(store, ref);
-  const row = store.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM samples WHERE group_id = ? AND idx = ?`).get(gid, ref.index) as TokenRow | undefined;
+  const row = store.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM samples WHERE group_id = ? AND idx = ?`).get(gid, ref.index) as
+    TokenRow | undefined;
   if (!row) throw new LensError(ErrorCode.NotFound, `group ${JSON.stringify(ref.group)} of step ${ref.step} has no sample ${ref.index}`);
   return decodeTokens(row);
 }
@@ -75,7 +76,9 @@ export function availability(samples: readonly SampleTokens[]): TokenAvailabilit
 /** Per-sample aggregates of a group (G rows, one indexed read). */
 export function groupTokenStats(store: Store, ref: GroupRef, epsilon = DEFAULT_CLIP_EPSILON): GroupTokenStats {
   const gid = requireGroupId(store, ref);
-  const rows = store.db.prepare(`SELECT idx, ${TOKEN_COLUMNS} FROM samples WHERE group_id = ? ORDER BY idx`).all(gid) as Array<TokenRow & { idx: number }>;
+  const rows = store.db.prepare(`SELECT idx, ${TOKEN_COLUMNS} FROM samples WHERE group_id = ? ORDER BY idx`).all(gid) as Array<
+    TokenRow & { idx: number }
+  >;
   return tokenStatsOf(rows, epsilon);
 }
 
@@ -112,7 +115,9 @@ export function stepMismatch(
     `SELECT s.train_logprobs, s.logprobs FROM samples s JOIN groups g ON g.id = s.group_id
       WHERE g.step_id = ? AND s.train_logprobs IS NOT NULL AND s.logprobs IS NOT NULL ORDER BY s.id LIMIT ?`,
   );
-  const steps = store.db.prepare('SELECT id, step, samples FROM steps WHERE run_id = ? AND split = ? ORDER BY step').all(runId, split) as Array<{ id: number; step: number; samples: number }>;
+  const steps = store.db
+    .prepare('SELECT id, step, samples FROM steps WHERE run_id = ? AND split = ? ORDER BY step')
+    .all(runId, split) as Array<{ id: number; step: number; samples: number }>;
   const out: Array<{ step: number } & MismatchStats> = [];
   for (const st of steps) {
     const key = JSON.stringify([store.file, runId, split, st.step, epsilon, perStep]);

@@ -40,10 +40,7 @@ interface PolicyView {
 
 /** What the policy produced: every turn, or only trained ones (ids kept only if a mask says which). */
 function policyView(s: TokenSourceSample): PolicyView {
-  const tokens =
-    s.responseTokens && s.responseIds && s.responseTokens.length === s.responseIds.length
-      ? s.responseTokens
-      : undefined;
+  const tokens = s.responseTokens && s.responseIds && s.responseTokens.length === s.responseIds.length ? s.responseTokens : undefined;
   if (!hasUntrainedTurns(s.turns)) return { text: s.response, ids: s.responseIds, tokens };
   const text = trainedText(s.turns ?? []);
   if (s.responseIds && s.lossMask && s.lossMask.length === s.responseIds.length) {
@@ -57,11 +54,7 @@ function policyView(s: TokenSourceSample): PolicyView {
   return { text };
 }
 
-function fromLogged(
-  ids: number[],
-  tokens: string[] | undefined,
-  tokenizer: TextTokenizer | undefined,
-): TokenizedResponse {
+function fromLogged(ids: number[], tokens: string[] | undefined, tokenizer: TextTokenizer | undefined): TokenizedResponse {
   let texts: string[];
   if (tokens) texts = tokens;
   else if (tokenizer) texts = ids.map((id) => tokenizer.tokenText(id));
@@ -80,10 +73,7 @@ function fromApproximate(text: string, vocabulary: ApproximateVocabulary): Token
 }
 
 /** Tokens of one response, by the best source available for it alone. */
-export function tokenizeResponse(
-  sample: TokenSourceSample,
-  opts: TokenSourceOptions = {},
-): TokenizedResponse {
+export function tokenizeResponse(sample: TokenSourceSample, opts: TokenSourceOptions = {}): TokenizedResponse {
   const v = policyView(sample);
   if (v.ids) return fromLogged(v.ids, v.tokens, opts.tokenizer);
   if (opts.tokenizer) return fromTokenizer(v.text, opts.tokenizer);
@@ -95,18 +85,11 @@ export function tokenizeResponse(
  * every response has them; with a tokenizer, logged ids where present and re-tokenised text
  * elsewhere (same vocabulary); otherwise the approximate pre-tokenizer for all of them.
  */
-export function tokenizeGroup(
-  samples: readonly TokenSourceSample[],
-  opts: { tokenizer?: TextTokenizer } = {},
-): TokenizedResponse[] {
+export function tokenizeGroup(samples: readonly TokenSourceSample[], opts: { tokenizer?: TextTokenizer } = {}): TokenizedResponse[] {
   const views = samples.map(policyView);
   const tokenizer = opts.tokenizer;
-  if (tokenizer)
-    return views.map((v) =>
-      v.ids ? fromLogged(v.ids, v.tokens, tokenizer) : fromTokenizer(v.text, tokenizer),
-    );
-  if (views.every((v) => v.ids !== undefined))
-    return views.map((v) => fromLogged(v.ids ?? [], v.tokens, undefined));
+  if (tokenizer) return views.map((v) => (v.ids ? fromLogged(v.ids, v.tokens, tokenizer) : fromTokenizer(v.text, tokenizer)));
+  if (views.every((v) => v.ids !== undefined)) return views.map((v) => fromLogged(v.ids ?? [], v.tokens, undefined));
   const vocabulary = new ApproximateVocabulary();
   return views.map((v) => fromApproximate(v.text, vocabulary));
 }

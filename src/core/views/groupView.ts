@@ -29,7 +29,10 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as GroupRowRead[];
-  const prompt = store.db.prepare('SELECT p.text FROM groups g JOIN prompts p ON p.id = g.prompt_id WHERE g.id = ?').pluck().get(gid) as string;
+  const prompt = store.db
+    .prepare('SELECT p.text FROM groups g JOIN prompts p ON p.id = g.prompt_id WHERE g.id = ?')
+    .pluck()
+    .get(gid) as string;
   const listed = sampleRowsOf(ref, rows, opts.reflection);
   // A group that cannot make a tree (a reward that is not finite) still shows its samples.
   let tree: GroupTree | null = null;

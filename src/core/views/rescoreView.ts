@@ -12,7 +12,10 @@ export function rescoreView(store: Store, setId: number): RescoreComparison {
   const rs = new RescoreStore(store.db);
   const set = rs.setWithRun(setId);
   const cmp = compareSet(store, { set: setId, against: 'logged', sampleLimit: RESCORE_VIEW_SAMPLES });
-  const rationales = rs.rationales(setId, cmp.samples.map((s) => s.sample_id));
+  const rationales = rs.rationales(
+    setId,
+    cmp.samples.map((s) => s.sample_id),
+  );
   const byRef = new Map<string, string>();
   for (const s of cmp.samples) {
     const r = rationales[String(s.sample_id)];

@@ -6,7 +6,19 @@ import type { GpuReading, LogPage, RunStatus } from '../../shared/runs';
 /** The parts of the run DTOs (src/shared/runs.ts) this reads. */
 export type RunStatusLike = Pick<
   RunStatus,
-  'run' | 'profile' | 'backend' | 'state' | 'startedAt' | 'endedAt' | 'exitCode' | 'signal' | 'exitNote' | 'message' | 'lastStep' | 'totalSteps' | 'etaSeconds'
+  | 'run'
+  | 'profile'
+  | 'backend'
+  | 'state'
+  | 'startedAt'
+  | 'endedAt'
+  | 'exitCode'
+  | 'signal'
+  | 'exitNote'
+  | 'message'
+  | 'lastStep'
+  | 'totalSteps'
+  | 'etaSeconds'
 > & { gpu: GpuReading | null };
 export type LogPageLike = Pick<LogPage, 'text' | 'offset' | 'size'>;
 
@@ -27,7 +39,10 @@ const TAIL_BYTES = 64 * 1024;
 const TAIL_LINES = 400;
 
 export function statusView(s: RunStatusLike): RunStatusView {
-  const progress = s.lastStep !== null ? `step ${s.lastStep}${s.totalSteps ? ` of ${s.totalSteps}` : ''}${s.etaSeconds ? `, about ${Math.ceil(s.etaSeconds / 60)} min left` : ''}` : null;
+  const progress =
+    s.lastStep !== null
+      ? `step ${s.lastStep}${s.totalSteps ? ` of ${s.totalSteps}` : ''}${s.etaSeconds ? `, about ${Math.ceil(s.etaSeconds / 60)} min left` : ''}`
+      : null;
   // The exit note matters when the exit status is unknown; a recorded exit code says it all.
   const note = s.exitCode === null && s.signal === null ? s.exitNote : null;
   const message = [progress, s.signal ? `signal ${s.signal}` : null, note, s.message].filter((x): x is string => !!x).join(' · ');

@@ -11,27 +11,36 @@ import { counted } from '../../shared/text';
 
 export function runNameFor(p: string): string {
   const base = path.basename(p).replace(/\.(jsonl|parquet|json)$/, '');
-  return base.replace(/[^A-Za-z0-9._@+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'run';
+  return (
+    base
+      .replace(/[^A-Za-z0-9._@+=-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 128) || 'run'
+  );
 }
 
 async function pickSource(arg: unknown, verb: string): Promise<{ target: vscode.Uri; run: string } | undefined> {
   // From the Explorer's context menu the argument is the folder's Uri; from the Runs view's title
   // bar VS Code passes nothing (or a tree element): only a Uri names what to ingest.
   const uri = arg instanceof vscode.Uri ? arg : undefined;
-  const picked =
-    uri ? [uri] : await vscode.window.showOpenDialog({
-      canSelectFiles: true,
-      canSelectFolders: true,
-      canSelectMany: false,
-      openLabel: verb,
-      title: `${verb} rollouts (a verl dump folder, a TRL output_dir, or native JSONL)`,
-    });
+  const picked = uri
+    ? [uri]
+    : await vscode.window.showOpenDialog({
+        canSelectFiles: true,
+        canSelectFolders: true,
+        canSelectMany: false,
+        openLabel: verb,
+        title: `${verb} rollouts (a verl dump folder, a TRL output_dir, or native JSONL)`,
+      });
   const target = picked?.[0];
   if (!target) return undefined;
   const run = await vscode.window.showInputBox({
     title: 'Run name',
     value: runNameFor(target.fsPath),
-    validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,127}$/.test(v) && !v.includes('..') ? undefined : 'letters, digits and . _ - @ + =, starting with a letter or digit'),
+    validateInput: (v) =>
+      /^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,127}$/.test(v) && !v.includes('..')
+        ? undefined
+        : 'letters, digits and . _ - @ + =, starting with a letter or digit',
   });
   return run ? { target, run } : undefined;
 }
@@ -51,18 +60,25 @@ export async function ingestFolder(
     async (progress, token) => {
       const abort = abortSignalFor(token);
       try {
-        const report = await engine.request(EngineMethods.ingest, { paths: [target.fsPath], run }, {
-          signal: abort.signal,
-          onProgress: (p) => progress.report({ message: p.message }),
-        });
+        const report = await engine.request(
+          EngineMethods.ingest,
+          { paths: [target.fsPath], run },
+          {
+            signal: abort.signal,
+            onProgress: (p) => progress.report({ message: p.message }),
+          },
+        );
         log.info(`[ingest] ${run}: ${report.samples_added} added, ${report.samples_duplicate} duplicate, ${report.errors.length} errors`);
         for (const e of report.errors.slice(0, 50)) log.warn(`[ingest] ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
         for (const w of report.warnings ?? []) log.warn(`[ingest] ${w}`);
         for (const f of report.skipped.slice(0, 50)) log.info(`[ingest] not read: ${f.file}: ${f.reason}`);
         const notRead = report.skipped.map((f) => path.basename(f.file));
-        const msg = `${run}: ${counted(report.samples_added, 'sample')} added (${report.samples_duplicate} already stored) over ${counted(report.steps, 'step')}` +
+        const msg =
+          `${run}: ${counted(report.samples_added, 'sample')} added (${report.samples_duplicate} already stored) over ${counted(report.steps, 'step')}` +
           (report.samples_added === 0 && report.samples_duplicate > 0 ? ': nothing new' : '') +
-          (notRead.length ? `; not read: ${notRead.slice(0, 3).join(', ')}${notRead.length > 3 ? ` and ${notRead.length - 3} more` : ''}` : '') +
+          (notRead.length
+            ? `; not read: ${notRead.slice(0, 3).join(', ')}${notRead.length > 3 ? ` and ${notRead.length - 3} more` : ''}`
+            : '') +
           (report.errors.length ? `, ${report.errors.length} problem(s) — see the log` : '');
         if (report.errors.length) void vscode.window.showWarningMessage(msg, 'Show Log').then((a) => a && log.show());
         else void vscode.window.showInformationMessage(msg);
@@ -82,7 +98,11 @@ export async function followFolder(engine: EngineClient, log: vscode.LogOutputCh
   const src = await pickSource(uri, 'Follow');
   if (!src) return undefined;
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Following ${path.basename(src.target.fsPath)} → ${src.run} (cancel to stop)`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Following ${path.basename(src.target.fsPath)} → ${src.run} (cancel to stop)`,
+      cancellable: true,
+    },
     async (progress, token) => {
       const abort = abortSignalFor(token);
       try {

@@ -8,7 +8,8 @@ import type { WebviewsApi } from '../webviews/registerWebviews';
 import { pickRunName } from './viewCommands';
 
 export async function promptsByTrainable(engine: EngineClient, webviews: WebviewsApi, node: RunNode | string | undefined): Promise<void> {
-  const run = typeof node === 'string' ? node : node instanceof RunNode ? node.run.run : await pickRunName(engine, 'List the prompts of which run?');
+  const run =
+    typeof node === 'string' ? node : node instanceof RunNode ? node.run.run : await pickRunName(engine, 'List the prompts of which run?');
   if (!run) return;
   const rows = await engine.request(TokenMethods.promptLives, { run, limit: 5000 });
   if (rows.length === 0) {

@@ -16,14 +16,7 @@ import type { WebviewsApi } from '../webviews/registerWebviews';
 import { compareRescore, openGroupView, openRunDashboard } from './viewCommands';
 import { rebuildNativeModules, setTokenizer } from './setupCommands';
 import { promptsByTrainable } from './promptCommands';
-import {
-  compareSamples,
-  compareWithPreviousStep,
-  exportRun,
-  openGroupDocument,
-  openSample,
-  searchRollouts,
-} from './sampleCommands';
+import { compareSamples, compareWithPreviousStep, exportRun, openGroupDocument, openSample, searchRollouts } from './sampleCommands';
 
 export interface CommandDeps {
   engine: EngineClient;
@@ -58,7 +51,12 @@ async function sortGroups(explorer: RunExplorer): Promise<void> {
 async function filterGroups(explorer: RunExplorer): Promise<void> {
   const f = explorer.state.filter;
   const items = [
-    { label: 'Degenerate groups only', description: 'all rewards equal: no policy gradient', key: 'degenerate', picked: f.degenerate === true },
+    {
+      label: 'Degenerate groups only',
+      description: 'all rewards equal: no policy gradient',
+      key: 'degenerate',
+      picked: f.degenerate === true,
+    },
     { label: 'Mixed groups only', description: 'rewards differ: these carry the gradient', key: 'mixed', picked: f.degenerate === false },
     { label: 'With truncated responses', description: 'finish_reason = length', key: 'truncated', picked: f.truncated === true },
     { label: 'With reflection keywords', key: 'reflects', picked: f.reflects === true },

@@ -11,7 +11,11 @@ import { readConfig } from '../config';
 import { abortSignalFor } from '../log';
 
 const COMMON_SPECS = [
-  { label: 'math', detail: 'SimpleRL/Qwen answer extraction + strip_string + math_equal, symbolic stage when strings disagree (approximate vs math_verify)' },
+  {
+    label: 'math',
+    detail:
+      'SimpleRL/Qwen answer extraction + strip_string + math_equal, symbolic stage when strings disagree (approximate vs math_verify)',
+  },
   { label: 'simplerl:independent', detail: 'SimpleRL-Zoo correctness × \\boxed format table (mode independent)' },
   { label: 'dapo', detail: 'DAPO: last "Answer:" line, Minerva normalisation, ±1' },
   { label: 'math + overlong', detail: 'correctness plus the DAPO overlong penalty (verl form)' },
@@ -26,39 +30,70 @@ interface Target {
 
 function targetOf(node: ExplorerNode | GroupRef | undefined): Target | undefined {
   if (node && !('kind' in node)) {
-    return { run: node.run, selection: { split: node.split, step: node.step, group: node.group }, what: `group ${node.group} of step ${node.step}` };
+    return {
+      run: node.run,
+      selection: { split: node.split, step: node.step, group: node.group },
+      what: `group ${node.group} of step ${node.step}`,
+    };
   }
   if (node instanceof RunNode) return { run: node.run.run, selection: {}, what: node.run.run };
-  if (node instanceof StepNode) return { run: node.ref.run, selection: { split: node.ref.split, step: node.ref.step }, what: `step ${node.ref.step}` };
+  if (node instanceof StepNode)
+    return { run: node.ref.run, selection: { split: node.ref.split, step: node.ref.step }, what: `step ${node.ref.step}` };
   if (node instanceof GroupNode) {
     const r = node.ref;
     return { run: r.run, selection: { split: r.split, step: r.step, group: r.group }, what: `group ${r.group} of step ${r.step}` };
   }
   if (node instanceof SampleNode) {
     const r = node.ref;
-    return { run: r.run, selection: { split: r.split, step: r.step, group: r.group, index: r.index }, what: `sample #${r.index} of step ${r.step}` };
+    return {
+      run: r.run,
+      selection: { split: r.split, step: r.step, group: r.group, index: r.index },
+      what: `sample #${r.index} of step ${r.step}`,
+    };
   }
   return undefined;
 }
 
 export async function pickSpec(): Promise<string | undefined> {
-  const custom = { label: 'Custom spec…', detail: 'e.g. 0.9*math + 0.1*format:boxed, external(command="python3 my_reward.py"), a path to a spec .json' };
+  const custom = {
+    label: 'Custom spec…',
+    detail: 'e.g. 0.9*math + 0.1*format:boxed, external(command="python3 my_reward.py"), a path to a spec .json',
+  };
   const cfg = readConfig();
   const verifier = verifierSpec(cfg.verifierUrl, cfg.verifierModel);
   const configured = verifier
-    ? [{ label: verifier, detail: 'The LLM verifier of the settings (rolloutLens.verifier.url / .model), General-Reasoner prompt and score' }]
+    ? [
+        {
+          label: verifier,
+          detail: 'The LLM verifier of the settings (rolloutLens.verifier.url / .model), General-Reasoner prompt and score',
+        },
+      ]
     : [];
-  const pick = await vscode.window.showQuickPick([...configured, ...COMMON_SPECS, custom], { title: 'Re-score with which reward?', matchOnDetail: true });
+  const pick = await vscode.window.showQuickPick([...configured, ...COMMON_SPECS, custom], {
+    title: 'Re-score with which reward?',
+    matchOnDetail: true,
+  });
   if (!pick) return undefined;
   if (pick !== custom) return pick.label;
-  return vscode.window.showInputBox({ title: 'Reward spec', prompt: 'See docs/rewards.md for the grammar', placeHolder: 'math + 0.5*format:boxed' });
+  return vscode.window.showInputBox({
+    title: 'Reward spec',
+    prompt: 'See docs/rewards.md for the grammar',
+    placeHolder: 'math + 0.5*format:boxed',
+  });
 }
 
-export async function rescoreCommand(engine: EngineClient, node: ExplorerNode | GroupRef | undefined, onDone: (r: RescoreSummary) => void): Promise<void> {
+export async function rescoreCommand(
+  engine: EngineClient,
+  node: ExplorerNode | GroupRef | undefined,
+  onDone: (r: RescoreSummary) => void,
+): Promise<void> {
   let target = targetOf(node);
   if (!target) {
     const runs = await engine.request(EngineMethods.listRuns, {});
-    const run = await vscode.window.showQuickPick(runs.map((r) => r.run), { title: 'Re-score which run?' });
+    const run = await vscode.window.showQuickPick(
+      runs.map((r) => r.run),
+      { title: 'Re-score which run?' },
+    );
     if (!run) return;
     target = { run, selection: {}, what: run };
   }
@@ -72,19 +107,31 @@ export async function rescoreCommand(engine: EngineClient, node: ExplorerNode | 
       try {
         const r = await engine.request(
           EngineMethods.rescore,
-          { run: t.run, spec, selection: t.selection, ...(vscode.workspace.workspaceFolders?.[0] ? { baseDir: vscode.workspace.workspaceFolders[0].uri.fsPath } : {}) },
+          {
+            run: t.run,
+            spec,
+            selection: t.selection,
+            ...(vscode.workspace.workspaceFolders?.[0] ? { baseDir: vscode.workspace.workspaceFolders[0].uri.fsPath } : {}),
+          },
           { signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) },
         );
-        const msg = `Re-score set ${r.set} (${r.label}): ${r.scored}/${r.samples} scored${r.errors ? `, ${r.errors} errors` : ''}` +
+        const msg =
+          `Re-score set ${r.set} (${r.label}): ${r.scored}/${r.samples} scored${r.errors ? `, ${r.errors} errors` : ''}` +
           `${r.status === 'incomplete' ? ` — incomplete: ${r.reason ?? 'stopped'}; run it again to resume` : ''}${r.approximate ? ' (approximate)' : ''}`;
-        const action = await (r.status === 'complete' ? vscode.window.showInformationMessage(msg, 'Compare') : vscode.window.showWarningMessage(msg, 'Compare'));
+        const action = await (r.status === 'complete'
+          ? vscode.window.showInformationMessage(msg, 'Compare')
+          : vscode.window.showWarningMessage(msg, 'Compare'));
         if (action) onDone(r);
       } catch (e) {
         const untrusted = isLensError(e) && e.code === ErrorCode.Untrusted;
-        void vscode.window.showErrorMessage(
-          untrusted ? `${errorMessage(e)} Trust this workspace to use external reward commands and ONNX models.` : `Re-score failed: ${errorMessage(e)}`,
-          ...(untrusted ? ['Manage Workspace Trust'] : []),
-        ).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+        void vscode.window
+          .showErrorMessage(
+            untrusted
+              ? `${errorMessage(e)} Trust this workspace to use external reward commands and ONNX models.`
+              : `Re-score failed: ${errorMessage(e)}`,
+            ...(untrusted ? ['Manage Workspace Trust'] : []),
+          )
+          .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       } finally {
         abort.dispose();
       }

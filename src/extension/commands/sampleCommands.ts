@@ -68,7 +68,9 @@ export async function compareSamples(engine: EngineClient, arg: GroupArg): Promi
   }
   if (arg instanceof SampleNode) {
     const pick = await vscode.window.showQuickPick(
-      rows.filter((r) => r.index !== arg.row.index).map((r) => ({ label: `#${r.index}  R=${fmt(r.reward)}`, description: r.preview, index: r.index })),
+      rows
+        .filter((r) => r.index !== arg.row.index)
+        .map((r) => ({ label: `#${r.index}  R=${fmt(r.reward)}`, description: r.preview, index: r.index })),
       { title: `Compare sample #${arg.row.index} with…` },
     );
     if (pick) await diffSamples(arg.ref, { ...ref, index: pick.index }, 'Compare samples');
@@ -90,7 +92,11 @@ export async function compareWithPreviousStep(engine: EngineClient, arg: GroupAr
   const index = arg instanceof SampleNode ? arg.row.index : 0;
   const prevRows = await engine.request(EngineMethods.listSamples, { run: ref.run, split: prev.split, step: prev.step, group: prev.group });
   const prevIndex = prevRows.some((r) => r.index === index) ? index : (prevRows[0]?.index ?? 0);
-  await diffSamples({ run: ref.run, split: prev.split, step: prev.step, group: prev.group, index: prevIndex }, { ...ref, index }, 'Same prompt, previous step');
+  await diffSamples(
+    { run: ref.run, split: prev.split, step: prev.step, group: prev.group, index: prevIndex },
+    { ...ref, index },
+    'Same prompt, previous step',
+  );
 }
 
 export async function searchRollouts(engine: EngineClient, run?: string): Promise<void> {
@@ -106,7 +112,12 @@ export async function searchRollouts(engine: EngineClient, run?: string): Promis
   });
   if (!query) return;
   try {
-    let hits = await engine.request(EngineMethods.search, { query, ...(run ? { run } : {}), limit: 200, ...(allTurns ? { allTurns } : {}) });
+    let hits = await engine.request(EngineMethods.search, {
+      query,
+      ...(run ? { run } : {}),
+      limit: 200,
+      ...(allTurns ? { allTurns } : {}),
+    });
     let scope = run ? `in ${run}` : 'in all runs';
     if (hits.length === 0 && run) {
       hits = await engine.request(EngineMethods.search, { query, limit: 200, ...(allTurns ? { allTurns } : {}) });
@@ -117,7 +128,12 @@ export async function searchRollouts(engine: EngineClient, run?: string): Promis
       return;
     }
     const pick = await vscode.window.showQuickPick(
-      hits.map((h) => ({ label: `${h.run} · step ${h.step} · #${h.index}  R=${fmt(h.reward)}`, description: h.group, detail: h.snippet, hit: h })),
+      hits.map((h) => ({
+        label: `${h.run} · step ${h.step} · #${h.index}  R=${fmt(h.reward)}`,
+        description: h.group,
+        detail: h.snippet,
+        hit: h,
+      })),
       { title: `${hits.length} ${hits.length === 1 ? 'match' : 'matches'} for ${query} ${scope}`, matchOnDetail: true },
     );
     if (pick) {
@@ -133,7 +149,11 @@ export async function exportRun(engine: EngineClient, arg?: RunNode): Promise<vo
   let run = arg?.run.run;
   if (!run) {
     const runs = await engine.request(EngineMethods.listRuns, {});
-    run = (await vscode.window.showQuickPick(runs.map((r) => r.run), { title: 'Export which run?' })) ?? undefined;
+    run =
+      (await vscode.window.showQuickPick(
+        runs.map((r) => r.run),
+        { title: 'Export which run?' },
+      )) ?? undefined;
   }
   if (!run) return;
   const base = vscode.workspace.workspaceFolders?.[0]?.uri;

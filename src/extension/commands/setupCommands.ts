@@ -12,8 +12,14 @@ export async function setTokenizer(): Promise<void> {
   if (!file) return;
   await vscode.workspace
     .getConfiguration('rolloutLens')
-    .update('tokenizerPath', file.fsPath, vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
-  void vscode.window.showInformationMessage(`Rollout Lens will tokenise with ${path.basename(path.dirname(file.fsPath))}/${path.basename(file.fsPath)}.`);
+    .update(
+      'tokenizerPath',
+      file.fsPath,
+      vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
+    );
+  void vscode.window.showInformationMessage(
+    `Rollout Lens will tokenise with ${path.basename(path.dirname(file.fsPath))}/${path.basename(file.fsPath)}.`,
+  );
 }
 
 /**

@@ -10,10 +10,12 @@ export async function offerSlimeConversion(target: string, log: vscode.LogOutput
   if (dumps.length === 0) return;
   const what = `${dumps.length} slime .pt dump${dumps.length === 1 ? '' : 's'} (e.g. ${path.basename(dumps[0]!)})`;
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(
-      `${what} found. Converting them runs Python with torch, which is disabled in an untrusted workspace; the other files are ingested.`,
-      'Manage Workspace Trust',
-    ).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+    void vscode.window
+      .showWarningMessage(
+        `${what} found. Converting them runs Python with torch, which is disabled in an untrusted workspace; the other files are ingested.`,
+        'Manage Workspace Trust',
+      )
+      .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
     return;
   }
   const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -36,7 +38,11 @@ export async function offerSlimeConversion(target: string, log: vscode.LogOutput
   const r = await convertSlime(found.python, target, path.join(extensionPath, 'python'));
   for (const line of r.output.trimEnd().split('\n')) if (line) log.info(`[slime] ${line}`);
   if (r.code !== 0) {
-    void vscode.window.showWarningMessage(`Converting the slime dumps ended with exit ${r.code}: some were refused or unreadable — see the log.`, 'Show Log')
+    void vscode.window
+      .showWarningMessage(
+        `Converting the slime dumps ended with exit ${r.code}: some were refused or unreadable — see the log.`,
+        'Show Log',
+      )
       .then((a) => a && log.show());
   }
 }

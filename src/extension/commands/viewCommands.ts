@@ -20,7 +20,10 @@ export async function openGroupView(webviews: WebviewsApi, node: GroupNode | Sam
 export async function pickRunName(engine: EngineClient, title: string): Promise<string | undefined> {
   const runs = await engine.request(EngineMethods.listRuns, {});
   if (runs.length === 1) return runs[0]!.run;
-  return vscode.window.showQuickPick(runs.map((r) => r.run), { title });
+  return vscode.window.showQuickPick(
+    runs.map((r) => r.run),
+    { title },
+  );
 }
 
 export async function openRunDashboard(engine: EngineClient, webviews: WebviewsApi, arg: ExplorerNode | string | undefined): Promise<void> {
@@ -40,7 +43,10 @@ export async function compareRescore(engine: EngineClient, webviews: WebviewsApi
     const sets = await engine.request(EngineMethods.rescoreSets, { run });
     if (sets.length === 0) {
       // Offer the step that makes a comparison possible instead of a dead end.
-      const a = await vscode.window.showInformationMessage(`${run} has not been re-scored yet: re-score it first, then compare.`, 'Re-score…');
+      const a = await vscode.window.showInformationMessage(
+        `${run} has not been re-scored yet: re-score it first, then compare.`,
+        'Re-score…',
+      );
       if (a) await vscode.commands.executeCommand('rolloutLens.rescore', arg instanceof RunNode ? arg : undefined);
       return;
     }

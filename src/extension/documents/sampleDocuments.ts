@@ -22,9 +22,11 @@ function title(s: SampleDetail): string {
 }
 
 function rewardLine(s: SampleDetail): string {
-  return `reward ${fmt(s.reward, 4)} · advantage ${signed(s.advantage, 4)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})` +
+  return (
+    `reward ${fmt(s.reward, 4)} · advantage ${signed(s.advantage, 4)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})` +
     `${s.correct === null ? '' : s.correct ? ' · correct' : ' · wrong'}${s.finish_reason ? ` · ${s.finish_reason}` : ''}` +
-    ` · ${s.length_tokens ?? s.length_chars} ${s.length_tokens === null ? 'chars' : 'tokens'}`;
+    ` · ${s.length_tokens ?? s.length_chars} ${s.length_tokens === null ? 'chars' : 'tokens'}`
+  );
 }
 
 /** What a diff shows above each response: which sample it is and how it scored. */
@@ -34,7 +36,13 @@ export function responseHeader(s: SampleDetail): string {
 
 function header(s: SampleDetail): string {
   const lines = [title(s), '', rewardLine(s)];
-  if (s.components) lines.push('components: ' + Object.entries(s.components).map(([k, v]) => `${k}=${fmt(v, 4)}`).join(', '));
+  if (s.components)
+    lines.push(
+      'components: ' +
+        Object.entries(s.components)
+          .map(([k, v]) => `${k}=${fmt(v, 4)}`)
+          .join(', '),
+    );
   if (s.ground_truth !== null) lines.push(`ground truth: ${s.ground_truth}`);
   if (s.rationale !== null) {
     const r = typeof s.rationale === 'string' ? { rationale: s.rationale } : s.rationale;

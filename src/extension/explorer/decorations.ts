@@ -12,9 +12,18 @@ export class GroupBadges implements vscode.FileDecorationProvider {
       return new vscode.FileDecoration('!', `reward-hacking alert: ${names.join(', ')}`, new vscode.ThemeColor('editorWarning.foreground'));
     }
     if (f.degenerate) {
-      return new vscode.FileDecoration('D', 'degenerate: all rewards equal, no policy gradient', new vscode.ThemeColor('disabledForeground'));
+      return new vscode.FileDecoration(
+        'D',
+        'degenerate: all rewards equal, no policy gradient',
+        new vscode.ThemeColor('disabledForeground'),
+      );
     }
-    if (f.truncated) return new vscode.FileDecoration('T', 'has truncated responses (finish_reason = length)', new vscode.ThemeColor('editorWarning.foreground'));
+    if (f.truncated)
+      return new vscode.FileDecoration(
+        'T',
+        'has truncated responses (finish_reason = length)',
+        new vscode.ThemeColor('editorWarning.foreground'),
+      );
     return undefined;
   }
 }

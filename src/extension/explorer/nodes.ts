@@ -35,8 +35,10 @@ export class RunNode {
     const item = new vscode.TreeItem(r.run, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `run:${r.run}`;
     const st = this.status;
-    const live = st ? `${st.state}${st.lastStep !== null ? ` · step ${st.lastStep}${st.totalSteps ? `/${st.totalSteps}` : ''}` : ''}` +
-      `${st.gpu?.available && st.gpu.utilization !== null ? ` · GPU ${Math.round(st.gpu.utilization)}%` : ''} · ` : '';
+    const live = st
+      ? `${st.state}${st.lastStep !== null ? ` · step ${st.lastStep}${st.totalSteps ? `/${st.totalSteps}` : ''}` : ''}` +
+        `${st.gpu?.available && st.gpu.utilization !== null ? ` · GPU ${Math.round(st.gpu.utilization)}%` : ''} · `
+      : '';
     item.description = `${live}${counted(r.steps, 'step')} · ${counted(r.samples, 'sample')}${r.format ? ` · ${r.format}` : ''}`;
     const launch = st
       ? `\n\n${st.backend} run, ${st.state}${st.pid ? `, pid ${st.pid}` : ''}${st.jobId ? `, job ${escapeMd(st.jobId)}` : ''}` +
@@ -47,7 +49,12 @@ export class RunNode {
       `**${escapeMd(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\ngroups found by: ${r.grouping ?? 'not recorded'}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples${launch}`,
     );
     item.iconPath = new vscode.ThemeIcon(st ? STATE_ICON[st.state] : 'graph-line');
-    item.contextValue = st && (st.state === 'running' || st.state === 'pending') ? 'rolloutLens.run.live' : st ? 'rolloutLens.run.launched' : 'rolloutLens.run';
+    item.contextValue =
+      st && (st.state === 'running' || st.state === 'pending')
+        ? 'rolloutLens.run.live'
+        : st
+          ? 'rolloutLens.run.launched'
+          : 'rolloutLens.run';
     return item;
   }
 }
@@ -68,9 +75,14 @@ export class StepNode {
     const parts = [`R̄ ${fmt(s.reward_mean)}`, `eff ${fmt(s.effective_gradient_ratio)}`];
     if (s.reflection_share !== null) parts.push(`aha ${fmt(s.reflection_share)}`);
     item.description = parts.join(' · ');
-    item.tooltip = `${s.samples} samples in ${s.groups} groups · reward ${fmt(s.reward_mean)} ± ${fmt(s.reward_std)} · mean length ${fmt(s.mean_length)} ${s.length_unit}` +
+    item.tooltip =
+      `${s.samples} samples in ${s.groups} groups · reward ${fmt(s.reward_mean)} ± ${fmt(s.reward_std)} · mean length ${fmt(s.mean_length)} ${s.length_unit}` +
       ` · effective-gradient ratio ${fmt(s.effective_gradient_ratio)} · clip ratio ${fmt(s.clip_ratio)} · reflecting ${fmt(s.reflection_share)}` +
-      (s.alerts.length ? `\n\nAlerts: ${ALERT_KINDS.filter((k) => s.alerts.includes(k)).map((k) => ALERT_TITLES[k]).join(', ')} (list in the run dashboard)` : '');
+      (s.alerts.length
+        ? `\n\nAlerts: ${ALERT_KINDS.filter((k) => s.alerts.includes(k))
+            .map((k) => ALERT_TITLES[k])
+            .join(', ')} (list in the run dashboard)`
+        : '');
     // A screen reader reads this instead of the tooltip, which alone leaves out which step it is.
     item.accessibilityInformation = { label: `step ${s.step}${s.split === 'val' ? ' (val)' : ''}: ${item.tooltip}` };
     if (s.alerts.length) {
@@ -97,7 +109,8 @@ export class GroupNode {
     const item = new vscode.TreeItem(g.prompt_preview || g.group, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `group:${this.parent.parent.run.run}:${this.parent.row.split}:${this.parent.row.step}:${g.group}`;
     item.description = `solve ${fmt(g.solve_rate)} · spread ${fmt(g.reward_max !== null && g.reward_min !== null ? g.reward_max - g.reward_min : null)} · G=${g.size}`;
-    item.tooltip = `group ${g.group}: ${g.size} samples, reward ${fmt(g.reward_mean)} ± ${fmt(g.reward_std)}, ` +
+    item.tooltip =
+      `group ${g.group}: ${g.size} samples, reward ${fmt(g.reward_mean)} ± ${fmt(g.reward_std)}, ` +
       `${g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting\n\n${g.prompt_preview}`;
     const badge = groupBadgePath(this.ref, { degenerate: g.degenerate, truncated: g.truncated > 0 });
     item.resourceUri = vscode.Uri.from({ scheme: TREE_SCHEME, path: badge.path, query: badge.query });

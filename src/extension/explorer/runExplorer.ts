@@ -21,7 +21,13 @@ export interface ExplorerState {
   stepRange?: { run: string; from: number; to: number };
 }
 
-const DEFAULT_STATE: ExplorerState = { groupSort: 'group', groupDescending: false, sampleSort: 'index', sampleDescending: false, filter: {} };
+const DEFAULT_STATE: ExplorerState = {
+  groupSort: 'group',
+  groupDescending: false,
+  sampleSort: 'index',
+  sampleDescending: false,
+  filter: {},
+};
 
 export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -172,7 +178,8 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
       descending: s.groupDescending,
       filter: this.withTurns(s.filter),
     });
-    if (page.total === 0) return [new MessageNode(step, this.describeFilter() ? `No group matches (${this.describeFilter()})` : 'No groups')];
+    if (page.total === 0)
+      return [new MessageNode(step, this.describeFilter() ? `No group matches (${this.describeFilter()})` : 'No groups')];
     const nodes: ExplorerNode[] = page.rows.map((g) => new GroupNode(step, g));
     if (page.total > page.rows.length) nodes.push(new MoreNode(step, page.rows.length, page.total - page.rows.length));
     return nodes;
@@ -180,7 +187,11 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
 
   private async samples(group: GroupNode): Promise<ExplorerNode[]> {
     const s = this.state;
-    const filter = this.withTurns({ ...(s.filter.truncated ? { truncated: true } : {}), ...(s.filter.reflects ? { reflects: true } : {}), ...(s.filter.text ? { text: s.filter.text } : {}) });
+    const filter = this.withTurns({
+      ...(s.filter.truncated ? { truncated: true } : {}),
+      ...(s.filter.reflects ? { reflects: true } : {}),
+      ...(s.filter.text ? { text: s.filter.text } : {}),
+    });
     const rows = await this.engine.request(EngineMethods.listSamples, {
       ...group.ref,
       sort: s.sampleSort,

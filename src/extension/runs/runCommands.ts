@@ -19,7 +19,10 @@ function workspaceFolder(): string | undefined {
 function refuseUntrusted(what: string): boolean {
   if (vscode.workspace.isTrusted) return false;
   void vscode.window
-    .showWarningMessage(`${what} is disabled in an untrusted workspace: a run profile executes commands from this workspace's files.`, 'Manage Workspace Trust')
+    .showWarningMessage(
+      `${what} is disabled in an untrusted workspace: a run profile executes commands from this workspace's files.`,
+      'Manage Workspace Trust',
+    )
     .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
   return true;
 }
@@ -29,11 +32,18 @@ function reportError(what: string, e: unknown): void {
   void vscode.window.showErrorMessage(untrusted ? errorMessage(e) : `${what}: ${errorMessage(e)}`);
 }
 
-async function launch(engine: EngineClient, workspace: string, profile: string, onLaunched: (s: RunStatus) => void): Promise<RunStatus | undefined> {
+async function launch(
+  engine: EngineClient,
+  workspace: string,
+  profile: string,
+  onLaunched: (s: RunStatus) => void,
+): Promise<RunStatus | undefined> {
   try {
     const s = await engine.request(RunMethods.launch, { workspace, profile });
     onLaunched(s);
-    void vscode.window.showInformationMessage(`Run ${s.run} ${s.state} (${s.backend}${s.pid ? `, pid ${s.pid}` : s.jobId ? `, job ${s.jobId}` : ''}); its rollouts appear in the Runs view as it trains.`);
+    void vscode.window.showInformationMessage(
+      `Run ${s.run} ${s.state} (${s.backend}${s.pid ? `, pid ${s.pid}` : s.jobId ? `, job ${s.jobId}` : ''}); its rollouts appear in the Runs view as it trains.`,
+    );
     return s;
   } catch (e) {
     reportError(`Launching ${profile} failed`, e);
@@ -53,7 +63,14 @@ export async function launchRun(engine: EngineClient, onLaunched: (s: RunStatus)
     const a = await vscode.window.showInformationMessage(`No run profiles: ${file} does not exist.`, 'Create It');
     if (a) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, JSON.stringify({ profiles: [{ name: 'my-run', backend: 'local', trainer: 'native', command: 'python3', args: ['train.py'], outputs: ['out'] }] }, null, 2) + '\n');
+      fs.writeFileSync(
+        file,
+        JSON.stringify(
+          { profiles: [{ name: 'my-run', backend: 'local', trainer: 'native', command: 'python3', args: ['train.py'], outputs: ['out'] }] },
+          null,
+          2,
+        ) + '\n',
+      );
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }
     return;
@@ -88,7 +105,12 @@ export async function openSampleRun(engine: EngineClient, onLaunched: (s: RunSta
   }
 }
 
-async function pickRun(engine: EngineClient, node: RunNode | undefined, filter: (s: RunStatus) => boolean, verb: string): Promise<string | undefined> {
+async function pickRun(
+  engine: EngineClient,
+  node: RunNode | undefined,
+  filter: (s: RunStatus) => boolean,
+  verb: string,
+): Promise<string | undefined> {
   if (node instanceof RunNode) return node.run.run;
   const runs = (await engine.request(RunMethods.status, {})).filter(filter);
   if (runs.length === 0) {
@@ -96,7 +118,12 @@ async function pickRun(engine: EngineClient, node: RunNode | undefined, filter: 
     return undefined;
   }
   if (runs.length === 1) return runs[0]!.run;
-  return (await vscode.window.showQuickPick(runs.map((r) => ({ label: r.run, description: `${r.state} · ${r.backend}` })), { title: `${verb} which run?` }))?.label;
+  return (
+    await vscode.window.showQuickPick(
+      runs.map((r) => ({ label: r.run, description: `${r.state} · ${r.backend}` })),
+      { title: `${verb} which run?` },
+    )
+  )?.label;
 }
 
 const active = (s: RunStatus): boolean => s.state === 'running' || s.state === 'pending' || s.state === 'stopping';
@@ -107,7 +134,9 @@ export async function stopRun(engine: EngineClient, node?: RunNode): Promise<voi
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping ${run}…` }, async () => {
     try {
       const s = await engine.request(RunMethods.stop, { run });
-      void vscode.window.showInformationMessage(`Run ${run}: ${s.state}${s.exitCode !== null ? ` (exit ${s.exitCode})` : s.signal ? ` (${s.signal})` : ''}.`);
+      void vscode.window.showInformationMessage(
+        `Run ${run}: ${s.state}${s.exitCode !== null ? ` (exit ${s.exitCode})` : s.signal ? ` (${s.signal})` : ''}.`,
+      );
     } catch (e) {
       reportError(`Stopping ${run} failed`, e);
     }

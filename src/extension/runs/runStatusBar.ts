@@ -51,7 +51,8 @@ export class RunStatusBar implements vscode.Disposable {
     const step = s.lastStep === null ? s.state : `step ${s.lastStep}${s.totalSteps ? `/${s.totalSteps}` : ''}`;
     const gpu = s.gpu?.available && s.gpu.utilization !== null ? ` · GPU ${fmt(s.gpu.utilization, 0)}%` : '';
     this.item.text = `${icon} ${s.run} · ${step}${reward}${gpu}`;
-    this.item.tooltip = `Rollout Lens: ${s.run} (${s.backend}, ${s.state})${s.etaSeconds ? `, about ${Math.round(s.etaSeconds)} s left` : ''}` +
+    this.item.tooltip =
+      `Rollout Lens: ${s.run} (${s.backend}, ${s.state})${s.etaSeconds ? `, about ${Math.round(s.etaSeconds)} s left` : ''}` +
       `${s.gpu && !s.gpu.available ? ` — ${s.gpu.reason}` : ''}\nClick for the run dashboard.`;
     this.item.command = { command: 'rolloutLens.openRunDashboard', title: 'Open Run Dashboard', arguments: [s.run] };
     this.item.show();

@@ -84,7 +84,11 @@ class DashboardPanel {
   private async load(signal: AbortSignal): Promise<void> {
     try {
       const epsilon = readConfig().clipEpsilon;
-      const { gpu_reading: reading, ...view } = await this.deps.engine.request(ViewMethods.dashboard, { run: this.run, picked: this.picked, epsilon }, { signal });
+      const { gpu_reading: reading, ...view } = await this.deps.engine.request(
+        ViewMethods.dashboard,
+        { run: this.run, picked: this.picked, epsilon },
+        { signal },
+      );
       if (signal.aborted) return;
       this.deps.gpuHistory.record(this.run, reading ?? null);
       const gpu = this.deps.gpuHistory.series(this.run);

@@ -41,7 +41,12 @@ class GroupPanel {
     private readonly deps: ViewDeps,
     onDispose: () => void,
   ) {
-    const spec = { viewType: GROUP_VIEW_TYPE, app: 'group' as const, title: `Group ${ref.group.slice(0, 10)} · step ${ref.step}`, messages: GroupMessages };
+    const spec = {
+      viewType: GROUP_VIEW_TYPE,
+      app: 'group' as const,
+      title: `Group ${ref.group.slice(0, 10)} · step ${ref.step}`,
+      messages: GroupMessages,
+    };
     const sample = (index: number): SampleRef => ({ ...this.ref, index });
     const handlers: PanelHandlers<typeof GroupMessages> = {
       inbound: {
@@ -133,7 +138,12 @@ export class GroupPanels implements vscode.WebviewPanelSerializer {
       existing.host.reveal();
       return;
     }
-    this.panels.set(key, new GroupPanel(undefined, { run: ref.run, split: ref.split, step: ref.step, group: ref.group }, this.deps, () => this.panels.delete(key)));
+    this.panels.set(
+      key,
+      new GroupPanel(undefined, { run: ref.run, split: ref.split, step: ref.step, group: ref.group }, this.deps, () =>
+        this.panels.delete(key),
+      ),
+    );
   }
 
   refresh(run?: string): void {

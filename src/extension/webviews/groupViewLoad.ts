@@ -22,7 +22,12 @@ export interface LoadedGroupView {
   nodeTexts: Map<number, string>;
 }
 
-export async function loadGroupView(engine: ViewEngine, ref: GroupRef, settings: GroupViewSettings, signal?: AbortSignal): Promise<LoadedGroupView> {
+export async function loadGroupView(
+  engine: ViewEngine,
+  ref: GroupRef,
+  settings: GroupViewSettings,
+  signal?: AbortSignal,
+): Promise<LoadedGroupView> {
   const r = await engine.request(ViewMethods.group, { ...ref, epsilon: settings.clipEpsilon }, signal ? { signal } : {});
   return {
     snapshot: { ...r.view, estimator: settings.advantageEstimator },

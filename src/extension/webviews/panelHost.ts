@@ -64,7 +64,10 @@ export class PanelHost<M extends Readonly<Record<string, unknown>>> {
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(folder, `${spec.app}.css`)).toString(),
       title: spec.title,
     });
-    this.channel = new SnapshotChannel((m) => panel.webview.postMessage({ kind: 'notify', method: m.method, params: m.params }), panel.visible);
+    this.channel = new SnapshotChannel(
+      (m) => panel.webview.postMessage({ kind: 'notify', method: m.method, params: m.params }),
+      panel.visible,
+    );
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidChangeViewState((e) => this.channel.setVisible(e.webviewPanel.visible)),
@@ -81,7 +84,12 @@ export class PanelHost<M extends Readonly<Record<string, unknown>>> {
   ): PanelHost<M> {
     const panel =
       restored ??
-      vscode.window.createWebviewPanel(spec.viewType, spec.title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(deps.extensionUri));
+      vscode.window.createWebviewPanel(
+        spec.viewType,
+        spec.title,
+        { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+        webviewOptions(deps.extensionUri),
+      );
     return new PanelHost(panel, spec, deps.extensionUri, deps.log, handlers);
   }
 

@@ -49,7 +49,10 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     gpuHistory,
   });
   const documents = new RescoreDiffDocuments();
-  const rescores = new RescorePanels({ ...base, loadRescore: (setId, signal) => loadComparison(deps.engine, Number(setId), signal) }, documents);
+  const rescores = new RescorePanels(
+    { ...base, loadRescore: (setId, signal) => loadComparison(deps.engine, Number(setId), signal) },
+    documents,
+  );
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(GROUP_VIEW_TYPE, groups),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, dashboards),

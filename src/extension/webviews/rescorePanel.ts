@@ -133,12 +133,17 @@ class RescorePanel {
     const logged = await this.deps.engine.request(EngineMethods.getSample, r, { signal: this.abort.signal });
     const where = `${r.run} · ${r.split} step ${r.step} · group ${r.group} · sample #${r.index}`;
     const base = `/${encodeURIComponent(this.setId)}/${r.split}-${r.step}-${encodeURIComponent(r.group)}-${r.index}`;
-    const left = this.documents.put(`${base}/logged.md`, `# Logged score: ${fmt(row.before)}\n\n${where}\n\n## Rationale\n\n${rationaleText(logged.rationale)}\n`);
+    const left = this.documents.put(
+      `${base}/logged.md`,
+      `# Logged score: ${fmt(row.before)}\n\n${where}\n\n## Rationale\n\n${rationaleText(logged.rationale)}\n`,
+    );
     const right = this.documents.put(
       `${base}/rescored.md`,
       `# New score: ${fmt(row.after)} (Δ ${fmt(row.delta)})${row.flipped ? ', flipped' : ''}\n\n${where}\n\n## Rationale\n\n${row.rationale ?? '(none)'}\n`,
     );
-    await vscode.commands.executeCommand('vscode.diff', left, right, `Re-score ${this.setId}: logged ↔ new · step ${r.step} #${r.index}`, { preview: true });
+    await vscode.commands.executeCommand('vscode.diff', left, right, `Re-score ${this.setId}: logged ↔ new · step ${r.step} #${r.index}`, {
+      preview: true,
+    });
   }
 }
 

@@ -40,7 +40,12 @@ class TimelinePanel {
     private readonly deps: TimelineDeps,
     onDispose: () => void,
   ) {
-    const spec = { viewType: TIMELINE_VIEW_TYPE, app: 'timeline' as const, title: `Prompt ${key.prompt_id.slice(0, 8)} over time · ${key.run}`, messages: TimelineMessages };
+    const spec = {
+      viewType: TIMELINE_VIEW_TYPE,
+      app: 'timeline' as const,
+      title: `Prompt ${key.prompt_id.slice(0, 8)} over time · ${key.run}`,
+      messages: TimelineMessages,
+    };
     const handlers: PanelHandlers<typeof TimelineMessages> = {
       inbound: {
         ready: () => this.loader.ready(this.host.hasSnapshot),
@@ -94,7 +99,9 @@ class TimelinePanel {
       void vscode.window.showInformationMessage(`Both runs must have asked the prompt at step ${step} to diff their best samples.`);
       return;
     }
-    const [a, b] = await Promise.all(refs.slice(0, 2).map((r) => this.deps.engine.request(EngineMethods.listSamples, { ...r, sort: 'reward', descending: true })));
+    const [a, b] = await Promise.all(
+      refs.slice(0, 2).map((r) => this.deps.engine.request(EngineMethods.listSamples, { ...r, sort: 'reward', descending: true })),
+    );
     if (!a?.[0] || !b?.[0]) return;
     await diffSamples({ ...refs[0]!, index: a[0].index }, { ...refs[1]!, index: b[0].index }, `Best samples at step ${step}`);
   }

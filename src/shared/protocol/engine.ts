@@ -8,15 +8,7 @@ import { method } from './methods';
 import { notification } from './rpc';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import type { AlertList } from '../alerts';
-import {
-  GROUP_SORTS,
-  SAMPLE_SORTS,
-  type GroupRow,
-  type Page,
-  type SampleDetail,
-  type SampleRow,
-  type StepRow,
-} from '../explorer';
+import { GROUP_SORTS, SAMPLE_SORTS, type GroupRow, type Page, type SampleDetail, type SampleRow, type StepRow } from '../explorer';
 
 export type { MethodDescriptor } from './methods';
 
@@ -31,7 +23,6 @@ export interface EngineInfo {
   driver: string;
   node: string;
 }
-
 
 const ratio = z.number().finite().min(0);
 /** Field names and meanings: AlertThresholds in src/shared/alerts.ts. */
@@ -55,7 +46,14 @@ const alertSettingsSchema = z
   .strict();
 export type AlertSettings = z.infer<typeof alertSettingsSchema>;
 
-export const REFLECTION_PRESET_IDS = ['simplerl', 'oat-zero-qwen', 'oat-zero-deepseek', 'oat-zero-llama', 'understand-r1-zero', 'deepseek-r1'] as const;
+export const REFLECTION_PRESET_IDS = [
+  'simplerl',
+  'oat-zero-qwen',
+  'oat-zero-deepseek',
+  'oat-zero-llama',
+  'understand-r1-zero',
+  'deepseek-r1',
+] as const;
 const settingsSchema = z
   .object({
     reflection: z
@@ -117,10 +115,7 @@ export const EngineMethods = {
       .strict(),
   ),
   listRuns: method<RunSummary[]>()('runs/list', z.object({}).strict()),
-  stepStats: method<StepStatsRow[]>()(
-    'runs/stepStats',
-    z.object({ run: runName, step: z.optional(step) }).strict(),
-  ),
+  stepStats: method<StepStatsRow[]>()('runs/stepStats', z.object({ run: runName, step: z.optional(step) }).strict()),
   listSteps: method<Page<StepRow>>()(
     'steps/list',
     z.object({ run: runName, split: z.optional(split), offset, limit, from: z.optional(step), to: z.optional(step) }).strict(),
@@ -137,7 +132,13 @@ export const EngineMethods = {
         sort: z.enum(GROUP_SORTS).optional(),
         descending: z.boolean().optional(),
         filter: z
-          .object({ degenerate: z.boolean().optional(), truncated: z.boolean().optional(), reflects: z.boolean().optional(), text: textQuery.optional(), allTurns: z.boolean().optional() })
+          .object({
+            degenerate: z.boolean().optional(),
+            truncated: z.boolean().optional(),
+            reflects: z.boolean().optional(),
+            text: textQuery.optional(),
+            allTurns: z.boolean().optional(),
+          })
           .strict()
           .optional(),
       })
@@ -150,7 +151,15 @@ export const EngineMethods = {
         ...groupRef,
         sort: z.enum(SAMPLE_SORTS).optional(),
         descending: z.boolean().optional(),
-        filter: z.object({ truncated: z.boolean().optional(), reflects: z.boolean().optional(), text: textQuery.optional(), allTurns: z.boolean().optional() }).strict().optional(),
+        filter: z
+          .object({
+            truncated: z.boolean().optional(),
+            reflects: z.boolean().optional(),
+            text: textQuery.optional(),
+            allTurns: z.boolean().optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
   ),
@@ -175,10 +184,9 @@ export const EngineMethods = {
     z.object({ run: runName, step: z.optional(step), path: z.string().min(1).max(4096) }).strict(),
   ),
   /** The reward functions a spec can name (id, description, exactness, whether they need trust). */
-  rewardFunctions: method<Array<{ id: string; description: string; source: string; exactness: string; needsTrust: boolean; variants: string[] }>>()(
-    'rescore/functions',
-    z.object({}).strict(),
-  ),
+  rewardFunctions: method<
+    Array<{ id: string; description: string; source: string; exactness: string; needsTrust: boolean; variants: string[] }>
+  >()('rescore/functions', z.object({}).strict()),
   /** Applies a reward spec to a selection; progress and cancel; resumes an unfinished set with the same spec. */
   rescore: method<RescoreSummary>()(
     'rescore/run',
@@ -216,14 +224,18 @@ export const EngineMethods = {
       .strict(),
   ),
   /** The run's reward-hacking alerts (brought up to date first), with the samples behind each and disabled detectors. */
-  listAlerts: method<AlertList>()(
-    'alerts/list',
-    z.object({ run: runName, split: z.optional(split), step: z.optional(step) }).strict(),
-  ),
+  listAlerts: method<AlertList>()('alerts/list', z.object({ run: runName, split: z.optional(split), step: z.optional(step) }).strict()),
   /** FTS5 search over responses; `allTurns` also counts matches in untrained (tool / environment / user) turns. */
   search: method<SearchHitDto[]>()(
     'search',
-    z.object({ query: textQuery, run: z.optional(runName), limit: z.number().int().min(1).max(1000).optional(), allTurns: z.boolean().optional() }).strict(),
+    z
+      .object({
+        query: textQuery,
+        run: z.optional(runName),
+        limit: z.number().int().min(1).max(1000).optional(),
+        allTurns: z.boolean().optional(),
+      })
+      .strict(),
   ),
 } as const;
 

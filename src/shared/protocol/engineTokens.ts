@@ -6,8 +6,6 @@ import type { PromptLifeRow, PromptTimeline } from '../promptTimeline';
 import { groupRefShape, runName, sampleIndex, split } from './atoms';
 import { method } from './methods';
 
-
-
 /** ε of the clip range [1 − ε, 1 + ε] (rolloutLens.tokens.clipEpsilon). */
 const epsilon = z.number().gt(0).lt(1);
 

@@ -80,7 +80,12 @@ export function classify(m: unknown): RpcMessage | string {
 
 export function toRpcError(e: unknown): RpcErrorObject {
   if (e instanceof LensError) {
-    const num = e.code === ErrorCode.Cancelled ? JSONRPC_CANCELLED : e.code === ErrorCode.MethodNotFound ? JSONRPC_METHOD_NOT_FOUND : JSONRPC_INTERNAL;
+    const num =
+      e.code === ErrorCode.Cancelled
+        ? JSONRPC_CANCELLED
+        : e.code === ErrorCode.MethodNotFound
+          ? JSONRPC_METHOD_NOT_FOUND
+          : JSONRPC_INTERNAL;
     return { code: num, message: e.message, data: { code: e.code, ...(e.details ? { details: e.details } : {}) } };
   }
   return { code: JSONRPC_INTERNAL, message: e instanceof Error ? e.message : String(e), data: { code: ErrorCode.Internal } };

@@ -6,7 +6,6 @@ import { method } from './methods';
 import { runName } from './atoms';
 import { notification } from './rpc';
 
-
 const absPath = z.string().min(1).max(4096);
 /** Where `.rollout-lens/runs.json` lives (the workspace folder), or an explicit profiles file. */
 const where = {
@@ -18,10 +17,7 @@ export const RunMethods = {
   /** The profiles of a workspace's `.rollout-lens/runs.json` (or of `profilesFile`). */
   profiles: method<ProfileInfo[]>()('runs/profiles', z.object(where).strict()),
   /** Starts a profile as run `run` (default: the profile's name). Refused in an untrusted workspace. */
-  launch: method<RunStatus>()(
-    'runs/launch',
-    z.object({ ...where, profile: runName, run: z.optional(runName) }).strict(),
-  ),
+  launch: method<RunStatus>()('runs/launch', z.object({ ...where, profile: runName, run: z.optional(runName) }).strict()),
   /** Stops a run: SIGINT → SIGTERM → SIGKILL to its process group (local), scancel, or Ray stop. */
   stop: method<RunStatus>()('runs/stop', z.object({ run: runName }).strict()),
   /** Stops the run if it is going, then starts the same resolved profile again (attempt + 1). */

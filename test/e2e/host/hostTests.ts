@@ -20,10 +20,7 @@ const measurements: Record<string, number> = {};
 async function test(name: string, fn: () => Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out after 60 s')), 60_000))),
-    ]);
+    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out after 60 s')), 60_000)))]);
     results.push({ name, ok: true });
   } catch (e) {
     results.push({ name, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
@@ -65,17 +62,28 @@ export async function run(): Promise<void> {
   const a = api;
 
   await test('every contributed command is registered', async () => {
-    const contributed = (ext!.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((c) => c.command);
+    const contributed = (ext!.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map(
+      (c) => c.command,
+    );
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+    );
     assert.ok(contributed.length >= 18);
   });
 
   await test('the explorer lists runs → steps → groups → samples of the fixture database', async () => {
     const runs = await children(a);
-    assert.deepEqual(runs.map((n) => labelOf(a, n)), ['trl', 'verl']);
+    assert.deepEqual(
+      runs.map((n) => labelOf(a, n)),
+      ['trl', 'verl'],
+    );
     const steps = await children(a, runs[1]);
-    assert.deepEqual(steps.map((n) => labelOf(a, n)), ['step 1', 'step 2', 'step 3', 'step 0 (val)']);
+    assert.deepEqual(
+      steps.map((n) => labelOf(a, n)),
+      ['step 1', 'step 2', 'step 3', 'step 0 (val)'],
+    );
     const t0 = performance.now();
     const groups = await children(a, steps[0]);
     measurements['explorer_groups_page_ms'] = performance.now() - t0;
@@ -94,12 +102,22 @@ export async function run(): Promise<void> {
     let sampleNode: ExplorerNode | undefined;
     for (const g of groups) {
       for (const s of await children(a, g)) {
-        if (s.kind === 'sample' && s.row.index === 0 && s.parent.row.prompt_preview && row.input.includes(s.parent.row.prompt_preview.slice(0, 30))) sampleNode = s;
+        if (
+          s.kind === 'sample' &&
+          s.row.index === 0 &&
+          s.parent.row.prompt_preview &&
+          row.input.includes(s.parent.row.prompt_preview.slice(0, 30))
+        )
+          sampleNode = s;
       }
     }
     assert.ok(sampleNode && sampleNode.kind === 'sample', 'no sample #0 of the first prompt in the tree');
     const ref = sampleNode.ref;
-    const uri = vscode.Uri.from({ scheme: 'rollout-lens', path: `/sample/verl/train/1/${ref.group}/sample 0 · step 1.md`, query: 'part=response' });
+    const uri = vscode.Uri.from({
+      scheme: 'rollout-lens',
+      path: `/sample/verl/train/1/${ref.group}/sample 0 · step 1.md`,
+      query: 'part=response',
+    });
     const doc = await vscode.workspace.openTextDocument(uri);
     // The response part (what diffs compare) opens with which sample it is and how it scored.
     const head = /^# verl · train step 1 · group [0-9a-f]{16} · sample #0\nreward [^\n]+ · advantage [^\n]+\n\n/.exec(doc.getText());
@@ -110,7 +128,7 @@ export async function run(): Promise<void> {
     assert.ok(full.getText().endsWith(row.output));
   });
 
-  await test('Compare Samples opens the diff editor on a group\'s best and worst sample', async () => {
+  await test("Compare Samples opens the diff editor on a group's best and worst sample", async () => {
     const runs = await children(a);
     const steps = await children(a, runs[1]);
     const groups = await children(a, steps[2]);
@@ -129,7 +147,8 @@ export async function run(): Promise<void> {
     const right = await vscode.workspace.openTextDocument(input.modified);
     assert.match(left.getText(), /^# verl · train step 3 · group [0-9a-f]{16} · sample #\d+\nreward /);
     assert.match(right.getText(), /^# verl · train step 3 · group [0-9a-f]{16} · sample #\d+\nreward /);
-    const stored = async (index: number): Promise<string> => (await a.engine.request(EngineMethods.getSample, { ...group.ref, index })).response;
+    const stored = async (index: number): Promise<string> =>
+      (await a.engine.request(EngineMethods.getSample, { ...group.ref, index })).response;
     assert.ok(left.getText().endsWith(await stored(best)), 'the left side ends with the best sample');
     assert.ok(right.getText().endsWith(await stored(worst)), 'the right side ends with the worst sample');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -141,7 +160,11 @@ export async function run(): Promise<void> {
     // A refresh builds new nodes for the same rows (as when a run is launched again).
     const rebuilt = await children(a);
     assert.equal(labelOf(a, rebuilt[1]!), 'verl');
-    await waitUntil(() => a.explorer.getTreeItem(rebuilt[1]!).collapsibleState === vscode.TreeItemCollapsibleState.Expanded, 5000, 'the rebuilt row to be expanded');
+    await waitUntil(
+      () => a.explorer.getTreeItem(rebuilt[1]!).collapsibleState === vscode.TreeItemCollapsibleState.Expanded,
+      5000,
+      'the rebuilt row to be expanded',
+    );
     assert.equal(a.explorer.getTreeItem(rebuilt[0]!).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
   });
 
@@ -152,7 +175,11 @@ export async function run(): Promise<void> {
     await waitUntil(() => a.engine.pid !== undefined && a.engine.pid !== before, 20_000, 'a new engine process');
     const runs = await children(a);
     const info = await a.engine.request(EngineMethods.ping, {});
-    assert.deepEqual(runs.map((n) => labelOf(a, n)), ['trl', 'verl'], `the restarted engine: ${JSON.stringify(info)}`);
+    assert.deepEqual(
+      runs.map((n) => labelOf(a, n)),
+      ['trl', 'verl'],
+      `the restarted engine: ${JSON.stringify(info)}`,
+    );
   });
 
   finish();

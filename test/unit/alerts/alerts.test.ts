@@ -34,13 +34,21 @@ function healthyRow(s: number, p: number, i: number): NativeRollout {
   };
 }
 
-function run(make: (s: number, p: number, i: number) => NativeRollout, steps: readonly number[] = [...Array(STEPS).keys()]): NativeRollout[] {
+function run(
+  make: (s: number, p: number, i: number) => NativeRollout,
+  steps: readonly number[] = [...Array(STEPS).keys()],
+): NativeRollout[] {
   const rows: NativeRollout[] = [];
   for (const s of steps) for (let p = 0; p < 4; p++) for (let i = 0; i < 4; i++) rows.push(make(s, p, i));
   return rows;
 }
 
-async function ingest(db: string, rows: readonly NativeRollout[], opts: Partial<IngestOptions> = {}, name = 'rollouts.jsonl'): Promise<void> {
+async function ingest(
+  db: string,
+  rows: readonly NativeRollout[],
+  opts: Partial<IngestOptions> = {},
+  name = 'rollouts.jsonl',
+): Promise<void> {
   const file = path.join(path.dirname(db), name);
   writeJsonl(file, rows);
   const store = Store.open(db);
@@ -54,7 +62,12 @@ async function ingest(db: string, rows: readonly NativeRollout[], opts: Partial<
 function alertsOf(db: string): Array<{ kind: string; step: number; score: number; samples: number[] }> {
   const store = Store.open(db);
   try {
-    return alertRows(store, store.requireRun('r').id).map((a) => ({ kind: a.kind, step: a.step, score: Number(a.score.toFixed(6)), samples: a.samples }));
+    return alertRows(store, store.requireRun('r').id).map((a) => ({
+      kind: a.kind,
+      step: a.step,
+      score: Number(a.score.toFixed(6)),
+      samples: a.samples,
+    }));
   } finally {
     store.close();
   }
@@ -102,7 +115,16 @@ describe('reward-hacking alerts', () => {
           const c = rand() < 0.2 + 0.5 * (s / 29);
           const words = 30 + 4 * s + Math.floor(rand() * 20);
           const response = `${Array.from({ length: words }, (_, k) => `w${(k * 7 + p + s) % 97}`).join(' ')} so \\boxed{${c ? 4 : 5}}`;
-          rows.push({ step: s, group: `s${s}-p${p}`, index: i, prompt: `q${p}`, response, reward: c ? 1 : 0, correct: c, components: { correctness: c ? 1 : 0, format: 1 } });
+          rows.push({
+            step: s,
+            group: `s${s}-p${p}`,
+            index: i,
+            prompt: `q${p}`,
+            response,
+            reward: c ? 1 : 0,
+            correct: c,
+            components: { correctness: c ? 1 : 0, format: 1 },
+          });
         }
       }
     }
@@ -114,9 +136,7 @@ describe('reward-hacking alerts', () => {
     const db = fresh();
     await ingest(db, run(lengthRun));
     // First full window is steps 0–7; in each group indexes 2 and 3 are the longer winners.
-    assert.deepEqual(alertsOf(db), [
-      { kind: 'length_exploitation', step: 7, score: 1, samples: [115, 116, 119, 120, 123, 124, 127, 128] },
-    ]);
+    assert.deepEqual(alertsOf(db), [{ kind: 'length_exploitation', step: 7, score: 1, samples: [115, 116, 119, 120, 123, 124, 127, 128] }]);
   });
 
   it('format gaming: the format component rises while accuracy stays at one half', async () => {
@@ -158,12 +178,20 @@ describe('reward-hacking alerts', () => {
   it('degenerate output: an empty answer, a loop and three boxed answers at one step', async () => {
     const db = fresh();
     await ingest(db, run(degenerateRun));
-    assert.deepEqual(alertsOf(db), [{ kind: 'degenerate_output', step: 12, score: 0.1875, samples: [id(12, 0, 0), id(12, 1, 1), id(12, 2, 2)] }]);
+    assert.deepEqual(alertsOf(db), [
+      { kind: 'degenerate_output', step: 12, score: 0.1875, samples: [id(12, 0, 0), id(12, 1, 1), id(12, 2, 2)] },
+    ]);
     // The explorer's step rows carry the kinds, for the badge; the badge URI round-trips them.
     const store = Store.open(db);
     try {
       const page = listSteps(store, 'r', 11, 2);
-      assert.deepEqual(page.rows.map((r) => [r.step, r.alerts]), [[11, []], [12, ['degenerate_output']]]);
+      assert.deepEqual(
+        page.rows.map((r) => [r.step, r.alerts]),
+        [
+          [11, []],
+          [12, ['degenerate_output']],
+        ],
+      );
       const badge = stepBadgePath({ run: 'r', split: 'train', step: 12 }, page.rows[1]!.alerts);
       assert.deepEqual([badge.path, parseBadgeQuery(badge.query).alerts], ['/step/r/train/12', ['degenerate_output']]);
     } finally {
@@ -187,7 +215,10 @@ describe('reward-hacking alerts', () => {
       // What an alert pass beside a running ingest can meet: samples stored, their steps still dirty.
       store.db.exec('UPDATE steps SET dirty = 1, stats = NULL');
       updateAlerts(store, store.requireRun('r').id);
-      assert.deepEqual(alertRows(store, store.requireRun('r').id).map((a) => [a.kind, a.step]), [['saturation', 12]]);
+      assert.deepEqual(
+        alertRows(store, store.requireRun('r').id).map((a) => [a.kind, a.step]),
+        [['saturation', 12]],
+      );
     } finally {
       store.close();
     }
@@ -209,7 +240,15 @@ describe('reward-hacking alerts', () => {
             const p = Math.floor(k / 4);
             const i = k % 4;
             const c = healthyCorrect(s, p, i) !== k < s - 10;
-            rows.push({ sample_id: id(s, p, i), score: c ? 1 : 0, correct: c, components: null, rationale: null, extracted: null, error: null });
+            rows.push({
+              sample_id: id(s, p, i),
+              score: c ? 1 : 0,
+              correct: c,
+              components: null,
+              rationale: null,
+              extracted: null,
+              error: null,
+            });
           }
         }
         rs.writeResults(set, rows);
@@ -229,7 +268,10 @@ describe('reward-hacking alerts', () => {
           },
         ],
       );
-      assert.match(list.alerts[0]!.message, /re-score set "math" disagrees with the logged verdict on 4 of 16 samples \(25%\), \+0\.25 over steps 10–14/);
+      assert.match(
+        list.alerts[0]!.message,
+        /re-score set "math" disagrees with the logged verdict on 4 of 16 samples \(25%\), \+0\.25 over steps 10–14/,
+      );
       // Deleting the set takes its alerts with it at the next pass.
       rs.deleteSet(set);
       updateAlerts(store, runId);
@@ -270,7 +312,10 @@ describe('reward-hacking alerts', () => {
     } finally {
       store.close();
     }
-    assert.deepEqual(alertsOf(db).map((a) => [a.kind, a.step]), [['degenerate_output', 12]]);
+    assert.deepEqual(
+      alertsOf(db).map((a) => [a.kind, a.step]),
+      [['degenerate_output', 12]],
+    );
   });
 
   it('another run’s samples in between change nothing: each run sees only its own', async () => {
@@ -302,7 +347,13 @@ describe('reward-hacking alerts', () => {
     assert.deepEqual(alertsOf(twice), []);
     await ingest(twice, run(combined, steps.slice(10)), { alerts: { batch: 13 } }, 'b.jsonl');
     const expected = alertsOf(once);
-    assert.deepEqual(expected.map((a) => [a.kind, a.step]), [['degenerate_output', 12], ['saturation', 12]]);
+    assert.deepEqual(
+      expected.map((a) => [a.kind, a.step]),
+      [
+        ['degenerate_output', 12],
+        ['saturation', 12],
+      ],
+    );
     assert.deepEqual(alertsOf(twice), expected);
     // New thresholds re-judge the stored state: a stricter effective-gradient bound moves saturation to step 16.
     const store = Store.open(twice);
@@ -311,7 +362,13 @@ describe('reward-hacking alerts', () => {
     } finally {
       store.close();
     }
-    assert.deepEqual(alertsOf(twice).map((a) => [a.kind, a.step]), [['degenerate_output', 12], ['saturation', 16]]);
+    assert.deepEqual(
+      alertsOf(twice).map((a) => [a.kind, a.step]),
+      [
+        ['degenerate_output', 12],
+        ['saturation', 16],
+      ],
+    );
     assert.ok(fs.existsSync(twice));
   });
 });

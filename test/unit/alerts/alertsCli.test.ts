@@ -55,6 +55,9 @@ describe('rollout-lens alerts', () => {
   it('names a bad threshold and the ones it knows', async () => {
     const r = await cli(['alerts', '--db', 'x.db', '--run', 'demo', '--threshold', 'lenght=0.3']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--threshold takes NAME=VALUE with NAME one of window, lengthRewardRise, .*saturationEffectiveMax; got "lenght=0.3"/);
+    assert.match(
+      r.stderr,
+      /--threshold takes NAME=VALUE with NAME one of window, lengthRewardRise, .*saturationEffectiveMax; got "lenght=0.3"/,
+    );
   });
 });

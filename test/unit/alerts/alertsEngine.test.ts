@@ -29,7 +29,11 @@ describe('engine: alerts', () => {
         list.alerts.map((a) => [a.kind, a.split, a.step, a.score, a.samples, a.refs]),
         [
           [
-            'degenerate_output', 'train', 9, 0.25, [76, 80],
+            'degenerate_output',
+            'train',
+            9,
+            0.25,
+            [76, 80],
             [
               { id: 76, split: 'train', step: 9, group: 'g9-0', index: 3 },
               { id: 80, split: 'train', step: 9, group: 'g9-1', index: 3 },

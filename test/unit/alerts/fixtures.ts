@@ -12,7 +12,15 @@ export function blankAnswerRun(): NativeRollout[] {
       for (let i = 0; i < 4; i++) {
         const c = (s + p + i) % 2 === 0;
         const blank = s === 9 && i === 3;
-        out.push({ step: s, group: `g${s}-${p}`, index: i, prompt: `q${p}`, response: blank ? '   ' : `The answer is \\boxed{${c ? 1 : 2}}.`, reward: c ? 1 : 0, correct: c });
+        out.push({
+          step: s,
+          group: `g${s}-${p}`,
+          index: i,
+          prompt: `q${p}`,
+          response: blank ? '   ' : `The answer is \\boxed{${c ? 1 : 2}}.`,
+          reward: c ? 1 : 0,
+          correct: c,
+        });
       }
     }
   }

@@ -23,10 +23,20 @@ function row(s: number, p: number, i: number): NativeRollout {
   if (s === 12 && p === 0 && i === 0) response = '';
   if (s === 12 && p === 1 && i === 1) response = 'the answer is five '.repeat(30);
   if (s === 12 && p === 2 && i === 2) response = 'Either \\boxed{1} or \\boxed{2} or \\boxed{3}.';
-  return { step: s, group: `s${s}-p${p}`, index: i, prompt: `What is ${p} + ${i}?`, response, reward: c ? 1 : 0, correct: c, components: { correctness: c ? 1 : 0 } };
+  return {
+    step: s,
+    group: `s${s}-p${p}`,
+    index: i,
+    prompt: `What is ${p} + ${i}?`,
+    response,
+    reward: c ? 1 : 0,
+    correct: c,
+    components: { correctness: c ? 1 : 0 },
+  };
 }
 
-const rows = (steps: readonly number[]): NativeRollout[] => steps.flatMap((s) => [0, 1, 2, 3].flatMap((p) => [0, 1, 2, 3].map((i) => row(s, p, i))));
+const rows = (steps: readonly number[]): NativeRollout[] =>
+  steps.flatMap((s) => [0, 1, 2, 3].flatMap((p) => [0, 1, 2, 3].map((i) => row(s, p, i))));
 const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, k) => a + k);
 
 async function ingest(db: string, data: readonly NativeRollout[], name: string, opts: Partial<IngestOptions>): Promise<Ingestor> {
@@ -53,7 +63,10 @@ function saved(db: string): Saved {
   const store = Store.open(db);
   try {
     const runId = store.requireRun('r').id;
-    const states = store.db.prepare('SELECT step_id, detector, state FROM alert_step_state ORDER BY step_id, detector').raw().all() as unknown[][];
+    const states = store.db
+      .prepare('SELECT step_id, detector, state FROM alert_step_state ORDER BY step_id, detector')
+      .raw()
+      .all() as unknown[][];
     return {
       alerts: alertRows(store, runId).map((a) => [a.kind, a.step, a.samples]),
       states: states.length,
@@ -136,7 +149,18 @@ describe('the alert fold beside a bulk ingest', () => {
       const file = path.join(path.dirname(db), 'a.jsonl');
       const fd = fs.openSync(file, 'r');
       try {
-        const src = worker.run({ fd, file, offset: 0, line: 0, limit: fs.statSync(file).size, format: 'native', split: 'train', batchRows: 8, reflection: null, state: null });
+        const src = worker.run({
+          fd,
+          file,
+          offset: 0,
+          line: 0,
+          limit: fs.statSync(file).size,
+          format: 'native',
+          split: 'train',
+          batchRows: 8,
+          reflection: null,
+          state: null,
+        });
         assert.equal((await src.next())?.items.length, 8);
         await worker.stop();
         const r = await worker.finishFold();

@@ -13,10 +13,7 @@ import { assertAllClose, assertClose, prng } from './helpers';
 
 describe('GRPO (docs/algorithms.md#advantages test vectors)', () => {
   test('[1,0,0,0] → [1.499997000006, −0.499999000002 ×3]', () => {
-    assertAllClose(
-      grpoAdvantages('g', [1, 0, 0, 0]).advantages,
-      [1.499997000006, -0.499999000002, -0.499999000002, -0.499999000002],
-    );
+    assertAllClose(grpoAdvantages('g', [1, 0, 0, 0]).advantages, [1.499997000006, -0.499999000002, -0.499999000002, -0.499999000002]);
   });
   test('[1,1,0,0,0,0,0,1]: ones → 1.2076123955202949, zeros → −0.724567437312177', () => {
     const a = grpoAdvantages('g', [1, 1, 0, 0, 0, 0, 0, 1]).advantages;
@@ -25,17 +22,10 @@ describe('GRPO (docs/algorithms.md#advantages test vectors)', () => {
     assertAllClose(a, [one, one, zero, zero, zero, zero, zero, one]);
   });
   test('DAPO ±1 reward [1,−1,−1,−1] → [1.4999985000015, −0.4999995 ×3]', () => {
-    assertAllClose(
-      grpoAdvantages('g', [1, -1, -1, -1]).advantages,
-      [1.4999985000015, -0.4999995, -0.4999995, -0.4999995],
-    );
+    assertAllClose(grpoAdvantages('g', [1, -1, -1, -1]).advantages, [1.4999985000015, -0.4999995, -0.4999995, -0.4999995]);
   });
   test('old SimpleRL reward [1,−0.5,−1,1] (8 digits given)', () => {
-    assertAllClose(
-      grpoAdvantages('g', [1, -0.5, -1, 1]).advantages,
-      [0.84887386, -0.60633847, -1.09140925, 0.84887386],
-      5e-9,
-    );
+    assertAllClose(grpoAdvantages('g', [1, -0.5, -1, 1]).advantages, [0.84887386, -0.60633847, -1.09140925, 0.84887386], 5e-9);
   });
   test('all-equal rewards give exactly 0', () => {
     assert.deepEqual(grpoAdvantages('g', [1, 1, 1, 1]).advantages, [0, 0, 0, 0]);
@@ -80,10 +70,7 @@ describe('Dr. GRPO (docs/algorithms.md#advantages)', () => {
     assert.deepEqual(drGrpoAdvantages('g', [1]).advantages, [1]);
   });
   test('is GRPO without std normalisation', () => {
-    assert.deepEqual(
-      outcomeAdvantages('g', [3, 1, 2], 'grpo', { normStd: false }).advantages,
-      drGrpoAdvantages('g', [3, 1, 2]).advantages,
-    );
+    assert.deepEqual(outcomeAdvantages('g', [3, 1, 2], 'grpo', { normStd: false }).advantages, drGrpoAdvantages('g', [3, 1, 2]).advantages);
   });
 });
 
@@ -108,11 +95,7 @@ describe('bad rewards', () => {
     test(`a ${bad} reward is rejected naming the group and the sample`, () => {
       assert.throws(
         () => grpoAdvantages('prompt-7', [1, bad, 0]),
-        (e: unknown) =>
-          e instanceof LensError &&
-          e.code === ErrorCode.BadInput &&
-          /prompt-7/.test(e.message) &&
-          /sample 1/.test(e.message),
+        (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput && /prompt-7/.test(e.message) && /sample 1/.test(e.message),
       );
     });
   }

@@ -81,10 +81,7 @@ describe('advantages', () => {
     };
     const s0 = r.groups[0]?.samples[0];
     assertClose(s0?.advantage, 0.8660239037870368);
-    assertAllClose(
-      s0?.token_advantages ?? [],
-      [0.8660239037870368, 1.1546985383827153, 1.4433731729783945, 0.8660239037870368],
-    );
+    assertAllClose(s0?.token_advantages ?? [], [0.8660239037870368, 1.1546985383827153, 1.4433731729783945, 0.8660239037870368]);
   });
 
   test('tempo --no-std gives unnormalised token advantages', async () => {
@@ -94,15 +91,11 @@ describe('advantages', () => {
   });
 
   test('rloo and drgrpo', async () => {
-    const rloo = JSON.parse(
-      (await run(['advantages', '--estimator', 'rloo', '--input', input, '--json'])).out,
-    ) as {
+    const rloo = JSON.parse((await run(['advantages', '--estimator', 'rloo', '--input', input, '--json'])).out) as {
       groups: Array<{ samples: Array<{ advantage: number }> }>;
     };
     assertAllClose(rloo.groups[0]?.samples.map((s) => s.advantage) ?? [], [2 / 3, -2 / 3, -2 / 3, 2 / 3]);
-    const dr = JSON.parse(
-      (await run(['advantages', '--estimator', 'drgrpo', '--input', input, '--json'])).out,
-    ) as {
+    const dr = JSON.parse((await run(['advantages', '--estimator', 'drgrpo', '--input', input, '--json'])).out) as {
       groups: Array<{ samples: Array<{ advantage: number }> }>;
     };
     assertAllClose(dr.groups[0]?.samples.map((s) => s.advantage) ?? [], [0.5, -0.5, -0.5, 0.5]);
@@ -142,10 +135,7 @@ describe('advantages', () => {
   }
   test('tempo without tokens names the sample', async () => {
     const f = file('no-tokens.json', { groups: [{ uid: 'a', samples: [{ reward: 1 }] }] });
-    await assert.rejects(
-      run(['advantages', '--estimator', 'tempo', '--input', f]),
-      /groups\[0\]\.samples\[0\]\.tokens/,
-    );
+    await assert.rejects(run(['advantages', '--estimator', 'tempo', '--input', f]), /groups\[0\]\.samples\[0\]\.tokens/);
   });
   test('a missing file names it', async () => {
     const f = path.join(dir, 'absent.json');
@@ -172,16 +162,11 @@ describe('reflect', () => {
     assert.equal(r.count, 5);
   });
   test('--keywords takes a user list', async () => {
-    const r = JSON.parse(
-      (await run(['reflect', '--keywords', 'let me,hmm', '--text', TEXT, '--json'])).out,
-    ) as { count: number };
+    const r = JSON.parse((await run(['reflect', '--keywords', 'let me,hmm', '--text', TEXT, '--json'])).out) as { count: number };
     assert.equal(r.count, 1);
   });
   test('--preset and --keywords together, or a bad mode, are usage errors', async () => {
-    await assert.rejects(
-      run(['reflect', '--preset', 'simplerl', '--keywords', 'x', '--text', 't']),
-      UsageError,
-    );
+    await assert.rejects(run(['reflect', '--preset', 'simplerl', '--keywords', 'x', '--text', 't']), UsageError);
     await assert.rejects(run(['reflect', '--mode', 'regex', '--text', 't']), UsageError);
   });
   test('an unknown preset lists the presets', async () => {
@@ -191,9 +176,7 @@ describe('reflect', () => {
 
 describe('knapsack', () => {
   test('docs/algorithms.md#knapsack allocation as JSON', async () => {
-    const ps = [0, 0.125, 0.5, 0.875, 1, 0.25, null, 0.625].map((p) =>
-      p === null ? { valid: false } : { valid: true, p },
-    );
+    const ps = [0, 0.125, 0.5, 0.875, 1, 0.25, null, 0.625].map((p) => (p === null ? { valid: false } : { valid: true, p }));
     const f = file('ks.json', { n: 8, min_n: 2, max_n: 32, prompts: ps });
     const r = JSON.parse((await run(['knapsack', '--input', f, '--json'])).out) as Record<string, unknown>;
     assert.deepEqual(r, {

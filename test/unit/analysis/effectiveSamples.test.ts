@@ -11,7 +11,13 @@ describe('effective samples of a group', () => {
       [4, 0, 0, 0],
     );
     assert.deepEqual(
-      [effectiveSamplesOf([1, 0, 0, 1]), effectiveSamplesOf([0.1, 0.1, 0.1]), effectiveSamplesOf([1]), effectiveSamplesOf([]), effectiveSamplesOf([-0.5, 0.85])],
+      [
+        effectiveSamplesOf([1, 0, 0, 1]),
+        effectiveSamplesOf([0.1, 0.1, 0.1]),
+        effectiveSamplesOf([1]),
+        effectiveSamplesOf([]),
+        effectiveSamplesOf([-0.5, 0.85]),
+      ],
       [4, 0, 0, 0, 2],
     );
   });

@@ -104,10 +104,7 @@ describe('buildGroupTree on the docs/algorithms.md#tree-output group', () => {
       ],
     );
     assertClose(t.samples[0]?.advantage, 0.8660239037870368);
-    assertAllClose(
-      t.samples[0]?.token_advantages ?? [],
-      [0.8660239037870368, 1.1546985383827153, 1.4433731729783945, 0.8660239037870368],
-    );
+    assertAllClose(t.samples[0]?.token_advantages ?? [], [0.8660239037870368, 1.1546985383827153, 1.4433731729783945, 0.8660239037870368]);
   });
 
   test('fraction of tokens with δ ≠ 0: 7 of 15', () => {

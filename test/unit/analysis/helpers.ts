@@ -20,23 +20,13 @@ export function prng(seed: number): {
   return { next, int, pick };
 }
 
-export function assertClose(
-  actual: number | null | undefined,
-  expected: number,
-  tol = 1e-9,
-  what = 'value',
-): void {
+export function assertClose(actual: number | null | undefined, expected: number, tol = 1e-9, what = 'value'): void {
   assert.equal(typeof actual, 'number', `${what}: expected a number, got ${String(actual)}`);
   const a = actual as number;
   assert.ok(Math.abs(a - expected) <= tol, `${what}: ${a} differs from ${expected} by more than ${tol}`);
 }
 
-export function assertAllClose(
-  actual: readonly number[],
-  expected: readonly number[],
-  tol = 1e-9,
-  what = 'array',
-): void {
+export function assertAllClose(actual: readonly number[], expected: readonly number[], tol = 1e-9, what = 'array'): void {
   assert.equal(actual.length, expected.length, `${what}: length ${actual.length} ≠ ${expected.length}`);
   expected.forEach((e, i) => assertClose(actual[i], e, tol, `${what}[${i}]`));
 }

@@ -1,12 +1,7 @@
 // docs/algorithms.md#step-metrics (P_nz) and #knapsack (Knapsack RL budget allocation), golden vectors as literals.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  knapsackAllocation,
-  knapsackValue,
-  nonZeroGradientProbability,
-  type KnapsackPrompt,
-} from '../../../src/core/analysis/knapsack';
+import { knapsackAllocation, knapsackValue, nonZeroGradientProbability, type KnapsackPrompt } from '../../../src/core/analysis/knapsack';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { assertClose, prng } from './helpers';
 
@@ -14,11 +9,9 @@ const prompts = (ps: Array<number | null>): KnapsackPrompt[] =>
   ps.map((p) => (p === null ? { valid: false, p: null } : { valid: true, p }));
 
 describe('P_nz(N, p) (docs/algorithms.md#step-metrics)', () => {
-  test('P_nz(8, 0.125) = 0.6563910245895386', () =>
-    assertClose(nonZeroGradientProbability(8, 0.125), 0.6563910245895386));
+  test('P_nz(8, 0.125) = 0.6563910245895386', () => assertClose(nonZeroGradientProbability(8, 0.125), 0.6563910245895386));
   test('P_nz(8, 0.5) = 0.9921875', () => assertClose(nonZeroGradientProbability(8, 0.5), 0.9921875));
-  test('P_nz(8, 0.9) = 0.5695327799999998', () =>
-    assertClose(nonZeroGradientProbability(8, 0.9), 0.5695327799999998));
+  test('P_nz(8, 0.9) = 0.5695327799999998', () => assertClose(nonZeroGradientProbability(8, 0.9), 0.5695327799999998));
 });
 
 describe('Value(8, p) table (docs/algorithms.md#knapsack)', () => {
@@ -53,22 +46,13 @@ describe('allocation (docs/algorithms.md#knapsack, n = 8, min_n = 2)', () => {
     assertClose(r.fallback_effective_ratio, 0.125);
   });
   test('all solved: p = [1, 1, 1] → [8, 8, 8]', () => {
-    assert.deepEqual(
-      knapsackAllocation(prompts([1, 1, 1]), { n: 8, minN: 2, maxN: 32 }).allocation,
-      [8, 8, 8],
-    );
+    assert.deepEqual(knapsackAllocation(prompts([1, 1, 1]), { n: 8, minN: 2, maxN: 32 }).allocation, [8, 8, 8]);
   });
   test('no effective prompt: the surplus goes evenly to p = 0 prompts, remainder first', () => {
     // B = 32, initial 2·4 = 8, surplus 24 over two p = 0 prompts.
-    assert.deepEqual(
-      knapsackAllocation(prompts([0, 1, 0, 1]), { n: 8, minN: 2, maxN: 32 }).allocation,
-      [14, 2, 14, 2],
-    );
+    assert.deepEqual(knapsackAllocation(prompts([0, 1, 0, 1]), { n: 8, minN: 2, maxN: 32 }).allocation, [14, 2, 14, 2]);
     // B = 21, initial 6, surplus 15 over two p = 0 prompts → 8 and 7.
-    assert.deepEqual(
-      knapsackAllocation(prompts([0, 0, 1]), { n: 7, minN: 2, maxN: 32 }).allocation,
-      [10, 9, 2],
-    );
+    assert.deepEqual(knapsackAllocation(prompts([0, 0, 1]), { n: 7, minN: 2, maxN: 32 }).allocation, [10, 9, 2]);
   });
   test('without fallback the whole surplus goes through the DP', () => {
     const r = knapsackAllocation(prompts([0, 0, 0.5, 1]), { n: 8, minN: 2, maxN: 16, allowFallback: false });
@@ -90,31 +74,19 @@ describe('invalid prompts count among the p = 0 targets (KnapsackRL exploration_
   });
   test('no effective prompt: the surplus goes to p = 0 and invalid prompts, remainder first', () => {
     // Initial 6+2+2+6 = 16 of 24: 8 over prompts 0, 1, 3 → +3, +3, +2.
-    assert.deepEqual(
-      knapsackAllocation(prompts([null, 0, 1, null]), { n: 6, minN: 2, maxN: 32 }).allocation,
-      [9, 5, 2, 8],
-    );
+    assert.deepEqual(knapsackAllocation(prompts([null, 0, 1, null]), { n: 6, minN: 2, maxN: 32 }).allocation, [9, 5, 2, 8]);
     // Initial 10 of 18, surplus 8 over prompts 0 and 2.
-    assert.deepEqual(
-      knapsackAllocation(prompts([null, 1, 0]), { n: 6, minN: 2, maxN: 32 }).allocation,
-      [10, 2, 6],
-    );
+    assert.deepEqual(knapsackAllocation(prompts([null, 1, 0]), { n: 6, minN: 2, maxN: 32 }).allocation, [10, 2, 6]);
   });
   test('no effective and no p = 0 prompt: an invalid prompt takes the surplus (not n for all)', () => {
     // Initial 6+2+2 = 10 of 18: all 8 go to the invalid prompt.
-    assert.deepEqual(
-      knapsackAllocation(prompts([null, 1, 1]), { n: 6, minN: 2, maxN: 32 }).allocation,
-      [14, 2, 2],
-    );
+    assert.deepEqual(knapsackAllocation(prompts([null, 1, 1]), { n: 6, minN: 2, maxN: 32 }).allocation, [14, 2, 2]);
   });
 });
 
 describe('input validation (docs/algorithms.md#knapsack)', () => {
   const bad = (f: () => unknown, re: RegExp): void => {
-    assert.throws(
-      f,
-      (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput && re.test(e.message),
-    );
+    assert.throws(f, (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput && re.test(e.message));
   };
   test('n < min_n (budget below the initial allocation) is refused up front', () => {
     bad(() => knapsackAllocation(prompts([0.5, 0.5]), { n: 1, minN: 2, maxN: 8 }), /budget/);
@@ -133,9 +105,7 @@ describe('properties (seeded random steps)', () => {
   const rnd = prng(99);
   const cases = Array.from({ length: 120 }, () => {
     const m = rnd.int(1, 24);
-    const ps = Array.from({ length: m }, () =>
-      rnd.next() < 0.1 ? null : rnd.pick([0, 1, rnd.int(1, 15) / 16]),
-    );
+    const ps = Array.from({ length: m }, () => (rnd.next() < 0.1 ? null : rnd.pick([0, 1, rnd.int(1, 15) / 16])));
     const minN = rnd.int(1, 4);
     return { ps, n: rnd.int(minN, 12), minN, maxN: rnd.int(minN, 40) };
   });
@@ -157,9 +127,7 @@ describe('properties (seeded random steps)', () => {
   test('without leftovers, the DP beats any random feasible split of the same extra units', () => {
     let checked = 0;
     for (const c of cases) {
-      const eff = c.ps
-        .map((p, i) => ({ p, i }))
-        .filter((x): x is { p: number; i: number } => x.p !== null && x.p > 0 && x.p < 1);
+      const eff = c.ps.map((p, i) => ({ p, i })).filter((x): x is { p: number; i: number } => x.p !== null && x.p > 0 && x.p < 1);
       if (eff.length < 2) continue;
       const r = knapsackAllocation(prompts(c.ps), {
         n: c.n,

@@ -26,8 +26,7 @@ describe('loss aggregation (docs/algorithms.md#kl-and-loss)', () => {
   test('token-mean → 1.0', () => assertClose(aggregateLoss(rows, 'token-mean'), 1.0));
   test('seq-mean-token-sum → 3.0', () => assertClose(aggregateLoss(rows, 'seq-mean-token-sum'), 3.0));
   test('seq-mean-token-mean → 1.0', () => assertClose(aggregateLoss(rows, 'seq-mean-token-mean'), 1.0));
-  test('seq-mean-token-sum-norm → 1.5 (÷ padded width)', () =>
-    assertClose(aggregateLoss(rows, 'seq-mean-token-sum-norm'), 1.5));
+  test('seq-mean-token-sum-norm → 1.5 (÷ padded width)', () => assertClose(aggregateLoss(rows, 'seq-mean-token-sum-norm'), 1.5));
   test('seq-mean-token-sum-norm honours loss_scale_factor', () => {
     assertClose(aggregateLoss(rows, 'seq-mean-token-sum-norm', { scaleFactor: 3 }), 2);
   });

@@ -30,11 +30,7 @@ describe('TEMPO test vector (docs/algorithms.md#tree-output)', () => {
     assertAllClose(norm.tokenAdvantages[1] as number[], [-0.8660239, -0.5773493, -2.0207224], 5e-8);
   });
   test('r2 (norm) = [−0.8660239, −1.7320478, −0.8660239, −0.8660239]', () => {
-    assertAllClose(
-      norm.tokenAdvantages[2] as number[],
-      [-0.8660239, -1.7320478, -0.8660239, -0.8660239],
-      5e-8,
-    );
+    assertAllClose(norm.tokenAdvantages[2] as number[], [-0.8660239, -1.7320478, -0.8660239, -0.8660239], 5e-8);
   });
   test('no std: r0 = [0.5, 0.6667, 0.8333, 0.5], r1 = [−0.5, −0.3333, −1.1667], r2 = [−0.5, −1.0, −0.5, −0.5]', () => {
     assertAllClose(raw.tokenAdvantages[0] as number[], [0.5, 0.6667, 0.8333, 0.5], 5e-5);
@@ -43,10 +39,7 @@ describe('TEMPO test vector (docs/algorithms.md#tree-output)', () => {
     assertAllClose(raw.tokenAdvantages[3] as number[], [0.5, 0.6667, 0.8333, 0.5], 5e-5);
   });
   test('plain GRPO gives ±0.8660239037870368, TEMPO’s sequence advantage', () => {
-    assertAllClose(
-      norm.sequenceAdvantages,
-      [0.8660239037870368, -0.8660239037870368, -0.8660239037870368, 0.8660239037870368],
-    );
+    assertAllClose(norm.sequenceAdvantages, [0.8660239037870368, -0.8660239037870368, -0.8660239037870368, 0.8660239037870368]);
     assertAllClose(grpoAdvantages('v', [1, 0, 0, 1]).advantages, norm.sequenceAdvantages, 0);
   });
 });
@@ -104,10 +97,7 @@ describe('TEMPO edge cases (docs/algorithms.md#tempo)', () => {
     assert.equal(r.tokenAdvantages[1]?.length, 1);
   });
   test('non-finite rewards are rejected naming the group', () => {
-    assert.throws(
-      () => tempoTokenAdvantages('bad-group', [{ reward: NaN, ids: [1] }]),
-      /bad-group.*sample 0/,
-    );
+    assert.throws(() => tempoTokenAdvantages('bad-group', [{ reward: NaN, ids: [1] }]), /bad-group.*sample 0/);
   });
 });
 
@@ -154,9 +144,7 @@ function randomGroup(rnd: ReturnType<typeof prng>): Array<{ reward: number; ids:
 
 describe('TEMPO properties (seeded random groups)', () => {
   const rnd = prng(7);
-  const groups = Array.from({ length: 300 }, () => randomGroup(rnd)).filter(
-    (g) => new Set(g.map((x) => x.reward)).size > 1,
-  );
+  const groups = Array.from({ length: 300 }, () => randomGroup(rnd)).filter((g) => new Set(g.map((x) => x.reward)).size > 1);
 
   test('the trie form equals the reference O(L·G²) loop, normalised and not', () => {
     assert.ok(groups.length > 100);
@@ -180,11 +168,7 @@ describe('TEMPO properties (seeded random groups)', () => {
       for (let n = 0; n < tree.size; n++) {
         if (n > 0) assert.ok((tree.length[n] as number) >= 1, 'a non-root node holds at least one token');
         const below = (tree.children[n] as number[]).reduce((a, c) => a + (tree.count[c] as number), 0);
-        assert.equal(
-          tree.count[n],
-          below + (tree.ending[n] as number),
-          `node ${n}: count = children + endings`,
-        );
+        assert.equal(tree.count[n], below + (tree.ending[n] as number), `node ${n}: count = children + endings`);
         // A non-root node with one child and no ending would be an uncompressed chain.
         if (n > 0) assert.ok((tree.children[n] as number[]).length !== 1 || (tree.ending[n] as number) > 0);
       }

@@ -1,12 +1,7 @@
 // Reflection keyword detection (docs/algorithms.md#reflection).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  REFLECTION_PRESETS,
-  reflectionMatcher,
-  reflectionStats,
-  type ReflectionMode,
-} from '../../../src/core/analysis/reflection';
+import { REFLECTION_PRESETS, reflectionMatcher, reflectionStats, type ReflectionMode } from '../../../src/core/analysis/reflection';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { prng } from './helpers';
 
@@ -14,15 +9,7 @@ const SIMPLERL_TEST = 'Wait, let me recheck. However, alternatively... WAIT; awa
 
 describe('presets', () => {
   test('keyword lists are the published ones', () => {
-    assert.deepEqual(REFLECTION_PRESETS.simplerl, [
-      'recheck',
-      'rethink',
-      'try again',
-      'wait',
-      'alternatively',
-      'retry',
-      'however',
-    ]);
+    assert.deepEqual(REFLECTION_PRESETS.simplerl, ['recheck', 'rethink', 'try again', 'wait', 'alternatively', 'retry', 'however']);
     assert.deepEqual(REFLECTION_PRESETS['oat-zero-qwen'], ['recheck', 'rethink', 'try again']);
     assert.deepEqual(REFLECTION_PRESETS['oat-zero-deepseek'], [
       'reevaluate',
@@ -34,14 +21,7 @@ describe('presets', () => {
       'try again',
       're-examine',
     ]);
-    assert.deepEqual(REFLECTION_PRESETS['oat-zero-llama'], [
-      'recheck',
-      'rethink',
-      'check again',
-      're-evaluate',
-      'try again',
-      're-examine',
-    ]);
+    assert.deepEqual(REFLECTION_PRESETS['oat-zero-llama'], ['recheck', 'rethink', 'check again', 're-evaluate', 'try again', 're-examine']);
     assert.equal(REFLECTION_PRESETS['understand-r1-zero'].length, 15);
     assert.deepEqual(REFLECTION_PRESETS['deepseek-r1'], [
       'wait',
@@ -60,10 +40,7 @@ describe('presets', () => {
     assert.throws(
       () => reflectionMatcher({ preset: 'simple-rl' }),
       (e: unknown) =>
-        e instanceof LensError &&
-        e.code === ErrorCode.BadInput &&
-        /simple-rl/.test(e.message) &&
-        /simplerl, oat-zero-qwen/.test(e.message),
+        e instanceof LensError && e.code === ErrorCode.BadInput && /simple-rl/.test(e.message) && /simplerl, oat-zero-qwen/.test(e.message),
     );
   });
 });
@@ -165,21 +142,7 @@ describe('reflectionStats', () => {
 
 describe('properties (seeded random texts)', () => {
   const rnd = prng(31337);
-  const words = [
-    'Wait',
-    'wait',
-    'awaiting',
-    'however',
-    'HOWEVER,',
-    'try',
-    'again',
-    'retry',
-    'x',
-    'rethink.',
-    'İ',
-    '\n',
-    ' ',
-  ];
+  const words = ['Wait', 'wait', 'awaiting', 'however', 'HOWEVER,', 'try', 'again', 'retry', 'x', 'rethink.', 'İ', '\n', ' '];
   const texts = Array.from({ length: 300 }, () =>
     Array.from({ length: rnd.int(0, 30) }, () => rnd.pick(words)).join(rnd.pick([' ', '', '  '])),
   );
@@ -190,8 +153,7 @@ describe('properties (seeded random texts)', () => {
       for (const t of texts) {
         const hits = m.hits(t);
         assert.equal(m.count(t), hits.length);
-        for (const h of hits)
-          assert.equal(t.slice(h.start, h.end).toLowerCase().replace(/\s+/g, ' '), h.keyword);
+        for (const h of hits) assert.equal(t.slice(h.start, h.end).toLowerCase().replace(/\s+/g, ' '), h.keyword);
       }
     });
   }

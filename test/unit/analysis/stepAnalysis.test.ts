@@ -204,9 +204,7 @@ describe('RoRecomp (docs/algorithms.md#rorecomp)', () => {
 describe('properties (seeded random steps)', () => {
   const rnd = prng(4242);
   const steps = Array.from({ length: 100 }, () =>
-    Array.from({ length: rnd.int(1, 40) }, () =>
-      row(rnd.int(0, 7), rnd.int(0, 1), { length_tokens: rnd.int(1, 500) }),
-    ),
+    Array.from({ length: rnd.int(1, 40) }, () => row(rnd.int(0, 7), rnd.int(0, 1), { length_tokens: rnd.int(1, 500) })),
   );
   test('difficulty buckets count every group once; ratios lie in [0, 1]', () => {
     for (const rows of steps) {
@@ -216,12 +214,7 @@ describe('properties (seeded random steps)', () => {
         Object.values(s.difficulty).reduce((a, b) => a + b, 0),
         groups,
       );
-      for (const v of [
-        s.effective_gradient_ratio,
-        s.effective_prompt_ratio,
-        s.all_correct_ratio,
-        s.all_wrong_ratio,
-      ]) {
+      for (const v of [s.effective_gradient_ratio, s.effective_prompt_ratio, s.all_correct_ratio, s.all_wrong_ratio]) {
         assert.ok(v !== null && v >= 0 && v <= 1);
       }
     }
@@ -229,11 +222,7 @@ describe('properties (seeded random steps)', () => {
   test('with binary rewards, effective prompts + all-positive + all-negative = 1', () => {
     for (const rows of steps) {
       const s = stepAnalysis(rows);
-      assertClose(
-        (s.effective_prompt_ratio ?? 0) + (s.all_positive_ratio ?? 0) + (s.all_negative_ratio ?? 0),
-        1,
-        1e-12,
-      );
+      assertClose((s.effective_prompt_ratio ?? 0) + (s.all_positive_ratio ?? 0) + (s.all_negative_ratio ?? 0), 1, 1e-12);
     }
   });
   test('pass@1 is the mean group accuracy', () => {
@@ -248,8 +237,7 @@ describe('properties (seeded random steps)', () => {
   test('pass@k grows with k for a fixed group', () => {
     for (let n = 1; n <= 16; n++) {
       for (let c = 0; c <= n; c++) {
-        for (let k = 2; k <= n; k++)
-          assert.ok(passAtK(n, c, k) >= passAtK(n, c, k - 1) - 1e-12, `n=${n} c=${c} k=${k}`);
+        for (let k = 2; k <= n; k++) assert.ok(passAtK(n, c, k) >= passAtK(n, c, k - 1) - 1e-12, `n=${n} c=${c} k=${k}`);
       }
     }
   });

@@ -19,9 +19,13 @@ describe('CLI output into a pipe that closes early', () => {
       `stats --db ${db} --run r --json`,
     ];
     for (const cmd of commands) {
-      const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" ${cmd} 2>"${dir}/err" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"; cat "${dir}/err"`], {
-        encoding: 'utf8',
-      });
+      const r = spawnSync(
+        'bash',
+        ['-c', `"${process.execPath}" "${CLI}" ${cmd} 2>"${dir}/err" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"; cat "${dir}/err"`],
+        {
+          encoding: 'utf8',
+        },
+      );
       assert.equal(r.stdout, '0\n', `rollout-lens ${cmd.split(' ')[0]}: exit status and stderr`);
     }
   });

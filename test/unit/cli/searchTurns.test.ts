@@ -37,7 +37,10 @@ describe('search in all turns', () => {
     const store = Store.open(db);
     try {
       assert.deepEqual(searchText(store, 'calculator'), []);
-      assert.deepEqual(searchText(store, 'calculator', { allTurns: true }).map((h) => [h.run, h.step, h.group, h.index]), [['agent', 1, 'g', 0]]);
+      assert.deepEqual(
+        searchText(store, 'calculator', { allTurns: true }).map((h) => [h.run, h.step, h.group, h.index]),
+        [['agent', 1, 'g', 0]],
+      );
       // The user turn is no policy text either; "sum" is in a trained turn and found both ways.
       assert.equal(searchText(store, '17').length, 0);
       assert.equal(searchText(store, '17', { allTurns: true }).length, 1);
@@ -46,7 +49,10 @@ describe('search in all turns', () => {
       const step = { run: 'agent', split: 'train' as const, step: 1 };
       assert.equal(listGroups(store, step, { offset: 0, limit: 5, filter: { text: 'calculator' } }).total, 0);
       assert.equal(listGroups(store, step, { offset: 0, limit: 5, filter: { text: 'calculator', allTurns: true } }).total, 1);
-      assert.deepEqual(listSamples(store, { ...step, group: 'g' }, { filter: { text: 'calculator', allTurns: true } }).map((r) => r.index), [0]);
+      assert.deepEqual(
+        listSamples(store, { ...step, group: 'g' }, { filter: { text: 'calculator', allTurns: true } }).map((r) => r.index),
+        [0],
+      );
       assert.deepEqual(listSamples(store, { ...step, group: 'g' }, { filter: { text: 'calculator' } }), []);
     } finally {
       store.close();
@@ -58,12 +64,26 @@ describe('search in all turns', () => {
     const server = new EngineServer(new RpcEndpoint(b));
     const client = new RpcEndpoint(a);
     await client.request('initialize', { db });
-    const hits = (p: Record<string, unknown>): Promise<SearchHitDto[]> => client.request('search', { query: 'calculator', ...p }) as Promise<SearchHitDto[]>;
+    const hits = (p: Record<string, unknown>): Promise<SearchHitDto[]> =>
+      client.request('search', { query: 'calculator', ...p }) as Promise<SearchHitDto[]>;
     assert.deepEqual(await hits({}), []);
-    assert.deepEqual((await hits({ allTurns: true })).map((h) => h.index), [0]);
-    assert.deepEqual((await hits({ allTurns: false })).map((h) => h.index), []);
+    assert.deepEqual(
+      (await hits({ allTurns: true })).map((h) => h.index),
+      [0],
+    );
+    assert.deepEqual(
+      (await hits({ allTurns: false })).map((h) => h.index),
+      [],
+    );
     await assert.rejects(hits({ allTurns: 'yes' }), (e: Error) => /^search: allTurns: /.test(e.message));
-    const groups = (await client.request('groups/list', { run: 'agent', split: 'train', step: 1, offset: 0, limit: 5, filter: { text: 'calculator', allTurns: true } })) as { total: number };
+    const groups = (await client.request('groups/list', {
+      run: 'agent',
+      split: 'train',
+      step: 1,
+      offset: 0,
+      limit: 5,
+      filter: { text: 'calculator', allTurns: true },
+    })) as { total: number };
     assert.equal(groups.total, 1);
     server.dispose();
   });
@@ -73,11 +93,27 @@ describe('search in all turns', () => {
     const hits = runCliJson<SearchHitDto[]>(['search', 'calculator', '--db', db, '--all-turns']);
     assert.deepEqual(
       hits.map(({ sample_id: _id, ...h }) => h),
-      [{ run: 'agent', split: 'train', step: 1, group: 'g', index: 0, reward: 1, snippet: '…I will use the tool. <tool_call>{"name":"calc"}</tool_call>\n[calculator]…' }],
+      [
+        {
+          run: 'agent',
+          split: 'train',
+          step: 1,
+          group: 'g',
+          index: 0,
+          reward: 1,
+          snippet: '…I will use the tool. <tool_call>{"name":"calc"}</tool_call>\n[calculator]…',
+        },
+      ],
     );
-    assert.deepEqual(runCliJson<SearchHitDto[]>(['search', 'sum', '--db', db, '--run', 'agent']).map((h) => h.index), [0]);
+    assert.deepEqual(
+      runCliJson<SearchHitDto[]>(['search', 'sum', '--db', db, '--run', 'agent']).map((h) => h.index),
+      [0],
+    );
     const bad = runCli(['search', '--db', db]);
-    assert.deepEqual([bad.code, bad.stderr], [2, 'rollout-lens: search needs one QUERY (quote it: "let me recheck" OR wait) (see rollout-lens --help)\n']);
+    assert.deepEqual(
+      [bad.code, bad.stderr],
+      [2, 'rollout-lens: search needs one QUERY (quote it: "let me recheck" OR wait) (see rollout-lens --help)\n'],
+    );
     const noRun = runCli(['search', 'sum', '--db', db, '--run', 'nope']);
     assert.deepEqual([noRun.code, noRun.stdout], [1, '']);
   });

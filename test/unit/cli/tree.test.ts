@@ -24,7 +24,12 @@ const close = (a: readonly number[], b: readonly number[], tol: number): void =>
 describe('rollout-lens tree', () => {
   const dir = tempDir();
   const db = path.join(dir, 'a.db');
-  const ids = [[5, 6, 7, 8], [5, 6, 9], [5, 10, 11, 12], [5, 6, 7, 13]];
+  const ids = [
+    [5, 6, 7, 8],
+    [5, 6, 9],
+    [5, 10, 11, 12],
+    [5, 6, 7, 13],
+  ];
   const rewards = [1, 0, 0, 1];
   writeJsonl(
     path.join(dir, 'r.jsonl'),
@@ -72,9 +77,15 @@ describe('rollout-lens tree on trainer dumps with logged token ids', () => {
     const t = runCliJson<Tree>(['tree', '--db', db, '--run', 'prime', '--step', '1', '--group', group]);
     assert.equal(t.exact, true);
     // Rewards 1.1, 0.1, 1.1, 0.1: "The answer is" shared, then "12 ." (0, 2) against "13 ." (1, 3).
-    assert.deepEqual(t.nodes.map((n) => [n.parent, n.tokens, n.count, n.samples]), [
-      [null, 0, 4, [0, 1, 2, 3]], [0, 3, 4, [0, 1, 2, 3]], [1, 2, 2, [0, 2]], [1, 2, 2, [1, 3]],
-    ]);
+    assert.deepEqual(
+      t.nodes.map((n) => [n.parent, n.tokens, n.count, n.samples]),
+      [
+        [null, 0, 4, [0, 1, 2, 3]],
+        [0, 3, 4, [0, 1, 2, 3]],
+        [1, 2, 2, [0, 2]],
+        [1, 2, 2, [1, 3]],
+      ],
+    );
     close([t.mean], [0.6], 1e-12);
   });
 
@@ -82,12 +93,24 @@ describe('rollout-lens tree on trainer dumps with logged token ids', () => {
     const file = path.join(fixtures, 'nemo-rl', 'logs', 'exp_001', 'train_data_step1.jsonl');
     runCliJson(['ingest', file, '--db', db, '--run', 'nemo', '--group-size', '4']);
     const runs = runCliJson<Array<{ run: string; format: string; grouping: string }>>(['runs', '--db', db]);
-    assert.deepEqual(runs.map((r) => [r.run, r.format, r.grouping]), [['nemo', 'nemo-rl', 'contiguous'], ['prime', 'prime-rl', 'id']]);
+    assert.deepEqual(
+      runs.map((r) => [r.run, r.format, r.grouping]),
+      [
+        ['nemo', 'nemo-rl', 'contiguous'],
+        ['prime', 'prime-rl', 'id'],
+      ],
+    );
     const t = runCliJson<Tree>(['tree', '--db', db, '--run', 'nemo', '--step', '1', '--group', 'b0']);
     assert.equal(t.exact, true);
-    assert.deepEqual(t.nodes.map((n) => [n.parent, n.tokens, n.count, n.samples]), [
-      [null, 0, 4, [0, 1, 2, 3]], [0, 3, 4, [0, 1, 2, 3]], [1, 3, 3, [0, 2, 3]], [1, 3, 1, [1]],
-    ]);
+    assert.deepEqual(
+      t.nodes.map((n) => [n.parent, n.tokens, n.count, n.samples]),
+      [
+        [null, 0, 4, [0, 1, 2, 3]],
+        [0, 3, 4, [0, 1, 2, 3]],
+        [1, 3, 3, [0, 2, 3]],
+        [1, 3, 1, [1]],
+      ],
+    );
     assert.equal(t.mean, 0.75);
   });
 });

@@ -27,8 +27,16 @@ interface Row {
 
 function write(steps: number): { dir: string; rows: Row[] } {
   const dir = tempDir('rl-realistic-');
-  execFileSync(process.execPath, [path.join(ROOT, 'examples/realistic-run/writer.mjs'), `--out=${dir}/output`, `--steps=${steps}`, '--interval-ms=0'], { stdio: 'pipe' });
-  const rows = fs.readFileSync(path.join(dir, 'output', 'rollouts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'examples/realistic-run/writer.mjs'), `--out=${dir}/output`, `--steps=${steps}`, '--interval-ms=0'],
+    { stdio: 'pipe' },
+  );
+  const rows = fs
+    .readFileSync(path.join(dir, 'output', 'rollouts.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Row);
   return { dir, rows };
 }
 
@@ -39,7 +47,10 @@ describe('realistic demo run writer', () => {
     assert.equal(rows.length, 96);
     assert.deepEqual([...new Set(rows.map((r) => r.group))].slice(0, 5), ['s1-p4', 's1-p5', 's1-p6', 's1-p7', 's2-p8']);
     const again = write(3);
-    assert.equal(fs.readFileSync(path.join(again.dir, 'output', 'rollouts.jsonl'), 'utf8'), fs.readFileSync(path.join(dir, 'output', 'rollouts.jsonl'), 'utf8'));
+    assert.equal(
+      fs.readFileSync(path.join(again.dir, 'output', 'rollouts.jsonl'), 'utf8'),
+      fs.readFileSync(path.join(dir, 'output', 'rollouts.jsonl'), 'utf8'),
+    );
   });
 
   test('token ids decode to the response with the tokenizer.json it wrote; arrays line up', () => {
@@ -69,8 +80,14 @@ describe('realistic demo run writer', () => {
     const groups = [...new Set(step1.map((r) => r.group))];
     const branches = groups.map((g) => {
       const members = step1.filter((r) => r.group === g);
-      const tokens = tokenizeGroup(members.map((m) => ({ response: m.response ?? '', responseIds: m.response_ids })), { tokenizer: tok });
-      return buildGroupTree(g, members.map((m, i) => ({ reward: m.reward, tokens: tokens[i]! }))).branches.length;
+      const tokens = tokenizeGroup(
+        members.map((m) => ({ response: m.response ?? '', responseIds: m.response_ids })),
+        { tokenizer: tok },
+      );
+      return buildGroupTree(
+        g,
+        members.map((m, i) => ({ reward: m.reward, tokens: tokens[i]! })),
+      ).branches.length;
     });
     // A split tree over 8 samples gives at most 7 branch points; a split due after a response has
     // ended, or one whose two choices read the same, gives fewer.

@@ -28,14 +28,29 @@ describe('docs reference check', () => {
     fs.mkdirSync(path.join(tree, 'test', 'fixtures'), { recursive: true });
     fs.writeFileSync(
       path.join(tree, 'docs', 'algorithms.md'),
-      ['# Algorithms', '', '<a id="tempo"></a>', '', '## Step metrics — `stepAnalysis.ts`', '', '```', '# not a heading', '```', '',
-        'See [runs](runs.md), [tempo](#tempo), [gone](#gone), [metrics](#step-metrics--stepanalysists).', ''].join('\n'),
+      [
+        '# Algorithms',
+        '',
+        '<a id="tempo"></a>',
+        '',
+        '## Step metrics — `stepAnalysis.ts`',
+        '',
+        '```',
+        '# not a heading',
+        '```',
+        '',
+        'See [runs](runs.md), [tempo](#tempo), [gone](#gone), [metrics](#step-metrics--stepanalysists).',
+        '',
+      ].join('\n'),
     );
     fs.writeFileSync(
       path.join(tree, 'src', 'core', 'a.ts'),
-      [`// TEMPO (${D}algorithms.md#tempo), metrics (${D}algorithms.md#step-metrics--stepanalysists).`,
+      [
+        `// TEMPO (${D}algorithms.md#tempo), metrics (${D}algorithms.md#step-metrics--stepanalysists).`,
         `// Missing section: ${D}algorithms.md#knapsack, and ${D}algorithms.md#tempo, #rorecomp.`,
-        `// Missing file: ${D}formats.md#verl. Outside: ${OUT_NOTES.join('')} ${SECTION}3.`, ''].join('\n'),
+        `// Missing file: ${D}formats.md#verl. Outside: ${OUT_NOTES.join('')} ${SECTION}3.`,
+        '',
+      ].join('\n'),
     );
     // Fixture data may quote anything; only fixture READMEs are checked.
     fs.writeFileSync(path.join(tree, 'test', 'fixtures', 'row.json'), `{"text": "see DESIGN${'.md'} ${SECTION}2"}\n`);

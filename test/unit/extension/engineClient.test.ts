@@ -74,7 +74,10 @@ describe('EngineClient lifecycle', () => {
       const info = await engine.request(EngineMethods.ping, {});
       assert.equal(info.pid, engine.pid);
       assert.deepEqual(states, ['starting', 'restarting', 'running']);
-      assert.deepEqual(lines.filter((l) => l.startsWith('error')), []);
+      assert.deepEqual(
+        lines.filter((l) => l.startsWith('error')),
+        [],
+      );
     } finally {
       engine.dispose();
     }

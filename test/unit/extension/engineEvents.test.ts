@@ -48,10 +48,15 @@ describe('EngineEvents', () => {
     }
   });
 
-  it('sends a launch command\'s answer the same way', () => {
+  it("sends a launch command's answer the same way", () => {
     const calls: string[] = [];
     const events = new EngineEvents({ onNotification: () => ({ dispose: () => undefined }) }, sinks(calls));
     events.runStatus({ run: 'sample-grpo', state: 'pending' } as RunStatus);
-    assert.deepEqual(calls, ['status bar sample-grpo pending', 'log sample-grpo', 'views status sample-grpo pending', 'explorer refresh in 750 ms']);
+    assert.deepEqual(calls, [
+      'status bar sample-grpo pending',
+      'log sample-grpo',
+      'views status sample-grpo pending',
+      'explorer refresh in 750 ms',
+    ]);
   });
 });

@@ -28,7 +28,15 @@ function countingEngine(): { engine: ViewEngine; names: string[]; client: RpcEnd
 }
 
 const ROWS = [
-  ...[0, 1, 2].map((i) => ({ step: 1, group: 'flat', prompt: 'What is 0.1?', response: `It is 0.1 (try ${i})`, reward: 0.1, components: { correctness: 0, format: 0.1 }, ground_truth: '0.1' })),
+  ...[0, 1, 2].map((i) => ({
+    step: 1,
+    group: 'flat',
+    prompt: 'What is 0.1?',
+    response: `It is 0.1 (try ${i})`,
+    reward: 0.1,
+    components: { correctness: 0, format: 0.1 },
+    ground_truth: '0.1',
+  })),
   ...[1, 0].map((r, i) => ({ step: 1, group: 'mixed', prompt: 'What is 2+2?', response: `The answer is ${r ? 4 : 5} (${i})`, reward: r })),
 ];
 
@@ -46,11 +54,14 @@ describe('group view data', () => {
     assert.equal(snapshot.estimator, 'rloo');
     assert.equal(snapshot.prompt, 'What is 0.1?');
     assert.equal(snapshot.ground_truth, '0.1');
-    assert.deepEqual(snapshot.samples.map((s) => [s.index, s.advantage, s.advantage_source, s.components]), [
-      [0, 0, 'grpo', { correctness: 0, format: 0.1 }],
-      [1, 0, 'grpo', { correctness: 0, format: 0.1 }],
-      [2, 0, 'grpo', { correctness: 0, format: 0.1 }],
-    ]);
+    assert.deepEqual(
+      snapshot.samples.map((s) => [s.index, s.advantage, s.advantage_source, s.components]),
+      [
+        [0, 0, 'grpo', { correctness: 0, format: 0.1 }],
+        [1, 0, 'grpo', { correctness: 0, format: 0.1 }],
+        [2, 0, 'grpo', { correctness: 0, format: 0.1 }],
+      ],
+    );
     assert.equal(snapshot.tokens?.epsilon, 0.2);
     assert.ok(snapshot.tree, snapshot.tree_error ?? 'no tree');
     assert.equal(nodeTexts.size, snapshot.tree.nodes.length);
@@ -58,12 +69,21 @@ describe('group view data', () => {
     for (const e of ['grpo', 'drgrpo', 'rloo'] as const) assert.deepEqual(sampleAdvantages(snapshot.samples, e), [0, 0, 0]);
     // The explorer's sample rows.
     const listed = (await client.request(EngineMethods.listSamples.name, ref)) as Array<{ advantage: number }>;
-    assert.deepEqual(listed.map((s) => s.advantage), [0, 0, 0]);
+    assert.deepEqual(
+      listed.map((s) => s.advantage),
+      [0, 0, 0],
+    );
     server.dispose();
     // The CLI prints the same data.
     const cli = runCliJson<GroupViewResult>(['group', '--db', path.join(dir, 'a.db'), '--run', 'r', '--step', '1', '--group', 'flat']);
-    assert.deepEqual(cli.view.samples.map((s) => s.advantage), [0, 0, 0]);
-    assert.deepEqual(cli.view.samples.map((s) => s.components), snapshot.samples.map((s) => s.components));
+    assert.deepEqual(
+      cli.view.samples.map((s) => s.advantage),
+      [0, 0, 0],
+    );
+    assert.deepEqual(
+      cli.view.samples.map((s) => s.components),
+      snapshot.samples.map((s) => s.components),
+    );
   });
 
   it('a logged advantage is what the view shows as "logged"', () => {

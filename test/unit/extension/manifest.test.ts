@@ -20,7 +20,10 @@ describe('manifest check', () => {
       checkManifest: (pkg: Manifest, code: string) => string[];
     };
     const pkg: Manifest = {
-      contributes: { commands: [{ command: 'rolloutLens.a' }, { command: 'rolloutLens.b' }], configuration: [{ properties: { 'rolloutLens.x': {} } }] },
+      contributes: {
+        commands: [{ command: 'rolloutLens.a' }, { command: 'rolloutLens.b' }],
+        configuration: [{ properties: { 'rolloutLens.x': {} } }],
+      },
     };
     const code = "reg('rolloutLens.a', f); reg('rolloutLens.c', g); c.get<string>('y', '')";
     assert.deepEqual(checkManifest(pkg, code), [

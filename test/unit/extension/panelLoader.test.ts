@@ -39,9 +39,15 @@ describe('PanelLoader', () => {
     assert.equal(l.signals.length, 1);
     clock.advance(1);
     assert.equal(l.signals.length, 2);
-    assert.deepEqual(l.signals.map((s) => s.aborted), [false, false]);
+    assert.deepEqual(
+      l.signals.map((s) => s.aborted),
+      [false, false],
+    );
     loader.dispose();
-    assert.deepEqual(l.signals.map((s) => s.aborted), [false, true]);
+    assert.deepEqual(
+      l.signals.map((s) => s.aborted),
+      [false, true],
+    );
   });
 
   it('cancels the load in flight for a request the user made, and runs it as soon as that load returns', async () => {
@@ -51,12 +57,18 @@ describe('PanelLoader', () => {
     loader.refresh(true);
     clock.advance(500);
     loader.request(true);
-    assert.deepEqual(l.signals.map((s) => s.aborted), [true]);
+    assert.deepEqual(
+      l.signals.map((s) => s.aborted),
+      [true],
+    );
     l.finish(0);
     await settle();
     clock.advance(0);
     assert.equal(l.signals.length, 2);
-    assert.deepEqual(l.signals.map((s) => s.aborted), [true, false]);
+    assert.deepEqual(
+      l.signals.map((s) => s.aborted),
+      [true, false],
+    );
     loader.dispose();
   });
 

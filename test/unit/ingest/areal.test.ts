@@ -17,14 +17,29 @@ describe('AReaL dumps', () => {
   it('reads task_id groups from the trial folder, the version folder as the step, eval-rollout as val', async () => {
     const store = Store.open(path.join(tempDir(), 'a.db'));
     const r = await new Ingestor(store, [trial], { run: 'a' }).ingestOnce();
-    assert.deepEqual([r.format, r.files, r.samples_added, r.steps, r.errors, r.grouping, r.warnings], ['areal', 5, 17, 3, [], 'id', undefined]);
+    assert.deepEqual(
+      [r.format, r.files, r.samples_added, r.steps, r.errors, r.grouping, r.warnings],
+      ['areal', 5, 17, 3, [], 'id', undefined],
+    );
     const id = store.requireRun('a').id;
-    assert.deepEqual(store.stepStats(id).map((s) => [s.split, s.step, s.samples, s.groups, s.reward_mean]), [
-      ['train', 1, 8, 2, 0.375], ['train', 2, 7, 2, 0.5714285714285714], ['val', 2, 2, 1, 0.5],
-    ]);
+    assert.deepEqual(
+      store.stepStats(id).map((s) => [s.split, s.step, s.samples, s.groups, s.reward_mean]),
+      [
+        ['train', 1, 8, 2, 0.375],
+        ['train', 2, 7, 2, 0.5714285714285714],
+        ['val', 2, 2, 1, 0.5],
+      ],
+    );
     const rows = [...exportRun(store, id)];
     // Task 2 skipped its empty third sample: the logged sample_idx values stay as they are.
-    assert.deepEqual(rows.filter((s) => s.group === '2').map((s) => [s.index, s.reward]), [[0, 1], [1, 1], [3, 0]]);
+    assert.deepEqual(
+      rows.filter((s) => s.group === '2').map((s) => [s.index, s.reward]),
+      [
+        [0, 1],
+        [1, 1],
+        [3, 0],
+      ],
+    );
     const stale = rows.find((s) => s.group === '3')!;
     assert.deepEqual(stale.meta, { seqlen: 11, prompt_len: 7, head_version: 1, tail_version: 2 });
     assert.equal(stale.prompt, '<|im_start|>user\nWhat is 9 + 2?<|im_end|>\n<|im_start|>assistant\n');
@@ -47,7 +62,10 @@ describe('AReaL dumps', () => {
     const r = await new Ingestor(store, [path.dirname(dir)], { run: 'b' }).ingestOnce();
     assert.deepEqual([r.format, r.samples_added], ['areal', 1]);
     assert.deepEqual(r.errors, [{ file, line: 2, message: '"reward" must be a finite number, got a string ("high")' }]);
-    assert.deepEqual(store.stepStats(store.requireRun('b').id).map((s) => s.step), [4]);
+    assert.deepEqual(
+      store.stepStats(store.requireRun('b').id).map((s) => s.step),
+      [4],
+    );
     store.close();
   });
 });

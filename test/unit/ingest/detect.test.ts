@@ -35,8 +35,9 @@ describe('format detection', () => {
         ['rollouts/step_2/train/all/traces.jsonl', 'prime-rl', 'rollouts', 'train'],
       ],
     );
-    assert.deepEqual(d.unknown.map((u) => [path.basename(path.dirname(u.path)), u.reason]), [
-      ['effective', 'prime-rl "effective" traces are a subset of "all", which is read instead'],
-    ]);
+    assert.deepEqual(
+      d.unknown.map((u) => [path.basename(path.dirname(u.path)), u.reason]),
+      [['effective', 'prime-rl "effective" traces are a subset of "all", which is read instead']],
+    );
   });
 });

@@ -37,17 +37,7 @@ describe('the format list', () => {
   it('tries first records in the order detection has always used', () => {
     assert.deepEqual(
       FORMATS.tried.map((f) => f.id),
-      [
-        'verl',
-        'native',
-        'prime-rl',
-        'nemo-rl',
-        'areal',
-        'slime',
-        'native-metrics',
-        'verl-metrics',
-        'prime-rl-metrics',
-      ],
+      ['verl', 'native', 'prime-rl', 'nemo-rl', 'areal', 'slime', 'native-metrics', 'verl-metrics', 'prime-rl-metrics'],
     );
     for (const f of FORMATS.tried) {
       for (const later of f.triedBefore ?? []) {
@@ -59,11 +49,9 @@ describe('the format list', () => {
   });
 
   it('detects each shape of record, and names the known formats when none matches', () => {
-    for (const [record, format] of RECORDS)
-      assert.equal(detectObject(record), format, JSON.stringify(record));
+    for (const [record, format] of RECORDS) assert.equal(detectObject(record), format, JSON.stringify(record));
     assert.deepEqual(detectObject({ hello: 1 }), {
-      unknown:
-        'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)',
+      unknown: 'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)',
     });
   });
 
@@ -75,19 +63,14 @@ describe('the format list', () => {
     assert.equal(FORMATS.detectFileName('1.jsonl'), undefined);
     assert.equal(FORMATS.fileNamesText(), '.jsonl, .parquet, slime .pt, trainer_state.json');
     assert.deepEqual(
-      ['a.jsonl', 'b.parquet', 'c.pt', 'trainer_state.json', 'notes.txt', 'state.json'].filter((n) =>
-        FORMATS.isKnownFileName(n),
-      ),
+      ['a.jsonl', 'b.parquet', 'c.pt', 'trainer_state.json', 'notes.txt', 'state.json'].filter((n) => FORMATS.isKnownFileName(n)),
       ['a.jsonl', 'b.parquet', 'c.pt', 'trainer_state.json'],
     );
   });
 
   it('gives --format its choices: the usage line and the unknown-format error', () => {
     const ids = FORMATS.rolloutIds();
-    assert.ok(
-      COMMANDS['ingest']!.usage.includes(`[--format auto|${ids.join('|')}]`),
-      COMMANDS['ingest']!.usage,
-    );
+    assert.ok(COMMANDS['ingest']!.usage.includes(`[--format auto|${ids.join('|')}]`), COMMANDS['ingest']!.usage);
     for (const id of ['auto', ...ids]) assert.equal(parseFormat(id), id);
     assert.throws(() => parseFormat('csv'), {
       message: 'unknown format "csv": use auto, native, verl, trl, prime-rl, nemo-rl, areal, slime',

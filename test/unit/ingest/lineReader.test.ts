@@ -22,13 +22,21 @@ function readAll(content: string | Buffer, from = 0, line = 0): { lines: Array<[
 describe('LineReader', () => {
   it('hands out complete lines with 1-based numbers and the offset after the last one', () => {
     const r = readAll('{"a":1}\n{"a":2}\n\n{"a":3}\n');
-    assert.deepEqual(r.lines, [[1, '{"a":1}'], [2, '{"a":2}'], [3, ''], [4, '{"a":3}']]);
+    assert.deepEqual(r.lines, [
+      [1, '{"a":1}'],
+      [2, '{"a":2}'],
+      [3, ''],
+      [4, '{"a":3}'],
+    ]);
     assert.equal(r.offset, 25);
   });
 
   it('strips CRLF line ends and a UTF-8 byte-order mark', () => {
     const r = readAll(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"é":1}\r\n{"b":2}\r\n')]));
-    assert.deepEqual(r.lines, [[1, '{"é":1}'], [2, '{"b":2}']]);
+    assert.deepEqual(r.lines, [
+      [1, '{"é":1}'],
+      [2, '{"b":2}'],
+    ]);
   });
 
   it('leaves a partial last line for the next read', () => {
@@ -39,19 +47,32 @@ describe('LineReader', () => {
 
   it('takes a complete last object that has no newline yet', () => {
     const r = readAll('{"a":1}\n{"a":2}');
-    assert.deepEqual(r.lines, [[1, '{"a":1}'], [2, '{"a":2}']]);
+    assert.deepEqual(r.lines, [
+      [1, '{"a":1}'],
+      [2, '{"a":2}'],
+    ]);
     assert.equal(r.offset, 15);
   });
 
   it('resumes from an offset and line number', () => {
     const r = readAll('{"a":1}\n{"a":2}\n{"a":3}\n', 8, 1);
-    assert.deepEqual(r.lines, [[2, '{"a":2}'], [3, '{"a":3}']]);
+    assert.deepEqual(r.lines, [
+      [2, '{"a":2}'],
+      [3, '{"a":3}'],
+    ]);
   });
 
   it('reads lines longer than its 4 MiB read size', () => {
     const long = JSON.stringify({ text: 'y'.repeat(9 << 20) });
     const r = readAll(`{"a":1}\n${long}\n{"a":3}\n`);
-    assert.deepEqual(r.lines.map(([n, t]) => [n, t.length]), [[1, 7], [2, long.length], [3, 7]]);
+    assert.deepEqual(
+      r.lines.map(([n, t]) => [n, t.length]),
+      [
+        [1, 7],
+        [2, long.length],
+        [3, 7],
+      ],
+    );
   });
 
   it('does not split multi-byte characters across reads', () => {

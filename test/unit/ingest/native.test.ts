@@ -10,7 +10,12 @@ import type { IngestReport } from '../../../src/shared/rollout';
 import { digestRun } from '../../dbcheck';
 import { nativeRows, tempDir, writeJsonl } from '../../helpers';
 
-async function ingest(db: string, paths: string[], run = 'r', extra: Partial<ConstructorParameters<typeof Ingestor>[2]> = {}): Promise<IngestReport> {
+async function ingest(
+  db: string,
+  paths: string[],
+  run = 'r',
+  extra: Partial<ConstructorParameters<typeof Ingestor>[2]> = {},
+): Promise<IngestReport> {
   const store = Store.open(db);
   try {
     return await new Ingestor(store, paths, { run, ...extra }).ingestOnce();
@@ -151,7 +156,10 @@ describe('native JSONL ingest', () => {
     writeJsonl(path.join(src, 'native.jsonl'), nativeRows({ steps: 1, prompts: 1, g: 2 }));
     writeJsonl(path.join(src, '1.jsonl'), [{ input: 'p', output: 'o', score: 1, step: 1 }]);
     const db = path.join(dir, 'a.db');
-    await assert.rejects(ingest(db, [src]), /mixed: rollout files of different formats: verl \(.*1\.jsonl\), native \(.*native\.jsonl\); ingest them as separate runs or pass --format/);
+    await assert.rejects(
+      ingest(db, [src]),
+      /mixed: rollout files of different formats: verl \(.*1\.jsonl\), native \(.*native\.jsonl\); ingest them as separate runs or pass --format/,
+    );
     const store = Store.open(db);
     assert.equal(store.db.prepare('SELECT COUNT(*) FROM samples').pluck().get(), 0);
     store.close();
@@ -197,7 +205,13 @@ describe('native JSONL ingest', () => {
     const db = path.join(dir, 'a.db');
     await ingest(db, [src]);
     fs.renameSync(path.join(src, 'a.jsonl'), path.join(src, 'b.jsonl'));
-    fs.appendFileSync(path.join(src, 'b.jsonl'), rows.slice(4).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    fs.appendFileSync(
+      path.join(src, 'b.jsonl'),
+      rows
+        .slice(4)
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
     const r = await ingest(db, [src]);
     assert.deepEqual([r.samples_added, r.samples_duplicate], [4, 0]);
   });
@@ -218,7 +232,14 @@ describe('native JSONL ingest', () => {
     const file = path.join(dir, 'r.jsonl');
     writeJsonl(
       file,
-      [1, 0, 0, 0].map((reward, i) => ({ step: 3, group: 'g', prompt: 'p', response: 'abcd'.slice(0, i + 1), reward, response_ids: Array(i + 1).fill(1) })),
+      [1, 0, 0, 0].map((reward, i) => ({
+        step: 3,
+        group: 'g',
+        prompt: 'p',
+        response: 'abcd'.slice(0, i + 1),
+        reward,
+        response_ids: Array(i + 1).fill(1),
+      })),
     );
     const db = path.join(dir, 'a.db');
     await ingest(db, [file]);
@@ -263,8 +284,16 @@ describe('native per-token arrays', () => {
     const dir = tempDir();
     const file = path.join(dir, 'r.jsonl');
     const row = {
-      step: 0, group: 'g', prompt: 'p', response: 'abc', reward: 1, response_ids: [5, 6, 7],
-      logprobs: [-0.5, null, -0.25], train_logprobs: [-0.75, -1, -0.25], ref_logprobs: [-1, -2, -3], entropy: [0.5, 1.5, null],
+      step: 0,
+      group: 'g',
+      prompt: 'p',
+      response: 'abc',
+      reward: 1,
+      response_ids: [5, 6, 7],
+      logprobs: [-0.5, null, -0.25],
+      train_logprobs: [-0.75, -1, -0.25],
+      ref_logprobs: [-1, -2, -3],
+      entropy: [0.5, 1.5, null],
     };
     writeJsonl(file, [row]);
     const db = path.join(dir, 'a.db');
@@ -295,15 +324,36 @@ describe('native export of per-token arrays', () => {
   it('writes the training and reference logprobs and entropy back, a missing value as null', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'r.jsonl');
-    writeJsonl(file, [{ step: 0, group: 'g', prompt: 'p', response: 'ab', reward: 1, response_ids: [1, 2], train_logprobs: [-0.5, null], ref_logprobs: [-1, -2], entropy: [0.25, 0.75] }]);
+    writeJsonl(file, [
+      {
+        step: 0,
+        group: 'g',
+        prompt: 'p',
+        response: 'ab',
+        reward: 1,
+        response_ids: [1, 2],
+        train_logprobs: [-0.5, null],
+        ref_logprobs: [-1, -2],
+        entropy: [0.25, 0.75],
+      },
+    ]);
     const db = path.join(dir, 'a.db');
     await ingest(db, [file]);
     const store = Store.open(db);
     const [row] = [...exportRun(store, store.requireRun('r').id)];
     store.close();
     assert.deepEqual(JSON.parse(JSON.stringify(row)), {
-      step: 0, group: 'g', index: 0, split: 'train', prompt: 'p', response: 'ab', reward: 1, response_ids: [1, 2],
-      train_logprobs: [-0.5, null], ref_logprobs: [-1, -2], entropy: [0.25, 0.75],
+      step: 0,
+      group: 'g',
+      index: 0,
+      split: 'train',
+      prompt: 'p',
+      response: 'ab',
+      reward: 1,
+      response_ids: [1, 2],
+      train_logprobs: [-0.5, null],
+      ref_logprobs: [-1, -2],
+      entropy: [0.25, 0.75],
     });
   });
 });

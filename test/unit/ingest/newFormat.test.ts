@@ -7,12 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { FORMATS, Formats, type LineFormat } from '../../../src/core/ingest/formats';
-import {
-  describe as describeValue,
-  isFiniteNumber,
-  isStep,
-  parseObjectLine,
-} from '../../../src/core/ingest/jsonLine';
+import { describe as describeValue, isFiniteNumber, isStep, parseObjectLine } from '../../../src/core/ingest/jsonLine';
 import type { ParsedRecord } from '../../../src/core/ingest/records';
 import type { Split } from '../../../src/shared/rollout';
 import { ROOT } from '../../helpers';
@@ -23,8 +18,7 @@ function parseToyLine(text: string, split: Split, group: string): ParsedRecord {
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
   const { iter, question, answer, points } = o;
-  if (!isStep(iter))
-    return { kind: 'error', message: `"iter" must be an integer ≥ 0, got ${describeValue(iter)}` };
+  if (!isStep(iter)) return { kind: 'error', message: `"iter" must be an integer ≥ 0, got ${describeValue(iter)}` };
   if (typeof question !== 'string' || typeof answer !== 'string' || !isFiniteNumber(points)) {
     return { kind: 'error', message: 'needs "question" and "answer" strings and finite "points"' };
   }
@@ -63,11 +57,9 @@ describe('adding a JSON-lines format', () => {
     // Its keys are tried after the other rollout formats' and before the metrics formats'.
     assert.deepEqual(
       WITH_TOY.tried.map((f) => f.id),
-      [
-        ...FORMATS.tried.filter((f) => f.kind === 'rollouts'),
-        toyRollouts,
-        ...FORMATS.tried.filter((f) => f.kind === 'metrics'),
-      ].map((f) => f.id),
+      [...FORMATS.tried.filter((f) => f.kind === 'rollouts'), toyRollouts, ...FORMATS.tried.filter((f) => f.kind === 'metrics')].map(
+        (f) => f.id,
+      ),
     );
     const toy = WITH_TOY.get('toy');
     assert.ok(toy.reads === 'lines');
@@ -77,10 +69,7 @@ describe('adding a JSON-lines format', () => {
       sample: { split: 'train', step: 4, group: 'r1:2+2?', prompt: '2+2?', response: '4', reward: 1 },
       grouping: 'prompt-text',
     });
-    assert.equal(
-      WITH_TOY.recordFormatsText(),
-      'native, verl, prime-rl, nemo-rl, areal, converted slime, toy, metrics logs',
-    );
+    assert.equal(WITH_TOY.recordFormatsText(), 'native, verl, prime-rl, nemo-rl, areal, converted slime, toy, metrics logs');
     // The id a rollout format also adds to ROLLOUT_FORMATS (src/shared), which the list is checked against.
     assert.deepEqual(WITH_TOY.rolloutIds(), [...FORMATS.rolloutIds(), 'toy']);
     // Its files are .jsonl, which a folder's walk already looks at.

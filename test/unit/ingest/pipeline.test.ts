@@ -71,7 +71,10 @@ describe('ingest pipeline', () => {
     lines.splice(7, 0, '{"step": 1, "group": "x"');
     fs.writeFileSync(file, lines.join('\n'));
     const reports = [];
-    for (const [name, workerMinBytes] of [['worker', 0], ['inline', Number.MAX_SAFE_INTEGER]] as const) {
+    for (const [name, workerMinBytes] of [
+      ['worker', 0],
+      ['inline', Number.MAX_SAFE_INTEGER],
+    ] as const) {
       const store = Store.open(path.join(dir, `${name}.db`));
       try {
         reports.push(await new Ingestor(store, [file], { run: 'r', batchRows: 7, workerMinBytes }).ingestOnce());
@@ -80,10 +83,7 @@ describe('ingest pipeline', () => {
       }
     }
     const [w, i] = reports;
-    assert.deepEqual(
-      [w!.samples_added, w!.errors.map((e) => [e.line, e.message.slice(0, 14)])],
-      [60, [[8, 'malformed JSON']]],
-    );
+    assert.deepEqual([w!.samples_added, w!.errors.map((e) => [e.line, e.message.slice(0, 14)])], [60, [[8, 'malformed JSON']]]);
     assert.deepEqual({ ...w, errors: w!.errors.length }, { ...i, errors: i!.errors.length });
     assert.deepEqual(digestRun(path.join(dir, 'worker.db'), 'r'), digestRun(path.join(dir, 'inline.db'), 'r'));
     const expected: Enriched = { fts_rows: 60, wait_hits: 36, reflect_sum: 72, reflect_n: 48, watermarks: [60, 60] };
@@ -103,7 +103,13 @@ describe('ingest pipeline', () => {
     const w = digestRun(path.join(dir, 'w.db'), 'r');
     assert.deepEqual([w.samples, w.groups, w.steps], [180, 36, 9]);
     assert.deepEqual(w, digestRun(path.join(dir, 'i.db'), 'r'));
-    assert.deepEqual(enriched(path.join(dir, 'w.db')), { fts_rows: 180, wait_hits: 108, reflect_sum: 216, reflect_n: 144, watermarks: [180, 180] });
+    assert.deepEqual(enriched(path.join(dir, 'w.db')), {
+      fts_rows: 180,
+      wait_hits: 108,
+      reflect_sum: 216,
+      reflect_n: 144,
+      watermarks: [180, 180],
+    });
   });
 
   it('a pass cancelled with the next file queued in the worker leaves nothing half done; the next pass completes it', async () => {

@@ -20,7 +20,10 @@ describe('files not read', () => {
     assert.deepEqual(
       r.skipped.map((s) => [path.basename(s.file), s.reason]),
       [
-        ['odd.jsonl', 'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)'],
+        [
+          'odd.jsonl',
+          'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)',
+        ],
         ['notes.txt', 'not a rollout or metrics file (.jsonl, .parquet, slime .pt, trainer_state.json)'],
       ],
     );

@@ -17,11 +17,21 @@ import { FIXTURES, sleep, tempDir } from '../../helpers';
 const real = path.join(FIXTURES, 'trl-real');
 const iter2 = path.join(FIXTURES, 'trl-real-iter2');
 
-async function ingest(db: string, paths: string[], format: 'trl' | 'native' | 'auto' = 'trl', opts: Partial<IngestOptions> = {}): Promise<IngestReport> {
+async function ingest(
+  db: string,
+  paths: string[],
+  format: 'trl' | 'native' | 'auto' = 'trl',
+  opts: Partial<IngestOptions> = {},
+): Promise<IngestReport> {
   return (await ingestWith(db, paths, format, opts)).report;
 }
 
-async function ingestWith(db: string, paths: string[], format: 'trl' | 'native' | 'auto', opts: Partial<IngestOptions>): Promise<{ report: IngestReport; ingestor: Ingestor }> {
+async function ingestWith(
+  db: string,
+  paths: string[],
+  format: 'trl' | 'native' | 'auto',
+  opts: Partial<IngestOptions>,
+): Promise<{ report: IngestReport; ingestor: Ingestor }> {
   const store = Store.open(db);
   try {
     const ingestor = new Ingestor(store, paths, { run: 'trl', format, ...opts });
@@ -51,17 +61,24 @@ describe('TRL completions parquet (real TRL 1.13 output)', () => {
   it('stores every row, groups = contiguous blocks of the same prompt, reward = sum of reward columns', async () => {
     const db = path.join(tempDir(), 'a.db');
     const r = await ingest(db, [real]);
-    assert.deepEqual(
-      [r.format, r.samples_added, r.samples_duplicate, r.steps, r.errors],
-      ['trl', 48, 0, 6, []],
-    );
+    assert.deepEqual([r.format, r.samples_added, r.samples_duplicate, r.steps, r.errors], ['trl', 48, 0, 6, []]);
     assert.deepEqual(digestRun(db, 'trl').groups, 12);
     const store = Store.open(db);
     const rows = [...exportRun(store, store.requireRun('trl').id)];
     const byStep = new Map<number, number>();
     for (const s of rows) byStep.set(s.step, (byStep.get(s.step) ?? 0) + s.reward);
     // facts.json per_file reward_sum (correctness + format_reward)
-    assert.deepEqual([...byStep.entries()], [[1, 4.5], [2, 5], [3, 5], [4, 6], [5, 6], [6, 5]]);
+    assert.deepEqual(
+      [...byStep.entries()],
+      [
+        [1, 4.5],
+        [2, 5],
+        [3, 5],
+        [4, 6],
+        [5, 6],
+        [6, 5],
+      ],
+    );
     assert.deepEqual(Object.keys(rows[0]!.components!), ['correctness', 'format_reward']);
     assert.equal(typeof rows[0]!.advantage, 'number');
     assert.equal(rows[0]!.prompt, 'user\n8+8=\nassistant\n');
@@ -70,7 +87,9 @@ describe('TRL completions parquet (real TRL 1.13 output)', () => {
     const metricKeys = store.db.prepare('SELECT COUNT(DISTINCT key_id) FROM metrics').pluck().get() as number;
     assert.ok(metricKeys > 10, `only ${metricKeys} metric keys from trainer_state.json / metrics.jsonl`);
     const reward3 = store.db
-      .prepare("SELECT m.value FROM metrics m JOIN metric_keys k ON k.id = m.key_id WHERE k.key = 'rewards/correctness/mean' AND m.step = 3")
+      .prepare(
+        "SELECT m.value FROM metrics m JOIN metric_keys k ON k.id = m.key_id WHERE k.key = 'rewards/correctness/mean' AND m.step = 3",
+      )
       .pluck()
       .get() as number;
     assert.equal(typeof reward3, 'number');
@@ -97,15 +116,31 @@ describe('TRL completions parquet (real TRL 1.13 output)', () => {
     const store = Store.open(path.join(dir, 'a.db'));
     try {
       const runId = store.ensureRun('trl', null);
-      const ctx = { store, cursors: new FileCursors(store.db), writer: new RolloutWriter(store.db, runId), runId, batchRows: 4000, breathe: () => Promise.resolve() };
+      const ctx = {
+        store,
+        cursors: new FileCursors(store.db),
+        writer: new RolloutWriter(store.db, runId),
+        runId,
+        batchRows: 4000,
+        breathe: () => Promise.resolve(),
+      };
       // A read of another file's bytes, made "before" a change: another size and mtime than now.
       const stale = readTrlCounted(path.join(real, 'completions', 'completions_00002.parquet'), null, null);
       const st = fs.statSync(file);
-      const c = await passTrlParquet(ctx, file, () => undefined, { settling: false, ahead: { read: stale, size: st.size + 1, mtimeMs: st.mtimeMs - 1000 } });
+      const c = await passTrlParquet(ctx, file, () => undefined, {
+        settling: false,
+        ahead: { read: stale, size: st.size + 1, mtimeMs: st.mtimeMs - 1000 },
+      });
       assert.equal(c.added, 8);
       const stored = store.db.prepare('SELECT response FROM samples ORDER BY id').pluck().all();
-      assert.deepEqual(stored, (await readTrlParquet(file)).samples.map((x) => x.response));
-      assert.notDeepEqual(stored, (await stale).samples.map((x) => x.response));
+      assert.deepEqual(
+        stored,
+        (await readTrlParquet(file)).samples.map((x) => x.response),
+      );
+      assert.notDeepEqual(
+        stored,
+        (await stale).samples.map((x) => x.response),
+      );
     } finally {
       store.close();
     }
@@ -136,7 +171,10 @@ describe('TRL completions parquet (real TRL 1.13 output)', () => {
     const broken = path.join(dir, 'completions', 'completions_00003.parquet');
     fs.writeFileSync(broken, fs.readFileSync(broken).subarray(0, 1000));
     // The same on the writing thread and through the parsing worker.
-    for (const [name, workerMinBytes] of [['here.db', undefined], ['worker.db', 0]] as const) {
+    for (const [name, workerMinBytes] of [
+      ['here.db', undefined],
+      ['worker.db', 0],
+    ] as const) {
       const r = await ingest(path.join(dir, name), [dir], 'trl', workerMinBytes === undefined ? {} : { workerMinBytes });
       assert.equal(r.samples_added, 40);
       assert.equal(r.errors.length, 1);
@@ -145,11 +183,14 @@ describe('TRL completions parquet (real TRL 1.13 output)', () => {
     }
   });
 
-  it('refuses the output folder in auto mode, where the companion logger\'s JSONL sits beside the parquet', async () => {
-    await assert.rejects(ingest(path.join(tempDir(), 'a.db'), [real], 'auto'), /rollout files of different formats: .*native.*trl|rollout files of different formats: .*trl.*native/);
+  it("refuses the output folder in auto mode, where the companion logger's JSONL sits beside the parquet", async () => {
+    await assert.rejects(
+      ingest(path.join(tempDir(), 'a.db'), [real], 'auto'),
+      /rollout files of different formats: .*native.*trl|rollout files of different formats: .*trl.*native/,
+    );
   });
 
-  it('the companion logger\'s native JSONL of the same run has the same rewards, with token ids', async () => {
+  it("the companion logger's native JSONL of the same run has the same rewards, with token ids", async () => {
     const db = path.join(tempDir(), 'a.db');
     const r = await ingest(db, [real], 'native');
     assert.equal(r.samples_added, 48);

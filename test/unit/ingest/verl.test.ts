@@ -26,11 +26,18 @@ describe('verl dumps', () => {
     assert.equal(train.length, 96);
     assert.equal(val.length, 16);
     // facts.json: 4 prompts per step, G = 8, score sums 6, 10, 16
-    for (const [step, sum] of [[1, 6], [2, 10], [3, 16]] as const) {
+    for (const [step, sum] of [
+      [1, 6],
+      [2, 10],
+      [3, 16],
+    ] as const) {
       const rows = train.filter((s) => s.step === step);
       assert.equal(new Set(rows.map((s) => s.group)).size, 4);
       assert.ok(new Set(rows.map((s) => s.group)).size === new Set(rows.map((s) => s.prompt)).size);
-      assert.equal(rows.reduce((a, s) => a + s.reward, 0), sum);
+      assert.equal(
+        rows.reduce((a, s) => a + s.reward, 0),
+        sum,
+      );
     }
     const accTrue = train.filter((s) => s.step === 1 && s.correct === true).length;
     assert.equal(accTrue, 19);
@@ -38,17 +45,32 @@ describe('verl dumps', () => {
     assert.deepEqual(Object.keys(s0.components!).sort(), ['acc', 'overlong', 'overlong_reward']);
     assert.equal(typeof s0.meta!['pred'], 'string');
     assert.equal(typeof s0.ground_truth, 'string');
-    assert.equal(val.reduce((a, s) => a + s.reward, 0), -10);
+    assert.equal(
+      val.reduce((a, s) => a + s.reward, 0),
+      -10,
+    );
     assert.equal(new Set(val.map((s) => s.group)).size, 4);
     const stats = store.stepStats(store.requireRun('v').id);
-    assert.deepEqual(stats.map((s) => [s.split, s.step, s.samples, s.groups]), [
-      ['train', 1, 32, 4], ['train', 2, 32, 4], ['train', 3, 32, 4], ['val', 0, 16, 4],
-    ]);
+    assert.deepEqual(
+      stats.map((s) => [s.split, s.step, s.samples, s.groups]),
+      [
+        ['train', 1, 32, 4],
+        ['train', 2, 32, 4],
+        ['train', 3, 32, 4],
+        ['val', 0, 16, 4],
+      ],
+    );
     const scoreMean = store.db
-      .prepare("SELECT m.step, m.value FROM metrics m JOIN metric_keys k ON k.id = m.key_id WHERE k.key = 'critic/score/mean' ORDER BY m.step")
+      .prepare(
+        "SELECT m.step, m.value FROM metrics m JOIN metric_keys k ON k.id = m.key_id WHERE k.key = 'critic/score/mean' ORDER BY m.step",
+      )
       .raw()
       .all();
-    assert.deepEqual(scoreMean, [[1, 0.09375], [2, 0.1875], [3, 0.4375]]);
+    assert.deepEqual(scoreMean, [
+      [1, 0.09375],
+      [2, 0.1875],
+      [3, 0.4375],
+    ]);
     store.close();
   });
 });
@@ -62,14 +84,23 @@ describe('verl v1 trainer dumps (uid = {sample}_{rollout}_{output})', () => {
     const stats = store.stepStats(run.id);
     assert.deepEqual(
       stats.map((s) => [s.step, s.samples, s.groups, (s as { effective_gradient_ratio?: number }).effective_gradient_ratio, s.grouping]),
-      [[1, 64, 16, 0.375, 'id'], [2, 64, 16, 0.375, 'id']],
+      [
+        [1, 64, 16, 0.375, 'id'],
+        [2, 64, 16, 0.375, 'id'],
+      ],
     );
-    assert.deepEqual(store.listRuns().map((x) => [x.run, x.grouping, x.groups]), [['v1', 'id', 32]]);
+    assert.deepEqual(
+      store.listRuns().map((x) => [x.run, x.grouping, x.groups]),
+      [['v1', 'id', 32]],
+    );
     // The first row's uid names its group; its four rollouts are indices 0..3 in rollout order.
     const first = JSON.parse(fs.readFileSync(path.join(verlV1, '1.jsonl'), 'utf8').split('\n')[0]!) as { uid: string };
     const sample = first.uid.replace(/_\d+_\d+$/, '');
     const rows = [...exportRun(store, run.id, 1)].filter((s) => s.group === sample);
-    assert.deepEqual(rows.map((s) => [s.index, s.meta!['rollout'], s.meta!['output'], s.meta!['uid']]), [0, 1, 2, 3].map((i) => [i, i, 0, `${sample}_${i}_0`]));
+    assert.deepEqual(
+      rows.map((s) => [s.index, s.meta!['rollout'], s.meta!['output'], s.meta!['uid']]),
+      [0, 1, 2, 3].map((i) => [i, i, 0, `${sample}_${i}_0`]),
+    );
     assert.equal(rows[0]!.components, undefined);
     // A re-ingest adds nothing.
     const again = await new Ingestor(store, [verlV1], { run: 'v1' }).ingestOnce();
@@ -97,7 +128,10 @@ describe('verl v1 trainer dumps (uid = {sample}_{rollout}_{output})', () => {
     const stats = store.stepStats(store.requireRun('legacy').id);
     assert.deepEqual(
       stats.map((s) => [s.step, s.groups, (s as { effective_gradient_ratio?: number }).effective_gradient_ratio, s.grouping]),
-      [[1, 14, 0.5, 'prompt-text'], [2, 14, 0.5, 'prompt-text']],
+      [
+        [1, 14, 0.5, 'prompt-text'],
+        [2, 14, 0.5, 'prompt-text'],
+      ],
     );
     store.close();
   });
@@ -106,13 +140,26 @@ describe('verl v1 trainer dumps (uid = {sample}_{rollout}_{output})', () => {
 describe('verl legacy rows with a request_id', () => {
   it('keeps request_id and non-numeric extras in meta; numeric and boolean extras become components', async () => {
     const dir = tempDir();
-    const row = { input: 'user\nq\nassistant\n', output: 'Answer: 4', gts: '4', score: 1, step: 5, acc: true, pred: '4', overlong_reward: 0, request_id: 'req-17' };
+    const row = {
+      input: 'user\nq\nassistant\n',
+      output: 'Answer: 4',
+      gts: '4',
+      score: 1,
+      step: 5,
+      acc: true,
+      pred: '4',
+      overlong_reward: 0,
+      request_id: 'req-17',
+    };
     fs.writeFileSync(path.join(dir, '5.jsonl'), JSON.stringify(row) + '\n');
     const store = Store.open(path.join(tempDir(), 'r.db'));
     const r = await new Ingestor(store, [dir], { run: 'r' }).ingestOnce();
     assert.deepEqual([r.format, r.samples_added, r.grouping], ['verl', 1, 'prompt-text']);
     const [s] = [...exportRun(store, store.requireRun('r').id)];
-    assert.deepEqual([s!.step, s!.components, s!.meta, s!.correct], [5, { acc: 1, overlong_reward: 0 }, { pred: '4', request_id: 'req-17' }, true]);
+    assert.deepEqual(
+      [s!.step, s!.components, s!.meta, s!.correct],
+      [5, { acc: 1, overlong_reward: 0 }, { pred: '4', request_id: 'req-17' }, true],
+    );
     store.close();
   });
 });

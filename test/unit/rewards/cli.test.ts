@@ -14,9 +14,7 @@ async function run(name: string, values: Values): Promise<{ code: number; out: u
   const write = process.stdout.write.bind(process.stdout);
   // The test runner reports over the same stdout in binary frames: pass those through.
   process.stdout.write = ((c: string | Uint8Array, ...rest: unknown[]) =>
-    typeof c === 'string'
-      ? (chunks.push(c), true)
-      : write(c, ...(rest as []))) as typeof process.stdout.write;
+    typeof c === 'string' ? (chunks.push(c), true) : write(c, ...(rest as []))) as typeof process.stdout.write;
   let code: number;
   try {
     code = await REWARD_COMMANDS[name]!.run({ ...values, json: true }, []);
@@ -60,9 +58,7 @@ describe('rollout-lens grade', () => {
     });
   });
   it('grades DAPO and General-Reasoner answers', async () => {
-    const dapo = (
-      await run('grade', { 'answer-format': 'dapo', response: 'work\nAnswer: 1,000', 'ground-truth': '1000' })
-    ).out;
+    const dapo = (await run('grade', { 'answer-format': 'dapo', response: 'work\nAnswer: 1,000', 'ground-truth': '1000' })).out;
     assert.deepEqual(dapo, {
       extracted: '1,000',
       normalized: '1000',
@@ -83,10 +79,7 @@ describe('rollout-lens grade', () => {
     assert.deepEqual([gr['extracted'], gr['correct'], gr['stage']], ['7', true, 'string']);
   });
   it('rejects an unknown answer format as usage', async () => {
-    await assert.rejects(
-      run('grade', { 'answer-format': 'latex', response: 'x', 'ground-truth': 'x' }),
-      UsageError,
-    );
+    await assert.rejects(run('grade', { 'answer-format': 'latex', response: 'x', 'ground-truth': 'x' }), UsageError);
   });
 });
 
@@ -112,22 +105,15 @@ describe('rollout-lens rescore and rescore-diff', () => {
     }
     // The fixture's logged rewards are exactly "the answer is the prompt's number", so math agrees fully.
     assert.deepEqual(
-      [
-        o['samples'],
-        o['scored'],
-        o['errors'],
-        o['agreement'],
-        o['mean_reward_before'] === o['mean_reward_after'],
-      ],
+      [o['samples'], o['scored'], o['errors'], o['agreement'], o['mean_reward_before'] === o['mean_reward_after']],
       [24, 24, 0, 1, true],
     );
-    const step = (await run('rescore', { db, run: 'r', reward: 'dapo', step: '2' })).out as Record<
+    const step = (await run('rescore', { db, run: 'r', reward: 'dapo', step: '2' })).out as Record<string, unknown>;
+    assert.deepEqual([step['samples'], step['mean_reward_after']], [12, -1]);
+    const diff = (await run('rescore-diff', { db, set: String(step['set']), against: 'logged', limit: '2' })).out as Record<
       string,
       unknown
     >;
-    assert.deepEqual([step['samples'], step['mean_reward_after']], [12, -1]);
-    const diff = (await run('rescore-diff', { db, set: String(step['set']), against: 'logged', limit: '2' }))
-      .out as Record<string, unknown>;
     assert.equal((diff['samples'] as unknown[]).length, 2);
     assert.equal(diff['samples_truncated'], true);
     assert.equal((diff['steps'] as Array<Record<string, unknown>>)[0]!['step'], 2);
@@ -142,9 +128,6 @@ describe('rollout-lens rescore and rescore-diff', () => {
   });
   it('refuses an external command with --untrusted', async () => {
     const db = await database();
-    await assert.rejects(
-      run('rescore', { db, run: 'r', reward: 'external(command=judge)', untrusted: true }),
-      /untrusted workspace/,
-    );
+    await assert.rejects(run('rescore', { db, run: 'r', reward: 'external(command=judge)', untrusted: true }), /untrusted workspace/);
   });
 });

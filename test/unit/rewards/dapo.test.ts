@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  dapoScore,
-  extractDapoAnswer,
-  lastBoxedOnlyString,
-  normalizeFinalAnswer,
-  removeBoxed,
-} from '../../../src/core/rewards/math/dapo';
+import { dapoScore, extractDapoAnswer, lastBoxedOnlyString, normalizeFinalAnswer, removeBoxed } from '../../../src/core/rewards/math/dapo';
 
 describe('DAPO math reward (docs/rewards.md#dapo)', () => {
   it('takes the last "Answer:" line, case-insensitively, and scores ±1', () => {

@@ -105,15 +105,12 @@ describe('external command reward: the Python adapter around a verl compute_scor
     await withScorer(external(['python3', ADAPTER, '--file', plain]), async (s) => {
       assert.deepEqual(await s.score([sample('a', 'x')]), [{ score: 0.25 }]);
     });
-    await withScorer(
-      external(['python3', ADAPTER, '--file', plain, '--function', 'score_it'], { maxRestarts: 0 }),
-      async (s) => {
-        await assert.rejects(
-          s.score([sample('a', 'x')]),
-          (e: unknown) => e instanceof LensError && /defines no function 'score_it'/.test(e.message),
-        );
-      },
-    );
+    await withScorer(external(['python3', ADAPTER, '--file', plain, '--function', 'score_it'], { maxRestarts: 0 }), async (s) => {
+      await assert.rejects(
+        s.score([sample('a', 'x')]),
+        (e: unknown) => e instanceof LensError && /defines no function 'score_it'/.test(e.message),
+      );
+    });
   });
 });
 
@@ -186,10 +183,7 @@ describe('external command reward: failures', () => {
     await withScorer(external(['/nonexistent/judge']), async (s) => {
       await assert.rejects(
         s.score([sample('a', 'x')]),
-        (e: unknown) =>
-          e instanceof LensError &&
-          e.code === ErrorCode.NotFound &&
-          /could not be started.*ENOENT/.test(e.message),
+        (e: unknown) => e instanceof LensError && e.code === ErrorCode.NotFound && /could not be started.*ENOENT/.test(e.message),
       );
     });
   });

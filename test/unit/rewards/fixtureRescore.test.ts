@@ -39,7 +39,10 @@ describe('re-scoring the fixture runs', () => {
 
   it('the real TRL run + math: the same 8 correct answers as its logged correctness component, so nothing changes', () => {
     const r = runCliJson<Rescored>(['rescore', '--db', db, '--run', 'trl', '--reward', 'math']);
-    assert.deepEqual([r.samples, r.agreement, r.flips.incorrect_to_correct, r.flips.correct_to_incorrect, r.flips.advantage_sign], [48, 1, 0, 0, 0]);
+    assert.deepEqual(
+      [r.samples, r.agreement, r.flips.incorrect_to_correct, r.flips.correct_to_incorrect, r.flips.advantage_sign],
+      [48, 1, 0, 0, 0],
+    );
     // Compared with the logged correctness (not correctness + format_reward, 31.5 / 48).
     assert.equal(r.mean_reward_before, 8 / 48);
     assert.equal(r.mean_reward_after, 8 / 48);

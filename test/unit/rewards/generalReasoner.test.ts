@@ -14,14 +14,10 @@ const close = (actual: number, expected: number): void =>
 const chars = (s: string): number => s.length;
 
 describe('General-Reasoner score rule (docs/rewards.md#llm-verifier-general-reasoner)', () => {
-  it('pass, d = 0 → 1.0', () =>
-    close(verifierScore('abc', 'xyz', 'ok. Final Decision: Yes', chars).score, 1.0));
-  it('pass, d = 3 → 0.85', () =>
-    close(verifierScore('abcdef', 'xyz', 'Final Decision: Yes', chars).score, 0.85));
-  it('pass, d ≥ 10 → 0.5', () =>
-    close(verifierScore('a'.repeat(40), 'x', 'Final Decision: Yes', chars).score, 0.5));
-  it('extraction failed, fail → −0.5', () =>
-    close(verifierScore(null, 'x', 'Final Decision: No', chars).score, -0.5));
+  it('pass, d = 0 → 1.0', () => close(verifierScore('abc', 'xyz', 'ok. Final Decision: Yes', chars).score, 1.0));
+  it('pass, d = 3 → 0.85', () => close(verifierScore('abcdef', 'xyz', 'Final Decision: Yes', chars).score, 0.85));
+  it('pass, d ≥ 10 → 0.5', () => close(verifierScore('a'.repeat(40), 'x', 'Final Decision: Yes', chars).score, 0.5));
+  it('extraction failed, fail → −0.5', () => close(verifierScore(null, 'x', 'Final Decision: No', chars).score, -0.5));
   it('extracted, fail → 0.0', () => close(verifierScore('abc', 'x', 'Final Decision: No', chars).score, 0.0));
   it('extraction failed but verifier passed "No Answer", d = 2 → 0.4', () => {
     const r = verifierScore(null, 'No Answ', 'Final Decision: Yes', chars);
@@ -50,8 +46,7 @@ describe('verifier prompt (docs/rewards.md#llm-verifier-general-reasoner)', () =
 });
 
 describe('student-answer extraction (docs/rewards.md#general-reasoner)', () => {
-  it('prefers the last box', () =>
-    assert.equal(extractStudentAnswer('Answer: 3\n so \\boxed{4} and \\boxed{5}'), '5'));
+  it('prefers the last box', () => assert.equal(extractStudentAnswer('Answer: 3\n so \\boxed{4} and \\boxed{5}'), '5'));
   it('takes the cue match that starts last, case-insensitively', () => {
     assert.equal(extractStudentAnswer('The answer is: 3\nmore\nfinal answer:  7 \nbye'), '7');
   });
@@ -59,7 +54,6 @@ describe('student-answer extraction (docs/rewards.md#general-reasoner)', () => {
     assert.equal(extractStudentAnswer('Answer: 7'), null);
     assert.equal(extractStudentAnswer('Answer: 7\n'), '7');
   });
-  it('strips a trailing end-of-text marker', () =>
-    assert.equal(extractStudentAnswer('Answer: 7<|im_end|>\n'), '7'));
+  it('strips a trailing end-of-text marker', () => assert.equal(extractStudentAnswer('Answer: 7<|im_end|>\n'), '7'));
   it('returns null when nothing matches', () => assert.equal(extractStudentAnswer('I do not know'), null));
 });

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import {
-  choiceAnswer,
-  isClose,
-  mathEqual,
-  mathEqualQuick,
-  parseDigits,
-  pythonFloat,
-} from '../../../src/core/rewards/math/mathEqual';
+import { choiceAnswer, isClose, mathEqual, mathEqualQuick, parseDigits, pythonFloat } from '../../../src/core/rewards/math/mathEqual';
 import { WorkerSymbolicChecker } from '../../../src/core/rewards/math/symbolic';
 
 describe('math_equal string and numeric stages (docs/rewards.md#math steps 1–5)', () => {
-  it('None is never equal', () =>
-    assert.deepEqual(mathEqualQuick(null, '1'), { equal: false, stage: 'empty' }));
+  it('None is never equal', () => assert.deepEqual(mathEqualQuick(null, '1'), { equal: false, stage: 'empty' }));
   it('compares trimmed, lower-cased strings first', () =>
     assert.deepEqual(mathEqualQuick(' ABC ', 'abc'), { equal: true, stage: 'string' }));
   it('matches a multiple-choice letter', () => {
@@ -34,8 +26,7 @@ describe('math_equal string and numeric stages (docs/rewards.md#math steps 1–5
     assert.deepEqual(mathEqualQuick('[1,2]', '1,2'), { equal: true, stage: 'brackets' });
     assert.deepEqual(mathEqualQuick('{a}', 'a'), { equal: true, stage: 'brackets' });
   });
-  it('leaves undecided pairs to the later stages', () =>
-    assert.equal(mathEqualQuick('\\frac{1}{2}', '0.5'), null));
+  it('leaves undecided pairs to the later stages', () => assert.equal(mathEqualQuick('\\frac{1}{2}', '0.5'), null));
   it('parses numbers like Python float()', () => {
     assert.equal(pythonFloat(' 1_000.5 '), 1000.5);
     assert.equal(pythonFloat('-inf'), -Infinity);
@@ -52,13 +43,10 @@ describe('math_equal structural stages without the symbolic stage (docs/rewards.
     assert.equal((await mathEqual('(1,3)', '(1,2)')).equal, false);
   });
   it('compares pmatrix entries element-wise', async () => {
-    assert.deepEqual(
-      await mathEqual(
-        '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}',
-        '\\begin{bmatrix}1.0&2\\\\3&4\\end{bmatrix}',
-      ),
-      { equal: true, stage: 'matrix' },
-    );
+    assert.deepEqual(await mathEqual('\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', '\\begin{bmatrix}1.0&2\\\\3&4\\end{bmatrix}'), {
+      equal: true,
+      stage: 'matrix',
+    });
   });
   it('uses the right side of a short "x = …" against a bare value', async () => {
     assert.deepEqual(await mathEqual('x = 5', '5.0'), { equal: true, stage: 'equation' });

@@ -14,7 +14,7 @@ import { ROOT } from '../../helpers';
 
 const CASES = path.join(ROOT, 'test', 'fixtures', 'math-verify', 'cases.json');
 
-describe('agreement with Math-Verify\'s test suite', () => {
+describe("agreement with Math-Verify's test suite", () => {
   it('agrees on 266 of its 269 parametrized cases (a regression lowers the count)', async () => {
     const a = await mathVerifyAgreement(CASES);
     assert.equal(a.commit, '5d148cfaaf99214c2e4ffb4bc497ab042c592a7a');
@@ -96,7 +96,12 @@ describe('equivalence rules', () => {
     ['$\\text{Evelyn}$', '$\\boxed{\\text{evelyn}}$', true, 'symbol'],
     ['$\\frac{1}{12}$', '$0.0833333333333333$', true, 'leaf'],
     ['$\\tan^2(y)+1$', '$\\sec^2(y)$', true, 'leaf'],
-    ['$\\begin{pmatrix}6 & 8 \\\\ 10 & 12\\end{pmatrix}$', '$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} + \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}$', true, 'matrix'],
+    [
+      '$\\begin{pmatrix}6 & 8 \\\\ 10 & 12\\end{pmatrix}$',
+      '$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} + \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}$',
+      true,
+      'matrix',
+    ],
     ['$\\pm 2021$', '${-2021, 2021}$', true, 'set'],
     ['$12:00$', '$1:00$', false, 'different'],
   ];
@@ -122,10 +127,7 @@ describe('the math-verify spec', () => {
     );
   });
   it('unknown options are named', () => {
-    assert.throws(
-      () => parseRewardSpec('math-verify(precision=5, strict=false)'),
-      /math-verify: Unrecognized key: "precision"/,
-    );
+    assert.throws(() => parseRewardSpec('math-verify(precision=5, strict=false)'), /math-verify: Unrecognized key: "precision"/);
   });
   it('a sample it cannot grade is marked with the reason; the rest of the batch is scored', async () => {
     const scorer = await createScorer(parseRewardSpec('math-verify'), { trusted: true, baseDir: ROOT });

@@ -74,38 +74,26 @@ describe('ONNX reward model (onnxruntime-node, a real tiny graph)', () => {
 
   it('reads prompt + response by default', async () => {
     await withScorer('onnx(model=rm.onnx, tokenizer=tokenizer.json, separator=" ")', async (s) => {
-      near(
-        (await s.score([sample('good good', 'bad bad')]))[0]!.score,
-        expectedScore(['bad', 'bad', 'good', 'good']),
-      );
+      near((await s.score([sample('good good', 'bad bad')]))[0]!.score, expectedScore(['bad', 'bad', 'good', 'good']));
     });
   });
 
   it('truncates to maxLength from the right or the left', async () => {
-    await withScorer(
-      'onnx(model=rm.onnx, tokenizer=tokenizer.json, text=response, maxLength=2)',
-      async (s) => {
-        const [o] = await s.score([sample('good good bad')]);
-        near(o!.score, expectedScore(['good', 'good']));
-        assert.equal(o!.rationale, 'truncated to 2 tokens (right)');
-      },
-    );
-    await withScorer(
-      'onnx(model=rm.onnx, tokenizer=tokenizer.json, text=response, maxLength=2, truncation=left)',
-      async (s) => {
-        near((await s.score([sample('good good bad')]))[0]!.score, expectedScore(['good', 'bad']));
-      },
-    );
+    await withScorer('onnx(model=rm.onnx, tokenizer=tokenizer.json, text=response, maxLength=2)', async (s) => {
+      const [o] = await s.score([sample('good good bad')]);
+      near(o!.score, expectedScore(['good', 'good']));
+      assert.equal(o!.rationale, 'truncated to 2 tokens (right)');
+    });
+    await withScorer('onnx(model=rm.onnx, tokenizer=tokenizer.json, text=response, maxLength=2, truncation=left)', async (s) => {
+      near((await s.score([sample('good good bad')]))[0]!.score, expectedScore(['good', 'bad']));
+    });
   });
 
   it('picks a column of a [batch, K] output with outputIndex, and asks for it otherwise', async () => {
     writeTinyModel(path.join(dir, 'two.onnx'), { outCols: 2 });
-    await withScorer(
-      'onnx(model=two.onnx, tokenizer=tokenizer.json, text=response, outputIndex=1)',
-      async (s) => {
-        near((await s.score([sample('ok')]))[0]!.score, 1.5 + 10);
-      },
-    );
+    await withScorer('onnx(model=two.onnx, tokenizer=tokenizer.json, text=response, outputIndex=1)', async (s) => {
+      near((await s.score([sample('ok')]))[0]!.score, 1.5 + 10);
+    });
     await withScorer('onnx(model=two.onnx, tokenizer=tokenizer.json, text=response)', async (s) => {
       await assert.rejects(
         s.score([sample('ok')]),
@@ -117,44 +105,26 @@ describe('ONNX reward model (onnxruntime-node, a real tiny graph)', () => {
   it('infers input names, and names the model inputs when they do not fit', async () => {
     writeTinyModel(path.join(dir, 'renamed.onnx'), { idsName: 'tokens' });
     await assert.rejects(
-      createScorer(
-        parseRewardSpec('onnx(model=renamed.onnx, tokenizer=tokenizer.json)', { baseDir: dir }),
-        env,
-      ),
+      createScorer(parseRewardSpec('onnx(model=renamed.onnx, tokenizer=tokenizer.json)', { baseDir: dir }), env),
       lensError(
         ErrorCode.BadInput,
         /renamed\.onnx: cannot tell which input takes the token ids: set inputIds \(the model's inputs: tokens, attention_mask/,
       ),
     );
     await assert.rejects(
-      createScorer(
-        parseRewardSpec('onnx(model=rm.onnx, tokenizer=tokenizer.json, inputIds=ids)', { baseDir: dir }),
-        env,
-      ),
-      lensError(
-        ErrorCode.BadInput,
-        /rm\.onnx: the model has no input named "ids" \(the model's inputs: input_ids, attention_mask/,
-      ),
+      createScorer(parseRewardSpec('onnx(model=rm.onnx, tokenizer=tokenizer.json, inputIds=ids)', { baseDir: dir }), env),
+      lensError(ErrorCode.BadInput, /rm\.onnx: the model has no input named "ids" \(the model's inputs: input_ids, attention_mask/),
     );
-    await withScorer(
-      'onnx(model=renamed.onnx, tokenizer=tokenizer.json, inputIds=tokens, text=response)',
-      async (s) => {
-        near((await s.score([sample('good')]))[0]!.score, 2.5);
-      },
-    );
+    await withScorer('onnx(model=renamed.onnx, tokenizer=tokenizer.json, inputIds=tokens, text=response)', async (s) => {
+      near((await s.score([sample('good')]))[0]!.score, 2.5);
+    });
   });
 
   it('refuses a model whose token input is not an integer tensor', async () => {
     writeTinyModel(path.join(dir, 'float.onnx'), { idsType: 'float' });
     await assert.rejects(
-      createScorer(
-        parseRewardSpec('onnx(model=float.onnx, tokenizer=tokenizer.json)', { baseDir: dir }),
-        env,
-      ),
-      lensError(
-        ErrorCode.BadInput,
-        /float\.onnx: input "input_ids" has dtype float32; token inputs must be int64 or int32/,
-      ),
+      createScorer(parseRewardSpec('onnx(model=float.onnx, tokenizer=tokenizer.json)', { baseDir: dir }), env),
+      lensError(ErrorCode.BadInput, /float\.onnx: input "input_ids" has dtype float32; token inputs must be int64 or int32/),
     );
   });
 
@@ -168,10 +138,7 @@ describe('ONNX reward model (onnxruntime-node, a real tiny graph)', () => {
       lensError(ErrorCode.NotFound, /none\.json: tokenizer file not found/),
     );
     await assert.rejects(
-      createScorer(
-        parseRewardSpec('onnx(model=tokenizer.json, tokenizer=tokenizer.json)', { baseDir: dir }),
-        env,
-      ),
+      createScorer(parseRewardSpec('onnx(model=tokenizer.json, tokenizer=tokenizer.json)', { baseDir: dir }), env),
       lensError(ErrorCode.BadInput, /tokenizer\.json: not a loadable ONNX model/),
     );
   });

@@ -20,8 +20,7 @@ function cli(args: string[]): { code: number | null; stdout: string; stderr: str
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const gradeOne = (reward: string, response: string, groundTruth: string) =>
-  gradeWithSpec({ reward, response, groundTruth, trusted: true });
+const gradeOne = (reward: string, response: string, groundTruth: string) => gradeWithSpec({ reward, response, groundTruth, trusted: true });
 
 describe('interval brackets', () => {
   it('bracketsDiffer compares the outer bracket pair only', () => {
@@ -30,7 +29,7 @@ describe('interval brackets', () => {
     assert.equal(bracketsDiffer('(1,2)', '(1,2.0)'), false);
     assert.equal(bracketsDiffer('(1,2)', '1,2'), false);
   });
-  it('qwenCompat=true keeps Qwen\'s quirk: (0,1] = [0,1) and [1,2] = (1,2) at the tuple stage', async () => {
+  it("qwenCompat=true keeps Qwen's quirk: (0,1] = [0,1) and [1,2] = (1,2) at the tuple stage", async () => {
     assert.deepEqual(await mathEqual('(0,1]', '[0,1)'), { equal: true, stage: 'tuple' });
     assert.deepEqual(await mathEqual('[1,2]', '(1,2)'), { equal: true, stage: 'tuple' });
     const r = await gradeOne('math(symbolic=false)', 'So \\boxed{(0,1]}', '[0,1)');
@@ -55,10 +54,7 @@ describe('compute-engine noise', () => {
   it('a real `grade` run prints only its verdict, on stdout, and nothing on stderr', () => {
     const r = cli(['grade', '--answer-format', 'math', '--response', 'So \\boxed{(\\sin, 2)}', '--ground-truth', '(1,3)']);
     assert.equal(r.stderr, '');
-    assert.equal(
-      r.stdout,
-      'incorrect (different, approximate): extracted "(\\\\sin, 2)" → "(\\\\sin,2)" vs "(1,3)"; boxed: yes\n',
-    );
+    assert.equal(r.stdout, 'incorrect (different, approximate): extracted "(\\\\sin, 2)" → "(\\\\sin,2)" vs "(1,3)"; boxed: yes\n');
     assert.equal(r.code, 0);
   });
   it('the same through `grade --reward math --json`', () => {
@@ -94,10 +90,7 @@ describe('grade --reward SPEC', () => {
 
 describe('bad input for graders', () => {
   it('a spec with unknown options names them', () => {
-    assert.throws(
-      () => parseRewardSpec('math(qwen_compat=false, symbolc=true)'),
-      /math: Unrecognized keys: "qwen_compat", "symbolc"/,
-    );
+    assert.throws(() => parseRewardSpec('math(qwen_compat=false, symbolc=true)'), /math: Unrecognized keys: "qwen_compat", "symbolc"/);
   });
   it('a grader that throws on one sample marks that sample with the reason and goes on', async () => {
     const scorer = await createScorer(parseRewardSpec('math(symbolic=false)'), { trusted: true, baseDir: ROOT });

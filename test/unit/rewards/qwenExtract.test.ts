@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  extractAnswer,
-  extractLastBoxed,
-  preprocessResponse,
-} from '../../../src/core/rewards/math/qwenExtract';
+import { extractAnswer, extractLastBoxed, preprocessResponse } from '../../../src/core/rewards/math/qwenExtract';
 import { fixASlashB, fixFracs, stripString } from '../../../src/core/rewards/math/stripString';
 
 // strip_string golden vectors (docs/rewards.md#strip-string): input → extract_answer, and whether extract_last_boxed finds a box.
@@ -51,23 +47,14 @@ describe('Qwen extract_answer golden vectors (docs/rewards.md#strip-string)', ()
 
 describe('extract_answer pre-processing and priorities (docs/rewards.md#math)', () => {
   it('drops text before the assistant turn and cuts at the first end marker', () => {
-    assert.equal(
-      preprocessResponse('user 99 <|im_start|>assistant 12 <|im_end|> 13'),
-      '<|im_start|>assistant 12 ',
-    );
-    assert.equal(
-      extractAnswer('user \\boxed{99} <|im_start|>assistant so 12<|endoftext|>\\boxed{13}').answer,
-      '12',
-    );
+    assert.equal(preprocessResponse('user 99 <|im_start|>assistant 12 <|im_end|> 13'), '<|im_start|>assistant 12 ');
+    assert.equal(extractAnswer('user \\boxed{99} <|im_start|>assistant so 12<|endoftext|>\\boxed{13}').answer, '12');
   });
   it('removes "ки" before extracting', () => {
     assert.equal(extractAnswer('The answer is 4ки').answer, '4');
   });
   it('prefers the Minerva "final answer is $…$. I hope" form over a box', () => {
-    assert.equal(
-      extractAnswer('\\boxed{1} Final: The final answer is $17$. I hope it is correct.').answer,
-      '17',
-    );
+    assert.equal(extractAnswer('\\boxed{1} Final: The final answer is $17$. I hope it is correct.').answer, '17');
   });
   it('takes the text after the first 答案是 up to a blank line', () => {
     assert.equal(extractAnswer('所以答案是 12\n\n其他 34').answer, '12');
@@ -76,10 +63,7 @@ describe('extract_answer pre-processing and priorities (docs/rewards.md#math)', 
     assert.equal(extractAnswer('first 3, then 1,000,000 and -2.5 at last').answer, '-2.5');
   });
   it('takes the brace-balanced content at any depth', () => {
-    assert.equal(
-      extractAnswer('\\boxed{\\frac{\\sqrt{\\frac{\\sqrt{3}}{2}}}{2}}').raw,
-      '\\frac{\\sqrt{\\frac{\\sqrt{3}}{2}}}{2}',
-    );
+    assert.equal(extractAnswer('\\boxed{\\frac{\\sqrt{\\frac{\\sqrt{3}}{2}}}{2}}').raw, '\\frac{\\sqrt{\\frac{\\sqrt{3}}{2}}}{2}');
   });
 });
 

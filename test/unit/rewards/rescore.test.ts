@@ -11,14 +11,7 @@ import { ErrorCode, LensError } from '../../../src/shared/errors';
 import type { NativeRollout } from '../../../src/shared/rollout';
 import { tempDir, writeJsonl } from '../../helpers';
 
-const row = (
-  step: number,
-  group: string,
-  response: string,
-  reward: number,
-  correct: boolean,
-  ground_truth: string,
-): NativeRollout => ({
+const row = (step: number, group: string, response: string, reward: number, correct: boolean, ground_truth: string): NativeRollout => ({
   step,
   group,
   prompt: `problem ${group}`,
@@ -47,8 +40,7 @@ async function fixture(): Promise<{ dir: string; store: Store }> {
   return { dir, store };
 }
 
-const loggedRewards = (store: Store): unknown[] =>
-  store.db.prepare('SELECT id, reward, correct FROM samples ORDER BY id').all();
+const loggedRewards = (store: Store): unknown[] => store.db.prepare('SELECT id, reward, correct FROM samples ORDER BY id').all();
 
 describe('comparing like with like', () => {
   it('a math set is compared with the logged correctness component, not with correctness + format', async () => {
@@ -60,8 +52,14 @@ describe('comparing like with like', () => {
       ['\\boxed{5.0}', 0, 1],
       ['five', 0, 0],
     ].map(([response, correctness, format], i) => ({
-      step: 1, group: 'g', index: i, prompt: 'p', response: String(response), ground_truth: '5',
-      reward: Number(correctness) + 0.5 * Number(format), components: { correctness: Number(correctness), format: Number(format) },
+      step: 1,
+      group: 'g',
+      index: i,
+      prompt: 'p',
+      response: String(response),
+      ground_truth: '5',
+      reward: Number(correctness) + 0.5 * Number(format),
+      components: { correctness: Number(correctness), format: Number(format) },
     }));
     writeJsonl(path.join(dir, 'r.jsonl'), rows);
     const store = Store.open(path.join(dir, 'a.db'));
@@ -70,11 +68,21 @@ describe('comparing like with like', () => {
       const r = await rescore(store, { run: 'r', spec: 'math', trusted: false });
       const like = compareSet(store, { set: r.set, against: 'logged' });
       assert.equal(like.baseline, 'logged component correctness');
-      assert.deepEqual(like.samples.map((x) => [x.index, x.before, x.after, x.delta]), [[2, 0, 1, 1]]);
+      assert.deepEqual(
+        like.samples.map((x) => [x.index, x.before, x.after, x.delta]),
+        [[2, 0, 1, 1]],
+      );
       assert.equal(like.summary.flips.incorrect_to_correct, 1);
       const total = compareSet(store, { set: r.set, against: 'logged', loggedComponent: null });
       assert.equal(total.baseline, 'logged reward');
-      assert.deepEqual(total.samples.map((x) => [x.index, x.before, x.after]), [[0, 1.5, 1], [1, 0.5, 0], [2, 0.5, 1]]);
+      assert.deepEqual(
+        total.samples.map((x) => [x.index, x.before, x.after]),
+        [
+          [0, 1.5, 1],
+          [1, 0.5, 0],
+          [2, 0.5, 1],
+        ],
+      );
       const sum = await rescore(store, { run: 'r', spec: 'math + 0.5*format:boxed', trusted: false });
       assert.equal(compareSet(store, { set: sum.set, against: 'logged' }).baseline, 'logged reward');
     } finally {
@@ -101,10 +109,7 @@ describe('re-score sets', () => {
         { status: 'complete', samples: 7, scored: 7, errors: 0, resumed: false, label: 'math' },
       );
       assert.deepEqual(loggedRewards(store), before);
-      const scores = store.db
-        .prepare('SELECT score FROM rescore_results WHERE set_id = ? ORDER BY sample_id')
-        .pluck()
-        .all(r.set);
+      const scores = store.db.prepare('SELECT score FROM rescore_results WHERE set_id = ? ORDER BY sample_id').pluck().all(r.set);
       assert.deepEqual(scores, [1, 0, 1, 0, 1, 1, 1]);
       const set = new RescoreStore(store.db).getSet(r.set)!;
       assert.equal(JSON.parse(set.spec).terms[0].fn, 'math');
@@ -137,14 +142,7 @@ describe('re-score sets', () => {
       assert.equal(c.summary.effective_gradient_ratio_before, 4 / 7);
       assert.equal(c.summary.effective_gradient_ratio_after, 4 / 7);
       assert.deepEqual(
-        c.steps.map((s) => [
-          s.step,
-          s.samples,
-          s.mean_reward_before,
-          s.mean_reward_after,
-          s.delta_mean_reward,
-          s.flips,
-        ]),
+        c.steps.map((s) => [s.step, s.samples, s.mean_reward_before, s.mean_reward_after, s.delta_mean_reward, s.flips]),
         [
           [1, 6, 4 / 6, 4 / 6, 0, 2],
           [2, 1, 0, 1, 1, 1],
@@ -194,15 +192,8 @@ describe('re-score sets', () => {
   it('scores only the selected step or group', async () => {
     const { store } = await fixture();
     try {
-      assert.equal(
-        (await rescore(store, { run: 'r', spec: 'math', selection: { step: 2 }, trusted: false })).samples,
-        1,
-      );
-      assert.equal(
-        (await rescore(store, { run: 'r', spec: 'math', selection: { group: 'g1' }, trusted: false }))
-          .samples,
-        4,
-      );
+      assert.equal((await rescore(store, { run: 'r', spec: 'math', selection: { step: 2 }, trusted: false })).samples, 1);
+      assert.equal((await rescore(store, { run: 'r', spec: 'math', selection: { group: 'g1' }, trusted: false })).samples, 4);
       assert.equal(
         (
           await rescore(store, {
@@ -239,10 +230,7 @@ describe('re-score sets', () => {
         signal: ac.signal,
         onProgress: () => ac.abort(),
       });
-      assert.deepEqual(
-        [first.status, first.reason, first.cancelled, first.scored],
-        ['incomplete', 'cancelled', true, 3],
-      );
+      assert.deepEqual([first.status, first.reason, first.cancelled, first.scored], ['incomplete', 'cancelled', true, 3]);
       const progress: number[] = [];
       const second = await rescore(store, {
         run: 'r',
@@ -251,10 +239,7 @@ describe('re-score sets', () => {
         batchSize: 3,
         onProgress: (p) => progress.push(p.samples!),
       });
-      assert.deepEqual(
-        [second.set, second.status, second.resumed, second.scored],
-        [first.set, 'complete', true, 7],
-      );
+      assert.deepEqual([second.set, second.status, second.resumed, second.scored], [first.set, 'complete', true, 7]);
       assert.deepEqual(progress, [6, 7]);
       const again = await rescore(store, { run: 'r', spec: 'math', trusted: false });
       assert.deepEqual([again.set, again.reused], [first.set, true]);
@@ -286,10 +271,7 @@ describe('re-score sets', () => {
         ['incomplete', 'interrupted: the process ended while scoring'],
       );
       const again = await rescore(store, { run: 'r', spec: 'math', trusted: false });
-      assert.deepEqual(
-        [again.set, again.status, again.resumed, again.scored],
-        [first.set, 'complete', true, 7],
-      );
+      assert.deepEqual([again.set, again.status, again.resumed, again.scored], [first.set, 'complete', true, 7]);
     } finally {
       store.close();
     }
@@ -319,10 +301,7 @@ for line in sys.stdin:
       assert.match(set!.reason!, /exited with code 1.*CUDA out of memory/);
       fs.rmSync(flag);
       const r = await rescore(store, { run: 'r', spec, trusted: true });
-      assert.deepEqual(
-        [r.set, r.status, r.resumed, r.scored, r.approximate],
-        [set!.id, 'complete', true, 7, true],
-      );
+      assert.deepEqual([r.set, r.status, r.resumed, r.scored, r.approximate], [set!.id, 'complete', true, 7, true]);
     } finally {
       store.close();
     }
@@ -346,10 +325,7 @@ for line in sys.stdin:
     try {
       const r = await rescore(store, { run: 'r', spec: 'overlong', trusted: false });
       assert.deepEqual([r.status, r.scored, r.errors], ['complete', 0, 7]);
-      const err = store.db
-        .prepare('SELECT error FROM rescore_results WHERE set_id = ? LIMIT 1')
-        .pluck()
-        .get(r.set) as string;
+      const err = store.db.prepare('SELECT error FROM rescore_results WHERE set_id = ? LIMIT 1').pluck().get(r.set) as string;
       assert.match(err, /no logged token length/);
       assert.equal(compareSet(store, { set: r.set, against: 'logged' }).summary.skipped, 7);
     } finally {

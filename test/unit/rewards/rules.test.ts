@@ -9,11 +9,7 @@ import {
   parseGroundTruthBox,
   parsePredictedBox,
 } from '../../../src/core/rewards/rules/guiG1';
-import {
-  linearLengthPenalty,
-  overlongPenaltyPaper,
-  overlongPenaltyVerl,
-} from '../../../src/core/rewards/rules/length';
+import { linearLengthPenalty, overlongPenaltyPaper, overlongPenaltyVerl } from '../../../src/core/rewards/rules/length';
 
 const close = (actual: number, expected: number, tol = 1e-9): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, got ${actual}`);

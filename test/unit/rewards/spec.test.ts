@@ -10,11 +10,7 @@ import type { RewardInput } from '../../../src/core/rewards/types';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { tempDir } from '../../helpers';
 
-function sample(
-  response: string,
-  ground_truth: string | null = '42',
-  extra: RewardInput['extra'] = {},
-): RewardInput {
+function sample(response: string, ground_truth: string | null = '42', extra: RewardInput['extra'] = {}): RewardInput {
   return { id: response.slice(0, 8), prompt: 'q', response, ground_truth, data_source: null, extra };
 }
 
@@ -31,28 +27,17 @@ describe('reward spec grammar', () => {
         { fn: 'format', weight: 0.5, variant: 'boxed', args: {}, position: 12 },
       ],
     });
-    assert.deepEqual(
-      parseSpecText(`-dapo(strictBoxVerify=true, units=[a, 'b c', "d"], x=-2.5e1, p=./m.onnx)`).terms[0],
-      {
-        fn: 'dapo',
-        weight: -1,
-        args: { strictBoxVerify: true, units: ['a', 'b c', 'd'], x: -25, p: './m.onnx' },
-        position: 2,
-      },
-    );
+    assert.deepEqual(parseSpecText(`-dapo(strictBoxVerify=true, units=[a, 'b c', "d"], x=-2.5e1, p=./m.onnx)`).terms[0], {
+      fn: 'dapo',
+      weight: -1,
+      args: { strictBoxVerify: true, units: ['a', 'b c', 'd'], x: -25, p: './m.onnx' },
+      position: 2,
+    });
   });
   it('names the position of the first problem', () => {
     rejects(() => parseSpecText('math + + format'), ErrorCode.BadInput, /position 8/);
-    rejects(
-      () => parseSpecText('math(qwenCompat true)'),
-      ErrorCode.BadInput,
-      /expected "=" after qwenCompat at position 17/,
-    );
-    rejects(
-      () => parseSpecText('0.5*'),
-      ErrorCode.BadInput,
-      /function name after "\*" at position 5 \(at the end\)/,
-    );
+    rejects(() => parseSpecText('math(qwenCompat true)'), ErrorCode.BadInput, /expected "=" after qwenCompat at position 17/);
+    rejects(() => parseSpecText('0.5*'), ErrorCode.BadInput, /function name after "\*" at position 5 \(at the end\)/);
     rejects(() => parseSpecText('math format'), ErrorCode.BadInput, /position 6/);
     rejects(() => parseSpecText('3'), ErrorCode.BadInput, /at least one reward function/);
     rejects(() => parseSpecText('  '), ErrorCode.BadInput, /empty/);
@@ -68,14 +53,8 @@ describe('resolving a spec', () => {
       weight: 1,
       config: { kind: 'boxed', match: 1, miss: 0, strict: true },
     });
-    assert.equal(
-      canonicalSpecJson(spec),
-      canonicalSpecJson(parseRewardSpec(JSON.parse(canonicalSpecJson(spec)) as object)),
-    );
-    assert.equal(
-      canonicalSpecJson(spec),
-      canonicalSpecJson(parseRewardSpec('math + format(kind=boxed, strict=true)')),
-    );
+    assert.equal(canonicalSpecJson(spec), canonicalSpecJson(parseRewardSpec(JSON.parse(canonicalSpecJson(spec)) as object)));
+    assert.equal(canonicalSpecJson(spec), canonicalSpecJson(parseRewardSpec('math + format(kind=boxed, strict=true)')));
   });
   it('reads a JSON file, resolving paths against its folder', () => {
     const dir = tempDir();
@@ -96,30 +75,14 @@ describe('resolving a spec', () => {
     assert.equal(specLabel(spec), 'onnx + 0.5*overlong:paper');
   });
   it('rejects unknown functions, variants and settings with the spec and the reason', () => {
-    rejects(
-      () => parseRewardSpec('mathh'),
-      ErrorCode.BadInput,
-      /unknown reward function "mathh".*known: math, simplerl/,
-    );
+    rejects(() => parseRewardSpec('mathh'), ErrorCode.BadInput, /unknown reward function "mathh".*known: math, simplerl/);
     rejects(() => parseRewardSpec('math-format'), ErrorCode.BadInput, /write "math - format" with spaces/);
-    rejects(
-      () => parseRewardSpec('format:fancy'),
-      ErrorCode.BadInput,
-      /format has no variant "fancy"; use one of boxed, think-answer/,
-    );
+    rejects(() => parseRewardSpec('format:fancy'), ErrorCode.BadInput, /format has no variant "fancy"; use one of boxed, think-answer/);
     rejects(() => parseRewardSpec('math:x'), ErrorCode.BadInput, /math has no variants/);
-    rejects(
-      () => parseRewardSpec('math(qwenCompat=3)'),
-      ErrorCode.BadInput,
-      /position 1: math: qwenCompat: .*boolean/,
-    );
+    rejects(() => parseRewardSpec('math(qwenCompat=3)'), ErrorCode.BadInput, /position 1: math: qwenCompat: .*boolean/);
     rejects(() => parseRewardSpec('math(colour=red)'), ErrorCode.BadInput, /colour/);
     rejects(() => parseRewardSpec('{"terms": []}'), ErrorCode.BadInput, /terms/);
-    rejects(
-      () => parseRewardSpec('/nonexistent/spec.json'),
-      ErrorCode.Unreadable,
-      /nonexistent\/spec.json: cannot read/,
-    );
+    rejects(() => parseRewardSpec('/nonexistent/spec.json'), ErrorCode.Unreadable, /nonexistent\/spec.json: cannot read/);
   });
   it('lists every function with its defaults', () => {
     const ids = listRewardFunctions().map((f) => f.id);
@@ -192,16 +155,10 @@ describe('scoring a weighted sum', () => {
       baseDir: '.',
     });
     try {
-      const [a, b] = await scorer.score([
-        sample('\\boxed{42}', '42', { length_tokens: 100 }),
-        sample('\\boxed{42}', null),
-      ]);
+      const [a, b] = await scorer.score([sample('\\boxed{42}', '42', { length_tokens: 100 }), sample('\\boxed{42}', null)]);
       assert.equal(a!.score, 1);
       assert.equal(b!.score, null);
-      assert.match(
-        b!.error!,
-        /^math: the sample has no ground_truth.*; overlong:verl: no logged token length/,
-      );
+      assert.match(b!.error!, /^math: the sample has no ground_truth.*; overlong:verl: no logged token length/);
     } finally {
       await scorer.dispose();
     }
@@ -210,8 +167,7 @@ describe('scoring a weighted sum', () => {
     for (const spec of ['external(command="python3 x.py")', 'math + onnx(model=m.onnx, tokenizer=t.json)']) {
       await assert.rejects(
         createScorer(parseRewardSpec(spec), { trusted: false, baseDir: '.' }),
-        (e: unknown) =>
-          e instanceof LensError && e.code === ErrorCode.Untrusted && /untrusted workspace/.test(e.message),
+        (e: unknown) => e instanceof LensError && e.code === ErrorCode.Untrusted && /untrusted workspace/.test(e.message),
       );
     }
   });

@@ -94,9 +94,7 @@ describe('LLM verifier against an OpenAI-compatible endpoint (General-Reasoner, 
 
   async function withScorer<T>(config: Record<string, unknown>, f: (s: Scorer) => Promise<T>): Promise<T> {
     const spec = parseRewardSpec({
-      terms: [
-        { fn: 'verifier', config: { url, model: 'TIGER-Lab/general-verifier', backoffMs: 10, ...config } },
-      ],
+      terms: [{ fn: 'verifier', config: { url, model: 'TIGER-Lab/general-verifier', backoffMs: 10, ...config } }],
     });
     const scorer = await createScorer(spec, { trusted: false, baseDir: '.' });
     try {
@@ -148,11 +146,7 @@ describe('LLM verifier against an OpenAI-compatible endpoint (General-Reasoner, 
 
   it('times out a slow response, retries it, and reports exhausted retries per sample', async () => {
     await withScorer({ context: 'response', timeoutMs: 300, retries: 1 }, async (s) => {
-      const [slowOnce, slow, fine] = await s.score([
-        sample('Answer: slow-once\n'),
-        sample('Answer: slow\n'),
-        sample('\\boxed{42}'),
-      ]);
+      const [slowOnce, slow, fine] = await s.score([sample('Answer: slow-once\n'), sample('Answer: slow\n'), sample('\\boxed{42}')]);
       assert.equal(slowOnce!.correct, true);
       assert.equal(slow!.score, null);
       assert.match(
@@ -207,9 +201,7 @@ describe('LLM verifier against an OpenAI-compatible endpoint (General-Reasoner, 
         assert.equal(e.code, ErrorCode.NotFound);
         assert.match(
           e.message,
-          new RegExp(
-            `verifier endpoint ${downUrl}/v1/chat/completions is unreachable after 3 attempts: ECONNREFUSED`,
-          ),
+          new RegExp(`verifier endpoint ${downUrl}/v1/chat/completions is unreachable after 3 attempts: ECONNREFUSED`),
         );
         return true;
       });

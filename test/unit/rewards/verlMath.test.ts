@@ -2,12 +2,7 @@
 // worked by hand from the Python source, including the branches where it raises or asserts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  hendrycksStripString,
-  verlIsEquiv,
-  verlLastBoxedOnlyString,
-  verlMathScore,
-} from '../../../src/core/rewards/math/verlMath';
+import { hendrycksStripString, verlIsEquiv, verlLastBoxedOnlyString, verlMathScore } from '../../../src/core/rewards/math/verlMath';
 import { gradeWithSpec } from '../../../src/core/rewards/grade';
 
 describe('verl-math: strip_string (Hendrycks)', () => {

@@ -23,8 +23,7 @@ describe('word2number behaviour (docs/rewards.md#strip-string step 11)', () => {
     ['\\frac{1}{2}', '\\frac{1}{2}'],
   ];
   for (const [input, expected] of CASES) {
-    it(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () =>
-      assert.equal(convertWordNumber(input), expected));
+    it(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () => assert.equal(convertWordNumber(input), expected));
   }
   it('leaves malformed number phrases unchanged', () => {
     assert.equal(convertWordNumber('thousand million'), 'thousand million');

@@ -21,10 +21,7 @@ after(() => leftovers.forEach(killGroup));
 function ws(profiles: unknown): string {
   const dir = tempDir('rl-cli-');
   fs.mkdirSync(path.join(dir, '.rollout-lens'));
-  fs.writeFileSync(
-    path.join(dir, '.rollout-lens', 'runs.json'),
-    typeof profiles === 'string' ? profiles : JSON.stringify({ profiles }),
-  );
+  fs.writeFileSync(path.join(dir, '.rollout-lens', 'runs.json'), typeof profiles === 'string' ? profiles : JSON.stringify({ profiles }));
   return dir;
 }
 
@@ -48,23 +45,16 @@ describe('run commands (CLI)', () => {
       'train step 2  critic/score/mean=0.2  actor/pg_loss=0.25',
       'train step 3  critic/score/mean=0.3  actor/pg_loss=0.1667',
     ]);
-    assert.equal(
-      lines[3],
-      `train: succeeded, exit code 0; last step 3; log ${dir}/.rollout-lens/runs/train/run-1.log`,
-    );
-    assert.ok(
-      fs.existsSync(path.join(dir, '.rollout-lens', 'rollout-lens.db')),
-      'default database next to the profiles',
-    );
+    assert.equal(lines[3], `train: succeeded, exit code 0; last step 3; log ${dir}/.rollout-lens/runs/train/run-1.log`);
+    assert.ok(fs.existsSync(path.join(dir, '.rollout-lens', 'rollout-lens.db')), 'default database next to the profiles');
   });
 
   it('Ctrl-C during launch --follow stops the run cleanly and drains; nothing is left running', async () => {
     const dir = ws([{ name: 'long', command: 'python3', args: [forking, '1000', '0.05', '${runDir}/pids'] }]);
-    const child = spawn(
-      process.execPath,
-      ['--import', TSX, RUNNER, 'launch', '--profile', 'long', '--follow'],
-      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, ['--import', TSX, RUNNER, 'launch', '--profile', 'long', '--follow'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -76,16 +66,10 @@ describe('run commands (CLI)', () => {
       const pids = readPids(pidsFile);
       leftovers.push(pids[0]!);
       child.kill('SIGINT');
-      const code = await Promise.race([
-        exited,
-        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000).unref()),
-      ]);
+      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000).unref())]);
       assert.equal(code, 0, err);
       assert.match(err, /stopping long cleanly, then reading what it wrote/);
-      assert.match(
-        out.trim().split('\n').at(-1)!,
-        /^long: stopped, SIGINT \(stopped with SIGINT\); last step \d+; log /,
-      );
+      assert.match(out.trim().split('\n').at(-1)!, /^long: stopped, SIGINT \(stopped with SIGINT\); last step \d+; log /);
       assertNoProcesses(null, pids);
     } finally {
       child.kill('SIGKILL');
@@ -94,11 +78,10 @@ describe('run commands (CLI)', () => {
 
   it('a follower killed with SIGKILL leaves the run going; a new supervisor adopts it and records its end', async () => {
     const dir = ws([{ name: 'orphan', command: 'python3', args: [forking, '30', '0.05', '${runDir}/pids'] }]);
-    const child = spawn(
-      process.execPath,
-      ['--import', TSX, RUNNER, 'launch', '--profile', 'orphan', '--follow'],
-      { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] },
-    );
+    const child = spawn(process.execPath, ['--import', TSX, RUNNER, 'launch', '--profile', 'orphan', '--follow'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

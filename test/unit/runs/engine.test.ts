@@ -11,15 +11,12 @@ import type { LogPage, ProfileInfo, RunStatus } from '../../../src/shared/runs';
 import { tempDir, transportPair, waitFor } from '../../helpers';
 import { TRAINERS, assertNoProcesses, killGroup } from './helpers';
 
-
 const cleanups: Array<() => Promise<void>> = [];
 after(async () => {
   for (const c of cleanups) await c();
 });
 
-async function engine(
-  trusted: boolean,
-): Promise<{ client: RpcEndpoint; notes: RunStatus[]; workspace: string }> {
+async function engine(trusted: boolean): Promise<{ client: RpcEndpoint; notes: RunStatus[]; workspace: string }> {
   const [a, b] = transportPair();
   const server = new EngineServer(new RpcEndpoint(b));
   const client = new RpcEndpoint(a);
@@ -61,37 +58,21 @@ describe('engine run methods', () => {
     assert.deepEqual(
       list.map((p) => [p.name, p.backend, p.trainer, p.format, p.outputs, p.warnings.length]),
       [
-        [
-          'train',
-          'local',
-          'native',
-          'native',
-          [path.join(workspace, '.rollout-lens', 'runs', 'train', 'out')],
-          0,
-        ],
+        ['train', 'local', 'native', 'native', [path.join(workspace, '.rollout-lens', 'runs', 'train', 'out')], 0],
         ['verl-job', 'slurm', 'verl', 'verl', [], 1],
       ],
     );
-    assert.match(
-      list[0]!.commandLine,
-      /^python3 \/\S+\/forking_trainer\.py 1000 0\.05 \/\S+\/runs\/train\/pids$/,
-    );
+    assert.match(list[0]!.commandLine, /^python3 \/\S+\/forking_trainer\.py 1000 0\.05 \/\S+\/runs\/train\/pids$/);
   });
 
   it('refuses to launch in an untrusted workspace, saying why', async () => {
     const { client, workspace } = await engine(false);
-    await assert.rejects(
-      client.request(RunMethods.launch.name, { workspace, profile: 'train' }),
-      (e: unknown) => {
-        assert.ok(e instanceof LensError);
-        assert.equal(e.code, ErrorCode.Untrusted);
-        assert.match(
-          e.message,
-          /^launching profile "train" refused: this workspace is not trusted, and a run profile executes commands/,
-        );
-        return true;
-      },
-    );
+    await assert.rejects(client.request(RunMethods.launch.name, { workspace, profile: 'train' }), (e: unknown) => {
+      assert.ok(e instanceof LensError);
+      assert.equal(e.code, ErrorCode.Untrusted);
+      assert.match(e.message, /^launching profile "train" refused: this workspace is not trusted, and a run profile executes commands/);
+      return true;
+    });
   });
 
   it('launches, notifies runs/statusChanged, answers status and log pages, and stops the run', async () => {
@@ -102,15 +83,8 @@ describe('engine run methods', () => {
       run: 'train-a',
     })) as RunStatus;
     cleanups.push(async () => killGroup(started.pid));
-    assert.deepEqual(
-      [started.run, started.profile, started.state, started.following],
-      ['train-a', 'train', 'running', true],
-    );
-    await waitFor(
-      () => notes.some((n) => n.run === 'train-a' && (n.lastStep ?? 0) >= 2),
-      15_000,
-      'a runs/statusChanged with step 2',
-    );
+    assert.deepEqual([started.run, started.profile, started.state, started.following], ['train-a', 'train', 'running', true]);
+    await waitFor(() => notes.some((n) => n.run === 'train-a' && (n.lastStep ?? 0) >= 2), 15_000, 'a runs/statusChanged with step 2');
     const [st] = (await client.request(RunMethods.status.name, {})) as RunStatus[];
     assert.deepEqual([st!.run, st!.state, st!.pid], ['train-a', 'running', started.pid]);
     const page = (await client.request(RunMethods.log.name, {
@@ -128,14 +102,8 @@ describe('engine run methods', () => {
 
   it('validates params and names unknown runs', async () => {
     const { client, workspace } = await engine(true);
-    await assert.rejects(
-      client.request(RunMethods.log.name, { run: 'x', limit: 0 }),
-      /^LensError: runs\/log: limit: /,
-    );
-    await assert.rejects(
-      client.request(RunMethods.stop.name, { run: 'never' }),
-      /run "never" was never launched/,
-    );
+    await assert.rejects(client.request(RunMethods.log.name, { run: 'x', limit: 0 }), /^LensError: runs\/log: limit: /);
+    await assert.rejects(client.request(RunMethods.stop.name, { run: 'never' }), /run "never" was never launched/);
     await assert.rejects(
       client.request(RunMethods.launch.name, { workspace, profile: 'missing' }),
       /no profile named "missing" \(profiles: train, verl-job\)/,

@@ -119,8 +119,7 @@ describe('GPU monitor', () => {
 
   it('backs off while no GPU is found instead of polling every interval', async () => {
     const dir = tempDir();
-    const calls = (f: string): number =>
-      fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').length : 0;
+    const calls = (f: string): number => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').length : 0);
     const none = path.join(dir, 'none.calls');
     const ok = path.join(dir, 'ok.calls');
     const a = scheduled();

@@ -20,10 +20,7 @@ export interface Workspace {
 export function workspace(profiles: unknown[]): Workspace {
   const dir = tempDir('rl-runs-');
   fs.mkdirSync(path.join(dir, '.rollout-lens'));
-  fs.writeFileSync(
-    path.join(dir, '.rollout-lens', 'runs.json'),
-    JSON.stringify({ version: 1, profiles }, null, 2),
-  );
+  fs.writeFileSync(path.join(dir, '.rollout-lens', 'runs.json'), JSON.stringify({ version: 1, profiles }, null, 2));
   const db = path.join(dir, 'lens.db');
   return {
     dir,

@@ -7,26 +7,14 @@ import { RunSupervisor, type SupervisorOptions } from '../../../src/core/runs/su
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import type { RunStatus } from '../../../src/shared/runs';
 import { nativeRows, sleep, waitFor, writeJsonl } from '../../helpers';
-import {
-  TRAINERS,
-  assertNoProcesses,
-  killGroup,
-  quickStop,
-  readPids,
-  waitForFile,
-  workspace,
-  type Workspace,
-} from './helpers';
+import { TRAINERS, assertNoProcesses, killGroup, quickStop, readPids, waitForFile, workspace, type Workspace } from './helpers';
 
 const fast: SupervisorOptions = { pollMs: 100, ingestPollMs: 100, gpu: false };
 const forking = path.join(TRAINERS, 'forking_trainer.py');
 const ignoring = path.join(TRAINERS, 'ignores_sigint.sh');
 const opened: Array<{ ws: Workspace; sup: RunSupervisor; pids: Array<number | null> }> = [];
 
-function setup(
-  profiles: unknown[],
-  opts: SupervisorOptions = {},
-): { ws: Workspace; sup: RunSupervisor; pids: Array<number | null> } {
+function setup(profiles: unknown[], opts: SupervisorOptions = {}): { ws: Workspace; sup: RunSupervisor; pids: Array<number | null> } {
   const ws = workspace(profiles);
   const entry = {
     ws,
@@ -69,10 +57,7 @@ describe('local runs', () => {
   it('runs a forking trainer to success: stamped log, exit code 0, verl metrics from the log, nothing left running', async () => {
     const t = setup([{ name: 'ok', command: 'python3', args: [forking, '3', '0.05', '${runDir}/pids'] }]);
     const started = await launched(t, 'ok');
-    assert.deepEqual(
-      [started.state, started.backend, started.attempt, typeof started.pid],
-      ['running', 'local', 1, 'number'],
-    );
+    assert.deepEqual([started.state, started.backend, started.attempt, typeof started.pid], ['running', 'local', 1, 'number']);
     const end = await t.sup.waitForEnd('ok', 15_000);
     assert.deepEqual(
       {
@@ -103,9 +88,7 @@ describe('local runs', () => {
   });
 
   it('records a failing exit code as failed', async () => {
-    const t = setup([
-      { name: 'bad', command: 'python3', args: [forking, '1', '0', '${runDir}/pids', '--exit', '3'] },
-    ]);
+    const t = setup([{ name: 'bad', command: 'python3', args: [forking, '1', '0', '${runDir}/pids', '--exit', '3'] }]);
     await launched(t, 'bad');
     const end = await t.sup.waitForEnd('bad', 15_000);
     assert.deepEqual([end.state, end.exitCode, end.signal], ['failed', 3, null]);
@@ -134,9 +117,7 @@ describe('local runs', () => {
   });
 
   it('refuses a cwd that does not exist', async () => {
-    const t = setup([
-      { name: 'nocwd', command: 'sh', args: ['-c', 'true'], cwd: '${workspaceFolder}/missing' },
-    ]);
+    const t = setup([{ name: 'nocwd', command: 'sh', args: ['-c', 'true'], cwd: '${workspaceFolder}/missing' }]);
     await assert.rejects(
       t.sup.launch(t.ws.profiles, 'nocwd'),
       /^LensError: profile nocwd: cwd \/.*\/missing does not exist or is not a folder$/,
@@ -146,18 +127,13 @@ describe('local runs', () => {
   it('refuses to launch a run that is already going', async () => {
     const t = setup([{ name: 'twice', command: 'sh', args: [ignoring], stopTimeouts: quickStop }]);
     await launched(t, 'twice');
-    await assert.rejects(
-      t.sup.launch(t.ws.profiles, 'twice'),
-      /run twice is already running \(attempt 1\); stop it first/,
-    );
+    await assert.rejects(t.sup.launch(t.ws.profiles, 'twice'), /run twice is already running \(attempt 1\); stop it first/);
     const end = await t.sup.stop('twice');
     assert.equal(end.state, 'stopped');
   });
 
   it('stops a trainer and its forked workers with SIGINT to the process group', async () => {
-    const t = setup([
-      { name: 'fork', command: 'python3', args: [forking, '1000', '0.05', '${runDir}/pids'] },
-    ]);
+    const t = setup([{ name: 'fork', command: 'python3', args: [forking, '1000', '0.05', '${runDir}/pids'] }]);
     const s = await launched(t, 'fork');
     await waitForFile(path.join(s.runDir, 'pids'));
     const pids = readPids(path.join(s.runDir, 'pids'));
@@ -177,30 +153,17 @@ describe('local runs', () => {
   it('escalates to SIGTERM for a trainer that ignores SIGINT', async () => {
     const t = setup([{ name: 'deaf', command: 'sh', args: [ignoring], stopTimeouts: quickStop }]);
     const s = await launched(t, 'deaf');
-    await waitFor(
-      () => fs.existsSync(s.logPath) && fs.readFileSync(s.logPath, 'utf8').includes('tick 2'),
-      10_000,
-      'ticks',
-    );
+    await waitFor(() => fs.existsSync(s.logPath) && fs.readFileSync(s.logPath, 'utf8').includes('tick 2'), 10_000, 'ticks');
     const end = await t.sup.stop('deaf');
     // The message says SIGINT was tried first; how long it waited is the bench's business, not a test's.
-    assert.deepEqual(
-      [end.state, end.signal, end.message],
-      ['stopped', 'SIGTERM', 'did not stop on SIGINT; stopped with SIGTERM'],
-    );
+    assert.deepEqual([end.state, end.signal, end.message], ['stopped', 'SIGTERM', 'did not stop on SIGINT; stopped with SIGTERM']);
     assertNoProcesses(end.pid);
   });
 
   it('escalates to SIGKILL for a trainer that ignores SIGINT and SIGTERM, and says the exit status is unknown', async () => {
-    const t = setup([
-      { name: 'stubborn', command: 'sh', args: [ignoring, '--ignore-term'], stopTimeouts: quickStop },
-    ]);
+    const t = setup([{ name: 'stubborn', command: 'sh', args: [ignoring, '--ignore-term'], stopTimeouts: quickStop }]);
     const s = await launched(t, 'stubborn');
-    await waitFor(
-      () => fs.existsSync(s.logPath) && fs.readFileSync(s.logPath, 'utf8').includes('tick 2'),
-      10_000,
-      'ticks',
-    );
+    await waitFor(() => fs.existsSync(s.logPath) && fs.readFileSync(s.logPath, 'utf8').includes('tick 2'), 10_000, 'ticks');
     const end = await t.sup.stop('stubborn');
     assert.deepEqual([end.state, end.signal, end.exitCode], ['stopped', 'SIGKILL', null]);
     assert.equal(end.message, 'did not stop on SIGINT, then SIGTERM; stopped with SIGKILL');
@@ -209,18 +172,14 @@ describe('local runs', () => {
   });
 
   it('terminates workers a finished trainer left behind, and says so', async () => {
-    const t = setup([
-      { name: 'leaky', command: 'python3', args: [forking, '1', '0', '${runDir}/pids', '--leave-workers'] },
-    ]);
+    const t = setup([{ name: 'leaky', command: 'python3', args: [forking, '1', '0', '${runDir}/pids', '--leave-workers'] }]);
     await launched(t, 'leaky');
     const end = await t.sup.waitForEnd('leaky', 15_000);
     const pids = readPids(path.join(end.runDir, 'pids'));
     assert.equal(end.state, 'succeeded');
     assert.match(
       end.message!,
-      new RegExp(
-        `^2 process\\(es\\) of the run were still running after it ended \\(pids ${pids[1]}, ${pids[2]}\\); terminated$`,
-      ),
+      new RegExp(`^2 process\\(es\\) of the run were still running after it ended \\(pids ${pids[1]}, ${pids[2]}\\); terminated$`),
     );
     assertNoProcesses(end.pid, pids);
   });
@@ -256,10 +215,7 @@ describe('local runs', () => {
       {
         name: 'unwatched',
         command: 'sh',
-        args: [
-          '-c',
-          'mkdir -p out && cp "$SRC" out/rollouts.jsonl && echo \'{"step": 2, "metrics": {"loss": 0.5}}\'',
-        ],
+        args: ['-c', 'mkdir -p out && cp "$SRC" out/rollouts.jsonl && echo \'{"step": 2, "metrics": {"loss": 0.5}}\''],
         cwd: '${runDir}',
         env: { SRC: '${workspaceFolder}/src.jsonl' },
         outputs: { paths: ['${runDir}/out'], format: 'native' },
@@ -273,11 +229,7 @@ describe('local runs', () => {
     assert.equal(t.sup.runs.latest('unwatched')!.state, 'running', 'nobody has seen the end yet');
     const b = new RunSupervisor(t.ws.store, { ...fast, adopt: true });
     opened.push({ ws: t.ws, sup: b, pids: [] });
-    await waitFor(
-      () => t.sup.runs.latest('unwatched')!.drained === 1,
-      10_000,
-      'the adopting supervisor to drain it',
-    );
+    await waitFor(() => t.sup.runs.latest('unwatched')!.drained === 1, 10_000, 'the adopting supervisor to drain it');
     const [end] = await b.status('unwatched');
     assert.deepEqual([end!.state, end!.exitCode, end!.lastStep, end!.following], ['succeeded', 0, 2, false]);
     assert.equal(t.ws.store.db.prepare('SELECT COUNT(*) FROM samples').pluck().get(), 16);
@@ -307,10 +259,7 @@ describe('local runs', () => {
       {
         name: 'writer',
         command: 'sh',
-        args: [
-          '-c',
-          'mkdir -p out && while IFS= read -r l; do printf "%s\\n" "$l" >> out/rollouts.jsonl; sleep 0.01; done < "$SRC"',
-        ],
+        args: ['-c', 'mkdir -p out && while IFS= read -r l; do printf "%s\\n" "$l" >> out/rollouts.jsonl; sleep 0.01; done < "$SRC"'],
         cwd: '${runDir}',
         env: { SRC: '${workspaceFolder}/src.jsonl' },
         outputs: { paths: ['${runDir}/out'], format: 'native' },
@@ -322,9 +271,7 @@ describe('local runs', () => {
     const sup = t.sup;
     await sup.launch(t.ws.profiles, 'writer');
     await waitFor(
-      () =>
-        (sup.runs.maxStep(sup.runs.latest('writer')!.run_id) ?? 0) >= 1 ||
-        sup.runs.latest('writer')!.state !== 'running',
+      () => (sup.runs.maxStep(sup.runs.latest('writer')!.run_id) ?? 0) >= 1 || sup.runs.latest('writer')!.state !== 'running',
       10_000,
       'first step ingested',
     );
@@ -353,7 +300,10 @@ describe('local runs', () => {
     const first = await t.sup.waitForEnd('rerun', 15_000);
     assert.deepEqual([first.attempt, first.lastStep, first.message], [1, 3, null]);
     // Same identities (step, group, index), other text: what a re-run with another seed writes.
-    writeJsonl(path.join(t.ws.dir, 'src.jsonl'), nativeRows({ steps: 3, prompts: 2, g: 2 }).map((r) => ({ ...r, response: `${String(r['response'])} again` })));
+    writeJsonl(
+      path.join(t.ws.dir, 'src.jsonl'),
+      nativeRows({ steps: 3, prompts: 2, g: 2 }).map((r) => ({ ...r, response: `${String(r['response'])} again` })),
+    );
     const second = await t.sup.launch(t.ws.profiles, 'rerun');
     assert.deepEqual([second.attempt, second.lastStep], [2, null]);
     const end = await t.sup.waitForEnd('rerun', 15_000);
@@ -381,10 +331,7 @@ describe('local runs', () => {
     await sleep(200);
     const second = await t.sup.restart('again');
     t.pids.push(second.pid);
-    assert.deepEqual(
-      [second.attempt, second.state, path.basename(second.logPath)],
-      [2, 'running', 'run-2.log'],
-    );
+    assert.deepEqual([second.attempt, second.state, path.basename(second.logPath)], [2, 'running', 'run-2.log']);
     assertNoProcesses(first.pid);
     const end = await t.sup.stop('again');
     assert.deepEqual([end.attempt, end.state], [2, 'stopped']);

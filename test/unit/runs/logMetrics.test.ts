@@ -19,19 +19,12 @@ const read = (f: string): string => fs.readFileSync(path.join(LOGS, f), 'utf8');
 describe('log metric parsers', () => {
   it('reads Python number reprs, numpy scalars, bools and non-finite values', () => {
     assert.deepEqual(
-      ['0.5', '-1.49e-08', '3', 'np.float64(0.25)', 'np.float32(0.0025)', 'np.int64(7)', 'True', 'False'].map(
-        pythonNumber,
-      ),
+      ['0.5', '-1.49e-08', '3', 'np.float64(0.25)', 'np.float32(0.0025)', 'np.int64(7)', 'True', 'False'].map(pythonNumber),
       [0.5, -1.49e-8, 3, 0.25, 0.0025, 7, 1, 0],
     );
     assert.ok(Number.isNaN(pythonNumber('np.float64(nan)')));
     assert.ok(Number.isNaN(pythonNumber('-inf')));
-    assert.deepEqual(['abc', '', "tensor(0.5, device='cuda:0')", '1.2.3'].map(pythonNumber), [
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    assert.deepEqual(['abc', '', "tensor(0.5, device='cuda:0')", '1.2.3'].map(pythonNumber), [undefined, undefined, undefined, undefined]);
   });
 
   it('parses verl console lines (pprint values, numpy reprs, %.3f, actor prefix, Ray repeat suffix)', () => {
@@ -71,14 +64,7 @@ describe('log metric parsers', () => {
     assert.equal(dicts.length, 7);
     const first = dicts[0]!;
     assert.deepEqual(
-      [
-        first['loss'],
-        first['grad_norm'],
-        first['learning_rate'],
-        first['rewards/correctness/mean'],
-        first['reward'],
-        first['epoch'],
-      ],
+      [first['loss'], first['grad_norm'], first['learning_rate'], first['rewards/correctness/mean'], first['reward'], first['epoch']],
       [0, 17.51, 0.003, 0.125, 0.5625, 0.25],
     );
     assert.equal(Object.keys(first).length, 26);
@@ -93,10 +79,12 @@ describe('log metric parsers', () => {
   });
 
   it('parses older transformers dicts with raw numbers, and rejects what is not a dict', () => {
-    assert.deepEqual(
-      parsePythonDict("{'loss': 0.0123, 'grad_norm': 1.5, 'learning_rate': 5e-06, 'epoch': 0.1}"),
-      { loss: 0.0123, grad_norm: 1.5, learning_rate: 5e-6, epoch: 0.1 },
-    );
+    assert.deepEqual(parsePythonDict("{'loss': 0.0123, 'grad_norm': 1.5, 'learning_rate': 5e-06, 'epoch': 0.1}"), {
+      loss: 0.0123,
+      grad_norm: 1.5,
+      learning_rate: 5e-6,
+      epoch: 0.1,
+    });
     assert.deepEqual(parsePythonDict(`{"it's": '1', 'name': 'x'}`), { "it's": 1 });
     assert.equal(parsePythonDict('{not a dict}'), null);
     assert.equal(parsePythonDict("{'a': 'x'}"), null);
@@ -158,9 +146,7 @@ describe('log metric parsers', () => {
       .split('\n')
       .flatMap((l) => p.feed(`2026-11-27T09:03:45.123Z out ${l}`));
     assert.deepEqual(
-      recs.map((r) =>
-        r.kind === 'metrics' ? [r.source, r.metrics.step, Object.keys(r.metrics.values).length] : r.kind,
-      ),
+      recs.map((r) => (r.kind === 'metrics' ? [r.source, r.metrics.step, Object.keys(r.metrics.values).length] : r.kind)),
       [
         ['trl', 1, 26],
         ['trl', 2, 26],

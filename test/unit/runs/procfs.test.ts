@@ -6,8 +6,7 @@ import { waitFor } from '../../helpers';
 
 describe('/proc reading', () => {
   it('parses a stat line whose command name holds spaces and parentheses', () => {
-    const line =
-      '4242 (my (odd) trainer) S 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 1000 100 18446744073709551615';
+    const line = '4242 (my (odd) trainer) S 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 1000 100 18446744073709551615';
     assert.deepEqual(parseStat(line), {
       pid: 4242,
       comm: 'my (odd) trainer',

@@ -45,18 +45,9 @@ describe('run profiles', () => {
       loadError(JSON.stringify({ profiles: [{ name: 'a', command: 'x' }, { name: 'b' }] })).message,
       '$.profiles[1].command: missing: the program to run, e.g. "python3"',
     );
-    assert.equal(
-      loadError(one({ name: 'a', command: 'x', args: 'train.py' })).message,
-      '$.profiles[0].args: must be an array of strings',
-    );
-    assert.equal(
-      loadError(one({ name: 'a', command: 'x', env: { A: 1 } })).message,
-      '$.profiles[0].env.A: must be a string',
-    );
-    assert.equal(
-      loadError(one({ name: 'a', command: 'x', comand: 'y' })).message,
-      '$.profiles[0]: Unrecognized key: "comand"',
-    );
+    assert.equal(loadError(one({ name: 'a', command: 'x', args: 'train.py' })).message, '$.profiles[0].args: must be an array of strings');
+    assert.equal(loadError(one({ name: 'a', command: 'x', env: { A: 1 } })).message, '$.profiles[0].env.A: must be a string');
+    assert.equal(loadError(one({ name: 'a', command: 'x', comand: 'y' })).message, '$.profiles[0]: Unrecognized key: "comand"');
     assert.equal(loadError('{"profile": []}').message, '$.profiles: missing: the list of profiles');
     assert.equal(loadError('[]').message, '$: Invalid input: expected object, received array');
     assert.equal(
@@ -66,10 +57,7 @@ describe('run profiles', () => {
   });
 
   it('refuses run names the store would refuse, duplicates, misplaced backend options and unknown variables', () => {
-    assert.match(
-      loadError(one({ name: '../etc', command: 'x' })).message,
-      /^\$\.profiles\[0\]\.name: invalid run name "\.\.\/etc"/,
-    );
+    assert.match(loadError(one({ name: '../etc', command: 'x' })).message, /^\$\.profiles\[0\]\.name: invalid run name "\.\.\/etc"/);
     assert.equal(
       loadError(
         JSON.stringify({
@@ -96,9 +84,7 @@ describe('run profiles', () => {
     assert.throws(
       () => loadProfiles(path.join(dir, 'runs.json'), dir),
       (e: unknown) =>
-        e instanceof LensError &&
-        e.code === ErrorCode.NotFound &&
-        /runs\.json: no run profiles file; create it/.test(e.message),
+        e instanceof LensError && e.code === ErrorCode.NotFound && /runs\.json: no run profiles file; create it/.test(e.message),
     );
     const { file } = profilesFile(
       JSON.stringify({
@@ -165,37 +151,23 @@ describe('run profiles', () => {
       run: 'r',
       runDir: '/ws/.rollout-lens/runs/r',
     };
-    const trl = resolveProfile(
-      { name: 't', command: 'python', trainer: 'trl', args: ['train.py', '--output_dir=out/grpo'] },
-      ctx,
-    );
+    const trl = resolveProfile({ name: 't', command: 'python', trainer: 'trl', args: ['train.py', '--output_dir=out/grpo'] }, ctx);
     assert.deepEqual([trl.outputs, trl.format, trl.warnings], [['/ws/out/grpo'], 'trl', []]);
     const verl = resolveProfile(
       {
         name: 'v',
         command: 'python3',
         trainer: 'verl',
-        args: [
-          '-m',
-          'verl.trainer.main_ppo',
-          'trainer.rollout_data_dir=/data/rollouts',
-          'trainer.validation_data_dir=/data/val',
-        ],
+        args: ['-m', 'verl.trainer.main_ppo', 'trainer.rollout_data_dir=/data/rollouts', 'trainer.validation_data_dir=/data/val'],
         env: { VERL_FILE_LOGGER_PATH: '${runDir}/metrics.jsonl' },
       },
       ctx,
     );
-    assert.deepEqual(
-      [verl.outputs, verl.format],
-      [['/data/rollouts', '/data/val', '/ws/.rollout-lens/runs/r/metrics.jsonl'], 'verl'],
-    );
+    assert.deepEqual([verl.outputs, verl.format], [['/data/rollouts', '/data/val', '/ws/.rollout-lens/runs/r/metrics.jsonl'], 'verl']);
     const bare = resolveProfile({ name: 'v', command: 'python3', trainer: 'verl', args: [] }, ctx);
     assert.match(bare.warnings[0]!, /no trainer\.rollout_data_dir=/);
     assert.equal(argValue(['--output-dir', 'x'], ['output-dir']), 'x');
-    assert.equal(
-      commandLine({ command: 'python', args: ['-c', "print('hi')", 'a b'] }),
-      `python -c 'print('\\''hi'\\'')' 'a b'`,
-    );
+    assert.equal(commandLine({ command: 'python', args: ['-c', "print('hi')", 'a b'] }), `python -c 'print('\\''hi'\\'')' 'a b'`);
   });
 
   it('loads the sample run profiles shipped in examples/', () => {
@@ -232,11 +204,10 @@ describe('run profiles', () => {
       definitions: { profile: { properties: Record<string, unknown>; required: string[] } };
     };
     assert.deepEqual(schema.definitions.profile.required, ['name', 'command']);
-    const sample = JSON.parse(
-      fs.readFileSync(path.join(ROOT, 'examples', 'sample-grpo', 'runs.json'), 'utf8'),
-    ) as { profiles: Array<Record<string, unknown>> };
+    const sample = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'sample-grpo', 'runs.json'), 'utf8')) as {
+      profiles: Array<Record<string, unknown>>;
+    };
     const known = new Set(Object.keys(schema.definitions.profile.properties));
-    for (const p of sample.profiles)
-      for (const k of Object.keys(p)) assert.ok(known.has(k), `schema lacks ${k}`);
+    for (const p of sample.profiles) for (const k of Object.keys(p)) assert.ok(known.has(k), `schema lacks ${k}`);
   });
 });

@@ -47,22 +47,14 @@ const VERL_LINES = [
   '(TaskRunner pid=81234) step:3 - actor/pg_loss:np.float64(-0.0093) - critic/score/mean:np.float64(0.75)',
 ];
 
-function setup(
-  address: string,
-  extra: Record<string, unknown> = {},
-): { ws: ReturnType<typeof workspace>; sup: RunSupervisor } {
+function setup(address: string, extra: Record<string, unknown> = {}): { ws: ReturnType<typeof workspace>; sup: RunSupervisor } {
   const ws = workspace([
     {
       name: 'ray-run',
       backend: 'ray',
       trainer: 'verl',
       command: 'python3',
-      args: [
-        '-m',
-        'verl.trainer.main_ppo',
-        "data.train_files=['/d/train.parquet']",
-        'trainer.total_epochs=1',
-      ],
+      args: ['-m', 'verl.trainer.main_ppo', "data.train_files=['/d/train.parquet']", 'trainer.total_epochs=1'],
       env: { WANDB_MODE: 'offline' },
       ray: {
         address,
@@ -91,10 +83,7 @@ describe('Ray Jobs API client', () => {
     }
     assert.deepEqual([...new Set(seen)], ['PENDING', 'RUNNING', 'SUCCEEDED']);
     const info = await c.info('raysubmit_test1');
-    assert.deepEqual(
-      [info.driver_exit_code, info.message, info.type],
-      [0, 'Job finished successfully.', 'SUBMISSION'],
-    );
+    assert.deepEqual([info.driver_exit_code, info.message, info.type], [0, 'Job finished successfully.', 'SUBMISSION']);
     assert.match(
       await c.logs('raysubmit_test1'),
       /^\d{4}-\d\d-\d\d [\d:,]+\tINFO job_manager\.py:583 -- Runtime env is setting up\.\nRunning entrypoint for job raysubmit_test1: python -c "print\(1\)"\nhello from rest FOO=bar\n$/,
@@ -130,9 +119,7 @@ describe('Ray Jobs API client', () => {
     await rejectsWith(
       new RayClient(address).version(),
       ErrorCode.Unreadable,
-      new RegExp(
-        `^Ray dashboard ${address} is not reachable \\(connection refused\\): is the cluster up and the address right\\?$`,
-      ),
+      new RegExp(`^Ray dashboard ${address} is not reachable \\(connection refused\\): is the cluster up and the address right\\?$`),
     );
   });
 });
@@ -188,10 +175,7 @@ describe('Ray runs', () => {
     await sup.launch(ws.profiles, 'ray-run');
     const end = await sup.waitForEnd('ray-run', 10_000);
     assert.deepEqual([end.state, end.exitCode], ['failed', 3]);
-    assert.equal(
-      end.exitNote,
-      'Ray job FAILED (JOB_ENTRYPOINT_COMMAND_ERROR): Job entrypoint command failed with exit code 3',
-    );
+    assert.equal(end.exitNote, 'Ray job FAILED (JOB_ENTRYPOINT_COMMAND_ERROR): Job entrypoint command failed with exit code 3');
   });
 
   it('stops a running job through the API', async () => {
@@ -200,10 +184,7 @@ describe('Ray runs', () => {
     const started = await sup.launch(ws.profiles, 'ray-run');
     await waitFor(() => sup.runs.latest('ray-run')!.state === 'running', 5000, 'RUNNING');
     const end = await sup.stop('ray-run');
-    assert.deepEqual(
-      [end.state, end.exitNote],
-      ['stopped', 'Ray job STOPPED: Job was intentionally stopped.'],
-    );
+    assert.deepEqual([end.state, end.exitNote], ['stopped', 'Ray job STOPPED: Job was intentionally stopped.']);
     assert.ok(s.requests.includes(`POST /api/jobs/${started.jobId}/stop`));
   });
 
@@ -225,20 +206,13 @@ describe('Ray runs', () => {
     await waitFor(() => sup.runs.latest('ray-run')!.state === 'running', 5000, 'RUNNING');
     const port = new URL(s.address).port;
     await s.close();
-    await waitFor(
-      () => /not reachable/.test(sup.runs.latest('ray-run')!.message ?? ''),
-      5000,
-      'unreachable message',
-    );
+    await waitFor(() => /not reachable/.test(sup.runs.latest('ray-run')!.message ?? ''), 5000, 'unreachable message');
     assert.equal(sup.runs.latest('ray-run')!.state, 'running');
     await s.start(Number(port));
     await waitFor(() => sup.runs.latest('ray-run')!.message === null, 5000, 'message cleared once reachable');
     s.jobs.get(started.jobId!)!.deleted = true;
     const end = await sup.waitForEnd('ray-run', 5000);
     assert.equal(end.state, 'lost');
-    assert.match(
-      end.exitNote!,
-      /^Ray no longer knows job rollout-lens-ray-run-1-\w+ \(deleted, or the cluster restarted\)/,
-    );
+    assert.match(end.exitNote!, /^Ray no longer knows job rollout-lens-ray-run-1-\w+ \(deleted, or the cluster restarted\)/);
   });
 });

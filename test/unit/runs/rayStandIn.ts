@@ -63,10 +63,7 @@ export class RayStandIn {
   }
 
   /** Where a job is at `now`: status, printed lines, exit code. */
-  private state(
-    j: StandInJob,
-    now = Date.now(),
-  ): { status: string; printed: number; exit: number | null; end: number | null } {
+  private state(j: StandInJob, now = Date.now()): { status: string; printed: number; exit: number | null; end: number | null } {
     const pending = this.opts.pendingMs ?? 150;
     const every = this.opts.lineEveryMs ?? 30;
     const startAt = j.submittedAt + pending;
@@ -126,16 +123,9 @@ export class RayStandIn {
   private logs(j: StandInJob): string {
     const s = this.state(j);
     if (s.status === 'PENDING') return '';
-    const head = this.logHeader.replace(
-      /^\S+ \S+/,
-      new Date(j.submittedAt).toISOString().replace('T', ' ').slice(0, 23).replace('.', ','),
-    );
+    const head = this.logHeader.replace(/^\S+ \S+/, new Date(j.submittedAt).toISOString().replace('T', ' ').slice(0, 23).replace('.', ','));
     return (
-      [
-        head,
-        `Running entrypoint for job ${j.id}: ${String(j.body['entrypoint'])}`,
-        ...this.lines().slice(0, s.printed),
-      ].join('\n') + '\n'
+      [head, `Running entrypoint for job ${j.id}: ${String(j.body['entrypoint'])}`, ...this.lines().slice(0, s.printed)].join('\n') + '\n'
     );
   }
 
@@ -151,8 +141,7 @@ export class RayStandIn {
     const text = (status: number, t: string): void => {
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(t);
     };
-    if (req.method === 'GET' && url === '/api/version')
-      return json(200, { version: '4', ray_version: '2.58.0' });
+    if (req.method === 'GET' && url === '/api/version') return json(200, { version: '4', ray_version: '2.58.0' });
     if (req.method === 'POST' && url === '/api/jobs/') {
       let parsed: unknown;
       try {
@@ -164,10 +153,7 @@ export class RayStandIn {
       if (typeof b !== 'object' || b === null || typeof b['entrypoint'] !== 'string') {
         return text(400, `Failed to parse request body as JobSubmitRequest: missing or invalid 'entrypoint'`);
       }
-      const id =
-        typeof b['submission_id'] === 'string'
-          ? b['submission_id']
-          : `raysubmit_${(++this.n).toString().padStart(16, 'X')}`;
+      const id = typeof b['submission_id'] === 'string' ? b['submission_id'] : `raysubmit_${(++this.n).toString().padStart(16, 'X')}`;
       if (this.jobs.has(id)) {
         return text(
           500,

@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { CACHE, NODE_VERSIONS, betterSqliteVersion, binaryAbi, ensurePrebuild, loadCheck, prebuildProblems } from '../../../scripts/runtimes.mjs';
+import {
+  CACHE,
+  NODE_VERSIONS,
+  betterSqliteVersion,
+  binaryAbi,
+  ensurePrebuild,
+  loadCheck,
+  prebuildProblems,
+} from '../../../scripts/runtimes.mjs';
 import { ROOT, tempDir } from '../../helpers';
 
 const V22 = NODE_VERSIONS['22'];
@@ -34,9 +42,12 @@ describe('better-sqlite3 prebuilds are verified on use', () => {
 
   it('a build for the wrong ABI is refused at build time and nothing is cached or installed', () => {
     const { cache, prebuilds, cached } = freshCache();
-    assert.throws(() => ensurePrebuild(V22, { cache, prebuilds, build: ({ out }) => fs.copyFileSync(FOR_NODE20, out), log: () => undefined }), {
-      message: `better-sqlite3 built for Node ${V22} (ABI 127) does not load in it (built for ABI 115, this Node is ABI 127): the build used another Node's headers`,
-    });
+    assert.throws(
+      () => ensurePrebuild(V22, { cache, prebuilds, build: ({ out }) => fs.copyFileSync(FOR_NODE20, out), log: () => undefined }),
+      {
+        message: `better-sqlite3 built for Node ${V22} (ABI 127) does not load in it (built for ABI 115, this Node is ABI 127): the build used another Node's headers`,
+      },
+    );
     assert.equal(fs.existsSync(cached), false);
     assert.equal(fs.existsSync(`${cached}.tmp`), false);
     assert.equal(fs.existsSync(path.join(prebuilds, 'node-127')), false);
@@ -48,10 +59,17 @@ describe('better-sqlite3 prebuilds are verified on use', () => {
     fs.copyFileSync(FOR_NODE20, cached);
     const logs: string[] = [];
     let builds = 0;
-    const opts = { cache, prebuilds, log: (m: string) => logs.push(m), build: ({ out }: { out: string }) => (builds++, fs.copyFileSync(FOR_NODE22, out)) };
+    const opts = {
+      cache,
+      prebuilds,
+      log: (m: string) => logs.push(m),
+      build: ({ out }: { out: string }) => (builds++, fs.copyFileSync(FOR_NODE22, out)),
+    };
     const r = ensurePrebuild(V22, opts);
     assert.equal(builds, 1);
-    assert.deepEqual(logs, [`cached better-sqlite3 for Node ${V22} (ABI 127) does not load in it (built for ABI 115, this Node is ABI 127): deleted, rebuilding`]);
+    assert.deepEqual(logs, [
+      `cached better-sqlite3 for Node ${V22} (ABI 127) does not load in it (built for ABI 115, this Node is ABI 127): deleted, rebuilding`,
+    ]);
     assert.equal(r.binary, path.join(prebuilds, 'node-127', 'better_sqlite3.node'));
     assert.equal(binaryAbi(r.binary), '127');
     assert.equal(binaryAbi(cached), '127');
@@ -62,7 +80,11 @@ describe('better-sqlite3 prebuilds are verified on use', () => {
 
   it('packaging finds a prebuild filed under another ABI', () => {
     const dir = tempDir('rl-prebuilds-');
-    for (const [folder, file] of [['node-115', FOR_NODE20], ['node-127', FOR_NODE20], ['node-137', FOR_NODE22]] as const) {
+    for (const [folder, file] of [
+      ['node-115', FOR_NODE20],
+      ['node-127', FOR_NODE20],
+      ['node-137', FOR_NODE22],
+    ] as const) {
       fs.mkdirSync(path.join(dir, folder));
       fs.copyFileSync(file, path.join(dir, folder, 'better_sqlite3.node'));
     }

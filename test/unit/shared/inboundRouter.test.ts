@@ -25,14 +25,33 @@ describe('InboundRouter', () => {
     assert.deepEqual(
       groupRouter([]).protocol.map((d) => `${d.type} ${d.method}`),
       [
-        'notify ready', 'request group/sample', 'request group/nodeTexts', 'notify group/compare', 'notify group/rescore',
-        'notify group/openSample', 'request group/tokens', 'notify group/promptTimeline',
+        'notify ready',
+        'request group/sample',
+        'request group/nodeTexts',
+        'notify group/compare',
+        'notify group/rescore',
+        'notify group/openSample',
+        'request group/tokens',
+        'notify group/promptTimeline',
       ],
     );
-    assert.deepEqual(GROUP_INBOUND.map((d) => d.method), [
-      'ready', 'group/sample', 'group/nodeTexts', 'group/compare', 'group/rescore', 'group/openSample', 'group/tokens', 'group/promptTimeline',
-    ]);
-    assert.deepEqual(RESCORE_INBOUND.map((d) => d.method), ['ready', 'rescore/openDiff']);
+    assert.deepEqual(
+      GROUP_INBOUND.map((d) => d.method),
+      [
+        'ready',
+        'group/sample',
+        'group/nodeTexts',
+        'group/compare',
+        'group/rescore',
+        'group/openSample',
+        'group/tokens',
+        'group/promptTimeline',
+      ],
+    );
+    assert.deepEqual(
+      RESCORE_INBOUND.map((d) => d.method),
+      ['ready', 'rescore/openDiff'],
+    );
     assert.deepEqual(inboundOf(RescoreMessages), RESCORE_INBOUND);
   });
 
@@ -58,8 +77,15 @@ describe('InboundRouter', () => {
       ok: false,
       error: 'group/compare: invalid params: index: too_small (minimum 0)',
     });
-    assert.deepEqual(router.parse({ kind: 'notify', method: 'group/snapshot', params: {} }), { ok: false, error: 'unknown method "group/snapshot"' });
-    assert.deepEqual(router.parse({ kind: 'request', id: 2, method: 'engine/exec', params: {} }), { ok: false, error: 'unknown method "engine/exec"', id: 2 });
+    assert.deepEqual(router.parse({ kind: 'notify', method: 'group/snapshot', params: {} }), {
+      ok: false,
+      error: 'unknown method "group/snapshot"',
+    });
+    assert.deepEqual(router.parse({ kind: 'request', id: 2, method: 'engine/exec', params: {} }), {
+      ok: false,
+      error: 'unknown method "engine/exec"',
+      id: 2,
+    });
   });
 
   it('will not route to an outbound descriptor', () => {

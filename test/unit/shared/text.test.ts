@@ -18,13 +18,17 @@ describe('promptQuestion', () => {
   });
   test('ChatML: the last user turn, without the generation header', () => {
     assert.equal(
-      promptQuestion('<|im_start|>system\nReason step by step.<|im_end|>\n<|im_start|>user\nWhat is 12+7?<|im_end|>\n<|im_start|>assistant\n'),
+      promptQuestion(
+        '<|im_start|>system\nReason step by step.<|im_end|>\n<|im_start|>user\nWhat is 12+7?<|im_end|>\n<|im_start|>assistant\n',
+      ),
       'What is 12+7?',
     );
   });
   test('Llama 3 headers', () => {
     assert.equal(
-      promptQuestion('<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHow many?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n'),
+      promptQuestion(
+        '<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHow many?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n',
+      ),
       'How many?',
     );
   });

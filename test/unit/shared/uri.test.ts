@@ -20,7 +20,14 @@ describe('rollout-lens: document paths', () => {
     assert.equal(documentPath(docs[0]!).path, '/sample/qwen%2F7b run/train/12/a%2Fb?c#d/sample 3 · step 12.md');
   });
 
-  for (const bad of ['/sample/r/test/1/g/sample 0.md', '/sample/r/train/x/g/sample 0.md', '/sample/r/train/1/g/0.md', '/other/r/train/1/g/sample 0.md', '/sample/%E0%A4%A/train/1/g/sample 0.md', '/group/r/train/1']) {
+  for (const bad of [
+    '/sample/r/test/1/g/sample 0.md',
+    '/sample/r/train/x/g/sample 0.md',
+    '/sample/r/train/1/g/0.md',
+    '/other/r/train/1/g/sample 0.md',
+    '/sample/%E0%A4%A/train/1/g/sample 0.md',
+    '/group/r/train/1',
+  ]) {
     it(`refuses ${bad}`, () => assert.equal(parseDocumentPath(bad, 'part=full'), undefined));
   }
 });

@@ -35,7 +35,11 @@ describe('opening the store', () => {
     const store = Store.open(file);
     store.db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
     store.close();
-    expectLensError(() => Store.open(file), ErrorCode.DatabaseTooNew, new RegExp(`new\\.db.*schema ${SCHEMA_VERSION + 5}.*up to ${SCHEMA_VERSION}`));
+    expectLensError(
+      () => Store.open(file),
+      ErrorCode.DatabaseTooNew,
+      new RegExp(`new\\.db.*schema ${SCHEMA_VERSION + 5}.*up to ${SCHEMA_VERSION}`),
+    );
   });
 
   it('refuses a file that is not a database and leaves it untouched', () => {
@@ -59,7 +63,10 @@ describe('opening the store', () => {
     a.db.prepare('BEGIN IMMEDIATE').run();
     expectLensError(() => b.ensureRun('other', null), ErrorCode.DatabaseLocked, /locked\.db: the database is locked by another process/);
     a.db.prepare('ROLLBACK').run();
-    assert.deepEqual(b.listRuns().map((r) => r.run), ['kept']);
+    assert.deepEqual(
+      b.listRuns().map((r) => r.run),
+      ['kept'],
+    );
     a.close();
     b.close();
   });

@@ -16,7 +16,14 @@ before(async () => {
   const rows = [];
   // step 1: group a = [1,0,0,0] (one truncated), group b = [1,1] (degenerate), group c = [0.5] (singleton)
   for (const [i, reward] of [1, 0, 0, 0].entries()) {
-    rows.push({ step: 1, group: 'a', prompt: 'system\nBe brief.\nuser\nWhat is 2+2?\nassistant\n', response: `Answer ${i}: wait, ${reward ? '4' : '5'}`, reward, finish_reason: i === 3 ? 'length' : 'stop' });
+    rows.push({
+      step: 1,
+      group: 'a',
+      prompt: 'system\nBe brief.\nuser\nWhat is 2+2?\nassistant\n',
+      response: `Answer ${i}: wait, ${reward ? '4' : '5'}`,
+      reward,
+      finish_reason: i === 3 ? 'length' : 'stop',
+    });
   }
   rows.push({ step: 1, group: 'b', prompt: 'q2', response: 'yes', reward: 1, correct: true, advantage: 0.25 });
   rows.push({ step: 1, group: 'b', prompt: 'q2', response: 'yes!', reward: 1, correct: true });
@@ -31,7 +38,10 @@ describe('explorer queries', () => {
   it('pages steps in order with their totals', () => {
     const page = listSteps(store, 'r', 10, 5);
     assert.equal(page.total, 30);
-    assert.deepEqual(page.rows.map((r) => r.step), [11, 12, 13, 14, 15]);
+    assert.deepEqual(
+      page.rows.map((r) => r.step),
+      [11, 12, 13, 14, 15],
+    );
     const first = listSteps(store, 'r', 0, 1).rows[0]!;
     assert.deepEqual([first.samples, first.groups, first.effective_gradient_ratio], [7, 3, 4 / 7]);
   });
@@ -58,13 +68,22 @@ describe('explorer queries', () => {
     assert.deepEqual(names({ text: 'script' }), ['c']);
   });
 
-  it('lists a group\'s samples with logged or GRPO advantages', () => {
+  it("lists a group's samples with logged or GRPO advantages", () => {
     const rows = listSamples(store, { run: 'r', split: 'train', step: 1, group: 'a' }, { sort: 'reward', descending: true });
-    assert.deepEqual(rows.map((r) => r.index), [0, 1, 2, 3]);
+    assert.deepEqual(
+      rows.map((r) => r.index),
+      [0, 1, 2, 3],
+    );
     assert.ok(Math.abs(rows[0]!.advantage - 1.499997000006) < 1e-9);
     assert.equal(rows[0]!.advantage_source, 'grpo');
     const b = listSamples(store, { run: 'r', split: 'train', step: 1, group: 'b' });
-    assert.deepEqual(b.map((r) => [r.advantage, r.advantage_source]), [[0.25, 'logged'], [0, 'grpo']]);
+    assert.deepEqual(
+      b.map((r) => [r.advantage, r.advantage_source]),
+      [
+        [0.25, 'logged'],
+        [0, 'grpo'],
+      ],
+    );
   });
 
   it('returns a sample in full', () => {
@@ -77,11 +96,17 @@ describe('explorer queries', () => {
   it('names what is missing for an unknown step, group or sample', () => {
     assert.throws(() => listGroups(store, { run: 'r', split: 'train', step: 99 }, { offset: 0, limit: 1 }), /run "r" has no train step 99/);
     assert.throws(() => listSamples(store, { run: 'r', split: 'train', step: 1, group: 'nope' }), /step 1 of "r" has no group "nope"/);
-    assert.throws(() => getSample(store, { run: 'r', split: 'train', step: 1, group: 'a', index: 9 }), /group "a" of step 1 has no sample 9/);
+    assert.throws(
+      () => getSample(store, { run: 'r', split: 'train', step: 1, group: 'a', index: 9 }),
+      /group "a" of step 1 has no sample 9/,
+    );
   });
 
   it('searches text and reports a malformed query as bad input', () => {
     assert.deepEqual(searchText(store, 'wait').map((h) => [h.step, h.group]).length, 4);
-    assert.throws(() => searchText(store, '"unbalanced'), (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput);
+    assert.throws(
+      () => searchText(store, '"unbalanced'),
+      (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput,
+    );
   });
 });

@@ -45,7 +45,18 @@ describe('prompt timeline', () => {
     const t = promptTimeline(store, 'base', { text: P });
     assert.equal(t.prompt_id, promptIdOf(P));
     assert.deepEqual(
-      t.points.map((p) => [p.step, p.split, p.group, p.samples, p.reward_mean, p.solve_rate, p.degenerate, p.spread, p.mean_length, p.length_unit]),
+      t.points.map((p) => [
+        p.step,
+        p.split,
+        p.group,
+        p.samples,
+        p.reward_mean,
+        p.solve_rate,
+        p.degenerate,
+        p.spread,
+        p.mean_length,
+        p.length_unit,
+      ]),
       [
         [1, 'train', 'p1', 2, 0.5, 0.5, false, 1, 1.5, 'chars'],
         [2, 'train', 'p2', 2, 1, 1, true, 0, 1.5, 'chars'],
@@ -60,7 +71,10 @@ describe('prompt timeline', () => {
 
   it('filters by split and finds a prompt by its id; one that never stopped has no stop step', () => {
     const v = promptTimeline(store, 'base', { promptId: promptIdOf(P).toUpperCase() }, 'val');
-    assert.deepEqual(v.points.map((p) => p.group), ['pv']);
+    assert.deepEqual(
+      v.points.map((p) => p.group),
+      ['pv'],
+    );
     assert.equal(v.stopped, null);
     assert.deepEqual(promptTimeline(store, 'base', { text: Q }).stopped, { step: 1, split: 'train', kind: 'all-wrong' });
     assert.equal(promptTimeline(store, 'new', { text: P }).stopped, null);
@@ -94,9 +108,27 @@ describe('rollout-lens prompt', () => {
   });
 
   it('puts two runs side by side, keyed by run', () => {
-    const out = runCliJson<Record<string, Array<{ step: number; solve_rate: number }>>>(['prompt', '--db', db, '--run', 'base', '--run', 'new', '--prompt-id', promptIdOf(P), '--split', 'train']);
+    const out = runCliJson<Record<string, Array<{ step: number; solve_rate: number }>>>([
+      'prompt',
+      '--db',
+      db,
+      '--run',
+      'base',
+      '--run',
+      'new',
+      '--prompt-id',
+      promptIdOf(P),
+      '--split',
+      'train',
+    ]);
     assert.deepEqual(Object.keys(out), ['base', 'new']);
-    assert.deepEqual(out['new']!.map((r) => [r.step, r.solve_rate]), [[1, 0], [2, 0.5]]);
+    assert.deepEqual(
+      out['new']!.map((r) => [r.step, r.solve_rate]),
+      [
+        [1, 0],
+        [2, 0.5],
+      ],
+    );
     assert.equal(out['base']!.length, 5);
   });
 
@@ -109,6 +141,12 @@ describe('rollout-lens prompt', () => {
 
   it('prompts lists the run’s prompts by trainable steps', () => {
     const rows = runCliJson<Array<{ preview: string; trainable: number }>>(['prompts', '--db', db, '--run', 'base']);
-    assert.deepEqual(rows.map((r) => [r.preview, r.trainable]), [[P, 2], [Q, 0]]);
+    assert.deepEqual(
+      rows.map((r) => [r.preview, r.trainable]),
+      [
+        [P, 2],
+        [Q, 0],
+      ],
+    );
   });
 });

@@ -12,11 +12,22 @@ import { tempDir, writeJsonl } from '../../helpers';
 
 const CALL = { role: 'assistant', content: 'Let me call. <tool_call>x</tool_call>', trained: true };
 const SAMPLES = [
-  { reward: 1, turns: [CALL, { role: 'tool', content: 'out one\n', trained: false }, { role: 'assistant', content: ' So yes.', trained: true }] },
-  { reward: 0, turns: [CALL, { role: 'tool', content: 'out two\n', trained: false }, { role: 'assistant', content: ' So no.', trained: true }] },
   {
     reward: 1,
-    turns: [CALL, { role: 'tool', content: 'out two\n', trained: false }, { role: 'assistant', content: ' So no.', trained: true }, { role: 'environment', content: 'final check', trained: false }],
+    turns: [CALL, { role: 'tool', content: 'out one\n', trained: false }, { role: 'assistant', content: ' So yes.', trained: true }],
+  },
+  {
+    reward: 0,
+    turns: [CALL, { role: 'tool', content: 'out two\n', trained: false }, { role: 'assistant', content: ' So no.', trained: true }],
+  },
+  {
+    reward: 1,
+    turns: [
+      CALL,
+      { role: 'tool', content: 'out two\n', trained: false },
+      { role: 'assistant', content: ' So no.', trained: true },
+      { role: 'environment', content: 'final check', trained: false },
+    ],
   },
 ];
 let multi: GroupTree;
@@ -25,9 +36,20 @@ let plain: GroupTree;
 before(async () => {
   const dir = tempDir();
   const file = path.join(dir, 'r.jsonl');
-  const trained = (ts: typeof SAMPLES[number]['turns']): string => ts.filter((t) => t.trained).map((t) => t.content).join('');
+  const trained = (ts: (typeof SAMPLES)[number]['turns']): string =>
+    ts
+      .filter((t) => t.trained)
+      .map((t) => t.content)
+      .join('');
   writeJsonl(file, [
-    ...SAMPLES.map((s) => ({ step: 1, group: 'm', prompt: 'p', response: s.turns.map((t) => t.content).join(''), reward: s.reward, turns: s.turns })),
+    ...SAMPLES.map((s) => ({
+      step: 1,
+      group: 'm',
+      prompt: 'p',
+      response: s.turns.map((t) => t.content).join(''),
+      reward: s.reward,
+      turns: s.turns,
+    })),
     // The same trained text with no turns: what the multi-turn tree must equal.
     ...SAMPLES.map((s) => ({ step: 1, group: 't', prompt: 'p', response: trained(s.turns), reward: s.reward })),
   ]);
@@ -48,10 +70,16 @@ describe('tool and environment text on prefix-tree edges', () => {
       [2, 1, 18, 2, 'yes.', [0]],
       [3, 1, 18, 2, 'no.', [1, 2]],
     ]);
-    assert.deepEqual(multi.decision_tokens.map((d) => [d.node, d.text, d.depth]), plain.decision_tokens.map((d) => [d.node, d.text, d.depth]));
+    assert.deepEqual(
+      multi.decision_tokens.map((d) => [d.node, d.text, d.depth]),
+      plain.decision_tokens.map((d) => [d.node, d.text, d.depth]),
+    );
     assert.equal(multi.decision_tokens.length, 2);
     assert.deepEqual(multi.branches, plain.branches);
-    assert.equal(plain.nodes.some((n) => n.context), false);
+    assert.equal(
+      plain.nodes.some((n) => n.context),
+      false,
+    );
   });
 
   it('puts each untrained turn on the edge it came in on, with its role and responses', () => {
@@ -73,7 +101,13 @@ describe('tool and environment text on prefix-tree edges', () => {
       ],
     );
     // Never a decision: no decision token or node text holds the tool or environment text.
-    assert.equal(multi.decision_tokens.some((d) => /out|final/.test(d.text)), false);
-    assert.equal(multi.nodes.some((n) => /out|final/.test(n.text)), false);
+    assert.equal(
+      multi.decision_tokens.some((d) => /out|final/.test(d.text)),
+      false,
+    );
+    assert.equal(
+      multi.nodes.some((n) => /out|final/.test(n.text)),
+      false,
+    );
   });
 });

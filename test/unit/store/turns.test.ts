@@ -45,21 +45,41 @@ describe('multi-turn samples', () => {
       ],
     );
     // Without token strings: the approximate word / whitespace / punctuation pieces ("Let", " ", "me", …).
-    assert.deepEqual(describeTurns(TURNS as never).map((t) => [t.tokens, t.tokens_exact]), [[23, false], [9, false], [11, false]]);
+    assert.deepEqual(
+      describeTurns(TURNS as never).map((t) => [t.tokens, t.tokens_exact]),
+      [
+        [23, false],
+        [9, false],
+        [11, false],
+      ],
+    );
   });
 
   it('shows the turns in the sample detail', () => {
     const d = getSample(store, { run: 'r', split: 'train', step: 1, group: 'g', index: 0 });
-    assert.deepEqual(d.turns?.map((t) => [t.role, t.trained, t.tool_calls]), [['assistant', true, 1], ['tool', false, 0], ['assistant', true, 0]]);
+    assert.deepEqual(
+      d.turns?.map((t) => [t.role, t.trained, t.tool_calls]),
+      [
+        ['assistant', true, 1],
+        ['tool', false, 0],
+        ['assistant', true, 0],
+      ],
+    );
     assert.equal(getSample(store, { run: 'r', split: 'train', step: 1, group: 'g', index: 1 }).turns, null);
   });
 
   it('counts and highlights reflection keywords only in trained turns', () => {
     const d = getSample(store, { run: 'r', split: 'train', step: 1, group: 'g', index: 0 });
     const toolStart = TURNS[0]!.content.length;
-    assert.deepEqual(d.reflection_hits.map((h) => h.start), [toolStart + TURNS[1]!.content.length]);
+    assert.deepEqual(
+      d.reflection_hits.map((h) => h.start),
+      [toolStart + TURNS[1]!.content.length],
+    );
     const rows = listSamples(store, { run: 'r', split: 'train', step: 1, group: 'g' });
-    assert.deepEqual(rows.map((r) => r.reflection_count), [1, 2]);
+    assert.deepEqual(
+      rows.map((r) => r.reflection_count),
+      [1, 2],
+    );
     // The group aggregate (enrich pass): 1 + 2 keywords, both samples reflect.
     const g = listGroups(store, { run: 'r', split: 'train', step: 1 }, { offset: 0, limit: 5, filter: { reflects: true } });
     assert.equal(g.rows[0]!.reflecting, 2);
@@ -68,17 +88,34 @@ describe('multi-turn samples', () => {
   it('text search finds only the policy’s own text: a match only in tool output is no hit', () => {
     const hits = (q: string): Array<[number, string]> => searchText(store, q).map((h) => [h.index, h.snippet]);
     assert.deepEqual(hits('result'), []);
-    assert.deepEqual(hits('calc').map(([i]) => i), [0]);
-    assert.deepEqual(hits('wait').map(([i]) => i).sort(), [0, 1]);
+    assert.deepEqual(
+      hits('calc').map(([i]) => i),
+      [0],
+    );
+    assert.deepEqual(
+      hits('wait')
+        .map(([i]) => i)
+        .sort(),
+      [0, 1],
+    );
     const ref = { run: 'r', split: 'train' as const, step: 1 };
     assert.deepEqual(listGroups(store, ref, { offset: 0, limit: 5, filter: { text: 'result' } }).rows, []);
-    assert.deepEqual(listSamples(store, { ...ref, group: 'g' }, { filter: { text: 'check' } }).map((r) => r.index), [0]);
+    assert.deepEqual(
+      listSamples(store, { ...ref, group: 'g' }, { filter: { text: 'check' } }).map((r) => r.index),
+      [0],
+    );
   });
 
   it('the prefix tree branches on trained tokens only; tool text sits on its edge as context', () => {
     const tree = groupTree(store, { run: 'r', split: 'train', step: 1, group: 'g' });
-    assert.equal(tree.nodes.some((n) => n.text.includes('result')), false);
-    assert.equal(tree.decision_tokens.some((d) => d.text.includes('result')), false);
+    assert.equal(
+      tree.nodes.some((n) => n.text.includes('result')),
+      false,
+    );
+    assert.equal(
+      tree.decision_tokens.some((d) => d.text.includes('result')),
+      false,
+    );
     const withContext = tree.nodes.filter((n) => n.context);
     assert.equal(withContext.length, 1);
     const node = withContext[0]!;

@@ -16,26 +16,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** A tiny byte-level BPE tokenizer.json: "hello world!" → hello | Ġworld | ! */
 function writeTinyTokenizer(file: string): void {
-  const pieces = [
-    'h',
-    'e',
-    'l',
-    'o',
-    'Ġ',
-    'w',
-    'r',
-    'd',
-    'he',
-    'll',
-    'hell',
-    'hello',
-    'Ġw',
-    'or',
-    'Ġwor',
-    'ld',
-    'Ġworld',
-    '!',
-  ];
+  const pieces = ['h', 'e', 'l', 'o', 'Ġ', 'w', 'r', 'd', 'he', 'll', 'hell', 'hello', 'Ġw', 'or', 'Ġwor', 'ld', 'Ġworld', '!'];
   const spec = {
     version: '1.0',
     added_tokens: [
@@ -73,19 +54,7 @@ writeTinyTokenizer(TOKENIZER);
 
 describe('approximate pre-tokenizer', () => {
   test('words, whitespace runs and each punctuation mark are tokens', () => {
-    assert.deepEqual(approximatePieces('Hello,  world!\n\nx=1.5'), [
-      'Hello',
-      ',',
-      '  ',
-      'world',
-      '!',
-      '\n\n',
-      'x',
-      '=',
-      '1',
-      '.',
-      '5',
-    ]);
+    assert.deepEqual(approximatePieces('Hello,  world!\n\nx=1.5'), ['Hello', ',', '  ', 'world', '!', '\n\n', 'x', '=', '1', '.', '5']);
   });
   test('a shared vocabulary gives equal strings equal ids', () => {
     const v = new ApproximateVocabulary();
@@ -116,20 +85,14 @@ describe('logged ids', () => {
     assert.deepEqual(t, { ids: [1, 2], texts: ['hi', ' there'], exact: true, source: 'logged' });
   });
   test('take their texts from the tokenizer when response_tokens are absent', () => {
-    const t = tokenizeResponse(
-      { response: 'hello world', responseIds: [11, 16] },
-      { tokenizer: loadTokenizer(TOKENIZER) },
-    );
+    const t = tokenizeResponse({ response: 'hello world', responseIds: [11, 16] }, { tokenizer: loadTokenizer(TOKENIZER) });
     assert.deepEqual(t, { ids: [11, 16], texts: ['hello', ' world'], exact: true, source: 'logged' });
   });
   test('have empty texts with neither tokens nor tokenizer', () => {
     assert.deepEqual(tokenizeResponse({ response: 'x', responseIds: [7, 8] }).texts, ['', '']);
   });
   test('ignore response_tokens of the wrong length', () => {
-    assert.deepEqual(tokenizeResponse({ response: 'x', responseIds: [7, 8], responseTokens: ['x'] }).texts, [
-      '',
-      '',
-    ]);
+    assert.deepEqual(tokenizeResponse({ response: 'x', responseIds: [7, 8], responseTokens: ['x'] }).texts, ['', '']);
   });
 });
 
@@ -147,8 +110,7 @@ describe('tokenizer.json', () => {
     const missing = path.join(dir, 'nope', 'tokenizer.json');
     assert.throws(
       () => loadTokenizer(missing),
-      (e: unknown) =>
-        e instanceof LensError && e.code === ErrorCode.Unreadable && e.message.includes(missing),
+      (e: unknown) => e instanceof LensError && e.code === ErrorCode.Unreadable && e.message.includes(missing),
     );
   });
   const invalid: Array<[string, string, RegExp]> = [
@@ -162,11 +124,7 @@ describe('tokenizer.json', () => {
       fs.writeFileSync(file, content);
       assert.throws(
         () => loadTokenizer(file),
-        (e: unknown) =>
-          e instanceof LensError &&
-          e.code === ErrorCode.BadInput &&
-          e.message.startsWith(file) &&
-          re.test(e.message),
+        (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput && e.message.startsWith(file) && re.test(e.message),
       );
     });
   }

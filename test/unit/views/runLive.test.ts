@@ -7,8 +7,19 @@ import { GpuHistory } from '../../../src/extension/webviews/gpuHistory';
 
 function status(at: number, util: number): RunStatusLike {
   return {
-    run: 'r1', profile: 'grpo-small', backend: 'local', state: 'running', startedAt: 1000, endedAt: null, exitCode: null,
-    signal: null, exitNote: null, message: null, lastStep: 12, totalSteps: 100, etaSeconds: 300,
+    run: 'r1',
+    profile: 'grpo-small',
+    backend: 'local',
+    state: 'running',
+    startedAt: 1000,
+    endedAt: null,
+    exitCode: null,
+    signal: null,
+    exitNote: null,
+    message: null,
+    lastStep: 12,
+    totalSteps: 100,
+    etaSeconds: 300,
     gpu: { available: true, at, gpus: 2, utilization: util, memoryUsedMiB: 40_000, memoryTotalMiB: 163_118 },
   };
 }
@@ -16,13 +27,26 @@ function status(at: number, util: number): RunStatusLike {
 function fakeSupervisor(log: string, statuses: () => RunStatusLike[]): SupervisorReads {
   return {
     status: async () => statuses(),
-    log: async (_run, offset = 0, limit): Promise<LogPageLike> => ({ text: log.slice(offset, offset + (limit ?? log.length)), offset, size: log.length }),
+    log: async (_run, offset = 0, limit): Promise<LogPageLike> => ({
+      text: log.slice(offset, offset + (limit ?? log.length)),
+      offset,
+      size: log.length,
+    }),
   };
 }
 
 describe('run status line', () => {
   it('leaves out the routine exit note of a recorded exit, keeps the one of an unknown exit', () => {
-    const ended = { ...status(1, 0), state: 'succeeded' as const, endedAt: 9000, exitCode: 0, exitNote: 'recorded by the keeper', lastStep: 20, totalSteps: 20, etaSeconds: null };
+    const ended = {
+      ...status(1, 0),
+      state: 'succeeded' as const,
+      endedAt: 9000,
+      exitCode: 0,
+      exitNote: 'recorded by the keeper',
+      lastStep: 20,
+      totalSteps: 20,
+      etaSeconds: null,
+    };
     assert.equal(statusView(ended).message, 'step 20 of 20');
     const lost = { ...ended, state: 'lost' as const, exitCode: null, exitNote: 'exit status unknown' };
     assert.equal(statusView(lost).message, 'step 20 of 20 · exit status unknown');
@@ -62,6 +86,12 @@ describe('run sections for the dashboard', () => {
   });
 
   it('has nothing to say about a run the supervisor did not launch', async () => {
-    assert.equal(await runLiveSections(fakeSupervisor('', () => []), 'r1'), undefined);
+    assert.equal(
+      await runLiveSections(
+        fakeSupervisor('', () => []),
+        'r1',
+      ),
+      undefined,
+    );
   });
 });

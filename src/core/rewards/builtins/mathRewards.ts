@@ -60,8 +60,7 @@ function checkerFor(c: EqualityConfig): SymbolicChecker | null {
 }
 
 function requireGroundTruth(s: RewardInput): string {
-  if (s.ground_truth === null || s.ground_truth === undefined)
-    throw new Error('the sample has no ground_truth to compare with');
+  if (s.ground_truth === null || s.ground_truth === undefined) throw new Error('the sample has no ground_truth to compare with');
   return s.ground_truth;
 }
 
@@ -73,8 +72,7 @@ const mathSchema = z.strictObject({
 
 export const mathReward: RewardFactory = defineReward({
   id: 'math',
-  description:
-    'Qwen/SimpleRL math answer check: extract_answer + strip_string + math_equal, symbolic stage when strings disagree',
+  description: 'Qwen/SimpleRL math answer check: extract_answer + strip_string + math_equal, symbolic stage when strings disagree',
   source: 'docs/rewards.md#math (qwen_math_eval_toolkit parser.py / grader.py)',
   exactness: 'port',
   schema: mathSchema,
@@ -113,10 +111,8 @@ export const mathReward: RewardFactory = defineReward({
 
 export const simpleRLRewardFactory: RewardFactory = defineReward({
   id: 'simplerl',
-  description:
-    'SimpleRL-Zoo correctness × \\boxed format table: mix (hf_math_verify default), independent, legacy (simplelr_math.py)',
-  source:
-    'docs/rewards.md#simplerl (simpleRL-reason hf_math_verify.py, simplelr_math.py); correctness as in `math`',
+  description: 'SimpleRL-Zoo correctness × \\boxed format table: mix (hf_math_verify default), independent, legacy (simplelr_math.py)',
+  source: 'docs/rewards.md#simplerl (simpleRL-reason hf_math_verify.py, simplelr_math.py); correctness as in `math`',
   exactness: 'approximate',
   variantKey: 'mode',
   variants: SIMPLERL_MODES,
@@ -154,8 +150,7 @@ export const simpleRLRewardFactory: RewardFactory = defineReward({
 
 export const dapoReward: RewardFactory = defineReward({
   id: 'dapo',
-  description:
-    'DAPO math reward: "Answer:" in the last 300 characters, Minerva normalisation, exact match, ±1',
+  description: 'DAPO math reward: "Answer:" in the last 300 characters, Minerva normalisation, exact match, ±1',
   source: 'docs/rewards.md#dapo (verl utils/reward_score/math_dapo.py)',
   exactness: 'port',
   schema: z.strictObject({ strictBoxVerify: z.boolean().default(false) }),
@@ -182,8 +177,7 @@ export const dapoReward: RewardFactory = defineReward({
 
 export const generalReasonerReward: RewardFactory = defineReward({
   id: 'general-reasoner',
-  description:
-    'General-Reasoner student-answer extraction (last box, else the last "Answer:"-style line) checked like `math`',
+  description: 'General-Reasoner student-answer extraction (last box, else the last "Answer:"-style line) checked like `math`',
   source: 'docs/rewards.md#general-reasoner (General-Reasoner verifier.py extraction); equality as in `math`',
   exactness: 'approximate',
   schema: z.strictObject({
@@ -211,12 +205,7 @@ export const generalReasonerReward: RewardFactory = defineReward({
             approximate: false,
           };
         const answer = normalizeGroundTruth(raw, strip);
-        const eq = await compareAnswers(
-          answer,
-          normalizeGroundTruth(requireGroundTruth(s), strip),
-          symbolic,
-          strip,
-        );
+        const eq = await compareAnswers(answer, normalizeGroundTruth(requireGroundTruth(s), strip), symbolic, strip);
         return {
           score: eq.equal ? c.correct : c.wrong,
           correct: eq.equal,

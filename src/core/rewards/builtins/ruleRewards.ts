@@ -13,8 +13,7 @@ const FORMAT_KINDS = ['boxed', 'think-answer'] as const;
 
 export const formatReward: RewardFactory = defineReward({
   id: 'format',
-  description:
-    'Format check: a SimpleRL \\boxed{} (boxed) or the <think>…</think><answer>…</answer> structure (think-answer)',
+  description: 'Format check: a SimpleRL \\boxed{} (boxed) or the <think>…</think><answer>…</answer> structure (think-answer)',
   source: 'docs/rewards.md#format-overlong-length: SimpleRL extract_last_boxed (boxed, [C]); think/answer structure (ours)',
   exactness: 'port',
   variantKey: 'kind',
@@ -33,10 +32,7 @@ export const formatReward: RewardFactory = defineReward({
       description: formatReward.description,
       exactness: 'port',
       one(s) {
-        const ok =
-          c.kind === 'boxed'
-            ? extractLastBoxed(s.response) !== null
-            : hasThinkAnswerFormat(s.response, c.strict);
+        const ok = c.kind === 'boxed' ? extractLastBoxed(s.response) !== null : hasThinkAnswerFormat(s.response, c.strict);
         return { score: ok ? c.match : c.miss, components: { [c.kind]: ok ? 1 : 0 } };
       },
     });
@@ -47,8 +43,7 @@ const OVERLONG_FORMS = ['verl', 'paper'] as const;
 
 export const overlongReward: RewardFactory = defineReward({
   id: 'overlong',
-  description:
-    'DAPO soft overlong punishment: verl form min(−(L−(max−buffer))/buffer·factor, 0) or the paper form (−1 beyond max)',
+  description: 'DAPO soft overlong punishment: verl form min(−(L−(max−buffer))/buffer·factor, 0) or the paper form (−1 beyond max)',
   source: 'docs/rewards.md#format-overlong-length (verl reward_manager/dapo.py; DAPO paper)',
   exactness: 'port',
   variantKey: 'form',
@@ -109,8 +104,7 @@ const GUI_PARTS = ['all', 'hit', 'iou', 'box'] as const;
 
 export const guiG1Reward: RewardFactory = defineReward({
   id: 'gui-g1',
-  description:
-    'GUI-G1 grounding rewards: hit + 0.25·IoU + 0.125·box-size (or one part); bbox_2d parsed from the response',
+  description: 'GUI-G1 grounding rewards: hit + 0.25·IoU + 0.125·box-size (or one part); bbox_2d parsed from the response',
   source: 'docs/rewards.md#gui-g1 (GUI-G1 grpo_rec.py); the response parser is ours',
   exactness: 'port',
   variantKey: 'parts',
@@ -129,18 +123,13 @@ export const guiG1Reward: RewardFactory = defineReward({
       exactness: 'port',
       one(s) {
         const gt = parseGroundTruthBox(s.ground_truth);
-        if (!gt)
-          throw new Error(
-            'ground_truth is not a box: expected [x1,y1,x2,y2] or {"bbox": [...], "width": W, "height": H}',
-          );
+        if (!gt) throw new Error('ground_truth is not a box: expected [x1,y1,x2,y2] or {"bbox": [...], "width": W, "height": H}');
         const pred = parsePredictedBox(s.response);
         const w = gt.width ?? c.width;
         const h = gt.height ?? c.height;
         const wantBox = c.parts === 'all' || c.parts === 'box';
         if (wantBox && (w === null || h === null))
-          throw new Error(
-            'the box-size reward needs the image size: give width/height in the spec or the ground truth',
-          );
+          throw new Error('the box-size reward needs the image size: give width/height in the spec or the ground truth');
         // Any parse failure scores 0, as in the source.
         const hit = pred ? hitReward(pred, gt.box) : 0;
         const iou = pred ? iouReward(pred, gt.box) : 0;

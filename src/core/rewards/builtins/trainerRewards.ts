@@ -7,15 +7,13 @@ import { isApproximateStage, MathVerifyGrader, MATH_VERIFY_DEFAULTS } from '../m
 import type { RewardInput } from '../types';
 
 function requireGroundTruth(s: RewardInput): string {
-  if (s.ground_truth === null || s.ground_truth === undefined)
-    throw new Error('the sample has no ground_truth to compare with');
+  if (s.ground_truth === null || s.ground_truth === undefined) throw new Error('the sample has no ground_truth to compare with');
   return s.ground_truth;
 }
 
 export const verlMathReward: RewardFactory = defineReward({
   id: 'verl-math',
-  description:
-    "verl's default MATH scorer: last \\boxed answer, is_equiv after the Hendrycks strip_string, 1 or 0",
+  description: "verl's default MATH scorer: last \\boxed answer, is_equiv after the Hendrycks strip_string, 1 or 0",
   source: 'volcengine/verl verl/utils/reward_score/math_reward.py @ b178a3c (docs/rewards.md)',
   exactness: 'port',
   schema: z.strictObject({}),
@@ -57,7 +55,10 @@ export const mathVerifyReward: RewardFactory = defineReward({
   exactness: 'approximate',
   schema: z.strictObject({
     /** Extraction targets for both sides (the source's LatexExtractionConfig / ExprExtractionConfig). */
-    targets: z.array(z.enum(['latex', 'expr'])).min(1).default(['latex', 'expr']),
+    targets: z
+      .array(z.enum(['latex', 'expr']))
+      .min(1)
+      .default(['latex', 'expr']),
     /** 50 = parse()'s default; 0 = boxed first, as TRL's accuracy_reward asks for the prediction. */
     boxedMatchPriority: z.number().int().min(-1).default(MATH_VERIFY_DEFAULTS.boxedMatchPriority),
     floatRounding: z.number().int().min(0).max(15).default(MATH_VERIFY_DEFAULTS.floatRounding),

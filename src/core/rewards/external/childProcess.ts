@@ -50,12 +50,8 @@ export class LineChild {
         opts.onExit(why, spawnFailed);
         resolve();
       };
-      this.child.on('error', (e) =>
-        finish(`could not be started: ${errorMessage(e)}`, this.child.pid === undefined),
-      );
-      this.child.on('exit', (code, signal) =>
-        finish(signal ? `was killed by ${signal}` : `exited with code ${code}`, false),
-      );
+      this.child.on('error', (e) => finish(`could not be started: ${errorMessage(e)}`, this.child.pid === undefined));
+      this.child.on('exit', (code, signal) => finish(signal ? `was killed by ${signal}` : `exited with code ${code}`, false));
     });
     process.on('exit', this.onHostExit);
     this.child.stdout.setEncoding('utf8');
@@ -92,8 +88,7 @@ export class LineChild {
   }
 
   send(line: string): void {
-    if (this.exited)
-      throw new LensError(ErrorCode.Internal, 'write to an external reward command that has exited');
+    if (this.exited) throw new LensError(ErrorCode.Internal, 'write to an external reward command that has exited');
     this.child.stdin.write(line + '\n');
   }
 
@@ -108,10 +103,7 @@ export class LineChild {
     if (this.exited) return;
     this.child.stdin.end();
     const wait = (ms: number): Promise<boolean> =>
-      Promise.race([
-        this.exitPromise.then(() => true),
-        new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref()),
-      ]);
+      Promise.race([this.exitPromise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
     if (await wait(graceMs)) return;
     if (this.child.pid !== undefined) killGroup(this.child.pid, 'SIGTERM');
     if (await wait(graceMs)) return;

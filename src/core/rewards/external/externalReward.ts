@@ -6,13 +6,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, LensError } from '../../../shared/errors';
 import { defineReward, type RewardFactory } from '../factory';
-import {
-  isJsonObject,
-  type RewardFunction,
-  type RewardInput,
-  type RewardOutput,
-  type ScoreContext,
-} from '../types';
+import { isJsonObject, type RewardFunction, type RewardInput, type RewardOutput, type ScoreContext } from '../types';
 import { LineChild } from './childProcess';
 
 /** Splits a command line on spaces, honouring '…' and "…" quotes and backslash escapes (no shell). */
@@ -39,11 +33,7 @@ export function splitCommand(line: string): string[] {
       any = false;
     } else cur += ch;
   }
-  if (quote)
-    throw new LensError(
-      ErrorCode.BadInput,
-      `external command ${JSON.stringify(line)}: unterminated ${quote} quote`,
-    );
+  if (quote) throw new LensError(ErrorCode.BadInput, `external command ${JSON.stringify(line)}: unterminated ${quote} quote`);
   if (any || cur) out.push(cur);
   return out;
 }
@@ -198,9 +188,7 @@ class ExternalRewardFunction implements RewardFunction {
     const out: RewardOutput = { score };
     const comps = msg['components'];
     if (isJsonObject(comps)) {
-      const numeric = Object.entries(comps).filter(
-        (e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]),
-      );
+      const numeric = Object.entries(comps).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]));
       if (numeric.length) out.components = Object.fromEntries(numeric);
     }
     if (typeof msg['rationale'] === 'string') out.rationale = msg['rationale'];
@@ -224,10 +212,7 @@ class ExternalRewardFunction implements RewardFunction {
       this.abort(
         new LensError(
           ErrorCode.BadInput,
-          this.withStderr(
-            `external reward command ${this.label} ${why}, and it was restarted ${this.restarts} times already`,
-            child,
-          ),
+          this.withStderr(`external reward command ${this.label} ${why}, and it was restarted ${this.restarts} times already`, child),
         ),
       );
       return;

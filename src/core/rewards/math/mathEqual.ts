@@ -3,16 +3,7 @@
 import type { SymbolicChecker } from './symbolic';
 
 export type EqualityStage =
-  | 'empty'
-  | 'string'
-  | 'choice'
-  | 'numeric'
-  | 'brackets'
-  | 'tuple'
-  | 'matrix'
-  | 'equation'
-  | 'symbolic'
-  | 'different';
+  'empty' | 'string' | 'choice' | 'numeric' | 'brackets' | 'tuple' | 'matrix' | 'equation' | 'symbolic' | 'different';
 
 export interface EqualityResult {
   equal: boolean;
@@ -93,8 +84,7 @@ export function choiceAnswer(pred: string): string {
 const WRAPPED = /^(\(|\[).+(\)|\])/;
 const MATRIX_OPEN = ['\\begin{pmatrix}', '\\begin{bmatrix}'];
 const MATRIX_CLOSE = ['\\end{pmatrix}', '\\end{bmatrix}'];
-const isMatrix = (s: string): boolean =>
-  MATRIX_OPEN.some((o) => s.startsWith(o)) && MATRIX_CLOSE.some((c) => s.endsWith(c));
+const isMatrix = (s: string): boolean => MATRIX_OPEN.some((o) => s.startsWith(o)) && MATRIX_CLOSE.some((c) => s.endsWith(c));
 
 function matrixRows(s: string): string[] {
   return s
@@ -132,8 +122,7 @@ export function mathEqualQuick(
 ): EqualityResult | null {
   if (pred === null || ref === null) return { equal: false, stage: 'empty' };
   if (pred.trim().toLowerCase() === ref.trim().toLowerCase()) return { equal: true, stage: 'string' };
-  if (['A', 'B', 'C', 'D', 'E'].includes(ref) && choiceAnswer(pred) === ref)
-    return { equal: true, stage: 'choice' };
+  if (['A', 'B', 'C', 'D', 'E'].includes(ref) && choiceAnswer(pred) === ref) return { equal: true, stage: 'choice' };
   const p = parseDigits(pred);
   const r = p === null ? null : parseDigits(ref);
   if (p !== null && r !== null) {
@@ -147,10 +136,7 @@ export function mathEqualQuick(
   if (compareBrackets && bracketsDiffer(pt, rt)) return { equal: false, stage: 'brackets' };
   let ps = pt;
   let rs = rt;
-  if (
-    (pt.startsWith('[') && pt.endsWith(']') && !rt.startsWith('(')) ||
-    (pt.startsWith('(') && pt.endsWith(')') && !rt.startsWith('['))
-  ) {
+  if ((pt.startsWith('[') && pt.endsWith(']') && !rt.startsWith('(')) || (pt.startsWith('(') && pt.endsWith(')') && !rt.startsWith('['))) {
     ps = stripChars(ps, '[]()');
     rs = stripChars(rs, '[]()');
   }
@@ -161,11 +147,7 @@ export function mathEqualQuick(
 }
 
 /** math_equal(pred, ref): stages 1–7 of docs/rewards.md#math, then the symbolic stage when a checker is given. */
-export async function mathEqual(
-  pred: string | null,
-  ref: string | null,
-  opts: MathEqualOptions = {},
-): Promise<EqualityResult> {
+export async function mathEqual(pred: string | null, ref: string | null, opts: MathEqualOptions = {}): Promise<EqualityResult> {
   const quick = mathEqualQuick(pred, ref, opts.includePercentage ?? true, opts.compareBrackets ?? false);
   if (quick) return quick;
   const pt = (pred as string).trim();
@@ -183,10 +165,7 @@ export async function mathEqual(
       row = await allEqual(pl[i]!.split('&'), rl[i]!.split('&'), opts);
       symbolic ??= row.symbolic;
     }
-    if (row.equal)
-      return symbolic === undefined
-        ? { equal: true, stage: 'matrix' }
-        : { equal: true, stage: 'matrix', symbolic };
+    if (row.equal) return symbolic === undefined ? { equal: true, stage: 'matrix' } : { equal: true, stage: 'matrix', symbolic };
   }
   const sym = opts.symbolic ?? null;
   const pEq = pt.split('=').length - 1;

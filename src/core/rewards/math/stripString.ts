@@ -55,9 +55,7 @@ function unitPatterns(units: readonly string[], compat: boolean): UnitPatterns {
         unicode: new RegExp(`(^|${NON_WORD})${u}($|${NON_WORD})`, 'gu'),
         ascii: new RegExp(`(^|${NON_WORD_ASCII})${u}($|${NON_WORD_ASCII})`, 'g'),
       })),
-      any: all.length
-        ? new RegExp(`(?:^|${NON_WORD})(?:${all.map((u) => `(?:${u})`).join('|')})(?:$|${NON_WORD})`, 'u')
-        : null,
+      any: all.length ? new RegExp(`(?:^|${NON_WORD})(?:${all.map((u) => `(?:${u})`).join('|')})(?:$|${NON_WORD})`, 'u') : null,
     };
     unitCache.set(key, pats);
   }
@@ -101,8 +99,7 @@ export function stripString(input: string, opts: StripOptions = {}): string {
   // 2
   s = rep(s, '\\!', '');
   // 3
-  if (s.includes('{array}'))
-    s = rep(s.replace(/\\begin\{array\}\{.*?\}/g, '\\begin{pmatrix}'), '\\end{array}', '\\end{pmatrix}');
+  if (s.includes('{array}')) s = rep(s.replace(/\\begin\{array\}\{.*?\}/g, '\\begin{pmatrix}'), '\\end{array}', '\\end{pmatrix}');
   s = rep(s, 'bmatrix', 'pmatrix');
   // 4
   s = rep(rep(s, 'tfrac', 'frac'), 'dfrac', 'frac');
@@ -136,8 +133,7 @@ export function stripString(input: string, opts: StripOptions = {}): string {
   // 12
   if (s.includes('\\text{')) s = s.replace(/\\text\{(.*?)\}/g, '$1');
   // 13
-  for (const key of ['x=', 'y=', 'z=', 'x\\in', 'y\\in', 'z\\in', 'x\\to', 'y\\to', 'z\\to'])
-    s = rep(s, key, '');
+  for (const key of ['x=', 'y=', 'z=', 'x\\in', 'y\\in', 'z\\in', 'x\\to', 'y\\to', 'z\\to']) s = rep(s, key, '');
   // 14
   s = rep(rep(s, '\\emptyset', '{}'), '(-\\infty,\\infty)', '\\mathbb{R}');
   // 15

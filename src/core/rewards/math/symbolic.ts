@@ -6,17 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { ErrorCode, LensError, errorMessage } from '../../../shared/errors';
 
 export type SymbolicHow =
-  | 'same'
-  | 'isEqual'
-  | 'difference'
-  | 'numeric'
-  | 'rounded'
-  | 'sampled'
-  | 'ratio'
-  | 'different'
-  | 'unparseable'
-  | 'timeout'
-  | 'error';
+  'same' | 'isEqual' | 'difference' | 'numeric' | 'rounded' | 'sampled' | 'ratio' | 'different' | 'unparseable' | 'timeout' | 'error';
 
 export interface SymbolicVerdict {
   equal: boolean;
@@ -145,10 +135,7 @@ parentPort.on('message', (m) => {
 
 /** What the worker can be asked: Qwen-style equality, or one of Math-Verify's leaf checks. */
 export type SymbolicRequest =
-  | { op: 'math' }
-  | { op: 'mv-leaf'; rounding: number | null; strict: boolean }
-  | { op: 'mv-ratio' }
-  | { op: 'mv-num' };
+  { op: 'math' } | { op: 'mv-leaf'; rounding: number | null; strict: boolean } | { op: 'mv-ratio' } | { op: 'mv-num' };
 
 interface Job {
   id: number;
@@ -203,8 +190,7 @@ export class WorkerSymbolicChecker implements SymbolicChecker {
     const key = `${JSON.stringify(req)}\u0000${a}\u0000${b}`;
     const hit = this.cache.get(key);
     if (hit) return Promise.resolve(hit);
-    if (this.disposed)
-      return Promise.reject(new LensError(ErrorCode.Internal, 'symbolic checker used after dispose'));
+    if (this.disposed) return Promise.reject(new LensError(ErrorCode.Internal, 'symbolic checker used after dispose'));
     return new Promise<SymbolicVerdict>((resolve, reject) => {
       this.queue.push({
         id: this.nextId++,
@@ -230,9 +216,7 @@ export class WorkerSymbolicChecker implements SymbolicChecker {
     // Each pending comparison holds a timer, which keeps the process alive; an idle worker must not.
     w.unref();
     w.on('message', (m: Reply) => this.onReply(w, m));
-    w.on('error', (e) =>
-      this.onWorkerGone(w, `the symbolic worker failed: ${errorMessage(e).replace(/\s+/g, ' ')}`),
-    );
+    w.on('error', (e) => this.onWorkerGone(w, `the symbolic worker failed: ${errorMessage(e).replace(/\s+/g, ' ')}`));
     w.on('exit', () => this.onWorkerGone(w, 'the symbolic worker exited'));
     this.worker = w;
     return w;
@@ -261,14 +245,8 @@ export class WorkerSymbolicChecker implements SymbolicChecker {
     clearTimeout(timer);
     this.current = undefined;
     if (m.fatal !== undefined) {
-      job.reject(
-        new LensError(
-          ErrorCode.Internal,
-          `the symbolic equality stage could not load @cortex-js/compute-engine: ${m.fatal}`,
-        ),
-      );
-      for (const j of this.queue.splice(0))
-        j.reject(new LensError(ErrorCode.Internal, `symbolic stage unavailable: ${m.fatal}`));
+      job.reject(new LensError(ErrorCode.Internal, `the symbolic equality stage could not load @cortex-js/compute-engine: ${m.fatal}`));
+      for (const j of this.queue.splice(0)) j.reject(new LensError(ErrorCode.Internal, `symbolic stage unavailable: ${m.fatal}`));
       return;
     }
     job.resolve({ equal: m.equal === true, how: m.how ?? 'error', ...(m.value !== undefined ? { value: m.value } : {}) });
@@ -296,8 +274,7 @@ export class WorkerSymbolicChecker implements SymbolicChecker {
       this.current.job.reject(new LensError(ErrorCode.Cancelled, 'symbolic checker disposed'));
       this.current = undefined;
     }
-    for (const j of this.queue.splice(0))
-      j.reject(new LensError(ErrorCode.Cancelled, 'symbolic checker disposed'));
+    for (const j of this.queue.splice(0)) j.reject(new LensError(ErrorCode.Cancelled, 'symbolic checker disposed'));
     if (w) await w.terminate();
   }
 }

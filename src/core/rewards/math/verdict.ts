@@ -25,10 +25,7 @@ export function compareAnswers(
 ): EqualityResult | Promise<EqualityResult> {
   // The bracket quirk is one of the source's, so only qwenCompat=false fixes it.
   const compareBrackets = strip.qwenCompat === false;
-  return (
-    mathEqualQuick(answer, groundTruth, true, compareBrackets) ??
-    mathEqual(answer, groundTruth, { symbolic, compareBrackets })
-  );
+  return mathEqualQuick(answer, groundTruth, true, compareBrackets) ?? mathEqual(answer, groundTruth, { symbolic, compareBrackets });
 }
 
 /** Ground truths repeat G times per group and across epochs: normalise each once. */

@@ -39,7 +39,13 @@ function removeRightUnits(s: string): string {
 
 /** Hendrycks `fix_fracs`: raises on an empty tail after `\frac` (the source indexes substr[0]). */
 function hendrycksFixFracs(s: string): string {
-  if (s.split('\\frac').slice(1).some((p) => p === '')) throw new PythonRaised('string index out of range');
+  if (
+    s
+      .split('\\frac')
+      .slice(1)
+      .some((p) => p === '')
+  )
+    throw new PythonRaised('string index out of range');
   return fixFracs(s);
 }
 

@@ -45,8 +45,7 @@ export async function mathVerifyAgreement(file: string): Promise<Agreement> {
     throw new LensError(ErrorCode.Unreadable, `${file}: cannot read the case list: ${errorMessage(e)}`, { file });
   }
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new LensError(ErrorCode.BadInput, `${file}: not a Math-Verify case list: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new LensError(ErrorCode.BadInput, `${file}: not a Math-Verify case list: ${parsed.error.issues[0]?.message}`);
   const graders = new Map<string, MathVerifyGrader>();
   const cases: CaseResult[] = [];
   try {

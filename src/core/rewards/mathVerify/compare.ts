@@ -110,8 +110,7 @@ export class MathVerifyComparer {
     if (g.op === p.op) {
       const [a, b] = [diff(g), diff(p)];
       if (a && b && (await this.eq(a, b)).equal) return { equal: true, stage: 'relation' };
-      if (!a && (await this.eq(g.lhs, p.lhs)).equal && (await this.eq(g.rhs, p.rhs)).equal)
-        return { equal: true, stage: 'relation' };
+      if (!a && (await this.eq(g.lhs, p.lhs)).equal && (await this.eq(g.rhs, p.rhs)).equal) return { equal: true, stage: 'relation' };
     }
     const inv = INVERSE[g.op];
     if (inv === undefined) return NO;
@@ -211,8 +210,7 @@ export class MathVerifyComparer {
     if (g.k === 'sym' || p.k === 'sym') return this.symbols(g, p);
     if (g.k === 'matrix' || p.k === 'matrix') {
       if (g.k !== 'matrix' || p.k !== 'matrix' || g.rows.length !== p.rows.length) return NO;
-      for (let i = 0; i < g.rows.length; i++)
-        if (!(await this.elementwise(g.rows[i]!, p.rows[i]!, 'matrix')).equal) return NO;
+      for (let i = 0; i < g.rows.length; i++) if (!(await this.elementwise(g.rows[i]!, p.rows[i]!, 'matrix')).equal) return NO;
       return { equal: true, stage: 'matrix' };
     }
     if (g.k === 'expr' && p.k === 'expr') return this.leaf(g, p);

@@ -46,9 +46,7 @@ function envPattern(prefix: string, context: 'boxed' | 'plain'): string {
 /** The LaTeX target's patterns; boxedPriority −1 disables the boxed ones (source default 50). */
 export function latexPatterns(boxedPriority: number): Pattern[] {
   const next = (context: 'boxed' | 'plain', lead: string): string =>
-    [1, 2, 3, 4, 5]
-      .map((i) => `${lead}(?:\\s*(?:,?and|,?or|,)\\s*${envPattern(`next${i}_`, context)})?`)
-      .join('');
+    [1, 2, 3, 4, 5].map((i) => `${lead}(?:\\s*(?:,?and|,?or|,)\\s*${envPattern(`next${i}_`, context)})?`).join('');
   const envs = `(?:${envPattern('first_', 'plain')}${next('plain', '')})`;
   const out: Array<[string, number]> = [
     [`${FINAL_ANSWER_IS}:?\\s*${envs}\\.?\\s?I hope`, 0],

@@ -123,10 +123,7 @@ export class MathVerifyGrader {
     const gold = parseAnswer(goldText, this.cfg);
     const prediction = parseAnswer(predictionText, this.cfg);
     const golds: Array<Value | string> = [...(gold.value ? [gold.value] : []), ...(gold.text ? [gold.text] : [])];
-    const preds: Array<Value | string> = [
-      ...(prediction.value ? [prediction.value] : []),
-      ...(prediction.text ? [prediction.text] : []),
-    ];
+    const preds: Array<Value | string> = [...(prediction.value ? [prediction.value] : []), ...(prediction.text ? [prediction.text] : [])];
     let best: MvVerdict = { equal: false, stage: 'different' };
     for (const g of golds) {
       for (const p of preds) {

@@ -73,14 +73,16 @@ function wrapsWhole(s: string): boolean {
 // Commands latex2sympy knows (enough for answers); an unknown one makes the parse fail, as in the
 // source, which then retries with the last "=" side (parser.py parse_latex_cached).
 const KNOWN = new Set(
-  ('frac sqrt pi cdot times div pm mp infty text mbox le leq ge geq lt gt ne neq approx in notin cup cap setminus ' +
+  (
+    'frac sqrt pi cdot times div pm mp infty text mbox le leq ge geq lt gt ne neq approx in notin cup cap setminus ' +
     'emptyset varnothing sin cos tan sec csc cot arcsin arccos arctan sinh cosh tanh log ln exp lg circ degree ' +
     'alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi omicron rho sigma ' +
     'tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega mathbb boxed ' +
     'begin end quad qquad binom dbinom tbinom overline hat vec bar tilde mathbf operatorname sum prod int lim to ' +
     'cdots dots equiv pmod bmod mod angle perp parallel sim cong lfloor rfloor lceil rceil langle rangle neg ' +
     'land lor forall exists prime partial nabla ell imath mathrm mathit vert Vert mid colon ast star min max gcd ' +
-    'lcm det arg Re Im sqrt overrightarrow underline dot ddot triangle square fbox').split(' '),
+    'lcm det arg Re Im sqrt overrightarrow underline dot ddot triangle square fbox'
+  ).split(' '),
 );
 
 function unknownCommand(s: string): boolean {
@@ -90,8 +92,20 @@ function unknownCommand(s: string): boolean {
 
 const REL_RE = /\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|\\neq?(?![a-zA-Z])|\\lt(?![a-zA-Z])|\\gt(?![a-zA-Z])|<=|>=|!=|=|<|>/g;
 const REL_OF: Record<string, RelOp> = {
-  '\\le': '<=', '\\leq': '<=', '<=': '<=', '\\ge': '>=', '\\geq': '>=', '>=': '>=', '\\ne': '!=', '\\neq': '!=',
-  '!=': '!=', '\\lt': '<', '<': '<', '\\gt': '>', '>': '>', '=': '=',
+  '\\le': '<=',
+  '\\leq': '<=',
+  '<=': '<=',
+  '\\ge': '>=',
+  '\\geq': '>=',
+  '>=': '>=',
+  '\\ne': '!=',
+  '\\neq': '!=',
+  '!=': '!=',
+  '\\lt': '<',
+  '<': '<',
+  '\\gt': '>',
+  '>': '>',
+  '=': '=',
 };
 
 /** Top-level relation operators and the operands between them. */
@@ -127,7 +141,14 @@ const LETTERS = /^[A-Za-z]+$/;
 function leaf(tex: string): Value | null {
   let t = tex.trim();
   if (t === '') return null;
-  if (/^\\text\{[^{}]*\}$/.test(t)) return { k: 'sym', name: t.slice(6, -1).trim().replace(/^\((.*)\)$/, '$1') };
+  if (/^\\text\{[^{}]*\}$/.test(t))
+    return {
+      k: 'sym',
+      name: t
+        .slice(6, -1)
+        .trim()
+        .replace(/^\((.*)\)$/, '$1'),
+    };
   if (LETTERS.test(t)) return { k: 'sym', name: t };
   if (t.endsWith('\\%') || t.endsWith('%')) {
     const x = t.replace(/\\?%$/, '').trim();
@@ -159,8 +180,7 @@ function matrixArithmetic(s: string): Value | null {
   const spans = [...s.matchAll(MATRIX_SPAN)];
   if (spans.length < 2) return null;
   const between = spans.slice(1).map((m, i) => s.slice(spans[i]!.index! + spans[i]![0].length, m.index).trim());
-  if (s.slice(0, spans[0]!.index).trim() !== '' || s.slice(spans.at(-1)!.index! + spans.at(-1)![0].length).trim() !== '')
-    return null;
+  if (s.slice(0, spans[0]!.index).trim() !== '' || s.slice(spans.at(-1)!.index! + spans.at(-1)![0].length).trim() !== '') return null;
   const ms = spans.map((m) => parseMatrix(m[0]));
   if (ms.some((m) => m === null || m.k !== 'matrix')) return null;
   const tex = (v: Value): string | null => (v.k === 'expr' ? v.tex : v.k === 'sym' ? v.name : null);
@@ -275,7 +295,14 @@ export function parse(input: string): Value | null {
     const items = all(parts);
     return items && { k: 'tuple', items };
   }
-  if (/[{}]/.test(s.replace(/\{[^{}]*\}/g, '').replace(/\{[^{}]*\}/g, '').replace(/\{[^{}]*\}/g, '')))
+  if (
+    /[{}]/.test(
+      s
+        .replace(/\{[^{}]*\}/g, '')
+        .replace(/\{[^{}]*\}/g, '')
+        .replace(/\{[^{}]*\}/g, ''),
+    )
+  )
     return null;
   return leaf(s);
 }

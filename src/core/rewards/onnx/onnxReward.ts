@@ -60,8 +60,7 @@ interface Plan {
 }
 
 type TensorMeta = { name: string; isTensor: true; type: string; shape: ReadonlyArray<number | string> };
-const tensorMeta = (m: Ort.InferenceSession.ValueMetadata): TensorMeta | null =>
-  m.isTensor ? (m as TensorMeta) : null;
+const tensorMeta = (m: Ort.InferenceSession.ValueMetadata): TensorMeta | null => (m.isTensor ? (m as TensorMeta) : null);
 
 function planInputs(session: Ort.InferenceSession, c: OnnxConfig, file: string): Plan {
   const names = session.inputNames;
@@ -86,10 +85,7 @@ function planInputs(session: Ort.InferenceSession, c: OnnxConfig, file: string):
   for (const n of names) {
     if (n === ids || n === mask) continue;
     if (n === 'token_type_ids') zeros.push(n);
-    else
-      fail(
-        `input ${JSON.stringify(n)} is not one Rollout Lens can fill (it feeds token ids, attention_mask and token_type_ids)`,
-      );
+    else fail(`input ${JSON.stringify(n)} is not one Rollout Lens can fill (it feeds token ids, attention_mask and token_type_ids)`);
   }
   let dtype: 'int64' | 'int32' = 'int64';
   let fixedSeq: number | null = null;
@@ -175,8 +171,7 @@ class OnnxRewardFunction implements RewardFunction {
     });
     const feeds: Record<string, Ort.Tensor> = { [this.plan.ids]: this.tensor(ids, [rows, width]) };
     if (this.plan.mask) feeds[this.plan.mask] = this.tensor(mask, [rows, width]);
-    for (const z of this.plan.zeros)
-      feeds[z] = this.tensor(new Array<number>(rows * width).fill(0), [rows, width]);
+    for (const z of this.plan.zeros) feeds[z] = this.tensor(new Array<number>(rows * width).fill(0), [rows, width]);
     let result: Ort.InferenceSession.ReturnType;
     try {
       result = await this.session.run(feeds);
@@ -188,11 +183,7 @@ class OnnxRewardFunction implements RewardFunction {
       );
     }
     const t = result[this.plan.output] as Ort.Tensor | undefined;
-    if (!t)
-      throw new LensError(
-        ErrorCode.BadInput,
-        `${c.model}: the run returned no output ${JSON.stringify(this.plan.output)}`,
-      );
+    if (!t) throw new LensError(ErrorCode.BadInput, `${c.model}: the run returned no output ${JSON.stringify(this.plan.output)}`);
     if (t.type !== 'float32' && t.type !== 'float64') {
       throw new LensError(
         ErrorCode.BadInput,
@@ -215,10 +206,7 @@ class OnnxRewardFunction implements RewardFunction {
     }
     const col = cols > 1 ? (c.outputIndex as number) : 0;
     if (col >= cols)
-      throw new LensError(
-        ErrorCode.BadInput,
-        `${c.model}: outputIndex ${col} is out of range for shape [${dims.join(', ')}]`,
-      );
+      throw new LensError(ErrorCode.BadInput, `${c.model}: outputIndex ${col} is out of range for shape [${dims.join(', ')}]`);
     const data = t.data as Float32Array | Float64Array;
     return seqs.map((s, r) => {
       const raw = data[r * cols + col]!;
@@ -248,8 +236,7 @@ export const onnxReward: RewardFactory = defineReward({
   untrustedReason: 'it loads and runs a model file named by the workspace',
   schema: onnxSchema,
   async create(c) {
-    if (!fs.existsSync(c.model))
-      throw new LensError(ErrorCode.NotFound, `${c.model}: ONNX model file not found`, { file: c.model });
+    if (!fs.existsSync(c.model)) throw new LensError(ErrorCode.NotFound, `${c.model}: ONNX model file not found`, { file: c.model });
     const tok = loadModelTokenizer(c.tokenizer, c.addSpecialTokens);
     const ort = loadOnnxRuntime();
     let session: Ort.InferenceSession;

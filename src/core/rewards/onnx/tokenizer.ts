@@ -30,8 +30,7 @@ function readJson(file: string): unknown {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function loadModelTokenizer(file: string, addSpecialTokens: boolean): ModelTokenizer {
   const json = readJson(file);
@@ -64,11 +63,7 @@ export function loadModelTokenizer(file: string, addSpecialTokens: boolean): Mod
   }
   const model = json['model'];
   const unkName =
-    typeof model['unk_token'] === 'string'
-      ? model['unk_token']
-      : typeof config['unk_token'] === 'string'
-        ? config['unk_token']
-        : null;
+    typeof model['unk_token'] === 'string' ? model['unk_token'] : typeof config['unk_token'] === 'string' ? config['unk_token'] : null;
   const unkId = unkName !== null ? tok.token_to_id(unkName) : undefined;
   const padName = typeof config['pad_token'] === 'string' ? config['pad_token'] : '[PAD]';
   const padId = tok.token_to_id(padName) ?? tok.token_to_id('<pad>') ?? 0;

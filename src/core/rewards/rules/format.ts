@@ -9,12 +9,7 @@ export type SimpleRLMode = (typeof SIMPLERL_MODES)[number];
  * `formatPenalty` is FORMAT_PENALTY_VALUE (default −1), used by `independent` for wrong ∧ unboxed and by
  * `legacy` wherever the answer is unboxed or wrong-and-unboxed.
  */
-export function simpleRLReward(
-  mode: SimpleRLMode,
-  correct: boolean,
-  boxed: boolean,
-  formatPenalty = -1,
-): number {
+export function simpleRLReward(mode: SimpleRLMode, correct: boolean, boxed: boolean, formatPenalty = -1): number {
   switch (mode) {
     case 'mix':
       return correct ? 1 : 0;

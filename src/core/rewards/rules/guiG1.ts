@@ -58,9 +58,7 @@ export interface GroundTruthBox {
 }
 
 function asBox(v: unknown): Box | null {
-  return Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
-    ? (v as unknown as Box)
-    : null;
+  return Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as unknown as Box) : null;
 }
 
 /** Ground truth as `[x1,y1,x2,y2]` or `{"bbox"|"bbox_2d": [...], "width": W, "height": H}` JSON. */

@@ -2,12 +2,7 @@
 // and a plain linear penalty. Lengths are tokens unless the caller chose another unit.
 
 /** verl `reward_manager/dapo.py`: min(−(L − (max − buf))/buf · factor, 0); added to the ±1 score there. */
-export function overlongPenaltyVerl(
-  length: number,
-  maxResponseLength: number,
-  buffer: number,
-  penaltyFactor: number,
-): number {
+export function overlongPenaltyVerl(length: number, maxResponseLength: number, buffer: number, penaltyFactor: number): number {
   const expected = maxResponseLength - buffer;
   // `+ 0` turns the −0 of L = max − buffer into 0 for display and equality.
   return Math.min((-(length - expected) / buffer) * penaltyFactor, 0) + 0;

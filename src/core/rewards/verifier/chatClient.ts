@@ -37,11 +37,7 @@ export function endpointUrl(url: string, api: 'chat' | 'completions'): string {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => (clearTimeout(t), reject(new LensError(ErrorCode.Cancelled, 'cancelled'))),
-      { once: true },
-    );
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(new LensError(ErrorCode.Cancelled, 'cancelled'))), { once: true });
   });
 }
 
@@ -84,10 +80,7 @@ export class ChatClient {
       }
       const tries = `${this.o.retries + 1} attempt${this.o.retries ? 's' : ''}`;
       if (last?.unreachable)
-        throw new LensError(
-          ErrorCode.NotFound,
-          `verifier endpoint ${this.endpoint} is unreachable after ${tries}: ${last.message}`,
-        );
+        throw new LensError(ErrorCode.NotFound, `verifier endpoint ${this.endpoint} is unreachable after ${tries}: ${last.message}`);
       throw new LensError(
         ErrorCode.Internal,
         `verifier endpoint ${this.endpoint} failed after ${tries}: ${last?.message ?? 'unknown error'}`,
@@ -128,8 +121,7 @@ export class ChatClient {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new Transient(cause?.code ?? cause?.message ?? errorMessage(e), true);
     }
-    if (res.status >= 500 || res.status === 429)
-      throw new Transient(`HTTP ${res.status}: ${text.slice(0, 200)}`, false);
+    if (res.status >= 500 || res.status === 429) throw new Transient(`HTTP ${res.status}: ${text.slice(0, 200)}`, false);
     if (!res.ok)
       throw new LensError(
         ErrorCode.BadInput,
@@ -144,8 +136,7 @@ export class ChatClient {
         `verifier endpoint ${this.endpoint} answered with something that is not JSON: ${text.slice(0, 200)}`,
       );
     }
-    const choice = (json as { choices?: Array<{ message?: { content?: unknown }; text?: unknown }> })
-      .choices?.[0];
+    const choice = (json as { choices?: Array<{ message?: { content?: unknown }; text?: unknown }> }).choices?.[0];
     const content = this.o.api === 'chat' ? choice?.message?.content : choice?.text;
     if (typeof content !== 'string') {
       throw new LensError(

@@ -16,14 +16,7 @@ export function verifierPrompt(question: string, groundTruth: string, studentAns
 
 export const PASS_MARK = 'Final Decision: Yes';
 
-const CUES = [
-  'Final Answer:',
-  'Final Answer is:',
-  'The answer is:',
-  'Answer:',
-  'Solution:',
-  'The solution is:',
-];
+const CUES = ['Final Answer:', 'Final Answer is:', 'The answer is:', 'Answer:', 'Solution:', 'The solution is:'];
 // Each cue is followed by a lazy run without "<<" up to a newline: an answer on the last line without
 // a trailing newline is not found, as in the source.
 const escapeRegex = (s: string): string => s.replace(/[.*+?^$|()[\]{}\\]/g, '\\$&');

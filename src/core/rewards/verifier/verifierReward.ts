@@ -6,12 +6,7 @@ import { defineReward, type RewardFactory } from '../factory';
 import { loadModelTokenizer } from '../onnx/tokenizer';
 import type { RewardFunction, RewardInput, RewardOutput, ScoreContext } from '../types';
 import { ChatClient } from './chatClient';
-import {
-  approximateTokenCount,
-  extractStudentAnswer,
-  verifierPrompt,
-  verifierScore,
-} from './generalReasoner';
+import { approximateTokenCount, extractStudentAnswer, verifierPrompt, verifierScore } from './generalReasoner';
 
 const verifierSchema = z.strictObject({
   url: z.string().url(),
@@ -67,8 +62,7 @@ class VerifierRewardFunction implements RewardFunction {
   }
 
   private async one(s: RewardInput, ctx: ScoreContext): Promise<RewardOutput> {
-    if (s.ground_truth === null)
-      return { score: null, error: 'the sample has no ground_truth for the verifier' };
+    if (s.ground_truth === null) return { score: null, error: 'the sample has no ground_truth for the verifier' };
     const context = this.config.context === 'response' ? s.response : `${s.prompt}${s.response}`;
     const solution = extractStudentAnswer(lastPieces(context, this.config.contextTokens));
     const shown = solution ? solution : 'No Answer';
@@ -110,10 +104,7 @@ export const verifierReward: RewardFactory = defineReward({
     if (c.apiKeyEnv) {
       apiKey = process.env[c.apiKeyEnv] ?? null;
       if (apiKey === null)
-        throw new LensError(
-          ErrorCode.BadInput,
-          `verifier: the environment variable ${c.apiKeyEnv} (apiKeyEnv) is not set`,
-        );
+        throw new LensError(ErrorCode.BadInput, `verifier: the environment variable ${c.apiKeyEnv} (apiKeyEnv) is not set`);
     }
     return new VerifierRewardFunction(c, new ChatClient({ ...c, apiKey }));
   },

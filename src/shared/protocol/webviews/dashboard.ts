@@ -103,7 +103,6 @@ export function isComponentMeanKey(key: string): boolean {
   return /^rewards\/[^/]+\/mean$/.test(key);
 }
 
-
 /** Finite numbers to 6 significant digits: plenty for a chart, and 10k-step snapshots get half as big. */
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(6)) : null);
 
@@ -112,11 +111,21 @@ export function toStepColumns(rows: readonly StepStatsRow[]): StepColumns {
   const ks = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r.pass_at_k ?? {})) ks.add(k);
   const cols: StepColumns = {
-    step: [], samples: [], groups: [], reward_mean: [], reward_std: [], mean_length: [], mean_length_correct: [],
-    mean_length_wrong: [], mean_length_stopped: [], length_unit: rows.length > 0 && rows.every((r) => r.length_unit === 'tokens') ? 'tokens' : 'chars',
-    clip_ratio: [], effective_gradient_ratio: [],
+    step: [],
+    samples: [],
+    groups: [],
+    reward_mean: [],
+    reward_std: [],
+    mean_length: [],
+    mean_length_correct: [],
+    mean_length_wrong: [],
+    mean_length_stopped: [],
+    length_unit: rows.length > 0 && rows.every((r) => r.length_unit === 'tokens') ? 'tokens' : 'chars',
+    clip_ratio: [],
+    effective_gradient_ratio: [],
     difficulty: { extremely_hard: [], hard: [], medium: [], easy: [], extremely_easy: [] },
-    reflection_share: [], reflection_mean: [],
+    reflection_share: [],
+    reflection_mean: [],
     pass_at_k: Object.fromEntries([...ks].sort((a, b) => Number(a) - Number(b)).map((k) => [k, [] as Column])),
   };
   for (const r of rows) {
@@ -156,7 +165,10 @@ export type DashboardCheckpoint = z.infer<typeof dashboardCheckpointSchema>;
 export const DashboardMessages = {
   ready: ReadyNotification,
   /** Webview → host: these logged metrics should be in every snapshot from now on. */
-  pickMetrics: inboundNotification('dashboard/pickMetrics', z.strictObject({ keys: z.array(metricKey).check(z.maxLength(MAX_PICKED_METRICS)) })),
+  pickMetrics: inboundNotification(
+    'dashboard/pickMetrics',
+    z.strictObject({ keys: z.array(metricKey).check(z.maxLength(MAX_PICKED_METRICS)) }),
+  ),
   /** Webview → host: the brushed step range; the host filters the run explorer to it. */
   filterSteps: inboundNotification(
     'filterSteps',

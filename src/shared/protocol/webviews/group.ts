@@ -140,7 +140,10 @@ export const GroupMessages = {
   /** Webview → host: the full sample (response, rationale, reflection spans) at this index of the group. */
   sample: inboundRequest<SampleDetail>()('group/sample', z.strictObject({ index })),
   /** Webview → host: the full texts of these tree nodes (the selected node, a sample's path), by node id. */
-  nodeTexts: inboundRequest<Record<string, string>>()('group/nodeTexts', z.strictObject({ ids: z.array(z.int().check(z.minimum(0))).check(z.minLength(1), z.maxLength(100_000)) })),
+  nodeTexts: inboundRequest<Record<string, string>>()(
+    'group/nodeTexts',
+    z.strictObject({ ids: z.array(z.int().check(z.minimum(0))).check(z.minLength(1), z.maxLength(100_000)) }),
+  ),
   /** Webview → host: "Compare with…": the host asks which other sample and opens VS Code's diff editor. */
   compare: inboundNotification('group/compare', z.strictObject({ index })),
   /** Webview → host: "Re-score this group…". */

@@ -21,8 +21,7 @@ export interface IpcRequest {
 }
 
 export type IpcResponse =
-  | { kind: 'response'; id: number; ok: true; result: unknown }
-  | { kind: 'response'; id: number; ok: false; error: string };
+  { kind: 'response'; id: number; ok: true; result: unknown } | { kind: 'response'; id: number; ok: false; error: string };
 
 export type IpcMessage = IpcNotification | IpcRequest | IpcResponse;
 
@@ -62,7 +61,14 @@ export function outboundNotification<P>(method: string): OutboundNotification<P>
   return { type: 'notify', method };
 }
 
-export type MessageParams<D> = D extends InboundNotification<infer P> ? P : D extends InboundRequest<infer P, unknown> ? P : D extends OutboundNotification<infer P> ? P : never;
+export type MessageParams<D> =
+  D extends InboundNotification<infer P>
+    ? P
+    : D extends InboundRequest<infer P, unknown>
+      ? P
+      : D extends OutboundNotification<infer P>
+        ? P
+        : never;
 export type MessageResult<D> = D extends InboundRequest<unknown, infer R> ? R : never;
 
 /** Every webview's first message: it is listening, the host may post. The checkpoint is its restored UI state. */
@@ -96,9 +102,11 @@ export function inboundOf(messages: Readonly<Record<string, unknown>>): InboundP
 }
 
 type HandlerOf<D> =
-  D extends InboundRequest<infer P, infer R> ? (params: P, signal: AbortSignal) => R | Promise<R>
-  : D extends InboundNotification<infer P> ? (params: P) => void | Promise<void>
-  : never;
+  D extends InboundRequest<infer P, infer R>
+    ? (params: P, signal: AbortSignal) => R | Promise<R>
+    : D extends InboundNotification<infer P>
+      ? (params: P) => void | Promise<void>
+      : never;
 
 type InboundKey<M> = { [K in keyof M]: M[K] extends InboundDescriptor ? K : never }[keyof M];
 
@@ -182,13 +190,19 @@ function summarise(e: { issues: ReadonlyArray<z.core.$ZodIssue> }): string {
     .map((i) => {
       const where = i.path.map(String).join('.') || '(root)';
       const extra =
-        i.code === 'too_small' ? ` (minimum ${String(i.minimum)})`
-        : i.code === 'too_big' ? ` (maximum ${String(i.maximum)})`
-        : i.code === 'invalid_type' ? ` (expected ${i.expected})`
-        : i.code === 'unrecognized_keys' ? ` (${i.keys.join(', ')})`
-        : i.code === 'invalid_value' ? ` (expected one of ${i.values.map((v) => JSON.stringify(v)).join(', ')})`
-        : i.code === 'custom' ? `: ${i.message}`
-        : '';
+        i.code === 'too_small'
+          ? ` (minimum ${String(i.minimum)})`
+          : i.code === 'too_big'
+            ? ` (maximum ${String(i.maximum)})`
+            : i.code === 'invalid_type'
+              ? ` (expected ${i.expected})`
+              : i.code === 'unrecognized_keys'
+                ? ` (${i.keys.join(', ')})`
+                : i.code === 'invalid_value'
+                  ? ` (expected one of ${i.values.map((v) => JSON.stringify(v)).join(', ')})`
+                  : i.code === 'custom'
+                    ? `: ${i.message}`
+                    : '';
       return `${where}: ${i.code}${extra}`;
     })
     .join('; ');

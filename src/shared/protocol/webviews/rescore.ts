@@ -27,7 +27,15 @@ export const rescoreComparisonSchema = z.object({
   confusion: z.object({ tp: count, fp: count, fn: count, tn: count }),
   flips: z.object({ correctness: count, advantage_sign: count }),
   per_step: z
-    .array(z.object({ step, mean_before: z.nullable(finite), mean_after: z.nullable(finite), egr_before: z.nullable(finite), egr_after: z.nullable(finite) }))
+    .array(
+      z.object({
+        step,
+        mean_before: z.nullable(finite),
+        mean_after: z.nullable(finite),
+        egr_before: z.nullable(finite),
+        egr_after: z.nullable(finite),
+      }),
+    )
     .check(z.maxLength(1_000_000)),
   samples: z
     .array(
@@ -93,25 +101,55 @@ export interface EngineComparisonLike {
     effective_gradient_ratio_before: number | null;
     effective_gradient_ratio_after: number | null;
   }>;
-  samples: Array<{ split: string; step: number; group: string; index: number; before: number; after: number; delta: number; correct_before: boolean; correct_after: boolean }>;
+  samples: Array<{
+    split: string;
+    step: number;
+    group: string;
+    index: number;
+    before: number;
+    after: number;
+    delta: number;
+    correct_before: boolean;
+    correct_after: boolean;
+  }>;
 }
 
 /** Maps the engine's comparison to the view's DTO (training steps; validation rows keep their split in the refs). */
-export function fromEngineComparison(c: EngineComparisonLike, set: { id: string | number; run: string; spec: string; status: string }, rationales: ReadonlyMap<string, string> = new Map()): RescoreComparison {
+export function fromEngineComparison(
+  c: EngineComparisonLike,
+  set: { id: string | number; run: string; spec: string; status: string },
+  rationales: ReadonlyMap<string, string> = new Map(),
+): RescoreComparison {
   const cf = c.summary.confusion;
   return {
     set: { id: set.id, spec: set.spec, status: set.status },
     ...(c.baseline !== undefined ? { baseline: c.baseline } : {}),
     agreement: c.summary.agreement,
     confusion: { tp: cf.correct_correct, fp: cf.incorrect_correct, fn: cf.correct_incorrect, tn: cf.incorrect_incorrect },
-    flips: { correctness: c.summary.flips.correct_to_incorrect + c.summary.flips.incorrect_to_correct, advantage_sign: c.summary.flips.advantage_sign },
+    flips: {
+      correctness: c.summary.flips.correct_to_incorrect + c.summary.flips.incorrect_to_correct,
+      advantage_sign: c.summary.flips.advantage_sign,
+    },
     per_step: c.steps
       .filter((s) => s.split !== 'val')
-      .map((s) => ({ step: s.step, mean_before: s.mean_reward_before, mean_after: s.mean_reward_after, egr_before: s.effective_gradient_ratio_before, egr_after: s.effective_gradient_ratio_after })),
+      .map((s) => ({
+        step: s.step,
+        mean_before: s.mean_reward_before,
+        mean_after: s.mean_reward_after,
+        egr_before: s.effective_gradient_ratio_before,
+        egr_after: s.effective_gradient_ratio_after,
+      })),
     samples: c.samples.map((s) => {
       const ref: SampleRef = { run: set.run, split: s.split === 'val' ? 'val' : 'train', step: s.step, group: s.group, index: s.index };
       const rationale = rationales.get(`${ref.split}/${s.step}/${s.group}/${s.index}`);
-      return { ref, before: s.before, after: s.after, delta: s.delta, flipped: s.correct_before !== s.correct_after, ...(rationale !== undefined ? { rationale } : {}) };
+      return {
+        ref,
+        before: s.before,
+        after: s.after,
+        delta: s.delta,
+        flipped: s.correct_before !== s.correct_after,
+        ...(rationale !== undefined ? { rationale } : {}),
+      };
     }),
   };
 }

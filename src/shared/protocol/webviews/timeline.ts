@@ -23,7 +23,6 @@ export interface TimelineSnapshot {
   compare_error: string | null;
 }
 
-
 /** What opens (and restores) a timeline panel. */
 export const timelineKeySchema = z.strictObject({
   run: runName,
