@@ -3,7 +3,7 @@
 // Prints {"driver", "ingest_s", "open_p50_ms", "open_p95_ms", "samples"} as JSON.
 import * as fs from 'node:fs';
 import { Ingestor } from '../src/core/ingest/ingestor';
-import { getSample } from '../src/core/store/explorer';
+import { getSample } from '../src/core/store/reads';
 import { groupTree } from '../src/core/store/groupTrees';
 import { loadSqliteDriver } from '../src/core/store/nativeLoader';
 import { Store } from '../src/core/store/store';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Ingestor } from '../src/core/ingest/ingestor';
 import { groupTree } from '../src/core/store/groupTrees';
-import { getSample, listGroups, listSamples, listSteps } from '../src/core/store/explorer';
+import { getSample, listGroups, listSamples, listSteps } from '../src/core/store/reads';
 import { Store } from '../src/core/store/store';
 import { prng } from '../test/helpers';
 

@@ -64,7 +64,7 @@ export function bundleChild(dir: string): string {
   const out = path.join(dir, 'ingestChild.js');
   for (const [entry, outfile] of [
     [path.join(__dirname, 'ingestChild.ts'), out],
-    [path.join(__dirname, '..', 'src', 'core', 'ingest', 'parseWorker.ts'), path.join(dir, 'ingestWorker.js')],
+    [path.join(__dirname, '..', 'src', 'core', 'ingest', 'ingestWorker.ts'), path.join(dir, 'ingestWorker.js')],
   ] as const) {
     esbuild.buildSync({
       entryPoints: [entry],

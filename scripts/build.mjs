@@ -29,7 +29,7 @@ export const bundles = [
     external: nativeExternals,
   },
   // The ingest's parsing worker thread, found beside engine.js / cli.js (src/core/ingest/parsedBatches.ts).
-  { ...common, entryPoints: ['src/core/ingest/parseWorker.ts'], outfile: 'dist/ingestWorker.js', external: nativeExternals },
+  { ...common, entryPoints: ['src/core/ingest/ingestWorker.ts'], outfile: 'dist/ingestWorker.js', external: nativeExternals },
 ];
 
 /** Webview apps (browser bundles) are added by the webview issue: webview/<app>/main.ts → dist/webview/<app>.js */

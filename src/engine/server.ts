@@ -22,9 +22,9 @@ import { ingestHandlers } from './handlers/ingest';
 import { rescoreHandlers } from './handlers/rescore';
 import { alertHandlers, refreshAlerts } from './handlers/alerts';
 import { runHandlers } from './handlers/runs';
-import { tokenHandlers } from './handlers/tokens';
+import { promptHandlers, tokenHandlers } from './handlers/tokens';
 import { viewHandlers } from './handlers/views';
-import { TokenMethods } from '../shared/protocol/engineTokens';
+import { PromptMethods, TokenMethods } from '../shared/protocol/engineTokens';
 import { RunMethods } from '../shared/protocol/runs';
 import { ViewMethods } from '../shared/protocol/views';
 import { RescoreStore } from '../core/store/rescoreStore';
@@ -58,6 +58,7 @@ export class EngineServer implements EngineContext {
     };
     this.serve(EngineMethods, engine);
     this.serve(TokenMethods, tokenHandlers(this));
+    this.serve(PromptMethods, promptHandlers(this));
     this.serve(RunMethods, runs.handlers);
     this.serve(ViewMethods, viewHandlers(this, runs.supervisor));
   }

@@ -71,10 +71,6 @@ export interface MismatchStats {
   outside_clip: number | null;
 }
 
-export function isMissing(v: number | null | undefined): boolean {
-  return v === null || v === undefined || !Number.isFinite(v);
-}
-
 /** Δ at token t, NaN when either logprob is missing there. */
 export function deltaAt(train: readonly number[], inference: readonly number[], t: number): number {
   const a = train[t];

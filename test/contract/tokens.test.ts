@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { EngineServer } from '../../src/engine/server';
 import { promptIdOf } from '../../src/core/store/promptTimeline';
 import { ErrorCode, LensError } from '../../src/shared/errors';
-import { TokenMethods } from '../../src/shared/protocol/engineTokens';
+import { PromptMethods, TokenMethods } from '../../src/shared/protocol/engineTokens';
 import { RpcEndpoint } from '../../src/shared/protocol/rpc';
 import { tempDir, transportPair, writeJsonl } from '../helpers';
 
@@ -55,7 +55,7 @@ describe('engine token and timeline methods', () => {
     assert.deepEqual(await client.request(TokenMethods.stepMismatch.name, { run: 'r' }), [
       { step: 1, tokens: 1, mean_abs_delta: 0.25, p99_abs_delta: 0.25, outside_clip: 1 },
     ]);
-    const t = (await client.request(TokenMethods.promptTimeline.name, { run: 'r', group: ref })) as {
+    const t = (await client.request(PromptMethods.promptTimeline.name, { run: 'r', group: ref })) as {
       prompt_id: string;
       points: Array<{ step: number }>;
     };
@@ -64,9 +64,9 @@ describe('engine token and timeline methods', () => {
       t.points.map((p) => p.step),
       [1, 2],
     );
-    assert.deepEqual(await client.request(TokenMethods.promptRuns.name, { promptId: t.prompt_id }), ['r']);
+    assert.deepEqual(await client.request(PromptMethods.promptRuns.name, { promptId: t.prompt_id }), ['r']);
     await assert.rejects(
-      client.request(TokenMethods.promptTimeline.name, { run: 'r', text: 'P', promptId: t.prompt_id }),
+      client.request(PromptMethods.promptTimeline.name, { run: 'r', text: 'P', promptId: t.prompt_id }),
       (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput,
     );
     await assert.rejects(

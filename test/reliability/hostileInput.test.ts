@@ -9,7 +9,7 @@ import { parseNativeLine } from '../../src/core/ingest/nativeFormat';
 import { readTrlParquet } from '../../src/core/ingest/trlFormat';
 import { parseVerlLine } from '../../src/core/ingest/verlFormat';
 import { checkExportPath } from '../../src/core/store/exportFile';
-import { listGroups } from '../../src/core/store/explorer';
+import { listGroups } from '../../src/core/store/reads';
 import { Store } from '../../src/core/store/store';
 import { Ingestor } from '../../src/core/ingest/ingestor';
 import { EngineServer } from '../../src/engine/server';

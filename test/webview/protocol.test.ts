@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildWebviewHtml, contentSecurityPolicy } from '../../src/extension/webviews/html';
-import { SnapshotChannel, type Outbound } from '../../src/extension/webviews/snapshotChannel';
+import { SnapshotChannel, type Outbound } from '../../src/extension/webviews/panelLoading';
 import { outcomeAdvantageValues } from '../../src/shared/advantages';
 import { DASHBOARD_INBOUND, toStepColumns } from '../../src/shared/protocol/webviews/dashboard';
 import { GROUP_INBOUND, expandRuns, groupCheckpointSchema, runLengths } from '../../src/shared/protocol/webviews/group';

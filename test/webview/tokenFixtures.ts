@@ -3,7 +3,7 @@
 // trainer logprobs with gaps, entropy, token strings, a multi-turn sample, and a group with none.
 import * as path from 'node:path';
 import { Ingestor } from '../../src/core/ingest/ingestor';
-import { getSample, listSamples } from '../../src/core/store/explorer';
+import { getSample, listSamples } from '../../src/core/store/reads';
 import { groupTree } from '../../src/core/store/groupTrees';
 import { Store } from '../../src/core/store/store';
 import { groupTokenStats, sampleTokens } from '../../src/core/store/tokenStore';

@@ -27,9 +27,3 @@ export function diverging(x: number): string {
   const hue = x >= 0 ? 'var(--vscode-charts-green)' : 'var(--vscode-charts-red)';
   return `color-mix(in srgb, ${hue} ${pct}%, var(--vscode-editor-background))`;
 }
-
-/** A resolved theme colour, for the rare place that needs a concrete value (e.g. a canvas). */
-export function themeColor(variable: string, fallback = 'currentColor'): string {
-  const v = getComputedStyle(document.body).getPropertyValue(variable).trim();
-  return v || fallback;
-}

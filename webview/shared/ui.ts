@@ -54,11 +54,6 @@ export function dropdown<T extends string>(
   return dd;
 }
 
-/** Sets a dropdown's value without firing its change handler. */
-export function setDropdownValue(dd: HTMLElement, value: string): void {
-  (dd as HTMLElement & { value: string }).value = value;
-}
-
 export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void, opts: { id?: string } = {}): HTMLElement {
   const cb = custom('vscode-checkbox', {
     text: label,

@@ -65,18 +65,3 @@ export function listAlerts(store: Store, runId: number, opts: { split?: Split; s
   }));
   return { alerts, disabled: disabledDetectors(store, runId) };
 }
-
-/** Alert kinds per step of a run, for badges: "split\u0000step" → kinds. */
-export function alertKindsByStep(store: Store, runId: number): Map<string, AlertKind[]> {
-  const out = new Map<string, AlertKind[]>();
-  const rows = store.db.prepare('SELECT DISTINCT split, step, kind FROM alerts WHERE run_id = ? ORDER BY kind').all(runId) as Array<{
-    split: string;
-    step: number;
-    kind: AlertKind;
-  }>;
-  for (const r of rows) {
-    const k = `${r.split}\u0000${r.step}`;
-    out.set(k, [...(out.get(k) ?? []), r.kind]);
-  }
-  return out;
-}

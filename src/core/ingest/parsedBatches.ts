@@ -1,5 +1,5 @@
 // Parsed batches of a JSON-lines file, for passJsonl to write: read, parsed, validated and with
-// reflection keywords counted. A large pass runs them in a worker thread (parseWorker.ts) while this
+// reflection keywords counted. A large pass runs them in a worker thread (ingestWorker.ts) while this
 // thread writes the previous batch, so on two cores parsing costs no wall time; a small one (a tail
 // poll) parses here, where a worker's start would cost more than it saves.
 import * as fs from 'node:fs';
@@ -32,7 +32,7 @@ const WORKER_BATCH_ROWS = 500;
 export function workerSource(): { code: string; eval: boolean } | undefined {
   const bundled = path.join(__dirname, 'ingestWorker.js');
   if (!__filename.endsWith('.ts')) return fs.existsSync(bundled) ? { code: bundled, eval: false } : undefined;
-  const ts = path.join(__dirname, 'parseWorker.ts');
+  const ts = path.join(__dirname, 'ingestWorker.ts');
   let tsx: string;
   try {
     tsx = createRequire(__filename).resolve('tsx/cjs');
@@ -285,7 +285,7 @@ export function parsedBatches(job: ParseJob, worker: ParseWorker | undefined): B
   return worker.run({ ...job, batchRows: Math.min(job.batchRows, WORKER_BATCH_ROWS) });
 }
 
-/** The worker's loop (parseWorker.ts): post batches, at most AHEAD untaken, until the end or a stop. */
+/** The worker's loop (ingestWorker.ts): post batches, at most AHEAD untaken, until the end or a stop. */
 export function runParseWorker(job: WorkerJob, flags: Int32Array, post: (m: WorkerMessage) => void, foldStep?: () => boolean): void {
   const id = job.id;
   try {

@@ -8,7 +8,7 @@ import { attachContext } from '../analysis/treeContext';
 import { tokenizeGroup, type TokenSourceSample } from '../tokenize/tokenSource';
 import type { TextTokenizer } from '../tokenize/tokenizerFile';
 import { decodeInt32 } from './blobs';
-import { requireGroupId } from './explorer';
+import { requireGroupId } from './reads';
 import type { Store } from './store';
 
 export interface TreeRow {

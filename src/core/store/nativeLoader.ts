@@ -124,8 +124,3 @@ export function loadSqliteDriver(): DriverChoice {
     { runtime: rt.runtime, abi: rt.abi, platform: rt.platform, arch: rt.arch },
   );
 }
-
-/** For tests that load the driver under several settings in one process. */
-export function forgetSqliteDriver(): void {
-  cached = undefined;
-}

@@ -7,7 +7,7 @@ import { ErrorCode, LensError } from '../../shared/errors';
 import { preview, type GroupRef } from '../../shared/explorer';
 import type { PromptLifeRow, PromptTimeline, PromptTimelinePoint } from '../../shared/promptTimeline';
 import type { Split } from '../../shared/rollout';
-import { requireGroupId } from './explorer';
+import { requireGroupId } from './reads';
 import type { Store } from './store';
 import { correctCount } from '../analysis/groupAggregates';
 

@@ -13,7 +13,7 @@ import {
   type TokenAvailability,
 } from '../../shared/tokenSignals';
 import { decodeFloat32, decodeInt32 } from './blobs';
-import { requireGroupId } from './explorer';
+import { requireGroupId } from './reads';
 import type { Store } from './store';
 import { ErrorCode, LensError } from '../../shared/errors';
 

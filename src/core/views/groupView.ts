@@ -7,7 +7,7 @@ import { toGroupTreeView, type GroupViewResult } from '../../shared/protocol/web
 import type { GroupTokenStats } from '../../shared/tokenSignals';
 import type { GroupTree } from '../../shared/tree';
 import type { ReflectionMatcher } from '../analysis/reflection';
-import { requireGroupId, sampleRowsOf, type ListedSample } from '../store/explorer';
+import { requireGroupId, sampleRowsOf, type ListedSample } from '../store/reads';
 import { treeOfRows, type TreeOptions, type TreeRow } from '../store/groupTrees';
 import type { Store } from '../store/store';
 import { TOKEN_COLUMNS, tokenStatsOf, type TokenRow } from '../store/tokenStore';

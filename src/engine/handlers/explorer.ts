@@ -1,6 +1,6 @@
 // Read requests behind the run explorer and the sample documents.
 import { exportRun } from '../../core/store/exporter';
-import { getSample, listGroups, listSamples, listSteps, samePromptGroups } from '../../core/store/explorer';
+import { getSample, listGroups, listSamples, listSteps, samePromptGroups } from '../../core/store/reads';
 import { searchText } from '../../core/store/fts';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { writeExport } from '../../core/store/exportFile';

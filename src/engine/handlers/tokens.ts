@@ -1,8 +1,8 @@
-// Token overlays and prompt timelines: per-token arrays and aggregates, and a prompt's life.
+// Token overlays (per-token arrays and aggregates) and prompts across steps (a prompt's life).
 import { promptIdOfGroup, promptLives, promptTimeline, runsAskingPrompt } from '../../core/store/promptTimeline';
 import { groupTokenStats, sampleTokens, stepMismatch, type MismatchCache } from '../../core/store/tokenStore';
 import { ErrorCode, LensError } from '../../shared/errors';
-import { TokenMethods } from '../../shared/protocol/engineTokens';
+import { PromptMethods, TokenMethods } from '../../shared/protocol/engineTokens';
 import { handlersOf, type EngineContext } from '../context';
 
 export function tokenHandlers(engine: EngineContext) {
@@ -13,6 +13,12 @@ export function tokenHandlers(engine: EngineContext) {
     sampleTokens: (p) => sampleTokens(store(), p),
     groupTokenStats: (p) => groupTokenStats(store(), p, p.epsilon),
     stepMismatch: (p) => stepMismatch(store(), p.run, p.epsilon, p.split, { cache: mismatchCache }),
+  });
+}
+
+export function promptHandlers(engine: EngineContext) {
+  const store = () => engine.requireStore();
+  return handlersOf(PromptMethods)({
     promptTimeline: (p) => {
       const s = store();
       const named = [p.text, p.promptId, p.group].filter((x) => x !== undefined).length;

@@ -1,7 +1,7 @@
 // "Prompts by Trainable Steps…": a run's prompts ranked by how many steps they carried gradient;
 // picking one opens its timeline.
 import * as vscode from 'vscode';
-import { TokenMethods } from '../../shared/protocol/engineTokens';
+import { PromptMethods } from '../../shared/protocol/engineTokens';
 import type { EngineClient } from '../engineClient';
 import { RunNode } from '../explorer/nodes';
 import type { WebviewsApi } from '../webviews/registerWebviews';
@@ -11,7 +11,7 @@ export async function promptsByTrainable(engine: EngineClient, webviews: Webview
   const run =
     typeof node === 'string' ? node : node instanceof RunNode ? node.run.run : await pickRunName(engine, 'List the prompts of which run?');
   if (!run) return;
-  const rows = await engine.request(TokenMethods.promptLives, { run, limit: 5000 });
+  const rows = await engine.request(PromptMethods.promptLives, { run, limit: 5000 });
   if (rows.length === 0) {
     void vscode.window.showInformationMessage(`Run ${run} has no train steps.`);
     return;

@@ -16,7 +16,8 @@ import {
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import type { ViewDeps } from './groupPanel';
 import { PanelHost, type PanelHandlers } from './panelHost';
-import { PanelLoader } from './snapshotChannel';
+import { PanelRegistry } from './panelRegistry';
+import { PanelLoader } from './panelLoading';
 import { openSample } from '../commands/sampleCommands';
 import type { GpuHistory } from './gpuHistory';
 
@@ -124,32 +125,20 @@ class DashboardPanel {
   }
 }
 
-export class DashboardPanels implements vscode.WebviewPanelSerializer {
-  private readonly panels = new Map<string, DashboardPanel>();
-
-  constructor(private readonly deps: DashboardDeps) {}
-
-  async open(run: string): Promise<void> {
-    const existing = this.panels.get(run);
-    if (existing) {
-      existing.host.reveal();
-      return;
-    }
-    this.panels.set(run, new DashboardPanel(undefined, run, this.deps, () => this.panels.delete(run)));
-  }
-
-  refresh(run?: string): void {
-    for (const p of this.panels.values()) if (!run || p.run === run) p.refresh();
-  }
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const c = readCheckpoint(dashboardCheckpointSchema, state);
-    if (!c) {
-      this.deps.log.warn('[webview dashboard] a saved dashboard had no usable state; closing it');
-      panel.dispose();
-      return;
-    }
-    this.panels.get(c.run)?.host.dispose();
-    this.panels.set(c.run, new DashboardPanel(panel, c.run, this.deps, () => this.panels.delete(c.run)));
-  }
+/** The dashboard as a panel kind: one panel per run. */
+export function dashboardPanels(deps: DashboardDeps): PanelRegistry<string, DashboardPanel> {
+  return new PanelRegistry(
+    {
+      viewType: DASHBOARD_VIEW_TYPE,
+      label: 'dashboard',
+      id: (run) => run,
+      run: (run) => run,
+      restore: (state) => {
+        const c = readCheckpoint(dashboardCheckpointSchema, state);
+        return c ? { key: c.run, saved: undefined } : undefined;
+      },
+      create: (panel, run, onDispose) => new DashboardPanel(panel, run, deps, onDispose),
+    },
+    deps.log,
+  );
 }

@@ -12,8 +12,9 @@ import { readConfig } from '../config';
 import type { EngineClient } from '../engineClient';
 import { fmt, signed } from '../../shared/format';
 import { PanelHost, type PanelHandlers } from './panelHost';
+import { PanelRegistry } from './panelRegistry';
 import { loadGroupView } from './groupViewLoad';
-import { PanelLoader } from './snapshotChannel';
+import { PanelLoader } from './panelLoading';
 
 export const RESCORE_GROUP_COMMAND = 'rolloutLens.rescoreGroup';
 
@@ -126,39 +127,21 @@ class GroupPanel {
   }
 }
 
-export class GroupPanels implements vscode.WebviewPanelSerializer {
-  private readonly panels = new Map<string, GroupPanel>();
-
-  constructor(private readonly deps: ViewDeps) {}
-
-  async open(ref: GroupRef): Promise<void> {
-    const key = keyOf(ref);
-    const existing = this.panels.get(key);
-    if (existing) {
-      existing.host.reveal();
-      return;
-    }
-    this.panels.set(
-      key,
-      new GroupPanel(undefined, { run: ref.run, split: ref.split, step: ref.step, group: ref.group }, this.deps, () =>
-        this.panels.delete(key),
-      ),
-    );
-  }
-
-  refresh(run?: string): void {
-    for (const p of this.panels.values()) if (!run || p.ref.run === run) p.refresh();
-  }
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const c = readCheckpoint(groupCheckpointSchema, state);
-    if (!c) {
-      this.deps.log.warn('[webview group] a saved group view had no usable state; closing it');
-      panel.dispose();
-      return;
-    }
-    const key = keyOf(c.ref);
-    this.panels.get(key)?.host.dispose();
-    this.panels.set(key, new GroupPanel(panel, c.ref, this.deps, () => this.panels.delete(key)));
-  }
+/** The group view as a panel kind: one panel per group. */
+export function groupPanels(deps: ViewDeps): PanelRegistry<GroupRef, GroupPanel> {
+  return new PanelRegistry(
+    {
+      viewType: GROUP_VIEW_TYPE,
+      label: 'group view',
+      id: keyOf,
+      run: (ref) => ref.run,
+      restore: (state) => {
+        const c = readCheckpoint(groupCheckpointSchema, state);
+        return c ? { key: c.ref, saved: undefined } : undefined;
+      },
+      create: (panel, ref, onDispose) =>
+        new GroupPanel(panel, { run: ref.run, split: ref.split, step: ref.step, group: ref.group }, deps, onDispose),
+    },
+    deps.log,
+  );
 }

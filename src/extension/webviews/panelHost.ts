@@ -1,4 +1,4 @@
-// One webview panel's host side, shared by the three views: the page (one HTML/CSP builder), the
+// One webview panel's host side, shared by every view: the page (one HTML/CSP builder), the
 // webview options (scripts on, local resources from dist/webview only, no retainContextWhenHidden),
 // validation of every message the webview sends, the ready handshake and the snapshot channel.
 // Messages are dispatched through the surface's typed handler map (one handler per inbound
@@ -14,7 +14,7 @@ import {
   type OutboundNotification,
 } from '../../shared/protocol/webviews/ipc';
 import { buildWebviewHtml, type WebviewApp } from './html';
-import { SnapshotChannel } from './snapshotChannel';
+import { SnapshotChannel } from './panelLoading';
 
 export interface PanelHandlers<M> {
   /**

@@ -1,20 +1,16 @@
-// The webview panels' entry point: registers one serializer per view (so VS Code restores open
-// panels after a reload from their UI-state checkpoints), owns the data sources only the views use
-// (the live run info of the dashboard, the re-score comparison loader), and returns the functions
-// the commands and the engine events call.
+// The webview panels' entry point: one PanelRegistry per view (each restores its open panels after a
+// reload from their UI-state checkpoints), the host-only sources the views use (the dashboard's GPU
+// history, the re-score comparison loader), and the functions the commands and the engine events call.
 import * as vscode from 'vscode';
 import type { GroupRef } from '../../shared/explorer';
 import type { RunStatus } from '../../shared/runs';
-import { DASHBOARD_VIEW_TYPE } from '../../shared/protocol/webviews/dashboard';
-import { GROUP_VIEW_TYPE } from '../../shared/protocol/webviews/group';
-import { RESCORE_VIEW_TYPE } from '../../shared/protocol/webviews/rescore';
-import { TIMELINE_VIEW_TYPE, type TimelineKey } from '../../shared/protocol/webviews/timeline';
+import type { TimelineKey } from '../../shared/protocol/webviews/timeline';
 import type { EngineClient } from '../engineClient';
-import { DashboardPanels } from './dashboardPanel';
-import { GroupPanels } from './groupPanel';
-import { RESCORE_DIFF_SCHEME, RescoreDiffDocuments, RescorePanels, loadComparison } from './rescorePanel';
+import { dashboardPanels } from './dashboardPanel';
+import { groupPanels } from './groupPanel';
+import { RESCORE_DIFF_SCHEME, RescoreDiffDocuments, loadComparison, rescorePanels } from './rescorePanel';
 import { GpuHistory } from './gpuHistory';
-import { TimelinePanels } from './timelinePanel';
+import { openTimelineOfGroup, timelinePanels } from './timelinePanel';
 
 export interface WebviewDeps {
   engine: EngineClient;
@@ -37,39 +33,34 @@ export interface WebviewsApi {
 
 export function registerWebviews(context: vscode.ExtensionContext, deps: WebviewDeps): WebviewsApi {
   const base = { engine: deps.engine, log: deps.log, extensionUri: context.extensionUri };
-  // The two views open each other: a group its prompt's timeline, a timeline point its group.
+  // The group view and the timeline open each other: a group its prompt's timeline, a timeline point its group.
   // (each closure runs only after both exist).
-  const groups: GroupPanels = new GroupPanels({ ...base, openTimeline: (ref) => timelines.openFromGroup(ref) });
-  const timelines: TimelinePanels = new TimelinePanels({ ...base, openGroup: (ref) => groups.open(ref) });
+  const openGroup = async (ref: GroupRef): Promise<void> => void groups.open(ref);
+  const groups = groupPanels({ ...base, openTimeline: (ref) => openTimelineOfGroup(timelines, deps.engine, ref) }).register(context);
+  const timelines = timelinePanels({ ...base, openGroup }).register(context);
   const gpuHistory = new GpuHistory();
-  const dashboards = new DashboardPanels({
+  const dashboards = dashboardPanels({
     ...base,
-    openGroup: (ref) => groups.open(ref),
+    openGroup,
     ...(deps.onFilterSteps ? { onFilterSteps: deps.onFilterSteps } : {}),
     gpuHistory,
-  });
+  }).register(context);
   const documents = new RescoreDiffDocuments();
-  const rescores = new RescorePanels(
+  const rescores = rescorePanels(
     { ...base, loadRescore: (setId, signal) => loadComparison(deps.engine, Number(setId), signal) },
     documents,
-  );
-  context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(GROUP_VIEW_TYPE, groups),
-    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, dashboards),
-    vscode.window.registerWebviewPanelSerializer(RESCORE_VIEW_TYPE, rescores),
-    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, timelines),
-    vscode.workspace.registerTextDocumentContentProvider(RESCORE_DIFF_SCHEME, documents),
-  );
+  ).register(context);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RESCORE_DIFF_SCHEME, documents));
   const refresh = (run?: string): void => {
     dashboards.refresh(run);
     groups.refresh(run);
     timelines.refresh(run);
   };
   return {
-    openGroup: (ref) => groups.open(ref),
-    openDashboard: (run) => dashboards.open(run),
-    openRescore: (setId, data) => rescores.open(setId, data),
-    openTimeline: (key) => timelines.open(key),
+    openGroup,
+    openDashboard: async (run) => void dashboards.open(run),
+    openRescore: (setId, data) => rescores.open(setId).setData(data),
+    openTimeline: (key) => void timelines.open(key),
     refresh,
     runStatus: (s) => {
       gpuHistory.record(s.run, s.gpu);

@@ -20,6 +20,7 @@ import { fmt } from '../../shared/format';
 import type { EngineClient } from '../engineClient';
 import type { ViewDeps } from './groupPanel';
 import { PanelHost, type PanelHandlers } from './panelHost';
+import { PanelRegistry } from './panelRegistry';
 
 export const RESCORE_DIFF_SCHEME = 'rollout-lens-rescore';
 const MAX_DIFF_DOCUMENTS = 200;
@@ -147,34 +148,25 @@ class RescorePanel {
   }
 }
 
-export class RescorePanels implements vscode.WebviewPanelSerializer {
-  private readonly panels = new Map<string, RescorePanel>();
-
-  constructor(
-    private readonly deps: RescoreDeps,
-    private readonly documents: RescoreDiffDocuments,
-  ) {}
-
-  async open(setId: string, data?: unknown): Promise<void> {
-    let p = this.panels.get(setId);
-    if (p) p.host.reveal();
-    else {
-      p = new RescorePanel(undefined, setId, this.deps, this.documents, () => this.panels.delete(setId));
-      this.panels.set(setId, p);
-    }
-    await p.setData(data);
-  }
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const c = readCheckpoint(rescoreCheckpointSchema, state);
-    if (!c) {
-      this.deps.log.warn('[webview rescore] a saved re-score view had no usable state; closing it');
-      panel.dispose();
-      return;
-    }
-    this.panels.get(c.setId)?.host.dispose();
-    const p = new RescorePanel(panel, c.setId, this.deps, this.documents, () => this.panels.delete(c.setId));
-    this.panels.set(c.setId, p);
-    await p.setData(undefined);
-  }
+/** The re-score comparison as a panel kind: one panel per set; a restored one loads its set again. */
+export function rescorePanels(deps: RescoreDeps, documents: RescoreDiffDocuments): PanelRegistry<string, RescorePanel> {
+  return new PanelRegistry(
+    {
+      viewType: RESCORE_VIEW_TYPE,
+      label: 're-score view',
+      id: (setId) => setId,
+      // A comparison is a finished set's: it does not follow its run.
+      run: () => undefined,
+      restore: (state) => {
+        const c = readCheckpoint(rescoreCheckpointSchema, state);
+        return c ? { key: c.setId, saved: undefined } : undefined;
+      },
+      create: (panel, setId, onDispose) => {
+        const p = new RescorePanel(panel, setId, deps, documents, onDispose);
+        if (panel) void p.setData(undefined);
+        return p;
+      },
+    },
+    deps.log,
+  );
 }

@@ -17,7 +17,8 @@ import {
 import { diffSamples } from '../commands/sampleCommands';
 import type { EngineClient } from '../engineClient';
 import { PanelHost, type PanelHandlers } from './panelHost';
-import { PanelLoader } from './snapshotChannel';
+import { PanelRegistry } from './panelRegistry';
+import { PanelLoader } from './panelLoading';
 
 export interface TimelineDeps {
   engine: EngineClient;
@@ -107,42 +108,31 @@ class TimelinePanel {
   }
 }
 
-export class TimelinePanels implements vscode.WebviewPanelSerializer {
-  private readonly panels = new Map<string, TimelinePanel>();
+/** The prompt timeline as a panel kind: one panel per (run, prompt, split); a restored one keeps its compared run. */
+export function timelinePanels(deps: TimelineDeps): PanelRegistry<TimelineKey, TimelinePanel, string | null> {
+  return new PanelRegistry<TimelineKey, TimelinePanel, string | null>(
+    {
+      viewType: TIMELINE_VIEW_TYPE,
+      label: 'timeline',
+      id: keyOf,
+      run: (key) => key.run,
+      restore: (state) => {
+        const c = readCheckpoint(timelineCheckpointSchema, state);
+        return c ? { key: c.key, saved: c.compare } : undefined;
+      },
+      create: (panel, key, onDispose, compare) => new TimelinePanel(panel, key, compare ?? null, deps, onDispose),
+    },
+    deps.log,
+  );
+}
 
-  constructor(private readonly deps: TimelineDeps) {}
-
-  open(key: TimelineKey, loaded?: TimelineSnapshot): void {
-    const k = keyOf(key);
-    const existing = this.panels.get(k);
-    if (existing) {
-      existing.host.reveal();
-      return;
-    }
-    const panel = new TimelinePanel(undefined, key, null, this.deps, () => this.panels.delete(k));
-    this.panels.set(k, panel);
-    if (loaded) panel.show(loaded);
-  }
-
-  /** "This prompt over time", from a group: one request finds the group's prompt and its timeline. */
-  async openFromGroup(ref: GroupRef): Promise<void> {
-    const t = await this.deps.engine.request(ViewMethods.timeline, { run: ref.run, split: ref.split, group: ref });
-    this.open({ run: ref.run, prompt_id: t.prompt_id, split: ref.split }, t);
-  }
-
-  refresh(run?: string): void {
-    for (const p of this.panels.values()) if (!run || p.key.run === run) p.refresh();
-  }
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const c = readCheckpoint(timelineCheckpointSchema, state);
-    if (!c) {
-      this.deps.log.warn('[webview timeline] a saved timeline had no usable state; closing it');
-      panel.dispose();
-      return;
-    }
-    const k = keyOf(c.key);
-    this.panels.get(k)?.host.dispose();
-    this.panels.set(k, new TimelinePanel(panel, c.key, c.compare, this.deps, () => this.panels.delete(k)));
-  }
+/** "This prompt over time", from a group: one request finds the group's prompt and its timeline. */
+export async function openTimelineOfGroup(
+  registry: PanelRegistry<TimelineKey, TimelinePanel, string | null>,
+  engine: EngineClient,
+  ref: GroupRef,
+): Promise<void> {
+  const t = await engine.request(ViewMethods.timeline, { run: ref.run, split: ref.split, group: ref });
+  const panel = registry.open({ run: ref.run, prompt_id: t.prompt_id, split: ref.split });
+  panel.show(t);
 }

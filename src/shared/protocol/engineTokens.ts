@@ -1,4 +1,4 @@
-// Engine methods of the token overlays and the prompt timeline, kept beside EngineMethods
+// Engine methods of the token overlays (TokenMethods) and of prompts across steps (PromptMethods), kept beside EngineMethods
 // (src/shared/protocol/engine.ts) with the same descriptor shape: params validated by the engine.
 import { z } from 'zod';
 import type { SampleTokens, GroupTokenStats, MismatchStats } from '../tokenSignals';
@@ -19,6 +19,10 @@ export const TokenMethods = {
     'runs/mismatch',
     z.object({ run: runName, split: z.optional(split), epsilon: epsilon.optional() }).strict(),
   ),
+} as const;
+
+/** A prompt's life across the steps of runs: its timeline, the runs that asked it, the run's prompts by lifetime. */
+export const PromptMethods = {
   /** A prompt's timeline in a run: by text, by id, or as the prompt of a group of that run. */
   promptTimeline: method<PromptTimeline>()(
     'prompts/timeline',

@@ -14,6 +14,3 @@ export interface MethodDescriptor<P, R> {
 export function method<R>() {
   return <P>(name: string, params: z.ZodType<P>): MethodDescriptor<P, R> => ({ name, params });
 }
-
-export type MethodParams<M> = M extends MethodDescriptor<infer P, unknown> ? P : never;
-export type MethodResult<M> = M extends MethodDescriptor<unknown, infer R> ? R : never;

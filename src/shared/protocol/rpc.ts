@@ -52,8 +52,6 @@ export function notification<P>(name: string): NotificationDescriptor<P> {
   return { name };
 }
 
-export type NotificationParamsOf<N> = N extends NotificationDescriptor<infer P> ? P : never;
-
 export interface RequestOptions {
   signal?: AbortSignal;
   onProgress?: (p: ProgressInfo) => void;

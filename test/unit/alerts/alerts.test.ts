@@ -6,7 +6,7 @@ import { updateAlerts, DETECTORS } from '../../../src/core/alerts/update';
 import { alertRows, listAlerts } from '../../../src/core/alerts/alertList';
 import type { StepDetector } from '../../../src/core/alerts/types';
 import { Ingestor, type IngestOptions } from '../../../src/core/ingest/ingestor';
-import { listSteps } from '../../../src/core/store/explorer';
+import { listSteps } from '../../../src/core/store/reads';
 import { RescoreStore } from '../../../src/core/store/rescoreStore';
 import { parseBadgeQuery, stepBadgePath } from '../../../src/shared/uri';
 import { Store } from '../../../src/core/store/store';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { EngineServer } from '../../../src/engine/server';
-import { listGroups, listSamples } from '../../../src/core/store/explorer';
+import { listGroups, listSamples } from '../../../src/core/store/reads';
 import { searchText } from '../../../src/core/store/fts';
 import { Store } from '../../../src/core/store/store';
 import type { SearchHitDto } from '../../../src/shared/protocol/engine';

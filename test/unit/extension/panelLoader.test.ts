@@ -1,8 +1,8 @@
-// PanelLoader and Coalescer (src/extension/webviews/snapshotChannel.ts) on test-driven timers: data
+// PanelLoader and Coalescer (src/extension/webviews/panelLoading.ts) on test-driven timers: data
 // refreshes coalesce behind the load in flight, a user's request cancels it, hidden views load on ready.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Coalescer, PanelLoader } from '../../../src/extension/webviews/snapshotChannel';
+import { Coalescer, PanelLoader } from '../../../src/extension/webviews/panelLoading';
 import { manualTimers, settle } from '../../helpers';
 
 /** A load the test finishes by hand; records each call's signal. */

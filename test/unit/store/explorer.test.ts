@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
-import { getSample, listGroups, listSamples, listSteps } from '../../../src/core/store/explorer';
+import { getSample, listGroups, listSamples, listSteps } from '../../../src/core/store/reads';
 import { searchText } from '../../../src/core/store/fts';
 import { Store } from '../../../src/core/store/store';
 import { ErrorCode, LensError } from '../../../src/shared/errors';

@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { describeTurns } from '../../../src/core/analysis/turns';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { enrichPending } from '../../../src/core/store/enrich';
-import { getSample, listGroups, listSamples } from '../../../src/core/store/explorer';
+import { getSample, listGroups, listSamples } from '../../../src/core/store/reads';
 import { searchText } from '../../../src/core/store/fts';
 import { groupTree } from '../../../src/core/store/groupTrees';
 import { Store } from '../../../src/core/store/store';

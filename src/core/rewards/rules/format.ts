@@ -29,10 +29,3 @@ const THINK_ANSWER_LOOSE = /<think>[\s\S]*?<\/think>\s*<answer>[\s\S]*?<\/answer
 export function hasThinkAnswerFormat(response: string, strict = true): boolean {
   return (strict ? THINK_ANSWER_STRICT : THINK_ANSWER_LOOSE).test(response);
 }
-
-/** The text inside the last `<answer>…</answer>`, or null. */
-export function answerTagContent(response: string): string | null {
-  let last: string | null = null;
-  for (const m of response.matchAll(/<answer>([\s\S]*?)<\/answer>/g)) last = m[1]!;
-  return last;
-}

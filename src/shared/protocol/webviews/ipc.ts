@@ -61,16 +61,6 @@ export function outboundNotification<P>(method: string): OutboundNotification<P>
   return { type: 'notify', method };
 }
 
-export type MessageParams<D> =
-  D extends InboundNotification<infer P>
-    ? P
-    : D extends InboundRequest<infer P, unknown>
-      ? P
-      : D extends OutboundNotification<infer P>
-        ? P
-        : never;
-export type MessageResult<D> = D extends InboundRequest<unknown, infer R> ? R : never;
-
 /** Every webview's first message: it is listening, the host may post. The checkpoint is its restored UI state. */
 export const ReadyNotification = inboundNotification('ready', z.strictObject({ checkpoint: z.optional(z.unknown()) }));
 

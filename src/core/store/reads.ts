@@ -1,5 +1,5 @@
-// Read queries behind the run explorer: pages of steps, groups and samples, and a sample in full.
-// Parameterised SQL only; sort columns come from fixed maps, never from input.
+// The store's read queries: pages of steps, groups and samples (the run explorer, the views, the CLI),
+// a sample in full, and a group's id. Parameterised SQL only; sort columns come from fixed maps, never from input.
 import { ErrorCode, LensError } from '../../shared/errors';
 import {
   preview,
