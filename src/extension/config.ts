@@ -1,14 +1,15 @@
 // One typed accessor over the extension's settings (package.json contributes.configuration).
 import * as vscode from 'vscode';
-import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../shared/alerts';
+import { DEFAULT_ALERTS_ENABLED, thresholdsFromSettings, type AlertThresholds } from '../shared/alerts';
 import type { EngineSettings } from '../shared/protocol/engine';
+import { DEFAULT_REFLECTION_MODE, DEFAULT_REFLECTION_PRESET, type ReflectionMode, type ReflectionPresetId } from '../shared/reflection';
 
 export interface LensConfig {
   databasePath: string;
   engineNodePath: string;
   tokenizerPath: string;
-  reflectionPreset: NonNullable<NonNullable<EngineSettings['reflection']>['preset']>;
-  reflectionMode: 'word' | 'substring';
+  reflectionPreset: ReflectionPresetId;
+  reflectionMode: ReflectionMode;
   reflectionKeywords: string[];
   advantageEstimator: 'grpo' | 'drgrpo' | 'rloo' | 'tempo';
   /** ε of the token mismatch's clip range [1 − ε, 1 + ε]. */
@@ -31,8 +32,8 @@ export function readConfig(): LensConfig {
     databasePath: c.get<string>('databasePath', ''),
     engineNodePath: c.get<string>('engineNodePath', ''),
     tokenizerPath: c.get<string>('tokenizerPath', ''),
-    reflectionPreset: c.get<LensConfig['reflectionPreset']>('reflection.preset', 'simplerl'),
-    reflectionMode: c.get<'word' | 'substring'>('reflection.mode', 'word'),
+    reflectionPreset: c.get<ReflectionPresetId>('reflection.preset', DEFAULT_REFLECTION_PRESET),
+    reflectionMode: c.get<ReflectionMode>('reflection.mode', DEFAULT_REFLECTION_MODE),
     reflectionKeywords: c.get<string[]>('reflection.keywords', []),
     advantageEstimator: c.get<LensConfig['advantageEstimator']>('advantageEstimator', 'grpo'),
     clipEpsilon: c.get<number>('tokens.clipEpsilon', 0.2),
@@ -40,29 +41,9 @@ export function readConfig(): LensConfig {
     gpuPollIntervalMs: c.get<number>('gpuPollIntervalMs', 2000),
     verifierUrl: c.get<string>('verifier.url', ''),
     verifierModel: c.get<string>('verifier.model', ''),
-    alertsEnabled: c.get<boolean>('alerts.enabled', true),
-    alertThresholds: alertThresholds(c),
-  };
-}
-
-/** rolloutLens.alerts.<threshold>: a value that is not a number ≥ 0 falls back to its default. */
-function alertThresholds(c: vscode.WorkspaceConfiguration): AlertThresholds {
-  const d = DEFAULT_ALERT_THRESHOLDS;
-  const ok = (v: number | undefined, dflt: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : dflt);
-  return {
-    window: Math.min(1000, Math.max(2, Math.round(ok(c.get<number>('alerts.window'), d.window)))),
-    lengthRewardRise: ok(c.get<number>('alerts.lengthRewardRise'), d.lengthRewardRise),
-    lengthRise: ok(c.get<number>('alerts.lengthRise'), d.lengthRise),
-    lengthWinRate: ok(c.get<number>('alerts.lengthWinRate'), d.lengthWinRate),
-    formatRise: ok(c.get<number>('alerts.formatRise'), d.formatRise),
-    formatAccuracyFlat: ok(c.get<number>('alerts.formatAccuracyFlat'), d.formatAccuracyFlat),
-    disagreement: ok(c.get<number>('alerts.disagreement'), d.disagreement),
-    disagreementGrowth: ok(c.get<number>('alerts.disagreementGrowth'), d.disagreementGrowth),
-    boxAreaRise: ok(c.get<number>('alerts.boxAreaRise'), d.boxAreaRise),
-    boxHitRise: ok(c.get<number>('alerts.boxHitRise'), d.boxHitRise),
-    degenerateShare: ok(c.get<number>('alerts.degenerateShare'), d.degenerateShare),
-    saturationAllCorrectRise: ok(c.get<number>('alerts.saturationAllCorrectRise'), d.saturationAllCorrectRise),
-    saturationEffectiveMax: ok(c.get<number>('alerts.saturationEffectiveMax'), d.saturationEffectiveMax),
+    alertsEnabled: c.get<boolean>('alerts.enabled', DEFAULT_ALERTS_ENABLED),
+    // Every threshold of src/shared/alerts.ts, each from its setting rolloutLens.alerts.<name>.
+    alertThresholds: thresholdsFromSettings((name) => c.get<unknown>(`alerts.${name}`)),
   };
 }
 

@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import { alertRows, disabledDetectors } from '../../core/alerts/alertList';
 import { updateAlerts } from '../../core/alerts/update';
 import { Store } from '../../core/store/store';
-import { ALERT_THRESHOLD_NAMES, type AlertJson, type AlertThresholds } from '../../shared/alerts';
+import {
+  ALERT_THRESHOLD_DEFS,
+  ALERT_THRESHOLD_NAMES,
+  isAlertThresholdName,
+  type AlertJson,
+  type AlertThresholds,
+} from '../../shared/alerts';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson, printTable } from '../output';
@@ -15,15 +21,15 @@ export function parseThresholds(v: Values): Partial<AlertThresholds> {
   const given = v['threshold'];
   for (const t of Array.isArray(given) ? given : typeof given === 'string' ? [given] : []) {
     const m = /^([A-Za-z]+)=(.+)$/.exec(t);
-    const name = m?.[1] as keyof AlertThresholds | undefined;
-    if (!m || !name || !ALERT_THRESHOLD_NAMES.includes(name)) {
+    const name = m?.[1];
+    if (!m || name === undefined || !isAlertThresholdName(name)) {
       throw new UsageError(`--threshold takes NAME=VALUE with NAME one of ${ALERT_THRESHOLD_NAMES.join(', ')}; got ${JSON.stringify(t)}`);
     }
     const x = Number(m[2]);
     if (!Number.isFinite(x) || x < 0) throw new UsageError(`--threshold ${name} needs a number ≥ 0, got ${JSON.stringify(m[2])}`);
     out[name] = x;
   }
-  const window = intOption(v, 'window', 2);
+  const window = intOption(v, 'window', ALERT_THRESHOLD_DEFS.window.min);
   if (window !== undefined) out.window = window;
   return out;
 }

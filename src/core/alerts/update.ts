@@ -3,7 +3,14 @@
 // from the earliest one that changed are judged again. New thresholds re-judge the stored state
 // (one row per step, no sample is read again). A detector that throws is recorded as disabled
 // for the run and skipped from then on; the ingest never hears of it.
-import { ALERT_THRESHOLD_NAMES, DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../../shared/alerts';
+import {
+  ALERT_THRESHOLD_DEFS,
+  ALERT_THRESHOLD_NAMES,
+  DEFAULT_ALERT_THRESHOLDS,
+  isAlertThresholdName,
+  type AlertThresholdDef,
+  type AlertThresholds,
+} from '../../shared/alerts';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { Split } from '../../shared/rollout';
 import { recomputeDirtySteps } from '../store/stepStore';
@@ -40,13 +47,14 @@ export function resolveThresholds(t: Partial<AlertThresholds> = {}): AlertThresh
   const out: AlertThresholds = { ...DEFAULT_ALERT_THRESHOLDS };
   for (const [k, v] of Object.entries(t)) {
     if (v === undefined) continue;
-    if (!(ALERT_THRESHOLD_NAMES as string[]).includes(k))
+    if (!isAlertThresholdName(k))
       throw new LensError(ErrorCode.BadInput, `unknown alert threshold ${JSON.stringify(k)}: use ${ALERT_THRESHOLD_NAMES.join(', ')}`);
     if (typeof v !== 'number' || !Number.isFinite(v))
       throw new LensError(ErrorCode.BadInput, `alert threshold ${k} must be a finite number`);
-    if (k === 'window' && (!Number.isInteger(v) || v < 2 || v > 1000))
-      throw new LensError(ErrorCode.BadInput, `alert threshold window must be an integer from 2 to 1000, got ${v}`);
-    out[k as keyof AlertThresholds] = v;
+    const d: AlertThresholdDef = ALERT_THRESHOLD_DEFS[k];
+    if (d.integer && (!Number.isInteger(v) || v < d.min || v > (d.max ?? Infinity)))
+      throw new LensError(ErrorCode.BadInput, `alert threshold ${k} must be an integer from ${d.min} to ${d.max ?? '∞'}, got ${v}`);
+    out[k] = v;
   }
   return out;
 }

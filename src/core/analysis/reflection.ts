@@ -1,9 +1,22 @@
 // Reflection ("aha moment") keyword detection (docs/algorithms.md#reflection). It runs at ingest
 // over every response, so each preset × mode compiles once and counting allocates nothing.
 import { ErrorCode, LensError } from '../../shared/errors';
+import {
+  DEFAULT_REFLECTION_MODE,
+  DEFAULT_REFLECTION_PRESET,
+  REFLECTION_MODES,
+  REFLECTION_PRESET_IDS,
+  type ReflectionMode,
+  type ReflectionPresetId,
+} from '../../shared/reflection';
 
-/** Keyword lists exactly as the cited code / paper has them (provenance in docs/algorithms.md). */
-export const REFLECTION_PRESETS = {
+export { REFLECTION_MODES, type ReflectionMode } from '../../shared/reflection';
+
+/**
+ * Keyword lists exactly as the cited code / paper has them (provenance in docs/algorithms.md), one
+ * for each id of REFLECTION_PRESET_IDS (src/shared/reflection.ts), no more and no fewer.
+ */
+export const REFLECTION_PRESETS: Readonly<Record<ReflectionPresetId, readonly string[]>> = {
   simplerl: ['recheck', 'rethink', 'try again', 'wait', 'alternatively', 'retry', 'however'],
   'oat-zero-qwen': ['recheck', 'rethink', 'try again'],
   'oat-zero-deepseek': ['reevaluate', 'reevaluation', 'recheck', 'rethink', 'check again', 're-evaluate', 'try again', 're-examine'],
@@ -26,18 +39,7 @@ export const REFLECTION_PRESETS = {
     'go over the steps',
   ],
   'deepseek-r1': ['wait', 'mistake', 'however', 'but', 'retry', 'error', 'verify', 'wrong', 'evaluate', 'check'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type ReflectionPreset = keyof typeof REFLECTION_PRESETS;
-export const REFLECTION_PRESET_NAMES = Object.keys(REFLECTION_PRESETS) as ReflectionPreset[];
-
-/**
- * `word` (default): whole words / phrases, case-insensitive, any whitespace inside a phrase.
- * `substring`: SimpleRL's count — Σ_k lower(text).count(k), raw and non-overlapping per keyword,
- * so "awaiting" counts as "wait".
- */
-export type ReflectionMode = 'word' | 'substring';
-export const REFLECTION_MODES: readonly ReflectionMode[] = ['word', 'substring'];
+};
 
 export interface ReflectionHit {
   keyword: string;
@@ -81,8 +83,8 @@ export class ReflectionMatcher {
       if (!norm.includes(n)) norm.push(n);
     });
     if (norm.length === 0) throw new LensError(ErrorCode.BadInput, 'reflection keyword list is empty');
-    if (mode !== 'word' && mode !== 'substring') {
-      throw new LensError(ErrorCode.BadInput, `unknown reflection mode ${JSON.stringify(mode)}; use word or substring`);
+    if (!REFLECTION_MODES.some((m) => m === mode)) {
+      throw new LensError(ErrorCode.BadInput, `unknown reflection mode ${JSON.stringify(mode)}; use ${REFLECTION_MODES.join(' or ')}`);
     }
     return new ReflectionMatcher(norm, mode);
   }
@@ -154,7 +156,7 @@ function lowerWithMap(text: string): { lower: string; toOriginal: (i: number) =>
 
 const cache = new Map<string, ReflectionMatcher>();
 
-export function isReflectionPreset(name: string): name is ReflectionPreset {
+export function isReflectionPreset(name: string): name is ReflectionPresetId {
   return Object.prototype.hasOwnProperty.call(REFLECTION_PRESETS, name);
 }
 
@@ -163,15 +165,15 @@ export function isReflectionPreset(name: string): name is ReflectionPreset {
  * (list, mode). Unknown presets and empty or non-string keywords throw a LensError.
  */
 export function reflectionMatcher(opts: { preset?: string; keywords?: readonly string[]; mode?: ReflectionMode } = {}): ReflectionMatcher {
-  const mode = opts.mode ?? 'word';
+  const mode = opts.mode ?? DEFAULT_REFLECTION_MODE;
   let keywords: readonly string[];
   if (opts.keywords !== undefined) keywords = opts.keywords;
   else {
-    const preset = opts.preset ?? 'simplerl';
+    const preset = opts.preset ?? DEFAULT_REFLECTION_PRESET;
     if (!isReflectionPreset(preset)) {
       throw new LensError(
         ErrorCode.BadInput,
-        `unknown reflection preset ${JSON.stringify(preset)}; presets: ${REFLECTION_PRESET_NAMES.join(', ')}`,
+        `unknown reflection preset ${JSON.stringify(preset)}; presets: ${REFLECTION_PRESET_IDS.join(', ')}`,
       );
     }
     keywords = REFLECTION_PRESETS[preset];

@@ -7,7 +7,8 @@ import { groupId, groupRefShape, runName, sampleIndex, split, step } from './ato
 import { method } from './methods';
 import { notification } from './rpc';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
-import type { AlertList } from '../alerts';
+import { mapThresholds, type AlertList, type AlertThresholdDef } from '../alerts';
+import { REFLECTION_MODES, REFLECTION_PRESET_IDS } from '../reflection';
 import { GROUP_SORTS, SAMPLE_SORTS, type GroupRow, type Page, type SampleDetail, type SampleRow, type StepRow } from '../explorer';
 
 export type { MethodDescriptor } from './methods';
@@ -24,42 +25,21 @@ export interface EngineInfo {
   node: string;
 }
 
-const ratio = z.number().finite().min(0);
-/** Field names and meanings: AlertThresholds in src/shared/alerts.ts. */
-const alertSettingsSchema = z
-  .object({
-    enabled: z.boolean().optional(),
-    window: z.number().int().min(2).max(1000).optional(),
-    lengthRewardRise: ratio.optional(),
-    lengthRise: ratio.optional(),
-    lengthWinRate: ratio.optional(),
-    formatRise: ratio.optional(),
-    formatAccuracyFlat: ratio.optional(),
-    disagreement: ratio.optional(),
-    disagreementGrowth: ratio.optional(),
-    boxAreaRise: ratio.optional(),
-    boxHitRise: ratio.optional(),
-    degenerateShare: ratio.optional(),
-    saturationAllCorrectRise: ratio.optional(),
-    saturationEffectiveMax: ratio.optional(),
-  })
-  .strict();
+/** A threshold's schema from its definition: a number within its bounds, whole when it must be. */
+function thresholdSchema(d: AlertThresholdDef) {
+  const n = d.integer ? z.number().int().min(d.min) : z.number().finite().min(d.min);
+  return (d.max === undefined ? n : n.max(d.max)).optional();
+}
+/** Every threshold of src/shared/alerts.ts (absent ones take their defaults), and the on/off switch. */
+const alertSettingsSchema = z.object({ enabled: z.boolean().optional(), ...mapThresholds(thresholdSchema) }).strict();
 export type AlertSettings = z.infer<typeof alertSettingsSchema>;
 
-export const REFLECTION_PRESET_IDS = [
-  'simplerl',
-  'oat-zero-qwen',
-  'oat-zero-deepseek',
-  'oat-zero-llama',
-  'understand-r1-zero',
-  'deepseek-r1',
-] as const;
 const settingsSchema = z
   .object({
     reflection: z
       .object({
         preset: z.enum(REFLECTION_PRESET_IDS).optional(),
-        mode: z.enum(['word', 'substring']).optional(),
+        mode: z.enum(REFLECTION_MODES).optional(),
         keywords: z.array(z.string().min(1).max(100)).max(200).optional(),
       })
       .strict()
