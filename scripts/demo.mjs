@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { childEnv } from './childEnv.mjs';
-import { ensureE2e, GENERATIONS } from './e2e-setup.mjs';
+import { codeServerArgs, ensureE2e, GENERATIONS } from './e2e-setup.mjs';
 import { ensurePythonEnv } from './python-env.mjs';
 import { build, ensureNodeModules } from './setup.mjs';
 
@@ -173,23 +173,14 @@ async function runVsCode(codeServer) {
   );
   const child = spawn(
     codeServer.node,
-    [
-      codeServer.entry,
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--auth',
-      'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--config',
-      path.join(state, 'config.yaml'),
-      '--user-data-dir',
-      path.join(state, 'data'),
-      '--extensions-dir',
-      ext,
+    codeServerArgs({
+      entry: codeServer.entry,
+      port,
+      config: path.join(state, 'config.yaml'),
+      data: path.join(state, 'data'),
+      extensions: ext,
       workspace,
-    ],
+    }),
     // Not npm's environment: VS Code's terminals and the runs it launches would inherit npm_config_*.
     {
       detached: true,

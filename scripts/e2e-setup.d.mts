@@ -9,3 +9,11 @@ export function codeServerVersion(node: string, entry: string): string | null;
 export function ensureApt(): void;
 export function ensureCodeServer(generation?: string): Promise<{ generation: string; codeServer: string; node: string; entry: string }>;
 export function ensureE2e(generation?: string): Promise<{ generation: string; codeServer: string; node: string; entry: string }>;
+export function codeServerArgs(o: {
+  entry: string;
+  port: number;
+  config: string;
+  data: string;
+  extensions: string;
+  workspace: string;
+}): string[];

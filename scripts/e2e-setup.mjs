@@ -158,6 +158,20 @@ export async function ensureCodeServer(generation = '1.100') {
   return result;
 }
 
+/**
+ * The command line of a code-server of ours (the demo, the e2e suites, the cold-setup check): bound
+ * to loopback, no password, no telemetry or update checks, no trust prompt, and its own config, user
+ * data and extensions folders.
+ */
+export function codeServerArgs({ entry, port, config, data, extensions, workspace }) {
+  return [
+    entry,
+    ...['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
+    ...['--config', config, '--user-data-dir', data, '--extensions-dir', extensions],
+    workspace,
+  ];
+}
+
 export async function ensureE2e(generation = '1.100') {
   ensureApt();
   seedRipgrep();

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { GENERATIONS, type Generation } from '../../scripts/e2e-setup.mjs';
+import { GENERATIONS, codeServerArgs, type Generation } from '../../scripts/e2e-setup.mjs';
 import { CACHE, NODE_VERSIONS } from '../../scripts/runtimes.mjs';
 import { ROOT, sleep, tempDir } from '../helpers';
 
@@ -138,23 +138,7 @@ export async function startCodeServer(opts: {
   const out = fs.openSync(logFile, 'w');
   const child = spawn(
     CODE_SERVER_NODE,
-    [
-      ENTRY,
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--auth',
-      'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--config',
-      path.join(dir, 'config.yaml'),
-      '--user-data-dir',
-      data,
-      '--extensions-dir',
-      ext,
-      workspace,
-    ],
+    codeServerArgs({ entry: ENTRY, port, config: path.join(dir, 'config.yaml'), data, extensions: ext, workspace }),
     {
       detached: true,
       stdio: ['ignore', out, out],

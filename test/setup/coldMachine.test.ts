@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { GENERATIONS } from '../../scripts/e2e-setup.mjs';
+import { GENERATIONS, codeServerArgs } from '../../scripts/e2e-setup.mjs';
 import { NODE_VERSIONS, betterSqliteVersion, binaryAbi, loadCheck } from '../../scripts/runtimes.mjs';
 import { freePort, stopGroup, waitForHealthz } from '../e2e/codeServer';
 import { ROOT, tempDir } from '../helpers';
@@ -57,22 +57,14 @@ describe(`cold setup into an empty cache, with npm_config_nodedir=${systemHeader
     const log = fs.openSync(logFile, 'w');
     const child = spawn(
       node,
-      [
+      codeServerArgs({
         entry,
-        '--bind-addr',
-        `127.0.0.1:${port}`,
-        '--auth',
-        'none',
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--config',
-        path.join(dir, 'config.yaml'),
-        '--user-data-dir',
-        path.join(dir, 'data'),
-        '--extensions-dir',
-        path.join(dir, 'ext'),
-        dir,
-      ],
+        port,
+        config: path.join(dir, 'config.yaml'),
+        data: path.join(dir, 'data'),
+        extensions: path.join(dir, 'ext'),
+        workspace: dir,
+      }),
       {
         detached: true,
         stdio: ['ignore', log, log],

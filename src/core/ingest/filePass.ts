@@ -23,6 +23,11 @@ export interface PassCounters {
   reset?: 'truncated' | 'replaced';
 }
 
+/** A file pass's counters before it has read anything. */
+export function emptyCounters(): PassCounters {
+  return { added: 0, duplicate: 0, metrics: 0, steps: new Set(), bytes: 0, errors: [] };
+}
+
 export interface PassContext {
   store: Store;
   cursors: FileCursors;

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Split } from '../../shared/rollout';
 import type { FileCursor } from '../store/files';
 import type { BatchSource } from './batchParser';
-import { cursorFor, reflectionJob, type PassContext, type PassCounters } from './filePass';
+import { cursorFor, emptyCounters, reflectionJob, type PassContext, type PassCounters } from './filePass';
 import type { FileFormat } from './formats';
 import { parsedBatches } from './parsedBatches';
 import { isMetricsFormat } from './sources';
@@ -36,14 +36,7 @@ export async function passJsonl(ctx: PassContext, file: string, format: FileForm
  * thread still writes the current one).
  */
 export function openJsonl(ctx: PassContext, file: string, format: FileFormat, split: Split): OpenedJsonl {
-  const counters: PassCounters = {
-    added: 0,
-    duplicate: 0,
-    metrics: 0,
-    steps: new Set(),
-    bytes: 0,
-    errors: [],
-  };
+  const counters = emptyCounters();
   const fd = fs.openSync(file, 'r');
   let closed = false;
   let batches: BatchSource | undefined;

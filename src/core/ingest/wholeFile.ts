@@ -2,7 +2,7 @@
 // their size or mtime changes; identities make a re-read idempotent.
 import * as fs from 'node:fs';
 import { isLensError } from '../../shared/errors';
-import { cursorFor, reflectionJob, type PassContext, type PassCounters } from './filePass';
+import { cursorFor, emptyCounters, reflectionJob, type PassContext, type PassCounters } from './filePass';
 import type { RunNotes, WholeFileFormat } from './formats';
 import { readTrainerState, readTrlParquet, type TrlRead } from './trlFormat';
 
@@ -71,14 +71,7 @@ export async function passTrlParquet(
   rewardNames: RewardNames,
   opts: { settling: boolean; ahead?: TrlAhead | undefined },
 ): Promise<PassCounters> {
-  const counters: PassCounters = {
-    added: 0,
-    duplicate: 0,
-    metrics: 0,
-    steps: new Set(),
-    bytes: 0,
-    errors: [],
-  };
+  const counters = emptyCounters();
   const st = fs.statSync(file);
   const c = cursorFor(ctx, file, st, 'rollouts', 'trl');
   if (unchanged(c, st)) {
@@ -143,14 +136,7 @@ export async function passTrlParquet(
 }
 
 export function passTrainerState(ctx: PassContext, file: string, names: Set<string>): PassCounters {
-  const counters: PassCounters = {
-    added: 0,
-    duplicate: 0,
-    metrics: 0,
-    steps: new Set(),
-    bytes: 0,
-    errors: [],
-  };
+  const counters = emptyCounters();
   const st = fs.statSync(file);
   const c = cursorFor(ctx, file, st, 'metrics', 'trl-state');
   const { metrics, rewardNames } = readTrainerState(file);
