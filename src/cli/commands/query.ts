@@ -78,7 +78,13 @@ export function searchCommand(a: { db: string; query: string[]; run?: string; li
   const store = openExisting(a.db);
   try {
     if (a.run) store.requireRun(a.run);
-    const hits = searchText(store, a.query[0]!, { ...(a.run ? { run: a.run } : {}), limit: a.limit ?? 100, allTurns: a.allTurns });
+    const { hits, literal } = searchText(store, a.query[0]!, {
+      ...(a.run ? { run: a.run } : {}),
+      limit: a.limit ?? 100,
+      allTurns: a.allTurns,
+    });
+    if (literal)
+      process.stderr.write(`rollout-lens: ${JSON.stringify(a.query[0])} is not FTS5 query syntax: searched for it as one literal phrase\n`);
     if (a.json) printJson(hits);
     else printTable(hits as unknown as Record<string, unknown>[], ['run', 'split', 'step', 'group', 'index', 'reward', 'snippet']);
     return 0;

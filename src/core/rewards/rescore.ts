@@ -150,7 +150,8 @@ export async function rescore(store: Store, opts: RescoreOptions): Promise<Resco
       const now = rs.getSet(setId)!;
       const done = now.scored + now.errors;
       opts.onProgress?.({
-        message: `${label}: ${done} of ${total} samples scored`,
+        // The spec is in the caller's title already ("Re-scoring … with math"): the count alone.
+        message: `${done} of ${total} samples scored`,
         fraction: done / total,
         samples: done,
       });

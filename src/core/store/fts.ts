@@ -8,13 +8,43 @@ import type { Store } from './store';
 
 export type SearchHit = SearchHitDto;
 
+/** What a search ran: the query as typed, or (when it is not FTS5 query syntax) the query as one literal phrase. */
+export interface SearchMatch {
+  expression: string;
+  /** True when the query was not valid FTS5 and was searched for as a literal phrase. */
+  literal: boolean;
+}
+
+/** SQLite's words for an FTS5 query it cannot parse. */
+const FTS5_SYNTAX = /fts5: syntax error|unterminated string|no such column|unknown special query|fts5: parser stack overflow/;
+
+/**
+ * The FTS5 expression for a query. A math-RL user searches for LaTeX (`\text{ pages}`,
+ * `\boxed{204.0}`), which is not FTS5 syntax: such a query is searched for as one literal phrase (its
+ * words in order) instead of failing, and the caller says so.
+ */
+export function matchExpression(store: Store, query: string): SearchMatch {
+  try {
+    store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ? LIMIT 1').all(query);
+    return { expression: query, literal: false };
+  } catch (e) {
+    if (!(e instanceof Error) || !FTS5_SYNTAX.test(e.message)) throw e;
+    return { expression: `"${query.replaceAll('"', '""')}"`, literal: true };
+  }
+}
+
 /**
  * Full-text search (FTS5 query syntax) over responses, optionally within one run. The query is a
  * bound parameter; a malformed FTS expression is reported as bad input by the caller. Hits only in
  * tool / environment / user turns count when `allTurns` is set (rolloutLens.search.includeAllTurns).
  */
-export function searchText(store: Store, query: string, opts: { run?: string; limit?: number; allTurns?: boolean } = {}): SearchHit[] {
+export function searchText(
+  store: Store,
+  query: string,
+  opts: { run?: string; limit?: number; allTurns?: boolean } = {},
+): { hits: SearchHit[]; literal: boolean } {
   indexPendingText(store);
+  const m = matchExpression(store, query);
   const stmt = store.db.prepare(
     `SELECT s.id AS sample_id, r.name AS run, st.split AS split, st.step AS step, g.uid AS "group", s.idx AS "index",
               s.reward AS reward, snippet(samples_fts, 0, '[', ']', '…', 12) AS snippet
@@ -27,15 +57,15 @@ export function searchText(store: Store, query: string, opts: { run?: string; li
         ORDER BY rank LIMIT ?`,
   );
   try {
-    const hits = stmt.all(query, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[];
+    const hits = stmt.all(m.expression, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[];
     // By default only the policy's own text counts: hits only in tool / environment / user turns are dropped.
-    if (opts.allTurns) return hits;
+    if (opts.allTurns) return { hits, literal: m.literal };
     const drop = toolOnlyHits(
       store,
-      query,
+      m.expression,
       hits.map((h) => h.sample_id),
     );
-    return drop.size ? hits.filter((h) => !drop.has(h.sample_id)) : hits;
+    return { hits: drop.size ? hits.filter((h) => !drop.has(h.sample_id)) : hits, literal: m.literal };
   } catch (e) {
     // A malformed FTS5 expression is the user's input, not our failure: say what to fix.
     throw new LensError(

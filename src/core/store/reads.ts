@@ -26,6 +26,7 @@ import type { Turn } from '../../shared/rollout';
 import { decodeInt32 } from './blobs';
 import { indexPendingText } from './enrich';
 import { toolOnlyHits } from './policySearch';
+import { matchExpression } from './fts';
 import type { Store } from './store';
 import { correctCount, type ExtraStats } from '../analysis/groupAggregates';
 import { withFreshStepStats, type StoredStepStats } from './stepStore';
@@ -117,8 +118,9 @@ export function listSteps(
 function matchingSampleIds(store: Store, text: string, allTurns = false): Set<number> {
   indexPendingText(store);
   try {
-    const ids = store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(text) as number[];
-    const drop = allTurns ? new Set<number>() : toolOnlyHits(store, text, ids);
+    const { expression } = matchExpression(store, text);
+    const ids = store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(expression) as number[];
+    const drop = allTurns ? new Set<number>() : toolOnlyHits(store, expression, ids);
     return new Set(drop.size ? ids.filter((id) => !drop.has(id)) : ids);
   } catch (e) {
     throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(text)}: ${(e as Error).message} (FTS5 query syntax)`);

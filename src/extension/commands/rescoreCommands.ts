@@ -9,6 +9,7 @@ import type { EngineClient } from '../engineClient';
 import { GroupNode, RunNode, SampleNode, StepNode, type ExplorerNode } from '../explorer/nodes';
 import { readConfig } from '../config';
 import { abortSignalFor } from '../log';
+import { scoreThenOffer } from './rescoreFlow';
 
 const COMMON_SPECS = [
   {
@@ -100,29 +101,25 @@ export async function rescoreCommand(
   const spec = await pickSpec();
   if (!spec) return;
   const t = target;
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Re-scoring ${t.what} with ${spec}`, cancellable: true },
-    async (progress, token) => {
-      const abort = abortSignalFor(token);
-      try {
-        const r = await engine.request(
-          EngineMethods.rescore,
-          {
-            run: t.run,
-            spec,
-            selection: t.selection,
-            ...(vscode.workspace.workspaceFolders?.[0] ? { baseDir: vscode.workspace.workspaceFolders[0].uri.fsPath } : {}),
+  await scoreThenOffer(
+    {
+      withProgress: async (task) =>
+        await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Re-scoring ${t.what} with ${spec}`, cancellable: true },
+          async (progress, token) => {
+            const abort = abortSignalFor(token);
+            try {
+              return await task((message) => progress.report({ message }), abort.signal);
+            } finally {
+              abort.dispose();
+            }
           },
-          { signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) },
-        );
-        const msg =
-          `Re-score set ${r.set} (${r.label}): ${r.scored}/${r.samples} scored${r.errors ? `, ${r.errors} errors` : ''}` +
-          `${r.status === 'incomplete' ? ` — incomplete: ${r.reason ?? 'stopped'}; run it again to resume` : ''}${r.approximate ? ' (approximate)' : ''}`;
-        const action = await (r.status === 'complete'
-          ? vscode.window.showInformationMessage(msg, 'Compare')
-          : vscode.window.showWarningMessage(msg, 'Compare'));
-        if (action) onDone(r);
-      } catch (e) {
+        ),
+      offerComparison: async (message, complete) =>
+        (await (complete
+          ? vscode.window.showInformationMessage(message, 'Compare')
+          : vscode.window.showWarningMessage(message, 'Compare'))) === 'Compare',
+      failed: (e) => {
         const untrusted = isLensError(e) && e.code === ErrorCode.Untrusted;
         void vscode.window
           .showErrorMessage(
@@ -132,9 +129,19 @@ export async function rescoreCommand(
             ...(untrusted ? ['Manage Workspace Trust'] : []),
           )
           .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
-      } finally {
-        abort.dispose();
-      }
+      },
     },
+    (report, signal) =>
+      engine.request(
+        EngineMethods.rescore,
+        {
+          run: t.run,
+          spec,
+          selection: t.selection,
+          ...(vscode.workspace.workspaceFolders?.[0] ? { baseDir: vscode.workspace.workspaceFolders[0].uri.fsPath } : {}),
+        },
+        { signal, onProgress: (p) => report(p.message) },
+      ),
+    onDone,
   );
 }

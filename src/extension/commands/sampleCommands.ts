@@ -112,17 +112,20 @@ export async function searchRollouts(engine: EngineClient, run?: string): Promis
   });
   if (!query) return;
   try {
-    let hits = await engine.request(EngineMethods.search, {
+    let result = await engine.request(EngineMethods.search, {
       query,
       ...(run ? { run } : {}),
       limit: 200,
       ...(allTurns ? { allTurns } : {}),
     });
     let scope = run ? `in ${run}` : 'in all runs';
-    if (hits.length === 0 && run) {
-      hits = await engine.request(EngineMethods.search, { query, limit: 200, ...(allTurns ? { allTurns } : {}) });
+    if (result.hits.length === 0 && run) {
+      result = await engine.request(EngineMethods.search, { query, limit: 200, ...(allTurns ? { allTurns } : {}) });
       scope = `in all runs (none in ${run})`;
     }
+    const hits = result.hits;
+    // LaTeX and other text that is not FTS5 syntax is searched for as typed, and the title says so.
+    if (result.literal) scope += ' (searched as a literal phrase: not FTS5 syntax)';
     if (hits.length === 0) {
       void vscode.window.showInformationMessage(`No response ${run ? 'of any run ' : ''}matches ${query}.`);
       return;

@@ -60,6 +60,12 @@ const limit = z.number().int().min(1).max(10_000);
 const groupRef = groupRefShape;
 const textQuery = z.string().min(1).max(1000);
 
+/** A text search's hits; `literal` when the query was not FTS5 syntax and was searched for as one literal phrase. */
+export interface SearchResultDto {
+  hits: SearchHitDto[];
+  literal: boolean;
+}
+
 /** A hit of a text search over responses. */
 export interface SearchHitDto {
   sample_id: number;
@@ -206,7 +212,7 @@ export const EngineMethods = {
   /** The run's reward-hacking alerts (brought up to date first), with the samples behind each and disabled detectors. */
   listAlerts: method<AlertList>()('alerts/list', z.object({ run: runName, split: z.optional(split), step: z.optional(step) }).strict()),
   /** FTS5 search over responses; `allTurns` also counts matches in untrained (tool / environment / user) turns. */
-  search: method<SearchHitDto[]>()(
+  search: method<SearchResultDto>()(
     'search',
     z
       .object({

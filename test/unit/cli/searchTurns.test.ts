@@ -8,7 +8,7 @@ import { EngineServer } from '../../../src/engine/server';
 import { listGroups, listSamples } from '../../../src/core/store/reads';
 import { searchText } from '../../../src/core/store/fts';
 import { Store } from '../../../src/core/store/store';
-import type { SearchHitDto } from '../../../src/shared/protocol/engine';
+import type { SearchHitDto, SearchResultDto } from '../../../src/shared/protocol/engine';
 import { RpcEndpoint } from '../../../src/shared/protocol/rpc';
 import { runCli, runCliJson, tempDir, transportPair, writeJsonl } from '../../helpers';
 
@@ -36,15 +36,15 @@ describe('search in all turns', () => {
   it('store: a keyword only in a tool turn is 0 hits by default, 1 with allTurns', () => {
     const store = Store.open(db);
     try {
-      assert.deepEqual(searchText(store, 'calculator'), []);
+      assert.deepEqual(searchText(store, 'calculator').hits, []);
       assert.deepEqual(
-        searchText(store, 'calculator', { allTurns: true }).map((h) => [h.run, h.step, h.group, h.index]),
+        searchText(store, 'calculator', { allTurns: true }).hits.map((h) => [h.run, h.step, h.group, h.index]),
         [['agent', 1, 'g', 0]],
       );
       // The user turn is no policy text either; "sum" is in a trained turn and found both ways.
-      assert.equal(searchText(store, '17').length, 0);
-      assert.equal(searchText(store, '17', { allTurns: true }).length, 1);
-      assert.equal(searchText(store, 'sum').length, 1);
+      assert.equal(searchText(store, '17').hits.length, 0);
+      assert.equal(searchText(store, '17', { allTurns: true }).hits.length, 1);
+      assert.equal(searchText(store, 'sum').hits.length, 1);
       // The explorer's text filter follows the same switch.
       const step = { run: 'agent', split: 'train' as const, step: 1 };
       assert.equal(listGroups(store, step, { offset: 0, limit: 5, filter: { text: 'calculator' } }).total, 0);
@@ -64,8 +64,8 @@ describe('search in all turns', () => {
     const server = new EngineServer(new RpcEndpoint(b));
     const client = new RpcEndpoint(a);
     await client.request('initialize', { db });
-    const hits = (p: Record<string, unknown>): Promise<SearchHitDto[]> =>
-      client.request('search', { query: 'calculator', ...p }) as Promise<SearchHitDto[]>;
+    const hits = async (p: Record<string, unknown>): Promise<SearchHitDto[]> =>
+      ((await client.request('search', { query: 'calculator', ...p })) as SearchResultDto).hits;
     assert.deepEqual(await hits({}), []);
     assert.deepEqual(
       (await hits({ allTurns: true })).map((h) => h.index),
@@ -116,5 +116,14 @@ describe('search in all turns', () => {
     );
     const noRun = runCli(['search', 'sum', '--db', db, '--run', 'nope']);
     assert.deepEqual([noRun.code, noRun.stdout], [1, '']);
+  });
+
+  it('CLI: a LaTeX query is searched for as a literal phrase, and stderr says so', () => {
+    // A backslash is not FTS5 syntax; the tokenizer reads `\sum is 42` as the words "sum is 42".
+    const r = runCli(['search', '\\sum is 42', '--db', db, '--json']);
+    assert.deepEqual(
+      [r.code, (JSON.parse(r.stdout) as SearchHitDto[]).map((h) => h.index), r.stderr],
+      [0, [0], 'rollout-lens: "\\\\sum is 42" is not FTS5 query syntax: searched for it as one literal phrase\n'],
+    );
   });
 });

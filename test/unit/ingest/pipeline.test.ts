@@ -44,7 +44,7 @@ function enriched(db: string): Enriched {
     store.db.exec("INSERT INTO samples_fts (samples_fts, rank) VALUES ('integrity-check', 1)");
     return {
       fts_rows: one("SELECT count(*) FROM samples_fts WHERE samples_fts MATCH 'let'"),
-      wait_hits: searchText(store, 'wait', { limit: 1000 }).length,
+      wait_hits: searchText(store, 'wait', { limit: 1000 }).hits.length,
       reflect_sum: one('SELECT sum(reflect_sum) FROM groups'),
       reflect_n: one('SELECT sum(reflect_n) FROM groups'),
       watermarks: store.db.prepare('SELECT fts_upto, reflect_upto FROM enrich_state').raw().get() as [number, number],

@@ -5,7 +5,6 @@ import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { getSample, listGroups, listSamples, listSteps } from '../../../src/core/store/reads';
 import { searchText } from '../../../src/core/store/fts';
 import { Store } from '../../../src/core/store/store';
-import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { tempDir, writeJsonl } from '../../helpers';
 
 let store: Store;
@@ -102,11 +101,18 @@ describe('explorer queries', () => {
     );
   });
 
-  it('searches text and reports a malformed query as bad input', () => {
-    assert.deepEqual(searchText(store, 'wait').map((h) => [h.step, h.group]).length, 4);
-    assert.throws(
-      () => searchText(store, '"unbalanced'),
-      (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput,
+  it('searches text; a query that is not FTS5 syntax is searched for as one literal phrase, and says so', () => {
+    assert.deepEqual(searchText(store, 'wait').hits.map((h) => [h.step, h.group]).length, 4);
+    assert.equal(searchText(store, 'wait').literal, false);
+    // Markup and LaTeX are not FTS5 syntax: the words are searched for in order instead of failing.
+    const markup = searchText(store, '<script>alert(1)');
+    assert.deepEqual([markup.literal, markup.hits.map((h) => [h.step, h.group, h.index])], [true, [[1, 'c', 0]]]);
+    assert.deepEqual(searchText(store, '"unbalanced'), { hits: [], literal: true });
+    assert.deepEqual(
+      listGroups(store, { run: 'r', split: 'train', step: 1 }, { offset: 0, limit: 10, filter: { text: '<script>alert(1)' } }).rows.map(
+        (g) => g.group,
+      ),
+      ['c'],
     );
   });
 });

@@ -86,7 +86,7 @@ describe('multi-turn samples', () => {
   });
 
   it('text search finds only the policy’s own text: a match only in tool output is no hit', () => {
-    const hits = (q: string): Array<[number, string]> => searchText(store, q).map((h) => [h.index, h.snippet]);
+    const hits = (q: string): Array<[number, string]> => searchText(store, q).hits.map((h) => [h.index, h.snippet]);
     assert.deepEqual(hits('result'), []);
     assert.deepEqual(
       hits('calc').map(([i]) => i),
