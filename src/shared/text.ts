@@ -25,3 +25,13 @@ export function promptQuestion(prompt: string): string {
     .replace(GENERATION_HEADER, '')
     .replace(/<\|im_end\|>|<\|eot_id\|>/g, '');
 }
+
+/**
+ * A prompt timeline's tab title: the question's opening words (a hash says nothing to a reader), cut
+ * at a word boundary near `max` characters.
+ */
+export function timelineTitle(prompt: string, run: string, max = 40): string {
+  const q = promptQuestion(prompt).replace(/\s+/g, ' ').trim();
+  const cut = q.length <= max ? q : `${q.slice(0, q.lastIndexOf(' ', max) > max / 2 ? q.lastIndexOf(' ', max) : max)}…`;
+  return `"${cut || 'empty prompt'}" over time · ${run}`;
+}

@@ -60,7 +60,7 @@ function printHuman(t: PromptTimeline): void {
 
 export const PROMPT_COMMANDS: Record<string, CommandSpec> = {
   prompt: {
-    usage: 'prompt --db FILE --run NAME [--run NAME2] (--text T | --prompt-id SHA1) [--split train|val] [--json]',
+    usage: 'prompt --db FILE --run NAME [--run NAME2] (--text T | --prompt-id ID) [--split train|val] [--json]',
     summary: "one prompt's groups over the steps of a run (or two runs side by side)",
     options: {
       ...dbOption,

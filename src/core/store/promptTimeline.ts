@@ -20,21 +20,49 @@ export function promptIdOf(text: string): string {
 
 /** The stored prompt's row id and text; a one-line not_found error when there is none. */
 export function resolvePrompt(store: Store, sel: PromptSelector): { id: number; hash: string; text: string } {
-  let hash: string;
-  if ('text' in sel) hash = promptIdOf(sel.text);
-  else {
-    hash = sel.promptId.toLowerCase();
-    if (!/^[0-9a-f]{40}$/.test(hash))
-      throw new LensError(ErrorCode.BadInput, `prompt id ${JSON.stringify(sel.promptId)} is not a SHA-1 (40 hex digits)`);
-  }
-  const row = store.db.prepare('SELECT id, text FROM prompts WHERE hash = ?').get(Buffer.from(hash, 'hex')) as
-    { id: number; text: string } | undefined;
+  const row = 'text' in sel ? byHash(store, promptIdOf(sel.text)) : byId(store, sel.promptId);
   if (!row) {
     const what =
-      'text' in sel ? `with the text ${JSON.stringify(sel.text.length > 60 ? sel.text.slice(0, 59) + '…' : sel.text)}` : `with id ${hash}`;
+      'text' in sel
+        ? `with the text ${JSON.stringify(sel.text.length > 60 ? sel.text.slice(0, 59) + '…' : sel.text)}`
+        : `with id ${sel.promptId.toLowerCase()}`;
     throw new LensError(ErrorCode.NotFound, `${store.file}: no prompt ${what}`);
   }
-  return { id: row.id, hash, text: row.text };
+  return row;
+}
+
+/** Hex digits a prompt id prefix needs (views show 12; fewer would often match several prompts). */
+export const MIN_PROMPT_ID_PREFIX = 6;
+
+function byHash(store: Store, hash: string): { id: number; hash: string; text: string } | undefined {
+  const row = store.db.prepare('SELECT id, text FROM prompts WHERE hash = ?').get(Buffer.from(hash, 'hex')) as
+    { id: number; text: string } | undefined;
+  return row && { ...row, hash };
+}
+
+/**
+ * A prompt by its id: the whole SHA-1, or a unique prefix of it as the views show it ("4a2c70662dd2"),
+ * found by a range scan of the hash index.
+ */
+function byId(store: Store, promptId: string): { id: number; hash: string; text: string } | undefined {
+  const id = promptId.toLowerCase();
+  if (!/^[0-9a-f]+$/.test(id) || id.length > 40 || id.length < MIN_PROMPT_ID_PREFIX) {
+    throw new LensError(
+      ErrorCode.BadInput,
+      `prompt id ${JSON.stringify(promptId)} is not a SHA-1 (40 hex digits) or a prefix of one (${MIN_PROMPT_ID_PREFIX} or more)`,
+    );
+  }
+  if (id.length === 40) return byHash(store, id);
+  const rows = store.db
+    .prepare('SELECT id, text, lower(hex(hash)) AS hash FROM prompts WHERE hash >= ? AND hash <= ? LIMIT 2')
+    .all(Buffer.from(id.padEnd(40, '0'), 'hex'), Buffer.from(id.padEnd(40, 'f'), 'hex')) as Array<{
+    id: number;
+    text: string;
+    hash: string;
+  }>;
+  if (rows.length > 1)
+    throw new LensError(ErrorCode.BadInput, `prompt id prefix ${id} matches more than one prompt: give more of its digits`);
+  return rows[0];
 }
 
 interface Row {

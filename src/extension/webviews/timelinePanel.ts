@@ -6,6 +6,7 @@ import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { ViewMethods } from '../../shared/protocol/views';
+import { timelineTitle } from '../../shared/text';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import {
   TIMELINE_VIEW_TYPE,
@@ -86,6 +87,7 @@ class TimelinePanel {
   /** Posts a snapshot (also one loaded before the panel existed: the view then does not load again). */
   show(snapshot: TimelineSnapshot): void {
     this.snapshot = snapshot;
+    this.host.panel.title = timelineTitle(snapshot.prompt, this.key.run);
     this.host.post(TimelineMessages.snapshot, snapshot);
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { counted, promptQuestion } from '../../../src/shared/text';
+import { counted, promptQuestion, timelineTitle } from '../../../src/shared/text';
 
 describe('counted', () => {
   test('singular for one, plural otherwise', () => {
@@ -34,5 +34,19 @@ describe('promptQuestion', () => {
   });
   test('a plain prompt is kept, including a word "assistant" inside it', () => {
     assert.equal(promptQuestion('Solve: the assistant bought 3 pens'), 'Solve: the assistant bought 3 pens');
+  });
+});
+
+describe('timelineTitle', () => {
+  test("names a prompt by its question's opening words, not its hash", () => {
+    assert.equal(
+      timelineTitle(
+        '<|im_start|>user\nA train travels 120 km in 1.5 hours. What is its average speed?<|im_end|>\n<|im_start|>assistant\n',
+        'realistic-grpo',
+      ),
+      '"A train travels 120 km in 1.5 hours.…" over time · realistic-grpo',
+    );
+    assert.equal(timelineTitle('What is 2+2?', 'r'), '"What is 2+2?" over time · r');
+    assert.equal(timelineTitle('', 'r'), '"empty prompt" over time · r');
   });
 });

@@ -85,7 +85,21 @@ describe('prompt timeline', () => {
       () => promptTimeline(store, 'base', { promptId: 'a'.repeat(40) }),
       (e: unknown) => e instanceof LensError && e.code === ErrorCode.NotFound && e.message === `${db}: no prompt with id ${'a'.repeat(40)}`,
     );
-    assert.throws(() => promptTimeline(store, 'base', { promptId: 'xyz' }), /prompt id "xyz" is not a SHA-1 \(40 hex digits\)/);
+    assert.throws(
+      () => promptTimeline(store, 'base', { promptId: 'xyz' }),
+      /^LensError: prompt id "xyz" is not a SHA-1 \(40 hex digits\) or a prefix of one \(6 or more\)$/,
+    );
+  });
+
+  it('takes a unique prefix of a prompt id, as the views show it', () => {
+    const id = promptIdOf(P);
+    assert.equal(promptTimeline(store, 'base', { promptId: id.slice(0, 12) }).prompt_id, id);
+    assert.equal(promptTimeline(store, 'base', { promptId: id.slice(0, 7).toUpperCase() }).prompt_id, id);
+    assert.throws(() => promptTimeline(store, 'base', { promptId: id.slice(0, 5) }), /or a prefix of one \(6 or more\)/);
+    assert.throws(
+      () => promptTimeline(store, 'base', { promptId: 'ffffff' }),
+      (e: unknown) => e instanceof LensError && e.code === ErrorCode.NotFound && e.message === `${db}: no prompt with id ffffff`,
+    );
   });
 
   it('ranks the run’s prompts by how many steps they carried gradient', () => {
