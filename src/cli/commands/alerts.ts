@@ -1,6 +1,6 @@
 // rollout-lens alerts --db FILE --run NAME [--split train|val] [--window N] [--threshold NAME=VALUE]... [--json]
 import * as fs from 'node:fs';
-import { alertRows, disabledDetectors } from '../../core/alerts/alertList';
+import { listAlerts } from '../../core/alerts/alertList';
 import { updateAlerts } from '../../core/alerts/update';
 import { Store } from '../../core/store/store';
 import {
@@ -11,6 +11,7 @@ import {
   type AlertThresholds,
 } from '../../shared/alerts';
 import { ErrorCode, LensError } from '../../shared/errors';
+import type { Split } from '../../shared/rollout';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson, printTable } from '../output';
 import { parseSplit } from './ingest';
@@ -33,6 +34,9 @@ export function parseThresholds(v: Values): Partial<AlertThresholds> {
   if (window !== undefined) out.window = window;
   return out;
 }
+
+/** An alert in `alerts --json`: its samples by database id and by the address the other commands take. */
+type AlertCliJson = AlertJson & { refs: Array<{ run: string; split: Split; step: number; group: string; index: number }> };
 
 export const ALERT_COMMANDS: Record<string, CommandSpec> = {
   alerts: {
@@ -57,22 +61,26 @@ export const ALERT_COMMANDS: Record<string, CommandSpec> = {
         const runId = store.requireRun(run).id;
         // Brings them up to date (new samples, re-score sets, these thresholds) before printing.
         updateAlerts(store, runId, { thresholds, onDetectorError: (m) => process.stderr.write(`rollout-lens: ${m}\n`) });
-        const alerts: AlertJson[] = alertRows(store, runId, { split }).map((a) => ({
+        // Each sample behind an alert also by its address (run, split, step, group, index), which the
+        // other commands take (`group`, `tree`), beside its database id.
+        const { alerts: found, disabled } = listAlerts(store, runId, { split, maxRefs: Number.MAX_SAFE_INTEGER });
+        const alerts: AlertCliJson[] = found.map((a) => ({
           kind: a.kind,
           step: a.step,
           score: a.score,
           samples: a.samples,
+          refs: a.refs.map((r) => ({ run, split: r.split, step: r.step, group: r.group, index: r.index })),
           message: a.message,
         }));
-        const disabled = disabledDetectors(store, runId);
         for (const d of disabled)
           process.stderr.write(`rollout-lens: alert detector ${d.detector} is disabled for run ${run}: ${d.error}\n`);
         if (v['json'] === true) printJson(alerts);
         else if (alerts.length === 0) process.stdout.write(`no alerts in the ${split} steps of ${run}\n`);
         else
           printTable(
-            alerts.map((a) => ({ ...a, samples: a.samples.length })),
-            ['kind', 'step', 'score', 'samples', 'message'],
+            // "flagged": the samples behind the alert, which its message may count among more (e.g. "21 of 32").
+            alerts.map((a) => ({ ...a, flagged: a.samples.length })),
+            ['kind', 'step', 'score', 'flagged', 'message'],
           );
         return 0;
       } finally {

@@ -41,10 +41,12 @@ export function disabledDetectors(store: Store, runId: number): DisabledDetector
     .all(runId) as DisabledDetector[];
 }
 
-export function listAlerts(store: Store, runId: number, opts: { split?: Split; step?: number } = {}): AlertList {
+/** `maxRefs`: addresses per alert (default MAX_REFS; the CLI asks for all of them). */
+export function listAlerts(store: Store, runId: number, opts: { split?: Split; step?: number; maxRefs?: number } = {}): AlertList {
   const rows = alertRows(store, runId, opts);
+  const maxRefs = opts.maxRefs ?? MAX_REFS;
   const wanted = new Set<number>();
-  for (const r of rows) for (const id of r.samples.slice(0, MAX_REFS)) wanted.add(id);
+  for (const r of rows) for (const id of r.samples.slice(0, maxRefs)) wanted.add(id);
   const refs = new Map<number, AlertSampleRef>();
   if (wanted.size > 0) {
     const found = store.db
@@ -58,7 +60,7 @@ export function listAlerts(store: Store, runId: number, opts: { split?: Split; s
   }
   const alerts: AlertDto[] = rows.map((r) => ({
     ...r,
-    refs: r.samples.slice(0, MAX_REFS).flatMap((id) => {
+    refs: r.samples.slice(0, maxRefs).flatMap((id) => {
       const ref = refs.get(id);
       return ref ? [ref] : [];
     }),

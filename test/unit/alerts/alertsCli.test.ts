@@ -42,9 +42,16 @@ describe('rollout-lens alerts', () => {
         step: 9,
         score: 0.25,
         samples: [76, 80],
+        // The same samples by the address `rollout-lens group` takes.
+        refs: [
+          { run: 'demo', split: 'train', step: 9, group: 'g9-0', index: 3 },
+          { run: 'demo', split: 'train', step: 9, group: 'g9-1', index: 3 },
+        ],
         message: '2 of 8 responses (25%) are degenerate: 2 empty, 0 repeating 4-grams, 0 with 3+ \\boxed{} answers',
       },
     ]);
+    const table = await cli(['alerts', '--db', db, '--run', 'demo']);
+    assert.equal(table.stdout.split('\n')[0], 'kind               step  score   flagged  message');
     // A higher bound than 25% silences it; the next call with the defaults brings it back.
     const strict = await cli(['alerts', '--db', db, '--run', 'demo', '--json', '--threshold', 'degenerateShare=0.3']);
     assert.deepEqual(JSON.parse(strict.stdout), []);
