@@ -262,4 +262,35 @@ describe('dashboard mismatch chart', () => {
     assert.equal(await without.page.locator('figure[data-chart="mismatch"]').count(), 0);
     await without.close();
   });
+
+  it('labels a share axis of a few percent with the decimals its ticks need', async () => {
+    // Shares of 0.2–1.4%: whole-percent ticks read "0%, 0%, 1%, 1%".
+    const mismatch = [1, 2, 3, 4, 5].map((step) => ({
+      step,
+      tokens: 1000,
+      mean_abs_delta: 0.01 * step,
+      p99_abs_delta: 0.05 * step,
+      outside_clip: 0.003 * step - 0.001,
+    }));
+    const snap = { ...dashboardFixture(5), mismatch, clip_epsilon: 0.2 };
+    const host = await FakeHostPage.open(context, server, 'dashboard', {
+      inbound: DASHBOARD_INBOUND,
+      onReady: () => ({ method: DashboardMessages.snapshot.method, json: JSON.stringify(snap) }),
+    });
+    await host.waitForPaint();
+    const axes = await host.page.$$eval('figure[data-chart="mismatch"] svg g.axis', (gs) =>
+      gs.map((g) => Array.from(g.querySelectorAll('.tick text'), (t) => t.textContent ?? '')),
+    );
+    const right = axes[axes.length - 1]!;
+    assert.equal(new Set(right).size, right.length, `repeated tick labels: ${right.join(', ')}`);
+    assert.ok(
+      right.every((t) => /^\d+\.\d%$/.test(t)),
+      right.join(', '),
+    );
+    assert.equal(
+      await host.page.innerText('figure[data-chart="clip"] .chart-title'),
+      'Truncated share (responses cut at the length limit)',
+    );
+    await host.close();
+  });
 });

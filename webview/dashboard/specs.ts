@@ -61,11 +61,13 @@ export function stepCharts(snap: DashboardSnapshot, cols: StepColumns): ChartSpe
     },
     {
       key: 'clip',
-      title: 'Clip ratio (truncated responses)',
+      // SimpleRL-Zoo's "clip ratio" is the share of responses cut at the length limit, not PPO's clip range:
+      // named for what it counts, as it sits beside the mismatch chart's clip range.
+      title: 'Truncated share (responses cut at the length limit)',
       x,
       xKind: 'step',
       format: 'percent',
-      series: [{ name: 'clip ratio', color: 'var(--vscode-charts-orange)', y: cols.clip_ratio }],
+      series: [{ name: 'truncated', color: 'var(--vscode-charts-orange)', y: cols.clip_ratio }],
     },
     {
       key: 'egr',

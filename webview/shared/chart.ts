@@ -45,12 +45,19 @@ export interface ChartMarks {
 const HEIGHT = 150;
 const M = { top: 8, right: 12, bottom: 22, left: 46 };
 
-const percentTick = d3.format('.0%');
 const smallTick = d3.format('.3~g');
 const bigTick = d3.format('.3~s');
-/** Axis ticks: percentages, SI prefixes from 1000 up (60k), else three significant digits. */
-const formatter = (f: 'number' | 'percent' | undefined): ((v: number) => string) =>
-  f === 'percent' ? percentTick : (v: number) => (Math.abs(v) >= 1000 ? bigTick(v) : smallTick(v));
+/** Number axis ticks: SI prefixes from 1000 up (60k), else three significant digits. */
+const numberTick = (v: number): string => (Math.abs(v) >= 1000 ? bigTick(v) : smallTick(v));
+
+/**
+ * An axis's tick labels. Percentages get as many decimals as the ticks' spacing needs (d3 picks them
+ * from the tick step), so a 0–1.4% axis reads 0.0%, 0.5%, 1.0% instead of 0%, 0%, 1%, 1%.
+ */
+function tickFormat(scale: d3.ScaleLinear<number, number>, f: 'number' | 'percent' | undefined): (v: d3.NumberValue) => string {
+  if (f === 'percent') return scale.tickFormat(4, '%');
+  return (v) => numberTick(Number(v));
+}
 
 export class Chart {
   readonly root: HTMLElement;
@@ -169,22 +176,12 @@ export class Chart {
     g.append('g').attr('class', 'axis').attr('transform', `translate(0,${h})`).call(xAxis);
     g.append('g')
       .attr('class', 'axis')
-      .call(
-        d3
-          .axisLeft(yLeft)
-          .ticks(4)
-          .tickFormat((v) => formatter(s.format)(Number(v))),
-      );
+      .call(d3.axisLeft(yLeft).ticks(4).tickFormat(tickFormat(yLeft, s.format)));
     if (right && !s.stacked)
       g.append('g')
         .attr('class', 'axis')
         .attr('transform', `translate(${w},0)`)
-        .call(
-          d3
-            .axisRight(yRight)
-            .ticks(4)
-            .tickFormat((v) => formatter(s.rightFormat)(Number(v))),
-        );
+        .call(d3.axisRight(yRight).ticks(4).tickFormat(tickFormat(yRight, s.rightFormat)));
 
     if (marks.range && s.xKind === 'step') {
       const [a, b] = [xs(marks.range[0]), xs(marks.range[1])];

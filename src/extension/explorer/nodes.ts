@@ -77,7 +77,7 @@ export class StepNode {
     item.description = parts.join(' · ');
     item.tooltip =
       `${s.samples} samples in ${s.groups} groups · reward ${fmt(s.reward_mean)} ± ${fmt(s.reward_std)} · mean length ${fmt(s.mean_length)} ${s.length_unit}` +
-      ` · effective-gradient ratio ${fmt(s.effective_gradient_ratio)} · clip ratio ${fmt(s.clip_ratio)} · reflecting ${fmt(s.reflection_share)}` +
+      ` · effective-gradient ratio ${fmt(s.effective_gradient_ratio)} · truncated ${fmt(s.clip_ratio)} · reflecting ${fmt(s.reflection_share)}` +
       (s.alerts.length
         ? `\n\nAlerts: ${ALERT_KINDS.filter((k) => s.alerts.includes(k))
             .map((k) => ALERT_TITLES[k])
