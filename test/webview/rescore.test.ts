@@ -46,6 +46,22 @@ describe('re-score comparison', () => {
     await host.close();
   });
 
+  it('redraws the per-step charts to fit when the panel narrows (the side bar hidden or shown)', async () => {
+    const host = await open(snapshot);
+    await host.waitForPaint();
+    for (const width of [1300, 700, 1100]) {
+      await host.page.setViewportSize({ width, height: 900 });
+      await host.page.waitForTimeout(200);
+      const over = await host.page.$$eval('.per-step figure.chart', (fs) =>
+        fs
+          .map((f) => Math.round((f.querySelector('svg')?.getBoundingClientRect().width ?? 0) - f.getBoundingClientRect().width))
+          .filter((d) => d > 0),
+      );
+      assert.deepEqual(over, [], `at ${width} px a chart is wider than its cell`);
+    }
+    await host.close();
+  });
+
   it('lists the changed samples, largest |Δ| first, in pages', async () => {
     const host = await open(snapshot);
     await host.waitForPaint();

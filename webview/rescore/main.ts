@@ -274,6 +274,20 @@ host.on(RescoreMessages.snapshot, (s) => {
   paint.rendered();
 });
 
+// A new width (the side bar hidden, the panel resized) redraws the per-step charts to fit, as the
+// dashboard does; height changes come from our own rendering.
+let lastWidth = 0;
+let resizeFrame = 0;
+new ResizeObserver(() => {
+  if (perStep.clientWidth === lastWidth) return;
+  lastWidth = perStep.clientWidth;
+  cancelAnimationFrame(resizeFrame);
+  resizeFrame = requestAnimationFrame(() => {
+    const c = snap?.comparison;
+    if (c) renderPerStep(c);
+  });
+}).observe(perStep);
+
 // The error replaces the header and ends the busy state, as in the other views.
 host.on(ErrorNotification, (p) => paint.error(header, p.message));
 
