@@ -13,7 +13,7 @@ import {
 } from '../../src/shared/protocol/webviews/dashboard';
 import { CHECKPOINT_VERSION, ErrorNotification, readCheckpoint } from '../../src/shared/protocol/webviews/ipc';
 import { ChunkedText } from '../shared/chunkedText';
-import { clear, el } from '../shared/dom';
+import { clear, el, onWidthChange } from '../shared/dom';
 import { fmt } from '../shared/format';
 import { HostConnection } from '../shared/host';
 import { ViewPaint } from '../shared/paint';
@@ -253,14 +253,6 @@ host.on(DashboardMessages.snapshot, (s) => {
 
 host.on(ErrorNotification, (p) => paint.error(header, p.message));
 
-let resizeFrame = 0;
-let lastWidth = 0;
-new ResizeObserver(() => {
-  // Only a new width needs new paths; height changes come from our own rendering.
-  if (grid.clientWidth === lastWidth) return;
-  lastWidth = grid.clientWidth;
-  cancelAnimationFrame(resizeFrame);
-  resizeFrame = requestAnimationFrame(() => snap && renderCharts(snap));
-}).observe(grid);
+onWidthChange(grid, () => snap && renderCharts(snap));
 
 host.ready(restored ?? undefined);

@@ -14,7 +14,7 @@ import {
 } from '../../src/shared/protocol/webviews/rescore';
 import { Chart } from '../shared/chart';
 import { ChunkedText } from '../shared/chunkedText';
-import { clear, el, message, truncate } from '../shared/dom';
+import { clear, el, message, onWidthChange, truncate } from '../shared/dom';
 import { fmt, percent, signed } from '../shared/format';
 import { HostConnection } from '../shared/host';
 import { ViewPaint } from '../shared/paint';
@@ -274,19 +274,11 @@ host.on(RescoreMessages.snapshot, (s) => {
   paint.rendered();
 });
 
-// A new width (the side bar hidden, the panel resized) redraws the per-step charts to fit, as the
-// dashboard does; height changes come from our own rendering.
-let lastWidth = 0;
-let resizeFrame = 0;
-new ResizeObserver(() => {
-  if (perStep.clientWidth === lastWidth) return;
-  lastWidth = perStep.clientWidth;
-  cancelAnimationFrame(resizeFrame);
-  resizeFrame = requestAnimationFrame(() => {
-    const c = snap?.comparison;
-    if (c) renderPerStep(c);
-  });
-}).observe(perStep);
+// A new width redraws the per-step charts to fit, as the dashboard does.
+onWidthChange(perStep, () => {
+  const c = snap?.comparison;
+  if (c) renderPerStep(c);
+});
 
 // The error replaces the header and ends the busy state, as in the other views.
 host.on(ErrorNotification, (p) => paint.error(header, p.message));

@@ -76,3 +76,18 @@ export function visibleWhitespace(text: string): string {
 export function message(text: string, kind: 'info' | 'error' = 'info'): HTMLElement {
   return el('div', { cls: ['message', kind], text, attrs: { role: kind === 'error' ? 'alert' : 'status' } });
 }
+
+/**
+ * Calls `redraw` (in the next frame) whenever `target` gets a new width: the side bar hidden or
+ * shown, the panel resized. Height changes come from the view's own rendering and are ignored.
+ */
+export function onWidthChange(target: HTMLElement, redraw: () => void): void {
+  let lastWidth = 0;
+  let frame = 0;
+  new ResizeObserver(() => {
+    if (target.clientWidth === lastWidth) return;
+    lastWidth = target.clientWidth;
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(redraw);
+  }).observe(target);
+}

@@ -15,7 +15,7 @@ import {
 import { readCheckpoint } from '../../src/shared/protocol/webviews/ipc';
 import { Chart } from '../shared/chart';
 import { ChunkedText } from '../shared/chunkedText';
-import { clear, el, message } from '../shared/dom';
+import { clear, el, message, onWidthChange } from '../shared/dom';
 import { fmt, percent } from '../shared/format';
 import { HostConnection } from '../shared/host';
 import { button, dropdown, registerControls } from '../shared/ui';
@@ -203,19 +203,12 @@ host.on(TimelineMessages.snapshot, (s) => {
 
 // A new width (the side bar hidden, the panel resized) redraws only the charts, keeping the rest
 // (an open prompt, the focus) as it is.
-let lastWidth = 0;
-let resizeFrame = 0;
-new ResizeObserver(() => {
-  if (app.clientWidth === lastWidth) return;
-  lastWidth = app.clientWidth;
-  cancelAnimationFrame(resizeFrame);
-  resizeFrame = requestAnimationFrame(() => {
-    const s = snap;
-    if (!s) return;
-    const slots = app.querySelectorAll('.chart-slot');
-    s.timelines.forEach((t, i) => slots[i]?.replaceChildren(chart(t, chartWidth(s))));
-  });
-}).observe(app);
+onWidthChange(app, () => {
+  const s = snap;
+  if (!s) return;
+  const slots = app.querySelectorAll('.chart-slot');
+  s.timelines.forEach((t, i) => slots[i]?.replaceChildren(chart(t, chartWidth(s))));
+});
 
 host.on(ErrorNotification, (p) => {
   clear(app);
