@@ -15,7 +15,7 @@ export interface PromptTimelineRow {
   degenerate: boolean;
 }
 
-/** A row with the extras the view shows (the CLI's --json prints only PromptTimelineRow's keys). */
+/** A row with the extras the view and `rollout-lens prompt` show. */
 export interface PromptTimelinePoint extends PromptTimelineRow {
   /** reward max − min within the group. */
   spread: number | null;

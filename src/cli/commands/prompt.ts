@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { promptLives, promptTimeline, type PromptSelector } from '../../core/store/promptTimeline';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError } from '../../shared/errors';
-import type { PromptTimeline, PromptTimelineRow } from '../../shared/promptTimeline';
+import type { PromptTimeline, PromptTimelinePoint } from '../../shared/promptTimeline';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson, printTable } from '../output';
 import { parseSplit } from './ingest';
@@ -29,8 +29,8 @@ function runNames(v: Values): string[] {
   return names;
 }
 
-/** The documented JSON row: exactly these keys, in this order. */
-function row(p: PromptTimelineRow): PromptTimelineRow {
+/** The documented JSON row: exactly these keys, in this order (what the table shows, and the length's unit). */
+function row(p: PromptTimelinePoint): PromptTimelinePoint {
   return {
     step: p.step,
     split: p.split,
@@ -38,6 +38,9 @@ function row(p: PromptTimelineRow): PromptTimelineRow {
     samples: p.samples,
     reward_mean: p.reward_mean,
     solve_rate: p.solve_rate,
+    spread: p.spread,
+    mean_length: p.mean_length,
+    length_unit: p.length_unit,
     degenerate: p.degenerate,
   };
 }
