@@ -7,6 +7,7 @@ import { ErrorCode, LensError } from '../../shared/errors';
 import { preview, type GroupRef } from '../../shared/explorer';
 import type { PromptLifeRow, PromptTimeline, PromptTimelinePoint } from '../../shared/promptTimeline';
 import type { Split } from '../../shared/rollout';
+import { promptQuestion } from '../../shared/text';
 import { requireGroupId } from './reads';
 import type { Store } from './store';
 import { correctCount } from '../analysis/groupAggregates';
@@ -20,7 +21,7 @@ export function promptIdOf(text: string): string {
 
 /** The stored prompt's row id and text; a one-line not_found error when there is none. */
 export function resolvePrompt(store: Store, sel: PromptSelector): { id: number; hash: string; text: string } {
-  const row = 'text' in sel ? byHash(store, promptIdOf(sel.text)) : byId(store, sel.promptId);
+  const row = 'text' in sel ? byText(store, sel.text) : byId(store, sel.promptId);
   if (!row) {
     const what =
       'text' in sel
@@ -29,6 +30,32 @@ export function resolvePrompt(store: Store, sel: PromptSelector): { id: number; 
     throw new LensError(ErrorCode.NotFound, `${store.file}: no prompt ${what}`);
   }
   return row;
+}
+
+/**
+ * A prompt by its text: exactly as stored, else as a user types it, without the chat template
+ * (`<|im_start|>user …`) and surrounding blank space: the question alone must then name one prompt.
+ */
+function byText(store: Store, text: string): { id: number; hash: string; text: string } | undefined {
+  const exact = byHash(store, promptIdOf(text));
+  if (exact) return exact;
+  const want = promptQuestion(text).trim();
+  if (!want) return undefined;
+  // Only prompts that contain the question are candidates (instr, no full read of every text).
+  const candidates = store.db
+    .prepare('SELECT id, lower(hex(hash)) AS hash, text FROM prompts WHERE instr(text, ?) > 0')
+    .all(want) as Array<{
+    id: number;
+    hash: string;
+    text: string;
+  }>;
+  const found = candidates.filter((r) => promptQuestion(r.text).trim() === want);
+  if (found.length > 1)
+    throw new LensError(
+      ErrorCode.BadInput,
+      `the text ${JSON.stringify(want.length > 60 ? want.slice(0, 59) + '…' : want)} is the question of more than one stored prompt: give the whole prompt or its id`,
+    );
+  return found[0];
 }
 
 /** Hex digits a prompt id prefix needs (views show 12; fewer would often match several prompts). */

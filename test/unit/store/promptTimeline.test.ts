@@ -91,6 +91,12 @@ describe('prompt timeline', () => {
     );
   });
 
+  it('takes the text as a user types it: trimmed, without the chat template', () => {
+    const id = promptIdOf(P);
+    assert.equal(promptTimeline(store, 'base', { text: `  ${P}\n` }).prompt_id, id);
+    assert.equal(promptTimeline(store, 'base', { text: `<|im_start|>user\n${P}<|im_end|>\n<|im_start|>assistant\n` }).prompt_id, id);
+  });
+
   it('takes a unique prefix of a prompt id, as the views show it', () => {
     const id = promptIdOf(P);
     assert.equal(promptTimeline(store, 'base', { promptId: id.slice(0, 12) }).prompt_id, id);
