@@ -63,6 +63,7 @@ describe('run dashboard: alerts', () => {
     ]);
     assert.equal(await host.page.locator('#alerts h2').innerText(), 'Alerts (2)');
     assert.equal(await host.page.locator('#alert-list li.alert .alert-message').first().textContent(), `3 of 16 responses ${HOSTILE_TEXT}`);
+    assert.equal(await host.page.locator('#alert-list li.alert span.muted').first().textContent(), ' score 0.188 · 2 flagged samples');
     assert.match(await host.page.locator('#alerts').innerText(), /Detector off for this run after an error: box_growth: boom/);
     assert.deepEqual(await host.securityReport(), { pwned: null, dialogs: [], violations: [], injected: 0, javascriptLinks: 0 });
 
@@ -73,6 +74,8 @@ describe('run dashboard: alerts', () => {
       group: 's12-p0',
       index: 0,
       open: 'group',
+      // The alert's samples in that group, for the group view to mark.
+      flagged: [0],
     });
     await host.page.locator('#alert-list li.alert').first().locator('vscode-button', { hasText: '#1 of s12-p1' }).click();
     assert.deepEqual(await host.waitForNotification(DashboardMessages.openAlertSample.method), {

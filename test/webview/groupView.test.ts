@@ -49,6 +49,22 @@ describe('group view', () => {
     await host.close();
   });
 
+  it('marks the samples of the alert it was opened from, and only those', async () => {
+    const snapshot = { ...fx.snapshot, flagged: [3, 17] };
+    const host = await open({ fixture: { ...fx, snapshot, json: JSON.stringify(snapshot) } });
+    await host.waitForPaint();
+    assert.deepEqual(
+      await host.page.$$eval('table.samples tbody tr.row.flagged', (rs) =>
+        rs.map((r) => [r.getAttribute('data-index'), r.querySelector('td')?.textContent]),
+      ),
+      [
+        ['3', '⚑ 3'],
+        ['17', '⚑ 17'],
+      ],
+    );
+    await host.close();
+  });
+
   it('clicking a tree node highlights exactly the samples through it', async () => {
     const host = await open();
     await host.waitForPaint();

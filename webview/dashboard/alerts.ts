@@ -11,7 +11,8 @@ import { badge, button } from '../shared/ui';
 const SAMPLE_BUTTONS = 5;
 
 export interface AlertHandlers {
-  open(ref: AlertSampleRef, as: 'sample' | 'group'): void;
+  /** `flagged`: the alert's samples in the ref's group (marked in the group view). */
+  open(ref: AlertSampleRef, as: 'sample' | 'group', flagged: number[]): void;
   pickStep(step: number): void;
 }
 
@@ -41,17 +42,31 @@ export function renderAlerts(
         title: 'Select this step on the charts',
         on: { click: () => h.pickStep(a.step) },
       }),
-      el('span', { cls: 'muted', text: ` score ${fmt(a.score)} · ${a.samples.length} sample${a.samples.length === 1 ? '' : 's'}` }),
+      // Say what the count counts: the samples behind the alert, which its message may count among more.
+      el('span', {
+        cls: 'muted',
+        text: ` score ${fmt(a.score)} · ${a.samples.length} flagged sample${a.samples.length === 1 ? '' : 's'}`,
+        title: 'The samples behind this alert (the ones its buttons open); the message may count them among more',
+      }),
       el('div', { cls: 'alert-message', text: a.message }),
     ]);
     const actions = el('div', { cls: 'alert-actions' });
     if (first)
       actions.append(
-        button('Open group', () => h.open(first, 'group'), { secondary: true, title: `Open group ${first.group} of step ${first.step}` }),
+        button(
+          'Open group',
+          () =>
+            h.open(
+              first,
+              'group',
+              a.refs.filter((r) => r.group === first.group && r.step === first.step && r.split === first.split).map((r) => r.index),
+            ),
+          { secondary: true, title: `Open group ${first.group} of step ${first.step}, its flagged samples marked` },
+        ),
       );
     for (const r of a.refs.slice(0, SAMPLE_BUTTONS)) {
       actions.append(
-        button(`#${r.index} of ${r.group.slice(0, 12)}`, () => h.open(r, 'sample'), { secondary: true, title: `Open sample ${r.id}` }),
+        button(`#${r.index} of ${r.group.slice(0, 12)}`, () => h.open(r, 'sample', []), { secondary: true, title: `Open sample ${r.id}` }),
       );
     }
     item.append(actions);

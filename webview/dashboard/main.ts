@@ -230,8 +230,15 @@ function render(): void {
   renderToolbar(s);
   renderStepPanel(s);
   renderAlerts(alertPane, s.alerts, s.alertsDisabled, ui.split, {
-    open: (r, as) =>
-      host.notify(DashboardMessages.openAlertSample, { split: r.split, step: r.step, group: r.group, index: r.index, open: as }),
+    open: (r, as, flagged) =>
+      host.notify(DashboardMessages.openAlertSample, {
+        split: r.split,
+        step: r.step,
+        group: r.group,
+        index: r.index,
+        open: as,
+        ...(flagged.length ? { flagged } : {}),
+      }),
     pickStep: (step) => update({ selectedStep: step }),
   });
   renderCharts(s);

@@ -169,23 +169,33 @@ export class SampleList {
 
   private row(s: GroupSampleView, names: string[], scale: number, estimator: AdvantageEstimator): HTMLTableRowElement {
     const a = this.advantages.get(s.index);
-    const tr = el('tr', { cls: 'row', attrs: { role: 'row', 'data-index': s.index, tabindex: -1 }, title: s.preview }, [
-      el('td', { cls: 'num', text: String(s.index) }),
-      el('td', { cls: 'num', text: fmt(s.reward) }),
-      el('td', {}, [this.bar(s, names, scale)]),
-      el('td', {
-        cls: ['num', a !== undefined && a > 0 ? 'pos' : a !== undefined && a < 0 ? 'neg' : ''],
-        text: signed(a),
-        title: `${ESTIMATOR_LABELS[estimator]} advantage`,
-      }),
-      el('td', { cls: 'num', text: `${s.length}`, title: s.length_unit }),
-      el('td', { cls: s.finish_reason === 'length' ? 'truncated' : '', text: s.finish_reason ?? '–' }),
-      el('td', {
-        text: s.correct === null ? '' : s.correct ? '✓' : '✗',
-        title: s.correct === null ? 'not logged' : s.correct ? 'correct' : 'wrong',
-      }),
-      ...tokenCells(this.snap as GroupSnapshot, s.index),
-    ]);
+    const flagged = (this.snap as GroupSnapshot).flagged?.includes(s.index) === true;
+    const tr = el(
+      'tr',
+      { cls: flagged ? ['row', 'flagged'] : 'row', attrs: { role: 'row', 'data-index': s.index, tabindex: -1 }, title: s.preview },
+      [
+        el(
+          'td',
+          flagged
+            ? { cls: 'num', text: `⚑ ${s.index}`, title: 'Flagged by the alert this view was opened from' }
+            : { cls: 'num', text: String(s.index) },
+        ),
+        el('td', { cls: 'num', text: fmt(s.reward) }),
+        el('td', {}, [this.bar(s, names, scale)]),
+        el('td', {
+          cls: ['num', a !== undefined && a > 0 ? 'pos' : a !== undefined && a < 0 ? 'neg' : ''],
+          text: signed(a),
+          title: `${ESTIMATOR_LABELS[estimator]} advantage`,
+        }),
+        el('td', { cls: 'num', text: `${s.length}`, title: s.length_unit }),
+        el('td', { cls: s.finish_reason === 'length' ? 'truncated' : '', text: s.finish_reason ?? '–' }),
+        el('td', {
+          text: s.correct === null ? '' : s.correct ? '✓' : '✗',
+          title: s.correct === null ? 'not logged' : s.correct ? 'correct' : 'wrong',
+        }),
+        ...tokenCells(this.snap as GroupSnapshot, s.index),
+      ],
+    );
     tr.addEventListener('click', () => this.cb.select(s.index));
     return tr;
   }

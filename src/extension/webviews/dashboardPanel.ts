@@ -22,7 +22,8 @@ import { openSample } from '../commands/sampleCommands';
 import type { GpuHistory } from './gpuHistory';
 
 export interface DashboardDeps extends ViewDeps {
-  openGroup(ref: GroupRef): Promise<void>;
+  /** Opens a group's view; `flagged` samples (an alert's) are marked there. */
+  openGroup(ref: GroupRef, flagged?: number[]): Promise<void>;
   onFilterSteps?: (run: string, from: number, to: number) => void;
   /** Launched runs' GPU readings, kept from status notifications and loads. */
   gpuHistory: GpuHistory;
@@ -66,7 +67,7 @@ class DashboardPanel {
         openStepGroup: (p) => this.openStepGroup(p),
         openAlertSample: (p) => {
           const ref = { run: this.run, split: p.split, step: p.step, group: p.group };
-          return p.open === 'group' ? this.deps.openGroup(ref) : openSample({ ...ref, index: p.index });
+          return p.open === 'group' ? this.deps.openGroup(ref, p.flagged) : openSample({ ...ref, index: p.index });
         },
       },
       onDispose: () => {

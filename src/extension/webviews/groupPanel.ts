@@ -31,6 +31,7 @@ const keyOf = (r: GroupRef): string => JSON.stringify([r.run, r.split, r.step, r
 class GroupPanel {
   private details = new Map<number, SampleDetail>();
   private snapshot: GroupSnapshot | undefined;
+  private flagged: number[] | undefined;
   /** The tree with full node texts; the snapshot carries previews (group/nodeTexts serves the rest). */
   private nodeText = new Map<number, string>();
   private readonly loader: PanelLoader;
@@ -75,6 +76,15 @@ class GroupPanel {
     this.loader.refresh(this.host.visible);
   }
 
+  /** Marks an alert's samples in the sample list (the view was opened from that alert). */
+  flag(indexes: number[]): void {
+    this.flagged = indexes;
+    if (this.snapshot) {
+      this.snapshot = { ...this.snapshot, flagged: indexes };
+      this.host.post(GroupMessages.snapshot, this.snapshot);
+    }
+  }
+
   private async load(signal: AbortSignal): Promise<void> {
     try {
       const config = readConfig();
@@ -83,7 +93,7 @@ class GroupPanel {
       // Details (response, rationale, hits) are read when the user opens a sample.
       this.details.clear();
       this.nodeText = loaded.nodeTexts;
-      this.snapshot = loaded.snapshot;
+      this.snapshot = this.flagged ? { ...loaded.snapshot, flagged: this.flagged } : loaded.snapshot;
       this.host.post(GroupMessages.snapshot, this.snapshot);
     } catch (e) {
       if (signal.aborted || (e instanceof LensError && e.code === ErrorCode.Cancelled)) return;

@@ -20,7 +20,7 @@ export interface WebviewDeps {
 }
 
 export interface WebviewsApi {
-  openGroup(ref: GroupRef): Promise<void>;
+  openGroup(ref: GroupRef, flagged?: number[]): Promise<void>;
   openDashboard(run: string): Promise<void>;
   openRescore(setId: string, data?: unknown): Promise<void>;
   /** One prompt's timeline in a run (and split). */
@@ -35,7 +35,10 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
   const base = { engine: deps.engine, log: deps.log, extensionUri: context.extensionUri };
   // The group view and the timeline open each other: a group its prompt's timeline, a timeline point its group.
   // (each closure runs only after both exist).
-  const openGroup = async (ref: GroupRef): Promise<void> => void groups.open(ref);
+  const openGroup = async (ref: GroupRef, flagged?: number[]): Promise<void> => {
+    const panel = groups.open(ref);
+    if (flagged?.length) panel.flag(flagged);
+  };
   const groups = groupPanels({ ...base, openTimeline: (ref) => openTimelineOfGroup(timelines, deps.engine, ref) }).register(context);
   const timelines = timelinePanels({ ...base, openGroup }).register(context);
   const gpuHistory = new GpuHistory();

@@ -185,6 +185,8 @@ export const DashboardMessages = {
       group: groupId,
       index: sampleIndex,
       open: z.enum(['sample', 'group']),
+      /** The alert's samples in this group, marked in the group view it opens. */
+      flagged: z.optional(z.array(sampleIndex).check(z.maxLength(512))),
     }),
   ),
   /** Host → webview: everything the dashboard shows, complete (never a delta). */

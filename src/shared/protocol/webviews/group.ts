@@ -71,6 +71,8 @@ export interface GroupViewResult {
 export interface GroupSnapshot extends GroupViewData {
   /** The estimator the user configured (rolloutLens.advantageEstimator); the view can switch. */
   estimator: AdvantageEstimator;
+  /** Samples an alert flagged, when the view was opened from it: marked in the sample list. */
+  flagged?: number[];
 }
 
 export function runLengths(values: readonly number[]): ValueRuns {
