@@ -181,6 +181,15 @@ describe('group view', () => {
     await host.page.waitForSelector('.sample-detail .response.tokens .tok');
     const heat = await host.page.$eval('.sample-detail .response.tokens .tok', (n) => (n as HTMLElement).style.getPropertyValue('--heat'));
     assert.match(heat, /^color-mix\(in srgb, var\(--vscode-charts-(green|red)\)/);
+    // One control: the rest of the view shows TEMPO too, and another estimator ends the underline.
+    assert.equal(await host.page.$eval('#estimator', (d) => (d as HTMLElement & { value: string }).value), 'tempo');
+    assert.match(await host.page.locator('.list-head span.muted').first().innerText(), /advantage: TEMPO$/);
+    await host.page.$eval('#estimator', (d) => {
+      (d as HTMLElement & { value: string }).value = 'grpo';
+      d.dispatchEvent(new Event('change'));
+    });
+    await host.page.waitForFunction(() => document.querySelector('.sample-detail .response.tokens .tok') === null);
+    assert.equal(await host.page.locator('#token-heat[checked]').count(), 0);
     await host.close();
   });
 

@@ -11,7 +11,7 @@ import { clear, el, message } from '../shared/dom';
 import { fmt, percent } from '../shared/format';
 import { HostConnection } from '../shared/host';
 import { ViewPaint } from '../shared/paint';
-import { badge, button, checkbox, dropdown, registerControls, textField } from '../shared/ui';
+import { badge, button, checkbox, dropdown, registerControls, setDropdownValue, textField } from '../shared/ui';
 import { NodePanel } from './nodePanel';
 import { SampleDetailView } from './sampleDetail';
 import { NodeTextCache } from './nodeTexts';
@@ -57,7 +57,12 @@ const detail = new SampleDetailView({
   compare: (index) => host.notify(GroupMessages.compare, { index }),
   rescore: () => host.notify(GroupMessages.rescore, {}),
   openDocument: (index) => host.notify(GroupMessages.openSample, { index }),
-  setTokenHeat: (tokenHeat) => store.update({ tokenHeat }),
+  // One control for TEMPO: underlining tokens by TEMPO advantage also shows TEMPO everywhere else
+  // (the sample list, the token overlay), so the two never disagree.
+  setTokenHeat: (tokenHeat) => {
+    store.update(tokenHeat ? { tokenHeat, estimator: 'tempo' } : { tokenHeat });
+    if (tokenHeat) setDropdownValue(estimatorChoice, 'tempo');
+  },
 });
 
 const tokenSection = new TokenSection(
@@ -65,13 +70,15 @@ const tokenSection = new TokenSection(
   (tokenMode) => store.update({ tokenMode }),
 );
 
+const estimatorChoice = dropdown(
+  ADVANTAGE_ESTIMATORS.map((e) => ({ value: e, label: `Advantage: ${ESTIMATOR_LABELS[e]}` })),
+  store.ui.estimator,
+  // Another estimator than TEMPO ends the TEMPO underline.
+  (estimator) => store.update(estimator === 'tempo' ? { estimator } : { estimator, tokenHeat: false }),
+  { label: 'Advantage estimator', id: 'estimator' },
+);
 const filters = el('div', { cls: 'toolbar filters' }, [
-  dropdown(
-    ADVANTAGE_ESTIMATORS.map((e) => ({ value: e, label: `Advantage: ${ESTIMATOR_LABELS[e]}` })),
-    store.ui.estimator,
-    (estimator) => store.update({ estimator }),
-    { label: 'Advantage estimator', id: 'estimator' },
-  ),
+  estimatorChoice,
   textField('Filter responses…', store.ui.filter.text, (text) => store.update({ filter: { ...store.ui.filter, text } }), {
     label: 'Filter samples by text',
     id: 'filter-text',

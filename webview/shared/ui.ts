@@ -54,6 +54,11 @@ export function dropdown<T extends string>(
   return dd;
 }
 
+/** Sets a dropdown's value without firing its change handler (the view changed it, not the user). */
+export function setDropdownValue(dd: HTMLElement, value: string): void {
+  if ('value' in dd) dd.value = value;
+}
+
 export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void, opts: { id?: string } = {}): HTMLElement {
   const cb = custom('vscode-checkbox', {
     text: label,
