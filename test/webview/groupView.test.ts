@@ -65,6 +65,18 @@ describe('group view', () => {
     await host.close();
   });
 
+  it('says how many ways a branch point splits', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    const labels = await host.page.$$eval('svg.prefix-tree text.fan-out', (ts) => ts.map((t) => t.textContent ?? ''));
+    assert.ok(labels.length > 0, 'no branch point drawn');
+    assert.ok(
+      labels.every((l) => /^\d+ ways$/.test(l)),
+      labels.join(', '),
+    );
+    await host.close();
+  });
+
   it('clicking a tree node highlights exactly the samples through it', async () => {
     const host = await open();
     await host.waitForPaint();

@@ -234,7 +234,8 @@ export class PrefixTreeView {
       .attr('text-anchor', 'middle')
       .text((d) => {
         const k = this.children.get(d.data.id)?.length ?? 0;
-        return ui.collapsed.has(d.data.id) && k > 0 ? `+${k}` : `×${k}`;
+        // Says what the number is: the responses part here, into k continuations.
+        return ui.collapsed.has(d.data.id) && k > 0 ? `+${k} hidden` : `${k} ways`;
       });
 
     const tabStop = this.visible.find((n) => n.data.id === ui.selectedNode) ?? this.visible[0];

@@ -72,8 +72,9 @@ export class StepNode {
     const s = this.row;
     const item = new vscode.TreeItem(`step ${s.step}${s.split === 'val' ? ' (val)' : ''}`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `step:${this.parent.run.run}:${s.split}:${s.step}`;
-    const parts = [`R̄ ${fmt(s.reward_mean)}`, `eff ${fmt(s.effective_gradient_ratio)}`];
-    if (s.reflection_share !== null) parts.push(`aha ${fmt(s.reflection_share)}`);
+    // Words a reader knows at a glance, the same as in the tooltip and the group rows.
+    const parts = [`R̄ ${fmt(s.reward_mean)}`, `effective gradient ${fmt(s.effective_gradient_ratio)}`];
+    if (s.reflection_share !== null) parts.push(`reflecting ${fmt(s.reflection_share)}`);
     item.description = parts.join(' · ');
     item.tooltip =
       `${s.samples} samples in ${s.groups} groups · reward ${fmt(s.reward_mean)} ± ${fmt(s.reward_std)} · mean length ${fmt(s.mean_length)} ${s.length_unit}` +
