@@ -49,6 +49,7 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
     ref,
     prompt: 'p',
     ground_truth: null,
+    success_rule: 'the logged verdict',
     samples: [
       {
         index: 0,
@@ -56,6 +57,7 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
         advantage: 0,
         advantage_source: 'grpo',
         correct: true,
+        success: true,
         finish_reason: 'stop',
         length: n,
         length_unit: 'tokens',

@@ -7,6 +7,7 @@ import { ingestCommand } from './commands/ingest';
 import { PROMPT_COMMANDS } from './commands/prompt';
 import { REWARD_COMMANDS } from './commands/rewards';
 import { RUN_COMMANDS } from './commands/runs';
+import { SUCCESS_COMMANDS } from './commands/success';
 import { TREE_COMMANDS } from './commands/tree';
 import { exportCommand, runsCommand, searchCommand, statsCommand } from './commands/query';
 import { UsageError, exitQuietlyWhenPipeCloses, reportError } from './output';
@@ -85,6 +86,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...ANALYSIS_COMMANDS,
   ...REWARD_COMMANDS,
   ...RUN_COMMANDS,
+  ...SUCCESS_COMMANDS,
   ...ALERT_COMMANDS,
 };
 

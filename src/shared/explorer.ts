@@ -40,7 +40,7 @@ export interface GroupRow {
   reward_std: number | null;
   reward_min: number | null;
   reward_max: number | null;
-  /** Share of correct samples (logged verdicts when every sample has one, else reward > 0). */
+  /** Share of solved samples, under the run's success rule (src/shared/success.ts). */
   solve_rate: number | null;
   /** All rewards equal: no policy gradient from this group (docs/algorithms.md#degenerate-groups). */
   degenerate: boolean;
@@ -55,7 +55,10 @@ export interface SampleRow {
   /** As logged when the trainer logged it, else the GRPO advantage within the group. */
   advantage: number;
   advantage_source: 'logged' | 'grpo';
+  /** The logged verdict, when the trainer logged one. */
   correct: boolean | null;
+  /** Solved under the run's success rule (the verdict, a correctness component, the threshold, or R > 0). */
+  success: boolean;
   finish_reason: string | null;
   length: number;
   length_unit: 'tokens' | 'chars';
@@ -73,6 +76,8 @@ export interface SampleDetail extends SampleRef {
   rationale: string | Record<string, string> | null;
   ground_truth: string | null;
   correct: boolean | null;
+  /** Solved under the run's success rule. */
+  success: boolean;
   finish_reason: string | null;
   length_tokens: number | null;
   length_chars: number;

@@ -9,7 +9,7 @@ export interface PromptTimelineRow {
   group: string;
   samples: number;
   reward_mean: number | null;
-  /** Share of correct samples (logged verdicts when every sample has one, else reward > 0). */
+  /** Share of solved samples, under the run's success rule (src/shared/success.ts). */
   solve_rate: number | null;
   /** All rewards equal: the group gave no policy gradient. */
   degenerate: boolean;
@@ -29,6 +29,8 @@ export interface PromptTimeline {
   /** SHA-1 of the prompt text, hex: what --prompt-id takes. */
   prompt_id: string;
   prompt: string;
+  /** What "solved" means in this run, in words (describeSuccessRule): the solve rates follow it. */
+  success_rule: string;
   points: PromptTimelinePoint[];
   /**
    * First step from which every later appearance (of this split) was degenerate, with what it was:

@@ -87,6 +87,10 @@ export interface RunSummary {
   format: string | null;
   /** How the run's groups were found; null for runs ingested before this was recorded. */
   grouping: Grouping | null;
+  /** The success rules its samples used, most certain first (src/shared/success.ts), e.g. "component:correctness". */
+  success_rule: string | null;
+  /** The success threshold the user set for the run, or null. */
+  success_threshold: number | null;
   steps: number;
   groups: number;
   samples: number;
@@ -107,6 +111,8 @@ export interface StepStats {
   length_unit: 'tokens' | 'chars';
   /** The run's grouping (see RunSummary), repeated on each row so one row says how it was grouped. */
   grouping?: Grouping | null;
+  /** The run's success rules (see RunSummary), repeated on each row: what solve rate, pass@k and difficulty count. */
+  success_rule?: string | null;
 }
 
 export const DIFFICULTY_BUCKETS = ['extremely_hard', 'hard', 'medium', 'easy', 'extremely_easy'] as const;

@@ -31,7 +31,12 @@ export function promptQuestion(prompt: string): string {
  * at a word boundary near `max` characters.
  */
 export function timelineTitle(prompt: string, run: string, max = 40): string {
+  return `"${promptOpening(prompt, max)}" over time · ${run}`;
+}
+
+/** The question's opening words, cut at a word boundary near `max` characters ("empty prompt" when none). */
+export function promptOpening(prompt: string, max: number): string {
   const q = promptQuestion(prompt).replace(/\s+/g, ' ').trim();
   const cut = q.length <= max ? q : `${q.slice(0, q.lastIndexOf(' ', max) > max / 2 ? q.lastIndexOf(' ', max) : max)}…`;
-  return `"${cut || 'empty prompt'}" over time · ${run}`;
+  return cut || 'empty prompt';
 }

@@ -109,6 +109,7 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
           : { math: `Equivalent: $x = ${i}$ ${HOSTILE.link}`, format: 'ok' },
       ground_truth: `${i + 1} ${HOSTILE.mathHref}`,
       correct: reward > 0,
+      success: reward > 0,
       finish_reason: truncated ? 'length' : 'stop',
       length_tokens: opts.tokens,
       length_chars: response.length,
@@ -124,6 +125,7 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
       advantage: grpo[i] as number,
       advantage_source: 'grpo',
       correct: reward > 0,
+      success: reward > 0,
       finish_reason: truncated ? 'length' : 'stop',
       length: opts.tokens,
       length_unit: 'tokens',
@@ -136,6 +138,7 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
     ref: GROUP_REF,
     prompt: `Solve the problem. ${HOSTILE_TEXT}`,
     ground_truth: `42 ${HOSTILE.script}`,
+    success_rule: 'the logged verdict',
     samples,
     tree: toGroupTreeView(tree),
     tree_error: null,
@@ -184,6 +187,7 @@ export function dashboardFixture(steps: number, extras: Partial<DashboardSnapsho
   const series = (f: (s: number) => number): Array<[number, number | null]> => rows.map((r) => [r.step, f(r.step)]);
   return {
     run: 'bench-run',
+    success_rule: 'correctness component > 0',
     train: toStepColumns(rows),
     val: null,
     metric_keys: ['rewards/correctness/mean', 'rewards/format/mean', 'loss', 'kl', 'grad_norm', 'learning_rate'],

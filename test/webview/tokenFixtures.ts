@@ -1,6 +1,8 @@
 // A group snapshot built the way the panel host builds it (src/extension/webviews/groupPanel.ts),
 // from native JSONL ingested through the real Ingestor into a real SQLite file: sampler and
 // trainer logprobs with gaps, entropy, token strings, a multi-turn sample, and a group with none.
+import { describeSuccessRule } from '../../src/shared/success';
+import { runSuccessRule } from '../../src/core/store/successStore';
 import * as path from 'node:path';
 import { Ingestor } from '../../src/core/ingest/ingestor';
 import { getSample, listSamples } from '../../src/core/store/reads';
@@ -68,10 +70,12 @@ export function tokenGroupFixture(store: Store, ref: GroupRef): TokenGroupFixtur
   const tokens = new Map(rows.map((r) => [r.index, sampleTokens(store, { ...ref, index: r.index })]));
   const tree = groupTree(store, ref);
   const first = details.get(rows[0]!.index)!;
+  const rule = runSuccessRule(store.db, store.requireRun(ref.run).id);
   const snapshot: GroupSnapshot = {
     ref,
     prompt: first.prompt,
     ground_truth: first.ground_truth,
+    success_rule: describeSuccessRule(rule.rules, rule.threshold),
     samples: rows.map((r) => ({ ...r, components: details.get(r.index)?.components ?? null })),
     tree: toGroupTreeView(tree),
     tree_error: null,

@@ -91,6 +91,12 @@ function renderHeader(s: DashboardSnapshot): void {
           ? `${cols.step.length} steps (${cols.step[0]}–${cols.step[last]}) · last mean reward ${fmt(cols.reward_mean[last])} · ${cols.samples[last]} samples in ${cols.groups[last]} groups`
           : 'No steps yet.',
     }),
+    el('div', {
+      cls: 'muted',
+      attrs: { id: 'success-rule' },
+      text: `Solved = ${s.success_rule}`,
+      title: 'Solve rate, pass@k, all-correct, zero-accuracy and difficulty count samples solved by this rule',
+    }),
   );
 }
 

@@ -151,8 +151,10 @@ function renderHeader(s: GroupSnapshot): void {
     el('h1', { text: `${s.ref.run} · step ${s.ref.step}${s.ref.split === 'val' ? ' (val)' : ''} · group ${s.ref.group}` }, badges),
     el('div', {
       cls: 'muted',
+      title: `Solved = ${s.success_rule}`,
       text: [
         `G = ${s.samples.length}`,
+        `solved ${s.samples.filter((x) => x.success).length} of ${s.samples.length}`,
         t ? `mean ${fmt(t.mean)} ± ${fmt(t.std)}` : null,
         t ? `${counted(t.nodes.length, 'node')}, ${counted(t.branches.length, 'branch point')}` : null,
         t ? `δ ≠ 0 on ${percent(t.delta_token_fraction)} of tokens` : null,

@@ -54,7 +54,7 @@ export class SampleDetailView {
       `advantage ${signed(advantage ?? d.advantage)}`,
       `${d.length_tokens ?? d.length_chars} ${d.length_tokens !== null ? 'tokens' : 'characters'}`,
       d.finish_reason ? `finish: ${d.finish_reason}` : null,
-      d.correct === null ? null : d.correct ? 'correct' : 'wrong',
+      d.success ? 'solved' : 'not solved',
       d.reflection_count ? `${d.reflection_count} reflection keyword${d.reflection_count === 1 ? '' : 's'}` : null,
     ].filter((x): x is string => x !== null);
     const heat = checkbox('Token advantages (TEMPO)', ui.tokenHeat && exact, (on) => this.cb.setTokenHeat(on), { id: 'token-heat' });

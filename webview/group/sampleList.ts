@@ -117,8 +117,8 @@ export class SampleList {
       if (text && !s.preview.toLowerCase().includes(text)) return false;
       if (f.finish === 'length' && s.finish_reason !== 'length') return false;
       if (f.finish === 'stop' && s.finish_reason === 'length') return false;
-      if (f.correct === 'correct' && s.correct !== true) return false;
-      if (f.correct === 'wrong' && s.correct !== false) return false;
+      if (f.correct === 'correct' && !s.success) return false;
+      if (f.correct === 'wrong' && s.success) return false;
       if (f.throughSelected && node && !passesThrough(node, s.index)) return false;
       return true;
     });
@@ -190,8 +190,8 @@ export class SampleList {
         el('td', { cls: 'num', text: `${s.length}`, title: s.length_unit }),
         el('td', { cls: s.finish_reason === 'length' ? 'truncated' : '', text: s.finish_reason ?? '–' }),
         el('td', {
-          text: s.correct === null ? '' : s.correct ? '✓' : '✗',
-          title: s.correct === null ? 'not logged' : s.correct ? 'correct' : 'wrong',
+          text: s.success ? '✓' : '✗',
+          title: `${s.success ? 'solved' : 'not solved'}: ${(this.snap as GroupSnapshot).success_rule}`,
         }),
         ...tokenCells(this.snap as GroupSnapshot, s.index),
       ],

@@ -20,6 +20,7 @@ import { fmt, percent } from '../shared/format';
 import { HostConnection } from '../shared/host';
 import { button, dropdown, registerControls } from '../shared/ui';
 import { seriesColor } from '../shared/theme';
+import { promptOpening, timelineTitle } from '../../src/shared/text';
 
 registerControls();
 const host = new HostConnection();
@@ -143,7 +144,10 @@ function render(): void {
   const diffStep = selectedStep !== null && common.includes(selectedStep) ? selectedStep : (common[common.length - 1] ?? null);
   app.append(
     el('header', { cls: 'timeline-header' }, [
-      el('h1', { text: `Prompt ${s.prompt_id.slice(0, 12)} over time${s.split === 'val' ? ' (val)' : ''}` }),
+      el('h1', {
+        text: `“${promptOpening(s.prompt, 80)}” over time${s.split === 'val' ? ' (val)' : ''}`,
+        title: `Prompt ${s.prompt_id.slice(0, 12)} (rollout-lens prompt --prompt-id ${s.prompt_id.slice(0, 12)})`,
+      }),
       el('details', { cls: 'prompt' }, [el('summary', { text: 'Prompt' }), prompt.root]),
       el('div', { cls: 'toolbar' }, [
         s.other_runs.length
@@ -175,6 +179,7 @@ function render(): void {
         el('section', { cls: 'run-timeline', attrs: { 'data-run': t.run, 'aria-label': `Timeline in ${t.run}` } }, [
           el('h2', { text: t.run }),
           el('div', { cls: 'stopped-line', text: stoppedLine(t) }),
+          el('div', { cls: 'muted success-rule', text: `Solved = ${t.success_rule}` }),
           el('div', {
             cls: 'muted',
             text: `${t.points.length} appearances · ${t.points.filter((p) => !p.degenerate).length} carried gradient`,
@@ -185,7 +190,7 @@ function render(): void {
       ),
     ),
   );
-  document.title = `Prompt ${s.prompt_id.slice(0, 8)} · ${main.run}`;
+  document.title = timelineTitle(s.prompt, main.run);
 }
 
 host.on(TimelineMessages.snapshot, (s) => {

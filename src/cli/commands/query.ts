@@ -4,6 +4,7 @@ import { exportRun } from '../../core/store/exporter';
 import { searchText } from '../../core/store/fts';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError } from '../../shared/errors';
+import { describeSuccessRule } from '../../shared/success';
 import { UsageError, printJson, printTable, writeOut } from '../output';
 
 function openExisting(db: string): Store {
@@ -32,7 +33,7 @@ export function statsCommand(a: { db: string; run?: string; step?: string; json?
     const run = store.requireRun(a.run);
     const rows = store.stepStats(run.id, a.step !== undefined ? { step: parseStep(a.step) } : {});
     if (a.json) printJson(rows);
-    else
+    else {
       printTable(rows as unknown as Record<string, unknown>[], [
         'split',
         'step',
@@ -43,6 +44,8 @@ export function statsCommand(a: { db: string; run?: string; step?: string; json?
         'mean_length',
         'length_unit',
       ]);
+      process.stdout.write(`solved = ${describeSuccessRule(run.success_rule, run.success_threshold)}\n`);
+    }
     return 0;
   } finally {
     store.close();

@@ -6,6 +6,8 @@ import { errorMessage } from '../../shared/errors';
 import type { Split } from '../../shared/rollout';
 import type { SqliteDatabase } from '../store/nativeLoader';
 import type { DetectorSample, PeerSample, StepDetector } from './types';
+import { sampleSuccess } from '../analysis/success';
+import { runSuccessRule } from '../store/successStore';
 
 interface SampleRow {
   id: number;
@@ -29,11 +31,14 @@ export interface FoldChanges {
   failed: Array<[string, string]>;
 }
 
-function peerOf(r: Pick<SampleRow, 'id' | 'reward' | 'correct' | 'length_tokens' | 'length_chars'>): PeerSample {
+type PeerRow = Pick<SampleRow, 'id' | 'reward' | 'correct' | 'components' | 'length_tokens' | 'length_chars'>;
+
+/** `threshold`: the run's success threshold when the fold began (src/shared/success.ts). */
+function peerOf(r: PeerRow, threshold: number | null): PeerSample {
   return {
     id: r.id,
     reward: r.reward,
-    success: r.correct !== null ? r.correct !== 0 : r.reward > 0,
+    success: sampleSuccess(r, threshold),
     length: r.length_tokens ?? r.length_chars,
     lengthIsTokens: r.length_tokens !== null,
   };
@@ -60,6 +65,7 @@ export class Folder {
   private readonly select;
   private readonly loadState;
   private readonly earlier;
+  private readonly threshold: number | null;
 
   constructor(
     db: SqliteDatabase,
@@ -79,8 +85,9 @@ export class Folder {
     );
     this.loadState = db.prepare('SELECT state FROM alert_step_state WHERE step_id = ? AND detector = ?').pluck();
     this.earlier = db.prepare(
-      'SELECT id, reward, correct, length_tokens, length_chars FROM samples WHERE group_id = ? AND id < ? ORDER BY id',
+      'SELECT id, reward, correct, components, length_tokens, length_chars FROM samples WHERE group_id = ? AND id < ? ORDER BY id',
     );
+    this.threshold = runSuccessRule(db, runId).threshold;
   }
 
   /** Folds the run's next samples after `upto`, at most `limit`; returns the last id, or null when there were none. */
@@ -95,12 +102,12 @@ export class Folder {
       if (prev === undefined || r.step < prev) this.from.set(r.split, r.step);
       let groupPeers = peers.get(r.group_id);
       if (!groupPeers) {
-        groupPeers = wantPeers ? (this.earlier.all(r.group_id, rows[0]!.id) as SampleRow[]).map(peerOf) : [];
+        groupPeers = wantPeers ? (this.earlier.all(r.group_id, rows[0]!.id) as PeerRow[]).map((p) => peerOf(p, this.threshold)) : [];
         peers.set(r.group_id, groupPeers);
       }
       const sts = this.stateOf(r.step_id);
       this.dirty.add(r.step_id);
-      const peer = peerOf(r);
+      const peer = peerOf(r, this.threshold);
       const sample: DetectorSample = { ...peer, groupId: r.group_id, components: parseComponents(r.components), response: r.response };
       for (let k = 0; k < this.feeding.length; k++) {
         const d = this.feeding[k]!;

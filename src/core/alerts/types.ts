@@ -8,7 +8,7 @@ export interface DetectorSample {
   id: number;
   groupId: number;
   reward: number;
-  /** The sample's own outcome: its logged verdict when there is one, else reward > 0. */
+  /** Solved under the run's success rule (src/shared/success.ts). */
   success: boolean;
   /** Tokens when logged, else characters (within a group both samples use the same unit). */
   length: number;

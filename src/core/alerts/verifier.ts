@@ -35,7 +35,7 @@ export function setSteps(db: SqliteDatabase, setId: number): SetStep[] {
     if (r.before === null || r.after === null || r.before_error !== null || r.after_error !== null) continue;
     const split = r.split === 'val' ? 'val' : 'train';
     if (!cur || cur.split !== split || cur.step !== r.step) out.push((cur = { split, step: r.step, compared: 0, disagree: 0, ids: [] }));
-    // The verdict as the comparison view defines it: `correct` when given, else reward > 0.
+    // The verdicts as the comparison view defines them: the run's success rule on the logged side, the function's own `correct` (else score > 0) on the re-scored one.
     const logged = r.before_correct !== null ? r.before_correct === 1 : r.before > 0;
     const rescored = r.after_correct !== null ? r.after_correct === 1 : r.after > 0;
     cur.compared++;

@@ -4,6 +4,7 @@
 // docs/algorithms.md#step-metrics (Knapsack RL, SimpleRL-Zoo clip ratio, unbiased pass@k, Cog-Rethinker).
 import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStats } from '../../shared/rollout';
 import type { StepSampleRow } from './stepMetrics';
+import { sampleSuccess } from './success';
 
 export interface GroupAggregate {
   size: number;
@@ -18,7 +19,7 @@ export interface GroupAggregate {
   len_tokens_n: number;
   chars_sum: number;
   tokens_sum: number;
-  /** Samples whose own outcome is a success (`correct` when logged, else R > 0), and length sums by it. */
+  /** Samples solved under the run's success rule (src/shared/success.ts), and length sums by it. */
   success_n: number;
   chars_correct: number;
   tokens_correct: number;
@@ -45,7 +46,7 @@ export interface ExtraStats {
   effective_prompt_ratio: number | null;
   all_positive_ratio: number | null;
   all_negative_ratio: number | null;
-  /** By `correct` when the whole group has it, else by R > 0. */
+  /** Groups whose samples are all solved, under the run's success rule. */
   all_correct_ratio: number | null;
   all_wrong_ratio: number | null;
   /** Cog-Rethinker's zero-accuracy prompts (docs/algorithms.md#step-metrics): the same groups as all_wrong_ratio. */
@@ -118,6 +119,8 @@ export interface AggregateSample {
   lengthTokens: number | undefined;
   lengthChars: number;
   reflections?: number | undefined;
+  /** Solved under the run's success rule (sampleOutcome in ./success). */
+  success: boolean;
 }
 
 /** Adds one sample to a group's aggregate (the ingest writer does this as rows arrive). */
@@ -137,7 +140,7 @@ export function addToAggregate(g: GroupAggregate, s: AggregateSample): void {
   if (s.lengthTokens !== undefined) g.len_tokens_n++;
   g.chars_sum += s.lengthChars;
   g.tokens_sum += tokens;
-  if (s.correct ?? r > 0) {
+  if (s.success) {
     g.success_n++;
     g.chars_correct += s.lengthChars;
     g.tokens_correct += tokens;
@@ -161,7 +164,10 @@ export function addToAggregate(g: GroupAggregate, s: AggregateSample): void {
 }
 
 /** Aggregates sample rows by group (what the store keeps incrementally). */
-export function aggregateRows(rows: readonly (StepSampleRow & { reflection_count?: number | null })[]): GroupAggregate[] {
+export function aggregateRows(
+  rows: readonly (StepSampleRow & { reflection_count?: number | null })[],
+  threshold: number | null = null,
+): GroupAggregate[] {
   const groups = new Map<number, GroupAggregate>();
   for (const r of rows) {
     let g = groups.get(r.group_id);
@@ -173,14 +179,15 @@ export function aggregateRows(rows: readonly (StepSampleRow & { reflection_count
       lengthTokens: r.length_tokens ?? undefined,
       lengthChars: r.length_chars,
       reflections: r.reflection_count ?? undefined,
+      success: sampleSuccess(r, threshold),
     });
   }
   return [...groups.values()];
 }
 
-/** Correct count of a group: logged verdicts when every sample has one, else R > 0. */
-export function correctCount(g: Pick<GroupAggregate, 'size' | 'correct_known' | 'correct_n' | 'positive_n'>): number {
-  return g.correct_known === g.size ? g.correct_n : g.positive_n;
+/** Solved samples of a group, under the run's success rule (counted at ingest, re-counted when the rule changes). */
+export function correctCount(g: Pick<GroupAggregate, 'success_n'>): number {
+  return g.success_n;
 }
 
 /**
@@ -228,7 +235,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
     const c = correctCount(g);
     if (c === g.size) allCorrect++;
     if (c === 0) allWrong++;
-    difficulty[difficultyBucket(g.positive_n / g.size)]++;
+    difficulty[difficultyBucket(c / g.size)]++;
     if (g.reflect_n > 0) reflectGroups++;
   }
   const n = t.size;

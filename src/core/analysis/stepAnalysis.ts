@@ -5,6 +5,7 @@ import { aggregateRows, stepStatsFromGroups, type BasicStats, type ExtraStats } 
 import { reflectionStats, type ReflectionStats } from './reflection';
 import { RORECOMP_DEFAULT_ALPHA, roRecompSummary, type RoRecompSample, type RoRecompSummary } from './rorecomp';
 import type { StepSampleRow } from './stepMetrics';
+import { sampleSuccess } from './success';
 
 export interface AnalysisSampleRow extends StepSampleRow {
   /** Reflection keyword occurrences in the response, when counted. */
@@ -17,11 +18,13 @@ export interface StepAnalysis extends Omit<ExtraStats, 'reflection'> {
   rorecomp: RoRecompSummary | null;
 }
 
-/** A sample's own outcome: `correct` when logged, else R > 0. */
-const sampleSuccess = (r: StepSampleRow): boolean => (r.correct === null ? r.reward > 0 : r.correct !== 0);
-
-export function stepAnalysis(rows: readonly AnalysisSampleRow[], opts: { rorecompAlpha?: number } = {}): StepAnalysis {
-  const { basic, extra } = stepStatsFromGroups(aggregateRows(rows));
+/**
+ * `threshold`: the run's success threshold (src/shared/success.ts), null when none is set; rows
+ * carry their `components` for the correctness-component rule.
+ */
+export function stepAnalysis(rows: readonly AnalysisSampleRow[], opts: { rorecompAlpha?: number; threshold?: number | null } = {}): StepAnalysis {
+  const threshold = opts.threshold ?? null;
+  const { basic, extra } = stepStatsFromGroups(aggregateRows(rows, threshold));
   const useTokens = basic.length_unit === 'tokens';
   const byGroup = new Map<number, AnalysisSampleRow[]>();
   for (const r of rows) {
@@ -30,11 +33,10 @@ export function stepAnalysis(rows: readonly AnalysisSampleRow[], opts: { rorecom
     else byGroup.set(r.group_id, [r]);
   }
   const rorecompGroups: RoRecompSample[][] = [...byGroup.values()].map((g) => {
-    // RoRecomp splits by the same outcome rule as the group metrics: `correct` when the whole group has it.
-    const byCorrect = g.every((r) => r.correct !== null);
+    // RoRecomp splits by the same success rule as the group metrics.
     return g.map((r) => ({
       length: useTokens ? (r.length_tokens as number) : r.length_chars,
-      correct: byCorrect ? r.correct !== 0 : r.reward > 0,
+      correct: sampleSuccess(r, threshold),
     }));
   });
   const counted = rows.filter((r) => typeof r.reflection_count === 'number');
@@ -42,7 +44,7 @@ export function stepAnalysis(rows: readonly AnalysisSampleRow[], opts: { rorecom
     ...extra,
     basic,
     reflection: counted.length
-      ? reflectionStats(counted.map((r) => ({ group: r.group_id, count: r.reflection_count as number, correct: sampleSuccess(r) })))
+      ? reflectionStats(counted.map((r) => ({ group: r.group_id, count: r.reflection_count as number, correct: sampleSuccess(r, threshold) })))
       : null,
     rorecomp: rows.length ? roRecompSummary(rorecompGroups, opts.rorecompAlpha ?? RORECOMP_DEFAULT_ALPHA) : null,
   };

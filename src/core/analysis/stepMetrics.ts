@@ -5,6 +5,8 @@ export interface StepSampleRow {
   group_id: number;
   reward: number;
   correct: number | null;
+  /** Reward components as stored (JSON text), for the success rule; absent: none. */
+  components?: string | null;
   finish_reason: string | null;
   length_tokens: number | null;
   length_chars: number;

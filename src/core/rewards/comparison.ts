@@ -75,7 +75,7 @@ const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
 const ratio = (x: number, n: number): number | null => (n ? x / n : null);
 const byAdvantageChange = (a: GroupDiff, b: GroupDiff): number => b.advantage_change - a.advantage_change;
 
-/** One sample's verdicts: correct on each side (the recorded verdict, else reward > 0) and its advantage's sign. */
+/** One sample's verdicts: correct on each side (logged: the run's success rule; a re-score: its verdict, else score > 0) and its advantage's sign. */
 interface Verdicts {
   correctBefore: boolean;
   correctAfter: boolean;

@@ -63,6 +63,7 @@ function migrate(db: SqliteDatabase): void {
     // Each migration and its version bump commit together, so a crash never leaves half a schema.
     db.transaction(() => {
       db.exec(m.sql);
+      m.after?.(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

@@ -1,10 +1,15 @@
 // Numbered schema migrations. PRAGMA user_version holds the number of the last one applied.
 // Append new migrations; never edit one that has shipped.
 
+import type { SqliteDatabase } from './nativeLoader';
+import { recountSuccess } from './successStore';
+
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Work SQL cannot express, run after `sql` in the same transaction. */
+  after?: (db: SqliteDatabase) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -321,6 +326,21 @@ CREATE TABLE alert_detectors (
 -- 'rebuild' costs 0.79 s). A search then reads up to 16 segments per level, still milliseconds.
 INSERT INTO samples_fts (samples_fts, rank) VALUES ('automerge', 16);
 `,
+  },
+  {
+    version: 7,
+    description: 'success rule per run: the rules its samples used, a threshold, and solved counts re-counted by them',
+    sql: `
+-- Comma-separated rules (verdict, component:<name>, threshold, reward), most certain first.
+ALTER TABLE runs ADD COLUMN success_rule TEXT;
+-- Set by the user (rollout-lens success-threshold); applies to samples with no verdict or correctness component.
+ALTER TABLE runs ADD COLUMN success_threshold REAL;
+`,
+    // Before version 7 a sample with no verdict counted as solved when R > 0, even when it logged
+    // a correctness component: count again under the rule.
+    after: (db) => {
+      for (const id of db.prepare('SELECT id FROM runs').pluck().all() as number[]) recountSuccess(db, id);
+    },
   },
 ];
 

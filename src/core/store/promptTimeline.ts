@@ -2,6 +2,8 @@
 // timeline never reads a sample), the step from which it stopped carrying gradient, and the
 // run-level list of prompts by how long they stayed trainable. Definitions: docs/algorithms.md
 // "Prompt timeline".
+import { describeSuccessRule } from '../../shared/success';
+import { runSuccessRule } from './successStore';
 import { createHash } from 'node:crypto';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { preview, type GroupRef } from '../../shared/explorer';
@@ -100,9 +102,7 @@ interface Row {
   reward_sum: number;
   reward_min: number | null;
   reward_max: number | null;
-  positive_n: number;
-  correct_n: number;
-  correct_known: number;
+  success_n: number;
   len_tokens_n: number;
   chars_sum: number;
   tokens_sum: number;
@@ -131,14 +131,22 @@ export function promptTimeline(store: Store, run: string, sel: PromptSelector, s
   // groups_by_prompt (migration 1) finds the prompt's groups, steps come by primary key: no scan.
   const rows = store.db
     .prepare(
-      `SELECT st.step, st.split, g.uid, g.size, g.reward_sum, g.reward_min, g.reward_max, g.positive_n, g.correct_n,
-              g.correct_known, g.len_tokens_n, g.chars_sum, g.tokens_sum
+      `SELECT st.step, st.split, g.uid, g.size, g.reward_sum, g.reward_min, g.reward_max, g.success_n,
+              g.len_tokens_n, g.chars_sum, g.tokens_sum
          FROM groups g JOIN steps st ON st.id = g.step_id
         WHERE g.prompt_id = ? AND st.run_id = ? AND (? IS NULL OR st.split = ?)
         ORDER BY st.step, st.split, g.uid`,
     )
     .all(p.id, runId, split ?? null, split ?? null) as Row[];
-  return { run, prompt_id: p.hash, prompt: p.text, points: rows.map(point), stopped: stoppedAt(rows, split ?? 'train') };
+  const rule = runSuccessRule(store.db, runId);
+  return {
+    run,
+    prompt_id: p.hash,
+    prompt: p.text,
+    success_rule: describeSuccessRule(rule.rules, rule.threshold),
+    points: rows.map(point),
+    stopped: stoppedAt(rows, split ?? 'train'),
+  };
 }
 
 /**

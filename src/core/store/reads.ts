@@ -30,12 +30,14 @@ import { matchExpression } from './fts';
 import type { Store } from './store';
 import { correctCount, type ExtraStats } from '../analysis/groupAggregates';
 import { withFreshStepStats, type StoredStepStats } from './stepStore';
+import { sampleSuccess } from '../analysis/success';
+import { runSuccessRule } from './successStore';
 
 const GROUP_ORDER: Record<GroupSort, string> = {
   group: 'g.uid',
   reward: 'g.reward_sum / max(g.size, 1)',
   spread: 'coalesce(g.reward_max - g.reward_min, 0)',
-  solve_rate: 'CAST(CASE WHEN g.correct_known = g.size THEN g.correct_n ELSE g.positive_n END AS REAL) / max(g.size, 1)',
+  solve_rate: 'CAST(g.success_n AS REAL) / max(g.size, 1)',
   size: 'g.size',
 };
 
@@ -152,8 +154,8 @@ export function listGroups(
   const order = `${GROUP_ORDER[opts.sort ?? 'group']} ${opts.descending ? 'DESC' : 'ASC'}, g.uid`;
   const rows = store.db
     .prepare(
-      `SELECT g.uid, g.size, g.reward_sum, g.reward_sumsq, g.reward_min, g.reward_max, g.positive_n, g.correct_n,
-              g.correct_known, g.truncated_n, g.reflect_n, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail
+      `SELECT g.uid, g.size, g.reward_sum, g.reward_sumsq, g.reward_min, g.reward_max, g.success_n,
+              g.truncated_n, g.reflect_n, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail
          FROM groups g JOIN prompts p ON p.id = g.prompt_id
         WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
@@ -164,9 +166,7 @@ export function listGroups(
     reward_sumsq: number;
     reward_min: number | null;
     reward_max: number | null;
-    positive_n: number;
-    correct_n: number;
-    correct_known: number;
+    success_n: number;
     truncated_n: number;
     reflect_n: number;
     prompt_tail: string;
@@ -215,6 +215,12 @@ export interface ListedSample {
   length_chars: number;
   response: string;
   turns: string | null;
+  components: string | null;
+}
+
+/** The success threshold of the run `ref` names (null when none is set). */
+export function runThreshold(store: Store, run: string): number | null {
+  return runSuccessRule(store.db, store.requireRun(run).id).threshold;
 }
 
 /** A group's samples (G is small: sorting and filtering happen after one indexed read). */
@@ -226,13 +232,13 @@ export function listSamples(
   const gid = requireGroupId(store, ref);
   const raw = store.db
     .prepare(
-      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, response, turns
+      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, response, turns, components
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as ListedSample[];
   const f = opts.filter ?? {};
   const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
-  const listed = sampleRowsOf(ref, raw, opts.reflection);
+  const listed = sampleRowsOf(ref, raw, runThreshold(store, ref.run), opts.reflection);
   const rows = listed.filter(
     (row, i) =>
       (!f.truncated || row.finish_reason === 'length') &&
@@ -248,7 +254,12 @@ export function listSamples(
  * A group's rows (all of them, in index order) as the lists show them: the logged advantage, else
  * GRPO's over the whole group; reflections counted with the keywords configured now.
  */
-export function sampleRowsOf(ref: GroupRef, raw: readonly ListedSample[], reflection?: ReflectionMatcher): SampleRow[] {
+export function sampleRowsOf(
+  ref: GroupRef,
+  raw: readonly ListedSample[],
+  threshold: number | null,
+  reflection?: ReflectionMatcher,
+): SampleRow[] {
   const matcher = reflection ?? reflectionMatcher();
   const grpo = raw.length
     ? grpoAdvantages(
@@ -262,6 +273,7 @@ export function sampleRowsOf(ref: GroupRef, raw: readonly ListedSample[], reflec
     advantage: r.advantage ?? grpo[i]!,
     advantage_source: r.advantage === null ? 'grpo' : 'logged',
     correct: r.correct === null ? null : r.correct === 1,
+    success: sampleSuccess(r, threshold),
     finish_reason: r.finish_reason,
     length: r.length_tokens ?? r.length_chars,
     length_unit: r.length_tokens === null ? 'chars' : 'tokens',
@@ -296,6 +308,10 @@ export function getSample(store: Store, ref: SampleRef, reflection: ReflectionMa
     rationale: json(row['rationale']),
     ground_truth: row['ground_truth'] as string | null,
     correct: row['correct'] === null ? null : row['correct'] === 1,
+    success: sampleSuccess(
+      { reward: row['reward'] as number, correct: row['correct'] as number | null, components: row['components'] as string | null },
+      runThreshold(store, ref.run),
+    ),
     finish_reason: row['finish_reason'] as string | null,
     length_tokens: row['length_tokens'] as number | null,
     length_chars: row['length_chars'] as number,

@@ -3,6 +3,8 @@
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { RescoreSetRow, RescoreStatus, Selection } from '../../shared/rescore';
 import type { SqliteDatabase } from './nativeLoader';
+import { sampleSuccess } from '../analysis/success';
+import { runSuccessRule } from './successStore';
 
 /** What a reward function needs from one stored sample. */
 export interface SampleForScoring {
@@ -44,6 +46,12 @@ export interface CompareRow {
   after: number | null;
   after_correct: number | null;
   after_error: string | null;
+}
+
+/** The logged columns the run's success rule needs (read only against the logged baseline). */
+interface LoggedColumns {
+  logged_reward: number;
+  logged_components: string | null;
 }
 
 // Optional filters as "(? IS NULL OR col = ?)": one statement serves every selection shape.
@@ -211,11 +219,11 @@ export class RescoreStore {
     const logged = component === undefined ? 's.reward' : 'json_extract(s.components, @path)';
     const baseline =
       against === 'logged'
-        ? `${logged} AS before, s.correct AS before_correct, NULL AS before_error`
+        ? `${logged} AS before, s.correct AS before_correct, s.reward AS logged_reward, s.components AS logged_components, NULL AS before_error`
         : `b.score AS before, b.correct AS before_correct,
            CASE WHEN b.sample_id IS NULL THEN 'not in the baseline set' ELSE b.error END AS before_error`;
     const join = against === 'logged' ? '' : 'LEFT JOIN rescore_results b ON b.set_id = @against AND b.sample_id = r.sample_id';
-    return this.db
+    const rows = this.db
       .prepare(
         `SELECT r.sample_id, s.idx, g.id AS group_id, g.uid, st.step, st.split, ${baseline},
                 r.score AS after, r.correct AS after_correct, r.error AS after_error
@@ -230,7 +238,18 @@ export class RescoreStore {
           : component === undefined
             ? { set: setId }
             : { set: setId, path: `$.${JSON.stringify(component)}` },
-      ) as IterableIterator<CompareRow>;
+      ) as IterableIterator<CompareRow & LoggedColumns>;
+    return against === 'logged' ? this.withLoggedVerdicts(setId, rows) : rows;
+  }
+
+  /** The logged side's verdict is the run's success rule (src/shared/success.ts), not only a logged `correct`. */
+  private *withLoggedVerdicts(setId: number, rows: Iterable<CompareRow & LoggedColumns>): IterableIterator<CompareRow> {
+    const runId = this.db.prepare('SELECT run_id FROM rescore_sets WHERE id = ?').pluck().get(setId) as number;
+    const { threshold } = runSuccessRule(this.db, runId);
+    for (const { logged_reward, logged_components, ...row } of rows) {
+      const success = sampleSuccess({ reward: logged_reward, correct: row.before_correct, components: logged_components }, threshold);
+      yield { ...row, before_correct: success ? 1 : 0 };
+    }
   }
 
   /** True when some sample of the run logged this reward component. */

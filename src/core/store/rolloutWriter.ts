@@ -7,6 +7,8 @@ import { encodeFloat32, encodeInt32 } from './blobs';
 import { addToAggregate, emptyAggregate, type GroupAggregate } from '../analysis/groupAggregates';
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { InlineEnrichment } from './inlineEnrich';
+import { sampleOutcome } from '../analysis/success';
+import { runSuccessRule, saveRunRules } from './successStore';
 
 /**
  * Aggregate columns that a batch adds to (reward_min / reward_max combine with min / max). The
@@ -30,6 +32,10 @@ export class RolloutWriter {
   private readonly groupDeltas = new Map<number, GroupAggregate>();
   private readonly dirtySteps = new Set<number>();
   private readonly metricKeyIds = new Map<string, number>();
+  /** The run's success threshold, read once per transaction (a re-count may have changed it in between). */
+  private threshold: number | null | undefined;
+  /** Success rules the batch's samples used (saved on the run at flush). */
+  private readonly rulesSeen = new Set<string>();
 
   private readonly insPrompt: Statement;
   private readonly selPrompt: Statement;
@@ -134,7 +140,11 @@ export class RolloutWriter {
       d = emptyAggregate();
       this.groupDeltas.set(groupId, d);
     }
+    if (this.threshold === undefined) this.threshold = runSuccessRule(this.db, this.runId).threshold;
+    const outcome = sampleOutcome(rec, this.threshold);
+    this.rulesSeen.add(outcome.rule);
     addToAggregate(d, {
+      success: outcome.success,
       reward: rec.reward,
       correct: rec.correct,
       finishReason: rec.finishReason,
@@ -161,6 +171,9 @@ export class RolloutWriter {
       this.updGroup.run(...SUMMED.map((k) => d[k]), d.reward_min, d.reward_min, d.reward_max, d.reward_max, groupId);
     }
     this.groupDeltas.clear();
+    if (this.rulesSeen.size) saveRunRules(this.db, this.runId, this.rulesSeen);
+    this.rulesSeen.clear();
+    this.threshold = undefined;
     for (const stepId of this.dirtySteps) this.markStep.run(stepId);
     this.dirtySteps.clear();
     for (const key of this.touchedCounts) {
@@ -184,6 +197,8 @@ export class RolloutWriter {
     this.groupDeltas.clear();
     this.dirtySteps.clear();
     this.metricKeyIds.clear();
+    this.rulesSeen.clear();
+    this.threshold = undefined;
   }
 
   /** Drops the per-file counters of a file that is about to be re-read from its start. */

@@ -1,4 +1,5 @@
 // The store facade: one open database, its run repository and read queries.
+import { setSuccessThreshold } from './successStore';
 import * as fs from 'node:fs';
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { Grouping, RunSummary, StepStats, StepStatsRow, Split } from '../../shared/rollout';
@@ -13,6 +14,9 @@ export interface RunRow {
   grouping: string | null;
   created_at: number;
   meta: string | null;
+  /** The success rules its samples used (src/shared/success.ts), and the threshold a user set. */
+  success_rule: string | null;
+  success_threshold: number | null;
 }
 
 /** Run names become file names, URIs and log lines: keep them to a safe, printable alphabet. */
@@ -107,10 +111,24 @@ export class Store {
     }
   }
 
+  /**
+   * Sets (null: clears) the success threshold of a run: samples with no verdict and no correctness
+   * component are solved when reward ≥ threshold. Every group is counted again; returns the run's summary.
+   */
+  setSuccessThreshold(run: string, threshold: number | null): RunSummary {
+    if (threshold !== null && !Number.isFinite(threshold)) {
+      throw new LensError(ErrorCode.BadInput, `success threshold must be a finite number, got ${threshold}`);
+    }
+    const id = this.requireRun(run).id;
+    this.write(() => setSuccessThreshold(this.db, id, threshold));
+    return this.listRuns().find((r) => r.run === run)!;
+  }
+
   listRuns(): RunSummary[] {
     return this.db
       .prepare(
-        `SELECT r.name AS run, r.format AS format, r.grouping AS grouping,
+        `SELECT r.name AS run, r.format AS format, r.grouping AS grouping, r.success_rule AS success_rule,
+                r.success_threshold AS success_threshold,
                 (SELECT COUNT(*) FROM steps s WHERE s.run_id = r.id) AS steps,
                 (SELECT coalesce(SUM(${STEP_GROUPS_SQL}), 0) FROM steps s WHERE s.run_id = r.id) AS groups,
                 (SELECT coalesce(SUM(${STEP_SAMPLES_SQL}), 0) FROM steps s WHERE s.run_id = r.id) AS samples,
@@ -122,7 +140,9 @@ export class Store {
   }
 
   stepStats(runId: number, opts: { split?: Split; step?: number } = {}): StepStatsRow[] {
-    const grouping = (this.db.prepare('SELECT grouping FROM runs WHERE id = ?').pluck().get(runId) as Grouping | null | undefined) ?? null;
+    const run = this.db.prepare('SELECT grouping, success_rule FROM runs WHERE id = ?').get(runId) as
+      | { grouping: Grouping | null; success_rule: string | null }
+      | undefined;
     const stored = this.db
       .prepare(
         `SELECT id, dirty, step, split, samples, groups, reward_mean, reward_std, mean_length, length_unit, stats
@@ -138,7 +158,8 @@ export class Store {
       ...row,
       length_unit: row.length_unit ?? 'chars',
       ...(stats ? (JSON.parse(stats) as Record<string, unknown>) : {}),
-      grouping,
+      grouping: run?.grouping ?? null,
+      success_rule: run?.success_rule ?? null,
     }));
   }
 }

@@ -2,6 +2,8 @@
 // reward-component means and the user's picks), the train-vs-inference mismatch, the alerts and, for
 // a launched run, its status line and log tail. The host adds what only it knows (whether the run is
 // live, the GPU history it keeps from status notifications).
+import { describeSuccessRule } from '../../shared/success';
+import { runSuccessRule } from '../store/successStore';
 import type { AlertList } from '../../shared/alerts';
 import { isComponentMeanKey, toStepColumns, type DashboardViewData } from '../../shared/protocol/webviews/dashboard';
 import { metricKeys, metricSeries } from '../store/metricSeries';
@@ -30,7 +32,9 @@ export interface DashboardSources {
 }
 
 export function dashboardView(store: Store, p: DashboardViewParams, src: DashboardSources = {}): DashboardViewData {
-  const rows = store.stepStats(store.requireRun(p.run).id);
+  const runId = store.requireRun(p.run).id;
+  const rows = store.stepStats(runId);
+  const rule = runSuccessRule(store.db, runId);
   const keys = metricKeys(store, p.run);
   const wanted = [...new Set([...keys.filter(isComponentMeanKey), ...p.picked.filter((k) => keys.includes(k))])].slice(0, METRIC_KEY_LIMIT);
   const val = rows.filter((r) => r.split === 'val');
@@ -43,6 +47,7 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
   }
   return {
     run: p.run,
+    success_rule: describeSuccessRule(rule.rules, rule.threshold),
     train: toStepColumns(rows.filter((r) => r.split === 'train')),
     val: val.length > 0 ? toStepColumns(val) : null,
     metric_keys: keys,

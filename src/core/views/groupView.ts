@@ -8,6 +8,8 @@ import type { GroupTokenStats } from '../../shared/tokenSignals';
 import type { GroupTree } from '../../shared/tree';
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { requireGroupId, sampleRowsOf, type ListedSample } from '../store/reads';
+import { runSuccessRule } from '../store/successStore';
+import { describeSuccessRule } from '../../shared/success';
 import { treeOfRows, type TreeOptions, type TreeRow } from '../store/groupTrees';
 import type { Store } from '../store/store';
 import { TOKEN_COLUMNS, tokenStatsOf, type TokenRow } from '../store/tokenStore';
@@ -18,7 +20,7 @@ export interface GroupViewOptions extends TreeOptions {
   reflection?: ReflectionMatcher;
 }
 
-type GroupRowRead = ListedSample & TreeRow & TokenRow & { components: string | null; ground_truth: string | null };
+type GroupRowRead = ListedSample & TreeRow & TokenRow & { ground_truth: string | null };
 
 export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = {}): GroupViewResult {
   const gid = requireGroupId(store, ref);
@@ -33,7 +35,8 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
     .prepare('SELECT p.text FROM groups g JOIN prompts p ON p.id = g.prompt_id WHERE g.id = ?')
     .pluck()
     .get(gid) as string;
-  const listed = sampleRowsOf(ref, rows, opts.reflection);
+  const rule = runSuccessRule(store.db, store.requireRun(ref.run).id);
+  const listed = sampleRowsOf(ref, rows, rule.threshold, opts.reflection);
   // A group that cannot make a tree (a reward that is not finite) still shows its samples.
   let tree: GroupTree | null = null;
   let treeError: string | null = null;
@@ -54,6 +57,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
       ref: { run: ref.run, split: ref.split, step: ref.step, group: ref.group },
       prompt,
       ground_truth: rows[0]?.ground_truth ?? null,
+      success_rule: describeSuccessRule(rule.rules, rule.threshold),
       samples: listed.map((s, i) => ({ ...s, components: parseComponents(rows[i]!.components) })),
       tree: tree ? toGroupTreeView(tree) : null,
       tree_error: treeError,

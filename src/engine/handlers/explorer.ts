@@ -12,6 +12,7 @@ export function explorerHandlers(engine: EngineContext) {
   const store = () => engine.requireStore();
   return handlersOf(EngineMethods)({
     listRuns: () => store().listRuns(),
+    setSuccessThreshold: (p) => store().setSuccessThreshold(p.run, p.threshold),
     stepStats: (p) => store().stepStats(store().requireRun(p.run).id, p.step === undefined ? {} : { step: p.step }),
     listSteps: (p) => listSteps(store(), p.run, p.offset, p.limit, p.split, p),
     listGroups: (p) => listGroups(store(), p, p),

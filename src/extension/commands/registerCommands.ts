@@ -15,6 +15,7 @@ import type { GroupRef } from '../../shared/explorer';
 import type { WebviewsApi } from '../webviews/registerWebviews';
 import { compareRescore, openGroupView, openRunDashboard } from './viewCommands';
 import { rebuildNativeModules, setTokenizer } from './setupCommands';
+import { setSuccessThreshold } from './successCommands';
 import { promptsByTrainable } from './promptCommands';
 import { compareSamples, compareWithPreviousStep, exportRun, openGroupDocument, openSample, searchRollouts } from './sampleCommands';
 
@@ -120,6 +121,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.compareWithPreviousStep', (node?: GroupNode | SampleNode) => compareWithPreviousStep(engine, node));
   reg('rolloutLens.searchRollouts', (node?: unknown) => searchRollouts(engine, node instanceof RunNode ? node.run.run : undefined));
   reg('rolloutLens.exportRun', (node?: RunNode) => exportRun(engine, node));
+  reg('rolloutLens.setSuccessThreshold', (node?: RunNode) => setSuccessThreshold(engine, node, () => explorer.refresh()));
   reg('rolloutLens.setTokenizer', () => setTokenizer());
   reg('rolloutLens.rebuildNativeModules', () => rebuildNativeModules(context, log));
   reg('rolloutLens.restartEngine', () => engine.restart());

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { GroupRef, GroupRow, SampleRef, SampleRow, StepRow } from '../../shared/explorer';
 import type { RunSummary, Split } from '../../shared/rollout';
+import { describeSuccessRule } from '../../shared/success';
 import type { RunStatus } from '../../shared/runs';
 import { ALERT_KINDS, ALERT_TITLES } from '../../shared/alerts';
 import { TREE_SCHEME, groupBadgePath, stepBadgePath } from '../../shared/uri';
@@ -46,7 +47,7 @@ export class RunNode {
         `${st.gpu ? `\n\nGPU: ${st.gpu.available ? `${st.gpu.gpus} GPU(s), ${Math.round(st.gpu.utilization ?? 0)}% busy, run uses ${st.gpu.runMemoryMiB ?? 0} MiB` : escapeMd(st.gpu.reason ?? 'none')}` : ''}`
       : '';
     item.tooltip = new vscode.MarkdownString(
-      `**${escapeMd(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\ngroups found by: ${r.grouping ?? 'not recorded'}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples${launch}`,
+      `**${escapeMd(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\ngroups found by: ${r.grouping ?? 'not recorded'}\n\nsolved = ${escapeMd(describeSuccessRule(r.success_rule, r.success_threshold))}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples${launch}`,
     );
     item.iconPath = new vscode.ThemeIcon(st ? STATE_ICON[st.state] : 'graph-line');
     item.contextValue =

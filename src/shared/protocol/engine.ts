@@ -101,6 +101,11 @@ export const EngineMethods = {
       .strict(),
   ),
   listRuns: method<RunSummary[]>()('runs/list', z.object({}).strict()),
+  /** Sets (null: clears) a run's success threshold and counts its groups' solved samples again. */
+  setSuccessThreshold: method<RunSummary>()(
+    'runs/successThreshold',
+    z.object({ run: runName, threshold: z.nullable(z.number().finite().min(-1e12).max(1e12)) }).strict(),
+  ),
   stepStats: method<StepStatsRow[]>()('runs/stepStats', z.object({ run: runName, step: z.optional(step) }).strict()),
   listSteps: method<Page<StepRow>>()(
     'steps/list',

@@ -135,8 +135,9 @@ describe('stepAnalysis with correctness, finish reasons, lengths and reflection 
     assertClose(s.all_wrong_ratio, 1 / 2);
     assertClose(s.all_correct_ratio, 0);
   });
-  test('difficulty buckets stay on R > 0, as the official metric (docs/algorithms.md#step-metrics)', () => {
-    assert.deepEqual(s.difficulty, { extremely_hard: 0, hard: 0, medium: 1, easy: 0, extremely_easy: 1 });
+  test('difficulty buckets count solved samples by the success rule (docs/algorithms.md#success), not R > 0', () => {
+    // Group 1's rewards are all > 0 but its logged verdicts are all wrong: extremely hard.
+    assert.deepEqual(s.difficulty, { extremely_hard: 1, hard: 0, medium: 1, easy: 0, extremely_easy: 0 });
   });
   test('clip ratio = finish_reason "length" share', () => {
     assertClose(s.clip_ratio, 1 / 4);

@@ -37,7 +37,18 @@ describe('rollout-lens CLI', () => {
     const db = path.join(dir, 'a.db');
     runCliJson(['ingest', file, '--db', db, '--run', 'x']);
     assert.deepEqual(runCliJson<RunSummary[]>(['runs', '--db', db]), [
-      { run: 'x', format: 'native', grouping: 'id', steps: 2, groups: 2, samples: 6, first_step: 1, last_step: 2 },
+      {
+        run: 'x',
+        format: 'native',
+        grouping: 'id',
+        success_rule: 'reward',
+        success_threshold: null,
+        steps: 2,
+        groups: 2,
+        samples: 6,
+        first_step: 1,
+        last_step: 2,
+      },
     ]);
     const stats = runCliJson<StepStats[]>(['stats', '--db', db, '--run', 'x']);
     assert.deepEqual(
@@ -47,6 +58,33 @@ describe('rollout-lens CLI', () => {
         [2, 2, 1, 1, 0, 2, 'id'],
       ],
     );
+  });
+
+  it('success-rule says what counts as solved, and a threshold counts every group again', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rm.jsonl');
+    // A reward model's scores: no verdict, no correctness component.
+    writeJsonl(
+      file,
+      [0.2, 0.4, 0.6, 0.9].map((reward, i) => ({ step: 1, group: 'g', index: i, prompt: 'p', response: 'ab', reward })),
+    );
+    const db = path.join(dir, 'a.db');
+    runCliJson(['ingest', file, '--db', db, '--run', 'rm']);
+    assert.equal(runCli(['success-rule', '--db', db, '--run', 'rm']).stdout, 'rm: solved = reward > 0 (no verdict or correctness component logged)\n');
+    assert.deepEqual(runCliJson<StepStats[]>(['stats', '--db', db, '--run', 'rm']).map((s) => s.pass_at_k?.['1']), [1]);
+    assert.deepEqual(runCliJson(['success-rule', '--db', db, '--run', 'rm', '--threshold', '0.5']), {
+      run: 'rm',
+      success_rule: 'threshold',
+      success_threshold: 0.5,
+      description: "reward ≥ 0.5 (this run's success threshold)",
+    });
+    const [row] = runCliJson<StepStats[]>(['stats', '--db', db, '--run', 'rm']);
+    assert.deepEqual([row!.pass_at_k?.['1'], row!.success_rule], [0.5, 'threshold']);
+    assert.match(runCli(['stats', '--db', db, '--run', 'rm']).stdout, /\nsolved = reward ≥ 0\.5 \(this run's success threshold\)\n$/);
+    runCliJson(['success-rule', '--db', db, '--run', 'rm', '--clear-threshold']);
+    assert.deepEqual(runCliJson<StepStats[]>(['stats', '--db', db, '--run', 'rm']).map((s) => s.pass_at_k?.['1']), [1]);
+    const bad = runCli(['success-rule', '--db', db, '--run', 'rm', '--threshold', 'high']);
+    assert.deepEqual([bad.code, bad.stderr.trim()], [2, 'rollout-lens: --threshold must be a number, got "high" (see rollout-lens --help)']);
   });
 
   it('export writes native JSONL that ingests back into the same samples', () => {

@@ -68,6 +68,8 @@ export interface GpuSeriesView {
 
 export interface DashboardSnapshot {
   run: string;
+  /** What "solved" means in this run, in words (describeSuccessRule): solve rates, pass@k and difficulty follow it. */
+  success_rule: string;
   train: StepColumns;
   /** Validation steps, when the run logged any. */
   val: StepColumns | null;

@@ -53,6 +53,8 @@ export interface GroupViewData {
   /** The group's prompt (untrusted text). */
   prompt: string;
   ground_truth: string | null;
+  /** What "solved" means in this run, in words (describeSuccessRule): the ✓ column and the Correct filter follow it. */
+  success_rule: string;
   samples: GroupSampleView[];
   tree: GroupTreeView | null;
   /** Why there is no tree (e.g. a reward is not finite), shown in place of it. */
