@@ -21,6 +21,18 @@ export function fmt(x: number | null | undefined, digits = 3): string {
   return minus(String(Number(x.toFixed(digits))));
 }
 
+/** How small, relative to the scale it was computed at, a value must be to be floating-point noise. */
+export const NOISE_RELATIVE = 1e-6;
+
+/**
+ * `x`, or exactly 0 when |x| ≤ NOISE_RELATIVE × `scale` (the magnitude it was computed from, e.g.
+ * the group's largest |reward|): a degenerate group's advantage of 2.2e-10 or a std of 2.3e-8 from
+ * running sums is rounding, not a value, so it shows as 0 and is neither green nor red.
+ */
+export function denoise(x: number, scale: number): number {
+  return Math.abs(x) <= NOISE_RELATIVE * Math.abs(scale) ? 0 : x;
+}
+
 /** A difference or an advantage: always signed (+, −, and ± for exactly zero). */
 export function signed(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return fmt(x, digits);

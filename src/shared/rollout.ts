@@ -126,6 +126,9 @@ export type DifficultyBucket = (typeof DIFFICULTY_BUCKETS)[number];
 export type StepStatsRow = StepStats & {
   effective_gradient_ratio?: number | null;
   effective_prompt_ratio?: number | null;
+  all_correct_ratio?: number | null;
+  all_wrong_ratio?: number | null;
+  zero_accuracy_ratio?: number | null;
   clip_ratio?: number | null;
   difficulty?: Partial<Record<DifficultyBucket, number>>;
   mean_length_correct?: number | null;

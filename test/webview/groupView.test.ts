@@ -65,6 +65,55 @@ describe('group view', () => {
     await host.close();
   });
 
+  it('marks and filters solved samples by the run’s success rule, with no logged verdict', async () => {
+    // As in a run that logs a correctness component and a format bonus: every reward is > 0, no
+    // sample has a verdict, and only samples 2 and 5 are solved.
+    const samples = fx.snapshot.samples.map((x) => ({ ...x, correct: null, success: x.index === 2 || x.index === 5 }));
+    const snapshot = { ...fx.snapshot, samples, success_rule: 'correctness component > 0' };
+    const host = await open({ fixture: { ...fx, snapshot, json: JSON.stringify(snapshot) } });
+    await host.waitForPaint();
+    assert.match(await host.page.locator('.group-info .muted').first().innerText(), /^G = 64 · solved 2 of 64 · /);
+    const marks = await host.page.$$eval('table.samples tbody tr.row', (rs) =>
+      rs.map((r) => r.querySelectorAll('td')[6]?.textContent ?? '').join(''),
+    );
+    assert.equal(marks.replace(/✗/g, ''), '✓✓');
+    assert.equal(
+      await host.page.locator('table.samples tr.row[data-index="2"] td').nth(6).getAttribute('title'),
+      'solved: correctness component > 0',
+    );
+    await host.page.locator('#filter-correct').click();
+    await host.page.locator('#filter-correct vscode-option[value="correct"]').click();
+    await host.page.waitForFunction(() => document.querySelectorAll('table.samples tbody tr.row').length === 2);
+    assert.deepEqual(await host.page.$$eval('table.samples tbody tr.row', (rs) => rs.map((r) => r.getAttribute('data-index'))), ['2', '5']);
+    await host.close();
+  });
+
+  it('shows rounding noise as 0, neither green nor red (docs/algorithms.md#noise)', async () => {
+    // A degenerate group as a trainer logs it: every reward 1.1, advantages of ±2.22e-10 from float
+    // rounding, and one real advantage of 0.5 to show that real values keep their sign.
+    const samples = fx.snapshot.samples.map((x) => ({
+      ...x,
+      reward: 1.1,
+      advantage: x.index === 0 ? 0.5 : x.index % 2 ? 2.22e-10 : -2.22e-10,
+      advantage_source: 'logged' as const,
+    }));
+    const snapshot = { ...fx.snapshot, samples, estimator: 'logged' as const };
+    const host = await open({ fixture: { ...fx, snapshot, json: JSON.stringify(snapshot) } });
+    await host.waitForPaint();
+    const cells = await host.page.$$eval('table.samples tbody tr.row', (rs) =>
+      rs.slice(0, 3).map((r) => {
+        const td = r.querySelectorAll('td')[3]!;
+        return [td.textContent, td.className];
+      }),
+    );
+    assert.deepEqual(cells, [
+      ['+0.5', 'num pos'],
+      ['±0', 'num'],
+      ['±0', 'num'],
+    ]);
+    await host.close();
+  });
+
   it('says how many ways a branch point splits', async () => {
     const host = await open();
     await host.waitForPaint();

@@ -101,7 +101,7 @@ const filters = el('div', { cls: 'toolbar filters' }, [
     ] as const,
     store.ui.filter.correct,
     (correct) => store.update({ filter: { ...store.ui.filter, correct } }),
-    { label: 'Correctness' },
+    { label: 'Correctness (the run’s success rule)', id: 'filter-correct' },
   ),
   checkbox(
     'Only through selected node',

@@ -4,7 +4,7 @@
 import { ESTIMATOR_LABELS, sampleAdvantages, type AdvantageEstimator } from '../../src/shared/protocol/webviews/advantages';
 import type { GroupSampleView, GroupSnapshot, SampleColumn } from '../../src/shared/protocol/webviews/group';
 import { clear, el } from '../shared/dom';
-import { fmt, signed } from '../shared/format';
+import { denoise, fmt, signed } from '../shared/format';
 import { makeRoving, resetTabStop } from '../shared/keyboard';
 import { seriesColor } from '../shared/theme';
 import type { GroupUi } from './state';
@@ -267,7 +267,15 @@ function componentScale(samples: readonly GroupSampleView[]): number {
  * (no exact tree, or nothing logged).
  */
 export function viewAdvantages(snap: GroupSnapshot, estimator: AdvantageEstimator): Map<number, number | undefined> {
-  if (estimator === 'tempo') return new Map((snap.tree?.samples ?? []).map((s) => [s.index, new RunLookup(s.token_advantage_runs).mean]));
+  const scale = groupScale(snap);
+  const clean = (a: number | undefined): number | undefined => (a === undefined ? a : denoise(a, scale));
+  if (estimator === 'tempo')
+    return new Map((snap.tree?.samples ?? []).map((s) => [s.index, clean(new RunLookup(s.token_advantage_runs).mean)]));
   const values = sampleAdvantages(snap.samples, estimator);
-  return new Map(snap.samples.map((s, i) => [s.index, values[i]]));
+  return new Map(snap.samples.map((s, i) => [s.index, clean(values[i])]));
+}
+
+/** The group's largest |reward|: the scale below whose millionth a value is rounding noise (docs/algorithms.md#noise). */
+export function groupScale(snap: GroupSnapshot): number {
+  return snap.samples.reduce((m, s) => Math.max(m, Math.abs(s.reward)), 0);
 }

@@ -1,2 +1,2 @@
 // The webviews format numbers with the one rule of src/shared/format.ts (the explorer uses it too).
-export { compact, fmt, percent, signed } from '../../src/shared/format';
+export { compact, denoise, fmt, percent, signed } from '../../src/shared/format';

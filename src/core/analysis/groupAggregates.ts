@@ -5,6 +5,7 @@
 import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStats } from '../../shared/rollout';
 import type { StepSampleRow } from './stepMetrics';
 import { sampleSuccess } from './success';
+import { denoise } from '../../shared/format';
 
 export interface GroupAggregate {
   size: number;
@@ -260,7 +261,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
       samples: n,
       groups: G,
       reward_mean: mean,
-      reward_std: variance === null ? null : Math.sqrt(variance),
+      reward_std: variance === null ? null : denoise(Math.sqrt(variance), Math.sqrt(t.reward_sumsq / n)),
       mean_length: ratio(tokens ? t.tokens_sum : t.chars_sum, n),
       length_unit: tokens ? 'tokens' : 'chars',
     },

@@ -22,7 +22,10 @@ export interface StepAnalysis extends Omit<ExtraStats, 'reflection'> {
  * `threshold`: the run's success threshold (src/shared/success.ts), null when none is set; rows
  * carry their `components` for the correctness-component rule.
  */
-export function stepAnalysis(rows: readonly AnalysisSampleRow[], opts: { rorecompAlpha?: number; threshold?: number | null } = {}): StepAnalysis {
+export function stepAnalysis(
+  rows: readonly AnalysisSampleRow[],
+  opts: { rorecompAlpha?: number; threshold?: number | null } = {},
+): StepAnalysis {
   const threshold = opts.threshold ?? null;
   const { basic, extra } = stepStatsFromGroups(aggregateRows(rows, threshold));
   const useTokens = basic.length_unit === 'tokens';
@@ -44,7 +47,9 @@ export function stepAnalysis(rows: readonly AnalysisSampleRow[], opts: { rorecom
     ...extra,
     basic,
     reflection: counted.length
-      ? reflectionStats(counted.map((r) => ({ group: r.group_id, count: r.reflection_count as number, correct: sampleSuccess(r, threshold) })))
+      ? reflectionStats(
+          counted.map((r) => ({ group: r.group_id, count: r.reflection_count as number, correct: sampleSuccess(r, threshold) })),
+        )
       : null,
     rorecomp: rows.length ? roRecompSummary(rorecompGroups, opts.rorecompAlpha ?? RORECOMP_DEFAULT_ALPHA) : null,
   };

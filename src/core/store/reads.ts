@@ -31,6 +31,7 @@ import type { Store } from './store';
 import { correctCount, type ExtraStats } from '../analysis/groupAggregates';
 import { withFreshStepStats, type StoredStepStats } from './stepStore';
 import { sampleSuccess } from '../analysis/success';
+import { denoise } from '../../shared/format';
 import { runSuccessRule } from './successStore';
 
 const GROUP_ORDER: Record<GroupSort, string> = {
@@ -182,7 +183,9 @@ export function listGroups(
         group: g.uid,
         size: g.size,
         reward_mean: mean,
-        reward_std: variance === null ? null : Math.sqrt(variance),
+        // Running sums leave ~1e-8 of rounding where all rewards are equal: that is 0 (docs/algorithms.md#step-metrics).
+        reward_std:
+          variance === null ? null : g.reward_min === g.reward_max ? 0 : denoise(Math.sqrt(variance), Math.sqrt(g.reward_sumsq / g.size)),
         reward_min: g.reward_min,
         reward_max: g.reward_max,
         solve_rate: g.size ? solved / g.size : null,

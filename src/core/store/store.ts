@@ -141,8 +141,7 @@ export class Store {
 
   stepStats(runId: number, opts: { split?: Split; step?: number } = {}): StepStatsRow[] {
     const run = this.db.prepare('SELECT grouping, success_rule FROM runs WHERE id = ?').get(runId) as
-      | { grouping: Grouping | null; success_rule: string | null }
-      | undefined;
+      { grouping: Grouping | null; success_rule: string | null } | undefined;
     const stored = this.db
       .prepare(
         `SELECT id, dirty, step, split, samples, groups, reward_mean, reward_std, mean_length, length_unit, stats

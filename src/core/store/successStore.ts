@@ -13,8 +13,7 @@ export interface StoredSuccessRule {
 
 export function runSuccessRule(db: SqliteDatabase, runId: number): StoredSuccessRule {
   const row = db.prepare('SELECT success_rule AS rules, success_threshold AS threshold FROM runs WHERE id = ?').get(runId) as
-    | StoredSuccessRule
-    | undefined;
+    StoredSuccessRule | undefined;
   return row ?? { rules: null, threshold: null };
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import type { IngestReport, RunSummary, StepStats } from '../../../src/shared/rollout';
+import type { IngestReport, RunSummary, StepStats, StepStatsRow } from '../../../src/shared/rollout';
 import { digestRun } from '../../dbcheck';
 import { nativeRows, runCli, runCliJson, sleep, spawnCli, tempDir, writeJsonl } from '../../helpers';
 
@@ -70,21 +70,33 @@ describe('rollout-lens CLI', () => {
     );
     const db = path.join(dir, 'a.db');
     runCliJson(['ingest', file, '--db', db, '--run', 'rm']);
-    assert.equal(runCli(['success-rule', '--db', db, '--run', 'rm']).stdout, 'rm: solved = reward > 0 (no verdict or correctness component logged)\n');
-    assert.deepEqual(runCliJson<StepStats[]>(['stats', '--db', db, '--run', 'rm']).map((s) => s.pass_at_k?.['1']), [1]);
+    assert.equal(
+      runCli(['success-rule', '--db', db, '--run', 'rm']).stdout,
+      'rm: solved = reward > 0 (no verdict or correctness component logged)\n',
+    );
+    assert.deepEqual(
+      runCliJson<StepStatsRow[]>(['stats', '--db', db, '--run', 'rm']).map((s) => s.pass_at_k?.['1']),
+      [1],
+    );
     assert.deepEqual(runCliJson(['success-rule', '--db', db, '--run', 'rm', '--threshold', '0.5']), {
       run: 'rm',
       success_rule: 'threshold',
       success_threshold: 0.5,
       description: "reward ≥ 0.5 (this run's success threshold)",
     });
-    const [row] = runCliJson<StepStats[]>(['stats', '--db', db, '--run', 'rm']);
+    const [row] = runCliJson<StepStatsRow[]>(['stats', '--db', db, '--run', 'rm']);
     assert.deepEqual([row!.pass_at_k?.['1'], row!.success_rule], [0.5, 'threshold']);
     assert.match(runCli(['stats', '--db', db, '--run', 'rm']).stdout, /\nsolved = reward ≥ 0\.5 \(this run's success threshold\)\n$/);
     runCliJson(['success-rule', '--db', db, '--run', 'rm', '--clear-threshold']);
-    assert.deepEqual(runCliJson<StepStats[]>(['stats', '--db', db, '--run', 'rm']).map((s) => s.pass_at_k?.['1']), [1]);
+    assert.deepEqual(
+      runCliJson<StepStatsRow[]>(['stats', '--db', db, '--run', 'rm']).map((s) => s.pass_at_k?.['1']),
+      [1],
+    );
     const bad = runCli(['success-rule', '--db', db, '--run', 'rm', '--threshold', 'high']);
-    assert.deepEqual([bad.code, bad.stderr.trim()], [2, 'rollout-lens: --threshold must be a number, got "high" (see rollout-lens --help)']);
+    assert.deepEqual(
+      [bad.code, bad.stderr.trim()],
+      [2, 'rollout-lens: --threshold must be a number, got "high" (see rollout-lens --help)'],
+    );
   });
 
   it('export writes native JSONL that ingests back into the same samples', () => {

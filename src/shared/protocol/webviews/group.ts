@@ -1,6 +1,7 @@
 // The group view's protocol: one complete snapshot of a group (its prefix tree and its samples)
 // from the host, sample details on request, and the user's actions back. Imported by the panel host
 // (src/extension/webviews/groupPanel.ts) and the webview (webview/group/).
+import { denoise } from '../../format';
 import * as z from 'zod/mini';
 import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
@@ -101,14 +102,19 @@ export function previewText(text: string, max = NODE_TEXT_PREVIEW): string {
 }
 
 export function toGroupTreeView(tree: GroupTree): GroupTreeView {
+  // The one display rule for rounding noise (docs/algorithms.md#noise): δ, advantages and token
+  // advantages within a millionth of the group's largest |reward| are 0, so a sign shown is real.
+  const scale = tree.samples.reduce((m, s) => Math.max(m, Math.abs(s.reward)), 0);
+  const clean = (x: number): number => denoise(x, scale);
   return {
     ...tree,
-    nodes: tree.nodes.map((n) => ({ ...n, text: previewText(n.text), text_length: n.text.length })),
+    nodes: tree.nodes.map((n) => ({ ...n, delta: clean(n.delta), text: previewText(n.text), text_length: n.text.length })),
+    decision_tokens: tree.decision_tokens.map((d) => ({ ...d, delta: clean(d.delta) })),
     samples: tree.samples.map((s) => ({
       index: s.index,
       reward: s.reward,
-      advantage: s.advantage,
-      token_advantage_runs: runLengths(s.token_advantages),
+      advantage: clean(s.advantage),
+      token_advantage_runs: runLengths(s.token_advantages.map(clean)),
     })),
   };
 }
