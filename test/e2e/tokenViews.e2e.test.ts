@@ -121,10 +121,12 @@ describe('token overlay, turns and prompt timeline on the realistic run', () => 
       .locator('section.run-timeline tr.row')
       .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
     assert.deepEqual(rows, [
-      ['1', 's1-p4', '8', '0.05', '50.0%', '0.1', '368.3', 'yes', 'Open group'],
-      ['11', 's11-p4', '8', '0.575', '75.0%', '1.1', '771', 'yes', 'Open group'],
-      ['21', 's21-p4', '8', '0.837', '87.5%', '1.1', '1806.1', 'yes', 'Open group'],
+      // Solved by the correctness component: step 1's 0.1 format bonuses are not solved (issue #25).
+      ['1', 's1-p4', '8', '0.05', '0.0%', '0.1', '368.3', 'yes', 'Open group'],
+      ['11', 's11-p4', '8', '0.575', '50.0%', '1.1', '771', 'yes', 'Open group'],
+      ['21', 's21-p4', '8', '0.837', '75.0%', '1.1', '1806.1', 'yes', 'Open group'],
     ]);
+    assert.equal(await view.locator('.success-rule').innerText(), 'Solved = correctness component > 0');
     assert.equal(await view.locator('.stopped-line').innerText(), 'Still carried gradient at its last step.');
     await wideShot('prompt-timeline', view, false);
   });
