@@ -40,3 +40,39 @@ export function promptOpening(prompt: string, max: number): string {
   const cut = q.length <= max ? q : `${q.slice(0, q.lastIndexOf(' ', max) > max / 2 ? q.lastIndexOf(' ', max) : max)}…`;
   return cut || 'empty prompt';
 }
+
+/** Snippet markers FTS5 puts around a match: control characters that model text does not contain. */
+export const MATCH_OPEN = '\u0002';
+export const MATCH_CLOSE = '\u0003';
+
+/**
+ * A snippet with in-band markers → its plain text and the matched ranges, so no marker can be read
+ * as part of the text (`\[boxed]{767}` looked like LaTeX's `\[`).
+ */
+export function splitSnippet(marked: string): { snippet: string; highlights: Array<[number, number]> } {
+  const highlights: Array<[number, number]> = [];
+  let snippet = '';
+  let start = -1;
+  for (const ch of marked) {
+    if (ch === MATCH_OPEN) start = snippet.length;
+    else if (ch === MATCH_CLOSE) {
+      if (start >= 0) highlights.push([start, snippet.length]);
+      start = -1;
+    } else snippet += ch;
+  }
+  return { snippet, highlights };
+}
+
+/**
+ * A snippet for a plain-text place (a terminal table, a quick pick): matches between « and », quote
+ * marks that LaTeX and code do not use, so a reader never mistakes them for the model's text.
+ */
+export function markedSnippet(s: { snippet: string; highlights: ReadonlyArray<readonly [number, number]> }): string {
+  let out = '';
+  let at = 0;
+  for (const [a, b] of s.highlights) {
+    out += `${s.snippet.slice(at, a)}«${s.snippet.slice(a, b)}»`;
+    at = b;
+  }
+  return out + s.snippet.slice(at);
+}

@@ -5,6 +5,7 @@ import { searchText } from '../../core/store/fts';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { describeSuccessRule } from '../../shared/success';
+import { markedSnippet } from '../../shared/text';
 import { UsageError, printJson, printTable, writeOut } from '../output';
 
 function openExisting(db: string): Store {
@@ -89,7 +90,11 @@ export function searchCommand(a: { db: string; query: string[]; run?: string; li
     if (literal)
       process.stderr.write(`rollout-lens: ${JSON.stringify(a.query[0])} is not FTS5 query syntax: searched for it as one literal phrase\n`);
     if (a.json) printJson(hits);
-    else printTable(hits as unknown as Record<string, unknown>[], ['run', 'split', 'step', 'group', 'index', 'reward', 'snippet']);
+    else
+      printTable(
+        hits.map((h) => ({ ...h, snippet: markedSnippet(h) })),
+        ['run', 'split', 'step', 'group', 'index', 'reward', 'snippet'],
+      );
     return 0;
   } finally {
     store.close();

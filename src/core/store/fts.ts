@@ -1,5 +1,6 @@
 // Full-text search over responses. Ingest indexes its rows as it writes them (inlineEnrich.ts); a
 // search first catches up any backlog (enrich.ts), so results are never stale.
+import { splitSnippet } from '../../shared/text';
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { SearchHitDto } from '../../shared/protocol/engine';
 import { indexPendingText } from './enrich';
@@ -47,7 +48,7 @@ export function searchText(
   const m = matchExpression(store, query);
   const stmt = store.db.prepare(
     `SELECT s.id AS sample_id, r.name AS run, st.split AS split, st.step AS step, g.uid AS "group", s.idx AS "index",
-              s.reward AS reward, snippet(samples_fts, 0, '[', ']', '…', 12) AS snippet
+              s.reward AS reward, snippet(samples_fts, 0, char(2), char(3), '…', 12) AS snippet
          FROM samples_fts f
          JOIN samples s ON s.id = f.rowid
          JOIN groups g ON g.id = s.group_id
@@ -57,7 +58,11 @@ export function searchText(
         ORDER BY rank LIMIT ?`,
   );
   try {
-    const hits = stmt.all(m.expression, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[];
+    // Matches are marked out of band (ranges), never by brackets inside the text (splitSnippet).
+    const hits = (stmt.all(m.expression, opts.run ?? null, opts.run ?? null, opts.limit ?? 100) as SearchHit[]).map((h) => ({
+      ...h,
+      ...splitSnippet(h.snippet),
+    }));
     // By default only the policy's own text counts: hits only in tool / environment / user turns are dropped.
     if (opts.allTurns) return { hits, literal: m.literal };
     const drop = toolOnlyHits(

@@ -7,6 +7,7 @@ import { EngineMethods } from '../../shared/protocol/engine';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, RunNode, SampleNode } from '../explorer/nodes';
 import { fmt } from '../../shared/format';
+import { markedSnippet } from '../../shared/text';
 import { abortSignalFor } from '../log';
 import { readConfig } from '../config';
 import { sampleUri, toUri } from '../documents/sampleDocuments';
@@ -134,7 +135,7 @@ export async function searchRollouts(engine: EngineClient, run?: string): Promis
       hits.map((h) => ({
         label: `${h.run} · step ${h.step} · #${h.index}  R=${fmt(h.reward)}`,
         description: h.group,
-        detail: h.snippet,
+        detail: markedSnippet(h),
         hit: h,
       })),
       { title: `${hits.length} ${hits.length === 1 ? 'match' : 'matches'} for ${query} ${scope}`, matchOnDetail: true },

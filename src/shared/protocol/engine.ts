@@ -75,7 +75,10 @@ export interface SearchHitDto {
   group: string;
   index: number;
   reward: number;
+  /** A window of the response around the match, as written (no markers in it). */
   snippet: string;
+  /** Where the query matched in `snippet`: [start, end) in UTF-16 units, in order. */
+  highlights: Array<[number, number]>;
 }
 
 export const EngineMethods = {

@@ -101,7 +101,8 @@ describe('search in all turns', () => {
           group: 'g',
           index: 0,
           reward: 1,
-          snippet: '…I will use the tool. <tool_call>{"name":"calc"}</tool_call>\n[calculator]…',
+          snippet: '…I will use the tool. <tool_call>{"name":"calc"}</tool_call>\ncalculator…',
+          highlights: [[61, 71]],
         },
       ],
     );
