@@ -68,11 +68,18 @@ export function listSteps(
   offset: number,
   limit: number,
   split?: Split,
-  range: { from?: number | undefined; to?: number | undefined } = {},
+  range: { from?: number | undefined; to?: number | undefined; filter?: GroupFilter | undefined } = {},
 ): Page<StepRow> {
   const runId = store.requireRun(run).id;
-  const where = 'run_id = ? AND (? IS NULL OR split = ?) AND step >= ? AND step <= ?';
-  const params = [runId, split ?? null, split ?? null, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER];
+  let where = 'run_id = ? AND (? IS NULL OR split = ?) AND step >= ? AND step <= ?';
+  const params: unknown[] = [runId, split ?? null, split ?? null, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER];
+  // Under a filter, only steps with a matching group are listed: 64 steps that each open on "No group
+  // matches" hide the few that do.
+  const f = groupFilterSql(store, range.filter ?? {});
+  if (f.where.length) {
+    where += ` AND EXISTS (SELECT 1 FROM groups g WHERE g.step_id = steps.id AND ${f.where.join(' AND ')})`;
+    params.push(...f.params);
+  }
   const total = store.db
     .prepare(`SELECT COUNT(*) FROM steps WHERE ${where}`)
     .pluck()
@@ -130,24 +137,30 @@ function matchingSampleIds(store: Store, text: string, allTurns = false): Set<nu
   }
 }
 
+/** A group filter as SQL conditions on `groups g`, with their parameters in order. */
+function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.degenerate !== undefined) where.push(f.degenerate ? 'g.reward_min = g.reward_max' : 'g.reward_min <> g.reward_max');
+  if (f.truncated) where.push('g.truncated_n > 0');
+  if (f.reflects) where.push('g.reflect_n > 0');
+  if (f.text) {
+    const textIds = matchingSampleIds(store, f.text, f.allTurns);
+    where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');
+    params.push(JSON.stringify([...textIds]));
+  }
+  return { where, params };
+}
+
 export function listGroups(
   store: Store,
   ref: { run: string; split: Split; step: number },
   opts: { offset: number; limit: number; sort?: GroupSort; descending?: boolean; filter?: GroupFilter },
 ): Page<GroupRow> {
   const sid = stepId(store, ref.run, ref.split, ref.step);
-  const f = opts.filter ?? {};
-  const where = ['g.step_id = ?'];
-  if (f.degenerate !== undefined) where.push(f.degenerate ? 'g.reward_min = g.reward_max' : 'g.reward_min <> g.reward_max');
-  if (f.truncated) where.push('g.truncated_n > 0');
-  if (f.reflects) where.push('g.reflect_n > 0');
-  let textIds: Set<number> | undefined;
-  if (f.text) {
-    textIds = matchingSampleIds(store, f.text, f.allTurns);
-    where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');
-  }
-  const params: unknown[] = [sid, ...(textIds ? [JSON.stringify([...textIds])] : [])];
-  const whereSql = where.join(' AND ');
+  const f = groupFilterSql(store, opts.filter ?? {});
+  const params: unknown[] = [sid, ...f.params];
+  const whereSql = ['g.step_id = ?', ...f.where].join(' AND ');
   const total = store.db
     .prepare(`SELECT COUNT(*) FROM groups g WHERE ${whereSql}`)
     .pluck()

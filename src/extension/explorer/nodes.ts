@@ -108,9 +108,12 @@ export class GroupNode {
   }
   toTreeItem(): vscode.TreeItem {
     const g = this.row;
-    const item = new vscode.TreeItem(g.prompt_preview || g.group, vscode.TreeItemCollapsibleState.Collapsed);
+    // The numbers first: a long prompt in the label pushed them out of view even at a 550 px side bar.
+    // The prompt follows as the description (greyed, cut by VS Code first) and in full in the tooltip.
+    const numbers = `solve ${fmt(g.solve_rate)} · spread ${fmt(g.reward_max !== null && g.reward_min !== null ? g.reward_max - g.reward_min : null)} · G=${g.size}`;
+    const item = new vscode.TreeItem(numbers, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `group:${this.parent.parent.run.run}:${this.parent.row.split}:${this.parent.row.step}:${g.group}`;
-    item.description = `solve ${fmt(g.solve_rate)} · spread ${fmt(g.reward_max !== null && g.reward_min !== null ? g.reward_max - g.reward_min : null)} · G=${g.size}`;
+    item.description = g.prompt_preview || g.group;
     item.tooltip =
       `group ${g.group}: ${g.size} samples, reward ${fmt(g.reward_mean)} ± ${fmt(g.reward_std)}, ` +
       `${g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting\n\n${g.prompt_preview}`;

@@ -58,13 +58,23 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
   /** The tree view showing this explorer: its description follows every state change. */
   bindView(view: vscode.TreeView<ExplorerNode>): void {
     this.view = view;
-    view.description = this.describeFilter();
+    this.showFilter(view);
   }
 
   setState(patch: Partial<ExplorerState>): void {
     this.current = { ...this.current, ...patch };
-    if (this.view) this.view.description = this.describeFilter();
+    if (this.view) this.showFilter(this.view);
     this.refresh();
+  }
+
+  /** The filter in the view's title and, while one is on, a message above the rows saying what is hidden. */
+  private showFilter(view: vscode.TreeView<ExplorerNode>): void {
+    const d = this.describeFilter();
+    view.description = d;
+    const filtered = Object.keys(this.state.filter).length > 0;
+    view.message = filtered ? `Filtered: ${d}. Steps without a matching group are hidden; Clear Filter is in the title bar.` : undefined;
+    // Shows the Clear Filter button in the view's title bar only while a filter is on.
+    void vscode.commands.executeCommand('setContext', 'rolloutLens.filtered', filtered);
   }
 
   /** Back to every group in id order, all steps (the sample sort stays). */
@@ -156,7 +166,16 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
   private async steps(run: RunNode): Promise<ExplorerNode[]> {
     const limit = this.limitFor(run);
     const range = this.state.stepRange?.run === run.run.run ? { from: this.state.stepRange.from, to: this.state.stepRange.to } : {};
-    const page = await this.engine.request(EngineMethods.listSteps, { run: run.run.run, offset: 0, limit, ...range });
+    const filter = this.withTurns(this.state.filter);
+    const filtered = Object.keys(filter).length > 0;
+    const page = await this.engine.request(EngineMethods.listSteps, {
+      run: run.run.run,
+      offset: 0,
+      limit,
+      ...range,
+      ...(filtered ? { filter } : {}),
+    });
+    if (filtered && page.total === 0) return [new MessageNode(run, `No step has a group that matches (${this.describeFilter()})`)];
     const nodes: ExplorerNode[] = page.rows.map((r) => new StepNode(run, r));
     if (page.total > page.rows.length) nodes.push(new MoreNode(run, page.rows.length, page.total - page.rows.length));
     return nodes;

@@ -59,6 +59,15 @@ const offset = z.number().int().min(0).max(1e9);
 const limit = z.number().int().min(1).max(10_000);
 const groupRef = groupRefShape;
 const textQuery = z.string().min(1).max(1000);
+const groupFilter = z
+  .object({
+    degenerate: z.boolean().optional(),
+    truncated: z.boolean().optional(),
+    reflects: z.boolean().optional(),
+    text: textQuery.optional(),
+    allTurns: z.boolean().optional(),
+  })
+  .strict();
 
 /** A text search's hits; `literal` when the query was not FTS5 syntax and was searched for as one literal phrase. */
 export interface SearchResultDto {
@@ -112,7 +121,18 @@ export const EngineMethods = {
   stepStats: method<StepStatsRow[]>()('runs/stepStats', z.object({ run: runName, step: z.optional(step) }).strict()),
   listSteps: method<Page<StepRow>>()(
     'steps/list',
-    z.object({ run: runName, split: z.optional(split), offset, limit, from: z.optional(step), to: z.optional(step) }).strict(),
+    z
+      .object({
+        run: runName,
+        split: z.optional(split),
+        offset,
+        limit,
+        from: z.optional(step),
+        to: z.optional(step),
+        /** Only steps with a group that passes this filter (the explorer hides steps with none). */
+        filter: groupFilter.optional(),
+      })
+      .strict(),
   ),
   listGroups: method<Page<GroupRow>>()(
     'groups/list',
@@ -125,16 +145,7 @@ export const EngineMethods = {
         limit,
         sort: z.enum(GROUP_SORTS).optional(),
         descending: z.boolean().optional(),
-        filter: z
-          .object({
-            degenerate: z.boolean().optional(),
-            truncated: z.boolean().optional(),
-            reflects: z.boolean().optional(),
-            text: textQuery.optional(),
-            allTurns: z.boolean().optional(),
-          })
-          .strict()
-          .optional(),
+        filter: groupFilter.optional(),
       })
       .strict(),
   ),

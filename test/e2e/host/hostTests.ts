@@ -88,6 +88,8 @@ export async function run(): Promise<void> {
     const groups = await children(a, steps[0]);
     measurements['explorer_groups_page_ms'] = performance.now() - t0;
     assert.equal(groups.length, 4);
+    // The numbers lead the row; the prompt is its description (issue #25 item 13).
+    assert.match(labelOf(a, groups[0]!), /^solve [\d.]+ · spread [\d.–]+ · G=8$/);
     const samples = await children(a, groups[0]);
     assert.equal(samples.length, 8);
     assert.match(labelOf(a, samples[0]!), /^#0 {2}R=−?\d/);

@@ -45,6 +45,15 @@ describe('explorer queries', () => {
     assert.deepEqual([first.samples, first.groups, first.effective_gradient_ratio], [7, 3, 4 / 7]);
   });
 
+  it('under a filter lists only the steps that have a matching group (issue #25 item 15)', () => {
+    const steps = (filter: object): number[] => listSteps(store, 'r', 0, 100, undefined, { filter }).rows.map((r) => r.step);
+    assert.deepEqual(steps({ truncated: true }), [1]);
+    assert.deepEqual(steps({ text: 'script' }), [1]);
+    assert.deepEqual(listSteps(store, 'r', 0, 100, undefined, { filter: { degenerate: false } }).total, 1);
+    assert.equal(listSteps(store, 'r', 0, 100, undefined, { filter: { degenerate: true } }).total, 30);
+    assert.deepEqual(steps({ text: 'nowhere' }), []);
+  });
+
   it('lists groups with solve rate, spread and a degenerate badge, sorted on request', () => {
     const page = listGroups(store, { run: 'r', split: 'train', step: 1 }, { offset: 0, limit: 10, sort: 'solve_rate', descending: true });
     assert.deepEqual(
