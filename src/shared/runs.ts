@@ -96,3 +96,15 @@ export interface LogPage {
   eof: boolean;
   path: string;
 }
+
+/**
+ * The first free name for another launch of `base`: `base-2`, `base-3`, … (run names are how runs
+ * are kept apart, so a second launch never lands in the first one's data unasked).
+ */
+export function nextRunName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const name = `${base}-${n}`;
+    if (!taken.has(name)) return name;
+  }
+}

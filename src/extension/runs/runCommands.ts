@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ErrorCode, errorMessage, isLensError } from '../../shared/errors';
 import { RunMethods } from '../../shared/protocol/runs';
-import type { RunStatus } from '../../shared/runs';
+import { nextRunName, type RunStatus } from '../../shared/runs';
+import { EngineMethods } from '../../shared/protocol/engine';
 import type { EngineClient } from '../engineClient';
 import { RunNode } from '../explorer/nodes';
 import type { RunLogs } from './runLogs';
@@ -39,7 +40,9 @@ async function launch(
   onLaunched: (s: RunStatus) => void,
 ): Promise<RunStatus | undefined> {
   try {
-    const s = await engine.request(RunMethods.launch, { workspace, profile });
+    const run = await chooseRunName(engine, profile);
+    if (run === undefined) return undefined;
+    const s = await engine.request(RunMethods.launch, { workspace, profile, ...(run !== profile ? { run } : {}) });
     onLaunched(s);
     void vscode.window.showInformationMessage(
       `Run ${s.run} ${s.state} (${s.backend}${s.pid ? `, pid ${s.pid}` : s.jobId ? `, job ${s.jobId}` : ''}); its rollouts appear in the Runs view as it trains.`,
@@ -105,6 +108,32 @@ export async function openSampleRun(engine: EngineClient, onLaunched: (s: RunSta
   }
 }
 
+/**
+ * The run name for a new launch of `profile`. When a run of that name exists, asks: a new name
+ * (`profile-2`, the default) or the same one (its history continues; a running one is refused by the
+ * engine). Undefined: the user cancelled.
+ */
+async function chooseRunName(engine: EngineClient, profile: string): Promise<string | undefined> {
+  const [launched, stored] = await Promise.all([engine.request(RunMethods.status, {}), engine.request(EngineMethods.listRuns, {})]);
+  const taken = new Set([...launched.map((s) => s.run), ...stored.map((r) => r.run)]);
+  if (!taken.has(profile)) return profile;
+  const fresh = nextRunName(profile, taken);
+  const before = launched.find((s) => s.run === profile);
+  const data = stored.find((r) => r.run === profile);
+  const what = [
+    before ? `${before.state}, attempt ${before.attempt}` : null,
+    data ? `${data.samples} samples in ${data.steps} steps stored` : null,
+  ].filter((x) => x !== null);
+  const answer = await vscode.window.showWarningMessage(
+    `A run named "${profile}" exists (${what.join('; ')}). Launch as "${fresh}", or reuse "${profile}" (its new rollouts join the stored ones)?`,
+    { modal: true },
+    `Launch as ${fresh}`,
+    `Reuse ${profile}`,
+  );
+  if (answer === undefined) return undefined;
+  return answer === `Reuse ${profile}` ? profile : fresh;
+}
+
 async function pickRun(
   engine: EngineClient,
   node: RunNode | undefined,
@@ -131,6 +160,12 @@ const active = (s: RunStatus): boolean => s.state === 'running' || s.state === '
 export async function stopRun(engine: EngineClient, node?: RunNode): Promise<void> {
   const run = await pickRun(engine, node, active, 'Stop');
   if (!run) return;
+  const sure = await vscode.window.showWarningMessage(
+    `Stop run "${run}"? Its processes are interrupted (then terminated, then killed), or its job is cancelled. Rollouts already written stay.`,
+    { modal: true },
+    'Stop Run',
+  );
+  if (sure !== 'Stop Run') return;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping ${run}…` }, async () => {
     try {
       const s = await engine.request(RunMethods.stop, { run });
