@@ -1,6 +1,7 @@
 // Starts the engine process on first need, speaks typed JSON-RPC to it, and restarts it with
 // backoff when it dies. The host never touches SQLite itself. Notification handlers live here, not
 // on one engine's endpoint, so they keep working across restarts whenever they were registered.
+import { activityLine } from './activityLog';
 import { fork, type ChildProcess } from 'node:child_process';
 import { ErrorCode, LensError } from '../shared/errors';
 import { EngineMethods, EngineNotifications, type EngineInfo, type EngineSettings, type MethodDescriptor } from '../shared/protocol/engine';
@@ -17,6 +18,8 @@ export interface EngineClientOptions {
   enginePath: string;
   dbPath: string;
   log: EngineLogger;
+  /** Where the one-line summaries of ingests, re-scores and searches go (the output channel, untagged). */
+  activity?: (line: string) => void;
   /** Node binary for the engine; defaults to this process (Electron in Node mode on desktop). */
   nodePath?: string;
   /** Sent with initialize, so a (re)started engine has the current settings. */
@@ -123,7 +126,21 @@ export class EngineClient {
 
   async request<P, R>(m: MethodDescriptor<P, R>, params: P, opts: RequestOptions = {}): Promise<R> {
     const rpc = await this.ensureStarted();
-    return (await rpc.request(m.name, params, opts)) as R;
+    const t0 = performance.now();
+    try {
+      const result = (await rpc.request(m.name, params, opts)) as R;
+      this.logActivity(m.name, params, { result }, t0);
+      return result;
+    } catch (error) {
+      this.logActivity(m.name, params, { error }, t0);
+      throw error;
+    }
+  }
+
+  /** One output-channel line for the requests a user waits for (activityLog.ts). */
+  private logActivity(method: string, params: unknown, outcome: { result: unknown } | { error: unknown }, t0: number): void {
+    const line = activityLine(method, params, outcome, performance.now() - t0);
+    if (line) this.opts.activity?.(line);
   }
 
   /** Starts the engine if it is not running; resolves once the database is open. */

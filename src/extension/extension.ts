@@ -58,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
       return engineSettings();
     },
     log: tagged(log, 'engine'),
+    activity: (line) => log.info(line),
     ...(cfg.engineNodePath ? { nodePath: cfg.engineNodePath } : {}),
     // A Node on PATH is the last resort, only where the user set no engine Node of their own.
     ...(cfg.engineNodePath ? {} : { fallbackNode: findFallbackNode }),

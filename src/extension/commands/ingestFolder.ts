@@ -68,7 +68,6 @@ export async function ingestFolder(
             onProgress: (p) => progress.report({ message: p.message }),
           },
         );
-        log.info(`[ingest] ${run}: ${report.samples_added} added, ${report.samples_duplicate} duplicate, ${report.errors.length} errors`);
         for (const e of report.errors.slice(0, 50)) log.warn(`[ingest] ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
         for (const w of report.warnings ?? []) log.warn(`[ingest] ${w}`);
         for (const f of report.skipped.slice(0, 50)) log.info(`[ingest] not read: ${f.file}: ${f.reason}`);
@@ -111,7 +110,6 @@ export async function followFolder(engine: EngineClient, log: vscode.LogOutputCh
           { paths: [src.target.fsPath], run: src.run, follow: true },
           { signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) },
         );
-        log.info(`[follow] ${src.run}: stopped; ${counted(report.samples_added, 'sample')} added`);
         void vscode.window.showInformationMessage(`Stopped following ${src.run}: ${counted(report.samples_added, 'sample')} added.`);
         return report;
       } catch (e) {
