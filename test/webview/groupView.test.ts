@@ -114,6 +114,22 @@ describe('group view', () => {
     await host.close();
   });
 
+  it('hovering a tree node shows its V(s), δ and count at once, and the tree has a legend', async () => {
+    const host = await open();
+    await host.waitForPaint();
+    const node = fx.snapshot.tree!.nodes.find((n) => n.parent !== null && n.count >= 2)!;
+    await host.page.locator(`svg.prefix-tree g.node[data-id="${node.id}"] circle`).hover({ force: true });
+    const card = host.page.locator('.tree-hover');
+    await card.waitFor({ state: 'visible' });
+    const text = await card.innerText();
+    assert.ok(text.startsWith(`Node at token ${node.depth}\nV(s) `), text);
+    assert.match(text, new RegExp(`\\n${node.count} responses · `));
+    await host.page.mouse.move(1, 1);
+    await card.waitFor({ state: 'hidden' });
+    assert.match(await host.page.locator('.tree-legend').innerText(), /below\s+above the group mean: V\(s\)/);
+    await host.close();
+  });
+
   it('says how many ways a branch point splits', async () => {
     const host = await open();
     await host.waitForPaint();

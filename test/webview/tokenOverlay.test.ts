@@ -131,6 +131,21 @@ describe('token overlay', () => {
     await host.close();
   });
 
+  it('keeps the read-out on screen while a token at the bottom edge of the window is hovered', async () => {
+    const host = await open();
+    await host.page.setViewportSize({ width: 900, height: 400 });
+    await host.page.locator('table.samples tr.row[data-index="0"]').click();
+    await host.page.waitForSelector('#token-mode');
+    await chooseMode(host, 'entropy');
+    // The first token at the very bottom of the window: the tokens below it are off screen.
+    await host.page.$eval('.token-text .tok-o[data-t="0"]', (t) => t.scrollIntoView({ block: 'end' }));
+    await host.page.locator('.token-text .tok-o[data-t="0"]').hover();
+    const box = await host.page.locator('.token-readout').boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 400, `read-out at ${JSON.stringify(box)} in a 400 px window`);
+    assert.match(await host.page.innerText('.token-readout'), /^#0 · token /);
+    await host.close();
+  });
+
   it('token advantages under the chosen estimator: GRPO’s A on every token', async () => {
     const host = await open();
     await host.page.locator('table.samples tr.row[data-index="0"]').click();

@@ -215,8 +215,9 @@ export class TokenOverlay {
         { cls: 'token-legend' },
         LEGENDS[mode](x.epsilon).map(([cls, text]) => el('span', { cls: `tok-swatch ${cls}`, text })),
       ),
-      this.tokensElement(x, mode, values, n),
+      // Above the tokens and sticky: below them it fell off screen while a token near the top was hovered.
       this.readout,
+      this.tokensElement(x, mode, values, n),
     );
     // The frame after the tokens are in the DOM: where the overlay's first-paint benchmark stops.
     requestAnimationFrame(() => {

@@ -9,6 +9,7 @@ import type { GroupTreeNodeView as GroupTreeNode, GroupTreeView } from '../../sr
 import { el, truncate, visibleWhitespace } from '../shared/dom';
 import { fmt, signed } from '../shared/format';
 import { diverging } from '../shared/theme';
+import { TreeHoverCard, treeLegend } from './treeHover';
 import type { GroupUi } from './state';
 import { passesThrough } from './tokenSpans';
 import { counted } from '../../src/shared/text';
@@ -74,6 +75,7 @@ export class PrefixTreeView {
   /** Row pitch: taller when some edge carries context lines, so they do not run into the next row. */
   private row = ROW;
   private col = COL;
+  private readonly hoverCard = new TreeHoverCard();
 
   constructor(private readonly cb: TreeCallbacks) {
     this.root = el('div', { cls: 'tree-pane' });
@@ -90,6 +92,7 @@ export class PrefixTreeView {
       .on('zoom', (e: d3.D3ZoomEvent<SVGSVGElement, unknown>) => this.canvas.attr('transform', e.transform.toString()));
     this.svg.call(this.zoom).on('dblclick.zoom', null);
     this.svg.on('keydown', (e: KeyboardEvent) => this.onKey(e));
+    this.root.append(this.hoverCard.root, treeLegend());
   }
 
   setTree(tree: GroupTreeView | null, ui: GroupUi): void {
@@ -199,6 +202,15 @@ export class PrefixTreeView {
       .attr('aria-expanded', (d) => ((this.children.get(d.data.id)?.length ?? 0) > 0 ? String(!ui.collapsed.has(d.data.id)) : null))
       .attr('aria-label', (d) => this.describe(d.data))
       .on('click', (_e: MouseEvent, d) => this.cb.select(d.data.id))
+      .on('mouseenter', (e: MouseEvent, d) =>
+        this.hoverCard.show(
+          d.data,
+          this.children.get(d.data.id)?.length ?? 0,
+          (e.currentTarget as SVGGElement).querySelector('circle') ?? (e.currentTarget as SVGGElement),
+          this.root,
+        ),
+      )
+      .on('mouseleave', () => this.hoverCard.hide())
       .on('dblclick', (_e: MouseEvent, d) => this.cb.toggle(d.data.id));
 
     nodes
