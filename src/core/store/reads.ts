@@ -342,6 +342,13 @@ export function getSample(store: Store, ref: SampleRef, reflection: ReflectionMa
   return detail;
 }
 
+/** The group's samples with their full responses (G is small), for choosing what to compare. */
+export function groupResponses(store: Store, ref: GroupRef): Array<{ index: number; reward: number; response: string }> {
+  return store.db
+    .prepare('SELECT idx AS "index", reward, response FROM samples WHERE group_id = ? ORDER BY idx')
+    .all(requireGroupId(store, ref)) as Array<{ index: number; reward: number; response: string }>;
+}
+
 /** Groups of the same run and split whose prompt text is the group's, in step order. */
 export function samePromptGroups(store: Store, ref: GroupRef): Array<{ split: Split; step: number; group: string }> {
   const gid = requireGroupId(store, ref);

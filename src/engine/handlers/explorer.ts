@@ -1,6 +1,7 @@
 // Read requests behind the run explorer and the sample documents.
 import { exportRun } from '../../core/store/exporter';
-import { getSample, listGroups, listSamples, listSteps, samePromptGroups } from '../../core/store/reads';
+import { getSample, groupResponses, listGroups, listSamples, listSteps, samePromptGroups } from '../../core/store/reads';
+import { bestWorstPair, compareCandidates } from '../../shared/compare';
 import { searchText } from '../../core/store/fts';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { writeExport } from '../../core/store/exportFile';
@@ -29,6 +30,8 @@ export function explorerHandlers(engine: EngineContext) {
     metricKeys: (p) => metricKeys(store(), p.run),
     metricSeries: (p) => metricSeries(store(), p.run, p.keys),
     samePrompt: (p) => samePromptGroups(store(), p),
+    compareCandidates: (p) => compareCandidates(groupResponses(store(), p), p.index),
+    bestWorstPair: (p) => bestWorstPair(groupResponses(store(), p)),
     search: (p) => searchText(store(), p.query, p),
     exportRun: async (p, ctx) => {
       const s = store();

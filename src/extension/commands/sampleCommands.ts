@@ -62,22 +62,31 @@ export async function compareSamples(engine: EngineClient, arg: GroupArg): Promi
     void vscode.window.showInformationMessage('Pick a group or a sample in the Rollout Lens explorer to compare.');
     return;
   }
-  const rows = await engine.request(EngineMethods.listSamples, { ...ref, sort: 'reward', descending: true });
-  if (rows.length < 2) {
-    void vscode.window.showInformationMessage(`Group ${ref.group} has ${rows.length} sample: nothing to compare.`);
-    return;
-  }
   if (arg instanceof SampleNode) {
+    const others = await engine.request(EngineMethods.compareCandidates, { ...ref, index: arg.row.index });
+    if (others.length === 0) {
+      void vscode.window.showInformationMessage(`Group ${ref.group} has one sample: nothing to compare.`);
+      return;
+    }
+    // Previews start where each sample leaves this one: a shared opening would make them all look alike.
     const pick = await vscode.window.showQuickPick(
-      rows
-        .filter((r) => r.index !== arg.row.index)
-        .map((r) => ({ label: `#${r.index}  R=${fmt(r.reward)}`, description: r.preview, index: r.index })),
-      { title: `Compare sample #${arg.row.index} with…` },
+      others.map((c) => ({
+        label: `#${c.index}  R=${fmt(c.reward)}`,
+        description: c.common_chars ? `same first ${c.common_chars} characters` : 'differs from the start',
+        detail: c.preview,
+        index: c.index,
+      })),
+      { title: `Compare sample #${arg.row.index} with… (latest to part first)`, matchOnDetail: true },
     );
     if (pick) await diffSamples(arg.ref, { ...ref, index: pick.index }, 'Compare samples');
     return;
   }
-  await diffSamples({ ...ref, index: rows[0]!.index }, { ...ref, index: rows[rows.length - 1]!.index }, 'Best ↔ worst');
+  const pair = await engine.request(EngineMethods.bestWorstPair, ref);
+  if (!pair) {
+    void vscode.window.showInformationMessage(`Group ${ref.group}: no best and worst to compare (one sample, or every reward equal).`);
+    return;
+  }
+  await diffSamples({ ...ref, index: pair.best }, { ...ref, index: pair.worst }, 'Best ↔ worst');
 }
 
 /** The same prompt at the closest earlier step: the same sample index there, or its best. */

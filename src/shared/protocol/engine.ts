@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ROLLOUT_FORMATS, type IngestReport, type RunSummary, type StepStatsRow } from '../rollout';
 import type { GroupTree } from '../tree';
+import type { BestWorstPair, CompareCandidate } from '../compare';
 import { groupId, groupRefShape, runName, sampleIndex, split, step } from './atoms';
 import { method } from './methods';
 import { notification } from './rpc';
@@ -182,6 +183,10 @@ export const EngineMethods = {
     z.object({ run: runName, keys: z.array(z.string().min(1).max(300)).max(50) }).strict(),
   ),
   /** Groups of the run with the same prompt text, in step order (to compare a prompt across steps). */
+  /** The group's other samples against one: where each leaves it, previewed from there (Compare with…). */
+  compareCandidates: method<CompareCandidate[]>()('samples/compareCandidates', z.object({ ...groupRef, index: sampleIndex }).strict()),
+  /** The best and worst rewarded samples that diverge last; null when all rewards are equal. */
+  bestWorstPair: method<BestWorstPair | null>()('groups/bestWorstPair', z.object(groupRef).strict()),
   samePrompt: method<Array<{ split: 'train' | 'val'; step: number; group: string }>>()('groups/samePrompt', z.object(groupRef).strict()),
   /** Writes a run (or one step) as native JSONL to an absolute path. */
   exportRun: method<{ path: string; samples: number }>()(

@@ -136,9 +136,12 @@ export async function run(): Promise<void> {
     const groups = await children(a, steps[2]);
     const group = groups[0] as GroupNode;
     const byReward = await a.engine.request(EngineMethods.listSamples, { ...group.ref, sort: 'reward', descending: true });
-    const best = byReward[0]!.index;
-    const worst = byReward[byReward.length - 1]!.index;
-    assert.notEqual(best, worst);
+    // Among tied best and tied worst samples, the pair that parts last (issue #25 item 20).
+    const pair = await a.engine.request(EngineMethods.bestWorstPair, group.ref);
+    assert.ok(pair, 'the group has a best and a worst sample');
+    const { best, worst } = pair;
+    const reward = new Map(byReward.map((r) => [r.index, r.reward]));
+    assert.deepEqual([reward.get(best), reward.get(worst)], [byReward[0]!.reward, byReward[byReward.length - 1]!.reward]);
     await vscode.commands.executeCommand('rolloutLens.compareSamples', group);
     await waitUntil(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff, 10_000, 'a diff tab');
     const input = vscode.window.tabGroups.activeTabGroup.activeTab!.input as vscode.TabInputTextDiff;
