@@ -46,6 +46,8 @@ export interface GroupRow {
   degenerate: boolean;
   truncated: number;
   reflecting: number;
+  /** Samples with a tool or environment turn (usesTools): a tool-use group. */
+  tool_use: number;
   prompt_preview: string;
 }
 
@@ -107,6 +109,8 @@ export type SampleSort = (typeof SAMPLE_SORTS)[number];
 
 export interface GroupFilter {
   degenerate?: boolean;
+  /** Groups with a tool-use sample. */
+  tools?: boolean;
   truncated?: boolean;
   reflects?: boolean;
   /** FTS5 query over response text: groups with at least one matching sample. */

@@ -27,6 +27,11 @@ export interface Turn {
   trained: boolean;
 }
 
+/** A tool-use sample: a tool or an environment answered in one of its turns (the explorer's badge and filter). */
+export function usesTools(turns: readonly Pick<Turn, 'role'>[] | null | undefined): boolean {
+  return turns?.some((t) => t.role === 'tool' || t.role === 'environment') ?? false;
+}
+
 /** A native JSONL rollout line, as documented in docs/native-format.md. */
 export interface NativeRollout {
   step: number;

@@ -33,6 +33,8 @@ export interface GroupAggregate {
   tokens_stopped: number;
   reflect_sum: number;
   reflect_n: number;
+  /** Samples with a tool or environment turn (usesTools). */
+  tool_n: number;
 }
 
 export { DIFFICULTY_BUCKETS, type DifficultyBucket };
@@ -110,6 +112,7 @@ export function emptyAggregate(): GroupAggregate {
     tokens_stopped: 0,
     reflect_sum: 0,
     reflect_n: 0,
+    tool_n: 0,
   };
 }
 
@@ -122,6 +125,8 @@ export interface AggregateSample {
   reflections?: number | undefined;
   /** Solved under the run's success rule (sampleOutcome in ./success). */
   success: boolean;
+  /** A tool or environment answered in one of its turns. */
+  toolUse?: boolean;
 }
 
 /** Adds one sample to a group's aggregate (the ingest writer does this as rows arrive). */
@@ -158,6 +163,7 @@ export function addToAggregate(g: GroupAggregate, s: AggregateSample): void {
       g.tokens_stopped += tokens;
     }
   }
+  if (s.toolUse) g.tool_n++;
   if (s.reflections !== undefined) {
     g.reflect_sum += s.reflections;
     if (s.reflections > 0) g.reflect_n++;

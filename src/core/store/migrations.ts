@@ -2,7 +2,7 @@
 // Append new migrations; never edit one that has shipped.
 
 import type { SqliteDatabase } from './nativeLoader';
-import { recountSuccess } from './successStore';
+import { countToolUse, recountSuccess } from './successStore';
 
 export interface Migration {
   version: number;
@@ -333,13 +333,16 @@ INSERT INTO samples_fts (samples_fts, rank) VALUES ('automerge', 16);
     sql: `
 -- Comma-separated rules (verdict, component:<name>, threshold, reward), most certain first.
 ALTER TABLE runs ADD COLUMN success_rule TEXT;
--- Set by the user (rollout-lens success-threshold); applies to samples with no verdict or correctness component.
+-- Set by the user (rollout-lens success-rule --threshold); applies to samples with no verdict or correctness component.
 ALTER TABLE runs ADD COLUMN success_threshold REAL;
+-- Samples of the group with a tool or environment turn: the explorer's tool-use badge and filter.
+ALTER TABLE groups ADD COLUMN tool_n INTEGER NOT NULL DEFAULT 0;
 `,
     // Before version 7 a sample with no verdict counted as solved when R > 0, even when it logged
     // a correctness component: count again under the rule.
     after: (db) => {
       for (const id of db.prepare('SELECT id FROM runs').pluck().all() as number[]) recountSuccess(db, id);
+      countToolUse(db);
     },
   },
 ];

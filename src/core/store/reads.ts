@@ -144,6 +144,7 @@ function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params
   if (f.degenerate !== undefined) where.push(f.degenerate ? 'g.reward_min = g.reward_max' : 'g.reward_min <> g.reward_max');
   if (f.truncated) where.push('g.truncated_n > 0');
   if (f.reflects) where.push('g.reflect_n > 0');
+  if (f.tools) where.push('g.tool_n > 0');
   if (f.text) {
     const textIds = matchingSampleIds(store, f.text, f.allTurns);
     where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');
@@ -169,7 +170,7 @@ export function listGroups(
   const rows = store.db
     .prepare(
       `SELECT g.uid, g.size, g.reward_sum, g.reward_sumsq, g.reward_min, g.reward_max, g.success_n,
-              g.truncated_n, g.reflect_n, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail
+              g.truncated_n, g.reflect_n, g.tool_n, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail
          FROM groups g JOIN prompts p ON p.id = g.prompt_id
         WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
@@ -183,6 +184,7 @@ export function listGroups(
     success_n: number;
     truncated_n: number;
     reflect_n: number;
+    tool_n: number;
     prompt_tail: string;
   }>;
   return {
@@ -205,6 +207,7 @@ export function listGroups(
         degenerate: g.reward_min === g.reward_max,
         truncated: g.truncated_n,
         reflecting: g.reflect_n,
+        tool_use: g.tool_n,
         // The end of a prompt (the question) says more than its start (a system prompt).
         prompt_preview: preview(promptQuestion(g.prompt_tail)),
       };

@@ -8,6 +8,7 @@ import { addToAggregate, emptyAggregate, type GroupAggregate } from '../analysis
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { InlineEnrichment } from './inlineEnrich';
 import { sampleOutcome } from '../analysis/success';
+import { usesTools } from '../../shared/rollout';
 import { runSuccessRule, saveRunRules } from './successStore';
 
 /**
@@ -151,6 +152,7 @@ export class RolloutWriter {
       lengthTokens: ids?.length,
       lengthChars: rec.response.length,
       reflections: counted,
+      toolUse: usesTools(rec.turns),
     });
     this.dirtySteps.add(stepId);
     return true;

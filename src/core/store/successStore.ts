@@ -2,6 +2,7 @@
 // user set, and the re-count of every group's solved samples when the threshold changes (or when
 // an older database is migrated). The rule itself: src/shared/success.ts and ../analysis/success.ts.
 import { joinRules } from '../../shared/success';
+import { usesTools, type Turn } from '../../shared/rollout';
 import { sampleOutcome } from '../analysis/success';
 import type { SqliteDatabase } from './nativeLoader';
 
@@ -39,20 +40,15 @@ interface Counted {
  */
 export function recountSuccess(db: SqliteDatabase, runId: number): void {
   const { threshold } = runSuccessRule(db, runId);
-  const update = db.prepare(
-    `UPDATE groups SET success_n = ?, chars_correct = ?, tokens_correct = ?, chars_wrong = ?, tokens_wrong = ? WHERE id = ?`,
-  );
   const rules = new Set<string>();
-  let groupId = -1;
-  let c: Counted | undefined;
-  const save = (): void => {
-    if (c) update.run(c.success_n, c.chars_correct, c.tokens_correct, c.chars_wrong, c.tokens_wrong, groupId);
-  };
+  // Counted first, written after: a connection cannot write while it iterates (better-sqlite3).
+  // One small record per group, never one per sample.
+  const counts = new Map<number, Counted>();
   const rows = db
     .prepare(
       `SELECT s.group_id, s.reward, s.correct, s.components, s.length_tokens, s.length_chars
          FROM steps st JOIN groups g ON g.step_id = st.id JOIN samples s ON s.group_id = g.id
-        WHERE st.run_id = ? ORDER BY s.group_id`,
+        WHERE st.run_id = ?`,
     )
     .iterate(runId) as IterableIterator<{
     group_id: number;
@@ -63,26 +59,38 @@ export function recountSuccess(db: SqliteDatabase, runId: number): void {
     length_chars: number;
   }>;
   for (const r of rows) {
-    if (r.group_id !== groupId) {
-      save();
-      groupId = r.group_id;
-      c = { success_n: 0, chars_correct: 0, tokens_correct: 0, chars_wrong: 0, tokens_wrong: 0 };
-    }
+    let c = counts.get(r.group_id);
+    if (!c) counts.set(r.group_id, (c = { success_n: 0, chars_correct: 0, tokens_correct: 0, chars_wrong: 0, tokens_wrong: 0 }));
     const o = sampleOutcome(r, threshold);
     rules.add(o.rule);
     const tokens = r.length_tokens ?? 0;
     if (o.success) {
-      c!.success_n++;
-      c!.chars_correct += r.length_chars;
-      c!.tokens_correct += tokens;
+      c.success_n++;
+      c.chars_correct += r.length_chars;
+      c.tokens_correct += tokens;
     } else {
-      c!.chars_wrong += r.length_chars;
-      c!.tokens_wrong += tokens;
+      c.chars_wrong += r.length_chars;
+      c.tokens_wrong += tokens;
     }
   }
-  save();
+  const update = db.prepare(
+    `UPDATE groups SET success_n = ?, chars_correct = ?, tokens_correct = ?, chars_wrong = ?, tokens_wrong = ? WHERE id = ?`,
+  );
+  for (const [id, c] of counts) update.run(c.success_n, c.chars_correct, c.tokens_correct, c.chars_wrong, c.tokens_wrong, id);
   db.prepare('UPDATE runs SET success_rule = ? WHERE id = ?').run(rules.size ? joinRules(rules) : null, runId);
   db.prepare('UPDATE steps SET dirty = 1 WHERE run_id = ?').run(runId);
+}
+
+/** Counts each group's tool-use samples (migration 7: the writer counts them as rows arrive since). */
+export function countToolUse(db: SqliteDatabase): void {
+  const counts = new Map<number, number>();
+  const rows = db.prepare('SELECT group_id, turns FROM samples WHERE turns IS NOT NULL').iterate() as IterableIterator<{
+    group_id: number;
+    turns: string;
+  }>;
+  for (const r of rows) if (usesTools(JSON.parse(r.turns) as Turn[])) counts.set(r.group_id, (counts.get(r.group_id) ?? 0) + 1);
+  const update = db.prepare('UPDATE groups SET tool_n = ? WHERE id = ?');
+  for (const [id, n] of counts) update.run(n, id);
 }
 
 /** Sets (or with null clears) the run's success threshold and re-counts its groups. Call inside a transaction. */

@@ -61,6 +61,7 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
     { label: 'Mixed groups only', description: 'rewards differ: these carry the gradient', key: 'mixed', picked: f.degenerate === false },
     { label: 'With truncated responses', description: 'finish_reason = length', key: 'truncated', picked: f.truncated === true },
     { label: 'With reflection keywords', key: 'reflects', picked: f.reflects === true },
+    { label: 'With tool use', description: 'a tool or environment answered in some turn', key: 'tools', picked: f.tools === true },
   ];
   const picks = await vscode.window.showQuickPick(items, { title: 'Show groups…', canPickMany: true });
   if (!picks) return;
@@ -71,6 +72,7 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
       ...(degenerate !== undefined ? { degenerate } : {}),
       ...(keys.has('truncated') ? { truncated: true } : {}),
       ...(keys.has('reflects') ? { reflects: true } : {}),
+      ...(keys.has('tools') ? { tools: true } : {}),
       ...(f.text ? { text: f.text } : {}),
     },
   });

@@ -11,6 +11,13 @@ export class GroupBadges implements vscode.FileDecorationProvider {
       const names = ALERT_KINDS.filter((k) => f.alerts.includes(k)).map((k) => ALERT_TITLES[k]);
       return new vscode.FileDecoration('!', `reward-hacking alert: ${names.join(', ')}`, new vscode.ThemeColor('editorWarning.foreground'));
     }
+    // A tool-use group is never greyed out: equal rewards there still say how the tool calls went.
+    if (f.tools) {
+      return new vscode.FileDecoration(
+        '⚒',
+        `tool use: a tool or environment answered${f.degenerate ? '; degenerate: all rewards equal, no policy gradient' : ''}`,
+      );
+    }
     if (f.degenerate) {
       return new vscode.FileDecoration(
         'D',

@@ -63,6 +63,7 @@ const textQuery = z.string().min(1).max(1000);
 const groupFilter = z
   .object({
     degenerate: z.boolean().optional(),
+    tools: z.boolean().optional(),
     truncated: z.boolean().optional(),
     reflects: z.boolean().optional(),
     text: textQuery.optional(),

@@ -66,7 +66,15 @@ describe('rollout-lens CLI', () => {
     // A reward model's scores: no verdict, no correctness component.
     writeJsonl(
       file,
-      [0.2, 0.4, 0.6, 0.9].map((reward, i) => ({ step: 1, group: 'g', index: i, prompt: 'p', response: 'ab', reward })),
+      // Two groups, so the re-count writes more than one group.
+      [0.2, 0.4, 0.6, 0.9].map((reward, i) => ({
+        step: 1,
+        group: i < 2 ? 'g' : 'h',
+        index: i % 2,
+        prompt: `p${i >> 1}`,
+        response: 'ab',
+        reward,
+      })),
     );
     const db = path.join(dir, 'a.db');
     runCliJson(['ingest', file, '--db', db, '--run', 'rm']);

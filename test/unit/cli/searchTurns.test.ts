@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { EngineServer } from '../../../src/engine/server';
-import { listGroups, listSamples } from '../../../src/core/store/reads';
+import { listGroups, listSamples, listSteps } from '../../../src/core/store/reads';
 import { searchText } from '../../../src/core/store/fts';
 import { Store } from '../../../src/core/store/store';
 import type { SearchHitDto, SearchResultDto } from '../../../src/shared/protocol/engine';
@@ -54,6 +54,22 @@ describe('search in all turns', () => {
         [0],
       );
       assert.deepEqual(listSamples(store, { ...step, group: 'g' }, { filter: { text: 'calculator' } }), []);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a group with a tool turn is a tool-use group: counted, badged and filtered (issue #25 item 14)', () => {
+    const store = Store.open(db);
+    try {
+      const step = { run: 'agent', split: 'train' as const, step: 1 };
+      const [g] = listGroups(store, step, { offset: 0, limit: 5 }).rows;
+      assert.deepEqual([g!.group, g!.size, g!.tool_use], ['g', 2, 1]);
+      assert.equal(listGroups(store, step, { offset: 0, limit: 5, filter: { tools: true } }).total, 1);
+      assert.deepEqual(
+        listSteps(store, 'agent', 0, 10, undefined, { filter: { tools: true } }).rows.map((r) => r.step),
+        [1],
+      );
     } finally {
       store.close();
     }

@@ -90,7 +90,7 @@ describe('migration 4 on an existing database', () => {
     store.db.exec(`
       ALTER TABLE samples DROP COLUMN train_logprobs; ALTER TABLE samples DROP COLUMN ref_logprobs;
       ALTER TABLE samples DROP COLUMN entropy; ALTER TABLE runs DROP COLUMN grouping;
-      ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold;
+      ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE alerts; DROP TABLE alert_step_state; DROP TABLE alert_runs; DROP TABLE alert_detectors;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);`);
     store.db.pragma('user_version = 3');
@@ -112,7 +112,7 @@ describe('migration 6 on an existing database', () => {
     const store = Store.open(file);
     store.db.exec(`
       INSERT INTO samples_fts (samples_fts, rank) VALUES ('automerge', 4);
-      ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold;
+      ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -131,28 +131,31 @@ describe('migration 6 on an existing database', () => {
 });
 
 describe('migration 7 on an existing database', () => {
-  it('counts solved samples again by the success rule: a correctness component, not R > 0', () => {
+  it('counts solved samples again by the success rule (a correctness component, not R > 0) and tool-use samples', () => {
     const file = path.join(tempDir(), 'v6.db');
     const store = Store.open(file);
     // As version 6 stored them: success_n counted R > 0 for samples without a verdict, so the 0.1
     // format bonus made both samples solved.
     store.db.exec(`
-      ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold;
+      ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step, dirty) VALUES (1, 'train', 0, 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
       INSERT INTO groups (step_id, uid, prompt_id, size, reward_sum, reward_min, reward_max, positive_n, success_n, chars_sum, chars_correct)
         VALUES (1, 'g', 1, 2, 1.2, 0.1, 1.1, 2, 2, 7, 7);
       INSERT INTO samples (group_id, idx, reward, components, length_chars, response)
-        VALUES (1, 0, 1.1, '{"correctness":1,"format":0.1}', 3, 'yes'), (1, 1, 0.1, '{"correctness":0,"format":0.1}', 4, 'nope');`);
+        VALUES (1, 0, 1.1, '{"correctness":1,"format":0.1}', 3, 'yes'), (1, 1, 0.1, '{"correctness":0,"format":0.1}', 4, 'nope');
+      UPDATE samples SET turns = '[{"role":"assistant","content":"calc","trained":true},{"role":"tool","content":"4","trained":false}]'
+        WHERE idx = 1;`);
     store.db.pragma('user_version = 6');
     store.close();
     const again = Store.open(file);
     assert.equal(again.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-    assert.deepEqual(again.db.prepare('SELECT success_n, chars_correct, chars_wrong FROM groups').get(), {
+    assert.deepEqual(again.db.prepare('SELECT success_n, chars_correct, chars_wrong, tool_n FROM groups').get(), {
       success_n: 1,
       chars_correct: 3,
       chars_wrong: 4,
+      tool_n: 1,
     });
     assert.deepEqual(again.listRuns()[0]!.success_rule, 'component:correctness');
     const [row] = again.stepStats(1);
