@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // The run dashboard bundle in headless Chromium against the fake host: 10k steps of statistics,
-// reward components, a brushed range, a picked step, metric picks, and the run supervisor's
+// reward components (the samples' and the trainer's), the reward's ± std band, rounded read-outs, a
+// length axis from 0, a brushed range, a picked step, metric picks, and the run supervisor's
 // optional status, log tail and GPU sections (with hostile log text).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -123,6 +124,68 @@ describe('run dashboard', () => {
     await host.waitForPaint();
     const ticks = await host.page.$$eval('figure[data-chart="aha"] g.axis:nth-of-type(2) .tick text', (ts) => ts.map((t) => t.textContent));
     assert.deepEqual([ticks[0], ticks[ticks.length - 1]], ['0%', '100%']);
+    await host.close();
+  });
+
+  it('draws one line per component the samples logged, the trainer’s logged lines only for the others', async () => {
+    const snap = dashboardFixture(3);
+    // The realistic run: every sample logs correctness and format, the samples' means come with the columns.
+    snap.train.components = { correctness: [0.375, 0.5, 0.625], format: [0.075, 0.0875, 0.1] };
+    snap.train.reward_mean = [0.45, 0.5875, 0.7251];
+    snap.series = { 'rewards/format/mean': [[0, 0.2]], 'rewards/length_penalty/mean': [[0, -0.1]] };
+    const host = await open(snap);
+    await host.waitForPaint();
+    const lines = await host.page.$$eval('figure[data-chart="reward"] path.line', (ps) => ps.map((p) => p.getAttribute('data-series')));
+    assert.deepEqual(lines, ['mean reward', 'correctness', 'format', 'length_penalty']);
+    await host.page.focus('figure[data-chart="reward"] svg');
+    await host.page.keyboard.press('End');
+    assert.equal(
+      await host.page.locator('figure[data-chart="reward"] .readout').textContent(),
+      'step 2: mean reward 0.7251 ± 0.3 (std) · correctness 0.625 · format 0.1 · length_penalty –',
+    );
+    await host.close();
+  });
+
+  it('shades ± one standard deviation around the mean reward, and the axis makes room for it', async () => {
+    const snap = dashboardFixture(3);
+    snap.train.reward_mean = [0.4, 0.5, 0.6];
+    snap.train.reward_std = [0.5, 0.5, 0.5];
+    snap.series = {};
+    const host = await open(snap);
+    await host.waitForPaint();
+    assert.deepEqual(
+      await host.page.$$eval('figure[data-chart="reward"] path.band', (ps) => ps.map((p) => p.getAttribute('data-series'))),
+      ['mean reward'],
+    );
+    // The band spans −0.1…1.1 and the axis is −0.1…1.1, 120 px high: the band fills the plot, not beyond it
+    // (the line alone would give a 0.4…0.6 axis and a band ten times the plot's height).
+    const box = await host.page.$eval('figure[data-chart="reward"] path.band', (p) => {
+      const b = (p as SVGGraphicsElement).getBBox();
+      return [Math.round(b.y), Math.round(b.height)];
+    });
+    assert.deepEqual(box, [0, 120]);
+    await host.close();
+  });
+
+  it('reads lengths out rounded and starts the length axis at 0', async () => {
+    const snap = dashboardFixture(3);
+    // A 6% dip of a 2000-token mean: the axis must not zoom into 1.88k–2k.
+    snap.train.mean_length = [2000, 1880.4, 2289.81];
+    snap.train.mean_length_correct = [1950.26, 45.52, null];
+    snap.train.mean_length_wrong = [2000, 2000, 2000];
+    snap.train.mean_length_stopped = [1990, 1990, 1990];
+    const host = await open(snap);
+    await host.waitForPaint();
+    const ticks = await host.page.$$eval('figure[data-chart="length"] g.axis:nth-of-type(2) .tick text', (ts) =>
+      ts.map((t) => t.textContent),
+    );
+    assert.equal(ticks[0], '0');
+    await host.page.focus('figure[data-chart="length"] svg');
+    await host.page.keyboard.press('End');
+    const readout = host.page.locator('figure[data-chart="length"] .readout');
+    assert.equal(await readout.textContent(), 'step 2: all 2290 · correct – · wrong 2000 · stopped 1990');
+    await host.page.keyboard.press('ArrowLeft');
+    assert.equal(await readout.textContent(), 'step 1: all 1880 · correct 45.5 · wrong 2000 · stopped 1990');
     await host.close();
   });
 

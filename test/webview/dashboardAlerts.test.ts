@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
-// The run dashboard's alert list in headless Chromium against the fake host: rows of the shown
-// split only, engine text as text (hostile), and clicks that ask the host to open a group or sample.
+// The run dashboard's alert list in headless Chromium against the fake host: one summary row that
+// expands to the rows of the shown split only, engine text as text (hostile), and clicks that ask
+// the host to open a group or sample.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
@@ -54,6 +55,7 @@ describe('run dashboard: alerts', () => {
   it('lists the shown split’s alerts as text and opens the group or a sample behind one', async () => {
     const host = await open(dashboardFixture(50, { alerts: ALERTS, alertsDisabled: ['box_growth: boom'] }));
     await host.waitForPaint();
+    await host.page.locator('#alert-summary').click();
     const rows = await host.page.$$eval('#alert-list li.alert', (ls) =>
       ls.map((l) => [l.getAttribute('data-kind'), l.getAttribute('data-step')]),
     );
@@ -89,6 +91,32 @@ describe('run dashboard: alerts', () => {
     await host.page.locator('#alert-list li.alert .alert-step').nth(1).click();
     await host.page.waitForFunction(() => document.querySelector('.step-panel strong')?.textContent === 'Step 30');
     assert.deepEqual(host.invalid, []);
+    assert.deepEqual(host.errors, []);
+    await host.close();
+  });
+
+  it('collapses the list to one summary row of counts by kind, which opens on click and stays open across snapshots', async () => {
+    const many: AlertDto[] = [
+      ...[3, 9, 15].map((step) => ({ ...ALERTS[0]!, step })),
+      ...[20, 30, 40, 50].map((step) => ({ ...ALERTS[0]!, kind: 'length_exploitation' as const, step })),
+    ];
+    const snap = dashboardFixture(60, { alerts: many });
+    const host = await open(snap);
+    await host.waitForPaint();
+    assert.equal(await host.page.locator('#alert-summary').innerText(), 'Alerts (7): 4 length exploitation, 3 degenerate output — show');
+    assert.equal(await host.page.locator('#alert-list').isVisible(), false);
+    assert.equal(await host.page.locator('#alert-list li.alert').count(), 7, 'the rows are there, folded away');
+    await host.page.locator('#alert-summary').click();
+    assert.equal(await host.page.locator('#alert-list').isVisible(), true);
+    // The toggle event comes after the click: wait for the words to change, then check them.
+    await host.page.waitForFunction(() => document.querySelector('#alert-summary .alert-toggle')?.textContent !== ' — show');
+    assert.equal(await host.page.locator('#alert-summary .alert-toggle').textContent(), ' — hide');
+    // A live run's next snapshot redraws the list as the user left it.
+    await host.postJson(DashboardMessages.snapshot.method, JSON.stringify({ ...snap, alerts: many.slice(1) }));
+    await host.page.waitForFunction(() => document.querySelector('#alerts h2')?.textContent === 'Alerts (6)');
+    assert.equal(await host.page.locator('#alert-list').isVisible(), true);
+    await host.page.locator('#alert-summary').click();
+    assert.equal(await host.page.locator('#alert-list').isVisible(), false);
     assert.deepEqual(host.errors, []);
     await host.close();
   });

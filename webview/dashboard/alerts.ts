@@ -1,6 +1,7 @@
-// The dashboard's alert list: one row per reward-hacking alert of the shown split (kind, step,
-// score, message), each with buttons that open the samples behind it. Messages are engine text
-// and go in through textContent like everything else.
+// The dashboard's alert list: one summary row (how many alerts of each kind) that expands on click
+// to one row per reward-hacking alert of the shown split (kind, step, score, message), each with
+// buttons that open the samples behind it. Collapsed at first, so a long list does not push the
+// charts off the page. Messages are engine text and go in through textContent like everything else.
 import { ALERT_TITLES, type AlertDto, type AlertSampleRef } from '../../src/shared/alerts';
 import type { Split } from '../../src/shared/rollout';
 import { clear, el } from '../shared/dom';
@@ -9,6 +10,19 @@ import { badge, button } from '../shared/ui';
 
 /** Sample buttons per alert; the rest are one click away in the group view. */
 const SAMPLE_BUTTONS = 5;
+
+/** Whether the user opened the list: a live run's next snapshot redraws it as they left it. */
+let expanded = false;
+
+/** "3 degenerate output, 1 saturation": the kinds, most alerts first. */
+function kindCounts(alerts: readonly AlertDto[]): string {
+  const counts = new Map<string, number>();
+  for (const a of alerts) counts.set(ALERT_TITLES[a.kind], (counts.get(ALERT_TITLES[a.kind]) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([title, n]) => `${n} ${title.toLowerCase()}`)
+    .join(', ');
+}
 
 export interface AlertHandlers {
   /** `flagged`: the alert's samples in the ref's group (marked in the group view). */
@@ -30,7 +44,19 @@ export function renderAlerts(
     return;
   }
   pane.hidden = false;
-  pane.append(el('h2', { text: `Alerts (${shown.length})` }));
+  const toggle = el('span', { cls: 'alert-toggle', text: expanded ? ' — hide' : ' — show' });
+  const details = el('details', { cls: 'alert-details', attrs: { id: 'alert-details' } }, [
+    el('summary', { attrs: { id: 'alert-summary' } }, [
+      el('h2', { text: `Alerts (${shown.length})` }),
+      el('span', { cls: 'alert-kinds', text: shown.length > 0 ? `: ${kindCounts(shown)}` : '' }),
+      toggle,
+    ]),
+  ]);
+  details.open = expanded;
+  details.addEventListener('toggle', () => {
+    expanded = details.open;
+    toggle.textContent = expanded ? ' — hide' : ' — show';
+  });
   const list = el('ul', { cls: 'alert-list', attrs: { id: 'alert-list' } });
   for (const a of shown) {
     const first = a.refs[0];
@@ -72,6 +98,7 @@ export function renderAlerts(
     item.append(actions);
     list.append(item);
   }
-  pane.append(list);
+  details.append(list);
+  if (shown.length > 0) pane.append(details);
   for (const d of disabled ?? []) pane.append(el('div', { cls: 'muted', text: `Detector off for this run after an error: ${d}` }));
 }

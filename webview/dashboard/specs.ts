@@ -1,5 +1,6 @@
 // Which charts the dashboard draws, from one snapshot: the step statistics of the chosen split, the
-// logged reward components and metric picks, and the GPU samples when the run supervisor sent them.
+// reward components (from the samples, else logged), the metric picks, and the GPU samples when the
+// run supervisor sent them.
 import {
   DIFFICULTY_BUCKETS,
   isComponentMeanKey,
@@ -24,17 +25,30 @@ function aligned(steps: readonly number[], points: ReadonlyArray<[number, number
   return steps.map((s) => at.get(s) ?? null);
 }
 
+/**
+ * One line per reward component: the means of the components the samples logged (the same samples
+ * as the mean reward), then the trainer's logged `rewards/<name>/mean` series for the names the
+ * samples did not log.
+ */
+function componentLines(snap: DashboardSnapshot, cols: StepColumns): Array<{ name: string; y: ReadonlyArray<number | null> }> {
+  const fromSamples = Object.keys(cols.components).sort();
+  const logged = Object.keys(snap.series)
+    .filter(isComponentMeanKey)
+    .sort()
+    .map((k) => ({ name: k.slice('rewards/'.length, -'/mean'.length), key: k }))
+    .filter((c) => !fromSamples.includes(c.name));
+  return [
+    ...fromSamples.map((name) => ({ name, y: cols.components[name] ?? [] })),
+    ...logged.map((c) => ({ name: c.name, y: aligned(cols.step, snap.series[c.key]) })),
+  ];
+}
+
 export function stepCharts(snap: DashboardSnapshot, cols: StepColumns): ChartSpec[] {
   const x = cols.step;
-  const components = Object.keys(snap.series).filter(isComponentMeanKey).sort();
   const reward: Series[] = [
-    { name: 'mean reward', color: 'var(--vscode-foreground)', y: cols.reward_mean },
-    ...components.map((k, i) => ({
-      name: k.slice('rewards/'.length, -'/mean'.length),
-      color: seriesColor(i),
-      y: aligned(x, snap.series[k]),
-      dashed: true,
-    })),
+    // The band is the spread of the step's rewards (± one standard deviation), not an error bar of the mean.
+    { name: 'mean reward', color: 'var(--vscode-foreground)', y: cols.reward_mean, band: cols.reward_std, bandName: 'std' },
+    ...componentLines(snap, cols).map((c, i) => ({ name: c.name, color: seriesColor(i), y: c.y, dashed: true })),
   ];
   const unit = cols.length_unit;
   const passK = Object.keys(cols.pass_at_k);
@@ -52,6 +66,7 @@ export function stepCharts(snap: DashboardSnapshot, cols: StepColumns): ChartSpe
       title: `Response length (${unit})`,
       x,
       xKind: 'step',
+      count: true,
       series: [
         { name: 'all', color: 'var(--vscode-foreground)', y: cols.mean_length },
         { name: 'correct', color: 'var(--vscode-charts-green)', y: cols.mean_length_correct },
@@ -138,6 +153,7 @@ export function gpuCharts(gpus: readonly GpuSeriesView[]): ChartSpec[] {
       title: 'GPU utilisation (%)',
       x,
       xKind: 'time',
+      count: true,
       series: gpus.map((g, i) => ({ name: `GPU ${g.index} ${g.name}`, color: seriesColor(i), y: align(g, 1) })),
     },
     {
@@ -145,6 +161,7 @@ export function gpuCharts(gpus: readonly GpuSeriesView[]): ChartSpec[] {
       title: 'GPU memory used (MiB)',
       x,
       xKind: 'time',
+      count: true,
       series: gpus.map((g, i) => ({
         name: `GPU ${g.index}${g.memory_total_mib ? ` of ${g.memory_total_mib}` : ''}`,
         color: seriesColor(i),

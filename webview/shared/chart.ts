@@ -5,6 +5,7 @@ import * as d3 from 'd3';
 import './chart.css';
 import { clear, el } from './dom';
 import { fmt, percent } from './format';
+import { extent, readoutNumber, tickFormat } from './chartScale';
 import { decimate, nearestIndex } from './decimate';
 
 export interface Series {
@@ -13,6 +14,10 @@ export interface Series {
   y: ReadonlyArray<number | null>;
   axis?: 'left' | 'right';
   dashed?: boolean;
+  /** Half-width of a shaded band around the line, per x (± one standard deviation of the mean reward). */
+  band?: ReadonlyArray<number | null>;
+  /** What the band is, for the read-out (e.g. "std"). */
+  bandName?: string;
 }
 
 export interface ChartSpec {
@@ -25,6 +30,11 @@ export interface ChartSpec {
   stacked?: boolean;
   format?: 'number' | 'percent';
   rightFormat?: 'number' | 'percent';
+  /**
+   * The left axis counts things (lengths, MiB, %): it starts at 0, so a 6% dip of a 2000-token mean
+   * does not fill the chart, and read-outs round to whole numbers from 100 up (2290, 45.5).
+   */
+  count?: boolean;
   brush?: boolean;
   /** Shown instead of the plot when there is nothing to draw. */
   empty?: string;
@@ -44,20 +54,6 @@ export interface ChartMarks {
 
 const HEIGHT = 150;
 const M = { top: 8, right: 12, bottom: 22, left: 46 };
-
-const smallTick = d3.format('.3~g');
-const bigTick = d3.format('.3~s');
-/** Number axis ticks: SI prefixes from 1000 up (60k), else three significant digits. */
-const numberTick = (v: number): string => (Math.abs(v) >= 1000 ? bigTick(v) : smallTick(v));
-
-/**
- * An axis's tick labels. Percentages get as many decimals as the ticks' spacing needs (d3 picks them
- * from the tick step), so a 0–1.4% axis reads 0.0%, 0.5%, 1.0% instead of 0%, 0%, 1%, 1%.
- */
-function tickFormat(scale: d3.ScaleLinear<number, number>, f: 'number' | 'percent' | undefined): (v: d3.NumberValue) => string {
-  if (f === 'percent') return scale.tickFormat(4, '%');
-  return (v) => numberTick(Number(v));
-}
 
 export class Chart {
   readonly root: HTMLElement;
@@ -132,8 +128,25 @@ export class Chart {
       yLeft.domain([0, 1]);
       this.drawStacked(g, xs, yLeft, columns);
     } else {
-      yLeft.domain(extent(s.series.filter((ser) => ser.axis !== 'right'))).nice();
-      if (right) yRight.domain(extent(s.series.filter((ser) => ser.axis === 'right'))).nice();
+      yLeft
+        .domain(
+          extent(
+            s.series.filter((ser) => ser.axis !== 'right'),
+            s.count === true,
+          ),
+        )
+        .nice();
+      if (right)
+        yRight
+          .domain(
+            extent(
+              s.series.filter((ser) => ser.axis === 'right'),
+              false,
+            ),
+          )
+          .nice();
+      // Bands first, so every line is drawn over them.
+      for (const ser of s.series) if (ser.band) this.drawBand(g, ser, xs, ser.axis === 'right' ? yRight : yLeft, x0, x1, columns);
       for (const ser of s.series) {
         const y = ser.axis === 'right' ? yRight : yLeft;
         const pts = decimate(s.x, ser.y, x0, x1, columns);
@@ -262,6 +275,37 @@ export class Chart {
     if (marks.range) bg.call(brush.move, [this.x(marks.range[0]), this.x(marks.range[1])]);
   }
 
+  /** The band of a series: the decimated line's points (spikes kept), each ± its band value. */
+  private drawBand(
+    g: d3.Selection<SVGGElement, unknown, null, undefined>,
+    ser: Series,
+    xs: (v: number) => number,
+    y: d3.ScaleLinear<number, number>,
+    x0: number,
+    x1: number,
+    columns: number,
+  ): void {
+    const band = ser.band ?? [];
+    const at = new Map(this.spec.x.map((x, i) => [x, i]));
+    const pts = decimate(this.spec.x, ser.y, x0, x1, columns).map((p) => {
+      const w = band[at.get(p.x) ?? -1];
+      return { x: p.x, y: p.y, w: w === null || w === undefined || !Number.isFinite(w) ? null : w };
+    });
+    g.append('path')
+      .attr('class', 'band')
+      .attr('data-series', ser.name)
+      .style('fill', ser.color)
+      .attr(
+        'd',
+        d3
+          .area<{ x: number; y: number | null; w: number | null }>()
+          .defined((p) => p.y !== null && p.w !== null)
+          .x((p) => xs(p.x))
+          .y0((p) => y((p.y as number) - (p.w as number)))
+          .y1((p) => y((p.y as number) + (p.w as number)))(pts),
+      );
+  }
+
   private drawStacked(
     g: d3.Selection<SVGGElement, unknown, null, undefined>,
     xs: (v: number) => number,
@@ -309,12 +353,18 @@ export class Chart {
     const s = this.spec;
     const xv = s.x[i] as number;
     const head = s.xKind === 'time' ? new Date(xv).toLocaleTimeString() : `step ${xv}`;
-    // The read-out shows more precision than the axis ticks.
-    const f = (v: number): string => (s.format === 'percent' ? percent(v) : fmt(v, 4));
-    const rf = (v: number): string => (s.rightFormat === 'percent' ? percent(v) : fmt(v, 4));
+    // The read-out shows more precision than the axis ticks, through the one number formatter.
+    const f = (v: number): string =>
+      s.format === 'percent' ? percent(v) : s.count ? fmt(v, Math.abs(v) >= 100 ? 0 : 1) : readoutNumber(v);
+    const rf = (v: number): string => (s.rightFormat === 'percent' ? percent(v) : readoutNumber(v));
     const parts = s.series.map((ser) => {
       const v = ser.y[i];
-      return `${ser.name} ${v === null || v === undefined ? '–' : ser.axis === 'right' ? rf(v) : f(v)}`;
+      const w = ser.band?.[i];
+      const spread =
+        w === null || w === undefined || !ser.band
+          ? ''
+          : ` ± ${ser.axis === 'right' ? rf(w) : f(w)}${ser.bandName ? ` (${ser.bandName})` : ''}`;
+      return `${ser.name} ${v === null || v === undefined ? '–' : ser.axis === 'right' ? rf(v) : f(v)}${v === null || v === undefined ? '' : spread}`;
     });
     return `${head}: ${parts.join(' · ')}`;
   }
@@ -330,21 +380,4 @@ export class Chart {
       }),
     );
   }
-}
-
-function extent(series: readonly Series[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const ser of series) {
-    for (const v of ser.y) {
-      if (v === null || !Number.isFinite(v)) continue;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  if (lo === Infinity) return [0, 1];
-  // A flat curve sits on an axis that starts at 0 (all-zero shares must not read −40%…40%).
-  if (lo === hi) return lo > 0 ? [0, 1.1 * lo] : lo < 0 ? [1.1 * lo, 0] : [0, 1];
-  // Start at 0 when the data sits closer to 0 than its own spread (rates, lengths).
-  return [lo >= 0 && lo < hi - lo ? 0 : lo, hi];
 }

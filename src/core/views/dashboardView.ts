@@ -1,11 +1,12 @@
-// The run dashboard's data in one place: step statistics of both splits, logged metric series (the
-// reward-component means and the user's picks), the train-vs-inference mismatch, the alerts and, for
-// a launched run, its status line and log tail. The host adds what only it knows (whether the run is
+// The run dashboard's data in one place: step statistics of both splits with the samples' reward-
+// component means, logged metric series (the trainer's component means and the user's picks), the
+// train-vs-inference mismatch, the alerts and, for a launched run, its status line and log tail. The host adds what only it knows (whether the run is
 // live, the GPU history it keeps from status notifications).
 import { describeSuccessRule } from '../../shared/success';
 import { runSuccessRule } from '../store/successStore';
 import type { AlertList } from '../../shared/alerts';
 import { isComponentMeanKey, toStepColumns, type DashboardViewData } from '../../shared/protocol/webviews/dashboard';
+import { stepComponentMeans, type ComponentMeansCache } from '../store/componentMeans';
 import { metricKeys, metricSeries } from '../store/metricSeries';
 import type { Store } from '../store/store';
 import { stepMismatch, type MismatchCache } from '../store/tokenStore';
@@ -29,6 +30,8 @@ export interface DashboardSources {
   live?: RunLiveSections | undefined;
   /** Mismatch per step of earlier loads: finished steps are not read twice. */
   mismatchCache?: MismatchCache;
+  /** Component means per step of earlier loads, likewise. */
+  componentCache?: ComponentMeansCache;
 }
 
 export function dashboardView(store: Store, p: DashboardViewParams, src: DashboardSources = {}): DashboardViewData {
@@ -38,6 +41,7 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
   const keys = metricKeys(store, p.run);
   const wanted = [...new Set([...keys.filter(isComponentMeanKey), ...p.picked.filter((k) => keys.includes(k))])].slice(0, METRIC_KEY_LIMIT);
   const val = rows.filter((r) => r.split === 'val');
+  const components = stepComponentMeans(store, runId, src.componentCache);
   // An extra chart: the dashboard still opens without it.
   let mismatch: ReturnType<typeof stepMismatch> = [];
   try {
@@ -48,8 +52,11 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
   return {
     run: p.run,
     success_rule: describeSuccessRule(rule.rules, rule.threshold),
-    train: toStepColumns(rows.filter((r) => r.split === 'train')),
-    val: val.length > 0 ? toStepColumns(val) : null,
+    train: toStepColumns(
+      rows.filter((r) => r.split === 'train'),
+      components.train,
+    ),
+    val: val.length > 0 ? toStepColumns(val, components.val) : null,
     metric_keys: keys,
     series: wanted.length > 0 ? metricSeries(store, p.run, wanted) : {},
     picked: p.picked,

@@ -37,6 +37,8 @@ export interface StepColumns {
   reflection_mean: Column;
   /** Unbiased pass@k per k (as a string key: "1", "2", "4", …). */
   pass_at_k: Record<string, Column>;
+  /** Mean of each reward component the samples logged, by component name (null: none logged it that step). */
+  components: Record<string, Column>;
 }
 
 export interface RunStatusView {
@@ -75,7 +77,7 @@ export interface DashboardSnapshot {
   val: StepColumns | null;
   /** Every scalar metric name the run logged (for the picker). */
   metric_keys: string[];
-  /** Logged series by name: the `rewards/<name>/mean` components and the user's picks. */
+  /** Logged series by name: the `rewards/<name>/mean` components and the user's picks (a component the samples logged is drawn from `components` instead). */
   series: Record<string, Array<[number, number | null]>>;
   /** The picks this snapshot's `series` answers. */
   picked: string[];
@@ -108,10 +110,15 @@ export function isComponentMeanKey(key: string): boolean {
 /** Finite numbers to 6 significant digits: plenty for a chart, and 10k-step snapshots get half as big. */
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(6)) : null);
 
-/** Rows of one split (in step order) → columns. */
-export function toStepColumns(rows: readonly StepStatsRow[]): StepColumns {
+/** Rows of one split (in step order) and the samples' component means by step → columns. */
+export function toStepColumns(
+  rows: readonly StepStatsRow[],
+  componentMeans: ReadonlyMap<number, Readonly<Record<string, number>>> = new Map(),
+): StepColumns {
   const ks = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r.pass_at_k ?? {})) ks.add(k);
+  const names = new Set<string>();
+  for (const m of componentMeans.values()) for (const k of Object.keys(m)) names.add(k);
   const cols: StepColumns = {
     step: [],
     samples: [],
@@ -129,6 +136,7 @@ export function toStepColumns(rows: readonly StepStatsRow[]): StepColumns {
     reflection_share: [],
     reflection_mean: [],
     pass_at_k: Object.fromEntries([...ks].sort((a, b) => Number(a) - Number(b)).map((k) => [k, [] as Column])),
+    components: Object.fromEntries([...names].sort().map((k) => [k, [] as Column])),
   };
   for (const r of rows) {
     cols.step.push(r.step);
@@ -146,6 +154,7 @@ export function toStepColumns(rows: readonly StepStatsRow[]): StepColumns {
     cols.reflection_share.push(num(r.reflection?.share_responses));
     cols.reflection_mean.push(num(r.reflection?.mean_per_response));
     for (const k of ks) cols.pass_at_k[k]!.push(num(r.pass_at_k?.[k]));
+    for (const k of names) cols.components[k]!.push(num(componentMeans.get(r.step)?.[k]));
   }
   return cols;
 }
