@@ -84,6 +84,23 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
   const treeView = vscode.window.createTreeView('rolloutLens.runs', { treeDataProvider: explorer, showCollapseAll: true });
   explorer.bindView(treeView);
   context.subscriptions.push(explorer.trackExpansion(treeView));
+  // The walkthrough's first step ticks off on a pulse of this context key. VS Code drops a completion
+  // event that happens before, or while, it registers the walkthrough's steps (at startup), and for the
+  // rest of the session: a Runs view opened then never fires onView, and a key true then never counts.
+  // So each later use of the view (shown again, a row expanded) sets the key for a second.
+  const quietUntil = Date.now() + 5000;
+  let pulse: ReturnType<typeof setTimeout> | undefined;
+  const markUsed = (): void => {
+    if (Date.now() < quietUntil) return;
+    void vscode.commands.executeCommand('setContext', 'rolloutLens.runsViewUsed', true);
+    if (pulse) clearTimeout(pulse);
+    pulse = setTimeout(() => void vscode.commands.executeCommand('setContext', 'rolloutLens.runsViewUsed', false), 1000);
+  };
+  context.subscriptions.push(
+    treeView.onDidChangeVisibility((e) => e.visible && markUsed()),
+    treeView.onDidExpandElement(markUsed),
+    { dispose: () => pulse && clearTimeout(pulse) },
+  );
   const documents = new SampleDocuments(engine);
   context.subscriptions.push(
     explorer,

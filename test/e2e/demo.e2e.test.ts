@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ROOT, waitFor } from '../helpers';
-import { GENERATION, launchBrowser, runPaletteCommand, screenshot, waitForWorkbench } from './codeServer';
+import { GENERATION, docsShot, launchBrowser, runPaletteCommand, screenshot, waitForWorkbench } from './codeServer';
 
 function groupAlive(pid: number): boolean {
   try {
@@ -66,7 +66,7 @@ describe('npm run demo', () => {
       );
       await run.click();
       await tree.locator('.monaco-list-row', { hasText: 'step 1' }).first().waitFor({ timeout: 15_000 });
-      await screenshot(page, 'demo-explorer-live');
+      await docsShot(page, 'explorer-live');
       assert.equal(await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).count(), 0);
       // The palette, not the context menu: a menu clicked while it fades in can miss the click.
       await runPaletteCommand(page, 'Rollout Lens: Open Run Dashboard');

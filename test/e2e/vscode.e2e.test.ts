@@ -14,6 +14,7 @@ import {
   CODE_SERVER_NODE,
   ENGINE_DRIVER,
   collectConsoleErrors,
+  docsShot,
   launchBrowser,
   logFiles,
   runPaletteCommand,
@@ -109,7 +110,7 @@ describe('Rollout Lens in code-server', () => {
       undefined,
       { timeout: 15_000 },
     );
-    await screenshot(page, 'explorer-sample');
+    await docsShot(page, 'explorer-sample');
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -131,7 +132,7 @@ describe('Rollout Lens in code-server', () => {
     await page.locator('.monaco-diff-editor .modified .view-lines .view-line').first().waitFor({ timeout: 20_000 });
     const tab = await page.locator('.tab.active').first().innerText();
     assert.match(tab, /Best ↔ worst: trl step 2 · b\d-[0-9a-f]{8} #\d ↔ trl step 2 · b\d-[0-9a-f]{8} #\d/);
-    await screenshot(page, 'diff-best-worst');
+    await docsShot(page, 'diff-best-worst');
     await runPaletteCommand(page, 'Rollout Lens: Show Log');
     await page.locator('.output-view, .panel .monaco-editor').first().waitFor({ timeout: 15_000 });
     await screenshot(page, 'log');
