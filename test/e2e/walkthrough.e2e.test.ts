@@ -48,6 +48,15 @@ async function steps(): Promise<Array<[string, boolean]>> {
   );
 }
 
+/** Waits until VS Code shows step `id` as done. */
+async function ticked(id: string): Promise<void> {
+  await page.waitForFunction(
+    (sid) => document.querySelector(`.getting-started-step[data-step-id$="#${sid}"]`)?.getAttribute('aria-checked') === 'true',
+    id,
+    { timeout: 10_000 },
+  );
+}
+
 describe('the Get Started walkthrough', () => {
   it('lists seven steps with a picture each; using the Runs view ticks the first', async () => {
     await openWalkthrough();
@@ -59,11 +68,7 @@ describe('the Get Started walkthrough', () => {
     await page.locator('.pane-body .monaco-list-row', { hasText: 'walk' }).first().click();
     await page.locator('.pane-body .monaco-list-row', { hasText: 'step 1' }).first().waitFor({ timeout: 15_000 });
     await openWalkthrough();
-    await page.waitForFunction(
-      () => document.querySelector('.getting-started-step[data-step-id$="#explore"]')?.getAttribute('aria-checked') === 'true',
-      undefined,
-      { timeout: 10_000 },
-    );
+    await ticked('explore');
     assert.deepEqual(await steps(), [
       ['explore', true],
       ['dashboard', false],
@@ -100,11 +105,7 @@ describe('the Get Started walkthrough', () => {
     );
     await page.locator('.tabs-container .tab', { hasText: 'walk' }).first().waitFor({ timeout: 30_000 });
     await openWalkthrough();
-    await page.waitForFunction(
-      () => document.querySelector('.getting-started-step[data-step-id$="#dashboard"]')?.getAttribute('aria-checked') === 'true',
-      undefined,
-      { timeout: 10_000 },
-    );
+    await ticked('dashboard');
     assert.deepEqual(
       (await steps()).filter(([, done]) => done).map(([id]) => id),
       ['explore', 'dashboard'],

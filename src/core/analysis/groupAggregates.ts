@@ -129,6 +129,21 @@ export interface AggregateSample {
   toolUse?: boolean;
 }
 
+/** The counts that depend on the success rule: re-counted alone when the rule changes (successStore.ts). */
+export type OutcomeCounts = Pick<GroupAggregate, 'success_n' | 'chars_correct' | 'tokens_correct' | 'chars_wrong' | 'tokens_wrong'>;
+
+/** Counts one sample as solved or not, with its lengths on that side. */
+export function addOutcome(g: OutcomeCounts, success: boolean, chars: number, tokens: number): void {
+  if (success) {
+    g.success_n++;
+    g.chars_correct += chars;
+    g.tokens_correct += tokens;
+  } else {
+    g.chars_wrong += chars;
+    g.tokens_wrong += tokens;
+  }
+}
+
 /** Adds one sample to a group's aggregate (the ingest writer does this as rows arrive). */
 export function addToAggregate(g: GroupAggregate, s: AggregateSample): void {
   const r = s.reward;
@@ -146,14 +161,7 @@ export function addToAggregate(g: GroupAggregate, s: AggregateSample): void {
   if (s.lengthTokens !== undefined) g.len_tokens_n++;
   g.chars_sum += s.lengthChars;
   g.tokens_sum += tokens;
-  if (s.success) {
-    g.success_n++;
-    g.chars_correct += s.lengthChars;
-    g.tokens_correct += tokens;
-  } else {
-    g.chars_wrong += s.lengthChars;
-    g.tokens_wrong += tokens;
-  }
+  addOutcome(g, s.success, s.lengthChars, tokens);
   if (s.finishReason !== undefined) {
     g.finish_known++;
     if (s.finishReason === 'length') g.truncated_n++;

@@ -4,6 +4,7 @@
 import { joinRules } from '../../shared/success';
 import { usesTools, type Turn } from '../../shared/rollout';
 import { sampleOutcome } from '../analysis/success';
+import { addOutcome, type OutcomeCounts } from '../analysis/groupAggregates';
 import type { SqliteDatabase } from './nativeLoader';
 
 export interface StoredSuccessRule {
@@ -25,14 +26,6 @@ export function saveRunRules(db: SqliteDatabase, runId: number, seen: Iterable<s
   if (all !== stored) db.prepare('UPDATE runs SET success_rule = ? WHERE id = ?').run(all, runId);
 }
 
-interface Counted {
-  success_n: number;
-  chars_correct: number;
-  tokens_correct: number;
-  chars_wrong: number;
-  tokens_wrong: number;
-}
-
 /**
  * Counts every group's solved samples of the run again under its stored threshold, and the rules
  * used; marks the run's steps dirty so their statistics are derived again on the next read. One
@@ -43,7 +36,7 @@ export function recountSuccess(db: SqliteDatabase, runId: number): void {
   const rules = new Set<string>();
   // Counted first, written after: a connection cannot write while it iterates (better-sqlite3).
   // One small record per group, never one per sample.
-  const counts = new Map<number, Counted>();
+  const counts = new Map<number, OutcomeCounts>();
   const rows = db
     .prepare(
       `SELECT s.group_id, s.reward, s.correct, s.components, s.length_tokens, s.length_chars
@@ -63,15 +56,7 @@ export function recountSuccess(db: SqliteDatabase, runId: number): void {
     if (!c) counts.set(r.group_id, (c = { success_n: 0, chars_correct: 0, tokens_correct: 0, chars_wrong: 0, tokens_wrong: 0 }));
     const o = sampleOutcome(r, threshold);
     rules.add(o.rule);
-    const tokens = r.length_tokens ?? 0;
-    if (o.success) {
-      c.success_n++;
-      c.chars_correct += r.length_chars;
-      c.tokens_correct += tokens;
-    } else {
-      c.chars_wrong += r.length_chars;
-      c.tokens_wrong += tokens;
-    }
+    addOutcome(c, o.success, r.length_chars, r.length_tokens ?? 0);
   }
   const update = db.prepare(
     `UPDATE groups SET success_n = ?, chars_correct = ?, tokens_correct = ?, chars_wrong = ?, tokens_wrong = ? WHERE id = ?`,
