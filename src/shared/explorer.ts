@@ -35,6 +35,9 @@ export interface StepRow extends StepStats {
 
 export interface GroupRow {
   group: string;
+  /** Only when groups are ranked across the run (groups/rank): where the group is. */
+  split?: Split;
+  step?: number;
   size: number;
   reward_mean: number | null;
   reward_std: number | null;
@@ -104,6 +107,13 @@ export interface TurnView extends Turn {
 
 export const GROUP_SORTS = ['group', 'reward', 'spread', 'solve_rate', 'size'] as const;
 export type GroupSort = (typeof GROUP_SORTS)[number];
+export const GROUP_SORT_LABELS: Record<GroupSort, string> = {
+  group: 'Group id',
+  reward: 'Mean reward',
+  spread: 'Reward spread (max − min)',
+  solve_rate: 'Solve rate',
+  size: 'Group size',
+};
 export const SAMPLE_SORTS = ['index', 'reward', 'advantage', 'length'] as const;
 export type SampleSort = (typeof SAMPLE_SORTS)[number];
 

@@ -153,25 +153,36 @@ function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params
   return { where, params };
 }
 
+/**
+ * A step's groups, or with no `step` every group of the run (of one split when given), ranked across
+ * the run; rows then say their step.
+ */
 export function listGroups(
   store: Store,
-  ref: { run: string; split: Split; step: number },
+  ref: { run: string; split?: Split | undefined; step?: number | undefined },
   opts: { offset: number; limit: number; sort?: GroupSort; descending?: boolean; filter?: GroupFilter },
 ): Page<GroupRow> {
-  const sid = stepId(store, ref.run, ref.split, ref.step);
   const f = groupFilterSql(store, opts.filter ?? {});
-  const params: unknown[] = [sid, ...f.params];
-  const whereSql = ['g.step_id = ?', ...f.where].join(' AND ');
+  const scope =
+    ref.step !== undefined
+      ? { where: 'g.step_id = ?', params: [stepId(store, ref.run, ref.split ?? 'train', ref.step)] }
+      : {
+          where: 'g.step_id IN (SELECT id FROM steps WHERE run_id = ? AND (? IS NULL OR split = ?))',
+          params: [store.requireRun(ref.run).id, ref.split ?? null, ref.split ?? null],
+        };
+  const params: unknown[] = [...scope.params, ...f.params];
+  const whereSql = [scope.where, ...f.where].join(' AND ');
   const total = store.db
     .prepare(`SELECT COUNT(*) FROM groups g WHERE ${whereSql}`)
     .pluck()
     .get(...params) as number;
-  const order = `${GROUP_ORDER[opts.sort ?? 'group']} ${opts.descending ? 'DESC' : 'ASC'}, g.uid`;
+  const order = `${GROUP_ORDER[opts.sort ?? 'group']} ${opts.descending ? 'DESC' : 'ASC'}, st.split, st.step, g.uid`;
   const rows = store.db
     .prepare(
       `SELECT g.uid, g.size, g.reward_sum, g.reward_sumsq, g.reward_min, g.reward_max, g.success_n,
-              g.truncated_n, g.reflect_n, g.tool_n, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail
-         FROM groups g JOIN prompts p ON p.id = g.prompt_id
+              g.truncated_n, g.reflect_n, g.tool_n, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail,
+              st.split, st.step
+         FROM groups g JOIN prompts p ON p.id = g.prompt_id JOIN steps st ON st.id = g.step_id
         WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
     .all(...params, opts.limit, opts.offset) as Array<{
@@ -186,6 +197,8 @@ export function listGroups(
     reflect_n: number;
     tool_n: number;
     prompt_tail: string;
+    split: Split;
+    step: number;
   }>;
   return {
     total,
@@ -196,6 +209,7 @@ export function listGroups(
       const solved = correctCount(g);
       return {
         group: g.uid,
+        ...(ref.step === undefined ? { split: g.split, step: g.step } : {}),
         size: g.size,
         reward_mean: mean,
         // Running sums leave ~1e-8 of rounding where all rewards are equal: that is 0 (docs/algorithms.md#step-metrics).

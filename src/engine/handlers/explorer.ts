@@ -17,6 +17,7 @@ export function explorerHandlers(engine: EngineContext) {
     stepStats: (p) => store().stepStats(store().requireRun(p.run).id, p.step === undefined ? {} : { step: p.step }),
     listSteps: (p) => listSteps(store(), p.run, p.offset, p.limit, p.split, p),
     listGroups: (p) => listGroups(store(), p, p),
+    rankGroups: (p) => listGroups(store(), { run: p.run, split: p.split }, { ...p, offset: 0 }),
     listSamples: (p) => listSamples(store(), p, { ...p, reflection: engine.reflection }),
     getSample: (p) => getSample(store(), p, engine.reflection),
     groupTree: (p) => {

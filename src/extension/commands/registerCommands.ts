@@ -1,7 +1,7 @@
 // Every command the extension registers (scripts/check-manifest.mjs checks this list against
 // package.json's contributes.commands, both ways).
 import * as vscode from 'vscode';
-import { GROUP_SORTS, type GroupSort } from '../../shared/explorer';
+import { GROUP_SORT_LABELS, GROUP_SORTS } from '../../shared/explorer';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, RunNode, SampleNode, StepNode, type ExplorerNode, type MoreNode } from '../explorer/nodes';
 import type { RunExplorer } from '../explorer/runExplorer';
@@ -16,6 +16,7 @@ import type { WebviewsApi } from '../webviews/registerWebviews';
 import { compareRescore, openGroupView, openRunDashboard } from './viewCommands';
 import { rebuildNativeModules, setTokenizer } from './setupCommands';
 import { setSuccessThreshold } from './successCommands';
+import { rankGroupsAcrossRun } from './rankCommands';
 import { promptsByTrainable } from './promptCommands';
 import { compareSamples, compareWithPreviousStep, exportRun, openGroupDocument, openSample, searchRollouts } from './sampleCommands';
 
@@ -32,17 +33,10 @@ export interface CommandDeps {
 }
 
 async function sortGroups(explorer: RunExplorer): Promise<void> {
-  const labels: Record<GroupSort, string> = {
-    group: 'Group id',
-    reward: 'Mean reward',
-    spread: 'Reward spread (max − min)',
-    solve_rate: 'Solve rate',
-    size: 'Group size',
-  };
   const pick = await vscode.window.showQuickPick(
     GROUP_SORTS.flatMap((s) => [
-      { label: `${labels[s]} ↑`, sort: s, descending: false },
-      { label: `${labels[s]} ↓`, sort: s, descending: true },
+      { label: `${GROUP_SORT_LABELS[s]} ↑`, sort: s, descending: false },
+      { label: `${GROUP_SORT_LABELS[s]} ↓`, sort: s, descending: true },
     ]),
     { title: 'Sort groups by' },
   );
@@ -100,6 +94,11 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.refreshExplorer', () => explorer.refresh());
   reg('rolloutLens.loadMore', (node: MoreNode) => explorer.loadMore(node));
   reg('rolloutLens.sortGroups', () => sortGroups(explorer));
+  reg('rolloutLens.rankGroups', (node?: RunNode) => {
+    const sel = node ?? selectedRun();
+    const run = sel instanceof StepNode ? sel.parent.run.run : sel?.run.run;
+    return rankGroupsAcrossRun(engine, explorer.state.filter, run, (ref) => openGroupView(d.webviews, ref));
+  });
   reg('rolloutLens.filterGroups', () => filterGroups(explorer));
   reg('rolloutLens.filterByText', () => filterByText(explorer));
   reg('rolloutLens.clearFilter', () => explorer.clearFilter());

@@ -136,6 +136,20 @@ export const EngineMethods = {
       })
       .strict(),
   ),
+  /** The run's groups ranked across every step (of one split when given): the best or worst anywhere in the run. */
+  rankGroups: method<Page<GroupRow>>()(
+    'groups/rank',
+    z
+      .object({
+        run: runName,
+        split: z.optional(split),
+        sort: z.enum(GROUP_SORTS),
+        descending: z.boolean().optional(),
+        limit,
+        filter: groupFilter.optional(),
+      })
+      .strict(),
+  ),
   listGroups: method<Page<GroupRow>>()(
     'groups/list',
     z

@@ -54,6 +54,24 @@ describe('explorer queries', () => {
     assert.deepEqual(steps({ text: 'nowhere' }), []);
   });
 
+  it('ranks groups across every step of the run, saying where each is (issue #25 item 15)', () => {
+    const page = listGroups(store, { run: 'r' }, { offset: 0, limit: 3, sort: 'reward', descending: true });
+    assert.equal(page.total, 32);
+    assert.deepEqual(
+      page.rows.map((g) => [g.step, g.split, g.group, g.reward_mean]),
+      [
+        [30, 'train', 'z', 30],
+        [29, 'train', 'z', 29],
+        [28, 'train', 'z', 28],
+      ],
+    );
+    const truncated = listGroups(store, { run: 'r' }, { offset: 0, limit: 10, sort: 'solve_rate', filter: { truncated: true } });
+    assert.deepEqual(
+      truncated.rows.map((g) => [g.step, g.group, g.solve_rate]),
+      [[1, 'a', 0.25]],
+    );
+  });
+
   it('lists groups with solve rate, spread and a degenerate badge, sorted on request', () => {
     const page = listGroups(store, { run: 'r', split: 'train', step: 1 }, { offset: 0, limit: 10, sort: 'solve_rate', descending: true });
     assert.deepEqual(
