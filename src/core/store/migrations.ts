@@ -337,6 +337,21 @@ ALTER TABLE runs ADD COLUMN success_rule TEXT;
 ALTER TABLE runs ADD COLUMN success_threshold REAL;
 -- Samples of the group with a tool or environment turn: the explorer's tool-use badge and filter.
 ALTER TABLE groups ADD COLUMN tool_n INTEGER NOT NULL DEFAULT 0;
+-- Per step, each reward component's sum and how many samples logged it (the dashboard's component
+-- lines), kept by the ingest writer so no chart reads the samples. Filled here once from the samples.
+CREATE TABLE step_components (
+  step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  sum REAL NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (step_id, name)
+) WITHOUT ROWID;
+INSERT INTO step_components (step_id, name, sum, n)
+  SELECT g.step_id, j.key, SUM(j.value), COUNT(*)
+    FROM groups g JOIN samples s ON s.group_id = g.id
+    JOIN json_each(CASE WHEN json_valid(s.components) THEN s.components ELSE '{}' END) j
+   WHERE s.components IS NOT NULL AND j.type IN ('integer', 'real')
+   GROUP BY g.step_id, j.key;
 `,
     // Before version 7 a sample with no verdict counted as solved when R > 0, even when it logged
     // a correctness component: count again under the rule.

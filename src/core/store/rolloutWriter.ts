@@ -37,6 +37,9 @@ export class RolloutWriter {
   private threshold: number | null | undefined;
   /** Success rules the batch's samples used (saved on the run at flush). */
   private readonly rulesSeen = new Set<string>();
+  /** Component sums of the batch by `${stepId}\0${name}` (added to step_components at flush). */
+  private readonly componentDeltas = new Map<string, { stepId: number; name: string; sum: number; n: number }>();
+  private readonly upsertComponent: Statement;
 
   private readonly insPrompt: Statement;
   private readonly selPrompt: Statement;
@@ -83,6 +86,10 @@ export class RolloutWriter {
          reward_min = min(coalesce(reward_min, ?), ?), reward_max = max(coalesce(reward_max, ?), ?) WHERE id = ?`,
     );
     this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
+    this.upsertComponent = db.prepare(
+      `INSERT INTO step_components (step_id, name, sum, n) VALUES (?, ?, ?, ?)
+       ON CONFLICT (step_id, name) DO UPDATE SET sum = sum + excluded.sum, n = n + excluded.n`,
+    );
     this.insKey = db.prepare('INSERT INTO metric_keys (key) VALUES (?) ON CONFLICT (key) DO NOTHING');
     this.selKey = db.prepare('SELECT id FROM metric_keys WHERE key = ?').pluck();
     this.upsertMetric = db.prepare(
@@ -154,8 +161,21 @@ export class RolloutWriter {
       reflections: counted,
       toolUse: usesTools(rec.turns),
     });
+    if (rec.components) this.addComponents(stepId, rec.components);
     this.dirtySteps.add(stepId);
     return true;
+  }
+
+  private addComponents(stepId: number, components: Readonly<Record<string, number>>): void {
+    for (const [name, v] of Object.entries(components)) {
+      if (!Number.isFinite(v)) continue;
+      const key = `${stepId}\0${name}`;
+      const d = this.componentDeltas.get(key);
+      if (d) {
+        d.sum += v;
+        d.n++;
+      } else this.componentDeltas.set(key, { stepId, name, sum: v, n: 1 });
+    }
   }
 
   /** Upserts metric values; returns how many (key, step) values were new or changed. */
@@ -173,6 +193,8 @@ export class RolloutWriter {
       this.updGroup.run(...SUMMED.map((k) => d[k]), d.reward_min, d.reward_min, d.reward_max, d.reward_max, groupId);
     }
     this.groupDeltas.clear();
+    for (const d of this.componentDeltas.values()) this.upsertComponent.run(d.stepId, d.name, d.sum, d.n);
+    this.componentDeltas.clear();
     if (this.rulesSeen.size) saveRunRules(this.db, this.runId, this.rulesSeen);
     this.rulesSeen.clear();
     this.threshold = undefined;
@@ -201,6 +223,7 @@ export class RolloutWriter {
     this.metricKeyIds.clear();
     this.rulesSeen.clear();
     this.threshold = undefined;
+    this.componentDeltas.clear();
   }
 
   /** Drops the per-file counters of a file that is about to be re-read from its start. */

@@ -6,7 +6,7 @@ import { describeSuccessRule } from '../../shared/success';
 import { runSuccessRule } from '../store/successStore';
 import type { AlertList } from '../../shared/alerts';
 import { isComponentMeanKey, toStepColumns, type DashboardViewData } from '../../shared/protocol/webviews/dashboard';
-import { stepComponentMeans, type ComponentMeansCache } from '../store/componentMeans';
+import { stepComponentMeans } from '../store/componentMeans';
 import { metricKeys, metricSeries } from '../store/metricSeries';
 import type { Store } from '../store/store';
 import { stepMismatch, type MismatchCache } from '../store/tokenStore';
@@ -30,8 +30,6 @@ export interface DashboardSources {
   live?: RunLiveSections | undefined;
   /** Mismatch per step of earlier loads: finished steps are not read twice. */
   mismatchCache?: MismatchCache;
-  /** Component means per step of earlier loads, likewise. */
-  componentCache?: ComponentMeansCache;
 }
 
 export function dashboardView(store: Store, p: DashboardViewParams, src: DashboardSources = {}): DashboardViewData {
@@ -41,7 +39,7 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
   const keys = metricKeys(store, p.run);
   const wanted = [...new Set([...keys.filter(isComponentMeanKey), ...p.picked.filter((k) => keys.includes(k))])].slice(0, METRIC_KEY_LIMIT);
   const val = rows.filter((r) => r.split === 'val');
-  const components = stepComponentMeans(store, runId, src.componentCache);
+  const components = stepComponentMeans(store, runId);
   // An extra chart: the dashboard still opens without it.
   let mismatch: ReturnType<typeof stepMismatch> = [];
   try {

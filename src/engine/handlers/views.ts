@@ -1,6 +1,5 @@
 // One request per view load: each answer is built in src/core/views/.
 import { listAlerts } from '../../core/alerts/alertList';
-import type { ComponentMeansCache } from '../../core/store/componentMeans';
 import type { MismatchCache } from '../../core/store/tokenStore';
 import { dashboardView } from '../../core/views/dashboardView';
 import { groupView } from '../../core/views/groupView';
@@ -16,7 +15,6 @@ export function viewHandlers(engine: EngineContext, supervisor: () => Supervisor
   const store = () => engine.requireStore();
   // The dashboard asks again on every reload: finished steps are not read twice.
   const mismatchCache: MismatchCache = new Map();
-  const componentCache: ComponentMeansCache = new Map();
   return handlersOf(ViewMethods)({
     group: (p) => {
       const tokenizer = engine.tokenizer();
@@ -43,7 +41,7 @@ export function viewHandlers(engine: EngineContext, supervisor: () => Supervisor
       const alerts = await attempt(engine, `alerts of ${p.run}`, async () => listAlerts(s, runId));
       const sup = supervisor();
       const live = sup ? await attempt(engine, `run status of ${p.run}`, () => runLiveSections(sup, p.run)) : undefined;
-      return dashboardView(s, p, { alerts, live, mismatchCache, componentCache });
+      return dashboardView(s, p, { alerts, live, mismatchCache });
     },
   });
 }

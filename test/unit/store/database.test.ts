@@ -91,6 +91,7 @@ describe('migration 4 on an existing database', () => {
       ALTER TABLE samples DROP COLUMN train_logprobs; ALTER TABLE samples DROP COLUMN ref_logprobs;
       ALTER TABLE samples DROP COLUMN entropy; ALTER TABLE runs DROP COLUMN grouping;
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
+      DROP TABLE step_components;
       DROP TABLE alerts; DROP TABLE alert_step_state; DROP TABLE alert_runs; DROP TABLE alert_detectors;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);`);
     store.db.pragma('user_version = 3');
@@ -113,6 +114,7 @@ describe('migration 6 on an existing database', () => {
     store.db.exec(`
       INSERT INTO samples_fts (samples_fts, rank) VALUES ('automerge', 4);
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
+      DROP TABLE step_components;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -138,6 +140,7 @@ describe('migration 7 on an existing database', () => {
     // format bonus made both samples solved.
     store.db.exec(`
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
+      DROP TABLE step_components;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step, dirty) VALUES (1, 'train', 0, 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -158,6 +161,11 @@ describe('migration 7 on an existing database', () => {
       tool_n: 1,
     });
     assert.deepEqual(again.listRuns()[0]!.success_rule, 'component:correctness');
+    // The dashboard's component sums, filled from the samples.
+    assert.deepEqual(again.db.prepare('SELECT name, sum, n FROM step_components ORDER BY name').raw().all(), [
+      ['correctness', 1, 2],
+      ['format', 0.2, 2],
+    ]);
     const [row] = again.stepStats(1);
     assert.equal(row!.all_correct_ratio, 0);
     assert.deepEqual(row!.pass_at_k, { '1': 0.5, '2': 1 });

@@ -1,15 +1,16 @@
 // The dashboard's per-step reward-component means, computed from the components each sample logged
-// (native format): one column per component beside the mean reward, per split, cached for finished steps.
+// (native format): one column per component beside the mean reward, per split, from sums kept at ingest.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
-import { stepComponentMeans, type ComponentMeansCache } from '../../../src/core/store/componentMeans';
+import { stepComponentMeans } from '../../../src/core/store/componentMeans';
 import { Store } from '../../../src/core/store/store';
 import { dashboardView } from '../../../src/core/views/dashboardView';
 import { tempDir, writeJsonl } from '../../helpers';
 
 let store: Store;
+let file: string;
 
 /** A sample whose reward is the sum of its components; `overlong` only when given, as the realistic run logs it sometimes. */
 function sample(step: number, group: string, correctness: number, format: number, overlong?: number, split = 'train'): object {
@@ -20,7 +21,7 @@ function sample(step: number, group: string, correctness: number, format: number
 
 before(async () => {
   const dir = tempDir();
-  const file = path.join(dir, 'r.jsonl');
+  file = path.join(dir, 'r.jsonl');
   writeJsonl(file, [
     sample(1, 'a', 1, 0.1),
     sample(1, 'a', 0, 0.1),
@@ -47,15 +48,26 @@ describe('dashboard: reward components from the samples', () => {
     assert.deepEqual(d.series, {});
   });
 
-  it('reads a finished step once: a cached load answers from the cache', () => {
+  it('keeps the sums at ingest: a re-ingest adds nothing, and means come from step_components alone', async () => {
     const runId = store.requireRun('r').id;
-    const cache: ComponentMeansCache = new Map();
-    const first = stepComponentMeans(store, runId, cache);
-    assert.equal(cache.size, 3);
-    // Poison the cache: a step whose sample count is unchanged is not read again.
-    for (const v of cache.values()) v.means = { cached: 1 };
-    const again = stepComponentMeans(store, runId, cache);
-    assert.deepEqual([...again.train.values()], [{ cached: 1 }, { cached: 1 }]);
-    assert.deepEqual(first.train.get(2), { correctness: 1, format: 0.1 });
+    assert.deepEqual(
+      store.db
+        .prepare(
+          `SELECT st.step, c.name, c.sum, c.n FROM step_components c JOIN steps st ON st.id = c.step_id
+            WHERE st.run_id = ? AND st.split = 'train' ORDER BY st.step, c.name`,
+        )
+        .raw()
+        .all(runId),
+      [
+        [1, 'correctness', 1, 4],
+        [1, 'format', 0.30000000000000004, 4],
+        [1, 'overlong', -0.5, 1],
+        [2, 'correctness', 2, 2],
+        [2, 'format', 0.2, 2],
+      ],
+    );
+    await new Ingestor(store, [file], { run: 'r' }).ingestOnce();
+    assert.deepEqual(stepComponentMeans(store, runId).train.get(2), { correctness: 1, format: 0.1 });
+    assert.equal(store.db.prepare('SELECT SUM(n) FROM step_components').pluck().get(), 17);
   });
 });
