@@ -23,14 +23,17 @@ function parsed(c: SuccessInput['components']): Readonly<Record<string, unknown>
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 }
 
+/** The rule names of the correctness components, made once (this runs for every ingested sample). */
+const COMPONENT_RULES = CORRECTNESS_COMPONENTS.map((name) => [name, `component:${name}`] as const);
+
 /** The first rule the sample has data for, and its verdict under it. `threshold`: the run's, or null. */
 export function sampleOutcome(s: SuccessInput, threshold: number | null): SampleOutcome {
   if (s.correct !== null && s.correct !== undefined) return { success: s.correct === true || s.correct === 1, rule: 'verdict' };
   const components = parsed(s.components);
   if (components) {
-    for (const name of CORRECTNESS_COMPONENTS) {
+    for (const [name, rule] of COMPONENT_RULES) {
       const v = components[name];
-      if (typeof v === 'number' && Number.isFinite(v)) return { success: v > 0, rule: `component:${name}` };
+      if (typeof v === 'number' && Number.isFinite(v)) return { success: v > 0, rule };
     }
   }
   if (threshold !== null) return { success: s.reward >= threshold, rule: 'threshold' };

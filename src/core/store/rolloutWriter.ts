@@ -37,8 +37,8 @@ export class RolloutWriter {
   private threshold: number | null | undefined;
   /** Success rules the batch's samples used (saved on the run at flush). */
   private readonly rulesSeen = new Set<string>();
-  /** Component sums of the batch by `${stepId}\0${name}` (added to step_components at flush). */
-  private readonly componentDeltas = new Map<string, { stepId: number; name: string; sum: number; n: number }>();
+  /** Component sums of the batch, by step id then name (added to step_components at flush). */
+  private readonly componentDeltas = new Map<number, Map<string, { sum: number; n: number }>>();
   private readonly upsertComponent: Statement;
 
   private readonly insPrompt: Statement;
@@ -167,14 +167,16 @@ export class RolloutWriter {
   }
 
   private addComponents(stepId: number, components: Readonly<Record<string, number>>): void {
-    for (const [name, v] of Object.entries(components)) {
+    let step = this.componentDeltas.get(stepId);
+    if (!step) this.componentDeltas.set(stepId, (step = new Map()));
+    for (const name in components) {
+      const v = components[name]!;
       if (!Number.isFinite(v)) continue;
-      const key = `${stepId}\0${name}`;
-      const d = this.componentDeltas.get(key);
+      const d = step.get(name);
       if (d) {
         d.sum += v;
         d.n++;
-      } else this.componentDeltas.set(key, { stepId, name, sum: v, n: 1 });
+      } else step.set(name, { sum: v, n: 1 });
     }
   }
 
@@ -193,7 +195,7 @@ export class RolloutWriter {
       this.updGroup.run(...SUMMED.map((k) => d[k]), d.reward_min, d.reward_min, d.reward_max, d.reward_max, groupId);
     }
     this.groupDeltas.clear();
-    for (const d of this.componentDeltas.values()) this.upsertComponent.run(d.stepId, d.name, d.sum, d.n);
+    for (const [stepId, step] of this.componentDeltas) for (const [name, d] of step) this.upsertComponent.run(stepId, name, d.sum, d.n);
     this.componentDeltas.clear();
     if (this.rulesSeen.size) saveRunRules(this.db, this.runId, this.rulesSeen);
     this.rulesSeen.clear();
