@@ -200,11 +200,6 @@ export function aggregateRows(
   return [...groups.values()];
 }
 
-/** Solved samples of a group, under the run's success rule (counted at ingest, re-counted when the rule changes). */
-export function correctCount(g: Pick<GroupAggregate, 'success_n'>): number {
-  return g.success_n;
-}
-
 /**
  * The one definition of the effective-gradient rule (docs/algorithms.md#effective-gradient): a
  * group's samples count when its rewards are not all equal (popStd > 0, so not a singleton either,
@@ -247,7 +242,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
     if (g.positive_n > 0 && g.positive_n < g.size) mixed++;
     if (g.positive_n === g.size) allPos++;
     if (g.positive_n === 0) allNeg++;
-    const c = correctCount(g);
+    const c = g.success_n;
     if (c === g.size) allCorrect++;
     if (c === 0) allWrong++;
     difficulty[difficultyBucket(c / g.size)]++;
@@ -265,7 +260,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
     let m = 0;
     for (const g of groups) {
       if (g.size < k) continue;
-      acc += passAtK(g.size, correctCount(g), k);
+      acc += passAtK(g.size, g.success_n, k);
       m++;
     }
     if (m) passAt[String(k)] = acc / m;

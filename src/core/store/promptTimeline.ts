@@ -12,7 +12,6 @@ import type { Split } from '../../shared/rollout';
 import { promptQuestion } from '../../shared/text';
 import { requireGroupId } from './reads';
 import type { Store } from './store';
-import { correctCount } from '../analysis/groupAggregates';
 
 /** How a prompt is named: its exact text, or the SHA-1 of it in hex (the store's key). */
 export type PromptSelector = { text: string } | { promptId: string };
@@ -116,7 +115,7 @@ function point(r: Row): PromptTimelinePoint {
     group: r.uid,
     samples: r.size,
     reward_mean: r.size ? r.reward_sum / r.size : null,
-    solve_rate: r.size ? correctCount(r) / r.size : null,
+    solve_rate: r.size ? r.success_n / r.size : null,
     degenerate: r.reward_min === r.reward_max,
     spread: r.reward_min === null || r.reward_max === null ? null : r.reward_max - r.reward_min,
     mean_length: r.size ? (tokens ? r.tokens_sum : r.chars_sum) / r.size : null,
@@ -160,7 +159,7 @@ function stoppedAt(rows: readonly Row[], split: Split): PromptTimeline['stopped'
   if (!last || live.has(last.step)) return null;
   let from = last.step;
   for (let k = mine.length - 1; k >= 0 && !live.has(mine[k]!.step); k--) from = mine[k]!.step;
-  const s = correctCount(last);
+  const s = last.success_n;
   return { step: from, split, kind: s === last.size ? 'all-correct' : s === 0 ? 'all-wrong' : 'constant' };
 }
 

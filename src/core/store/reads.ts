@@ -28,7 +28,7 @@ import { indexPendingText } from './enrich';
 import { toolOnlyHits } from './policySearch';
 import { matchExpression } from './fts';
 import type { Store } from './store';
-import { correctCount, type ExtraStats } from '../analysis/groupAggregates';
+import type { ExtraStats } from '../analysis/groupAggregates';
 import { withFreshStepStats, type StoredStepStats } from './stepStore';
 import { sampleSuccess } from '../analysis/success';
 import { denoise } from '../../shared/format';
@@ -206,18 +206,16 @@ export function listGroups(
     rows: rows.map((g) => {
       const mean = g.size ? g.reward_sum / g.size : null;
       const variance = g.size > 1 ? Math.max(0, (g.reward_sumsq - g.size * mean! * mean!) / (g.size - 1)) : null;
-      const solved = correctCount(g);
       return {
         group: g.uid,
         ...(ref.step === undefined ? { split: g.split, step: g.step } : {}),
         size: g.size,
         reward_mean: mean,
-        // Running sums leave ~1e-8 of rounding where all rewards are equal: that is 0 (docs/algorithms.md#step-metrics).
-        reward_std:
-          variance === null ? null : g.reward_min === g.reward_max ? 0 : denoise(Math.sqrt(variance), Math.sqrt(g.reward_sumsq / g.size)),
+        // Running sums leave ~1e-8 of rounding where all rewards are equal: that is 0 (docs/algorithms.md#noise).
+        reward_std: variance === null ? null : denoise(Math.sqrt(variance), Math.sqrt(g.reward_sumsq / g.size)),
         reward_min: g.reward_min,
         reward_max: g.reward_max,
-        solve_rate: g.size ? solved / g.size : null,
+        solve_rate: g.size ? g.success_n / g.size : null,
         degenerate: g.reward_min === g.reward_max,
         truncated: g.truncated_n,
         reflecting: g.reflect_n,
