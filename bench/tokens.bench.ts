@@ -68,6 +68,7 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
     ],
     tree: null,
     tree_error: 'benchmark: no tree',
+    media: null,
     estimator: 'grpo',
     tokens: {
       availability: {

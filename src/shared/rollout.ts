@@ -1,4 +1,5 @@
 // Domain DTOs shared by every bundle (engine, CLI, extension host, webviews). No runtime dependencies.
+import type { ImageRef, SampleBoxes } from './media';
 
 /**
  * The formats a rollout source can be read as: the ids of the rollout formats in
@@ -25,6 +26,8 @@ export interface Turn {
   role: 'assistant' | 'tool' | 'user' | 'environment';
   content: string;
   trained: boolean;
+  /** Images shown with this turn (multi-turn and multi-player rollouts), as references. */
+  images?: ImageRef[];
 }
 
 /** A tool-use sample: a tool or an environment answered in one of its turns (the explorer's badge and filter). */
@@ -56,6 +59,9 @@ export interface NativeRollout {
   split?: Split;
   data_source?: string;
   turns?: Turn[];
+  /** The images the model saw (docs/native-format.md#images-and-boxes). */
+  images?: ImageRef[];
+  boxes?: SampleBoxes;
   meta?: Record<string, unknown>;
 }
 

@@ -81,6 +81,7 @@ export function tokenGroupFixture(store: Store, ref: GroupRef): TokenGroupFixtur
     tree_error: null,
     estimator: 'grpo',
     tokens: groupTokenStats(store, ref),
+    media: null,
   };
   return { snapshot, json: JSON.stringify(snapshot), details, tokens, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])) };
 }

@@ -1,4 +1,5 @@
 // What format adapters produce: normalised samples and metric rows, before they touch SQLite.
+import type { ImageRef, SampleBoxes } from '../../shared/media';
 import type { Grouping, Split, Turn } from '../../shared/rollout';
 
 export interface SampleRecord {
@@ -29,6 +30,9 @@ export interface SampleRecord {
   tokenAdvantages?: number[];
   dataSource?: string;
   turns?: Turn[];
+  /** Image references: paths absolute, data URIs still as URLs until the writer stores their bytes. */
+  images?: ImageRef[];
+  boxes?: SampleBoxes;
   meta?: Record<string, unknown>;
 }
 

@@ -62,6 +62,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
       tree: tree ? toGroupTreeView(tree) : null,
       tree_error: treeError,
       tokens,
+      media: null,
     },
     node_texts: Object.fromEntries((tree?.nodes ?? []).map((n) => [String(n.id), n.text])),
   };

@@ -33,6 +33,7 @@ export function viewHandlers(engine: EngineContext, supervisor: () => Supervisor
         compare: p.compare ?? null,
       }),
     rescore: (p) => rescoreView(store(), p.set),
+    groupImage: () => ({ ok: false as const, message: 'images are not read yet' }),
     dashboard: async (p) => {
       const s = store();
       const runId = s.requireRun(p.run).id;

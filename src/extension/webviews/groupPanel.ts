@@ -5,6 +5,7 @@ import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { GroupRef, SampleDetail, SampleRef } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { TokenMethods } from '../../shared/protocol/engineTokens';
+import { ViewMethods } from '../../shared/protocol/views';
 import { GROUP_VIEW_TYPE, GroupMessages, groupCheckpointSchema, type GroupSnapshot } from '../../shared/protocol/webviews/group';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
 import { diffSamples, openSample } from '../commands/sampleCommands';
@@ -61,6 +62,7 @@ class GroupPanel {
         rescore: () => this.rescore(),
         tokens: ({ index }, signal) => this.deps.engine.request(TokenMethods.sampleTokens, { ...this.ref, index }, { signal }),
         promptTimeline: () => this.deps.openTimeline?.(this.ref),
+        image: ({ image }, signal) => this.deps.engine.request(ViewMethods.groupImage, { ...this.ref, image }, { signal }),
       },
       onDispose: () => {
         this.loader.dispose();

@@ -3,6 +3,7 @@
 // src/core/views/ and the CLI prints the same (`rollout-lens group`).
 import { z } from 'zod';
 import type { GroupViewResult } from './webviews/group';
+import type { ImageLoad } from '../media';
 import type { TimelineSnapshot } from './webviews/timeline';
 import type { DashboardViewData } from './webviews/dashboard';
 import type { RescoreComparison } from './webviews/rescore';
@@ -15,6 +16,8 @@ const epsilon = z.number().gt(0).lt(1);
 export const ViewMethods = {
   /** The group view: samples with components, prompt, ground truth, prefix tree and token statistics. */
   group: method<GroupViewResult>()('views/group', z.object({ ...groupRefShape, epsilon: epsilon.optional() }).strict()),
+  /** One of the group's images (an index into its view's media.images): only references stored with the group are read. */
+  groupImage: method<ImageLoad>()('views/groupImage', z.object({ ...groupRefShape, image: z.number().int().min(0).max(10_000) }).strict()),
   /** The prompt timeline: a prompt (by id, or a group's) over a run's steps, optionally beside another run. */
   timeline: method<TimelineSnapshot>()(
     'views/timeline',

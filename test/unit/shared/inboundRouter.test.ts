@@ -15,6 +15,7 @@ function groupRouter(calls: string[]): InboundRouter<typeof GroupMessages> {
     rescore: () => void calls.push('rescore'),
     openSample: ({ index }) => void calls.push(`open ${index}`),
     tokens: () => Promise.reject(new Error('not asked in these tests')),
+    image: () => Promise.reject(new Error('not asked in these tests')),
     promptTimeline: () => void calls.push('timeline'),
   };
   return new InboundRouter(GroupMessages, handlers);
@@ -32,6 +33,7 @@ describe('InboundRouter', () => {
         'notify group/rescore',
         'notify group/openSample',
         'request group/tokens',
+        'request group/image',
         'notify group/promptTimeline',
       ],
     );
@@ -45,6 +47,7 @@ describe('InboundRouter', () => {
         'group/rescore',
         'group/openSample',
         'group/tokens',
+        'group/image',
         'group/promptTimeline',
       ],
     );

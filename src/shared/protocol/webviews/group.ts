@@ -7,6 +7,7 @@ import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
 import type { GroupTokenStats } from '../../tokenSignals';
+import type { GroupMedia, ImageLoad } from '../../media';
 import { TOKEN_COLUMNS, TOKEN_MODES, openPromptTimeline, sampleTokensRequest } from './tokens';
 import { groupRefSchema, sampleIndex } from '../atoms';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, inboundRequest, outboundNotification } from './ipc';
@@ -62,6 +63,8 @@ export interface GroupViewData {
   tree_error: string | null;
   /** Per-sample token aggregates and which per-token signals exist (null: they could not be made). */
   tokens: GroupTokenStats | null;
+  /** The group's images and boxes; null when no sample has an image. */
+  media: GroupMedia | null;
 }
 
 /** The engine's answer: the view, plus the tree nodes' full texts (the view carries previews). */
@@ -162,6 +165,8 @@ export const GroupMessages = {
   openSample: inboundNotification('group/openSample', z.strictObject({ index })),
   /** Webview → host: one sample's per-token arrays for the token overlay. */
   tokens: sampleTokensRequest,
+  /** Webview → host: the bytes of the group's image at this index of media.images (loaded when shown). */
+  image: inboundRequest<ImageLoad>()('group/image', z.strictObject({ image: z.int().check(z.minimum(0), z.maximum(10_000)) })),
   promptTimeline: openPromptTimeline,
   /** Host → webview: everything the view shows, complete (never a delta). */
   snapshot: outboundNotification<GroupSnapshot>('group/snapshot'),
