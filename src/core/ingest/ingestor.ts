@@ -221,6 +221,7 @@ export class Ingestor {
     if (this.groupings.size) this.store.write(() => saveRunGrouping(this.store.db, this.runId, this.groupings));
     this.store.recomputeSteps(this.runId);
     for (const w of inferredGroupSizeWarnings(this.store.db, this.runId, touched)) this.warnings.add(w);
+    for (const w of this.ctx.writer.drainImageWarnings()) this.warnings.add(w);
     if (this.opts.alerts !== false) await this.updateAlerts(this.opts.alerts ?? {}, folded);
     if (this.ctx.reflection) {
       await enrichPending(this.store, this.ctx.reflection, {

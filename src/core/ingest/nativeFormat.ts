@@ -1,5 +1,7 @@
 // The native JSONL rollout format (docs/native-format.md) and native metrics lines.
+import { dirname } from 'node:path';
 import type { Grouping, Split, Turn } from '../../shared/rollout';
+import { parseBoxes, parseImageRefs } from '../media/imageRefs';
 import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import {
@@ -36,11 +38,13 @@ const KNOWN = new Set([
   'split',
   'data_source',
   'turns',
+  'images',
+  'boxes',
   'meta',
 ]);
 const TURN_ROLES = new Set(['assistant', 'tool', 'user', 'environment']);
 
-function checkTurns(v: unknown): Turn[] | string {
+function checkTurns(v: unknown, baseDir: string | null): Turn[] | string {
   if (!Array.isArray(v)) return `"turns" must be an array, got ${describe(v)}`;
   const out: Turn[] = [];
   for (let i = 0; i < v.length; i++) {
@@ -52,13 +56,22 @@ function checkTurns(v: unknown): Turn[] | string {
     if (typeof t['content'] !== 'string') return `"turns"[${i}].content must be a string`;
     const trained = t['trained'] ?? t['role'] === 'assistant';
     if (typeof trained !== 'boolean') return `"turns"[${i}].trained must be a boolean`;
-    out.push({ role: t['role'] as Turn['role'], content: t['content'], trained });
+    const turn: Turn = { role: t['role'] as Turn['role'], content: t['content'], trained };
+    if (t['images'] !== undefined && t['images'] !== null) {
+      const images = parseImageRefs(t['images'], `"turns"[${i}].images`, baseDir);
+      if (typeof images === 'string') return images;
+      turn.images = images;
+    }
+    out.push(turn);
   }
   return out;
 }
 
-/** Validates one native rollout object. Returns the sample, or a message naming the bad field. */
-export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): SampleRecord | string {
+/**
+ * Validates one native rollout object. Returns the sample, or a message naming the bad field.
+ * `baseDir`: the rollout file's folder, which relative image paths are resolved against.
+ */
+export function nativeSample(o: JsonObject, defaultSplit: Split = 'train', baseDir: string | null = null): SampleRecord | string {
   if (!isStep(o['step'])) return `"step" must be an integer ≥ 0, got ${describe(o['step'])}`;
   if (typeof o['group'] !== 'string' || o['group'] === '') {
     return `"group" (the GRPO uid) must be a non-empty string, got ${describe(o['group'])}`;
@@ -67,7 +80,7 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
   let response = o['response'];
   let turns: Turn[] | undefined;
   if (o['turns'] !== undefined) {
-    const t = checkTurns(o['turns']);
+    const t = checkTurns(o['turns'], baseDir);
     if (typeof t === 'string') return t;
     turns = t;
     if (response === undefined) response = t.map((x) => x.content).join('');
@@ -166,6 +179,16 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
     rec.dataSource = o['data_source'];
   }
   if (turns) rec.turns = turns;
+  if (o['images'] !== undefined && o['images'] !== null) {
+    const images = parseImageRefs(o['images'], '"images"', baseDir);
+    if (typeof images === 'string') return images;
+    rec.images = images;
+  }
+  if (o['boxes'] !== undefined && o['boxes'] !== null) {
+    const boxes = parseBoxes(o['boxes'], rec.images?.length ?? 0);
+    if (typeof boxes === 'string') return boxes;
+    rec.boxes = boxes;
+  }
   let meta: JsonObject | undefined;
   if (o['meta'] !== undefined && o['meta'] !== null) {
     if (typeof o['meta'] !== 'object' || Array.isArray(o['meta'])) return `"meta" must be an object`;
@@ -178,11 +201,11 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train'): Samp
   return rec;
 }
 
-export function parseNativeLine(text: string, defaultSplit: Split = 'train'): ParsedRecord {
+export function parseNativeLine(text: string, defaultSplit: Split = 'train', baseDir: string | null = null): ParsedRecord {
   if (text.trim() === '') return { kind: 'skip' };
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
-  const s = nativeSample(o, defaultSplit);
+  const s = nativeSample(o, defaultSplit, baseDir);
   return typeof s === 'string' ? { kind: 'error', message: s } : { kind: 'sample', sample: s };
 }
 
@@ -217,7 +240,10 @@ export const nativeRollouts: LineFormat<'native', 'rollouts'> = {
   kind: 'rollouts',
   reads: 'lines',
   matches: (o) => 'prompt' in o && ('response' in o || 'turns' in o) && 'reward' in o && 'group' in o,
-  parser: ({ split }) => ({ parse: (t) => withGrouping(parseNativeLine(t, split), 'id') }),
+  parser: ({ split, file }) => {
+    const baseDir = dirname(file);
+    return { parse: (t) => withGrouping(parseNativeLine(t, split, baseDir), 'id') };
+  },
 };
 
 export const nativeMetrics: LineFormat<'native-metrics', 'metrics'> = {

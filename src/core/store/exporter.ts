@@ -1,6 +1,7 @@
 // Export of stored samples as native JSONL (docs/native-format.md). The output ingests back into the
 // same records: explicit `index` keeps identities, unknown keys travel in `meta`.
-import type { NativeRollout, Split } from '../../shared/rollout';
+import type { ImageRef, SampleBoxes } from '../../shared/media';
+import type { NativeRollout, Split, Turn } from '../../shared/rollout';
 import { decodeFloat32, decodeInt32 } from './blobs';
 import type { Store } from './store';
 
@@ -27,10 +28,24 @@ interface ExportRow {
   entropy: Buffer | null;
   data_source: string | null;
   turns: string | null;
+  images: string | null;
+  boxes: string | null;
   meta: string | null;
 }
 
-export function rowToNative(r: ExportRow): NativeRollout {
+/** Images kept in the database leave it as data URIs, so the export ingests anywhere (docs/native-format.md#images-and-boxes). */
+export type StoredImageReader = (hash: string) => { mime: string; bytes: Buffer } | undefined;
+
+function portable(refs: ImageRef[], stored: StoredImageReader): ImageRef[] {
+  return refs.map((ref) => {
+    if (!('stored' in ref)) return ref;
+    const img = stored(ref.stored);
+    const size = { ...(ref.width ? { width: ref.width } : {}), ...(ref.height ? { height: ref.height } : {}) };
+    return img ? { url: `data:${img.mime};base64,${img.bytes.toString('base64')}`, ...size } : ref;
+  });
+}
+
+export function rowToNative(r: ExportRow, stored: StoredImageReader = () => undefined): NativeRollout {
   const o: NativeRollout = {
     step: r.step,
     group: r.uid,
@@ -60,7 +75,12 @@ export function rowToNative(r: ExportRow): NativeRollout {
     if (values) o[key] = values;
   }
   if (r.data_source !== null) o.data_source = r.data_source;
-  if (r.turns !== null) o.turns = JSON.parse(r.turns) as NativeRollout['turns'];
+  if (r.turns !== null) {
+    const turns = JSON.parse(r.turns) as Turn[];
+    o.turns = turns.map((t) => (t.images ? { ...t, images: portable(t.images, stored) } : t));
+  }
+  if (r.images !== null) o.images = portable(JSON.parse(r.images) as ImageRef[], stored);
+  if (r.boxes !== null) o.boxes = JSON.parse(r.boxes) as SampleBoxes;
   if (r.meta !== null) o.meta = JSON.parse(r.meta) as Record<string, unknown>;
   return o;
 }
@@ -70,7 +90,8 @@ export function* exportRun(store: Store, runId: number, step?: number): Generato
   const stmt = store.db.prepare(
     `SELECT st.split, st.step, g.uid, p.text AS prompt, s.idx, s.response, s.reward, s.components, s.rationale,
             s.ground_truth, s.correct, s.finish_reason, s.response_ids, s.response_tokens, s.logprobs,
-            s.advantage, s.token_advantages, s.train_logprobs, s.ref_logprobs, s.entropy, s.data_source, s.turns, s.meta
+            s.advantage, s.token_advantages, s.train_logprobs, s.ref_logprobs, s.entropy, s.data_source, s.turns, s.meta,
+            s.images, s.boxes
        FROM steps st
        JOIN groups g ON g.step_id = st.id
        JOIN prompts p ON p.id = g.prompt_id
@@ -78,5 +99,7 @@ export function* exportRun(store: Store, runId: number, step?: number): Generato
       WHERE st.run_id = ? AND (? IS NULL OR st.step = ?)
       ORDER BY st.split, st.step, g.uid, s.idx`,
   );
-  for (const row of stmt.iterate(runId, step ?? null, step ?? null)) yield rowToNative(row as ExportRow);
+  const image = store.db.prepare('SELECT mime, bytes FROM images WHERE hash = ?');
+  const stored: StoredImageReader = (hash) => image.get(hash) as { mime: string; bytes: Buffer } | undefined;
+  for (const row of stmt.iterate(runId, step ?? null, step ?? null)) yield rowToNative(row as ExportRow, stored);
 }

@@ -360,6 +360,24 @@ INSERT INTO step_components (step_id, name, sum, n)
       countToolUse(db);
     },
   },
+  {
+    version: 8,
+    description: 'images and boxes: references per sample, and image bytes that arrived as data URIs',
+    sql: `
+-- JSON lists of image references (docs/native-format.md#images-and-boxes); turn images stay in turns.
+ALTER TABLE samples ADD COLUMN images TEXT;
+-- JSON {pred, gt, image, frame, input_size} of a grounding sample.
+ALTER TABLE samples ADD COLUMN boxes TEXT;
+-- Image bytes kept in the database (data URIs in prime-rl traces), once per content.
+CREATE TABLE images (
+  hash TEXT PRIMARY KEY,
+  mime TEXT NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -7,6 +7,7 @@ import { encodeFloat32, encodeInt32 } from './blobs';
 import { addToAggregate, emptyAggregate, type GroupAggregate } from '../analysis/groupAggregates';
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { InlineEnrichment } from './inlineEnrich';
+import { ImageIntake } from './imageIntake';
 import { sampleOutcome } from '../analysis/success';
 import { usesTools } from '../../shared/rollout';
 import { runSuccessRule, saveRunRules } from './successStore';
@@ -56,6 +57,8 @@ export class RolloutWriter {
   private readonly selKey: Statement;
   private readonly upsertMetric: Statement;
   private readonly inline: InlineEnrichment | undefined;
+  /** Made at the first sample with images: a text run never reads a file for them. */
+  private intake: ImageIntake | undefined;
 
   /** With `enrich`, text is indexed and keywords counted in each row's transaction (inlineEnrich.ts). */
   constructor(
@@ -73,8 +76,8 @@ export class RolloutWriter {
     this.insSample = db.prepare(
       `INSERT INTO samples (group_id, idx, file_id, reward, correct, finish_reason, length_tokens, length_chars,
          advantage, data_source, components, ground_truth, rationale, meta, turns,
-         response_ids, response_tokens, logprobs, token_advantages, train_logprobs, ref_logprobs, entropy, response)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         response_ids, response_tokens, logprobs, token_advantages, train_logprobs, ref_logprobs, entropy, response, images, boxes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (group_id, idx) DO NOTHING`,
     );
     this.selCount = db.prepare('SELECT n FROM file_group_counts WHERE file_id = ? AND group_id = ?').pluck();
@@ -114,6 +117,10 @@ export class RolloutWriter {
       this.fileGroupCounts.set(key, n + 1);
       if (fileId !== null) this.touchedCounts.add(key);
     }
+    if (rec.images || rec.turns?.some((t) => t.images)) {
+      this.intake ??= new ImageIntake(this.db);
+      this.intake.take(rec, `step ${rec.step} group ${rec.group} sample ${idx}`);
+    }
     const ids = rec.responseIds;
     const info = this.insSample.run(
       groupId,
@@ -139,6 +146,8 @@ export class RolloutWriter {
       encodeFloat32(rec.refLogprobs),
       encodeFloat32(rec.entropy),
       rec.response,
+      json(rec.images),
+      json(rec.boxes),
     );
     if (info.changes === 0) return false;
     const inline = this.inline;
@@ -164,6 +173,11 @@ export class RolloutWriter {
     if (rec.components) this.addComponents(stepId, rec.components);
     this.dirtySteps.add(stepId);
     return true;
+  }
+
+  /** Image problems met since the last call (per-sample warnings for the ingest report). */
+  drainImageWarnings(): string[] {
+    return this.intake?.drain() ?? [];
   }
 
   private addComponents(stepId: number, components: Readonly<Record<string, number>>): void {

@@ -9,6 +9,7 @@ import type { GroupTree } from '../../shared/tree';
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { requireGroupId, sampleRowsOf, type ListedSample } from '../store/reads';
 import { runSuccessRule } from '../store/successStore';
+import { groupMedia, type MediaRow } from './groupMedia';
 import { describeSuccessRule } from '../../shared/success';
 import { treeOfRows, type TreeOptions, type TreeRow } from '../store/groupTrees';
 import type { Store } from '../store/store';
@@ -20,14 +21,14 @@ export interface GroupViewOptions extends TreeOptions {
   reflection?: ReflectionMatcher;
 }
 
-type GroupRowRead = ListedSample & TreeRow & TokenRow & { ground_truth: string | null };
+type GroupRowRead = ListedSample & TreeRow & TokenRow & MediaRow & { ground_truth: string | null };
 
 export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = {}): GroupViewResult {
   const gid = requireGroupId(store, ref);
   const rows = store.db
     .prepare(
       `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, components, ground_truth,
-              turns, ${TOKEN_COLUMNS}, response
+              turns, images, boxes, ${TOKEN_COLUMNS}, response
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as GroupRowRead[];
@@ -62,7 +63,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
       tree: tree ? toGroupTreeView(tree) : null,
       tree_error: treeError,
       tokens,
-      media: null,
+      media: groupMedia(rows),
     },
     node_texts: Object.fromEntries((tree?.nodes ?? []).map((n) => [String(n.id), n.text])),
   };

@@ -3,6 +3,7 @@ import { listAlerts } from '../../core/alerts/alertList';
 import type { MismatchCache } from '../../core/store/tokenStore';
 import { dashboardView } from '../../core/views/dashboardView';
 import { groupView } from '../../core/views/groupView';
+import { groupImage } from '../../core/views/groupMedia';
 import { rescoreView } from '../../core/views/rescoreView';
 import { runLiveSections, type SupervisorReads } from '../../core/views/runLive';
 import { timelineView } from '../../core/views/timelineView';
@@ -33,7 +34,7 @@ export function viewHandlers(engine: EngineContext, supervisor: () => Supervisor
         compare: p.compare ?? null,
       }),
     rescore: (p) => rescoreView(store(), p.set),
-    groupImage: () => ({ ok: false as const, message: 'images are not read yet' }),
+    groupImage: ({ image, ...ref }) => groupImage(store(), ref, image),
     dashboard: async (p) => {
       const s = store();
       const runId = s.requireRun(p.run).id;

@@ -92,6 +92,7 @@ describe('migration 4 on an existing database', () => {
       ALTER TABLE samples DROP COLUMN entropy; ALTER TABLE runs DROP COLUMN grouping;
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE step_components;
+      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images;
       DROP TABLE alerts; DROP TABLE alert_step_state; DROP TABLE alert_runs; DROP TABLE alert_detectors;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);`);
     store.db.pragma('user_version = 3');
@@ -100,7 +101,7 @@ describe('migration 4 on an existing database', () => {
     assert.equal(again.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     const cols = again.db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
     const sampleCols = cols.all('samples') as string[];
-    assert.deepEqual(sampleCols.slice(-4), ['response', 'train_logprobs', 'ref_logprobs', 'entropy']);
+    assert.deepEqual(sampleCols.slice(-6), ['response', 'train_logprobs', 'ref_logprobs', 'entropy', 'images', 'boxes']);
     assert.ok((cols.all('runs') as string[]).includes('grouping'));
     assert.deepEqual(again.db.prepare('SELECT name, grouping FROM runs').all(), [{ name: 'old-run', grouping: null }]);
     again.close();
@@ -115,6 +116,7 @@ describe('migration 6 on an existing database', () => {
       INSERT INTO samples_fts (samples_fts, rank) VALUES ('automerge', 4);
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE step_components;
+      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -141,6 +143,7 @@ describe('migration 7 on an existing database', () => {
     store.db.exec(`
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE step_components;
+      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step, dirty) VALUES (1, 'train', 0, 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -170,6 +173,35 @@ describe('migration 7 on an existing database', () => {
     assert.equal(row!.all_correct_ratio, 0);
     assert.deepEqual(row!.pass_at_k, { '1': 0.5, '2': 1 });
     assert.equal(row!.success_rule, 'component:correctness');
+    again.close();
+  });
+});
+
+describe('migration 8 on an existing database', () => {
+  it('adds image references, boxes and the image table to a version-7 database and keeps its samples', () => {
+    const file = path.join(tempDir(), 'v7.db');
+    const store = Store.open(file);
+    store.db.exec(`
+      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images;
+      INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
+      INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
+      INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
+      INSERT INTO groups (step_id, uid, prompt_id) VALUES (1, 'g', 1);
+      INSERT INTO samples (group_id, idx, reward, length_chars, response) VALUES (1, 0, 1, 3, 'yes');`);
+    store.db.pragma('user_version = 7');
+    store.close();
+    const again = Store.open(file);
+    assert.equal(again.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.deepEqual(again.db.prepare('SELECT idx, response, images, boxes FROM samples').all(), [
+      { idx: 0, response: 'yes', images: null, boxes: null },
+    ]);
+    assert.deepEqual(again.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('images'), [
+      'hash',
+      'mime',
+      'width',
+      'height',
+      'bytes',
+    ]);
     again.close();
   });
 });

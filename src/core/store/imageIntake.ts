@@ -1,0 +1,87 @@
+// What the ingest does with a sample's image references before it stores them: data URIs become
+// bytes in the `images` table (once per content), image files get their size read from their
+// header, and anything that cannot be shown later becomes a per-sample warning. The sample's text is
+// stored either way (docs/native-format.md#images-and-boxes).
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { describeImageRef, type ImageRef } from '../../shared/media';
+import type { SampleRecord } from '../ingest/records';
+import { dataUriBytes, fileImageInfo, imageInfo, type ImageInfo } from '../media/imageInfo';
+import type { SqliteDatabase, SqliteStatement } from './nativeLoader';
+
+/** Warnings listed per ingest; the rest are counted. */
+const LISTED = 20;
+
+export class ImageIntake {
+  private readonly files = new Map<string, ImageInfo | string>();
+  private readonly datasets = new Map<string, boolean>();
+  private readonly insImage: SqliteStatement;
+  private readonly problems: string[] = [];
+  private unlisted = 0;
+
+  constructor(db: SqliteDatabase) {
+    this.insImage = db.prepare(
+      'INSERT INTO images (hash, mime, width, height, bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING',
+    );
+  }
+
+  /** Rewrites the sample's (and its turns') references as they will be stored; `who` names the sample in warnings. */
+  take(rec: SampleRecord, who: string): void {
+    if (rec.images) rec.images = rec.images.map((r) => this.ref(r, who));
+    if (rec.turns?.some((t) => t.images)) {
+      rec.turns = rec.turns.map((t, i) => (t.images ? { ...t, images: t.images.map((r) => this.ref(r, `${who} turn ${i}`)) } : t));
+    }
+  }
+
+  /** The warnings so far (the first LISTED, then a count), emptied. */
+  drain(): string[] {
+    const out = this.problems.splice(0);
+    if (this.unlisted) out.push(`… and ${this.unlisted} more image problems (see the placeholders in the group view)`);
+    this.unlisted = 0;
+    return out;
+  }
+
+  private warn(who: string, ref: ImageRef, why: string): void {
+    if (this.problems.length < LISTED) this.problems.push(`${who}: image ${describeImageRef(ref)}: ${why}`);
+    else this.unlisted++;
+  }
+
+  private ref(r: ImageRef, who: string): ImageRef {
+    if ('path' in r) {
+      let info = this.files.get(r.path);
+      if (info === undefined) this.files.set(r.path, (info = fileImageInfo(r.path)));
+      if (typeof info === 'string') {
+        this.warn(who, r, info);
+        return r;
+      }
+      return { path: r.path, width: info.width, height: info.height };
+    }
+    if ('url' in r) {
+      if (!r.url.startsWith('data:')) {
+        this.warn(who, r, 'URLs other than data: URIs are never fetched; log the image as a file or a data URI');
+        return r;
+      }
+      const stored = this.storeDataUri(r.url);
+      if (typeof stored !== 'string') return stored;
+      this.warn(who, r, stored);
+      // The refused payload is not kept: the row stays small and the placeholder names what arrived.
+      return { url: `${r.url.slice(0, Math.min(r.url.indexOf(',') + 1 || 40, 60))}… (${r.url.length} characters, refused: ${stored})` };
+    }
+    if ('dataset' in r) {
+      let exists = this.datasets.get(r.dataset);
+      if (exists === undefined) this.datasets.set(r.dataset, (exists = fs.existsSync(r.dataset)));
+      if (!exists) this.warn(who, r, 'the dataset file does not exist');
+    }
+    return r;
+  }
+
+  private storeDataUri(url: string): ImageRef | string {
+    const bytes = dataUriBytes(url);
+    if (typeof bytes === 'string') return bytes;
+    const info = imageInfo(bytes);
+    if (typeof info === 'string') return info;
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    this.insImage.run(hash, info.mime, info.width, info.height, bytes);
+    return { stored: hash, width: info.width, height: info.height };
+  }
+}

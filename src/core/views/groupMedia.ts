@@ -1,0 +1,100 @@
+// The group view's images and boxes: the distinct images the group's samples (and their turns)
+// refer to, each sample's boxes with IoU, hit and area ÷ target, and the bytes of one image when the
+// view shows it. A view asks for an image by its index in this list, so it can only ever read what
+// the group's rows reference (never an arbitrary path).
+import type { GroupRef } from '../../shared/explorer';
+import {
+  boxProblem,
+  boxScores,
+  describeImageRef,
+  type GroupMedia,
+  type ImageLoad,
+  type ImageRef,
+  type SampleBoxes,
+} from '../../shared/media';
+import type { Turn } from '../../shared/rollout';
+import { loadImageBytes } from '../media/loadImage';
+import { requireGroupId } from '../store/reads';
+import type { Store } from '../store/store';
+
+export interface MediaRow {
+  idx: number;
+  images: string | null;
+  boxes: string | null;
+  turns: string | null;
+}
+
+/** A reference's identity: its source, without the size (the same file logged with and without a size is one image). */
+function sourceKey(ref: ImageRef): string {
+  const { width: _w, height: _h, ...source } = ref;
+  return JSON.stringify(source);
+}
+
+function imagesOf(row: MediaRow): { own: ImageRef[]; turns: ImageRef[] } {
+  const own = row.images ? (JSON.parse(row.images) as ImageRef[]) : [];
+  const turns = row.turns ? (JSON.parse(row.turns) as Turn[]).flatMap((t) => t.images ?? []) : [];
+  return { own, turns };
+}
+
+/** The distinct images of the group, in first-use order (a sample's own images before its turns'). */
+function distinctImages(rows: readonly MediaRow[]): { list: ImageRef[]; at: Map<string, number> } {
+  const list: ImageRef[] = [];
+  const at = new Map<string, number>();
+  for (const row of rows) {
+    const { own, turns } = imagesOf(row);
+    for (const ref of [...own, ...turns]) {
+      const key = sourceKey(ref);
+      const known = at.get(key);
+      if (known === undefined) {
+        at.set(key, list.length);
+        list.push(ref);
+      } else if (ref.width && !list[known]!.width) list[known] = ref;
+    }
+  }
+  return { list, at };
+}
+
+export function groupMedia(rows: readonly MediaRow[]): GroupMedia | null {
+  const { list, at } = distinctImages(rows);
+  if (list.length === 0) return null;
+  return {
+    images: list.map((ref) => ({ ref, label: describeImageRef(ref) })),
+    samples: rows.map((row) => {
+      const { own, turns } = imagesOf(row);
+      const boxes = row.boxes ? (JSON.parse(row.boxes) as SampleBoxes) : null;
+      const shown = boxes ? own[boxes.image] : (own[0] ?? turns[0]);
+      const image = shown ? (at.get(sourceKey(shown)) ?? null) : null;
+      const ref = image === null ? null : list[image]!;
+      // Sizes are in original pixels; `input` boxes are checked against the input size instead.
+      const [w, h] = boxes?.frame === 'input' && boxes.input_size ? boxes.input_size : [ref?.width ?? null, ref?.height ?? null];
+      return {
+        index: row.idx,
+        image,
+        boxes,
+        scores: boxScores(boxes?.pred[0], boxes?.gt[0]),
+        problems: boxes ? boxes.pred.map((b) => boxProblem(b, w, h)) : [],
+      };
+    }),
+  };
+}
+
+const MEDIA_COLUMNS = 'idx, images, boxes, turns';
+
+/** One of the group's images (`image` indexes GroupMedia.images), as the webview receives it. */
+export async function groupImage(store: Store, ref: GroupRef, image: number): Promise<ImageLoad> {
+  const gid = requireGroupId(store, ref);
+  const rows = store.db.prepare(`SELECT ${MEDIA_COLUMNS} FROM samples WHERE group_id = ? ORDER BY idx`).all(gid) as MediaRow[];
+  const { list } = distinctImages(rows);
+  const wanted = list[image];
+  if (!wanted) return { ok: false, message: `This group has ${list.length} images; there is no image ${image}.` };
+  const got = await loadImageBytes(store.db, wanted);
+  if (!got.ok) return got;
+  return {
+    ok: true,
+    mime: got.info.mime,
+    data: got.bytes.toString('base64'),
+    width: got.info.width,
+    height: got.info.height,
+    bytes: got.bytes.length,
+  };
+}
