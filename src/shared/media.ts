@@ -121,5 +121,4 @@ export interface GroupMedia {
 
 /** An image's bytes for a view, or why they could not be loaded (the placeholder says which reference was looked for). */
 export type ImageLoad =
-  | { ok: true; mime: ImageMime; /** base64 */ data: string; width: number; height: number; bytes: number }
-  | { ok: false; message: string };
+  { ok: true; mime: ImageMime; /** base64 */ data: string; width: number; height: number; bytes: number } | { ok: false; message: string };
