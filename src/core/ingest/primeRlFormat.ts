@@ -3,6 +3,7 @@
 // traces; a trace is a message graph whose root-to-leaf paths (branches) are the training samples.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ImageRef } from '../../shared/media';
 import type { Split, Turn } from '../../shared/rollout';
 import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
@@ -19,6 +20,8 @@ interface Node {
   logprobs: number[];
   advantages: number[] | null;
   refLogprobs: number[] | null;
+  /** The message's `image_url` content parts (data URIs are stored at ingest, other URLs never fetched). */
+  images: ImageRef[];
 }
 
 /** `…/step_12/…` → 12. */
@@ -30,7 +33,18 @@ export function primeRlStepFromPath(file: string): number | undefined {
   return undefined;
 }
 
-/** A message's text: a string, or the text parts of a content list; tool calls are shown by name. */
+/** An OpenAI content part's image URL (`{"type": "image_url", "image_url": {"url": …}}`), if it is one. */
+function imageUrlOf(p: unknown): string | undefined {
+  if (!p || typeof p !== 'object' || (p as JsonObject)['type'] !== 'image_url') return undefined;
+  const src = (p as JsonObject)['image_url'];
+  const url = src && typeof src === 'object' ? (src as JsonObject)['url'] : src;
+  return typeof url === 'string' && url !== '' ? url : undefined;
+}
+
+/**
+ * A message's text: a string, or the text parts of a content list, with `[image]` where an image
+ * part was (the image itself goes to the sample or turn); tool calls are shown by name.
+ */
 function messageText(m: JsonObject): string {
   const c = m['content'];
   let text =
@@ -38,7 +52,13 @@ function messageText(m: JsonObject): string {
       ? c
       : Array.isArray(c)
         ? c
-            .map((p) => (p && typeof p === 'object' && typeof (p as JsonObject)['text'] === 'string' ? (p as JsonObject)['text'] : ''))
+            .map((p) =>
+              imageUrlOf(p) !== undefined
+                ? '[image]'
+                : p && typeof p === 'object' && typeof (p as JsonObject)['text'] === 'string'
+                  ? (p as JsonObject)['text']
+                  : '',
+            )
             .join('')
         : '';
   const calls = m['tool_calls'];
@@ -49,6 +69,15 @@ function messageText(m: JsonObject): string {
     }
   }
   return text;
+}
+
+function messageImages(m: JsonObject): ImageRef[] {
+  const c = m['content'];
+  if (!Array.isArray(c)) return [];
+  return c.flatMap((p) => {
+    const url = imageUrlOf(p);
+    return url === undefined ? [] : [{ url }];
+  });
 }
 
 function numbers(v: unknown, what: string, integers = false): number[] | string {
@@ -87,6 +116,7 @@ function readNode(raw: unknown, where: string): Node | string {
     parent: typeof parent === 'number' ? parent : null,
     role: (msg as JsonObject)['role'] as string,
     text: messageText(msg as JsonObject),
+    images: messageImages(msg as JsonObject),
     sampled: n['sampled'] === true,
     tokenIds,
     mask: mask as boolean[],
@@ -124,9 +154,13 @@ function branchSample(nodes: readonly Node[], ids: readonly number[], base: Omit
     role: ROLE[nodes[i]!.role] ?? 'environment',
     content: nodes[i]!.text,
     trained: nodes[i]!.sampled,
+    ...(nodes[i]!.images.length ? { images: nodes[i]!.images } : {}),
   }));
   const rec: SampleRecord = { ...base, prompt, response: turns.map((t) => t.content).join('') };
-  if (rest.length > 1) rec.turns = turns;
+  // The images of the prompt are what the model saw before answering; later ones arrive with turns.
+  const seen = promptNodes.flatMap((i) => nodes[i]!.images);
+  if (seen.length) rec.images = seen;
+  if (rest.length > 1 || turns.some((t) => t.images)) rec.turns = turns;
   // Token arrays span the branch from its first sampled token; unsampled positions have no sampler
   // logprob (NaN = missing) and no credit (0, as verifiers spreads them).
   const ids2: number[] = [];
