@@ -52,6 +52,33 @@ export function stepCharts(snap: DashboardSnapshot, cols: StepColumns): ChartSpe
   ];
   const unit = cols.length_unit;
   const passK = Object.keys(cols.pass_at_k);
+  return [...baseCharts(x, cols, reward, unit, passK), ...boxCharts(x, cols)];
+}
+
+/**
+ * Grounding runs: box size against the target beside IoU and hit rate. GUI-G1 found that IoU-only
+ * rewards grow boxes and hit-only rewards shrink them; the ratio rising while IoU stalls is that.
+ */
+function boxCharts(x: readonly number[], cols: StepColumns): ChartSpec[] {
+  if (!cols.boxes) return [];
+  return [
+    {
+      key: 'boxes',
+      title: 'Boxes: predicted ÷ target area (right axis), IoU and hit rate',
+      x,
+      xKind: 'step',
+      format: 'percent',
+      rightFormat: 'number',
+      series: [
+        { name: 'IoU', color: 'var(--vscode-charts-blue)', y: cols.boxes.iou },
+        { name: 'hit rate', color: 'var(--vscode-charts-green)', y: cols.boxes.hit },
+        { name: 'area ÷ target', color: 'var(--vscode-charts-orange)', y: cols.boxes.area_ratio, axis: 'right', dashed: true },
+      ],
+    },
+  ];
+}
+
+function baseCharts(x: readonly number[], cols: StepColumns, reward: Series[], unit: string, passK: string[]): ChartSpec[] {
   return [
     {
       key: 'reward',

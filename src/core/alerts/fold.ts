@@ -3,6 +3,7 @@
 // batch, and in a worker thread with a read-only connection beside a bulk ingest (foldWorker.ts),
 // whose result the ingesting thread then saves at once.
 import { errorMessage } from '../../shared/errors';
+import type { ImageRef, SampleBoxes } from '../../shared/media';
 import type { Split } from '../../shared/rollout';
 import type { SqliteDatabase } from '../store/nativeLoader';
 import type { DetectorSample, PeerSample, StepDetector } from './types';
@@ -21,6 +22,8 @@ interface SampleRow {
   length_chars: number;
   components: string | null;
   response: string;
+  images: string | null;
+  boxes: string | null;
 }
 
 /** What a fold changed since the last drain: state rows to save and detectors that threw. */
@@ -42,6 +45,14 @@ function peerOf(r: PeerRow, threshold: number | null): PeerSample {
     length: r.length_tokens ?? r.length_chars,
     lengthIsTokens: r.length_tokens !== null,
   };
+}
+
+/** A sample's boxes and the size of the image they are on (null when not logged or not known). */
+function boxesOf(r: Pick<SampleRow, 'images' | 'boxes'>): Pick<DetectorSample, 'boxes' | 'imageSize'> {
+  if (!r.boxes) return { boxes: null, imageSize: null };
+  const boxes = JSON.parse(r.boxes) as SampleBoxes;
+  const image = r.images ? (JSON.parse(r.images) as ImageRef[])[boxes.image] : undefined;
+  return { boxes, imageSize: image?.width && image.height ? [image.width, image.height] : null };
 }
 
 function parseComponents(text: string | null): Record<string, number> | null {
@@ -79,7 +90,7 @@ export class Folder {
     // is a walk up the rowid from the watermark.
     this.select = db.prepare(
       `SELECT s.id, s.group_id, g.step_id, st.split, st.step, s.reward, s.correct, s.length_tokens, s.length_chars,
-              s.components, s.response
+              s.components, s.response, s.images, s.boxes
          FROM samples s CROSS JOIN groups g ON g.id = s.group_id CROSS JOIN steps st ON st.id = g.step_id
         WHERE s.id > ? AND st.run_id = ? ORDER BY s.id LIMIT ?`,
     );
@@ -108,7 +119,13 @@ export class Folder {
       const sts = this.stateOf(r.step_id);
       this.dirty.add(r.step_id);
       const peer = peerOf(r, this.threshold);
-      const sample: DetectorSample = { ...peer, groupId: r.group_id, components: parseComponents(r.components), response: r.response };
+      const sample: DetectorSample = {
+        ...peer,
+        groupId: r.group_id,
+        components: parseComponents(r.components),
+        response: r.response,
+        ...boxesOf(r),
+      };
       for (let k = 0; k < this.feeding.length; k++) {
         const d = this.feeding[k]!;
         if (this.disabled.has(d.id)) continue;

@@ -1,8 +1,9 @@
 // Trend detectors fed by ingest: length exploitation, format gaming and GUI-G1 box-size growth.
 // Each folds new samples into per-step state and judges a window of W steps (docs/algorithms.md).
+import { boxArea, boxesInOriginal, boxHit } from '../../shared/media';
 import { parsePredictedBox } from '../rewards/rules/guiG1';
 import { mean, pct, series, signedFixed, windowRise } from './trend';
-import { MAX_IDS, pushId, type StepDetector, type WindowStep } from './types';
+import { MAX_IDS, pushId, type DetectorSample, type StepDetector, type WindowStep } from './types';
 
 /** Rewards differing by less than this are equal (float noise in logged rewards). */
 const REWARD_EPS = 1e-9;
@@ -114,8 +115,19 @@ interface BoxState {
   top: Array<[number, number]>;
 }
 
-/** Predicted box area: a logged `box_area` component, else the last "bbox_2d" box in the response. */
-export function predictedBoxArea(c: Record<string, number> | null, response: string): number | undefined {
+/**
+ * Predicted box area. From logged boxes: the first predicted box in original pixels, as a share of
+ * the image when its size is known (images of different sizes then compare); else a logged
+ * `box_area` component; else the last "bbox_2d" box in the response, in its pixels.
+ */
+export function predictedBoxArea(s: Pick<DetectorSample, 'components' | 'response' | 'boxes' | 'imageSize'>): number | undefined {
+  if (s.boxes && s.boxes.pred.length > 0) {
+    const [w, h] = s.imageSize ?? [null, null];
+    const area = boxArea(boxesInOriginal(s.boxes, w, h)[0]![0]!);
+    return w && h ? area / (w * h) : area;
+  }
+  const c = s.components;
+  const response = s.response;
   const logged = c?.['box_area'];
   if (logged !== undefined) return logged;
   // Most runs are not GUI runs: skip the regex scan unless the key is there at all.
@@ -129,11 +141,13 @@ export const boxGrowth: StepDetector<BoxState> = {
   onset: true,
   init: () => ({ boxN: 0, hits: 0, areaSum: 0, top: [] }),
   add(st, s) {
-    const area = predictedBoxArea(s.components, s.response);
+    const area = predictedBoxArea(s);
     if (area === undefined || !Number.isFinite(area)) return;
-    // A logged `hit` component (GUI-G1's hit reward) decides; else the sample's outcome.
+    // A logged `hit` component (GUI-G1's hit reward) decides; else the logged boxes; else the sample's outcome.
     const hitComponent = s.components?.['hit'];
-    const hit = hitComponent !== undefined ? hitComponent > 0 : s.success;
+    const pred = s.boxes?.pred[0];
+    const gt = s.boxes?.gt[0];
+    const hit = hitComponent !== undefined ? hitComponent > 0 : pred && gt ? boxHit(pred, gt) === 1 : s.success;
     st.boxN++;
     st.areaSum += area;
     if (!hit) return;

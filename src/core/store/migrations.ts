@@ -376,6 +376,17 @@ CREATE TABLE images (
   height INTEGER NOT NULL,
   bytes BLOB NOT NULL
 );
+-- Per step, the boxes of the samples that logged a predicted and a target box, against the first
+-- target: IoU and hit sums, and the predicted ÷ target area (ratio_n: targets with an area). Kept
+-- by the ingest writer so the dashboard's box chart never reads the samples.
+CREATE TABLE step_boxes (
+  step_id INTEGER PRIMARY KEY REFERENCES steps(id) ON DELETE CASCADE,
+  n INTEGER NOT NULL,
+  iou_sum REAL NOT NULL,
+  hit_sum REAL NOT NULL,
+  ratio_sum REAL NOT NULL,
+  ratio_n INTEGER NOT NULL
+);
 `,
   },
 ];

@@ -8,6 +8,7 @@ import { addToAggregate, emptyAggregate, type GroupAggregate } from '../analysis
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { InlineEnrichment } from './inlineEnrich';
 import { ImageIntake } from './imageIntake';
+import { StepBoxSums } from './stepBoxes';
 import { sampleOutcome } from '../analysis/success';
 import { usesTools } from '../../shared/rollout';
 import { runSuccessRule, saveRunRules } from './successStore';
@@ -41,6 +42,7 @@ export class RolloutWriter {
   /** Component sums of the batch, by step id then name (added to step_components at flush). */
   private readonly componentDeltas = new Map<number, Map<string, { sum: number; n: number }>>();
   private readonly upsertComponent: Statement;
+  private readonly boxSums: StepBoxSums;
 
   private readonly insPrompt: Statement;
   private readonly selPrompt: Statement;
@@ -89,6 +91,7 @@ export class RolloutWriter {
          reward_min = min(coalesce(reward_min, ?), ?), reward_max = max(coalesce(reward_max, ?), ?) WHERE id = ?`,
     );
     this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
+    this.boxSums = new StepBoxSums(db);
     this.upsertComponent = db.prepare(
       `INSERT INTO step_components (step_id, name, sum, n) VALUES (?, ?, ?, ?)
        ON CONFLICT (step_id, name) DO UPDATE SET sum = sum + excluded.sum, n = n + excluded.n`,
@@ -171,6 +174,7 @@ export class RolloutWriter {
       toolUse: usesTools(rec.turns),
     });
     if (rec.components) this.addComponents(stepId, rec.components);
+    if (rec.boxes) this.boxSums.add(stepId, rec.boxes);
     this.dirtySteps.add(stepId);
     return true;
   }
@@ -211,6 +215,7 @@ export class RolloutWriter {
     this.groupDeltas.clear();
     for (const [stepId, step] of this.componentDeltas) for (const [name, d] of step) this.upsertComponent.run(stepId, name, d.sum, d.n);
     this.componentDeltas.clear();
+    this.boxSums.flush();
     if (this.rulesSeen.size) saveRunRules(this.db, this.runId, this.rulesSeen);
     this.rulesSeen.clear();
     this.threshold = undefined;
@@ -240,6 +245,7 @@ export class RolloutWriter {
     this.rulesSeen.clear();
     this.threshold = undefined;
     this.componentDeltas.clear();
+    this.boxSums.forget();
   }
 
   /** Drops the per-file counters of a file that is about to be re-read from its start. */

@@ -7,6 +7,7 @@ import { runSuccessRule } from '../store/successStore';
 import type { AlertList } from '../../shared/alerts';
 import { isComponentMeanKey, toStepColumns, type DashboardViewData } from '../../shared/protocol/webviews/dashboard';
 import { stepComponentMeans } from '../store/componentMeans';
+import { stepBoxMeans } from '../store/stepBoxes';
 import { metricKeys, metricSeries } from '../store/metricSeries';
 import type { Store } from '../store/store';
 import { stepMismatch, type MismatchCache } from '../store/tokenStore';
@@ -40,6 +41,7 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
   const wanted = [...new Set([...keys.filter(isComponentMeanKey), ...p.picked.filter((k) => keys.includes(k))])].slice(0, METRIC_KEY_LIMIT);
   const val = rows.filter((r) => r.split === 'val');
   const components = stepComponentMeans(store, runId);
+  const boxes = stepBoxMeans(store, runId);
   // An extra chart: the dashboard still opens without it.
   let mismatch: ReturnType<typeof stepMismatch> = [];
   try {
@@ -53,8 +55,9 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
     train: toStepColumns(
       rows.filter((r) => r.split === 'train'),
       components.train,
+      boxes.train,
     ),
-    val: val.length > 0 ? toStepColumns(val, components.val) : null,
+    val: val.length > 0 ? toStepColumns(val, components.val, boxes.val) : null,
     metric_keys: keys,
     series: wanted.length > 0 ? metricSeries(store, p.run, wanted) : {},
     picked: p.picked,

@@ -92,7 +92,7 @@ describe('migration 4 on an existing database', () => {
       ALTER TABLE samples DROP COLUMN entropy; ALTER TABLE runs DROP COLUMN grouping;
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE step_components;
-      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images;
+      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       DROP TABLE alerts; DROP TABLE alert_step_state; DROP TABLE alert_runs; DROP TABLE alert_detectors;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);`);
     store.db.pragma('user_version = 3');
@@ -116,7 +116,7 @@ describe('migration 6 on an existing database', () => {
       INSERT INTO samples_fts (samples_fts, rank) VALUES ('automerge', 4);
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE step_components;
-      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images;
+      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -143,7 +143,7 @@ describe('migration 7 on an existing database', () => {
     store.db.exec(`
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE step_components;
-      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images;
+      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step, dirty) VALUES (1, 'train', 0, 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -182,7 +182,7 @@ describe('migration 8 on an existing database', () => {
     const file = path.join(tempDir(), 'v7.db');
     const store = Store.open(file);
     store.db.exec(`
-      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images;
+      ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');

@@ -39,6 +39,15 @@ export interface StepColumns {
   pass_at_k: Record<string, Column>;
   /** Mean of each reward component the samples logged, by component name (null: none logged it that step). */
   components: Record<string, Column>;
+  /** Grounding runs: per step, the mean IoU, hit rate and predicted ÷ target box area of the samples with boxes; null when none had boxes. */
+  boxes: { iou: Column; hit: Column; area_ratio: Column } | null;
+}
+
+/** A step's box means, as the store keeps them (src/core/store/stepBoxes.ts). */
+export interface StepBoxMeansView {
+  iou: number;
+  hit: number;
+  area_ratio: number | null;
 }
 
 export interface RunStatusView {
@@ -114,6 +123,7 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 export function toStepColumns(
   rows: readonly StepStatsRow[],
   componentMeans: ReadonlyMap<number, Readonly<Record<string, number>>> = new Map(),
+  boxMeans: ReadonlyMap<number, StepBoxMeansView> = new Map(),
 ): StepColumns {
   const ks = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r.pass_at_k ?? {})) ks.add(k);
@@ -137,6 +147,7 @@ export function toStepColumns(
     reflection_mean: [],
     pass_at_k: Object.fromEntries([...ks].sort((a, b) => Number(a) - Number(b)).map((k) => [k, [] as Column])),
     components: Object.fromEntries([...names].sort().map((k) => [k, [] as Column])),
+    boxes: boxMeans.size ? { iou: [], hit: [], area_ratio: [] } : null,
   };
   for (const r of rows) {
     cols.step.push(r.step);
@@ -155,6 +166,12 @@ export function toStepColumns(
     cols.reflection_mean.push(num(r.reflection?.mean_per_response));
     for (const k of ks) cols.pass_at_k[k]!.push(num(r.pass_at_k?.[k]));
     for (const k of names) cols.components[k]!.push(num(componentMeans.get(r.step)?.[k]));
+    if (cols.boxes) {
+      const b = boxMeans.get(r.step);
+      cols.boxes.iou.push(num(b?.iou));
+      cols.boxes.hit.push(num(b?.hit));
+      cols.boxes.area_ratio.push(num(b?.area_ratio));
+    }
   }
   return cols;
 }
