@@ -5,7 +5,7 @@ import type { ImageRef, SampleBoxes } from './media';
  * The formats a rollout source can be read as: the ids of the rollout formats in
  * src/core/ingest/formats.ts, in its order (kept here for the webviews; a type there checks it).
  */
-export const ROLLOUT_FORMATS = ['native', 'verl', 'trl', 'prime-rl', 'nemo-rl', 'areal', 'slime'] as const;
+export const ROLLOUT_FORMATS = ['native', 'verl', 'trl', 'prime-rl', 'nemo-rl', 'areal', 'slime', 'vlm-r1-debug'] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 /** What `--format` and the engine's ingest request take: `auto` detects each file. */
 export const FORMAT_CHOICES = ['auto', ...ROLLOUT_FORMATS] as const;
