@@ -10,6 +10,7 @@
 // many leading calls were complete so that only the rest is written again.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDebugLogName } from '../../shared/rollout';
 import { cursorFor, emptyCounters, type PassCounters } from './filePass';
 import type { WholeFileFormat, WholeFilePass } from './formats';
 import { DatasetIndex } from './datasetJoin';
@@ -21,11 +22,6 @@ export const GROUNDING_LOG_FORMAT = 'vlm-r1-debug';
 /** What LOG_PATH's `.replace(".txt", suffix + ".txt")` gives: VLM-R1's accuracy log is LOG_PATH itself. */
 const SUFFIXES = ['', '_iou', '_hit', '_format'] as const;
 const SUFFIXED = /_(iou|hit|format)\.txt$/;
-
-/** The trainers' run scripts name LOG_PATH `debug_log…txt`; the `_iou`/`_hit` siblings are known anywhere. */
-function isDebugLogName(name: string): boolean {
-  return (name.startsWith('debug_log') && name.endsWith('.txt')) || /_(iou|hit)\.txt$/.test(name);
-}
 
 /** The files of the log `file` belongs to that exist, in SUFFIXES order. */
 export function logFamily(file: string): Array<{ path: string; suffix: string }> {
