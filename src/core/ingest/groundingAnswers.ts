@@ -5,12 +5,25 @@
 import type { BoxCoords } from '../../shared/media';
 import { NotALiteral, literalEval, pyIndex, type PyValue } from './pyLiteral';
 
-/** Python's str.splitlines() separators. */
-const PY_LINES = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+const PY_BREAKS = new Set(['\n', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x85', '\u2028', '\u2029']);
+
+/** Python's str.splitlines(), which breaks at more than \n (a regex of them trips the linter). */
+function pySplitLines(text: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!PY_BREAKS.has(text[i]!)) continue;
+    out.push(text.slice(from, i));
+    if (text[i] === '\r' && text[i + 1] === '\n') i++;
+    from = i + 1;
+  }
+  if (from < text.length) out.push(text.slice(from));
+  return out;
+}
 
 /** GUI-G1 grpo_rec.py parse_json: the text after a line that is exactly "```json", up to the next fence. */
 export function stripJsonFence(text: string): string {
-  const lines = text.split(PY_LINES);
+  const lines = pySplitLines(text);
   const at = lines.indexOf('```json');
   if (at < 0) return text;
   return lines
