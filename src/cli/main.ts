@@ -16,7 +16,7 @@ import { FORMAT_CHOICES } from '../shared/rollout';
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ingest: {
-    usage: `ingest <path>... --db FILE [--run NAME] [--format ${FORMAT_CHOICES.join('|')}] [--split train|val] [--group-size N] [--follow] [--poll-ms N] [--batch-rows N] [--json]`,
+    usage: `ingest <path>... --db FILE [--run NAME] [--format ${FORMAT_CHOICES.join('|')}] [--split train|val] [--group-size N] [--dataset FILE]... [--image-root DIR] [--follow] [--poll-ms N] [--batch-rows N] [--json]`,
     summary: 'read rollouts and metrics into the database, exactly once',
     options: {
       ...db,
@@ -28,6 +28,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'poll-ms': { type: 'string' },
       'batch-rows': { type: 'string' },
       'group-size': { type: 'string' },
+      dataset: { type: 'string', multiple: true },
+      'image-root': { type: 'string' },
     },
     run: (v, pos) =>
       ingestCommand({
@@ -41,6 +43,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
         pollMs: intOption(v, 'poll-ms', 10),
         batchRows: intOption(v, 'batch-rows', 1),
         groupSize: intOption(v, 'group-size', 1),
+        datasets: Array.isArray(v['dataset']) ? v['dataset'] : [],
+        imageRoot: str(v['image-root']),
       }),
   },
   runs: {

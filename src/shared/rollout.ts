@@ -5,8 +5,17 @@ import type { ImageRef, SampleBoxes } from './media';
  * The formats a rollout source can be read as: the ids of the rollout formats in
  * src/core/ingest/formats.ts, in its order (kept here for the webviews; a type there checks it).
  */
-export const ROLLOUT_FORMATS = ['native', 'verl', 'trl', 'prime-rl', 'nemo-rl', 'areal', 'slime'] as const;
+export const ROLLOUT_FORMATS = ['native', 'verl', 'trl', 'prime-rl', 'nemo-rl', 'areal', 'slime', 'vlm-r1-debug'] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
+/**
+ * The files of a VLM-R1 / GUI-G1 reward debug log (format `vlm-r1-debug`): the trainers' run scripts
+ * name LOG_PATH `debug_log…txt`, and their reward functions write `…_iou.txt` / `…_hit.txt` beside it.
+ * Here because the extension asks for a dataset when it is given one (src/shared is what it imports).
+ */
+export function isDebugLogName(name: string): boolean {
+  return (name.startsWith('debug_log') && name.endsWith('.txt')) || /_(iou|hit)\.txt$/.test(name);
+}
+
 /** What `--format` and the engine's ingest request take: `auto` detects each file. */
 export const FORMAT_CHOICES = ['auto', ...ROLLOUT_FORMATS] as const;
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];

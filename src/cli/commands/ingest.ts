@@ -17,6 +17,10 @@ export interface IngestArgs {
   batchRows?: number | undefined;
   /** Rollouts per prompt, for formats without a group id (NeMo-RL num_generations_per_prompt). */
   groupSize?: number | undefined;
+  /** `--dataset FILE` (repeatable): rows that rollouts are joined to (docs/cli.md#ingest). */
+  datasets?: string[];
+  /** `--image-root DIR`: where the datasets' image paths start. */
+  imageRoot?: string | undefined;
 }
 
 export function parseFormat(v: string | undefined): FormatChoice {
@@ -59,6 +63,8 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
       signal: controller.signal,
       ...(a.batchRows ? { batchRows: a.batchRows } : {}),
       ...(a.groupSize ? { groupSize: a.groupSize } : {}),
+      ...(a.datasets?.length ? { datasets: a.datasets } : {}),
+      ...(a.imageRoot ? { imageRoot: a.imageRoot } : {}),
       onProgress: a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
       onWarning: (m) => process.stderr.write(`rollout-lens: warning: ${m}\n`),
     });

@@ -19,6 +19,8 @@ export interface PassCounters {
   steps: Set<string>;
   bytes: number;
   errors: Array<{ line: number | null; message: string }>;
+  /** Problems with single samples that did not stop them being stored (an unmatched dataset row). */
+  warnings?: string[];
   /** Why the cursor went back to the start of the file, if it did. */
   reset?: 'truncated' | 'replaced';
 }
@@ -44,6 +46,10 @@ export interface PassContext {
   parseWorker?: ParseWorker | undefined;
   /** Rollouts per prompt for formats without group ids (IngestOptions.groupSize). */
   groupSize?: number;
+  /** Dataset files that rollouts are joined to (IngestOptions.datasets). */
+  datasets?: readonly string[];
+  /** Where the datasets' image paths are relative to (IngestOptions.imageRoot). */
+  imageRoot?: string;
 }
 
 /** Finds (or creates) the cursor for a file, following a rename by device and inode. */

@@ -10,6 +10,7 @@ import type { PassContext, PassCounters } from './filePass';
 import type { JsonObject } from './jsonLine';
 import type { TrlAhead } from './wholeFile';
 import { arealRollouts } from './arealFormat';
+import { groundingDebugLog } from './groundingLogFormat';
 import { nativeMetrics, nativeRollouts } from './nativeFormat';
 import { nemoRlRollouts } from './nemoRlFormat';
 import { primeRlMetrics, primeRlRollouts } from './primeRlFormat';
@@ -189,6 +190,7 @@ const LIST = [
   nemoRlRollouts,
   arealRollouts,
   slimeRollouts,
+  groundingDebugLog,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,

@@ -37,6 +37,13 @@ export interface IngestOptions {
    * this many rows. Without it, a block is a run of consecutive rows with the same prompt.
    */
   groupSize?: number;
+  /**
+   * Dataset files (JSON list or JSONL rows) for formats whose rollouts name their prompt or image
+   * only by what they share with its dataset row (`--dataset`; docs/cli.md#ingest).
+   */
+  datasets?: readonly string[];
+  /** Where the datasets' relative image paths start (`--image-root`; default: each dataset file's folder). */
+  imageRoot?: string;
   /** Reward-hacking alerts after each pass (thresholds, detectors); false skips them. */
   alerts?: AlertOptions | false;
   /** Problems that do not stop the ingest (a failed alert detector). */
@@ -109,6 +116,8 @@ export class Ingestor {
       runId: this.runId,
       batchRows: opts.batchRows ?? 4000,
       ...(opts.groupSize ? { groupSize: opts.groupSize } : {}),
+      ...(opts.datasets?.length ? { datasets: opts.datasets.map((d) => path.resolve(d)) } : {}),
+      ...(opts.imageRoot ? { imageRoot: path.resolve(opts.imageRoot) } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(matcher ? { reflection: matcher } : {}),
       breathe,
@@ -298,6 +307,7 @@ export class Ingestor {
         }
         for (const g of counters.groupings ?? []) this.groupings.add(g);
         for (const e of counters.errors) this.addError({ file: f.path, ...e });
+        for (const w of counters.warnings ?? []) if (this.warnings.size < MAX_ERRORS) this.warnings.add(w);
         this.doneBytes += counters.bytes;
       }
     } finally {

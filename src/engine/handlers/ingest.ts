@@ -14,6 +14,8 @@ export function ingestHandlers(engine: EngineContext) {
         ...(p.format ? { format: p.format } : {}),
         ...(p.split ? { split: p.split } : {}),
         ...(p.groupSize ? { groupSize: p.groupSize } : {}),
+        ...(p.datasets?.length ? { datasets: p.datasets } : {}),
+        ...(p.imageRoot ? { imageRoot: p.imageRoot } : {}),
         signal: ctx.signal,
         onProgress: ctx.progress,
         reflection: engine.reflection,

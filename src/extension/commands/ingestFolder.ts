@@ -1,9 +1,10 @@
 // "Rollout Lens: Ingest Folder…": pick a folder or files, ingest them in the engine with progress and cancel.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../shared/errors';
 import { EngineMethods } from '../../shared/protocol/engine';
-import type { IngestReport } from '../../shared/rollout';
+import { isDebugLogName, type IngestReport } from '../../shared/rollout';
 import type { EngineClient } from '../engineClient';
 import { abortSignalFor } from '../log';
 import { offerSlimeConversion } from './slimeOffer';
@@ -17,6 +18,49 @@ export function runNameFor(p: string): string {
       .replace(/^[^A-Za-z0-9]+/, '')
       .slice(0, 128) || 'run'
   );
+}
+
+/** The dataset a GUI-G1 debug log is joined to (`--dataset` / `--image-root`); empty when none is given. */
+interface DatasetChoice {
+  datasets?: string[];
+  imageRoot?: string;
+}
+
+/** True for a debug log file, or a folder holding one (its own files only: a quick look). */
+function holdsDebugLog(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory() ? fs.readdirSync(p).some(isDebugLogName) : isDebugLogName(path.basename(p));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * GUI-G1's debug logs keep the target box but not the image or the instruction: an optional step
+ * names the dataset JSON they come from, and the folder its image paths start from.
+ */
+async function pickDataset(target: string): Promise<DatasetChoice | undefined> {
+  if (!holdsDebugLog(target)) return {};
+  const choice = await vscode.window.showQuickPick(['Add dataset…', 'No dataset'], {
+    title: 'Reward debug logs name no image: join them to the training dataset (e.g. GUI-R1-3K.json) by target box?',
+  });
+  if (choice === undefined) return undefined;
+  if (choice === 'No dataset') return {};
+  const files = await vscode.window.showOpenDialog({
+    canSelectFiles: true,
+    canSelectMany: true,
+    filters: { 'Dataset (JSON, JSONL)': ['json', 'jsonl'] },
+    openLabel: 'Use dataset',
+    title: 'Dataset files (the trainer’s data_config json_path)',
+  });
+  if (!files?.length) return {};
+  const root = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: 'Image root',
+    title: 'Folder the dataset’s image paths start from (the trainer’s --image_root; cancel: the dataset’s folder)',
+  });
+  return { datasets: files.map((f) => f.fsPath), ...(root?.[0] ? { imageRoot: root[0].fsPath } : {}) };
 }
 
 async function pickSource(arg: unknown, verb: string): Promise<{ target: vscode.Uri; run: string } | undefined> {
@@ -54,6 +98,8 @@ export async function ingestFolder(
   const src = await pickSource(uri, 'Ingest');
   if (!src) return undefined;
   const { target, run } = src;
+  const dataset = await pickDataset(target.fsPath);
+  if (!dataset) return undefined;
   if (extensionPath) await offerSlimeConversion(target.fsPath, log, extensionPath);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Ingesting ${path.basename(target.fsPath)} into ${run}`, cancellable: true },
@@ -62,7 +108,7 @@ export async function ingestFolder(
       try {
         const report = await engine.request(
           EngineMethods.ingest,
-          { paths: [target.fsPath], run },
+          { paths: [target.fsPath], run, ...dataset },
           {
             signal: abort.signal,
             onProgress: (p) => progress.report({ message: p.message }),
@@ -96,6 +142,8 @@ export async function ingestFolder(
 export async function followFolder(engine: EngineClient, log: vscode.LogOutputChannel, uri?: unknown): Promise<IngestReport | undefined> {
   const src = await pickSource(uri, 'Follow');
   if (!src) return undefined;
+  const dataset = await pickDataset(src.target.fsPath);
+  if (!dataset) return undefined;
   return vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -107,7 +155,7 @@ export async function followFolder(engine: EngineClient, log: vscode.LogOutputCh
       try {
         const report = await engine.request(
           EngineMethods.ingest,
-          { paths: [src.target.fsPath], run: src.run, follow: true },
+          { paths: [src.target.fsPath], run: src.run, follow: true, ...dataset },
           { signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) },
         );
         void vscode.window.showInformationMessage(`Stopped following ${src.run}: ${counted(report.samples_added, 'sample')} added.`);

@@ -109,6 +109,9 @@ export const EngineMethods = {
         split: z.optional(split),
         /** Rollouts per prompt for formats without group ids (NeMo-RL num_generations_per_prompt). */
         groupSize: z.number().int().min(1).max(1_000_000).optional(),
+        /** Dataset files rollouts are joined to (GUI-G1 debug logs: by target box), and where their image paths start. */
+        datasets: z.array(z.string().min(1)).max(100).optional(),
+        imageRoot: z.string().min(1).optional(),
         follow: z.boolean().optional(),
         pollMs: z.number().int().min(50).max(60_000).optional(),
       })
