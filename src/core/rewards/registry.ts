@@ -1,6 +1,7 @@
 // Every reward function a spec can name. Adding one = one factory here and a section in docs/rewards.md.
 import { dapoReward, generalReasonerReward, mathReward, simpleRLRewardFactory } from './builtins/mathRewards';
 import { formatReward, guiG1Reward, lengthReward, overlongReward } from './builtins/ruleRewards';
+import { visionZeroDecisionReward, vlmR1IouReward } from './builtins/visionRewards';
 import { externalReward } from './external/externalReward';
 import type { RewardFactory } from './factory';
 import { onnxReward } from './onnx/onnxReward';
@@ -19,6 +20,8 @@ const FACTORIES: readonly RewardFactory[] = [
   overlongReward,
   lengthReward,
   guiG1Reward,
+  vlmR1IouReward,
+  visionZeroDecisionReward,
   onnxReward,
   externalReward,
   verifierReward,

@@ -1,5 +1,6 @@
 // The reward-function contract: what a re-score feeds a function and what it gets back.
 // Functions score batches so models, child processes and HTTP verifiers can pipeline work.
+import type { ImageRef, SampleBoxes } from '../../shared/media';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -14,6 +15,12 @@ export interface RewardInput {
   data_source: string | null;
   /** Logged facts a function may need: finish_reason, length_tokens, length_chars, step, group. */
   extra: JsonObject;
+  /** The sample's images as stored (docs/native-format.md#images-and-boxes); vlm-r1-iou reads their width/height. */
+  images?: ImageRef[];
+  /** The sample's logged boxes; vlm-r1-iou reads `input_size` (the model input's pixels) and, without a ground truth, `gt`. */
+  boxes?: SampleBoxes;
+  /** The sample's logged `meta`; vision-zero-decision falls back to `meta.vision_zero.spy`. */
+  meta?: JsonObject;
 }
 
 export interface RewardOutput {

@@ -97,6 +97,8 @@ describe('resolving a spec', () => {
       'overlong',
       'length',
       'gui-g1',
+      'vlm-r1-iou',
+      'vision-zero-decision',
       'onnx',
       'external',
       'verifier',
