@@ -17,6 +17,7 @@ import io
 import math
 import os
 import struct
+import threading
 
 # The extension refuses larger images (src/shared/media.ts MAX_IMAGE_BYTES); refusing here says so earlier.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -184,8 +185,8 @@ class ImageStore:
             if not os.path.exists(target):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 # Written aside and renamed: a reader (or another writer of the same image) never
-                # sees half a file, and two processes storing the same content both succeed.
-                tmp = f"{target}.{os.getpid()}.tmp"
+                # sees half a file, and two threads or processes storing the same content both succeed.
+                tmp = f"{target}.{os.getpid()}.{threading.get_ident()}.tmp"  # one per writer thread
                 with open(tmp, "wb") as f:
                     f.write(data)
                 os.replace(tmp, target)

@@ -8,6 +8,7 @@ import os
 import struct
 import sys
 import tempfile
+import threading
 import unittest
 import zlib
 
@@ -156,6 +157,24 @@ class WriterImagesTest(unittest.TestCase):
                 self.assertIn(message, str(ctx.exception))
             self.assertEqual(w.count, 0)
         self.assertEqual(self.lines(), [""])
+
+    def test_threads_storing_the_same_image(self):
+        with RolloutWriter(self.out) as w:
+            def log(t):
+                for i in range(20):
+                    w.write(0, f"g{t}", "p", str(i), 0, images=[RED, png(1, 1, (t, i, 0))])
+            threads = [threading.Thread(target=log, args=(t,)) for t in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        rows = [json.loads(x) for x in self.lines() if x]
+        self.assertEqual(len(rows), 120)
+        self.assertEqual({r["images"][0]["path"] for r in rows}, {f"images/{RED_SHA}.png"})
+        stored = os.listdir(os.path.join(self.dir, "run", "images"))
+        self.assertEqual(len(stored), 121)  # RED once, 120 distinct 1×1 pictures, no .tmp left behind
+        with open(os.path.join(self.dir, "run", "images", f"{RED_SHA}.png"), "rb") as f:
+            self.assertEqual(f.read(), RED)
 
     def test_boxes_defaults_bare_box_and_input_frame(self):
         self.assertEqual(check_boxes({"pred": [10, 20, 30, 40.5]}, 0, "b"),
