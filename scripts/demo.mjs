@@ -6,6 +6,10 @@
 //   responses, 64 steps over about a minute;
 // - `sample-grpo`, the real tiny TRL GRPO run on CPU, which "Open Sample Run" launches; it is paced
 //   (--min-step-seconds) so the explorer fills step by step.
+// Two finished image runs are ingested into the database (not profiles: nothing to launch):
+// `gui-grounding-procedural` and `vision-zero-procedural`, written by a procedural generator (NOT a
+// model, examples/gui_grounding/make_run.py) with generated screenshots and shape scenes; the first
+// raises the box_growth alert.
 // Ctrl-C stops everything this script started (code-server by process group, runs through `stop`).
 // `npm run demo -- --headless`: the sample run through the CLI, printing a per-step summary.
 // Options: --port=N (default 8080, or a free one), --steps=N (sample run, default 40),
@@ -37,6 +41,8 @@ const demo = path.join(root, '.demo');
 const workspace = path.join(demo, 'workspace');
 const db = path.join(demo, 'demo.db');
 const cli = path.join(root, 'bin', 'rollout-lens.js');
+const generated = path.join(demo, 'generated');
+const IMAGE_RUNS = ['gui-grounding-procedural', 'vision-zero-procedural'];
 const REALISTIC_TOKENIZER = path.join(workspace, '.rollout-lens', 'runs', 'realistic-grpo', 'tokenizer', 'tokenizer.json');
 
 /** The demo workspace: the sample profile with absolute paths into this repository and its venv. */
@@ -84,17 +90,35 @@ function writeWorkspace(python) {
     [
       '# Rollout Lens demo',
       '',
-      'Open the **Rollout Lens** view (activity bar). Two runs:',
+      'Open the **Rollout Lens** view (activity bar). Four runs:',
       '',
       '- **realistic-grpo** is already filling: a procedural writer (not a model) of GRPO-shaped math rollouts,',
       '  long chain-of-thought responses, 8 samples per prompt that branch, 64 steps over about a minute.',
       '  Expand it, a step, a group, and click the tree icon (Open Group View); the graph icon on the run opens its dashboard.',
       '- **sample-grpo** is a real (tiny) TRL GRPO run on CPU: start it with "… → Open Sample Run" in the view\'s title bar.',
+      '- **gui-grounding-procedural** and **vision-zero-procedural** are finished runs with images, also procedural (not a model):',
+      '  GUI grounding on generated screenshots whose predicted boxes grow under an IoU-only reward (a box-growth alert),',
+      '  and "who\'s the spy" games on generated shape scenes. See examples/gui_grounding/README.md in the repository.',
       '',
       'Help → Get Started → "Inspect a GRPO run with Rollout Lens" walks through the rest (re-score, diff).',
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * Writes the procedural image runs (once: make_run.py skips runs written by the same sources) and
+ * ingests them into the fresh demo database, so they are in the Runs view from the start.
+ */
+function ingestImageRuns(python) {
+  const make = spawnSync(python, [path.join(root, 'examples', 'gui_grounding', 'make_run.py'), '--out', generated], { encoding: 'utf8' });
+  if (make.status !== 0) throw new Error(`examples/gui_grounding/make_run.py failed: ${make.stderr || make.stdout}`);
+  for (const run of IMAGE_RUNS) {
+    const file = path.join(generated, run, 'rollouts.jsonl');
+    const r = spawnSync(process.execPath, [cli, 'ingest', file, '--db', db, '--run', run, '--json'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`could not ingest ${file}: ${r.stderr || r.stdout}`);
+    say(`${run} (procedural, not a model): ${JSON.parse(r.stdout).samples_added} samples`);
+  }
 }
 
 function cliJson(args) {
@@ -238,10 +262,11 @@ async function main() {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
   fs.rmSync(path.join(workspace, '.rollout-lens', 'runs'), { recursive: true, force: true });
   const python = await timed(
-    "the sample run's Python environment (torch CPU, transformers, trl from the local mirror; ~60 s the first time)",
+    "the demo's Python environment (torch CPU, transformers, trl, pillow from the local mirror; ~60 s the first time)",
     () => ensurePythonEnv(),
   );
   writeWorkspace(python);
+  await timed('the procedural image runs (GUI grounding, Vision-Zero games; ~3 s the first time)', () => ingestImageRuns(python));
   if (headless) return runHeadless();
   // The newest VS Code generation the suites run in, unless --vscode asks for another.
   const generation = arg('vscode', Object.keys(GENERATIONS).at(-1));

@@ -1,5 +1,5 @@
-// Idempotent Python environment for the real TRL GRPO example (examples/sample-grpo/train.py).
-// Creates <repo>/.venv/sample-grpo (git-ignored) and installs CPU torch + TRL from the machine's
+// Idempotent Python environment for the real TRL GRPO example (examples/sample-grpo/train.py) and the
+// demo's image runs. Creates <repo>/.venv/sample-grpo (git-ignored) and installs CPU torch + TRL from the machine's
 // LOCAL PyPI mirror. Why these rules (docs/testing.md#python-side):
 //  - the image lists its mirrors only as *extra* indexes; without PIP_INDEX_URL pointing at one of
 //    them pip keeps retrying the unreachable public index (7 minutes instead of 1);
@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const venvDir = path.join(repoRoot, '.venv', 'sample-grpo');
-export const requirements = ['torch==2.13.0+cpu', 'transformers', 'trl', 'tokenizers', 'datasets', 'pyarrow'];
+// pillow: the demo's procedural image runs (examples/gui_grounding/make_run.py) draw their screenshots with it;
+// >= 10.1 for the scalable built-in font. Kept in this venv so the demo provisions one environment, not two.
+export const requirements = ['torch==2.13.0+cpu', 'transformers', 'trl', 'tokenizers', 'datasets', 'pyarrow', 'pillow>=10.1'];
 const basePython = process.env.PYTHON || 'python3';
 
 /**

@@ -10,7 +10,9 @@ Why it is written the way it is:
   unless the process dies mid-write, and several processes may append to one file;
 - NaN/Infinity are not JSON; silently writing them would break every strict reader, so they are
   refused with a ValueError naming the field;
-- ``ensure_ascii=False`` keeps non-Latin text readable and the file smaller.
+- ``ensure_ascii=False`` keeps non-Latin text readable and the file smaller;
+- images (``images=[...]`` on a sample or a turn) are stored once per content under
+  ``<rollout folder>/images/`` before the line that refers to them is written (images.py).
 """
 
 import json
@@ -18,11 +20,13 @@ import math
 import os
 import threading
 
+from .images import ImageStore, check_boxes
+
 FORMAT_VERSION = 1
 OPTIONAL_KEYS = (
     "index", "components", "rationale", "ground_truth", "correct", "finish_reason",
     "response_ids", "response_tokens", "logprobs", "advantage", "token_advantages",
-    "split", "data_source", "turns", "meta",
+    "split", "data_source", "images", "boxes", "turns", "meta",
 )
 
 
@@ -52,10 +56,17 @@ class RolloutWriter:
     ``index`` (position within the group) is assigned automatically, counting per
     (split, step, group) in the order records are written, unless given explicitly.
     Thread-safe. Use as a context manager or call ``close()``.
+
+    ``images=[...]`` (on a sample, or as a key of a ``turns`` item) takes file paths, bytes or PIL
+    images; each is stored once as ``images/<sha256>.<ext>`` beside the rollout file. With
+    ``copy_images=False`` (here or per ``write``) a path is written as its absolute path instead.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, copy_images=True):
         self.path = os.fspath(path)
+        # Made on first use: a run without images gets no images/ folder.
+        self._images = None
+        self._copy_images = copy_images
         parent = os.path.dirname(self.path)
         if parent:
             os.makedirs(parent, exist_ok=True)
@@ -64,7 +75,7 @@ class RolloutWriter:
         self._next_index = {}
         self.count = 0
 
-    def write(self, step, group, prompt, response, reward, **optional):
+    def write(self, step, group, prompt, response, reward, *, copy_images=None, **optional):
         """Validate and append one sample; returns the record (a dict) as written."""
         if isinstance(step, bool) or not isinstance(step, int) or step < 0:
             raise ValueError(f"step must be an int >= 0, got {step!r}")
@@ -76,6 +87,7 @@ class RolloutWriter:
         unknown = set(optional) - set(OPTIONAL_KEYS)
         if unknown:
             raise TypeError(f"unknown field(s) {sorted(unknown)}; put extra data in meta={{...}}")
+        sample = f"sample (step {step}, group {group!r})"
         record = {"step": step, "group": group, "index": None, "prompt": prompt,
                   "response": response, "reward": _finite("reward", reward)}
         for key in OPTIONAL_KEYS:
@@ -92,6 +104,12 @@ class RolloutWriter:
                 value = [int(t) for t in value]
             elif key == "correct":
                 value = bool(value)
+            elif key == "images":
+                value = self._image_store().refs(value, f"{sample} images", copy_images)
+            elif key == "boxes":
+                value = check_boxes(value, len(record.get("images", ())), f"{sample} boxes")
+            elif key == "turns":
+                value = self._turns(value, sample, copy_images)
             record[key] = value
         split = record.get("split", "train")
         with self._lock:
@@ -110,6 +128,20 @@ class RolloutWriter:
                 raise OSError(f"short write to {self.path}: {written} of {len(data)} bytes")
             self.count += 1
         return record
+
+    def _image_store(self):
+        if self._images is None:
+            self._images = ImageStore(os.path.dirname(os.path.abspath(self.path)), self._copy_images)
+        return self._images
+
+    def _turns(self, turns, sample, copy_images):
+        # Copies: the caller's turn dicts keep their PIL images or paths.
+        out = []
+        for i, turn in enumerate(turns):
+            if isinstance(turn, dict) and turn.get("images") is not None:
+                turn = dict(turn, images=self._image_store().refs(turn["images"], f"{sample} turns[{i}].images", copy_images))
+            out.append(turn)
+        return out
 
     def close(self):
         with self._lock:
