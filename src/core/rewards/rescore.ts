@@ -8,7 +8,8 @@ import { RescoreStore, type ResultRow, type SampleForScoring } from '../store/re
 import type { Store } from '../store/store';
 import { createScorer, isApproximateSpec } from './scorer';
 import { canonicalJson, canonicalSpecJson, parseRewardSpec, specLabel, type RewardSpec } from './spec';
-import type { JsonValue, RewardInput, RewardOutput } from './types';
+import type { JsonObject, JsonValue, RewardInput, RewardOutput } from './types';
+import type { ImageRef, SampleBoxes } from '../../shared/media';
 import { breathe } from '../breathe';
 import { refreshRunAlerts, type AlertOptions } from '../alerts/update';
 
@@ -65,6 +66,9 @@ export function toRewardInput(s: SampleForScoring): RewardInput {
       length_tokens: s.length_tokens,
       length_chars: s.length_chars,
     },
+    ...(s.images ? { images: JSON.parse(s.images) as ImageRef[] } : {}),
+    ...(s.boxes ? { boxes: JSON.parse(s.boxes) as SampleBoxes } : {}),
+    ...(s.meta ? { meta: JSON.parse(s.meta) as JsonObject } : {}),
   };
 }
 

@@ -20,6 +20,10 @@ export interface SampleForScoring {
   finish_reason: string | null;
   length_tokens: number | null;
   length_chars: number;
+  /** JSON as stored: image references, boxes, meta (the vision rewards read them). */
+  images: string | null;
+  boxes: string | null;
+  meta: string | null;
 }
 
 export interface ResultRow {
@@ -100,7 +104,7 @@ export class RescoreStore {
     return this.db
       .prepare(
         `SELECT s.id, s.idx, g.uid, st.step, st.split, p.text AS prompt, s.response, s.ground_truth, s.data_source,
-                s.finish_reason, s.length_tokens, s.length_chars
+                s.finish_reason, s.length_tokens, s.length_chars, s.images, s.boxes, s.meta
            FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id JOIN prompts p ON p.id = g.prompt_id
           WHERE s.id IN (SELECT value FROM json_each(?))
           ORDER BY s.id`,
