@@ -133,13 +133,18 @@ export function cardFixture(): MediaFixture {
 }
 
 /**
- * A 1920 × 1080 "screenshot" (flat panels, text-like stripes, a gradient) and 64 samples whose boxes
+ * A 1920 × 1080 "screenshot" (flat panels, text-like stripes, a gradient and a 512 × 384 photo of
+ * noise, which keeps the PNG near the size of a real one: about 700 KB) and 64 samples whose boxes
  * scatter around one target button, for the benchmark.
  */
 export function screenshotFixture(seed = 5): MediaFixture {
   const rnd = prng(seed);
   const bytes = png(1920, 1080, (x, y) => {
     if (y < 60) return [40, 44, 52];
+    if (x >= 700 && x < 1212 && y >= 200 && y < 584) {
+      const v = Math.floor(rnd() * 256);
+      return [v, (v * 7 + x) & 255, (v * 13 + y) & 255];
+    }
     if (x < 280) return (y >> 3) % 4 === 0 && x > 24 && x < 24 + ((y * 7) % 200) ? [150, 150, 160] : [30, 33, 40];
     if ((y >> 2) % 6 === 0 && (x >> 3) % 13 !== 0) return [60, 60, 70];
     return [235 - (y >> 4), 238 - (x >> 5), 242];
