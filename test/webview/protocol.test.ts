@@ -97,6 +97,14 @@ describe('checkpoints', () => {
     assert.deepEqual(readCheckpoint(groupCheckpointSchema, ok), ok);
   });
 
+  it('restores a checkpoint sorted by a box column, and one written before box columns existed', () => {
+    const byIou = { ...ok, sort: { column: 'iou', descending: true } };
+    assert.deepEqual(readCheckpoint(groupCheckpointSchema, byIou), byIou);
+    // `ok` is a checkpoint as written before the box columns (and the token mode) existed.
+    assert.deepEqual(readCheckpoint(groupCheckpointSchema, ok), ok);
+    assert.equal(readCheckpoint(groupCheckpointSchema, { ...ok, sort: { column: 'giou', descending: true } }), undefined);
+  });
+
   it('ignores another version or shape', () => {
     assert.equal(readCheckpoint(groupCheckpointSchema, { ...ok, v: 2 }), undefined);
     assert.equal(readCheckpoint(groupCheckpointSchema, { ...ok, estimator: 'ppo' }), undefined);

@@ -20,6 +20,9 @@ import { GroupUiStore, defaultUi, type GroupUi } from './state';
 import { PrefixTreeView } from './treeView';
 import { pathOf } from './tokenSpans';
 import { TokenSection } from './tokenSection';
+import { MediaSection } from './mediaSection';
+import { isBoxColumn } from './boxColumns';
+import { hasBoxes } from './boxLayout';
 import { counted } from '../../src/shared/text';
 
 registerControls();
@@ -52,7 +55,19 @@ const list = new SampleList({
   select: (index) => store.update({ selectedSample: index }),
   sort: (column: SampleColumn) =>
     store.update({ sort: { column, descending: store.ui.sort.column === column ? !store.ui.sort.descending : column !== 'index' } }),
+  hover: (index) => hoverSample(index),
 });
+const media = new MediaSection({
+  load: (image) => host.request(GroupMessages.image, { image }),
+  select: (index) => store.update({ selectedSample: index }),
+  hover: (index) => hoverSample(index, true),
+});
+
+/** A row or a box under the pointer: the sample's row and its boxes light up together. */
+function hoverSample(index: number | null, fromBox = false): void {
+  list.highlight(index, fromBox);
+  media.highlight(index);
+}
 const detail = new SampleDetailView({
   compare: (index) => host.notify(GroupMessages.compare, { index }),
   rescore: () => host.notify(GroupMessages.rescore, {}),
@@ -115,6 +130,7 @@ clear(app);
 app.append(
   el('header', { cls: 'group-header' }, [headerInfo]),
   el('div', { cls: 'tree-column' }, [
+    media.root,
     el('div', { cls: 'toolbar' }, [
       button('Fit', () => tree.fit(), { secondary: true, title: 'Zoom to fit the whole tree' }),
       button('Expand all', () => store.update({ collapsed: new Set() }), { secondary: true }),
@@ -234,6 +250,7 @@ store.subscribe((ui, changed) => {
   tree.update(ui, changed);
   list.update(ui, changed);
   if (changed.has('selectedNode')) void showNode(ui.selectedNode);
+  if (changed.has('selectedSample')) media.select(ui.selectedSample);
   if (changed.has('selectedSample') || changed.has('tokenHeat') || changed.has('estimator') || changed.has('tokenMode'))
     void showDetail(ui);
 });
@@ -252,6 +269,8 @@ host.on(GroupMessages.snapshot, (s) => {
   const ids = new Set(s.tree?.nodes.map((n) => n.id) ?? []);
   if (store.ui.selectedNode !== null && !ids.has(store.ui.selectedNode)) store.ui.selectedNode = null;
   if (store.ui.selectedSample !== null && !s.samples.some((x) => x.index === store.ui.selectedSample)) store.ui.selectedSample = null;
+  // Sorted by a box score of a group that no longer has boxes: the column is hidden, so back to the default order.
+  if (isBoxColumn(store.ui.sort.column) && !hasBoxes(s.media)) store.ui.sort = defaultUi().sort;
   store.checkpoint();
   document.title = `Group ${s.ref.group}`;
   renderHeader(s);
@@ -259,6 +278,7 @@ host.on(GroupMessages.snapshot, (s) => {
   nodePanel.setTree(s.tree);
   void showNode(store.ui.selectedNode);
   list.setSnapshot(s, store.ui);
+  media.setSnapshot(s, store.ui.selectedSample);
   void showDetail(store.ui);
   // The first frame with the tree and the list on screen is what the first-paint benchmark times.
   paint.rendered();

@@ -10,10 +10,13 @@ import { seriesColor } from '../shared/theme';
 import type { GroupUi } from './state';
 import { RunLookup, passesThrough } from './tokenSpans';
 import { TOKEN_HEADERS, isTokenColumn, showTokenColumns, tokenCells, tokenSortKey } from './tokenColumns';
+import { BOX_HEADERS, boxCells, boxSortKey, isBoxColumn, showBoxColumns } from './boxColumns';
 
 export interface SampleListCallbacks {
   select(index: number): void;
   sort(column: SampleColumn): void;
+  /** The pointer entered (index) or left (null) a sample's row: its boxes on the image light up. */
+  hover(index: number | null): void;
 }
 
 const HEADERS: ReadonlyArray<{ column: SampleColumn | null; label: string; num: boolean; title: string }> = [
@@ -25,6 +28,7 @@ const HEADERS: ReadonlyArray<{ column: SampleColumn | null; label: string; num: 
   { column: 'finish', label: 'Finish', num: false, title: 'Finish reason (length = truncated)' },
   { column: null, label: '✓', num: false, title: 'Correct as logged' },
   ...TOKEN_HEADERS,
+  ...BOX_HEADERS,
 ];
 
 const BAR_PX = 90;
@@ -84,7 +88,7 @@ export class SampleList {
 
   private header(h: (typeof HEADERS)[number]): HTMLElement {
     const th = el('th', {
-      cls: [h.num ? 'num' : '', isTokenColumn(h.column ?? '') ? 'token-col' : ''],
+      cls: [h.num ? 'num' : '', isTokenColumn(h.column ?? '') ? 'token-col' : '', isBoxColumn(h.column ?? '') ? 'box-col' : ''],
       text: h.label,
       title: h.title,
       attrs: { role: 'columnheader' },
@@ -136,6 +140,7 @@ export class SampleList {
           return s.index;
         default:
           if (isTokenColumn(ui.sort.column)) return tokenSortKey(snap, s.index, ui.sort.column);
+          if (isBoxColumn(ui.sort.column)) return boxSortKey(snap, s.index, ui.sort.column);
           return s.index;
       }
     };
@@ -156,6 +161,7 @@ export class SampleList {
     const shown = this.visibleSamples(ui);
     clear(this.body);
     this.table.classList.toggle('no-token-stats', !showTokenColumns(snap));
+    this.table.classList.toggle('no-box-stats', !showBoxColumns(snap));
     this.rows = shown.map((s) => this.row(s, names, scale, ui.estimator));
     this.body.append(...this.rows);
     this.counter.textContent = `${shown.length} of ${snap.samples.length} samples · advantage: ${ESTIMATOR_LABELS[ui.estimator]}`;
@@ -194,9 +200,12 @@ export class SampleList {
           title: `${s.success ? 'solved' : 'not solved'}: ${(this.snap as GroupSnapshot).success_rule}`,
         }),
         ...tokenCells(this.snap as GroupSnapshot, s.index),
+        ...boxCells(this.snap as GroupSnapshot, s.index),
       ],
     );
     tr.addEventListener('click', () => this.cb.select(s.index));
+    tr.addEventListener('mouseenter', () => this.cb.hover(s.index));
+    tr.addEventListener('mouseleave', () => this.cb.hover(null));
     return tr;
   }
 
@@ -232,6 +241,15 @@ export class SampleList {
       if (on) selectedRow = tr;
     }
     resetTabStop(this.rows, selectedRow);
+  }
+
+  /** Marks the row of the sample whose box the pointer is on (null: none); `reveal` scrolls it into the list's view. */
+  highlight(index: number | null, reveal = false): void {
+    for (const tr of this.rows) {
+      const on = Number(tr.dataset['index']) === index;
+      tr.classList.toggle('hovered', on);
+      if (on && reveal) tr.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   focusSelected(): void {

@@ -7,7 +7,7 @@ import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
 import type { GroupTokenStats } from '../../tokenSignals';
-import type { GroupMedia, ImageLoad } from '../../media';
+import type { BoxScores, GroupMedia, ImageLoad } from '../../media';
 import { TOKEN_COLUMNS, TOKEN_MODES, openPromptTimeline, sampleTokensRequest } from './tokens';
 import { groupRefSchema, sampleIndex } from '../atoms';
 import { CHECKPOINT_VERSION, ReadyNotification, inboundNotification, inboundOf, inboundRequest, outboundNotification } from './ipc';
@@ -125,7 +125,13 @@ export function toGroupTreeView(tree: GroupTree): GroupTreeView {
 const index = sampleIndex;
 export { groupRefSchema };
 
-export const SAMPLE_COLUMNS = ['index', 'reward', 'advantage', 'length', 'finish', ...TOKEN_COLUMNS] as const;
+/** Sortable per-sample box scores (src/shared/media.ts BoxScores), shown when the group has boxes. */
+export const BOX_COLUMNS = ['iou', 'hit', 'area_ratio'] as const satisfies ReadonlyArray<keyof BoxScores>;
+export type BoxColumn = (typeof BOX_COLUMNS)[number];
+
+// Columns are only ever added, never renamed or removed: a checkpoint names its sort column by value,
+// so every checkpoint written before a column existed still validates.
+export const SAMPLE_COLUMNS = ['index', 'reward', 'advantage', 'length', 'finish', ...TOKEN_COLUMNS, ...BOX_COLUMNS] as const;
 export type SampleColumn = (typeof SAMPLE_COLUMNS)[number];
 
 /** What the group view remembers across reloads and window restarts (vscode.setState). */
