@@ -40,6 +40,8 @@ export interface ParseJob {
   state: string | null;
   /** Rollouts per prompt for formats without group ids. */
   groupSize?: number;
+  /** Dataset files rows are joined to by their dataset index (`--dataset`). */
+  datasets?: readonly string[];
 }
 
 export interface BatchSource {
@@ -57,10 +59,16 @@ export interface LineParser {
   state?(): string;
 }
 
-export function lineParser(format: FileFormat, split: Split, file: string, saved: string | null, groupSize?: number): LineParser {
+export function lineParser(
+  format: FileFormat,
+  split: Split,
+  file: string,
+  saved: string | null,
+  opts: { groupSize?: number | undefined; datasets?: readonly string[] | undefined } = {},
+): LineParser {
   const f = FORMATS.get(format);
   if (f.reads !== 'lines') throw new Error(`not a JSON-lines format: ${format}`);
-  return f.parser({ file, split, saved, groupSize });
+  return f.parser({ file, split, saved, groupSize: opts.groupSize, datasets: opts.datasets ?? [] });
 }
 
 /** Reads and parses batches synchronously: the code the worker runs, and the small-read path. */
@@ -71,7 +79,7 @@ export class BatchParser {
 
   constructor(private readonly job: ParseJob) {
     this.reader = new LineReader(job.fd, job.offset, job.line, job.limit);
-    this.parser = lineParser(job.format, job.split, job.file, job.state, job.groupSize);
+    this.parser = lineParser(job.format, job.split, job.file, job.state, { groupSize: job.groupSize, datasets: job.datasets });
     this.matcher = job.reflection ? reflectionMatcher(job.reflection) : undefined;
   }
 

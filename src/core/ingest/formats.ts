@@ -35,6 +35,8 @@ export interface LineParserArgs {
   saved: string | null;
   /** Rollouts per prompt, for formats without group ids (`--group-size`). */
   groupSize: number | undefined;
+  /** Dataset files (absolute) that rows join by their dataset index (`--dataset`, repeatable); [] when none. */
+  datasets: readonly string[];
 }
 
 interface FormatBase<Id extends string, Kind extends FormatKind> {

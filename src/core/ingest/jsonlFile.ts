@@ -85,6 +85,7 @@ export function openJsonl(ctx: PassContext, file: string, format: FileFormat, sp
           // A parser that needs what came before (NeMo-RL's contiguous groups) resumes from its saved state.
           state: c.offset > 0 ? c.state : null,
           ...(ctx.groupSize ? { groupSize: ctx.groupSize } : {}),
+          ...(ctx.datasets?.length ? { datasets: ctx.datasets } : {}),
           reflection: reflectionJob(ctx),
         },
         ctx.parseWorker,
@@ -129,6 +130,7 @@ async function writeBatches(
           if (r.kind === 'sample' || r.kind === 'samples') {
             const samples = r.kind === 'sample' ? [r.sample] : r.samples;
             if (r.grouping && samples.length) (counters.groupings ??= new Set()).add(r.grouping);
+            if (r.grouping === 'prompt-text' && ctx.datasets?.length && samples[0]) promptTextWithDataset(counters, samples[0].step);
             for (let i = 0; i < samples.length; i++) {
               const s = samples[i]!;
               counters.steps.add(`${s.split}:${s.step}`);
@@ -168,4 +170,14 @@ async function writeBatches(
     ctx.onBatch?.(counters.bytes);
     await ctx.breathe();
   }
+}
+
+/**
+ * A row joined to a dataset but grouped by its prompt text: two images asked the same question
+ * would fall into one group, and no image can be attached. Said once per step.
+ */
+function promptTextWithDataset(counters: PassCounters, step: number): void {
+  const w = `step ${step}: rows carry no uid or dataset index, so they were grouped by prompt text and no dataset image was attached (the same question over two images would be one group); return "index" from the reward function (docs/formats.md#verl)`;
+  const list = (counters.warnings ??= []);
+  if (!list.includes(w)) list.push(w);
 }

@@ -10,7 +10,25 @@ import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine } from './jsonLine';
 import { parseMetricsLine } from './nativeFormat';
 
-const BASE_KEYS = new Set(['input', 'output', 'gts', 'score', 'step', 'request_id', 'uid']);
+const BASE_KEYS = new Set(['input', 'output', 'gts', 'score', 'step', 'request_id', 'uid', 'index', 'dataset_index']);
+
+/**
+ * The dataset row a verl row came from: an `index` (or `dataset_index`) key its reward function
+ * returned. verl's geo3k preprocessing stores `extra_info.index` = the row's position in the split's
+ * parquet file (examples/data_preprocess/geo3k.py), so it joins that file.
+ */
+function datasetIndex(o: Record<string, unknown>): number | undefined {
+  for (const k of ['dataset_index', 'index']) {
+    const v = o[k];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  }
+  return undefined;
+}
+
+/** With `--dataset` given once, every split joins it; given twice, validation rows join the second. */
+export function datasetFor(datasets: readonly string[], split: Split): string | undefined {
+  return split === 'val' && datasets.length > 1 ? datasets[1] : datasets[0];
+}
 
 /** `{sample}_{rollout}_{output}` → its parts (the sample part may itself contain `_`). */
 export function splitV1Uid(uid: string): { sample: string; rollout: number; output: number } | undefined {
@@ -23,7 +41,7 @@ export function promptUid(input: string): string {
   return createHash('sha1').update(input).digest('hex').slice(0, 16);
 }
 
-export function parseVerlLine(text: string, split: Split, fileStep: number | undefined): ParsedRecord {
+export function parseVerlLine(text: string, split: Split, fileStep: number | undefined, datasets: readonly string[] = []): ParsedRecord {
   if (text.trim() === '') return { kind: 'skip' };
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
@@ -39,12 +57,15 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
   if (!isStep(step)) return { kind: 'error', message: `"step" must be an integer ≥ 0, got ${describe(step)}` };
   const uid = o['uid'];
   const v1 = typeof uid === 'string' ? splitV1Uid(uid) : undefined;
+  const row = datasetIndex(o);
+  const hasUid = typeof uid === 'string' && uid !== '';
   const rec: SampleRecord = {
     split,
     step,
     // The index is left to the writer: v1 rows are sorted by (sample, rollout, output), so numbering
-    // a group's rows in file order follows its rollout and output numbers.
-    group: v1 ? v1.sample : typeof uid === 'string' && uid !== '' ? uid : promptUid(o['input']),
+    // a group's rows in file order follows its rollout and output numbers. A dataset row names the
+    // prompt better than its text does (one question over two images is two prompts).
+    group: v1 ? v1.sample : hasUid ? uid : row !== undefined ? `row-${row}` : promptUid(o['input']),
     prompt: o['input'],
     response: o['output'],
     reward: score,
@@ -65,6 +86,11 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
   if (typeof acc === 'boolean') rec.correct = acc;
   else if (typeof acc === 'number' && Number.isFinite(acc)) rec.correct = acc > 0;
   if (typeof o['request_id'] === 'string') meta['request_id'] = o['request_id'];
+  if (row !== undefined) {
+    meta['dataset_index'] = row;
+    const dataset = datasetFor(datasets, split);
+    if (dataset) rec.images = [{ dataset, row, column: 'images' }];
+  }
   if (typeof uid === 'string') {
     meta['uid'] = uid;
     if (v1) Object.assign(meta, { rollout: v1.rollout, output: v1.output });
@@ -74,7 +100,7 @@ export function parseVerlLine(text: string, split: Split, fileStep: number | und
   return {
     kind: 'sample',
     sample: rec,
-    grouping: typeof uid === 'string' && uid !== '' ? 'id' : 'prompt-text',
+    grouping: hasUid || row !== undefined ? 'id' : 'prompt-text',
   };
 }
 
@@ -92,9 +118,9 @@ export const verlRollouts: LineFormat<'verl', 'rollouts'> = {
   // A verl row carries every key of its reward function's extra info beside its own (validation
   // dumps add `reward`), so it can have native's keys too: a row with verl's three is verl's.
   triedBefore: ['native'],
-  parser: ({ file, split }) => {
+  parser: ({ file, split, datasets }) => {
     const step = stepFromFileName(path.basename(file));
-    return { parse: (t) => parseVerlLine(t, split, step) };
+    return { parse: (t) => parseVerlLine(t, split, step, datasets) };
   },
 };
 

@@ -77,7 +77,9 @@ export async function datasetImage(ref: DatasetRef): Promise<DatasetImage> {
       if (ref.row >= rows) return { problem: `the dataset has ${rows} rows; row ${ref.row} is out of range` };
       const names = new Set(metadata.schema.map((s) => s.name));
       if (!names.has(ref.column)) return { problem: `the dataset has no column "${ref.column}"` };
+      // utf8: false keeps an Image struct's `bytes` (BYTE_ARRAY without a string type) as bytes; string columns stay strings.
       const got = (await parquetReadObjects({
+        utf8: false,
         file: buf,
         metadata,
         columns: [ref.column],

@@ -63,7 +63,7 @@ describe('adding a JSON-lines format', () => {
     );
     const toy = WITH_TOY.get('toy');
     assert.ok(toy.reads === 'lines');
-    const parser = toy.parser({ file: '/runs/r1.jsonl', split: 'train', saved: null, groupSize: undefined });
+    const parser = toy.parser({ file: '/runs/r1.jsonl', split: 'train', saved: null, groupSize: undefined, datasets: [] });
     assert.deepEqual(parser.parse(JSON.stringify(TOY_ROW)), {
       kind: 'sample',
       sample: { split: 'train', step: 4, group: 'r1:2+2?', prompt: '2+2?', response: '4', reward: 1 },
