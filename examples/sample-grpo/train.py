@@ -68,6 +68,8 @@ def parse_args():
     p.add_argument("--learning-rate", type=float, default=3e-3)
     p.add_argument("--pool-size", type=int, default=8, help="distinct problems in the dataset")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--log-dataset-index", action="store_true",
+                   help="log each row's dataset position as a completions column (TRL log_extra), as a vision run does to find its images")
     p.add_argument("--min-step-seconds", type=float, default=0.0,
                    help="pace: each step takes at least this long (the demo uses it so a viewer sees steps arrive)")
     return p.parse_args()
@@ -148,6 +150,10 @@ def completion_text(c):
 
 def make_rewards(eos_id):
     def correctness(prompts, completions, completion_ids, ground_truth, **kwargs):
+        # TRL hands a reward function the batch's dataset columns and `log_extra`, which adds a column
+        # to completions/*.parquet: a vision run logs where each row's image is.
+        if "dataset_index" in kwargs and kwargs.get("log_extra"):
+            kwargs["log_extra"]("dataset_index", list(kwargs["dataset_index"]))
         return [1.0 if completion_text(c).strip() == gt else 0.0 for c, gt in zip(completions, ground_truth)]
 
     def format_reward(prompts, completions, completion_ids, **kwargs):
@@ -218,6 +224,9 @@ def main():
     # steps (a viewer can follow it improving) and never twice in one step (as in real data).
     data = [{"prompt": [{"role": "user", "content": q}], "ground_truth": a}
             for q, a in distinct_problems(rng, args.pool_size)]
+    if args.log_dataset_index:
+        for i, row in enumerate(data):
+            row["dataset_index"] = i
     config = GRPOConfig(
         output_dir=args.output_dir, use_cpu=True, report_to="none", seed=args.seed,
         max_steps=args.steps, logging_steps=1, log_completions=True, num_completions_to_print=1,

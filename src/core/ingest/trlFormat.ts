@@ -2,6 +2,7 @@
 // with step, prompt, completion, one float column per reward function, log_extra columns and
 // advantage; plus trainer_state.json whose log_history holds the logged metrics.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
@@ -20,7 +21,9 @@ export interface TrlFile {
   rejected: Array<{ row: number; message: string }>;
 }
 
-const NON_REWARD = new Set(['step', 'prompt', 'completion', 'advantage']);
+const TRL_COLUMNS = new Set(['step', 'prompt', 'completion', 'advantage']);
+/** Columns that are never rewards: TRL's own, and the `log_extra` columns that name a row's image (docs/formats.md#trl). */
+const NON_REWARD = new Set([...TRL_COLUMNS, 'dataset_index', 'image_path']);
 
 /**
  * A column chunk whose path names no schema column is never awaited by hyparquet's reader, so a
@@ -81,7 +84,7 @@ export async function readTrlParquet(file: string, rewardNames?: ReadonlySet<str
     });
   }
   const rewardColumns = floatColumns.filter((c) => !NON_REWARD.has(c) && (!rewardNames || rewardNames.has(c)));
-  const extraColumns = Object.keys(first ?? {}).filter((c) => !NON_REWARD.has(c) && !rewardColumns.includes(c));
+  const extraColumns = Object.keys(first ?? {}).filter((c) => !TRL_COLUMNS.has(c) && !rewardColumns.includes(c));
   const fileStep = trlStepFromFileName(file.split(/[\\/]/).pop() ?? '');
   const hash = createHash('sha1');
   const samples: SampleRecord[] = [];
@@ -100,10 +103,12 @@ export async function readTrlParquet(file: string, rewardNames?: ReadonlySet<str
       rejected.push({ row: i, message: `row ${i}: no usable "step"` });
       return;
     }
-    if (prompt !== prevPrompt || step !== prevStep) {
+    // One question over two images is two prompts: the image (when logged) is part of the block's key.
+    const keyed = `${prompt}\u0000${String(row['dataset_index'] ?? '')}\u0000${String(row['image_path'] ?? '')}`;
+    if (keyed !== prevPrompt || step !== prevStep) {
       block++;
       indexInBlock = 0;
-      prevPrompt = prompt;
+      prevPrompt = keyed;
       prevStep = step;
     }
     const components: Record<string, number> = {};
@@ -145,6 +150,21 @@ export async function readTrlParquet(file: string, rewardNames?: ReadonlySet<str
     samples.push(rec);
   });
   return { samples, digest: hash.digest('hex'), rewardColumns, rows: rows.length, rejected };
+}
+
+/**
+ * A TRL row's image from its `log_extra` columns: `image_path` (relative to the completions file's
+ * folder, or absolute), else `dataset_index` joined to the first `--dataset`.
+ */
+export function attachTrlImages(samples: SampleRecord[], file: string, datasets: readonly string[]): void {
+  for (const s of samples) {
+    const p = s.meta?.['image_path'];
+    const row = s.meta?.['dataset_index'];
+    if (typeof p === 'string' && p !== '') s.images = [{ path: path.resolve(path.dirname(file), p) }];
+    else if (typeof row === 'number' && Number.isInteger(row) && row >= 0 && datasets[0]) {
+      s.images = [{ dataset: datasets[0], row, column: 'images' }];
+    }
+  }
 }
 
 /** trainer_state.json → one metric record per log_history entry that has a step. */

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { isLensError } from '../../shared/errors';
 import { cursorFor, emptyCounters, reflectionJob, type PassContext, type PassCounters } from './filePass';
 import type { RunNotes, WholeFileFormat } from './formats';
-import { readTrainerState, readTrlParquet, type TrlRead } from './trlFormat';
+import { attachTrlImages, readTrainerState, readTrlParquet, type TrlRead } from './trlFormat';
 
 interface TrlState {
   digest: string;
@@ -103,6 +103,7 @@ export async function passTrlParquet(
     counters.duplicate += parsed.samples.length;
   }
   const rows = earlier ? [] : parsed.samples;
+  attachTrlImages(rows, file, ctx.datasets ?? []);
   for (let i = 0; i < rows.length || i === 0; i += ctx.batchRows) {
     const batch = rows.slice(i, i + ctx.batchRows);
     const last = i + ctx.batchRows >= rows.length;
