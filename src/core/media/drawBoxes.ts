@@ -61,11 +61,14 @@ function fit(start: number, size: number, limit: number): [number, number] {
   return [s, Math.min(limit, s + size)];
 }
 
-/** Dash segments along one edge, [from, to), starting with ink at `from`. */
+/** Dash segments along one edge, [from, to), with ink at both ends. */
 function segments(from: number, to: number, dash: { on: number; off: number } | null): Array<[number, number]> {
   if (!dash) return [[from, to]];
   const out: Array<[number, number]> = [];
   for (let s = from; s < to; s += dash.on + dash.off) out.push([s, Math.min(to, s + dash.on)]);
+  // Ink in the far corner too, so the box's extent reads whatever the length.
+  const last = out[out.length - 1]!;
+  if (last[1] < to) out.push([Math.max(last[1], to - dash.on), to]);
   return out;
 }
 

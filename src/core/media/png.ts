@@ -77,14 +77,10 @@ export function decodePng(bytes: Uint8Array, source = 'image', limits: DecodeLim
     raw = zlib.inflateSync(Buffer.concat(idat), { maxOutputLength: Math.max(expected, 1) });
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE')
-      raw = Buffer.alloc(0); // more data than the header implies: the length check below names it
-    else return fail(`PNG image data is truncated or corrupt (${(e as Error).message})`);
+    if (code === 'ERR_BUFFER_TOO_LARGE') return fail(`PNG image data is longer than its header implies (over ${expected} bytes)`);
+    return fail(`PNG image data is truncated or corrupt (${(e as Error).message})`);
   }
-  if (raw.length !== expected)
-    fail(
-      `PNG image data is ${raw.length < expected ? 'truncated' : 'longer than its header implies'} (${raw.length} of ${expected} bytes)`,
-    );
+  if (raw.length < expected) fail(`PNG image data is truncated (${raw.length} of ${expected} bytes)`);
   const alpha = transparency(colourType, depth, plte, trns);
   const out = createRaster(width, height);
   let offset = 0;

@@ -30,12 +30,12 @@ export function checkSize(source: string, format: string, width: number, height:
   if (width * height > limits.maxPixels)
     throw new LensError(
       ErrorCode.BadInput,
-      `${source}: ${format} image is ${width}×${height} (${mp(width * height)} MP), over the ${mp(limits.maxPixels)} MP render limit`,
+      `${source}: ${format} image is ${width}×${height} = ${count(width * height)} pixels, over the render limit of ${count(limits.maxPixels)}`,
     );
 }
 
-function mp(pixels: number): string {
-  return (pixels / 1e6).toFixed(1);
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /**
