@@ -21,7 +21,7 @@ export function sniffFormat(bytes: Uint8Array): RasterFormat {
   const head = ascii(b, 0, Math.min(b.length, 1024))
     .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
     .trimStart();
-  if (head.startsWith('<') && /<svg[\s>]/i.test(head)) return 'svg';
+  if (head.startsWith('<') && /<svg[\s/>]/i.test(head)) return 'svg';
   return 'unknown';
 }
 
