@@ -256,28 +256,19 @@ export function encodePng(image: Raster): Buffer {
       rows[o + 2] = data[i + 2]!;
     }
   const filtered = Buffer.alloc(height * (rowBytes + 1));
-  const trial = Buffer.alloc(rowBytes);
+  const trial = new Uint8Array(rowBytes);
+  const zero = new Uint8Array(rowBytes);
   for (let y = 0; y < height; y++) {
-    const cur = y * rowBytes;
-    const up = y > 0 ? cur - rowBytes : -1;
+    const row = rows.subarray(y * rowBytes, (y + 1) * rowBytes);
+    const prior = y > 0 ? rows.subarray((y - 1) * rowBytes, y * rowBytes) : zero;
+    const target = filtered.subarray(y * (rowBytes + 1) + 1, (y + 1) * (rowBytes + 1));
     let best = Infinity;
-    const target = y * (rowBytes + 1);
     for (let f = 0; f < 5; f++) {
-      let cost = 0;
-      for (let i = 0; i < rowBytes; i++) {
-        const x = rows[cur + i]!;
-        const a = i >= bpp ? rows[cur + i - bpp]! : 0;
-        const b = up >= 0 ? rows[up + i]! : 0;
-        const c = i >= bpp && up >= 0 ? rows[up + i - bpp]! : 0;
-        const v = (x - (f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : paeth(a, b, c))) & 255;
-        trial[i] = v;
-        cost += v < 128 ? v : 256 - v;
-        if (cost >= best) break;
-      }
+      const cost = filterRow(f, row, prior, bpp, trial, best);
       if (cost < best) {
         best = cost;
-        filtered[target] = f;
-        trial.copy(filtered, target + 1, 0, rowBytes);
+        filtered[y * (rowBytes + 1)] = f;
+        target.set(trial);
       }
     }
   }
@@ -292,6 +283,31 @@ export function encodePng(image: Raster): Buffer {
     chunk('IDAT', zlib.deflateSync(filtered, { level: 6 })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/**
+ * Filters one row with filter `f` into `out` and returns its cost (sum of |signed byte|), giving up
+ * once the cost reaches `stop`.
+ */
+function filterRow(f: number, row: Uint8Array, prior: Uint8Array, bpp: number, out: Uint8Array, stop: number): number {
+  const n = row.length;
+  let cost = 0;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const x = row[i]!;
+    const b = prior[i]!;
+    if (i < bpp) v = f === 0 || f === 1 ? x : f === 3 ? x - (b >> 1) : x - b;
+    else if (f === 0) v = x;
+    else if (f === 1) v = x - row[i - bpp]!;
+    else if (f === 2) v = x - b;
+    else if (f === 3) v = x - ((row[i - bpp]! + b) >> 1);
+    else v = x - paeth(row[i - bpp]!, b, prior[i - bpp]!);
+    v &= 255;
+    out[i] = v;
+    cost += v < 128 ? v : 256 - v;
+    if (cost >= stop) break;
+  }
+  return cost;
 }
 
 function chunk(type: string, data: Buffer): Buffer {
