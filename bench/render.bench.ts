@@ -1,4 +1,4 @@
-// `rollout-lens render`'s engine side (docs/architecture.md#images): one 1920 × 1080 PNG with a
+// `rollout-lens render`'s engine side (docs/architecture.md#image-rendering): one 1920 × 1080 PNG with a
 // group's 64 predicted boxes and a target drawn on it, decoded, drawn and written back as PNG. The
 // image is photo-like (gradients and noise), since flat colour would flatter both zlib passes. A JPEG
 // of the same picture is timed too, for reference (no limit). Figures are medians; nothing asserts time.

@@ -1,4 +1,4 @@
-// Decoded pixels for `rollout-lens render` (docs/architecture.md#images): 8-bit RGBA, rows top to
+// Decoded pixels for `rollout-lens render` (docs/architecture.md#image-rendering): 8-bit RGBA, rows top to
 // bottom, no padding. Every decoder returns this and every drawing function works on it.
 import { LensError, ErrorCode } from '../../shared/errors';
 
