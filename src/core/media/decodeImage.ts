@@ -6,24 +6,9 @@ import { MAX_IMAGE_BYTES } from '../../shared/media';
 import { LensError, ErrorCode } from '../../shared/errors';
 import { decodeGif } from './gif';
 import { decodeJpeg } from './jpeg';
-import { decodePng, PNG_SIGNATURE } from './png';
+import { decodePng } from './png';
+import { sniffFormat } from './imageInfo';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits, type Raster } from './raster';
-
-export type RasterFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'svg' | 'unknown';
-
-export function sniffFormat(bytes: Uint8Array): RasterFormat {
-  const b = bytes;
-  if (b.length >= 8 && PNG_SIGNATURE.equals(b.subarray(0, 8))) return 'png';
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  if (b.length >= 6 && ascii(b, 0, 6).match(/^GIF8[79]a$/)) return 'gif';
-  if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP') return 'webp';
-  // SVG: text that opens with a tag (optionally after a BOM, an XML declaration or comments) and names svg early on.
-  const head = ascii(b, 0, Math.min(b.length, 1024))
-    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
-    .trimStart();
-  if (head.startsWith('<') && /<svg[\s/>]/i.test(head)) return 'svg';
-  return 'unknown';
-}
 
 export const WEBP_REFUSAL = 'render decodes PNG, JPEG and GIF; convert WebP first (for example `dwebp in.webp -o out.png`)';
 
@@ -49,10 +34,6 @@ export function decodeImage(bytes: Uint8Array, source = 'image', limits: DecodeL
         `${source}: is not a PNG, JPEG or GIF image (it starts with ${hex(bytes.subarray(0, 8))})`,
       );
   }
-}
-
-function ascii(b: Uint8Array, from: number, to: number): string {
-  return String.fromCharCode(...b.subarray(from, to));
 }
 
 function hex(b: Uint8Array): string {

@@ -13,36 +13,61 @@ export interface ImageInfo {
 /** Bytes read to find the size: JPEG keeps it after its EXIF block, which can reach 64 KiB and more. */
 export const HEADER_BYTES = 256 * 1024;
 
-/** The image's type and size, or why it is refused ("not a PNG, JPEG, WebP or GIF image (it looks like SVG)"). */
+export type RasterFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'svg' | 'unknown';
+
+function ascii(b: Uint8Array, from: number, to: number): string {
+  return String.fromCharCode(...b.subarray(from, to));
+}
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** What the first bytes say an image is (the one place the type is judged: ingest, views and render). */
+export function sniffFormat(b: Uint8Array): RasterFormat {
+  if (b.length >= 8 && PNG_MAGIC.every((x, i) => b[i] === x)) return 'png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 6 && /^GIF8[79]a$/.test(ascii(b, 0, 6))) return 'gif';
+  if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP') return 'webp';
+  // SVG: text that opens with a tag (optionally after a BOM, an XML declaration or comments) and names svg early on.
+  const head = ascii(b, 0, Math.min(b.length, 1024))
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
+  if (head.startsWith('<') && /<svg[\s/>]/i.test(head)) return 'svg';
+  return 'unknown';
+}
+
+/** The image's type and size, or why it is refused ("not a PNG, JPEG, WebP or GIF image (it looks like SVG, which is refused)"). */
 export function imageInfo(b: Uint8Array): ImageInfo | string {
   const at = (i: number): number => b[i] ?? 0;
   const u16be = (i: number): number => (at(i) << 8) | at(i + 1);
   const u16le = (i: number): number => at(i) | (at(i + 1) << 8);
   const u24le = (i: number): number => at(i) | (at(i + 1) << 8) | (at(i + 2) << 16);
   const u32be = (i: number): number => u16be(i) * 65536 + u16be(i + 2);
-  const ascii = (i: number, n: number): string => String.fromCharCode(...b.subarray(i, i + n));
   const sized = (mime: ImageMime, width: number, height: number): ImageInfo | string =>
     width > 0 && height > 0 ? { mime, width, height } : `a ${mime.slice(6).toUpperCase()} header with no size (${width}×${height})`;
-
-  if (b.length >= 24 && at(0) === 0x89 && ascii(1, 3) === 'PNG' && ascii(12, 4) === 'IHDR') {
-    return sized('image/png', u32be(16), u32be(20));
-  }
-  if (b.length >= 10 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) return sized('image/gif', u16le(6), u16le(8));
-  if (b.length >= 16 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
-    const chunk = ascii(12, 4);
-    if (chunk === 'VP8X') return sized('image/webp', u24le(24) + 1, u24le(27) + 1);
-    if (chunk === 'VP8 ') return sized('image/webp', u16le(26) & 0x3fff, u16le(28) & 0x3fff);
-    if (chunk === 'VP8L') {
-      const bits = at(21) | (at(22) << 8) | (at(23) << 16) | (at(24) << 24);
-      return sized('image/webp', (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+  switch (sniffFormat(b)) {
+    case 'png':
+      return b.length >= 24 && ascii(b, 12, 16) === 'IHDR'
+        ? sized('image/png', u32be(16), u32be(20))
+        : 'a PNG file without its header (truncated?)';
+    case 'gif':
+      return sized('image/gif', u16le(6), u16le(8));
+    case 'webp': {
+      const chunk = ascii(b, 12, 16);
+      if (chunk === 'VP8X') return sized('image/webp', u24le(24) + 1, u24le(27) + 1);
+      if (chunk === 'VP8 ') return sized('image/webp', u16le(26) & 0x3fff, u16le(28) & 0x3fff);
+      if (chunk === 'VP8L') {
+        const bits = at(21) | (at(22) << 8) | (at(23) << 16) | (at(24) << 24);
+        return sized('image/webp', (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+      }
+      return `a WebP file with an unknown first chunk "${chunk}"`;
     }
-    return `a WebP file with an unknown first chunk "${chunk}"`;
+    case 'jpeg':
+      return jpegSize(b);
+    case 'svg':
+      return 'not a PNG, JPEG, WebP or GIF image (it looks like SVG, which is refused)';
+    default:
+      return 'not a PNG, JPEG, WebP or GIF image';
   }
-  if (b.length >= 4 && at(0) === 0xff && at(1) === 0xd8) return jpegSize(b);
-  const head = new TextDecoder().decode(b.subarray(0, 256)).trimStart().toLowerCase();
-  const looks =
-    head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg')) ? ' (it looks like SVG, which is refused)' : '';
-  return `not a PNG, JPEG, WebP or GIF image${looks}`;
 }
 
 /** A JPEG's size from its first start-of-frame marker (SOF0–SOF15 but DHT, JPG and DAC). */

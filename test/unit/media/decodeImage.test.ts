@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { decodeImage, sniffFormat } from '../../../src/core/media/decodeImage';
+import { decodeImage } from '../../../src/core/media/decodeImage';
+import { sniffFormat } from '../../../src/core/media/imageInfo';
 import type { Raster } from '../../../src/core/media/raster';
 import { MAX_IMAGE_BYTES } from '../../../src/shared/media';
 
