@@ -9,6 +9,7 @@ import { REWARD_COMMANDS } from './commands/rewards';
 import { RUN_COMMANDS } from './commands/runs';
 import { SUCCESS_COMMANDS } from './commands/success';
 import { TREE_COMMANDS } from './commands/tree';
+import { RENDER_COMMANDS } from './commands/render';
 import { exportCommand, runsCommand, searchCommand, statsCommand } from './commands/query';
 import { UsageError, exitQuietlyWhenPipeCloses, reportError } from './output';
 import { runtimeLine, runtimeReport } from '../core/runtimeReport';
@@ -86,6 +87,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       }),
   },
   ...TREE_COMMANDS,
+  ...RENDER_COMMANDS,
   ...PROMPT_COMMANDS,
   ...ANALYSIS_COMMANDS,
   ...REWARD_COMMANDS,

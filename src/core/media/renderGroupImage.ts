@@ -20,6 +20,8 @@ export interface GroupImageOptions {
    * (boxes logged in the model input's frame): they are scaled to the image. Default: the image's size.
    */
   boxFrame?: [number, number];
+  /** The group's [lowest, highest] reward, when only some of its samples are drawn (default: those drawn). */
+  rewardRange?: [number, number];
   /** Shrink the output to at most this many pixels wide (`--max-width`); boxes follow. */
   maxWidth?: number;
   /** Names the image in error messages. */
@@ -39,8 +41,7 @@ export function renderGroupRaster(decoded: Raster, opts: GroupImageOptions): Ras
   const sy = image.height / fh;
   const place = (b: BoxCoords): BoxCoords => [b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy];
   const rewards = opts.pred.map((p) => p.reward).filter((r): r is number => r !== null && Number.isFinite(r));
-  const min = Math.min(...rewards);
-  const max = Math.max(...rewards);
+  const [min, max] = opts.rewardRange ?? [Math.min(...rewards), Math.max(...rewards)];
   const lw = lineWidthFor(image);
   const isHighlight = (p: { sample?: number }): boolean => opts.highlight !== undefined && p.sample === opts.highlight;
   // Lowest reward first, so the best boxes lie on top; the targets above them (dashed, so what is under

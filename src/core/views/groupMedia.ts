@@ -13,7 +13,7 @@ import {
   type SampleBoxes,
 } from '../../shared/media';
 import type { Turn } from '../../shared/rollout';
-import { loadImageBytes } from '../media/loadImage';
+import { loadImageBytes, type ImageBytes } from '../media/loadImage';
 import { requireGroupId } from '../store/reads';
 import type { Store } from '../store/store';
 
@@ -78,16 +78,25 @@ export function groupMedia(rows: readonly MediaRow[]): GroupMedia | null {
   };
 }
 
-const MEDIA_COLUMNS = 'idx, images, boxes, turns';
+/** The group's rows as the media needs them, with each sample's reward. */
+export function groupMediaRows(store: Store, ref: GroupRef): Array<MediaRow & { reward: number }> {
+  const gid = requireGroupId(store, ref);
+  return store.db.prepare('SELECT idx, reward, images, boxes, turns FROM samples WHERE group_id = ? ORDER BY idx').all(gid) as Array<
+    MediaRow & { reward: number }
+  >;
+}
+
+/** The bytes of one of the group's images (`image` indexes GroupMedia.images). */
+export async function groupImageBytes(store: Store, ref: GroupRef, image: number): Promise<ImageBytes> {
+  const { list } = distinctImages(groupMediaRows(store, ref));
+  const wanted = list[image];
+  if (!wanted) return { ok: false, message: `This group has ${list.length} images; there is no image ${image}.` };
+  return loadImageBytes(store.db, wanted);
+}
 
 /** One of the group's images (`image` indexes GroupMedia.images), as the webview receives it. */
 export async function groupImage(store: Store, ref: GroupRef, image: number): Promise<ImageLoad> {
-  const gid = requireGroupId(store, ref);
-  const rows = store.db.prepare(`SELECT ${MEDIA_COLUMNS} FROM samples WHERE group_id = ? ORDER BY idx`).all(gid) as MediaRow[];
-  const { list } = distinctImages(rows);
-  const wanted = list[image];
-  if (!wanted) return { ok: false, message: `This group has ${list.length} images; there is no image ${image}.` };
-  const got = await loadImageBytes(store.db, wanted);
+  const got = await groupImageBytes(store, ref, image);
   if (!got.ok) return got;
   return {
     ok: true,
