@@ -1,5 +1,5 @@
 // Which decoder an image's bytes go to, by their first bytes (never by file name or declared type).
-// PNG (own decoder), JPEG (jpeg-js) and GIF (omggif, first frame) are decoded; WebP is refused because
+// PNG (own decoder), JPEG (jpeg-js) and GIF (own decoder, first frame) are decoded; WebP is refused because
 // no small pure-JavaScript decoder exists (the maintained ones are WebAssembly builds of libwebp), and
 // SVG is refused because it is a document, not pixels.
 import { MAX_IMAGE_BYTES } from '../../shared/media';
