@@ -125,7 +125,7 @@ function transparency(colourType: number, depth: number, plte: Uint8Array | null
   return { palette: null, key };
 }
 
-/** Reverses the five filter types in place (§9.2); each row is its filter byte then `rowBytes` bytes. */
+/** Reverses the five filter types in place (PNG specification section 9.2, docs/architecture.md#image-rendering); each row is its filter byte then `rowBytes` bytes. */
 function unfilter(raw: Buffer, offset: number, rowBytes: number, rows: number, bpp: number, fail: (why: string) => never): void {
   const stride = rowBytes + 1;
   for (let j = 0; j < rows; j++) {
@@ -239,7 +239,7 @@ function setPalette(o: Uint8Array, at: number, palette: Uint8Array, index: numbe
 /**
  * RGBA 8-bit in, PNG bytes out (zlib level 6). A fully opaque raster is written as RGB, a quarter
  * smaller. Each row takes the filter whose output has the least sum of absolute signed bytes, the
- * heuristic the PNG specification suggests (§12.8), judged on a sample of the row's bytes.
+ * heuristic the PNG specification suggests (section 12.8, docs/architecture.md#image-rendering), judged on a sample of the row's bytes.
  */
 export function encodePng(image: Raster): Buffer {
   const { width, height, data } = image;
