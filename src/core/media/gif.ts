@@ -1,5 +1,5 @@
 // GIF decode, first frame only, on a transparent canvas the size of the GIF's logical screen (the
-// GIF89a specification: blocks §17–§23, LZW Appendix F, interlaced row order Appendix E). Written
+// GIF89a specification: blocks 17–23, LZW Appendix F, interlaced row order Appendix E). Written
 // here rather than taken from omggif 1.0.10, whose LZW loop never ends on some corrupt streams (its
 // code table can point back at itself). Here every table entry's prefix is an earlier entry, so each
 // chain ends; output stops at the frame's size, and a frame is clipped to the screen.

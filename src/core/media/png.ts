@@ -1,5 +1,5 @@
 // PNG decode and encode in TypeScript over node:zlib (the PNG specification, W3C PNG 2nd edition:
-// chunk layout §5, colour types and bit depths §6.1, filters §9, Adam7 §8.2, tRNS §11.3.2.1).
+// chunk layout 5, colour types and bit depths 6.1, filters 9, Adam7 8.2, tRNS 11.3.2.1).
 // Decode reads every standard colour type and bit depth, Adam7 included; 16-bit samples keep their
 // high byte. CRCs are not checked on decode (a corrupt chunk shows as bad image data instead).
 import * as zlib from 'node:zlib';
@@ -8,11 +8,11 @@ import { checkSize, createRaster, DEFAULT_DECODE_LIMITS, type DecodeLimits, type
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Bit depths allowed per colour type (§6.1, table 11.1). */
+/** Bit depths allowed per colour type (PNG specification 6.1 and table 11.1). */
 const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-/** Adam7 passes: first column, first row, column step, row step (§8.2). */
+/** Adam7 passes: first column, first row, column step, row step (PNG specification 8.2). */
 const ADAM7: Array<[number, number, number, number]> = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],

@@ -24,7 +24,10 @@ describe('files not read', () => {
           'odd.jsonl',
           'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)',
         ],
-        ['notes.txt', 'not a rollout or metrics file (.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, trainer_state.json)'],
+        [
+          'notes.txt',
+          'not a rollout or metrics file (.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, trainer_state.json)',
+        ],
       ],
     );
     store.close();
