@@ -22,7 +22,7 @@ export interface TrlFile {
 }
 
 const TRL_COLUMNS = new Set(['step', 'prompt', 'completion', 'advantage']);
-/** Columns that are never rewards: TRL's own, and the `log_extra` columns that name a row's image (docs/formats.md#trl). */
+/** Columns that are never rewards: TRL's own, and the `log_extra` columns that name a row's image (docs/architecture.md#trl-output). */
 const NON_REWARD = new Set([...TRL_COLUMNS, 'dataset_index', 'image_path']);
 
 /**
