@@ -69,6 +69,7 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
     tree: null,
     tree_error: 'benchmark: no tree',
     media: null,
+    game: null,
     estimator: 'grpo',
     tokens: {
       availability: {

@@ -6,7 +6,8 @@
   12 steps × 8 groups × 8 boxes, rewarded by IoU alone; the boxes grow while the hit rate rises, so
   Rollout Lens's `box_growth` alert fires (procedural.py);
 - DIR/vision-zero-procedural/rollouts.jsonl: Vision-Zero style "who's the spy" games on generated
-  shape scenes, 2 steps × 3 games, one group of 4 decisions per game (vision_zero_games.py).
+  shape scenes, 2 steps × 3 games, one group of 4 God decisions per game (vision_zero_games.py), written by
+  rollout_lens_logger.vision_zero.write_vision_zero_game.
 
 Images go beside each rollout file under images/, one file per content (rollout_lens_logger).
 Deterministic (fixed seeds). Idempotent: a run already written by the same sources is kept
@@ -28,11 +29,13 @@ sys.path.insert(0, os.path.join(REPO, "python"))
 import procedural as P  # noqa: E402
 import vision_zero_games as V  # noqa: E402
 from rollout_lens_logger import RolloutWriter  # noqa: E402
+from rollout_lens_logger.images import ImageStore  # noqa: E402
+from rollout_lens_logger.vision_zero import clue_turns, write_vision_zero_game  # noqa: E402
 
 GUI_RUN = "gui-grounding-procedural"
 VZ_RUN = "vision-zero-procedural"
 SOURCES = [os.path.join(HERE, f) for f in ("make_run.py", "procedural.py", "vision_zero_games.py", "render.py")] + [
-    os.path.join(REPO, "python", "rollout_lens_logger", f) for f in ("writer.py", "images.py")]
+    os.path.join(REPO, "python", "rollout_lens_logger", f) for f in ("writer.py", "images.py", "vision_zero.py")]
 
 
 def sources_hash():
@@ -56,25 +59,21 @@ def write_gui(folder, render):
 
 
 def write_vision_zero(folder, render):
+    # The logger takes the players' images as paths: the scenes are stored beside the rollout file
+    # the way the writer stores images (images/<sha256>.png, one file per content) and named relative to it.
+    store = ImageStore(folder)
     with RolloutWriter(os.path.join(folder, "rollouts.jsonl")) as w:
         for g in V.games():
-            original, spy_pic = render.scene_png(g["original"]), render.scene_png(g["changed"])
-            pictures = [spy_pic if p == g["spy"] else original for p in range(1, V.PLAYERS + 1)]
-            votes = [d["vote"] for d in g["decisions"]]
-            for d in g["decisions"]:
-                voter = d["player"]
-                # The clue stage as this player saw it: its own clue and the others', each with that player's picture.
-                turns = [{"role": "assistant" if p == voter else "environment", "content": f"PLAYER {p}: {clue}",
-                          "trained": False, "images": [pictures[p - 1]]}
-                         for p, clue in enumerate(g["clues"], start=1)]
-                turns.append({"role": "assistant", "content": d["text"], "trained": True})
-                w.write(g["step"], g["group"], V.decision_prompt(voter, g["spy"]), d["text"], d["reward"],
-                        components={"format": round(0.3 * (2 * int(d["fmt_ok"]) - 1), 6),
-                                    "accuracy": round(1.2 * d["acc"], 6), "shaping": 0.99 if d["acc"] > 0 else 0.0},
-                        correct=d["acc"] > 0, ground_truth=str(g["spy"]), finish_reason="stop",
-                        data_source="procedural-vision-zero", images=[pictures[voter - 1]], turns=turns,
-                        meta={"vision_zero": {"players": V.PLAYERS, "spy": g["spy"], "votes": votes},
-                              "changed_object": g["changed_index"], "procedural": True})
+            original = store.ref(render.scene_png(g["original"]), f"game {g['group']} original")["path"]
+            spy_pic = store.ref(render.scene_png(g["changed"]), f"game {g['group']} spy's picture")["path"]
+            rewards = [d["reward"] for d in g["decisions"]]
+            write_vision_zero_game(
+                w, step=g["step"], game_id=g["group"], spy=g["spy"],
+                player_images=[spy_pic if p == g["spy"] else original for p in range(1, V.PLAYERS + 1)],
+                clues=clue_turns(g["clues"], V.PLAYERS, V.ROUNDS), decisions=[d["text"] for d in g["decisions"]],
+                rewards=rewards, votes=[d["vote"] for d in g["decisions"]], formats=[d["fmt_ok"] for d in g["decisions"]],
+                advantages=V.normalise(rewards), prompt=V.decision_prompt(g["clues"]), original_image=original,
+                meta={"changed_object": g["changed_index"], "procedural": True})
         return w.count
 
 

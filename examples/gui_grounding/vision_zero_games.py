@@ -1,15 +1,17 @@
 """The Vision-Zero style demo run, without pixels: shape scenes, the spy's changed scene, clues, votes, rewards.
 
-Procedural, not a model. Stdlib only (test/python checks it); render.py draws the scenes.
+Procedural, not a model. Stdlib only (test/python checks it); render.py draws the scenes and
+make_run.py writes the games with rollout_lens_logger.vision_zero.write_vision_zero_game.
 
 The game and its decision reward follow Vision-Zero (wangqinsi1/Vision-Zero at fa3c01c1,
-src/open-r1-multimodal/src/open_r1/clevr_spotdiff_generator.py, the decision-phase reward with
-lambda_fmt 0.3, beta_acc 1.2, gamma 0.99): four players see a picture, one of them (the spy) a
-picture with one object changed; each gives a clue, then each votes for the spy. A vote's reward is
-0.3·(2·fmt_ok − 1) + 1.2·acc + 0.99·[acc > 0], where for a non-spy acc is +1 for the spy, −0.5 for
-"N/A" and −1 otherwise, for the spy −1 for voting for itself, 0.2 for "N/A" and 0.5 otherwise, and
-a response without a readable vote gets acc −1. fmt_ok: a <think> of more than 10 characters and a
-non-empty <answer>.
+src/open-r1-multimodal/src/open_r1/clevr_spotdiff_generator.py,
+_calculate_enhanced_two_phase_rewards_with_god_decision, lambda_fmt 0.3, beta_acc 1.2, gamma 0.99):
+four players see a picture, one of them (the spy) a picture with one object changed; each gives a
+clue, then G "God decision" completions read every clue with the original picture and vote for the
+spy. A decision's reward is 0.3·(2·fmt_ok − 1) + 1.2·acc + 0.99·[acc > 0], acc +1 for the spy,
+−0.5 for "N/A", −1 for another player or no readable vote. fmt_ok: a <think> of more than 10
+characters and a non-empty <answer>. The G rewards of a game are normalised as Vision-Zero's
+_apply_group_normalization does (population std; R − mean alone when the std is at most 1e-8).
 """
 
 import random
@@ -17,11 +19,13 @@ import re
 
 SEED = 20250522
 STEPS, GAMES, PLAYERS = 2, 3, 4
+# Clue rounds per game, and God decisions per game (the GRPO group).
+ROUNDS, DECISIONS = 1, 4
 SCENE_W, SCENE_H = 480, 320
 KINDS = ["circle", "square", "triangle"]
 COLOURS = ["red", "green", "blue", "yellow", "purple"]
 SIZES = ["small", "large"]
-# How often a non-spy votes for the spy at each step (the decision skill improving), and says "N/A".
+# How often a decision votes for the spy at each step (the decision skill improving), and says "N/A".
 CATCH_RATE = (0.45, 0.75)
 NA_RATE = (0.2, 0.1)
 BAD_FORMAT_RATE = (0.25, 0.05)
@@ -76,13 +80,11 @@ def clues(original, changed, changed_i, spy, rng):
     return out
 
 
-def accuracy(voter, vote, spy):
-    """Vision-Zero's accuracy component of a vote (None: no readable vote)."""
-    if vote is None:
-        return -1.0
-    if voter == spy:
-        return -1.0 if vote == spy else (0.2 if vote == "N/A" else 0.5)
-    return 1.0 if vote == spy else (-0.5 if vote == "N/A" else -1.0)
+def accuracy(vote, spy):
+    """Vision-Zero's accuracy component of a God decision's vote (None: no readable vote)."""
+    if vote == spy:
+        return 1.0
+    return -0.5 if vote == "N/A" else -1.0
 
 
 def decision_reward(fmt_ok, acc):
@@ -108,20 +110,16 @@ def _lerp(pair, p):
     return pair[0] + (pair[1] - pair[0]) * p
 
 
-def decision_text(voter, spy, clue_list, rng, p):
-    """One player's decision completion: a vote with its reasoning, sometimes N/A, sometimes malformed."""
-    others = [q for q in range(1, PLAYERS + 1) if q != voter]
-    if voter == spy:
-        vote = rng.choice(others)  # the spy deflects
-        why = f"My picture may be the odd one; player {vote}'s clue is the easiest to point at."
-    elif rng.random() < _lerp(CATCH_RATE, p):
+def decision_text(spy, clue_list, rng, p):
+    """One God decision: a vote with its reasoning, sometimes N/A, sometimes malformed."""
+    if rng.random() < _lerp(CATCH_RATE, p):
         vote = spy
-        why = f"Player {spy} only said \"{clue_list[spy - 1]}\", which is vague and does not match my picture."
+        why = f"Player {spy} only said \"{clue_list[spy - 1]}\", which is vague and does not match the picture."
     elif rng.random() < _lerp(NA_RATE, p) / (1 - _lerp(CATCH_RATE, p)):
         vote = "N/A"
-        why = "All the clues seem consistent with my picture; I cannot tell who has the different one."
+        why = "All the clues seem consistent with the picture; I cannot tell who has the different one."
     else:
-        vote = rng.choice([q for q in others if q != spy] or others)
+        vote = rng.choice([q for q in range(1, PLAYERS + 1) if q != spy])
         why = f"Player {vote}'s clue sounds unsure, so they might be the odd player."
     said = "I vote N/A" if vote == "N/A" else f"I vote player {vote}"
     if rng.random() < _lerp(BAD_FORMAT_RATE, p):
@@ -129,15 +127,27 @@ def decision_text(voter, spy, clue_list, rng, p):
     return f"<think>{why} {said}.</think><answer>{vote}</answer>", vote
 
 
-def decision_prompt(player, spy):
-    role = "You are the SPY: your picture differs." if player == spy else "You are NOT the spy."
-    return (f"<image>\nYou are PLAYER {player} of \"Who's the odd one out?\" with {PLAYERS} players. One player's picture "
-            f"has one object changed. {role} Read the clues and vote for the odd player. Answer with "
-            "<think>...</think><answer>PLAYER_NUMBER or N/A</answer>.")
+def decision_prompt(clue_list):
+    """The God's prompt: the game, every clue, the answer format."""
+    said = "\n".join(f"PLAYER {p}: {c}" for p, c in enumerate(clue_list, start=1))
+    return (f"<image>\nYou watch a game of \"Who's the odd one out?\" with {PLAYERS} players. The picture is the "
+            "original; one player's picture has one object changed. The players' clues:\n"
+            f"{said}\nVote for the odd player. Answer with <think>...</think><answer>PLAYER_NUMBER or N/A</answer>.")
+
+
+def normalise(rewards):
+    """Vision-Zero's per-game normalisation (VLMGRPOTrainer._apply_group_normalization, grpo_trainer.py):
+    (R − mean) / (population std + 1e-8), or R − mean when the std or max − min is at most 1e-8; here
+    in float64 where Vision-Zero computes in float32."""
+    mean = sum(rewards) / len(rewards)
+    std = (sum((r - mean) ** 2 for r in rewards) / len(rewards)) ** 0.5
+    if std <= 1e-8 or max(rewards) - min(rewards) <= 1e-8:
+        return [r - mean for r in rewards]
+    return [(r - mean) / (std + 1e-8) for r in rewards]
 
 
 def games():
-    """Every game: dict with the scenes, spy, clues and per-player decisions (text, vote, reward parts)."""
+    """Every game: dict with the scenes, spy, clues and its God decisions (text, vote, reward parts)."""
     for step in range(STEPS):
         p = step / max(1, STEPS - 1)
         for game in range(GAMES):
@@ -147,11 +157,11 @@ def games():
             spy = rng.randrange(1, PLAYERS + 1)
             clue_list = clues(original, changed, changed_i, spy, rng)
             decisions = []
-            for voter in range(1, PLAYERS + 1):
-                text, _ = decision_text(voter, spy, clue_list, rng, p)
+            for _ in range(DECISIONS):
+                text, _ = decision_text(spy, clue_list, rng, p)
                 fmt_ok, vote = parse_decision(text)
-                acc = accuracy(voter, vote, spy)
-                decisions.append({"player": voter, "text": text, "vote": vote, "fmt_ok": fmt_ok, "acc": acc,
+                acc = accuracy(vote, spy)
+                decisions.append({"text": text, "vote": vote, "fmt_ok": fmt_ok, "acc": acc,
                                   "reward": round(decision_reward(fmt_ok, acc), 6)})
             yield {"step": step, "game": game, "group": f"{step}-game{game}", "spy": spy, "original": original,
                    "changed": changed, "changed_index": changed_i, "clues": clue_list, "decisions": decisions}

@@ -144,6 +144,7 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
     tree_error: null,
     tokens: null,
     media: null,
+    game: null,
     estimator: 'grpo',
   };
   return { snapshot, details, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])), json: JSON.stringify(snapshot) };

@@ -82,6 +82,7 @@ export function tokenGroupFixture(store: Store, ref: GroupRef): TokenGroupFixtur
     estimator: 'grpo',
     tokens: groupTokenStats(store, ref),
     media: null,
+    game: null,
   };
   return { snapshot, json: JSON.stringify(snapshot), details, tokens, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])) };
 }

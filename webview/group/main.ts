@@ -21,6 +21,7 @@ import { PrefixTreeView } from './treeView';
 import { pathOf } from './tokenSpans';
 import { TokenSection } from './tokenSection';
 import { MediaSection } from './mediaSection';
+import { GameSection } from './gameSection';
 import { isBoxColumn } from './boxColumns';
 import { hasBoxes } from './boxLayout';
 import { counted } from '../../src/shared/text';
@@ -61,6 +62,11 @@ const media = new MediaSection({
   load: (image) => host.request(GroupMessages.image, { image }),
   select: (index) => store.update({ selectedSample: index }),
   hover: (index) => hoverSample(index, true),
+});
+
+const game = new GameSection({
+  load: (image) => host.request(GroupMessages.image, { image }),
+  showOnly: (indices) => list.showOnly(indices, store.ui),
 });
 
 /** A row or a box under the pointer: the sample's row and its boxes light up together. */
@@ -130,6 +136,7 @@ clear(app);
 app.append(
   el('header', { cls: 'group-header' }, [headerInfo]),
   el('div', { cls: 'tree-column' }, [
+    game.root,
     media.root,
     el('div', { cls: 'toolbar' }, [
       button('Fit', () => tree.fit(), { secondary: true, title: 'Zoom to fit the whole tree' }),
@@ -279,6 +286,7 @@ host.on(GroupMessages.snapshot, (s) => {
   void showNode(store.ui.selectedNode);
   list.setSnapshot(s, store.ui);
   media.setSnapshot(s, store.ui.selectedSample);
+  game.setSnapshot(s);
   void showDetail(store.ui);
   // The first frame with the tree and the list on screen is what the first-paint benchmark times.
   paint.rendered();

@@ -1,15 +1,15 @@
 // The group's image with every sample's predicted box over it (docs/webviews.md#images-and-boxes).
-// The bytes are asked for only once the section is on screen; the image is decoded off the main
-// thread (createImageBitmap) and drawn into a canvas that CSS scales down to the panel's width, so
-// no <img> or data: URL is ever built from what the host sent. Boxes are elements over the canvas
+// The bytes are asked for only once the section is on screen and drawn into a canvas (imageCanvas.ts)
+// that CSS scales down to the panel's width. Boxes are elements over the canvas
 // in CSS pixels (image pixels × displayed width ÷ natural width), re-placed when the width changes.
 import './media.css';
-import { IMAGE_MIMES, type ImageLoad } from '../../src/shared/media';
+import type { ImageLoad } from '../../src/shared/media';
 import type { GroupSnapshot } from '../../src/shared/protocol/webviews/group';
 import { REWARD_SCALE } from '../../src/shared/rewardColour';
 import { counted } from '../../src/shared/text';
 import { clear, el, message, onWidthChange } from '../shared/dom';
 import { fmt } from '../shared/format';
+import { drawGroupImage } from './imageCanvas';
 import { hasBoxes, imageBoxes, rewardRange, shownImages, type ImageBoxes, type PredictedBox, type Rect } from './boxLayout';
 
 export interface MediaCallbacks {
@@ -22,8 +22,6 @@ export interface MediaCallbacks {
 
 /** Figures shown at most; a group whose samples draw on more images says how many are left out. */
 const MAX_FIGURES = 4;
-/** The canvas keeps at most this many pixels a side (a huge scan would otherwise cost hundreds of MB). */
-const MAX_CANVAS_SIDE = 4096;
 /** How far a flag marker reaches from its box's corner, in CSS pixels (it stays inside the image). */
 const MARKER_PX = 14;
 
@@ -62,7 +60,8 @@ export class MediaSection {
     clear(this.legend);
     this.marks.hovered = null;
     this.marks.selected = selected;
-    const media = snap.media;
+    // A Vision-Zero game's images are shown player by player in the game section; here only when boxes are drawn on them.
+    const media = snap.game && !hasBoxes(snap.media) ? null : snap.media;
     this.root.hidden = media === null;
     if (!media) {
       this.figures = [];
@@ -145,21 +144,14 @@ class ImageFigure {
   }
 
   private async fetchAndDraw(): Promise<void> {
-    let bitmap: ImageBitmap;
-    try {
-      const r = await this.cb.load(this.image);
-      if (this.discarded) return;
-      if (!r.ok) return this.fail(r.message);
-      if (!(IMAGE_MIMES as readonly string[]).includes(r.mime)) return this.fail(`not an image type the view shows: ${r.mime}`);
-      performance.mark('rl:image-received');
-      bitmap = await createImageBitmap(new Blob([bytesOf(r.data)], { type: r.mime }));
-    } catch (e) {
-      if (!this.discarded) this.fail(`could not load or decode the image: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    if (this.discarded) return bitmap.close();
-    this.draw(bitmap);
-    bitmap.close();
+    const got = await drawGroupImage(
+      () => this.cb.load(this.image),
+      () => this.discarded,
+      'group-image',
+    );
+    if (!got) return;
+    if (!got.ok) return this.fail(got.message);
+    this.draw(got.canvas, got.width, got.height);
     requestAnimationFrame(() => {
       if (this.discarded) return;
       this.setState('loaded');
@@ -177,15 +169,10 @@ class ImageFigure {
     this.caption.textContent = n > 0 ? `${counted(n, 'box', 'boxes')} not drawn: no image` : 'no image';
   }
 
-  private draw(bitmap: ImageBitmap): void {
-    this.size = { w: bitmap.width, h: bitmap.height };
-    const fit = Math.min(1, MAX_CANVAS_SIDE / Math.max(bitmap.width, bitmap.height));
-    const canvas = el('canvas', { cls: 'group-image', attrs: { role: 'img', 'aria-label': `Image ${bitmap.width}×${bitmap.height}` } });
-    canvas.width = Math.max(1, Math.round(bitmap.width * fit));
-    canvas.height = Math.max(1, Math.round(bitmap.height * fit));
-    canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  private draw(canvas: HTMLCanvasElement, width: number, height: number): void {
+    this.size = { w: width, h: height };
     const media = this.snap.media;
-    this.boxes = media ? imageBoxes(media, this.snap.samples, this.image, bitmap.width, bitmap.height) : { predicted: [], targets: [] };
+    this.boxes = media ? imageBoxes(media, this.snap.samples, this.image, width, height) : { predicted: [], targets: [] };
     const overlay = el('div', { cls: 'box-overlay' });
     this.placed = [];
     for (const r of this.boxes.targets) {
@@ -204,7 +191,7 @@ class ImageFigure {
     this.frame.append(canvas, overlay);
     this.canvas = canvas;
     this.overlay = overlay;
-    this.caption.textContent = `${counted(this.boxes.predicted.length, 'box', 'boxes')} on image ${bitmap.width}×${bitmap.height}`;
+    this.caption.textContent = `${counted(this.boxes.predicted.length, 'box', 'boxes')} on image ${width}×${height}`;
     this.layout();
     this.restyle();
   }
@@ -279,11 +266,4 @@ function boxTitle(b: PredictedBox): string {
   ]
     .filter(Boolean)
     .join('\n');
-}
-
-function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(base64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }

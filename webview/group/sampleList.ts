@@ -42,6 +42,8 @@ export class SampleList {
   private snap: GroupSnapshot | null = null;
   private advantages = new Map<number, number | undefined>();
   private rows: HTMLTableRowElement[] = [];
+  /** Only these samples are listed (a vote chosen in the game section); null: all. Not kept across snapshots. */
+  private only: ReadonlySet<number> | null = null;
 
   constructor(private readonly cb: SampleListCallbacks) {
     this.legend = el('div', { cls: 'legend' });
@@ -65,6 +67,7 @@ export class SampleList {
 
   setSnapshot(snap: GroupSnapshot, ui: GroupUi): void {
     this.snap = snap;
+    this.only = null;
     const names = componentNames(snap.samples);
     clear(this.legend);
     names.forEach((n, i) => {
@@ -84,6 +87,11 @@ export class SampleList {
     )
       this.render(ui);
     else if (changed.has('selectedNode') || changed.has('selectedSample')) this.restyle(ui);
+  }
+
+  showOnly(indices: ReadonlySet<number> | null, ui: GroupUi): void {
+    this.only = indices;
+    this.render(ui);
   }
 
   private header(h: (typeof HEADERS)[number]): HTMLElement {
@@ -118,6 +126,7 @@ export class SampleList {
     const text = f.text.trim().toLowerCase();
     const node = ui.selectedNode !== null ? snap.tree?.nodes.find((n) => n.id === ui.selectedNode) : undefined;
     const rows = snap.samples.filter((s) => {
+      if (this.only && !this.only.has(s.index)) return false;
       if (text && !s.preview.toLowerCase().includes(text)) return false;
       if (f.finish === 'length' && s.finish_reason !== 'length') return false;
       if (f.finish === 'stop' && s.finish_reason === 'length') return false;

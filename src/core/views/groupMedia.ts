@@ -25,7 +25,7 @@ export interface MediaRow {
 }
 
 /** A reference's identity: its source, without the size (the same file logged with and without a size is one image). */
-function sourceKey(ref: ImageRef): string {
+export function sourceKey(ref: ImageRef): string {
   const { width: _w, height: _h, ...source } = ref;
   return JSON.stringify(source);
 }

@@ -10,6 +10,7 @@ import type { ReflectionMatcher } from '../analysis/reflection';
 import { requireGroupId, sampleRowsOf, type ListedSample } from '../store/reads';
 import { runSuccessRule } from '../store/successStore';
 import { groupMedia, type MediaRow } from './groupMedia';
+import { groupGame, type GameRow } from './groupGame';
 import { describeSuccessRule } from '../../shared/success';
 import { treeOfRows, type TreeOptions, type TreeRow } from '../store/groupTrees';
 import type { Store } from '../store/store';
@@ -21,14 +22,14 @@ export interface GroupViewOptions extends TreeOptions {
   reflection?: ReflectionMatcher;
 }
 
-type GroupRowRead = ListedSample & TreeRow & TokenRow & MediaRow & { ground_truth: string | null };
+type GroupRowRead = ListedSample & TreeRow & TokenRow & MediaRow & GameRow & { ground_truth: string | null };
 
 export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = {}): GroupViewResult {
   const gid = requireGroupId(store, ref);
   const rows = store.db
     .prepare(
       `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, components, ground_truth,
-              turns, images, boxes, ${TOKEN_COLUMNS}, response
+              turns, images, boxes, meta, ${TOKEN_COLUMNS}, response
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as GroupRowRead[];
@@ -53,6 +54,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
   } catch {
     tokens = null;
   }
+  const media = groupMedia(rows);
   return {
     view: {
       ref: { run: ref.run, split: ref.split, step: ref.step, group: ref.group },
@@ -63,7 +65,8 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
       tree: tree ? toGroupTreeView(tree) : null,
       tree_error: treeError,
       tokens,
-      media: groupMedia(rows),
+      media,
+      game: groupGame(rows, media),
     },
     node_texts: Object.fromEntries((tree?.nodes ?? []).map((n) => [String(n.id), n.text])),
   };
