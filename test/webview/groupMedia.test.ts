@@ -9,7 +9,7 @@ import type { ImageLoad } from '../../src/shared/media';
 import { GROUP_INBOUND, GroupMessages } from '../../src/shared/protocol/webviews/group';
 import { FakeHostPage, launchChromium, startPageServer, type PageServer } from './fakeHost';
 import { HOSTILE, answerGroup, groupFixture } from './fixtures';
-import { answerMedia, cardFixture, type MediaFixture } from './mediaFixtures';
+import { answerMedia, cardFixture, mediaGroupFixture, pngLoad, testCard, type MediaFixture } from './mediaFixtures';
 
 let server: PageServer;
 let context: BrowserContext;
@@ -97,6 +97,44 @@ describe('group view: image and boxes', () => {
     );
     assert.deepEqual(host.invalid, []);
     assert.deepEqual(host.errors, []);
+    await host.close();
+  });
+
+  it('zooms to small boxes: the picture scales so their surroundings fill the frame, outlines keep their width, and back', async () => {
+    // Targets a few percent of the image, as on a screenshot: [300, 160, 340, 180] on 640 × 360.
+    const fx = mediaGroupFixture(
+      [
+        { reward: 1, pred: [[300, 160, 340, 180]], gt: [[300, 160, 340, 180]] },
+        { reward: 0, pred: [[310, 150, 350, 175]], gt: [[300, 160, 340, 180]] },
+      ],
+      { width: 640, height: 360, load: pngLoad(testCard(), 640, 360) },
+    );
+    const host = await open(fx);
+    await loaded(host);
+    const zoom = host.page.locator('button.zoom-boxes');
+    assert.equal(await zoom.innerText(), 'Zoom to boxes');
+    await zoom.click();
+    assert.equal(await zoom.innerText(), 'Whole image');
+    // The union [300, 150, 350, 180] (50 × 30) doubled plus 5% of the image: 164 × 96, widened to the image's
+    // shape: 170.67 × 96 around (325, 165), so x 239.67, y 117; scale 640 / 170.67 = 3.75.
+    assert.equal(
+      await host.page.$eval('canvas.group-image', (c) => (c as HTMLElement).style.transform),
+      'translate(-898.75px, -438.75px) scale(3.75)',
+    );
+    assert.deepEqual(
+      await host.page.evaluate(() => {
+        const f = document.querySelector('.image-frame')!.getBoundingClientRect();
+        const b = document.querySelector('.pred-box[data-index="0"]')!.getBoundingClientRect();
+        return [f.width, f.height, Math.round(b.left - f.left), Math.round(b.top - f.top), Math.round(b.width), Math.round(b.height)];
+      }),
+      // (300 − 239.67) × 3.75 = 226.25, (160 − 117) × 3.75 = 161.25, 40 × 3.75 = 150, 20 × 3.75 = 75.
+      [640, 360, 226, 161, 150, 75],
+    );
+    // Outlines keep their 2 CSS px: only the picture is scaled, the boxes are placed for it.
+    assert.equal(await host.page.$eval('.pred-box[data-index="0"]', (b) => getComputedStyle(b).borderTopWidth), '2px');
+    await zoom.click();
+    assert.equal(await host.page.$eval('canvas.group-image', (c) => (c as HTMLElement).style.transform), '');
+    assert.deepEqual((await boxStyles(host.page))[0], [0, 0, '300px', '160px', '40px', '20px']);
     await host.close();
   });
 

@@ -107,3 +107,29 @@ export function shownImages(media: GroupMedia): number[] {
 export function hasBoxes(media: GroupMedia | null | undefined): boolean {
   return media?.samples.some((s) => s.boxes !== null) === true;
 }
+
+/**
+ * The part of an image "Zoom to boxes" shows: the boxes' union with a margin of half its size (at
+ * least 5% of the image) on each side, widened to the image's aspect ratio so nothing is stretched,
+ * and kept inside the image. Null when there is nothing to zoom to, or the union already spans most
+ * of the image (zooming would not help).
+ */
+export function zoomRect(rects: readonly Rect[], width: number, height: number): Rect | null {
+  const real = rects.filter((r) => r.w > 0 && r.h > 0);
+  if (real.length === 0 || width <= 0 || height <= 0) return null;
+  const x1 = Math.min(...real.map((r) => r.x));
+  const y1 = Math.min(...real.map((r) => r.y));
+  const x2 = Math.max(...real.map((r) => r.x + r.w));
+  const y2 = Math.max(...real.map((r) => r.y + r.h));
+  let w = Math.max(x2 - x1, 0) * 2 + 0.1 * width;
+  let h = Math.max(y2 - y1, 0) * 2 + 0.1 * height;
+  // Same shape as the image.
+  if (w / h > width / height) h = (w * height) / width;
+  else w = (h * width) / height;
+  if (w >= 0.8 * width) return null;
+  const cx = (x1 + x2) / 2;
+  const cy = (y1 + y2) / 2;
+  const x = Math.min(Math.max(0, cx - w / 2), width - w);
+  const y = Math.min(Math.max(0, cy - h / 2), height - h);
+  return { x, y, w, h };
+}

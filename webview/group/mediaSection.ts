@@ -10,7 +10,7 @@ import { counted } from '../../src/shared/text';
 import { clear, el, message, onWidthChange } from '../shared/dom';
 import { fmt } from '../shared/format';
 import { drawGroupImage } from './imageCanvas';
-import { hasBoxes, imageBoxes, rewardRange, shownImages, type ImageBoxes, type PredictedBox, type Rect } from './boxLayout';
+import { hasBoxes, imageBoxes, rewardRange, shownImages, zoomRect, type ImageBoxes, type PredictedBox, type Rect } from './boxLayout';
 
 export interface MediaCallbacks {
   load(image: number): Promise<ImageLoad>;
@@ -109,6 +109,8 @@ class ImageFigure {
   private discarded = false;
   private canvas: HTMLCanvasElement | null = null;
   private overlay: HTMLElement | null = null;
+  private zoomed = false;
+  private readonly zoomButton: HTMLButtonElement;
   private size = { w: 0, h: 0 };
   private boxes: ImageBoxes = { predicted: [], targets: [] };
   private placed: Array<{ node: HTMLElement; rect: Rect; box: PredictedBox | null; marker: boolean }> = [];
@@ -122,9 +124,21 @@ class ImageFigure {
     const label = snap.media?.images[image]?.label ?? `image ${image}`;
     this.frame = el('div', { cls: 'image-frame' });
     this.caption = el('span', { cls: 'box-count' });
+    // Grounding targets are often a few percent of a screenshot: zooming shows where the boxes differ.
+    this.zoomButton = el('button', {
+      cls: 'zoom-boxes',
+      text: 'Zoom to boxes',
+      attrs: { type: 'button', hidden: true, 'aria-pressed': 'false' },
+    });
+    this.zoomButton.addEventListener('click', () => {
+      this.zoomed = !this.zoomed;
+      this.zoomButton.setAttribute('aria-pressed', String(this.zoomed));
+      this.zoomButton.textContent = this.zoomed ? 'Whole image' : 'Zoom to boxes';
+      this.layout();
+    });
     this.root = el('figure', { cls: 'media-figure', attrs: { 'data-image': image } }, [
       this.frame,
-      el('figcaption', {}, [this.caption, ' ', el('span', { cls: 'muted image-label', text: label, title: label })]),
+      el('figcaption', {}, [this.caption, ' ', this.zoomButton, ' ', el('span', { cls: 'muted image-label', text: label, title: label })]),
     ]);
     this.setState('idle');
   }
@@ -191,6 +205,12 @@ class ImageFigure {
     this.frame.append(canvas, overlay);
     this.canvas = canvas;
     this.overlay = overlay;
+    this.zoomButton.hidden =
+      zoomRect(
+        this.placed.filter((p) => !p.marker).map((p) => p.rect),
+        width,
+        height,
+      ) === null;
     this.caption.textContent = `${counted(this.boxes.predicted.length, 'box', 'boxes')} on image ${width}×${height}`;
     this.layout();
     this.restyle();
@@ -216,24 +236,51 @@ class ImageFigure {
   /** Places every box for the canvas's displayed size (after a draw and whenever the width changes). */
   layout(): void {
     if (!this.canvas || !this.overlay || this.size.w === 0) return;
-    const shown = this.canvas.getBoundingClientRect();
+    // Layout size, not the bounding box: a zoomed canvas is transformed.
+    const shown = { width: this.canvas.clientWidth, height: this.canvas.clientHeight };
     if (shown.width === 0) return; // collapsed: placed again when shown
-    const s = shown.width / this.size.w;
+    const crop = this.zoomed
+      ? zoomRect(
+          this.placed.filter((p) => !p.marker).map((p) => p.rect),
+          this.size.w,
+          this.size.h,
+        )
+      : null;
+    // CSS pixels per image pixel, and the image point at the frame's top-left corner.
+    const s = (shown.width / this.size.w) * (crop ? this.size.w / crop.w : 1);
+    const ox = crop?.x ?? 0;
+    const oy = crop?.y ?? 0;
+    this.zoomCanvas(crop, s, shown);
     this.overlay.style.setProperty('width', `${shown.width}px`);
     this.overlay.style.setProperty('height', `${shown.height}px`);
     for (const p of this.placed) {
       const st = p.node.style;
+      const x = (p.rect.x - ox) * s;
+      const y = (p.rect.y - oy) * s;
       if (p.marker) {
         // Kept inside the image even when the box is clipped to an edge or lies wholly outside it.
-        st.setProperty('left', `${Math.max(0, Math.min(p.rect.x * s, shown.width - MARKER_PX))}px`);
-        st.setProperty('top', `${Math.max(0, Math.min(p.rect.y * s, shown.height - MARKER_PX))}px`);
+        st.setProperty('left', `${Math.max(0, Math.min(x, shown.width - MARKER_PX))}px`);
+        st.setProperty('top', `${Math.max(0, Math.min(y, shown.height - MARKER_PX))}px`);
         continue;
       }
-      st.setProperty('left', `${p.rect.x * s}px`);
-      st.setProperty('top', `${p.rect.y * s}px`);
+      st.setProperty('left', `${x}px`);
+      st.setProperty('top', `${y}px`);
       st.setProperty('width', `${p.rect.w * s}px`);
       st.setProperty('height', `${p.rect.h * s}px`);
     }
+  }
+
+  /** Scales the canvas so `crop` (image pixels) fills the frame, or undoes that; layout places the boxes for it. */
+  private zoomCanvas(crop: Rect | null, s: number, shown: { width: number; height: number }): void {
+    const canvas = this.canvas!;
+    this.frame.classList.toggle('zoomed', crop !== null);
+    if (!crop) {
+      canvas.style.removeProperty('transform');
+      this.frame.style.removeProperty('height');
+      return;
+    }
+    canvas.style.setProperty('transform', `translate(${-crop.x * s}px, ${-crop.y * s}px) scale(${this.size.w / crop.w})`);
+    this.frame.style.setProperty('height', `${shown.height}px`);
   }
 
   restyle(): void {
