@@ -119,6 +119,14 @@ export interface GroupMedia {
   }>;
 }
 
-/** An image's bytes for a view, or why they could not be loaded (the placeholder says which reference was looked for). */
+/**
+ * An image's bytes for a view, or why they could not be loaded (the placeholder says which reference
+ * was looked for). `width` and `height` are the original image's, which boxes are in; an image
+ * larger than DISPLAY_MAX_SIDE was downscaled for display, so its bytes decode smaller.
+ */
 export type ImageLoad =
-  { ok: true; mime: ImageMime; /** base64 */ data: string; width: number; height: number; bytes: number } | { ok: false; message: string };
+  | { ok: true; mime: ImageMime; /** base64 */ data: string; width: number; height: number; bytes: number; downscaled?: boolean }
+  | { ok: false; message: string };
+
+/** Images whose longer side exceeds this many pixels reach a view downscaled to it (boxes keep original pixels). */
+export const DISPLAY_MAX_SIDE = 2560;

@@ -17,25 +17,28 @@ export type DrawnImage = { ok: true; canvas: HTMLCanvasElement; width: number; h
  */
 export async function drawGroupImage(load: () => Promise<ImageLoad>, discarded: () => boolean, cls: string): Promise<DrawnImage | null> {
   let bitmap: ImageBitmap;
+  let natural: { width: number; height: number } | null = null;
   try {
     const r = await load();
     if (discarded()) return null;
     if (!r.ok) return { ok: false, message: r.message };
     if (!(IMAGE_MIMES as readonly string[]).includes(r.mime)) return { ok: false, message: `not an image type the view shows: ${r.mime}` };
     performance.mark('rl:image-received');
+    // A large image comes downscaled for display; its boxes are in the original's pixels.
+    if (r.downscaled) natural = { width: r.width, height: r.height };
     bitmap = await createImageBitmap(new Blob([bytesOf(r.data)], { type: r.mime }));
   } catch (e) {
     return discarded() ? null : { ok: false, message: `could not load or decode the image: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const { width, height } = bitmap;
+  const { width, height } = natural ?? bitmap;
   if (discarded()) {
     bitmap.close();
     return null;
   }
-  const fit = Math.min(1, MAX_CANVAS_SIDE / Math.max(width, height));
+  const fit = Math.min(1, MAX_CANVAS_SIDE / Math.max(bitmap.width, bitmap.height));
   const canvas = el('canvas', { cls, attrs: { role: 'img', 'aria-label': `Image ${width}×${height}` } });
-  canvas.width = Math.max(1, Math.round(width * fit));
-  canvas.height = Math.max(1, Math.round(height * fit));
+  canvas.width = Math.max(1, Math.round(bitmap.width * fit));
+  canvas.height = Math.max(1, Math.round(bitmap.height * fit));
   canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
   return { ok: true, canvas, width, height };

@@ -7,13 +7,17 @@ import {
   boxProblem,
   boxScores,
   describeImageRef,
+  DISPLAY_MAX_SIDE,
   type GroupMedia,
   type ImageLoad,
   type ImageRef,
   type SampleBoxes,
 } from '../../shared/media';
 import type { Turn } from '../../shared/rollout';
+import { decodeImage } from '../media/decodeImage';
 import { loadImageBytes, type ImageBytes } from '../media/loadImage';
+import { encodePng } from '../media/png';
+import { downscale } from '../media/raster';
 import { requireGroupId } from '../store/reads';
 import type { Store } from '../store/store';
 
@@ -98,12 +102,30 @@ export async function groupImageBytes(store: Store, ref: GroupRef, image: number
 export async function groupImage(store: Store, ref: GroupRef, image: number): Promise<ImageLoad> {
   const got = await groupImageBytes(store, ref, image);
   if (!got.ok) return got;
+  const { width, height, mime } = got.info;
+  const small = forDisplay(got.bytes, width, height);
   return {
     ok: true,
-    mime: got.info.mime,
-    data: got.bytes.toString('base64'),
-    width: got.info.width,
-    height: got.info.height,
+    mime: small ? 'image/png' : mime,
+    data: (small ?? got.bytes).toString('base64'),
+    width,
+    height,
     bytes: got.bytes.length,
+    ...(small ? { downscaled: true } : {}),
   };
+}
+
+/**
+ * A large image downscaled for the view (a 6000-pixel scan would cost the webview ~150 MB to
+ * decode): PNG of at most DISPLAY_MAX_SIDE a side. Undefined when it is small enough, or a type
+ * render cannot decode (WebP), which then goes as it is.
+ */
+function forDisplay(bytes: Buffer, width: number, height: number): Buffer | undefined {
+  if (Math.max(width, height) <= DISPLAY_MAX_SIDE) return undefined;
+  try {
+    const maxWidth = width >= height ? DISPLAY_MAX_SIDE : Math.floor((DISPLAY_MAX_SIDE * width) / height);
+    return encodePng(downscale(decodeImage(bytes), maxWidth));
+  } catch {
+    return undefined;
+  }
 }
