@@ -50,15 +50,20 @@ export function scoresLine(r: Drawn): string | null {
   return `IoU ${fmt(s.iou)} · hit ${hit} · area ÷ target ${fmt(s.area_ratio)}`;
 }
 
-/** The image, then what it is and the scores; every word from the rollout escaped. */
+/**
+ * The scores and what was drawn first (an editor hover is short: they stay in view above the
+ * picture), then the image and its name; every word from the rollout escaped.
+ */
 export function sampleImageMarkdown(r: Drawn, index: number): string {
-  const boxes = r.scores
-    ? `${r.pred_boxes} predicted and ${r.gt_boxes} target ${r.gt_boxes === 1 ? 'box' : 'boxes'} drawn`
-    : 'no boxes logged for this sample';
-  const lines = [`![image of sample ${index}](data:image/png;base64,${r.png})`, '', escapeMarkdown(oneLine(r.label)), '', boxes];
   const scores = scoresLine(r);
-  if (scores) lines.push('', scores);
-  return lines.join('\n');
+  const drawn = `${r.pred_boxes} predicted and ${r.gt_boxes} target ${r.gt_boxes === 1 ? 'box' : 'boxes'} drawn`;
+  return [
+    scores ? `${scores} (${drawn})` : 'no boxes logged for this sample',
+    '',
+    `![image of sample ${index}](data:image/png;base64,${r.png})`,
+    '',
+    escapeMarkdown(oneLine(r.label)),
+  ].join('\n');
 }
 
 /** The sample document's header line for its image, or null when the sample has none. */

@@ -31,26 +31,24 @@ describe('sample image markdown', () => {
     );
   });
 
-  it('puts the image first as a data URI, then the escaped label, what was drawn and the scores', () => {
+  it('puts the scores and what was drawn above the image (a data URI), and the escaped label under it', () => {
     assert.equal(
       sampleImageMarkdown(drawn, 3),
       [
+        'IoU 0.6 · hit yes · area ÷ target 1 (1 predicted and 1 target box drawn)',
+        '',
         '![image of sample 3](data:image/png;base64,iVBORw0KGgo=)',
         '',
         'path \\/runs\\/a \\[1\\]\\/\\<b\\>x\\<\\/b\\>\\.png',
-        '',
-        '1 predicted and 1 target box drawn',
-        '',
-        'IoU 0.6 · hit yes · area ÷ target 1',
       ].join('\n'),
     );
     const plain = { ...drawn, label: 'stored image 0123456789ab', scores: null, pred_boxes: 0, gt_boxes: 0 };
     assert.equal(
       sampleImageMarkdown(plain, 0),
-      '![image of sample 0](data:image/png;base64,iVBORw0KGgo=)\n\nstored image 0123456789ab\n\nno boxes logged for this sample',
+      'no boxes logged for this sample\n\n![image of sample 0](data:image/png;base64,iVBORw0KGgo=)\n\nstored image 0123456789ab',
     );
     const missed = { ...drawn, scores: { iou: 0, hit: 0, area_ratio: 12.5 }, gt_boxes: 2 };
-    assert.match(sampleImageMarkdown(missed, 1), /\n\n1 predicted and 2 target boxes drawn\n\nIoU 0 · hit no · area ÷ target 12\.5$/);
+    assert.match(sampleImageMarkdown(missed, 1), /^IoU 0 · hit no · area ÷ target 12\.5 \(1 predicted and 2 target boxes drawn\)\n/);
   });
 
   it("words the sample document's Image line, on one line, and leaves it out without an image", () => {
