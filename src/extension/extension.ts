@@ -9,6 +9,7 @@ import { registerCommands } from './commands/registerCommands';
 import { RESTART_SETTINGS, engineSettings, readConfig } from './config';
 import { ReflectionHighlights } from './documents/reflectionHighlights';
 import { registerTokenHover } from './documents/tokenHover';
+import { registerSampleImageHover } from './documents/sampleImageHover';
 import { SampleDocuments } from './documents/sampleDocuments';
 import { EngineClient } from './engineClient';
 import { findFallbackNode } from './engineNode';
@@ -110,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): RolloutLensApi {
     vscode.window.registerFileDecorationProvider(new GroupBadges()),
     new ReflectionHighlights(engine),
     registerTokenHover(engine),
+    registerSampleImageHover(engine),
   );
   const runLogs = new RunLogs(engine);
   const statusBar = new RunStatusBar(engine);

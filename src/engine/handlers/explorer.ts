@@ -7,6 +7,7 @@ import { EngineMethods } from '../../shared/protocol/engine';
 import { writeExport } from '../../core/store/exportFile';
 import { groupTree } from '../../core/store/groupTrees';
 import { metricKeys, metricSeries } from '../../core/store/metricSeries';
+import { sampleImage } from '../../core/views/sampleImage';
 import { handlersOf, type EngineContext } from '../context';
 
 export function explorerHandlers(engine: EngineContext) {
@@ -32,6 +33,7 @@ export function explorerHandlers(engine: EngineContext) {
     metricSeries: (p) => metricSeries(store(), p.run, p.keys),
     samePrompt: (p) => samePromptGroups(store(), p),
     compareCandidates: (p) => compareCandidates(groupResponses(store(), p), p.index),
+    sampleImage: ({ index, maxWidth, ...ref }) => sampleImage(store(), ref, index, maxWidth),
     bestWorstPair: (p) => bestWorstPair(groupResponses(store(), p)),
     search: (p) => searchText(store(), p.query, p),
     exportRun: async (p, ctx) => {

@@ -7,6 +7,7 @@ import { EngineMethods } from '../../shared/protocol/engine';
 import { DOC_SCHEME, documentPath, parseDocumentPath, type LensDocument } from '../../shared/uri';
 import type { EngineClient } from '../engineClient';
 import { fmt, signed } from '../../shared/format';
+import { imageHeaderLine } from './sampleImageMarkdown';
 
 export function toUri(d: LensDocument): vscode.Uri {
   const { path, query } = documentPath(d);
@@ -34,8 +35,17 @@ export function responseHeader(s: SampleDetail): string {
   return `${title(s)}\n${rewardLine(s)}\n\n`;
 }
 
-function header(s: SampleDetail): string {
+/**
+ * Which line of a full sample document says "Image: …" (registerSampleImageHover shows the image
+ * there): right under the reward line, above anything logged text could add lines to.
+ */
+export function imageLineNumber(s: SampleDetail): number {
+  return `${title(s)}\n\n${rewardLine(s)}`.split('\n').length;
+}
+
+function header(s: SampleDetail, imageLine: string | null): string {
   const lines = [title(s), '', rewardLine(s)];
+  if (imageLine !== null) lines.push(imageLine);
   if (s.components)
     lines.push(
       'components: ' +
@@ -76,10 +86,16 @@ export class SampleDocuments implements vscode.TextDocumentContentProvider, vsco
         }
         return parts.join('\n\n');
       }
-      const s = await this.engine.request(EngineMethods.getSample, doc.ref);
+      // The image's name only (drawn 16 px wide): the picture itself is drawn when the line is hovered.
+      const [s, image] = await Promise.all([
+        this.engine.request(EngineMethods.getSample, doc.ref),
+        doc.kind === 'sample' && doc.part === 'full'
+          ? this.engine.request(EngineMethods.sampleImage, { ...doc.ref, maxWidth: 16 }).catch(() => undefined)
+          : undefined,
+      ]);
       if (doc.kind === 'rationale') return typeof s.rationale === 'string' ? s.rationale : JSON.stringify(s.rationale, null, 2);
       // The response stays the document's tail in both parts (reflection highlights rely on it).
-      return (doc.part === 'full' ? header(s) : responseHeader(s)) + s.response;
+      return (doc.part === 'full' ? header(s, image ? imageHeaderLine(image) : null) : responseHeader(s)) + s.response;
     } catch (e) {
       return `Could not load ${uri.path}: ${e instanceof Error ? e.message : String(e)}`;
     }

@@ -8,6 +8,8 @@ import { ALERT_KINDS, ALERT_TITLES } from '../../shared/alerts';
 import { TREE_SCHEME, groupBadgePath, stepBadgePath } from '../../shared/uri';
 import { fmt, signed } from '../../shared/format';
 import { counted } from '../../shared/text';
+import type { SampleImageResult } from '../../shared/protocol/engine';
+import { escapeMarkdown, sampleImageMarkdown } from '../documents/sampleImageMarkdown';
 
 export type ExplorerNode = RunNode | StepNode | GroupNode | SampleNode | MoreNode | MessageNode;
 
@@ -143,11 +145,31 @@ export class SampleNode {
     if (s.reflection_count) parts.push(`${s.reflection_count} refl`);
     if (s.correct !== null) parts.push(s.correct ? '✓' : '✗');
     item.description = parts.join(' · ');
-    item.tooltip = `${s.preview}\n\nadvantage ${signed(s.advantage)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})`;
+    // No tooltip here: RunExplorer.resolveTreeItem asks for it on hover (with the sample's image, if any).
     item.iconPath = new vscode.ThemeIcon(s.finish_reason === 'length' ? 'warning' : s.correct === false ? 'close' : 'comment');
     item.contextValue = 'rolloutLens.sample';
     item.command = { command: 'rolloutLens.openSample', title: 'Open Sample', arguments: [this] };
     return item;
+  }
+
+  private get advantageLine(): string {
+    const s = this.row;
+    return `advantage ${signed(s.advantage)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})`;
+  }
+
+  /**
+   * The response's preview and the advantage; with an image, the image with this sample's boxes under
+   * them. The preview is model output: escaped, and the markdown is neither trusted nor HTML.
+   */
+  tooltip(image: SampleImageResult | undefined): string | vscode.MarkdownString {
+    const text = `${this.row.preview}\n\n${this.advantageLine}`;
+    if (!image?.ok) return image?.label ? `${text}\n\nImage not shown: ${image.message}` : text;
+    const md = new vscode.MarkdownString(
+      `${escapeMarkdown(this.row.preview)}\n\n${escapeMarkdown(this.advantageLine)}\n\n${sampleImageMarkdown(image, this.row.index)}`,
+    );
+    md.isTrusted = false;
+    md.supportHtml = false;
+    return md;
   }
 }
 

@@ -6,6 +6,7 @@ import type { GroupFilter, GroupSort, SampleSort } from '../../shared/explorer';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { RunMethods } from '../../shared/protocol/runs';
 import { readConfig } from '../config';
+import { imageForHover } from '../documents/sampleImageMarkdown';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, MessageNode, MoreNode, RunNode, SampleNode, StepNode, type ExplorerNode } from './nodes';
 
@@ -128,6 +129,19 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     if (item.id && this.expanded.has(item.id) && item.collapsibleState === vscode.TreeItemCollapsibleState.Collapsed) {
       item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
     }
+    return item;
+  }
+
+  /**
+   * A sample's tooltip, asked for when the mouse rests on its row (VS Code calls this only for items
+   * without a tooltip): a page of 200 samples draws no image until one is hovered.
+   */
+  async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (node.kind !== 'sample') return item;
+    const image = await imageForHover((maxWidth) => this.engine.request(EngineMethods.sampleImage, { ...node.ref, maxWidth })).catch(
+      () => undefined,
+    );
+    if (!token.isCancellationRequested) item.tooltip = node.tooltip(image);
     return item;
   }
 

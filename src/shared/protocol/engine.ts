@@ -11,6 +11,7 @@ import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import { mapThresholds, type AlertList, type AlertThresholdDef } from '../alerts';
 import { REFLECTION_MODES, REFLECTION_PRESET_IDS } from '../reflection';
 import { GROUP_SORTS, SAMPLE_SORTS, type GroupRow, type Page, type SampleDetail, type SampleRow, type StepRow } from '../explorer';
+import type { BoxScores } from '../media';
 
 export type { MethodDescriptor } from './methods';
 
@@ -91,6 +92,30 @@ export interface SearchHitDto {
   /** Where the query matched in `snippet`: [start, end) in UTF-16 units, in order. */
   highlights: Array<[number, number]>;
 }
+
+/** How wide `samples/image` may draw (px): a hover thumbnail up to a slide-sized picture. */
+export const SAMPLE_IMAGE_WIDTH = { min: 16, max: 1024 } as const;
+
+/**
+ * One sample's image with its boxes and the targets drawn (as `rollout-lens render --sample`), for the
+ * explorer's tooltip and the sample document's hover. `label` names the image (path, dataset row,
+ * stored hash) and is null only when the sample has no image at all.
+ */
+export type SampleImageResult =
+  | {
+      ok: true;
+      /** PNG bytes, base64. */
+      png: string;
+      /** The PNG's own size: the image's, shrunk to at most maxWidth wide. */
+      width: number;
+      height: number;
+      label: string;
+      /** Against the first target box; null when the sample has no boxes. */
+      scores: BoxScores | null;
+      pred_boxes: number;
+      gt_boxes: number;
+    }
+  | { ok: false; message: string; label: string | null };
 
 export const EngineMethods = {
   /** Opens (creating) the database; every other method needs it. */
@@ -203,6 +228,13 @@ export const EngineMethods = {
   /** Groups of the run with the same prompt text, in step order (to compare a prompt across steps). */
   /** The group's other samples against one: where each leaves it, previewed from there (Compare with…). */
   compareCandidates: method<CompareCandidate[]>()('samples/compareCandidates', z.object({ ...groupRef, index: sampleIndex }).strict()),
+  /** A sample's image with its boxes and the targets, as PNG at most maxWidth wide; ok:false says why there is none. */
+  sampleImage: method<SampleImageResult>()(
+    'samples/image',
+    z
+      .object({ ...groupRef, index: sampleIndex, maxWidth: z.number().int().min(SAMPLE_IMAGE_WIDTH.min).max(SAMPLE_IMAGE_WIDTH.max) })
+      .strict(),
+  ),
   /** The best and worst rewarded samples that diverge last; null when all rewards are equal. */
   bestWorstPair: method<BestWorstPair | null>()('groups/bestWorstPair', z.object(groupRef).strict()),
   samePrompt: method<Array<{ split: 'train' | 'val'; step: number; group: string }>>()('groups/samePrompt', z.object(groupRef).strict()),
