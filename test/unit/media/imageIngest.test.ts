@@ -11,6 +11,7 @@ import { exportRun } from '../../../src/core/store/exporter';
 import { Store } from '../../../src/core/store/store';
 import { groupImage } from '../../../src/core/views/groupMedia';
 import { groupView } from '../../../src/core/views/groupView';
+import { decodePng } from '../../../src/core/media/png';
 import type { IngestReport } from '../../../src/shared/rollout';
 import { dataUri, solidPng } from '../../imageFixtures';
 import { tempDir, writeJsonl } from '../../helpers';
@@ -125,5 +126,26 @@ describe('images in a native run', () => {
     await new Ingestor(copy, [again], { run: 'r' }).ingestOnce();
     assert.deepEqual(groupView(copy, ref).view.media, groupView(store, ref).view.media);
     copy.close();
+  });
+});
+
+describe('a large image for the view', () => {
+  it('comes downscaled to 2560 px as PNG, with the original size (what the boxes are in)', async () => {
+    const d = tempDir();
+    fs.writeFileSync(path.join(d, 'wide.png'), solidPng(3000, 100, [10, 200, 30]));
+    writeJsonl(path.join(d, 'r.jsonl'), [
+      { step: 1, group: 'w', prompt: 'p', response: 'r', reward: 1, images: ['wide.png'], boxes: { pred: [[2900, 10, 2990, 90]], gt: [] } },
+    ]);
+    const s = Store.open(path.join(d, 't.db'));
+    await new Ingestor(s, [path.join(d, 'r.jsonl')], { run: 'w' }).ingestOnce();
+    const got = await groupImage(s, { run: 'w', split: 'train', step: 1, group: 'w' }, 0);
+    assert.ok(got.ok);
+    const shown = decodePng(Buffer.from(got.data, 'base64'));
+    assert.deepEqual(
+      [got.mime, got.width, got.height, got.downscaled, shown.width, shown.height],
+      ['image/png', 3000, 100, true, 2560, 85],
+    );
+    assert.deepEqual(Array.from(shown.data.subarray(0, 4)), [10, 200, 30, 255]);
+    s.close();
   });
 });
