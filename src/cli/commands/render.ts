@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import { Store } from '../../core/store/store';
 import { renderGroup } from '../../core/views/groupRender';
 import { ErrorCode, LensError } from '../../shared/errors';
-import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec } from '../command';
+import { intOption, requireDb, requireString, str, type CommandSpec } from '../command';
+import { groupOptions } from './tree';
 import { UsageError, printJson } from '../output';
 import { parseSplit } from './ingest';
 
@@ -13,12 +14,7 @@ export const RENDER_COMMANDS: Record<string, CommandSpec> = {
       'render --db FILE --run NAME --step N --group UID [--split train|val] [--sample I] [--image K] [--max-width PX] --out FILE.png [--json]',
     summary: "a group's image with every sample's predicted box (coloured by reward) and the target, as PNG",
     options: {
-      ...dbOption,
-      ...jsonOption,
-      run: { type: 'string' },
-      step: { type: 'string' },
-      group: { type: 'string' },
-      split: { type: 'string' },
+      ...groupOptions,
       sample: { type: 'string' },
       image: { type: 'string' },
       'max-width': { type: 'string' },

@@ -10,7 +10,8 @@ import { dbOption, intOption, jsonOption, requireDb, requireString, str, type Co
 import { parseSplit } from './ingest';
 import { UsageError, printJson, printTable } from '../output';
 
-const groupOptions = {
+/** The options that name a group (and the database it is in), shared by the commands that show one. */
+export const groupOptions = {
   ...dbOption,
   ...jsonOption,
   run: { type: 'string' },

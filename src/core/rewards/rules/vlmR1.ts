@@ -4,6 +4,7 @@
 // src/open-r1-multimodal/src/open_r1/vlm_modules/qwen_module.py (`iou_reward`, `format_reward_rec`),
 // which grpo_rec.py and grpo_jsonl.py (task_type rec) register as "accuracy" and "format".
 import type { BoxCoords } from '../../../shared/media';
+import { guiG1Iou } from './guiG1';
 import { PY_DIGIT, PY_SPACE, digitsValue, pyStrip } from './pyText';
 
 const ANSWER = /<answer>(.*?)<\/answer>/s;
@@ -46,21 +47,6 @@ export function rescaleBox(b: BoxCoords, inputWidth: number, inputHeight: number
   return [(b[0] / inputWidth) * width, (b[1] / inputHeight) * height, (b[2] / inputWidth) * width, (b[3] / inputHeight) * height];
 }
 
-/**
- * The source's `iou`: inclusive-pixel intersection (x2 − 1, then + 1), exclusive areas in the union,
- * applied to float boxes after the rescale. A zero union raises ZeroDivisionError there, which its
- * try/except turns into reward 0.
- */
-export function vlmR1Iou(a: BoxCoords, b: BoxCoords): number {
-  const ix1 = Math.max(a[0], b[0]);
-  const iy1 = Math.max(a[1], b[1]);
-  const ix2 = Math.min(a[2] - 1, b[2] - 1);
-  const iy2 = Math.min(a[3] - 1, b[3] - 1);
-  const inter = ix1 < ix2 && iy1 < iy2 ? (ix2 - ix1 + 1) * (iy2 - iy1 + 1) : 0;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union === 0 ? 0 : inter / union;
-}
-
 /** `format_reward_rec`: <think>…</think> then an <answer> holding `{…[a, b, c, d]…}`. */
 export function recFormatOk(response: string): boolean {
   return FORMAT.test(response);
@@ -86,5 +72,7 @@ export function recIouReward(
   // Division by a zero input size raises inside the source's try: reward 0.
   if (scale && (scale.inputWidth === 0 || scale.inputHeight === 0)) return { iou: 0, pred: null, problem: 'the model input size is 0' };
   const pred = scale ? rescaleBox(raw, scale.inputWidth, scale.inputHeight, scale.width, scale.height) : raw;
-  return { iou: vlmR1Iou(pred, solution), pred };
+  // VLM-R1's `iou` is GUI-G1's (GUI-G1 is built on it): inclusive-pixel intersection, exclusive areas, applied
+  // to the float boxes after the rescale; a zero union raises there, which its try/except turns into 0.
+  return { iou: guiG1Iou(pred, solution), pred };
 }
