@@ -329,7 +329,7 @@ describe('video temporal grounding: what is refused, and why', () => {
   });
 
   it('ground truths that are not a segment name the accepted forms', async () => {
-    const forms = 'expected JSON [start, end] or {"timestamps": [start, end], "duration": D} in seconds';
+    const forms = 'expected JSON [start, end] or {"timestamps": [start, end], "duration": D} ("timestamp" also read) in seconds';
     const cases: Array<[string | null, string]> = [
       [null, `no ground truth: ${forms}`],
       ['12.5 to 17', `ground_truth is not JSON: ${forms}`],
@@ -342,6 +342,8 @@ describe('video temporal grounding: what is refused, and why', () => {
       assert.deepEqual([out.score, out.error], [null, `videochat-r1-iou: ${message}`]);
     }
     assert.deepEqual(parseSegmentTruth('{"timestamps": [1, 2], "duration": null}'), { segment: [1, 2], duration: null });
+    assert.deepEqual(parseSegmentTruth('{"timestamp": [3.5, 9], "duration": 40}'), { segment: [3.5, 9], duration: 40 });
+    assert.throws(() => parseSegmentTruth('{"segment": [1, 2]}'), /ground_truth "timestamp" is not two numbers/);
   });
 
   it('refuses unknown settings and a non-positive duration setting', () => {

@@ -91,7 +91,7 @@ export interface SegmentTruth {
   duration: number | null;
 }
 
-const TRUTH_FORMS = 'expected JSON [start, end] or {"timestamps": [start, end], "duration": D} in seconds';
+const TRUTH_FORMS = 'expected JSON [start, end] or {"timestamps": [start, end], "duration": D} ("timestamp" also read) in seconds';
 
 function isSegment(v: unknown): v is Segment {
   return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
@@ -109,11 +109,14 @@ export function parseSegmentTruth(groundTruth: string | null): SegmentTruth {
   if (isSegment(v)) return { segment: v, duration: null };
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
-    if (!isSegment(o['timestamps'])) throw new Error(`ground_truth "timestamps" is not two numbers: ${TRUTH_FORMS}`);
+    // VideoChat-R1 loads Charades-STA's "timestamps"; Time-R1's annotations say "timestamp".
+    const key = 'timestamps' in o ? 'timestamps' : 'timestamp';
+    const segment = o[key];
+    if (!isSegment(segment)) throw new Error(`ground_truth "${key}" is not two numbers: ${TRUTH_FORMS}`);
     const d = o['duration'];
-    if (d === undefined || d === null) return { segment: o['timestamps'], duration: null };
+    if (d === undefined || d === null) return { segment, duration: null };
     if (typeof d !== 'number') throw new Error('ground_truth "duration" is not a number of seconds');
-    return { segment: o['timestamps'], duration: d };
+    return { segment, duration: d };
   }
   throw new Error(`ground_truth is not a segment: ${TRUTH_FORMS}`);
 }
