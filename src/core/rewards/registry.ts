@@ -2,6 +2,7 @@
 import { dapoReward, generalReasonerReward, mathReward, simpleRLRewardFactory } from './builtins/mathRewards';
 import { formatReward, guiG1Reward, lengthReward, overlongReward } from './builtins/ruleRewards';
 import { visionZeroDecisionReward, vlmR1IouReward } from './builtins/visionRewards';
+import { timeR1IouV2Reward, videoChatR1FormatReward, videoChatR1IouReward } from './builtins/videoRewards';
 import { externalReward } from './external/externalReward';
 import type { RewardFactory } from './factory';
 import { onnxReward } from './onnx/onnxReward';
@@ -22,6 +23,9 @@ const FACTORIES: readonly RewardFactory[] = [
   guiG1Reward,
   vlmR1IouReward,
   visionZeroDecisionReward,
+  videoChatR1IouReward,
+  timeR1IouV2Reward,
+  videoChatR1FormatReward,
   onnxReward,
   externalReward,
   verifierReward,

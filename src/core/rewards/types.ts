@@ -19,7 +19,7 @@ export interface RewardInput {
   images?: ImageRef[];
   /** The sample's logged boxes; vlm-r1-iou reads `input_size` (the model input's pixels) and, without a ground truth, `gt`. */
   boxes?: SampleBoxes;
-  /** The sample's logged `meta`; vision-zero-decision falls back to `meta.vision_zero.spy`. */
+  /** The sample's logged `meta`; vision-zero-decision falls back to `meta.vision_zero.spy`, time-r1-iou-v2 to `meta.video.duration`. */
   meta?: JsonObject;
 }
 
