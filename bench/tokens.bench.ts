@@ -70,6 +70,7 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
     tree_error: 'benchmark: no tree',
     media: null,
     game: null,
+    timeline: null,
     estimator: 'grpo',
     tokens: {
       availability: {

@@ -130,3 +130,69 @@ export type ImageLoad =
 
 /** Images whose longer side exceeds this many pixels reach a view downscaled to it (boxes keep original pixels). */
 export const DISPLAY_MAX_SIDE = 2560;
+
+// ——— Video temporal grounding (docs/native-format.md#video-and-segments) ———
+
+/** The video a sample is about: a file (resolved like image paths) and its length in seconds when known. */
+export interface VideoRef {
+  path: string;
+  duration?: number;
+}
+
+/** [start, end] in seconds. */
+export type Segment = [number, number];
+
+/** A temporal-grounding sample's segments. */
+export interface SampleSegments {
+  /** Predicted segments (empty when the answer could not be read: see `unparsed`). */
+  pred: Segment[];
+  gt: Segment[];
+  /** Why no predicted segment could be read from the answer (e.g. "no <answer> block", "start 12 > end 3"). */
+  unparsed?: string;
+}
+
+export function segmentLength(s: Segment): number {
+  return Math.abs(s[1] - s[0]);
+}
+
+/** Plain temporal IoU in seconds (the views' column; the rewards keep their sources' own); null when the union is 0. */
+export function segmentIou(a: Segment, b: Segment): number | null {
+  const inter = Math.max(0, Math.min(a[1], b[1]) - Math.max(a[0], b[0]));
+  const union = Math.max(a[1], b[1]) - Math.min(a[0], b[0]);
+  return union > 0 ? inter / union : null;
+}
+
+/** Why a segment is drawn flagged (never dropped): reversed, negative, or past the video's end. */
+export function segmentProblem(s: Segment, duration: number | null): string | null {
+  if (s[1] < s[0]) return `start ${s[0]} > end ${s[1]}`;
+  if (s[0] < 0) return 'starts before 0';
+  if (duration !== null && s[1] > duration) return `ends after the video (${duration} s)`;
+  return null;
+}
+
+/** Per sample against the first target: temporal IoU and predicted ÷ target length (segment growth shows as this rising). */
+export interface SegmentScores {
+  tiou: number | null;
+  length_ratio: number | null;
+}
+
+export function segmentScores(pred: Segment | undefined, gt: Segment | undefined): SegmentScores {
+  if (!pred || !gt) return { tiou: null, length_ratio: null };
+  const gl = segmentLength(gt);
+  return { tiou: segmentIou(pred, gt), length_ratio: gl > 0 ? segmentLength(pred) / gl : null };
+}
+
+/** The group view's timeline (GroupViewData.timeline): null when no sample has segments. */
+export interface GroupTimeline {
+  /** The group's video (its first sample's), or null when none was logged. */
+  video: { ref: VideoRef; label: string } | null;
+  /** The timeline's end: the video's duration, else the latest segment end. */
+  duration: number;
+  /** Whether `duration` is the video's (true) or only the latest segment end (false: the video's length is unknown). */
+  duration_known: boolean;
+  /** The distinct target segments of the group. */
+  gt: Segment[];
+  samples: Array<{ index: number; pred: Segment[]; problems: Array<string | null>; scores: SegmentScores }>;
+  /** Samples whose answer gave no segment, with why: listed apart from the timeline. */
+  unparsable: Array<{ index: number; reason: string }>;
+}

@@ -1,5 +1,5 @@
 // Domain DTOs shared by every bundle (engine, CLI, extension host, webviews). No runtime dependencies.
-import type { ImageRef, SampleBoxes } from './media';
+import type { ImageRef, SampleBoxes, SampleSegments, VideoRef } from './media';
 
 /**
  * The formats a rollout source can be read as: the ids of the rollout formats in
@@ -71,6 +71,9 @@ export interface NativeRollout {
   /** The images the model saw (docs/native-format.md#images-and-boxes). */
   images?: ImageRef[];
   boxes?: SampleBoxes;
+  /** The video of a temporal-grounding sample, and its segments in seconds (docs/native-format.md#video-and-segments). */
+  video?: VideoRef;
+  segments?: SampleSegments;
   meta?: Record<string, unknown>;
 }
 

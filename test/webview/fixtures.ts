@@ -145,6 +145,7 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
     tokens: null,
     media: null,
     game: null,
+    timeline: null,
     estimator: 'grpo',
   };
   return { snapshot, details, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])), json: JSON.stringify(snapshot) };

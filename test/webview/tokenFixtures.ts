@@ -83,6 +83,7 @@ export function tokenGroupFixture(store: Store, ref: GroupRef): TokenGroupFixtur
     tokens: groupTokenStats(store, ref),
     media: null,
     game: null,
+    timeline: null,
   };
   return { snapshot, json: JSON.stringify(snapshot), details, tokens, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])) };
 }

@@ -1,5 +1,5 @@
 // What format adapters produce: normalised samples and metric rows, before they touch SQLite.
-import type { ImageRef, SampleBoxes } from '../../shared/media';
+import type { ImageRef, SampleBoxes, SampleSegments, VideoRef } from '../../shared/media';
 import type { Grouping, Split, Turn } from '../../shared/rollout';
 
 export interface SampleRecord {
@@ -33,6 +33,9 @@ export interface SampleRecord {
   /** Image references: paths absolute, data URIs still as URLs until the writer stores their bytes. */
   images?: ImageRef[];
   boxes?: SampleBoxes;
+  /** A video path (absolute) and duration, and the predicted and target segments in seconds. */
+  video?: VideoRef;
+  segments?: SampleSegments;
   meta?: Record<string, unknown>;
 }
 

@@ -67,6 +67,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
       tokens,
       media,
       game: groupGame(rows, media),
+      timeline: null,
     },
     node_texts: Object.fromEntries((tree?.nodes ?? []).map((n) => [String(n.id), n.text])),
   };

@@ -7,7 +7,7 @@ import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
 import type { GroupTokenStats } from '../../tokenSignals';
-import type { BoxScores, GroupMedia, ImageLoad } from '../../media';
+import type { BoxScores, GroupMedia, GroupTimeline, ImageLoad } from '../../media';
 import type { GroupGame } from '../../game';
 import { TOKEN_COLUMNS, TOKEN_MODES, openPromptTimeline, sampleTokensRequest } from './tokens';
 import { groupRefSchema, sampleIndex } from '../atoms';
@@ -66,6 +66,8 @@ export interface GroupViewData {
   tokens: GroupTokenStats | null;
   /** The group's images and boxes; null when no sample has an image. */
   media: GroupMedia | null;
+  /** A temporal-grounding group's timeline; null when no sample has segments. */
+  timeline: GroupTimeline | null;
   /** The Vision-Zero game this group is (docs/formats.md#vision-zero); null when no sample has meta.vision_zero. */
   game: GroupGame | null;
 }
