@@ -1,7 +1,7 @@
 // The native JSONL rollout format (docs/native-format.md) and native metrics lines.
 import { dirname } from 'node:path';
 import type { Grouping, Split, Turn } from '../../shared/rollout';
-import { parseBoxes, parseImageRefs } from '../media/imageRefs';
+import { parseBoxes, parseImageRefs, parseSegments, parseVideo } from '../media/imageRefs';
 import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import {
@@ -40,6 +40,8 @@ const KNOWN = new Set([
   'turns',
   'images',
   'boxes',
+  'video',
+  'segments',
   'meta',
 ]);
 const TURN_ROLES = new Set(['assistant', 'tool', 'user', 'environment']);
@@ -188,6 +190,16 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train', baseD
     const boxes = parseBoxes(o['boxes'], rec.images?.length ?? 0);
     if (typeof boxes === 'string') return boxes;
     rec.boxes = boxes;
+  }
+  if (o['video'] !== undefined && o['video'] !== null) {
+    const video = parseVideo(o['video'], baseDir);
+    if (typeof video === 'string') return video;
+    rec.video = video;
+  }
+  if (o['segments'] !== undefined && o['segments'] !== null) {
+    const segments = parseSegments(o['segments']);
+    if (typeof segments === 'string') return segments;
+    rec.segments = segments;
   }
   let meta: JsonObject | undefined;
   if (o['meta'] !== undefined && o['meta'] !== null) {

@@ -2,7 +2,7 @@
 // relative path is resolved here, against the rollout file's folder, so what is stored names the
 // file wherever the database is opened from.
 import { isAbsolute, resolve } from 'node:path';
-import type { BoxCoords, ImageRef, SampleBoxes } from '../../shared/media';
+import type { BoxCoords, ImageRef, SampleBoxes, SampleSegments, Segment, VideoRef } from '../../shared/media';
 
 type Json = Record<string, unknown>;
 
@@ -100,5 +100,50 @@ export function parseBoxes(v: unknown, imageCount: number): SampleBoxes | string
       return `"boxes".input_size must be [width, height] in pixels`;
     out.input_size = [size[0] as number, size[1] as number];
   } else if (frame === 'input') return `"boxes" in the "input" frame need "input_size": [width, height] to be drawn on the image`;
+  return out;
+}
+
+/** `video`: a path (resolved like image paths) and an optional duration in seconds. */
+export function parseVideo(v: unknown, baseDir: string | null): VideoRef | string {
+  const o = typeof v === 'string' ? { path: v } : v;
+  if (!isObject(o) || typeof o['path'] !== 'string' || o['path'] === '') return `"video" must be {"path": …, "duration": seconds}`;
+  const p = o['path'];
+  const out: VideoRef = { path: isAbsolute(p) || baseDir === null ? p : resolve(baseDir, p) };
+  const d = o['duration'];
+  if (d !== undefined && d !== null) {
+    if (typeof d !== 'number' || !Number.isFinite(d) || d <= 0) return `"video".duration must be a positive number of seconds`;
+    out.duration = d;
+  }
+  return out;
+}
+
+function parseSegmentList(v: unknown, where: string): Segment[] | string {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return `${where} must be a list of [start, end] segments in seconds`;
+  // One bare segment is accepted as a list of one.
+  const list = v.length === 2 && v.every((x) => typeof x === 'number') ? [v] : v;
+  const out: Segment[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const s: unknown = list[i];
+    if (!Array.isArray(s) || s.length !== 2 || !s.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      return `${where}[${i}] must be 2 finite numbers [start, end] in seconds`;
+    }
+    out.push([s[0], s[1]]);
+  }
+  return out;
+}
+
+/** `segments`, or a message naming what is wrong. A reversed segment is kept: the views draw it flagged. */
+export function parseSegments(v: unknown): SampleSegments | string {
+  if (!isObject(v)) return `"segments" must be an object with "pred" and "gt" lists of [start, end]`;
+  const pred = parseSegmentList(v['pred'], '"segments".pred');
+  if (typeof pred === 'string') return pred;
+  const gt = parseSegmentList(v['gt'], '"segments".gt');
+  if (typeof gt === 'string') return gt;
+  const out: SampleSegments = { pred, gt };
+  if (v['unparsed'] !== undefined && v['unparsed'] !== null) {
+    if (typeof v['unparsed'] !== 'string') return `"segments".unparsed must be a string (why no segment was read)`;
+    out.unparsed = v['unparsed'];
+  }
   return out;
 }

@@ -1,6 +1,6 @@
 // Export of stored samples as native JSONL (docs/native-format.md). The output ingests back into the
 // same records: explicit `index` keeps identities, unknown keys travel in `meta`.
-import type { ImageRef, SampleBoxes } from '../../shared/media';
+import type { ImageRef, SampleBoxes, SampleSegments, VideoRef } from '../../shared/media';
 import type { NativeRollout, Split, Turn } from '../../shared/rollout';
 import { decodeFloat32, decodeInt32 } from './blobs';
 import type { Store } from './store';
@@ -30,6 +30,8 @@ interface ExportRow {
   turns: string | null;
   images: string | null;
   boxes: string | null;
+  video: string | null;
+  segments: string | null;
   meta: string | null;
 }
 
@@ -81,6 +83,8 @@ export function rowToNative(r: ExportRow, stored: StoredImageReader = () => unde
   }
   if (r.images !== null) o.images = portable(JSON.parse(r.images) as ImageRef[], stored);
   if (r.boxes !== null) o.boxes = JSON.parse(r.boxes) as SampleBoxes;
+  if (r.video !== null) o.video = JSON.parse(r.video) as VideoRef;
+  if (r.segments !== null) o.segments = JSON.parse(r.segments) as SampleSegments;
   if (r.meta !== null) o.meta = JSON.parse(r.meta) as Record<string, unknown>;
   return o;
 }
@@ -91,7 +95,7 @@ export function* exportRun(store: Store, runId: number, step?: number): Generato
     `SELECT st.split, st.step, g.uid, p.text AS prompt, s.idx, s.response, s.reward, s.components, s.rationale,
             s.ground_truth, s.correct, s.finish_reason, s.response_ids, s.response_tokens, s.logprobs,
             s.advantage, s.token_advantages, s.train_logprobs, s.ref_logprobs, s.entropy, s.data_source, s.turns, s.meta,
-            s.images, s.boxes
+            s.images, s.boxes, s.video, s.segments
        FROM steps st
        JOIN groups g ON g.step_id = st.id
        JOIN prompts p ON p.id = g.prompt_id

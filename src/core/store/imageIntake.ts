@@ -14,6 +14,7 @@ const LISTED = 20;
 
 export class ImageIntake {
   private readonly files = new Map<string, ImageInfo | string>();
+  /** Whether a dataset or video file exists, asked once per path. */
   private readonly datasets = new Map<string, boolean>();
   private readonly insImage: SqliteStatement;
   private readonly problems: string[] = [];
@@ -27,6 +28,8 @@ export class ImageIntake {
 
   /** Rewrites the sample's (and its turns') references as they will be stored; `who` names the sample in warnings. */
   take(rec: SampleRecord, who: string): void {
+    // A video is only looked for: its frames are read, if ever, when a view shows them.
+    if (rec.video && !this.exists(rec.video.path)) this.note(who, `video ${rec.video.path}: no such file (the timeline still shows)`);
     if (rec.images) rec.images = rec.images.map((r) => this.ref(r, who));
     if (rec.turns?.some((t) => t.images)) {
       rec.turns = rec.turns.map((t, i) => (t.images ? { ...t, images: t.images.map((r) => this.ref(r, `${who} turn ${i}`)) } : t));
@@ -36,14 +39,24 @@ export class ImageIntake {
   /** The warnings so far (the first LISTED, then a count), emptied. */
   drain(): string[] {
     const out = this.problems.splice(0);
-    if (this.unlisted) out.push(`… and ${this.unlisted} more image problems (see the placeholders in the group view)`);
+    if (this.unlisted) out.push(`… and ${this.unlisted} more image or video problems (see the placeholders in the group view)`);
     this.unlisted = 0;
     return out;
   }
 
   private warn(who: string, ref: ImageRef, why: string): void {
-    if (this.problems.length < LISTED) this.problems.push(`${who}: image ${describeImageRef(ref)}: ${why}`);
+    this.note(who, `image ${describeImageRef(ref)}: ${why}`);
+  }
+
+  private note(who: string, what: string): void {
+    if (this.problems.length < LISTED) this.problems.push(`${who}: ${what}`);
     else this.unlisted++;
+  }
+
+  private exists(file: string): boolean {
+    let known = this.datasets.get(file);
+    if (known === undefined) this.datasets.set(file, (known = fs.existsSync(file)));
+    return known;
   }
 
   private ref(r: ImageRef, who: string): ImageRef {
@@ -68,9 +81,7 @@ export class ImageIntake {
       return { url: `${r.url.slice(0, Math.min(r.url.indexOf(',') + 1 || 40, 60))}… (${r.url.length} characters, refused: ${stored})` };
     }
     if ('dataset' in r) {
-      let exists = this.datasets.get(r.dataset);
-      if (exists === undefined) this.datasets.set(r.dataset, (exists = fs.existsSync(r.dataset)));
-      if (!exists) this.warn(who, r, 'the dataset file does not exist');
+      if (!this.exists(r.dataset)) this.warn(who, r, 'the dataset file does not exist');
     }
     return r;
   }

@@ -389,6 +389,27 @@ CREATE TABLE step_boxes (
 );
 `,
   },
+  {
+    version: 9,
+    description: 'video temporal grounding: the video and segments per sample, and per-step segment sums',
+    sql: `
+-- JSON {path, duration} and {pred, gt, unparsed} (docs/native-format.md#video-and-segments).
+ALTER TABLE samples ADD COLUMN video TEXT;
+ALTER TABLE samples ADD COLUMN segments TEXT;
+-- Per step, the samples with segments: how many, how many gave no segment, and against the first
+-- target the temporal IoU and the predicted ÷ target length (each with how many had one). Kept by
+-- the ingest writer so the dashboard's segment chart never reads the samples.
+CREATE TABLE step_segments (
+  step_id INTEGER PRIMARY KEY REFERENCES steps(id) ON DELETE CASCADE,
+  n INTEGER NOT NULL,
+  unparsable_n INTEGER NOT NULL,
+  tiou_sum REAL NOT NULL,
+  tiou_n INTEGER NOT NULL,
+  ratio_sum REAL NOT NULL,
+  ratio_n INTEGER NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -8,7 +8,7 @@ import { addToAggregate, emptyAggregate, type GroupAggregate } from '../analysis
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { InlineEnrichment } from './inlineEnrich';
 import { ImageIntake } from './imageIntake';
-import { StepBoxSums } from './stepBoxes';
+import { GroundingSums } from './stepSums';
 import { sampleOutcome } from '../analysis/success';
 import { usesTools } from '../../shared/rollout';
 import { runSuccessRule, saveRunRules } from './successStore';
@@ -42,7 +42,7 @@ export class RolloutWriter {
   /** Component sums of the batch, by step id then name (added to step_components at flush). */
   private readonly componentDeltas = new Map<number, Map<string, { sum: number; n: number }>>();
   private readonly upsertComponent: Statement;
-  private readonly boxSums: StepBoxSums;
+  private readonly grounding: GroundingSums;
 
   private readonly insPrompt: Statement;
   private readonly selPrompt: Statement;
@@ -78,8 +78,9 @@ export class RolloutWriter {
     this.insSample = db.prepare(
       `INSERT INTO samples (group_id, idx, file_id, reward, correct, finish_reason, length_tokens, length_chars,
          advantage, data_source, components, ground_truth, rationale, meta, turns,
-         response_ids, response_tokens, logprobs, token_advantages, train_logprobs, ref_logprobs, entropy, response, images, boxes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         response_ids, response_tokens, logprobs, token_advantages, train_logprobs, ref_logprobs, entropy, response, images, boxes,
+         video, segments)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (group_id, idx) DO NOTHING`,
     );
     this.selCount = db.prepare('SELECT n FROM file_group_counts WHERE file_id = ? AND group_id = ?').pluck();
@@ -91,7 +92,7 @@ export class RolloutWriter {
          reward_min = min(coalesce(reward_min, ?), ?), reward_max = max(coalesce(reward_max, ?), ?) WHERE id = ?`,
     );
     this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
-    this.boxSums = new StepBoxSums(db);
+    this.grounding = new GroundingSums(db);
     this.upsertComponent = db.prepare(
       `INSERT INTO step_components (step_id, name, sum, n) VALUES (?, ?, ?, ?)
        ON CONFLICT (step_id, name) DO UPDATE SET sum = sum + excluded.sum, n = n + excluded.n`,
@@ -120,7 +121,7 @@ export class RolloutWriter {
       this.fileGroupCounts.set(key, n + 1);
       if (fileId !== null) this.touchedCounts.add(key);
     }
-    if (rec.images || rec.turns?.some((t) => t.images)) {
+    if (rec.images || rec.video || rec.turns?.some((t) => t.images)) {
       this.intake ??= new ImageIntake(this.db);
       this.intake.take(rec, `step ${rec.step} group ${rec.group} sample ${idx}`);
     }
@@ -151,6 +152,8 @@ export class RolloutWriter {
       rec.response,
       json(rec.images),
       json(rec.boxes),
+      json(rec.video),
+      json(rec.segments),
     );
     if (info.changes === 0) return false;
     const inline = this.inline;
@@ -174,7 +177,8 @@ export class RolloutWriter {
       toolUse: usesTools(rec.turns),
     });
     if (rec.components) this.addComponents(stepId, rec.components);
-    if (rec.boxes) this.boxSums.add(stepId, rec.boxes);
+    if (rec.boxes) this.grounding.addBoxes(stepId, rec.boxes);
+    if (rec.segments) this.grounding.addSegments(stepId, rec.segments);
     this.dirtySteps.add(stepId);
     return true;
   }
@@ -215,7 +219,7 @@ export class RolloutWriter {
     this.groupDeltas.clear();
     for (const [stepId, step] of this.componentDeltas) for (const [name, d] of step) this.upsertComponent.run(stepId, name, d.sum, d.n);
     this.componentDeltas.clear();
-    this.boxSums.flush();
+    this.grounding.flush();
     if (this.rulesSeen.size) saveRunRules(this.db, this.runId, this.rulesSeen);
     this.rulesSeen.clear();
     this.threshold = undefined;
@@ -245,7 +249,7 @@ export class RolloutWriter {
     this.rulesSeen.clear();
     this.threshold = undefined;
     this.componentDeltas.clear();
-    this.boxSums.forget();
+    this.grounding.forget();
   }
 
   /** Drops the per-file counters of a file that is about to be re-read from its start. */

@@ -7,7 +7,7 @@ import { runSuccessRule } from '../store/successStore';
 import type { AlertList } from '../../shared/alerts';
 import { isComponentMeanKey, toStepColumns, type DashboardViewData } from '../../shared/protocol/webviews/dashboard';
 import { stepComponentMeans } from '../store/componentMeans';
-import { stepBoxMeans } from '../store/stepBoxes';
+import { stepBoxMeans } from '../store/stepSums';
 import { metricKeys, metricSeries } from '../store/metricSeries';
 import type { Store } from '../store/store';
 import { stepMismatch, type MismatchCache } from '../store/tokenStore';

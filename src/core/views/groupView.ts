@@ -10,6 +10,7 @@ import type { ReflectionMatcher } from '../analysis/reflection';
 import { requireGroupId, sampleRowsOf, type ListedSample } from '../store/reads';
 import { runSuccessRule } from '../store/successStore';
 import { groupMedia, type MediaRow } from './groupMedia';
+import { groupTimeline, type TimelineRow } from './groupTimeline';
 import { groupGame, type GameRow } from './groupGame';
 import { describeSuccessRule } from '../../shared/success';
 import { treeOfRows, type TreeOptions, type TreeRow } from '../store/groupTrees';
@@ -22,14 +23,14 @@ export interface GroupViewOptions extends TreeOptions {
   reflection?: ReflectionMatcher;
 }
 
-type GroupRowRead = ListedSample & TreeRow & TokenRow & MediaRow & GameRow & { ground_truth: string | null };
+type GroupRowRead = ListedSample & TreeRow & TokenRow & MediaRow & TimelineRow & GameRow & { ground_truth: string | null };
 
 export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = {}): GroupViewResult {
   const gid = requireGroupId(store, ref);
   const rows = store.db
     .prepare(
       `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, components, ground_truth,
-              turns, images, boxes, meta, ${TOKEN_COLUMNS}, response
+              turns, images, boxes, video, segments, meta, ${TOKEN_COLUMNS}, response
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as GroupRowRead[];
@@ -67,7 +68,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
       tokens,
       media,
       game: groupGame(rows, media),
-      timeline: null,
+      timeline: groupTimeline(rows),
     },
     node_texts: Object.fromEntries((tree?.nodes ?? []).map((n) => [String(n.id), n.text])),
   };

@@ -93,6 +93,7 @@ describe('migration 4 on an existing database', () => {
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE step_components;
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
+      ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
       DROP TABLE alerts; DROP TABLE alert_step_state; DROP TABLE alert_runs; DROP TABLE alert_detectors;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);`);
     store.db.pragma('user_version = 3');
@@ -101,7 +102,16 @@ describe('migration 4 on an existing database', () => {
     assert.equal(again.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     const cols = again.db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
     const sampleCols = cols.all('samples') as string[];
-    assert.deepEqual(sampleCols.slice(-6), ['response', 'train_logprobs', 'ref_logprobs', 'entropy', 'images', 'boxes']);
+    assert.deepEqual(sampleCols.slice(-8), [
+      'response',
+      'train_logprobs',
+      'ref_logprobs',
+      'entropy',
+      'images',
+      'boxes',
+      'video',
+      'segments',
+    ]);
     assert.ok((cols.all('runs') as string[]).includes('grouping'));
     assert.deepEqual(again.db.prepare('SELECT name, grouping FROM runs').all(), [{ name: 'old-run', grouping: null }]);
     again.close();
@@ -117,6 +127,7 @@ describe('migration 6 on an existing database', () => {
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE step_components;
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
+      ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -144,6 +155,7 @@ describe('migration 7 on an existing database', () => {
       ALTER TABLE runs DROP COLUMN success_rule; ALTER TABLE runs DROP COLUMN success_threshold; ALTER TABLE groups DROP COLUMN tool_n;
       DROP TABLE step_components;
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
+      ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step, dirty) VALUES (1, 'train', 0, 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -177,12 +189,13 @@ describe('migration 7 on an existing database', () => {
   });
 });
 
-describe('migration 8 on an existing database', () => {
-  it('adds image references, boxes and the image table to a version-7 database and keeps its samples', () => {
+describe('migrations 8 and 9 on an existing database', () => {
+  it('adds image references, boxes, the image table, video and segments to a version-7 database and keeps its samples', () => {
     const file = path.join(tempDir(), 'v7.db');
     const store = Store.open(file);
     store.db.exec(`
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
+      ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
