@@ -249,3 +249,53 @@ def check_boxes(boxes, image_count, what):
             raise ValueError(f"{what}.input_size must be [width, height] > 0, got {size!r}")
         out["input_size"] = list(size)
     return out
+
+
+def check_video(video, rollout_dir, what):
+    """Validated ``video``: a path (kept relative when it lies under the rollout file's folder, else made
+    absolute; videos are never copied) and an optional duration in seconds > 0 (docs/native-format.md)."""
+    if isinstance(video, (str, os.PathLike)):
+        video = {"path": video}
+    if not isinstance(video, dict) or not video.get("path"):
+        raise ValueError(f"{what} must be a path or a dict {{'path': ..., 'duration': seconds}}, got {video!r}")
+    unknown = set(video) - {"path", "duration"}
+    if unknown:
+        raise ValueError(f"{what}: unknown key(s) {sorted(unknown)}; allowed: path, duration")
+    path = os.path.abspath(os.fspath(video["path"]))
+    rel = os.path.relpath(path, rollout_dir)
+    out = {"path": path if rel.startswith("..") else rel}
+    duration = video.get("duration")
+    if duration is not None:
+        if not _number(duration) or not math.isfinite(duration) or duration <= 0:
+            raise ValueError(f"{what}.duration must be a number of seconds > 0, got {duration!r}")
+        out["duration"] = duration
+    return out
+
+
+def _segment_list(value, what):
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(_number(v) for v in value):
+        value = [value]  # one bare segment
+    out = []
+    for i, seg in enumerate(value):
+        if not isinstance(seg, (list, tuple)) or len(seg) != 2 or not all(_number(v) and math.isfinite(v) for v in seg):
+            raise ValueError(f"{what}[{i}] must be [start, end] in seconds, got {seg!r}")
+        out.append([seg[0], seg[1]])
+    return out
+
+
+def check_segments(segments, what):
+    """Validated ``segments``: pred/gt lists of [start, end] seconds, and ``unparsed`` (why the answer gave none)."""
+    if not isinstance(segments, dict):
+        raise ValueError(f"{what} must be a dict with 'pred' and/or 'gt', got {type(segments).__name__}")
+    unknown = set(segments) - {"pred", "gt", "unparsed"}
+    if unknown:
+        raise ValueError(f"{what}: unknown key(s) {sorted(unknown)}; allowed: pred, gt, unparsed")
+    out = {"pred": _segment_list(segments.get("pred"), f"{what}.pred"), "gt": _segment_list(segments.get("gt"), f"{what}.gt")}
+    if segments.get("unparsed") is not None:
+        if not isinstance(segments["unparsed"], str):
+            raise ValueError(f"{what}.unparsed must be a str (why no segment was read)")
+        out["unparsed"] = segments["unparsed"]
+    return out
+

@@ -20,13 +20,13 @@ import math
 import os
 import threading
 
-from .images import ImageStore, check_boxes
+from .images import ImageStore, check_boxes, check_segments, check_video
 
 FORMAT_VERSION = 1
 OPTIONAL_KEYS = (
     "index", "components", "rationale", "ground_truth", "correct", "finish_reason",
     "response_ids", "response_tokens", "logprobs", "advantage", "token_advantages",
-    "split", "data_source", "images", "boxes", "turns", "meta",
+    "split", "data_source", "images", "boxes", "video", "segments", "turns", "meta",
 )
 
 
@@ -108,6 +108,10 @@ class RolloutWriter:
                 value = self._image_store().refs(value, f"{sample} images", copy_images)
             elif key == "boxes":
                 value = check_boxes(value, len(record.get("images", ())), f"{sample} boxes")
+            elif key == "video":
+                value = check_video(value, os.path.dirname(os.path.abspath(self.path)), f"{sample} video")
+            elif key == "segments":
+                value = check_segments(value, f"{sample} segments")
             elif key == "turns":
                 value = self._turns(value, sample, copy_images)
             record[key] = value
