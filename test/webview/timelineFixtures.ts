@@ -34,12 +34,19 @@ export function timelineGroupFixture(specs: SegmentSpec[], opts: TimelineOptions
     duration: opts.duration,
     duration_known: opts.duration_known ?? true,
     gt: opts.gt,
-    samples: specs.map((spec, i) => ({
-      index: i,
-      pred: spec.pred,
-      problems: spec.problems ?? spec.pred.map(() => null),
-      scores: segmentScores(spec.pred[0], opts.gt[0]),
-    })),
+    // As the engine sends it (src/core/views/groupTimeline.ts): a sample whose answer gave no segment is only in `unparsable`.
+    samples: specs.flatMap((spec, i) =>
+      spec.pred.length === 0
+        ? []
+        : [
+            {
+              index: i,
+              pred: spec.pred,
+              problems: spec.problems ?? spec.pred.map(() => null),
+              scores: segmentScores(spec.pred[0], opts.gt[0]),
+            },
+          ],
+    ),
     unparsable: specs.flatMap((spec, i) => (spec.unparsed === undefined ? [] : [{ index: i, reason: spec.unparsed }])),
   };
   const snapshot: GroupSnapshot = { ...fx.snapshot, samples, timeline };
