@@ -12,11 +12,14 @@ import { GROUP_INBOUND, GroupMessages } from '../src/shared/protocol/webviews/gr
 import { FakeHostPage, launchChromium, startPageServer, type PageServer } from '../test/webview/fakeHost';
 import { answerGroup, dashboardFixture, groupFixture } from '../test/webview/fixtures';
 import { answerMedia, screenshotFixture } from '../test/webview/mediaFixtures';
+import { benchTimelineFixture } from '../test/webview/timelineFixtures';
 
 const ROOT = path.resolve(__dirname, '..');
 const LIMIT_MS = 500;
 /** The group view with a 1920 × 1080 screenshot and 64 boxes on screen (docs/webviews.md#images-and-boxes). */
 const IMAGE_LIMIT_MS = 300;
+/** The group view with a timeline of 64 predicted segments and no video frames (docs/webviews.md#video-timelines). */
+const TIMELINE_LIMIT_MS = 200;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -115,6 +118,53 @@ async function groupImageFirstPaint(context: BrowserContext, server: PageServer,
   };
 }
 
+/**
+ * First paint of a temporal-grounding group's timeline: from the snapshot's arrival (`rl:snapshot`)
+ * through the tree and list rendered to the frame after the axis, the target and 64 sample rows'
+ * segments are placed (`rl:timeline-painted`). No video frames are drawn: only the timeline.
+ */
+async function groupTimelineFirstPaint(context: BrowserContext, server: PageServer, runs: number): Promise<Record<string, unknown>> {
+  const fx = benchTimelineFixture();
+  const open = (): Promise<FakeHostPage> =>
+    FakeHostPage.open(context, server, 'group', {
+      inbound: GROUP_INBOUND,
+      onReady: () => ({ method: GroupMessages.snapshot.method, json: fx.json }),
+      onRequest: answerGroup(fx),
+    });
+  const paintedAfterSnapshot = async (host: FakeHostPage): Promise<{ fromSnapshot: number; fromLoad: number }> => {
+    await host.page.waitForFunction(() => performance.getEntriesByName('rl:timeline-painted').length > 0, undefined, { timeout: 30_000 });
+    const [snapshot = NaN, painted = NaN] = await host.page.evaluate(() =>
+      ['rl:snapshot', 'rl:timeline-painted'].map((n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN),
+    );
+    return { fromSnapshot: painted - snapshot, fromLoad: painted };
+  };
+  const warm = await open();
+  await paintedAfterSnapshot(warm);
+  await warm.close();
+  const times: number[] = [];
+  const fromLoad: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const host = await open();
+    const t = await paintedAfterSnapshot(host);
+    const bars = await host.page.locator('.pred-segment').count();
+    if (bars !== 64) throw new Error(`expected 64 segments on the timeline, found ${bars}`);
+    times.push(t.fromSnapshot);
+    fromLoad.push(t.fromLoad);
+    await host.close();
+  }
+  const ms = median(times);
+  return {
+    what: 'group view with a timeline of 64 predicted segments (no frames): snapshot received → tree, list, axis, target and 64 rows placed (headless Chromium, fake host)',
+    runs,
+    segments: 64,
+    times_ms: times.map(round),
+    from_page_load_ms: round(median(fromLoad)),
+    ms: round(ms),
+    limit_ms: TIMELINE_LIMIT_MS,
+    ratio_to_limit: Math.round((ms / TIMELINE_LIMIT_MS) * 1000) / 1000,
+  };
+}
+
 async function dashboard(context: BrowserContext, server: PageServer, runs: number): Promise<Record<string, unknown>> {
   const json = JSON.stringify(dashboardFixture(10_000));
   const render: number[] = [];
@@ -152,6 +202,7 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
     return {
       webview_group_first_paint: await groupFirstPaint(context, server, runs),
       webview_group_image_first_paint: await groupImageFirstPaint(context, server, runs),
+      webview_group_timeline_first_paint: await groupTimelineFirstPaint(context, server, runs),
       webview_dashboard: await dashboard(context, server, runs),
     };
   } finally {

@@ -22,6 +22,8 @@ import { pathOf } from './tokenSpans';
 import { TokenSection } from './tokenSection';
 import { MediaSection } from './mediaSection';
 import { GameSection } from './gameSection';
+import { TimelineSection } from './timelineSection';
+import { isTimelineColumn } from './timelineColumns';
 import { isBoxColumn } from './boxColumns';
 import { hasBoxes } from './boxLayout';
 import { counted } from '../../src/shared/text';
@@ -64,15 +66,21 @@ const media = new MediaSection({
   hover: (index) => hoverSample(index, true),
 });
 
+const timeline = new TimelineSection({
+  select: (index) => store.update({ selectedSample: index }),
+  hover: (index) => hoverSample(index, true),
+});
+
 const game = new GameSection({
   load: (image) => host.request(GroupMessages.image, { image }),
   showOnly: (indices) => list.showOnly(indices, store.ui),
 });
 
-/** A row or a box under the pointer: the sample's row and its boxes light up together. */
+/** A row, a box or a segment under the pointer: the sample's row, its boxes and its timeline row light up together. */
 function hoverSample(index: number | null, fromBox = false): void {
   list.highlight(index, fromBox);
   media.highlight(index);
+  timeline.highlight(index);
 }
 const detail = new SampleDetailView({
   compare: (index) => host.notify(GroupMessages.compare, { index }),
@@ -138,6 +146,7 @@ app.append(
   el('div', { cls: 'tree-column' }, [
     game.root,
     media.root,
+    timeline.root,
     el('div', { cls: 'toolbar' }, [
       button('Fit', () => tree.fit(), { secondary: true, title: 'Zoom to fit the whole tree' }),
       button('Expand all', () => store.update({ collapsed: new Set() }), { secondary: true }),
@@ -257,7 +266,10 @@ store.subscribe((ui, changed) => {
   tree.update(ui, changed);
   list.update(ui, changed);
   if (changed.has('selectedNode')) void showNode(ui.selectedNode);
-  if (changed.has('selectedSample')) media.select(ui.selectedSample);
+  if (changed.has('selectedSample')) {
+    media.select(ui.selectedSample);
+    timeline.select(ui.selectedSample);
+  }
   if (changed.has('selectedSample') || changed.has('tokenHeat') || changed.has('estimator') || changed.has('tokenMode'))
     void showDetail(ui);
 });
@@ -278,6 +290,7 @@ host.on(GroupMessages.snapshot, (s) => {
   if (store.ui.selectedSample !== null && !s.samples.some((x) => x.index === store.ui.selectedSample)) store.ui.selectedSample = null;
   // Sorted by a box score of a group that no longer has boxes: the column is hidden, so back to the default order.
   if (isBoxColumn(store.ui.sort.column) && !hasBoxes(s.media)) store.ui.sort = defaultUi().sort;
+  if (isTimelineColumn(store.ui.sort.column) && !s.timeline) store.ui.sort = defaultUi().sort;
   store.checkpoint();
   document.title = `Group ${s.ref.group}`;
   renderHeader(s);
@@ -287,6 +300,7 @@ host.on(GroupMessages.snapshot, (s) => {
   list.setSnapshot(s, store.ui);
   media.setSnapshot(s, store.ui.selectedSample);
   game.setSnapshot(s);
+  timeline.setSnapshot(s, store.ui.selectedSample);
   void showDetail(store.ui);
   // The first frame with the tree and the list on screen is what the first-paint benchmark times.
   paint.rendered();

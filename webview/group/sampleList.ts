@@ -11,6 +11,7 @@ import type { GroupUi } from './state';
 import { RunLookup, passesThrough } from './tokenSpans';
 import { TOKEN_HEADERS, isTokenColumn, showTokenColumns, tokenCells, tokenSortKey } from './tokenColumns';
 import { BOX_HEADERS, boxCells, boxSortKey, isBoxColumn, showBoxColumns } from './boxColumns';
+import { TIMELINE_HEADERS, isTimelineColumn, showTimelineColumns, timelineCells, timelineSortKey } from './timelineColumns';
 
 export interface SampleListCallbacks {
   select(index: number): void;
@@ -29,6 +30,7 @@ const HEADERS: ReadonlyArray<{ column: SampleColumn | null; label: string; num: 
   { column: null, label: '✓', num: false, title: 'Correct as logged' },
   ...TOKEN_HEADERS,
   ...BOX_HEADERS,
+  ...TIMELINE_HEADERS,
 ];
 
 const BAR_PX = 90;
@@ -96,7 +98,12 @@ export class SampleList {
 
   private header(h: (typeof HEADERS)[number]): HTMLElement {
     const th = el('th', {
-      cls: [h.num ? 'num' : '', isTokenColumn(h.column ?? '') ? 'token-col' : '', isBoxColumn(h.column ?? '') ? 'box-col' : ''],
+      cls: [
+        h.num ? 'num' : '',
+        isTokenColumn(h.column ?? '') ? 'token-col' : '',
+        isBoxColumn(h.column ?? '') ? 'box-col' : '',
+        isTimelineColumn(h.column ?? '') ? 'timeline-col' : '',
+      ],
       text: h.label,
       title: h.title,
       attrs: { role: 'columnheader' },
@@ -150,6 +157,7 @@ export class SampleList {
         default:
           if (isTokenColumn(ui.sort.column)) return tokenSortKey(snap, s.index, ui.sort.column);
           if (isBoxColumn(ui.sort.column)) return boxSortKey(snap, s.index, ui.sort.column);
+          if (isTimelineColumn(ui.sort.column)) return timelineSortKey(snap, s.index, ui.sort.column);
           return s.index;
       }
     };
@@ -171,6 +179,7 @@ export class SampleList {
     clear(this.body);
     this.table.classList.toggle('no-token-stats', !showTokenColumns(snap));
     this.table.classList.toggle('no-box-stats', !showBoxColumns(snap));
+    this.table.classList.toggle('no-timeline-stats', !showTimelineColumns(snap));
     this.rows = shown.map((s) => this.row(s, names, scale, ui.estimator));
     this.body.append(...this.rows);
     this.counter.textContent = `${shown.length} of ${snap.samples.length} samples · advantage: ${ESTIMATOR_LABELS[ui.estimator]}`;
@@ -210,6 +219,7 @@ export class SampleList {
         }),
         ...tokenCells(this.snap as GroupSnapshot, s.index),
         ...boxCells(this.snap as GroupSnapshot, s.index),
+        ...timelineCells(this.snap as GroupSnapshot, s.index),
       ],
     );
     tr.addEventListener('click', () => this.cb.select(s.index));
@@ -252,7 +262,7 @@ export class SampleList {
     resetTabStop(this.rows, selectedRow);
   }
 
-  /** Marks the row of the sample whose box the pointer is on (null: none); `reveal` scrolls it into the list's view. */
+  /** Marks the row of the sample whose box or segment the pointer is on (null: none); `reveal` scrolls it into the list's view. */
   highlight(index: number | null, reveal = false): void {
     for (const tr of this.rows) {
       const on = Number(tr.dataset['index']) === index;

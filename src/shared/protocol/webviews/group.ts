@@ -7,7 +7,7 @@ import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
 import type { GroupTokenStats } from '../../tokenSignals';
-import type { BoxScores, GroupMedia, GroupTimeline, ImageLoad } from '../../media';
+import type { BoxScores, GroupMedia, GroupTimeline, ImageLoad, SegmentScores } from '../../media';
 import type { GroupGame } from '../../game';
 import { TOKEN_COLUMNS, TOKEN_MODES, openPromptTimeline, sampleTokensRequest } from './tokens';
 import { groupRefSchema, sampleIndex } from '../atoms';
@@ -134,9 +134,22 @@ export { groupRefSchema };
 export const BOX_COLUMNS = ['iou', 'hit', 'area_ratio'] as const satisfies ReadonlyArray<keyof BoxScores>;
 export type BoxColumn = (typeof BOX_COLUMNS)[number];
 
+/** Sortable per-sample segment scores (src/shared/media.ts SegmentScores), shown when the group has a timeline. */
+export const TIMELINE_COLUMNS = ['tiou', 'length_ratio'] as const satisfies ReadonlyArray<keyof SegmentScores>;
+export type TimelineColumn = (typeof TIMELINE_COLUMNS)[number];
+
 // Columns are only ever added, never renamed or removed: a checkpoint names its sort column by value,
 // so every checkpoint written before a column existed still validates.
-export const SAMPLE_COLUMNS = ['index', 'reward', 'advantage', 'length', 'finish', ...TOKEN_COLUMNS, ...BOX_COLUMNS] as const;
+export const SAMPLE_COLUMNS = [
+  'index',
+  'reward',
+  'advantage',
+  'length',
+  'finish',
+  ...TOKEN_COLUMNS,
+  ...BOX_COLUMNS,
+  ...TIMELINE_COLUMNS,
+] as const;
 export type SampleColumn = (typeof SAMPLE_COLUMNS)[number];
 
 /** What the group view remembers across reloads and window restarts (vscode.setState). */
