@@ -42,7 +42,15 @@ const workspace = path.join(demo, 'workspace');
 const db = path.join(demo, 'demo.db');
 const cli = path.join(root, 'bin', 'rollout-lens.js');
 const generated = path.join(demo, 'generated');
-const IMAGE_RUNS = ['gui-grounding-procedural', 'vision-zero-procedural'];
+const IMAGE_RUNS = ['gui-grounding-procedural', 'vision-zero-procedural', 'video-grounding-procedural'];
+
+/** An ffmpeg for the procedural videos: on PATH, else the npm package the tests use (a devDependency), else none. */
+function findFfmpeg() {
+  const onPath = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+  if (onPath.status === 0) return 'ffmpeg';
+  const bundled = path.join(root, 'node_modules', '@ffmpeg-installer', 'linux-x64', 'ffmpeg');
+  return fs.existsSync(bundled) ? bundled : undefined;
+}
 const REALISTIC_TOKENIZER = path.join(workspace, '.rollout-lens', 'runs', 'realistic-grpo', 'tokenizer', 'tokenizer.json');
 
 /** The demo workspace: the sample profile with absolute paths into this repository and its venv. */
@@ -113,6 +121,13 @@ function writeWorkspace(python) {
 function ingestImageRuns(python) {
   const make = spawnSync(python, [path.join(root, 'examples', 'gui_grounding', 'make_run.py'), '--out', generated], { encoding: 'utf8' });
   if (make.status !== 0) throw new Error(`examples/gui_grounding/make_run.py failed: ${make.stderr || make.stdout}`);
+  const ffmpeg = findFfmpeg();
+  const video = spawnSync(
+    python,
+    [path.join(root, 'examples', 'video_grounding', 'make_run.py'), '--out', generated, ...(ffmpeg ? ['--ffmpeg', ffmpeg] : [])],
+    { encoding: 'utf8' },
+  );
+  if (video.status !== 0) throw new Error(`examples/video_grounding/make_run.py failed: ${video.stderr || video.stdout}`);
   for (const run of IMAGE_RUNS) {
     const file = path.join(generated, run, 'rollouts.jsonl');
     const r = spawnSync(process.execPath, [cli, 'ingest', file, '--db', db, '--run', run, '--json'], { encoding: 'utf8' });

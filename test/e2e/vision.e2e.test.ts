@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
-// The demo's procedural image runs in a real VS Code (code-server) and headless Chromium, as a user
-// reaches them from the Runs view: a GUI-grounding group's screenshot with its 8 predicted boxes and
-// the target, and a Vision-Zero game with its players' images and the votes. With
+// The demo's procedural image and video runs in a real VS Code (code-server) and headless Chromium, as
+// a user reaches them from the Runs view: a GUI-grounding group's screenshot with its 8 predicted
+// boxes and the target, a Vision-Zero game with its players' images and the votes, and a
+// temporal-grounding group's segments on the video's timeline. With
 // ROLLOUT_LENS_DOCS_IMAGES=1 the screenshots also go to docs/images (the README's pictures).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -45,7 +46,9 @@ async function showSideBar(): Promise<void> {
 before(async () => {
   const out = path.join(work, 'generated');
   execFileSync(python, [path.join(ROOT, 'examples', 'gui_grounding', 'make_run.py'), '--out', out], { stdio: 'pipe' });
-  for (const run of ['gui-grounding-procedural', 'vision-zero-procedural']) {
+  // The timeline needs no video decoder: the videos are not made here.
+  execFileSync(python, [path.join(ROOT, 'examples', 'video_grounding', 'make_run.py'), '--out', out], { stdio: 'pipe' });
+  for (const run of ['gui-grounding-procedural', 'vision-zero-procedural', 'video-grounding-procedural']) {
     runCliJson(['ingest', path.join(out, run, 'rollouts.jsonl'), '--db', db, '--run', run]);
   }
   ({ server, browser, page } = await openLens(db));
@@ -94,9 +97,29 @@ describe('image runs in code-server', () => {
     await page.waitForTimeout(300);
     await docsShot(page, 'vision-zero-game');
     await showSideBar();
+    await row('vision-zero-procedural').click({ timeout: 15_000 });
+    await row(/\bstep 1(?!\d)/).waitFor({ state: 'hidden', timeout: 10_000 });
     assert.deepEqual(
       errors.filter((e) => /Content Security Policy|Refused/.test(e)),
       [],
     );
+  });
+
+  it("draws a temporal-grounding group's predicted segments on the video's timeline against the target", async () => {
+    const view = await openFirstGroup('video-grounding-procedural', 9);
+    const section = view.locator('details.timeline-section');
+    await section.locator('.pred-segment').first().waitFor({ timeout: 30_000 });
+    assert.equal(await section.locator('.timeline-sample').count(), 8);
+    assert.equal(await section.locator('.target-segment').count(), 1);
+    // Every bar lies on the 20-second axis.
+    const axis = (await section.locator('.timeline-axis').boundingBox())!;
+    for (const b of await section.locator('.pred-segment').all()) {
+      const r = (await b.boundingBox())!;
+      assert.ok(r.x >= axis.x - 1 && r.x + r.width <= axis.x + axis.width + 1, `segment at x ${r.x} off the axis`);
+    }
+    await section.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await docsShot(page, 'video-timeline');
+    await showSideBar();
   });
 });
