@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { alertRows } from '../../../src/core/alerts/alertList';
 import { predictedSegmentLength } from '../../../src/core/alerts/segmentGrowth';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
+import { listGroups, listSamples } from '../../../src/core/store/reads';
 import { Store } from '../../../src/core/store/store';
 import { dashboardView } from '../../../src/core/views/dashboardView';
 import type { NativeRollout } from '../../../src/shared/rollout';
@@ -102,6 +103,31 @@ describe('segment growth from logged segments', () => {
       ),
     );
     assert.deepEqual(alertRows(store, store.requireRun('r').id), []);
+    store.close();
+  });
+
+  it('lists the hard-to-ground groups (explorer filter) and their samples', async () => {
+    const store = await ingest(grounding((s) => 4 + 2 * s, rising));
+    const hardToGround = { reward: 0.3, spread: 0.05 };
+    const page = listGroups(store, { run: 'r', split: 'train' }, { offset: 0, limit: 20, filter: { hardToGround } });
+    assert.equal(page.total, 8);
+    assert.deepEqual(
+      page.rows.slice(0, 2).map((g) => [g.step, g.group]),
+      [
+        [0, 's0-p3'],
+        [1, 's1-p3'],
+      ],
+    );
+    // A spread bound of 0 admits nothing (spread < 0), whatever the rewards.
+    assert.equal(
+      listGroups(store, { run: 'r', split: 'train' }, { offset: 0, limit: 20, filter: { hardToGround: { reward: 0.3, spread: 0 } } }).total,
+      0,
+    );
+    const samples = listSamples(store, { run: 'r', split: 'train', step: 0, group: 's0-p3' });
+    assert.deepEqual(
+      samples.map((x) => x.reward),
+      [0, 0, 0, 0],
+    );
     store.close();
   });
 });
