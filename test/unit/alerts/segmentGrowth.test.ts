@@ -10,8 +10,11 @@ import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { listGroups, listSamples } from '../../../src/core/store/reads';
 import { Store } from '../../../src/core/store/store';
 import { dashboardView } from '../../../src/core/views/dashboardView';
+import { EngineServer } from '../../../src/engine/server';
+import type { DashboardViewData } from '../../../src/shared/protocol/webviews/dashboard';
+import { RpcEndpoint } from '../../../src/shared/protocol/rpc';
 import type { NativeRollout } from '../../../src/shared/rollout';
-import { tempDir, writeJsonl } from '../../helpers';
+import { tempDir, transportPair, writeJsonl } from '../../helpers';
 
 /**
  * 8 steps, 4 groups of 4 on a 60 s video; the target is [20, 30]. A sample that overlaps predicts a
@@ -129,5 +132,27 @@ describe('segment growth from logged segments', () => {
       [0, 0, 0, 0],
     );
     store.close();
+  });
+
+  it('takes the hard-to-ground thresholds from the engine settings (rolloutLens.alerts.*) into the dashboard', async () => {
+    const dir = tempDir();
+    writeJsonl(path.join(dir, 'r.jsonl'), grounding((s) => 4 + 2 * s, rising));
+    const [a, b] = transportPair();
+    const client = new RpcEndpoint(a);
+    const server = new EngineServer(new RpcEndpoint(b));
+    try {
+      // Every reward < 0.6 and every spread (0.5 or 0) < 0.6: all four groups of each step.
+      const alerts = { enabled: true, hardToGroundReward: 0.6, hardToGroundSpread: 0.6 };
+      await client.request('initialize', { db: path.join(dir, 'a.db'), settings: { alerts } });
+      await client.request('ingest', { paths: [path.join(dir, 'r.jsonl')], run: 'r' });
+      const view = (await client.request('views/dashboard', { run: 'r', picked: [], epsilon: 0.2 })) as DashboardViewData;
+      assert.deepEqual(view.train.segments!.hard_to_ground, Array(8).fill(1));
+      assert.deepEqual(
+        view.alerts!.map((x) => [x.kind, x.step]),
+        [['segment_growth', 7]],
+      );
+    } finally {
+      server.dispose();
+    }
   });
 });
