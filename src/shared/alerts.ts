@@ -7,6 +7,7 @@ export const ALERT_KINDS = [
   'format_gaming',
   'verifier_disagreement',
   'box_growth',
+  'segment_growth',
   'degenerate_output',
   'saturation',
 ] as const;
@@ -18,6 +19,7 @@ export const ALERT_TITLES: Record<AlertKind, string> = {
   format_gaming: 'Format gaming',
   verifier_disagreement: 'Verifier disagreement',
   box_growth: 'Box-size growth',
+  segment_growth: 'Segment-length growth',
   degenerate_output: 'Degenerate output',
   saturation: 'Saturation',
 };
@@ -60,6 +62,17 @@ export const ALERT_THRESHOLD_DEFS = {
   boxAreaRise: { default: 0.25, min: 0 },
   /** Box-size growth: least rise of the hit rate over the window (absolute). */
   boxHitRise: { default: 0.05, min: 0 },
+  /** Segment-length growth: least rise of the mean predicted segment length, relative to its window mean. */
+  segmentLengthRise: { default: 0.25, min: 0 },
+  /** Segment-length growth: least rise of the share of predicted segments that overlap the target (absolute). */
+  segmentOverlapRise: { default: 0.05, min: 0 },
+  /**
+   * Hard-to-ground groups (dashboard, explorer filter; not an alert): every reward below this. Stored
+   * state never depends on it, so changing it re-judges nothing but the stored alerts' key.
+   */
+  hardToGroundReward: { default: 0.3, min: 0 },
+  /** Hard-to-ground groups: the spread of the group's rewards (max − min) below this. */
+  hardToGroundSpread: { default: 0.05, min: 0 },
   /** Degenerate output: least share of a step's responses that are degenerate. */
   degenerateShare: { default: 0.1, min: 0 },
   /** Saturation: least rise of the all-correct group share over the window (absolute). */

@@ -123,6 +123,11 @@ export interface GroupFilter {
   tools?: boolean;
   truncated?: boolean;
   reflects?: boolean;
+  /**
+   * Hard-to-ground groups (docs/algorithms.md): every reward below `reward` and max − min below
+   * `spread` (the thresholds rolloutLens.alerts.hardToGroundReward / hardToGroundSpread when picked).
+   */
+  hardToGround?: { reward: number; spread: number };
   /** FTS5 query over response text: groups with at least one matching sample. */
   text?: string;
   /** `text` also matches in tool / environment / user turns (default: the policy's trained turns only). */

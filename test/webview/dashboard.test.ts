@@ -127,6 +127,26 @@ describe('run dashboard', () => {
     await host.close();
   });
 
+  it('draws the segments chart for a temporal-grounding run: tIoU, unparsable and hard-to-ground shares, length ratio on the right', async () => {
+    const snap = dashboardFixture(20);
+    const col = (f: (i: number) => number | null) => snap.train.step.map((_, i) => f(i));
+    snap.train.segments = {
+      tiou: col((i) => 0.3 + 0.01 * i),
+      length_ratio: col((i) => 1 + 0.2 * i),
+      unparsable: col((i) => (i < 10 ? 0.1 : 0)),
+      hard_to_ground: col((i) => (i === 5 ? null : 0.25)),
+    };
+    const host = await open(snap);
+    await host.waitForPaint();
+    assert.equal(
+      await host.page.locator('figure[data-chart="segments"] .chart-title').innerText(),
+      'Segments: predicted ÷ target length (right axis), temporal IoU and unparsable share',
+    );
+    const lines = await host.page.$$eval('figure[data-chart="segments"] path.line', (ps) => ps.map((p) => p.getAttribute('data-series')));
+    assert.deepEqual(lines, ['temporal IoU', 'unparsable', 'hard-to-ground groups', 'length ÷ target']);
+    await host.close();
+  });
+
   it('draws one line per component the samples logged, the trainer’s logged lines only for the others', async () => {
     const snap = dashboardFixture(3);
     // The realistic run: every sample logs correctness and format, the samples' means come with the columns.

@@ -52,7 +52,7 @@ export function stepCharts(snap: DashboardSnapshot, cols: StepColumns): ChartSpe
   ];
   const unit = cols.length_unit;
   const passK = Object.keys(cols.pass_at_k);
-  return [...baseCharts(x, cols, reward, unit, passK), ...boxCharts(x, cols)];
+  return [...baseCharts(x, cols, reward, unit, passK), ...boxCharts(x, cols), ...segmentCharts(x, cols)];
 }
 
 /**
@@ -73,6 +73,31 @@ function boxCharts(x: readonly number[], cols: StepColumns): ChartSpec[] {
         { name: 'IoU', color: 'var(--vscode-charts-blue)', y: cols.boxes.iou },
         { name: 'hit rate', color: 'var(--vscode-charts-green)', y: cols.boxes.hit },
         { name: 'area ÷ target', color: 'var(--vscode-charts-orange)', y: cols.boxes.area_ratio, axis: 'right', dashed: true },
+      ],
+    },
+  ];
+}
+
+/**
+ * Temporal-grounding runs: segment length against the target beside temporal IoU, the share of
+ * answers that gave no segment and the share of hard-to-ground groups (all rewards low and equal: no
+ * gradient). The ratio rising while tIoU stalls is segments widening (the segment_growth alert).
+ */
+function segmentCharts(x: readonly number[], cols: StepColumns): ChartSpec[] {
+  if (!cols.segments) return [];
+  return [
+    {
+      key: 'segments',
+      title: 'Segments: predicted ÷ target length (right axis), temporal IoU and unparsable share',
+      x,
+      xKind: 'step',
+      format: 'percent',
+      rightFormat: 'number',
+      series: [
+        { name: 'temporal IoU', color: 'var(--vscode-charts-blue)', y: cols.segments.tiou },
+        { name: 'unparsable', color: 'var(--vscode-charts-red)', y: cols.segments.unparsable },
+        { name: 'hard-to-ground groups', color: 'var(--vscode-charts-purple)', y: cols.segments.hard_to_ground },
+        { name: 'length ÷ target', color: 'var(--vscode-charts-orange)', y: cols.segments.length_ratio, axis: 'right', dashed: true },
       ],
     },
   ];

@@ -3,7 +3,7 @@
 // batch, and in a worker thread with a read-only connection beside a bulk ingest (foldWorker.ts),
 // whose result the ingesting thread then saves at once.
 import { errorMessage } from '../../shared/errors';
-import type { ImageRef, SampleBoxes } from '../../shared/media';
+import type { ImageRef, SampleBoxes, SampleSegments, VideoRef } from '../../shared/media';
 import type { Split } from '../../shared/rollout';
 import type { SqliteDatabase } from '../store/nativeLoader';
 import type { DetectorSample, PeerSample, StepDetector } from './types';
@@ -24,6 +24,8 @@ interface SampleRow {
   response: string;
   images: string | null;
   boxes: string | null;
+  video: string | null;
+  segments: string | null;
 }
 
 /** What a fold changed since the last drain: state rows to save and detectors that threw. */
@@ -53,6 +55,14 @@ function boxesOf(r: Pick<SampleRow, 'images' | 'boxes'>): Pick<DetectorSample, '
   const boxes = JSON.parse(r.boxes) as SampleBoxes;
   const image = r.images ? (JSON.parse(r.images) as ImageRef[])[boxes.image] : undefined;
   return { boxes, imageSize: image?.width && image.height ? [image.width, image.height] : null };
+}
+
+/** A sample's segments and its video's duration (null when not logged). */
+function segmentsOf(r: Pick<SampleRow, 'video' | 'segments'>): Pick<DetectorSample, 'segments' | 'videoDuration'> {
+  if (!r.segments) return { segments: null, videoDuration: null };
+  const video = r.video ? (JSON.parse(r.video) as VideoRef) : null;
+  const d = video?.duration;
+  return { segments: JSON.parse(r.segments) as SampleSegments, videoDuration: typeof d === 'number' && d > 0 ? d : null };
 }
 
 function parseComponents(text: string | null): Record<string, number> | null {
@@ -90,7 +100,7 @@ export class Folder {
     // is a walk up the rowid from the watermark.
     this.select = db.prepare(
       `SELECT s.id, s.group_id, g.step_id, st.split, st.step, s.reward, s.correct, s.length_tokens, s.length_chars,
-              s.components, s.response, s.images, s.boxes
+              s.components, s.response, s.images, s.boxes, s.video, s.segments
          FROM samples s CROSS JOIN groups g ON g.id = s.group_id CROSS JOIN steps st ON st.id = g.step_id
         WHERE s.id > ? AND st.run_id = ? ORDER BY s.id LIMIT ?`,
     );
@@ -125,6 +135,7 @@ export class Folder {
         components: parseComponents(r.components),
         response: r.response,
         ...boxesOf(r),
+        ...segmentsOf(r),
       };
       for (let k = 0; k < this.feeding.length; k++) {
         const d = this.feeding[k]!;

@@ -1,7 +1,7 @@
 // The shape every alert detector has: per-step state folded from new samples as they are ingested,
 // and a judgement of a window of steps that ends at the step being judged.
 import type { AlertKind, AlertThresholds } from '../../shared/alerts';
-import type { SampleBoxes } from '../../shared/media';
+import type { SampleBoxes, SampleSegments } from '../../shared/media';
 import type { Split } from '../../shared/rollout';
 
 /** A newly ingested sample, as detectors see it. */
@@ -20,10 +20,14 @@ export interface DetectorSample {
   boxes: SampleBoxes | null;
   /** The original [width, height] of the image its boxes are on, when known. */
   imageSize: [number, number] | null;
+  /** A temporal-grounding sample's segments (null: none logged). */
+  segments: SampleSegments | null;
+  /** Its video's length in seconds, when logged. */
+  videoDuration: number | null;
 }
 
 /** An earlier sample of the same group (small columns only: no response text). */
-export type PeerSample = Omit<DetectorSample, 'response' | 'components' | 'groupId' | 'boxes' | 'imageSize'>;
+export type PeerSample = Omit<DetectorSample, 'response' | 'components' | 'groupId' | 'boxes' | 'imageSize' | 'segments' | 'videoDuration'>;
 
 /** One step of the window, with the stored step statistics and this detector's state. */
 export interface WindowStep<S> {

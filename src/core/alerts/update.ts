@@ -18,6 +18,7 @@ import type { Store } from '../store/store';
 import { Pass } from './alertPass';
 import type { FoldJob, FoldResult } from './foldWorker';
 import { degenerateOutput, saturation } from './stepDetectors';
+import { segmentGrowth } from './segmentGrowth';
 import { boxGrowth, formatGaming, lengthExploitation } from './trendDetectors';
 import type { AlertPassReport, StepDetector } from './types';
 import { breathe } from '../breathe';
@@ -28,6 +29,7 @@ export const DETECTORS: readonly StepDetector[] = [
   lengthExploitation,
   formatGaming,
   boxGrowth,
+  segmentGrowth,
   degenerateOutput,
   saturation,
 ] as readonly StepDetector[];

@@ -16,6 +16,7 @@ import {
   type StepRow,
 } from '../../shared/explorer';
 import { ALERT_KINDS } from '../../shared/alerts';
+import { HARD_TO_GROUND_SQL } from './hardToGround';
 import type { Split } from '../../shared/rollout';
 import { promptQuestion } from '../../shared/text';
 import { grpoAdvantages } from '../analysis/advantages';
@@ -145,6 +146,10 @@ function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params
   if (f.truncated) where.push('g.truncated_n > 0');
   if (f.reflects) where.push('g.reflect_n > 0');
   if (f.tools) where.push('g.tool_n > 0');
+  if (f.hardToGround) {
+    where.push(HARD_TO_GROUND_SQL);
+    params.push(f.hardToGround.reward, f.hardToGround.spread);
+  }
   if (f.text) {
     const textIds = matchingSampleIds(store, f.text, f.allTurns);
     where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');

@@ -5,9 +5,17 @@
 import { describeSuccessRule } from '../../shared/success';
 import { runSuccessRule } from '../store/successStore';
 import type { AlertList } from '../../shared/alerts';
-import { isComponentMeanKey, toStepColumns, type DashboardViewData } from '../../shared/protocol/webviews/dashboard';
+import {
+  isComponentMeanKey,
+  toStepColumns,
+  type DashboardViewData,
+  type StepSegmentMeansView,
+} from '../../shared/protocol/webviews/dashboard';
+import type { Split } from '../../shared/rollout';
 import { stepComponentMeans } from '../store/componentMeans';
-import { stepBoxMeans } from '../store/stepSums';
+import { stepBoxMeans, stepSegmentMeans } from '../store/stepSums';
+import { stepHardToGroundShare, type HardToGroundThresholds } from '../store/hardToGround';
+import { DEFAULT_ALERT_THRESHOLDS } from '../../shared/alerts';
 import { metricKeys, metricSeries } from '../store/metricSeries';
 import type { Store } from '../store/store';
 import { stepMismatch, type MismatchCache } from '../store/tokenStore';
@@ -22,6 +30,8 @@ export interface DashboardViewParams {
   picked: string[];
   /** ε of the clip range the mismatch's share is counted against. */
   epsilon: number;
+  /** Which groups are hard to ground (settings rolloutLens.alerts.hardToGround*; default: their defaults). */
+  hardToGround?: HardToGroundThresholds;
 }
 
 export interface DashboardSources {
@@ -42,6 +52,7 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
   const val = rows.filter((r) => r.split === 'val');
   const components = stepComponentMeans(store, runId);
   const boxes = stepBoxMeans(store, runId);
+  const segments = segmentColumns(store, runId, p.hardToGround);
   // An extra chart: the dashboard still opens without it.
   let mismatch: ReturnType<typeof stepMismatch> = [];
   try {
@@ -56,8 +67,9 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
       rows.filter((r) => r.split === 'train'),
       components.train,
       boxes.train,
+      segments.train,
     ),
-    val: val.length > 0 ? toStepColumns(val, components.val, boxes.val) : null,
+    val: val.length > 0 ? toStepColumns(val, components.val, boxes.val, segments.val) : null,
     metric_keys: keys,
     series: wanted.length > 0 ? metricSeries(store, p.run, wanted) : {},
     picked: p.picked,
@@ -65,4 +77,33 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
     ...(src.alerts ? { alerts: src.alerts.alerts, alertsDisabled: src.alerts.disabled.map((d) => `${d.detector}: ${d.error}`) } : {}),
     ...(mismatch.length ? { mismatch, clip_epsilon: p.epsilon } : {}),
   };
+}
+
+/** Per split and step, the segment means with the share of hard-to-ground groups beside them. */
+function segmentColumns(
+  store: Store,
+  runId: number,
+  t: HardToGroundThresholds | undefined,
+): Record<Split, Map<number, StepSegmentMeansView>> {
+  const means = stepSegmentMeans(store, runId);
+  const hard = stepHardToGroundShare(
+    store,
+    runId,
+    t ?? {
+      reward: DEFAULT_ALERT_THRESHOLDS.hardToGroundReward,
+      spread: DEFAULT_ALERT_THRESHOLDS.hardToGroundSpread,
+    },
+  );
+  const out: Record<Split, Map<number, StepSegmentMeansView>> = { train: new Map(), val: new Map() };
+  for (const split of ['train', 'val'] as const) {
+    for (const [step, m] of means[split]) {
+      out[split].set(step, {
+        tiou: m.tiou,
+        length_ratio: m.length_ratio,
+        unparsable: m.unparsable,
+        hard_to_ground: hard[split].get(step) ?? null,
+      });
+    }
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // Reward-hacking alerts: listing brings a run's alerts up to date first (cheap: only what changed
 // since the last pass), with the thresholds from the host's settings.
-import { refreshRunAlerts, type AlertOptions } from '../../core/alerts/update';
+import { refreshRunAlerts, resolveThresholds, type AlertOptions } from '../../core/alerts/update';
+import type { HardToGroundThresholds } from '../../core/store/hardToGround';
 import { listAlerts } from '../../core/alerts/alertList';
 import { EngineMethods, type AlertSettings } from '../../shared/protocol/engine';
 import type { AlertThresholds } from '../../shared/alerts';
@@ -12,6 +13,13 @@ export function alertOptions(engine: EngineContext): AlertOptions | false {
   if (enabled === false) return false;
   const t: Partial<AlertThresholds> = thresholds;
   return { thresholds: t, onDetectorError: (m) => engine.log('warn', m) };
+}
+
+/** Which groups are hard to ground, from the host's alert settings (absent: the defaults). */
+export function hardToGroundThresholds(engine: EngineContext): HardToGroundThresholds {
+  const { enabled: _enabled, ...given }: AlertSettings = engine.settings.alerts ?? {};
+  const t = resolveThresholds(given);
+  return { reward: t.hardToGroundReward, spread: t.hardToGroundSpread };
 }
 
 /** Brings a run's alerts up to date with the host's thresholds; a failure is logged (alerts are advice). */

@@ -10,7 +10,7 @@ import { timelineView } from '../../core/views/timelineView';
 import { errorMessage } from '../../shared/errors';
 import { ViewMethods } from '../../shared/protocol/views';
 import { handlersOf, type EngineContext } from '../context';
-import { refreshAlerts } from './alerts';
+import { hardToGroundThresholds, refreshAlerts } from './alerts';
 
 export function viewHandlers(engine: EngineContext, supervisor: () => SupervisorReads | undefined) {
   const store = () => engine.requireStore();
@@ -43,7 +43,7 @@ export function viewHandlers(engine: EngineContext, supervisor: () => Supervisor
       const alerts = await attempt(engine, `alerts of ${p.run}`, async () => listAlerts(s, runId));
       const sup = supervisor();
       const live = sup ? await attempt(engine, `run status of ${p.run}`, () => runLiveSections(sup, p.run)) : undefined;
-      return dashboardView(s, p, { alerts, live, mismatchCache });
+      return dashboardView(s, { ...p, hardToGround: hardToGroundThresholds(engine) }, { alerts, live, mismatchCache });
     },
   });
 }

@@ -2,6 +2,7 @@
 // package.json's contributes.commands, both ways).
 import * as vscode from 'vscode';
 import { GROUP_SORT_LABELS, GROUP_SORTS } from '../../shared/explorer';
+import { readConfig } from '../config';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, RunNode, SampleNode, StepNode, type ExplorerNode, type MoreNode } from '../explorer/nodes';
 import type { RunExplorer } from '../explorer/runExplorer';
@@ -45,6 +46,7 @@ async function sortGroups(explorer: RunExplorer): Promise<void> {
 
 async function filterGroups(explorer: RunExplorer): Promise<void> {
   const f = explorer.state.filter;
+  const t = readConfig().alertThresholds;
   const items = [
     {
       label: 'Degenerate groups only',
@@ -56,6 +58,12 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
     { label: 'With truncated responses', description: 'finish_reason = length', key: 'truncated', picked: f.truncated === true },
     { label: 'With reflection keywords', key: 'reflects', picked: f.reflects === true },
     { label: 'With tool use', description: 'a tool or environment answered in some turn', key: 'tools', picked: f.tools === true },
+    {
+      label: 'Hard-to-ground groups only',
+      description: `every reward < ${t.hardToGroundReward} and spread < ${t.hardToGroundSpread} (rolloutLens.alerts.hardToGround*)`,
+      key: 'hardToGround',
+      picked: f.hardToGround !== undefined,
+    },
   ];
   const picks = await vscode.window.showQuickPick(items, { title: 'Show groups…', canPickMany: true });
   if (!picks) return;
@@ -67,6 +75,7 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
       ...(keys.has('truncated') ? { truncated: true } : {}),
       ...(keys.has('reflects') ? { reflects: true } : {}),
       ...(keys.has('tools') ? { tools: true } : {}),
+      ...(keys.has('hardToGround') ? { hardToGround: { reward: t.hardToGroundReward, spread: t.hardToGroundSpread } } : {}),
       ...(f.text ? { text: f.text } : {}),
     },
   });

@@ -93,6 +93,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     if (f.truncated) parts.push('truncated');
     if (f.reflects) parts.push('reflecting');
     if (f.tools) parts.push('tool use');
+    if (f.hardToGround) parts.push(`hard to ground (rewards < ${f.hardToGround.reward}, spread < ${f.hardToGround.spread})`);
     if (f.text) parts.push(`“${f.text}”`);
     if (this.state.stepRange) parts.push(`${this.state.stepRange.run} steps ${this.state.stepRange.from}–${this.state.stepRange.to}`);
     if (this.state.groupSort !== 'group') parts.push(`by ${this.state.groupSort}${this.state.groupDescending ? ' ↓' : ' ↑'}`);

@@ -67,6 +67,7 @@ const groupFilter = z
     tools: z.boolean().optional(),
     truncated: z.boolean().optional(),
     reflects: z.boolean().optional(),
+    hardToGround: z.object({ reward: z.number().finite(), spread: z.number().finite() }).strict().optional(),
     text: textQuery.optional(),
     allTurns: z.boolean().optional(),
   })

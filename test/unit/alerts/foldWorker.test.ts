@@ -94,8 +94,8 @@ describe('the alert fold beside a bulk ingest', () => {
     assert.equal(worker_.alertWorker, 'absorbed');
     const a = saved(here);
     assert.deepEqual(a.alerts, EXPECTED);
-    // 20 steps × 4 feeding detectors (length, format, boxes, degenerate); the watermark is the last id.
-    assert.equal(a.states, 80);
+    // 20 steps × 5 feeding detectors (length, format, boxes, segments, degenerate); the watermark is the last id.
+    assert.equal(a.states, 100);
     assert.equal(a.upto, 320);
     assert.deepEqual(saved(worker), a);
   });

@@ -41,6 +41,12 @@ export interface StepColumns {
   components: Record<string, Column>;
   /** Grounding runs: per step, the mean IoU, hit rate and predicted ÷ target box area of the samples with boxes; null when none had boxes. */
   boxes: { iou: Column; hit: Column; area_ratio: Column } | null;
+  /**
+   * Temporal-grounding runs: per step, the mean temporal IoU and predicted ÷ target length, the share of
+   * answers that gave no segment, and the share of groups that are hard to ground (docs/algorithms.md);
+   * null when no step had segments.
+   */
+  segments: { tiou: Column; length_ratio: Column; unparsable: Column; hard_to_ground: Column } | null;
 }
 
 /** A step's box means, as the store keeps them (src/core/store/stepBoxes.ts). */
@@ -48,6 +54,14 @@ export interface StepBoxMeansView {
   iou: number;
   hit: number;
   area_ratio: number | null;
+}
+
+/** A step's segment means (src/core/store/stepSums.ts) and its share of hard-to-ground groups. */
+export interface StepSegmentMeansView {
+  tiou: number | null;
+  length_ratio: number | null;
+  unparsable: number;
+  hard_to_ground: number | null;
 }
 
 export interface RunStatusView {
@@ -124,6 +138,7 @@ export function toStepColumns(
   rows: readonly StepStatsRow[],
   componentMeans: ReadonlyMap<number, Readonly<Record<string, number>>> = new Map(),
   boxMeans: ReadonlyMap<number, StepBoxMeansView> = new Map(),
+  segmentMeans: ReadonlyMap<number, StepSegmentMeansView> = new Map(),
 ): StepColumns {
   const ks = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r.pass_at_k ?? {})) ks.add(k);
@@ -148,6 +163,7 @@ export function toStepColumns(
     pass_at_k: Object.fromEntries([...ks].sort((a, b) => Number(a) - Number(b)).map((k) => [k, [] as Column])),
     components: Object.fromEntries([...names].sort().map((k) => [k, [] as Column])),
     boxes: boxMeans.size ? { iou: [], hit: [], area_ratio: [] } : null,
+    segments: segmentMeans.size ? { tiou: [], length_ratio: [], unparsable: [], hard_to_ground: [] } : null,
   };
   for (const r of rows) {
     cols.step.push(r.step);
@@ -171,6 +187,13 @@ export function toStepColumns(
       cols.boxes.iou.push(num(b?.iou));
       cols.boxes.hit.push(num(b?.hit));
       cols.boxes.area_ratio.push(num(b?.area_ratio));
+    }
+    if (cols.segments) {
+      const g = segmentMeans.get(r.step);
+      cols.segments.tiou.push(num(g?.tiou));
+      cols.segments.length_ratio.push(num(g?.length_ratio));
+      cols.segments.unparsable.push(num(g?.unparsable));
+      cols.segments.hard_to_ground.push(num(g?.hard_to_ground));
     }
   }
   return cols;
