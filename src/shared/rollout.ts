@@ -5,7 +5,17 @@ import type { ImageRef, SampleBoxes, SampleSegments, VideoRef } from './media';
  * The formats a rollout source can be read as: the ids of the rollout formats in
  * src/core/ingest/formats.ts, in its order (kept here for the webviews; a type there checks it).
  */
-export const ROLLOUT_FORMATS = ['native', 'verl', 'trl', 'prime-rl', 'nemo-rl', 'areal', 'slime', 'vlm-r1-debug'] as const;
+export const ROLLOUT_FORMATS = [
+  'native',
+  'verl',
+  'trl',
+  'prime-rl',
+  'nemo-rl',
+  'areal',
+  'slime',
+  'vlm-r1-debug',
+  'videochat-r1-debug',
+] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 /**
  * The files of a VLM-R1 / GUI-G1 reward debug log (format `vlm-r1-debug`): the trainers' run scripts
