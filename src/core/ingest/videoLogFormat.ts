@@ -134,7 +134,7 @@ export const videoDebugLog: WholeFileFormat<typeof VIDEO_LOG_FORMAT, 'rollouts'>
   id: VIDEO_LOG_FORMAT,
   kind: 'rollouts',
   reads: 'whole-file',
-  files: { shown: '.txt starting "Content: … pred second:"', matches: () => false },
+  files: { shown: 'VideoChat-R1 / Time-R1 IoU reward .txt', matches: () => false },
   opens: { ext: '.txt', matches: isVideoRewardLog },
   pass: passVideoLog,
 };
