@@ -27,6 +27,14 @@ export function isDebugLogName(name: string): boolean {
 }
 
 /** What `--format` and the engine's ingest request take: `auto` detects each file. */
+/**
+ * True for the start of a VideoChat-R1 / Time-R1 IoU reward debug log (format `videochat-r1-debug`):
+ * LOG_PATH is any name there, so the log is known by its first block's `Content:` and `pred second:` lines.
+ */
+export function isVideoRewardLogHead(head: string): boolean {
+  return head.startsWith('Content: ') && /\npred second: [^\n]*\ngt second: /.test(head);
+}
+
 export const FORMAT_CHOICES = ['auto', ...ROLLOUT_FORMATS] as const;
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SampleSegments, Segment, VideoRef } from '../../shared/media';
+import { isVideoRewardLogHead } from '../../shared/rollout';
 import { parseTimestampAnswer } from '../rewards/rules/videoTemporal';
 import { emptyCounters, type PassCounters } from './filePass';
 import type { WholeFileFormat, WholeFilePass } from './formats';
@@ -124,17 +125,12 @@ async function passVideoLog(p: WholeFilePass): Promise<PassCounters> {
   return counters;
 }
 
-/** The head of a log this format reads: the first block's answer line, then the logged segment. */
-export function isVideoRewardLog(head: string): boolean {
-  return head.startsWith('Content: ') && /\npred second: [^\n]*\ngt second: /.test(head);
-}
-
 /** VideoChat-R1 / Time-R1 `DEBUG_MODE=true` IoU reward logs: any `.txt` that starts like one (LOG_PATH is free). */
 export const videoDebugLog: WholeFileFormat<typeof VIDEO_LOG_FORMAT, 'rollouts'> = {
   id: VIDEO_LOG_FORMAT,
   kind: 'rollouts',
   reads: 'whole-file',
   files: { shown: 'VideoChat-R1 / Time-R1 IoU reward .txt', matches: () => false },
-  opens: { ext: '.txt', matches: isVideoRewardLog },
+  opens: { ext: '.txt', matches: isVideoRewardLogHead },
   pass: passVideoLog,
 };
