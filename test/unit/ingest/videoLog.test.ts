@@ -33,8 +33,13 @@ function records(file: string, groupSize?: number): Array<Record<string, unknown
 
 describe('VideoChat-R1 debug logs', () => {
   it('stores one sample per completion: steps by call order, the logged IoU, and the sentence from the annotations', async () => {
-    const store = Store.open(path.join(tempDir(), 'v.db'));
-    const r = await new Ingestor(store, [videochat], { run: 'v', datasets: [annotations], videoRoot: videos }).ingestOnce();
+    const tmp = tempDir();
+    // The videos are only looked for (the writer warns for a missing one): empty files stand in.
+    const root = path.join(tmp, 'Charades_v1');
+    fs.mkdirSync(root);
+    for (const id of ['3MSZA', 'AO8RW']) fs.writeFileSync(path.join(root, `${id}.mp4`), '');
+    const store = Store.open(path.join(tmp, 'v.db'));
+    const r = await new Ingestor(store, [videochat], { run: 'v', datasets: [annotations], videoRoot: root }).ingestOnce();
     assert.deepEqual(
       [r.format, r.files, r.samples_added, r.steps, r.errors, r.grouping, r.warnings],
       ['videochat-r1-debug', 1, 8, 2, [], 'contiguous', undefined],
@@ -88,6 +93,16 @@ describe('VideoChat-R1 debug logs', () => {
     // The answer keeps its own line break; meta points at the block.
     assert.equal(stored[3]!['response'], '<think>At the end.</think>\n<answer>between 20 and 31</answer>');
     assert.deepEqual(stored[3]!['meta'], { debug_log: 'qwen2.5_7b_vl_tg_video.txt:13', reward_time: '06-21-49-53-207351' });
+    // Stored as parsed: the video (absolute, with its duration) and the segments with the unparsed reasons.
+    assert.deepEqual(
+      stored.map((s) => [s['video'], s['segments']]),
+      records(videochat).map((s) => [
+        { ...(s['video'] as object), path: path.join(root, path.basename((s['video'] as { path: string }).path)) },
+        s['segments'],
+      ]),
+    );
+    assert.deepEqual(stored[2]!['video'], { path: path.join(root, '3MSZA.mp4'), duration: 30.96 });
+    assert.deepEqual(stored[2]!['segments'], { pred: [], unparsed: "the answer's start 30.5 is after its end 25", gt: [[24.3, 30.4]] });
     store.close();
   });
 
