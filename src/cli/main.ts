@@ -17,7 +17,7 @@ import { FORMAT_CHOICES } from '../shared/rollout';
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ingest: {
-    usage: `ingest <path>... --db FILE [--run NAME] [--format ${FORMAT_CHOICES.join('|')}] [--split train|val] [--group-size N] [--dataset FILE]... [--image-root DIR] [--follow] [--poll-ms N] [--batch-rows N] [--json]`,
+    usage: `ingest <path>... --db FILE [--run NAME] [--format ${FORMAT_CHOICES.join('|')}] [--split train|val] [--group-size N] [--dataset FILE]... [--image-root DIR] [--video-root DIR] [--follow] [--poll-ms N] [--batch-rows N] [--json]`,
     summary: 'read rollouts and metrics into the database, exactly once',
     options: {
       ...db,
@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'group-size': { type: 'string' },
       dataset: { type: 'string', multiple: true },
       'image-root': { type: 'string' },
+      'video-root': { type: 'string' },
     },
     run: (v, pos) =>
       ingestCommand({
@@ -46,6 +47,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         groupSize: intOption(v, 'group-size', 1),
         datasets: Array.isArray(v['dataset']) ? v['dataset'] : [],
         imageRoot: str(v['image-root']),
+        videoRoot: str(v['video-root']),
       }),
   },
   runs: {

@@ -5,7 +5,17 @@ import type { ImageRef, SampleBoxes, SampleSegments, VideoRef } from './media';
  * The formats a rollout source can be read as: the ids of the rollout formats in
  * src/core/ingest/formats.ts, in its order (kept here for the webviews; a type there checks it).
  */
-export const ROLLOUT_FORMATS = ['native', 'verl', 'trl', 'prime-rl', 'nemo-rl', 'areal', 'slime', 'vlm-r1-debug'] as const;
+export const ROLLOUT_FORMATS = [
+  'native',
+  'verl',
+  'trl',
+  'prime-rl',
+  'nemo-rl',
+  'areal',
+  'slime',
+  'vlm-r1-debug',
+  'videochat-r1-debug',
+] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 /**
  * The files of a VLM-R1 / GUI-G1 reward debug log (format `vlm-r1-debug`): the trainers' run scripts
@@ -17,6 +27,14 @@ export function isDebugLogName(name: string): boolean {
 }
 
 /** What `--format` and the engine's ingest request take: `auto` detects each file. */
+/**
+ * True for the start of a VideoChat-R1 / Time-R1 IoU reward debug log (format `videochat-r1-debug`):
+ * LOG_PATH is any name there, so the log is known by its first block's `Content:` and `pred second:` lines.
+ */
+export function isVideoRewardLogHead(head: string): boolean {
+  return head.startsWith('Content: ') && /\npred second: [^\n]*\ngt second: /.test(head);
+}
+
 export const FORMAT_CHOICES = ['auto', ...ROLLOUT_FORMATS] as const;
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 

@@ -21,6 +21,8 @@ export interface IngestArgs {
   datasets?: string[];
   /** `--image-root DIR`: where the datasets' image paths start. */
   imageRoot?: string | undefined;
+  /** `--video-root DIR`: where the annotations' videos are (the trainer's --video_folder). */
+  videoRoot?: string | undefined;
 }
 
 export function parseFormat(v: string | undefined): FormatChoice {
@@ -65,6 +67,7 @@ export async function ingestCommand(a: IngestArgs): Promise<number> {
       ...(a.groupSize ? { groupSize: a.groupSize } : {}),
       ...(a.datasets?.length ? { datasets: a.datasets } : {}),
       ...(a.imageRoot ? { imageRoot: a.imageRoot } : {}),
+      ...(a.videoRoot ? { videoRoot: a.videoRoot } : {}),
       onProgress: a.json || !process.stderr.isTTY ? undefined : (p) => process.stderr.write(`\r${p.message}   `),
       onWarning: (m) => process.stderr.write(`rollout-lens: warning: ${m}\n`),
     });

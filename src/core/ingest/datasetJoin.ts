@@ -19,15 +19,28 @@ export type RowMatch = { ok: true; row: DatasetRow } | { ok: false; why: string 
 
 const boxKey = (b: readonly number[]): string => b.map((x) => String(x)).join(',');
 
-function rowsOf(file: string): unknown[] {
-  let text: string;
+/** A dataset file's text; a file that cannot be read is an error naming it. */
+function readText(file: string): string {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new LensError(ErrorCode.Unreadable, `${file}: cannot read the dataset (${(e as Error).message})`, { file });
   }
+}
+
+/** A whole-JSON dataset file (a list of rows, or an annotation object keyed by id). */
+export function readDatasetJson(file: string): unknown {
+  try {
+    return JSON.parse(readText(file)) as unknown;
+  } catch (e) {
+    if (e instanceof LensError) throw e;
+    throw new LensError(ErrorCode.BadInput, `${file}: the dataset is not JSON (${(e as Error).message})`, { file });
+  }
+}
+
+function rowsOf(file: string): unknown[] {
   if (file.endsWith('.jsonl')) {
-    return text
+    return readText(file)
       .split('\n')
       .map((l, i) => {
         if (!l.trim()) return undefined;
@@ -39,12 +52,7 @@ function rowsOf(file: string): unknown[] {
       })
       .filter((r) => r !== undefined);
   }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new LensError(ErrorCode.BadInput, `${file}: the dataset is not JSON (${(e as Error).message})`, { file });
-  }
+  const v = readDatasetJson(file);
   if (!Array.isArray(v)) throw new LensError(ErrorCode.BadInput, `${file}: the dataset is not a JSON list of rows`, { file });
   return v;
 }

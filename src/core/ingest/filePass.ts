@@ -50,6 +50,8 @@ export interface PassContext {
   datasets?: readonly string[];
   /** Where the datasets' image paths are relative to (IngestOptions.imageRoot). */
   imageRoot?: string;
+  /** Where the annotations' videos are (IngestOptions.videoRoot). */
+  videoRoot?: string;
 }
 
 /** Finds (or creates) the cursor for a file, following a rename by device and inode. */

@@ -4,6 +4,7 @@
 // itself in its own file. Adding one = that descriptor, one line in LIST, and a row in the table in
 // docs/formats.md#formats; a rollout format's id also goes in ROLLOUT_FORMATS, which src/shared keeps
 // because the webviews import it and src/shared cannot import this file (RolloutFormatsMatch below).
+import * as fs from 'node:fs';
 import type { ROLLOUT_FORMATS, Split } from '../../shared/rollout';
 import type { LineParser } from './batchParser';
 import type { PassContext, PassCounters } from './filePass';
@@ -16,6 +17,7 @@ import { nemoRlRollouts } from './nemoRlFormat';
 import { primeRlMetrics, primeRlRollouts } from './primeRlFormat';
 import { slimeRollouts } from './slimeFormat';
 import { verlMetrics, verlRollouts } from './verlFormat';
+import { videoDebugLog } from './videoLogFormat';
 import { trlCompletions, trlTrainerState } from './wholeFile';
 
 export type FormatKind = 'rollouts' | 'metrics';
@@ -82,6 +84,8 @@ export interface WholeFilePass {
 export interface WholeFileFormat<Id extends string = string, Kind extends FormatKind = FormatKind> extends FormatBase<Id, Kind> {
   reads: 'whole-file';
   files: FileNames;
+  /** Files known by how they start, whatever their name (a trainer lets the user name them): `ext` and a test of the first 64 KiB. */
+  opens?: { ext: string; matches(head: string): boolean };
   /** Read before the pass's other files, which need what it says. */
   readFirst?: boolean;
   pass(p: WholeFilePass): PassCounters | Promise<PassCounters>;
@@ -92,6 +96,9 @@ export interface WholeFileFormat<Id extends string = string, Kind extends Format
 }
 
 export type Format = LineFormat | WholeFileFormat;
+
+/** How much of a file `opens` formats look at. */
+const CONTENT_HEAD_BYTES = 1 << 16;
 
 /** The files JSON-lines formats are read from, in a folder. */
 const JSON_LINES: FileNames = { shown: '.jsonl', matches: (name) => name.endsWith('.jsonl') };
@@ -135,6 +142,27 @@ export class Formats<F extends Format> {
       if (f.reads === 'lines' && f.unreadable?.matches(name)) return { unknown: f.unreadable.reason };
     }
     return undefined;
+  }
+
+  /** The whole-file format a file belongs to by how it starts, if any (tried before its name). */
+  detectContent(file: string): F['id'] | undefined {
+    const by = this.all.filter(
+      (f): f is F & WholeFileFormat => f.reads === 'whole-file' && f.opens !== undefined && file.endsWith(f.opens.ext),
+    );
+    if (!by.length) return undefined;
+    let head: string;
+    try {
+      const fd = fs.openSync(file, 'r');
+      try {
+        const buf = Buffer.alloc(CONTENT_HEAD_BYTES);
+        head = buf.toString('utf8', 0, fs.readSync(fd, buf, 0, buf.length, 0));
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return undefined; // the caller reports the unreadable file
+    }
+    return by.find((f) => f.opens!.matches(head))?.id;
   }
 
   /** Why a file found in an ingested folder is not read there, if it is not. */
@@ -193,6 +221,7 @@ const LIST = [
   arealRollouts,
   slimeRollouts,
   groundingDebugLog,
+  videoDebugLog,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,

@@ -8,6 +8,7 @@ import type { DatasetIndex } from './datasetJoin';
 import { guiG1AnswerBox, vlmR1AnswerBox } from './groundingAnswers';
 import type { FormatEntry, RewardBlock } from './groundingLogParse';
 import type { SampleRecord } from './records';
+import type { CallSamples } from './rewardLogPass';
 
 /** One file's reward blocks: `suffix` is what its name adds to LOG_PATH (`''`, `_iou`, `_hit`). */
 export interface LogFile {
@@ -128,13 +129,6 @@ export class FormatQueue {
   take(content: string): FormatEntry | undefined {
     return this.byContent.get(content)?.shift();
   }
-}
-
-export interface CallSamples {
-  samples: SampleRecord[];
-  /** Functions this call has no blocks of, where other calls of the run have (it may still be being written). */
-  missing: string[];
-  warnings: string[];
 }
 
 /** The component names in the order the trainers call them. */

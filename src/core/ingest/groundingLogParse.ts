@@ -42,7 +42,8 @@ const REWARD_HEADER = /^------------- (\S+) (.+?) reward: (\S+) -------------$/;
 const FORMAT_HEADER = /^------------- (\S+) Format reward -------------$/;
 const HAS_FORMAT = /^Has format: (True|False)$/;
 
-function pyFloat(text: string): number | null {
+/** Python's str() of a float back to a number (nan, inf too); null for anything else. */
+export function pyFloat(text: string): number | null {
   if (text === 'nan') return NaN;
   if (text === 'inf' || text === '-inf') return text === 'inf' ? Infinity : -Infinity;
   const v = Number(text);

@@ -44,6 +44,8 @@ export interface IngestOptions {
   datasets?: readonly string[];
   /** Where the datasets' relative image paths start (`--image-root`; default: each dataset file's folder). */
   imageRoot?: string;
+  /** Where the annotations' videos are (`--video-root`; default: each annotation file's folder), as the trainers' --video_folder. */
+  videoRoot?: string;
   /** Reward-hacking alerts after each pass (thresholds, detectors); false skips them. */
   alerts?: AlertOptions | false;
   /** Problems that do not stop the ingest (a failed alert detector). */
@@ -118,6 +120,7 @@ export class Ingestor {
       ...(opts.groupSize ? { groupSize: opts.groupSize } : {}),
       ...(opts.datasets?.length ? { datasets: opts.datasets.map((d) => path.resolve(d)) } : {}),
       ...(opts.imageRoot ? { imageRoot: path.resolve(opts.imageRoot) } : {}),
+      ...(opts.videoRoot ? { videoRoot: path.resolve(opts.videoRoot) } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(matcher ? { reflection: matcher } : {}),
       breathe,

@@ -16,6 +16,7 @@ export function ingestHandlers(engine: EngineContext) {
         ...(p.groupSize ? { groupSize: p.groupSize } : {}),
         ...(p.datasets?.length ? { datasets: p.datasets } : {}),
         ...(p.imageRoot ? { imageRoot: p.imageRoot } : {}),
+        ...(p.videoRoot ? { videoRoot: p.videoRoot } : {}),
         signal: ctx.signal,
         onProgress: ctx.progress,
         reflection: engine.reflection,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../shared/errors';
 import { EngineMethods } from '../../shared/protocol/engine';
-import { isDebugLogName, type IngestReport } from '../../shared/rollout';
+import { isDebugLogName, isVideoRewardLogHead, type IngestReport } from '../../shared/rollout';
 import type { EngineClient } from '../engineClient';
 import { abortSignalFor } from '../log';
 import { offerSlimeConversion } from './slimeOffer';
@@ -20,27 +20,48 @@ export function runNameFor(p: string): string {
   );
 }
 
-/** The dataset a GUI-G1 debug log is joined to (`--dataset` / `--image-root`); empty when none is given. */
+/** The dataset a debug log is joined to (`--dataset` / `--image-root` / `--video-root`); empty when none is given. */
 interface DatasetChoice {
   datasets?: string[];
   imageRoot?: string;
+  videoRoot?: string;
 }
 
-/** True for a debug log file, or a folder holding one (its own files only: a quick look). */
-function holdsDebugLog(p: string): boolean {
+/** The first 64 KiB of a `.txt` file: a VideoChat-R1 / Time-R1 log is known by how it starts. */
+function isVideoLog(file: string): boolean {
+  if (!file.endsWith('.txt')) return false;
+  let fd: number | undefined;
   try {
-    return fs.statSync(p).isDirectory() ? fs.readdirSync(p).some(isDebugLogName) : isDebugLogName(path.basename(p));
+    fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(1 << 16);
+    return isVideoRewardLogHead(buf.toString('utf8', 0, fs.readSync(fd, buf, 0, buf.length, 0)));
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Which debug log a file, or a folder's own files (a quick look), hold: image or video grounding. */
+function debugLogKind(p: string): 'image' | 'video' | undefined {
+  try {
+    const files = fs.statSync(p).isDirectory() ? fs.readdirSync(p).map((n) => path.join(p, n)) : [p];
+    if (files.some(isVideoLog)) return 'video';
+    return files.some((f) => isDebugLogName(path.basename(f))) ? 'image' : undefined;
+  } catch {
+    return undefined;
   }
 }
 
 /**
- * GUI-G1's debug logs keep the target box but not the image or the instruction: an optional step
- * names the dataset JSON they come from, and the folder its image paths start from.
+ * GUI-G1's debug logs keep the target box but not the image or the instruction, VideoChat-R1's the
+ * target segment but not the video: an optional step names the dataset or annotation JSON they come
+ * from, and the folder its image or video paths start from.
  */
 async function pickDataset(target: string): Promise<DatasetChoice | undefined> {
-  if (!holdsDebugLog(target)) return {};
+  const kind = debugLogKind(target);
+  if (!kind) return {};
+  if (kind === 'video') return pickAnnotations();
   const choice = await vscode.window.showQuickPick(['Add dataset…', 'No dataset'], {
     title: 'Reward debug logs name no image: join them to the training dataset (e.g. GUI-R1-3K.json) by target box?',
   });
@@ -61,6 +82,30 @@ async function pickDataset(target: string): Promise<DatasetChoice | undefined> {
     title: 'Folder the dataset’s image paths start from (the trainer’s --image_root; cancel: the dataset’s folder)',
   });
   return { datasets: files.map((f) => f.fsPath), ...(root?.[0] ? { imageRoot: root[0].fsPath } : {}) };
+}
+
+/** VideoChat-R1 / Time-R1: the annotation JSON (Charades-STA, ActivityNet) and the trainer's --video_folder. */
+async function pickAnnotations(): Promise<DatasetChoice | undefined> {
+  const choice = await vscode.window.showQuickPick(['Add annotations…', 'No annotations'], {
+    title: 'Reward debug logs name no video: join them to the annotation file (e.g. Charades train.json) by target segment?',
+  });
+  if (choice === undefined) return undefined;
+  if (choice === 'No annotations') return {};
+  const files = await vscode.window.showOpenDialog({
+    canSelectFiles: true,
+    canSelectMany: true,
+    filters: { 'Annotations (JSON)': ['json'] },
+    openLabel: 'Use annotations',
+    title: 'Annotation files (the trainer’s --train_data_path)',
+  });
+  if (!files?.length) return {};
+  const root = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: 'Video folder',
+    title: 'Folder holding {video_id}.mp4 (the trainer’s --video_folder; cancel: the annotation file’s folder)',
+  });
+  return { datasets: files.map((f) => f.fsPath), ...(root?.[0] ? { videoRoot: root[0].fsPath } : {}) };
 }
 
 async function pickSource(arg: unknown, verb: string): Promise<{ target: vscode.Uri; run: string } | undefined> {

@@ -138,6 +138,8 @@ export const EngineMethods = {
         /** Dataset files rollouts are joined to (GUI-G1 debug logs: by target box), and where their image paths start. */
         datasets: z.array(z.string().min(1)).max(100).optional(),
         imageRoot: z.string().min(1).optional(),
+        /** Where the annotations' videos are (VideoChat-R1 / Time-R1 debug logs: `{root}/{video_id}.mp4`). */
+        videoRoot: z.string().min(1).optional(),
         follow: z.boolean().optional(),
         pollMs: z.number().int().min(50).max(60_000).optional(),
       })
