@@ -41,9 +41,19 @@ export function slug(heading) {
 export function anchorsOf(markdown) {
   const anchors = new Set();
   const seen = new Map();
-  let fence = false;
+  // The open fence (its character and length): as in CommonMark, only a fence of the same character
+  // at least as long closes it, so a ```` block may show ``` lines (a log that quotes Markdown).
+  let fence = null;
   for (const line of markdown.split('\n')) {
-    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+    const f = /^\s*(`{3,}|~{3,})/.exec(line);
+    if (f && !fence) {
+      fence = f[1];
+      continue;
+    }
+    if (f && fence && f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) {
+      fence = null;
+      continue;
+    }
     if (fence) continue;
     const h = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (h) {

@@ -1,15 +1,17 @@
 """examples/video_grounding/make_run.py without ffmpeg: the procedural run's lines, deterministic."""
 
+import importlib.util
 import json
 import os
-import sys
 import tempfile
 import unittest
 
 HERE = os.path.dirname(__file__)
-sys.path.insert(0, os.path.join(HERE, "..", "..", "examples", "video_grounding"))
-
-import make_run  # noqa: E402
+# Loaded under its own name: examples/gui_grounding has a make_run.py too.
+_spec = importlib.util.spec_from_file_location(
+    "video_make_run", os.path.join(HERE, "..", "..", "examples", "video_grounding", "make_run.py"))
+make_run = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_run)
 
 
 class VideoDemoTest(unittest.TestCase):

@@ -136,7 +136,10 @@ describe('segment growth from logged segments', () => {
 
   it('takes the hard-to-ground thresholds from the engine settings (rolloutLens.alerts.*) into the dashboard', async () => {
     const dir = tempDir();
-    writeJsonl(path.join(dir, 'r.jsonl'), grounding((s) => 4 + 2 * s, rising));
+    writeJsonl(
+      path.join(dir, 'r.jsonl'),
+      grounding((s) => 4 + 2 * s, rising),
+    );
     const [a, b] = transportPair();
     const client = new RpcEndpoint(a);
     const server = new EngineServer(new RpcEndpoint(b));

@@ -63,7 +63,10 @@ describe('the format list', () => {
     assert.equal(FORMATS.detectFileName('1.jsonl'), undefined);
     assert.equal(FORMATS.detectFileName('debug_log_GUI-G1_iou.txt'), 'vlm-r1-debug');
     assert.equal(FORMATS.detectFileName('debug_log.2025-05-01-10-00-00_format.txt'), 'vlm-r1-debug');
-    assert.equal(FORMATS.fileNamesText(), '.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, trainer_state.json');
+    assert.equal(
+      FORMATS.fileNamesText(),
+      '.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, trainer_state.json',
+    );
     assert.deepEqual(
       ['a.jsonl', 'b.parquet', 'c.pt', 'trainer_state.json', 'notes.txt', 'state.json', 'run_hit.txt', 'eval_format.txt'].filter((n) =>
         FORMATS.isKnownFileName(n),
