@@ -140,6 +140,7 @@ const clampTime = (t: number, duration: number | undefined): number =>
 export class VideoFrames {
   /** (path, mtime, size, second, width) → PNG; a Map keeps insertion order, so the first key is the least recently used. */
   private readonly cache = new Map<string, Buffer>();
+  /** (decoder, path, mtime, size) → why the file failed as a whole, until when it is not retried. */
   private readonly failed = new Map<string, { message: string; until: number }>();
   private readonly pool: Pool;
   private readonly limits: FrameLimits;
@@ -220,7 +221,9 @@ export class VideoFrames {
       const done = this.cache.get(key);
       if (done) return { ok: true, png: done } as const;
       // Checked once a slot is free: a file that just failed (a timeout, not a video) is not tried 64 times over.
-      const bad = this.failed.get(fileKey);
+      // By decoder too: pointing rolloutLens.ffmpegPath at another ffmpeg tries again at once.
+      const failKey = `${decoder.file}|${fileKey}`;
+      const bad = this.failed.get(failKey);
       if (bad && bad.until > Date.now()) return { ok: false, message: bad.message, file: true } as const;
       const first = await this.run(decoder, file, at, width, false, signal);
       // Nothing at or past the real end (the logged duration can be off): the video's last frame instead.
@@ -231,7 +234,7 @@ export class VideoFrames {
         while (this.cache.size > this.limits.cacheEntries) this.cache.delete(this.cache.keys().next().value!);
       } else if (got.ok === false && got.file) {
         if (this.failed.size >= 1000) this.failed.clear();
-        this.failed.set(fileKey, { message: got.message, until: Date.now() + this.limits.failureMemoryMs });
+        this.failed.set(failKey, { message: got.message, until: Date.now() + this.limits.failureMemoryMs });
       }
       return got;
     });
