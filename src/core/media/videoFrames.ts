@@ -182,8 +182,10 @@ export class VideoFrames {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(video.path);
-    } catch {
-      return { ok: true, frames: times.map((time) => ({ time, message: `video ${video.path}: no such file` })) };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(e)})`;
+      return { ok: true, frames: times.map((time) => ({ time, message: `video ${video.path}: ${why}` })) };
     }
     if (!stat.isFile()) return { ok: true, frames: times.map((time) => ({ time, message: `video ${video.path}: not a file` })) };
     const fileKey = JSON.stringify([video.path, stat.mtimeMs, stat.size]);
