@@ -8,6 +8,8 @@ export interface LensConfig {
   databasePath: string;
   engineNodePath: string;
   tokenizerPath: string;
+  /** The ffmpeg for video frames; empty: PATH. */
+  ffmpegPath: string;
   reflectionPreset: ReflectionPresetId;
   reflectionMode: ReflectionMode;
   reflectionKeywords: string[];
@@ -32,6 +34,7 @@ export function readConfig(): LensConfig {
     databasePath: c.get<string>('databasePath', ''),
     engineNodePath: c.get<string>('engineNodePath', ''),
     tokenizerPath: c.get<string>('tokenizerPath', ''),
+    ffmpegPath: c.get<string>('ffmpegPath', ''),
     reflectionPreset: c.get<ReflectionPresetId>('reflection.preset', DEFAULT_REFLECTION_PRESET),
     reflectionMode: c.get<ReflectionMode>('reflection.mode', DEFAULT_REFLECTION_MODE),
     reflectionKeywords: c.get<string[]>('reflection.keywords', []),
@@ -56,6 +59,8 @@ export function engineSettings(cfg: LensConfig = readConfig()): EngineSettings {
       ...(cfg.reflectionKeywords.length ? { keywords: cfg.reflectionKeywords } : {}),
     },
     ...(cfg.tokenizerPath ? { tokenizerPath: cfg.tokenizerPath } : {}),
+    // Always sent, empty included: configure merges, so clearing the setting must reach the engine.
+    ffmpegPath: cfg.ffmpegPath,
     gpuPollIntervalMs: cfg.gpuPollIntervalMs,
     trusted: vscode.workspace.isTrusted,
     alerts: { enabled: cfg.alertsEnabled, ...cfg.alertThresholds },

@@ -196,3 +196,22 @@ export interface GroupTimeline {
   /** Samples whose answer gave no segment, with why: listed apart from the timeline. */
   unparsable: Array<{ index: number; reason: string }>;
 }
+
+// ——— Frames of a group's video (docs/architecture.md#video-frames) ———
+
+/** At most this many frame times per views/groupFrames request. */
+export const FRAME_TIMES_MAX = 64;
+/** Thumbnail widths a view may ask for, in pixels (the height follows the video's aspect). */
+export const FRAME_WIDTH = { min: 32, max: 320 } as const;
+/** The one message when no decoder is found: frames are off, the timeline still shows. */
+export const NO_DECODER_MESSAGE = 'no video decoder: install ffmpeg or set rolloutLens.ffmpegPath';
+export const NO_VIDEO_MESSAGE = 'this group has no video';
+
+/**
+ * One asked-for frame: a PNG thumbnail (base64), or why it is missing. `time` is as asked; `at` is
+ * the second decoded, after clamping into [0, duration].
+ */
+export type VideoFrame = { time: number; at: number; png: string } | { time: number; message: string };
+
+/** The frames of a group's video (views/groupFrames), or why there are none (NO_DECODER_MESSAGE, NO_VIDEO_MESSAGE). */
+export type GroupFrames = { ok: true; frames: VideoFrame[] } | { ok: false; message: string };

@@ -8,10 +8,15 @@ import { ROOT } from '../helpers';
 
 const NATIVE = /\.(node|so(\.\d+)*|dylib|dll)$/;
 
-function nativeFiles(target: string): string[] {
+function entries(target: string): string[] {
   const vsix = path.join(ROOT, '.artifacts', `rollout-lens-${target}-0.1.0.vsix`);
-  const list = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n');
-  return list.filter((f) => NATIVE.test(f)).sort();
+  return execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n');
+}
+
+function nativeFiles(target: string): string[] {
+  return entries(target)
+    .filter((f) => NATIVE.test(f))
+    .sort();
 }
 
 describe('per-platform VSIXes', () => {
@@ -27,6 +32,13 @@ describe('per-platform VSIXes', () => {
       'extension/prebuilds/linux-x64/node-127/better_sqlite3.node',
       'extension/prebuilds/linux-x64/node-137/better_sqlite3.node',
     ]);
+  });
+
+  it('no VSIX carries an ffmpeg: it is a devDependency; frames use one already on the machine', () => {
+    assert.deepEqual(
+      ['linux-x64', 'darwin-arm64', 'darwin-x64', 'win32-x64'].flatMap((t) => entries(t).filter((f) => /ffmpeg/i.test(f))),
+      [],
+    );
   });
 
   it('darwin-arm64: no better-sqlite3 binary (node:sqlite), the darwin arm64 onnxruntime', () => {

@@ -4,6 +4,8 @@ import type { MismatchCache } from '../../core/store/tokenStore';
 import { dashboardView } from '../../core/views/dashboardView';
 import { groupView } from '../../core/views/groupView';
 import { groupImage } from '../../core/views/groupMedia';
+import { groupFrames } from '../../core/views/groupFrames';
+import { VideoFrames } from '../../core/media/videoFrames';
 import { rescoreView } from '../../core/views/rescoreView';
 import { runLiveSections, type SupervisorReads } from '../../core/views/runLive';
 import { timelineView } from '../../core/views/timelineView';
@@ -16,6 +18,13 @@ export function viewHandlers(engine: EngineContext, supervisor: () => Supervisor
   const store = () => engine.requireStore();
   // The dashboard asks again on every reload: finished steps are not read twice.
   const mismatchCache: MismatchCache = new Map();
+  // Searched on every request (a few stat calls), so installing ffmpeg or changing the setting needs no restart.
+  const frames = new VideoFrames(() => ({
+    explicit: engine.settings.ffmpegPath ?? '',
+    pathEnv: process.env['PATH'] ?? '',
+    npmPackage: true,
+  }));
+  let warnedSkip = '';
   return handlersOf(ViewMethods)({
     group: (p) => {
       const tokenizer = engine.tokenizer();
@@ -35,6 +44,12 @@ export function viewHandlers(engine: EngineContext, supervisor: () => Supervisor
       }),
     rescore: (p) => rescoreView(store(), p.set),
     groupImage: ({ image, ...ref }) => groupImage(store(), ref, image),
+    groupFrames: ({ times, width, ...ref }, ctx) => {
+      const { skipped } = frames.decoder();
+      if (skipped && skipped !== warnedSkip) engine.log('warn', `${skipped}; looking for ffmpeg on PATH instead`);
+      warnedSkip = skipped ?? '';
+      return groupFrames(store(), ref, times, width, frames, ctx.signal);
+    },
     dashboard: async (p) => {
       const s = store();
       const runId = s.requireRun(p.run).id;

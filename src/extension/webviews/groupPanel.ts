@@ -63,6 +63,7 @@ class GroupPanel {
         tokens: ({ index }, signal) => this.deps.engine.request(TokenMethods.sampleTokens, { ...this.ref, index }, { signal }),
         promptTimeline: () => this.deps.openTimeline?.(this.ref),
         image: ({ image }, signal) => this.deps.engine.request(ViewMethods.groupImage, { ...this.ref, image }, { signal }),
+        frames: ({ times, width }, signal) => this.deps.engine.request(ViewMethods.groupFrames, { ...this.ref, times, width }, { signal }),
       },
       onDispose: () => {
         this.loader.dispose();

@@ -47,6 +47,8 @@ const settingsSchema = z
       .strict()
       .optional(),
     tokenizerPath: z.string().max(4096).optional(),
+    /** The ffmpeg that decodes video frames (rolloutLens.ffmpegPath); empty: look on PATH. */
+    ffmpegPath: z.string().max(4096).optional(),
     /** How often nvidia-smi is polled while a run is going (ms). */
     gpuPollIntervalMs: z.number().int().min(250).max(600_000).optional(),
     /** Workspace trust: external reward commands, ONNX models and launches are refused when false. */

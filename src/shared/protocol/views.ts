@@ -3,7 +3,7 @@
 // src/core/views/ and the CLI prints the same (`rollout-lens group`).
 import { z } from 'zod';
 import type { GroupViewResult } from './webviews/group';
-import type { ImageLoad } from '../media';
+import { FRAME_TIMES_MAX, FRAME_WIDTH, type GroupFrames, type ImageLoad } from '../media';
 import type { TimelineSnapshot } from './webviews/timeline';
 import type { DashboardViewData } from './webviews/dashboard';
 import type { RescoreComparison } from './webviews/rescore';
@@ -18,6 +18,20 @@ export const ViewMethods = {
   group: method<GroupViewResult>()('views/group', z.object({ ...groupRefShape, epsilon: epsilon.optional() }).strict()),
   /** One of the group's images (an index into its view's media.images): only references stored with the group are read. */
   groupImage: method<ImageLoad>()('views/groupImage', z.object({ ...groupRefShape, image: z.number().int().min(0).max(10_000) }).strict()),
+  /**
+   * Thumbnails of the group's video at these seconds (clamped into [0, duration]), `width` pixels wide:
+   * only the video stored with the group is decoded (docs/architecture.md#video-frames).
+   */
+  groupFrames: method<GroupFrames>()(
+    'views/groupFrames',
+    z
+      .object({
+        ...groupRefShape,
+        times: z.array(z.number().min(-1e9).max(1e9)).min(1).max(FRAME_TIMES_MAX),
+        width: z.number().int().min(FRAME_WIDTH.min).max(FRAME_WIDTH.max),
+      })
+      .strict(),
+  ),
   /** The prompt timeline: a prompt (by id, or a group's) over a run's steps, optionally beside another run. */
   timeline: method<TimelineSnapshot>()(
     'views/timeline',

@@ -16,6 +16,7 @@ function groupRouter(calls: string[]): InboundRouter<typeof GroupMessages> {
     openSample: ({ index }) => void calls.push(`open ${index}`),
     tokens: () => Promise.reject(new Error('not asked in these tests')),
     image: () => Promise.reject(new Error('not asked in these tests')),
+    frames: () => Promise.reject(new Error('not asked in these tests')),
     promptTimeline: () => void calls.push('timeline'),
   };
   return new InboundRouter(GroupMessages, handlers);
@@ -34,6 +35,7 @@ describe('InboundRouter', () => {
         'notify group/openSample',
         'request group/tokens',
         'request group/image',
+        'request group/frames',
         'notify group/promptTimeline',
       ],
     );
@@ -48,6 +50,7 @@ describe('InboundRouter', () => {
         'group/openSample',
         'group/tokens',
         'group/image',
+        'group/frames',
         'group/promptTimeline',
       ],
     );

@@ -7,7 +7,16 @@ import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
 import type { GroupTokenStats } from '../../tokenSignals';
-import type { BoxScores, GroupMedia, GroupTimeline, ImageLoad, SegmentScores } from '../../media';
+import {
+  FRAME_TIMES_MAX,
+  FRAME_WIDTH,
+  type BoxScores,
+  type GroupFrames,
+  type GroupMedia,
+  type GroupTimeline,
+  type ImageLoad,
+  type SegmentScores,
+} from '../../media';
 import type { GroupGame } from '../../game';
 import { TOKEN_COLUMNS, TOKEN_MODES, openPromptTimeline, sampleTokensRequest } from './tokens';
 import { groupRefSchema, sampleIndex } from '../atoms';
@@ -191,6 +200,14 @@ export const GroupMessages = {
   tokens: sampleTokensRequest,
   /** Webview → host: the bytes of the group's image at this index of media.images (loaded when shown). */
   image: inboundRequest<ImageLoad>()('group/image', z.strictObject({ image: z.int().check(z.minimum(0), z.maximum(10_000)) })),
+  /** Webview → host: thumbnails of the group's video at these seconds (its timeline's segment edges), `width` pixels wide. */
+  frames: inboundRequest<GroupFrames>()(
+    'group/frames',
+    z.strictObject({
+      times: z.array(z.number().check(z.minimum(-1e9), z.maximum(1e9))).check(z.minLength(1), z.maxLength(FRAME_TIMES_MAX)),
+      width: z.int().check(z.minimum(FRAME_WIDTH.min), z.maximum(FRAME_WIDTH.max)),
+    }),
+  ),
   promptTimeline: openPromptTimeline,
   /** Host → webview: everything the view shows, complete (never a delta). */
   snapshot: outboundNotification<GroupSnapshot>('group/snapshot'),
