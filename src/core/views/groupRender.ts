@@ -4,8 +4,14 @@
 // white and dashed. With one sample named, only its boxes and the targets are drawn.
 import type { GroupRef } from '../../shared/explorer';
 import { ErrorCode, LensError } from '../../shared/errors';
-import { boxesInOriginal, type BoxCoords } from '../../shared/media';
+import { boxesInOriginal, type BoxCoords, type GroupTimeline } from '../../shared/media';
 import { renderGroupImage } from '../media/renderGroupImage';
+import { encodePng, decodePng } from '../media/png';
+import type { Raster } from '../media/raster';
+import { renderTimelineRaster } from '../media/renderTimeline';
+import type { VideoFrames } from '../media/videoFrames';
+import { requireGroupId } from '../store/reads';
+import { groupTimeline, type TimelineRow } from './groupTimeline';
 import type { Store } from '../store/store';
 import { groupImageBytes, groupMedia, groupMediaRows } from './groupMedia';
 
@@ -15,6 +21,8 @@ export interface RenderOptions {
   /** Which of the group's images (GroupMedia.images index); default: the sample's, else the first with boxes. */
   image?: number;
   maxWidth?: number;
+  /** A video decoder, for the target's edge frames on a timeline. */
+  frames?: VideoFrames;
 }
 
 export interface RenderedGroup {
@@ -26,13 +34,20 @@ export interface RenderedGroup {
   /** Predicted and target boxes drawn. */
   pred_boxes: number;
   gt_boxes: number;
+  /** Timelines: frames drawn above the axis, and why none were when a decoder was asked for. */
+  frames?: number;
+  note?: string;
 }
 
 export async function renderGroup(store: Store, ref: GroupRef, opts: RenderOptions = {}): Promise<RenderedGroup> {
   const rows = groupMediaRows(store, ref);
   const media = groupMedia(rows);
   const where = `group ${ref.group} of step ${ref.step}`;
-  if (!media) throw new LensError(ErrorCode.NotFound, `${where} has no images`);
+  if (!media) {
+    const timeline = groupTimeline(timelineRows(store, ref));
+    if (timeline) return renderGroupTimeline(timeline, rows, opts);
+    throw new LensError(ErrorCode.NotFound, `${where} has no images and no segments`);
+  }
   const chosen = opts.sample !== undefined ? media.samples.find((s) => s.index === opts.sample) : undefined;
   if (opts.sample !== undefined && !chosen) throw new LensError(ErrorCode.NotFound, `${where} has no sample ${opts.sample}`);
   const image = opts.image ?? chosen?.image ?? media.samples.find((s) => s.boxes && s.image !== null)?.image ?? 0;
@@ -59,4 +74,45 @@ export async function renderGroup(store: Store, ref: GroupRef, opts: RenderOptio
     ...(opts.maxWidth !== undefined ? { maxWidth: opts.maxWidth } : {}),
   });
   return { png, image: media.images[image]!.label, width, height, pred_boxes: pred.length, gt_boxes: gt.size };
+}
+
+function timelineRows(store: Store, ref: GroupRef): TimelineRow[] {
+  return store.db
+    .prepare('SELECT idx, video, segments FROM samples WHERE group_id = ? ORDER BY idx')
+    .all(requireGroupId(store, ref)) as TimelineRow[];
+}
+
+/**
+ * A temporal-grounding group: its timeline, with the target's edge frames above it when a video
+ * decoder is found (`opts.frames`); without one the timeline is drawn alone and `frames` says why.
+ */
+async function renderGroupTimeline(
+  t: GroupTimeline,
+  rows: ReadonlyArray<{ idx: number; reward: number }>,
+  opts: RenderOptions,
+): Promise<RenderedGroup> {
+  const shown = opts.sample === undefined ? t : { ...t, samples: t.samples.filter((s) => s.index === opts.sample) };
+  const frames: Array<{ at: number; image: Raster }> = [];
+  let note: string | undefined;
+  const edges = t.gt[0] ? [t.gt[0][0], t.gt[0][1]] : [];
+  if (t.video && opts.frames && edges.length) {
+    const got = await opts.frames.frames(t.video.ref, edges, 160);
+    if (!got.ok) note = got.message;
+    else for (const f of got.frames) if ('png' in f) frames.push({ at: f.at, image: decodePng(Buffer.from(f.png, 'base64')) });
+  }
+  const raster = renderTimelineRaster(shown, {
+    rewards: new Map(rows.map((r) => [r.idx, r.reward])),
+    frames,
+    ...(opts.maxWidth !== undefined ? { width: opts.maxWidth } : {}),
+  });
+  return {
+    png: encodePng(raster),
+    image: t.video ? `video ${t.video.label}` : 'timeline (no video logged)',
+    width: raster.width,
+    height: raster.height,
+    pred_boxes: shown.samples.reduce((n, s) => n + s.pred.length, 0),
+    gt_boxes: t.gt.length,
+    frames: frames.length,
+    ...(note ? { note } : {}),
+  };
 }
