@@ -46,8 +46,11 @@ async function showSideBar(): Promise<void> {
 before(async () => {
   const out = path.join(work, 'generated');
   execFileSync(python, [path.join(ROOT, 'examples', 'gui_grounding', 'make_run.py'), '--out', out], { stdio: 'pipe' });
-  // The timeline needs no video decoder: the videos are not made here.
-  execFileSync(python, [path.join(ROOT, 'examples', 'video_grounding', 'make_run.py'), '--out', out], { stdio: 'pipe' });
+  // The videos are made with the ffmpeg the tests use (a devDependency), so the timeline shows frames.
+  const ffmpeg = path.join(ROOT, 'node_modules', '@ffmpeg-installer', 'linux-x64', 'ffmpeg');
+  execFileSync(python, [path.join(ROOT, 'examples', 'video_grounding', 'make_run.py'), '--out', out, '--ffmpeg', ffmpeg], {
+    stdio: 'pipe',
+  });
   for (const run of ['gui-grounding-procedural', 'vision-zero-procedural', 'video-grounding-procedural']) {
     runCliJson(['ingest', path.join(out, run, 'rollouts.jsonl'), '--db', db, '--run', run]);
   }
