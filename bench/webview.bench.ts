@@ -11,7 +11,7 @@ import { DASHBOARD_INBOUND, DashboardMessages } from '../src/shared/protocol/web
 import { GROUP_INBOUND, GroupMessages } from '../src/shared/protocol/webviews/group';
 import { FakeHostPage, launchChromium, startPageServer, type PageServer } from '../test/webview/fakeHost';
 import { answerGroup, dashboardFixture, groupFixture } from '../test/webview/fixtures';
-import { answerMedia, screenshotFixture } from '../test/webview/mediaFixtures';
+import { answerMedia, png, screenshotFixture } from '../test/webview/mediaFixtures';
 import { benchTimelineFixture } from '../test/webview/timelineFixtures';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -165,6 +165,49 @@ async function groupTimelineFirstPaint(context: BrowserContext, server: PageServ
   };
 }
 
+/**
+ * First video thumbnail of a temporal-grounding group: from the snapshot's arrival (`rl:snapshot`) to
+ * the first frame thumbnail drawn in the timeline's Frames strip (`rl:frame-painted`), with the fake
+ * host answering group/frames at once with 120 × 68 PNGs. The engine's decode (~50 ms a frame) is
+ * not in this figure: bench/videoFrames.bench.ts times it.
+ */
+async function groupFrameFirstPaint(context: BrowserContext, server: PageServer, runs: number): Promise<Record<string, unknown>> {
+  const fx = benchTimelineFixture();
+  const rest = answerGroup(fx);
+  const frame = png(120, 68, (x, y) => [x * 2, y * 3, 128]).toString('base64');
+  const open = (): Promise<FakeHostPage> =>
+    FakeHostPage.open(context, server, 'group', {
+      inbound: GROUP_INBOUND,
+      onReady: () => ({ method: GroupMessages.snapshot.method, json: fx.json }),
+      onRequest: (method, params) =>
+        method === GroupMessages.frames.method
+          ? { ok: true, frames: (params as { times: number[] }).times.map((time) => ({ time, at: time, png: frame })) }
+          : rest(method, params),
+    });
+  const thumbnailAfterSnapshot = async (host: FakeHostPage): Promise<number> => {
+    await host.page.waitForFunction(() => performance.getEntriesByName('rl:frame-painted').length > 0, undefined, { timeout: 30_000 });
+    const [snapshot = NaN, painted = NaN] = await host.page.evaluate(() =>
+      ['rl:snapshot', 'rl:frame-painted'].map((n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN),
+    );
+    return painted - snapshot;
+  };
+  const warm = await open();
+  await thumbnailAfterSnapshot(warm);
+  await warm.close();
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const host = await open();
+    times.push(await thumbnailAfterSnapshot(host));
+    await host.close();
+  }
+  return {
+    what: 'group view, 64-segment timeline: snapshot received → first video frame thumbnail drawn, host answering group/frames at once (headless Chromium, fake host)',
+    runs,
+    times_ms: times.map(round),
+    ms: round(median(times)),
+  };
+}
+
 async function dashboard(context: BrowserContext, server: PageServer, runs: number): Promise<Record<string, unknown>> {
   const json = JSON.stringify(dashboardFixture(10_000));
   const render: number[] = [];
@@ -203,6 +246,7 @@ export async function run(opts: { quick: boolean; dir: string }): Promise<Record
       webview_group_first_paint: await groupFirstPaint(context, server, runs),
       webview_group_image_first_paint: await groupImageFirstPaint(context, server, runs),
       webview_group_timeline_first_paint: await groupTimelineFirstPaint(context, server, runs),
+      webview_group_frame_first_paint: await groupFrameFirstPaint(context, server, runs),
       webview_dashboard: await dashboard(context, server, runs),
     };
   } finally {

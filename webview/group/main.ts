@@ -69,6 +69,7 @@ const media = new MediaSection({
 const timeline = new TimelineSection({
   select: (index) => store.update({ selectedSample: index }),
   hover: (index) => hoverSample(index, true),
+  frames: (times, width) => host.request(GroupMessages.frames, { times, width }),
 });
 
 const game = new GameSection({

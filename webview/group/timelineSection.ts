@@ -11,6 +11,7 @@ import { counted } from '../../src/shared/text';
 import { clear, el, onWidthChange } from '../shared/dom';
 import { fmt } from '../shared/format';
 import { rewardRange } from './boxLayout';
+import { FrameStrip, type FrameRequest } from './frameStrip';
 import {
   axisSeconds,
   axisTicks,
@@ -28,6 +29,8 @@ export interface TimelineCallbacks {
   select(index: number): void;
   /** The pointer entered (index) or left (null) a sample's row of the timeline. */
   hover(index: number | null): void;
+  /** Thumbnails of the group's video at these seconds (group/frames). */
+  frames: FrameRequest;
 }
 
 /** A flag marker's width in CSS pixels (kept inside the axis). */
@@ -45,6 +48,7 @@ export class TimelineSection {
   private readonly legend: HTMLElement;
   private readonly chart: HTMLElement;
   private readonly unparsableBox: HTMLElement;
+  private readonly frames: FrameStrip;
   private timeline: GroupTimeline | null = null;
   private axisTrack: HTMLElement | null = null;
   private guides: HTMLElement | null = null;
@@ -59,10 +63,12 @@ export class TimelineSection {
     this.legend = el('div', { cls: 'timeline-legend' });
     this.chart = el('div', { cls: 'timeline-chart' });
     this.unparsableBox = el('div', { cls: 'timeline-unparsable' });
+    this.frames = new FrameStrip(cb.frames);
     this.root = el('details', { cls: 'timeline-section', attrs: { open: true, hidden: true } }, [
       el('summary', { text: 'Timeline' }),
       this.caption,
       this.legend,
+      this.frames.root,
       this.chart,
       this.unparsableBox,
     ]);
@@ -82,6 +88,7 @@ export class TimelineSection {
     this.guides = null;
     for (const box of [this.caption, this.legend, this.chart, this.unparsableBox]) clear(box);
     this.root.hidden = t === null;
+    this.frames.setTimeline(t, selected);
     if (!t) return;
     this.renderCaption(t);
     this.renderLegend(snap);
@@ -236,11 +243,13 @@ export class TimelineSection {
   /** Lights up a sample's row (null: none); from a list row or a segment under the pointer. */
   highlight(index: number | null): void {
     this.hovered = index;
+    this.frames.hover(index);
     this.restyle();
   }
 
   select(index: number | null): void {
     this.selected = index;
+    this.frames.select(index);
     this.restyle();
   }
 
