@@ -120,6 +120,12 @@ describe('image runs in code-server', () => {
       const r = (await b.boundingBox())!;
       assert.ok(r.x >= axis.x - 1 && r.x + r.width <= axis.x + axis.width + 1, `segment at x ${r.x} off the axis`);
     }
+    // The target's edges decoded by ffmpeg in the engine: a frame at 4.0 s and one at 7.5 s.
+    await section.locator('canvas.frame-canvas').nth(1).waitFor({ timeout: 30_000 });
+    assert.deepEqual(await section.locator('figure.frame-item').evaluateAll((fs) => fs.map((f) => f.getAttribute('data-time'))), [
+      '4',
+      '7.5',
+    ]);
     await section.scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
     await docsShot(page, 'video-timeline');
