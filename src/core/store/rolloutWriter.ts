@@ -7,7 +7,7 @@ import { encodeFloat32, encodeInt32 } from './blobs';
 import { addToAggregate, emptyAggregate, type GroupAggregate } from '../analysis/groupAggregates';
 import type { ReflectionMatcher } from '../analysis/reflection';
 import { InlineEnrichment } from './inlineEnrich';
-import { ImageIntake } from './imageIntake';
+import { MediaIntake } from './mediaIntake';
 import { GroundingSums } from './stepSums';
 import { sampleOutcome } from '../analysis/success';
 import { usesTools } from '../../shared/rollout';
@@ -60,7 +60,7 @@ export class RolloutWriter {
   private readonly upsertMetric: Statement;
   private readonly inline: InlineEnrichment | undefined;
   /** Made at the first sample with images: a text run never reads a file for them. */
-  private intake: ImageIntake | undefined;
+  private intake: MediaIntake | undefined;
 
   /** With `enrich`, text is indexed and keywords counted in each row's transaction (inlineEnrich.ts). */
   constructor(
@@ -122,7 +122,7 @@ export class RolloutWriter {
       if (fileId !== null) this.touchedCounts.add(key);
     }
     if (rec.images || rec.video || rec.turns?.some((t) => t.images)) {
-      this.intake ??= new ImageIntake(this.db);
+      this.intake ??= new MediaIntake(this.db);
       this.intake.take(rec, `step ${rec.step} group ${rec.group} sample ${idx}`);
     }
     const ids = rec.responseIds;

@@ -39,18 +39,20 @@ before(async () => {
     file,
     `${JSON.stringify({ ...line(6, 0, { pred: [[1, 2]] }), group: 'other', video: { path: 'clips/missing.mp4' } })}\n`,
   );
+  fs.appendFileSync(file, `${JSON.stringify({ ...line(7, 0, { pred: [[1, 2]] }), group: 'untimed', video: { path: 'clips/a.mp4' } })}\n`);
   store = Store.open(path.join(dir, 't.db'));
   report = await new Ingestor(store, [file], { run: 'v' }).ingestOnce();
 });
 
 describe('video and segments in a native run', () => {
   it('stores the valid lines, names a bad segment by line and a missing video per sample', () => {
-    assert.equal(report.samples_added, 6);
+    assert.equal(report.samples_added, 7);
     assert.deepEqual(report.errors, [
       { file: path.join(dir, 'r.jsonl'), line: 6, message: '"segments".pred[0] must be 2 finite numbers [start, end] in seconds' },
     ]);
     assert.deepEqual(report.warnings, [
       `step 1 group other sample 6: video ${path.join(dir, 'clips', 'missing.mp4')}: no such file (the timeline still shows)`,
+      `step 1 group untimed sample 7: video ${path.join(dir, 'clips', 'a.mp4')}: duration unknown (its timeline ends at the latest segment, and no segment can be flagged as past the end)`,
     ]);
   });
 
@@ -79,9 +81,9 @@ describe('video and segments in a native run', () => {
     assert.deepEqual(
       { ...m, tiou: Number(m.tiou!.toFixed(6)), length_ratio: Number(m.length_ratio!.toFixed(6)) },
       {
-        n: 6,
-        unparsable: 1 / 6,
-        // Over the 4 samples with a segment and a target (2 gave none, 6 has no target): (1 + 0.5 + 0 + 0) / 4.
+        n: 7,
+        unparsable: 1 / 7,
+        // Over the 4 samples with a segment and a target (2 gave none, 6 and 7 have no target): (1 + 0.5 + 0 + 0) / 4.
         tiou: 0.375,
         length_ratio: 1.2,
       },

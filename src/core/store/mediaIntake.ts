@@ -1,4 +1,4 @@
-// What the ingest does with a sample's image references before it stores them: data URIs become
+// What the ingest does with a sample's image and video references before it stores them: data URIs become
 // bytes in the `images` table (once per content), image files get their size read from their
 // header, and anything that cannot be shown later becomes a per-sample warning. The sample's text is
 // stored either way (docs/native-format.md#images-and-boxes).
@@ -12,7 +12,7 @@ import type { SqliteDatabase, SqliteStatement } from './nativeLoader';
 /** Warnings listed per ingest; the rest are counted. */
 const LISTED = 20;
 
-export class ImageIntake {
+export class MediaIntake {
   private readonly files = new Map<string, ImageInfo | string>();
   /** Whether a dataset or video file exists, asked once per path. */
   private readonly datasets = new Map<string, boolean>();
@@ -30,6 +30,12 @@ export class ImageIntake {
   take(rec: SampleRecord, who: string): void {
     // A video is only looked for: its frames are read, if ever, when a view shows them.
     if (rec.video && !this.exists(rec.video.path)) this.note(who, `video ${rec.video.path}: no such file (the timeline still shows)`);
+    else if (rec.video && rec.video.duration === undefined && rec.segments) {
+      this.note(
+        who,
+        `video ${rec.video.path}: duration unknown (its timeline ends at the latest segment, and no segment can be flagged as past the end)`,
+      );
+    }
     if (rec.images) rec.images = rec.images.map((r) => this.ref(r, who));
     if (rec.turns?.some((t) => t.images)) {
       rec.turns = rec.turns.map((t, i) => (t.images ? { ...t, images: t.images.map((r) => this.ref(r, `${who} turn ${i}`)) } : t));
