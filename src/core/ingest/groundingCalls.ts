@@ -183,7 +183,9 @@ export function callSamples(call: RewardCall, labels: ReadonlySet<string>, ctx: 
         ? { pred: pred ? [pred] : [], gt: b.solution ? [b.solution] : [], image: 0, frame: 'original' }
         : undefined;
     const g = ctx.groupSize && !vlm ? Math.floor(k / ctx.groupSize) : 0;
-    const single = !ctx.groupSize || vlm || n <= ctx.groupSize;
+    // With --group-size the name always carries the part number: a call read while it was being
+    // written must keep its samples' group when later blocks make it two parts (exactly once).
+    const single = !ctx.groupSize || vlm;
     samples.push({
       split: ctx.split,
       step: ctx.step,

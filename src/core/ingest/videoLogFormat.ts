@@ -71,7 +71,9 @@ function callSamples(blocks: readonly VideoRewardBlock[], ctx: CallContext): Cal
   const groups = groupsOf(blocks, ctx.groupSize);
   groups.forEach((members, g) => {
     const first = members[0]!;
-    const group = groups.length === 1 ? first.time : `${first.time}#${g}`;
+    // Always numbered: a call read while it was being written may gain a second target (or pass
+    // --group-size) later, and its first samples must keep their group (exactly once).
+    const group = `${first.time}#${g}`;
     let join: { video: VideoRef; sentence?: string } | undefined;
     if (ctx.annotations) {
       const m = ctx.annotations.match(first.gt);

@@ -49,18 +49,18 @@ describe('VideoChat-R1 debug logs', () => {
       [
         [
           1,
-          '06-21-49-53-207351',
+          '06-21-49-53-207351#0',
           0,
           0.8906250000000001,
           { iou: 0.8906250000000001 },
           'person turn a light on',
           '{"timestamps":[24.3,30.4],"duration":30.96}',
         ],
-        [1, '06-21-49-53-207351', 1, 0, { iou: 0 }, 'person turn a light on', '{"timestamps":[24.3,30.4],"duration":30.96}'],
-        [1, '06-21-49-53-207351', 2, 0, { iou: 0 }, 'person turn a light on', '{"timestamps":[24.3,30.4],"duration":30.96}'],
+        [1, '06-21-49-53-207351#0', 1, 0, { iou: 0 }, 'person turn a light on', '{"timestamps":[24.3,30.4],"duration":30.96}'],
+        [1, '06-21-49-53-207351#0', 2, 0, { iou: 0 }, 'person turn a light on', '{"timestamps":[24.3,30.4],"duration":30.96}'],
         [
           1,
-          '06-21-49-53-207351',
+          '06-21-49-53-207351#0',
           3,
           0.5545454545454543,
           { iou: 0.5545454545454543 },
@@ -69,7 +69,7 @@ describe('VideoChat-R1 debug logs', () => {
         ],
         [
           2,
-          '06-21-49-53-207916',
+          '06-21-49-53-207916#0',
           0,
           0.7971014492753623,
           { iou: 0.7971014492753623 },
@@ -78,15 +78,15 @@ describe('VideoChat-R1 debug logs', () => {
         ],
         [
           2,
-          '06-21-49-53-207916',
+          '06-21-49-53-207916#0',
           1,
           0.5444444444444445,
           { iou: 0.5444444444444445 },
           'a person is putting a book on a shelf',
           '{"timestamps":[0,6.9],"duration":25.13}',
         ],
-        [2, '06-21-49-53-207916', 2, 0, { iou: 0 }, 'a person is putting a book on a shelf', '{"timestamps":[0,6.9],"duration":25.13}'],
-        [2, '06-21-49-53-207916', 3, 0, { iou: 0 }, 'a person is putting a book on a shelf', '{"timestamps":[0,6.9],"duration":25.13}'],
+        [2, '06-21-49-53-207916#0', 2, 0, { iou: 0 }, 'a person is putting a book on a shelf', '{"timestamps":[0,6.9],"duration":25.13}'],
+        [2, '06-21-49-53-207916#0', 3, 0, { iou: 0 }, 'a person is putting a book on a shelf', '{"timestamps":[0,6.9],"duration":25.13}'],
       ],
     );
     const stored = rows(store, 'v');
@@ -192,8 +192,8 @@ describe('VideoChat-R1 debug logs', () => {
     const store = Store.open(path.join(tmp, 'w.db'));
     const r = await new Ingestor(store, [videochat], { run: 'w', datasets: [ann] }).ingestOnce();
     assert.deepEqual(r.warnings, [
-      'qwen2.5_7b_vl_tg_video.txt line 1 (step 1, group 06-21-49-53-207351, samples 0-3): 2 annotations with different videos or sentences have the target segment [24.3, 30.4] (ambiguous.json A1 sentence 0, ambiguous.json B2 sentence 1); stored without a video',
-      'qwen2.5_7b_vl_tg_video.txt line 18 (step 2, group 06-21-49-53-207916, samples 0-3): no annotation in ambiguous.json has the target segment [0, 6.9]; stored without a video',
+      'qwen2.5_7b_vl_tg_video.txt line 1 (step 1, group 06-21-49-53-207351#0, samples 0-3): 2 annotations with different videos or sentences have the target segment [24.3, 30.4] (ambiguous.json A1 sentence 0, ambiguous.json B2 sentence 1); stored without a video',
+      'qwen2.5_7b_vl_tg_video.txt line 18 (step 2, group 06-21-49-53-207916#0, samples 0-3): no annotation in ambiguous.json has the target segment [0, 6.9]; stored without a video',
     ]);
     assert.deepEqual(
       rows(store, 'w')
