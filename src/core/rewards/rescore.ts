@@ -9,7 +9,7 @@ import type { Store } from '../store/store';
 import { createScorer, isApproximateSpec } from './scorer';
 import { canonicalJson, canonicalSpecJson, parseRewardSpec, specLabel, type RewardSpec } from './spec';
 import type { JsonObject, JsonValue, RewardInput, RewardOutput } from './types';
-import type { ImageRef, SampleBoxes } from '../../shared/media';
+import type { ImageRef, SampleBoxes, VideoRef } from '../../shared/media';
 import { breathe } from '../breathe';
 import { refreshRunAlerts, type AlertOptions } from '../alerts/update';
 
@@ -68,6 +68,7 @@ export function toRewardInput(s: SampleForScoring): RewardInput {
     },
     ...(s.images ? { images: JSON.parse(s.images) as ImageRef[] } : {}),
     ...(s.boxes ? { boxes: JSON.parse(s.boxes) as SampleBoxes } : {}),
+    ...(s.video ? { video: JSON.parse(s.video) as VideoRef } : {}),
     ...(s.meta ? { meta: JSON.parse(s.meta) as JsonObject } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // The reward-function contract: what a re-score feeds a function and what it gets back.
 // Functions score batches so models, child processes and HTTP verifiers can pipeline work.
-import type { ImageRef, SampleBoxes } from '../../shared/media';
+import type { ImageRef, SampleBoxes, VideoRef } from '../../shared/media';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -19,6 +19,8 @@ export interface RewardInput {
   images?: ImageRef[];
   /** The sample's logged boxes; vlm-r1-iou reads `input_size` (the model input's pixels) and, without a ground truth, `gt`. */
   boxes?: SampleBoxes;
+  /** The sample's video (docs/native-format.md#video-and-segments); time-r1-iou-v2 reads its duration. */
+  video?: VideoRef;
   /** The sample's logged `meta`; vision-zero-decision falls back to `meta.vision_zero.spy`, time-r1-iou-v2 to `meta.video.duration`. */
   meta?: JsonObject;
 }

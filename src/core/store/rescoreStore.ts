@@ -23,6 +23,7 @@ export interface SampleForScoring {
   /** JSON as stored: image references, boxes, meta (the vision rewards read them). */
   images: string | null;
   boxes: string | null;
+  video: string | null;
   meta: string | null;
 }
 
@@ -104,7 +105,7 @@ export class RescoreStore {
     return this.db
       .prepare(
         `SELECT s.id, s.idx, g.uid, st.step, st.split, p.text AS prompt, s.response, s.ground_truth, s.data_source,
-                s.finish_reason, s.length_tokens, s.length_chars, s.images, s.boxes, s.meta
+                s.finish_reason, s.length_tokens, s.length_chars, s.images, s.boxes, s.video, s.meta
            FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id JOIN prompts p ON p.id = g.prompt_id
           WHERE s.id IN (SELECT value FROM json_each(?))
           ORDER BY s.id`,

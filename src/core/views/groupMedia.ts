@@ -3,6 +3,7 @@
 // view shows it. A view asks for an image by its index in this list, so it can only ever read what
 // the group's rows reference (never an arbitrary path).
 import type { GroupRef } from '../../shared/explorer';
+import { errorMessage } from '../../shared/errors';
 import {
   boxProblem,
   boxScores,
@@ -104,6 +105,7 @@ export async function groupImage(store: Store, ref: GroupRef, image: number): Pr
   if (!got.ok) return got;
   const { width, height, mime } = got.info;
   const small = forDisplay(got.bytes, width, height);
+  if (typeof small === 'string') return { ok: false, message: `Image not shown: ${small}` };
   return {
     ok: true,
     mime: small ? 'image/png' : mime,
@@ -117,15 +119,16 @@ export async function groupImage(store: Store, ref: GroupRef, image: number): Pr
 
 /**
  * A large image downscaled for the view (a 6000-pixel scan would cost the webview ~150 MB to
- * decode): PNG of at most DISPLAY_MAX_SIDE a side. Undefined when it is small enough, or a type
- * render cannot decode (WebP), which then goes as it is.
+ * decode): PNG of at most DISPLAY_MAX_SIDE a side; undefined when it is small enough. A large image
+ * the engine cannot decode (WebP, or past the decoder's pixel limit) is refused with why: sending it
+ * as it is would have the webview decode what the engine would not (a decompression bomb).
  */
-function forDisplay(bytes: Buffer, width: number, height: number): Buffer | undefined {
+function forDisplay(bytes: Buffer, width: number, height: number): Buffer | undefined | string {
   if (Math.max(width, height) <= DISPLAY_MAX_SIDE) return undefined;
   try {
     const maxWidth = width >= height ? DISPLAY_MAX_SIDE : Math.floor((DISPLAY_MAX_SIDE * width) / height);
     return encodePng(downscale(decodeImage(bytes), maxWidth));
-  } catch {
-    return undefined;
+  } catch (e) {
+    return `${width}×${height} is too large to show as it is, and it could not be downscaled (${errorMessage(e)})`;
   }
 }

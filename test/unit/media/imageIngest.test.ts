@@ -148,4 +148,41 @@ describe('a large image for the view', () => {
     assert.deepEqual(Array.from(shown.data.subarray(0, 4)), [10, 200, 30, 255]);
     s.close();
   });
+
+  it('refuses a large image it cannot downscale rather than send it whole (a WebP claiming 3000×100)', async () => {
+    const d = tempDir();
+    const vp8x = Buffer.from([
+      ...Buffer.from('RIFF'),
+      0,
+      0,
+      0,
+      0,
+      ...Buffer.from('WEBPVP8X'),
+      10,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0xb7,
+      0x0b,
+      0,
+      0x63,
+      0,
+      0,
+    ]);
+    fs.writeFileSync(path.join(d, 'big.webp'), vp8x);
+    writeJsonl(path.join(d, 'r.jsonl'), [{ step: 1, group: 'w', prompt: 'p', response: 'r', reward: 1, images: ['big.webp'] }]);
+    const s = Store.open(path.join(d, 't.db'));
+    await new Ingestor(s, [path.join(d, 'r.jsonl')], { run: 'w' }).ingestOnce();
+    const got = await groupImage(s, { run: 'w', split: 'train', step: 1, group: 'w' }, 0);
+    assert.equal(got.ok, false);
+    assert.match(
+      !got.ok ? got.message : '',
+      /^Image not shown: 3000×100 is too large to show as it is, and it could not be downscaled \(.*WebP/,
+    );
+    s.close();
+  });
 });

@@ -310,7 +310,7 @@ describe('video temporal grounding: what is refused, and why', () => {
     const out = await scoreOne('time-r1-iou-v2', { response: '<answer>1 to 2</answer>', ground_truth: '[1, 2]' });
     assert.equal(
       out.error,
-      'time-r1-iou-v2: no video duration: give D in seconds as ground_truth {"timestamps": [start, end], "duration": D}, meta.video.duration or time-r1-iou-v2(duration=D)',
+      'time-r1-iou-v2: no video duration: give D in seconds as ground_truth {"timestamps": [start, end], "duration": D}, the sample\'s video.duration, meta.video.duration or time-r1-iou-v2(duration=D)',
     );
     const negative = await scoreOne('time-r1-iou-v2', {
       response: '<answer>1 to 2</answer>',

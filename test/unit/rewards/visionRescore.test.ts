@@ -44,3 +44,34 @@ describe('vlm-r1-iou on stored samples', () => {
     }
   });
 });
+
+describe('time-r1-iou-v2 on stored samples', () => {
+  it("reads D from the sample's video when the ground truth has none", async () => {
+    const dir = tempDir();
+    writeJsonl(path.join(dir, 'r.jsonl'), [
+      {
+        step: 1,
+        group: 'g',
+        prompt: 'when does the door open?',
+        response: '<answer>10 to 20</answer>',
+        ground_truth: '[10, 20]',
+        reward: 0,
+        video: { path: 'a.mp4', duration: 40 },
+        segments: { pred: [[10, 20]], gt: [[10, 20]] },
+      },
+    ]);
+    const store = Store.open(path.join(dir, 't.db'));
+    try {
+      await new Ingestor(store, [path.join(dir, 'r.jsonl')], { run: 'r' }).ingestOnce();
+      const r = await rescore(store, { run: 'r', spec: 'time-r1-iou-v2', trusted: false });
+      const row = store.db.prepare('SELECT score, error FROM rescore_results WHERE set_id = ?').get(r.set) as {
+        score: number | null;
+        error: string | null;
+      };
+      // A perfect answer: iou 1 and both edge terms 1, whatever D; what matters is that D was found.
+      assert.deepEqual(row, { score: 1, error: null });
+    } finally {
+      store.close();
+    }
+  });
+});

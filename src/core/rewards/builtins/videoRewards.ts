@@ -40,17 +40,18 @@ export const videoChatR1IouReward: RewardFactory = defineReward({
   },
 });
 
-/** D from the ground truth, else the logged `meta.video.duration`, else the spec's `duration`. */
+/** D from the ground truth, else the sample's `video.duration`, else `meta.video.duration`, else the spec's `duration`. */
 function durationOf(s: RewardInput, fromTruth: number | null, fallback: number | null): number {
   const video = s.meta?.['video'];
   const logged = isJsonObject(video) ? video['duration'] : undefined;
   let d: unknown = fromTruth;
   let where = 'ground_truth "duration"';
+  if (d === null && s.video?.duration !== undefined) [d, where] = [s.video.duration, 'video.duration'];
   if (d === null && logged !== undefined && logged !== null) [d, where] = [logged, 'meta.video.duration'];
   if (d === null) [d, where] = [fallback, 'the duration setting'];
   if (d === null)
     throw new Error(
-      'no video duration: give D in seconds as ground_truth {"timestamps": [start, end], "duration": D}, meta.video.duration or time-r1-iou-v2(duration=D)',
+      'no video duration: give D in seconds as ground_truth {"timestamps": [start, end], "duration": D}, the sample\'s video.duration, meta.video.duration or time-r1-iou-v2(duration=D)',
     );
   // The source divides by D; 0 raises there and a negative D has no meaning, so both are refused.
   if (typeof d !== 'number' || !Number.isFinite(d) || d <= 0)
