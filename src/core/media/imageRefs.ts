@@ -99,7 +99,8 @@ export function parseBoxes(v: unknown, imageCount: number): SampleBoxes | string
     if (!Array.isArray(size) || size.length !== 2 || !size.every(positiveInt))
       return `"boxes".input_size must be [width, height] in pixels`;
     out.input_size = [size[0] as number, size[1] as number];
-  } else if (frame === 'input') return `"boxes" in the "input" frame need "input_size": [width, height] to be drawn on the image`;
+  }
+  // `input` without its size is kept (VLM-R1's debug log has none): the views draw it unscaled and flagged.
   return out;
 }
 

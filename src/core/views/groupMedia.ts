@@ -59,6 +59,9 @@ function distinctImages(rows: readonly MediaRow[]): { list: ImageRef[]; at: Map<
   return { list, at };
 }
 
+/** Why an `input`-frame box without the input's size is flagged: it cannot be placed on the image. */
+export const UNSCALED = "in the model input's pixels, whose size was not logged: drawn unscaled";
+
 export function groupMedia(rows: readonly MediaRow[]): GroupMedia | null {
   const { list, at } = distinctImages(rows);
   if (list.length === 0) return null;
@@ -71,13 +74,14 @@ export function groupMedia(rows: readonly MediaRow[]): GroupMedia | null {
       const image = shown ? (at.get(sourceKey(shown)) ?? null) : null;
       const ref = image === null ? null : list[image]!;
       // Sizes are in original pixels; `input` boxes are checked against the input size instead.
+      const unscaled = boxes?.frame === 'input' && !boxes.input_size;
       const [w, h] = boxes?.frame === 'input' && boxes.input_size ? boxes.input_size : [ref?.width ?? null, ref?.height ?? null];
       return {
         index: row.idx,
         image,
         boxes,
         scores: boxScores(boxes?.pred[0], boxes?.gt[0]),
-        problems: boxes ? boxes.pred.map((b) => boxProblem(b, w, h)) : [],
+        problems: boxes ? boxes.pred.map((b) => (unscaled ? UNSCALED : boxProblem(b, w, h))) : [],
       };
     }),
   };

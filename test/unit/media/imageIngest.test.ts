@@ -185,4 +185,17 @@ describe('a large image for the view', () => {
     );
     s.close();
   });
+
+  it('flags input-frame boxes whose input size was not logged: drawn unscaled', async () => {
+    const d = tempDir();
+    fs.writeFileSync(path.join(d, 'a.png'), solidPng(64, 48));
+    writeJsonl(path.join(d, 'r.jsonl'), [
+      { step: 1, group: 'u', prompt: 'p', response: 'r', reward: 1, images: ['a.png'], boxes: { pred: [[1, 2, 3, 4]], frame: 'input' } },
+    ]);
+    const s = Store.open(path.join(d, 't.db'));
+    await new Ingestor(s, [path.join(d, 'r.jsonl')], { run: 'u' }).ingestOnce();
+    const media = groupView(s, { run: 'u', split: 'train', step: 1, group: 'u' }).view.media!;
+    assert.deepEqual(media.samples[0]!.problems, ["in the model input's pixels, whose size was not logged: drawn unscaled"]);
+    s.close();
+  });
 });
