@@ -4,7 +4,7 @@
 // screen, the target's edges go first in one request, and a sample's edges are asked only when it is
 // shown; one request is in flight at a time and each decoded time is kept for the snapshot's life.
 // Thumbnails are drawn into canvases (imageCanvas.ts): no <img>, no data: URL.
-import type { GroupFrames, GroupTimeline, VideoFrame } from '../../src/shared/media';
+import { FRAME_TIMES_MAX, type GroupFrames, type GroupTimeline, type VideoFrame } from '../../src/shared/media';
 import { clear, el } from '../shared/dom';
 import { drawGroupImage, type DrawnImage } from './imageCanvas';
 import { axisSeconds, clippedSpan, targetSpans } from './timelineLayout';
@@ -142,7 +142,8 @@ export class FrameStrip {
     const times =
       target.length > 0 ? target : uniqueTimes(this.wanted === null ? [] : sampleSlots(t, this.wanted)).filter((x) => !this.asked.has(x));
     if (times.length === 0) return;
-    void this.ask(times);
+    // At most FRAME_TIMES_MAX a request (the engine refuses more); pump asks for the rest after.
+    void this.ask(times.slice(0, FRAME_TIMES_MAX));
   }
 
   private async ask(times: number[]): Promise<void> {
