@@ -33,13 +33,14 @@ const HEADER = /^------------- (\S+) IoU reward: (\S+) -------------$/;
 const PRED = 'pred second: ';
 const GT = 'gt second: ';
 
-/** `S, E` as the source writes `f"{str(s)}, {str(e)}"`; null when either is not a number. */
+/** `S, E` as the source writes `f"{str(s)}, {str(e)}"`; null when either is not a finite number. */
 function pair(text: string): Segment | null {
   const parts = text.split(', ');
   if (parts.length !== 2) return null;
   const a = pyFloat(parts[0]!);
   const b = pyFloat(parts[1]!);
-  return a === null || b === null ? null : [a, b];
+  // nan or inf is no segment (and would not fit the per-step sums): the block is reported, not stored.
+  return a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) ? null : [a, b];
 }
 
 /** A block's lines before its header; a string is what is wrong with them. */
