@@ -9,6 +9,9 @@ import type { SampleRecord } from '../ingest/records';
 import { dataUriBytes, fileImageInfo, imageInfo, type ImageInfo } from '../media/imageInfo';
 import type { SqliteDatabase, SqliteStatement } from './nativeLoader';
 
+/** Files whose answers are kept before they are asked again. */
+const CACHE_LIMIT = 10_000;
+
 /** Warnings listed per ingest; the rest are counted. */
 const LISTED = 20;
 
@@ -28,6 +31,12 @@ export class MediaIntake {
 
   /** Rewrites the sample's (and its turns') references as they will be stored; `who` names the sample in warnings. */
   take(rec: SampleRecord, who: string): void {
+    // Following a run for days meets ever new files, and a file missing now may appear later: the
+    // answers are kept for a while, not for the writer's whole life.
+    if (this.files.size + this.datasets.size > CACHE_LIMIT) {
+      this.files.clear();
+      this.datasets.clear();
+    }
     // A video is only looked for: its frames are read, if ever, when a view shows them.
     if (rec.video && !this.exists(rec.video.path)) this.note(who, `video ${rec.video.path}: no such file (the timeline still shows)`);
     else if (rec.video && rec.video.duration === undefined && rec.segments) {
