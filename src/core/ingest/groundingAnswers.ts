@@ -4,6 +4,7 @@
 // the debug log's rewards were computed by that code, so the boxes drawn beside them must match it.
 import type { BoxCoords } from '../../shared/media';
 import { NotALiteral, literalEval, pyIndex, type PyValue } from './pyLiteral';
+import { parseRecAnswer } from '../rewards/rules/vlmR1';
 
 const PY_BREAKS = new Set(['\n', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x85', '\u2028', '\u2029']);
 
@@ -54,16 +55,9 @@ export function guiG1AnswerBox(content: string): BoxCoords | null {
   return first === undefined ? null : asBox(pyIndex(first, 'bbox_2d'));
 }
 
-const ANSWER = /<answer>([\s\S]*?)<\/answer>/;
-const INT_BOX = /\[(\d+),\s*(\d+),\s*(\d+),\s*(\d+)]/;
-
 /**
  * VLM-R1 qwen_module.py iou_reward: the first `[a, b, c, d]` of non-negative integers inside the
- * first <answer>…</answer>, in the model's input pixels (the reward scales it to the image's).
+ * first <answer>…</answer>, in the model's input pixels (the reward scales it to the image's). The
+ * reward's own parser (rules/vlmR1.ts), so the box stored at ingest is the one a re-score reads.
  */
-export function vlmR1AnswerBox(content: string): BoxCoords | null {
-  const answer = ANSWER.exec(content);
-  if (!answer) return null;
-  const m = INT_BOX.exec(answer[1]!.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] : null;
-}
+export const vlmR1AnswerBox = parseRecAnswer;

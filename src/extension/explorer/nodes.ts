@@ -44,12 +44,12 @@ export class RunNode {
       : '';
     item.description = `${live}${counted(r.steps, 'step')} · ${counted(r.samples, 'sample')}${r.format ? ` · ${r.format}` : ''}`;
     const launch = st
-      ? `\n\n${st.backend} run, ${st.state}${st.pid ? `, pid ${st.pid}` : ''}${st.jobId ? `, job ${escapeMd(st.jobId)}` : ''}` +
-        `${st.exitCode !== null ? `, exit ${st.exitCode}` : ''}${st.message ? `\n\n${escapeMd(st.message)}` : ''}` +
-        `${st.gpu ? `\n\nGPU: ${st.gpu.available ? `${st.gpu.gpus} GPU(s), ${Math.round(st.gpu.utilization ?? 0)}% busy, run uses ${st.gpu.runMemoryMiB ?? 0} MiB` : escapeMd(st.gpu.reason ?? 'none')}` : ''}`
+      ? `\n\n${st.backend} run, ${st.state}${st.pid ? `, pid ${st.pid}` : ''}${st.jobId ? `, job ${escapeMarkdown(st.jobId)}` : ''}` +
+        `${st.exitCode !== null ? `, exit ${st.exitCode}` : ''}${st.message ? `\n\n${escapeMarkdown(st.message)}` : ''}` +
+        `${st.gpu ? `\n\nGPU: ${st.gpu.available ? `${st.gpu.gpus} GPU(s), ${Math.round(st.gpu.utilization ?? 0)}% busy, run uses ${st.gpu.runMemoryMiB ?? 0} MiB` : escapeMarkdown(st.gpu.reason ?? 'none')}` : ''}`
       : '';
     item.tooltip = new vscode.MarkdownString(
-      `**${escapeMd(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\ngroups found by: ${r.grouping ?? 'not recorded'}\n\nsolved = ${escapeMd(describeSuccessRule(r.success_rule, r.success_threshold))}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples${launch}`,
+      `**${escapeMarkdown(r.run)}**\n\nformat: ${r.format ?? 'unknown'}\n\ngroups found by: ${r.grouping ?? 'not recorded'}\n\nsolved = ${escapeMarkdown(describeSuccessRule(r.success_rule, r.success_threshold))}\n\nsteps ${r.first_step ?? '-'}–${r.last_step ?? '-'} (${r.steps}), ${r.groups} groups, ${r.samples} samples${launch}`,
     );
     item.iconPath = new vscode.ThemeIcon(st ? STATE_ICON[st.state] : 'graph-line');
     item.contextValue =
@@ -202,8 +202,4 @@ export class MessageNode {
     item.iconPath = new vscode.ThemeIcon(this.icon);
     return item;
   }
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
