@@ -5,12 +5,12 @@
 import './media.css';
 import type { ImageLoad } from '../../src/shared/media';
 import type { GroupSnapshot } from '../../src/shared/protocol/webviews/group';
-import { REWARD_SCALE } from '../../src/shared/rewardColour';
 import { counted } from '../../src/shared/text';
 import { clear, el, message, onWidthChange } from '../shared/dom';
 import { fmt } from '../shared/format';
 import { drawGroupImage } from './imageCanvas';
-import { hasBoxes, imageBoxes, rewardRange, shownImages, zoomRect, type ImageBoxes, type PredictedBox, type Rect } from './boxLayout';
+import { hasBoxes, imageBoxes, shownImages, zoomRect, type ImageBoxes, type PredictedBox, type Rect } from './boxLayout';
+import { rewardLegend } from './rewardLegend';
 
 export interface MediaCallbacks {
   load(image: number): Promise<ImageLoad>;
@@ -77,14 +77,7 @@ export class MediaSection {
   }
 
   private renderLegend(snap: GroupSnapshot): void {
-    const { min, max } = rewardRange(snap.samples);
-    const scale = el('span', { cls: 'reward-scale', title: 'Lowest reward of the group red, the middle amber, the highest green' });
-    scale.style.setProperty('background', `linear-gradient(to right, ${REWARD_SCALE.join(', ')})`);
-    this.legend.append(
-      el('span', {}, ['Reward ', el('span', { cls: 'num', text: fmt(min) }), scale, el('span', { cls: 'num', text: fmt(max) })]),
-      el('span', {}, [el('span', { cls: 'target-swatch' }), 'target']),
-      el('span', {}, [el('span', { cls: 'flag-swatch', text: '⚠' }), 'malformed or outside the image (drawn clipped)']),
-    );
+    this.legend.append(...rewardLegend(snap.samples, 'malformed or outside the image (drawn clipped)'));
   }
 
   /** Lights up a sample's boxes (null: none); from a row or a box under the pointer. */

@@ -6,12 +6,11 @@
 import './timeline.css';
 import type { GroupTimeline } from '../../src/shared/media';
 import type { GroupSnapshot } from '../../src/shared/protocol/webviews/group';
-import { REWARD_SCALE } from '../../src/shared/rewardColour';
 import { counted } from '../../src/shared/text';
 import { clear, el, onWidthChange } from '../shared/dom';
 import { fmt } from '../shared/format';
-import { rewardRange } from './boxLayout';
 import { FrameStrip, type FrameRequest } from './frameStrip';
+import { rewardLegend } from './rewardLegend';
 import {
   axisSeconds,
   axisTicks,
@@ -113,14 +112,7 @@ export class TimelineSection {
   }
 
   private renderLegend(snap: GroupSnapshot): void {
-    const { min, max } = rewardRange(snap.samples);
-    const scale = el('span', { cls: 'reward-scale', title: 'Lowest reward of the group red, the middle amber, the highest green' });
-    scale.style.setProperty('background', `linear-gradient(to right, ${REWARD_SCALE.join(', ')})`);
-    this.legend.append(
-      el('span', {}, ['Reward ', el('span', { cls: 'num', text: fmt(min) }), scale, el('span', { cls: 'num', text: fmt(max) })]),
-      el('span', {}, [el('span', { cls: 'target-swatch' }), 'target']),
-      el('span', {}, [el('span', { cls: 'flag-swatch', text: '⚠' }), 'reversed or off the axis (drawn clipped)']),
-    );
+    this.legend.append(...rewardLegend(snap.samples, 'reversed or off the axis (drawn clipped)'));
   }
 
   private renderChart(t: GroupTimeline, rows: TimelineRow[]): void {

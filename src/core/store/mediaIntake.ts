@@ -18,7 +18,7 @@ const LISTED = 20;
 export class MediaIntake {
   private readonly files = new Map<string, ImageInfo | string>();
   /** Whether a dataset or video file exists, asked once per path. */
-  private readonly datasets = new Map<string, boolean>();
+  private readonly present = new Map<string, boolean>();
   private readonly insImage: SqliteStatement;
   private readonly problems: string[] = [];
   private unlisted = 0;
@@ -33,9 +33,9 @@ export class MediaIntake {
   take(rec: SampleRecord, who: string): void {
     // Following a run for days meets ever new files, and a file missing now may appear later: the
     // answers are kept for a while, not for the writer's whole life.
-    if (this.files.size + this.datasets.size > CACHE_LIMIT) {
+    if (this.files.size + this.present.size > CACHE_LIMIT) {
       this.files.clear();
-      this.datasets.clear();
+      this.present.clear();
     }
     // A video is only looked for: its frames are read, if ever, when a view shows them.
     if (rec.video && !this.exists(rec.video.path)) this.note(who, `video ${rec.video.path}: no such file (the timeline still shows)`);
@@ -69,8 +69,8 @@ export class MediaIntake {
   }
 
   private exists(file: string): boolean {
-    let known = this.datasets.get(file);
-    if (known === undefined) this.datasets.set(file, (known = fs.existsSync(file)));
+    let known = this.present.get(file);
+    if (known === undefined) this.present.set(file, (known = fs.existsSync(file)));
     return known;
   }
 
