@@ -6,8 +6,9 @@ import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStats } from '../..
 import type { StepSampleRow } from './stepMetrics';
 import { sampleSuccess } from './success';
 import { denoise } from '../../shared/format';
+import { addJudging, emptyJudgingCounts, judgingStats, type JudgingCounts, type JudgingSample, type JudgingStats } from './judgingAggregates';
 
-export interface GroupAggregate {
+export interface GroupAggregate extends JudgingCounts {
   size: number;
   reward_sum: number;
   reward_sumsq: number;
@@ -42,7 +43,7 @@ export { DIFFICULTY_BUCKETS, type DifficultyBucket };
 /** The basic columns of a step (the first keys of `rollout-lens stats`). */
 export type BasicStats = Omit<StepStats, 'step' | 'split'>;
 
-export interface ExtraStats {
+export interface ExtraStats extends JudgingStats {
   /** Samples in groups whose rewards are not all equal ÷ all samples; a singleton is not effective. */
   effective_gradient_ratio: number | null;
   /** Groups with both a positive (R > 0) and a non-positive reward ÷ groups. */
@@ -113,6 +114,7 @@ export function emptyAggregate(): GroupAggregate {
     reflect_sum: 0,
     reflect_n: 0,
     tool_n: 0,
+    ...emptyJudgingCounts(),
   };
 }
 
@@ -127,6 +129,8 @@ export interface AggregateSample {
   success: boolean;
   /** A tool or environment answered in one of its turns. */
   toolUse?: boolean;
+  /** BRPO, VeriFree and Cog-Rethinker fields, when logged. */
+  judging?: Omit<JudgingSample, 'success'>;
 }
 
 /** The counts that depend on the success rule: re-counted alone when the rule changes (successStore.ts). */
@@ -176,6 +180,7 @@ export function addToAggregate(g: GroupAggregate, s: AggregateSample): void {
     g.reflect_sum += s.reflections;
     if (s.reflections > 0) g.reflect_n++;
   }
+  if (s.judging) addJudging(g, { ...s.judging, success: s.success });
 }
 
 /** Aggregates sample rows by group (what the store keeps incrementally). */
@@ -291,6 +296,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
         n > 0 ? { mean_per_response: t.reflect_sum / n, share_responses: t.reflect_n / n, share_groups: reflectGroups / G } : null,
       pass_at_k: passAt,
       singleton_groups: singletons,
+      ...judgingStats(groups),
     },
   };
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Grouping, Split, Turn } from '../../shared/rollout';
 import { parseBoxes, parseImageRefs, parseSegments, parseVideo } from '../media/imageRefs';
 import type { LineFormat } from './formats';
+import { JUDGING_KEYS, PairwiseGroupCheck, readJudgingFields } from './judgingFields';
 import type { ParsedRecord, SampleRecord } from './records';
 import {
   checkNumberArray,
@@ -43,6 +44,7 @@ const KNOWN = new Set([
   'video',
   'segments',
   'meta',
+  ...JUDGING_KEYS,
 ]);
 const TURN_ROLES = new Set(['assistant', 'tool', 'user', 'environment']);
 
@@ -70,10 +72,11 @@ function checkTurns(v: unknown, baseDir: string | null): Turn[] | string {
 }
 
 /**
- * Validates one native rollout object. Returns the sample, or a message naming the bad field.
+ * Validates one native rollout object. Returns the sample, or a message naming the bad field that
+ * costs the line; `problems` gets the bad fields the sample is stored without.
  * `baseDir`: the rollout file's folder, which relative image paths are resolved against.
  */
-export function nativeSample(o: JsonObject, defaultSplit: Split = 'train', baseDir: string | null = null): SampleRecord | string {
+function nativeSampleFields(o: JsonObject, defaultSplit: Split, baseDir: string | null, problems: string[]): SampleRecord | string {
   if (!isStep(o['step'])) return `"step" must be an integer ≥ 0, got ${describe(o['step'])}`;
   if (typeof o['group'] !== 'string' || o['group'] === '') {
     return `"group" (the GRPO uid) must be a non-empty string, got ${describe(o['group'])}`;
@@ -201,6 +204,7 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train', baseD
     if (typeof segments === 'string') return segments;
     rec.segments = segments;
   }
+  problems.push(...readJudgingFields(o, rec));
   let meta: JsonObject | undefined;
   if (o['meta'] !== undefined && o['meta'] !== null) {
     if (typeof o['meta'] !== 'object' || Array.isArray(o['meta'])) return `"meta" must be an object`;
@@ -213,12 +217,23 @@ export function nativeSample(o: JsonObject, defaultSplit: Split = 'train', baseD
   return rec;
 }
 
-export function parseNativeLine(text: string, defaultSplit: Split = 'train', baseDir: string | null = null): ParsedRecord {
+export function parseNativeLine(
+  text: string,
+  defaultSplit: Split = 'train',
+  baseDir: string | null = null,
+  groupCheck?: PairwiseGroupCheck,
+): ParsedRecord {
   if (text.trim() === '') return { kind: 'skip' };
   const o = parseObjectLine(text);
   if (typeof o === 'string') return { kind: 'error', message: o };
-  const s = nativeSample(o, defaultSplit, baseDir);
-  return typeof s === 'string' ? { kind: 'error', message: s } : { kind: 'sample', sample: s };
+  const problems: string[] = [];
+  const s = nativeSampleFields(o, defaultSplit, baseDir, problems);
+  if (typeof s === 'string') return { kind: 'error', message: s };
+  if (groupCheck) problems.push(...groupCheck.check(s));
+  if (problems.length === 0) return { kind: 'sample', sample: s };
+  // The sample is stored; each problem is reported on its line.
+  const where = `step ${s.step} group ${JSON.stringify(s.group)}${s.index === undefined ? '' : ` sample ${s.index}`}`;
+  return { kind: 'samples', samples: [s], problems: problems.map((p) => `${where}: ${p}`) };
 }
 
 /**
@@ -244,7 +259,7 @@ export function parseMetricsLine(text: string): ParsedRecord {
 }
 
 function withGrouping(r: ParsedRecord, grouping: Grouping): ParsedRecord {
-  return r.kind === 'sample' ? { ...r, grouping } : r;
+  return r.kind === 'sample' || r.kind === 'samples' ? { ...r, grouping } : r;
 }
 
 export const nativeRollouts: LineFormat<'native', 'rollouts'> = {
@@ -254,7 +269,8 @@ export const nativeRollouts: LineFormat<'native', 'rollouts'> = {
   matches: (o) => 'prompt' in o && ('response' in o || 'turns' in o) && 'reward' in o && 'group' in o,
   parser: ({ split, file }) => {
     const baseDir = dirname(file);
-    return { parse: (t) => withGrouping(parseNativeLine(t, split, baseDir), 'id') };
+    const groupCheck = new PairwiseGroupCheck();
+    return { parse: (t) => withGrouping(parseNativeLine(t, split, baseDir, groupCheck), 'id') };
   },
 };
 

@@ -1,4 +1,5 @@
 // What format adapters produce: normalised samples and metric rows, before they touch SQLite.
+import type { AnswerProbability, Pairwise, RewardModels, Stage } from '../../shared/judging';
 import type { ImageRef, SampleBoxes, SampleSegments, VideoRef } from '../../shared/media';
 import type { Grouping, Split, Turn } from '../../shared/rollout';
 
@@ -36,6 +37,14 @@ export interface SampleRecord {
   /** A video path (absolute) and duration, and the predicted and target segments in seconds. */
   video?: VideoRef;
   segments?: SampleSegments;
+  /** A pairwise judge's votes against the group's reference, or the mark of the reference (BRPO). */
+  pairwise?: Pairwise;
+  /** The components that are separate reward models, averaged per model (LongWriter-Zero). */
+  rewardModels?: RewardModels;
+  /** p(reference) and where the answer part starts (VeriFree). */
+  answer?: AnswerProbability;
+  /** Cog-Rethinker's rollout stage. */
+  stage?: Stage;
   meta?: Record<string, unknown>;
 }
 

@@ -3,6 +3,7 @@
 
 import type { SqliteDatabase } from './nativeLoader';
 import { countToolUse, recountSuccess } from './successStore';
+import { JUDGING_MIGRATIONS } from './judgingMigrations';
 import { MEDIA_MIGRATIONS } from './mediaMigrations';
 
 export interface Migration {
@@ -362,6 +363,7 @@ INSERT INTO step_components (step_id, name, sum, n)
     },
   },
   ...MEDIA_MIGRATIONS,
+  ...JUDGING_MIGRATIONS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
