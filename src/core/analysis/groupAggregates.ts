@@ -6,7 +6,14 @@ import { DIFFICULTY_BUCKETS, type DifficultyBucket, type StepStats } from '../..
 import type { StepSampleRow } from './stepMetrics';
 import { sampleSuccess } from './success';
 import { denoise } from '../../shared/format';
-import { addJudging, emptyJudgingCounts, judgingStats, type JudgingCounts, type JudgingSample, type JudgingStats } from './judgingAggregates';
+import {
+  addJudging,
+  emptyJudgingCounts,
+  judgingStats,
+  type JudgingCounts,
+  type JudgingSample,
+  type JudgingStats,
+} from './judgingAggregates';
 
 export interface GroupAggregate extends JudgingCounts {
   size: number;

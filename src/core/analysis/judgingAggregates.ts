@@ -121,7 +121,14 @@ export function judgingStats(groups: ReadonlyArray<JudgingCounts & { size: numbe
     }
   }
   return {
-    brpo: judged ? { groups: judged, dropped_ratio: dropped / judged, mean_preference: against ? won / against : null, mean_abs_skew: skewSum / judged } : null,
+    brpo: judged
+      ? {
+          groups: judged,
+          dropped_ratio: dropped / judged,
+          mean_preference: against ? won / against : null,
+          mean_abs_skew: skewSum / judged,
+        }
+      : null,
     p_reference: pN ? { samples: pN, mean: pSum / pN, zero_ratio: pZero / pN } : null,
     rescued: staged ? { zero_accuracy: zero, decompose: byDecompose, reflect: byReflect } : null,
   };

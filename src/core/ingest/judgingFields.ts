@@ -36,7 +36,8 @@ function parsePairwise(v: unknown, index: number | undefined): Parsed<Pairwise> 
   if (!v || typeof v !== 'object' || Array.isArray(v)) return problem(`"pairwise" must be an object, got ${describe(v)}`);
   const o = v as JsonObject;
   if (o['reference'] === true) return { reference: true };
-  if (!isStep(o['against'])) return problem(`"pairwise".against (the reference's index in the group) must be an integer ≥ 0, got ${describe(o['against'])}`);
+  if (!isStep(o['against']))
+    return problem(`"pairwise".against (the reference's index in the group) must be an integer ≥ 0, got ${describe(o['against'])}`);
   if (o['against'] === index) return problem(`"pairwise".against names the sample itself (index ${index})`);
   if (!Array.isArray(o['votes'])) return problem(`"pairwise".votes must be an array`);
   const votes: PairwiseVote[] = [];
@@ -58,10 +59,11 @@ function parseRewardModels(o: JsonObject, components: Record<string, number> | u
   const out: RewardModels = { models: v };
   const r = o['length_range'];
   if (r !== undefined && r !== null) {
-    if (!Array.isArray(r) || r.length !== 2 || !r.every(isFiniteNumber) || r[0] < 0 || r[0] > r[1]) {
+    const [lo, hi] = Array.isArray(r) && r.length === 2 ? r : [];
+    if (!isFiniteNumber(lo) || !isFiniteNumber(hi) || lo < 0 || lo > hi) {
       return problem(`"length_range" must be [low, high] words with 0 ≤ low ≤ high, got ${describe(r)}`);
     }
-    out.length_range = [r[0], r[1]];
+    out.length_range = [lo, hi];
   }
   return out;
 }
@@ -69,7 +71,8 @@ function parseRewardModels(o: JsonObject, components: Record<string, number> | u
 function parseAnswer(o: JsonObject, responseLength: number): Parsed<AnswerProbability> {
   const p = o['p_reward'];
   const logp = o['logp_reward'];
-  if (p !== undefined && p !== null && (!isFiniteNumber(p) || p < 0 || p > 1)) return problem(`"p_reward" must be a probability in [0, 1], got ${describe(p)}`);
+  if (p !== undefined && p !== null && (!isFiniteNumber(p) || p < 0 || p > 1))
+    return problem(`"p_reward" must be a probability in [0, 1], got ${describe(p)}`);
   if (logp !== undefined && logp !== null && (!isFiniteNumber(logp) || logp > 0)) {
     return problem(`"logp_reward" must be a log-probability ≤ 0 (null for no answer part), got ${describe(logp)}`);
   }
@@ -79,7 +82,11 @@ function parseAnswer(o: JsonObject, responseLength: number): Parsed<AnswerProbab
   }
   const hasP = typeof p === 'number';
   const logpValue = typeof logp === 'number' ? logp : null;
-  return { p: hasP ? p : logpValue === null ? 0 : Math.exp(logpValue), logp: logpValue, answer_offset: typeof off === 'number' ? off : null };
+  return {
+    p: hasP ? p : logpValue === null ? 0 : Math.exp(logpValue),
+    logp: logpValue,
+    answer_offset: typeof off === 'number' ? off : null,
+  };
 }
 
 /** Reads the judging fields of a native line into `rec`; returns the problems, one per bad field. */
@@ -90,7 +97,8 @@ export function readJudgingFields(o: JsonObject, rec: SampleRecord): string[] {
     else set(v);
   };
   if (o['pairwise'] !== undefined && o['pairwise'] !== null) take(parsePairwise(o['pairwise'], rec.index), (p) => (rec.pairwise = p));
-  if (o['reward_models'] !== undefined && o['reward_models'] !== null) take(parseRewardModels(o, rec.components), (m) => (rec.rewardModels = m));
+  if (o['reward_models'] !== undefined && o['reward_models'] !== null)
+    take(parseRewardModels(o, rec.components), (m) => (rec.rewardModels = m));
   const hasAnswer = ['p_reward', 'logp_reward'].some((k) => k in o);
   if (hasAnswer) take(parseAnswer(o, rec.response.length), (a) => (rec.answer = a));
   const stage = o['stage'];
@@ -128,11 +136,15 @@ export class PairwiseGroupCheck {
       return out;
     }
     const ab = p.votes.filter((v) => v.order === 'ab').length;
-    if (ab * 2 !== p.votes.length) out.push(`"pairwise".votes: ${ab} in order ab but ${p.votes.length - ab} in order ba; BRPO judges both orders equally often`);
-    if (g.votes >= 0 && g.votes !== p.votes.length) out.push(`"pairwise".votes: ${p.votes.length} votes, but earlier samples of the group have ${g.votes}`);
+    if (ab * 2 !== p.votes.length)
+      out.push(`"pairwise".votes: ${ab} in order ab but ${p.votes.length - ab} in order ba; BRPO judges both orders equally often`);
+    if (g.votes >= 0 && g.votes !== p.votes.length)
+      out.push(`"pairwise".votes: ${p.votes.length} votes, but earlier samples of the group have ${g.votes}`);
     else g.votes = p.votes.length;
-    if (g.reference !== null && g.reference !== p.against) out.push(`"pairwise".against names sample ${p.against}, not in the group as its reference (sample ${g.reference})`);
-    else if (g.against >= 0 && g.against !== p.against) out.push(`"pairwise".against names sample ${p.against}, but earlier samples of the group name ${g.against}`);
+    if (g.reference !== null && g.reference !== p.against)
+      out.push(`"pairwise".against names sample ${p.against}, not in the group as its reference (sample ${g.reference})`);
+    else if (g.against >= 0 && g.against !== p.against)
+      out.push(`"pairwise".against names sample ${p.against}, but earlier samples of the group name ${g.against}`);
     else g.against = p.against;
     return out;
   }

@@ -9,6 +9,8 @@ import type { ReflectionMatcher } from '../analysis/reflection';
 import { InlineEnrichment } from './inlineEnrich';
 import { MediaIntake } from './mediaIntake';
 import { GroundingSums } from './stepSums';
+import { ModelPairSums, defaultVerdict } from './modelPairs';
+import { isReference } from '../../shared/judging';
 import { sampleOutcome } from '../analysis/success';
 import { usesTools } from '../../shared/rollout';
 import { runSuccessRule, saveRunRules } from './successStore';
@@ -43,6 +45,7 @@ export class RolloutWriter {
   private readonly componentDeltas = new Map<number, Map<string, { sum: number; n: number }>>();
   private readonly upsertComponent: Statement;
   private readonly grounding: GroundingSums;
+  private readonly modelPairs: ModelPairSums;
 
   private readonly insPrompt: Statement;
   private readonly selPrompt: Statement;
@@ -79,8 +82,8 @@ export class RolloutWriter {
       `INSERT INTO samples (group_id, idx, file_id, reward, correct, finish_reason, length_tokens, length_chars,
          advantage, data_source, components, ground_truth, rationale, meta, turns,
          response_ids, response_tokens, logprobs, token_advantages, train_logprobs, ref_logprobs, entropy, response, images, boxes,
-         video, segments)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         video, segments, pairwise, verdict, reward_models, p_reward, logp_reward, answer_offset, stage)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (group_id, idx) DO NOTHING`,
     );
     this.selCount = db.prepare('SELECT n FROM file_group_counts WHERE file_id = ? AND group_id = ?').pluck();
@@ -93,6 +96,7 @@ export class RolloutWriter {
     );
     this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
     this.grounding = new GroundingSums(db);
+    this.modelPairs = new ModelPairSums(db);
     this.upsertComponent = db.prepare(
       `INSERT INTO step_components (step_id, name, sum, n) VALUES (?, ?, ?, ?)
        ON CONFLICT (step_id, name) DO UPDATE SET sum = sum + excluded.sum, n = n + excluded.n`,
@@ -126,6 +130,7 @@ export class RolloutWriter {
       this.intake.take(rec, `step ${rec.step} group ${rec.group} sample ${idx}`);
     }
     const ids = rec.responseIds;
+    const verdict = defaultVerdict(rec.pairwise);
     const info = this.insSample.run(
       groupId,
       idx,
@@ -154,6 +159,13 @@ export class RolloutWriter {
       json(rec.boxes),
       json(rec.video),
       json(rec.segments),
+      json(rec.pairwise),
+      verdict ?? null,
+      json(rec.rewardModels),
+      rec.answer?.p ?? null,
+      rec.answer?.logp ?? null,
+      rec.answer?.answer_offset ?? null,
+      rec.stage ?? null,
     );
     if (info.changes === 0) return false;
     const inline = this.inline;
@@ -175,7 +187,9 @@ export class RolloutWriter {
       lengthChars: rec.response.length,
       reflections: counted,
       toolUse: usesTools(rec.turns),
+      judging: { verdict, reference: isReference(rec.pairwise), p: rec.answer?.p, stage: rec.stage },
     });
+    if (rec.rewardModels && rec.components) this.modelPairs.add(stepId, rec.rewardModels.models, rec.components);
     if (rec.components) this.addComponents(stepId, rec.components);
     if (rec.boxes) this.grounding.addBoxes(stepId, rec.boxes);
     if (rec.segments) this.grounding.addSegments(stepId, rec.segments);
@@ -220,6 +234,7 @@ export class RolloutWriter {
     for (const [stepId, step] of this.componentDeltas) for (const [name, d] of step) this.upsertComponent.run(stepId, name, d.sum, d.n);
     this.componentDeltas.clear();
     this.grounding.flush();
+    this.modelPairs.flush();
     if (this.rulesSeen.size) saveRunRules(this.db, this.runId, this.rulesSeen);
     this.rulesSeen.clear();
     this.threshold = undefined;
@@ -250,6 +265,7 @@ export class RolloutWriter {
     this.threshold = undefined;
     this.componentDeltas.clear();
     this.grounding.forget();
+    this.modelPairs.forget();
   }
 
   /** Drops the per-file counters of a file that is about to be re-read from its start. */
