@@ -71,6 +71,7 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
     media: null,
     game: null,
     timeline: null,
+    judging: null,
     estimator: 'grpo',
     tokens: {
       availability: {

@@ -146,6 +146,7 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
     media: null,
     game: null,
     timeline: null,
+    judging: null,
     estimator: 'grpo',
   };
   return { snapshot, details, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])), json: JSON.stringify(snapshot) };

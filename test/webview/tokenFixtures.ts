@@ -84,6 +84,7 @@ export function tokenGroupFixture(store: Store, ref: GroupRef): TokenGroupFixtur
     media: null,
     game: null,
     timeline: null,
+    judging: null,
   };
   return { snapshot, json: JSON.stringify(snapshot), details, tokens, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])) };
 }

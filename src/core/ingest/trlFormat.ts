@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
 import type { MetricRecord, SampleRecord } from './records';
-import { numericEntries } from './jsonLine';
+import { numericEntries, type JsonObject } from './jsonLine';
+import { readJudgingFields } from './judgingFields';
 import { promptUid } from './verlFormat';
 import { reflectionMatcher, type ReflectionMode } from '../analysis/reflection';
 
@@ -23,7 +24,7 @@ export interface TrlFile {
 
 const TRL_COLUMNS = new Set(['step', 'prompt', 'completion', 'advantage']);
 /** Columns that are never rewards: TRL's own, and the `log_extra` columns that name a row's image (docs/architecture.md#trl-output). */
-const NON_REWARD = new Set([...TRL_COLUMNS, 'dataset_index', 'image_path']);
+const NON_REWARD = new Set([...TRL_COLUMNS, 'dataset_index', 'image_path', 'pairwise']);
 
 /**
  * A column chunk whose path names no schema column is never awaited by hyparquet's reader, so a
@@ -146,10 +147,27 @@ export async function readTrlParquet(file: string, rewardNames?: ReadonlySet<str
         meta[c] = typeof v === 'bigint' ? Number(v) : v;
       }
       rec.meta = meta;
+      // A BRPO trainer's judge record, logged as a JSON string in the native shape (docs/formats.md#trl).
+      if (typeof meta['pairwise'] === 'string') {
+        const problems = pairwiseColumn(meta['pairwise'], rec);
+        delete meta['pairwise'];
+        for (const m of problems) rejected.push({ row: i, message: `row ${i}: ${m}` });
+      }
     }
     samples.push(rec);
   });
   return { samples, digest: hash.digest('hex'), rewardColumns, rows: rows.length, rejected };
+}
+
+/** Reads a `pairwise` log_extra cell (JSON text) into the sample; returns its problems, the sample kept. */
+function pairwiseColumn(text: string, rec: SampleRecord): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [`"pairwise" is not JSON text; stored without it`];
+  }
+  return readJudgingFields({ pairwise: value as JsonObject[string] }, rec);
 }
 
 /**

@@ -12,6 +12,7 @@ import { runSuccessRule } from '../store/successStore';
 import { groupMedia, type MediaRow } from './groupMedia';
 import { groupTimeline, type TimelineRow } from './groupTimeline';
 import { groupGame, type GameRow } from './groupGame';
+import { JUDGING_COLUMNS, groupJudging, type JudgingRow } from './groupJudging';
 import { describeSuccessRule } from '../../shared/success';
 import { treeOfRows, type TreeOptions, type TreeRow } from '../store/groupTrees';
 import type { Store } from '../store/store';
@@ -23,14 +24,14 @@ export interface GroupViewOptions extends TreeOptions {
   reflection?: ReflectionMatcher;
 }
 
-type GroupRowRead = ListedSample & TreeRow & TokenRow & MediaRow & TimelineRow & GameRow & { ground_truth: string | null };
+type GroupRowRead = ListedSample & TreeRow & TokenRow & MediaRow & TimelineRow & GameRow & JudgingRow & { ground_truth: string | null };
 
 export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = {}): GroupViewResult {
   const gid = requireGroupId(store, ref);
   const rows = store.db
     .prepare(
       `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, components, ground_truth,
-              turns, images, boxes, video, segments, meta, ${TOKEN_COLUMNS}, response
+              turns, images, boxes, video, segments, meta, ${TOKEN_COLUMNS}, response, ${JUDGING_COLUMNS}
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as GroupRowRead[];
@@ -69,6 +70,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
       media,
       game: groupGame(rows, media),
       timeline: groupTimeline(rows),
+      judging: groupJudging(rows),
     },
     node_texts: Object.fromEntries((tree?.nodes ?? []).map((n) => [String(n.id), n.text])),
   };

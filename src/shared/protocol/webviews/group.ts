@@ -5,6 +5,7 @@ import { denoise } from '../../format';
 import * as z from 'zod/mini';
 import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
 import type { GroupTree, GroupTreeNode } from '../../tree';
+import type { GroupJudging } from './judging';
 import { ADVANTAGE_ESTIMATORS, type AdvantageEstimator } from './advantages';
 import type { GroupTokenStats } from '../../tokenSignals';
 import {
@@ -79,6 +80,8 @@ export interface GroupViewData {
   timeline: GroupTimeline | null;
   /** The Vision-Zero game this group is (docs/formats.md#vision-zero); null when no sample has meta.vision_zero. */
   game: GroupGame | null;
+  /** Pairwise verdicts, several reward models, p(reference), rollout stages; null when no sample logged any. */
+  judging: GroupJudging | null;
 }
 
 /** The engine's answer: the view, plus the tree nodes' full texts (the view carries previews). */
