@@ -305,7 +305,8 @@ describe('group view', () => {
     // Probe once the list is open and laid out (two frames), not while it is still being placed.
     await host.page.waitForFunction(() => document.querySelector('#estimator')?.hasAttribute('open'));
     await host.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const hits = await host.page.$$eval('#estimator vscode-option', (opts) =>
+    // The judged estimators are hidden in a group without judges (groupJudging.test.ts): only shown options are probed.
+    const hits = await host.page.$$eval('#estimator vscode-option:not([hidden])', (opts) =>
       opts.map((o) => {
         const r = o.getBoundingClientRect();
         const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);

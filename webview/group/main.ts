@@ -3,7 +3,7 @@
 import '../shared/base.css';
 import './group.css';
 import type { SampleDetail } from '../../src/shared/explorer';
-import { ADVANTAGE_ESTIMATORS, ESTIMATOR_LABELS } from '../../src/shared/protocol/webviews/advantages';
+import { ADVANTAGE_ESTIMATORS, ESTIMATOR_LABELS, estimatorAvailable } from '../../src/shared/protocol/webviews/advantages';
 import { GroupMessages, type GroupSnapshot, type SampleColumn } from '../../src/shared/protocol/webviews/group';
 import { ErrorNotification } from '../../src/shared/protocol/webviews/ipc';
 import { ChunkedText } from '../shared/chunkedText';
@@ -23,6 +23,7 @@ import { TokenSection } from './tokenSection';
 import { MediaSection } from './mediaSection';
 import { GameSection } from './gameSection';
 import { TimelineSection } from './timelineSection';
+import { JudgingSection } from './judgingSection';
 import { isTimelineColumn } from './timelineColumns';
 import { isBoxColumn } from './boxColumns';
 import { hasBoxes } from './boxLayout';
@@ -76,6 +77,8 @@ const game = new GameSection({
   load: (image) => host.request(GroupMessages.image, { image }),
   showOnly: (indices) => list.showOnly(indices, store.ui),
 });
+
+const judging = new JudgingSection({ select: (index) => store.update({ selectedSample: index }) });
 
 /** A row, a box or a segment under the pointer: the sample's row, its boxes and its timeline row light up together. */
 function hoverSample(index: number | null, fromBox = false): void {
@@ -146,6 +149,7 @@ app.append(
   el('header', { cls: 'group-header' }, [headerInfo]),
   el('div', { cls: 'tree-column' }, [
     game.root,
+    judging.root,
     media.root,
     timeline.root,
     el('div', { cls: 'toolbar' }, [
@@ -160,6 +164,19 @@ app.append(
   ]),
   el('div', { cls: 'samples-column' }, [filters, list.root, detail.root]),
 );
+
+/** BRPO, multi-RM and VeriFree are offered only where the group logged what they need. */
+function offerEstimators(s: GroupSnapshot): void {
+  for (const option of estimatorChoice.querySelectorAll('vscode-option')) {
+    const value = option.getAttribute('value');
+    const known = ADVANTAGE_ESTIMATORS.find((e) => e === value);
+    if (known) (option as HTMLElement).hidden = !estimatorAvailable(known, s.judging);
+  }
+  if (!estimatorAvailable(store.ui.estimator, s.judging)) {
+    store.ui.estimator = s.estimator;
+    setDropdownValue(estimatorChoice, s.estimator);
+  }
+}
 
 function selectNode(id: number): void {
   // Expand the node's ancestors so it is on screen.
@@ -292,6 +309,7 @@ host.on(GroupMessages.snapshot, (s) => {
   // Sorted by a box score of a group that no longer has boxes: the column is hidden, so back to the default order.
   if (isBoxColumn(store.ui.sort.column) && !hasBoxes(s.media)) store.ui.sort = defaultUi().sort;
   if (isTimelineColumn(store.ui.sort.column) && !s.timeline) store.ui.sort = defaultUi().sort;
+  offerEstimators(s);
   store.checkpoint();
   document.title = `Group ${s.ref.group}`;
   renderHeader(s);
@@ -301,6 +319,7 @@ host.on(GroupMessages.snapshot, (s) => {
   list.setSnapshot(s, store.ui);
   media.setSnapshot(s, store.ui.selectedSample);
   game.setSnapshot(s);
+  judging.setSnapshot(s);
   timeline.setSnapshot(s, store.ui.selectedSample);
   void showDetail(store.ui);
   // The first frame with the tree and the list on screen is what the first-paint benchmark times.

@@ -308,7 +308,7 @@ export function viewAdvantages(snap: GroupSnapshot, estimator: AdvantageEstimato
   const clean = (a: number | undefined): number | undefined => (a === undefined ? a : denoise(a, scale));
   if (estimator === 'tempo')
     return new Map((snap.tree?.samples ?? []).map((s) => [s.index, clean(new RunLookup(s.token_advantage_runs).mean)]));
-  const values = sampleAdvantages(snap.samples, estimator);
+  const values = sampleAdvantages(snap.samples, estimator, snap.judging);
   return new Map(snap.samples.map((s, i) => [s.index, clean(values[i])]));
 }
 

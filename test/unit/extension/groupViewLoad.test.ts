@@ -88,8 +88,8 @@ describe('group view data', () => {
 
   it('a logged advantage is what the view shows as "logged"', () => {
     const samples = [
-      { reward: 1, advantage: 0.7, advantage_source: 'logged' as const },
-      { reward: 0, advantage: -0.5, advantage_source: 'grpo' as const },
+      { index: 0, reward: 1, advantage: 0.7, advantage_source: 'logged' as const },
+      { index: 1, reward: 0, advantage: -0.5, advantage_source: 'grpo' as const },
     ];
     assert.deepEqual(sampleAdvantages(samples, 'logged'), [0.7, undefined]);
   });
