@@ -70,6 +70,9 @@ def parse_args():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-dataset-index", action="store_true",
                    help="log each row's dataset position as a completions column (TRL log_extra), as a vision run does to find its images")
+    p.add_argument("--brpo", action="store_true",
+                   help="BRPO instead of GRPO (brpo.py): reward 0, a stand-in pairwise judge, advantages +1/-1/0, "
+                        "a `pairwise` completions column; no rollouts.jsonl")
     p.add_argument("--min-step-seconds", type=float, default=0.0,
                    help="pace: each step takes at least this long (the demo uses it so a viewer sees steps arrive)")
     return p.parse_args()
@@ -235,20 +238,30 @@ def main():
         beta=0.0, learning_rate=args.learning_rate, temperature=1.0, save_strategy="no", disable_tqdm=True,
         dataloader_num_workers=0,
     )
-    correctness, format_reward = make_rewards(tok.eos_token_id)
-    rl = TRLRolloutLogger(os.path.join(args.output_dir, "rollouts.jsonl"), g, tokenizer=tok,
-                          correct_fn=lambda prompt, response, gt: response.strip() == gt)
-    trainer = GRPOTrainer(model=model, reward_funcs=rl.wrap(correctness, format_reward), args=config,
-                          train_dataset=Dataset.from_list(data), processing_class=tok,
-                          callbacks=[MetricsJsonl(os.path.join(args.output_dir, "metrics.jsonl"))]
-                          + ([Pace(args.min_step_seconds)] if args.min_step_seconds > 0 else []))
-    rl.attach(trainer)
+    common = dict(model=model, args=config, train_dataset=Dataset.from_list(data), processing_class=tok,
+                  callbacks=[MetricsJsonl(os.path.join(args.output_dir, "metrics.jsonl"))]
+                  + ([Pace(args.min_step_seconds)] if args.min_step_seconds > 0 else []))
+    rl = None
+    if args.brpo:
+        sys.path.insert(0, HERE)
+        from brpo import Brpo, BrpoGRPOTrainer
+
+        brpo = Brpo(g)
+        trainer = BrpoGRPOTrainer(reward_funcs=[brpo.reward], brpo=brpo, **common)
+    else:
+        correctness, format_reward = make_rewards(tok.eos_token_id)
+        rl = TRLRolloutLogger(os.path.join(args.output_dir, "rollouts.jsonl"), g, tokenizer=tok,
+                              correct_fn=lambda prompt, response, gt: response.strip() == gt)
+        trainer = GRPOTrainer(reward_funcs=rl.wrap(correctness, format_reward), **common)
+        rl.attach(trainer)
     t = time.time()
     trainer.train()
     trainer.save_state()  # trainer_state.json is otherwise only written inside checkpoints
-    rl.close()
-    print(f"[sample-grpo] {args.steps} GRPO steps in {time.time() - t:.1f} s; {rl.writer.count} rollouts; "
-          f"total {time.time() - T0:.1f} s -> {args.output_dir}", flush=True)
+    if rl:
+        rl.close()
+    print(f"[sample-grpo] {args.steps} {'BRPO' if args.brpo else 'GRPO'} steps in {time.time() - t:.1f} s; "
+          f"{rl.writer.count if rl else 'no'} rollouts.jsonl rows; total {time.time() - T0:.1f} s -> {args.output_dir}",
+          flush=True)
 
 
 if __name__ == "__main__":
