@@ -177,6 +177,12 @@ export type StepStatsRow = StepStats & {
   mean_length_stopped?: number | null;
   reflection?: { mean_per_response: number; share_responses: number; share_groups: number } | null;
   pass_at_k?: Record<string, number>;
+  /** BRPO under the default rule (τ = 0.6, win every vote, a tie loses), over the step's judged groups. */
+  brpo?: { groups: number; dropped_ratio: number; mean_preference: number | null; mean_abs_skew: number } | null;
+  /** VeriFree: mean p(reference) and the share of samples with p = 0. */
+  p_reference?: { samples: number; mean: number; zero_ratio: number } | null;
+  /** Cog-Rethinker: prompts whose direct rollouts all failed, and how many each later stage rescued. */
+  rescued?: { zero_accuracy: number; decompose: number; reflect: number } | null;
 };
 
 /** Progress of a long operation, sent as a notification. */

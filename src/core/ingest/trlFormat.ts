@@ -151,6 +151,7 @@ export async function readTrlParquet(file: string, rewardNames?: ReadonlySet<str
       if (typeof meta['pairwise'] === 'string') {
         const problems = pairwiseColumn(meta['pairwise'], rec);
         delete meta['pairwise'];
+        if (Object.keys(meta).length === 0) delete rec.meta;
         for (const m of problems) rejected.push({ row: i, message: `row ${i}: ${m}` });
       }
     }

@@ -14,6 +14,7 @@ import {
 import type { Split } from '../../shared/rollout';
 import { stepComponentMeans } from '../store/componentMeans';
 import { stepBoxMeans, stepSegmentMeans } from '../store/stepSums';
+import { stepModelAgreement } from '../store/modelPairs';
 import { stepHardToGroundShare, type HardToGroundThresholds } from '../store/hardToGround';
 import { DEFAULT_ALERT_THRESHOLDS } from '../../shared/alerts';
 import { metricKeys, metricSeries } from '../store/metricSeries';
@@ -53,6 +54,7 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
   const components = stepComponentMeans(store, runId);
   const boxes = stepBoxMeans(store, runId);
   const segments = segmentColumns(store, runId, p.hardToGround);
+  const agreement = stepModelAgreement(store, runId);
   // An extra chart: the dashboard still opens without it.
   let mismatch: ReturnType<typeof stepMismatch> = [];
   try {
@@ -68,8 +70,9 @@ export function dashboardView(store: Store, p: DashboardViewParams, src: Dashboa
       components.train,
       boxes.train,
       segments.train,
+      agreement.train,
     ),
-    val: val.length > 0 ? toStepColumns(val, components.val, boxes.val, segments.val) : null,
+    val: val.length > 0 ? toStepColumns(val, components.val, boxes.val, segments.val, agreement.val) : null,
     metric_keys: keys,
     series: wanted.length > 0 ? metricSeries(store, p.run, wanted) : {},
     picked: p.picked,

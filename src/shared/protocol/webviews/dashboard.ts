@@ -1,6 +1,7 @@
 // The run dashboard's protocol: complete snapshots of a run's step statistics (columnar: 10k steps
 // stay small), logged metric series, and the optional run status, log tail and GPU samples that the
 // run supervisor provides; the user's step range and step clicks go back to the host.
+import { judgingColumns, type JudgingColumns } from './judgingColumns';
 import * as z from 'zod/mini';
 import type { AlertDto } from '../../alerts';
 import type { MismatchStats } from '../../tokenSignals';
@@ -47,6 +48,8 @@ export interface StepColumns {
    * null when no step had segments.
    */
   segments: { tiou: Column; length_ratio: Column; unparsable: Column; hard_to_ground: Column } | null;
+  /** Pairwise judges, several reward models, p(reference) and rollout stages (judgingColumns.ts). */
+  judging: JudgingColumns;
 }
 
 /** A step's box means, as the store keeps them (src/core/store/stepBoxes.ts). */
@@ -139,6 +142,7 @@ export function toStepColumns(
   componentMeans: ReadonlyMap<number, Readonly<Record<string, number>>> = new Map(),
   boxMeans: ReadonlyMap<number, StepBoxMeansView> = new Map(),
   segmentMeans: ReadonlyMap<number, StepSegmentMeansView> = new Map(),
+  agreement: ReadonlyMap<number, Readonly<Record<string, number | null>>> = new Map(),
 ): StepColumns {
   const ks = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r.pass_at_k ?? {})) ks.add(k);
@@ -164,6 +168,7 @@ export function toStepColumns(
     components: Object.fromEntries([...names].sort().map((k) => [k, [] as Column])),
     boxes: boxMeans.size ? { iou: [], hit: [], area_ratio: [] } : null,
     segments: segmentMeans.size ? { tiou: [], length_ratio: [], unparsable: [], hard_to_ground: [] } : null,
+    judging: judgingColumns(rows, agreement),
   };
   for (const r of rows) {
     cols.step.push(r.step);
