@@ -223,11 +223,11 @@ const LIST = [
   slimeRollouts,
   groundingDebugLog,
   videoDebugLog,
+  oatEvalResults,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,
   trlTrainerState,
-  oatEvalResults,
 ] as const;
 
 export const FORMATS = new Formats<(typeof LIST)[number]>(LIST);

@@ -65,7 +65,7 @@ describe('the format list', () => {
     assert.equal(FORMATS.detectFileName('debug_log.2025-05-01-10-00-00_format.txt'), 'vlm-r1-debug');
     assert.equal(
       FORMATS.fileNamesText(),
-      '.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, trainer_state.json, oat eval_results/{step}.json',
+      '.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, oat eval_results/{step}.json, trainer_state.json',
     );
     assert.deepEqual(
       ['a.jsonl', 'b.parquet', 'c.pt', 'trainer_state.json', 'notes.txt', 'state.json', 'run_hit.txt', 'eval_format.txt'].filter((n) =>
