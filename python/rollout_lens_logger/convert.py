@@ -1,6 +1,7 @@
 """Convert trainer dumps that Rollout Lens cannot read directly into JSON lines it can.
 
     python -m rollout_lens_logger.convert slime PATH [--out FILE] [--reward-key KEY]
+    python -m rollout_lens_logger.convert oat PATH [--out FILE] [--group-size N] [--step N]
 
 slime (``--save-debug-rollout-data``) writes torch pickles of ``{"rollout_id", "samples":
 [Sample.to_dict(), ...]}``. Unpickling runs code, so a dump is loaded with
@@ -10,8 +11,12 @@ named, before it is loaded. Each sample becomes one line
 ``{"rollout_id", "evaluation", "reward_key", "sample"}`` (tensors as lists, NaN as null), written
 next to the dump as ``<name>.jsonl`` (or to ``--out``). PATH may be a folder of ``.pt`` files.
 
-Exit codes: 0 converted, 2 bad usage or a file that is not a slime dump, 3 torch is missing,
-4 refused (classes outside the allow-list).
+oat (``--dump_replay_every N``) writes ``buffer_step{N:05}.pkl`` pickles of a VeriFree run's replay
+buffer; they become native JSON lines through an allow-list Unpickler, with no torch or numpy
+(oat.py says what is read and what is missing). PATH may be a folder of ``buffer_step*.pkl``.
+
+Exit codes: 0 converted, 2 bad usage or a file that is not a dump of that trainer, 3 torch is
+missing (slime), 4 refused (classes outside the allow-list).
 """
 
 import argparse
@@ -127,24 +132,10 @@ def convert_slime_file(path, out, reward_key, torch):
     return len(data["samples"])
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m rollout_lens_logger.convert", description=__doc__.split("\n\n")[0])
-    ap.add_argument("framework", choices=["slime"])
-    ap.add_argument("path", help="a .pt dump, or a folder of them")
-    ap.add_argument("--out", help="output .jsonl (one input file only); default: next to the dump")
-    ap.add_argument("--reward-key", default=None, help="slime's --reward-key: which key of a dict reward is the reward")
-    a = ap.parse_args(argv)
-    try:
-        import torch
-    except ImportError:
-        print(
-            f"convert slime needs torch, which this Python ({sys.executable}) does not have: "
-            "install it (pip install torch) or run the command with a Python that has it",
-            file=sys.stderr,
-        )
-        return 3
+def _inputs(a, suffix, match):
+    """The dumps PATH names (a file, or a folder's matching files), or an exit status."""
     if os.path.isdir(a.path):
-        files = sorted(os.path.join(r, n) for r, _, names in os.walk(a.path) for n in names if n.endswith(".pt"))
+        files = sorted(os.path.join(r, n) for r, _, names in os.walk(a.path) for n in names if match(n))
         if a.out:
             print("--out takes one input file, not a folder", file=sys.stderr)
             return 2
@@ -154,8 +145,66 @@ def main(argv=None):
         print(f"{a.path}: no such file or folder", file=sys.stderr)
         return 2
     if not files:
-        print(f"{a.path}: no .pt files", file=sys.stderr)
+        print(f"{a.path}: no {suffix} files", file=sys.stderr)
         return 2
+    return files
+
+
+def _main_oat(a):
+    from . import oat
+
+    files = _inputs(a, "buffer_step*.pkl", lambda n: n.startswith("buffer_step") and n.endswith(".pkl"))
+    if isinstance(files, int):
+        return files
+    status = 0
+    for p in files:
+        out = a.out or os.path.splitext(p)[0] + ".jsonl"
+        try:
+            n, missing = oat.convert_oat_file(p, out, a.group_size, a.step)
+            print(f"{p}: {n} samples -> {out}")
+            if missing:
+                print(
+                    f"{p}: warning: {missing} of {n} samples have no reward: {oat.MISSING_REWARD} "
+                    "(VeriFree computes logp_reward in learn(), after the dump); they are written with "
+                    "reward 0, no p_reward and meta.oat.reward_computed = false",
+                    file=sys.stderr,
+                )
+        except oat.Refused as e:
+            print(str(e), file=sys.stderr)
+            status = max(status, 4)
+        except oat.NotADump as e:
+            print(str(e), file=sys.stderr)
+            status = max(status, 2)
+    return status
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m rollout_lens_logger.convert", description=__doc__.split("\n\n")[0])
+    ap.add_argument("framework", choices=["slime", "oat"])
+    ap.add_argument("path", help="a dump (.pt for slime, buffer_step*.pkl for oat), or a folder of them")
+    ap.add_argument("--out", help="output .jsonl (one input file only); default: next to the dump")
+    ap.add_argument("--reward-key", default=None, help="slime's --reward-key: which key of a dict reward is the reward")
+    ap.add_argument("--group-size", type=int, default=None,
+                    help="oat: --num_samples, rollouts per prompt (default: runs of consecutive trajectories with the same prompt)")
+    ap.add_argument("--step", type=int, default=None, help="oat: the step, when the file is not named buffer_step{N}.pkl")
+    a = ap.parse_args(argv)
+    if a.group_size is not None and a.group_size < 1:
+        print("--group-size must be at least 1", file=sys.stderr)
+        return 2
+    if a.framework == "oat":
+        return _main_oat(a)
+    try:
+        import torch
+    except ImportError:
+        print(
+            f"convert slime needs torch, which this Python ({sys.executable}) does not have: "
+            "install it (pip install torch) or run the command with a Python that has it",
+            file=sys.stderr,
+        )
+        return 3
+    files = _inputs(a, ".pt", lambda n: n.endswith(".pt"))
+    if isinstance(files, int):
+        return files
     status = 0
     for p in files:
         out = a.out or os.path.splitext(p)[0] + ".jsonl"

@@ -12,7 +12,9 @@ Why it is written the way it is:
   refused with a ValueError naming the field;
 - ``ensure_ascii=False`` keeps non-Latin text readable and the file smaller;
 - images (``images=[...]`` on a sample or a turn) are stored once per content under
-  ``<rollout folder>/images/`` before the line that refers to them is written (images.py).
+  ``<rollout folder>/images/`` before the line that refers to them is written (images.py);
+- pairwise votes, reward models, p(reference) and stages are checked as the extension reads them
+  (judging.py), so a mistake fails the call instead of being dropped at ingest.
 """
 
 import json
@@ -21,13 +23,17 @@ import os
 import threading
 
 from .images import ImageStore, check_boxes, check_segments, check_video
+from .judging import judging_fields
 
 FORMAT_VERSION = 1
 OPTIONAL_KEYS = (
     "index", "components", "rationale", "ground_truth", "correct", "finish_reason",
     "response_ids", "response_tokens", "logprobs", "advantage", "token_advantages",
     "split", "data_source", "images", "boxes", "video", "segments", "turns", "meta",
+    # Rewards without a verifier (judging.py): checked together, as some need each other.
+    "pairwise", "reward_models", "length_range", "p_reward", "logp_reward", "answer_offset", "stage",
 )
+JUDGING_KEYS = frozenset(OPTIONAL_KEYS[OPTIONAL_KEYS.index("pairwise"):])
 
 
 def _is_number(value):
@@ -92,7 +98,7 @@ class RolloutWriter:
                   "response": response, "reward": _finite("reward", reward)}
         for key in OPTIONAL_KEYS:
             value = optional.get(key)
-            if value is None or key == "index":
+            if value is None or key == "index" or key in JUDGING_KEYS:
                 continue
             if key == "components":
                 value = {str(k): _finite(f"components.{k}", v) for k, v in value.items()}
@@ -115,6 +121,7 @@ class RolloutWriter:
             elif key == "turns":
                 value = self._turns(value, sample, copy_images)
             record[key] = value
+        record.update(judging_fields(optional, record, sample))
         split = record.get("split", "train")
         with self._lock:
             counter_key = (split, step, group)

@@ -14,6 +14,7 @@ import { arealRollouts } from './arealFormat';
 import { groundingDebugLog } from './groundingLogFormat';
 import { nativeMetrics, nativeRollouts } from './nativeFormat';
 import { nemoRlRollouts } from './nemoRlFormat';
+import { oatEvalResults } from './oatEvalFormat';
 import { primeRlMetrics, primeRlRollouts } from './primeRlFormat';
 import { slimeRollouts } from './slimeFormat';
 import { verlMetrics, verlRollouts } from './verlFormat';
@@ -84,8 +85,8 @@ export interface WholeFilePass {
 export interface WholeFileFormat<Id extends string = string, Kind extends FormatKind = FormatKind> extends FormatBase<Id, Kind> {
   reads: 'whole-file';
   files: FileNames;
-  /** Files known by how they start, whatever their name (a trainer lets the user name them): `ext` and a test of the first 64 KiB. */
-  opens?: { ext: string; matches(head: string): boolean };
+  /** Files known by how they start, whatever their name (a trainer lets the user name them): `ext` and a test of the first 64 KiB (and of the path, where the folder tells too). */
+  opens?: { ext: string; matches(head: string, file: string): boolean };
   /** Read before the pass's other files, which need what it says. */
   readFirst?: boolean;
   pass(p: WholeFilePass): PassCounters | Promise<PassCounters>;
@@ -162,7 +163,7 @@ export class Formats<F extends Format> {
     } catch {
       return undefined; // the caller reports the unreadable file
     }
-    return by.find((f) => f.opens!.matches(head))?.id;
+    return by.find((f) => f.opens!.matches(head, file))?.id;
   }
 
   /** Why a file found in an ingested folder is not read there, if it is not. */
@@ -222,6 +223,7 @@ const LIST = [
   slimeRollouts,
   groundingDebugLog,
   videoDebugLog,
+  oatEvalResults,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,
