@@ -147,7 +147,7 @@ export async function readTrlParquet(file: string, rewardNames?: ReadonlySet<str
         meta[c] = typeof v === 'bigint' ? Number(v) : v;
       }
       rec.meta = meta;
-      // A BRPO trainer's judge record, logged as a JSON string in the native shape (docs/formats.md#trl).
+      // A BRPO trainer's judge record, logged as a JSON string in the native shape (docs/architecture.md#trl-output).
       if (typeof meta['pairwise'] === 'string') {
         const problems = pairwiseColumn(meta['pairwise'], rec);
         delete meta['pairwise'];
