@@ -147,6 +147,31 @@ describe('run dashboard', () => {
     await host.close();
   });
 
+  it('draws BRPO, reward-model agreement, p(reference) and rescued-prompt charts when the run logged them', async () => {
+    const snap = dashboardFixture(3);
+    snap.train.judging = {
+      brpo: { dropped: [0.5, 0.25, 0], preference: [0.4, 0.5, 0.6], skew: [0.7, 0.45, 0.2] },
+      agreement: { 'format~length': [0.1, 0.2, null], 'length~writing': [0.9, 0.5, -0.2] },
+      p_reference: { mean: [0.2, 0.3, 0.425], zero: [0.5, 0.375, 0.25] },
+      rescued: { zero_accuracy: [4, 3, 2], decompose: [1, 1, 0], reflect: [0, 1, 1] },
+    };
+    const host = await open(snap);
+    await host.waitForPaint();
+    const series = (key: string): Promise<Array<string | null>> =>
+      host.page.$$eval(`figure[data-chart="${key}"] path.line`, (ps) => ps.map((p) => p.getAttribute('data-series')));
+    assert.deepEqual(await series('brpo'), ['dropped groups', 'beat the reference', 'mean |skew|']);
+    assert.deepEqual(await series('rm-agreement'), ['format ~ length', 'length ~ writing']);
+    assert.deepEqual(await series('p-reference'), ['mean p', 'p = 0']);
+    assert.deepEqual(await series('rescued'), ['zero accuracy', 'rescued by decompose', 'rescued by reflect']);
+    await host.page.focus('figure[data-chart="brpo"] svg');
+    await host.page.keyboard.press('End');
+    assert.equal(
+      await host.page.locator('figure[data-chart="brpo"] .readout').textContent(),
+      'step 2: dropped groups 0.0% · beat the reference 60.0% · mean |skew| 0.2',
+    );
+    await host.close();
+  });
+
   it('draws one line per component the samples logged, the trainer’s logged lines only for the others', async () => {
     const snap = dashboardFixture(3);
     // The realistic run: every sample logs correctness and format, the samples' means come with the columns.
