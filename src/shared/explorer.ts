@@ -51,6 +51,12 @@ export interface GroupRow {
   reflecting: number;
   /** Samples with a tool or environment turn (usesTools): a tool-use group. */
   tool_use: number;
+  /**
+   * A pairwise-judged group (BRPO): its skew |Σ verdicts|/G and whether BRPO drops it (> 0.6), under
+   * the default rule; absent when no sample was judged. Its advantages come from the verdicts, so
+   * equal rewards do not make it degenerate.
+   */
+  brpo?: { skew: number; dropped: boolean };
   prompt_preview: string;
 }
 

@@ -86,11 +86,11 @@ export function parseDocumentPath(path: string, query: string): LensDocument | u
 /** Tree-item resource paths for badges: `/group/<run>/<split>/<step>/<group>` with flags in the query. */
 export function groupBadgePath(
   ref: GroupRef,
-  flags: { degenerate: boolean; truncated: boolean; tools?: boolean },
+  flags: { degenerate: boolean; truncated: boolean; tools?: boolean; dropped?: boolean },
 ): { path: string; query: string } {
   return {
     path: `/group/${enc(ref.run)}/${ref.split}/${ref.step}/${enc(ref.group)}`,
-    query: `degenerate=${flags.degenerate ? 1 : 0}&truncated=${flags.truncated ? 1 : 0}${flags.tools ? '&tools=1' : ''}`,
+    query: `degenerate=${flags.degenerate ? 1 : 0}&truncated=${flags.truncated ? 1 : 0}${flags.tools ? '&tools=1' : ''}${flags.dropped ? '&dropped=1' : ''}`,
   };
 }
 
@@ -102,13 +102,20 @@ export function stepBadgePath(
   return { path: `/step/${enc(ref.run)}/${ref.split}/${ref.step}`, query: `alerts=${encodeURIComponent(alerts.join(','))}` };
 }
 
-export function parseBadgeQuery(query: string): { degenerate: boolean; truncated: boolean; tools: boolean; alerts: string[] } {
+export function parseBadgeQuery(query: string): {
+  degenerate: boolean;
+  truncated: boolean;
+  tools: boolean;
+  dropped: boolean;
+  alerts: string[];
+} {
   const p = new URLSearchParams(query);
   const alerts = p.get('alerts');
   return {
     degenerate: p.get('degenerate') === '1',
     truncated: p.get('truncated') === '1',
     tools: p.get('tools') === '1',
+    dropped: p.get('dropped') === '1',
     alerts: alerts ? alerts.split(',') : [],
   };
 }

@@ -8,6 +8,7 @@ import { sampleSuccess } from './success';
 import { denoise } from '../../shared/format';
 import {
   addJudging,
+  brpoDropped,
   emptyJudgingCounts,
   judgingStats,
   type JudgingCounts,
@@ -250,7 +251,9 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
     }
     maxG = Math.max(maxG, g.size);
     if (g.size === 1) singletons++;
-    effective += effectiveSamples(g.size, g.reward_min, g.reward_max);
+    // A pairwise-judged group's advantages are its verdicts, not its (placeholder) rewards: it carries
+    // gradient unless BRPO drops it.
+    effective += g.judged_n > 0 ? (brpoDropped(g) ? 0 : g.size) : effectiveSamples(g.size, g.reward_min, g.reward_max);
     if (g.positive_n > 0 && g.positive_n < g.size) mixed++;
     if (g.positive_n === g.size) allPos++;
     if (g.positive_n === 0) allNeg++;

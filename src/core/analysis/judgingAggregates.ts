@@ -88,6 +88,11 @@ export interface JudgingStats {
   rescued: { zero_accuracy: number; decompose: number; reflect: number } | null;
 }
 
+/** BRPO drops a judged group whose |Σ verdicts| / G passes τ (default rule). */
+export function brpoDropped(g: Pick<JudgingCounts, 'verdict_sum'> & { size: number }): boolean {
+  return g.size > 0 && Math.abs(g.verdict_sum) / g.size > BRPO_TAU;
+}
+
 export function judgingStats(groups: ReadonlyArray<JudgingCounts & { size: number }>): JudgingStats {
   let judged = 0;
   let dropped = 0;
@@ -104,9 +109,8 @@ export function judgingStats(groups: ReadonlyArray<JudgingCounts & { size: numbe
   for (const g of groups) {
     if (g.judged_n > 0) {
       judged++;
-      const skew = Math.abs(g.verdict_sum) / g.size;
-      skewSum += skew;
-      if (skew > BRPO_TAU) dropped++;
+      skewSum += Math.abs(g.verdict_sum) / g.size;
+      if (brpoDropped(g)) dropped++;
       against += g.against_n;
       won += g.won_n;
     }

@@ -17,6 +17,7 @@ import {
 } from '../../shared/explorer';
 import { ALERT_KINDS } from '../../shared/alerts';
 import { HARD_TO_GROUND_SQL } from './hardToGround';
+import { BRPO_TAU } from '../../shared/judgedAdvantages';
 import type { Split } from '../../shared/rollout';
 import { promptQuestion } from '../../shared/text';
 import { grpoAdvantages } from '../analysis/advantages';
@@ -185,7 +186,7 @@ export function listGroups(
   const rows = store.db
     .prepare(
       `SELECT g.uid, g.size, g.reward_sum, g.reward_sumsq, g.reward_min, g.reward_max, g.success_n,
-              g.truncated_n, g.reflect_n, g.tool_n, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail,
+              g.truncated_n, g.reflect_n, g.tool_n, g.judged_n, g.verdict_sum, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail,
               st.split, st.step
          FROM groups g JOIN prompts p ON p.id = g.prompt_id JOIN steps st ON st.id = g.step_id
         WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
@@ -201,6 +202,8 @@ export function listGroups(
     truncated_n: number;
     reflect_n: number;
     tool_n: number;
+    judged_n: number;
+    verdict_sum: number;
     prompt_tail: string;
     split: Split;
     step: number;
@@ -221,10 +224,11 @@ export function listGroups(
         reward_min: g.reward_min,
         reward_max: g.reward_max,
         solve_rate: g.size ? g.success_n / g.size : null,
-        degenerate: g.reward_min === g.reward_max,
+        degenerate: g.judged_n === 0 && g.reward_min === g.reward_max,
         truncated: g.truncated_n,
         reflecting: g.reflect_n,
         tool_use: g.tool_n,
+        ...(g.judged_n > 0 ? { brpo: brpoOfGroup(g.verdict_sum, g.size) } : {}),
         // The end of a prompt (the question) says more than its start (a system prompt).
         prompt_preview: preview(promptQuestion(g.prompt_tail)),
       };
@@ -381,4 +385,10 @@ export function samePromptGroups(store: Store, ref: GroupRef): Array<{ split: Sp
         ORDER BY st.step, g2.uid`,
     )
     .all(gid, ref.split) as Array<{ split: Split; step: number; group: string }>;
+}
+
+/** A judged group's BRPO skew and whether it is dropped, from its stored verdict sum (default rule). */
+function brpoOfGroup(verdictSum: number, size: number): { skew: number; dropped: boolean } {
+  const skew = size ? Math.abs(verdictSum) / size : 0;
+  return { skew, dropped: skew > BRPO_TAU };
 }

@@ -11,6 +11,14 @@ export class GroupBadges implements vscode.FileDecorationProvider {
       const names = ALERT_KINDS.filter((k) => f.alerts.includes(k)).map((k) => ALERT_TITLES[k]);
       return new vscode.FileDecoration('!', `reward-hacking alert: ${names.join(', ')}`, new vscode.ThemeColor('editorWarning.foreground'));
     }
+    // BRPO zeroes every advantage of a group whose verdicts are too one-sided: it trains on nothing.
+    if (f.dropped) {
+      return new vscode.FileDecoration(
+        'B',
+        'dropped by BRPO: the verdicts against the reference are too one-sided (|ΣA|/G > 0.6), every advantage is 0',
+        new vscode.ThemeColor('disabledForeground'),
+      );
+    }
     // A tool-use group is never greyed out: equal rewards there still say how the tool calls went.
     if (f.tools) {
       return new vscode.FileDecoration(

@@ -118,8 +118,13 @@ export class GroupNode {
     item.description = g.prompt_preview || g.group;
     item.tooltip =
       `group ${g.group}: ${g.size} samples, reward ${fmt(g.reward_mean)} ± ${fmt(g.reward_std)}, ` +
-      `${g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting${g.tool_use ? `, ${g.tool_use} using tools` : ''}\n\n${g.prompt_preview}`;
-    const badge = groupBadgePath(this.ref, { degenerate: g.degenerate, truncated: g.truncated > 0, tools: g.tool_use > 0 });
+      `${g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting${g.tool_use ? `, ${g.tool_use} using tools` : ''}${brpoNote(g)}\n\n${g.prompt_preview}`;
+    const badge = groupBadgePath(this.ref, {
+      degenerate: g.degenerate,
+      truncated: g.truncated > 0,
+      tools: g.tool_use > 0,
+      dropped: g.brpo?.dropped === true,
+    });
     item.resourceUri = vscode.Uri.from({ scheme: TREE_SCHEME, path: badge.path, query: badge.query });
     item.iconPath = new vscode.ThemeIcon(g.tool_use > 0 ? 'tools' : g.degenerate ? 'circle-slash' : 'type-hierarchy');
     item.contextValue = 'rolloutLens.group';
@@ -202,4 +207,10 @@ export class MessageNode {
     item.iconPath = new vscode.ThemeIcon(this.icon);
     return item;
   }
+}
+
+/** A pairwise-judged group's BRPO skew, and whether BRPO drops it, for the tooltip. */
+function brpoNote(g: GroupRow): string {
+  if (!g.brpo) return '';
+  return `, pairwise-judged: skew |ΣA|/G ${fmt(g.brpo.skew)}${g.brpo.dropped ? ', dropped by BRPO (every advantage 0)' : ', kept by BRPO'}`;
 }

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { Store } from '../../../src/core/store/store';
 import { groupView } from '../../../src/core/views/groupView';
+import { listGroups } from '../../../src/core/store/reads';
 import { brpoAdvantages } from '../../../src/shared/judgedAdvantages';
 import { FIXTURES, tempDir } from '../../helpers';
 
@@ -93,6 +94,18 @@ describe('TRL BRPO run (real TRL, stand-in pairwise judge)', () => {
       [4, '3+7=', 1, [-1, 0, -1, 1], false],
       [4, '2+1=', 1, [-1, 0, -1, -1], true],
     ]);
+  });
+
+  it('the explorer marks the groups BRPO dropped, and never calls a judged group degenerate', () => {
+    const rows = listGroups(store, { run: 'brpo', split: 'train', step: 1 }, { offset: 0, limit: 10, sort: 'group' }).rows;
+    // Step 1: verdicts [−1, 1, −1, 0] (|Σ|/G = 1/4) and [−1, −1, −1, 0] (3/4 > 0.6).
+    assert.deepEqual(
+      rows.map((r) => [r.prompt_preview, r.degenerate, r.brpo]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      [
+        ['2+7=', false, { skew: 0.75, dropped: true }],
+        ['5+7=', false, { skew: 0.25, dropped: false }],
+      ],
+    );
   });
 
   it('keeps both orders of each vote with both scores and the critique as logged', () => {
