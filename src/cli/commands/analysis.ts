@@ -1,179 +1,143 @@
 // Analysis commands that need no database: advantages, reflect, knapsack. Inputs are small JSON
 // files; every shape error names the file and the field (e.g. groups[1].samples[0].reward).
-import * as fs from 'node:fs';
 import { outcomeAdvantages, type OutcomeEstimator } from '../../core/analysis/advantages';
 import { knapsackAllocation, type KnapsackOptions, type KnapsackPrompt } from '../../core/analysis/knapsack';
 import { tempoTokenAdvantages } from '../../core/analysis/prefixTree';
 import { REFLECTION_MODES, reflectionMatcher, type ReflectionMode } from '../../core/analysis/reflection';
-import { ErrorCode, LensError, errorMessage, isLensError } from '../../shared/errors';
+import { BRPO_TAU, type BrpoOptions } from '../../shared/judgedAdvantages';
 import { jsonOption as json, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson, printTable } from '../output';
-
-const ESTIMATORS = ['grpo', 'drgrpo', 'rloo', 'tempo'] as const;
-type Estimator = (typeof ESTIMATORS)[number];
-
-function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new LensError(ErrorCode.Unreadable, `${file}: cannot read: ${errorMessage(e)}`, { file });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new LensError(ErrorCode.BadInput, `${file}: not valid JSON: ${errorMessage(e)}`, { file });
-  }
-}
-
-/** Field-level checks that name the file and the JSON path of the offending value. */
-class Shape {
-  constructor(readonly file: string) {}
-  fail(at: string, what: string): never {
-    throw new LensError(ErrorCode.BadInput, `${this.file}: ${at} ${what}`, { file: this.file, field: at });
-  }
-  object(v: unknown, at: string): Record<string, unknown> {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(at, 'must be an object');
-    return v as Record<string, unknown>;
-  }
-  array(v: unknown, at: string): unknown[] {
-    if (!Array.isArray(v)) this.fail(at, 'must be an array');
-    return v;
-  }
-  number(v: unknown, at: string): number {
-    if (typeof v !== 'number') this.fail(at, `must be a number, got ${JSON.stringify(v)}`);
-    return v;
-  }
-  bool(v: unknown, at: string): boolean {
-    if (typeof v !== 'boolean') this.fail(at, `must be true or false, got ${JSON.stringify(v)}`);
-    return v;
-  }
-  int(v: unknown, at: string, min: number): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.fail(at, `must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
-    return v;
-  }
-}
-
-/** Runs core code and puts the file in front of its messages, which name the group but not the file. */
-function inFile<T>(file: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (isLensError(e) && !e.message.startsWith(file)) throw new LensError(e.code, `${file}: ${e.message}`, e.details);
-    throw e;
-  }
-}
-
-interface InputGroup {
-  uid: string;
-  rewards: number[];
-  tokens: number[][] | undefined;
-}
-
-function parseAdvantageInput(file: string, needTokens: boolean): InputGroup[] {
-  const s: Shape = new Shape(file);
-  const root = s.object(readJsonFile(file), 'the top level');
-  return s.array(root['groups'], 'groups').map((gv, gi) => {
-    const g = s.object(gv, `groups[${gi}]`);
-    const uid = g['uid'];
-    if (typeof uid !== 'string' && typeof uid !== 'number') s.fail(`groups[${gi}].uid`, 'must be a string');
-    const samples = s.array(g['samples'], `groups[${gi}].samples`);
-    if (samples.length === 0) s.fail(`groups[${gi}].samples`, 'must not be empty');
-    const rewards: number[] = [];
-    const tokens: number[][] = [];
-    samples.forEach((xv, xi) => {
-      const at = `groups[${gi}].samples[${xi}]`;
-      const x = s.object(xv, at);
-      rewards.push(s.number(x['reward'], `${at}.reward`));
-      if (!needTokens) return;
-      if (x['tokens'] === undefined) s.fail(`${at}.tokens`, 'is needed by the tempo estimator (token ids)');
-      tokens.push(s.array(x['tokens'], `${at}.tokens`).map((t, ti) => s.int(t, `${at}.tokens[${ti}]`, 0)));
-    });
-    return { uid: String(uid), rewards, tokens: needTokens ? tokens : undefined };
-  });
-}
+import { ESTIMATORS, Shape, inFile, parseAdvantageInput, readJsonFile, type Estimator, type InputGroup } from './advantageInput';
+import { brpoGroups, multiRmGroups, multiRmModels, parseWeights } from './judgedEstimators';
 
 interface AdvantageGroupOut {
   uid: string;
   mean: number;
   std: number | null;
-  samples: Array<{ advantage: number; token_advantages?: number[] }>;
+  samples: Array<{ advantage: number; reward?: number; token_advantages?: number[] }>;
 }
 
-export function advantagesCommand(a: { estimator: string; input: string; noStd: boolean; json: boolean }): number {
+export interface AdvantagesArgs {
+  estimator: string;
+  input: string;
+  noStd: boolean;
+  json: boolean;
+  /** brpo */
+  tau?: string;
+  ties?: string;
+  rule?: string;
+  /** multi-rm */
+  weights?: string;
+}
+
+function choice<T extends string>(name: string, v: string | undefined, allowed: readonly T[], dflt: T): T {
+  if (v === undefined) return dflt;
+  if (!(allowed as readonly string[]).includes(v))
+    throw new UsageError(`--${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+/** The BRPO options, checked; a BRPO or multi-rm option with another estimator is a usage error. */
+function judgedOptions(estimator: Estimator, a: AdvantagesArgs): { brpo: Required<BrpoOptions>; weights?: Record<string, number> } {
+  const brpoOnly = (['tau', 'ties', 'rule'] as const).filter((k) => a[k] !== undefined);
+  if (estimator !== 'brpo' && brpoOnly.length) throw new UsageError(`--${brpoOnly[0]} applies to the brpo estimator only`);
+  if (estimator !== 'multi-rm' && a.weights !== undefined) throw new UsageError('--weights applies to the multi-rm estimator only');
+  if (a.noStd && !['grpo', 'tempo'].includes(estimator)) throw new UsageError('--no-std applies to grpo and tempo');
+  const tau = a.tau === undefined ? BRPO_TAU : Number(a.tau);
+  if (a.tau !== undefined && (a.tau.trim() === '' || !Number.isFinite(tau) || tau < 0)) {
+    throw new UsageError(`--tau must be a number ≥ 0, got ${JSON.stringify(a.tau)}`);
+  }
+  const brpo = { tau, ties: choice('ties', a.ties, ['win', 'lose'], 'lose'), rule: choice('rule', a.rule, ['all', 'majority'], 'all') };
+  return a.weights === undefined ? { brpo } : { brpo, weights: parseWeights(a.weights) };
+}
+
+/** GRPO, Dr. GRPO, RLOO, TEMPO and VeriFree (RLOO on p(reference)): a mean, a std and an advantage per sample. */
+function outcomeGroups(
+  estimator: Exclude<Estimator, 'brpo' | 'multi-rm'>,
+  groups: readonly InputGroup[],
+  noStd: boolean,
+  warnings: string[],
+): AdvantageGroupOut[] {
+  return groups.map((g) => {
+    if (estimator === 'tempo') {
+      const t = tempoTokenAdvantages(
+        g.uid,
+        g.rewards.map((reward, i) => ({ reward, ids: g.tokens?.[i] ?? [] })),
+        { norm: !noStd },
+      );
+      if (t.singleton) warnings.push(`group ${JSON.stringify(g.uid)} has one sample: TEMPO falls back to the GRPO singleton rule`);
+      return {
+        uid: g.uid,
+        mean: t.mean,
+        std: t.std,
+        samples: t.sequenceAdvantages.map((advantage, i) => ({
+          advantage,
+          token_advantages: t.tokenAdvantages[i] ?? [],
+        })),
+      };
+    }
+    const est: OutcomeEstimator = estimator === 'verifree' ? 'rloo' : estimator === 'grpo' && noStd ? 'drgrpo' : estimator;
+    const r = outcomeAdvantages(g.uid, g.rewards, est);
+    if (r.singleton) warnings.push(`group ${JSON.stringify(g.uid)} has one sample: its advantage is the raw reward, not 0`);
+    return {
+      uid: g.uid,
+      mean: r.mean,
+      std: r.std,
+      samples: r.advantages.map((advantage, i) => (estimator === 'verifree' ? { reward: g.rewards[i] ?? 0, advantage } : { advantage })),
+    };
+  });
+}
+
+export function advantagesCommand(a: AdvantagesArgs): number {
   if (!(ESTIMATORS as readonly string[]).includes(a.estimator)) {
     throw new UsageError(`unknown estimator ${JSON.stringify(a.estimator)}: use ${ESTIMATORS.join(', ')}`);
   }
   const estimator = a.estimator as Estimator;
-  if (a.noStd && estimator === 'rloo') throw new UsageError('--no-std applies to grpo and tempo (rloo divides by no std)');
-  const groups = parseAdvantageInput(a.input, estimator === 'tempo');
+  const opts = judgedOptions(estimator, a);
+  const groups = parseAdvantageInput(a.input, estimator);
   const warnings: string[] = [];
-  const out: AdvantageGroupOut[] = inFile(a.input, () =>
-    groups.map((g) => {
-      if (estimator === 'tempo') {
-        const t = tempoTokenAdvantages(
-          g.uid,
-          g.rewards.map((reward, i) => ({ reward, ids: g.tokens?.[i] ?? [] })),
-          { norm: !a.noStd },
-        );
-        if (t.singleton) warnings.push(`group ${JSON.stringify(g.uid)} has one sample: TEMPO falls back to the GRPO singleton rule`);
-        return {
-          uid: g.uid,
-          mean: t.mean,
-          std: t.std,
-          samples: t.sequenceAdvantages.map((advantage, i) => ({
-            advantage,
-            token_advantages: t.tokenAdvantages[i] ?? [],
-          })),
-        };
-      }
-      const est: OutcomeEstimator = estimator === 'grpo' && a.noStd ? 'drgrpo' : estimator;
-      const r = outcomeAdvantages(g.uid, g.rewards, est);
-      if (r.singleton) warnings.push(`group ${JSON.stringify(g.uid)} has one sample: its advantage is the raw reward, not 0`);
-      return {
-        uid: g.uid,
-        mean: r.mean,
-        std: r.std,
-        samples: r.advantages.map((advantage) => ({ advantage })),
-      };
-    }),
-  );
-  if (a.json) {
-    printJson({ estimator, groups: out, warnings });
+  const emit = (
+    head: Record<string, unknown>,
+    out: ReadonlyArray<{ uid: string; samples: ReadonlyArray<object> }>,
+    cols: string[],
+  ): number => {
+    if (a.json) {
+      printJson({ estimator, ...head, groups: out, warnings });
+      return 0;
+    }
+    const rows = out.flatMap(({ samples, ...g }, gi) =>
+      samples.map((x, i) => ({ ...g, reward: groups[gi]?.rewards[i], ...flatten(x), sample: i })),
+    );
+    printTable(rows, ['uid', 'sample', ...cols]);
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     return 0;
+  };
+  if (estimator === 'brpo') {
+    const out = inFile(a.input, () => brpoGroups(groups, opts.brpo, warnings));
+    return emit(opts.brpo, out, ['reference', 'verdict', 'advantage', 'skew', 'dropped']);
   }
-  const rows = out.flatMap((g, gi) =>
-    g.samples.map((x, i) => {
-      const ta = x.token_advantages;
-      return {
-        uid: g.uid,
-        sample: i,
-        reward: groups[gi]?.rewards[i],
-        mean: g.mean,
-        std: g.std,
-        advantage: x.advantage,
-        ...(ta
-          ? {
-              tokens: ta.length,
-              token_min: ta.length ? Math.min(...ta) : null,
-              token_max: ta.length ? Math.max(...ta) : null,
-            }
-          : {}),
-      };
-    }),
-  );
-  const cols = [
-    'uid',
-    'sample',
-    'reward',
-    'mean',
-    'std',
-    'advantage',
-    ...(estimator === 'tempo' ? ['tokens', 'token_min', 'token_max'] : []),
-  ];
-  printTable(rows, cols);
-  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  return 0;
+  if (estimator === 'multi-rm') {
+    const models = multiRmModels(a.input, groups, opts.weights);
+    const weights = Object.fromEntries(models.map((m) => [m, opts.weights?.[m] ?? 1]));
+    const out = inFile(a.input, () => multiRmGroups(groups, models, weights, warnings));
+    return emit({ models, weights }, out, ['advantage', ...models.map((m) => `A_${m}`)]);
+  }
+  const out = inFile(a.input, () => outcomeGroups(estimator, groups, a.noStd, warnings));
+  const tempoCols = estimator === 'tempo' ? ['tokens', 'token_min', 'token_max'] : [];
+  return emit({}, out, ['reward', 'mean', 'std', 'advantage', ...tempoCols]);
+}
+
+/** One table row's cells from a sample's output: per-model advantages as A_name, token advantages summarised. */
+function flatten(x: object): Record<string, unknown> {
+  const row: Record<string, unknown> = { ...x };
+  if ('per_model' in x && typeof x.per_model === 'object' && x.per_model !== null) {
+    for (const [m, v] of Object.entries(x.per_model)) row[`A_${m}`] = v;
+  }
+  if ('token_advantages' in x && Array.isArray(x.token_advantages)) {
+    const ta = x.token_advantages.filter((t): t is number => typeof t === 'number');
+    Object.assign(row, { tokens: ta.length, token_min: ta.length ? Math.min(...ta) : null, token_max: ta.length ? Math.max(...ta) : null });
+  }
+  return row;
 }
 
 export function reflectCommand(a: { preset?: string; mode?: string; keywords?: string; text: string; json: boolean }): number {
@@ -237,13 +201,19 @@ const flag = (v: Values, name: string): boolean => v[name] === true;
 
 export const ANALYSIS_COMMANDS: Record<string, CommandSpec> = {
   advantages: {
-    usage: 'advantages --estimator grpo|drgrpo|rloo|tempo [--no-std] --input FILE [--json]',
-    summary: 'group-relative advantages of a JSON batch ({"groups":[{"uid","samples":[{"reward","tokens"}]}]})',
+    usage:
+      'advantages --estimator grpo|drgrpo|rloo|tempo|brpo|multi-rm|verifree [--no-std] [--tau T] [--ties win|lose] [--rule all|majority] [--weights name=w,…] --input FILE [--json]',
+    summary:
+      'group-relative advantages of a JSON batch ({"groups":[{"uid","samples":[{"reward","tokens"}]}]}; docs/algorithms.md#cli-examples)',
     options: {
       ...json,
       estimator: { type: 'string' },
       input: { type: 'string' },
       'no-std': { type: 'boolean' },
+      tau: { type: 'string' },
+      ties: { type: 'string' },
+      rule: { type: 'string' },
+      weights: { type: 'string' },
     },
     run: (v) =>
       advantagesCommand({
@@ -251,6 +221,10 @@ export const ANALYSIS_COMMANDS: Record<string, CommandSpec> = {
         input: requireString(v, 'input'),
         noStd: flag(v, 'no-std'),
         json: flag(v, 'json'),
+        tau: str(v['tau']),
+        ties: str(v['ties']),
+        rule: str(v['rule']),
+        weights: str(v['weights']),
       }),
   },
   reflect: {

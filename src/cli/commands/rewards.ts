@@ -2,9 +2,11 @@
 // Spec grammar, functions and output shapes: docs/rewards.md.
 import * as fs from 'node:fs';
 import { compareSet } from '../../core/rewards/compare';
+import { comparePairwise, type PairwiseComparison } from '../../core/rewards/pairwiseComparison';
 import type { Comparison, Selection } from '../../shared/rescore';
 import { ANSWER_FORMATS, grade, gradeWithSpec, type AnswerFormat } from '../../core/rewards/grade';
 import { rescoreAndJudge, type RescoreReport } from '../../core/rewards/rescore';
+import { parseRewardSpec } from '../../core/rewards/spec';
 import { RescoreStore } from '../../core/store/rescoreStore';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
@@ -98,6 +100,17 @@ export interface RescoreCliResult {
   mean_reward_after: number | null;
   effective_gradient_ratio_before: number | null;
   effective_gradient_ratio_after: number | null;
+  /** With a pairwise-judge spec: the new BRPO advantages against the logged ones (docs/rewards.md#pairwise-judge). */
+  pairwise?: PairwiseComparison;
+}
+
+/** --tau for a pairwise-judge re-score's comparison: a number ≥ 0. */
+function tauOption(v: Values): number | undefined {
+  const s = str(v['tau']);
+  if (s === undefined) return undefined;
+  const tau = Number(s);
+  if (s.trim() === '' || !Number.isFinite(tau) || tau < 0) throw new UsageError(`--tau must be a number ≥ 0, got ${JSON.stringify(s)}`);
+  return tau;
 }
 
 export async function rescoreCommand(v: Values): Promise<number> {
@@ -108,6 +121,11 @@ export async function rescoreCommand(v: Values): Promise<number> {
   if (group !== undefined) selection.group = group;
   const split = parseSplit(str(v['split']));
   if (split) selection.split = split;
+  const tau = tauOption(v);
+  // Checked before anything is scored: a judge's calls are slow and cost money.
+  if (tau !== undefined && !parseRewardSpec(requireString(v, 'reward')).terms.some((t) => t.fn === 'pairwise-judge')) {
+    throw new UsageError('--tau applies to a pairwise-judge re-score');
+  }
   const store = Store.open(requireDb(v));
   const controller = new AbortController();
   const stop = (): void => controller.abort();
@@ -130,6 +148,7 @@ export async function rescoreCommand(v: Values): Promise<number> {
     });
     if (!asJson && process.stderr.isTTY) process.stderr.write('\n');
     const cmp = compareSet(store, { set: report.set, against: 'logged', sampleLimit: 0, topGroups: 0 });
+    const judged = report.spec.terms.some((t) => t.fn === 'pairwise-judge');
     const out: RescoreCliResult = {
       set: report.set,
       label: report.label,
@@ -148,6 +167,7 @@ export async function rescoreCommand(v: Values): Promise<number> {
       mean_reward_after: cmp.summary.mean_reward_after,
       effective_gradient_ratio_before: cmp.summary.effective_gradient_ratio_before,
       effective_gradient_ratio_after: cmp.summary.effective_gradient_ratio_after,
+      ...(judged ? { pairwise: comparePairwise(store, report.set, tau !== undefined ? { tau } : {}) } : {}),
     };
     if (asJson) printJson(out);
     else {
@@ -161,6 +181,13 @@ export async function rescoreCommand(v: Values): Promise<number> {
           `mean reward ${num(out.mean_reward_before)} → ${num(out.mean_reward_after)}; effective gradient ratio ` +
           `${pct(out.effective_gradient_ratio_before)} → ${pct(out.effective_gradient_ratio_after)}\n`,
       );
+      const p = out.pairwise;
+      if (p)
+        process.stdout.write(
+          `pairwise (τ = ${p.tau}): ${p.groups} groups compared, ${p.groups_skipped} skipped; references ${p.references.logged} logged, ${p.references.chosen} chosen; ` +
+            `${p.unreadable_votes} of ${p.votes} replies unreadable (ties)\n` +
+            `advantage signs: ${p.flips.advantage_sign} flipped, ${p.flips.advantage_sign_changed} changed; dropped groups ${p.dropped_before} → ${p.dropped_after} (Δ ${p.delta_dropped})\n`,
+        );
     }
     return report.status === 'complete' ? 0 : 1;
   } finally {
@@ -269,7 +296,8 @@ export const REWARD_COMMANDS: Record<string, CommandSpec> = {
     run: (v) => gradeCommand(v),
   },
   rescore: {
-    usage: 'rescore --db FILE --run NAME --reward SPEC [--step N] [--group UID] [--split train|val] [--fresh] [--untrusted] [--json]',
+    usage:
+      'rescore --db FILE --run NAME --reward SPEC [--step N] [--group UID] [--split train|val] [--fresh] [--untrusted] [--tau T] [--json]',
     summary: 'apply a reward spec to stored samples as a re-score set (resumable) and compare with the logged rewards',
     options: {
       ...db,
@@ -280,6 +308,7 @@ export const REWARD_COMMANDS: Record<string, CommandSpec> = {
       group: { type: 'string' },
       split: { type: 'string' },
       fresh: { type: 'boolean' },
+      tau: { type: 'string' },
       trusted: { type: 'boolean' },
       untrusted: { type: 'boolean' },
     },

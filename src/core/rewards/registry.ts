@@ -8,6 +8,7 @@ import type { RewardFactory } from './factory';
 import { onnxReward } from './onnx/onnxReward';
 import type { Exactness, JsonObject } from './types';
 import { mathVerifyReward, verlMathReward } from './builtins/trainerRewards';
+import { pairwiseJudgeReward } from './verifier/pairwiseJudge';
 import { verifierReward } from './verifier/verifierReward';
 
 const FACTORIES: readonly RewardFactory[] = [
@@ -29,6 +30,7 @@ const FACTORIES: readonly RewardFactory[] = [
   onnxReward,
   externalReward,
   verifierReward,
+  pairwiseJudgeReward,
 ];
 
 const BY_ID = new Map(FACTORIES.map((f) => [f.id, f]));

@@ -10,6 +10,7 @@ import { createScorer, isApproximateSpec } from './scorer';
 import { canonicalJson, canonicalSpecJson, parseRewardSpec, specLabel, type RewardSpec } from './spec';
 import type { JsonObject, JsonValue, RewardInput, RewardOutput } from './types';
 import type { ImageRef, SampleBoxes, VideoRef } from '../../shared/media';
+import type { Pairwise } from '../../shared/judging';
 import { breathe } from '../breathe';
 import { refreshRunAlerts, type AlertOptions } from '../alerts/update';
 
@@ -70,7 +71,38 @@ export function toRewardInput(s: SampleForScoring): RewardInput {
     ...(s.boxes ? { boxes: JSON.parse(s.boxes) as SampleBoxes } : {}),
     ...(s.video ? { video: JSON.parse(s.video) as VideoRef } : {}),
     ...(s.meta ? { meta: JSON.parse(s.meta) as JsonObject } : {}),
+    ...(s.pairwise ? { pairwise: JSON.parse(s.pairwise) as Pairwise } : {}),
   };
+}
+
+/** One scoring call: the samples to store results for and, for a group-level function, the whole groups they belong to. */
+interface Page {
+  ids: number[];
+  groups?: number[];
+}
+
+/** Pages of `size` samples. */
+function pagesOf(ids: readonly number[], size: number): Page[] {
+  const pages: Page[] = [];
+  for (let at = 0; at < ids.length; at += size) pages.push({ ids: ids.slice(at, at + size) });
+  return pages;
+}
+
+/** Pages of whole groups, about `size` samples each (rows ordered by group): a page ends only where a group does. */
+function groupPages(rows: ReadonlyArray<{ id: number; group_id: number }>, size: number): Page[] {
+  const pages: Page[] = [];
+  let page: Required<Page> = { ids: [], groups: [] };
+  rows.forEach((r, i) => {
+    if (page.groups[page.groups.length - 1] !== r.group_id) page.groups.push(r.group_id);
+    page.ids.push(r.id);
+    const groupEnds = rows[i + 1]?.group_id !== r.group_id;
+    if (groupEnds && page.ids.length >= size) {
+      pages.push(page);
+      page = { ids: [], groups: [] };
+    }
+  });
+  if (page.ids.length) pages.push(page);
+  return pages;
 }
 
 function toResultRow(sampleId: number, o: RewardOutput): ResultRow {
@@ -130,27 +162,34 @@ export async function rescore(store: Store, opts: RescoreOptions): Promise<Resco
     // Ids first, texts page by page: memory stays flat and each page is one indexed lookup. The next
     // page is read and its scoring started before this one's results are written: a scorer waiting on
     // something else (the symbolic worker loading, an external process, a verifier) overlaps with
-    // this thread's SQL instead of adding to it.
-    const ids = rs.unscoredIds(run.id, selection, setId);
+    // this thread's SQL instead of adding to it. A group-level function (the pairwise judge) is given
+    // whole groups, already scored samples included, and only the unscored ones' results are kept.
+    const pages = scorer.groupLevel
+      ? groupPages(rs.unscoredByGroup(run.id, selection, setId), batchSize)
+      : pagesOf(rs.unscoredIds(run.id, selection, setId), batchSize);
     const scoreCtx = opts.signal ? { signal: opts.signal } : {};
-    const startPage = (at: number): { page: SampleForScoring[]; outputs: Promise<RewardOutput[]> } => {
-      const page = rs.samplesByIds(ids.slice(at, at + batchSize));
-      const outputs = page.length ? scorer.score(page.map(toRewardInput), scoreCtx) : Promise.resolve([]);
+    type Started = { page: SampleForScoring[]; wanted: Set<number> | null; outputs: Promise<RewardOutput[]> };
+    const startPage = (k: number): Started => {
+      const p = pages[k]!;
+      const page = p.groups ? rs.samplesOfGroups(p.groups) : rs.samplesByIds(p.ids);
+      const wanted = p.groups ? new Set(p.ids) : null;
+      const inputs = page.map((s) => (wanted === null || wanted.has(s.id) ? toRewardInput(s) : { ...toRewardInput(s), contextOnly: true }));
+      const outputs = page.length ? scorer.score(inputs, scoreCtx) : Promise.resolve([]);
       // Awaited in turn below; until then a failure must not count as unhandled.
       outputs.catch(() => undefined);
-      return { page, outputs };
+      return { page, wanted, outputs };
     };
-    let ahead = ids.length > 0 ? startPage(0) : undefined;
-    for (let at = 0; at < ids.length; at += batchSize) {
+    let ahead = pages.length > 0 ? startPage(0) : undefined;
+    for (let k = 0; k < pages.length; k++) {
       if (opts.signal?.aborted) {
         store.write(() => rs.setStatus(setId, 'incomplete', 'cancelled'));
         return { ...report(setId, unfinished !== undefined, false), cancelled: true };
       }
-      const { page, outputs: pending } = ahead!;
-      ahead = at + batchSize < ids.length ? startPage(at + batchSize) : undefined;
+      const { page, wanted, outputs: pending } = ahead!;
+      ahead = k + 1 < pages.length ? startPage(k + 1) : undefined;
       if (page.length === 0) continue;
       const outputs = await pending;
-      const rows = page.map((s, i) => toResultRow(s.id, outputs[i]!));
+      const rows = page.map((s, i) => toResultRow(s.id, outputs[i]!)).filter((r) => wanted === null || wanted.has(r.sample_id));
       store.write(() => rs.writeResults(setId, rows));
       const now = rs.getSet(setId)!;
       const done = now.scored + now.errors;

@@ -10,6 +10,8 @@ export interface Scorer {
   readonly label: string;
   /** True when any term is approximate or a model: results are labelled so in the UI. */
   readonly approximate: boolean;
+  /** True when a term scores samples against their group: batches must hold whole groups (RewardFunction.groupLevel). */
+  readonly groupLevel: boolean;
   score(batch: readonly RewardInput[], ctx?: ScoreContext): Promise<RewardOutput[]>;
   dispose(): Promise<void>;
 }
@@ -109,6 +111,7 @@ export async function createScorer(spec: RewardSpec, env: RewardEnvironment): Pr
     spec,
     label: specLabel(spec),
     approximate: isApproximateSpec(spec),
+    groupLevel: fns.some((f) => f.groupLevel === true),
     async score(batch, ctx = {}) {
       const perTerm = await Promise.all(fns.map((f) => f.score(batch, ctx)));
       for (const [t, o] of perTerm.entries()) {

@@ -1,5 +1,6 @@
 // The reward-function contract: what a re-score feeds a function and what it gets back.
 // Functions score batches so models, child processes and HTTP verifiers can pipeline work.
+import type { Pairwise } from '../../shared/judging';
 import type { ImageRef, SampleBoxes, VideoRef } from '../../shared/media';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -23,6 +24,10 @@ export interface RewardInput {
   video?: VideoRef;
   /** The sample's logged `meta`; vision-zero-decision falls back to `meta.vision_zero.spy`, time-r1-iou-v2 to `meta.video.duration`. */
   meta?: JsonObject;
+  /** The sample's logged pairwise record (docs/native-format.md): the pairwise judge reuses a logged reference. */
+  pairwise?: Pairwise;
+  /** Given to a group-level function only as context (already scored, or outside the selection): its output is discarded. */
+  contextOnly?: boolean;
 }
 
 export interface RewardOutput {
@@ -58,6 +63,12 @@ export interface RewardFunction {
   readonly config: JsonObject;
   readonly description: string;
   readonly exactness: Exactness;
+  /**
+   * True for a function that scores a sample against the rest of its group (the pairwise judge): the
+   * re-score then hands it whole groups (every sample of each (split, step, group) in the batch,
+   * already scored ones included as context) and keeps only the results it asked for.
+   */
+  readonly groupLevel?: boolean;
   /** One output per input, in order. Throws only for failures that doom the whole batch. */
   score(batch: readonly RewardInput[], ctx: ScoreContext): Promise<RewardOutput[]>;
   /** Releases processes, workers and sessions; idempotent. */

@@ -25,6 +25,8 @@ export interface SampleForScoring {
   boxes: string | null;
   video: string | null;
   meta: string | null;
+  /** The logged pairwise record, JSON as stored (migration 10). */
+  pairwise: string | null;
 }
 
 export interface ResultRow {
@@ -51,6 +53,23 @@ export interface CompareRow {
   after: number | null;
   after_correct: number | null;
   after_error: string | null;
+}
+
+/** One sample of a pairwise-judge set beside its logged BRPO values (`pairwiseRows`). */
+export interface PairwiseRow {
+  sample_id: number;
+  idx: number;
+  group_id: number;
+  uid: string;
+  step: number;
+  split: string;
+  after: number | null;
+  after_error: string | null;
+  /** The result's components, JSON as stored. */
+  components: string | null;
+  logged_advantage: number | null;
+  logged_verdict: number | null;
+  group_size: number;
 }
 
 /** The logged columns the run's success rule needs (read only against the logged baseline). */
@@ -102,15 +121,36 @@ export class RescoreStore {
 
   /** What the reward functions need of these samples, in id order. */
   samplesByIds(ids: readonly number[]): SampleForScoring[] {
+    return this.samplesWhere('s.id', ids, 's.id');
+  }
+
+  /** Every sample of these groups, ordered by group then index: the context a group-level function needs. */
+  samplesOfGroups(groupIds: readonly number[]): SampleForScoring[] {
+    return this.samplesWhere('s.group_id', groupIds, 's.group_id, s.idx');
+  }
+
+  private samplesWhere(column: 's.id' | 's.group_id', ids: readonly number[], order: string): SampleForScoring[] {
     return this.db
       .prepare(
         `SELECT s.id, s.idx, g.uid, st.step, st.split, p.text AS prompt, s.response, s.ground_truth, s.data_source,
-                s.finish_reason, s.length_tokens, s.length_chars, s.images, s.boxes, s.video, s.meta
+                s.finish_reason, s.length_tokens, s.length_chars, s.images, s.boxes, s.video, s.meta, s.pairwise
            FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id JOIN prompts p ON p.id = g.prompt_id
-          WHERE s.id IN (SELECT value FROM json_each(?))
-          ORDER BY s.id`,
+          WHERE ${column} IN (SELECT value FROM json_each(?))
+          ORDER BY ${order}`,
       )
       .all(JSON.stringify(ids)) as SampleForScoring[];
+  }
+
+  /** The unscored samples of `unscoredIds` with their groups, ordered by group then index: group-level functions page by group. */
+  unscoredByGroup(runId: number, sel: Selection, setId: number): Array<{ id: number; group_id: number }> {
+    return this.db
+      .prepare(
+        `SELECT s.id, s.group_id ${FROM_SAMPLES}
+          WHERE ${SELECTION_WHERE}
+            AND NOT EXISTS (SELECT 1 FROM rescore_results r WHERE r.set_id = @set AND r.sample_id = s.id)
+          ORDER BY s.group_id, s.idx`,
+      )
+      .all({ ...selectionParams(runId, sel), set: setId }) as Array<{ id: number; group_id: number }>;
   }
 
   /** The newest set with this spec and selection that did not finish (resumable), if any. */
@@ -255,6 +295,24 @@ export class RescoreStore {
       const success = sampleSuccess({ reward: logged_reward, correct: row.before_correct, components: logged_components }, threshold);
       yield { ...row, before_correct: success ? 1 : 0 };
     }
+  }
+
+  /**
+   * A pairwise-judge set's results beside what was logged for BRPO (migration 10): the logged
+   * advantage and default-rule verdict, each group's size; ordered so each group's rows are contiguous.
+   */
+  pairwiseRows(setId: number): PairwiseRow[] {
+    return this.db
+      .prepare(
+        `SELECT r.sample_id, s.idx, g.id AS group_id, g.uid, st.step, st.split, r.score AS after, r.error AS after_error,
+                r.components, s.advantage AS logged_advantage, s.verdict AS logged_verdict,
+                (SELECT COUNT(*) FROM samples x WHERE x.group_id = g.id) AS group_size
+           FROM rescore_results r JOIN samples s ON s.id = r.sample_id JOIN groups g ON g.id = s.group_id
+           JOIN steps st ON st.id = g.step_id
+          WHERE r.set_id = ?
+          ORDER BY st.split, st.step, g.id, s.idx`,
+      )
+      .all(setId) as PairwiseRow[];
   }
 
   /** True when some sample of the run logged this reward component. */

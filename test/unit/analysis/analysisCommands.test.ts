@@ -1,44 +1,13 @@
 // The advantages / reflect / knapsack CLI commands: JSON shapes and errors naming file and field.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { after, describe, test } from 'node:test';
-import { ANALYSIS_COMMANDS } from '../../../src/cli/commands/analysis';
-import type { Values } from '../../../src/cli/command';
+import { describe, test } from 'node:test';
 import { UsageError } from '../../../src/cli/output';
 import { LensError } from '../../../src/shared/errors';
+import { run, tempInputs } from './cliRun';
 import { assertAllClose, assertClose } from './helpers';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-lens-cli-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, content: unknown): string {
-  const f = path.join(dir, name);
-  fs.writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content));
-  return f;
-}
-
-/** Runs a command as main.ts would and returns its exit code and stdout. */
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
-  const [name, ...rest] = argv;
-  const cmd = ANALYSIS_COMMANDS[name as string];
-  assert.ok(cmd, `command ${name}`);
-  const parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const errWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    const code = await cmd.run(parsed.values as Values, parsed.positionals);
-    return { code, out };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = errWrite;
-  }
-}
+const { dir, file } = tempInputs();
 
 const GROUPS = {
   groups: [

@@ -105,6 +105,7 @@ describe('resolving a spec', () => {
       'onnx',
       'external',
       'verifier',
+      'pairwise-judge',
     ]);
     const onnx = listRewardFunctions().find((f) => f.id === 'onnx')!;
     assert.deepEqual([onnx.defaults, onnx.needsTrust], [null, true]);
