@@ -15,6 +15,7 @@ import { groundingDebugLog } from './groundingLogFormat';
 import { nativeMetrics, nativeRollouts } from './nativeFormat';
 import { nemoRlRollouts } from './nemoRlFormat';
 import { primeRlMetrics, primeRlRollouts } from './primeRlFormat';
+import { rllmEpisodes } from './rllmFormat';
 import { slimeRollouts } from './slimeFormat';
 import { verlMetrics, verlRollouts } from './verlFormat';
 import { videoDebugLog } from './videoLogFormat';
@@ -226,6 +227,7 @@ const LIST = [
   verlMetrics,
   primeRlMetrics,
   trlTrainerState,
+  rllmEpisodes,
 ] as const;
 
 export const FORMATS = new Formats<(typeof LIST)[number]>(LIST);
