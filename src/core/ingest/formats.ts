@@ -11,6 +11,7 @@ import type { PassContext, PassCounters } from './filePass';
 import type { JsonObject } from './jsonLine';
 import type { TrlAhead } from './wholeFile';
 import { arealRollouts } from './arealFormat';
+import { artTrajectories } from './artFormat';
 import { groundingDebugLog } from './groundingLogFormat';
 import { nativeMetrics, nativeRollouts } from './nativeFormat';
 import { nemoRlRollouts } from './nemoRlFormat';
@@ -87,6 +88,8 @@ export interface WholeFileFormat<Id extends string = string, Kind extends Format
   files: FileNames;
   /** Files known by how they start, whatever their name (a trainer lets the user name them): `ext` and a test of the first 64 KiB. */
   opens?: { ext: string; matches(head: string): boolean };
+  /** Files known by where the trainer puts them (folder and name), whatever their extension; tried first. */
+  placed?(file: string): boolean;
   /** Read before the pass's other files, which need what it says. */
   readFirst?: boolean;
   pass(p: WholeFilePass): PassCounters | Promise<PassCounters>;
@@ -143,6 +146,11 @@ export class Formats<F extends Format> {
       if (f.reads === 'lines' && f.unreadable?.matches(name)) return { unknown: f.unreadable.reason };
     }
     return undefined;
+  }
+
+  /** The whole-file format a file belongs to by its place (path and name), if any (tried before anything else). */
+  detectPlaced(file: string): F['id'] | undefined {
+    return this.all.find((f) => f.reads === 'whole-file' && f.placed?.(file) === true)?.id;
   }
 
   /** The whole-file format a file belongs to by how it starts, if any (tried before its name). */
@@ -223,11 +231,12 @@ const LIST = [
   slimeRollouts,
   groundingDebugLog,
   videoDebugLog,
+  rllmEpisodes,
+  artTrajectories,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,
   trlTrainerState,
-  rllmEpisodes,
 ] as const;
 
 export const FORMATS = new Formats<(typeof LIST)[number]>(LIST);

@@ -69,7 +69,7 @@ describe('the format list', () => {
     assert.equal(FORMATS.detectFileName('episode_2.json'), undefined);
     assert.equal(
       FORMATS.fileNamesText(),
-      '.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, trainer_state.json, rLLM episode_hash*_id*.json',
+      '.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, rLLM episode_hash*_id*.json, ART trajectories/{split}/{step}.jsonl, trainer_state.json',
     );
     assert.deepEqual(
       ['a.jsonl', 'b.parquet', 'c.pt', 'trainer_state.json', 'notes.txt', 'state.json', 'run_hit.txt', 'eval_format.txt'].filter((n) =>
@@ -84,7 +84,8 @@ describe('the format list', () => {
     assert.ok(COMMANDS['ingest']!.usage.includes(`[--format auto|${ids.join('|')}]`), COMMANDS['ingest']!.usage);
     for (const id of ['auto', ...ids]) assert.equal(parseFormat(id), id);
     assert.throws(() => parseFormat('csv'), {
-      message: 'unknown format "csv": use auto, native, verl, trl, prime-rl, nemo-rl, areal, slime, vlm-r1-debug, videochat-r1-debug, rllm',
+      message:
+        'unknown format "csv": use auto, native, verl, trl, prime-rl, nemo-rl, areal, slime, vlm-r1-debug, videochat-r1-debug, rllm, art',
     });
   });
 
