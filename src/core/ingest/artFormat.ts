@@ -1,20 +1,22 @@
 // ART trajectory logs (docs/formats.md#art): LocalBackend._log writes each call's trajectory groups to
-// {art_path}/{project}/models/{model}/trajectories/{split}/{step:04d}.jsonl, one JSON line per group,
-// opening the file with "w" (one file per step and split, rewritten whole). A group's position in the
-// file is its group, a trajectory's position in the group its index; `messages_and_choices` holds the
-// conversation, where Choices (the policy's sampled messages) are what ART trains on.
+// {art_path}/{project}/models/{model}/trajectories/{split}/{step:04d}.{jsonl|yaml|parquet} (three
+// generations, artFiles.ts reads them), opening the file with "w": one file per step and split,
+// rewritten whole. A group's position in the file is its group, a trajectory's position in the group
+// its index; `messages_and_choices` holds the conversation, where Choices (the policy's sampled
+// messages) are what ART trains on.
 import * as fs from 'node:fs';
 import type { Split } from '../../shared/rollout';
+import { readJsonlGroups, readParquetGroups, readYamlGroups, type GroupsRead } from './artFiles';
 import { chatText, splitConversation, type ChatMessage } from './chatMessages';
 import { cursorFor, emptyCounters, type PassCounters } from './filePass';
 import type { WholeFileFormat, WholeFilePass } from './formats';
-import { describe, isFiniteNumber, parseObjectLine, type JsonObject } from './jsonLine';
+import { describe, isFiniteNumber, type JsonObject } from './jsonLine';
 import type { SampleRecord } from './records';
 
 export const ART_FORMAT = 'art';
 
-/** `…/trajectories/{split}/{step:04d}.jsonl` (get_trajectories_split_dir and `{iteration:04d}`). */
-const PLACE = /[\\/]trajectories[\\/]([^\\/]+)[\\/](\d+)\.jsonl$/;
+/** `…/trajectories/{split}/{step:04d}.{ext}` (get_trajectories_split_dir and `{iteration:04d}`). */
+const PLACE = /[\\/]trajectories[\\/]([^\\/]+)[\\/](\d+)\.(jsonl|yaml|parquet)$/;
 
 /** The split folder and step of an ART trajectory file, if it is one. */
 export function artPlace(file: string): { splitName: string; split: Split; step: number } | undefined {
@@ -86,37 +88,35 @@ export function artGroupSamples(g: JsonObject, group: number, at: Place): Sample
   return out;
 }
 
-/** A JSONL file's groups, line by line; `cut` is set when the last line is not complete JSON. */
-export function artJsonlSamples(
-  text: string,
+/** A step file's groups in the generation its extension names. */
+async function readGroups(file: string): Promise<GroupsRead> {
+  if (file.endsWith('.parquet')) return readParquetGroups(fs.readFileSync(file));
+  const text = fs.readFileSync(file, 'utf8');
+  return file.endsWith('.yaml') ? readYamlGroups(text) : readJsonlGroups(text);
+}
+
+/** A file's groups as samples, and the problems, each with the line its group starts on where there is one. */
+export async function artFileSamples(
+  file: string,
   at: Place,
-): { samples: SampleRecord[]; errors: Array<{ line: number; message: string }>; cut: boolean } {
+): Promise<{ samples: SampleRecord[]; errors: Array<{ line: number | null; message: string }>; cut: boolean }> {
+  const read = await readGroups(file);
   const samples: SampleRecord[] = [];
-  const errors: Array<{ line: number; message: string }> = [];
-  const lines = text.split('\n');
-  let cut = false;
-  let group = 0;
-  lines.forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    const o = parseObjectLine(raw);
-    // A group is its line's position among the file's groups, also when the line cannot be read.
-    const g = group++;
-    if (typeof o === 'string') {
-      if (lines.slice(i + 1).every((l) => l.trim() === '')) cut = true;
-      errors.push({ line: i + 1, message: o });
-      return;
-    }
-    const got = artGroupSamples(o, g, at);
-    if (typeof got === 'string') errors.push({ line: i + 1, message: got });
+  const errors: Array<{ line: number | null; message: string }> = [];
+  if (read.fileError !== undefined) errors.push({ line: null, message: read.fileError });
+  // A group is its position among the file's groups, also when one of them cannot be read.
+  read.groups.forEach((g, i) => {
+    const got = typeof g.group === 'string' ? g.group : artGroupSamples(g.group, i, at);
+    if (typeof got === 'string') errors.push({ line: g.line, message: got });
     else samples.push(...got);
   });
-  return { samples, errors, cut };
+  return { samples, errors, cut: read.cut };
 }
 
 /**
  * One step's file, read whole when its size or mtime changes. ART writes it in one `write` after
- * opening it with "w", so a follow can catch it cut off: its last line is then not complete JSON and
- * the file waits for the next poll (`settling`). Samples have fixed identities (step, group position,
+ * opening it with "w", so a follow can catch it cut off (a last JSON line or YAML text cut short, a
+ * Parquet file without its footer): it then waits for the next poll (`settling`). Samples have fixed identities (step, group position,
  * trajectory position), so a re-read stores nothing twice.
  */
 async function passArt(p: WholeFilePass): Promise<PassCounters> {
@@ -127,7 +127,7 @@ async function passArt(p: WholeFilePass): Promise<PassCounters> {
   const st = fs.statSync(file);
   const c = cursorFor(ctx, file, st, 'rollouts', ART_FORMAT);
   if (c.state !== null && c.size === st.size && c.mtime_ms === st.mtimeMs) return counters;
-  const read = artJsonlSamples(fs.readFileSync(file, 'utf8'), at);
+  const read = await artFileSamples(file, at);
   if (read.cut && p.settling) return counters;
   counters.errors.push(...read.errors);
   for (let i = 0; i < read.samples.length || i === 0; i += ctx.batchRows) {
@@ -160,12 +160,12 @@ async function passArt(p: WholeFilePass): Promise<PassCounters> {
   return counters;
 }
 
-/** ART trajectory logs: `trajectories/{split}/{step}.jsonl`, known by that place (the lines hold no step). */
+/** ART trajectory logs: `trajectories/{split}/{step}.{jsonl,yaml,parquet}`, known by that place (the files hold no step). */
 export const artTrajectories: WholeFileFormat<typeof ART_FORMAT, 'rollouts'> = {
   id: ART_FORMAT,
   kind: 'rollouts',
   reads: 'whole-file',
-  files: { shown: 'ART trajectories/{split}/{step}.jsonl', matches: () => false },
+  files: { shown: 'ART trajectories/{split}/{step}.jsonl|yaml|parquet', matches: () => false },
   placed: (file) => artPlace(file) !== undefined,
   pass: passArt,
 };

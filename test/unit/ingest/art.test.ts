@@ -1,9 +1,11 @@
-// ART trajectory logs, JSONL generation (test/fixtures/art/make_art_trajectories.py, from the writer's exact
-// field list: ART itself is not installed here): a line is a group, Choices are the trained turns.
+// ART trajectory logs in their three generations, JSONL, YAML and Parquet (test/fixtures/art/make_art_trajectories.py,
+// from the writers' exact field lists: ART itself is not installed here; the YAML is PyYAML's yaml.dump and
+// the Parquet pyarrow's with zstd, as ART writes them): a group per line (or group_index), Choices trained.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { readYamlGroups } from '../../../src/core/ingest/artFiles';
 import { artTrajectories } from '../../../src/core/ingest/artFormat';
 import type { WholeFilePass } from '../../../src/core/ingest/formats';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
@@ -15,6 +17,15 @@ import { Store } from '../../../src/core/store/store';
 import { FIXTURES, tempDir } from '../../helpers';
 
 const art = path.join(FIXTURES, 'art', 'jsonl', '.art');
+const yamlArt = path.join(FIXTURES, 'art', 'yaml', '.art');
+const parquetArt = path.join(FIXTURES, 'art', 'parquet', '.art');
+const GAME_TURNS = [
+  { role: 'assistant', content: 'left', trained: true },
+  { role: 'user', content: 'board after left: 4 . . 2', trained: false },
+  { role: 'assistant', content: 'down', trained: true },
+  { role: 'user', content: 'board after down: 4 . . 4', trained: false },
+  { role: 'assistant', content: 'up', trained: true },
+];
 const train = path.join(art, '2048', 'models', 'agent-001', 'trajectories', 'train');
 
 describe('ART trajectory logs', () => {
@@ -44,19 +55,78 @@ describe('ART trajectory logs', () => {
     );
     const game = rows.find((s) => s.step === 1 && s.group === '0' && s.index === 2)!;
     assert.equal(game.prompt, 'system: You play 2048. Answer with one move.\n\nuser: board: 2 . . 2');
-    assert.deepEqual(game.turns, [
-      { role: 'assistant', content: 'left', trained: true },
-      { role: 'user', content: 'board after left: 4 . . 2', trained: false },
-      { role: 'assistant', content: 'down', trained: true },
-      { role: 'user', content: 'board after down: 4 . . 4', trained: false },
-      { role: 'assistant', content: 'up', trained: true },
-    ]);
+    assert.deepEqual(game.turns, GAME_TURNS);
     assert.deepEqual(game.meta, { metrics: { max_value: 16, duration: 1.5 }, metadata: { game_id: 'g1' } });
     const one = rows.find((s) => s.step === 1 && s.group === '0' && s.index === 1)!;
     assert.deepEqual([one.response, one.turns], ['right', undefined]);
     const again = await new Ingestor(store, [art], { run: 'a' }).ingestOnce();
     assert.deepEqual([again.samples_added, again.samples_duplicate], [0, 0]);
     store.close();
+  });
+
+  it('reads the older YAML files (PyYAML anchors and all) the same way', async () => {
+    const store = Store.open(path.join(tempDir(), 'y.db'));
+    const r = await new Ingestor(store, [yamlArt], { run: 'y' }).ingestOnce();
+    assert.deepEqual([r.format, r.files, r.samples_added, r.steps, r.errors, r.grouping], ['art', 2, 7, 2, [], 'id']);
+    const id = store.requireRun('y').id;
+    assert.deepEqual(
+      store.stepStats(id).map((s) => [s.split, s.step, s.samples, s.groups, s.reward_mean]),
+      [
+        ['train', 1, 5, 2, 0.5],
+        ['train', 2, 2, 1, 1],
+      ],
+    );
+    const game = [...exportRun(store, id)].find((s) => s.step === 1 && s.group === '0' && s.index === 2)!;
+    // The system message is written once with an anchor and referred to by the other trajectories.
+    assert.equal(game.prompt, 'system: You play 2048. Answer with one move.\n\nuser: board: 2 . . 2');
+    assert.deepEqual(game.turns, GAME_TURNS);
+    assert.deepEqual(game.meta, { metrics: { duration: 1.5, max_value: 16 }, metadata: { game_id: 'g1' } });
+    store.close();
+  });
+
+  it('reads the newer Parquet files (zstd): group_index groups, trainable messages as trained turns, v1 and v2', async () => {
+    const store = Store.open(path.join(tempDir(), 'p.db'));
+    const r = await new Ingestor(store, [parquetArt], { run: 'p' }).ingestOnce();
+    assert.deepEqual([r.format, r.files, r.samples_added, r.steps, r.errors, r.grouping], ['art', 2, 7, 2, [], 'id']);
+    const id = store.requireRun('p').id;
+    assert.deepEqual(
+      store.stepStats(id).map((s) => [s.split, s.step, s.samples, s.groups, s.reward_mean]),
+      [
+        ['train', 1, 5, 2, 0.5],
+        ['train', 2, 2, 1, 0.5],
+      ],
+    );
+    const rows = [...exportRun(store, id)];
+    // v2 at step 2: group 0 kept no trajectory (one row without one), so the game is group 1.
+    assert.deepEqual(
+      rows.filter((s) => s.step === 2).map((s) => [s.group, s.index, s.reward, s.response]),
+      [
+        ['1', 0, 1, 'left'],
+        ['1', 1, 0, 'down'],
+      ],
+    );
+    const game = rows.find((s) => s.step === 1 && s.group === '0' && s.index === 2)!;
+    assert.deepEqual(game.turns, GAME_TURNS);
+    assert.deepEqual(game.meta, { metrics: { max_value: 16, duration: 1.5 }, metadata: { game_id: 'g1' } });
+    store.close();
+  });
+
+  it('YAML: resolves a message shared by hundreds of trajectories, and refuses an alias bomb', () => {
+    const traj = (i: number): string =>
+      `  - messages_and_choices:\n    - ${i === 0 ? '&id001\n      ' : '*id001'}${i === 0 ? 'content: sys\n      role: system' : ''}\n    reward: 1.0\n`;
+    const many = readYamlGroups(`- trajectories:\n${Array.from({ length: 300 }, (_, i) => traj(i)).join('')}`);
+    assert.equal(many.fileError, undefined);
+    const g = many.groups[0]!.group as { trajectories: Array<{ messages_and_choices: unknown[] }> };
+    assert.deepEqual([g.trajectories.length, g.trajectories[299]!.messages_and_choices], [300, [{ content: 'sys', role: 'system' }]]);
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    const bomb = readYamlGroups(`- trajectories: []\n  bomb:\n${levels.map((l) => `    ${l}`).join('\n')}\n`);
+    assert.match(bomb.fileError ?? '', /^the YAML cannot be expanded: /);
   });
 
   it('is known by its place: trajectories/{split}/{step}.jsonl; other JSONL files keep their formats', () => {
@@ -66,10 +136,20 @@ describe('ART trajectory logs', () => {
     fs.copyFileSync(path.join(train, '0002.jsonl'), path.join(place, '0002.jsonl'));
     // The same line elsewhere is no known record: ART lines carry no step.
     fs.copyFileSync(path.join(train, '0002.jsonl'), path.join(dir, '0002.jsonl'));
+    // ART's Parquet is no TRL completions file, and its YAML is found although .yaml is no known name.
+    const ptrain = path.join(parquetArt, '2048', 'models', 'agent-001', 'trajectories', 'train');
+    fs.copyFileSync(path.join(ptrain, '0001.parquet'), path.join(place, '0001.parquet'));
+    const ytrain = path.join(yamlArt, '2048', 'models', 'agent-001', 'trajectories', 'train');
+    fs.mkdirSync(path.join(dir, 'trajectories', 'eval'));
+    fs.copyFileSync(path.join(ytrain, '0001.yaml'), path.join(dir, 'trajectories', 'eval', '0003.yaml'));
     const d = discover([dir], 'auto');
     assert.deepEqual(
       d.files.map((f) => [path.relative(dir, f.path), f.format, f.split]),
-      [['trajectories/train/0002.jsonl', 'art', 'train']],
+      [
+        ['trajectories/eval/0003.yaml', 'art', 'val'],
+        ['trajectories/train/0001.parquet', 'art', 'train'],
+        ['trajectories/train/0002.jsonl', 'art', 'train'],
+      ],
     );
     assert.deepEqual(
       d.unknown.map((u) => [path.relative(dir, u.path), u.reason.slice(0, 38)]),
@@ -95,6 +175,16 @@ describe('ART trajectory logs', () => {
         [5, '1', 1],
       ],
     );
+    // In a YAML file, the line its group starts on.
+    const yfile = path.join(dir, '0006.yaml');
+    const ytext = fs.readFileSync(path.join(yamlArt, '2048', 'models', 'agent-001', 'trajectories', 'train', '0001.yaml'), 'utf8');
+    // The last `reward: 0.0` (line 107) is group 1's second trajectory.
+    fs.writeFileSync(yfile, ytext.replace(/reward: 0\.0\n(?![\s\S]*reward: 0\.0)/, 'reward: lost\n'));
+    const y = await new Ingestor(store, [path.dirname(dir)], { run: 'b' }).ingestOnce();
+    assert.deepEqual(
+      [y.samples_added, y.errors],
+      [3, [{ file: yfile, line: 74, message: 'trajectories[1].reward must be a finite number, got a string ("lost")' }]],
+    );
     store.close();
   });
 
@@ -112,8 +202,8 @@ describe('ART trajectory logs', () => {
       breathe: () => Promise.resolve(),
     };
     const file = path.join(dir, '0001.jsonl');
-    const pass = async (settling: boolean): Promise<[number, number, string[]]> => {
-      const p: WholeFilePass = { ctx, file, settling, notes: { rewardNames: new Set() }, ahead: undefined };
+    const pass = async (settling: boolean, which = file): Promise<[number, number, string[]]> => {
+      const p: WholeFilePass = { ctx, file: which, settling, notes: { rewardNames: new Set() }, ahead: undefined };
       const c = await artTrajectories.pass(p);
       return [c.added, c.duplicate, c.errors.map((e) => e.message)];
     };
@@ -128,6 +218,14 @@ describe('ART trajectory logs', () => {
     fs.writeFileSync(file, full + '\n');
     assert.deepEqual(await pass(false), [0, 5, []]);
     assert.equal(store.db.prepare('SELECT COUNT(*) FROM samples').pluck().get(), 5);
+    // A Parquet file has its footer written last: without it, it waits too.
+    const pq = path.join(dir, '0002.parquet');
+    const bytes = fs.readFileSync(path.join(parquetArt, '2048', 'models', 'agent-001', 'trajectories', 'train', '0002.parquet'));
+    fs.writeFileSync(pq, bytes.subarray(0, bytes.length - 100));
+    assert.deepEqual(await pass(true, pq), [0, 0, []]);
+    fs.writeFileSync(pq, bytes);
+    assert.deepEqual(await pass(true, pq), [2, 0, []]);
+    assert.deepEqual(await pass(false, pq), [0, 0, []]);
     store.close();
   });
 });
