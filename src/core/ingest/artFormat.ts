@@ -15,8 +15,11 @@ import type { SampleRecord } from './records';
 
 export const ART_FORMAT = 'art';
 
-/** `…/trajectories/{split}/{step:04d}.{ext}` (get_trajectories_split_dir and `{iteration:04d}`). */
-const PLACE = /[\\/]trajectories[\\/]([^\\/]+)[\\/](\d+)\.(jsonl|yaml|parquet)$/;
+/**
+ * `…/trajectories/{split}/{step:04d}.{ext}` (get_trajectories_split_dir and `{iteration:04d}`): at least
+ * four digits, so a verl dump's `{step}.jsonl` in a folder that happens to be named so is not taken.
+ */
+const PLACE = /[\\/]trajectories[\\/]([^\\/]+)[\\/](\d{4,})\.(jsonl|yaml|parquet)$/;
 
 /** The split folder and step of an ART trajectory file, if it is one. */
 export function artPlace(file: string): { splitName: string; split: Split; step: number } | undefined {
