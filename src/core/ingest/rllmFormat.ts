@@ -112,9 +112,12 @@ export function episodeSample(o: JsonObject, file: string): SampleRecord | strin
     rec.components = Object.fromEntries(rewards.map((r) => [r.name, r.reward]));
   if (typeof o['is_correct'] === 'boolean') rec.correct = o['is_correct'];
   if (typeof o['termination_reason'] === 'string') rec.finishReason = o['termination_reason'];
+  // The task itself is left out of meta: a coding task carries its tests, often far larger than
+  // the episode, and every rollout of the task would store it again.
   const task = o['task'];
   if (isObject(task) && typeof task['ground_truth'] === 'string') rec.groundTruth = task['ground_truth'];
-  const meta: JsonObject = { episode_id: id, epoch: o['epoch'] ?? null, task: task ?? null };
+  if (isObject(task) && typeof task['data_source'] === 'string') rec.dataSource = task['data_source'];
+  const meta: JsonObject = { episode_id: id, epoch: o['epoch'] ?? null };
   if (isObject(o['metrics']) && Object.keys(o['metrics']).length) meta['metrics'] = o['metrics'];
   meta['trajectories'] = trajs
     .filter(isObject)

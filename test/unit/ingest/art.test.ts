@@ -105,6 +105,11 @@ describe('ART trajectory logs', () => {
         ['1', 1, 0, 'down'],
       ],
     );
+    // v2 left the 'down' trajectory's messages null (its user message is content parts): read from trajectory_json.
+    assert.equal(
+      rows.find((s) => s.step === 2 && s.index === 1)!.prompt,
+      'system: You play 2048. Answer with one move.\n\nuser: board: 2 2 . .',
+    );
     const game = rows.find((s) => s.step === 1 && s.group === '0' && s.index === 2)!;
     assert.deepEqual(game.turns, GAME_TURNS);
     assert.deepEqual(game.meta, { metrics: { max_value: 16, duration: 1.5 }, metadata: { game_id: 'g1' } });

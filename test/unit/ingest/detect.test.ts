@@ -50,10 +50,10 @@ describe('format detection', () => {
     };
     const episodes = f('rllm', 'logs', 'deepcoder', 'run1', 'episodes', 'train_step_1_epoch_0');
     put(
-      path.join(episodes, 'episode_hash6f909b42_idt-add_0.json'),
+      path.join(episodes, 'episode_hashc1910da2_idt-add_0.json'),
       'episodes',
       'train_step_1_epoch_0',
-      'episode_hash6f909b42_idt-add_0.json',
+      'episode_hashc1910da2_idt-add_0.json',
     );
     put(path.join(episodes, 'batch_summary.json'), 'episodes', 'train_step_1_epoch_0', 'batch_summary.json');
     const art = f('art', 'parquet', '.art', '2048', 'models', 'agent-001', 'trajectories', 'train', '0001.parquet');
@@ -64,7 +64,7 @@ describe('format detection', () => {
     const formatOf = (...p: string[]): string => discover([path.join(dir, ...p)], 'auto').files[0]!.format;
     assert.deepEqual(
       [
-        formatOf('episodes', 'train_step_1_epoch_0', 'episode_hash6f909b42_idt-add_0.json'),
+        formatOf('episodes', 'train_step_1_epoch_0', 'episode_hashc1910da2_idt-add_0.json'),
         formatOf('trajectories', 'train', '0001.parquet'),
         formatOf('completions', 'completions_00001.parquet'),
         formatOf('trajectories', 'rollout', '1.jsonl'),

@@ -60,13 +60,12 @@ describe('rLLM episode logs', () => {
       { role: 'tool', content: '42', trained: false },
       { role: 'assistant', content: 'It is 42.', trained: true },
     ]);
-    assert.equal(agent.ground_truth, '42');
+    assert.deepEqual([agent.ground_truth, agent.data_source], ['42', 'math']);
     const single = rows.find((s) => s.group === 't-add' && s.index === 1)!;
     assert.deepEqual([single.prompt, single.response, single.turns], ['user: What is 2 + 3?', 'The answer is \\boxed{6}.', undefined]);
     assert.deepEqual(single.meta, {
       episode_id: 't-add:1',
       epoch: 0,
-      task: { question: 'What is 2 + 3?', ground_truth: '5' },
       metrics: { solver_acc: 0 },
       trajectories: [{ name: 'solver', reward: 0, num_steps: 1 }],
     });
@@ -78,10 +77,10 @@ describe('rLLM episode logs', () => {
   it('an episode without trajectories is one error naming the file; the others are stored', async () => {
     const dir = path.join(tempDir(), 'episodes', 'train_step_3_epoch_1');
     fs.mkdirSync(dir, { recursive: true });
-    const good = path.join(dir, 'episode_hash6f909b42_idt-add_0.json');
-    fs.copyFileSync(path.join(step1, 'episode_hash6f909b42_idt-add_0.json'), good);
-    const bad = path.join(dir, 'episode_hash6f909b42_idt-add_1.json');
-    const o = JSON.parse(fs.readFileSync(path.join(step1, 'episode_hash6f909b42_idt-add_1.json'), 'utf8')) as Record<string, unknown>;
+    const good = path.join(dir, 'episode_hashc1910da2_idt-add_0.json');
+    fs.copyFileSync(path.join(step1, 'episode_hashc1910da2_idt-add_0.json'), good);
+    const bad = path.join(dir, 'episode_hashc1910da2_idt-add_1.json');
+    const o = JSON.parse(fs.readFileSync(path.join(step1, 'episode_hashc1910da2_idt-add_1.json'), 'utf8')) as Record<string, unknown>;
     delete o['trajectories'];
     fs.writeFileSync(bad, JSON.stringify(o, null, 2));
     const store = Store.open(path.join(tempDir(), 'b.db'));
@@ -116,8 +115,8 @@ describe('rLLM episode logs', () => {
       const c = await rllmEpisodes.pass(p);
       return [c.added, c.duplicate, c.errors.map((e) => e.message)];
     };
-    const a = 'episode_hash2eeec5d4_idt-mul_0.json';
-    const b = 'episode_hash2eeec5d4_idt-mul_1.json';
+    const a = 'episode_hash4750396e_idt-mul_0.json';
+    const b = 'episode_hash4750396e_idt-mul_1.json';
     fs.copyFileSync(path.join(step1, a), path.join(dir, a));
     assert.deepEqual(await pass(a, true), [1, 0, []]);
     assert.deepEqual(await pass(a, true), [0, 0, []]);
@@ -135,7 +134,7 @@ describe('rLLM episode logs', () => {
       [1, 0],
     ]);
     // Still cut off when the follow stops: the last read says so and stores nothing.
-    const c = 'episode_hash6f909b42_idt-add_0.json';
+    const c = 'episode_hashc1910da2_idt-add_0.json';
     fs.writeFileSync(path.join(dir, c), fs.readFileSync(path.join(step1, c), 'utf8').slice(0, 300));
     const [added, , errors] = await pass(c, false);
     assert.equal(added, 0);
