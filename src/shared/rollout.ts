@@ -16,6 +16,8 @@ export const ROLLOUT_FORMATS = [
   'vlm-r1-debug',
   'videochat-r1-debug',
   'oat-eval',
+  'rllm',
+  'art',
 ] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 /**

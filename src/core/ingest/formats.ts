@@ -11,11 +11,13 @@ import type { PassContext, PassCounters } from './filePass';
 import type { JsonObject } from './jsonLine';
 import type { TrlAhead } from './wholeFile';
 import { arealRollouts } from './arealFormat';
+import { artTrajectories } from './artFormat';
 import { groundingDebugLog } from './groundingLogFormat';
 import { nativeMetrics, nativeRollouts } from './nativeFormat';
 import { nemoRlRollouts } from './nemoRlFormat';
 import { oatEvalResults } from './oatEvalFormat';
 import { primeRlMetrics, primeRlRollouts } from './primeRlFormat';
+import { rllmEpisodes } from './rllmFormat';
 import { slimeRollouts } from './slimeFormat';
 import { verlMetrics, verlRollouts } from './verlFormat';
 import { videoDebugLog } from './videoLogFormat';
@@ -87,6 +89,8 @@ export interface WholeFileFormat<Id extends string = string, Kind extends Format
   files: FileNames;
   /** Files known by how they start, whatever their name (a trainer lets the user name them): `ext` and a test of the first 64 KiB (and of the path, where the folder tells too). */
   opens?: { ext: string; matches(head: string, file: string): boolean };
+  /** Files known by where the trainer puts them (folder and name), whatever their extension; tried first. */
+  placed?(file: string): boolean;
   /** Read before the pass's other files, which need what it says. */
   readFirst?: boolean;
   pass(p: WholeFilePass): PassCounters | Promise<PassCounters>;
@@ -143,6 +147,11 @@ export class Formats<F extends Format> {
       if (f.reads === 'lines' && f.unreadable?.matches(name)) return { unknown: f.unreadable.reason };
     }
     return undefined;
+  }
+
+  /** The whole-file format a file belongs to by its place (path and name), if any (tried before anything else). */
+  detectPlaced(file: string): F['id'] | undefined {
+    return this.all.find((f) => f.reads === 'whole-file' && f.placed?.(file) === true)?.id;
   }
 
   /** The whole-file format a file belongs to by how it starts, if any (tried before its name). */
@@ -224,6 +233,8 @@ const LIST = [
   groundingDebugLog,
   videoDebugLog,
   oatEvalResults,
+  rllmEpisodes,
+  artTrajectories,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,

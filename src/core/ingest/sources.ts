@@ -96,7 +96,10 @@ function walk(dir: string, depth: number, out: string[], skipped: Discovery['unk
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1, out, skipped);
-    } else if (e.isFile() && (FORMATS.isKnownFileName(e.name) || FORMATS.detectContent(p) !== undefined)) {
+    } else if (
+      e.isFile() &&
+      (FORMATS.isKnownFileName(e.name) || FORMATS.detectPlaced(p) !== undefined || FORMATS.detectContent(p) !== undefined)
+    ) {
       out.push(p);
     } else if (e.isFile() && !e.name.startsWith('.')) {
       skipped.push({ path: p, reason: NOT_READ });
@@ -141,8 +144,10 @@ export function discover(paths: readonly string[], choice: FormatChoice, split?:
         result.unknown.push({ path: file, reason: leftOut });
         continue;
       }
-      // How a file starts decides first: a VideoChat-R1 log may be named like a VLM-R1 one (debug_log.txt).
-      const det: Detection = FORMATS.detectContent(file) ?? FORMATS.detectFileName(path.basename(file)) ?? detectJsonl(file);
+      // Where a file is decides first (ART's trajectories/{split}/0003.parquet is no TRL parquet), then how it
+      // starts: a VideoChat-R1 log may be named like a VLM-R1 one (debug_log.txt).
+      const det: Detection =
+        FORMATS.detectPlaced(file) ?? FORMATS.detectContent(file) ?? FORMATS.detectFileName(path.basename(file)) ?? detectJsonl(file);
       if (det === 'empty') {
         result.pending.push(file);
         continue;

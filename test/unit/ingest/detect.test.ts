@@ -1,9 +1,10 @@
 // Auto-detection names each trainer's files from their keys (and paths), and --format reads them as told.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { detectJsonl, discover } from '../../../src/core/ingest/sources';
-import { FIXTURES } from '../../helpers';
+import { FIXTURES, tempDir } from '../../helpers';
 
 const f = (...p: string[]): string => path.join(FIXTURES, ...p);
 
@@ -39,5 +40,40 @@ describe('format detection', () => {
       d.unknown.map((u) => [path.basename(path.dirname(u.path)), u.reason]),
       [['effective', 'prime-rl "effective" traces are a subset of "all", which is read instead']],
     );
+  });
+
+  it('tells rLLM episodes, ART step files and TRL parquet apart in one folder, by name and place', () => {
+    const dir = tempDir();
+    const put = (from: string, ...to: string[]): void => {
+      fs.mkdirSync(path.join(dir, ...to.slice(0, -1)), { recursive: true });
+      fs.copyFileSync(from, path.join(dir, ...to));
+    };
+    const episodes = f('rllm', 'logs', 'deepcoder', 'run1', 'episodes', 'train_step_1_epoch_0');
+    put(
+      path.join(episodes, 'episode_hashc1910da2_idt-add_0.json'),
+      'episodes',
+      'train_step_1_epoch_0',
+      'episode_hashc1910da2_idt-add_0.json',
+    );
+    put(path.join(episodes, 'batch_summary.json'), 'episodes', 'train_step_1_epoch_0', 'batch_summary.json');
+    const art = f('art', 'parquet', '.art', '2048', 'models', 'agent-001', 'trajectories', 'train', '0001.parquet');
+    put(art, 'trajectories', 'train', '0001.parquet');
+    put(f('trl-real', 'completions', 'completions_00001.parquet'), 'completions', 'completions_00001.parquet');
+    // verl's {step}.jsonl under a folder named trajectories/…: ART's names have four digits or more.
+    put(f('verl', 'rollout', '1.jsonl'), 'trajectories', 'rollout', '1.jsonl');
+    const formatOf = (...p: string[]): string => discover([path.join(dir, ...p)], 'auto').files[0]!.format;
+    assert.deepEqual(
+      [
+        formatOf('episodes', 'train_step_1_epoch_0', 'episode_hashc1910da2_idt-add_0.json'),
+        formatOf('trajectories', 'train', '0001.parquet'),
+        formatOf('completions', 'completions_00001.parquet'),
+        formatOf('trajectories', 'rollout', '1.jsonl'),
+      ],
+      ['rllm', 'art', 'trl', 'verl'],
+    );
+    // The folder as a whole mixes formats, which one run refuses; the episodes' folder alone is rLLM.
+    assert.throws(() => discover([dir], 'auto'), /rollout files of different formats/);
+    const d = discover([path.join(dir, 'episodes')], 'auto');
+    assert.deepEqual([d.files.map((x) => x.format), d.skipped.map((x) => path.basename(x.path))], [['rllm'], ['batch_summary.json']]);
   });
 });

@@ -63,9 +63,13 @@ describe('the format list', () => {
     assert.equal(FORMATS.detectFileName('1.jsonl'), undefined);
     assert.equal(FORMATS.detectFileName('debug_log_GUI-G1_iou.txt'), 'vlm-r1-debug');
     assert.equal(FORMATS.detectFileName('debug_log.2025-05-01-10-00-00_format.txt'), 'vlm-r1-debug');
+    // rLLM's EpisodeLogger names; its batch_summary.json and other JSON files are not episodes.
+    assert.equal(FORMATS.detectFileName('episode_hash2eeec5d4_idt-mul_0.json'), 'rllm');
+    assert.equal(FORMATS.detectFileName('batch_summary.json'), undefined);
+    assert.equal(FORMATS.detectFileName('episode_2.json'), undefined);
     assert.equal(
       FORMATS.fileNamesText(),
-      '.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, oat eval_results/{step}.json, trainer_state.json',
+      '.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, oat eval_results/{step}.json, rLLM episode_hash*_id*.json, ART trajectories/{split}/{step}.jsonl|yaml|parquet, trainer_state.json',
     );
     assert.deepEqual(
       ['a.jsonl', 'b.parquet', 'c.pt', 'trainer_state.json', 'notes.txt', 'state.json', 'run_hit.txt', 'eval_format.txt'].filter((n) =>
@@ -81,7 +85,7 @@ describe('the format list', () => {
     for (const id of ['auto', ...ids]) assert.equal(parseFormat(id), id);
     assert.throws(() => parseFormat('csv'), {
       message:
-        'unknown format "csv": use auto, native, verl, trl, prime-rl, nemo-rl, areal, slime, vlm-r1-debug, videochat-r1-debug, oat-eval',
+        'unknown format "csv": use auto, native, verl, trl, prime-rl, nemo-rl, areal, slime, vlm-r1-debug, videochat-r1-debug, oat-eval, rllm, art',
     });
   });
 
