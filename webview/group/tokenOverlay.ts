@@ -31,6 +31,26 @@ export interface OverlayInput {
   sequenceAdvantage: number | undefined;
   /** TEMPO token advantages of this sample (exact trees only). */
   tempoRuns: ValueRuns | undefined;
+  /** VeriFree: the first token of the answer part (from `<answer` on), null when unknown or absent. */
+  answerStart?: number | null;
+}
+
+/**
+ * The token where VeriFree's answer part starts: the one holding the first `<answer` of the joined
+ * token strings (VeriFree cuts the response there), found only when the sample logged an answer
+ * offset and its token strings. Null otherwise: the overlay then draws no split.
+ */
+export function answerTokenStart(strings: readonly string[] | null | undefined, answerOffset: number | null): number | null {
+  if (answerOffset === null || !strings) return null;
+  const joined = strings.join('');
+  const at = joined.indexOf('<answer');
+  if (at < 0) return null;
+  let end = 0;
+  for (let t = 0; t < strings.length; t++) {
+    end += (strings[t] as string).length;
+    if (end > at) return t;
+  }
+  return null;
 }
 
 export interface ModeChoice {
@@ -60,6 +80,14 @@ function advantageValues(x: OverlayInput, n: number): { values: number[]; label:
     return { values: Array.from({ length: n }, (_, t) => r.at(t)), label: 'Token advantage (TEMPO)' };
   }
   if (x.sequenceAdvantage === undefined) return null;
+  if (x.estimator === 'verifree' && x.answerStart !== undefined && x.answerStart !== null) {
+    // VeriFree trains the thinking tokens with A; the sampled answer part is replaced by the reference answer.
+    const start = x.answerStart;
+    return {
+      values: Array.from({ length: n }, (_, t) => (t < start ? (x.sequenceAdvantage as number) : NaN)),
+      label: 'Token advantage (VeriFree: the thinking tokens; the answer part is not trained)',
+    };
+  }
   return {
     values: new Array<number>(n).fill(x.sequenceAdvantage),
     label: `Token advantage (${ESTIMATOR_LABELS[x.estimator]}, the same on every token)`,
@@ -210,11 +238,17 @@ export class TokenOverlay {
           .filter(Boolean)
           .join(' · '),
       }),
-      el(
-        'div',
-        { cls: 'token-legend' },
-        LEGENDS[mode](x.epsilon).map(([cls, text]) => el('span', { cls: `tok-swatch ${cls}`, text })),
-      ),
+      el('div', { cls: 'token-legend' }, [
+        ...LEGENDS[mode](x.epsilon).map(([cls, text]) => el('span', { cls: `tok-swatch ${cls}`, text })),
+        ...(x.answerStart !== undefined && x.answerStart !== null
+          ? [
+              el('span', {
+                cls: 'tok-swatch tok-answer',
+                text: 'answer part: not trained (VeriFree trains the reference answer, weighted by p)',
+              }),
+            ]
+          : []),
+      ]),
       // Above the tokens and sticky: below them it fell off screen while a token near the top was hovered.
       this.readout,
       this.tokensElement(x, mode, values, n),
@@ -273,6 +307,7 @@ export class TokenOverlay {
       const span = document.createElement('span');
       const v = values[t] as number;
       let cls = `tok-o ${valueClass(mode, v, x.epsilon)}`;
+      if (x.answerStart !== undefined && x.answerStart !== null && t >= x.answerStart) cls += ' tok-answer';
       if (mode === 'delta' && logprobs && train_logprobs) {
         const d = deltaAt(train_logprobs, logprobs, t);
         if (Number.isFinite(d) && outsideClip(Math.exp(d), x.epsilon)) cls += ' clip-out';

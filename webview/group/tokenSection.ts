@@ -8,7 +8,7 @@ import type { SampleDetail } from '../../src/shared/explorer';
 import { el } from '../shared/dom';
 import type { GroupUi } from './state';
 import { viewAdvantages } from './sampleList';
-import { TokenOverlay } from './tokenOverlay';
+import { TokenOverlay, answerTokenStart } from './tokenOverlay';
 import { turnsView } from './turnsView';
 
 export class TokenSection {
@@ -67,6 +67,7 @@ export class TokenSection {
         estimator: ui.estimator,
         sequenceAdvantage: ui.estimator === 'tempo' || i < 0 ? undefined : viewAdvantages(snap, ui.estimator).get(index),
         tempoRuns: snap.tree?.exact ? snap.tree.samples.find((s) => s.index === index)?.token_advantage_runs : undefined,
+        answerStart: answerTokenStart(tokens.tokens, snap.judging?.answers?.find((a) => a.index === index)?.answer_offset ?? null),
       },
       ui.tokenMode,
     );
