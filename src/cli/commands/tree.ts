@@ -4,6 +4,8 @@ import { groupTree } from '../../core/store/groupTrees';
 import { Store } from '../../core/store/store';
 import { loadTokenizer, type TextTokenizer } from '../../core/tokenize/tokenizerFile';
 import { groupView } from '../../core/views/groupView';
+import { judgedGroupTree } from '../../core/views/judgedTree';
+import type { JudgedEstimator } from '../../shared/protocol/webviews/advantages';
 import type { GroupRef } from '../../shared/explorer';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
@@ -23,13 +25,21 @@ export const groupOptions = {
 
 export const TREE_COMMANDS: Record<string, CommandSpec> = {
   tree: {
-    usage: 'tree --db FILE --run NAME --step N --group UID [--split train|val] [--tokenizer FILE] [--no-std] [--json]',
-    summary: "a group's prefix tree with TEMPO values V(s), δ and token advantages",
-    options: { ...groupOptions, 'no-std': { type: 'boolean' } },
+    usage:
+      'tree --db FILE --run NAME --step N --group UID [--split train|val] [--tokenizer FILE] [--no-std] [--estimator tempo|brpo|multi-rm|verifree] [--json]',
+    summary: "a group's prefix tree with TEMPO values V(s), δ and token advantages (or a judged estimator's)",
+    options: { ...groupOptions, 'no-std': { type: 'boolean' }, estimator: { type: 'string' } },
     run: (v) => {
+      const estimator = str(v['estimator']) ?? 'tempo';
+      if (estimator !== 'tempo' && !isJudged(estimator))
+        throw new UsageError(`unknown --estimator ${JSON.stringify(estimator)}: use tempo, brpo, multi-rm or verifree`);
+      if (isJudged(estimator) && v['no-std'] === true)
+        throw new UsageError('--no-std applies to tempo (the judged estimators normalise as their papers do)');
       const { store, ref, tokenizer } = openGroup(v);
       try {
-        const tree = groupTree(store, ref, { norm: v['no-std'] !== true, ...tokenizer });
+        const tree = isJudged(estimator)
+          ? judgedGroupTree(store, ref, estimator, tokenizer)
+          : groupTree(store, ref, { norm: v['no-std'] !== true, ...tokenizer });
         if (v['json'] === true) printJson(tree);
         else {
           process.stdout.write(
@@ -109,4 +119,8 @@ function openGroup(v: Values): { store: Store; ref: GroupRef; tokenizer: { token
   const tokenizerPath = str(v['tokenizer']);
   const tokenizer = tokenizerPath ? { tokenizer: loadTokenizer(tokenizerPath) } : {};
   return { store: Store.open(db), ref, tokenizer };
+}
+
+function isJudged(e: string): e is JudgedEstimator {
+  return e === 'brpo' || e === 'multi-rm' || e === 'verifree';
 }

@@ -20,7 +20,11 @@ export interface TreeRow {
   turns: string | null;
 }
 
-export type TreeOptions = GroupTreeOptions & { tokenizer?: TextTokenizer };
+export type TreeOptions = GroupTreeOptions & {
+  tokenizer?: TextTokenizer;
+  /** Per stored index, the outcome to build the tree on instead of the reward (a judged estimator's). */
+  outcomes?: ReadonlyMap<number, number>;
+};
 
 export function groupTree(store: Store, ref: GroupRef, opts: TreeOptions = {}): GroupTree {
   const gid = requireGroupId(store, ref);
@@ -43,7 +47,7 @@ export function treeOfRows(ref: GroupRef, rows: readonly TreeRow[], opts: TreeOp
   const tokens = tokenizeGroup(samples, opts.tokenizer ? { tokenizer: opts.tokenizer } : {});
   const tree = buildGroupTree(
     ref.group,
-    rows.map((r, i) => ({ reward: r.reward, tokens: tokens[i]! })),
+    rows.map((r, i) => ({ reward: opts.outcomes?.get(r.idx) ?? r.reward, tokens: tokens[i]! })),
     opts,
   );
   // The tree numbers responses by position; callers address samples by their stored index.
