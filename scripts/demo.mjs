@@ -43,6 +43,12 @@ const db = path.join(demo, 'demo.db');
 const cli = path.join(root, 'bin', 'rollout-lens.js');
 const generated = path.join(demo, 'generated');
 const IMAGE_RUNS = ['gui-grounding-procedural', 'vision-zero-procedural', 'video-grounding-procedural'];
+/** Runs whose rewards no rule checks, from the test fixtures (each folder's README says how it was made). */
+const JUDGED_RUNS = [
+  { run: 'brpo-trl', file: path.join('test', 'fixtures', 'trl-brpo'), format: 'trl' },
+  { run: 'longwriter-three-rms', file: path.join('test', 'fixtures', 'longwriter-rm', 'rollouts.jsonl'), format: 'native' },
+  { run: 'verifree-p-reference', file: path.join('test', 'fixtures', 'verifree', 'rollouts.jsonl'), format: 'native' },
+];
 
 /** An ffmpeg for the procedural videos: on PATH, else the npm package the tests use (a devDependency), else none. */
 function findFfmpeg() {
@@ -98,7 +104,7 @@ function writeWorkspace(python) {
     [
       '# Rollout Lens demo',
       '',
-      'Open the **Rollout Lens** view (activity bar). Four runs:',
+      'Open the **Rollout Lens** view (activity bar). The runs:',
       '',
       '- **realistic-grpo** is already filling: a procedural writer (not a model) of GRPO-shaped math rollouts,',
       '  long chain-of-thought responses, 8 samples per prompt that branch, 64 steps over about a minute.',
@@ -107,6 +113,10 @@ function writeWorkspace(python) {
       '- **gui-grounding-procedural** and **vision-zero-procedural** are finished runs with images, also procedural (not a model):',
       '  GUI grounding on generated screenshots whose predicted boxes grow under an IoU-only reward (a box-growth alert),',
       '  and "who\'s the spy" games on generated shape scenes. See examples/gui_grounding/README.md in the repository.',
+      '- **video-grounding-procedural**: temporal grounding on generated videos (examples/video_grounding/README.md).',
+      '- **brpo-trl**, **longwriter-three-rms** and **verifree-p-reference** are rewards without a verifier: a real tiny TRL run',
+      '  trained with BRPO against a stand-in pairwise judge, three reward models averaged per model, and p(reference) as the',
+      '  reward. Open a group: the Judges section shows verdicts, per-model shares and p; the dashboard charts them.',
       '',
       'Help → Get Started → "Inspect a GRPO run with Rollout Lens" walks through the rest (re-score, diff).',
       '',
@@ -133,6 +143,14 @@ function ingestImageRuns(python) {
     const r = spawnSync(process.execPath, [cli, 'ingest', file, '--db', db, '--run', run, '--json'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`could not ingest ${file}: ${r.stderr || r.stdout}`);
     say(`${run} (procedural, not a model): ${JSON.parse(r.stdout).samples_added} samples`);
+  }
+  for (const j of JUDGED_RUNS) {
+    const file = path.join(root, j.file);
+    const r = spawnSync(process.execPath, [cli, 'ingest', file, '--db', db, '--run', j.run, '--format', j.format, '--json'], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`could not ingest ${file}: ${r.stderr || r.stdout}`);
+    say(`${j.run} (${j.file}): ${JSON.parse(r.stdout).samples_added} samples`);
   }
 }
 

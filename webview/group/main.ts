@@ -3,7 +3,12 @@
 import '../shared/base.css';
 import './group.css';
 import type { SampleDetail } from '../../src/shared/explorer';
-import { ADVANTAGE_ESTIMATORS, ESTIMATOR_LABELS, estimatorAvailable } from '../../src/shared/protocol/webviews/advantages';
+import {
+  ADVANTAGE_ESTIMATORS,
+  ESTIMATOR_LABELS,
+  estimatorAvailable,
+  type AdvantageEstimator,
+} from '../../src/shared/protocol/webviews/advantages';
 import { GroupMessages, type GroupSnapshot, type SampleColumn } from '../../src/shared/protocol/webviews/group';
 import { ErrorNotification } from '../../src/shared/protocol/webviews/ipc';
 import { ChunkedText } from '../shared/chunkedText';
@@ -165,6 +170,11 @@ app.append(
   el('div', { cls: 'samples-column' }, [filters, list.root, detail.root]),
 );
 
+/** The estimator a judged group trains with (BRPO, then multi-RM, then VeriFree), when it logged what it needs. */
+function judgedDefault(s: GroupSnapshot): AdvantageEstimator | null {
+  return (['brpo', 'multi-rm', 'verifree'] as const).find((e) => estimatorAvailable(e, s.judging)) ?? null;
+}
+
 /** BRPO, multi-RM and VeriFree are offered only where the group logged what they need. */
 function offerEstimators(s: GroupSnapshot): void {
   for (const option of estimatorChoice.querySelectorAll('vscode-option')) {
@@ -172,10 +182,8 @@ function offerEstimators(s: GroupSnapshot): void {
     const known = ADVANTAGE_ESTIMATORS.find((e) => e === value);
     if (known) (option as HTMLElement).hidden = !estimatorAvailable(known, s.judging);
   }
-  if (!estimatorAvailable(store.ui.estimator, s.judging)) {
-    store.ui.estimator = s.estimator;
-    setDropdownValue(estimatorChoice, s.estimator);
-  }
+  if (!estimatorAvailable(store.ui.estimator, s.judging)) store.ui.estimator = s.estimator;
+  setDropdownValue(estimatorChoice, store.ui.estimator);
 }
 
 function selectNode(id: number): void {
@@ -296,7 +304,8 @@ host.on(GroupMessages.snapshot, (s) => {
   performance.mark('rl:snapshot');
   const sameGroup = store.ref !== null && JSON.stringify(store.ref) === JSON.stringify(s.ref);
   if (!sameGroup) store.ui = { ...defaultUi(s.estimator) };
-  if (!restored && !paint.hasPainted) store.ui.estimator = s.estimator;
+  // A judged group opens on its own estimator: GRPO on BRPO's placeholder rewards would show nothing.
+  if (!restored && !paint.hasPainted) store.ui.estimator = judgedDefault(s) ?? s.estimator;
   store.ref = s.ref;
   snap = s;
   details.clear();

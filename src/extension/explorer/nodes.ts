@@ -118,7 +118,7 @@ export class GroupNode {
     item.description = g.prompt_preview || g.group;
     item.tooltip =
       `group ${g.group}: ${g.size} samples, reward ${fmt(g.reward_mean)} ± ${fmt(g.reward_std)}, ` +
-      `${g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting${g.tool_use ? `, ${g.tool_use} using tools` : ''}${brpoNote(g)}\n\n${g.prompt_preview}`;
+      `${g.brpo ? 'judged pairwise (BRPO: the verdicts are the advantages)' : g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting${g.tool_use ? `, ${g.tool_use} using tools` : ''}${brpoNote(g)}\n\n${g.prompt_preview}`;
     const badge = groupBadgePath(this.ref, {
       degenerate: g.degenerate,
       truncated: g.truncated > 0,
