@@ -16,9 +16,11 @@ const EXTENSION = { 'verl-parquet': '.parquet', jsonl: '.jsonl' } as const;
 export function checkDatasetPath(p: string, format: DatasetExportRequest['format']): string {
   if (!path.isAbsolute(p)) throw new LensError(ErrorCode.BadInput, `output path must be absolute: ${JSON.stringify(p)}`);
   if (p.split(/[\\/]/).includes('..')) throw new LensError(ErrorCode.BadInput, `output path must not contain "..": ${JSON.stringify(p)}`);
-  if (!p.endsWith(EXTENSION[format])) throw new LensError(ErrorCode.BadInput, `--format ${format} writes a ${EXTENSION[format]} file: ${p}`);
+  if (!p.endsWith(EXTENSION[format]))
+    throw new LensError(ErrorCode.BadInput, `--format ${format} writes a ${EXTENSION[format]} file: ${p}`);
   const dir = path.dirname(p);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new LensError(ErrorCode.BadInput, `output folder does not exist: ${dir}`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new LensError(ErrorCode.BadInput, `output folder does not exist: ${dir}`);
   return p;
 }
 

@@ -18,7 +18,9 @@ after(() => fx.store.close());
 
 /** "group:index" of every selected sample. */
 function picked(selection: DatasetSelection): string[] {
-  return [...selectGroups(fx.store, 'r', selection)].flatMap((g) => g.samples.filter((s) => s.selected).map((s) => `${g.group}:${s.index}`));
+  return [...selectGroups(fx.store, 'r', selection)].flatMap((g) =>
+    g.samples.filter((s) => s.selected).map((s) => `${g.group}:${s.index}`),
+  );
 }
 
 function run(req: Partial<DatasetExportRequest> & Pick<DatasetExportRequest, 'kind' | 'format'>, name: string) {
@@ -86,7 +88,9 @@ describe('dataset export: rows', () => {
       },
     });
     assert.deepEqual(
-      lines.map((l) => (JSON.parse(l) as { meta: { group: string; sample_index: number } }).meta).map((m) => `${m.group}:${m.sample_index}`),
+      lines
+        .map((l) => (JSON.parse(l) as { meta: { group: string; sample_index: number } }).meta)
+        .map((m) => `${m.group}:${m.sample_index}`),
       ['a:0', 'c:0', 'c:1', 'e:0'],
     );
   });
@@ -120,7 +124,10 @@ describe('dataset export: rows', () => {
     assert.deepEqual([pair.meta.rejected_index, pair.meta.rejected_reward], [2, 0.5]);
     assert.throws(
       () => run({ kind: 'dpo', format: 'jsonl', margin: 0.75, selection: { samples: { text: 'maybe' } } }, 'dpo-none.jsonl'),
-      (e: unknown) => e instanceof LensError && e.code === ErrorCode.NotFound && /1 group\(s\) but no pair .* margin 0.75: nothing written/.test(e.message),
+      (e: unknown) =>
+        e instanceof LensError &&
+        e.code === ErrorCode.NotFound &&
+        /1 group\(s\) but no pair .* margin 0.75: nothing written/.test(e.message),
     );
     assert.equal(fs.existsSync(path.join(fx.dir, 'dpo-none.jsonl')), false);
   });
@@ -152,7 +159,10 @@ describe('dataset export: rows', () => {
   it('refuses DPO as verl parquet, a relative path and a wrong extension, before writing', () => {
     const base = { run: 'r', selection: {} };
     const bad = (req: DatasetExportRequest, re: RegExp) =>
-      assert.throws(() => exportDataset(fx.store, req), (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput && re.test(e.message));
+      assert.throws(
+        () => exportDataset(fx.store, req),
+        (e: unknown) => e instanceof LensError && e.code === ErrorCode.BadInput && re.test(e.message),
+      );
     bad({ ...base, kind: 'dpo', format: 'verl-parquet', out: path.join(fx.dir, 'p.parquet') }, /use --format jsonl/);
     bad({ ...base, kind: 'sft', format: 'jsonl', out: 'rel.jsonl' }, /must be absolute/);
     bad({ ...base, kind: 'sft', format: 'verl-parquet', out: path.join(fx.dir, 'p.jsonl') }, /writes a \.parquet file/);
@@ -163,8 +173,14 @@ describe('dataset export: rows', () => {
     const out = path.join(fx.dir, 'empty.parquet');
     assert.throws(
       () => exportDataset(fx.store, { run: 'r', kind: 'sft', format: 'verl-parquet', selection: { from: 9 }, out }),
-      (e: unknown) => e instanceof LensError && e.code === ErrorCode.NotFound && e.message === 'export-dataset: the selection in run "r" holds no samples: nothing written',
+      (e: unknown) =>
+        e instanceof LensError &&
+        e.code === ErrorCode.NotFound &&
+        e.message === 'export-dataset: the selection in run "r" holds no samples: nothing written',
     );
-    assert.deepEqual(fs.readdirSync(fx.dir).filter((f) => f.startsWith('empty')), []);
+    assert.deepEqual(
+      fs.readdirSync(fx.dir).filter((f) => f.startsWith('empty')),
+      [],
+    );
   });
 });

@@ -10,7 +10,14 @@ import { tempDir, writeJsonl } from '../../helpers';
 export const ADD = '<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n';
 export const PRIME = 'Name a prime.';
 
-function row(step: number, group: string, prompt: string, response: string, reward: number, extra: Partial<NativeRollout> = {}): NativeRollout {
+function row(
+  step: number,
+  group: string,
+  prompt: string,
+  response: string,
+  reward: number,
+  extra: Partial<NativeRollout> = {},
+): NativeRollout {
   return { step, group, prompt, response, reward, correct: reward === 1, ...extra };
 }
 
@@ -38,7 +45,10 @@ export interface ExportFixture {
 
 /** Sample id of (step, group, index) in the fixture's database. */
 export function sampleId(store: Store, group: string, index: number): number {
-  return store.db.prepare('SELECT s.id FROM samples s JOIN groups g ON g.id = s.group_id WHERE g.uid = ? AND s.idx = ?').pluck().get(group, index) as number;
+  return store.db
+    .prepare('SELECT s.id FROM samples s JOIN groups g ON g.id = s.group_id WHERE g.uid = ? AND s.idx = ?')
+    .pluck()
+    .get(group, index) as number;
 }
 
 export async function exportFixture(): Promise<ExportFixture> {
@@ -50,7 +60,9 @@ export async function exportFixture(): Promise<ExportFixture> {
   const runId = store.requireRun('r').id;
   // A stored alert as the detectors write it: the ids of the samples behind it.
   store.db
-    .prepare(`INSERT INTO alerts (run_id, split, step, kind, score, message, samples) VALUES (?, 'train', 1, 'degenerate_output', 0.5, 'm', ?)`)
+    .prepare(
+      `INSERT INTO alerts (run_id, split, step, kind, score, message, samples) VALUES (?, 'train', 1, 'degenerate_output', 0.5, 'm', ?)`,
+    )
     .run(runId, JSON.stringify([sampleId(store, 'a', 1), sampleId(store, 'b', 0)]));
   const rescore = new RescoreStore(store.db);
   const setId = rescore.createSet(runId, 'math', 'math', '{}', 3);
