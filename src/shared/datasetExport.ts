@@ -77,3 +77,26 @@ export interface DatasetExportReport {
   /** The file's top-level columns (keys of a JSONL line). */
   columns: string[];
 }
+
+/**
+ * The explorer's current view as an export selection: its filter keeps the groups it lists and,
+ * as the explorer does for a group's samples, truncated / reflects / text pick the samples in them.
+ */
+export function explorerSelection(filter: GroupFilter, scope: { split?: Split; from?: number; to?: number } = {}): DatasetSelection {
+  const samples: SampleFilter = {
+    ...(filter.truncated ? { truncated: true } : {}),
+    ...(filter.reflects ? { reflects: true } : {}),
+    ...(filter.text ? { text: filter.text } : {}),
+    ...(filter.text && filter.allTurns ? { allTurns: true } : {}),
+  };
+  return {
+    ...scope,
+    ...(Object.keys(filter).length ? { filter } : {}),
+    ...(Object.keys(samples).length ? { samples } : {}),
+  };
+}
+
+/** The file a save dialog offers for a kind and format. */
+export function datasetFileName(run: string, kind: DatasetKind, format: DatasetFormat): string {
+  return `${run}-${kind}.${format === 'verl-parquet' ? 'parquet' : 'jsonl'}`;
+}

@@ -107,17 +107,13 @@ function promptKindSql(sel: DatasetSelection): string | null {
 }
 
 /** The selected groups, in step then group order, one at a time (only one group's responses are held). */
-export function* selectGroups(
-  store: Store,
-  run: string,
-  sel: DatasetSelection,
-  reflection: ReflectionMatcher = reflectionMatcher(),
-): Generator<ExportGroup> {
+export function* selectGroups(store: Store, run: string, sel: DatasetSelection, reflection?: ReflectionMatcher): Generator<ExportGroup> {
   const runId = store.requireRun(run).id;
   const split = sel.split ?? 'train';
   const threshold = runSuccessRule(store.db, runId).threshold;
   const ids = sourceIds(store, runId, sel, split);
   if (ids && ids.size === 0) return;
+  const matcher = reflection ?? reflectionMatcher();
   const f = sel.samples ?? {};
   const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
   const groupSql = groupFilterSql(store, sel.filter ?? {});
@@ -144,7 +140,7 @@ export function* selectGroups(
     .iterate(...params) as IterableIterator<Row>;
   const isSelected = (r: Row, success: boolean): boolean =>
     (!f.truncated || r.finish_reason === 'length') &&
-    (!f.reflects || reflection.count(policyText(r.response, r.turns)) > 0) &&
+    (!f.reflects || matcher.count(policyText(r.response, r.turns)) > 0) &&
     (!text || text.has(r.id)) &&
     (!ids || ids.has(r.id)) &&
     (!sel.outcome || success === (sel.outcome === 'right'));
