@@ -101,6 +101,28 @@ describe('rollout-lens export-dataset', () => {
     assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 1);
   });
 
+  it('takes the explorer group filters: --hard-to-ground keeps the all-zero groups of one prompt', () => {
+    const r = runCli([
+      'export-dataset',
+      '--db',
+      db,
+      '--run',
+      'r',
+      '--kind',
+      'rl-prompts',
+      '--format',
+      'jsonl',
+      '--hard-to-ground',
+      '--out',
+      path.join(dir, 'h.jsonl'),
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { rows: number; groups: number; samples: number };
+    assert.deepEqual([report.rows, report.groups, report.samples], [1, 2, 4]);
+    assert.match(fs.readFileSync(path.join(dir, 'h.jsonl'), 'utf8'), /^\{"prompt":\[\{"role":"user","content":"Name a prime\."\}\]/);
+  });
+
   it('exits 1 on an empty selection and creates nothing', () => {
     const out = path.join(dir, 'none.jsonl');
     const r = runCli([

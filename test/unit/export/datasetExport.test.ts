@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { exportDataset } from '../../../src/core/export/exportDataset';
+import { completionMessages, userMessages } from '../../../src/core/export/rows';
 import { selectGroups } from '../../../src/core/export/select';
 import type { DatasetExportRequest, DatasetSelection } from '../../../src/shared/datasetExport';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
@@ -181,6 +182,32 @@ describe('dataset export: rows', () => {
     assert.deepEqual(
       fs.readdirSync(fx.dir).filter((f) => f.startsWith('empty')),
       [],
+    );
+  });
+});
+
+describe('dataset export: messages', () => {
+  it("takes a templated prompt's last user turn, and a multi-turn sample's turns in order", () => {
+    assert.deepEqual(userMessages('<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n  Why?<|im_end|>\n<|im_start|>assistant\n'), [
+      { role: 'user', content: 'Why?' },
+    ]);
+    assert.deepEqual(userMessages('Plain question'), [{ role: 'user', content: 'Plain question' }]);
+    assert.deepEqual(
+      completionMessages({
+        response: 'ignored when there are turns',
+        turns: [
+          { role: 'assistant', content: '<tool_call>ls</tool_call>', trained: true },
+          { role: 'tool', content: 'a.txt', trained: false },
+          { role: 'environment', content: 'reward 0', trained: false },
+          { role: 'assistant', content: 'Done.', trained: true },
+        ],
+      }),
+      [
+        { role: 'assistant', content: '<tool_call>ls</tool_call>' },
+        { role: 'tool', content: 'a.txt' },
+        { role: 'user', content: 'reward 0' },
+        { role: 'assistant', content: 'Done.' },
+      ],
     );
   });
 });
