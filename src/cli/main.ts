@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { dbOption as db, intOption, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
 import { ALERT_COMMANDS } from './commands/alerts';
+import { EXPORT_DATASET_COMMANDS } from './commands/exportDataset';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { ingestCommand } from './commands/ingest';
 import { PROMPT_COMMANDS } from './commands/prompt';
@@ -96,6 +97,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...RUN_COMMANDS,
   ...SUCCESS_COMMANDS,
   ...ALERT_COMMANDS,
+  ...EXPORT_DATASET_COMMANDS,
 };
 
 function help(): string {

@@ -127,7 +127,7 @@ export function listSteps(
  * Sample ids matching an FTS5 query; throws bad_input for a malformed query. Matches only in
  * untrained turns count when `allTurns` is set.
  */
-function matchingSampleIds(store: Store, text: string, allTurns = false): Set<number> {
+export function matchingSampleIds(store: Store, text: string, allTurns = false): Set<number> {
   indexPendingText(store);
   try {
     const { expression } = matchExpression(store, text);
@@ -140,7 +140,7 @@ function matchingSampleIds(store: Store, text: string, allTurns = false): Set<nu
 }
 
 /** A group filter as SQL conditions on `groups g`, with their parameters in order. */
-function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params: unknown[] } {
+export function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.degenerate !== undefined) where.push(f.degenerate ? 'g.reward_min = g.reward_max' : 'g.reward_min <> g.reward_max');

@@ -19,6 +19,7 @@ import { rebuildNativeModules, setTokenizer } from './setupCommands';
 import { setSuccessThreshold } from './successCommands';
 import { rankGroupsAcrossRun } from './rankCommands';
 import { promptsByTrainable } from './promptCommands';
+import { exportDatasetFromFilter } from './exportDatasetCommand';
 import { compareSamples, compareWithPreviousStep, exportRun, openGroupDocument, openSample, searchRollouts } from './sampleCommands';
 
 export interface CommandDeps {
@@ -131,6 +132,11 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.compareWithPreviousStep', (node?: GroupNode | SampleNode) => compareWithPreviousStep(engine, node));
   reg('rolloutLens.searchRollouts', (node?: unknown) => searchRollouts(engine, node instanceof RunNode ? node.run.run : undefined));
   reg('rolloutLens.exportRun', (node?: RunNode) => exportRun(engine, node));
+  reg('rolloutLens.exportDataset', (node?: RunNode | StepNode) => {
+    const sel = node ?? selectedRun();
+    const scope = sel instanceof StepNode ? sel.ref : sel ? { run: sel.run.run } : undefined;
+    return exportDatasetFromFilter(engine, explorer.state, scope);
+  });
   reg('rolloutLens.setSuccessThreshold', (node?: RunNode) => setSuccessThreshold(engine, node, () => explorer.refresh()));
   reg('rolloutLens.setTokenizer', () => setTokenizer());
   reg('rolloutLens.rebuildNativeModules', () => rebuildNativeModules(context, log));

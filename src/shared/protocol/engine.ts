@@ -8,7 +8,8 @@ import { groupId, groupRefShape, runName, sampleIndex, split, step } from './ato
 import { method } from './methods';
 import { notification } from './rpc';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
-import { mapThresholds, type AlertList, type AlertThresholdDef } from '../alerts';
+import { ALERT_KINDS, mapThresholds, type AlertList, type AlertThresholdDef } from '../alerts';
+import { DATASET_FORMATS, DATASET_KINDS, FLIP_DIRECTIONS, PROMPT_KINDS, SAMPLE_OUTCOMES, type DatasetExportReport } from '../datasetExport';
 import { REFLECTION_MODES, REFLECTION_PRESET_IDS } from '../reflection';
 import { GROUP_SORTS, SAMPLE_SORTS, type GroupRow, type Page, type SampleDetail, type SampleRow, type StepRow } from '../explorer';
 import type { BoxScores } from '../media';
@@ -72,6 +73,32 @@ const groupFilter = z
     hardToGround: z.object({ reward: z.number().finite(), spread: z.number().finite() }).strict().optional(),
     text: textQuery.optional(),
     allTurns: z.boolean().optional(),
+  })
+  .strict();
+
+const sampleFilter = z
+  .object({
+    truncated: z.boolean().optional(),
+    reflects: z.boolean().optional(),
+    text: textQuery.optional(),
+    allTurns: z.boolean().optional(),
+  })
+  .strict();
+/** Which samples a dataset export takes (src/shared/datasetExport.ts). */
+const datasetSelection = z
+  .object({
+    split: z.optional(split),
+    from: z.optional(step),
+    to: z.optional(step),
+    filter: groupFilter.optional(),
+    samples: sampleFilter.optional(),
+    outcome: z.enum(SAMPLE_OUTCOMES).optional(),
+    alert: z.enum(ALERT_KINDS).optional(),
+    flips: z
+      .object({ set: z.number().int().min(1), direction: z.enum(FLIP_DIRECTIONS).optional() })
+      .strict()
+      .optional(),
+    prompts: z.enum(PROMPT_KINDS).optional(),
   })
   .strict();
 
@@ -205,15 +232,7 @@ export const EngineMethods = {
         ...groupRef,
         sort: z.enum(SAMPLE_SORTS).optional(),
         descending: z.boolean().optional(),
-        filter: z
-          .object({
-            truncated: z.boolean().optional(),
-            reflects: z.boolean().optional(),
-            text: textQuery.optional(),
-            allTurns: z.boolean().optional(),
-          })
-          .strict()
-          .optional(),
+        filter: sampleFilter.optional(),
       })
       .strict(),
   ),
@@ -247,6 +266,21 @@ export const EngineMethods = {
   exportRun: method<{ path: string; samples: number }>()(
     'runs/export',
     z.object({ run: runName, step: z.optional(step), path: z.string().min(1).max(4096) }).strict(),
+  ),
+  /** Writes a selection as a training dataset (SFT rows, DPO pairs, RL prompts) to an absolute path; nothing when it is empty. */
+  exportDataset: method<DatasetExportReport>()(
+    'datasets/export',
+    z
+      .object({
+        run: runName,
+        kind: z.enum(DATASET_KINDS),
+        format: z.enum(DATASET_FORMATS),
+        selection: datasetSelection,
+        margin: z.number().finite().min(0).optional(),
+        ability: z.string().min(1).max(200).optional(),
+        out: z.string().min(1).max(4096),
+      })
+      .strict(),
   ),
   /** The reward functions a spec can name (id, description, exactness, whether they need trust). */
   rewardFunctions: method<
