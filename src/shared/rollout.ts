@@ -15,6 +15,7 @@ export const ROLLOUT_FORMATS = [
   'slime',
   'vlm-r1-debug',
   'videochat-r1-debug',
+  'ms-swift',
 ] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 /**

@@ -12,6 +12,7 @@ import type { JsonObject } from './jsonLine';
 import type { TrlAhead } from './wholeFile';
 import { arealRollouts } from './arealFormat';
 import { groundingDebugLog } from './groundingLogFormat';
+import { msSwiftRollouts } from './msSwiftFormat';
 import { nativeMetrics, nativeRollouts } from './nativeFormat';
 import { nemoRlRollouts } from './nemoRlFormat';
 import { primeRlMetrics, primeRlRollouts } from './primeRlFormat';
@@ -222,6 +223,7 @@ const LIST = [
   slimeRollouts,
   groundingDebugLog,
   videoDebugLog,
+  msSwiftRollouts,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,

@@ -71,3 +71,15 @@ export function numericEntries(obj: unknown): Record<string, number> {
   }
   return out;
 }
+
+/**
+ * The row count of a columnar line (one object of equal-length lists: a trainer's whole step in one
+ * line), or a message naming every list with its length when they differ: such a line is one error,
+ * since pairing rows of unequal columns would put one sample's reward on another's text.
+ */
+export function columnarRows(o: JsonObject): number | string {
+  const lists = Object.entries(o).filter((e): e is [string, unknown[]] => Array.isArray(e[1]));
+  const lengths = new Set(lists.map(([, v]) => v.length));
+  if (lengths.size <= 1) return lists[0]?.[1].length ?? 0;
+  return `columns differ in length (${lists.map(([k, v]) => `${k} ${v.length}`).join(', ')}); the step is skipped`;
+}

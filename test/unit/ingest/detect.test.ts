@@ -19,8 +19,9 @@ describe('format detection', () => {
         f('nemo-rl', 'logs', 'exp_001', 'val_data_step2.jsonl'),
         f('areal', 'fileroot', 'logs', 'areal', 'gsm8k-grpo', 'trial0', 'rollout', '1', '0.jsonl'),
         f('slime', 'data_3.jsonl'),
+        f('ms-swift', 'output', 'completions.jsonl'),
       ].map((p) => detectJsonl(p)),
-      ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime'],
+      ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime', 'ms-swift'],
     );
   });
 

@@ -20,6 +20,8 @@ const RECORDS: Array<[Record<string, unknown>, string]> = [
   [{ content: [['q']], rewards: [1], idx: 0 }, 'nemo-rl'],
   [{ task_id: 1, sample_idx: 0, prompt: 'q', completion: 'a', reward: 1 }, 'areal'],
   [{ rollout_id: 3, evaluation: false, sample: {} }, 'slime'],
+  // A whole logging step as lists; the same keys holding scalars are not ms-swift's.
+  [{ step: ['1'], prompt: ['q'], completion: ['a'], accuracy: [1], advantages: [0] }, 'ms-swift'],
   [{ step: 1, metrics: { loss: 1 } }, 'native-metrics'],
   [{ step: 1, data: { loss: 1 } }, 'verl-metrics'],
   [{ step: 1, time: 2, loss: 1 }, 'prime-rl-metrics'],
@@ -37,7 +39,7 @@ describe('the format list', () => {
   it('tries first records in the order detection has always used', () => {
     assert.deepEqual(
       FORMATS.tried.map((f) => f.id),
-      ['verl', 'native', 'prime-rl', 'nemo-rl', 'areal', 'slime', 'native-metrics', 'verl-metrics', 'prime-rl-metrics'],
+      ['verl', 'native', 'prime-rl', 'nemo-rl', 'areal', 'slime', 'ms-swift', 'native-metrics', 'verl-metrics', 'prime-rl-metrics'],
     );
     for (const f of FORMATS.tried) {
       for (const later of f.triedBefore ?? []) {
@@ -51,7 +53,8 @@ describe('the format list', () => {
   it('detects each shape of record, and names the known formats when none matches', () => {
     for (const [record, format] of RECORDS) assert.equal(detectObject(record), format, JSON.stringify(record));
     assert.deepEqual(detectObject({ hello: 1 }), {
-      unknown: 'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)',
+      unknown:
+        'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, ms-swift, metrics logs)',
     });
   });
 
@@ -80,7 +83,8 @@ describe('the format list', () => {
     assert.ok(COMMANDS['ingest']!.usage.includes(`[--format auto|${ids.join('|')}]`), COMMANDS['ingest']!.usage);
     for (const id of ['auto', ...ids]) assert.equal(parseFormat(id), id);
     assert.throws(() => parseFormat('csv'), {
-      message: 'unknown format "csv": use auto, native, verl, trl, prime-rl, nemo-rl, areal, slime, vlm-r1-debug, videochat-r1-debug',
+      message:
+        'unknown format "csv": use auto, native, verl, trl, prime-rl, nemo-rl, areal, slime, vlm-r1-debug, videochat-r1-debug, ms-swift',
     });
   });
 
