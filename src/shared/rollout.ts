@@ -16,6 +16,7 @@ export const ROLLOUT_FORMATS = [
   'vlm-r1-debug',
   'videochat-r1-debug',
   'ms-swift',
+  'roll',
 ] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 /**

@@ -16,6 +16,7 @@ import { msSwiftRollouts } from './msSwiftFormat';
 import { nativeMetrics, nativeRollouts } from './nativeFormat';
 import { nemoRlRollouts } from './nemoRlFormat';
 import { primeRlMetrics, primeRlRollouts } from './primeRlFormat';
+import { rollRollouts } from './rollFormat';
 import { slimeRollouts } from './slimeFormat';
 import { verlMetrics, verlRollouts } from './verlFormat';
 import { videoDebugLog } from './videoLogFormat';
@@ -224,6 +225,7 @@ const LIST = [
   groundingDebugLog,
   videoDebugLog,
   msSwiftRollouts,
+  rollRollouts,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,

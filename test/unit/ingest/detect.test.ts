@@ -20,8 +20,10 @@ describe('format detection', () => {
         f('areal', 'fileroot', 'logs', 'areal', 'gsm8k-grpo', 'trial0', 'rollout', '1', '0.jsonl'),
         f('slime', 'data_3.jsonl'),
         f('ms-swift', 'output', 'completions.jsonl'),
+        f('roll', 'rlvr', 'rollout_dump_data.step_1.jsonl'),
+        f('roll', 'agentic', 'rollout_dump_data.step_0.jsonl'),
       ].map((p) => detectJsonl(p)),
-      ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime', 'ms-swift'],
+      ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime', 'ms-swift', 'roll', 'roll'],
     );
   });
 
