@@ -17,6 +17,7 @@ export const ROLLOUT_FORMATS = [
   'videochat-r1-debug',
   'ms-swift',
   'roll',
+  'skyrl-eval',
 ] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 /**

@@ -17,6 +17,7 @@ import { nativeMetrics, nativeRollouts } from './nativeFormat';
 import { nemoRlRollouts } from './nemoRlFormat';
 import { primeRlMetrics, primeRlRollouts } from './primeRlFormat';
 import { rollRollouts } from './rollFormat';
+import { skyrlEvals } from './skyrlFormat';
 import { slimeRollouts } from './slimeFormat';
 import { verlMetrics, verlRollouts } from './verlFormat';
 import { videoDebugLog } from './videoLogFormat';
@@ -226,6 +227,7 @@ const LIST = [
   videoDebugLog,
   msSwiftRollouts,
   rollRollouts,
+  skyrlEvals,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,

@@ -22,8 +22,9 @@ describe('format detection', () => {
         f('ms-swift', 'output', 'completions.jsonl'),
         f('roll', 'rlvr', 'rollout_dump_data.step_1.jsonl'),
         f('roll', 'agentic', 'rollout_dump_data.step_0.jsonl'),
+        f('skyrl', 'export', 'dumped_evals', 'global_step_5_evals', 'openai_gsm8k.jsonl'),
       ].map((p) => detectJsonl(p)),
-      ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime', 'ms-swift', 'roll', 'roll'],
+      ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime', 'ms-swift', 'roll', 'roll', 'skyrl-eval'],
     );
   });
 

@@ -24,6 +24,7 @@ const RECORDS: Array<[Record<string, unknown>, string]> = [
   [{ step: ['1'], prompt: ['q'], completion: ['a'], accuracy: [1], advantages: [0] }, 'ms-swift'],
   [{ id: ['g'], messages: ['[]'], responses: ['a'], scores: [1], global_step: [1] }, 'roll'],
   [{ trajectory_data: ['{}'], messages: ['[]'], global_step: [0] }, 'roll'],
+  [{ input_prompt: 'q', output_response: 'a', score: 1, stop_reason: 'stop', env_extras: {} }, 'skyrl-eval'],
   [{ step: 1, metrics: { loss: 1 } }, 'native-metrics'],
   [{ step: 1, data: { loss: 1 } }, 'verl-metrics'],
   [{ step: 1, time: 2, loss: 1 }, 'prime-rl-metrics'],
@@ -41,7 +42,20 @@ describe('the format list', () => {
   it('tries first records in the order detection has always used', () => {
     assert.deepEqual(
       FORMATS.tried.map((f) => f.id),
-      ['verl', 'native', 'prime-rl', 'nemo-rl', 'areal', 'slime', 'ms-swift', 'roll', 'native-metrics', 'verl-metrics', 'prime-rl-metrics'],
+      [
+        'verl',
+        'native',
+        'prime-rl',
+        'nemo-rl',
+        'areal',
+        'slime',
+        'ms-swift',
+        'roll',
+        'skyrl-eval',
+        'native-metrics',
+        'verl-metrics',
+        'prime-rl-metrics',
+      ],
     );
     for (const f of FORMATS.tried) {
       for (const later of f.triedBefore ?? []) {
@@ -56,7 +70,7 @@ describe('the format list', () => {
     for (const [record, format] of RECORDS) assert.equal(detectObject(record), format, JSON.stringify(record));
     assert.deepEqual(detectObject({ hello: 1 }), {
       unknown:
-        'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, ms-swift, roll, metrics logs)',
+        'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, ms-swift, roll, skyrl-eval, metrics logs)',
     });
   });
 
@@ -86,7 +100,7 @@ describe('the format list', () => {
     for (const id of ['auto', ...ids]) assert.equal(parseFormat(id), id);
     assert.throws(() => parseFormat('csv'), {
       message:
-        'unknown format "csv": use auto, native, verl, trl, prime-rl, nemo-rl, areal, slime, vlm-r1-debug, videochat-r1-debug, ms-swift, roll',
+        'unknown format "csv": use auto, native, verl, trl, prime-rl, nemo-rl, areal, slime, vlm-r1-debug, videochat-r1-debug, ms-swift, roll, skyrl-eval',
     });
   });
 

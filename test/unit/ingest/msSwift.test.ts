@@ -65,7 +65,7 @@ describe('ms-swift GRPO completions.jsonl', () => {
     assert.equal(detectJsonl(fixture), 'ms-swift');
     assert.deepEqual(detectJsonl(row), {
       unknown:
-        'records with keys {step, prompt, completion, advantages} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, ms-swift, roll, metrics logs)',
+        'records with keys {step, prompt, completion, advantages} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, ms-swift, roll, skyrl-eval, metrics logs)',
     });
   });
 
