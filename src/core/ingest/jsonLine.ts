@@ -83,3 +83,29 @@ export function columnarRows(o: JsonObject): number | string {
   if (lengths.size <= 1) return lists[0]?.[1].length ?? 0;
   return `columns differ in length (${lists.map(([k, v]) => `${k} ${v.length}`).join(', ')}); the step is skipped`;
 }
+
+/**
+ * The text with Python's bare `NaN` / `Infinity` / `-Infinity` outside strings made `null`, for
+ * readers that take such a value as missing (and for detection, which needs only the keys).
+ */
+export function bareNaNAsNull(text: string): string {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === 'N' || c === 'I' || c === '-') {
+      const m = /^-?(?:NaN|Infinity)/.exec(text.slice(i, i + 9));
+      if (m) {
+        out += text.slice(from, i) + 'null';
+        i += m[0].length - 1;
+        from = i + 1;
+      }
+    }
+  }
+  return out + text.slice(from);
+}

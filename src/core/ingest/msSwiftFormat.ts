@@ -5,7 +5,7 @@
 import type { Split } from '../../shared/rollout';
 import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
-import { columnarRows, describe, isFiniteNumber, parseObjectLine, type JsonObject } from './jsonLine';
+import { bareNaNAsNull, columnarRows, describe, isFiniteNumber, parseObjectLine, type JsonObject } from './jsonLine';
 import { promptUid } from './verlFormat';
 
 /** The Megatron trainer names its step column `gen_step` (integers); the other writes `step` (strings). */
@@ -30,7 +30,10 @@ function rewardColumns(o: JsonObject): string[] {
 
 export function parseSwiftLine(text: string, split: Split): ParsedRecord {
   if (text.trim() === '') return { kind: 'skip' };
-  const o = parseObjectLine(text);
+  // A reward function that returns None is stored as NaN, which json.dumps writes bare; the trainer's
+  // nansum leaves it out of the reward, so reading it as a missing value is what the trainer did.
+  let o = parseObjectLine(text);
+  if (typeof o === 'string' && /NaN|Infinity/.test(text)) o = parseObjectLine(bareNaNAsNull(text));
   if (typeof o === 'string') return { kind: 'error', message: o };
   const stepKey = STEP_COLUMNS.find((k) => Array.isArray(o[k]));
   if (!stepKey) return { kind: 'error', message: `"step" must be a list, got ${describe(o['step'])}` };
@@ -110,4 +113,5 @@ export const msSwiftRollouts: LineFormat<'ms-swift', 'rollouts'> = {
     Array.isArray(o['completion']) &&
     Array.isArray(o['advantages']),
   parser: ({ split }) => ({ parse: (t) => parseSwiftLine(t, split) }),
+  longLineNames: (name) => name === 'completions.jsonl',
 };

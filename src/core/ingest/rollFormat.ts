@@ -227,4 +227,5 @@ export const rollRollouts: LineFormat<'roll', 'rollouts'> = {
     const step = rollStepFromFileName(path.basename(file));
     return { parse: (t) => parseRollLine(t, split, step) };
   },
+  longLineNames: (name) => rollStepFromFileName(name) !== undefined,
 };

@@ -1,9 +1,10 @@
 // Auto-detection names each trainer's files from their keys (and paths), and --format reads them as told.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { detectJsonl, discover } from '../../../src/core/ingest/sources';
-import { FIXTURES } from '../../helpers';
+import { FIXTURES, tempDir } from '../../helpers';
 
 const f = (...p: string[]): string => path.join(FIXTURES, ...p);
 
@@ -26,6 +27,13 @@ describe('format detection', () => {
       ].map((p) => detectJsonl(p)),
       ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime', 'ms-swift', 'roll', 'roll', 'skyrl-eval'],
     );
+  });
+
+  it('reads on past 64 KiB to the end of a long first line (a whole step per line)', () => {
+    const file = path.join(tempDir(), 'completions.jsonl');
+    const long = { step: ['1'], prompt: ['p'], completion: ['x'.repeat(3_000_000)], accuracy: [1], advantages: [0] };
+    fs.writeFileSync(file, JSON.stringify(long) + '\n');
+    assert.equal(detectJsonl(file), 'ms-swift');
   });
 
   it('an explicit --format reads the rollout files as that format and still recognises metrics', () => {

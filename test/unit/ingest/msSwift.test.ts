@@ -110,6 +110,27 @@ describe('ms-swift GRPO completions.jsonl', () => {
     store.close();
   });
 
+  it("reads a reward function's None (a bare NaN in the line) as missing, as the trainer's nansum does", async () => {
+    const file = path.join(tempDir(), 'completions.jsonl');
+    // What json.dumps writes for float('nan'); "NaN" inside a completion stays text.
+    const line =
+      '{"step": ["7", "7", "7"], "prompt": ["p", "p", "p"], "completion": ["NaN", "b", "c"], ' +
+      '"accuracy": [1.0, NaN, NaN], "format": [0.5, 1.0, NaN], "advantages": [0.5, 0.0, -Infinity]}\n';
+    fs.writeFileSync(file, line);
+    const store = Store.open(path.join(tempDir(), 'n.db'));
+    const r = await new Ingestor(store, [file], { run: 'n' }).ingestOnce();
+    assert.deepEqual(r.errors, [{ file, line: 1, message: 'row 2: no reward column (accuracy, format) holds a number; row skipped' }]);
+    const rows = [...exportRun(store, store.requireRun('n').id)];
+    assert.deepEqual(
+      rows.map((s) => [s.response, s.reward, s.components, s.advantage]),
+      [
+        ['NaN', 1.5, { accuracy: 1, format: 0.5 }, 0.5],
+        ['b', 1, { format: 1 }, 0],
+      ],
+    );
+    store.close();
+  });
+
   it('reads the Megatron trainer lines (gen_step), and warns when a step has blocks of uneven size', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'completions.jsonl');

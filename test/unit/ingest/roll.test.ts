@@ -151,6 +151,20 @@ describe('ROLL rollout dumps', () => {
     );
   });
 
+  it('a step line too long to detect from (over 16 MiB) is known by its file name', async () => {
+    const o = JSON.parse(fs.readFileSync(step1, 'utf8')) as Record<string, unknown[]>;
+    o['responses'] = o['responses']!.map((r, i) => `${String(r)} ${'x'.repeat(2_200_000 + i)}`);
+    const file = path.join(tempDir(), 'rollout_dump_data.step_1.jsonl');
+    fs.writeFileSync(file, JSON.stringify(o) + '\n');
+    const other = path.join(path.dirname(file), 'other.jsonl');
+    fs.copyFileSync(file, other);
+    assert.deepEqual([detectJsonl(file), detectJsonl(other)], ['roll', { unknown: 'first line is longer than 16 MiB' }]);
+    const store = Store.open(path.join(tempDir(), 'l.db'));
+    const r = await new Ingestor(store, [file], { run: 'l' }).ingestOnce();
+    assert.deepEqual([r.format, r.samples_added, r.errors], ['roll', 8, []]);
+    store.close();
+  });
+
   it('a line whose lists differ in length is one error naming them; the other step files are kept', async () => {
     const dir = tempDir();
     fs.copyFileSync(step1, path.join(dir, 'rollout_dump_data.step_1.jsonl'));
