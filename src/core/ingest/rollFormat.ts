@@ -109,8 +109,8 @@ function rlvrRows(o: JsonObject, n: number, split: Split, fileStep: number | und
     const id = col('id')?.[i];
     const hasId = (typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id));
     if (!hasId) grouping = 'prompt-text';
-    const group = hasId ? String(id) : promptUid(prompt);
-    const rec: SampleRecord = { split, step, group, index: index.take(step, group), prompt, response, reward: score };
+    // The group and index are set once every row's id and prompt are known (below).
+    const rec: SampleRecord = { split, step, group: hasId ? String(id) : '', index: 0, prompt, response, reward: score };
     const gt = textOf(col('ground_truth')?.[i]);
     if (gt !== undefined) rec.groundTruth = gt;
     const source = col('source')?.[i];
@@ -122,6 +122,20 @@ function rlvrRows(o: JsonObject, n: number, split: Split, fileStep: number | und
     }
     if (Object.keys(meta).length) rec.meta = meta;
     samples.push(rec);
+  }
+  // A dataset id names one prompt; one that names several in a step (two data sources numbering
+  // their rows alike) is split by prompt, so their samples never share a group.
+  const prompts = new Map<string, Set<string>>();
+  const idKey = (r: SampleRecord): string => `${r.step}:${r.group}`;
+  for (const r of samples) {
+    if (r.group === '') continue;
+    const seen = prompts.get(idKey(r)) ?? new Set<string>();
+    prompts.set(idKey(r), seen.add(r.prompt));
+  }
+  for (const r of samples) {
+    if (r.group === '') r.group = promptUid(r.prompt);
+    else if (prompts.get(idKey(r))!.size > 1) r.group = `${r.group}-${promptUid(r.prompt).slice(0, 8)}`;
+    r.index = index.take(r.step, r.group);
   }
   return { kind: 'samples', samples, grouping, problems };
 }

@@ -59,6 +59,26 @@ describe('ROLL rollout dumps', () => {
     store.close();
   });
 
+  it('RLVR: one id over two prompts in a step (two sources numbering alike) is split by prompt', async () => {
+    const o = JSON.parse(fs.readFileSync(step1, 'utf8')) as Record<string, unknown[]>;
+    o['id'] = o['id']!.map(() => '0');
+    const file = path.join(tempDir(), 'rollout_dump_data.step_1.jsonl');
+    fs.writeFileSync(file, JSON.stringify(o) + '\n');
+    const store = Store.open(path.join(tempDir(), 'i.db'));
+    const r = await new Ingestor(store, [file], { run: 'i' }).ingestOnce();
+    assert.deepEqual([r.samples_added, r.grouping, r.warnings], [8, 'id', undefined]);
+    const rows = [...exportRun(store, store.requireRun('i').id)];
+    assert.deepEqual(
+      [...new Set(rows.map((s) => s.group))].map((g) => /^0-[0-9a-f]{8}$/.test(g)),
+      [true, true],
+    );
+    assert.deepEqual(
+      rows.map((s) => s.index),
+      [0, 1, 2, 3, 0, 1, 2, 3],
+    );
+    store.close();
+  });
+
   it('agentic: trajectories as multi-turn samples, grouped by their env group', async () => {
     const store = Store.open(path.join(tempDir(), 'a.db'));
     const r = await new Ingestor(store, [agentic], { run: 'a' }).ingestOnce();
