@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { detectJsonl } from '../../../src/core/ingest/sources';
+import { skyrlEvalStep } from '../../../src/core/ingest/skyrlFormat';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { exportRun } from '../../../src/core/store/exporter';
 import { Store } from '../../../src/core/store/store';
@@ -75,6 +76,13 @@ describe('SkyRL eval dumps', () => {
     const again = await new Ingestor(store, [exportPath], { run: 'k' }).ingestOnce();
     assert.deepEqual([again.samples_added, again.samples_duplicate], [0, 0]);
     store.close();
+  });
+
+  it('takes the step from the folder: global_step_{N}_evals, or eval_only (no training) as 0', () => {
+    assert.deepEqual(
+      ['/x/dumped_evals/global_step_12_evals/math.jsonl', '/x/dumped_evals/eval_only/math.jsonl', '/x/math.jsonl'].map(skyrlEvalStep),
+      [12, 0, undefined],
+    );
   });
 
   it('is told apart from verl rows on the first line', () => {
