@@ -18,6 +18,9 @@ export const ROLLOUT_FORMATS = [
   'oat-eval',
   'rllm',
   'art',
+  'ms-swift',
+  'roll',
+  'skyrl-eval',
 ] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 /**

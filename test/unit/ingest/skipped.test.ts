@@ -22,7 +22,7 @@ describe('files not read', () => {
       [
         [
           'odd.jsonl',
-          'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)',
+          'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, ms-swift, roll, skyrl-eval, metrics logs)',
         ],
         [
           'notes.txt',
