@@ -1,19 +1,10 @@
 // Failure clusters (docs/algorithms.md#failure-clusters): a crafted set of three known failure kinds
-// with noise must come back as three pure clusters; the selections (wrong, flipped, alert, text),
-// the step range, the cap and the seed, on a stored run.
+// with noise must come back as three pure clusters, the same for a seed.
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { failureClusters } from '../../../src/core/analysis/failureClusters';
 import { silhouette, kmeans, KMEANS_DEFAULTS } from '../../../src/core/analysis/kmeans';
 import { clusterTexts, distinguishingTerms, sampleIndices } from '../../../src/core/analysis/textClusters';
 import { termsOf, tfidfVectors } from '../../../src/core/analysis/textVectors';
-import { Ingestor } from '../../../src/core/ingest/ingestor';
-import { RescoreStore } from '../../../src/core/store/rescoreStore';
-import { Store } from '../../../src/core/store/store';
-import { ErrorCode, LensError } from '../../../src/shared/errors';
-import type { NativeRollout } from '../../../src/shared/rollout';
-import { tempDir, writeJsonl } from '../../helpers';
 import { craftedFailures, purity, type Kind } from './failureTexts';
 
 const crafted = craftedFailures([40, 30, 20]);
