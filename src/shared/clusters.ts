@@ -63,6 +63,7 @@ export interface ClusterReport {
   capped: boolean;
   cap: number;
   seed: number;
+  /** Clusters k-means found; responses with no distinctive word are one more cluster beside them. */
   k: number;
   /** How k was set: given, by the silhouette, or 1 for fewer than 4 samples. */
   k_rule: 'given' | 'silhouette' | 'too few';

@@ -37,6 +37,9 @@ export interface ClusterRequest {
   maxK?: number;
 }
 
+/** The name of the responses set apart for having no counted term. */
+export const BLANK_NAME = 'no distinctive words (empty, or only words nearly every response has)';
+
 interface Range {
   runId: number;
   split: Split;
@@ -179,7 +182,7 @@ export function failureClusters(store: Store, req: ClusterRequest): ClusterRepor
       id: i + 1,
       size: cl.members.length,
       terms: cl.terms,
-      name: cl.terms.length ? cl.terms.join(', ') : 'no words shared with other responses',
+      name: cl.terms.length ? cl.terms.join(', ') : BLANK_NAME,
       named_by: 'terms',
       examples: cl.examples.map((j) => {
         const { text: _text, ...ref } = samples[j]!;

@@ -30,6 +30,7 @@ export interface TextCluster {
 }
 
 export interface TextClustering {
+  /** Clusters k-means found; responses with no counted term make one more cluster beside them. */
   k: number;
   kRule: 'given' | 'silhouette' | 'too few';
   vocabulary: number;
@@ -97,7 +98,7 @@ export function clusterTexts(texts: readonly string[], options: Partial<ClusterO
   const o: ClusterOptions = { ...CLUSTER_DEFAULTS, ...options };
   const { terms, vectors } = tfidfVectors(texts, o.vectors);
   const dims = terms.length;
-  // Responses that share no counted term with any other (empty ones, say) are set apart, not forced into a cluster.
+  // Responses with no counted term (empty ones, or only words nearly every response has) are set apart, not forced into a cluster.
   const worded = vectors.map((_, i) => i).filter((i) => vectors[i]!.idx.length > 0);
   const blank = vectors.map((_, i) => i).filter((i) => vectors[i]!.idx.length === 0);
   const wv = worded.map((i) => vectors[i]!);
@@ -134,7 +135,7 @@ export function clusterTexts(texts: readonly string[], options: Partial<ClusterO
   }
   if (blank.length > 0) clusters.push({ members: blank, terms: [], examples: blank.slice(0, EXAMPLES) });
   clusters.sort((a, b) => b.members.length - a.members.length || a.members[0]! - b.members[0]!);
-  return { k: clusters.length, kRule: rule, vocabulary: dims, clusters };
+  return { k: result.k, kRule: rule, vocabulary: dims, clusters };
 }
 
 /** A response's start as one line: whitespace collapsed, at most `max` characters. */
