@@ -108,9 +108,9 @@ describe('clusters: CLI and naming by endpoint', () => {
     );
     assert.match(
       r.out,
-      /\n#1  46 \(43\.4%\)  no distinctive words \(empty, or only words nearly every response has\)\n {4}step 1 group s1-g0 #1: So the answer is \\boxed\{12\}\.\n/,
+      /\n#1 {2}46 \(43\.4%\) {2}no distinctive words \(empty, or only words nearly every response has\)\n {4}step 1 group s1-g0 #1: So the answer is \\boxed\{12\}\.\n/,
     );
-    assert.match(r.out, /\n#3  20 \(18\.9%\)  inches, centimeters, # inches, is #, it is\n/);
+    assert.match(r.out, /\n#3 {2}20 \(18\.9%\) {2}inches, centimeters, # inches, is #, it is\n/);
   });
 
   test('bad usage', async () => {
