@@ -78,3 +78,14 @@ export const DEFAULT_CLUSTER_CAP = 10_000;
 /** The largest k tried when k is not given. */
 export const DEFAULT_MAX_K = 10;
 export const DEFAULT_CLUSTER_SEED = 1;
+
+/** "A-B", "A-", "-B" or "N" (empty: all steps) → an inclusive range with open ends absent, or what is wrong with it. */
+export function parseStepRange(s: string): { from?: number; to?: number } | { error: string } {
+  const m = /^(\d*)(?:(-)(\d*))?$/.exec(s.trim());
+  if (!m) return { error: `a step range is A-B, A-, -B or N (step numbers), not ${JSON.stringify(s)}` };
+  const from = m[1] ? Number(m[1]) : undefined;
+  const to = m[2] ? (m[3] ? Number(m[3]) : undefined) : from;
+  if (from !== undefined && to !== undefined && from > to)
+    return { error: `the step range ${s} is empty: its first step is after its last` };
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}

@@ -6,22 +6,18 @@ import { failureClusters, type ClusterRequest } from '../../core/analysis/failur
 import { updateAlerts } from '../../core/alerts/update';
 import { Store } from '../../core/store/store';
 import { ALERT_KINDS, type AlertKind } from '../../shared/alerts';
-import type { ClusterReport, ClusterSelection } from '../../shared/clusters';
+import { parseStepRange, type ClusterReport, type ClusterSelection } from '../../shared/clusters';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson } from '../output';
 import { parseSplit } from './ingest';
 
-/** "A-B", "A-", "-B" or "N" → an inclusive range with open ends absent. */
+/** --steps "A-B", "A-", "-B" or "N". */
 export function parseSteps(s: string | undefined): { from?: number; to?: number } {
   if (s === undefined) return {};
-  const m = /^(\d*)(?:(-)(\d*))?$/.exec(s.trim());
-  if (!m || (m[1] === '' && (m[3] ?? '') === ''))
-    throw new UsageError(`--steps takes A-B, A-, -B or N (step numbers), got ${JSON.stringify(s)}`);
-  const from = m[1] ? Number(m[1]) : undefined;
-  const to = m[2] ? (m[3] ? Number(m[3]) : undefined) : from;
-  if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--steps ${s}: the first step is after the last`);
-  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+  const r = s.trim() === '' ? { error: 'a step range is A-B, A-, -B or N (step numbers), not ""' } : parseStepRange(s);
+  if ('error' in r) throw new UsageError(`--steps: ${r.error}`);
+  return r;
 }
 
 const isAlertKind = (k: string): k is AlertKind => (ALERT_KINDS as readonly string[]).includes(k);

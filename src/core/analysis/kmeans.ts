@@ -32,7 +32,7 @@ export interface KMeansResult {
   cost: number;
 }
 
-function dense(v: SparseVector, dims: number): Float64Array {
+function dense(v: SparseVector, dims: number): Float64Array<ArrayBuffer> {
   const d = new Float64Array(dims);
   for (let j = 0; j < v.idx.length; j++) d[v.idx[j]!] = v.val[j]!;
   return d;

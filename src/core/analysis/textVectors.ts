@@ -9,13 +9,13 @@ export interface VectorOptions {
   tailChars: number;
   /** A term must occur in at least this many responses to count. */
   minDf: number;
-  /** A term in more than this share of the responses says nothing about any one cluster. */
+  /** A term in more than this share of the responses describes what most of them share, not what sets a kind apart. */
   maxDfShare: number;
   /** At most this many terms, the most frequent (by document frequency, then alphabetically). */
   maxTerms: number;
 }
 
-export const VECTOR_DEFAULTS: VectorOptions = { headChars: 1500, tailChars: 1500, minDf: 2, maxDfShare: 0.9, maxTerms: 4000 };
+export const VECTOR_DEFAULTS: VectorOptions = { headChars: 1500, tailChars: 1500, minDf: 2, maxDfShare: 0.5, maxTerms: 4000 };
 
 /** A unit-length sparse vector: term indices ascending, with their weights. */
 export interface SparseVector {

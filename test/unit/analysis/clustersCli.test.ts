@@ -13,8 +13,10 @@ import { nameClusters, namingRequest, readNames } from '../../../src/core/analys
 import { failureClusters } from '../../../src/core/analysis/failureClusters';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { Store } from '../../../src/core/store/store';
+import { EngineServer } from '../../../src/engine/server';
+import { RpcEndpoint } from '../../../src/shared/protocol/rpc';
 import type { ClusterReport } from '../../../src/shared/clusters';
-import { tempDir, writeJsonl } from '../../helpers';
+import { tempDir, transportPair, writeJsonl } from '../../helpers';
 import { failureRun } from './failureClustersStore.test';
 
 /** Answers every chat request with `reply` (or fails with `status`), keeping the prompts it got. */
@@ -136,7 +138,7 @@ describe('clusters: CLI and naming by endpoint', () => {
   test("the endpoint's names replace the terms", async () => {
     stub.reply = '1: Arithmetic slips\n**2**: "Rambling, never answers"\nCluster 3 - Wrong units\n';
     const heard: string[] = [];
-    const named = await nameClusters(report, { url, model: 'm' }, { onSending: (m) => heard.push(m) });
+    const named = await nameClusters(report, { url, model: 'm', apiKey: null }, { onSending: (m) => heard.push(m) });
     assert.deepEqual(
       named.clusters.map((c) => [c.name, c.named_by]),
       [
@@ -182,11 +184,11 @@ describe('clusters: CLI and naming by endpoint', () => {
 
   test('an answer without names keeps the terms; partial names are said', async () => {
     stub.reply = 'I cannot help with that.';
-    const none = await nameClusters(report, { url, model: 'm' });
+    const none = await nameClusters(report, { url, model: 'm', apiKey: null });
     assert.equal(none.naming!.message, 'the endpoint gave no "<number>: <name>" lines; kept the terms');
     assert.ok(none.clusters.every((c) => c.named_by === 'terms'));
     stub.reply = '2: Rambles';
-    const some = await nameClusters(report, { url, model: 'm' });
+    const some = await nameClusters(report, { url, model: 'm', apiKey: null });
     assert.deepEqual(
       some.clusters.map((c) => c.named_by),
       ['terms', 'endpoint', 'terms'],
@@ -199,5 +201,37 @@ describe('clusters: CLI and naming by endpoint', () => {
         [1, 'Slips'],
       ],
     );
+  });
+
+  test('the engine request: the same report; naming logs what it sends', async () => {
+    const [a, b] = transportPair();
+    const server = new EngineServer(new RpcEndpoint(b));
+    const client = new RpcEndpoint(a);
+    const logs: string[] = [];
+    client.onAnyNotification((method, params) => {
+      if (method === 'engine/log') logs.push((params as { message: string }).message);
+    });
+    try {
+      await client.request('initialize', { db });
+      const got = (await client.request('analysis/clusters', { run: 'r', selection: { kind: 'wrong' } })) as ClusterReport;
+      assert.deepEqual(got, report);
+      stub.reply = '1: Slips\n2: Rambles\n3: Units';
+      const named = (await client.request('analysis/clusters', {
+        run: 'r',
+        selection: { kind: 'wrong' },
+        naming: { url, model: 'm' },
+      })) as ClusterReport;
+      assert.deepEqual(
+        named.clusters.map((c) => c.name),
+        ['Slips', 'Rambles', 'Units'],
+      );
+      assert.ok(logs.some((l) => l.startsWith(`naming clusters by ${url}/chat/completions (model m): sending 3 clusters'`)));
+      await assert.rejects(
+        client.request('analysis/clusters', { run: 'r', selection: { kind: 'labels' } }),
+        /analysis\/clusters: selection/,
+      );
+    } finally {
+      await server.dispose();
+    }
   });
 });

@@ -11,7 +11,7 @@ const crafted = craftedFailures([40, 30, 20]);
 const texts = crafted.map((c) => c.text);
 const kinds = crafted.map((c) => c.kind);
 const TERMS = [
-  ['#', '# so', '# equals', 'equals #', '# makes'],
+  ['# so', '# equals', 'equals #', '# makes', 'makes #'],
   ['approach and', 'is not', 'let me', 'not right', 'the approach'],
   ['inches', 'centimeters', '# inches', 'is #', 'it is'],
 ];
@@ -50,13 +50,13 @@ describe('clustering crafted failures (three templates with noise)', () => {
     }
   });
 
-  test('the same seed gives the same clusters; seed 99 splits the units (inches / centimeters) but stays pure', () => {
+  test('the same seed gives the same clusters; seed 99 finds the same kinds', () => {
     assert.deepEqual(clusterTexts(texts, { seed: 1 }), r);
     const other = clusterTexts(texts, { seed: 99 });
     assert.ok(purity(other.clusters, kinds) >= 0.9);
     assert.deepEqual(
       other.clusters.map((c) => c.members.length),
-      [40, 30, 11, 9],
+      [40, 30, 20],
     );
   });
 
@@ -64,7 +64,7 @@ describe('clustering crafted failures (three templates with noise)', () => {
     const five = clusterTexts(texts, { seed: 1, k: 5 });
     assert.equal(five.k, 5);
     assert.equal(five.kRule, 'given');
-    assert.equal(purity(five.clusters, kinds), 0.9666666666666667);
+    assert.equal(purity(five.clusters, kinds), 0.9777777777777777);
   });
 
   test('fewer than four responses are one cluster; responses with no shared word are set apart', () => {
