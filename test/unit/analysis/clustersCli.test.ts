@@ -17,7 +17,7 @@ import { EngineServer } from '../../../src/engine/server';
 import { RpcEndpoint } from '../../../src/shared/protocol/rpc';
 import type { ClusterReport } from '../../../src/shared/clusters';
 import { tempDir, transportPair, writeJsonl } from '../../helpers';
-import { failureRun } from './failureClustersStore.test';
+import { failureRun } from './failureTexts';
 
 /** Answers every chat request with `reply` (or fails with `status`), keeping the prompts it got. */
 class StubEndpoint {

@@ -9,26 +9,11 @@ import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { RescoreStore } from '../../../src/core/store/rescoreStore';
 import { Store } from '../../../src/core/store/store';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
-import type { NativeRollout } from '../../../src/shared/rollout';
 import { tempDir, writeJsonl } from '../../helpers';
-import { craftedFailures } from './failureTexts';
+import { craftedFailures, failureRun } from './failureTexts';
 
 const crafted = craftedFailures([40, 30, 20]);
 const kindOf = new Map(crafted.map((c) => [c.text, c.kind]));
-
-/** Steps 1–3; each group of six: four crafted wrong answers and two right ones. */
-export function failureRun(): NativeRollout[] {
-  const rows: NativeRollout[] = [];
-  crafted.forEach((c, i) => {
-    const step = 1 + (i % 3);
-    const group = `s${step}-g${Math.floor(i / 12)}`;
-    rows.push({ step, group, prompt: `Question ${group}`, response: c.text, reward: 0, correct: false });
-    if (i % 4 === 0)
-      for (let j = 0; j < 2; j++)
-        rows.push({ step, group, prompt: `Question ${group}`, response: 'So the answer is \\boxed{12}.', reward: 1, correct: true });
-  });
-  return rows;
-}
 
 describe('failure clusters of a stored run', () => {
   let store: Store;

@@ -1,6 +1,7 @@
 // Crafted wrong answers of three known kinds, with noise, for the failure-cluster tests and bench:
 // an arithmetic slip, a response that rambles and never answers, and an answer in the wrong unit.
 // Every response also carries neutral sentences drawn from one shared pool and a random number or two.
+import type { NativeRollout } from '../../../src/shared/rollout';
 import { prng } from '../../helpers';
 
 export const KINDS = ['arithmetic slip', 'never answers', 'wrong unit'] as const;
@@ -83,4 +84,18 @@ export function purity(clusters: ReadonlyArray<{ members: readonly number[] }>, 
     agree += Math.max(0, ...counts.values());
   }
   return agree / kinds.length;
+}
+
+/** Steps 1–3: the 90 crafted wrong answers, four to a group, and 46 right ones beside them (136 samples). */
+export function failureRun(): NativeRollout[] {
+  const rows: NativeRollout[] = [];
+  craftedFailures([40, 30, 20]).forEach((c, i) => {
+    const step = 1 + (i % 3);
+    const group = `s${step}-g${Math.floor(i / 12)}`;
+    rows.push({ step, group, prompt: `Question ${group}`, response: c.text, reward: 0, correct: false });
+    if (i % 4 === 0)
+      for (let j = 0; j < 2; j++)
+        rows.push({ step, group, prompt: `Question ${group}`, response: 'So the answer is \\boxed{12}.', reward: 1, correct: true });
+  });
+  return rows;
 }
