@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLUSTER_COMMANDS, parseSteps } from '../../../src/cli/commands/clusters';
+import { main } from '../../../src/cli/main';
 import type { Values } from '../../../src/cli/command';
 import { UsageError } from '../../../src/cli/output';
 import { nameClusters, namingRequest, readNames } from '../../../src/core/analysis/clusterNaming';
@@ -45,7 +46,8 @@ class StubEndpoint {
   }
 }
 
-async function capture(values: Values): Promise<{ code: number; out: string; err: string }> {
+/** Runs the command from its options, or (an array) from the command line as `rollout-lens` parses it. */
+async function capture(values: Values | string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const [wo, we] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
@@ -55,7 +57,7 @@ async function capture(values: Values): Promise<{ code: number; out: string; err
   process.stderr.write = ((c: string | Uint8Array, ...rest: unknown[]) =>
     typeof c === 'string' ? (err.push(c), true) : we(c, ...(rest as []))) as typeof process.stderr.write;
   try {
-    const code = await CLUSTER_COMMANDS['clusters']!.run(values, []);
+    const code = Array.isArray(values) ? await main(['clusters', ...values]) : await CLUSTER_COMMANDS['clusters']!.run(values, []);
     return { code, out: out.join(''), err: err.join('') };
   } finally {
     process.stdout.write = wo;
@@ -113,6 +115,19 @@ describe('clusters: CLI and naming by endpoint', () => {
       /\n#1 {2}46 \(43\.4%\) {2}no distinctive words \(empty, or only words nearly every response has\)\n {4}step 1 group s1-g0 #1: So the answer is \\boxed\{12\}\.\n/,
     );
     assert.match(r.out, /\n#3 {2}20 \(18\.9%\) {2}inches, centimeters, # inches, is #, it is\n/);
+  });
+
+  test('from the command line: the same JSON; bad usage exits 2', async () => {
+    const r = await capture(['--db', db, '--run', 'r', '--wrong', '--steps', '1-3', '--seed', '1', '--k', '3', '--cap', '50', '--json']);
+    assert.equal(r.code, 0);
+    const j = JSON.parse(r.out) as ClusterReport;
+    assert.deepEqual([j.selected, j.clustered, j.capped, j.k, j.k_rule, j.seed], [90, 50, true, 3, 'given', 1]);
+    const bad = await capture(['--db', db, '--run', 'r', '--steps', '3-1']);
+    assert.equal(bad.code, 2);
+    assert.equal(
+      bad.err,
+      'rollout-lens: --steps: the step range 3-1 is empty: its first step is after its last (see rollout-lens --help)\n',
+    );
   });
 
   test('bad usage', async () => {
