@@ -4,12 +4,13 @@
 // rolloutLens.clusters.nameByEndpoint is on, saying what was sent.
 import * as vscode from 'vscode';
 import { ALERT_KINDS, ALERT_TITLES } from '../../shared/alerts';
-import { parseStepRange, type ClusterReport, type ClusterSelection, type FailureCluster } from '../../shared/clusters';
+import { parseStepRange, type ClusterReport, type ClusterSelection } from '../../shared/clusters';
 import { errorMessage } from '../../shared/errors';
 import { EngineMethods } from '../../shared/protocol/engine';
 import type { EngineClient } from '../engineClient';
 import { readConfig } from '../config';
 import { RunNode } from '../explorer/nodes';
+import { clusterItems, clustersTitle, exampleItems, namingFromSettings, namingNotice } from './clusterView';
 import { openSample } from './sampleCommands';
 import { pickRunName } from './viewCommands';
 
@@ -53,34 +54,18 @@ async function pickSelection(engine: EngineClient, run: string): Promise<Cluster
   return query ? { kind: 'text', query } : undefined;
 }
 
-function clusterItem(c: FailureCluster, r: ClusterReport): vscode.QuickPickItem & { cluster: FailureCluster } {
-  const share = r.clustered ? ((100 * c.size) / r.clustered).toFixed(1) : '0';
-  return {
-    label: `#${c.id} ${c.name}`,
-    description: `${c.size} (${share}%)`,
-    detail: c.named_by === 'endpoint' ? `terms: ${c.terms.join(', ')}` : (c.examples[0]?.preview ?? ''),
-    cluster: c,
-  };
-}
-
-function title(r: ClusterReport): string {
-  const range = r.from === null && r.to === null ? 'all steps' : `steps ${r.from ?? '…'}–${r.to ?? '…'}`;
-  const sampled = r.capped ? `, a seeded sample of ${r.clustered}` : '';
-  return `${r.run} ${range}: ${r.selected} ${r.selection_label}${sampled} → ${r.clusters.length} clusters`;
-}
-
 /** The clusters; a cluster's examples; an example opens its sample, then the clusters come back until dismissed. */
 async function browse(r: ClusterReport): Promise<void> {
   for (;;) {
-    const c = await vscode.window.showQuickPick(
-      r.clusters.map((x) => clusterItem(x, r)),
-      { title: title(r), matchOnDetail: true, placeHolder: 'Pick a cluster to see its three examples' },
-    );
+    const c = await vscode.window.showQuickPick(clusterItems(r), {
+      title: clustersTitle(r),
+      matchOnDetail: true,
+      placeHolder: 'Pick a cluster to see its three examples',
+    });
     if (!c) return;
-    const e = await vscode.window.showQuickPick(
-      c.cluster.examples.map((x) => ({ label: `step ${x.step} · ${x.group} · #${x.index}`, detail: x.preview, ref: x })),
-      { title: `#${c.cluster.id} ${c.cluster.name}: ${c.cluster.size} samples (the three nearest its centre)` },
-    );
+    const e = await vscode.window.showQuickPick(exampleItems(c.cluster), {
+      title: `#${c.cluster.id} ${c.cluster.name}: ${c.cluster.size} samples (the three nearest its centre)`,
+    });
     if (e) await openSample({ run: e.ref.run, split: e.ref.split, step: e.ref.step, group: e.ref.group, index: e.ref.index });
   }
 }
@@ -102,9 +87,8 @@ export async function failureClustersCommand(engine: EngineClient, node: RunNode
   if (steps === undefined) return;
   const range = steps.trim() === '' ? {} : parseStepRange(steps);
   if ('error' in range) return;
-  const cfg = readConfig();
-  const naming =
-    cfg.clustersNameByEndpoint && cfg.verifierUrl && cfg.verifierModel ? { url: cfg.verifierUrl, model: cfg.verifierModel } : undefined;
+  const { naming, warning } = namingFromSettings(readConfig());
+  if (warning) void vscode.window.showWarningMessage(warning);
   try {
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Clustering ${run}…` }, () =>
       engine.request(EngineMethods.failureClusters, { run, selection, ...range, ...(naming ? { naming } : {}) }),
@@ -114,10 +98,9 @@ export async function failureClustersCommand(engine: EngineClient, node: RunNode
       return;
     }
     // What went to the endpoint, or why its names were not used: one message.
-    if (report.naming)
-      void (report.naming.ok && !report.naming.message
-        ? vscode.window.showInformationMessage(`Cluster names by ${report.naming.endpoint}: sent ${report.naming.sent}.`)
-        : vscode.window.showWarningMessage(`${report.naming.message ?? ''} (asked ${report.naming.endpoint} with ${report.naming.sent})`));
+    const notice = namingNotice(report);
+    if (notice)
+      void (notice.level === 'info' ? vscode.window.showInformationMessage(notice.text) : vscode.window.showWarningMessage(notice.text));
     await browse(report);
   } catch (e) {
     void vscode.window.showErrorMessage(`Failure clusters: ${errorMessage(e)}`);
