@@ -20,7 +20,8 @@ import { RescoreStore } from '../store/rescoreStore';
 import type { Store } from '../store/store';
 import { runSuccessRule } from '../store/successStore';
 import { sampleSuccess } from './success';
-import { clusterTexts, previewOf, sampleIndices } from './textClusters';
+import { runPausing, runThrough, type Stepped } from './stepped';
+import { clusterTextsSteps, previewOf, sampleIndices } from './textClusters';
 import { clippedText } from './textVectors';
 
 export interface ClusterRequest {
@@ -147,8 +148,8 @@ function fetchResponses(store: Store, ids: readonly number[]): Fetched[] {
   return out;
 }
 
-/** Clusters the selected samples of a run's step range. Deterministic for a seed; naming by terms (see clusterNaming.ts for an endpoint). */
-export function failureClusters(store: Store, req: ClusterRequest): ClusterReport {
+/** The selected samples read (at most `cap`), clustered with pauses between k-means runs. */
+function* failureClusterSteps(store: Store, req: ClusterRequest): Stepped<ClusterReport> {
   const runId = store.requireRun(req.run).id;
   const range: Range = { runId, split: req.split ?? 'train', from: req.from ?? null, to: req.to ?? null };
   if (range.from !== null && range.to !== null && range.from > range.to)
@@ -159,7 +160,8 @@ export function failureClusters(store: Store, req: ClusterRequest): ClusterRepor
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
   const kept = sampleIndices(sorted.length, cap, seed).map((i) => sorted[i]!);
   const samples = fetchResponses(store, kept);
-  const c = clusterTexts(
+  yield;
+  const c = yield* clusterTextsSteps(
     samples.map((s) => s.text),
     { seed, maxK: req.maxK ?? DEFAULT_MAX_K, ...(req.k !== undefined ? { k: req.k } : {}) },
   );
@@ -192,3 +194,13 @@ export function failureClusters(store: Store, req: ClusterRequest): ClusterRepor
     naming: null,
   };
 }
+
+/** Clusters the selected samples of a run's step range. Deterministic for a seed; naming by terms (see clusterNaming.ts for an endpoint). */
+export const failureClusters = (store: Store, req: ClusterRequest): ClusterReport => runThrough(failureClusterSteps(store, req));
+
+/**
+ * The same, awaiting `pause` between k-means runs (the engine: other requests are served meanwhile,
+ * and a pause that throws stops the work). The report does not depend on the pauses.
+ */
+export const failureClustersPausing = (store: Store, req: ClusterRequest, pause: () => Promise<void>): Promise<ClusterReport> =>
+  runPausing(failureClusterSteps(store, req), pause);

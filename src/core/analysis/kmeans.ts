@@ -1,5 +1,6 @@
 // Spherical k-means (cosine) over unit-length sparse vectors, seeded: k-means++ starts, a few
 // restarts, and k chosen by the silhouette when not given (docs/algorithms.md#failure-clusters).
+import { runThrough, type Stepped } from './stepped';
 import { dot, type SparseVector } from './textVectors';
 
 /** A seeded generator (mulberry32): the same seed gives the same clusters on every machine. */
@@ -121,14 +122,14 @@ function runOnce(vectors: readonly SparseVector[], k: number, dims: number, rand
   return { k, assignment, centroids, cost };
 }
 
-/** k clusters (k ≤ the number of vectors), the best of `restarts` seeded runs. */
-export function kmeans(
+/** k clusters (k ≤ the number of vectors), the best of `restarts` seeded runs; pauses after each run. */
+export function* kmeansSteps(
   vectors: readonly SparseVector[],
   k: number,
   dims: number,
   seed: number,
   o: KMeansOptions = KMEANS_DEFAULTS,
-): KMeansResult {
+): Stepped<KMeansResult> {
   if (vectors.length === 0) return { k: 0, assignment: new Int32Array(0), centroids: [], cost: 0 };
   const kk = Math.max(1, Math.min(k, vectors.length));
   const rand = seededRandom(seed);
@@ -136,9 +137,13 @@ export function kmeans(
   for (let r = 0; r < Math.max(1, o.restarts); r++) {
     const run = runOnce(vectors, kk, dims, rand, o.maxIterations);
     if (!best || run.cost < best.cost - 1e-12) best = run;
+    yield;
   }
   return best!;
 }
+
+export const kmeans = (vectors: readonly SparseVector[], k: number, dims: number, seed: number, o: KMeansOptions = KMEANS_DEFAULTS) =>
+  runThrough(kmeansSteps(vectors, k, dims, seed, o));
 
 /**
  * The silhouette (Rousseeuw 1987) under cosine distance, exact and without the n² pairs: for unit
@@ -183,17 +188,17 @@ export function candidateKs(n: number, maxK: number): number[] {
 }
 
 /** The k of the highest silhouette over `candidates` (ties: the smaller k); 1 when there is no candidate. */
-export function chooseK(
+export function* chooseKSteps(
   vectors: readonly SparseVector[],
   dims: number,
   seed: number,
   candidates: readonly number[],
   o: KMeansOptions,
-): number {
+): Stepped<number> {
   let bestK = 1;
   let bestScore = -Infinity;
   for (const k of candidates) {
-    const score = silhouette(vectors, kmeans(vectors, k, dims, seed, o), dims);
+    const score = silhouette(vectors, yield* kmeansSteps(vectors, k, dims, seed, o), dims);
     if (score > bestScore + 1e-9) [bestK, bestScore] = [k, score];
   }
   return bestK;

@@ -1,8 +1,9 @@
 // Clustering responses by text (docs/algorithms.md#failure-clusters): TF-IDF over words and word
 // pairs, spherical k-means with k given or chosen by the silhouette, each cluster named
 // by its most over-represented terms and shown by the three members nearest its centre.
-import { candidateKs, chooseK, kmeans, seededRandom, KMEANS_DEFAULTS, type KMeansOptions } from './kmeans';
-import { dot, tfidfVectors, type SparseVector, type VectorOptions } from './textVectors';
+import { candidateKs, chooseKSteps, kmeansSteps, seededRandom, KMEANS_DEFAULTS, type KMeansOptions } from './kmeans';
+import { runThrough, type Stepped } from './stepped';
+import { dot, tfidfVectorSteps, type SparseVector, type VectorOptions } from './textVectors';
 
 export interface ClusterOptions {
   /** Given k; absent: chosen by the silhouette over 2 … min(maxK, ⌊√n⌋). */
@@ -50,12 +51,12 @@ export function sampleIndices(n: number, m: number, seed: number): number[] {
   return [...a.subarray(0, m)].sort((x, y) => x - y);
 }
 
-function pickK(vectors: readonly SparseVector[], dims: number, o: ClusterOptions): { k: number; rule: TextClustering['kRule'] } {
+function* pickK(vectors: readonly SparseVector[], dims: number, o: ClusterOptions): Stepped<{ k: number; rule: TextClustering['kRule'] }> {
   if (o.k !== undefined) return { k: Math.min(o.k, vectors.length), rule: 'given' };
   const ks = candidateKs(vectors.length, o.maxK);
   if (ks.length === 0) return { k: 1, rule: 'too few' };
   const sample = sampleIndices(vectors.length, o.chooseOn, o.seed).map((i) => vectors[i]!);
-  return { k: chooseK(sample, dims, o.seed, ks, o.kmeans), rule: 'silhouette' };
+  return { k: yield* chooseKSteps(sample, dims, o.seed, ks, o.kmeans), rule: 'silhouette' };
 }
 
 /** Words too common to name anything by on their own (they still count inside pairs and for the clustering). */
@@ -94,16 +95,20 @@ function meanVectors(vectors: readonly SparseVector[], members: readonly number[
 }
 
 /** Clusters `texts`; indices in the result are into `texts`. Deterministic for a seed. */
-export function clusterTexts(texts: readonly string[], options: Partial<ClusterOptions> & { seed: number }): TextClustering {
+export const clusterTexts = (texts: readonly string[], options: Partial<ClusterOptions> & { seed: number }): TextClustering =>
+  runThrough(clusterTextsSteps(texts, options));
+
+/** The same, pausing between k-means runs (runPausing); the result does not depend on the pauses. */
+export function* clusterTextsSteps(texts: readonly string[], options: Partial<ClusterOptions> & { seed: number }): Stepped<TextClustering> {
   const o: ClusterOptions = { ...CLUSTER_DEFAULTS, ...options };
-  const { terms, vectors } = tfidfVectors(texts, o.vectors);
+  const { terms, vectors } = yield* tfidfVectorSteps(texts, o.vectors);
   const dims = terms.length;
   // Responses with no counted term (empty ones, or only words nearly every response has) are set apart, not forced into a cluster.
   const worded = vectors.map((_, i) => i).filter((i) => vectors[i]!.idx.length > 0);
   const blank = vectors.map((_, i) => i).filter((i) => vectors[i]!.idx.length === 0);
   const wv = worded.map((i) => vectors[i]!);
-  const { k, rule } = worded.length === 0 ? { k: 0, rule: 'too few' as const } : pickK(wv, dims, o);
-  const result = kmeans(wv, k, dims, o.seed, o.kmeans);
+  const { k, rule } = worded.length === 0 ? { k: 0, rule: 'too few' as const } : yield* pickK(wv, dims, o);
+  const result = yield* kmeansSteps(wv, k, dims, o.seed, o.kmeans);
   const members: number[][] = Array.from({ length: result.k }, () => []);
   for (let j = 0; j < wv.length; j++) members[result.assignment[j]!]!.push(j);
   const total = meanVectors(

@@ -1,6 +1,7 @@
 // Responses as sparse TF-IDF vectors over words and word pairs, for failure clusters
 // (docs/algorithms.md#failure-clusters). No model: words are what a reader can name a cluster by,
 // and word pairs ("never answers", "in meters") separate templates that share their words.
+import { runThrough, type Stepped } from './stepped';
 
 /** How each response is cut and which terms count (the defaults are documented in docs/algorithms.md). */
 export interface VectorOptions {
@@ -56,31 +57,43 @@ function counts(terms: readonly string[]): Map<string, number> {
  * TF-IDF with sublinear term frequency (1 + ln tf) and smoothed idf (ln((1 + n) / (1 + df)) + 1),
  * each vector scaled to unit length. A response with no kept term is the zero vector.
  */
-export function tfidfVectors(texts: readonly string[], options: Partial<VectorOptions> = {}): TermVectors {
+export const tfidfVectors = (texts: readonly string[], options: Partial<VectorOptions> = {}): TermVectors =>
+  runThrough(tfidfVectorSteps(texts, options));
+
+/** Texts read between pauses. */
+const PAUSE_EVERY = 500;
+
+/** The same, pausing every PAUSE_EVERY texts. */
+export function* tfidfVectorSteps(texts: readonly string[], options: Partial<VectorOptions> = {}): Stepped<TermVectors> {
   const o = { ...VECTOR_DEFAULTS, ...options };
   const n = texts.length;
   // Two passes over the texts rather than keeping every response's term counts: memory stays at the vocabulary.
   const df = new Map<string, number>();
-  for (const t of texts) for (const term of counts(termsOf(clippedText(t, o))).keys()) df.set(term, (df.get(term) ?? 0) + 1);
+  for (let d = 0; d < n; d++) {
+    for (const term of counts(termsOf(clippedText(texts[d]!, o))).keys()) df.set(term, (df.get(term) ?? 0) + 1);
+    if (d % PAUSE_EVERY === PAUSE_EVERY - 1) yield;
+  }
   const maxDf = Math.max(o.minDf, Math.floor(o.maxDfShare * n));
   const kept = [...df].filter(([, d]) => d >= o.minDf && d <= maxDf);
   kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const terms = kept.slice(0, o.maxTerms).map(([t]) => t);
   const index = new Map(terms.map((t, i) => [t, i]));
   const idf = terms.map((t) => Math.log((1 + n) / (1 + df.get(t)!)) + 1);
-  const vectors = texts.map((text) => {
+  const vectors: SparseVector[] = [];
+  for (let d = 0; d < n; d++) {
     const entries: Array<[number, number]> = [];
-    for (const [term, tf] of counts(termsOf(clippedText(text, o)))) {
+    for (const [term, tf] of counts(termsOf(clippedText(texts[d]!, o)))) {
       const i = index.get(term);
       if (i !== undefined) entries.push([i, (1 + Math.log(tf)) * idf[i]!]);
     }
     entries.sort((a, b) => a[0] - b[0]);
     const norm = Math.sqrt(entries.reduce((s, [, w]) => s + w * w, 0));
-    return {
+    vectors.push({
       idx: Uint32Array.from(entries, ([i]) => i),
       val: Float64Array.from(entries, ([, w]) => (norm > 0 ? w / norm : 0)),
-    };
-  });
+    });
+    if (d % PAUSE_EVERY === PAUSE_EVERY - 1) yield;
+  }
   return { terms, vectors };
 }
 

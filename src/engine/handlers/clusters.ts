@@ -1,8 +1,10 @@
 // Failure clusters (docs/algorithms.md#failure-clusters): an alert's samples as of now (its alerts
-// brought up to date first); naming by the user's endpoint only when the request asks, with what is
-// sent logged to the output channel before it goes.
+// brought up to date first); the clustering pauses between k-means runs; naming by the user's
+// endpoint only when the request asks, with what is sent logged to the output channel before it goes.
 import { nameClusters } from '../../core/analysis/clusterNaming';
-import { failureClusters } from '../../core/analysis/failureClusters';
+import { failureClustersPausing } from '../../core/analysis/failureClusters';
+import { breathe } from '../../core/breathe';
+import { ErrorCode, LensError } from '../../shared/errors';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { handlersOf, type EngineContext } from '../context';
 import { refreshAlerts } from './alerts';
@@ -12,7 +14,11 @@ export function clusterHandlers(engine: EngineContext) {
     failureClusters: async (p, ctx) => {
       if (p.selection.kind === 'alert') await refreshAlerts(engine, p.run);
       const { naming, ...req } = p;
-      const report = failureClusters(engine.requireStore(), req);
+      // Seconds of work for 10k responses: other requests are served between k-means runs, and a cancel stops it there.
+      const report = await failureClustersPausing(engine.requireStore(), req, async () => {
+        await breathe();
+        if (ctx.signal.aborted) throw new LensError(ErrorCode.Cancelled, 'failure clusters cancelled');
+      });
       if (!naming) return report;
       const named = await nameClusters(
         report,

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { failureClusters } from '../../../src/core/analysis/failureClusters';
+import { failureClusters, failureClustersPausing } from '../../../src/core/analysis/failureClusters';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { RescoreStore } from '../../../src/core/store/rescoreStore';
 import { Store } from '../../../src/core/store/store';
@@ -47,6 +47,22 @@ describe('failure clusters of a stored run', () => {
     const e = r.clusters[2]!.examples[0]!;
     assert.deepEqual(Object.keys(e).sort(), ['group', 'index', 'preview', 'run', 'sample_id', 'split', 'step']);
     assert.ok(e.preview.length <= 160);
+  });
+
+  test('pausing between k-means runs gives the same report; a pause that throws stops the work', async () => {
+    let pauses = 0;
+    const paused = await failureClustersPausing(store, { run: 'r', selection: { kind: 'wrong' } }, async () => {
+      pauses++;
+    });
+    assert.deepEqual(paused, failureClusters(store, { run: 'r', selection: { kind: 'wrong' } }));
+    // One after reading, 3 restarts for each k tried (2 … 9) and 3 for the final k.
+    assert.equal(pauses, 1 + 3 * 8 + 3);
+    await assert.rejects(
+      failureClustersPausing(store, { run: 'r', selection: { kind: 'wrong' } }, () =>
+        Promise.reject(new LensError(ErrorCode.Cancelled, 'cancelled')),
+      ),
+      (e: unknown) => e instanceof LensError && e.code === ErrorCode.Cancelled,
+    );
   });
 
   test('a step range and a text query narrow the selection', () => {
