@@ -66,8 +66,7 @@ function wrongIds(store: Store, r: Range): { ids: number[]; label: string } {
 function flippedIds(store: Store, r: Range, set: number): { ids: number[]; label: string } {
   const sets = new RescoreStore(store.db);
   const row = sets.getSet(set);
-  const owner = store.db.prepare('SELECT run_id FROM rescore_sets WHERE id = ?').pluck().get(set) as number | undefined;
-  if (!row || owner !== r.runId) throw new LensError(ErrorCode.NotFound, `re-score set ${set} is not a set of this run`);
+  if (!row || row.run_id !== r.runId) throw new LensError(ErrorCode.NotFound, `re-score set ${set} is not a set of this run`);
   const ids: number[] = [];
   for (const c of sets.compareRows(set, 'logged')) {
     if (c.split !== r.split || (r.from !== null && c.step < r.from) || (r.to !== null && c.step > r.to)) continue;
