@@ -4,6 +4,7 @@ import { dbOption as db, intOption, jsonOption as json, requireDb, str, type Com
 import { ALERT_COMMANDS } from './commands/alerts';
 import { EXPORT_DATASET_COMMANDS } from './commands/exportDataset';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
+import { CLUSTER_COMMANDS } from './commands/clusters';
 import { ingestCommand } from './commands/ingest';
 import { PROMPT_COMMANDS } from './commands/prompt';
 import { REWARD_COMMANDS } from './commands/rewards';
@@ -98,6 +99,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...SUCCESS_COMMANDS,
   ...ALERT_COMMANDS,
   ...EXPORT_DATASET_COMMANDS,
+  ...CLUSTER_COMMANDS,
 };
 
 function help(): string {

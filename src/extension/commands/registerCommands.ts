@@ -20,6 +20,7 @@ import { setSuccessThreshold } from './successCommands';
 import { rankGroupsAcrossRun } from './rankCommands';
 import { promptsByTrainable } from './promptCommands';
 import { exportDatasetFromFilter } from './exportDatasetCommand';
+import { failureClustersCommand } from './clusterCommands';
 import { compareSamples, compareWithPreviousStep, exportRun, openGroupDocument, openSample, searchRollouts } from './sampleCommands';
 
 export interface CommandDeps {
@@ -152,4 +153,5 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg ?? selectedRun()));
   reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
   reg('rolloutLens.promptsByTrainable', (arg?: RunNode | string) => promptsByTrainable(engine, d.webviews, arg));
+  reg('rolloutLens.failureClusters', (arg?: RunNode | string) => failureClustersCommand(engine, arg));
 }

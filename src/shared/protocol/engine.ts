@@ -10,6 +10,7 @@ import { notification } from './rpc';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import { ALERT_KINDS, mapThresholds, type AlertList, type AlertThresholdDef } from '../alerts';
 import { DATASET_FORMATS, DATASET_KINDS, FLIP_DIRECTIONS, PROMPT_KINDS, SAMPLE_OUTCOMES, type DatasetExportReport } from '../datasetExport';
+import type { ClusterReport } from '../clusters';
 import { REFLECTION_MODES, REFLECTION_PRESET_IDS } from '../reflection';
 import { GROUP_SORTS, SAMPLE_SORTS, type GroupRow, type Page, type SampleDetail, type SampleRow, type StepRow } from '../explorer';
 import type { BoxScores } from '../media';
@@ -324,6 +325,40 @@ export const EngineMethods = {
   ),
   /** The run's reward-hacking alerts (brought up to date first), with the samples behind each and disabled detectors. */
   listAlerts: method<AlertList>()('alerts/list', z.object({ run: runName, split: z.optional(split), step: z.optional(step) }).strict()),
+  /**
+   * Failure clusters of a step range (docs/algorithms.md#failure-clusters): the selected samples'
+   * responses grouped by text, seeded. `naming`: ask this OpenAI-compatible endpoint (the verifier's
+   * setting) to name them; what is sent is logged first, and a failure keeps the term names.
+   */
+  failureClusters: method<ClusterReport>()(
+    'analysis/clusters',
+    z
+      .object({
+        run: runName,
+        split: z.optional(split),
+        from: z.optional(step),
+        to: z.optional(step),
+        selection: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('wrong') }).strict(),
+          z.object({ kind: z.literal('flipped'), set: z.number().int().min(1) }).strict(),
+          z.object({ kind: z.literal('alert'), alert: z.enum(ALERT_KINDS) }).strict(),
+          z.object({ kind: z.literal('text'), query: textQuery }).strict(),
+        ]),
+        k: z.number().int().min(1).max(100).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31)
+          .optional(),
+        cap: z.number().int().min(10).max(100_000).optional(),
+        naming: z
+          .object({ url: z.string().url(), model: z.string().min(1).max(300) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  ),
   /** FTS5 search over responses; `allTurns` also counts matches in untrained (tool / environment / user) turns. */
   search: method<SearchResultDto>()(
     'search',
