@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { dbOption as db, intOption, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
 import { ALERT_COMMANDS } from './commands/alerts';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
+import { LABEL_COMMANDS } from './commands/labels';
 import { ingestCommand } from './commands/ingest';
 import { PROMPT_COMMANDS } from './commands/prompt';
 import { REWARD_COMMANDS } from './commands/rewards';
@@ -96,6 +97,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...RUN_COMMANDS,
   ...SUCCESS_COMMANDS,
   ...ALERT_COMMANDS,
+  ...LABEL_COMMANDS,
 };
 
 function help(): string {
