@@ -21,6 +21,7 @@ import { explorerHandlers } from './handlers/explorer';
 import { ingestHandlers } from './handlers/ingest';
 import { rescoreHandlers } from './handlers/rescore';
 import { alertHandlers, refreshAlerts } from './handlers/alerts';
+import { labelHandlers } from './handlers/labels';
 import { runHandlers } from './handlers/runs';
 import { promptHandlers, tokenHandlers } from './handlers/tokens';
 import { viewHandlers } from './handlers/views';
@@ -55,6 +56,7 @@ export class EngineServer implements EngineContext {
       ...explorerHandlers(this),
       ...rescoreHandlers(this),
       ...alertHandlers(this),
+      ...labelHandlers(this),
     };
     this.serve(EngineMethods, engine);
     this.serve(TokenMethods, tokenHandlers(this));
