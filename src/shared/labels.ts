@@ -60,7 +60,7 @@ export interface LabelAddResult {
 }
 
 /** "step 3 group g7 sample 2": where a label is, in the words the explorer uses. */
-export function labelPlace(t: { split: Split; step: number; group: string; index: number | null | undefined }): string {
+export function labelPlace(t: { split: Split; step: number; group: string; index?: number | null | undefined }): string {
   const where = `${t.split === 'val' ? 'val ' : ''}step ${t.step} group ${t.group}`;
   return t.index === null || t.index === undefined ? where : `${where} sample ${t.index}`;
 }

@@ -19,6 +19,7 @@ import { rebuildNativeModules, setTokenizer } from './setupCommands';
 import { setSuccessThreshold } from './successCommands';
 import { rankGroupsAcrossRun } from './rankCommands';
 import { promptsByTrainable } from './promptCommands';
+import { filterByLabel, labelCommand, type LabelArg } from './labelCommands';
 import { compareSamples, compareWithPreviousStep, exportRun, openGroupDocument, openSample, searchRollouts } from './sampleCommands';
 
 export interface CommandDeps {
@@ -77,6 +78,7 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
       ...(keys.has('tools') ? { tools: true } : {}),
       ...(keys.has('hardToGround') ? { hardToGround: { reward: t.hardToGroundReward, spread: t.hardToGroundSpread } } : {}),
       ...(f.text ? { text: f.text } : {}),
+      ...(f.label ? { label: f.label } : {}),
     },
   });
 }
@@ -145,5 +147,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node ?? selectedGroup()));
   reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg ?? selectedRun()));
   reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
+  reg('rolloutLens.label', (arg?: LabelArg) => labelCommand(engine, arg, selectedGroup));
+  reg('rolloutLens.filterByLabel', () => filterByLabel(engine, explorer));
   reg('rolloutLens.promptsByTrainable', (arg?: RunNode | string) => promptsByTrainable(engine, d.webviews, arg));
 }
