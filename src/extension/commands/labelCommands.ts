@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../shared/errors';
 import { EngineMethods } from '../../shared/protocol/engine';
-import { LABEL_NOTE_MAX, labelPlace, labelTagProblem, type LabelTarget } from '../../shared/labels';
+import { labelPlace, type LabelTarget } from '../../shared/labels';
+import { labelFlow, type LabelApi, type LabelUi } from './labelFlow';
 import { DOC_SCHEME, parseDocumentPath } from '../../shared/uri';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, SampleNode } from '../explorer/nodes';
@@ -25,9 +26,28 @@ export function documentTarget(uri: vscode.Uri | undefined): LabelTarget | undef
   return parseDocumentPath(uri.path, uri.query)?.ref;
 }
 
-type Choice = { label: string; description?: string; action: 'remove' | 'add' | 'new'; tag?: string };
+/** The engine's label methods, for the flow. */
+function labelApi(engine: EngineClient): LabelApi {
+  return {
+    groupLabels: (ref) => engine.request(EngineMethods.groupLabels, ref),
+    tags: (run) => engine.request(EngineMethods.labelTags, { run }),
+    add: (target, tag, note) => engine.request(EngineMethods.addLabel, { ...target, tag, ...(note ? { note } : {}) }),
+    remove: async (target, tag) => (await engine.request(EngineMethods.removeLabel, { ...target, tag })).removed,
+  };
+}
 
-/** Asks what to do with the target's labels and does it through the engine; the run is then announced as changed. */
+const vscodeUi: LabelUi = {
+  pick: async (title, choices) => vscode.window.showQuickPick(choices, { title }),
+  input: async (ask) =>
+    vscode.window.showInputBox({
+      title: ask.title,
+      prompt: ask.prompt,
+      ...(ask.placeHolder ? { placeHolder: ask.placeHolder } : {}),
+      validateInput: ask.validate,
+    }),
+};
+
+/** Labels a tree row, the group view's target, or (from the palette) the sample document in front or the selected row. */
 export async function labelCommand(engine: EngineClient, arg: LabelArg, selected: () => LabelArg): Promise<void> {
   // From the palette: the sample document in front, else the row selected in the Runs view.
   const target = targetOf(arg) ?? documentTarget(vscode.window.activeTextEditor?.document.uri) ?? targetOf(selected());
@@ -35,54 +55,11 @@ export async function labelCommand(engine: EngineClient, arg: LabelArg, selected
     void vscode.window.showInformationMessage('Pick a group or sample in the Runs view, or open a sample document, to label it.');
     return;
   }
-  const where = labelPlace(target);
   try {
-    const [mine, tags] = await Promise.all([
-      engine.request(EngineMethods.groupLabels, { run: target.run, split: target.split, step: target.step, group: target.group }),
-      engine.request(EngineMethods.labelTags, { run: target.run }),
-    ]);
-    const on = target.index === undefined ? mine.group : (mine.samples.find((s) => s.index === target.index)?.labels ?? []);
-    const has = new Set(on.map((l) => l.tag));
-    const choices: Choice[] = [
-      ...on.map((l): Choice => ({
-        label: `$(close) Remove ${l.tag}`,
-        description: l.note || `by ${l.created_by}`,
-        action: 'remove',
-        tag: l.tag,
-      })),
-      ...tags
-        .filter((t) => !has.has(t.tag))
-        .map((t): Choice => ({ label: `$(tag) ${t.tag}`, description: `${t.count} in this run`, action: 'add', tag: t.tag })),
-      { label: '$(add) New tag…', description: 'e.g. reward-hack, bad-gt, truncated-good', action: 'new' },
-    ];
-    const pick = await vscode.window.showQuickPick(choices, { title: `Label ${where}` });
-    if (!pick) return;
-    if (pick.action === 'remove' && pick.tag) {
-      await engine.request(EngineMethods.removeLabel, { ...target, tag: pick.tag });
-      void vscode.window.showInformationMessage(`Removed ${pick.tag} from ${where}.`);
-      return;
-    }
-    const tag =
-      pick.tag ??
-      (
-        await vscode.window.showInputBox({
-          title: `New tag for ${where}`,
-          prompt: 'A short tag naming what you found (letters, digits, . _ : -)',
-          placeHolder: 'reward-hack',
-          validateInput: (v) => labelTagProblem(v.trim()),
-        })
-      )?.trim();
-    if (!tag) return;
-    const note = await vscode.window.showInputBox({
-      title: `Note for ${tag} on ${where} (optional)`,
-      prompt: 'Free text: what you saw. Empty for none.',
-      validateInput: (v) => (v.length > LABEL_NOTE_MAX ? `at most ${LABEL_NOTE_MAX} characters` : undefined),
-    });
-    if (note === undefined) return;
-    const r = await engine.request(EngineMethods.addLabel, { ...target, tag, ...(note ? { note } : {}) });
-    void vscode.window.showInformationMessage(`${r.added ? 'Labelled' : 'Already labelled'} ${where}: ${tag}.`);
+    const done = await labelFlow(labelApi(engine), vscodeUi, target);
+    if (done) void vscode.window.showInformationMessage(done);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Could not label ${where}: ${errorMessage(e)}`);
+    void vscode.window.showErrorMessage(`Could not label ${labelPlace(target)}: ${errorMessage(e)}`);
   }
 }
 
