@@ -1,6 +1,7 @@
 // Labels on groups and samples: stored by the sample's identity, exactly once, reported when their
 // target is gone, and back in place when the run is ingested again (issue #30, item 1).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
@@ -190,7 +191,11 @@ describe('labels survive re-ingest, deletion and re-score', () => {
     try {
       const before = lines(store);
       await new Ingestor(store, [file], { run: 'r' }).ingestOnce();
-      await new Ingestor(store, [file], { run: 'r' }).ingestOnce();
+      // The same rows under another file name: their identities are the stored ones, so nothing doubles.
+      const copy = path.join(path.dirname(file), 'copy.jsonl');
+      fs.copyFileSync(file, copy);
+      const report = await new Ingestor(store, [copy], { run: 'r' }).ingestOnce();
+      assert.deepEqual([report.samples_added, report.samples_duplicate], [0, 4]);
       assert.deepEqual(lines(store), before);
       assert.equal(store.db.prepare('SELECT COUNT(*) FROM samples').pluck().get(), 4);
     } finally {
