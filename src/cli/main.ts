@@ -5,6 +5,7 @@ import { ALERT_COMMANDS } from './commands/alerts';
 import { EXPORT_DATASET_COMMANDS } from './commands/exportDataset';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
 import { CLUSTER_COMMANDS } from './commands/clusters';
+import { LABEL_COMMANDS } from './commands/labels';
 import { ingestCommand } from './commands/ingest';
 import { PROMPT_COMMANDS } from './commands/prompt';
 import { REWARD_COMMANDS } from './commands/rewards';
@@ -100,6 +101,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...ALERT_COMMANDS,
   ...EXPORT_DATASET_COMMANDS,
   ...CLUSTER_COMMANDS,
+  ...LABEL_COMMANDS,
 };
 
 function help(): string {

@@ -58,6 +58,8 @@ export interface GroupRow {
    */
   brpo?: { skew: number; dropped: boolean };
   prompt_preview: string;
+  /** Tags of the labels on the group or any of its samples, sorted; absent when none. */
+  labels?: string[];
 }
 
 export interface SampleRow {
@@ -75,6 +77,8 @@ export interface SampleRow {
   length_unit: 'tokens' | 'chars';
   reflection_count: number | null;
   preview: string;
+  /** Tags of the labels on this sample, sorted; absent when none. */
+  labels?: string[];
 }
 
 export interface SampleDetail extends SampleRef {
@@ -138,6 +142,8 @@ export interface GroupFilter {
   text?: string;
   /** `text` also matches in tool / environment / user turns (default: the policy's trained turns only). */
   allTurns?: boolean;
+  /** Groups with a label of this tag, on the group or on one of its samples. */
+  label?: string;
 }
 
 export interface SampleFilter {
@@ -146,6 +152,8 @@ export interface SampleFilter {
   text?: string;
   /** As GroupFilter.allTurns. */
   allTurns?: boolean;
+  /** Samples with a label of this tag, or all of a group labelled with it. */
+  label?: string;
 }
 
 /** Single-line preview of untrusted text: no control characters, bounded length. */

@@ -35,6 +35,7 @@ import { withFreshStepStats, type StoredStepStats } from './stepStore';
 import { sampleSuccess } from '../analysis/success';
 import { denoise } from '../../shared/format';
 import { runSuccessRule } from './successStore';
+import { groupLabelTags, labelSampleRows, labelledGroupSql } from './labels';
 
 const GROUP_ORDER: Record<GroupSort, string> = {
   group: 'g.uid',
@@ -156,6 +157,7 @@ export function groupFilterSql(store: Store, f: GroupFilter): { where: string[];
     where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');
     params.push(JSON.stringify([...textIds]));
   }
+  if (f.label !== undefined) where.push(labelledGroupSql(params, f.label));
   return { where, params };
 }
 
@@ -208,6 +210,7 @@ export function listGroups(
     split: Split;
     step: number;
   }>;
+  const labelsOf = groupLabelTags(store, ref.run, ref.step);
   return {
     total,
     offset: opts.offset,
@@ -231,6 +234,7 @@ export function listGroups(
         ...(g.judged_n > 0 ? { brpo: brpoOfGroup(g.verdict_sum, g.size) } : {}),
         // The end of a prompt (the question) says more than its start (a system prompt).
         prompt_preview: preview(promptQuestion(g.prompt_tail)),
+        ...labelsOf(g.split, g.step, g.uid),
       };
     }),
   };
@@ -279,12 +283,13 @@ export function listSamples(
   const f = opts.filter ?? {};
   const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
   const listed = sampleRowsOf(ref, raw, runThreshold(store, ref.run), opts.reflection);
-  const rows = listed.filter(
+  const kept = listed.filter(
     (row, i) =>
       (!f.truncated || row.finish_reason === 'length') &&
       (!f.reflects || (row.reflection_count ?? 0) > 0) &&
       (!text || text.has(raw[i]!.id)),
   );
+  const rows = labelSampleRows(store, ref, kept, f.label);
   const key = SAMPLE_ORDER[opts.sort ?? 'index'];
   const sign = opts.descending ? -1 : 1;
   return rows.sort((a, b) => sign * (key(a) - key(b)) || a.index - b.index);

@@ -21,6 +21,7 @@ import { rankGroupsAcrossRun } from './rankCommands';
 import { promptsByTrainable } from './promptCommands';
 import { exportDatasetFromFilter } from './exportDatasetCommand';
 import { failureClustersCommand } from './clusterCommands';
+import { filterByLabel, labelCommand, type LabelArg } from './labelCommands';
 import { compareSamples, compareWithPreviousStep, exportRun, openGroupDocument, openSample, searchRollouts } from './sampleCommands';
 
 export interface CommandDeps {
@@ -79,6 +80,7 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
       ...(keys.has('tools') ? { tools: true } : {}),
       ...(keys.has('hardToGround') ? { hardToGround: { reward: t.hardToGroundReward, spread: t.hardToGroundSpread } } : {}),
       ...(f.text ? { text: f.text } : {}),
+      ...(f.label ? { label: f.label } : {}),
     },
   });
 }
@@ -152,6 +154,8 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node ?? selectedGroup()));
   reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg ?? selectedRun()));
   reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
+  reg('rolloutLens.label', (arg?: LabelArg) => labelCommand(engine, arg, selectedGroup));
+  reg('rolloutLens.filterByLabel', () => filterByLabel(engine, explorer));
   reg('rolloutLens.promptsByTrainable', (arg?: RunNode | string) => promptsByTrainable(engine, d.webviews, arg));
   reg('rolloutLens.failureClusters', (arg?: RunNode | string) => failureClustersCommand(engine, arg));
 }

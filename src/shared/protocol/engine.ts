@@ -14,6 +14,7 @@ import type { ClusterReport } from '../clusters';
 import { REFLECTION_MODES, REFLECTION_PRESET_IDS } from '../reflection';
 import { GROUP_SORTS, SAMPLE_SORTS, type GroupRow, type Page, type SampleDetail, type SampleRow, type StepRow } from '../explorer';
 import type { BoxScores } from '../media';
+import { LABEL_NOTE_MAX, LABEL_TAG_MAX, type GroupLabels, type LabelAddResult, type LabelEntry, type LabelTagCount } from '../labels';
 
 export type { MethodDescriptor } from './methods';
 
@@ -65,6 +66,8 @@ const offset = z.number().int().min(0).max(1e9);
 const limit = z.number().int().min(1).max(10_000);
 const groupRef = groupRefShape;
 const textQuery = z.string().min(1).max(1000);
+/** A label's tag; the store checks its characters and says which are allowed. */
+const labelTag = z.string().min(1).max(LABEL_TAG_MAX);
 const groupFilter = z
   .object({
     degenerate: z.boolean().optional(),
@@ -74,6 +77,7 @@ const groupFilter = z
     hardToGround: z.object({ reward: z.number().finite(), spread: z.number().finite() }).strict().optional(),
     text: textQuery.optional(),
     allTurns: z.boolean().optional(),
+    label: labelTag.optional(),
   })
   .strict();
 
@@ -83,6 +87,7 @@ const sampleFilter = z
     reflects: z.boolean().optional(),
     text: textQuery.optional(),
     allTurns: z.boolean().optional(),
+    label: labelTag.optional(),
   })
   .strict();
 /** Which samples a dataset export takes (src/shared/datasetExport.ts). */
@@ -359,6 +364,27 @@ export const EngineMethods = {
       })
       .strict(),
   ),
+  /** Puts a tag (and a note) on a stored group, or one of its samples with `index`; the same tag twice is one label. */
+  addLabel: method<LabelAddResult>()(
+    'labels/add',
+    z.object({ ...groupRef, index: z.optional(sampleIndex), tag: labelTag, note: z.string().max(LABEL_NOTE_MAX).optional() }).strict(),
+  ),
+  /** Takes a tag off a group or sample (stored or not); `removed` false when it had no such label. */
+  removeLabel: method<{ removed: boolean }>()(
+    'labels/remove',
+    z.object({ ...groupRef, index: z.optional(sampleIndex), tag: labelTag }).strict(),
+  ),
+  /** A run's labels (by tag, split, step, group), each saying whether its group or sample is still stored. */
+  listLabels: method<LabelEntry[]>()(
+    'labels/list',
+    z
+      .object({ run: runName, tag: labelTag.optional(), split: z.optional(split), step: z.optional(step), group: z.optional(groupId) })
+      .strict(),
+  ),
+  /** A run's tags with their counts, most used first. */
+  labelTags: method<LabelTagCount[]>()('labels/tags', z.object({ run: runName }).strict()),
+  /** One group's labels: on the group and per sample. */
+  groupLabels: method<GroupLabels>()('labels/group', z.object(groupRef).strict()),
   /** FTS5 search over responses; `allTurns` also counts matches in untrained (tool / environment / user) turns. */
   search: method<SearchResultDto>()(
     'search',
