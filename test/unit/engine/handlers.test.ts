@@ -20,7 +20,9 @@ const untouched = new Proxy({} as EngineContext, {
 
 describe('engine handler table', () => {
   it('every method of EngineMethods has exactly one handler across the areas', () => {
-    const areas = [ingestHandlers, explorerHandlers, rescoreHandlers, alertHandlers, clusterHandlers, labelHandlers].map((f) => Object.keys(f(untouched)));
+    const areas = [ingestHandlers, explorerHandlers, rescoreHandlers, alertHandlers, clusterHandlers, labelHandlers].map((f) =>
+      Object.keys(f(untouched)),
+    );
     const all = ['initialize', 'ping', 'configure', ...areas.flat()];
     assert.equal(new Set(all).size, all.length, `a method is handled twice: ${all.join(', ')}`);
     assert.deepEqual([...all].sort(), Object.keys(EngineMethods).sort());
