@@ -12,7 +12,9 @@ export type ClusterSelection =
   /** Behind the run's alerts of one kind. */
   | { kind: 'alert'; alert: AlertKind }
   /** Whose response matches a full-text query (the explorer's text filter, FTS5 syntax). */
-  | { kind: 'text'; query: string };
+  | { kind: 'text'; query: string }
+  /** That carry a label tag, on themselves or on their group. */
+  | { kind: 'label'; tag: string };
 
 /** A typical member of a cluster: where it is and how its response starts. */
 export interface ClusterExample extends SampleRef {

@@ -45,6 +45,8 @@ export interface DatasetSelection {
   alert?: AlertKind;
   /** The samples a re-score set flipped (verdict changed against the logged one). */
   flips?: { set: number; direction?: FlipDirection };
+  /** The samples that carry this label tag, on themselves or on their group. */
+  label?: string;
   prompts?: PromptKind;
 }
 

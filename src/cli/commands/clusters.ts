@@ -1,4 +1,4 @@
-// rollout-lens clusters --db F --run R [--steps A-B] [--wrong | --flipped SET | --alert KIND | --text Q] [--k N] [--seed S] [--json]
+// rollout-lens clusters --db F --run R [--steps A-B] [--wrong | --flipped SET | --alert KIND | --text Q | --label TAG] [--k N] [--seed S] [--json]
 // Failure clusters of a step range (docs/algorithms.md#failure-clusters, docs/cli.md#clusters).
 import * as fs from 'node:fs';
 import { nameClusters } from '../../core/analysis/clusterNaming';
@@ -22,7 +22,7 @@ export function parseSteps(s: string | undefined): { from?: number; to?: number 
 
 const isAlertKind = (k: string): k is AlertKind => (ALERT_KINDS as readonly string[]).includes(k);
 
-/** At most one of --wrong, --flipped, --alert, --text; none means --wrong. */
+/** At most one of --wrong, --flipped, --alert, --text, --label; none means --wrong. */
 export function parseSelection(v: Values): ClusterSelection {
   const given: ClusterSelection[] = [];
   if (v['wrong'] === true) given.push({ kind: 'wrong' });
@@ -39,7 +39,9 @@ export function parseSelection(v: Values): ClusterSelection {
     if (text.trim() === '') throw new UsageError('--text needs a query');
     given.push({ kind: 'text', query: text });
   }
-  if (given.length > 1) throw new UsageError('give one of --wrong, --flipped SET, --alert KIND, --text QUERY');
+  const tag = str(v['label']);
+  if (tag !== undefined) given.push({ kind: 'label', tag });
+  if (given.length > 1) throw new UsageError('give one of --wrong, --flipped SET, --alert KIND, --text QUERY, --label TAG');
   return given[0] ?? { kind: 'wrong' };
 }
 
@@ -64,7 +66,7 @@ function printReport(r: ClusterReport): void {
 export const CLUSTER_COMMANDS: Record<string, CommandSpec> = {
   clusters: {
     usage:
-      'clusters --db FILE --run NAME [--split train|val] [--steps A-B] [--wrong | --flipped SET | --alert KIND | --text QUERY] [--k N] [--seed S] [--cap N] [--name-endpoint URL --name-model MODEL [--name-api-key-env VAR]] [--json]',
+      'clusters --db FILE --run NAME [--split train|val] [--steps A-B] [--wrong | --flipped SET | --alert KIND | --text QUERY | --label TAG] [--k N] [--seed S] [--cap N] [--name-endpoint URL --name-model MODEL [--name-api-key-env VAR]] [--json]',
     summary: 'group the responses of wrong (or flipped, alerted, matching) samples by text: clusters with terms, counts, examples',
     options: {
       ...dbOption,
@@ -76,6 +78,7 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = {
       flipped: { type: 'string' },
       alert: { type: 'string' },
       text: { type: 'string' },
+      label: { type: 'string' },
       k: { type: 'string' },
       seed: { type: 'string' },
       cap: { type: 'string' },

@@ -74,6 +74,8 @@ export function selectionOf(v: Values): DatasetSelection {
   if (flips !== undefined) sel.flips = direction ? { set: flips, direction } : { set: flips };
   const prompts = choice(v, 'prompts', PROMPT_KINDS);
   if (prompts) sel.prompts = prompts;
+  const label = str(v['label']);
+  if (label !== undefined) sel.label = label;
   return sel;
 }
 
@@ -82,7 +84,7 @@ export const EXPORT_DATASET_COMMANDS: Record<string, CommandSpec> = {
     usage:
       `export-dataset --db FILE --run NAME --kind ${DATASET_KINDS.join('|')} --format ${DATASET_FORMATS.join('|')} --out FILE ` +
       '[--split train|val] [--step N | --from N --to N] [--degenerate | --non-degenerate] [--tools] [--hard-to-ground] ' +
-      `[--truncated] [--reflects] [--text QUERY [--all-turns]] [--outcome wrong|right] [--alert KIND] [--flips SET [--flip-direction ${FLIP_DIRECTIONS.join('|')}]] ` +
+      `[--truncated] [--reflects] [--text QUERY [--all-turns]] [--outcome wrong|right] [--alert KIND] [--flips SET [--flip-direction ${FLIP_DIRECTIONS.join('|')}]] [--label TAG] ` +
       `[--prompts ${PROMPT_KINDS.join('|')}] [--margin M] [--ability NAME] [--json]`,
     summary: 'write a selection of samples back as training data: SFT rows, DPO pairs or RL prompts (verl parquet, TRL JSONL)',
     options: {
@@ -101,6 +103,7 @@ export const EXPORT_DATASET_COMMANDS: Record<string, CommandSpec> = {
       tools: { type: 'boolean' },
       'hard-to-ground': { type: 'boolean' },
       truncated: { type: 'boolean' },
+      label: { type: 'string' },
       reflects: { type: 'boolean' },
       text: { type: 'string' },
       'all-turns': { type: 'boolean' },

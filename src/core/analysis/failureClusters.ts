@@ -1,6 +1,7 @@
 // Failure clusters of a run (docs/algorithms.md#failure-clusters): the samples of a step range that a
 // selection picks (wrong, flipped by a re-score, behind an alert, matching a text query), capped
 // by a seeded sample, their responses clustered by text (textClusters.ts) into a report.
+import { labelledSampleIds } from '../store/labels';
 import { ALERT_TITLES } from '../../shared/alerts';
 import {
   DEFAULT_CLUSTER_CAP,
@@ -96,6 +97,17 @@ function alertIds(store: Store, r: Range, kind: ClusterSelection & { kind: 'aler
   return { ids: present, label: `behind the run's ${ALERT_TITLES[kind.alert]} alerts (${lists.length})` };
 }
 
+/** The samples a label tag is on, on themselves or on their group (the explorer's label filter), in the range. */
+function labelIds(store: Store, r: Range, tag: string): { ids: number[]; label: string } {
+  const run = store.db.prepare('SELECT name FROM runs WHERE id = ?').pluck().get(r.runId) as string;
+  const ids = labelledSampleIds(store, run, r.split, tag);
+  const inRange = store.db
+    .prepare(`SELECT s.id ${FROM_SAMPLES} WHERE ${RANGE_SQL} AND s.id IN (SELECT value FROM json_each(@ids))`)
+    .pluck()
+    .all({ ...rangeParams(r), ids: JSON.stringify([...ids]) }) as number[];
+  return { ids: inRange, label: `labelled ${JSON.stringify(tag)}` };
+}
+
 /** The explorer's text filter: FTS5 syntax, or the query as a literal phrase; matches only in untrained turns do not count. */
 function textIds(store: Store, r: Range, query: string): { ids: number[]; label: string } {
   indexPendingText(store);
@@ -125,6 +137,8 @@ function selectedIds(store: Store, r: Range, sel: ClusterSelection): { ids: numb
       return alertIds(store, r, sel);
     case 'text':
       return textIds(store, r, sel.query);
+    case 'label':
+      return labelIds(store, r, sel.tag);
   }
 }
 

@@ -10,7 +10,7 @@ export interface ChatMessage {
   content: string;
 }
 
-/** Where an SFT row came from. `labels` stays empty until labels are stored (issue #30, part 1). */
+/** Where an SFT row came from; `labels`: the tags on the sample and on its group. */
 export interface SampleProvenance {
   run: string;
   split: Split;
@@ -112,7 +112,7 @@ export function* sftRows(run: string, groups: Iterable<ExportGroup>): Generator<
           sample_id: s.id,
           reward: s.reward,
           success: s.success,
-          labels: [],
+          labels: s.labels,
         },
       };
     }
@@ -147,7 +147,7 @@ export function* dpoRows(run: string, groups: Iterable<ExportGroup>, margin: num
         chosen_reward: best.reward,
         rejected_index: worst.index,
         rejected_reward: worst.reward,
-        labels: [],
+        labels: [...new Set([...best.labels, ...worst.labels])].sort(),
       },
     };
   }
@@ -195,6 +195,7 @@ export function rlPromptRows(run: string, groups: Iterable<ExportGroup>): RlProm
     sums.set(g.prompt_id, sum);
     p.samples += g.samples.length;
     p.appearances++;
+    p.labels = [...new Set([...p.labels, ...g.samples.flatMap((s) => s.labels)])].sort();
   }
   for (const [id, row] of byPrompt) {
     const sum = sums.get(id)!;

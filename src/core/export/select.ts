@@ -1,12 +1,13 @@
 // Which stored samples an export takes (docs/dataset-export.md#selection): the step range and the
 // explorer's filters in SQL, then the per-sample tests (truncated, reflects, text, outcome) and the
-// sources that name samples by id (an alert, a re-score's flips). A source is one function from the
-// store to a set of sample ids, so a label source plugs in beside them.
+// sources that name samples by id (an alert, a re-score's flips, a label). A source is one function
+// from the store to a set of sample ids.
 import type { DatasetSelection } from '../../shared/datasetExport';
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { Split, Turn } from '../../shared/rollout';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import { sampleSuccess } from '../analysis/success';
+import { groupLabels, labelledSampleIds } from '../store/labels';
 import { groupFilterSql, matchingSampleIds } from '../store/reads';
 import { RescoreStore } from '../store/rescoreStore';
 import type { Store } from '../store/store';
@@ -24,6 +25,8 @@ export interface ExportSample {
   data_source: string | null;
   /** Passed every sample-level part of the selection. */
   selected: boolean;
+  /** The label tags on the sample and on its group (provenance). */
+  labels: string[];
 }
 
 /** A group in the step range that holds at least one selected sample, with all its samples (DPO's best is drawn from all of them). */
@@ -85,10 +88,11 @@ function flippedSamples(store: Store, runId: number, flips: NonNullable<DatasetS
 }
 
 /** Ids named by every id source of the selection (intersected), or undefined when it has none. */
-function sourceIds(store: Store, runId: number, sel: DatasetSelection, split: Split): Set<number> | undefined {
+function sourceIds(store: Store, run: string, runId: number, sel: DatasetSelection, split: Split): Set<number> | undefined {
   const sets: Set<number>[] = [];
   if (sel.alert) sets.push(alertSamples(store, runId, sel, split));
   if (sel.flips) sets.push(flippedSamples(store, runId, sel.flips));
+  if (sel.label) sets.push(labelledSampleIds(store, run, split, sel.label));
   if (!sets.length) return undefined;
   const [first, ...rest] = sets;
   return new Set([...first!].filter((id) => rest.every((s) => s.has(id))));
@@ -106,12 +110,23 @@ function promptKindSql(sel: DatasetSelection): string | null {
               AND st2.step >= ? AND st2.step <= ? AND ${never})`;
 }
 
+interface GroupTags {
+  group: string[];
+  samples: Map<number, string[]>;
+}
+
+/** A group's label tags, on it and per sample index. */
+function labelTagsOf(store: Store, ref: { run: string; split: Split; step: number; group: string }): GroupTags {
+  const l = groupLabels(store, ref);
+  return { group: l.group.map((x) => x.tag), samples: new Map(l.samples.map((x) => [x.index, x.labels.map((y) => y.tag)])) };
+}
+
 /** The selected groups, in step then group order, one at a time (only one group's responses are held). */
 export function* selectGroups(store: Store, run: string, sel: DatasetSelection, reflection?: ReflectionMatcher): Generator<ExportGroup> {
   const runId = store.requireRun(run).id;
   const split = sel.split ?? 'train';
   const threshold = runSuccessRule(store.db, runId).threshold;
-  const ids = sourceIds(store, runId, sel, split);
+  const ids = sourceIds(store, run, runId, sel, split);
   if (ids && ids.size === 0) return;
   const matcher = reflection ?? reflectionMatcher();
   const f = sel.samples ?? {};
@@ -145,6 +160,7 @@ export function* selectGroups(store: Store, run: string, sel: DatasetSelection, 
     (!ids || ids.has(r.id)) &&
     (!sel.outcome || success === (sel.outcome === 'right'));
   let current: (ExportGroup & { gid: number }) | undefined;
+  let tags: GroupTags = { group: [], samples: new Map() };
   const done = (g: typeof current): ExportGroup | undefined => {
     if (!g || !g.samples.some((s) => s.selected)) return undefined;
     const { gid: _gid, ...group } = g;
@@ -155,6 +171,7 @@ export function* selectGroups(store: Store, run: string, sel: DatasetSelection, 
       const finished = done(current);
       if (finished) yield finished;
       current = { gid: r.gid, split, step: r.step, group: r.uid, prompt_id: r.prompt_id, prompt: r.prompt, samples: [] };
+      tags = labelTagsOf(store, { run, split, step: r.step, group: r.uid });
     }
     const success = sampleSuccess(r, threshold);
     current.samples.push({
@@ -167,6 +184,7 @@ export function* selectGroups(store: Store, run: string, sel: DatasetSelection, 
       ground_truth: r.ground_truth,
       data_source: r.data_source,
       selected: isSelected(r, success),
+      labels: [...new Set([...tags.group, ...(tags.samples.get(r.idx) ?? [])])].sort(),
     });
   }
   const last = done(current);

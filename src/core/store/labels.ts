@@ -37,6 +37,24 @@ export function labelledGroupSql(params: unknown[], tag: string): string {
    WHERE lst.id = g.step_id AND l.group_uid = g.uid AND l.tag = ?)`;
 }
 
+/**
+ * The stored samples of a run and split that carry the tag, on themselves or on their group (the
+ * sample filter's rule): the label source of an export or a failure-cluster selection.
+ */
+export function labelledSampleIds(store: Store, run: string, split: Split, tag: string): Set<number> {
+  const ids = store.db
+    .prepare(
+      `SELECT s.id FROM labels l
+         JOIN runs r ON r.name = l.run JOIN steps st ON st.run_id = r.id AND st.split = l.split AND st.step = l.step
+         JOIN groups g ON g.step_id = st.id AND g.uid = l.group_uid
+         JOIN samples s ON s.group_id = g.id AND (l.sample_idx < 0 OR s.idx = l.sample_idx)
+        WHERE l.run = ? AND l.split = ? AND l.tag = ?`,
+    )
+    .pluck()
+    .all(run, split, tag) as number[];
+  return new Set(ids);
+}
+
 interface StoredLabel {
   run: string;
   split: Split;

@@ -104,6 +104,7 @@ const datasetSelection = z
       .object({ set: z.number().int().min(1), direction: z.enum(FLIP_DIRECTIONS).optional() })
       .strict()
       .optional(),
+    label: labelTag.optional(),
     prompts: z.enum(PROMPT_KINDS).optional(),
   })
   .strict();
@@ -348,6 +349,7 @@ export const EngineMethods = {
           z.object({ kind: z.literal('flipped'), set: z.number().int().min(1) }).strict(),
           z.object({ kind: z.literal('alert'), alert: z.enum(ALERT_KINDS) }).strict(),
           z.object({ kind: z.literal('text'), query: textQuery }).strict(),
+          z.object({ kind: z.literal('label'), tag: labelTag }).strict(),
         ]),
         k: z.number().int().min(1).max(100).optional(),
         seed: z

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { failureClusters, failureClustersPausing } from '../../../src/core/analysis/failureClusters';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
+import { addLabel } from '../../../src/core/store/labels';
 import { RescoreStore } from '../../../src/core/store/rescoreStore';
 import { Store } from '../../../src/core/store/store';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
@@ -63,6 +64,23 @@ describe('failure clusters of a stored run', () => {
       ),
       (e: unknown) => e instanceof LensError && e.code === ErrorCode.Cancelled,
     );
+  });
+
+  test('a label selects the samples it is on, on themselves or through their group, within the range', () => {
+    const first = store.db
+      .prepare(`SELECT st.step, g.uid FROM groups g JOIN steps st ON st.id = g.step_id ORDER BY st.step, g.uid LIMIT 1`)
+      .get() as { step: number; uid: string };
+    const size = store.db
+      .prepare('SELECT size FROM groups g JOIN steps st ON st.id = g.step_id WHERE st.step = ? AND g.uid = ?')
+      .pluck()
+      .get(first.step, first.uid) as number;
+    addLabel(store, { run: 'r', split: 'train', step: first.step, group: first.uid }, 'look-here', { user: 't' });
+    addLabel(store, { run: 'r', split: 'train', step: first.step, group: first.uid, index: 0 }, 'one', { user: 't' });
+    const byGroup = failureClusters(store, { run: 'r', selection: { kind: 'label', tag: 'look-here' } });
+    assert.equal(byGroup.selection_label, 'labelled "look-here"');
+    assert.equal(byGroup.selected, size);
+    assert.equal(failureClusters(store, { run: 'r', selection: { kind: 'label', tag: 'one' } }).selected, 1);
+    assert.equal(failureClusters(store, { run: 'r', from: first.step + 1, selection: { kind: 'label', tag: 'one' } }).selected, 0);
   });
 
   test('a step range and a text query narrow the selection', () => {

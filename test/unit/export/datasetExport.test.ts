@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { exportDataset } from '../../../src/core/export/exportDataset';
 import { completionMessages, userMessages } from '../../../src/core/export/rows';
 import { selectGroups } from '../../../src/core/export/select';
+import { addLabel, removeLabel } from '../../../src/core/store/labels';
 import type { DatasetExportRequest, DatasetSelection } from '../../../src/shared/datasetExport';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { exportFixture, sampleId, type ExportFixture } from './exportFixture';
@@ -50,6 +51,37 @@ describe('dataset export: selection', () => {
     assert.deepEqual(picked({ flips: { set: fx.setId, direction: 'to-correct' } }), ['a:1']);
     assert.deepEqual(picked({ flips: { set: fx.setId, direction: 'to-incorrect' } }), ['a:0']);
     assert.deepEqual(picked({ flips: { set: fx.setId }, alert: 'degenerate_output' }), ['a:1']);
+  });
+});
+
+describe('dataset export: labels', () => {
+  it('takes the samples a label tag is on (on themselves or their group) and writes their tags as provenance', () => {
+    addLabel(fx.store, { run: 'r', split: 'train', step: 1, group: 'a', index: 1 }, 'reward-hack', { user: 't' });
+    addLabel(fx.store, { run: 'r', split: 'train', step: 2, group: 'c' }, 'bad-gt', { user: 't' });
+    try {
+      assert.deepEqual(picked({ label: 'reward-hack' }), ['a:1']);
+      assert.deepEqual(picked({ label: 'bad-gt' }), ['c:0', 'c:1']);
+      assert.deepEqual(picked({ label: 'bad-gt', outcome: 'wrong' }), []);
+      const rows = run({ kind: 'sft', format: 'jsonl', selection: { from: 1, to: 2 } }, 'labelled.jsonl')
+        .text.trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { meta: { group: string; sample_index: number; labels: string[] } })
+        .map((r) => [`${r.meta.group}:${r.meta.sample_index}`, r.meta.labels]);
+      assert.deepEqual(rows, [
+        ['a:0', []],
+        ['a:1', ['reward-hack']],
+        ['a:2', []],
+        ['b:0', []],
+        ['b:1', []],
+        ['c:0', ['bad-gt']],
+        ['c:1', ['bad-gt']],
+        ['d:0', []],
+        ['d:1', []],
+      ]);
+    } finally {
+      removeLabel(fx.store, { run: 'r', split: 'train', step: 1, group: 'a', index: 1 }, 'reward-hack');
+      removeLabel(fx.store, { run: 'r', split: 'train', step: 2, group: 'c' }, 'bad-gt');
+    }
   });
 });
 
