@@ -57,6 +57,8 @@ export interface GroupRow {
    * equal rewards do not make it degenerate.
    */
   brpo?: { skew: number; dropped: boolean };
+  /** Samples the trainer filtered out (prime-rl: in all/, not in effective/); absent when none is known to be. */
+  filtered_out?: number;
   prompt_preview: string;
 }
 
@@ -75,6 +77,8 @@ export interface SampleRow {
   length_unit: 'tokens' | 'chars';
   reflection_count: number | null;
   preview: string;
+  /** Filtered out by the trainer (prime-rl: in all/, not in effective/): why, as far as the data tells. Absent: trained, or not known. */
+  filtered?: string;
 }
 
 export interface SampleDetail extends SampleRef {
@@ -134,6 +138,8 @@ export interface GroupFilter {
    * `spread` (the thresholds rolloutLens.alerts.hardToGroundReward / hardToGroundSpread when picked).
    */
   hardToGround?: { reward: number; spread: number };
+  /** Groups with a sample the trainer filtered out (prime-rl: in all/, not in effective/). */
+  filtered?: boolean;
   /** FTS5 query over response text: groups with at least one matching sample. */
   text?: string;
   /** `text` also matches in tool / environment / user turns (default: the policy's trained turns only). */
@@ -143,6 +149,8 @@ export interface GroupFilter {
 export interface SampleFilter {
   truncated?: boolean;
   reflects?: boolean;
+  /** Samples the trainer filtered out. */
+  filtered?: boolean;
   text?: string;
   /** As GroupFilter.allTurns. */
   allTurns?: boolean;

@@ -186,6 +186,8 @@ export type StepStatsRow = StepStats & {
   p_reference?: { samples: number; mean: number; zero_ratio: number } | null;
   /** Cog-Rethinker: prompts whose direct rollouts all failed, and how many each later stage rescued. */
   rescued?: { zero_accuracy: number; decompose: number; reflect: number } | null;
+  /** Samples whose trained-or-filtered mark is known (prime-rl effective/ read), and the share filtered out. */
+  trainer_filter?: { known: number; filtered: number; filtered_ratio: number } | null;
 };
 
 /** Progress of a long operation, sent as a notification. */

@@ -70,6 +70,7 @@ const groupFilter = z
     truncated: z.boolean().optional(),
     reflects: z.boolean().optional(),
     hardToGround: z.object({ reward: z.number().finite(), spread: z.number().finite() }).strict().optional(),
+    filtered: z.boolean().optional(),
     text: textQuery.optional(),
     allTurns: z.boolean().optional(),
   })
@@ -209,6 +210,7 @@ export const EngineMethods = {
           .object({
             truncated: z.boolean().optional(),
             reflects: z.boolean().optional(),
+            filtered: z.boolean().optional(),
             text: textQuery.optional(),
             allTurns: z.boolean().optional(),
           })
