@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { listGroups, listSamples } from '../../../src/core/store/reads';
 import { Store } from '../../../src/core/store/store';
+import { toStepColumns } from '../../../src/shared/protocol/webviews/dashboard';
 import { FIXTURES, tempDir } from '../../helpers';
 
 const root = path.join(FIXTURES, 'prime-rl', 'filtered');
@@ -71,6 +72,11 @@ describe('prime-rl: what the trainer filtered out', () => {
     const r = await new Ingestor(store, [root], { run: 'p' }).ingestOnce();
     assert.deepEqual([r.files, r.samples_added, r.errors], [5, 15, []]);
     assert.deepEqual(marks(store), FINAL);
+    // The dashboard's column: step 3's batch is not known, which is no share at all rather than 0.
+    assert.deepEqual(toStepColumns(store.stepStats(store.requireRun('p').id)).trainer_filter, {
+      filtered_ratio: [5 / 11, 0, null],
+      known: [11, 2, null],
+    });
     const ref = { run: 'p', split: 'train' as const, step: 1 };
     const page = listGroups(store, ref, { offset: 0, limit: 10, filter: { filtered: true } });
     assert.deepEqual(
