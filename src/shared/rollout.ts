@@ -117,6 +117,8 @@ export interface IngestReport {
   errors: IngestError[];
   /** Files under an ingested folder that were not read, and why (e.g. `notes.txt`: not a rollout file). */
   skipped: Array<{ file: string; reason: string }>;
+  /** Sample marks (trained, filtered out) this ingest set or changed, from prime-rl effective/ files; absent when none. */
+  samples_marked?: number;
   /** True when the ingest was cancelled before every file was read; what was read is stored. */
   cancelled?: boolean;
   /** How this ingest found its groups (null when it read no rollouts). */

@@ -139,7 +139,7 @@ async function writeBatches(
             }
             if (r.kind === 'samples') for (const m of r.problems) counters.errors.push({ line, message: m });
           } else if (r.kind === 'trained') {
-            ctx.writer.markTrained(r.split, r.step, r.traceIds);
+            counters.marked = (counters.marked ?? 0) + ctx.writer.markTrained(r.split, r.step, r.traceIds);
           } else if (r.kind === 'metric') {
             counters.metrics += ctx.writer.addMetrics(r.metric);
           } else if (r.kind === 'error') {

@@ -211,13 +211,16 @@ export class RolloutWriter {
   /**
    * The trainer trained on these traces in the batch of `step` (prime-rl effective/): marks the
    * samples stored, and the step's others as filtered out (trainedMarks.ts), and counts them in
-   * their groups at once (a group delta of marks alone has no rewards to combine).
+   * their groups at once (a group delta of marks alone has no rewards to combine). Returns how many
+   * sample marks changed.
    */
-  markTrained(split: Split, step: number, traceIds: readonly string[]): void {
-    for (const m of this.marks.markBatch(split, step, traceIds)) {
+  markTrained(split: Split, step: number, traceIds: readonly string[]): number {
+    const marks = this.marks.markBatch(split, step, traceIds);
+    for (const m of marks) {
       this.updMarks.run(m.trained, m.filtered, m.groupId);
       this.dirtySteps.add(m.stepId);
     }
+    return marks.length;
   }
 
   /** Image problems met since the last call (per-sample warnings for the ingest report). */

@@ -11,6 +11,7 @@ import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { listGroups, listSamples } from '../../../src/core/store/reads';
 import { Store } from '../../../src/core/store/store';
 import { toStepColumns } from '../../../src/shared/protocol/webviews/dashboard';
+import type { IngestReport } from '../../../src/shared/rollout';
 import { FIXTURES, tempDir } from '../../helpers';
 
 const root = path.join(FIXTURES, 'prime-rl', 'filtered');
@@ -70,7 +71,9 @@ describe('prime-rl: what the trainer filtered out', () => {
   it('a run folder marks all/ samples from effective/, stores them once, and says why each was filtered', async () => {
     const store = Store.open(path.join(tempDir(), 'f.db'));
     const r = await new Ingestor(store, [root], { run: 'p' }).ingestOnce();
-    assert.deepEqual([r.files, r.samples_added, r.errors], [5, 15, []]);
+    // Marks: step 1's 11 samples filtered when its batch is read, 5 of them then trained; step 2's 2
+    // filtered, then they and C's carried-over trace trained.
+    assert.deepEqual([r.files, r.samples_added, r.samples_marked, r.errors], [5, 15, 21, []]);
     assert.deepEqual(marks(store), FINAL);
     // The dashboard's column: step 3's batch is not known, which is no share at all rather than 0.
     assert.deepEqual(toStepColumns(store.stepStats(store.requireRun('p').id)).trainer_filter, {
@@ -122,7 +125,9 @@ describe('prime-rl: what the trainer filtered out', () => {
     assert.deepEqual(marks(store).steps, [[1, 11, null]]);
     await ingest(store, [dir]);
     copy(1, 'effective');
-    await ingest(store, [dir]);
+    // A pass that reads only marks still reports progress (a follower refreshes its views on it).
+    const marked = await new Ingestor(store, [dir], { run: 'p' }).ingestOnce();
+    assert.deepEqual([marked.samples_added, marked.samples_marked], [0, 16]);
     // C's last clean trace waits for the next batch: filtered out for now, with no reason the data gives.
     assert.deepEqual(marks(store).steps, [[1, 11, { known: 11, filtered: 6, filtered_ratio: 6 / 11 }]]);
     const ref = { run: 'p', split: 'train' as const, step: 1, group: C };
@@ -140,6 +145,36 @@ describe('prime-rl: what the trainer filtered out', () => {
     assert.deepEqual(marks(store), FINAL);
     await ingest(store, [dir]);
     assert.deepEqual(marks(store), FINAL);
+    store.close();
+  });
+
+  it('a follower reports a pass that only read effective/, so its views refresh', { timeout: 30_000 }, async () => {
+    const dir = path.join(tempDir(), 'follow');
+    // Whole files appear at once (a rename), so a poll never catches one half-copied.
+    const put = (subset: 'all' | 'effective'): void => {
+      const to = path.join(dir, 'rollouts', 'step_1', 'train', subset, 'traces.jsonl');
+      const staged = path.join(tempDir(), 'traces.jsonl');
+      fs.copyFileSync(file(1, subset), staged);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.renameSync(staged, to);
+    };
+    put('all');
+    const store = Store.open(path.join(tempDir(), 'w.db'));
+    const controller = new AbortController();
+    const waiting: Array<(r: IngestReport) => void> = [];
+    const nextPass = (): Promise<IngestReport> => new Promise((resolve) => waiting.push(resolve));
+    const first = nextPass();
+    const following = new Ingestor(store, [dir], { run: 'p', signal: controller.signal }).follow({
+      pollMs: 20,
+      onPass: (r) => waiting.shift()?.(r),
+    });
+    assert.deepEqual([(await first).samples_added, (await first).samples_marked], [11, undefined]);
+    const second = nextPass();
+    put('effective');
+    assert.deepEqual([(await second).samples_added, (await second).samples_marked], [11, 16]);
+    controller.abort();
+    await following;
+    assert.deepEqual(marks(store).steps, [[1, 11, { known: 11, filtered: 6, filtered_ratio: 6 / 11 }]]);
     store.close();
   });
 
