@@ -182,6 +182,30 @@ describe('prime-rl: what the trainer filtered out', () => {
     store.close();
   });
 
+  it('an effective/ episode whose trace has no id is an error naming the line; the other lines still mark', async () => {
+    const dir = path.join(tempDir(), 'bad');
+    const at = (subset: string): string => path.join(dir, 'rollouts', 'step_1', 'train', subset, 'traces.jsonl');
+    fs.mkdirSync(path.dirname(at('all')), { recursive: true });
+    fs.mkdirSync(path.dirname(at('effective')), { recursive: true });
+    fs.copyFileSync(file(1, 'all'), at('all'));
+    const lines = fs.readFileSync(file(1, 'effective'), 'utf8').split('\n');
+    const broken = JSON.parse(lines[0]!) as { id: string; traces: Array<{ id?: string }> };
+    delete broken.traces[0]!.id;
+    fs.writeFileSync(at('effective'), [JSON.stringify(broken), ...lines.slice(1)].join('\n'));
+    const store = Store.open(path.join(tempDir(), 'b.db'));
+    const r = await new Ingestor(store, [dir], { run: 'p' }).ingestOnce();
+    assert.deepEqual(r.errors, [
+      {
+        file: at('effective'),
+        line: 1,
+        message: `effective/ episode ${broken.id} traces[0].id must be a non-empty string, got nothing (the key is missing)`,
+      },
+    ]);
+    // A's first rollout is not marked trained; the batch is still known, so it counts as filtered out.
+    assert.deepEqual(marks(store).steps, [[1, 11, { known: 11, filtered: 7, filtered_ratio: 7 / 11 }]]);
+    store.close();
+  });
+
   it('without effective/ nothing is called filtered', async () => {
     const store = Store.open(path.join(tempDir(), 'n.db'));
     await ingest(store, [file(1, 'all'), file(2, 'all'), file(3, 'all')]);
