@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { listGroups, listSamples } from '../../../src/core/store/reads';
+import { groupView } from '../../../src/core/views/groupView';
 import { Store } from '../../../src/core/store/store';
 import { EngineMethods } from '../../../src/shared/protocol/engine';
 import { toStepColumns } from '../../../src/shared/protocol/webviews/dashboard';
@@ -100,6 +101,11 @@ describe('prime-rl: what the trainer filtered out', () => {
       [0, 1, 2, 3].map((i) => [i, 'zero advantage (reward equals its group mean)']),
     );
     assert.deepEqual(listSamples(store, { ...ref, group: A }, { filter: { filtered: true } }), []);
+    // The group view's rows carry the same reasons.
+    assert.deepEqual(
+      groupView(store, { ...ref, group: C }).view.samples.map((x) => x.filtered),
+      ['errored (ModelError: context length exceeded)', undefined, undefined],
+    );
     // The explorer asks the engine with the same filters; its schemas accept them.
     assert.equal(EngineMethods.listGroups.params.safeParse({ ...ref, offset: 0, limit: 10, filter: { filtered: true } }).success, true);
     assert.equal(EngineMethods.listSamples.params.safeParse({ ...ref, group: B, filter: { filtered: true } }).success, true);
