@@ -65,24 +65,6 @@ describe('group view', () => {
     await host.close();
   });
 
-  it('marks the samples the trainer filtered out, with the reason in the index cell’s title', async () => {
-    const reason = 'zero advantage (reward equals its group mean)';
-    const samples = fx.snapshot.samples.map((x) => (x.index === 4 || x.index === 9 ? { ...x, filtered: reason } : x));
-    const snapshot = { ...fx.snapshot, samples, flagged: [9] };
-    const host = await open({ fixture: { ...fx, snapshot, json: JSON.stringify(snapshot) } });
-    await host.waitForPaint();
-    assert.deepEqual(
-      await host.page.$$eval('table.samples tbody tr.row td:first-child', (tds) =>
-        tds.filter((td) => td.textContent?.includes('⊘')).map((td) => [td.textContent, td.getAttribute('title')]),
-      ),
-      [
-        ['⊘ 4', `Filtered out by the trainer: ${reason}`],
-        ['⚑ ⊘ 9', `Flagged by the alert this view was opened from\nFiltered out by the trainer: ${reason}`],
-      ],
-    );
-    await host.close();
-  });
-
   it('marks and filters solved samples by the run’s success rule, with no logged verdict', async () => {
     // As in a run that logs a correctness component and a format bonus: every reward is > 0, no
     // sample has a verdict, and only samples 2 and 5 are solved.

@@ -12,10 +12,9 @@ import { GroundingSums } from './stepSums';
 import { ModelPairSums, defaultVerdict } from './modelPairs';
 import { isReference } from '../../shared/judging';
 import { sampleOutcome } from '../analysis/success';
-import { usesTools } from '../../shared/rollout';
+import { usesTools, type Split } from '../../shared/rollout';
 import { runSuccessRule, saveRunRules } from './successStore';
 import { TrainedMarks } from './trainedMarks';
-import type { Split } from '../../shared/rollout';
 
 /**
  * Aggregate columns that a batch adds to (reward_min / reward_max combine with min / max). The
