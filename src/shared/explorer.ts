@@ -57,6 +57,8 @@ export interface GroupRow {
    * equal rewards do not make it degenerate.
    */
   brpo?: { skew: number; dropped: boolean };
+  /** Samples the trainer filtered out (prime-rl: in all/, not in effective/); absent when none is known to be. */
+  filtered_out?: number;
   prompt_preview: string;
   /** Tags of the labels on the group or any of its samples, sorted; absent when none. */
   labels?: string[];
@@ -79,6 +81,8 @@ export interface SampleRow {
   preview: string;
   /** Tags of the labels on this sample, sorted; absent when none. */
   labels?: string[];
+  /** Filtered out by the trainer (prime-rl: in all/, not in effective/): why, as far as the data tells. Absent: trained, or not known. */
+  filtered?: string;
 }
 
 export interface SampleDetail extends SampleRef {
@@ -138,6 +142,8 @@ export interface GroupFilter {
    * `spread` (the thresholds rolloutLens.alerts.hardToGroundReward / hardToGroundSpread when picked).
    */
   hardToGround?: { reward: number; spread: number };
+  /** Groups with a sample the trainer filtered out (prime-rl: in all/, not in effective/). */
+  filtered?: boolean;
   /** FTS5 query over response text: groups with at least one matching sample. */
   text?: string;
   /** `text` also matches in tool / environment / user turns (default: the policy's trained turns only). */
@@ -149,6 +155,8 @@ export interface GroupFilter {
 export interface SampleFilter {
   truncated?: boolean;
   reflects?: boolean;
+  /** Samples the trainer filtered out. */
+  filtered?: boolean;
   text?: string;
   /** As GroupFilter.allTurns. */
   allTurns?: boolean;

@@ -5,6 +5,7 @@ import type { SqliteDatabase } from './nativeLoader';
 import { countToolUse, recountSuccess } from './successStore';
 import { JUDGING_MIGRATIONS } from './judgingMigrations';
 import { MEDIA_MIGRATIONS } from './mediaMigrations';
+import { FILTER_MIGRATIONS } from './filterMigrations';
 import { LABEL_MIGRATIONS } from './labelMigrations';
 
 export interface Migration {
@@ -365,6 +366,7 @@ INSERT INTO step_components (step_id, name, sum, n)
   },
   ...MEDIA_MIGRATIONS,
   ...JUDGING_MIGRATIONS,
+  ...FILTER_MIGRATIONS,
   ...LABEL_MIGRATIONS,
 ];
 

@@ -32,7 +32,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
   const rows = store.db
     .prepare(
       `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, components, ground_truth,
-              turns, images, boxes, video, segments, meta, ${TOKEN_COLUMNS}, response, ${JUDGING_COLUMNS}
+              turns, images, boxes, video, segments, meta, trained, filter_reason, ${TOKEN_COLUMNS}, response, ${JUDGING_COLUMNS}
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as GroupRowRead[];

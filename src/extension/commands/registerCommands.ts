@@ -67,6 +67,12 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
       key: 'hardToGround',
       picked: f.hardToGround !== undefined,
     },
+    {
+      label: 'Filtered out by the trainer',
+      description: 'rollouts it did not train on (prime-rl: in all/, not in effective/)',
+      key: 'filtered',
+      picked: f.filtered === true,
+    },
   ];
   const picks = await vscode.window.showQuickPick(items, { title: 'Show groups…', canPickMany: true });
   if (!picks) return;
@@ -79,6 +85,7 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
       ...(keys.has('reflects') ? { reflects: true } : {}),
       ...(keys.has('tools') ? { tools: true } : {}),
       ...(keys.has('hardToGround') ? { hardToGround: { reward: t.hardToGroundReward, spread: t.hardToGroundSpread } } : {}),
+      ...(keys.has('filtered') ? { filtered: true } : {}),
       ...(f.text ? { text: f.text } : {}),
       ...(f.label ? { label: f.label } : {}),
     },

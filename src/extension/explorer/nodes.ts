@@ -118,7 +118,7 @@ export class GroupNode {
     item.description = `${labelsText(g.labels)}${g.prompt_preview || g.group}`;
     item.tooltip =
       `group ${g.group}: ${g.size} samples, reward ${fmt(g.reward_mean)} ± ${fmt(g.reward_std)}, ` +
-      `${g.brpo ? 'judged pairwise (BRPO: the verdicts are the advantages)' : g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting${g.tool_use ? `, ${g.tool_use} using tools` : ''}${brpoNote(g)}${g.labels ? `\nlabels: ${g.labels.join(', ')} (on the group or its samples)` : ''}\n\n${g.prompt_preview}`;
+      `${g.brpo ? 'judged pairwise (BRPO: the verdicts are the advantages)' : g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting${g.tool_use ? `, ${g.tool_use} using tools` : ''}${g.filtered_out ? `, ${g.filtered_out} filtered out by the trainer` : ''}${brpoNote(g)}${g.labels ? `\nlabels: ${g.labels.join(', ')} (on the group or its samples)` : ''}\n\n${g.prompt_preview}`;
     const badge = groupBadgePath(this.ref, {
       degenerate: g.degenerate,
       truncated: g.truncated > 0,
@@ -150,6 +150,7 @@ export class SampleNode {
     if (s.finish_reason) parts.push(s.finish_reason);
     if (s.reflection_count) parts.push(`${s.reflection_count} refl`);
     if (s.correct !== null) parts.push(s.correct ? '✓' : '✗');
+    if (s.filtered !== undefined) parts.push('filtered out');
     item.description = `${labelsText(s.labels)}${parts.join(' · ')}`;
     if (s.labels) {
       const badge = sampleBadgePath(this.ref, s.labels);
@@ -164,7 +165,8 @@ export class SampleNode {
 
   private get advantageLine(): string {
     const s = this.row;
-    return `advantage ${signed(s.advantage)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})`;
+    const line = `advantage ${signed(s.advantage)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})`;
+    return s.filtered === undefined ? line : `${line}\n\nfiltered out by the trainer: ${s.filtered}`;
   }
 
   /**

@@ -75,6 +75,7 @@ const groupFilter = z
     truncated: z.boolean().optional(),
     reflects: z.boolean().optional(),
     hardToGround: z.object({ reward: z.number().finite(), spread: z.number().finite() }).strict().optional(),
+    filtered: z.boolean().optional(),
     text: textQuery.optional(),
     allTurns: z.boolean().optional(),
     label: labelTag.optional(),
@@ -85,6 +86,7 @@ const sampleFilter = z
   .object({
     truncated: z.boolean().optional(),
     reflects: z.boolean().optional(),
+    filtered: z.boolean().optional(),
     text: textQuery.optional(),
     allTurns: z.boolean().optional(),
     label: labelTag.optional(),
