@@ -278,10 +278,15 @@ function withGrouping(r: ParsedRecord, grouping: Grouping): ParsedRecord {
   return r.kind === 'sample' || r.kind === 'samples' ? { ...r, grouping } : r;
 }
 
+/** oat's replay dump (`--dump_replay_every`) is a pickle: its converter writes native JSONL (docs/formats.md#oat--verifree). */
+const OAT_PKL_HINT =
+  'an oat replay dump (--dump_replay_every): convert it first with `python -m rollout_lens_logger.convert oat FILE`, then ingest the .jsonl it writes';
+
 export const nativeRollouts: LineFormat<'native', 'rollouts'> = {
   id: 'native',
   kind: 'rollouts',
   reads: 'lines',
+  unreadable: { shown: 'oat buffer_step*.pkl', matches: (name) => /^buffer_step\d+\.pkl$/.test(name), reason: OAT_PKL_HINT },
   matches: (o) => 'prompt' in o && ('response' in o || 'turns' in o) && 'reward' in o && 'group' in o,
   parser: ({ split, file }) => {
     const baseDir = dirname(file);
