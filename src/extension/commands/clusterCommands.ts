@@ -24,6 +24,7 @@ async function pickSelection(engine: EngineClient, run: string): Promise<Cluster
     },
     { label: 'Behind an alert…', detail: 'Samples behind the run’s alerts of one kind', choice: 'alert' as const },
     { label: 'Matching text…', detail: 'Responses matching a search (FTS5 syntax, or a literal phrase)', choice: 'text' as const },
+    { label: 'Labelled…', detail: 'Samples that carry a label tag, on themselves or on their group', choice: 'label' as const },
   ];
   const pick = await vscode.window.showQuickPick(kinds, { title: `Cluster which samples of ${run}?` });
   if (!pick) return undefined;
@@ -46,6 +47,18 @@ async function pickSelection(engine: EngineClient, run: string): Promise<Cluster
       { title: 'Behind which kind of alert?' },
     );
     return a ? { kind: 'alert', alert: a.alert } : undefined;
+  }
+  if (pick.choice === 'label') {
+    const tags = await engine.request(EngineMethods.labelTags, { run });
+    if (tags.length === 0) {
+      void vscode.window.showInformationMessage(`${run} has no labels yet: label a group or sample first (Label…).`);
+      return undefined;
+    }
+    const t = await vscode.window.showQuickPick(
+      tags.map((x) => ({ label: x.tag, description: `${x.count} label${x.count === 1 ? '' : 's'}`, tag: x.tag })),
+      { title: `Which label of ${run}?` },
+    );
+    return t ? { kind: 'label', tag: t.tag } : undefined;
   }
   const query = await vscode.window.showInputBox({
     title: 'Cluster the responses matching…',
