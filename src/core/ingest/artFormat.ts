@@ -4,6 +4,7 @@
 // rewritten whole. A group's position in the file is its group, a trajectory's position in the group
 // its index; `messages_and_choices` holds the conversation, where Choices (the policy's sampled
 // messages) are what ART trains on.
+import { writeInBatches } from './batchedWrite';
 import * as fs from 'node:fs';
 import type { Split } from '../../shared/rollout';
 import { readJsonlGroups, readParquetGroups, readYamlGroups, type GroupsRead } from './artFiles';
@@ -133,31 +134,10 @@ async function passArt(p: WholeFilePass): Promise<PassCounters> {
   const read = await artFileSamples(file, at);
   if (read.cut && p.settling) return counters;
   counters.errors.push(...read.errors);
-  for (let i = 0; i < read.samples.length || i === 0; i += ctx.batchRows) {
-    const batch = read.samples.slice(i, i + ctx.batchRows);
-    const last = i + ctx.batchRows >= read.samples.length;
-    try {
-      ctx.store.write(() => {
-        for (const s of batch) {
-          if (ctx.writer.addSample(s, c.id)) {
-            counters.added++;
-            counters.steps.add(`${s.split}:${s.step}`);
-          } else counters.duplicate++;
-        }
-        ctx.writer.flush();
-        // The cursor is written with the last batch only: a crash before it reads the file again.
-        if (last) {
-          Object.assign(c, { size: st.size, mtime_ms: st.mtimeMs, offset: st.size, state: '{}' });
-          ctx.cursors.save(c);
-        }
-      });
-    } catch (e) {
-      ctx.writer.forgetCaches();
-      throw e;
-    }
-    await ctx.breathe();
-    if (ctx.signal?.aborted) break;
-  }
+  await writeInBatches(ctx, read.samples, c.id, counters, () => {
+    Object.assign(c, { size: st.size, mtime_ms: st.mtimeMs, offset: st.size, state: '{}' });
+    ctx.cursors.save(c);
+  });
   if (read.samples.length) counters.groupings = new Set(['id']);
   counters.bytes = st.size;
   return counters;

@@ -2,6 +2,7 @@
 // as validation samples (docs/formats.md#oat--verifree). oat writes each file once, whole, with
 // pandas `to_json(orient="records", indent=4)`: one record per prompt with its eval_n responses.
 // Read whole when its size or mtime changes; fixed identities make a re-read store nothing twice.
+import { writeInBatches } from './batchedWrite';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cursorFor, emptyCounters, type PassCounters } from './filePass';
@@ -117,31 +118,10 @@ async function passOatEval(p: WholeFilePass): Promise<PassCounters> {
   }
   counters.errors.push(...read.errors);
   const rows = read.samples;
-  for (let i = 0; i < rows.length || i === 0; i += ctx.batchRows) {
-    const batch = rows.slice(i, i + ctx.batchRows);
-    const last = i + ctx.batchRows >= rows.length;
-    try {
-      ctx.store.write(() => {
-        for (const s of batch) {
-          if (ctx.writer.addSample(s, c.id)) {
-            counters.added++;
-            counters.steps.add(`${s.split}:${s.step}`);
-          } else counters.duplicate++;
-        }
-        ctx.writer.flush();
-        if (last) {
-          // Written with the last batch only: a crash before it reads the file again.
-          Object.assign(c, { size: st.size, mtime_ms: st.mtimeMs, offset: st.size, state: JSON.stringify({ samples: rows.length }) });
-          ctx.cursors.save(c);
-        }
-      });
-    } catch (e) {
-      ctx.writer.forgetCaches();
-      throw e;
-    }
-    await ctx.breathe();
-    if (ctx.signal?.aborted) break;
-  }
+  await writeInBatches(ctx, rows, c.id, counters, () => {
+    Object.assign(c, { size: st.size, mtime_ms: st.mtimeMs, offset: st.size, state: JSON.stringify({ samples: rows.length }) });
+    ctx.cursors.save(c);
+  });
   // Each record holds one prompt's responses: the file's own rows are the groups.
   if (rows.length) counters.groupings = new Set(['id']);
   counters.bytes = st.size;

@@ -7,6 +7,7 @@
 // Samples have fixed identities (step = the call's position, group = its time stamp, index = the
 // completion's position in it), so a re-read stores nothing twice; the cursor remembers how many
 // leading calls were complete so that only the rest is written again.
+import { writeInBatches } from './batchedWrite';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileCursor } from '../store/files';
@@ -93,35 +94,21 @@ export async function writeCalls(
     warnings.push(...b.warnings);
     if (b.missing.length) warnings.push(`step ${i + 1}: no ${b.missing.join(', ')} reward logged for this call`);
   }
-  for (let i = 0; i < rows.length || i === 0; i += ctx.batchRows) {
-    const batch = rows.slice(i, i + ctx.batchRows);
-    const last = i + ctx.batchRows >= rows.length;
-    try {
-      ctx.store.write(() => {
-        for (const s of batch) {
-          if (ctx.writer.addSample(s, start.cursor.id)) {
-            counters.added++;
-            counters.steps.add(`${s.split}:${s.step}`);
-          }
-        }
-        ctx.writer.flush();
-        if (last) {
-          // The state is written with the last batch only: a crash before it reads the log again.
-          for (const m of start.files) {
-            const mc = m.path === start.cursor.path ? start.cursor : cursorFor(ctx, m.path, m.st, 'rollouts', start.format);
-            Object.assign(mc, { size: m.st.size, mtime_ms: m.st.mtimeMs, offset: m.st.size });
-            if (mc === start.cursor) mc.state = JSON.stringify({ sig: start.sig, done } satisfies LogState);
-            ctx.cursors.save(mc);
-          }
-        }
-      });
-    } catch (e) {
-      ctx.writer.forgetCaches();
-      throw e;
-    }
-    await ctx.breathe();
-    if (ctx.signal?.aborted) break;
-  }
+  await writeInBatches(
+    ctx,
+    rows,
+    start.cursor.id,
+    counters,
+    () => {
+      for (const m of start.files) {
+        const mc = m.path === start.cursor.path ? start.cursor : cursorFor(ctx, m.path, m.st, 'rollouts', start.format);
+        Object.assign(mc, { size: m.st.size, mtime_ms: m.st.mtimeMs, offset: m.st.size });
+        if (mc === start.cursor) mc.state = JSON.stringify({ sig: start.sig, done } satisfies LogState);
+        ctx.cursors.save(mc);
+      }
+    },
+    { countDuplicates: false },
+  );
   if (counters.added) counters.groupings = new Set(['contiguous']);
   if (warnings.length) counters.warnings = [...(counters.warnings ?? []), ...warnings];
   counters.bytes = start.files.reduce((n, m) => n + m.st.size, 0);

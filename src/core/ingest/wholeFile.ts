@@ -1,5 +1,6 @@
 // Files that are rewritten rather than appended (TRL parquet, trainer_state.json): read whole when
 // their size or mtime changes; identities make a re-read idempotent.
+import { writeInBatches } from './batchedWrite';
 import * as fs from 'node:fs';
 import { isLensError } from '../../shared/errors';
 import { cursorFor, emptyCounters, reflectionJob, type PassContext, type PassCounters } from './filePass';
@@ -104,34 +105,17 @@ export async function passTrlParquet(
   }
   const rows = earlier ? [] : parsed.samples;
   attachTrlImages(rows, file, ctx.datasets ?? []);
-  for (let i = 0; i < rows.length || i === 0; i += ctx.batchRows) {
-    const batch = rows.slice(i, i + ctx.batchRows);
-    const last = i + ctx.batchRows >= rows.length;
-    try {
-      ctx.store.write(() => {
-        batch.forEach((s, j) => {
-          if (ctx.writer.addSample(s, c.id, parsed.reflections?.[i + j])) counters.added++;
-          else counters.duplicate++;
-        });
-        ctx.writer.flush();
-        if (last) {
-          // The cursor is written with the last batch only: a crash before it re-reads the file.
-          Object.assign(c, {
-            size: st.size,
-            mtime_ms: st.mtimeMs,
-            offset: st.size,
-            state: JSON.stringify(state),
-          });
-          ctx.cursors.save(c);
-        }
-      });
-    } catch (e) {
-      ctx.writer.forgetCaches();
-      throw e;
-    }
-    await ctx.breathe();
-    if (ctx.signal?.aborted) break;
-  }
+  await writeInBatches(
+    ctx,
+    rows,
+    c.id,
+    counters,
+    () => {
+      Object.assign(c, { size: st.size, mtime_ms: st.mtimeMs, offset: st.size, state: JSON.stringify(state) });
+      ctx.cursors.save(c);
+    },
+    { reflections: parsed.reflections ?? undefined },
+  );
   counters.bytes = st.size;
   return counters;
 }
