@@ -20,6 +20,7 @@ import type { EngineContext, MethodHandlers, StoreLifecycle } from './context';
 import { explorerHandlers } from './handlers/explorer';
 import { ingestHandlers } from './handlers/ingest';
 import { rescoreHandlers } from './handlers/rescore';
+import { reportHandlers } from './handlers/report';
 import { alertHandlers, refreshAlerts } from './handlers/alerts';
 import { runHandlers } from './handlers/runs';
 import { promptHandlers, tokenHandlers } from './handlers/tokens';
@@ -55,6 +56,7 @@ export class EngineServer implements EngineContext {
       ...explorerHandlers(this),
       ...rescoreHandlers(this),
       ...alertHandlers(this),
+      ...reportHandlers(this),
     };
     this.serve(EngineMethods, engine);
     this.serve(TokenMethods, tokenHandlers(this));

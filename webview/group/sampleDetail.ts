@@ -65,12 +65,17 @@ export class SampleDetailView {
     this.root.append(
       el('div', { cls: 'detail-head' }, [el('h2', { text: `Sample #${d.index}` }), el('span', { cls: 'muted', text: facts.join(' · ') })]),
       el('div', { cls: 'toolbar' }, [
-        button('Compare with…', () => this.cb.compare(d.index), {
-          title: 'Open VS Code’s diff editor against another sample',
-          id: 'compare',
-        }),
-        button('Re-score this group…', () => this.cb.rescore(), { secondary: true, id: 'rescore' }),
-        button('Open as document', () => this.cb.openDocument(d.index), { secondary: true, id: 'open-document' }),
+        // A shared report has no VS Code and no run database behind it: these three are not offered there.
+        ...(snap.shared_report
+          ? []
+          : [
+              button('Compare with…', () => this.cb.compare(d.index), {
+                title: 'Open VS Code’s diff editor against another sample',
+                id: 'compare',
+              }),
+              button('Re-score this group…', () => this.cb.rescore(), { secondary: true, id: 'rescore' }),
+              button('Open as document', () => this.cb.openDocument(d.index), { secondary: true, id: 'open-document' }),
+            ]),
         heat,
       ]),
     );

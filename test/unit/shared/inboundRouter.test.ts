@@ -18,6 +18,7 @@ function groupRouter(calls: string[]): InboundRouter<typeof GroupMessages> {
     image: () => Promise.reject(new Error('not asked in these tests')),
     frames: () => Promise.reject(new Error('not asked in these tests')),
     promptTimeline: () => void calls.push('timeline'),
+    share: () => void calls.push('share'),
   };
   return new InboundRouter(GroupMessages, handlers);
 }
@@ -37,6 +38,7 @@ describe('InboundRouter', () => {
         'request group/image',
         'request group/frames',
         'notify group/promptTimeline',
+        'notify group/share',
       ],
     );
     assert.deepEqual(
@@ -52,6 +54,7 @@ describe('InboundRouter', () => {
         'group/image',
         'group/frames',
         'group/promptTimeline',
+        'group/share',
       ],
     );
     assert.deepEqual(
