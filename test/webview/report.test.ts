@@ -88,7 +88,7 @@ after(async () => {
 describe('shared report', () => {
   it('the CLI writes one file that shows the group from file:// with no request leaving the page', async () => {
     const out = path.join(dir, 'g.html');
-    const summary = runCliJson(['report', '--db', db, '--run', 'r', '--step', '1', '--group', 'g', '--out', out, '--json']);
+    const summary = runCliJson(['report', '--db', db, '--run', 'r', '--step', '1', '--group', 'g', '--out', out]);
     assert.deepEqual(
       { ...(summary as Record<string, unknown>), bytes: 0 },
       {
@@ -161,7 +161,7 @@ describe('shared report', () => {
 
   it('a group with an image embeds it as a data: URI and draws it; past the cap it is left out with a message', async () => {
     const out = path.join(dir, 'shot.html');
-    const summary = runCliJson(['report', '--db', db, '--run', 'r', '--step', '2', '--group', 'shot', '--out', out, '--json']);
+    const summary = runCliJson(['report', '--db', db, '--run', 'r', '--step', '2', '--group', 'shot', '--out', out]);
     assert.equal((summary as { images: number }).images, 1);
     const html = fs.readFileSync(out, 'utf8');
     const embedded = solidPng(320, 200).toString('base64');
