@@ -2,7 +2,8 @@
 // The shared report (rollout-lens report) opened from file:// in headless Chromium with every network
 // request aborted: it shows the group the CLI wrote (header, sample rows, the hostile response as
 // text), its dashboard, its labels and its image (embedded as a data: URI), under its own CSP, and
-// nothing leaves the page. Needs dist/ (node scripts/build.mjs): the report inlines dist/webview/*.
+// nothing leaves the page; and, in VS Code (the fake host), the group view's Share as HTML… button.
+// Needs dist/ (node scripts/build.mjs): the report inlines dist/webview/*.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,12 +14,15 @@ import { writeReport } from '../../src/core/report/writeReport';
 import { Store } from '../../src/core/store/store';
 import { runCliJson, tempDir, writeJsonl } from '../helpers';
 import { solidPng } from '../imageFixtures';
-import { launchChromium } from './fakeHost';
-import { HOSTILE, HOSTILE_TEXT } from './fixtures';
+import { GROUP_INBOUND, GroupMessages } from '../../src/shared/protocol/webviews/group';
+import { FakeHostPage, launchChromium, startPageServer } from './fakeHost';
+import { HOSTILE, HOSTILE_TEXT, answerGroup, groupFixture } from './fixtures';
 
 let dir: string;
 let db: string;
 let context: BrowserContext;
+/** The fake VS Code host's server, reachable only during the test that uses it. */
+let fakeHostOrigin: string | null = null;
 
 interface Opened {
   page: Page;
@@ -78,7 +82,10 @@ before(async () => {
   store.close();
   context = await launchChromium();
   // Nothing may leave the page: every request but the report file itself is aborted.
-  await context.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    return url.startsWith('file:') || (fakeHostOrigin !== null && url.startsWith(fakeHostOrigin)) ? route.continue() : route.abort();
+  });
 });
 
 after(async () => {
@@ -188,5 +195,27 @@ describe('shared report', () => {
       /Image left out of this report: its 1 KB would pass the report's 1 KB cap/,
     );
     await left.page.close();
+  });
+
+  it('in VS Code, the group view offers Share as HTML…, which asks the host with group/share', async () => {
+    const server = await startPageServer();
+    fakeHostOrigin = server.url;
+    const fx = groupFixture({ g: 4, tokens: 16 });
+    const host = await FakeHostPage.open(context, server, 'group', {
+      inbound: GROUP_INBOUND,
+      onReady: () => ({ method: GroupMessages.snapshot.method, json: fx.json }),
+      onRequest: answerGroup(fx),
+    });
+    try {
+      await host.waitForPaint();
+      assert.equal(await host.page.locator('#share-html').innerText(), 'Share as HTML…');
+      await host.page.locator('#share-html').click();
+      assert.deepEqual(await host.waitForNotification(GroupMessages.share.method), {});
+      assert.deepEqual(host.invalid, []);
+    } finally {
+      await host.close();
+      await server.close();
+      fakeHostOrigin = null;
+    }
   });
 });
