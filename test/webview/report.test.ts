@@ -150,7 +150,8 @@ describe('shared report', () => {
   });
 
   it('the Run dashboard tab shows the run’s dashboard from the same file', async () => {
-    const out = path.join(dir, 'g.html');
+    const out = path.join(dir, 'g-dashboard.html');
+    runCliJson(['report', '--db', db, '--run', 'r', '--step', '1', '--group', 'g', '--out', out]);
     const { page, requests, errors } = await open(out);
     // One app per page load: the tab reloads the page on #dashboard.
     await Promise.all([page.waitForEvent('load'), page.locator('#tab-dashboard').click()]);
@@ -160,6 +161,14 @@ describe('shared report', () => {
     assert.equal(await page.locator('#app h1').first().innerText(), 'Run r');
     assert.ok((await page.locator('#app svg').count()) > 0, 'the dashboard draws its charts');
     assert.equal(await page.locator('.rl-label').count(), 0);
+    // Opening a step's group needs the run: the page says so where it was asked.
+    const box = (await page.locator('figure[data-chart="reward"] svg').boundingBox())!;
+    await page.mouse.click(box.x + 46 + (box.width - 58) * 0.5, box.y + 60);
+    await page.locator('#open-worst').click();
+    assert.equal(
+      await page.locator('.rl-report-notice').innerText(),
+      'Opening a step’s group needs Rollout Lens in VS Code with the run’s database; this page is a static report.',
+    );
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
     assert.deepEqual(requests, [pathToFileURL(out).href, pathToFileURL(out).href]);
     assert.deepEqual(errors, []);

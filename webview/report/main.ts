@@ -63,6 +63,19 @@ const bar = el('header', { cls: 'rl-report-bar' }, [
 ]);
 document.body.prepend(bar, ...(app === 'group' ? [labelsSection(data.labels)] : []), notice);
 
+/** The app's actions a static page cannot carry out, in the words of the controls that send them. */
+const NEEDS_VSCODE: Record<string, string> = {
+  [DashboardMessages.openStepGroup.method]: 'Opening a step’s group',
+  [DashboardMessages.openAlertSample.method]: 'Opening an alert’s sample',
+  [DashboardMessages.pickMetrics.method]: 'Charting other logged metrics',
+  [DashboardMessages.filterSteps.method]: 'Filtering the Runs view to these steps',
+  [GroupMessages.compare.method]: 'Compare with…',
+  [GroupMessages.rescore.method]: 'Re-score this group…',
+  [GroupMessages.openSample.method]: 'Open as document',
+  [GroupMessages.promptTimeline.method]: 'This prompt over time',
+  [GroupMessages.share.method]: 'Share as HTML…',
+};
+
 /** The host's answer to the app, delivered the way VS Code delivers one: a message event on window. */
 function post(m: IpcMessage): void {
   window.postMessage(m, '*');
@@ -83,7 +96,7 @@ function receive(raw: unknown): void {
   const method = raw.method;
   if (raw.kind === 'notify') {
     if (method === 'ready') onReady();
-    else tell(`“${method}” needs Rollout Lens in VS Code with the run’s database; this page is a static report.`);
+    else tell(`${NEEDS_VSCODE[method] ?? 'This'} needs Rollout Lens in VS Code with the run’s database; this page is a static report.`);
     return;
   }
   if (raw.kind !== 'request' || !('id' in raw) || typeof raw.id !== 'number') return;
