@@ -72,6 +72,7 @@ function overlaySample(): { snapshot: GroupSnapshot; tokens: SampleTokens } {
     game: null,
     timeline: null,
     judging: null,
+    labels: { group: [], samples: [] },
     estimator: 'grpo',
     tokens: {
       availability: {

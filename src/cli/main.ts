@@ -2,7 +2,10 @@
 import { parseArgs } from 'node:util';
 import { dbOption as db, intOption, jsonOption as json, requireDb, str, type CommandSpec, type Values } from './command';
 import { ALERT_COMMANDS } from './commands/alerts';
+import { EXPORT_DATASET_COMMANDS } from './commands/exportDataset';
 import { ANALYSIS_COMMANDS } from './commands/analysis';
+import { CLUSTER_COMMANDS } from './commands/clusters';
+import { LABEL_COMMANDS } from './commands/labels';
 import { ingestCommand } from './commands/ingest';
 import { PROMPT_COMMANDS } from './commands/prompt';
 import { REWARD_COMMANDS } from './commands/rewards';
@@ -98,6 +101,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...RUN_COMMANDS,
   ...SUCCESS_COMMANDS,
   ...ALERT_COMMANDS,
+  ...EXPORT_DATASET_COMMANDS,
+  ...CLUSTER_COMMANDS,
+  ...LABEL_COMMANDS,
 };
 
 function help(): string {

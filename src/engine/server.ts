@@ -22,6 +22,8 @@ import { ingestHandlers } from './handlers/ingest';
 import { rescoreHandlers } from './handlers/rescore';
 import { reportHandlers } from './handlers/report';
 import { alertHandlers, refreshAlerts } from './handlers/alerts';
+import { clusterHandlers } from './handlers/clusters';
+import { labelHandlers } from './handlers/labels';
 import { runHandlers } from './handlers/runs';
 import { promptHandlers, tokenHandlers } from './handlers/tokens';
 import { viewHandlers } from './handlers/views';
@@ -57,6 +59,8 @@ export class EngineServer implements EngineContext {
       ...rescoreHandlers(this),
       ...alertHandlers(this),
       ...reportHandlers(this),
+      ...clusterHandlers(this),
+      ...labelHandlers(this),
     };
     this.serve(EngineMethods, engine);
     this.serve(TokenMethods, tokenHandlers(this));

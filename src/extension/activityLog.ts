@@ -39,6 +39,11 @@ const ACTIVITIES: Record<string, Summary<never, never>> = {
     what: (p) => `${p.run} to ${p.path}`,
     done: (r) => `${counted(r.samples, 'sample')} written`,
   }),
+  [EngineMethods.exportDataset.name]: entry(EngineMethods.exportDataset, {
+    tag: 'export',
+    what: (p) => `${p.kind} from ${p.run} to ${p.out}`,
+    done: (r) => `${counted(r.rows, 'row')} written`,
+  }),
   [EngineMethods.setSuccessThreshold.name]: entry(EngineMethods.setSuccessThreshold, {
     tag: 'success',
     what: (p) => `${p.run}: threshold ${p.threshold ?? 'cleared'}`,

@@ -21,6 +21,8 @@ export interface LensConfig {
   gpuPollIntervalMs: number;
   verifierUrl: string;
   verifierModel: string;
+  /** Failure clusters are named by the verifier's endpoint (off by default: it sends examples there). */
+  clustersNameByEndpoint: boolean;
   alertsEnabled: boolean;
   alertThresholds: AlertThresholds;
 }
@@ -44,6 +46,7 @@ export function readConfig(): LensConfig {
     gpuPollIntervalMs: c.get<number>('gpuPollIntervalMs', 2000),
     verifierUrl: c.get<string>('verifier.url', ''),
     verifierModel: c.get<string>('verifier.model', ''),
+    clustersNameByEndpoint: c.get<boolean>('clusters.nameByEndpoint', false) === true,
     alertsEnabled: c.get<boolean>('alerts.enabled', DEFAULT_ALERTS_ENABLED),
     // Every threshold of src/shared/alerts.ts, each from its setting rolloutLens.alerts.<name>.
     alertThresholds: thresholdsFromSettings((name) => c.get<unknown>(`alerts.${name}`)),

@@ -57,7 +57,11 @@ export interface GroupRow {
    * equal rewards do not make it degenerate.
    */
   brpo?: { skew: number; dropped: boolean };
+  /** Samples the trainer filtered out (prime-rl: in all/, not in effective/); absent when none is known to be. */
+  filtered_out?: number;
   prompt_preview: string;
+  /** Tags of the labels on the group or any of its samples, sorted; absent when none. */
+  labels?: string[];
 }
 
 export interface SampleRow {
@@ -75,6 +79,10 @@ export interface SampleRow {
   length_unit: 'tokens' | 'chars';
   reflection_count: number | null;
   preview: string;
+  /** Tags of the labels on this sample, sorted; absent when none. */
+  labels?: string[];
+  /** Filtered out by the trainer (prime-rl: in all/, not in effective/): why, as far as the data tells. Absent: trained, or not known. */
+  filtered?: string;
 }
 
 export interface SampleDetail extends SampleRef {
@@ -134,18 +142,26 @@ export interface GroupFilter {
    * `spread` (the thresholds rolloutLens.alerts.hardToGroundReward / hardToGroundSpread when picked).
    */
   hardToGround?: { reward: number; spread: number };
+  /** Groups with a sample the trainer filtered out (prime-rl: in all/, not in effective/). */
+  filtered?: boolean;
   /** FTS5 query over response text: groups with at least one matching sample. */
   text?: string;
   /** `text` also matches in tool / environment / user turns (default: the policy's trained turns only). */
   allTurns?: boolean;
+  /** Groups with a label of this tag, on the group or on one of its samples. */
+  label?: string;
 }
 
 export interface SampleFilter {
   truncated?: boolean;
   reflects?: boolean;
+  /** Samples the trainer filtered out. */
+  filtered?: boolean;
   text?: string;
   /** As GroupFilter.allTurns. */
   allTurns?: boolean;
+  /** Samples with a label of this tag, or all of a group labelled with it. */
+  label?: string;
 }
 
 /** Single-line preview of untrusted text: no control characters, bounded length. */

@@ -11,15 +11,6 @@ export const REPORT_IMAGE_BUDGET = 8 * 1024 * 1024;
 /** Per-token arrays embedded at most (JSON characters); samples past it show the token overlay's error. */
 export const REPORT_TOKEN_BUDGET = 8 * 1024 * 1024;
 
-/** A label on the group (index null) or on one of its samples, as the report shows it. */
-export interface ReportLabel {
-  index: number | null;
-  tag: string;
-  note: string;
-  created_by: string;
-  created_at: string;
-}
-
 /** One image of the group's media.images, embedded, or why it was left out. */
 export type ReportImage = { data_uri: string; width: number; height: number; bytes: number; downscaled?: boolean } | { left_out: string };
 
@@ -41,8 +32,6 @@ export interface ReportData {
   /** The run's dashboard (every step; the report's step is the group's), or null with why. */
   dashboard: DashboardSnapshot | null;
   dashboard_error: string | null;
-  /** The group's labels; null when the database keeps no labels. */
-  labels: ReportLabel[] | null;
 }
 
 /** What writing a report did. */
@@ -54,6 +43,7 @@ export interface ReportSummary {
   images: number;
   images_left_out: number;
   tokens_left_out: number;
+  /** Labels on the group and its samples (the group view shows them; group.labels). */
   labels: number;
 }
 

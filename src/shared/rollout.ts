@@ -18,6 +18,9 @@ export const ROLLOUT_FORMATS = [
   'oat-eval',
   'rllm',
   'art',
+  'ms-swift',
+  'roll',
+  'skyrl-eval',
 ] as const;
 export type RolloutFormat = (typeof ROLLOUT_FORMATS)[number];
 /**
@@ -117,6 +120,8 @@ export interface IngestReport {
   errors: IngestError[];
   /** Files under an ingested folder that were not read, and why (e.g. `notes.txt`: not a rollout file). */
   skipped: Array<{ file: string; reason: string }>;
+  /** Sample marks (trained, filtered out) this ingest set or changed, from prime-rl effective/ files; absent when none. */
+  samples_marked?: number;
   /** True when the ingest was cancelled before every file was read; what was read is stored. */
   cancelled?: boolean;
   /** How this ingest found its groups (null when it read no rollouts). */
@@ -186,6 +191,8 @@ export type StepStatsRow = StepStats & {
   p_reference?: { samples: number; mean: number; zero_ratio: number } | null;
   /** Cog-Rethinker: prompts whose direct rollouts all failed, and how many each later stage rescued. */
   rescued?: { zero_accuracy: number; decompose: number; reflect: number } | null;
+  /** Samples whose trained-or-filtered mark is known (prime-rl effective/ read), and the share filtered out. */
+  trainer_filter?: { known: number; filtered: number; filtered_ratio: number } | null;
 };
 
 /** Progress of a long operation, sent as a notification. */

@@ -86,13 +86,22 @@ export function parseDocumentPath(path: string, query: string): LensDocument | u
 /** Tree-item resource paths for badges: `/group/<run>/<split>/<step>/<group>` with flags in the query. */
 export function groupBadgePath(
   ref: GroupRef,
-  flags: { degenerate: boolean; truncated: boolean; tools?: boolean; dropped?: boolean },
+  flags: { degenerate: boolean; truncated: boolean; tools?: boolean; dropped?: boolean; labels?: readonly string[] },
 ): { path: string; query: string } {
   return {
     path: `/group/${enc(ref.run)}/${ref.split}/${ref.step}/${enc(ref.group)}`,
-    query: `degenerate=${flags.degenerate ? 1 : 0}&truncated=${flags.truncated ? 1 : 0}${flags.tools ? '&tools=1' : ''}${flags.dropped ? '&dropped=1' : ''}`,
+    query: `degenerate=${flags.degenerate ? 1 : 0}&truncated=${flags.truncated ? 1 : 0}${flags.tools ? '&tools=1' : ''}${flags.dropped ? '&dropped=1' : ''}${labelsQuery(flags.labels)}`,
   };
 }
+
+/** A labelled sample's badge path: `/sample/<run>/<split>/<step>/<group>/<index>` with its tags in the query. */
+export function sampleBadgePath(ref: SampleRef, labels: readonly string[]): { path: string; query: string } {
+  return { path: `/sample/${enc(ref.run)}/${ref.split}/${ref.step}/${enc(ref.group)}/${ref.index}`, query: labelsQuery(labels).slice(1) };
+}
+
+/** Tags never hold a comma (src/shared/labels.ts), so a comma list is unambiguous. */
+const labelsQuery = (labels: readonly string[] | undefined): string =>
+  labels?.length ? `&labels=${encodeURIComponent(labels.join(','))}` : '';
 
 /** A step's badge path: `/step/<run>/<split>/<step>` with the kinds of its alerts in the query. */
 export function stepBadgePath(
@@ -108,14 +117,17 @@ export function parseBadgeQuery(query: string): {
   tools: boolean;
   dropped: boolean;
   alerts: string[];
+  labels: string[];
 } {
   const p = new URLSearchParams(query);
   const alerts = p.get('alerts');
+  const labels = p.get('labels');
   return {
     degenerate: p.get('degenerate') === '1',
     truncated: p.get('truncated') === '1',
     tools: p.get('tools') === '1',
     dropped: p.get('dropped') === '1',
     alerts: alerts ? alerts.split(',') : [],
+    labels: labels ? labels.split(',') : [],
   };
 }

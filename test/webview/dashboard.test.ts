@@ -172,6 +172,29 @@ describe('run dashboard', () => {
     await host.close();
   });
 
+  it('draws the share the trainer filtered out where a step’s batch is known, and leaves the chart out otherwise', async () => {
+    const snap = dashboardFixture(3);
+    // Step 2's batch has not shipped yet (prime-rl: no effective/): its share is not known, not 0.
+    snap.train.trainer_filter = { filtered_ratio: [5 / 11, 0, null], known: [11, 2, null] };
+    const host = await open(snap);
+    await host.waitForPaint();
+    assert.deepEqual(
+      await host.page.$$eval('figure[data-chart="trainer-filtered"] path.line', (ps) => ps.map((p) => p.getAttribute('data-series'))),
+      ['filtered out', 'samples known'],
+    );
+    await host.page.focus('figure[data-chart="trainer-filtered"] svg');
+    await host.page.keyboard.press('Home');
+    const readout = host.page.locator('figure[data-chart="trainer-filtered"] .readout');
+    assert.equal(await readout.textContent(), 'step 0: filtered out 45.5% · samples known 11');
+    await host.page.keyboard.press('End');
+    assert.equal(await readout.textContent(), 'step 2: filtered out – · samples known –');
+    await host.close();
+    const plain = await open(dashboardFixture(3));
+    await plain.waitForPaint();
+    assert.equal(await plain.page.locator('figure[data-chart="trainer-filtered"]').count(), 0);
+    await plain.close();
+  });
+
   it('draws one line per component the samples logged, the trainer’s logged lines only for the others', async () => {
     const snap = dashboardFixture(3);
     // The realistic run: every sample logs correctness and format, the samples' means come with the columns.

@@ -147,6 +147,7 @@ export function groupFixture(opts: { g: number; tokens: number; seed?: number; e
     game: null,
     timeline: null,
     judging: null,
+    labels: { group: [], samples: [] },
     estimator: 'grpo',
   };
   return { snapshot, details, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])), json: JSON.stringify(snapshot) };

@@ -126,10 +126,11 @@ describe('group view: judges, reward models and p(reference)', () => {
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
     // A judged group opens on its own estimator: the list shows BRPO's advantages, not GRPO's.
     assert.match(await page.locator('.sample-list .list-head span').first().innerText(), /advantage: BRPO \(pairwise\)/);
-    assert.deepEqual(
-      await page.$$eval('table.samples tr.row', (rs) => rs.map((r) => (r.children[3] as HTMLElement).innerText)),
-      ['±0', '+1', '−1'],
-    );
+    assert.deepEqual(await page.$$eval('table.samples tr.row', (rs) => rs.map((r) => (r.children[3] as HTMLElement).innerText)), [
+      '±0',
+      '+1',
+      '−1',
+    ]);
     await page.locator('#brpo-table tr[data-index="1"] td').first().click();
     await page.waitForSelector('table.samples tr.row[data-index="1"].selected');
     await host.close();

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { writeReport } from '../../src/core/report/writeReport';
+import { addLabel } from '../../src/core/store/labels';
 import { Store } from '../../src/core/store/store';
 import { runCliJson, tempDir, writeJsonl } from '../helpers';
 import { solidPng } from '../imageFixtures';
@@ -69,16 +70,11 @@ before(async () => {
     nativeLine(2, 'shot', 1, 'No, here.', 0, { images: ['screen.png'], boxes: { pred: [[200, 100, 260, 160]], gt: [[20, 10, 60, 30]] } }),
   ]);
   runCliJson(['ingest', path.join(dir, 'r.jsonl'), '--db', db, '--run', 'r']);
-  // A label as the labels table keeps it (issue #30 part 1), on the group and on one sample.
+  // Labels as `rollout-lens label` stores them, on the group and on one sample.
   const store = Store.open(db);
-  store.db.exec(`CREATE TABLE IF NOT EXISTS labels (id INTEGER PRIMARY KEY, run TEXT NOT NULL, split TEXT NOT NULL, step INTEGER NOT NULL,
-    group_uid TEXT NOT NULL, sample_idx INTEGER NOT NULL, tag TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL, created_by TEXT NOT NULL, UNIQUE (run, split, step, group_uid, sample_idx, tag))`);
-  const add = store.db.prepare(
-    'INSERT INTO labels (run, split, step, group_uid, sample_idx, tag, note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  add.run('r', 'train', 1, 'g', -1, 'reward-hack', '<b>not bold</b>', '2026-12-01T10:00:00Z', 'alice');
-  add.run('r', 'train', 1, 'g', 2, 'bad-gt', '', '2026-12-02T11:00:00Z', 'bob');
+  const g = { run: 'r', split: 'train', step: 1, group: 'g' } as const;
+  addLabel(store, g, 'reward-hack', { note: '<b>not bold</b>', user: 'alice', now: new Date('2026-12-01T10:00:00Z') });
+  addLabel(store, { ...g, index: 2 }, 'bad-gt', { user: 'bob', now: new Date('2026-12-02T11:00:00Z') });
   store.close();
   context = await launchChromium();
   // Nothing may leave the page: every request but the report file itself is aborted.
@@ -125,17 +121,18 @@ describe('shared report', () => {
       [0, 1, 2, 3],
     );
     assert.match(await page.locator('.group-header .muted').first().innerText(), /^G = 4 · solved 2 of 4 · mean 0\.5 ± 0\.5/);
-    assert.deepEqual(await page.$$eval('.rl-label', (ls) => ls.map((l) => l.textContent)), [
-      'reward-hack the group — <b>not bold</b> (alice, 2026-12-01)',
-      'bad-gt sample #2 (bob, 2026-12-02)',
+    assert.deepEqual(await page.$$eval('#labels .label-tag', (ls) => ls.map((l) => [l.textContent, (l as HTMLElement).title])), [
+      ['reward-hack', '<b>not bold</b>\nby alice, 2026-12-01T10:00:00.000Z'],
+      ['bad-gt', 'by bob, 2026-12-02T11:00:00.000Z'],
     ]);
+    assert.equal(await page.locator('#labels').innerText(), 'Labels:\nreward-hack\n#2\nbad-gt');
     // The actions that need VS Code are not offered.
-    assert.equal(await page.locator('#share-html, #prompt-timeline').count(), 0);
+    assert.equal(await page.locator('#share-html, #prompt-timeline, #label-group').count(), 0);
 
     await page.locator('table.samples tbody tr.row[data-index="2"]').click();
     await page.waitForSelector('.detail-head h2');
     assert.equal(await page.locator('.detail-head h2').innerText(), 'Sample #2');
-    assert.equal(await page.locator('#compare, #rescore, #open-document').count(), 0);
+    assert.equal(await page.locator('#compare, #rescore, #label-sample, #open-document').count(), 0);
     const shown = await page.locator('.sample-detail').innerText();
     assert.ok(shown.includes(HOSTILE.script) && shown.includes(HOSTILE.img), 'the hostile response is shown as text');
     const inPage = await page.evaluate(() => ({
@@ -160,7 +157,6 @@ describe('shared report', () => {
     assert.equal(await page.locator('#tab-dashboard').getAttribute('aria-pressed'), 'true');
     assert.equal(await page.locator('#app h1').first().innerText(), 'Run r');
     assert.ok((await page.locator('#app svg').count()) > 0, 'the dashboard draws its charts');
-    assert.equal(await page.locator('.rl-label').count(), 0);
     // Opening a step's group needs the run: the page says so where it was asked.
     const box = (await page.locator('figure[data-chart="reward"] svg').boundingBox())!;
     await page.mouse.click(box.x + 46 + (box.width - 58) * 0.5, box.y + 60);

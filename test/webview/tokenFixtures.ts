@@ -85,6 +85,7 @@ export function tokenGroupFixture(store: Store, ref: GroupRef): TokenGroupFixtur
     game: null,
     timeline: null,
     judging: null,
+    labels: { group: [], samples: [] },
   };
   return { snapshot, json: JSON.stringify(snapshot), details, tokens, nodeTexts: new Map(tree.nodes.map((n) => [n.id, n.text])) };
 }

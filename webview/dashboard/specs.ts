@@ -10,6 +10,7 @@ import {
 } from '../../src/shared/protocol/webviews/dashboard';
 import { seriesColor } from '../shared/theme';
 import { judgingCharts } from './judgingCharts';
+import { filterCharts } from './filterCharts';
 import type { ChartSpec, Series } from '../shared/chart';
 
 const DIFFICULTY_COLORS: Record<(typeof DIFFICULTY_BUCKETS)[number], string> = {
@@ -53,7 +54,13 @@ export function stepCharts(snap: DashboardSnapshot, cols: StepColumns): ChartSpe
   ];
   const unit = cols.length_unit;
   const passK = Object.keys(cols.pass_at_k);
-  return [...baseCharts(x, cols, reward, unit, passK), ...boxCharts(x, cols), ...segmentCharts(x, cols), ...judgingCharts(x, cols)];
+  return [
+    ...baseCharts(x, cols, reward, unit, passK),
+    ...boxCharts(x, cols),
+    ...segmentCharts(x, cols),
+    ...judgingCharts(x, cols),
+    ...filterCharts(x, cols),
+  ];
 }
 
 /**

@@ -33,6 +33,7 @@ import { isTimelineColumn } from './timelineColumns';
 import { isBoxColumn } from './boxColumns';
 import { hasBoxes } from './boxLayout';
 import { counted } from '../../src/shared/text';
+import { groupLabelsLine } from './labelsView';
 
 registerControls();
 const host = new HostConnection();
@@ -94,6 +95,7 @@ function hoverSample(index: number | null, fromBox = false): void {
 const detail = new SampleDetailView({
   compare: (index) => host.notify(GroupMessages.compare, { index }),
   rescore: () => host.notify(GroupMessages.rescore, {}),
+  label: (index) => host.notify(GroupMessages.label, { index }),
   openDocument: (index) => host.notify(GroupMessages.openSample, { index }),
   // One control for TEMPO: underlining tokens by TEMPO advantage also shows TEMPO everywhere else
   // (the sample list, the token overlay), so the two never disagree.
@@ -237,6 +239,7 @@ function renderHeader(s: GroupSnapshot): void {
         }),
       ]),
     );
+  headerInfo.append(groupLabelsLine(s, () => host.notify(GroupMessages.label, {})));
   for (const w of t?.warnings ?? []) headerInfo.append(el('div', { cls: 'warning', text: w, attrs: { role: 'note' } }));
   if (s.tree_error) headerInfo.append(message(`No prefix tree: ${s.tree_error}`, 'error'));
   const prompt = new ChunkedText(s.prompt, [], { math: true, chunkChars: 3000 });

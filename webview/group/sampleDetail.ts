@@ -9,10 +9,12 @@ import { fmt, signed } from '../shared/format';
 import { button, checkbox } from '../shared/ui';
 import type { GroupUi } from './state';
 import { tokenMarks } from './tokenSpans';
+import { sampleLabelPills } from './labelsView';
 
 export interface DetailCallbacks {
   compare(index: number): void;
   rescore(): void;
+  label(index: number): void;
   openDocument(index: number): void;
   setTokenHeat(on: boolean): void;
 }
@@ -63,9 +65,13 @@ export class SampleDetailView {
       heat.title = snap.tree ? 'Only for exact trees (logged token ids): this one is approximate' : 'No prefix tree for this group';
     }
     this.root.append(
-      el('div', { cls: 'detail-head' }, [el('h2', { text: `Sample #${d.index}` }), el('span', { cls: 'muted', text: facts.join(' · ') })]),
+      el('div', { cls: 'detail-head' }, [
+        el('h2', { text: `Sample #${d.index}` }),
+        el('span', { cls: 'muted', text: facts.join(' · ') }),
+        ...sampleLabelPills(snap, d.index),
+      ]),
       el('div', { cls: 'toolbar' }, [
-        // A shared report has no VS Code and no run database behind it: these three are not offered there.
+        // A shared report has no VS Code and no run database behind it: these are not offered there.
         ...(snap.shared_report
           ? []
           : [
@@ -74,6 +80,11 @@ export class SampleDetailView {
                 id: 'compare',
               }),
               button('Re-score this group…', () => this.cb.rescore(), { secondary: true, id: 'rescore' }),
+              button('Label…', () => this.cb.label(d.index), {
+                secondary: true,
+                id: 'label-sample',
+                title: 'Put a tag (and a note) on this sample',
+              }),
               button('Open as document', () => this.cb.openDocument(d.index), { secondary: true, id: 'open-document' }),
             ]),
         heat,

@@ -198,12 +198,7 @@ export class SampleList {
       'tr',
       { cls: flagged ? ['row', 'flagged'] : 'row', attrs: { role: 'row', 'data-index': s.index, tabindex: -1 }, title: s.preview },
       [
-        el(
-          'td',
-          flagged
-            ? { cls: 'num', text: `⚑ ${s.index}`, title: 'Flagged by the alert this view was opened from' }
-            : { cls: 'num', text: String(s.index) },
-        ),
+        el('td', indexCell(s, flagged)),
         el('td', { cls: 'num', text: fmt(s.reward) }),
         el('td', {}, [this.bar(s, names, scale)]),
         el('td', {
@@ -315,4 +310,14 @@ export function viewAdvantages(snap: GroupSnapshot, estimator: AdvantageEstimato
 /** The group's largest |reward|: the scale below whose millionth a value is rounding noise (docs/algorithms.md#noise). */
 export function groupScale(snap: GroupSnapshot): number {
   return snap.samples.reduce((m, s) => Math.max(m, Math.abs(s.reward)), 0);
+}
+
+/** The index cell: ⚑ when an alert flagged the sample, ⊘ when the trainer filtered it out (with why). */
+function indexCell(s: GroupSampleView, flagged: boolean): { cls: string; text: string; title?: string } {
+  const marks = `${flagged ? '⚑ ' : ''}${s.filtered !== undefined ? '⊘ ' : ''}`;
+  const titles = [
+    ...(flagged ? ['Flagged by the alert this view was opened from'] : []),
+    ...(s.filtered !== undefined ? [`Filtered out by the trainer: ${s.filtered}`] : []),
+  ];
+  return { cls: 'num', text: `${marks}${s.index}`, ...(titles.length ? { title: titles.join('\n') } : {}) };
 }

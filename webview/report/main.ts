@@ -12,7 +12,6 @@ import { REPORT_DATA_ID, reportAppId, type ReportApp, type ReportBundle, type Re
 import { el } from '../shared/dom';
 import { THEMES } from '../shared/themes';
 import { answerRequest, type Answer } from './answers';
-import { labelsSection } from './labels';
 
 const nonce = document.querySelector('meta[property="csp-nonce"]')?.getAttribute('content') ?? '';
 
@@ -61,7 +60,7 @@ const bar = el('header', { cls: 'rl-report-bar' }, [
     text: 'A static page: compare, re-score, open as document and opening other groups need Rollout Lens in VS Code.',
   }),
 ]);
-document.body.prepend(bar, ...(app === 'group' ? [labelsSection(data.labels)] : []), notice);
+document.body.prepend(bar, notice);
 
 /** The app's actions a static page cannot carry out, in the words of the controls that send them. */
 const NEEDS_VSCODE: Record<string, string> = {
@@ -74,6 +73,7 @@ const NEEDS_VSCODE: Record<string, string> = {
   [GroupMessages.openSample.method]: 'Open as document',
   [GroupMessages.promptTimeline.method]: 'This prompt over time',
   [GroupMessages.share.method]: 'Share as HTML…',
+  [GroupMessages.label.method]: 'Label…',
 };
 
 /** The host's answer to the app, delivered the way VS Code delivers one: a message event on window. */

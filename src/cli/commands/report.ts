@@ -1,10 +1,11 @@
 // rollout-lens report …: one group of a run as a self-contained HTML page (docs/cli.md#report).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { groupsLabelled } from '../../core/report/reportLabels';
+import { listLabels } from '../../core/store/labels';
 import { writeReport } from '../../core/report/writeReport';
 import { Store } from '../../core/store/store';
 import type { GroupRef } from '../../shared/explorer';
+import type { LabelEntry } from '../../shared/labels';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec } from '../command';
 import { UsageError, printJson } from '../output';
@@ -43,7 +44,7 @@ export const REPORT_COMMANDS: Record<string, CommandSpec> = {
         let others = 0;
         if (group !== undefined) ref = { run, split: split ?? 'train', step: step ?? 0, group };
         else {
-          const found = groupsLabelled(store, run, label ?? '', { ...(step !== undefined ? { step } : {}), ...(split ? { split } : {}) });
+          const found = labelledGroups(listLabels(store, { run, tag: label ?? '', step, split }));
           const first = found[0];
           if (!first) {
             const where = step !== undefined ? ` at step ${step}` : '';
@@ -69,3 +70,15 @@ export const REPORT_COMMANDS: Record<string, CommandSpec> = {
     },
   },
 };
+
+/** The stored groups the labels are on (a label on a sample counts for its group), first step first, each once. */
+function labelledGroups(labels: readonly LabelEntry[]): GroupRef[] {
+  const seen = new Map<string, GroupRef>();
+  for (const l of labels) {
+    if (l.missing) continue;
+    const ref: GroupRef = { run: l.run, split: l.split, step: l.step, group: l.group };
+    seen.set(JSON.stringify([l.step, l.split, l.group]), ref);
+  }
+  const order = (a: GroupRef, b: GroupRef): number => a.step - b.step || a.split.localeCompare(b.split) || a.group.localeCompare(b.group);
+  return [...seen.values()].sort(order);
+}

@@ -15,8 +15,9 @@ import {
   type JudgingSample,
   type JudgingStats,
 } from './judgingAggregates';
+import { addFilterMark, emptyFilterCounts, filterStats, type FilterCounts, type FilterStats } from './filterAggregates';
 
-export interface GroupAggregate extends JudgingCounts {
+export interface GroupAggregate extends JudgingCounts, FilterCounts {
   size: number;
   reward_sum: number;
   reward_sumsq: number;
@@ -51,7 +52,7 @@ export { DIFFICULTY_BUCKETS, type DifficultyBucket };
 /** The basic columns of a step (the first keys of `rollout-lens stats`). */
 export type BasicStats = Omit<StepStats, 'step' | 'split'>;
 
-export interface ExtraStats extends JudgingStats {
+export interface ExtraStats extends JudgingStats, FilterStats {
   /** Samples in groups whose rewards are not all equal ÷ all samples; a singleton is not effective. */
   effective_gradient_ratio: number | null;
   /** Groups with both a positive (R > 0) and a non-positive reward ÷ groups. */
@@ -123,6 +124,7 @@ export function emptyAggregate(): GroupAggregate {
     reflect_n: 0,
     tool_n: 0,
     ...emptyJudgingCounts(),
+    ...emptyFilterCounts(),
   };
 }
 
@@ -139,6 +141,8 @@ export interface AggregateSample {
   toolUse?: boolean;
   /** BRPO, VeriFree and Cog-Rethinker fields, when logged. */
   judging?: Omit<JudgingSample, 'success'>;
+  /** Trained on (1), filtered out by the trainer (0), or not known. */
+  trained?: number | null;
 }
 
 /** The counts that depend on the success rule: re-counted alone when the rule changes (successStore.ts). */
@@ -189,6 +193,7 @@ export function addToAggregate(g: GroupAggregate, s: AggregateSample): void {
     if (s.reflections > 0) g.reflect_n++;
   }
   if (s.judging) addJudging(g, { ...s.judging, success: s.success });
+  addFilterMark(g, s.trained);
 }
 
 /** Aggregates sample rows by group (what the store keeps incrementally). */
@@ -307,6 +312,7 @@ export function stepStatsFromGroups(all: readonly GroupAggregate[]): { basic: Ba
       pass_at_k: passAt,
       singleton_groups: singletons,
       ...judgingStats(groups),
+      ...filterStats(groups),
     },
   };
 }

@@ -88,6 +88,12 @@ export interface JudgingStats {
   rescued: { zero_accuracy: number; decompose: number; reflect: number } | null;
 }
 
+/** A judged group's BRPO skew and whether it is dropped, from its verdict sum (default rule). */
+export function brpoOfGroup(verdictSum: number, size: number): { skew: number; dropped: boolean } {
+  const skew = size ? Math.abs(verdictSum) / size : 0;
+  return { skew, dropped: skew > BRPO_TAU };
+}
+
 /** BRPO drops a judged group whose |Σ verdicts| / G passes τ (default rule). */
 export function brpoDropped(g: Pick<JudgingCounts, 'verdict_sum'> & { size: number }): boolean {
   return g.size > 0 && Math.abs(g.verdict_sum) / g.size > BRPO_TAU;

@@ -2,7 +2,7 @@
 // returns and the file's durable cursor. Kept apart from jsonlFile.ts so that whole-file readers,
 // which the format list names, do not load the JSON-lines pass (and through it the list itself).
 import * as fs from 'node:fs';
-import type { Grouping } from '../../shared/rollout';
+import type { Grouping, IngestReport } from '../../shared/rollout';
 import type { FileCursor, FileCursors } from '../store/files';
 import type { RolloutWriter } from '../store/rolloutWriter';
 import type { Store } from '../store/store';
@@ -16,6 +16,8 @@ export interface PassCounters {
   added: number;
   duplicate: number;
   metrics: number;
+  /** Samples whose trained / filtered-out mark changed (prime-rl effective/). */
+  marked?: number;
   steps: Set<string>;
   bytes: number;
   errors: Array<{ line: number | null; message: string }>;
@@ -23,6 +25,11 @@ export interface PassCounters {
   warnings?: string[];
   /** Why the cursor went back to the start of the file, if it did. */
   reset?: 'truncated' | 'replaced';
+}
+
+/** What a follow pass counts as progress: duplicates too (a re-run of stored samples), and marks alone (prime-rl effective/). */
+export function progressOf(r: IngestReport): number {
+  return r.samples_added + r.samples_duplicate + r.metrics_added + r.errors.length + (r.samples_marked ?? 0);
 }
 
 /** A file pass's counters before it has read anything. */

@@ -13,11 +13,14 @@ import type { TrlAhead } from './wholeFile';
 import { arealRollouts } from './arealFormat';
 import { artTrajectories } from './artFormat';
 import { groundingDebugLog } from './groundingLogFormat';
+import { msSwiftRollouts } from './msSwiftFormat';
 import { nativeMetrics, nativeRollouts } from './nativeFormat';
 import { nemoRlRollouts } from './nemoRlFormat';
 import { oatEvalResults } from './oatEvalFormat';
 import { primeRlMetrics, primeRlRollouts } from './primeRlFormat';
 import { rllmEpisodes } from './rllmFormat';
+import { rollRollouts } from './rollFormat';
+import { skyrlEvals } from './skyrlFormat';
 import { slimeRollouts } from './slimeFormat';
 import { verlMetrics, verlRollouts } from './verlFormat';
 import { videoDebugLog } from './videoLogFormat';
@@ -62,6 +65,8 @@ export interface LineFormat<Id extends string = string, Kind extends FormatKind 
   parser(args: LineParserArgs): LineParser;
   /** The trainer's own files that cannot be read as they are, and what to do with them. */
   unreadable?: FileNames & { reason: string };
+  /** The trainer's file names, which tell the format when a first line is too long to detect from (a whole step per line). */
+  longLineNames?(name: string): boolean;
   /** Why a file found in an ingested folder is not read there (another file holds its records), if so. */
   leftOutOfFolder?(file: string): string | undefined;
 }
@@ -138,6 +143,11 @@ export class Formats<F extends Format> {
   /** The JSON-lines format a file's first record belongs to, if any. */
   detectRecord(record: JsonObject): F['id'] | undefined {
     return this.tried.find((f) => f.matches(record))?.id;
+  }
+
+  /** The format whose step-per-line files have this name, for a first line too long to read its keys. */
+  detectLongLine(name: string): F['id'] | undefined {
+    return this.lines.find((f) => f.longLineNames?.(name))?.id;
   }
 
   /** What a file is from its name alone: a whole-file format, a file to convert first, or undefined. */
@@ -235,6 +245,9 @@ const LIST = [
   oatEvalResults,
   rllmEpisodes,
   artTrajectories,
+  msSwiftRollouts,
+  rollRollouts,
+  skyrlEvals,
   nativeMetrics,
   verlMetrics,
   primeRlMetrics,

@@ -8,7 +8,7 @@ import type { Store } from '../store/store';
 import { enrichPending } from '../store/enrich';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import * as fs from 'node:fs';
-import type { PassContext, PassCounters } from './filePass';
+import { progressOf, type PassContext, type PassCounters } from './filePass';
 import { FORMATS, type RunNotes } from './formats';
 import { openJsonl, passJsonl, type OpenedJsonl } from './jsonlFile';
 import { ParseWorker, WORKER_MIN_BYTES } from './parsedBatches';
@@ -161,13 +161,11 @@ export class Ingestor {
       const stopping = signal?.aborted === true;
       // The final drain reads what the trainer wrote before the stop, so it is not cancellable.
       if (stopping) this.ctx.signal = undefined;
-      // Duplicates count as progress too: a re-run that only repeats stored samples is worth saying.
-      const before = this.report.samples_added + this.report.samples_duplicate + this.report.metrics_added + this.report.errors.length;
+      const before = progressOf(this.report);
       const d = this.discover(true);
       this.noteSkipped(d);
       await this.pass(d, !stopping);
-      const after = this.report.samples_added + this.report.samples_duplicate + this.report.metrics_added + this.report.errors.length;
-      if (after !== before) opts.onPass?.(this.snapshot());
+      if (progressOf(this.report) !== before) opts.onPass?.(this.snapshot());
       if (stopping) break;
       await new Promise<void>((resolve) => {
         const onAbort = (): void => {
@@ -304,6 +302,7 @@ export class Ingestor {
         this.report.samples_added += counters.added;
         this.report.samples_duplicate += counters.duplicate;
         this.report.metrics_added += counters.metrics;
+        if (counters.marked) this.report.samples_marked = (this.report.samples_marked ?? 0) + counters.marked;
         for (const s of counters.steps) {
           this.seenSteps.add(s);
           touched.add(s);

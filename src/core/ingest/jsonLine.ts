@@ -71,3 +71,41 @@ export function numericEntries(obj: unknown): Record<string, number> {
   }
   return out;
 }
+
+/**
+ * The row count of a columnar line (one object of equal-length lists: a trainer's whole step in one
+ * line), or a message naming every list with its length when they differ: such a line is one error,
+ * since pairing rows of unequal columns would put one sample's reward on another's text.
+ */
+export function columnarRows(o: JsonObject): number | string {
+  const lists = Object.entries(o).filter((e): e is [string, unknown[]] => Array.isArray(e[1]));
+  const lengths = new Set(lists.map(([, v]) => v.length));
+  if (lengths.size <= 1) return lists[0]?.[1].length ?? 0;
+  return `columns differ in length (${lists.map(([k, v]) => `${k} ${v.length}`).join(', ')}); the step is skipped`;
+}
+
+/**
+ * The text with Python's bare `NaN` / `Infinity` / `-Infinity` outside strings made `null`, for
+ * readers that take such a value as missing (and for detection, which needs only the keys).
+ */
+export function bareNaNAsNull(text: string): string {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === 'N' || c === 'I' || c === '-') {
+      const m = /^-?(?:NaN|Infinity)/.exec(text.slice(i, i + 9));
+      if (m) {
+        out += text.slice(from, i) + 'null';
+        i += m[0].length - 1;
+        from = i + 1;
+      }
+    }
+  }
+  return out + text.slice(from);
+}

@@ -138,6 +138,8 @@ async function writeBatches(
               else counters.duplicate++;
             }
             if (r.kind === 'samples') for (const m of r.problems) counters.errors.push({ line, message: m });
+          } else if (r.kind === 'trained') {
+            counters.marked = (counters.marked ?? 0) + ctx.writer.markTrained(r.split, r.step, r.traceIds);
           } else if (r.kind === 'metric') {
             counters.metrics += ctx.writer.addMetrics(r.metric);
           } else if (r.kind === 'error') {

@@ -28,6 +28,8 @@ const KNOWN = new Set([
   'ground_truth',
   'correct',
   'finish_reason',
+  'trained',
+  'filter_reason',
   'response_ids',
   'response_tokens',
   'logprobs',
@@ -47,6 +49,17 @@ const KNOWN = new Set([
   ...JUDGING_KEYS,
 ]);
 const TURN_ROLES = new Set(['assistant', 'tool', 'user', 'environment']);
+
+/** `trained` and `filter_reason` (docs/native-format.md#a-sample): whether the trainer trained on the sample, and why not. */
+function parseTrained(o: JsonObject): Pick<SampleRecord, 'trained' | 'filterReason'> | string {
+  const t = o['trained'];
+  const why = o['filter_reason'];
+  if (t !== undefined && t !== null && typeof t !== 'boolean') return `"trained" must be true or false, got ${describe(t)}`;
+  if (why !== undefined && why !== null && typeof why !== 'string') return `"filter_reason" must be a string, got ${describe(why)}`;
+  if (typeof t !== 'boolean') return {};
+  // A sample logged as filtered out without a reason says only that.
+  return t ? { trained: true } : { trained: false, filterReason: typeof why === 'string' && why !== '' ? why : 'logged as not trained' };
+}
 
 function checkTurns(v: unknown, baseDir: string | null): Turn[] | string {
   if (!Array.isArray(v)) return `"turns" must be an array, got ${describe(v)}`;
@@ -135,6 +148,9 @@ function nativeSampleFields(o: JsonObject, defaultSplit: Split, baseDir: string 
     if (typeof o['finish_reason'] !== 'string') return `"finish_reason" must be a string`;
     rec.finishReason = o['finish_reason'];
   }
+  const filtered = parseTrained(o);
+  if (typeof filtered === 'string') return filtered;
+  Object.assign(rec, filtered);
   const bad =
     checkNumberArray(o, 'response_ids', true) ??
     checkNumberArray(o, 'logprobs', false, true) ??
@@ -262,10 +278,15 @@ function withGrouping(r: ParsedRecord, grouping: Grouping): ParsedRecord {
   return r.kind === 'sample' || r.kind === 'samples' ? { ...r, grouping } : r;
 }
 
+/** oat's replay dump (`--dump_replay_every`) is a pickle: its converter writes native JSONL (docs/formats.md#oat--verifree). */
+const OAT_PKL_HINT =
+  'an oat replay dump (--dump_replay_every): convert it first with `python -m rollout_lens_logger.convert oat FILE`, then ingest the .jsonl it writes';
+
 export const nativeRollouts: LineFormat<'native', 'rollouts'> = {
   id: 'native',
   kind: 'rollouts',
   reads: 'lines',
+  unreadable: { shown: 'oat buffer_step*.pkl', matches: (name) => /^buffer_step\d+\.pkl$/.test(name), reason: OAT_PKL_HINT },
   matches: (o) => 'prompt' in o && ('response' in o || 'turns' in o) && 'reward' in o && 'group' in o,
   parser: ({ split, file }) => {
     const baseDir = dirname(file);

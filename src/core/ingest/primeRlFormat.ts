@@ -1,7 +1,6 @@
 // prime-rl's FileMonitor episodes (docs/formats.md#prime-rl-verifiers-traces): one verifiers Episode.to_record() per line
 // in rollouts/step_{N}/{train|eval}/{all|effective}/traces.jsonl. An episode carries its group id and
 // traces; a trace is a message graph whose root-to-leaf paths (branches) are the training samples.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImageRef } from '../../shared/media';
 import type { Split, Turn } from '../../shared/rollout';
@@ -9,6 +8,7 @@ import type { LineFormat } from './formats';
 import type { ParsedRecord, SampleRecord } from './records';
 import { describe, isStep, parseObjectLine, type JsonObject } from './jsonLine';
 import { parseMetricsLine } from './nativeFormat';
+import { effectiveBesideAll, parseEffectiveLine } from './primeRlEffective';
 
 interface Node {
   parent: number | null;
@@ -198,6 +198,23 @@ function branchSample(nodes: readonly Node[], ids: readonly number[], base: Omit
   return rec;
 }
 
+/**
+ * Why prime-rl can never train this trace, read from the trace alone: verifiers' has_error (not
+ * ok), an agent that is not trainable, or nothing sampled (orchestrator/algo/base.py iter_trainable_traces).
+ */
+function untrainable(trace: JsonObject, nodes: readonly Node[]): string | undefined {
+  if (trace['ok'] === false) {
+    const first = Array.isArray(trace['errors']) ? (trace['errors'][0] as JsonObject | undefined) : undefined;
+    const what =
+      first && typeof first === 'object' ? [first['type'], first['message']].filter((x) => typeof x === 'string').join(': ') : '';
+    return what ? `errored (${what})` : 'errored';
+  }
+  const agent = trace['agent'];
+  if (agent && typeof agent === 'object' && (agent as JsonObject)['trainable'] === false) return 'agent not trainable';
+  if (!nodes.some((n) => n.mask.some(Boolean))) return 'no sampled tokens';
+  return undefined;
+}
+
 function traceSamples(
   trace: JsonObject,
   where: string,
@@ -239,12 +256,16 @@ function traceSamples(
   const agent = trace['agent'];
   if (agent && typeof agent === 'object' && typeof (agent as JsonObject)['name'] === 'string')
     meta['agent'] = (agent as JsonObject)['name'];
+  const why = untrainable(trace, nodes);
+  const traceId = typeof trace['id'] === 'string' && trace['id'] !== '' ? trace['id'] : undefined;
   const calls = Array.isArray(trace['calls']) ? (trace['calls'] as JsonObject[]) : [];
   const last = [...calls].reverse().find((c) => c && typeof c === 'object' && typeof c['finish_reason'] === 'string');
   return paths.map((ids) => {
     const rec = branchSample(nodes, ids, { ...base, reward, meta: { ...(base.meta ?? {}), ...meta } });
     if (Object.keys(components).length) rec.components = components;
     if (last) rec.finishReason = last['finish_reason'] as string;
+    if (traceId !== undefined) rec.traceId = traceId;
+    if (why !== undefined) rec.filterReason = why;
     return rec;
   });
 }
@@ -307,17 +328,9 @@ export function parsePrimeRlLine(text: string, split: Split, pathStep: number | 
 
 export function primeRlParser(file: string, split: Split): (text: string) => ParsedRecord {
   const step = primeRlStepFromPath(file);
+  // effective/ beside all/ is a subset of it: read for which rollouts were trained on, not stored twice.
+  if (effectiveBesideAll(file)) return (t) => parseEffectiveLine(t, split, step);
   return (t) => parsePrimeRlLine(t, split, step);
-}
-
-/** prime-rl's `effective` traces are a subset of `all`: read `all` when a step has both. */
-function effectiveWithAll(file: string): boolean {
-  const dir = path.dirname(file);
-  return (
-    path.basename(file) === 'traces.jsonl' &&
-    path.basename(dir) === 'effective' &&
-    fs.existsSync(path.join(path.dirname(dir), 'all', 'traces.jsonl'))
-  );
 }
 
 export const primeRlRollouts: LineFormat<'prime-rl', 'rollouts'> = {
@@ -327,8 +340,6 @@ export const primeRlRollouts: LineFormat<'prime-rl', 'rollouts'> = {
   // verifiers Episode.to_record() (prime-rl's FileMonitor)
   matches: (o) => 'traces' in o && 'task' in o && ('group' in o || 'run' in o || 'ok' in o),
   parser: ({ file, split }) => ({ parse: primeRlParser(file, split) }),
-  leftOutOfFolder: (file) =>
-    effectiveWithAll(file) ? 'prime-rl "effective" traces are a subset of "all", which is read instead' : undefined,
 };
 
 /** The FileMonitor's metrics.jsonl: `{"step": N, "time": t, ...metrics}`. */

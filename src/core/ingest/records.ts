@@ -45,6 +45,12 @@ export interface SampleRecord {
   answer?: AnswerProbability;
   /** Cog-Rethinker's rollout stage. */
   stage?: Stage;
+  /** The trainer's id of the rollout this sample is a branch of (prime-rl: the verifiers trace id). */
+  traceId?: string;
+  /** Whether the trainer trained on it, when the record says (a native `trained`); absent: not known here. */
+  trained?: boolean;
+  /** Why the trainer could not train it, when the sample itself says (an error, an untrainable agent). */
+  filterReason?: string;
   meta?: Record<string, unknown>;
 }
 
@@ -58,6 +64,8 @@ export type ParsedRecord =
   | { kind: 'sample'; sample: SampleRecord; grouping?: Grouping }
   /** One line that holds several samples (a prime-rl episode: traces × branches), and what was left out. */
   | { kind: 'samples'; samples: SampleRecord[]; grouping?: Grouping; problems: string[] }
+  /** The trainer trained on these traces in this step's batch (prime-rl effective/ next to all/). */
+  | { kind: 'trained'; split: Split; step: number; traceIds: string[] }
   | { kind: 'metric'; metric: MetricRecord }
   | { kind: 'skip' }
   | { kind: 'error'; message: string };

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { FormatChoice, Split } from '../../shared/rollout';
 import { FORMATS, type FileFormat, type FormatKind } from './formats';
-import { parseObjectLine } from './jsonLine';
+import { bareNaNAsNull, parseObjectLine } from './jsonLine';
 
 export interface SourceFile {
   path: string;
@@ -26,6 +26,19 @@ export function isMetricsFormat(f: FileFormat): boolean {
 }
 
 /**
+ * True when the bytes hold a finished line with something on it. Linear: a regex search for such a
+ * line is quadratic on a long line without its newline yet (seconds for 64 KiB, hours for 16 MiB).
+ */
+function hasEndedLine(data: Buffer): boolean {
+  for (let start = 0; ;) {
+    const nl = data.indexOf(0x0a, start);
+    if (nl < 0) return false;
+    if (data.toString('latin1', start, nl).trim() !== '') return true;
+    start = nl + 1;
+  }
+}
+
+/**
  * Reads the first non-empty line of a JSONL file and names its format. It reads 64 KiB, and more
  * (up to 16 MiB) while no line has ended: one long-CoT rollout with token ids and log-probabilities
  * is easily 100 KiB, and a cut-off line would read as malformed JSON.
@@ -42,7 +55,7 @@ export function detectJsonl(file: string): Detection {
       buf = Buffer.alloc(size);
       n = fs.readSync(fd, buf, 0, size, 0);
       const data = buf.subarray(0, n);
-      if (n < size || size >= MAX_HEAD_BYTES || /\S[^\n]*\n/.test(data.toString('latin1'))) break;
+      if (n < size || size >= MAX_HEAD_BYTES || hasEndedLine(data)) break;
       size *= 4;
     }
     cut = n === size;
@@ -54,8 +67,16 @@ export function detectJsonl(file: string): Detection {
   const lines = head.split('\n');
   const complete = lines.length > 1 || cut ? lines.slice(0, -1) : lines;
   const first = complete.find((l) => l.trim() !== '');
-  if (first === undefined) return head.trim() === '' ? 'empty' : { unknown: 'first line is longer than 16 MiB' };
-  const o = parseObjectLine(first.trim());
+  if (first === undefined) {
+    if (head.trim() === '') return 'empty';
+    return FORMATS.detectLongLine(path.basename(file)) ?? { unknown: 'first line is longer than 16 MiB' };
+  }
+  let o = parseObjectLine(first.trim());
+  // A bare NaN (Python's json.dumps) still shows the record's keys; its reader reports or reads it.
+  if (typeof o === 'string' && /NaN|Infinity/.test(first)) {
+    const keys = parseObjectLine(bareNaNAsNull(first.trim()));
+    if (typeof keys !== 'string') o = keys;
+  }
   if (typeof o === 'string') return { unknown: `first line is not a JSON object (${o})` };
   return detectObject(o);
 }

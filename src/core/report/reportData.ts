@@ -13,7 +13,6 @@ import { sampleTokens } from '../store/tokenStore';
 import { dashboardView } from '../views/dashboardView';
 import { groupImage } from '../views/groupMedia';
 import { groupView, type GroupViewOptions } from '../views/groupView';
-import { groupLabels } from './reportLabels';
 
 export interface ReportOptions extends GroupViewOptions {
   /** The estimator the view opens on (the user's rolloutLens.advantageEstimator); GRPO when not given. */
@@ -61,7 +60,6 @@ export async function reportData(store: Store, ref: GroupRef, opts: ReportOption
     images,
     dashboard,
     dashboard_error: dashboardError,
-    labels: groupLabels(store, ref),
   };
 }
 

@@ -39,6 +39,6 @@ export async function writeReport(
     images: data.images.filter((i) => 'data_uri' in i).length,
     images_left_out: data.images.filter((i) => 'left_out' in i).length,
     tokens_left_out: data.tokens_left,
-    labels: data.labels?.length ?? 0,
+    labels: data.group.labels.group.length + data.group.labels.samples.reduce((n, s) => n + s.labels.length, 0),
   };
 }

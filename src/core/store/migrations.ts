@@ -5,6 +5,8 @@ import type { SqliteDatabase } from './nativeLoader';
 import { countToolUse, recountSuccess } from './successStore';
 import { JUDGING_MIGRATIONS } from './judgingMigrations';
 import { MEDIA_MIGRATIONS } from './mediaMigrations';
+import { FILTER_MIGRATIONS } from './filterMigrations';
+import { LABEL_MIGRATIONS } from './labelMigrations';
 
 export interface Migration {
   version: number;
@@ -364,6 +366,8 @@ INSERT INTO step_components (step_id, name, sum, n)
   },
   ...MEDIA_MIGRATIONS,
   ...JUDGING_MIGRATIONS,
+  ...FILTER_MIGRATIONS,
+  ...LABEL_MIGRATIONS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

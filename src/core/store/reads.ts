@@ -17,10 +17,11 @@ import {
 } from '../../shared/explorer';
 import { ALERT_KINDS } from '../../shared/alerts';
 import { HARD_TO_GROUND_SQL } from './hardToGround';
-import { BRPO_TAU } from '../../shared/judgedAdvantages';
 import type { Split } from '../../shared/rollout';
 import { promptQuestion } from '../../shared/text';
 import { grpoAdvantages } from '../analysis/advantages';
+import { filterReasons } from '../analysis/filterAggregates';
+import { brpoOfGroup } from '../analysis/judgingAggregates';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import { describeTurns } from '../analysis/turns';
 import { insideTrained, policyText } from '../tokenize/trainedTurns';
@@ -35,6 +36,7 @@ import { withFreshStepStats, type StoredStepStats } from './stepStore';
 import { sampleSuccess } from '../analysis/success';
 import { denoise } from '../../shared/format';
 import { runSuccessRule } from './successStore';
+import { groupLabelTags, labelSampleRows, labelledGroupSql } from './labels';
 
 const GROUP_ORDER: Record<GroupSort, string> = {
   group: 'g.uid',
@@ -127,7 +129,7 @@ export function listSteps(
  * Sample ids matching an FTS5 query; throws bad_input for a malformed query. Matches only in
  * untrained turns count when `allTurns` is set.
  */
-function matchingSampleIds(store: Store, text: string, allTurns = false): Set<number> {
+export function matchingSampleIds(store: Store, text: string, allTurns = false): Set<number> {
   indexPendingText(store);
   try {
     const { expression } = matchExpression(store, text);
@@ -140,13 +142,14 @@ function matchingSampleIds(store: Store, text: string, allTurns = false): Set<nu
 }
 
 /** A group filter as SQL conditions on `groups g`, with their parameters in order. */
-function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params: unknown[] } {
+export function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.degenerate !== undefined) where.push(f.degenerate ? 'g.reward_min = g.reward_max' : 'g.reward_min <> g.reward_max');
   if (f.truncated) where.push('g.truncated_n > 0');
   if (f.reflects) where.push('g.reflect_n > 0');
   if (f.tools) where.push('g.tool_n > 0');
+  if (f.filtered) where.push('g.filtered_n > 0');
   if (f.hardToGround) {
     where.push(HARD_TO_GROUND_SQL);
     params.push(f.hardToGround.reward, f.hardToGround.spread);
@@ -156,6 +159,7 @@ function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params
     where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');
     params.push(JSON.stringify([...textIds]));
   }
+  if (f.label !== undefined) where.push(labelledGroupSql(params, f.label));
   return { where, params };
 }
 
@@ -186,7 +190,7 @@ export function listGroups(
   const rows = store.db
     .prepare(
       `SELECT g.uid, g.size, g.reward_sum, g.reward_sumsq, g.reward_min, g.reward_max, g.success_n,
-              g.truncated_n, g.reflect_n, g.tool_n, g.judged_n, g.verdict_sum, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail,
+              g.truncated_n, g.reflect_n, g.tool_n, g.judged_n, g.verdict_sum, g.filtered_n, substr(p.text, max(1, length(p.text) - 400)) AS prompt_tail,
               st.split, st.step
          FROM groups g JOIN prompts p ON p.id = g.prompt_id JOIN steps st ON st.id = g.step_id
         WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
@@ -204,10 +208,12 @@ export function listGroups(
     tool_n: number;
     judged_n: number;
     verdict_sum: number;
+    filtered_n: number;
     prompt_tail: string;
     split: Split;
     step: number;
   }>;
+  const labelsOf = groupLabelTags(store, ref.run, ref.step);
   return {
     total,
     offset: opts.offset,
@@ -229,8 +235,10 @@ export function listGroups(
         reflecting: g.reflect_n,
         tool_use: g.tool_n,
         ...(g.judged_n > 0 ? { brpo: brpoOfGroup(g.verdict_sum, g.size) } : {}),
+        ...(g.filtered_n > 0 ? { filtered_out: g.filtered_n } : {}),
         // The end of a prompt (the question) says more than its start (a system prompt).
         prompt_preview: preview(promptQuestion(g.prompt_tail)),
+        ...labelsOf(g.split, g.step, g.uid),
       };
     }),
   };
@@ -256,6 +264,9 @@ export interface ListedSample {
   response: string;
   turns: string | null;
   components: string | null;
+  /** The trainer's mark (1 trained, 0 filtered out, null not known) and the reason the sample itself gives; absent: not read. */
+  trained?: number | null;
+  filter_reason?: string | null;
 }
 
 /** The success threshold of the run `ref` names (null when none is set). */
@@ -272,19 +283,22 @@ export function listSamples(
   const gid = requireGroupId(store, ref);
   const raw = store.db
     .prepare(
-      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, response, turns, components
+      `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, response, turns, components,
+              trained, filter_reason
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as ListedSample[];
   const f = opts.filter ?? {};
   const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
   const listed = sampleRowsOf(ref, raw, runThreshold(store, ref.run), opts.reflection);
-  const rows = listed.filter(
+  const kept = listed.filter(
     (row, i) =>
       (!f.truncated || row.finish_reason === 'length') &&
       (!f.reflects || (row.reflection_count ?? 0) > 0) &&
+      (!f.filtered || row.filtered !== undefined) &&
       (!text || text.has(raw[i]!.id)),
   );
+  const rows = labelSampleRows(store, ref, kept, f.label);
   const key = SAMPLE_ORDER[opts.sort ?? 'index'];
   const sign = opts.descending ? -1 : 1;
   return rows.sort((a, b) => sign * (key(a) - key(b)) || a.index - b.index);
@@ -307,7 +321,9 @@ export function sampleRowsOf(
         raw.map((r) => r.reward),
       ).advantages
     : [];
+  const why = filterReasons(raw);
   return raw.map((r, i) => ({
+    ...(why[i] !== undefined ? { filtered: why[i] } : {}),
     index: r.idx,
     reward: r.reward,
     advantage: r.advantage ?? grpo[i]!,
@@ -385,10 +401,4 @@ export function samePromptGroups(store: Store, ref: GroupRef): Array<{ split: Sp
         ORDER BY st.step, g2.uid`,
     )
     .all(gid, ref.split) as Array<{ split: Split; step: number; group: string }>;
-}
-
-/** A judged group's BRPO skew and whether it is dropped, from its stored verdict sum (default rule). */
-function brpoOfGroup(verdictSum: number, size: number): { skew: number; dropped: boolean } {
-  const skew = size ? Math.abs(verdictSum) / size : 0;
-  return { skew, dropped: skew > BRPO_TAU };
 }

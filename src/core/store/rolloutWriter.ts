@@ -12,8 +12,9 @@ import { GroundingSums } from './stepSums';
 import { ModelPairSums, defaultVerdict } from './modelPairs';
 import { isReference } from '../../shared/judging';
 import { sampleOutcome } from '../analysis/success';
-import { usesTools } from '../../shared/rollout';
+import { usesTools, type Split } from '../../shared/rollout';
 import { runSuccessRule, saveRunRules } from './successStore';
+import { TrainedMarks } from './trainedMarks';
 
 /**
  * Aggregate columns that a batch adds to (reward_min / reward_max combine with min / max). The
@@ -62,6 +63,8 @@ export class RolloutWriter {
   private readonly selKey: Statement;
   private readonly upsertMetric: Statement;
   private readonly inline: InlineEnrichment | undefined;
+  private readonly marks: TrainedMarks;
+  private readonly updMarks: Statement;
   /** Made at the first sample with images: a text run never reads a file for them. */
   private intake: MediaIntake | undefined;
 
@@ -72,6 +75,8 @@ export class RolloutWriter {
     enrich?: ReflectionMatcher,
   ) {
     this.inline = enrich ? new InlineEnrichment(db, enrich) : undefined;
+    this.marks = new TrainedMarks(db, runId);
+    this.updMarks = db.prepare('UPDATE groups SET trained_n = trained_n + ?, filtered_n = filtered_n + ? WHERE id = ?');
     this.insPrompt = db.prepare('INSERT INTO prompts (hash, text) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING');
     this.selPrompt = db.prepare('SELECT id FROM prompts WHERE hash = ?').pluck();
     this.insStep = db.prepare('INSERT INTO steps (run_id, split, step) VALUES (?, ?, ?) ON CONFLICT (run_id, split, step) DO NOTHING');
@@ -82,8 +87,8 @@ export class RolloutWriter {
       `INSERT INTO samples (group_id, idx, file_id, reward, correct, finish_reason, length_tokens, length_chars,
          advantage, data_source, components, ground_truth, rationale, meta, turns,
          response_ids, response_tokens, logprobs, token_advantages, train_logprobs, ref_logprobs, entropy, response, images, boxes,
-         video, segments, pairwise, verdict, reward_models, p_reward, logp_reward, answer_offset, stage)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         video, segments, pairwise, verdict, reward_models, p_reward, logp_reward, answer_offset, stage, trace_id, trained, filter_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (group_id, idx) DO NOTHING`,
     );
     this.selCount = db.prepare('SELECT n FROM file_group_counts WHERE file_id = ? AND group_id = ?').pluck();
@@ -131,6 +136,7 @@ export class RolloutWriter {
     }
     const ids = rec.responseIds;
     const verdict = defaultVerdict(rec.pairwise);
+    const trained = this.marks.atInsert(rec.split, rec.step, rec.traceId, rec.trained);
     const info = this.insSample.run(
       groupId,
       idx,
@@ -166,6 +172,9 @@ export class RolloutWriter {
       rec.answer?.logp ?? null,
       rec.answer?.answer_offset ?? null,
       rec.stage ?? null,
+      rec.traceId ?? null,
+      trained,
+      rec.filterReason ?? null,
     );
     if (info.changes === 0) return false;
     const inline = this.inline;
@@ -188,6 +197,7 @@ export class RolloutWriter {
       reflections: counted,
       toolUse: usesTools(rec.turns),
       judging: { verdict, reference: isReference(rec.pairwise), p: rec.answer?.p, stage: rec.stage },
+      trained,
     });
     if (rec.rewardModels && rec.components) this.modelPairs.add(stepId, rec.rewardModels.models, rec.components);
     if (rec.components) this.addComponents(stepId, rec.components);
@@ -195,6 +205,21 @@ export class RolloutWriter {
     if (rec.segments) this.grounding.addSegments(stepId, rec.segments);
     this.dirtySteps.add(stepId);
     return true;
+  }
+
+  /**
+   * The trainer trained on these traces in the batch of `step` (prime-rl effective/): marks the
+   * samples stored, and the step's others as filtered out (trainedMarks.ts), and counts them in
+   * their groups at once (a group delta of marks alone has no rewards to combine). Returns how many
+   * sample marks changed.
+   */
+  markTrained(split: Split, step: number, traceIds: readonly string[]): number {
+    const marks = this.marks.markBatch(split, step, traceIds);
+    for (const m of marks) {
+      this.updMarks.run(m.trained, m.filtered, m.groupId);
+      this.dirtySteps.add(m.stepId);
+    }
+    return marks.length;
   }
 
   /** Image problems met since the last call (per-sample warnings for the ingest report). */

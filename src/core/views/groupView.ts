@@ -16,6 +16,7 @@ import { JUDGING_COLUMNS, groupJudging, type JudgingRow } from './groupJudging';
 import { describeSuccessRule } from '../../shared/success';
 import { treeOfRows, type TreeOptions, type TreeRow } from '../store/groupTrees';
 import type { Store } from '../store/store';
+import { groupLabels } from '../store/labels';
 import { TOKEN_COLUMNS, tokenStatsOf, type TokenRow } from '../store/tokenStore';
 
 export interface GroupViewOptions extends TreeOptions {
@@ -31,7 +32,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
   const rows = store.db
     .prepare(
       `SELECT id, idx, reward, advantage, correct, finish_reason, length_tokens, length_chars, components, ground_truth,
-              turns, images, boxes, video, segments, meta, ${TOKEN_COLUMNS}, response, ${JUDGING_COLUMNS}
+              turns, images, boxes, video, segments, meta, trained, filter_reason, ${TOKEN_COLUMNS}, response, ${JUDGING_COLUMNS}
          FROM samples WHERE group_id = ? ORDER BY idx`,
     )
     .all(gid) as GroupRowRead[];
@@ -71,6 +72,7 @@ export function groupView(store: Store, ref: GroupRef, opts: GroupViewOptions = 
       game: groupGame(rows, media),
       timeline: groupTimeline(rows),
       judging: groupJudging(rows),
+      labels: groupLabels(store, ref),
     },
     node_texts: Object.fromEntries((tree?.nodes ?? []).map((n) => [String(n.id), n.text])),
   };

@@ -1,4 +1,5 @@
 // Read requests behind the run explorer and the sample documents.
+import { exportDataset } from '../../core/export/exportDataset';
 import { exportRun } from '../../core/store/exporter';
 import { getSample, groupResponses, listGroups, listSamples, listSteps, samePromptGroups } from '../../core/store/reads';
 import { bestWorstPair, compareCandidates } from '../../shared/compare';
@@ -40,5 +41,6 @@ export function explorerHandlers(engine: EngineContext) {
       const s = store();
       return writeExport(exportRun(s, s.requireRun(p.run).id, p.step), p.path, ctx.signal);
     },
+    exportDataset: (p) => exportDataset(store(), p, engine.reflection),
   });
 }

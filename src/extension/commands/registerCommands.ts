@@ -19,6 +19,9 @@ import { rebuildNativeModules, setTokenizer } from './setupCommands';
 import { setSuccessThreshold } from './successCommands';
 import { rankGroupsAcrossRun } from './rankCommands';
 import { promptsByTrainable } from './promptCommands';
+import { exportDatasetFromFilter } from './exportDatasetCommand';
+import { failureClustersCommand } from './clusterCommands';
+import { filterByLabel, labelCommand, type LabelArg } from './labelCommands';
 import { compareSamples, compareWithPreviousStep, exportRun, openGroupDocument, openSample, searchRollouts } from './sampleCommands';
 
 export interface CommandDeps {
@@ -64,6 +67,12 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
       key: 'hardToGround',
       picked: f.hardToGround !== undefined,
     },
+    {
+      label: 'Filtered out by the trainer',
+      description: 'rollouts it did not train on (prime-rl: in all/, not in effective/)',
+      key: 'filtered',
+      picked: f.filtered === true,
+    },
   ];
   const picks = await vscode.window.showQuickPick(items, { title: 'Show groups…', canPickMany: true });
   if (!picks) return;
@@ -76,7 +85,9 @@ async function filterGroups(explorer: RunExplorer): Promise<void> {
       ...(keys.has('reflects') ? { reflects: true } : {}),
       ...(keys.has('tools') ? { tools: true } : {}),
       ...(keys.has('hardToGround') ? { hardToGround: { reward: t.hardToGroundReward, spread: t.hardToGroundSpread } } : {}),
+      ...(keys.has('filtered') ? { filtered: true } : {}),
       ...(f.text ? { text: f.text } : {}),
+      ...(f.label ? { label: f.label } : {}),
     },
   });
 }
@@ -131,6 +142,11 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.compareWithPreviousStep', (node?: GroupNode | SampleNode) => compareWithPreviousStep(engine, node));
   reg('rolloutLens.searchRollouts', (node?: unknown) => searchRollouts(engine, node instanceof RunNode ? node.run.run : undefined));
   reg('rolloutLens.exportRun', (node?: RunNode) => exportRun(engine, node));
+  reg('rolloutLens.exportDataset', (node?: RunNode | StepNode) => {
+    const sel = node ?? selectedRun();
+    const scope = sel instanceof StepNode ? sel.ref : sel ? { run: sel.run.run } : undefined;
+    return exportDatasetFromFilter(engine, explorer.state, scope);
+  });
   reg('rolloutLens.setSuccessThreshold', (node?: RunNode) => setSuccessThreshold(engine, node, () => explorer.refresh()));
   reg('rolloutLens.setTokenizer', () => setTokenizer());
   reg('rolloutLens.rebuildNativeModules', () => rebuildNativeModules(context, log));
@@ -145,5 +161,8 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.openGroupView', (node?: GroupNode | SampleNode | GroupRef) => openGroupView(d.webviews, node ?? selectedGroup()));
   reg('rolloutLens.openRunDashboard', (arg?: ExplorerNode | string) => openRunDashboard(engine, d.webviews, arg ?? selectedRun()));
   reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
+  reg('rolloutLens.label', (arg?: LabelArg) => labelCommand(engine, arg, selectedGroup));
+  reg('rolloutLens.filterByLabel', () => filterByLabel(engine, explorer));
   reg('rolloutLens.promptsByTrainable', (arg?: RunNode | string) => promptsByTrainable(engine, d.webviews, arg));
+  reg('rolloutLens.failureClusters', (arg?: RunNode | string) => failureClustersCommand(engine, arg));
 }

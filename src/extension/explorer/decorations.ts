@@ -11,6 +11,10 @@ export class GroupBadges implements vscode.FileDecorationProvider {
       const names = ALERT_KINDS.filter((k) => f.alerts.includes(k)).map((k) => ALERT_TITLES[k]);
       return new vscode.FileDecoration('!', `reward-hacking alert: ${names.join(', ')}`, new vscode.ThemeColor('editorWarning.foreground'));
     }
+    // A label is what a person found here: it outranks what the numbers say.
+    if (f.labels.length > 0) {
+      return new vscode.FileDecoration('L', `labelled: ${f.labels.join(', ')}`, new vscode.ThemeColor('charts.purple'));
+    }
     // BRPO zeroes every advantage of a group whose verdicts are too one-sided: it trains on nothing.
     if (f.dropped) {
       return new vscode.FileDecoration(

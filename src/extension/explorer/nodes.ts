@@ -5,7 +5,7 @@ import type { RunSummary, Split } from '../../shared/rollout';
 import { describeSuccessRule } from '../../shared/success';
 import type { RunStatus } from '../../shared/runs';
 import { ALERT_KINDS, ALERT_TITLES } from '../../shared/alerts';
-import { TREE_SCHEME, groupBadgePath, stepBadgePath } from '../../shared/uri';
+import { TREE_SCHEME, groupBadgePath, sampleBadgePath, stepBadgePath } from '../../shared/uri';
 import { fmt, signed } from '../../shared/format';
 import { counted } from '../../shared/text';
 import type { SampleImageResult } from '../../shared/protocol/engine';
@@ -115,15 +115,16 @@ export class GroupNode {
     const numbers = `solve ${fmt(g.solve_rate)} · spread ${fmt(g.reward_max !== null && g.reward_min !== null ? g.reward_max - g.reward_min : null)} · G=${g.size}`;
     const item = new vscode.TreeItem(numbers, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `group:${this.parent.parent.run.run}:${this.parent.row.split}:${this.parent.row.step}:${g.group}`;
-    item.description = g.prompt_preview || g.group;
+    item.description = `${labelsText(g.labels)}${g.prompt_preview || g.group}`;
     item.tooltip =
       `group ${g.group}: ${g.size} samples, reward ${fmt(g.reward_mean)} ± ${fmt(g.reward_std)}, ` +
-      `${g.brpo ? 'judged pairwise (BRPO: the verdicts are the advantages)' : g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting${g.tool_use ? `, ${g.tool_use} using tools` : ''}${brpoNote(g)}\n\n${g.prompt_preview}`;
+      `${g.brpo ? 'judged pairwise (BRPO: the verdicts are the advantages)' : g.degenerate ? 'degenerate (all rewards equal: no policy gradient)' : 'mixed rewards'}, ${g.truncated} truncated, ${g.reflecting} reflecting${g.tool_use ? `, ${g.tool_use} using tools` : ''}${g.filtered_out ? `, ${g.filtered_out} filtered out by the trainer` : ''}${brpoNote(g)}${g.labels ? `\nlabels: ${g.labels.join(', ')} (on the group or its samples)` : ''}\n\n${g.prompt_preview}`;
     const badge = groupBadgePath(this.ref, {
       degenerate: g.degenerate,
       truncated: g.truncated > 0,
       tools: g.tool_use > 0,
       dropped: g.brpo?.dropped === true,
+      ...(g.labels ? { labels: g.labels } : {}),
     });
     item.resourceUri = vscode.Uri.from({ scheme: TREE_SCHEME, path: badge.path, query: badge.query });
     item.iconPath = new vscode.ThemeIcon(g.tool_use > 0 ? 'tools' : g.degenerate ? 'circle-slash' : 'type-hierarchy');
@@ -149,7 +150,12 @@ export class SampleNode {
     if (s.finish_reason) parts.push(s.finish_reason);
     if (s.reflection_count) parts.push(`${s.reflection_count} refl`);
     if (s.correct !== null) parts.push(s.correct ? '✓' : '✗');
-    item.description = parts.join(' · ');
+    if (s.filtered !== undefined) parts.push('filtered out');
+    item.description = `${labelsText(s.labels)}${parts.join(' · ')}`;
+    if (s.labels) {
+      const badge = sampleBadgePath(this.ref, s.labels);
+      item.resourceUri = vscode.Uri.from({ scheme: TREE_SCHEME, path: badge.path, query: badge.query });
+    }
     // No tooltip here: RunExplorer.resolveTreeItem asks for it on hover (with the sample's image, if any).
     item.iconPath = new vscode.ThemeIcon(s.finish_reason === 'length' ? 'warning' : s.correct === false ? 'close' : 'comment');
     item.contextValue = 'rolloutLens.sample';
@@ -159,7 +165,8 @@ export class SampleNode {
 
   private get advantageLine(): string {
     const s = this.row;
-    return `advantage ${signed(s.advantage)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})`;
+    const line = `advantage ${signed(s.advantage)} (${s.advantage_source === 'logged' ? 'as logged' : 'GRPO within the group'})`;
+    return s.filtered === undefined ? line : `${line}\n\nfiltered out by the trainer: ${s.filtered}`;
   }
 
   /**
@@ -167,10 +174,11 @@ export class SampleNode {
    * them. The preview is model output: escaped, and the markdown is neither trusted nor HTML.
    */
   tooltip(image: SampleImageResult | undefined): string | vscode.MarkdownString {
-    const text = `${this.row.preview}\n\n${this.advantageLine}`;
+    const labels = this.row.labels ? `\n\nlabels: ${this.row.labels.join(', ')}` : '';
+    const text = `${this.row.preview}\n\n${this.advantageLine}${labels}`;
     if (!image?.ok) return image?.label ? `${text}\n\nImage not shown: ${image.message}` : text;
     const md = new vscode.MarkdownString(
-      `${escapeMarkdown(this.row.preview)}\n\n${escapeMarkdown(this.advantageLine)}\n\n${sampleImageMarkdown(image, this.row.index)}`,
+      `${escapeMarkdown(this.row.preview)}\n\n${escapeMarkdown(this.advantageLine)}${escapeMarkdown(labels)}\n\n${sampleImageMarkdown(image, this.row.index)}`,
     );
     md.isTrusted = false;
     md.supportHtml = false;
@@ -213,4 +221,9 @@ export class MessageNode {
 function brpoNote(g: GroupRow): string {
   if (!g.brpo) return '';
   return `, pairwise-judged: skew |ΣA|/G ${fmt(g.brpo.skew)}${g.brpo.dropped ? ', dropped by BRPO (every advantage 0)' : ', kept by BRPO'}`;
+}
+
+/** A row's tags before its description ("🏷 reward-hack, bad-gt · "), empty when it has none. */
+function labelsText(labels: readonly string[] | undefined): string {
+  return labels?.length ? `🏷 ${labels.join(', ')} · ` : '';
 }

@@ -93,8 +93,10 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     if (f.truncated) parts.push('truncated');
     if (f.reflects) parts.push('reflecting');
     if (f.tools) parts.push('tool use');
+    if (f.filtered) parts.push('filtered out by the trainer');
     if (f.hardToGround) parts.push(`hard to ground (rewards < ${f.hardToGround.reward}, spread < ${f.hardToGround.spread})`);
     if (f.text) parts.push(`“${f.text}”`);
+    if (f.label) parts.push(`labelled ${f.label}`);
     if (this.state.stepRange) parts.push(`${this.state.stepRange.run} steps ${this.state.stepRange.from}–${this.state.stepRange.to}`);
     if (this.state.groupSort !== 'group') parts.push(`by ${this.state.groupSort}${this.state.groupDescending ? ' ↓' : ' ↑'}`);
     return parts.length ? parts.join(' · ') : undefined;
@@ -225,7 +227,9 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     const filter = this.withTurns({
       ...(s.filter.truncated ? { truncated: true } : {}),
       ...(s.filter.reflects ? { reflects: true } : {}),
+      ...(s.filter.filtered ? { filtered: true } : {}),
       ...(s.filter.text ? { text: s.filter.text } : {}),
+      ...(s.filter.label ? { label: s.filter.label } : {}),
     });
     const rows = await this.engine.request(EngineMethods.listSamples, {
       ...group.ref,

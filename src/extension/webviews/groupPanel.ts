@@ -16,6 +16,7 @@ import { PanelHost, type PanelHandlers } from './panelHost';
 import { PanelRegistry } from './panelRegistry';
 import { loadGroupView } from './groupViewLoad';
 import { PanelLoader } from './panelLoading';
+import { LABEL_COMMAND } from '../commands/labelCommands';
 
 export const RESCORE_GROUP_COMMAND = 'rolloutLens.rescoreGroup';
 
@@ -60,6 +61,9 @@ class GroupPanel {
         compare: ({ index }) => this.compare(index),
         openSample: ({ index }) => openSample(sample(index)),
         rescore: () => this.rescore(),
+        label: async ({ index }) => {
+          await vscode.commands.executeCommand(LABEL_COMMAND, index === undefined ? this.ref : sample(index));
+        },
         tokens: ({ index }, signal) => this.deps.engine.request(TokenMethods.sampleTokens, { ...this.ref, index }, { signal }),
         promptTimeline: () => this.deps.openTimeline?.(this.ref),
         share: () => this.share(),

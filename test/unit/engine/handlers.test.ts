@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EngineContext } from '../../../src/engine/context';
 import { alertHandlers } from '../../../src/engine/handlers/alerts';
+import { clusterHandlers } from '../../../src/engine/handlers/clusters';
 import { explorerHandlers } from '../../../src/engine/handlers/explorer';
 import { ingestHandlers } from '../../../src/engine/handlers/ingest';
+import { labelHandlers } from '../../../src/engine/handlers/labels';
 import { rescoreHandlers } from '../../../src/engine/handlers/rescore';
 import { reportHandlers } from '../../../src/engine/handlers/report';
 import { EngineMethods } from '../../../src/shared/protocol/engine';
@@ -19,7 +21,9 @@ const untouched = new Proxy({} as EngineContext, {
 
 describe('engine handler table', () => {
   it('every method of EngineMethods has exactly one handler across the areas', () => {
-    const areas = [ingestHandlers, explorerHandlers, rescoreHandlers, alertHandlers, reportHandlers].map((f) => Object.keys(f(untouched)));
+    const areas = [ingestHandlers, explorerHandlers, rescoreHandlers, alertHandlers, clusterHandlers, labelHandlers, reportHandlers].map(
+      (f) => Object.keys(f(untouched)),
+    );
     const all = ['initialize', 'ping', 'configure', ...areas.flat()];
     assert.equal(new Set(all).size, all.length, `a method is handled twice: ${all.join(', ')}`);
     assert.deepEqual([...all].sort(), Object.keys(EngineMethods).sort());

@@ -20,9 +20,20 @@ describe('format detection', () => {
         f('nemo-rl', 'logs', 'exp_001', 'val_data_step2.jsonl'),
         f('areal', 'fileroot', 'logs', 'areal', 'gsm8k-grpo', 'trial0', 'rollout', '1', '0.jsonl'),
         f('slime', 'data_3.jsonl'),
+        f('ms-swift', 'output', 'completions.jsonl'),
+        f('roll', 'rlvr', 'rollout_dump_data.step_1.jsonl'),
+        f('roll', 'agentic', 'rollout_dump_data.step_0.jsonl'),
+        f('skyrl', 'export', 'dumped_evals', 'global_step_5_evals', 'openai_gsm8k.jsonl'),
       ].map((p) => detectJsonl(p)),
-      ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime'],
+      ['verl', 'verl', 'prime-rl', 'prime-rl-metrics', 'nemo-rl', 'nemo-rl', 'areal', 'slime', 'ms-swift', 'roll', 'roll', 'skyrl-eval'],
     );
+  });
+
+  it('reads on past 64 KiB to the end of a long first line (a whole step per line)', () => {
+    const file = path.join(tempDir(), 'completions.jsonl');
+    const long = { step: ['1'], prompt: ['p'], completion: ['x'.repeat(3_000_000)], accuracy: [1], advantages: [0] };
+    fs.writeFileSync(file, JSON.stringify(long) + '\n');
+    assert.equal(detectJsonl(file), 'ms-swift');
   });
 
   it('an explicit --format reads the rollout files as that format and still recognises metrics', () => {
@@ -32,14 +43,13 @@ describe('format detection', () => {
       [
         ['metrics.jsonl', 'prime-rl-metrics', 'metrics', 'train'],
         ['rollouts/step_1/train/all/traces.jsonl', 'prime-rl', 'rollouts', 'train'],
+        // Read for which rollouts of all/ were trained on (test/unit/ingest/primeRlFiltered.test.ts).
+        ['rollouts/step_1/train/effective/traces.jsonl', 'prime-rl', 'rollouts', 'train'],
         ['rollouts/step_2/eval/all/traces.jsonl', 'prime-rl', 'rollouts', 'val'],
         ['rollouts/step_2/train/all/traces.jsonl', 'prime-rl', 'rollouts', 'train'],
       ],
     );
-    assert.deepEqual(
-      d.unknown.map((u) => [path.basename(path.dirname(u.path)), u.reason]),
-      [['effective', 'prime-rl "effective" traces are a subset of "all", which is read instead']],
-    );
+    assert.deepEqual(d.unknown, []);
   });
 
   it('tells rLLM episodes, ART step files and TRL parquet apart in one folder, by name and place', () => {

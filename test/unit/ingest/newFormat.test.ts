@@ -69,7 +69,10 @@ describe('adding a JSON-lines format', () => {
       sample: { split: 'train', step: 4, group: 'r1:2+2?', prompt: '2+2?', response: '4', reward: 1 },
       grouping: 'prompt-text',
     });
-    assert.equal(WITH_TOY.recordFormatsText(), 'native, verl, prime-rl, nemo-rl, areal, converted slime, toy, metrics logs');
+    assert.equal(
+      WITH_TOY.recordFormatsText(),
+      'native, verl, prime-rl, nemo-rl, areal, converted slime, ms-swift, roll, skyrl-eval, toy, metrics logs',
+    );
     // The id a rollout format also adds to ROLLOUT_FORMATS (src/shared), which the list is checked against.
     assert.deepEqual(WITH_TOY.rolloutIds(), [...FORMATS.rolloutIds(), 'toy']);
     // Its files are .jsonl, which a folder's walk already looks at.

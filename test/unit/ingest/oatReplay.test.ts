@@ -3,6 +3,7 @@
 // an earlier learn() scored keep p(reference), the fresh ones come with reward 0 and nothing else.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
@@ -41,6 +42,25 @@ describe('oat replay dump, converted', () => {
       ['4-1-0', 0, 0.6065306597126334, 0.6065306597126334, -0.5, 7, 'stop'],
       ['4-1-0', 1, 0, 0, null, null, 'stop'],
     ]);
+    store.close();
+  });
+
+  it('a dump found in an ingested folder is listed as needing conversion, with the command', async () => {
+    const tmp = tempDir();
+    fs.copyFileSync(path.join(FIXTURES, 'oat', 'buffer_step00004.pkl'), path.join(tmp, 'buffer_step00004.pkl'));
+    fs.writeFileSync(path.join(tmp, 'r.jsonl'), '{"step": 0, "group": "g", "prompt": "p", "response": "r", "reward": 1}\n');
+    const store = Store.open(path.join(tempDir(), 'o.db'));
+    const report = await new Ingestor(store, [tmp], { run: 'o' }).ingestOnce();
+    assert.deepEqual(
+      report.skipped.map((s) => [path.basename(s.file), s.reason]),
+      [
+        [
+          'buffer_step00004.pkl',
+          'an oat replay dump (--dump_replay_every): convert it first with `python -m rollout_lens_logger.convert oat FILE`, then ingest the .jsonl it writes',
+        ],
+      ],
+    );
+    assert.equal(report.samples_added, 1);
     store.close();
   });
 });

@@ -17,11 +17,11 @@ const stepFile = (step: number, kind: string, subset: string): string =>
 const round = (xs: readonly number[]): number[] => xs.map((x) => Math.round(x * 1e4) / 1e4);
 
 describe('prime-rl traces', () => {
-  it('reads all (not effective), groups by group.id, one sample per branch, and skips an episode without traces', async () => {
+  it('reads all (effective only for its marks), groups by group.id, one sample per branch, and skips an episode without traces', async () => {
     const store = Store.open(path.join(tempDir(), 'p.db'));
     const r = await new Ingestor(store, [run], { run: 'p' }).ingestOnce();
     const broken = (JSON.parse(fs.readFileSync(stepFile(2, 'train', 'all'), 'utf8').split('\n')[5]!) as { id: string }).id;
-    assert.deepEqual([r.format, r.files, r.samples_added, r.steps, r.metrics_added, r.grouping], ['prime-rl', 4, 18, 3, 4, 'id']);
+    assert.deepEqual([r.format, r.files, r.samples_added, r.steps, r.metrics_added, r.grouping], ['prime-rl', 5, 18, 3, 4, 'id']);
     assert.deepEqual(r.errors, [
       {
         file: stepFile(2, 'train', 'all'),
@@ -83,9 +83,12 @@ describe('prime-rl traces', () => {
     store.close();
   });
 
-  it('an effective file read alone brings per-token advantages and reference logprobs', async () => {
+  it('an effective file of a run without all/ brings per-token advantages and reference logprobs', async () => {
     const store = Store.open(path.join(tempDir(), 'e.db'));
-    const file = stepFile(1, 'train', 'effective');
+    // Beside an all/ file it would only mark which rollouts were trained on (primeRlFiltered.test.ts).
+    const file = path.join(tempDir(), 'rollouts', 'step_1', 'train', 'effective', 'traces.jsonl');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.copyFileSync(stepFile(1, 'train', 'effective'), file);
     const r = await new Ingestor(store, [file], { run: 'e' }).ingestOnce();
     assert.deepEqual([r.samples_added, r.errors], [8, []]);
     const id = store.requireRun('e').id;

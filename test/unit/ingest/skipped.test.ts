@@ -22,11 +22,11 @@ describe('files not read', () => {
       [
         [
           'odd.jsonl',
-          'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, metrics logs)',
+          'records with keys {hello} match no known format (native, verl, prime-rl, nemo-rl, areal, converted slime, ms-swift, roll, skyrl-eval, metrics logs)',
         ],
         [
           'notes.txt',
-          'not a rollout or metrics file (.jsonl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, oat eval_results/{step}.json, rLLM episode_hash*_id*.json, ART trajectories/{split}/{step}.jsonl|yaml|parquet, trainer_state.json)',
+          'not a rollout or metrics file (.jsonl, oat buffer_step*.pkl, .parquet, slime .pt, debug_log*.txt, *_iou.txt, *_hit.txt, VideoChat-R1 / Time-R1 IoU reward .txt, oat eval_results/{step}.json, rLLM episode_hash*_id*.json, ART trajectories/{split}/{step}.jsonl|yaml|parquet, trainer_state.json)',
         ],
       ],
     );

@@ -1,6 +1,5 @@
 // The shared report's data and file without a browser: what reportData embeds (the group with its
-// actions marked off, every sample, per-token arrays under their cap, the run's dashboard, labels
-// when the database keeps them), how the page's JSON blocks are escaped, which paths are refused,
+// actions marked off and its labels, every sample, per-token arrays under their cap, the run's dashboard), how the page's JSON blocks are escaped, which paths are refused,
 // and the CLI's choices of group (--group, --label). Needs dist/ (the CLI and dist/webview/report.js).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -9,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import { reportData } from '../../../src/core/report/reportData';
 import { jsonForScriptBlock, reportPolicy } from '../../../src/core/report/reportHtml';
 import { checkReportPath } from '../../../src/core/report/writeReport';
+import { addLabel } from '../../../src/core/store/labels';
 import { Store } from '../../../src/core/store/store';
 import { sampleTokens } from '../../../src/core/store/tokenStore';
 import { runCli, runCliJson, tempDir, writeJsonl } from '../../helpers';
@@ -40,13 +40,13 @@ before(() => {
 });
 
 describe('shared report data', () => {
-  it('embeds the group marked as a report, every sample, token arrays, the dashboard; no labels table: labels null', async () => {
+  it('embeds the group marked as a report, every sample, token arrays, the dashboard; no labels yet', async () => {
     const store = Store.open(db, { readonly: true });
     try {
       const d = await reportData(store, REF, { now: new Date('2026-12-07T01:00:00Z') });
       assert.deepEqual(
-        [d.written_at, d.group.shared_report, d.group.estimator, d.group.samples.map((s) => s.reward), d.labels, d.dashboard_error],
-        ['2026-12-07T01:00:00.000Z', true, 'grpo', [1, 0], null, null],
+        [d.written_at, d.group.shared_report, d.group.estimator, d.group.samples.map((s) => s.reward), d.group.labels, d.dashboard_error],
+        ['2026-12-07T01:00:00.000Z', true, 'grpo', [1, 0], { group: [], samples: [] }, null],
       );
       assert.deepEqual(Object.keys(d.samples), ['0', '1']);
       assert.equal(d.samples['1']?.response, '1 2 4 5');
@@ -128,14 +128,8 @@ describe('rollout-lens report', () => {
     const none = runCli(['report', '--db', db, '--run', 'r', '--label', 'bad-gt', '--out', out]);
     assert.deepEqual([none.code, none.stderr], [1, 'rollout-lens: no group of r carries the label "bad-gt"\n']);
     const store = Store.open(db);
-    store.db.exec(`CREATE TABLE IF NOT EXISTS labels (id INTEGER PRIMARY KEY, run TEXT NOT NULL, split TEXT NOT NULL, step INTEGER NOT NULL,
-      group_uid TEXT NOT NULL, sample_idx INTEGER NOT NULL, tag TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
-      created_at TEXT NOT NULL, created_by TEXT NOT NULL, UNIQUE (run, split, step, group_uid, sample_idx, tag))`);
-    const add = store.db.prepare(
-      "INSERT INTO labels (run, split, step, group_uid, sample_idx, tag, created_at, created_by) VALUES ('r', 'train', ?, ?, ?, 'bad-gt', '2026-12-01T00:00:00Z', 'carol')",
-    );
-    add.run(2, 'h', 1);
-    add.run(1, 'g', -1);
+    addLabel(store, { run: 'r', split: 'train', step: 2, group: 'h', index: 1 }, 'bad-gt', { user: 'carol' });
+    addLabel(store, { run: 'r', split: 'train', step: 1, group: 'g' }, 'bad-gt', { user: 'carol' });
     store.close();
     const r = runCliJson<Record<string, unknown>>(['report', '--db', db, '--run', 'r', '--label', 'bad-gt', '--out', out]);
     assert.deepEqual([r['step'], r['group'], r['labels'], r['other_labelled_groups']], [1, 'g', 1, 1]);

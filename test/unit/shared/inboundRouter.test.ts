@@ -13,6 +13,7 @@ function groupRouter(calls: string[]): InboundRouter<typeof GroupMessages> {
     nodeTexts: ({ ids }) => Object.fromEntries(ids.map((id) => [String(id), `node ${id}`])),
     compare: ({ index }) => void calls.push(`compare ${index}`),
     rescore: () => void calls.push('rescore'),
+    label: ({ index }) => void calls.push(`label ${index ?? 'group'}`),
     openSample: ({ index }) => void calls.push(`open ${index}`),
     tokens: () => Promise.reject(new Error('not asked in these tests')),
     image: () => Promise.reject(new Error('not asked in these tests')),
@@ -33,6 +34,7 @@ describe('InboundRouter', () => {
         'request group/nodeTexts',
         'notify group/compare',
         'notify group/rescore',
+        'notify group/label',
         'notify group/openSample',
         'request group/tokens',
         'request group/image',
@@ -49,6 +51,7 @@ describe('InboundRouter', () => {
         'group/nodeTexts',
         'group/compare',
         'group/rescore',
+        'group/label',
         'group/openSample',
         'group/tokens',
         'group/image',
@@ -77,7 +80,13 @@ describe('InboundRouter', () => {
     const ready = router.parse({ kind: 'notify', method: 'ready', params: {} });
     assert.ok(ready.ok);
     await router.dispatch(ready, signal);
-    assert.deepEqual(calls, ['compare 3', 'ready null']);
+    for (const params of [{}, { index: 2 }]) {
+      const label = router.parse({ kind: 'notify', method: 'group/label', params });
+      assert.ok(label.ok);
+      await router.dispatch(label, signal);
+    }
+    assert.equal(router.parse({ kind: 'notify', method: 'group/label', params: { index: -1 } }).ok, false);
+    assert.deepEqual(calls, ['compare 3', 'ready null', 'label group', 'label 2']);
   });
 
   it('refuses bad params, unknown methods and the host’s own outbound names', () => {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { documentPath, parseDocumentPath, type LensDocument } from '../../../src/shared/uri';
+import {
+  documentPath,
+  groupBadgePath,
+  parseBadgeQuery,
+  parseDocumentPath,
+  sampleBadgePath,
+  type LensDocument,
+} from '../../../src/shared/uri';
 
 describe('rollout-lens: document paths', () => {
   const docs: LensDocument[] = [
@@ -30,4 +37,30 @@ describe('rollout-lens: document paths', () => {
   ]) {
     it(`refuses ${bad}`, () => assert.equal(parseDocumentPath(bad, 'part=full'), undefined));
   }
+});
+
+describe('rollout-lens-tree: label badges', () => {
+  it('carries a group’s and a sample’s tags in the badge query, and none when unlabelled', () => {
+    const g = groupBadgePath(
+      { run: 'r', split: 'train', step: 3, group: 'a/b' },
+      { degenerate: false, truncated: true, labels: ['bad-gt', 'x:y'] },
+    );
+    assert.deepEqual(g, { path: '/group/r/train/3/a%2Fb', query: 'degenerate=0&truncated=1&labels=bad-gt%2Cx%3Ay' });
+    assert.deepEqual(parseBadgeQuery(g.query).labels, ['bad-gt', 'x:y']);
+    const s = sampleBadgePath({ run: 'r', split: 'val', step: 3, group: 'g', index: 2 }, ['reward-hack']);
+    assert.deepEqual(s, { path: '/sample/r/val/3/g/2', query: 'labels=reward-hack' });
+    assert.deepEqual(parseBadgeQuery(s.query), {
+      degenerate: false,
+      truncated: false,
+      tools: false,
+      dropped: false,
+      alerts: [],
+      labels: ['reward-hack'],
+    });
+    assert.deepEqual(
+      parseBadgeQuery(groupBadgePath({ run: 'r', split: 'train', step: 3, group: 'g' }, { degenerate: true, truncated: false }).query)
+        .labels,
+      [],
+    );
+  });
 });

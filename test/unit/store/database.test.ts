@@ -94,7 +94,8 @@ describe('migration 4 on an existing database', () => {
       DROP TABLE step_components;
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
-      ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs;
+      ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs; DROP INDEX samples_by_trace; ALTER TABLE samples DROP COLUMN trace_id; ALTER TABLE samples DROP COLUMN trained; ALTER TABLE samples DROP COLUMN filter_reason; ALTER TABLE groups DROP COLUMN trained_n; ALTER TABLE groups DROP COLUMN filtered_n; DROP TABLE trained_batches; DROP TABLE trained_traces;
+      DROP TABLE labels;
       DROP TABLE alerts; DROP TABLE alert_step_state; DROP TABLE alert_runs; DROP TABLE alert_detectors;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);`);
     store.db.pragma('user_version = 3');
@@ -103,7 +104,7 @@ describe('migration 4 on an existing database', () => {
     assert.equal(again.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     const cols = again.db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
     const sampleCols = cols.all('samples') as string[];
-    assert.deepEqual(sampleCols.slice(-15), [
+    assert.deepEqual(sampleCols.slice(-18), [
       'response',
       'train_logprobs',
       'ref_logprobs',
@@ -119,6 +120,9 @@ describe('migration 4 on an existing database', () => {
       'logp_reward',
       'answer_offset',
       'stage',
+      'trace_id',
+      'trained',
+      'filter_reason',
     ]);
     assert.ok((cols.all('runs') as string[]).includes('grouping'));
     assert.deepEqual(again.db.prepare('SELECT name, grouping FROM runs').all(), [{ name: 'old-run', grouping: null }]);
@@ -136,7 +140,8 @@ describe('migration 6 on an existing database', () => {
       DROP TABLE step_components;
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
-      ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs;
+      ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs; DROP INDEX samples_by_trace; ALTER TABLE samples DROP COLUMN trace_id; ALTER TABLE samples DROP COLUMN trained; ALTER TABLE samples DROP COLUMN filter_reason; ALTER TABLE groups DROP COLUMN trained_n; ALTER TABLE groups DROP COLUMN filtered_n; DROP TABLE trained_batches; DROP TABLE trained_traces;
+      DROP TABLE labels;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -165,7 +170,8 @@ describe('migration 7 on an existing database', () => {
       DROP TABLE step_components;
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
-      ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs;
+      ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs; DROP INDEX samples_by_trace; ALTER TABLE samples DROP COLUMN trace_id; ALTER TABLE samples DROP COLUMN trained; ALTER TABLE samples DROP COLUMN filter_reason; ALTER TABLE groups DROP COLUMN trained_n; ALTER TABLE groups DROP COLUMN filtered_n; DROP TABLE trained_batches; DROP TABLE trained_traces;
+      DROP TABLE labels;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step, dirty) VALUES (1, 'train', 0, 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -206,7 +212,8 @@ describe('migrations 8 and 9 on an existing database', () => {
     store.db.exec(`
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
-      ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs;
+      ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs; DROP INDEX samples_by_trace; ALTER TABLE samples DROP COLUMN trace_id; ALTER TABLE samples DROP COLUMN trained; ALTER TABLE samples DROP COLUMN filter_reason; ALTER TABLE groups DROP COLUMN trained_n; ALTER TABLE groups DROP COLUMN filtered_n; DROP TABLE trained_batches; DROP TABLE trained_traces;
+      DROP TABLE labels;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');

@@ -2,6 +2,7 @@
 // stay small), logged metric series, and the optional run status, log tail and GPU samples that the
 // run supervisor provides; the user's step range and step clicks go back to the host.
 import { judgingColumns, type JudgingColumns } from './judgingColumns';
+import { trainerFilterColumns, type TrainerFilterColumns } from './filterColumns';
 import * as z from 'zod/mini';
 import type { AlertDto } from '../../alerts';
 import type { MismatchStats } from '../../tokenSignals';
@@ -50,6 +51,8 @@ export interface StepColumns {
   segments: { tiou: Column; length_ratio: Column; unparsable: Column; hard_to_ground: Column } | null;
   /** Pairwise judges, several reward models, p(reference) and rollout stages (judgingColumns.ts). */
   judging: JudgingColumns;
+  /** The share the trainer filtered out, where its trained-on batch is known (filterColumns.ts); null: never known. */
+  trainer_filter?: TrainerFilterColumns | null;
 }
 
 /** A step's box means, as the store keeps them (src/core/store/stepBoxes.ts). */
@@ -169,6 +172,7 @@ export function toStepColumns(
     boxes: boxMeans.size ? { iou: [], hit: [], area_ratio: [] } : null,
     segments: segmentMeans.size ? { tiou: [], length_ratio: [], unparsable: [], hard_to_ground: [] } : null,
     judging: judgingColumns(rows, agreement),
+    trainer_filter: trainerFilterColumns(rows),
   };
   for (const r of rows) {
     cols.step.push(r.step);

@@ -1,6 +1,7 @@
 // The group view's protocol: one complete snapshot of a group (its prefix tree and its samples)
 // from the host, sample details on request, and the user's actions back. Imported by the panel host
 // (src/extension/webviews/groupPanel.ts) and the webview (webview/group/).
+import type { GroupLabels } from '../../labels';
 import { denoise } from '../../format';
 import * as z from 'zod/mini';
 import type { GroupRef, SampleDetail, SampleRow } from '../../explorer';
@@ -82,6 +83,8 @@ export interface GroupViewData {
   game: GroupGame | null;
   /** Pairwise verdicts, several reward models, p(reference), rollout stages; null when no sample logged any. */
   judging: GroupJudging | null;
+  /** The labels on the group and on each of its samples (docs/webviews.md#labels). */
+  labels: GroupLabels;
 }
 
 /** The engine's answer: the view, plus the tree nodes' full texts (the view carries previews). */
@@ -199,6 +202,8 @@ export const GroupMessages = {
   compare: inboundNotification('group/compare', z.strictObject({ index })),
   /** Webview → host: "Re-score this group…". */
   rescore: inboundNotification('group/rescore', z.strictObject({})),
+  /** Webview → host: "Label…" on the group, or on the sample at `index`: the host asks for the tag and note. */
+  label: inboundNotification('group/label', z.strictObject({ index: z.optional(index) })),
   /** Webview → host: open the sample as a text document (search, copy, select). */
   openSample: inboundNotification('group/openSample', z.strictObject({ index })),
   /** Webview → host: one sample's per-token arrays for the token overlay. */
