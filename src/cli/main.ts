@@ -13,6 +13,7 @@ import { RUN_COMMANDS } from './commands/runs';
 import { SUCCESS_COMMANDS } from './commands/success';
 import { TREE_COMMANDS } from './commands/tree';
 import { RENDER_COMMANDS } from './commands/render';
+import { REPORT_COMMANDS } from './commands/report';
 import { exportCommand, runsCommand, searchCommand, statsCommand } from './commands/query';
 import { UsageError, exitQuietlyWhenPipeCloses, reportError } from './output';
 import { runtimeLine, runtimeReport } from '../core/runtimeReport';
@@ -93,6 +94,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   ...TREE_COMMANDS,
   ...RENDER_COMMANDS,
+  ...REPORT_COMMANDS,
   ...PROMPT_COMMANDS,
   ...ANALYSIS_COMMANDS,
   ...REWARD_COMMANDS,

@@ -20,6 +20,7 @@ import type { EngineContext, MethodHandlers, StoreLifecycle } from './context';
 import { explorerHandlers } from './handlers/explorer';
 import { ingestHandlers } from './handlers/ingest';
 import { rescoreHandlers } from './handlers/rescore';
+import { reportHandlers } from './handlers/report';
 import { alertHandlers, refreshAlerts } from './handlers/alerts';
 import { clusterHandlers } from './handlers/clusters';
 import { labelHandlers } from './handlers/labels';
@@ -57,6 +58,7 @@ export class EngineServer implements EngineContext {
       ...explorerHandlers(this),
       ...rescoreHandlers(this),
       ...alertHandlers(this),
+      ...reportHandlers(this),
       ...clusterHandlers(this),
       ...labelHandlers(this),
     };

@@ -19,9 +19,11 @@ export function groupLabelsLine(s: GroupSnapshot, label: () => void): HTMLElemen
   for (const sample of s.labels.samples) {
     parts.push(el('span', { cls: 'label-sample', text: `#${sample.index}` }, sample.labels.map(pill)));
   }
-  parts.push(
-    button('Label…', label, { secondary: true, id: 'label-group', title: 'Put a tag (and a note) on this group, or take one off' }),
-  );
+  // A shared report (rollout-lens report) shows the labels but cannot add any: no database behind it.
+  if (!s.shared_report)
+    parts.push(
+      button('Label…', label, { secondary: true, id: 'label-group', title: 'Put a tag (and a note) on this group, or take one off' }),
+    );
   return el('div', { cls: 'toolbar labels', attrs: { id: 'labels' } }, parts);
 }
 

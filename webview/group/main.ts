@@ -223,15 +223,22 @@ function renderHeader(s: GroupSnapshot): void {
         .join(' · '),
     }),
   );
-  headerInfo.append(
-    el('div', { cls: 'toolbar' }, [
-      button('This prompt over time', () => host.notify(GroupMessages.promptTimeline, {}), {
-        secondary: true,
-        id: 'prompt-timeline',
-        title: 'Every step this prompt was asked in: solve rate, reward, when it stopped carrying gradient',
-      }),
-    ]),
-  );
+  // A shared report has no run database behind it: actions that need one are not offered.
+  if (!s.shared_report)
+    headerInfo.append(
+      el('div', { cls: 'toolbar' }, [
+        button('This prompt over time', () => host.notify(GroupMessages.promptTimeline, {}), {
+          secondary: true,
+          id: 'prompt-timeline',
+          title: 'Every step this prompt was asked in: solve rate, reward, when it stopped carrying gradient',
+        }),
+        button('Share as HTML…', () => host.notify(GroupMessages.share, {}), {
+          secondary: true,
+          id: 'share-html',
+          title: 'Write this group, its samples and the run’s dashboard as one HTML file that opens in any browser',
+        }),
+      ]),
+    );
   headerInfo.append(groupLabelsLine(s, () => host.notify(GroupMessages.label, {})));
   for (const w of t?.warnings ?? []) headerInfo.append(el('div', { cls: 'warning', text: w, attrs: { role: 'note' } }));
   if (s.tree_error) headerInfo.append(message(`No prefix tree: ${s.tree_error}`, 'error'));

@@ -71,17 +71,22 @@ export class SampleDetailView {
         ...sampleLabelPills(snap, d.index),
       ]),
       el('div', { cls: 'toolbar' }, [
-        button('Compare with…', () => this.cb.compare(d.index), {
-          title: 'Open VS Code’s diff editor against another sample',
-          id: 'compare',
-        }),
-        button('Re-score this group…', () => this.cb.rescore(), { secondary: true, id: 'rescore' }),
-        button('Label…', () => this.cb.label(d.index), {
-          secondary: true,
-          id: 'label-sample',
-          title: 'Put a tag (and a note) on this sample',
-        }),
-        button('Open as document', () => this.cb.openDocument(d.index), { secondary: true, id: 'open-document' }),
+        // A shared report has no VS Code and no run database behind it: these are not offered there.
+        ...(snap.shared_report
+          ? []
+          : [
+              button('Compare with…', () => this.cb.compare(d.index), {
+                title: 'Open VS Code’s diff editor against another sample',
+                id: 'compare',
+              }),
+              button('Re-score this group…', () => this.cb.rescore(), { secondary: true, id: 'rescore' }),
+              button('Label…', () => this.cb.label(d.index), {
+                secondary: true,
+                id: 'label-sample',
+                title: 'Put a tag (and a note) on this sample',
+              }),
+              button('Open as document', () => this.cb.openDocument(d.index), { secondary: true, id: 'open-document' }),
+            ]),
         heat,
       ]),
     );

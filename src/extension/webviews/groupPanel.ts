@@ -66,6 +66,7 @@ class GroupPanel {
         },
         tokens: ({ index }, signal) => this.deps.engine.request(TokenMethods.sampleTokens, { ...this.ref, index }, { signal }),
         promptTimeline: () => this.deps.openTimeline?.(this.ref),
+        share: () => this.share(),
         image: ({ image }, signal) => this.deps.engine.request(ViewMethods.groupImage, { ...this.ref, image }, { signal }),
         frames: ({ times, width }, signal) => this.deps.engine.request(ViewMethods.groupFrames, { ...this.ref, times, width }, { signal }),
       },
@@ -128,6 +129,32 @@ class GroupPanel {
 
   private async rescore(): Promise<void> {
     await vscode.commands.executeCommand(RESCORE_GROUP_COMMAND, this.ref);
+  }
+
+  /** "Share as HTML…": the engine writes the report (src/core/report/) where the user says. */
+  private async share(): Promise<void> {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `${this.ref.run}-step${this.ref.step}-${this.ref.group}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
+    const target = await vscode.window.showSaveDialog({
+      title: `Share group ${this.ref.group} of step ${this.ref.step} as HTML`,
+      filters: { 'HTML report': ['html'] },
+      ...(base ? { defaultUri: vscode.Uri.joinPath(base, `${name}.html`) } : {}),
+    });
+    if (!target) return;
+    const config = readConfig();
+    try {
+      const r = await this.deps.engine.request(EngineMethods.writeReport, {
+        ...this.ref,
+        path: target.fsPath,
+        estimator: config.advantageEstimator,
+        epsilon: config.clipEpsilon,
+      });
+      const left = r.images_left_out ? ` (${r.images_left_out} images left out for size)` : '';
+      void vscode.window.showInformationMessage(`Wrote ${target.fsPath} (${(r.bytes / 1e6).toFixed(1)} MB, ${r.samples} samples)${left}.`);
+    } catch (e) {
+      this.deps.log.error(`[webview group] report of ${keyOf(this.ref)} failed: ${errorMessage(e)}`);
+      void vscode.window.showErrorMessage(`Could not write the report: ${errorMessage(e)}`);
+    }
   }
 
   private async compare(index: number): Promise<void> {

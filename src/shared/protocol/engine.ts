@@ -14,6 +14,8 @@ import type { ClusterReport } from '../clusters';
 import { REFLECTION_MODES, REFLECTION_PRESET_IDS } from '../reflection';
 import { GROUP_SORTS, SAMPLE_SORTS, type GroupRow, type Page, type SampleDetail, type SampleRow, type StepRow } from '../explorer';
 import type { BoxScores } from '../media';
+import type { ReportSummary } from '../report';
+import { ADVANTAGE_ESTIMATORS } from './webviews/advantages';
 import { LABEL_NOTE_MAX, LABEL_TAG_MAX, type GroupLabels, type LabelAddResult, type LabelEntry, type LabelTagCount } from '../labels';
 
 export type { MethodDescriptor } from './methods';
@@ -275,6 +277,18 @@ export const EngineMethods = {
   exportRun: method<{ path: string; samples: number }>()(
     'runs/export',
     z.object({ run: runName, step: z.optional(step), path: z.string().min(1).max(4096) }).strict(),
+  ),
+  /** Writes a group's self-contained HTML report (docs/webviews.md#shared-report) to an absolute path. */
+  writeReport: method<ReportSummary>()(
+    'report/write',
+    z
+      .object({
+        ...groupRef,
+        path: z.string().min(1).max(4096),
+        estimator: z.enum(ADVANTAGE_ESTIMATORS).optional(),
+        epsilon: z.number().gt(0).lt(1).optional(),
+      })
+      .strict(),
   ),
   /** Writes a selection as a training dataset (SFT rows, DPO pairs, RL prompts) to an absolute path; nothing when it is empty. */
   exportDataset: method<DatasetExportReport>()(

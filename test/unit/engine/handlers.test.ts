@@ -9,6 +9,7 @@ import { explorerHandlers } from '../../../src/engine/handlers/explorer';
 import { ingestHandlers } from '../../../src/engine/handlers/ingest';
 import { labelHandlers } from '../../../src/engine/handlers/labels';
 import { rescoreHandlers } from '../../../src/engine/handlers/rescore';
+import { reportHandlers } from '../../../src/engine/handlers/report';
 import { EngineMethods } from '../../../src/shared/protocol/engine';
 
 /** A context no handler is called on here: building the handler sets must not touch it. */
@@ -20,8 +21,8 @@ const untouched = new Proxy({} as EngineContext, {
 
 describe('engine handler table', () => {
   it('every method of EngineMethods has exactly one handler across the areas', () => {
-    const areas = [ingestHandlers, explorerHandlers, rescoreHandlers, alertHandlers, clusterHandlers, labelHandlers].map((f) =>
-      Object.keys(f(untouched)),
+    const areas = [ingestHandlers, explorerHandlers, rescoreHandlers, alertHandlers, clusterHandlers, labelHandlers, reportHandlers].map(
+      (f) => Object.keys(f(untouched)),
     );
     const all = ['initialize', 'ping', 'configure', ...areas.flat()];
     assert.equal(new Set(all).size, all.length, `a method is handled twice: ${all.join(', ')}`);

@@ -19,6 +19,7 @@ function groupRouter(calls: string[]): InboundRouter<typeof GroupMessages> {
     image: () => Promise.reject(new Error('not asked in these tests')),
     frames: () => Promise.reject(new Error('not asked in these tests')),
     promptTimeline: () => void calls.push('timeline'),
+    share: () => void calls.push('share'),
   };
   return new InboundRouter(GroupMessages, handlers);
 }
@@ -39,6 +40,7 @@ describe('InboundRouter', () => {
         'request group/image',
         'request group/frames',
         'notify group/promptTimeline',
+        'notify group/share',
       ],
     );
     assert.deepEqual(
@@ -55,6 +57,7 @@ describe('InboundRouter', () => {
         'group/image',
         'group/frames',
         'group/promptTimeline',
+        'group/share',
       ],
     );
     assert.deepEqual(

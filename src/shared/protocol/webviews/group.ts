@@ -99,6 +99,8 @@ export interface GroupSnapshot extends GroupViewData {
   estimator: AdvantageEstimator;
   /** Samples an alert flagged, when the view was opened from it: marked in the sample list. */
   flagged?: number[];
+  /** Set in a shared HTML report (rollout-lens report): the actions that need VS Code and the run's database are hidden. */
+  shared_report?: boolean;
 }
 
 export function runLengths(values: readonly number[]): ValueRuns {
@@ -217,6 +219,8 @@ export const GroupMessages = {
     }),
   ),
   promptTimeline: openPromptTimeline,
+  /** Webview → host: "Share as HTML…": the host asks where and writes the group's report (engine report/write). */
+  share: inboundNotification('group/share', z.strictObject({})),
   /** Host → webview: everything the view shows, complete (never a delta). */
   snapshot: outboundNotification<GroupSnapshot>('group/snapshot'),
 } as const;

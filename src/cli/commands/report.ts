@@ -1,0 +1,84 @@
+// rollout-lens report …: one group of a run as a self-contained HTML page (docs/cli.md#report).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { listLabels } from '../../core/store/labels';
+import { writeReport } from '../../core/report/writeReport';
+import { Store } from '../../core/store/store';
+import type { GroupRef } from '../../shared/explorer';
+import type { LabelEntry } from '../../shared/labels';
+import { ErrorCode, LensError } from '../../shared/errors';
+import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec } from '../command';
+import { UsageError, printJson } from '../output';
+import { parseSplit } from './ingest';
+
+export const REPORT_COMMANDS: Record<string, CommandSpec> = {
+  report: {
+    usage: 'report --db FILE --run NAME [--step N] (--group UID | --label TAG) [--split train|val] --out FILE.html [--json]',
+    summary: 'a group (its tree, samples, images, labels) and the run’s dashboard as one HTML file that opens in any browser',
+    options: {
+      ...dbOption,
+      ...jsonOption,
+      run: { type: 'string' },
+      step: { type: 'string' },
+      group: { type: 'string' },
+      label: { type: 'string' },
+      split: { type: 'string' },
+      out: { type: 'string' },
+    },
+    run: async (v) => {
+      const db = requireDb(v);
+      const run = requireString(v, 'run');
+      const out = path.resolve(requireString(v, 'out'));
+      const step = intOption(v, 'step');
+      const split = parseSplit(str(v['split']));
+      const group = str(v['group']);
+      const label = str(v['label']);
+      if ((group === undefined) === (label === undefined))
+        throw new UsageError('name the group by exactly one of --group UID or --label TAG');
+      if (group !== undefined && step === undefined) throw new UsageError('--group needs --step N');
+      if (!fs.existsSync(db)) throw new LensError(ErrorCode.DatabaseUnusable, `${db}: no such database file`);
+      const store = Store.open(db, { readonly: true });
+      try {
+        store.requireRun(run);
+        let ref: GroupRef;
+        let others = 0;
+        if (group !== undefined) ref = { run, split: split ?? 'train', step: step ?? 0, group };
+        else {
+          const found = labelledGroups(listLabels(store, { run, tag: label ?? '', step, split }));
+          const first = found[0];
+          if (!first) {
+            const where = step !== undefined ? ` at step ${step}` : '';
+            throw new LensError(ErrorCode.NotFound, `no group of ${run}${where} carries the label ${JSON.stringify(label)}`);
+          }
+          ref = first;
+          others = found.length - 1;
+        }
+        const r = await writeReport(store, ref, out);
+        if (v['json'] === true)
+          printJson({ ...r, step: ref.step, group: ref.group, ...(label !== undefined ? { other_labelled_groups: others } : {}) });
+        else {
+          const left = r.images_left_out ? `, ${r.images_left_out} images left out for size` : '';
+          const more = others ? ` (${others} more groups carry ${label}: name one with --step and --group)` : '';
+          process.stdout.write(
+            `${out}: ${(r.bytes / 1e6).toFixed(2)} MB, group ${ref.group} of step ${ref.step}, ${r.samples} samples${left}${more}\n`,
+          );
+        }
+        return 0;
+      } finally {
+        store.close();
+      }
+    },
+  },
+};
+
+/** The stored groups the labels are on (a label on a sample counts for its group), first step first, each once. */
+function labelledGroups(labels: readonly LabelEntry[]): GroupRef[] {
+  const seen = new Map<string, GroupRef>();
+  for (const l of labels) {
+    if (l.missing) continue;
+    const ref: GroupRef = { run: l.run, split: l.split, step: l.step, group: l.group };
+    seen.set(JSON.stringify([l.step, l.split, l.group]), ref);
+  }
+  const order = (a: GroupRef, b: GroupRef): number => a.step - b.step || a.split.localeCompare(b.split) || a.group.localeCompare(b.group);
+  return [...seen.values()].sort(order);
+}
