@@ -6,6 +6,7 @@
 // to docs/images (the README's picture).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { FIXTURES, runCliJson, tempDir } from '../helpers';
@@ -100,5 +101,26 @@ describe('judges in code-server', () => {
       errors.filter((e) => /Content Security Policy|Refused/.test(e)),
       [],
     );
+  });
+
+  it('shares the BRPO group as one HTML file that opens with no network, Judges section included', async () => {
+    // Step 1's kept group (5+7=), as the first test found it in the Runs view.
+    const uid = 'b0-6e0fec18';
+    const out = path.join(work, 'brpo-group.html');
+    runCliJson(['report', '--db', db, '--run', 'brpo-trl', '--step', '1', '--group', uid, '--out', out]);
+    const report = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const requests: string[] = [];
+    report.on('request', (r) => requests.push(r.url()));
+    await report.route(/^(?!file:)/, (r) => r.abort());
+    await report.goto(pathToFileURL(out).href);
+    await report.waitForSelector('body[data-painted="true"]', { timeout: 30_000 });
+    assert.equal(
+      await report.locator('#brpo-head').innerText(),
+      'Reference: sample 3 · 33.3% of the others beat it · skew |ΣA|/G = 0.25 · kept (τ = 0.6)',
+    );
+    assert.deepEqual(requests, [pathToFileURL(out).href]);
+    await report.waitForTimeout(300);
+    await docsShot(report, 'shared-report');
+    await report.close();
   });
 });
