@@ -5,6 +5,7 @@ import type { SqliteDatabase } from './nativeLoader';
 import { countToolUse, recountSuccess } from './successStore';
 import { JUDGING_MIGRATIONS } from './judgingMigrations';
 import { MEDIA_MIGRATIONS } from './mediaMigrations';
+import { SCALE_MIGRATIONS } from './scaleMigrations';
 
 export interface Migration {
   version: number;
@@ -364,6 +365,8 @@ INSERT INTO step_components (step_id, name, sum, n)
   },
   ...MEDIA_MIGRATIONS,
   ...JUDGING_MIGRATIONS,
+  // Version 11 (filterMigrations.ts) lands beside this on another branch; 12 goes after it.
+  ...SCALE_MIGRATIONS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
