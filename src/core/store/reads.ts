@@ -26,9 +26,7 @@ import { describeTurns } from '../analysis/turns';
 import { insideTrained, policyText } from '../tokenize/trainedTurns';
 import type { Turn } from '../../shared/rollout';
 import { decodeInt32 } from './blobs';
-import { indexPendingText } from './enrich';
-import { toolOnlyHits } from './policySearch';
-import { matchExpression } from './fts';
+import { groupsMatchingText, samplesMatchingText, stepRanges, stepsMatchingText, type GroupConditions } from './textFilter';
 import type { Store } from './store';
 import type { ExtraStats } from '../analysis/groupAggregates';
 import { withFreshStepStats, type StoredStepStats } from './stepStore';
@@ -76,9 +74,14 @@ export function listSteps(
   let where = 'run_id = ? AND (? IS NULL OR split = ?) AND step >= ? AND step <= ?';
   const params: unknown[] = [runId, split ?? null, split ?? null, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER];
   // Under a filter, only steps with a matching group are listed: 64 steps that each open on "No group
-  // matches" hide the few that do.
-  const f = groupFilterSql(store, range.filter ?? {});
-  if (f.where.length) {
+  // matches" hide the few that do. A text filter asks the index one step's rowid range at a time.
+  const filter = range.filter ?? {};
+  const f = groupFilterSql(filter);
+  if (filter.text) {
+    const ids = stepsMatchingText(store, stepRanges(store, where, params), filter.text, filter.allTurns ?? false, f);
+    where += ' AND id IN (SELECT value FROM json_each(?))';
+    params.push(JSON.stringify(ids));
+  } else if (f.where.length) {
     where += ` AND EXISTS (SELECT 1 FROM groups g WHERE g.step_id = steps.id AND ${f.where.join(' AND ')})`;
     params.push(...f.params);
   }
@@ -123,24 +126,8 @@ export function listSteps(
   };
 }
 
-/**
- * Sample ids matching an FTS5 query; throws bad_input for a malformed query. Matches only in
- * untrained turns count when `allTurns` is set.
- */
-function matchingSampleIds(store: Store, text: string, allTurns = false): Set<number> {
-  indexPendingText(store);
-  try {
-    const { expression } = matchExpression(store, text);
-    const ids = store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(expression) as number[];
-    const drop = allTurns ? new Set<number>() : toolOnlyHits(store, expression, ids);
-    return new Set(drop.size ? ids.filter((id) => !drop.has(id)) : ids);
-  } catch (e) {
-    throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(text)}: ${(e as Error).message} (FTS5 query syntax)`);
-  }
-}
-
-/** A group filter as SQL conditions on `groups g`, with their parameters in order. */
-function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params: unknown[] } {
+/** A group filter but its text as SQL conditions on `groups g`, with their parameters in order. */
+function groupFilterSql(f: GroupFilter): GroupConditions {
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.degenerate !== undefined) where.push(f.degenerate ? 'g.reward_min = g.reward_max' : 'g.reward_min <> g.reward_max');
@@ -150,11 +137,6 @@ function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params
   if (f.hardToGround) {
     where.push(HARD_TO_GROUND_SQL);
     params.push(f.hardToGround.reward, f.hardToGround.spread);
-  }
-  if (f.text) {
-    const textIds = matchingSampleIds(store, f.text, f.allTurns);
-    where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');
-    params.push(JSON.stringify([...textIds]));
   }
   return { where, params };
 }
@@ -168,14 +150,23 @@ export function listGroups(
   ref: { run: string; split?: Split | undefined; step?: number | undefined },
   opts: { offset: number; limit: number; sort?: GroupSort; descending?: boolean; filter?: GroupFilter },
 ): Page<GroupRow> {
-  const f = groupFilterSql(store, opts.filter ?? {});
+  const filter = opts.filter ?? {};
+  const f = groupFilterSql(filter);
+  // The steps in scope, as a condition on `steps`; groups are those of these steps.
+  const steps =
+    ref.step !== undefined
+      ? { where: 'id = ?', params: [stepId(store, ref.run, ref.split ?? 'train', ref.step)] }
+      : { where: 'run_id = ? AND (? IS NULL OR split = ?)', params: [store.requireRun(ref.run).id, ref.split ?? null, ref.split ?? null] };
   const scope =
     ref.step !== undefined
-      ? { where: 'g.step_id = ?', params: [stepId(store, ref.run, ref.split ?? 'train', ref.step)] }
-      : {
-          where: 'g.step_id IN (SELECT id FROM steps WHERE run_id = ? AND (? IS NULL OR split = ?))',
-          params: [store.requireRun(ref.run).id, ref.split ?? null, ref.split ?? null],
-        };
+      ? { where: 'g.step_id = ?', params: steps.params }
+      : { where: `g.step_id IN (SELECT id FROM steps WHERE ${steps.where})`, params: steps.params };
+  if (filter.text) {
+    // One step's matches for a step's page; across the run, every step's in turn.
+    const ids = groupsMatchingText(store, stepRanges(store, steps.where, steps.params), filter.text, filter.allTurns ?? false);
+    f.where.push('g.id IN (SELECT value FROM json_each(?))');
+    f.params.push(JSON.stringify(ids));
+  }
   const params: unknown[] = [...scope.params, ...f.params];
   const whereSql = [scope.where, ...f.where].join(' AND ');
   const total = store.db
@@ -277,7 +268,7 @@ export function listSamples(
     )
     .all(gid) as ListedSample[];
   const f = opts.filter ?? {};
-  const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
+  const text = f.text ? samplesMatchingText(store, gid, f.text, f.allTurns ?? false) : undefined;
   const listed = sampleRowsOf(ref, raw, runThreshold(store, ref.run), opts.reflection);
   const rows = listed.filter(
     (row, i) =>

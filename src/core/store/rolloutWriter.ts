@@ -35,7 +35,8 @@ export class RolloutWriter {
   private readonly fileGroupCounts = new Map<string, number>();
   private readonly touchedCounts = new Set<string>();
   private readonly groupDeltas = new Map<number, GroupAggregate>();
-  private readonly dirtySteps = new Set<number>();
+  /** Steps written to in this batch, with the lowest and highest sample id written (a text filter's rowid range). */
+  private readonly dirtySteps = new Map<number, { lo: number; hi: number }>();
   private readonly metricKeyIds = new Map<string, number>();
   /** The run's success threshold, read once per transaction (a re-count may have changed it in between). */
   private threshold: number | null | undefined;
@@ -94,7 +95,10 @@ export class RolloutWriter {
       `UPDATE groups SET ${SUMMED.map((k) => `${k} = ${k} + ?`).join(', ')},
          reward_min = min(coalesce(reward_min, ?), ?), reward_max = max(coalesce(reward_max, ?), ?) WHERE id = ?`,
     );
-    this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
+    this.markStep = db.prepare(
+      `UPDATE steps SET dirty = 1, first_sample_id = min(coalesce(first_sample_id, ?), ?),
+         last_sample_id = max(coalesce(last_sample_id, ?), ?) WHERE id = ?`,
+    );
     this.grounding = new GroundingSums(db);
     this.modelPairs = new ModelPairSums(db);
     this.upsertComponent = db.prepare(
@@ -193,7 +197,13 @@ export class RolloutWriter {
     if (rec.components) this.addComponents(stepId, rec.components);
     if (rec.boxes) this.grounding.addBoxes(stepId, rec.boxes);
     if (rec.segments) this.grounding.addSegments(stepId, rec.segments);
-    this.dirtySteps.add(stepId);
+    const id = Number(info.lastInsertRowid);
+    const range = this.dirtySteps.get(stepId);
+    if (!range) this.dirtySteps.set(stepId, { lo: id, hi: id });
+    else {
+      range.lo = Math.min(range.lo, id);
+      range.hi = Math.max(range.hi, id);
+    }
     return true;
   }
 
@@ -238,7 +248,7 @@ export class RolloutWriter {
     if (this.rulesSeen.size) saveRunRules(this.db, this.runId, this.rulesSeen);
     this.rulesSeen.clear();
     this.threshold = undefined;
-    for (const stepId of this.dirtySteps) this.markStep.run(stepId);
+    for (const [stepId, r] of this.dirtySteps) this.markStep.run(r.lo, r.lo, r.hi, r.hi, stepId);
     this.dirtySteps.clear();
     for (const key of this.touchedCounts) {
       const [fileId, groupId] = key.split(':').map(Number) as [number, number];

@@ -20,10 +20,17 @@ INSERT INTO prompt_lives (run_id, split, prompt_id, appearances, trainable, firs
    GROUP BY st.run_id, st.split, g.prompt_id;`);
 }
 
+/** Each step's sample id range, from the samples' (group_id, idx) index: one pass, once. */
+export function fillStepRanges(db: SqliteDatabase): void {
+  db.exec(`UPDATE steps SET (first_sample_id, last_sample_id) =
+    (SELECT min(s.id), max(s.id) FROM groups g JOIN samples s ON s.group_id = g.id WHERE g.step_id = steps.id);`);
+}
+
 export const SCALE_MIGRATIONS: readonly Migration[] = [
   {
     version: 12,
-    description: 'per-prompt aggregates (appearances, trainable groups, first / last / last trainable step), kept by triggers',
+    description:
+      'per-prompt aggregates (appearances, trainable groups, first / last / last trainable step) kept by triggers; sample id range per step',
     sql: `
 -- One row per prompt of a run and split: what \`prompts\` ranks by. The triggers below keep it as the
 -- ingest writer inserts groups and widens their reward range, whichever writer does it.
@@ -40,6 +47,11 @@ CREATE TABLE prompt_lives (
 ) WITHOUT ROWID;
 -- The ranking's order, so a top-N reads N rows of the index (ties on the prompt's hash are sorted among the tied only).
 CREATE INDEX prompt_lives_by_rank ON prompt_lives (run_id, split, trainable DESC, appearances DESC, first_step);
+
+-- The lowest and highest sample id of each step, kept by the ingest writer: a text filter asks the
+-- full-text index for one step's rowid range instead of every match in the run (textFilter.ts).
+ALTER TABLE steps ADD COLUMN first_sample_id INTEGER;
+ALTER TABLE steps ADD COLUMN last_sample_id INTEGER;
 
 CREATE TRIGGER prompt_lives_group_added AFTER INSERT ON groups BEGIN
   INSERT INTO prompt_lives (run_id, split, prompt_id, appearances, trainable, first_step, last_step, last_trainable_step)
@@ -66,7 +78,10 @@ BEGIN
    WHERE (run_id, split) = (SELECT run_id, split FROM steps WHERE id = NEW.step_id) AND prompt_id = NEW.prompt_id;
 END;
 `,
-    // Databases made before version 12 already hold groups: count them once.
-    after: fillPromptLives,
+    // Databases made before version 12 already hold groups and samples: count them once.
+    after: (db) => {
+      fillPromptLives(db);
+      fillStepRanges(db);
+    },
   },
 ];

@@ -95,7 +95,7 @@ describe('migration 4 on an existing database', () => {
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
       ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs;
-      DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives;
+      DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives; ALTER TABLE steps DROP COLUMN first_sample_id; ALTER TABLE steps DROP COLUMN last_sample_id;
       DROP TABLE alerts; DROP TABLE alert_step_state; DROP TABLE alert_runs; DROP TABLE alert_detectors;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);`);
     store.db.pragma('user_version = 3');
@@ -138,7 +138,7 @@ describe('migration 6 on an existing database', () => {
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
       ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs;
-      DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives;
+      DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives; ALTER TABLE steps DROP COLUMN first_sample_id; ALTER TABLE steps DROP COLUMN last_sample_id;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -168,7 +168,7 @@ describe('migration 7 on an existing database', () => {
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
       ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs;
-      DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives;
+      DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives; ALTER TABLE steps DROP COLUMN first_sample_id; ALTER TABLE steps DROP COLUMN last_sample_id;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step, dirty) VALUES (1, 'train', 0, 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');
@@ -210,7 +210,7 @@ describe('migrations 8 and 9 on an existing database', () => {
       ALTER TABLE samples DROP COLUMN images; ALTER TABLE samples DROP COLUMN boxes; DROP TABLE images; DROP TABLE step_boxes;
       ALTER TABLE samples DROP COLUMN video; ALTER TABLE samples DROP COLUMN segments; DROP TABLE step_segments;
       ALTER TABLE samples DROP COLUMN pairwise; ALTER TABLE samples DROP COLUMN verdict; ALTER TABLE samples DROP COLUMN reward_models; ALTER TABLE samples DROP COLUMN p_reward; ALTER TABLE samples DROP COLUMN logp_reward; ALTER TABLE samples DROP COLUMN answer_offset; ALTER TABLE samples DROP COLUMN stage; ALTER TABLE groups DROP COLUMN judged_n; ALTER TABLE groups DROP COLUMN verdict_sum; ALTER TABLE groups DROP COLUMN against_n; ALTER TABLE groups DROP COLUMN won_n; ALTER TABLE groups DROP COLUMN p_n; ALTER TABLE groups DROP COLUMN p_sum; ALTER TABLE groups DROP COLUMN p_zero_n; ALTER TABLE groups DROP COLUMN direct_n; ALTER TABLE groups DROP COLUMN direct_success_n; ALTER TABLE groups DROP COLUMN decompose_n; ALTER TABLE groups DROP COLUMN decompose_success_n; ALTER TABLE groups DROP COLUMN reflect_stage_n; ALTER TABLE groups DROP COLUMN reflect_success_n; DROP TABLE step_model_pairs;
-      DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives;
+      DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives; ALTER TABLE steps DROP COLUMN first_sample_id; ALTER TABLE steps DROP COLUMN last_sample_id;
       INSERT INTO runs (name, created_at) VALUES ('old-run', 1);
       INSERT INTO steps (run_id, split, step) VALUES (1, 'train', 0);
       INSERT INTO prompts (hash, text) VALUES (x'00', 'q');

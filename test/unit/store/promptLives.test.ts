@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { Ingestor } from '../../../src/core/ingest/ingestor';
 import { SCHEMA_VERSION } from '../../../src/core/store/migrations';
 import { promptIdOf, promptLives } from '../../../src/core/store/promptTimeline';
-import { fillPromptLives } from '../../../src/core/store/scaleMigrations';
+import { fillPromptLives, fillStepRanges } from '../../../src/core/store/scaleMigrations';
 import { Store } from '../../../src/core/store/store';
 import { tempDir, writeJsonl } from '../../helpers';
 
@@ -49,6 +49,18 @@ describe('prompt aggregates', () => {
     // The same as counting every group again.
     fillPromptLives(store.db);
     assert.deepEqual(lives(store), kept);
+    // Each step's sample id range, step 4's across both files; the same as reading the samples again.
+    const ranges = (): unknown[] => store.db.prepare('SELECT step, first_sample_id, last_sample_id FROM steps ORDER BY step').raw().all();
+    const expected = [
+      [1, 10, 11],
+      [2, 1, 2],
+      [3, 4, 5],
+      [4, 3, 9],
+      [9, 6, 7],
+    ];
+    assert.deepEqual(ranges(), expected);
+    fillStepRanges(store.db);
+    assert.deepEqual(ranges(), expected);
     assert.deepEqual(
       promptLives(store, 'r').map((r) => [r.prompt_id, r.trainable, r.appearances]),
       [
@@ -68,15 +80,23 @@ describe('prompt aggregates', () => {
     writeJsonl(a, [...rows(1, 'p1', P, [1, 0]), ...rows(2, 'p2', P, [1, 1]), ...rows(1, 'q1', Q, [0, 1])]);
     const file = path.join(dir, 'v10.db');
     const store = Store.open(file);
-    store.db.exec('DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives;');
-    store.db.pragma('user_version = 10');
     await new Ingestor(store, [a], { run: 'old' }).ingestOnce();
+    // What version 10 had: no aggregates, no step ranges.
+    store.db.exec(
+      'DROP TRIGGER prompt_lives_group_added; DROP TRIGGER prompt_lives_group_trainable; DROP TABLE prompt_lives; ALTER TABLE steps DROP COLUMN first_sample_id; ALTER TABLE steps DROP COLUMN last_sample_id;',
+    );
+    store.db.pragma('user_version = 10');
     store.close();
     const again = Store.open(file);
     assert.equal(again.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     assert.deepEqual(lives(again), [
       ['Name a prime.', 'train', 1, 1, 1, 1, 1],
       ['What is 1+1?', 'train', 2, 1, 1, 2, 1],
+    ]);
+    // Step 1 holds samples 1, 2 (p1) and 5, 6 (q1); step 2 samples 3 and 4.
+    assert.deepEqual(again.db.prepare('SELECT step, first_sample_id, last_sample_id FROM steps ORDER BY step').raw().all(), [
+      [1, 1, 6],
+      [2, 3, 4],
     ]);
     again.close();
   });
