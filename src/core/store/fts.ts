@@ -49,6 +49,9 @@ export interface SearchOptions {
   rankWindow?: number;
 }
 
+// Rowid bounds are bound as CAST(? AS INTEGER): the driver binds a JS number as REAL, and FTS5 uses
+// a bound only when it is an integer, else it reads the whole doclist and SQLite filters after
+// (138 ms instead of 2 ms for one step's range of a word in 4M of 8M responses).
 const HIT_COLUMNS = `s.id AS sample_id, r.name AS run, st.split AS split, st.step AS step, g.uid AS "group", s.idx AS "index",
        s.reward AS reward, snippet(samples_fts, 0, char(2), char(3), '…', 12) AS snippet`;
 const HIT_JOINS = `JOIN samples s ON s.id = f.rowid JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id
@@ -80,7 +83,7 @@ export function searchText(store: Store, query: string, opts: SearchOptions = {}
       store.db
         .prepare(
           `SELECT f.rowid FROM samples_fts f ${scoped ? HIT_JOINS : ''}
-            WHERE samples_fts MATCH ? AND f.rowid < ? ${scope} ORDER BY f.rowid DESC LIMIT ?`,
+            WHERE samples_fts MATCH ? AND f.rowid < CAST(? AS INTEGER) ${scope} ORDER BY f.rowid DESC LIMIT ?`,
         )
         .pluck()
         .all(m.expression, below, ...run, n) as number[];
@@ -90,7 +93,7 @@ export function searchText(store: Store, query: string, opts: SearchOptions = {}
         : (store.db
             .prepare(
               `SELECT ${HIT_COLUMNS} FROM samples_fts f ${HIT_JOINS}
-                WHERE samples_fts MATCH ? AND f.rowid BETWEEN ? AND ? ${scope} ORDER BY f.rowid DESC LIMIT ?`,
+                WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) ${scope} ORDER BY f.rowid DESC LIMIT ?`,
             )
             .all(m.expression, ids[ids.length - 1], ids[0], ...run, ids.length) as SearchHit[]);
     let result: Omit<SearchResultDto, 'literal'>;
@@ -105,18 +108,25 @@ export function searchText(store: Store, query: string, opts: SearchOptions = {}
         more: ids.length > limit ? { before: shown[shown.length - 1]! } : null,
       };
     } else {
-      // Every match is in the window: rank them all, reading only the window's rowid range.
+      // Every match is in the window: score them all (bm25, FTS5's default rank), reading the window's
+      // rowid range newest first, then fetch the page's hits. Ties go to the newer match.
       const offset = opts.offset ?? 0;
-      const hits =
+      const scored =
         window.length === 0
           ? []
           : (store.db
               .prepare(
-                `SELECT ${HIT_COLUMNS} FROM samples_fts f ${HIT_JOINS}
-                  WHERE samples_fts MATCH ? AND f.rowid BETWEEN ? AND ? ${scope} ORDER BY rank LIMIT ? OFFSET ?`,
+                `SELECT f.rowid AS id, bm25(samples_fts) AS score FROM samples_fts f ${scoped ? HIT_JOINS : ''}
+                  WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) ${scope} ORDER BY f.rowid DESC`,
               )
-              .all(m.expression, window[window.length - 1], window[0], ...run, limit, offset) as SearchHit[]);
-      result = { hits, order: 'best', more: offset + limit < window.length ? { offset: offset + limit } : null };
+              .all(m.expression, window[window.length - 1], window[0], ...run) as Array<{ id: number; score: number }>);
+      scored.sort((a, b) => a.score - b.score || b.id - a.id);
+      const page = scored.slice(offset, offset + limit);
+      const one = store.db.prepare(
+        `SELECT ${HIT_COLUMNS} FROM samples_fts f ${HIT_JOINS} WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) ORDER BY f.rowid DESC`,
+      );
+      const hits = page.map((p) => one.get(m.expression, p.id, p.id) as SearchHit);
+      result = { hits, order: 'best', more: offset + limit < scored.length ? { offset: offset + limit } : null };
     }
     // Matches are marked out of band (ranges), never by brackets inside the text (splitSnippet).
     const hits = result.hits.map((h) => ({ ...h, ...splitSnippet(h.snippet) }));
