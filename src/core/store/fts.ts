@@ -87,15 +87,18 @@ export function searchText(store: Store, query: string, opts: SearchOptions = {}
         )
         .pluck()
         .all(m.expression, below, ...run, n) as number[];
+    // The hits of these ids (newest first), read upward: FTS5 seeks a range's lower end faster.
     const byRowid = (ids: readonly number[]): SearchHit[] =>
       ids.length === 0
         ? []
-        : (store.db
-            .prepare(
-              `SELECT ${HIT_COLUMNS} FROM samples_fts f ${HIT_JOINS}
-                WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) ${scope} ORDER BY f.rowid DESC LIMIT ?`,
-            )
-            .all(m.expression, ids[ids.length - 1], ids[0], ...run, ids.length) as SearchHit[]);
+        : (
+            store.db
+              .prepare(
+                `SELECT ${HIT_COLUMNS} FROM samples_fts f ${HIT_JOINS}
+                WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) ${scope} ORDER BY f.rowid LIMIT ?`,
+              )
+              .all(m.expression, ids[ids.length - 1], ids[0], ...run, ids.length) as SearchHit[]
+          ).reverse();
     let result: Omit<SearchResultDto, 'literal'>;
     const rankWindow = opts.rankWindow ?? RANK_WINDOW;
     const window = opts.before === undefined ? newestIds(Number.MAX_SAFE_INTEGER, rankWindow + 1) : [];
@@ -108,8 +111,8 @@ export function searchText(store: Store, query: string, opts: SearchOptions = {}
         more: ids.length > limit ? { before: shown[shown.length - 1]! } : null,
       };
     } else {
-      // Every match is in the window: score them all (bm25, FTS5's default rank), reading the window's
-      // rowid range newest first, then fetch the page's hits. Ties go to the newer match.
+      // Every match is in the window: score them all (bm25, FTS5's default rank) over the window's
+      // rowid range, then fetch the page's hits. Ties go to the newer match.
       const offset = opts.offset ?? 0;
       const scored =
         window.length === 0
@@ -117,13 +120,13 @@ export function searchText(store: Store, query: string, opts: SearchOptions = {}
           : (store.db
               .prepare(
                 `SELECT f.rowid AS id, bm25(samples_fts) AS score FROM samples_fts f ${scoped ? HIT_JOINS : ''}
-                  WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) ${scope} ORDER BY f.rowid DESC`,
+                  WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) ${scope}`,
               )
               .all(m.expression, window[window.length - 1], window[0], ...run) as Array<{ id: number; score: number }>);
       scored.sort((a, b) => a.score - b.score || b.id - a.id);
       const page = scored.slice(offset, offset + limit);
       const one = store.db.prepare(
-        `SELECT ${HIT_COLUMNS} FROM samples_fts f ${HIT_JOINS} WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) ORDER BY f.rowid DESC`,
+        `SELECT ${HIT_COLUMNS} FROM samples_fts f ${HIT_JOINS} WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER)`,
       );
       const hits = page.map((p) => one.get(m.expression, p.id, p.id) as SearchHit);
       result = { hits, order: 'best', more: offset + limit < scored.length ? { offset: offset + limit } : null };

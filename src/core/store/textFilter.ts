@@ -2,9 +2,9 @@
 // lie in a rowid range (steps.first_sample_id..last_sample_id, migration 12), so a page of one
 // step's groups reads that step's matches only, and "steps with a matching group" stops at the
 // first match of each step. A common word in an 8M-sample run no longer means reading its 4M
-// matches to show one step (docs/architecture.md#at-dapo-scale). Ranges are read newest first: FTS5
-// seeks a long doclist to a range's upper end at once. Bounds are integers (CAST, see fts.ts): FTS5
-// ignores a REAL bound and reads the whole doclist.
+// matches to show one step (docs/architecture.md#at-dapo-scale). Ranges are read upward from their
+// lower end with integer bounds (CAST, see fts.ts): 0.08 ms for one step of a word in 4M of 8M
+// responses, where reading down from the upper end cost 1.3 ms.
 import { ErrorCode, LensError } from '../../shared/errors';
 import { indexPendingText } from './enrich';
 import { matchExpression } from './fts';
@@ -49,7 +49,7 @@ function candidateSql(conds: GroupConditions, probe: boolean): string {
   return `SELECT f.rowid AS id, s.group_id, s.turns IS NOT NULL AS multi
             FROM samples_fts f JOIN samples s ON s.id = f.rowid JOIN groups g ON g.id = s.group_id
            WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) AND g.step_id = ?${conds.where.map((w) => ` AND ${w}`).join('')}
-           ORDER BY f.rowid DESC${probe ? ` LIMIT ${PROBE}` : ''}`;
+           ORDER BY f.rowid${probe ? ` LIMIT ${PROBE}` : ''}`;
 }
 
 /** Those of `rows` whose match counts: all with allTurns, else those not only in untrained turns. */
@@ -77,14 +77,14 @@ export function stepsMatchingText(
     for (const st of steps) {
       if (st.lo === null || st.hi === null) continue;
       // Usually the first probe decides; matches only in tool turns make it read on.
-      for (let to = st.hi; to >= st.lo;) {
-        const rows = stmt.all(expression, st.lo, to, st.id, ...conds.params) as Candidate[];
+      for (let from = st.lo; from <= st.hi;) {
+        const rows = stmt.all(expression, from, st.hi, st.id, ...conds.params) as Candidate[];
         if (counting(store, expression, rows, allTurns).length) {
           out.push(st.id);
           break;
         }
         if (rows.length < PROBE) break;
-        to = rows[rows.length - 1]!.id - 1;
+        from = rows[rows.length - 1]!.id + 1;
       }
     }
     return out;
@@ -116,7 +116,7 @@ export function samplesMatchingText(store: Store, groupId: number, text: string,
     const rows = store.db
       .prepare(
         `SELECT f.rowid AS id, s.group_id, s.turns IS NOT NULL AS multi FROM samples_fts f JOIN samples s ON s.id = f.rowid
-          WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) AND s.group_id = ? ORDER BY f.rowid DESC`,
+          WHERE samples_fts MATCH ? AND f.rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) AND s.group_id = ? ORDER BY f.rowid`,
       )
       .all(expression, range.lo, range.hi, groupId) as Candidate[];
     return new Set(counting(store, expression, rows, allTurns).map((r) => r.id));
