@@ -152,7 +152,7 @@ export async function searchRollouts(engine: EngineClient, run?: string): Promis
           ...(more ? [{ label: 'More results…', hit: undefined }] : []),
         ],
         {
-          title: `${shown + 1}–${shown + result.hits.length} of the matches for ${query} ${scope} (${order})`,
+          title: `${result.hits.length} ${result.hits.length === 1 ? 'match' : 'matches'} for ${query} ${scope} · ${order}${shown ? ` (after the first ${shown})` : ''}`,
           matchOnDetail: true,
         },
       );
