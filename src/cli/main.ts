@@ -73,13 +73,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: (v) => exportCommand({ db: requireDb(v), run: str(v['run']), step: str(v['step']), format: str(v['format']) }),
   },
   search: {
-    usage: 'search QUERY --db FILE [--run NAME] [--limit N] [--all-turns] [--json]',
+    usage: 'search QUERY --db FILE [--run NAME] [--limit N] [--offset N | --before ID] [--all-turns] [--json]',
     summary: "full-text search of responses (the policy's own text; --all-turns: tool and user turns too)",
     options: {
       ...db,
       ...json,
       run: { type: 'string' },
       limit: { type: 'string' },
+      offset: { type: 'string' },
+      before: { type: 'string' },
       'all-turns': { type: 'boolean' },
     },
     run: (v, pos) =>
@@ -88,6 +90,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
         query: pos,
         run: str(v['run']),
         limit: intOption(v, 'limit', 1),
+        offset: intOption(v, 'offset', 0),
+        before: intOption(v, 'before', 1),
         allTurns: v['all-turns'] === true,
         json: v['json'] === true,
       }),

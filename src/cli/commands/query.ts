@@ -1,7 +1,7 @@
 // Read-only commands: runs, stats, export, search.
 import * as fs from 'node:fs';
 import { exportRun } from '../../core/store/exporter';
-import { searchText } from '../../core/store/fts';
+import { RANK_WINDOW, searchText } from '../../core/store/fts';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { describeSuccessRule } from '../../shared/success';
@@ -77,24 +77,44 @@ export async function exportCommand(a: { db: string; run?: string; step?: string
  * (trained) text; `allTurns` also counts tool / environment / user turns, as the setting
  * rolloutLens.search.includeAllTurns does in VS Code.
  */
-export function searchCommand(a: { db: string; query: string[]; run?: string; limit?: number; allTurns: boolean; json: boolean }): number {
+export function searchCommand(a: {
+  db: string;
+  query: string[];
+  run?: string;
+  limit?: number;
+  offset?: number;
+  before?: number;
+  allTurns: boolean;
+  json: boolean;
+}): number {
   if (a.query.length !== 1 || a.query[0] === '') throw new UsageError('search needs one QUERY (quote it: "let me recheck" OR wait)');
+  if (a.offset !== undefined && a.before !== undefined) throw new UsageError('search takes --offset or --before, not both');
   const store = openExisting(a.db);
   try {
     if (a.run) store.requireRun(a.run);
-    const { hits, literal } = searchText(store, a.query[0]!, {
+    const result = searchText(store, a.query[0]!, {
       ...(a.run ? { run: a.run } : {}),
       limit: a.limit ?? 100,
+      ...(a.offset !== undefined ? { offset: a.offset } : {}),
+      ...(a.before !== undefined ? { before: a.before } : {}),
       allTurns: a.allTurns,
     });
-    if (literal)
+    if (result.literal)
       process.stderr.write(`rollout-lens: ${JSON.stringify(a.query[0])} is not FTS5 query syntax: searched for it as one literal phrase\n`);
-    if (a.json) printJson(hits);
-    else
+    if (a.json) printJson(result);
+    else {
       printTable(
-        hits.map((h) => ({ ...h, snippet: markedSnippet(h) })),
+        result.hits.map((h) => ({ ...h, snippet: markedSnippet(h) })),
         ['run', 'split', 'step', 'group', 'index', 'reward', 'snippet'],
       );
+      // The order is said whenever it is not the best match first, and how to see more.
+      if (result.order === 'newest')
+        process.stderr.write(`rollout-lens: more than ${RANK_WINDOW.toLocaleString('en-US')} matches: newest first, not ranked\n`);
+      if (result.more)
+        process.stderr.write(
+          `rollout-lens: more results: ${'offset' in result.more ? `--offset ${result.more.offset}` : `--before ${result.more.before}`}\n`,
+        );
+    }
     return 0;
   } finally {
     store.close();

@@ -7,6 +7,7 @@ import { JUDGING_MIGRATIONS } from './judgingMigrations';
 import { MEDIA_MIGRATIONS } from './mediaMigrations';
 import { FILTER_MIGRATIONS } from './filterMigrations';
 import { LABEL_MIGRATIONS } from './labelMigrations';
+import { SCALE_MIGRATIONS } from './scaleMigrations';
 
 export interface Migration {
   version: number;
@@ -367,6 +368,7 @@ INSERT INTO step_components (step_id, name, sum, n)
   ...MEDIA_MIGRATIONS,
   ...JUDGING_MIGRATIONS,
   ...FILTER_MIGRATIONS,
+  ...SCALE_MIGRATIONS,
   ...LABEL_MIGRATIONS,
 ];
 

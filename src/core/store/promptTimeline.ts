@@ -163,20 +163,20 @@ function stoppedAt(rows: readonly Row[], split: Split): PromptTimeline['stopped'
   return { step: from, split, kind: s === last.size ? 'all-correct' : s === 0 ? 'all-wrong' : 'constant' };
 }
 
-/** The run's prompts by how many steps they gave gradient (most first), then by how long they were asked. */
+/**
+ * The run's prompts by how many steps they gave gradient (most first), then by how long they were
+ * asked. Read from prompt_lives (kept by triggers as groups arrive, scaleMigrations.ts) through its
+ * ranking index: a top-N reads N rows, however many groups the run has.
+ */
 export function promptLives(store: Store, run: string, opts: { split?: Split; limit?: number } = {}): PromptLifeRow[] {
   const runId = store.requireRun(run).id;
   const rows = store.db
     .prepare(
       `SELECT lower(hex(p.hash)) AS prompt_id, substr(p.text, max(1, length(p.text) - 400)) AS tail,
-              COUNT(*) AS appearances,
-              SUM(CASE WHEN g.reward_min <> g.reward_max THEN 1 ELSE 0 END) AS trainable,
-              MIN(st.step) AS first_step, MAX(st.step) AS last_step,
-              MAX(CASE WHEN g.reward_min <> g.reward_max THEN st.step END) AS last_trainable_step
-         FROM groups g JOIN steps st ON st.id = g.step_id JOIN prompts p ON p.id = g.prompt_id
-        WHERE st.run_id = ? AND st.split = ?
-        GROUP BY g.prompt_id
-        ORDER BY trainable DESC, appearances DESC, first_step, prompt_id
+              l.appearances, l.trainable, l.first_step, l.last_step, l.last_trainable_step
+         FROM prompt_lives l JOIN prompts p ON p.id = l.prompt_id
+        WHERE l.run_id = ? AND l.split = ?
+        ORDER BY l.trainable DESC, l.appearances DESC, l.first_step, p.hash
         LIMIT ?`,
     )
     .all(runId, opts.split ?? 'train', opts.limit ?? 1000) as Array<Omit<PromptLifeRow, 'preview'> & { tail: string }>;
@@ -202,4 +202,18 @@ export function runsAskingPrompt(store: Store, sel: PromptSelector): string[] {
     )
     .pluck()
     .all(p.id) as string[];
+}
+
+/** Groups of the same run and split whose prompt text is the group's, in step order. */
+export function samePromptGroups(store: Store, ref: GroupRef): Array<{ split: Split; step: number; group: string }> {
+  const gid = requireGroupId(store, ref);
+  return store.db
+    .prepare(
+      `SELECT st.split, st.step, g2.uid AS "group" FROM groups g1
+         JOIN groups g2 ON g2.prompt_id = g1.prompt_id
+         JOIN steps st ON st.id = g2.step_id
+        WHERE g1.id = ? AND st.run_id = (SELECT run_id FROM steps WHERE id = g1.step_id) AND st.split = ?
+        ORDER BY st.step, g2.uid`,
+    )
+    .all(gid, ref.split) as Array<{ split: Split; step: number; group: string }>;
 }

@@ -17,7 +17,7 @@ import {
 } from '../../shared/explorer';
 import { ALERT_KINDS } from '../../shared/alerts';
 import { HARD_TO_GROUND_SQL } from './hardToGround';
-import type { Split } from '../../shared/rollout';
+import type { Split, Turn } from '../../shared/rollout';
 import { promptQuestion } from '../../shared/text';
 import { grpoAdvantages } from '../analysis/advantages';
 import { filterReasons } from '../analysis/filterAggregates';
@@ -25,11 +25,8 @@ import { brpoOfGroup } from '../analysis/judgingAggregates';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
 import { describeTurns } from '../analysis/turns';
 import { insideTrained, policyText } from '../tokenize/trainedTurns';
-import type { Turn } from '../../shared/rollout';
 import { decodeInt32 } from './blobs';
-import { indexPendingText } from './enrich';
-import { toolOnlyHits } from './policySearch';
-import { matchExpression } from './fts';
+import { groupsMatchingText, matchingSampleIds, samplesMatchingText, stepRanges, stepsMatchingText } from './textFilter';
 import type { Store } from './store';
 import type { ExtraStats } from '../analysis/groupAggregates';
 import { withFreshStepStats, type StoredStepStats } from './stepStore';
@@ -78,9 +75,14 @@ export function listSteps(
   let where = 'run_id = ? AND (? IS NULL OR split = ?) AND step >= ? AND step <= ?';
   const params: unknown[] = [runId, split ?? null, split ?? null, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER];
   // Under a filter, only steps with a matching group are listed: 64 steps that each open on "No group
-  // matches" hide the few that do.
-  const f = groupFilterSql(store, range.filter ?? {});
-  if (f.where.length) {
+  // matches" hide the few that do. A text filter asks the index one step's rowid range at a time.
+  const filter = range.filter ?? {};
+  const f = groupFilterSql(store, filter, { text: false });
+  if (filter.text) {
+    const ids = stepsMatchingText(store, stepRanges(store, where, params), filter.text, filter.allTurns ?? false, f);
+    where += ' AND id IN (SELECT value FROM json_each(?))';
+    params.push(JSON.stringify(ids));
+  } else if (f.where.length) {
     where += ` AND EXISTS (SELECT 1 FROM groups g WHERE g.step_id = steps.id AND ${f.where.join(' AND ')})`;
     params.push(...f.params);
   }
@@ -126,23 +128,10 @@ export function listSteps(
 }
 
 /**
- * Sample ids matching an FTS5 query; throws bad_input for a malformed query. Matches only in
- * untrained turns count when `allTurns` is set.
+ * A group filter as SQL conditions on `groups g`, with their parameters in order. With `text: false`
+ * the text filter is left to the caller, which asks the index one step's rowid range at a time.
  */
-export function matchingSampleIds(store: Store, text: string, allTurns = false): Set<number> {
-  indexPendingText(store);
-  try {
-    const { expression } = matchExpression(store, text);
-    const ids = store.db.prepare('SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?').pluck().all(expression) as number[];
-    const drop = allTurns ? new Set<number>() : toolOnlyHits(store, expression, ids);
-    return new Set(drop.size ? ids.filter((id) => !drop.has(id)) : ids);
-  } catch (e) {
-    throw new LensError(ErrorCode.BadInput, `search ${JSON.stringify(text)}: ${(e as Error).message} (FTS5 query syntax)`);
-  }
-}
-
-/** A group filter as SQL conditions on `groups g`, with their parameters in order. */
-export function groupFilterSql(store: Store, f: GroupFilter): { where: string[]; params: unknown[] } {
+export function groupFilterSql(store: Store, f: GroupFilter, opts: { text?: boolean } = {}): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.degenerate !== undefined) where.push(f.degenerate ? 'g.reward_min = g.reward_max' : 'g.reward_min <> g.reward_max');
@@ -154,7 +143,7 @@ export function groupFilterSql(store: Store, f: GroupFilter): { where: string[];
     where.push(HARD_TO_GROUND_SQL);
     params.push(f.hardToGround.reward, f.hardToGround.spread);
   }
-  if (f.text) {
+  if (f.text && opts.text !== false) {
     const textIds = matchingSampleIds(store, f.text, f.allTurns);
     where.push('EXISTS (SELECT 1 FROM samples s WHERE s.group_id = g.id AND s.id IN (SELECT value FROM json_each(?)))');
     params.push(JSON.stringify([...textIds]));
@@ -172,14 +161,23 @@ export function listGroups(
   ref: { run: string; split?: Split | undefined; step?: number | undefined },
   opts: { offset: number; limit: number; sort?: GroupSort; descending?: boolean; filter?: GroupFilter },
 ): Page<GroupRow> {
-  const f = groupFilterSql(store, opts.filter ?? {});
+  const filter = opts.filter ?? {};
+  const f = groupFilterSql(store, filter, { text: false });
+  // The steps in scope, as a condition on `steps`; groups are those of these steps.
+  const steps =
+    ref.step !== undefined
+      ? { where: 'id = ?', params: [stepId(store, ref.run, ref.split ?? 'train', ref.step)] }
+      : { where: 'run_id = ? AND (? IS NULL OR split = ?)', params: [store.requireRun(ref.run).id, ref.split ?? null, ref.split ?? null] };
   const scope =
     ref.step !== undefined
-      ? { where: 'g.step_id = ?', params: [stepId(store, ref.run, ref.split ?? 'train', ref.step)] }
-      : {
-          where: 'g.step_id IN (SELECT id FROM steps WHERE run_id = ? AND (? IS NULL OR split = ?))',
-          params: [store.requireRun(ref.run).id, ref.split ?? null, ref.split ?? null],
-        };
+      ? { where: 'g.step_id = ?', params: steps.params }
+      : { where: `g.step_id IN (SELECT id FROM steps WHERE ${steps.where})`, params: steps.params };
+  if (filter.text) {
+    // One step's matches for a step's page; across the run, every step's in turn.
+    const ids = groupsMatchingText(store, stepRanges(store, steps.where, steps.params), filter.text, filter.allTurns ?? false);
+    f.where.push('g.id IN (SELECT value FROM json_each(?))');
+    f.params.push(JSON.stringify(ids));
+  }
   const params: unknown[] = [...scope.params, ...f.params];
   const whereSql = [scope.where, ...f.where].join(' AND ');
   const total = store.db
@@ -289,7 +287,7 @@ export function listSamples(
     )
     .all(gid) as ListedSample[];
   const f = opts.filter ?? {};
-  const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
+  const text = f.text ? samplesMatchingText(store, gid, f.text, f.allTurns ?? false) : undefined;
   const listed = sampleRowsOf(ref, raw, runThreshold(store, ref.run), opts.reflection);
   const kept = listed.filter(
     (row, i) =>
@@ -387,18 +385,4 @@ export function groupResponses(store: Store, ref: GroupRef): Array<{ index: numb
   return store.db
     .prepare('SELECT idx AS "index", reward, response FROM samples WHERE group_id = ? ORDER BY idx')
     .all(requireGroupId(store, ref)) as Array<{ index: number; reward: number; response: string }>;
-}
-
-/** Groups of the same run and split whose prompt text is the group's, in step order. */
-export function samePromptGroups(store: Store, ref: GroupRef): Array<{ split: Split; step: number; group: string }> {
-  const gid = requireGroupId(store, ref);
-  return store.db
-    .prepare(
-      `SELECT st.split, st.step, g2.uid AS "group" FROM groups g1
-         JOIN groups g2 ON g2.prompt_id = g1.prompt_id
-         JOIN steps st ON st.id = g2.step_id
-        WHERE g1.id = ? AND st.run_id = (SELECT run_id FROM steps WHERE id = g1.step_id) AND st.split = ?
-        ORDER BY st.step, g2.uid`,
-    )
-    .all(gid, ref.split) as Array<{ split: Split; step: number; group: string }>;
 }

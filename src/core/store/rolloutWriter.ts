@@ -36,7 +36,9 @@ export class RolloutWriter {
   private readonly fileGroupCounts = new Map<string, number>();
   private readonly touchedCounts = new Set<string>();
   private readonly groupDeltas = new Map<number, GroupAggregate>();
-  private readonly dirtySteps = new Set<number>();
+  /** Steps written to in this batch, with the lowest and highest sample id written (a text filter's rowid range). */
+  /** Steps whose statistics changed, with the rowid range of their new samples (null: marks only). */
+  private readonly dirtySteps = new Map<number, { lo: number | null; hi: number | null }>();
   private readonly metricKeyIds = new Map<string, number>();
   /** The run's success threshold, read once per transaction (a re-count may have changed it in between). */
   private threshold: number | null | undefined;
@@ -99,7 +101,10 @@ export class RolloutWriter {
       `UPDATE groups SET ${SUMMED.map((k) => `${k} = ${k} + ?`).join(', ')},
          reward_min = min(coalesce(reward_min, ?), ?), reward_max = max(coalesce(reward_max, ?), ?) WHERE id = ?`,
     );
-    this.markStep = db.prepare('UPDATE steps SET dirty = 1 WHERE id = ?');
+    this.markStep = db.prepare(
+      `UPDATE steps SET dirty = 1, first_sample_id = coalesce(min(first_sample_id, ?), first_sample_id, ?),
+         last_sample_id = coalesce(max(last_sample_id, ?), last_sample_id, ?) WHERE id = ?`,
+    );
     this.grounding = new GroundingSums(db);
     this.modelPairs = new ModelPairSums(db);
     this.upsertComponent = db.prepare(
@@ -203,7 +208,13 @@ export class RolloutWriter {
     if (rec.components) this.addComponents(stepId, rec.components);
     if (rec.boxes) this.grounding.addBoxes(stepId, rec.boxes);
     if (rec.segments) this.grounding.addSegments(stepId, rec.segments);
-    this.dirtySteps.add(stepId);
+    const id = Number(info.lastInsertRowid);
+    const range = this.dirtySteps.get(stepId);
+    if (!range) this.dirtySteps.set(stepId, { lo: id, hi: id });
+    else {
+      range.lo = range.lo === null ? id : Math.min(range.lo, id);
+      range.hi = range.hi === null ? id : Math.max(range.hi, id);
+    }
     return true;
   }
 
@@ -217,7 +228,7 @@ export class RolloutWriter {
     const marks = this.marks.markBatch(split, step, traceIds);
     for (const m of marks) {
       this.updMarks.run(m.trained, m.filtered, m.groupId);
-      this.dirtySteps.add(m.stepId);
+      if (!this.dirtySteps.has(m.stepId)) this.dirtySteps.set(m.stepId, { lo: null, hi: null });
     }
     return marks.length;
   }
@@ -263,7 +274,7 @@ export class RolloutWriter {
     if (this.rulesSeen.size) saveRunRules(this.db, this.runId, this.rulesSeen);
     this.rulesSeen.clear();
     this.threshold = undefined;
-    for (const stepId of this.dirtySteps) this.markStep.run(stepId);
+    for (const [stepId, r] of this.dirtySteps) this.markStep.run(r.lo, r.lo, r.hi, r.hi, stepId);
     this.dirtySteps.clear();
     for (const key of this.touchedCounts) {
       const [fileId, groupId] = key.split(':').map(Number) as [number, number];

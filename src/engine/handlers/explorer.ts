@@ -1,7 +1,8 @@
 // Read requests behind the run explorer and the sample documents.
 import { exportDataset } from '../../core/export/exportDataset';
 import { exportRun } from '../../core/store/exporter';
-import { getSample, groupResponses, listGroups, listSamples, listSteps, samePromptGroups } from '../../core/store/reads';
+import { getSample, groupResponses, listGroups, listSamples, listSteps } from '../../core/store/reads';
+import { samePromptGroups } from '../../core/store/promptTimeline';
 import { bestWorstPair, compareCandidates } from '../../shared/compare';
 import { searchText } from '../../core/store/fts';
 import { EngineMethods } from '../../shared/protocol/engine';

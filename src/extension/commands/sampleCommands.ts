@@ -122,36 +122,49 @@ export async function searchRollouts(engine: EngineClient, run?: string): Promis
   });
   if (!query) return;
   try {
-    let result = await engine.request(EngineMethods.search, {
-      query,
-      ...(run ? { run } : {}),
-      limit: 200,
-      ...(allTurns ? { allTurns } : {}),
-    });
+    let params = { query, ...(run ? { run } : {}), limit: 200, ...(allTurns ? { allTurns } : {}) };
+    let result = await engine.request(EngineMethods.search, params);
     let scope = run ? `in ${run}` : 'in all runs';
     if (result.hits.length === 0 && run) {
-      result = await engine.request(EngineMethods.search, { query, limit: 200, ...(allTurns ? { allTurns } : {}) });
+      params = { query, limit: 200, ...(allTurns ? { allTurns } : {}) };
+      result = await engine.request(EngineMethods.search, params);
       scope = `in all runs (none in ${run})`;
     }
-    const hits = result.hits;
     // LaTeX and other text that is not FTS5 syntax is searched for as typed, and the title says so.
     if (result.literal) scope += ' (searched as a literal phrase: not FTS5 syntax)';
-    if (hits.length === 0) {
+    if (result.hits.length === 0) {
       void vscode.window.showInformationMessage(`No response ${run ? 'of any run ' : ''}matches ${query}.`);
       return;
     }
-    const pick = await vscode.window.showQuickPick(
-      hits.map((h) => ({
-        label: `${h.run} · step ${h.step} · #${h.index}  R=${fmt(h.reward)}`,
-        description: h.group,
-        detail: markedSnippet(h),
-        hit: h,
-      })),
-      { title: `${hits.length} ${hits.length === 1 ? 'match' : 'matches'} for ${query} ${scope}`, matchOnDetail: true },
-    );
-    if (pick) {
-      const h = pick.hit;
-      await openSample({ run: h.run, split: h.split === 'val' ? 'val' : 'train', step: h.step, group: h.group, index: h.index });
+    // "More results…" asks for the next hits in the same order (best first, or newest first when
+    // there are too many matches to rank); the title always says which.
+    for (let shown = 0; ;) {
+      const order = result.order === 'best' ? 'best first' : 'newest first: too many to rank';
+      const more = result.more;
+      const pick = await vscode.window.showQuickPick(
+        [
+          ...result.hits.map((h) => ({
+            label: `${h.run} · step ${h.step} · #${h.index}  R=${fmt(h.reward)}`,
+            description: h.group,
+            detail: markedSnippet(h),
+            hit: h,
+          })),
+          ...(more ? [{ label: 'More results…', hit: undefined }] : []),
+        ],
+        {
+          title: `${result.hits.length} ${result.hits.length === 1 ? 'match' : 'matches'} for ${query} ${scope} · ${order}${shown ? ` (after the first ${shown})` : ''}`,
+          matchOnDetail: true,
+        },
+      );
+      if (!pick) return;
+      if (pick.hit) {
+        const h = pick.hit;
+        await openSample({ run: h.run, split: h.split === 'val' ? 'val' : 'train', step: h.step, group: h.group, index: h.index });
+        return;
+      }
+      if (!more) return;
+      shown += result.hits.length;
+      result = await engine.request(EngineMethods.search, { ...params, ...more });
     }
   } catch (e) {
     void vscode.window.showErrorMessage(`Search failed: ${errorMessage(e)}`);

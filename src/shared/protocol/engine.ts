@@ -117,7 +117,19 @@ const datasetSelection = z
 export interface SearchResultDto {
   hits: SearchHitDto[];
   literal: boolean;
+  /**
+   * How the hits are ordered: `best` (FTS5's bm25 rank over every match), or `newest` (most recently
+   * ingested first) when there are more matches than a search ranks (docs/cli.md#search).
+   */
+  order: SearchOrder;
+  /** The request's extra parameters for the next hits in the same order; null when there are no more. */
+  more: SearchMoreDto | null;
 }
+
+export type SearchOrder = 'best' | 'newest';
+
+/** Where the next hits start: past `offset` ranked hits, or at matches older than sample id `before`. */
+export type SearchMoreDto = { offset: number } | { before: number };
 
 /** A hit of a text search over responses. */
 export interface SearchHitDto {
@@ -412,6 +424,9 @@ export const EngineMethods = {
         run: z.optional(runName),
         limit: z.number().int().min(1).max(1000).optional(),
         allTurns: z.boolean().optional(),
+        // "More results": what the previous answer's `more` said.
+        offset: z.number().int().min(0).optional(),
+        before: z.number().int().min(1).optional(),
       })
       .strict(),
   ),

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { SearchHitDto } from '../../../src/shared/protocol/engine';
+import type { SearchResultDto } from '../../../src/shared/protocol/engine';
 import { markedSnippet, splitSnippet } from '../../../src/shared/text';
 import { runCli, runCliJson, tempDir, writeJsonl } from '../../helpers';
 
@@ -21,7 +21,7 @@ before(() => {
 
 describe('search snippets', () => {
   it('--json gives the text as written and the matches as ranges', () => {
-    const [hit] = runCliJson<SearchHitDto[]>(['search', 'pages', '--db', db, '--json']);
+    const [hit] = runCliJson<SearchResultDto>(['search', 'pages', '--db', db, '--json']).hits;
     assert.equal(hit!.snippet, 'So the answer is \\boxed{164 \\text{ pages}}.');
     assert.deepEqual(hit!.highlights, [[35, 40]]);
     assert.equal(hit!.snippet.slice(35, 40), 'pages');

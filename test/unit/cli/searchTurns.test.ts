@@ -105,8 +105,8 @@ describe('search in all turns', () => {
   });
 
   it('CLI: search --json prints no hit by default and the one hit with --all-turns', () => {
-    assert.deepEqual(runCliJson(['search', 'calculator', '--db', db]), []);
-    const hits = runCliJson<SearchHitDto[]>(['search', 'calculator', '--db', db, '--all-turns']);
+    assert.deepEqual(runCliJson(['search', 'calculator', '--db', db]), { hits: [], literal: false, order: 'best', more: null });
+    const { hits } = runCliJson<SearchResultDto>(['search', 'calculator', '--db', db, '--all-turns']);
     assert.deepEqual(
       hits.map(({ sample_id: _id, ...h }) => h),
       [
@@ -123,7 +123,7 @@ describe('search in all turns', () => {
       ],
     );
     assert.deepEqual(
-      runCliJson<SearchHitDto[]>(['search', 'sum', '--db', db, '--run', 'agent']).map((h) => h.index),
+      runCliJson<SearchResultDto>(['search', 'sum', '--db', db, '--run', 'agent']).hits.map((h) => h.index),
       [0],
     );
     const bad = runCli(['search', '--db', db]);
@@ -139,7 +139,7 @@ describe('search in all turns', () => {
     // A backslash is not FTS5 syntax; the tokenizer reads `\sum is 42` as the words "sum is 42".
     const r = runCli(['search', '\\sum is 42', '--db', db, '--json']);
     assert.deepEqual(
-      [r.code, (JSON.parse(r.stdout) as SearchHitDto[]).map((h) => h.index), r.stderr],
+      [r.code, (JSON.parse(r.stdout) as SearchResultDto).hits.map((h) => h.index), r.stderr],
       [0, [0], 'rollout-lens: "\\\\sum is 42" is not FTS5 query syntax: searched for it as one literal phrase\n'],
     );
   });

@@ -134,7 +134,7 @@ describe('explorer queries', () => {
     // Markup and LaTeX are not FTS5 syntax: the words are searched for in order instead of failing.
     const markup = searchText(store, '<script>alert(1)');
     assert.deepEqual([markup.literal, markup.hits.map((h) => [h.step, h.group, h.index])], [true, [[1, 'c', 0]]]);
-    assert.deepEqual(searchText(store, '"unbalanced'), { hits: [], literal: true });
+    assert.deepEqual(searchText(store, '"unbalanced'), { hits: [], literal: true, order: 'best', more: null });
     assert.deepEqual(
       listGroups(store, { run: 'r', split: 'train', step: 1 }, { offset: 0, limit: 10, filter: { text: '<script>alert(1)' } }).rows.map(
         (g) => g.group,
