@@ -10,13 +10,12 @@ import { notification } from './rpc';
 import type { Comparison, RescoreSetRow, RescoreSummary } from '../rescore';
 import { ALERT_KINDS, mapThresholds, type AlertList, type AlertThresholdDef } from '../alerts';
 import { DATASET_FORMATS, DATASET_KINDS, FLIP_DIRECTIONS, PROMPT_KINDS, SAMPLE_OUTCOMES, type DatasetExportReport } from '../datasetExport';
-import type { ClusterReport } from '../clusters';
 import { REFLECTION_MODES, REFLECTION_PRESET_IDS } from '../reflection';
 import { GROUP_SORTS, SAMPLE_SORTS, type GroupRow, type Page, type SampleDetail, type SampleRow, type StepRow } from '../explorer';
 import type { BoxScores } from '../media';
 import type { ReportSummary } from '../report';
 import { ADVANTAGE_ESTIMATORS } from './webviews/advantages';
-import { LABEL_NOTE_MAX, LABEL_TAG_MAX, type GroupLabels, type LabelAddResult, type LabelEntry, type LabelTagCount } from '../labels';
+import { LoopMethods, labelTag, textQuery } from './engineLoop';
 
 export type { MethodDescriptor } from './methods';
 
@@ -67,9 +66,6 @@ export type EngineSettings = z.infer<typeof settingsSchema>;
 const offset = z.number().int().min(0).max(1e9);
 const limit = z.number().int().min(1).max(10_000);
 const groupRef = groupRefShape;
-const textQuery = z.string().min(1).max(1000);
-/** A label's tag; the store checks its characters and says which are allowed. */
-const labelTag = z.string().min(1).max(LABEL_TAG_MAX);
 const groupFilter = z
   .object({
     degenerate: z.boolean().optional(),
@@ -359,62 +355,7 @@ export const EngineMethods = {
   ),
   /** The run's reward-hacking alerts (brought up to date first), with the samples behind each and disabled detectors. */
   listAlerts: method<AlertList>()('alerts/list', z.object({ run: runName, split: z.optional(split), step: z.optional(step) }).strict()),
-  /**
-   * Failure clusters of a step range (docs/algorithms.md#failure-clusters): the selected samples'
-   * responses grouped by text, seeded. `naming`: ask this OpenAI-compatible endpoint (the verifier's
-   * setting) to name them; what is sent is logged first, and a failure keeps the term names.
-   */
-  failureClusters: method<ClusterReport>()(
-    'analysis/clusters',
-    z
-      .object({
-        run: runName,
-        split: z.optional(split),
-        from: z.optional(step),
-        to: z.optional(step),
-        selection: z.discriminatedUnion('kind', [
-          z.object({ kind: z.literal('wrong') }).strict(),
-          z.object({ kind: z.literal('flipped'), set: z.number().int().min(1) }).strict(),
-          z.object({ kind: z.literal('alert'), alert: z.enum(ALERT_KINDS) }).strict(),
-          z.object({ kind: z.literal('text'), query: textQuery }).strict(),
-          z.object({ kind: z.literal('label'), tag: labelTag }).strict(),
-        ]),
-        k: z.number().int().min(1).max(100).optional(),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31)
-          .optional(),
-        cap: z.number().int().min(10).max(100_000).optional(),
-        naming: z
-          .object({ url: z.string().url(), model: z.string().min(1).max(300) })
-          .strict()
-          .optional(),
-      })
-      .strict(),
-  ),
-  /** Puts a tag (and a note) on a stored group, or one of its samples with `index`; the same tag twice is one label. */
-  addLabel: method<LabelAddResult>()(
-    'labels/add',
-    z.object({ ...groupRef, index: z.optional(sampleIndex), tag: labelTag, note: z.string().max(LABEL_NOTE_MAX).optional() }).strict(),
-  ),
-  /** Takes a tag off a group or sample (stored or not); `removed` false when it had no such label. */
-  removeLabel: method<{ removed: boolean }>()(
-    'labels/remove',
-    z.object({ ...groupRef, index: z.optional(sampleIndex), tag: labelTag }).strict(),
-  ),
-  /** A run's labels (by tag, split, step, group), each saying whether its group or sample is still stored. */
-  listLabels: method<LabelEntry[]>()(
-    'labels/list',
-    z
-      .object({ run: runName, tag: labelTag.optional(), split: z.optional(split), step: z.optional(step), group: z.optional(groupId) })
-      .strict(),
-  ),
-  /** A run's tags with their counts, most used first. */
-  labelTags: method<LabelTagCount[]>()('labels/tags', z.object({ run: runName }).strict()),
-  /** One group's labels: on the group and per sample. */
-  groupLabels: method<GroupLabels>()('labels/group', z.object(groupRef).strict()),
+  ...LoopMethods,
   /** FTS5 search over responses; `allTurns` also counts matches in untrained (tool / environment / user) turns. */
   search: method<SearchResultDto>()(
     'search',
