@@ -182,8 +182,10 @@ export function collectConsoleErrors(page: Page): string[] {
     const t = m.text();
     // vsda is absent from open-source builds; newer workbenches ask open-vsx.org for Copilot Chat's
     // version, and there is no network here (ENOTFOUND); code-server 4.117's built-in git extension
-    // lacks its @vscode/fs-copyfile module. None of these is this extension's.
+    // lacks its @vscode/fs-copyfile module; VS Code 1.139 waits for a GitHub sign-in provider that no
+    // extension here registers. None of these is this extension's.
     if (/vsda|Failed to load resource|ERR_NAME_NOT_RESOLVED|ENOTFOUND|open-vsx\.org|An unknown error occurred/.test(t)) return;
+    if (/Timed out waiting for authentication provider 'github' to register/.test(t)) return;
     if (/Activating extension 'vscode\.git' failed: Cannot find module '@vscode\/fs-copyfile'/.test(t)) return;
     errors.push(t);
   });
