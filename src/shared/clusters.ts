@@ -2,6 +2,7 @@
 // report the engine, the CLI (`rollout-lens clusters --json`) and the extension share.
 import type { AlertKind } from './alerts';
 import type { SampleRef } from './explorer';
+import type { Split } from './rollout';
 
 /** Which samples of the step range are clustered. */
 export type ClusterSelection =
@@ -90,4 +91,75 @@ export function parseStepRange(s: string): { from?: number; to?: number } | { er
   if (from !== undefined && to !== undefined && from > to)
     return { error: `the step range ${s} is empty: its first step is after its last` };
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
+
+/** A clustering as asked, the run aside: with the same data and seed it gives the same clusters again. */
+export interface ClusterSpec {
+  split?: Split;
+  from?: number;
+  to?: number;
+  selection: ClusterSelection;
+  /** Absent: chosen by the silhouette, as the clustering did. */
+  k?: number;
+  seed?: number;
+  cap?: number;
+}
+
+/**
+ * One cluster as a selection (dataset export, shared report). The clustering is computed again
+ * (seeded, so the same while the run's samples are the same); `expect` is the cluster as the user
+ * saw it, so a run that changed since gives an error instead of other samples.
+ */
+export interface ClusterPick {
+  spec: ClusterSpec;
+  /** The cluster's id (1 = the largest). */
+  cluster: number;
+  expect?: { size: number; terms: string[] };
+}
+
+/** The request that made a report, to compute its clusters again. */
+export function clusterSpecOf(r: ClusterReport): ClusterSpec {
+  return {
+    split: r.split,
+    ...(r.from !== null ? { from: r.from } : {}),
+    ...(r.to !== null ? { to: r.to } : {}),
+    selection: r.selection,
+    ...(r.k_rule === 'given' ? { k: r.k } : {}),
+    seed: r.seed,
+    cap: r.cap,
+  };
+}
+
+/** A report's cluster as a pick, expecting what the report showed. */
+export function clusterPickOf(r: ClusterReport, c: FailureCluster): ClusterPick {
+  return { spec: clusterSpecOf(r), cluster: c.id, expect: { size: c.size, terms: c.terms } };
+}
+
+/** A cluster, as a shared report shows it above its group: what was clustered, the cluster, and its examples. */
+export interface ReportCluster {
+  run: string;
+  selection_label: string;
+  from: number | null;
+  to: number | null;
+  /** Samples clustered, and this cluster's id, name, terms and size. */
+  clustered: number;
+  id: number;
+  name: string;
+  terms: string[];
+  size: number;
+  examples: ClusterExample[];
+  /** How many of the cluster's samples are in the group the report shows. */
+  in_group: number;
+}
+
+/** The clusters' title: what was selected, from which steps, and whether a seeded sample was clustered. */
+export function clustersTitle(r: ClusterReport): string {
+  const range = r.from === null && r.to === null ? 'all steps' : `steps ${r.from ?? '…'}–${r.to ?? '…'}`;
+  const sampled = r.capped ? `, a seeded sample of ${r.clustered}` : '';
+  return `${r.run} ${range}: ${r.selected} ${r.selection_label}${sampled} → ${r.clusters.length} clusters`;
+}
+
+/** A cluster's size and its share of the clustered samples, e.g. "30 (75.0%)". */
+export function clusterShare(r: ClusterReport, c: FailureCluster): string {
+  return `${c.size} (${r.clustered ? ((100 * c.size) / r.clustered).toFixed(1) : '0'}%)`;
 }

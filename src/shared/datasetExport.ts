@@ -2,6 +2,7 @@
 // format, and which samples. Shared by the CLI (`rollout-lens export-dataset`), the engine request
 // and the extension's command.
 import type { AlertKind } from './alerts';
+import type { ClusterPick } from './clusters';
 import type { GroupFilter, SampleFilter } from './explorer';
 import type { Split } from './rollout';
 
@@ -47,6 +48,8 @@ export interface DatasetSelection {
   flips?: { set: number; direction?: FlipDirection };
   /** The samples that carry this label tag, on themselves or on their group. */
   label?: string;
+  /** The members of one failure cluster (the clustering computed again; docs/dataset-export.md#selection). */
+  cluster?: ClusterPick;
   prompts?: PromptKind;
 }
 

@@ -1,6 +1,7 @@
 // A shared report: one group of a run as one self-contained HTML file (rollout-lens report, the group
 // view's "Share as HTML…"). The page embeds this data; its small host (webview/report/main.ts) answers
 // the group view's and the dashboard's requests from it, so the page shows what the extension shows.
+import type { ReportCluster } from './clusters';
 import type { SampleDetail } from './explorer';
 import type { DashboardSnapshot } from './protocol/webviews/dashboard';
 import type { GroupSnapshot } from './protocol/webviews/group';
@@ -32,6 +33,8 @@ export interface ReportData {
   /** The run's dashboard (every step; the report's step is the group's), or null with why. */
   dashboard: DashboardSnapshot | null;
   dashboard_error: string | null;
+  /** The failure cluster the report was written for (shown above the group), or null. */
+  cluster: ReportCluster | null;
 }
 
 /** What writing a report did. */
@@ -45,6 +48,11 @@ export interface ReportSummary {
   tokens_left_out: number;
   /** Labels on the group and its samples (the group view shows them; group.labels). */
   labels: number;
+  /** The group shown: the one asked for, or a cluster's (its first example's). */
+  step: number;
+  group: string;
+  /** The cluster above the group: its id, name and size, and how many of its samples the group holds. */
+  cluster: { id: number; name: string; size: number; in_group: number } | null;
 }
 
 /** The ids of the page's data blocks (type="application/json" scripts, never run). */

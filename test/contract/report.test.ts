@@ -46,6 +46,9 @@ describe('report/write', () => {
         images_left_out: 0,
         tokens_left_out: 0,
         labels: 0,
+        step: 1,
+        group: 'g',
+        cluster: null,
       },
     );
     const html = fs.readFileSync(out, 'utf8');

@@ -155,7 +155,7 @@ describe('fuzzing the readers and the protocol', () => {
         expected,
       );
       const errors = responses().filter((m): m is RpcResponse & { error: RpcErrorObject } => m.error !== undefined);
-      assert.deepEqual([errors.length, responses().length - errors.length], [3175, 26]);
+      assert.deepEqual([errors.length, responses().length - errors.length], [3178, 23]);
       assert.ok(errors.every((e) => typeof e.error.message === 'string' && e.error.message.length > 5));
     } finally {
       await server.dispose();

@@ -1,7 +1,8 @@
 // Fuzzing the host-side validation of webview messages (issue 9.4): 12,000 random and mutated
-// messages for the three views never throw, and every rejection says why in one line.
+// messages for each of four views never throw, and every rejection says why in one line.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CLUSTERS_INBOUND } from '../../src/shared/protocol/webviews/clusters';
 import { DASHBOARD_INBOUND } from '../../src/shared/protocol/webviews/dashboard';
 import { GROUP_INBOUND } from '../../src/shared/protocol/webviews/group';
 import { parseFromWebview } from '../../src/shared/protocol/webviews/ipc';
@@ -15,6 +16,8 @@ const VALID: unknown[] = [
   { kind: 'notify', method: 'group/compare', params: { left: 0, right: 1 } },
   { kind: 'notify', method: 'dashboard/filterSteps', params: { from: 1, to: 9 } },
   { kind: 'notify', method: 'rescore/openDiff', params: { ref } },
+  { kind: 'notify', method: 'clusters/openSample', params: ref },
+  { kind: 'notify', method: 'clusters/export', params: { cluster: 2 } },
 ];
 const JUNK: unknown[] = [
   null,
@@ -55,6 +58,7 @@ describe('webview message validation', () => {
     ['group', GROUP_INBOUND],
     ['dashboard', DASHBOARD_INBOUND],
     ['rescore', RESCORE_INBOUND],
+    ['clusters', CLUSTERS_INBOUND],
   ] as const) {
     it(`${name}: 4,000 fuzzed messages are accepted with typed params or rejected with a reason`, () => {
       const rand = prng(name.length * 7);

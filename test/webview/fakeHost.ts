@@ -75,7 +75,7 @@ export async function startPageServer(): Promise<PageServer> {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    const page = /^\/(group|dashboard|rescore|timeline)\.html$/.exec(url.pathname);
+    const page = /^\/(group|dashboard|rescore|timeline|clusters)\.html$/.exec(url.pathname);
     if (page) {
       const app = page[1] as WebviewApp;
       const nonce = makeNonce();

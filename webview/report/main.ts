@@ -8,6 +8,7 @@ import './report.css';
 import { DashboardMessages } from '../../src/shared/protocol/webviews/dashboard';
 import { GroupMessages } from '../../src/shared/protocol/webviews/group';
 import { ErrorNotification, type IpcMessage } from '../../src/shared/protocol/webviews/ipc';
+import type { ReportCluster } from '../../src/shared/clusters';
 import { REPORT_DATA_ID, reportAppId, type ReportApp, type ReportBundle, type ReportData } from '../../src/shared/report';
 import { el } from '../shared/dom';
 import { THEMES } from '../shared/themes';
@@ -27,6 +28,24 @@ const app: ReportApp = location.hash === '#dashboard' ? 'dashboard' : 'group';
 const theme = THEMES[matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark'];
 for (const [k, v] of Object.entries(theme.vars)) document.documentElement.style.setProperty(k, v);
 document.body.classList.add(theme.bodyClass, 'rl-report');
+
+/** The failure cluster the report was written for: what was clustered, the cluster, its examples (all text). */
+function clusterSection(c: ReportCluster): HTMLElement {
+  const range = c.from === null && c.to === null ? 'all steps' : `steps ${c.from ?? '…'}–${c.to ?? '…'}`;
+  const share = c.clustered ? ` (${((100 * c.size) / c.clustered).toFixed(1)}% of ${c.clustered})` : '';
+  return el('section', { cls: 'rl-report-cluster', attrs: { 'aria-label': 'Failure cluster' } }, [
+    el('h2', { text: `Failure cluster #${c.id}: ${c.name}` }),
+    el('p', {
+      text: `${c.size} samples${share}, clustered from the ${c.selection_label} samples of ${c.run}, ${range}. ${c.in_group} of them are in the group below.`,
+    }),
+    el('p', { cls: 'muted', text: `Terms: ${c.terms.join(', ') || 'none'}` }),
+    el(
+      'ol',
+      { cls: 'rl-report-examples' },
+      c.examples.map((e) => el('li', { text: `step ${e.step} · group ${e.group} · #${e.index}: ${e.preview}` })),
+    ),
+  ]);
+}
 
 /** A one-line notice: what the page cannot do, said where the user asked for it. */
 const notice = el('div', { cls: 'rl-report-notice', attrs: { role: 'status', hidden: true } });
@@ -60,7 +79,7 @@ const bar = el('header', { cls: 'rl-report-bar' }, [
     text: 'A static page: compare, re-score, open as document and opening other groups need Rollout Lens in VS Code.',
   }),
 ]);
-document.body.prepend(bar, notice);
+document.body.prepend(bar, ...(data.cluster ? [clusterSection(data.cluster)] : []), notice);
 
 /** The app's actions a static page cannot carry out, in the words of the controls that send them. */
 const NEEDS_VSCODE: Record<string, string> = {

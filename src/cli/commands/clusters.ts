@@ -10,6 +10,7 @@ import { parseStepRange, type ClusterReport, type ClusterSelection } from '../..
 import { ErrorCode, LensError } from '../../shared/errors';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson } from '../output';
+import { clusterPickFlags, shellWord } from './clusterPick';
 import { parseSplit } from './ingest';
 
 /** --steps "A-B", "A-", "-B" or "N". */
@@ -45,7 +46,7 @@ export function parseSelection(v: Values): ClusterSelection {
   return given[0] ?? { kind: 'wrong' };
 }
 
-function printReport(r: ClusterReport): void {
+function printReport(r: ClusterReport, db: string): void {
   const range = r.from === null && r.to === null ? 'all steps' : `steps ${r.from ?? '…'}-${r.to ?? '…'}`;
   const out = [
     `${r.run} (${r.split}, ${range}): ${r.selected} samples ${r.selection_label}`,
@@ -59,6 +60,14 @@ function printReport(r: ClusterReport): void {
     const share = r.clustered ? ((100 * c.size) / r.clustered).toFixed(1) : '0';
     out.push(`#${c.id}  ${c.size} (${share}%)  ${c.name}${c.named_by === 'endpoint' ? `   [terms: ${c.terms.join(', ')}]` : ''}`);
     for (const e of c.examples) out.push(`    step ${e.step} group ${e.group} #${e.index}: ${e.preview}`);
+  }
+  if (r.clusters.length) {
+    const run = `--db ${shellWord(db)} --run ${shellWord(r.run)}`;
+    out.push(
+      '',
+      `Export cluster ID: rollout-lens export-dataset ${run} ${clusterPickFlags(r, 'ID', 'from-to')} --kind sft --format jsonl --out FILE.jsonl`,
+      `Share it as a page: rollout-lens report ${run} ${clusterPickFlags(r, 'ID', 'steps')} --out FILE.html`,
+    );
   }
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -126,7 +135,7 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = {
           if (report.naming?.message) process.stderr.write(`rollout-lens: ${report.naming.message}\n`);
         }
         if (v['json'] === true) printJson(report);
-        else printReport(report);
+        else printReport(report, db);
         return 0;
       } finally {
         store.close();

@@ -17,6 +17,7 @@ import { ErrorCode, LensError } from '../../shared/errors';
 import type { GroupFilter, SampleFilter } from '../../shared/explorer';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson } from '../output';
+import { CLUSTER_PICK_OPTIONS, CLUSTER_PICK_USAGE, clusterPickOption } from './clusterPick';
 import { parseSplit } from './ingest';
 
 /** One of `choices`, or undefined when the option is absent. */
@@ -35,6 +36,8 @@ function number(v: Values, name: string): number | undefined {
   if (s.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number ≥ 0, got ${JSON.stringify(s)}`);
   return n;
 }
+
+const pick = (sel: DatasetSelection, k: 'from' | 'to'): { from?: number; to?: number } => (sel[k] !== undefined ? { [k]: sel[k] } : {});
 
 /** The selection the options describe (docs/dataset-export.md#selection). */
 export function selectionOf(v: Values): DatasetSelection {
@@ -76,6 +79,9 @@ export function selectionOf(v: Values): DatasetSelection {
   if (prompts) sel.prompts = prompts;
   const label = str(v['label']);
   if (label !== undefined) sel.label = label;
+  // A cluster of the export's own range: clustering wrong answers of steps 300-400 and exporting cluster 2 is one command.
+  const cluster = clusterPickOption(v, { ...(sel.split ? { split: sel.split } : {}), ...pick(sel, 'from'), ...pick(sel, 'to') });
+  if (cluster) sel.cluster = cluster;
   return sel;
 }
 
@@ -85,7 +91,7 @@ export const EXPORT_DATASET_COMMANDS: Record<string, CommandSpec> = {
       `export-dataset --db FILE --run NAME --kind ${DATASET_KINDS.join('|')} --format ${DATASET_FORMATS.join('|')} --out FILE ` +
       '[--split train|val] [--step N | --from N --to N] [--degenerate | --non-degenerate] [--tools] [--hard-to-ground] ' +
       `[--truncated] [--reflects] [--text QUERY [--all-turns]] [--outcome wrong|right] [--alert KIND] [--flips SET [--flip-direction ${FLIP_DIRECTIONS.join('|')}]] [--label TAG] ` +
-      `[--prompts ${PROMPT_KINDS.join('|')}] [--margin M] [--ability NAME] [--json]`,
+      `${CLUSTER_PICK_USAGE} [--prompts ${PROMPT_KINDS.join('|')}] [--margin M] [--ability NAME] [--json]`,
     summary: 'write a selection of samples back as training data: SFT rows, DPO pairs or RL prompts (verl parquet, TRL JSONL)',
     options: {
       ...dbOption,
@@ -114,6 +120,7 @@ export const EXPORT_DATASET_COMMANDS: Record<string, CommandSpec> = {
       prompts: { type: 'string' },
       margin: { type: 'string' },
       ability: { type: 'string' },
+      ...CLUSTER_PICK_OPTIONS,
     },
     run: (v) => {
       const db = requireDb(v);

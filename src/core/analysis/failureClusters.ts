@@ -8,8 +8,11 @@ import {
   DEFAULT_CLUSTER_SEED,
   DEFAULT_MAX_K,
   type ClusterExample,
+  type ClusterPick,
   type ClusterReport,
   type ClusterSelection,
+  type ClusterSpec,
+  type FailureCluster,
 } from '../../shared/clusters';
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { Split } from '../../shared/rollout';
@@ -25,17 +28,9 @@ import { runPausing, runThrough, type Stepped } from './stepped';
 import { clusterTextsSteps, previewOf, sampleIndices } from './textClusters';
 import { clippedText } from './textVectors';
 
-export interface ClusterRequest {
+/** A clustering of a run (ClusterSpec: step range, selection, k, seed, cap); `maxK` bounds the silhouette's search. */
+export interface ClusterRequest extends ClusterSpec {
   run: string;
-  split?: Split;
-  /** Inclusive step range; absent ends are open. */
-  from?: number;
-  to?: number;
-  selection: ClusterSelection;
-  k?: number;
-  seed?: number;
-  /** At most this many samples are clustered (a seeded sample of the selection). */
-  cap?: number;
   maxK?: number;
 }
 
@@ -161,8 +156,14 @@ function fetchResponses(store: Store, ids: readonly number[]): Fetched[] {
   return out;
 }
 
+/** A report and, per cluster in its order, the sample ids of its members. */
+interface Clustered {
+  report: ClusterReport;
+  members: number[][];
+}
+
 /** The selected samples read (at most `cap`), clustered with pauses between k-means runs. */
-function* failureClusterSteps(store: Store, req: ClusterRequest): Stepped<ClusterReport> {
+function* failureClusterSteps(store: Store, req: ClusterRequest): Stepped<Clustered> {
   const runId = store.requireRun(req.run).id;
   const range: Range = { runId, split: req.split ?? 'train', from: req.from ?? null, to: req.to ?? null };
   if (range.from !== null && range.to !== null && range.from > range.to)
@@ -178,7 +179,7 @@ function* failureClusterSteps(store: Store, req: ClusterRequest): Stepped<Cluste
     samples.map((s) => s.text),
     { seed, maxK: req.maxK ?? DEFAULT_MAX_K, ...(req.k !== undefined ? { k: req.k } : {}) },
   );
-  return {
+  const report: ClusterReport = {
     run: req.run,
     split: range.split,
     from: range.from,
@@ -206,14 +207,54 @@ function* failureClusterSteps(store: Store, req: ClusterRequest): Stepped<Cluste
     })),
     naming: null,
   };
+  return { report, members: c.clusters.map((cl) => cl.members.map((j) => samples[j]!.sample_id)) };
 }
 
 /** Clusters the selected samples of a run's step range. Deterministic for a seed; naming by terms (see clusterNaming.ts for an endpoint). */
-export const failureClusters = (store: Store, req: ClusterRequest): ClusterReport => runThrough(failureClusterSteps(store, req));
+export const failureClusters = (store: Store, req: ClusterRequest): ClusterReport => runThrough(failureClusterSteps(store, req)).report;
 
 /**
  * The same, awaiting `pause` between k-means runs (the engine: other requests are served meanwhile,
  * and a pause that throws stops the work). The report does not depend on the pauses.
  */
-export const failureClustersPausing = (store: Store, req: ClusterRequest, pause: () => Promise<void>): Promise<ClusterReport> =>
-  runPausing(failureClusterSteps(store, req), pause);
+export const failureClustersPausing = async (store: Store, req: ClusterRequest, pause: () => Promise<void>): Promise<ClusterReport> =>
+  (await runPausing(failureClusterSteps(store, req), pause)).report;
+
+/** One cluster of a clustering computed again: its report, the cluster and its members' sample ids. */
+export interface PickedCluster {
+  report: ClusterReport;
+  cluster: FailureCluster;
+  ids: number[];
+}
+
+function picked(run: string, pick: ClusterPick, c: Clustered): PickedCluster {
+  const cluster = c.report.clusters[pick.cluster - 1];
+  const ids = c.members[pick.cluster - 1];
+  if (!cluster || !ids)
+    throw new LensError(
+      ErrorCode.NotFound,
+      `cluster #${pick.cluster} of ${run}: the clustering of ${c.report.selected} samples ${c.report.selection_label} has ${c.report.clusters.length} cluster(s)`,
+    );
+  const e = pick.expect;
+  if (e && (e.size !== cluster.size || e.terms.join('\u0000') !== cluster.terms.join('\u0000')))
+    throw new LensError(
+      ErrorCode.BadInput,
+      `cluster #${pick.cluster} of ${run} is no longer the one shown (${e.size} samples, ${e.terms.join(', ') || 'no terms'}): ` +
+        `clustered again it has ${cluster.size} (${cluster.terms.join(', ') || 'no terms'}). The run changed since: cluster it again.`,
+    );
+  return { report: c.report, cluster, ids };
+}
+
+const requestOf = (run: string, pick: ClusterPick): ClusterRequest => ({ run, ...pick.spec });
+
+/** The members of one cluster, the clustering computed again (seeded: the same while the run's samples are). */
+export const pickCluster = (store: Store, run: string, pick: ClusterPick): PickedCluster =>
+  picked(run, pick, runThrough(failureClusterSteps(store, requestOf(run, pick))));
+
+/** The same, awaiting `pause` between k-means runs (the engine). */
+export const pickClusterPausing = async (
+  store: Store,
+  run: string,
+  pick: ClusterPick,
+  pause: () => Promise<void>,
+): Promise<PickedCluster> => picked(run, pick, await runPausing(failureClusterSteps(store, requestOf(run, pick)), pause));

@@ -5,10 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DatasetExportReport, DatasetExportRequest } from '../../shared/datasetExport';
 import { ErrorCode, LensError } from '../../shared/errors';
-import type { ReflectionMatcher } from '../analysis/reflection';
 import type { Store } from '../store/store';
 import { dpoRows, rlPromptRows, sftRows, type DpoRow, type RlPromptRow, type SftRow } from './rows';
-import { selectGroups, type ExportGroup } from './select';
+import { selectGroups, type ExportGroup, type SelectOptions } from './select';
 import { writeParquetTable, type ColumnType, type TableSchema } from './parquetTable';
 
 const EXTENSION = { 'verl-parquet': '.parquet', jsonl: '.jsonl' } as const;
@@ -125,7 +124,7 @@ function emptyMessage(req: DatasetExportRequest, n: { groups: number; below_marg
 }
 
 /** `reflection`: the keywords configured now (the engine's) for the reflects filter; default the preset's. */
-export function exportDataset(store: Store, req: DatasetExportRequest, reflection?: ReflectionMatcher): DatasetExportReport {
+export function exportDataset(store: Store, req: DatasetExportRequest, opts: SelectOptions = {}): DatasetExportReport {
   checkDatasetPath(req.out, req.format);
   if (req.kind === 'dpo' && req.format !== 'jsonl') {
     throw new LensError(ErrorCode.BadInput, 'DPO pairs are written in TRL preference format: use --format jsonl');
@@ -133,7 +132,7 @@ export function exportDataset(store: Store, req: DatasetExportRequest, reflectio
   const margin = req.margin ?? 0;
   if (!Number.isFinite(margin) || margin < 0) throw new LensError(ErrorCode.BadInput, `margin must be a number ≥ 0, got ${margin}`);
   const n = { groups: 0, samples: 0, below_margin: 0 };
-  const groups = counted(selectGroups(store, req.run, req.selection, reflection), n);
+  const groups = counted(selectGroups(store, req.run, req.selection, opts), n);
   const ability = req.ability ?? 'unspecified';
   let table: { rows: Record<string, unknown>[]; schema?: TableSchema };
   if (req.kind === 'sft') {

@@ -1,11 +1,12 @@
 // Which stored samples an export takes (docs/dataset-export.md#selection): the step range and the
 // explorer's filters in SQL, then the per-sample tests (truncated, reflects, text, outcome) and the
-// sources that name samples by id (an alert, a re-score's flips, a label). A source is one function
+// sources that name samples by id (an alert, a re-score's flips, a label, a failure cluster). A source is one function
 // from the store to a set of sample ids.
 import type { DatasetSelection } from '../../shared/datasetExport';
 import { ErrorCode, LensError } from '../../shared/errors';
 import type { Split, Turn } from '../../shared/rollout';
 import { reflectionMatcher, type ReflectionMatcher } from '../analysis/reflection';
+import { pickCluster } from '../analysis/failureClusters';
 import { sampleSuccess } from '../analysis/success';
 import { groupLabels, labelledSampleIds } from '../store/labels';
 import { groupFilterSql } from '../store/reads';
@@ -88,9 +89,23 @@ function flippedSamples(store: Store, runId: number, flips: NonNullable<DatasetS
   return ids;
 }
 
+/** What the caller worked out ahead: a cluster's members (the engine clusters with pauses between k-means runs). */
+export interface SelectOptions {
+  reflection?: ReflectionMatcher;
+  clusterIds?: readonly number[];
+}
+
 /** Ids named by every id source of the selection (intersected), or undefined when it has none. */
-function sourceIds(store: Store, run: string, runId: number, sel: DatasetSelection, split: Split): Set<number> | undefined {
+function sourceIds(
+  store: Store,
+  run: string,
+  runId: number,
+  sel: DatasetSelection,
+  split: Split,
+  opts: SelectOptions,
+): Set<number> | undefined {
   const sets: Set<number>[] = [];
+  if (sel.cluster) sets.push(new Set(opts.clusterIds ?? pickCluster(store, run, sel.cluster).ids));
   if (sel.alert) sets.push(alertSamples(store, runId, sel, split));
   if (sel.flips) sets.push(flippedSamples(store, runId, sel.flips));
   if (sel.label) sets.push(labelledSampleIds(store, run, split, sel.label));
@@ -123,13 +138,13 @@ function labelTagsOf(store: Store, ref: { run: string; split: Split; step: numbe
 }
 
 /** The selected groups, in step then group order, one at a time (only one group's responses are held). */
-export function* selectGroups(store: Store, run: string, sel: DatasetSelection, reflection?: ReflectionMatcher): Generator<ExportGroup> {
+export function* selectGroups(store: Store, run: string, sel: DatasetSelection, opts: SelectOptions = {}): Generator<ExportGroup> {
   const runId = store.requireRun(run).id;
   const split = sel.split ?? 'train';
   const threshold = runSuccessRule(store.db, runId).threshold;
-  const ids = sourceIds(store, run, runId, sel, split);
+  const ids = sourceIds(store, run, runId, sel, split, opts);
   if (ids && ids.size === 0) return;
-  const matcher = reflection ?? reflectionMatcher();
+  const matcher = opts.reflection ?? reflectionMatcher();
   const f = sel.samples ?? {};
   const text = f.text ? matchingSampleIds(store, f.text, f.allTurns) : undefined;
   const groupSql = groupFilterSql(store, sel.filter ?? {});

@@ -6,6 +6,7 @@ import { errorMessage } from '../../shared/errors';
 import type { AdvantageEstimator } from '../../shared/protocol/webviews/advantages';
 import { REPORT_IMAGE_BUDGET, REPORT_TOKEN_BUDGET, type ReportData, type ReportImage } from '../../shared/report';
 import type { SampleTokens } from '../../shared/tokenSignals';
+import type { PickedCluster } from '../analysis/failureClusters';
 import { LENS_VERSION } from '../runtimeReport';
 import { getSample } from '../store/reads';
 import type { Store } from '../store/store';
@@ -13,6 +14,7 @@ import { sampleTokens } from '../store/tokenStore';
 import { dashboardView } from '../views/dashboardView';
 import { groupImage } from '../views/groupMedia';
 import { groupView, type GroupViewOptions } from '../views/groupView';
+import { reportCluster } from './reportCluster';
 
 export interface ReportOptions extends GroupViewOptions {
   /** The estimator the view opens on (the user's rolloutLens.advantageEstimator); GRPO when not given. */
@@ -22,6 +24,8 @@ export interface ReportOptions extends GroupViewOptions {
   tokenBudget?: number;
   /** The time written into the report (tests pin it). */
   now?: Date;
+  /** A failure cluster to show above the group (pickCluster's result). */
+  cluster?: PickedCluster;
 }
 
 /** Clip ε the dashboard's mismatch share is counted against when none is given (rolloutLens.tokens.clipEpsilon's default). */
@@ -60,6 +64,7 @@ export async function reportData(store: Store, ref: GroupRef, opts: ReportOption
     images,
     dashboard,
     dashboard_error: dashboardError,
+    cluster: opts.cluster ? reportCluster(store, ref, opts.cluster) : null,
   };
 }
 

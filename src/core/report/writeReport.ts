@@ -40,5 +40,10 @@ export async function writeReport(
     images_left_out: data.images.filter((i) => 'left_out' in i).length,
     tokens_left_out: data.tokens_left,
     labels: data.group.labels.group.length + data.group.labels.samples.reduce((n, s) => n + s.labels.length, 0),
+    step: ref.step,
+    group: ref.group,
+    cluster: data.cluster
+      ? { id: data.cluster.id, name: data.cluster.name, size: data.cluster.size, in_group: data.cluster.in_group }
+      : null,
   };
 }

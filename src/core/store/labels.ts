@@ -145,6 +145,31 @@ export function addLabel(
   return { label, added };
 }
 
+/** Puts `tag` on each of these stored samples (a failure cluster's members) in one transaction; a sample that has it keeps its note. */
+export function labelSamples(
+  store: Store,
+  sampleIds: readonly number[],
+  tag: string,
+  opts: { note?: string; user?: string; now?: Date } = {},
+): { added: number; already: number } {
+  requireTag(tag);
+  const note = opts.note ?? '';
+  if (note.length > LABEL_NOTE_MAX) throw new LensError(ErrorCode.BadInput, `a label note is at most ${LABEL_NOTE_MAX} characters`);
+  const added = store.write(
+    () =>
+      store.db
+        .prepare(
+          `INSERT INTO labels (run, split, step, group_uid, sample_idx, tag, note, created_at, created_by)
+           SELECT r.name, st.split, st.step, g.uid, s.idx, @tag, @note, @at, @by
+             FROM samples s JOIN groups g ON g.id = s.group_id JOIN steps st ON st.id = g.step_id JOIN runs r ON r.id = st.run_id
+            WHERE s.id IN (SELECT value FROM json_each(@ids))
+           ON CONFLICT (run, split, step, group_uid, sample_idx, tag) DO NOTHING`,
+        )
+        .run({ ids: JSON.stringify(sampleIds), tag, note, at: (opts.now ?? new Date()).toISOString(), by: opts.user ?? osUser() }).changes,
+  );
+  return { added, already: sampleIds.length - added };
+}
+
 /** Takes tag `tag` off a group or sample, stored or not; says whether there was such a label. */
 export function removeLabel(store: Store, target: LabelTarget, tag: string): boolean {
   validateRunName(target.run);

@@ -2,12 +2,24 @@
 // brought up to date first); the clustering pauses between k-means runs; naming by the user's
 // endpoint only when the request asks, with what is sent logged to the output channel before it goes.
 import { nameClusters } from '../../core/analysis/clusterNaming';
-import { failureClustersPausing } from '../../core/analysis/failureClusters';
+import { failureClustersPausing, pickClusterPausing, type PickedCluster } from '../../core/analysis/failureClusters';
 import { breathe } from '../../core/breathe';
+import type { ClusterPick } from '../../shared/clusters';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { handlersOf, type EngineContext } from '../context';
 import { refreshAlerts } from './alerts';
+
+/** Between k-means runs: other requests are served, and a cancel stops the work there. */
+export const clusteringPause = (signal: AbortSignal, what: string) => async (): Promise<void> => {
+  await breathe();
+  if (signal.aborted) throw new LensError(ErrorCode.Cancelled, `${what} cancelled`);
+};
+
+/** One cluster's members, the clustering computed again with pauses (dataset export and reports take a cluster). */
+export function pickedCluster(engine: EngineContext, run: string, pick: ClusterPick, signal: AbortSignal): Promise<PickedCluster> {
+  return pickClusterPausing(engine.requireStore(), run, pick, clusteringPause(signal, 'clustering'));
+}
 
 export function clusterHandlers(engine: EngineContext) {
   return handlersOf(EngineMethods)({
@@ -15,10 +27,7 @@ export function clusterHandlers(engine: EngineContext) {
       if (p.selection.kind === 'alert') await refreshAlerts(engine, p.run);
       const { naming, ...req } = p;
       // Seconds of work for 10k responses: other requests are served between k-means runs, and a cancel stops it there.
-      const report = await failureClustersPausing(engine.requireStore(), req, async () => {
-        await breathe();
-        if (ctx.signal.aborted) throw new LensError(ErrorCode.Cancelled, 'failure clusters cancelled');
-      });
+      const report = await failureClustersPausing(engine.requireStore(), req, clusteringPause(ctx.signal, 'failure clusters'));
       if (!naming) return report;
       const named = await nameClusters(
         report,

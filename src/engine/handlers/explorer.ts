@@ -1,5 +1,6 @@
 // Read requests behind the run explorer and the sample documents.
 import { exportDataset } from '../../core/export/exportDataset';
+import { pickedCluster } from './clusters';
 import { exportRun } from '../../core/store/exporter';
 import { getSample, groupResponses, listGroups, listSamples, listSteps } from '../../core/store/reads';
 import { samePromptGroups } from '../../core/store/promptTimeline';
@@ -42,6 +43,9 @@ export function explorerHandlers(engine: EngineContext) {
       const s = store();
       return writeExport(exportRun(s, s.requireRun(p.run).id, p.step), p.path, ctx.signal);
     },
-    exportDataset: (p) => exportDataset(store(), p, engine.reflection),
+    exportDataset: async (p, ctx) => {
+      const cluster = p.selection.cluster ? await pickedCluster(engine, p.run, p.selection.cluster, ctx.signal) : undefined;
+      return exportDataset(store(), p, { reflection: engine.reflection, ...(cluster ? { clusterIds: cluster.ids } : {}) });
+    },
   });
 }

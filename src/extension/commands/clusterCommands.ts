@@ -1,17 +1,14 @@
-// "Failure Clusters…": a run's wrong (or flipped, alerted, matching) responses grouped by text
-// (docs/algorithms.md#failure-clusters), listed with counts and terms; a cluster shows its three
-// examples, and picking one opens the sample. Naming by the verifier's endpoint only when
-// rolloutLens.clusters.nameByEndpoint is on, saying what was sent.
+// "Failure Clusters…": which samples of a run (wrong, flipped, alerted, matching, labelled) and which
+// steps, asked with quick picks; the clusters view (src/extension/webviews/clustersPanel.ts) then
+// clusters them by text (docs/algorithms.md#failure-clusters) and shows each cluster's counts, terms
+// and examples.
 import * as vscode from 'vscode';
 import { ALERT_KINDS, ALERT_TITLES } from '../../shared/alerts';
-import { parseStepRange, type ClusterReport, type ClusterSelection } from '../../shared/clusters';
-import { errorMessage } from '../../shared/errors';
+import { parseStepRange, type ClusterSelection } from '../../shared/clusters';
 import { EngineMethods } from '../../shared/protocol/engine';
 import type { EngineClient } from '../engineClient';
-import { readConfig } from '../config';
 import { RunNode } from '../explorer/nodes';
-import { clusterItems, clustersTitle, exampleItems, namingFromSettings, namingNotice } from './clusterView';
-import { openSample } from './sampleCommands';
+import type { WebviewsApi } from '../webviews/registerWebviews';
 import { pickRunName } from './viewCommands';
 
 async function pickSelection(engine: EngineClient, run: string): Promise<ClusterSelection | undefined> {
@@ -67,23 +64,11 @@ async function pickSelection(engine: EngineClient, run: string): Promise<Cluster
   return query ? { kind: 'text', query } : undefined;
 }
 
-/** The clusters; a cluster's examples; an example opens its sample, then the clusters come back until dismissed. */
-async function browse(r: ClusterReport): Promise<void> {
-  for (;;) {
-    const c = await vscode.window.showQuickPick(clusterItems(r), {
-      title: clustersTitle(r),
-      matchOnDetail: true,
-      placeHolder: 'Pick a cluster to see its three examples',
-    });
-    if (!c) return;
-    const e = await vscode.window.showQuickPick(exampleItems(c.cluster), {
-      title: `#${c.cluster.id} ${c.cluster.name}: ${c.cluster.size} samples (the three nearest its centre)`,
-    });
-    if (e) await openSample({ run: e.ref.run, split: e.ref.split, step: e.ref.step, group: e.ref.group, index: e.ref.index });
-  }
-}
-
-export async function failureClustersCommand(engine: EngineClient, node: RunNode | string | undefined): Promise<void> {
+export async function failureClustersCommand(
+  engine: EngineClient,
+  webviews: Pick<WebviewsApi, 'openClusters'>,
+  node: RunNode | string | undefined,
+): Promise<void> {
   const run =
     typeof node === 'string' ? node : node instanceof RunNode ? node.run.run : await pickRunName(engine, 'Cluster failures of which run?');
   if (!run) return;
@@ -100,22 +85,6 @@ export async function failureClustersCommand(engine: EngineClient, node: RunNode
   if (steps === undefined) return;
   const range = steps.trim() === '' ? {} : parseStepRange(steps);
   if ('error' in range) return;
-  const { naming, warning } = namingFromSettings(readConfig());
-  if (warning) void vscode.window.showWarningMessage(warning);
-  try {
-    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Clustering ${run}…` }, () =>
-      engine.request(EngineMethods.failureClusters, { run, selection, ...range, ...(naming ? { naming } : {}) }),
-    );
-    if (report.clusters.length === 0) {
-      void vscode.window.showInformationMessage(`No samples of ${run} are ${report.selection_label} in these steps.`);
-      return;
-    }
-    // What went to the endpoint, or why its names were not used: one message.
-    const notice = namingNotice(report);
-    if (notice)
-      void (notice.level === 'info' ? vscode.window.showInformationMessage(notice.text) : vscode.window.showWarningMessage(notice.text));
-    await browse(report);
-  } catch (e) {
-    void vscode.window.showErrorMessage(`Failure clusters: ${errorMessage(e)}`);
-  }
+  // The view clusters (and names, when the setting asks) and shows the clusters with their examples.
+  webviews.openClusters({ run, spec: { selection, ...range } });
 }

@@ -1,34 +1,6 @@
-// What the Failure Clusters… quick picks and messages say, kept apart from `vscode` so it is tested
-// as plain data (test/unit/extension/clusterView.test.ts). Everything is text: labels, never markup.
-import type { ClusterExample, ClusterReport, FailureCluster } from '../../shared/clusters';
-
-export interface ClusterPickItem {
-  label: string;
-  description: string;
-  detail: string;
-  cluster: FailureCluster;
-}
-
-/** One item per cluster: name, count and share; its first example's preview, or its terms when an endpoint named it. */
-export function clusterItems(r: ClusterReport): ClusterPickItem[] {
-  return r.clusters.map((c) => ({
-    label: `#${c.id} ${c.name}`,
-    description: `${c.size} (${r.clustered ? ((100 * c.size) / r.clustered).toFixed(1) : '0'}%)`,
-    detail: c.named_by === 'endpoint' ? `terms: ${c.terms.join(', ')}` : (c.examples[0]?.preview ?? ''),
-    cluster: c,
-  }));
-}
-
-/** The clusters' title: what was selected, from which steps, and whether a seeded sample was clustered. */
-export function clustersTitle(r: ClusterReport): string {
-  const range = r.from === null && r.to === null ? 'all steps' : `steps ${r.from ?? '…'}–${r.to ?? '…'}`;
-  const sampled = r.capped ? `, a seeded sample of ${r.clustered}` : '';
-  return `${r.run} ${range}: ${r.selected} ${r.selection_label}${sampled} → ${r.clusters.length} clusters`;
-}
-
-export function exampleItems(c: FailureCluster): Array<{ label: string; detail: string; ref: ClusterExample }> {
-  return c.examples.map((x) => ({ label: `step ${x.step} · ${x.group} · #${x.index}`, detail: x.preview, ref: x }));
-}
+// What the failure clusters view asks of the settings and says about naming by an endpoint, kept
+// apart from `vscode` so it is tested as plain data (test/unit/extension/clusterView.test.ts).
+import type { ClusterReport } from '../../shared/clusters';
 
 /** The naming to ask for from the settings, or why none is asked for although the setting is on. */
 export function namingFromSettings(cfg: { clustersNameByEndpoint: boolean; verifierUrl: string; verifierModel: string }): {

@@ -1,6 +1,7 @@
 // "Export Dataset from Current Filter…": the explorer's current filter (and the step or brushed
 // range it is invoked on) written back as training data through the engine's datasets/export
-// (docs/dataset-export.md). Three quick picks and a save dialog; an empty selection writes nothing.
+// (docs/dataset-export.md); the clusters view's Export… does the same for one failure cluster.
+// Three quick picks and a save dialog; an empty selection writes nothing.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -37,17 +38,17 @@ const FORMATS: Array<Pick<DatasetFormat>> = [
 const REFINE: Record<DatasetKind, Array<Pick<Partial<DatasetSelection>>>> = {
   sft: [
     { label: 'Right samples only', description: "under the run's success rule", value: { outcome: 'right' } },
-    { label: 'Every sample the filter keeps', value: {} },
+    { label: 'Every selected sample', value: {} },
     { label: 'Wrong samples only', value: { outcome: 'wrong' } },
   ],
   dpo: [
-    { label: 'Every group the filter keeps', value: {} },
+    { label: 'Every selected group', value: {} },
     { label: 'Rejected from the wrong samples', value: { outcome: 'wrong' } },
   ],
   'rl-prompts': [
     { label: 'Zero-accuracy prompts', description: 'never solved in the range', value: { prompts: 'zero-accuracy' } },
     { label: 'Never-trainable prompts', description: 'every group degenerate in the range', value: { prompts: 'never-trainable' } },
-    { label: 'Every prompt the filter keeps', value: {} },
+    { label: 'Every selected prompt', value: {} },
   ],
 };
 
@@ -71,7 +72,19 @@ export async function exportDatasetFromFilter(engine: EngineClient, state: Explo
     );
   }
   if (!run) return;
-  const kind = await pick(KINDS, 'Export what?');
+  const range =
+    scope?.step !== undefined
+      ? { from: scope.step, to: scope.step }
+      : state.stepRange?.run === run
+        ? { from: state.stepRange.from, to: state.stepRange.to }
+        : {};
+  const filter = state.filter.text && readConfig().searchIncludeAllTurns ? { ...state.filter, allTurns: true } : state.filter;
+  await exportDataset(engine, run, explorerSelection(filter, { ...(scope?.split ? { split: scope.split } : {}), ...range }));
+}
+
+/** Asks what to write (kind, format, which samples, DPO's margin) and where, then has the engine export `base` narrowed so. */
+export async function exportDataset(engine: EngineClient, run: string, base: DatasetSelection, what = run): Promise<void> {
+  const kind = await pick(KINDS, `Export what from ${what}?`);
   if (!kind) return;
   const format = kind === 'dpo' ? 'jsonl' : await pick(FORMATS, 'In which format?');
   if (!format) return;
@@ -87,26 +100,19 @@ export async function exportDatasetFromFilter(engine: EngineClient, state: Explo
     if (m === undefined) return;
     margin = Number(m);
   }
-  const range =
-    scope?.step !== undefined
-      ? { from: scope.step, to: scope.step }
-      : state.stepRange?.run === run
-        ? { from: state.stepRange.from, to: state.stepRange.to }
-        : {};
-  const filter = state.filter.text && readConfig().searchIncludeAllTurns ? { ...state.filter, allTurns: true } : state.filter;
-  const selection = { ...explorerSelection(filter, { ...(scope?.split ? { split: scope.split } : {}), ...range }), ...refine };
-  const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const selection = { ...base, ...refine };
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const name = datasetFileName(run, kind, format);
   const target = await vscode.window.showSaveDialog({
-    title: `Export ${kind} from ${run}`,
+    title: `Export ${kind} from ${what}`,
     filters: format === 'jsonl' ? { 'JSON Lines': ['jsonl'] } : { Parquet: ['parquet'] },
-    ...(base ? { defaultUri: vscode.Uri.joinPath(base, name) } : {}),
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
   });
   if (!target) return;
   const req: DatasetExportRequest = { run, kind, format, selection, out: target.fsPath, ...(margin !== undefined ? { margin } : {}) };
   try {
     const r = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Exporting ${kind} from ${run}` },
+      { location: vscode.ProgressLocation.Notification, title: `Exporting ${kind} from ${what}` },
       () => engine.request(EngineMethods.exportDataset, req),
     );
     void vscode.window.showInformationMessage(

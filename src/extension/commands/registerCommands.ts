@@ -164,5 +164,5 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.label', (arg?: LabelArg) => labelCommand(engine, arg, selectedGroup));
   reg('rolloutLens.filterByLabel', () => filterByLabel(engine, explorer));
   reg('rolloutLens.promptsByTrainable', (arg?: RunNode | string) => promptsByTrainable(engine, d.webviews, arg));
-  reg('rolloutLens.failureClusters', (arg?: RunNode | string) => failureClustersCommand(engine, arg));
+  reg('rolloutLens.failureClusters', (arg?: RunNode | string) => failureClustersCommand(engine, d.webviews, arg));
 }

@@ -8,6 +8,7 @@ import { TokenMethods } from '../../shared/protocol/engineTokens';
 import { ViewMethods } from '../../shared/protocol/views';
 import { GROUP_VIEW_TYPE, GroupMessages, groupCheckpointSchema, type GroupSnapshot } from '../../shared/protocol/webviews/group';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
+import { shareReport } from '../commands/shareReport';
 import { diffSamples, openSample } from '../commands/sampleCommands';
 import { readConfig } from '../config';
 import type { EngineClient } from '../engineClient';
@@ -132,29 +133,13 @@ class GroupPanel {
   }
 
   /** "Share as HTML…": the engine writes the report (src/core/report/) where the user says. */
-  private async share(): Promise<void> {
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = `${this.ref.run}-step${this.ref.step}-${this.ref.group}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
-    const target = await vscode.window.showSaveDialog({
-      title: `Share group ${this.ref.group} of step ${this.ref.step} as HTML`,
-      filters: { 'HTML report': ['html'] },
-      ...(base ? { defaultUri: vscode.Uri.joinPath(base, `${name}.html`) } : {}),
+  private share(): Promise<void> {
+    const r = this.ref;
+    return shareReport(this.deps, {
+      ref: r,
+      title: `Share group ${r.group} of step ${r.step} as HTML`,
+      fileName: `${r.run}-step${r.step}-${r.group}`,
     });
-    if (!target) return;
-    const config = readConfig();
-    try {
-      const r = await this.deps.engine.request(EngineMethods.writeReport, {
-        ...this.ref,
-        path: target.fsPath,
-        estimator: config.advantageEstimator,
-        epsilon: config.clipEpsilon,
-      });
-      const left = r.images_left_out ? ` (${r.images_left_out} images left out for size)` : '';
-      void vscode.window.showInformationMessage(`Wrote ${target.fsPath} (${(r.bytes / 1e6).toFixed(1)} MB, ${r.samples} samples)${left}.`);
-    } catch (e) {
-      this.deps.log.error(`[webview group] report of ${keyOf(this.ref)} failed: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(`Could not write the report: ${errorMessage(e)}`);
-    }
   }
 
   private async compare(index: number): Promise<void> {

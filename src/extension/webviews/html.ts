@@ -4,7 +4,7 @@
 // page for their fake host.
 import { randomBytes } from 'node:crypto';
 
-export type WebviewApp = 'group' | 'dashboard' | 'rescore' | 'timeline';
+export type WebviewApp = 'group' | 'dashboard' | 'rescore' | 'timeline' | 'clusters';
 
 export interface PageResources {
   /** webview.cspSource: the origin VS Code serves local resources from. */

@@ -4,8 +4,10 @@
 import * as vscode from 'vscode';
 import type { GroupRef } from '../../shared/explorer';
 import type { RunStatus } from '../../shared/runs';
+import type { ClustersKey } from '../../shared/protocol/webviews/clusters';
 import type { TimelineKey } from '../../shared/protocol/webviews/timeline';
 import type { EngineClient } from '../engineClient';
+import { clustersPanels } from './clustersPanel';
 import { dashboardPanels } from './dashboardPanel';
 import { groupPanels } from './groupPanel';
 import { RESCORE_DIFF_SCHEME, RescoreDiffDocuments, loadComparison, rescorePanels } from './rescorePanel';
@@ -25,6 +27,8 @@ export interface WebviewsApi {
   openRescore(setId: string, data?: unknown): Promise<void>;
   /** One prompt's timeline in a run (and split). */
   openTimeline(key: TimelineKey): void;
+  /** A run's failure clusters for a clustering (steps, selection, seed, k). */
+  openClusters(key: ClustersKey): void;
   /** New data for a run (or all runs): open views of it reload, coalesced; hidden ones when shown. */
   refresh(run?: string): void;
   /** A run's status changed: kept for the dashboard's GPU history, and its views reload. */
@@ -48,6 +52,7 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     ...(deps.onFilterSteps ? { onFilterSteps: deps.onFilterSteps } : {}),
     gpuHistory,
   }).register(context);
+  const clusters = clustersPanels({ ...base, openGroup }).register(context);
   const documents = new RescoreDiffDocuments();
   const rescores = rescorePanels(
     { ...base, loadRescore: (setId, signal) => loadComparison(deps.engine, Number(setId), signal) },
@@ -64,6 +69,7 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
     openDashboard: async (run) => void dashboards.open(run),
     openRescore: (setId, data) => rescores.open(setId).setData(data),
     openTimeline: (key) => void timelines.open(key),
+    openClusters: (key) => void clusters.open(key),
     refresh,
     runStatus: (s) => {
       gpuHistory.record(s.run, s.gpu);

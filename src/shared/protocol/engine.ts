@@ -15,6 +15,7 @@ import { GROUP_SORTS, SAMPLE_SORTS, type GroupRow, type Page, type SampleDetail,
 import type { BoxScores } from '../media';
 import type { ReportSummary } from '../report';
 import { ADVANTAGE_ESTIMATORS } from './webviews/advantages';
+import { clusterPickSchema as clusterPick } from './clusterSchemas';
 import { LoopMethods, labelTag, textQuery } from './engineLoop';
 
 export type { MethodDescriptor } from './methods';
@@ -74,9 +75,9 @@ const groupFilter = z
     reflects: z.boolean().optional(),
     hardToGround: z.object({ reward: z.number().finite(), spread: z.number().finite() }).strict().optional(),
     filtered: z.boolean().optional(),
-    text: textQuery.optional(),
+    text: z.optional(textQuery),
     allTurns: z.boolean().optional(),
-    label: labelTag.optional(),
+    label: z.optional(labelTag),
   })
   .strict();
 
@@ -85,9 +86,9 @@ const sampleFilter = z
     truncated: z.boolean().optional(),
     reflects: z.boolean().optional(),
     filtered: z.boolean().optional(),
-    text: textQuery.optional(),
+    text: z.optional(textQuery),
     allTurns: z.boolean().optional(),
-    label: labelTag.optional(),
+    label: z.optional(labelTag),
   })
   .strict();
 /** Which samples a dataset export takes (src/shared/datasetExport.ts). */
@@ -104,7 +105,8 @@ const datasetSelection = z
       .object({ set: z.number().int().min(1), direction: z.enum(FLIP_DIRECTIONS).optional() })
       .strict()
       .optional(),
-    label: labelTag.optional(),
+    label: z.optional(labelTag),
+    cluster: z.optional(clusterPick),
     prompts: z.enum(PROMPT_KINDS).optional(),
   })
   .strict();
@@ -286,7 +288,7 @@ export const EngineMethods = {
     'runs/export',
     z.object({ run: runName, step: z.optional(step), path: z.string().min(1).max(4096) }).strict(),
   ),
-  /** Writes a group's self-contained HTML report (docs/webviews.md#shared-report) to an absolute path. */
+  /** Writes a group's self-contained HTML report (docs/webviews.md#shared-report) to an absolute path, with a failure cluster above it if asked. */
   writeReport: method<ReportSummary>()(
     'report/write',
     z
@@ -295,6 +297,8 @@ export const EngineMethods = {
         path: z.string().min(1).max(4096),
         estimator: z.enum(ADVANTAGE_ESTIMATORS).optional(),
         epsilon: z.number().gt(0).lt(1).optional(),
+        /** Show this failure cluster above the group (its name, terms, size and examples). */
+        cluster: z.optional(clusterPick),
       })
       .strict(),
   ),

@@ -2,16 +2,13 @@
 // beside EngineMethods (src/shared/protocol/engine.ts), which spreads them in, with the same
 // descriptor shape: params validated by the engine.
 import { z } from 'zod';
-import { ALERT_KINDS } from '../alerts';
 import type { ClusterReport } from '../clusters';
-import { LABEL_NOTE_MAX, LABEL_TAG_MAX, type GroupLabels, type LabelAddResult, type LabelEntry, type LabelTagCount } from '../labels';
+import { LABEL_NOTE_MAX, type GroupLabels, type LabelAddResult, type LabelEntry, type LabelTagCount } from '../labels';
 import { groupId, groupRefShape as groupRef, runName, sampleIndex, split, step } from './atoms';
+import { clusterPickSchema, clusterSpecShape, labelTag, textQuery } from './clusterSchemas';
 import { method } from './methods';
 
-/** A full-text query (FTS5 syntax, or a literal phrase). */
-export const textQuery = z.string().min(1).max(1000);
-/** A label's tag; the store checks its characters and says which are allowed. */
-export const labelTag = z.string().min(1).max(LABEL_TAG_MAX);
+export { labelTag, textQuery };
 
 export const LoopMethods = {
   /**
@@ -24,24 +21,7 @@ export const LoopMethods = {
     z
       .object({
         run: runName,
-        split: z.optional(split),
-        from: z.optional(step),
-        to: z.optional(step),
-        selection: z.discriminatedUnion('kind', [
-          z.object({ kind: z.literal('wrong') }).strict(),
-          z.object({ kind: z.literal('flipped'), set: z.number().int().min(1) }).strict(),
-          z.object({ kind: z.literal('alert'), alert: z.enum(ALERT_KINDS) }).strict(),
-          z.object({ kind: z.literal('text'), query: textQuery }).strict(),
-          z.object({ kind: z.literal('label'), tag: labelTag }).strict(),
-        ]),
-        k: z.number().int().min(1).max(100).optional(),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31)
-          .optional(),
-        cap: z.number().int().min(10).max(100_000).optional(),
+        ...clusterSpecShape,
         naming: z
           .object({ url: z.string().url(), model: z.string().min(1).max(300) })
           .strict()
@@ -54,6 +34,11 @@ export const LoopMethods = {
     'labels/add',
     z.object({ ...groupRef, index: z.optional(sampleIndex), tag: labelTag, note: z.string().max(LABEL_NOTE_MAX).optional() }).strict(),
   ),
+  /** Puts a tag (and a note) on every sample of a failure cluster, the clustering computed again; counts those that had it already. */
+  labelCluster: method<{ added: number; already: number }>()(
+    'labels/addCluster',
+    z.object({ run: runName, cluster: clusterPickSchema, tag: labelTag, note: z.string().max(LABEL_NOTE_MAX).optional() }).strict(),
+  ),
   /** Takes a tag off a group or sample (stored or not); `removed` false when it had no such label. */
   removeLabel: method<{ removed: boolean }>()(
     'labels/remove',
@@ -63,7 +48,7 @@ export const LoopMethods = {
   listLabels: method<LabelEntry[]>()(
     'labels/list',
     z
-      .object({ run: runName, tag: labelTag.optional(), split: z.optional(split), step: z.optional(step), group: z.optional(groupId) })
+      .object({ run: runName, tag: z.optional(labelTag), split: z.optional(split), step: z.optional(step), group: z.optional(groupId) })
       .strict(),
   ),
   /** A run's tags with their counts, most used first. */

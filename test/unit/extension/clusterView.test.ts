@@ -1,9 +1,16 @@
-// What Failure Clusters… shows (src/extension/commands/clusterView.ts): the quick pick's items and
-// title, the examples that open samples, and the one message about naming by endpoint.
+// The words of the failure clusters view (src/shared/clusters.ts, src/extension/commands/clusterView.ts):
+// count and share, the title, a cluster as a selection, and the one message about naming by endpoint.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clusterItems, clustersTitle, exampleItems, namingFromSettings, namingNotice } from '../../../src/extension/commands/clusterView';
-import type { ClusterReport, FailureCluster } from '../../../src/shared/clusters';
+import { namingFromSettings, namingNotice } from '../../../src/extension/commands/clusterView';
+import {
+  clusterPickOf,
+  clusterShare,
+  clusterSpecOf,
+  clustersTitle,
+  type ClusterReport,
+  type FailureCluster,
+} from '../../../src/shared/clusters';
 
 const example = (n: number) => ({
   run: 'r',
@@ -42,14 +49,11 @@ const report: ClusterReport = {
   naming: null,
 };
 
-describe('Failure Clusters… quick pick', () => {
-  it('lists each cluster with its count and share; the preview as plain text, or the terms when an endpoint named it', () => {
+describe('Failure clusters: the words around the clusters', () => {
+  it("a cluster's count and share; the title says what was selected, from which steps, and whether a sample was clustered", () => {
     assert.deepEqual(
-      clusterItems(report).map(({ label, description, detail }) => [label, description, detail]),
-      [
-        ['#1 inches, # inches', '30 (75.0%)', '<b>response 1</b>'],
-        ['#2 Rambles', '10 (25.0%)', 'terms: let me'],
-      ],
+      report.clusters.map((c) => clusterShare(report, c)),
+      ['30 (75.0%)', '10 (25.0%)'],
     );
     assert.equal(clustersTitle(report), 'r steps 100–…: 4000 wrong (solved = the logged verdict), a seeded sample of 40 → 2 clusters');
     assert.equal(
@@ -58,15 +62,21 @@ describe('Failure Clusters… quick pick', () => {
     );
   });
 
-  it("a cluster's examples carry the address that opens the sample", () => {
-    assert.deepEqual(
-      exampleItems(units).map((e) => [e.label, e.detail, e.ref.sample_id]),
-      [
-        ['step 1 · g1 · #1', '<b>response 1</b>', 101],
-        ['step 2 · g2 · #2', '<b>response 2</b>', 102],
-        ['step 3 · g3 · #3', '<b>response 3</b>', 103],
-      ],
-    );
+  it('a cluster as a selection: the request that made the report, and what the user saw', () => {
+    assert.deepEqual(clusterPickOf(report, units), {
+      spec: { split: 'train', from: 100, selection: { kind: 'wrong' }, seed: 1, cap: 40 },
+      cluster: 1,
+      expect: { size: 30, terms: ['inches', '# inches'] },
+    });
+    assert.deepEqual(clusterSpecOf({ ...report, k_rule: 'given', k: 5, to: 200 }), {
+      split: 'train',
+      from: 100,
+      to: 200,
+      selection: { kind: 'wrong' },
+      k: 5,
+      seed: 1,
+      cap: 40,
+    });
   });
 
   it('naming by endpoint only when the setting is on and the verifier is set', () => {

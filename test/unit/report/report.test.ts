@@ -115,7 +115,7 @@ describe('rollout-lens report', () => {
       [both.code, both.stderr, noStep.code, noStep.stderr],
       [
         2,
-        'rollout-lens: name the group by exactly one of --group UID or --label TAG (see rollout-lens --help)\n',
+        'rollout-lens: name the group by exactly one of --group UID, --label TAG or --cluster ID (see rollout-lens --help)\n',
         2,
         'rollout-lens: --group needs --step N (see rollout-lens --help)\n',
       ],
