@@ -13,6 +13,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { runCliJson, tempDir, writeJsonl } from '../helpers';
 import { ROWS } from '../unit/export/exportFixture';
 import { collectConsoleErrors, openLens, runPaletteCommand, waitForFile, type CodeServer } from './codeServer';
+import { choose as chooseRow, quickInput as quickInputOf, saveAs as answerSaveDialog } from './quickInput';
 
 const work = tempDir('rl-e2e-export-');
 const db = path.join(work, 'export.db');
@@ -24,45 +25,14 @@ let errors: string[];
 const tree = () => page.locator('.pane-body .monaco-list').first();
 const row = (text: string | RegExp) => tree().locator('.monaco-list-row', { hasText: text }).first();
 const webview = (): FrameLocator => page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
-const quickInput = () => page.locator('.quick-input-widget');
+const quickInput = () => quickInputOf(page);
 const EMPTY = 'Export failed: export-dataset: the selection in run "primes" holds no samples: nothing written';
 const toast = (text: string) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 
-/** Picks the quick pick's row that shows `text`. */
-async function choose(text: string): Promise<void> {
-  const item = quickInput().locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-  await item.waitFor({ timeout: 15_000 });
-  await item.click();
-}
-
-/** Waits (5 s at most) until the workbench's quick input holds exactly `value`. */
-async function inputHolds(value: string): Promise<void> {
-  await page.waitForFunction(
-    ([selector, want]) => (document.querySelector(selector!) as HTMLInputElement | null)?.value === want,
-    ['.quick-input-widget input', value],
-    { timeout: 5_000 },
-  );
-}
-
-/**
- * Answers the save dialog with `file`, in the workspace like its default `defaultName`. The dialog
- * shows first and fills in its default path once it has listed the folder: a path typed before that
- * is overwritten (VS Code 1.117 does this often), so the default is waited for. A path in the same
- * folder is typed so that no other folder is being listed while Enter is pressed; the dialog must
- * then close.
- */
-async function saveAs(defaultName: string, file: string): Promise<void> {
-  await quickInput()
-    .locator('.quick-input-title', { hasText: /^(Export|Share) / })
-    .waitFor({ timeout: 15_000 });
-  await inputHolds(path.join(server.workspace, defaultName));
-  await quickInput().locator('input').fill(file);
-  await inputHolds(file);
-  await page.waitForTimeout(300);
-  await inputHolds(file);
-  await page.keyboard.press('Enter');
-  await quickInput().waitFor({ state: 'hidden', timeout: 15_000 });
-}
+const choose = (text: string): Promise<void> => chooseRow(page, text);
+/** The save dialog (an Export or Share title) answered with `file`, once it shows its default in the workspace. */
+const saveAs = (defaultName: string, file: string): Promise<void> =>
+  answerSaveDialog(page, /^(Export|Share) /, path.join(server.workspace, defaultName), file);
 
 before(async () => {
   // `mixed`: the export tests' run (five groups over three steps, right and wrong samples);
@@ -147,7 +117,7 @@ describe('export and share in code-server', () => {
     await page.waitForTimeout(500);
     await item.click();
     // The run comes from the row: no run pick.
-    await quickInput().locator('.quick-input-title', { hasText: 'Export what?' }).waitFor({ timeout: 15_000 });
+    await quickInput().locator('.quick-input-title', { hasText: 'Export what from primes?' }).waitFor({ timeout: 15_000 });
     await choose('SFT rows');
     await choose('JSONL');
     await choose('Right samples only');

@@ -1,16 +1,19 @@
 /// <reference lib="dom" />
 // Closing the loop in a real VS Code (code-server) and headless Chromium: labelling a group from the
 // group view (a new tag and a note through the workbench's quick input), then clustering the run's
-// wrong answers by text with Failure Clusters… and opening an example. On a run of crafted failures
+// wrong answers by text with Failure Clusters…, opening an example from the clusters view, labelling
+// a whole cluster and exporting one as SFT rows. On a run of crafted failures
 // of three kinds (test/unit/analysis/failureTexts.ts). With ROLLOUT_LENS_DOCS_IMAGES=1 the screenshots
 // also go to docs/images (the README's pictures).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { runCliJson, tempDir, writeJsonl } from '../helpers';
 import { failureRun } from '../unit/analysis/failureTexts';
 import { collectConsoleErrors, docsShot, openLens, runPaletteCommand, type CodeServer } from './codeServer';
+import { answer as answerInput, choose as chooseRow, saveAs } from './quickInput';
 
 const work = tempDir('rl-e2e-labels-');
 const db = path.join(work, 'labels.db');
@@ -22,23 +25,10 @@ let errors: string[];
 const tree = () => page.locator('.pane-body .monaco-list').first();
 const row = (text: string | RegExp) => tree().locator('.monaco-list-row', { hasText: text }).first();
 const webview = (): FrameLocator => page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
-const quickInput = () => page.locator('.quick-input-widget');
 
-/** Types into the workbench's open quick input and presses Enter. */
-async function answer(text: string): Promise<void> {
-  const input = quickInput().locator('input');
-  await input.waitFor({ timeout: 15_000 });
-  await input.fill(text);
-  await page.waitForTimeout(200);
-  await page.keyboard.press('Enter');
-}
-
-/** Picks the quick pick's row that shows `text`. */
-async function choose(text: string): Promise<void> {
-  const item = quickInput().locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-  await item.waitFor({ timeout: 15_000 });
-  await item.click();
-}
+const choose = (text: string): Promise<void> => chooseRow(page, text);
+const answer = (text: string): Promise<void> => answerInput(page, text);
+const toast = (text: string) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 
 before(async () => {
   const file = path.join(work, 'failures.jsonl');
@@ -72,29 +62,51 @@ describe('labels and failure clusters in code-server', () => {
     await docsShot(page, 'labels');
   });
 
-  it('clusters the wrong answers into their three kinds and opens an example', async () => {
+  it('clusters the wrong answers into their three kinds in the clusters view and opens an example', async () => {
     await runPaletteCommand(page, 'Rollout Lens: Failure Clusters…');
     // One run: it is taken without asking. Then which samples, then which steps.
     await choose('Wrong answers');
     await answer('');
-    const title = quickInput().locator('.quick-input-title');
-    await title.filter({ hasText: /failures all steps: 90 wrong .* → 3 clusters/ }).waitFor({ timeout: 60_000 });
-    const rows = quickInput().locator('.quick-input-list .monaco-list-row');
-    assert.equal(await rows.count(), 3);
-    const sizes = (await rows.allInnerTexts()).map((t) => Number(/(\d+) \(\d+\.\d%\)/.exec(t)?.[1]));
-    assert.deepEqual(
-      sizes.sort((a, b) => b - a),
-      [40, 30, 20],
-    );
+    const view = webview();
+    await view
+      .locator('.clusters-header .title', { hasText: 'failures all steps: 90 wrong (solved = the logged verdict) → 3 clusters' })
+      .waitFor({ timeout: 60_000 });
+    assert.deepEqual(await view.locator('article.cluster .cluster-size').allInnerTexts(), ['40 (44.4%)', '30 (33.3%)', '20 (22.2%)']);
+    assert.equal(await view.locator('article.cluster li.example').count(), 9);
     await page.waitForTimeout(300);
     await docsShot(page, 'failure-clusters');
-    await rows.first().click();
-    const examples = quickInput().locator('.quick-input-list .monaco-list-row');
-    await quickInput().locator('.quick-input-title', { hasText: 'the three nearest its centre' }).waitFor({ timeout: 15_000 });
-    assert.equal(await examples.count(), 3);
-    await examples.first().click();
+    await view.locator('#cluster-1 .open-sample').first().click();
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press('Escape');
+  });
+
+  it('labels every sample of a cluster, and exports the cluster as SFT rows', async () => {
+    await page.locator('.tab', { hasText: 'Failure clusters · failures' }).first().click();
+    const view = webview();
+    await view.locator('#label-2').click();
+    await choose('New tag');
+    await answer('rambles');
+    await answer('never gives an answer');
+    await toast('Labelled 30 samples of cluster #2 rambles.').waitFor({ timeout: 30_000 });
+    const listed = runCliJson<{ labels: Array<{ tag: string; index: number | null }> }>([
+      'labels',
+      '--db',
+      db,
+      '--run',
+      'failures',
+      '--tag',
+      'rambles',
+      '--json',
+    ]);
+    assert.equal(listed.labels.length, 30);
+    assert.ok(listed.labels.every((l) => l.tag === 'rambles' && l.index !== null));
+    await view.locator('#export-3').click();
+    await choose('SFT rows');
+    await choose('JSONL');
+    await choose('Every selected sample');
+    const out = path.join(server.workspace, 'units.jsonl');
+    await saveAs(page, /^Export sft from cluster #3 of failures$/, path.join(server.workspace, 'failures-sft.jsonl'), out);
+    await toast('Wrote 20 sft rows (20 samples,').waitFor({ timeout: 30_000 });
+    assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 20);
     assert.deepEqual(
       errors.filter((e) => /Content Security Policy|Refused/.test(e)),
       [],
