@@ -1,11 +1,15 @@
-// rollout-lens label … --tag T [--note TEXT] [--remove] and rollout-lens labels --db FILE --run NAME [--tag T] [--step N] [--json]
+// rollout-lens label … --tag T [--note TEXT] [--remove] (a group, a sample, or every sample of a
+// failure cluster) and rollout-lens labels --db FILE --run NAME [--tag T] [--step N] [--json]
 import * as fs from 'node:fs';
-import { addLabel, labelTags, listLabels, removeLabel } from '../../core/store/labels';
+import { pickCluster } from '../../core/analysis/failureClusters';
+import { addLabel, labelSamples, labelTags, listLabels, removeLabel } from '../../core/store/labels';
 import { Store } from '../../core/store/store';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { labelPlace, type LabelEntry, type LabelTagCount, type LabelTarget } from '../../shared/labels';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson, printTable } from '../output';
+import { CLUSTER_PICK_OPTIONS, clusterPickOption } from './clusterPick';
+import { parseSteps } from './clusters';
 import { parseSplit } from './ingest';
 
 /** `labels --json`: the run's tags with their counts, then every label in step, group and sample order. */
@@ -34,9 +38,36 @@ function target(v: Values): LabelTarget {
   };
 }
 
+/** `label --cluster ID …`: the tag on every sample of a failure cluster (the clustering computed again). */
+function labelCluster(v: Values): number {
+  for (const name of ['step', 'group', 'sample', 'remove'])
+    if (v[name] !== undefined) throw new UsageError(`--${name} names one group or sample: not with --cluster (its range is --steps A-B)`);
+  const run = requireString(v, 'run');
+  const tag = requireString(v, 'tag');
+  const split = parseSplit(str(v['split']));
+  const pick = clusterPickOption(v, { ...(split ? { split } : {}), ...parseSteps(str(v['steps'])) });
+  if (!pick) throw new UsageError('--cluster ID is required');
+  const store = openExisting(v);
+  try {
+    const { cluster, ids } = pickCluster(store, run, pick);
+    const note = str(v['note']);
+    const r = labelSamples(store, ids, tag, note !== undefined ? { note } : {});
+    if (v['json'] === true) printJson({ cluster: cluster.id, name: cluster.name, size: cluster.size, tag, ...r });
+    else
+      process.stdout.write(
+        `labelled ${r.added} sample(s) of cluster #${cluster.id} (${cluster.name}) ${tag}${r.already ? `; ${r.already} had it already` : ''}\n`,
+      );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
 export const LABEL_COMMANDS: Record<string, CommandSpec> = {
   label: {
-    usage: 'label --db FILE --run NAME --step N --group ID [--split train|val] [--sample I] --tag TAG [--note TEXT] [--remove] [--json]',
+    usage:
+      'label --db FILE --run NAME (--step N --group ID [--sample I] | --cluster ID [--steps A-B] [--cluster-by …] [--seed S] [--k N] [--cap N]) ' +
+      '[--split train|val] --tag TAG [--note TEXT] [--remove] [--json]',
     summary: 'put a tag (and a note) on a group or one of its samples, or take it off with --remove',
     options: {
       ...dbOption,
@@ -49,8 +80,11 @@ export const LABEL_COMMANDS: Record<string, CommandSpec> = {
       tag: { type: 'string' },
       note: { type: 'string' },
       remove: { type: 'boolean' },
+      steps: { type: 'string' },
+      ...CLUSTER_PICK_OPTIONS,
     },
     run: (v) => {
+      if (v['cluster'] !== undefined) return labelCluster(v);
       const t = target(v);
       const tag = requireString(v, 'tag');
       const store = openExisting(v);

@@ -104,6 +104,24 @@ describe('a cluster through the CLI', () => {
     assert.match(fs.readFileSync(html, 'utf8'), /"selection_label":"wrong \(solved = the logged verdict\)"/);
   });
 
+  test('label --cluster tags every sample of the cluster once', () => {
+    const args = ['label', '--db', db, '--run', 'failures', '--cluster', '2', '--tag', 'rambles', '--json'];
+    assert.deepEqual(runCliJson(args), {
+      cluster: 2,
+      name: 'approach and, is not, let me, not right, the approach',
+      size: 30,
+      tag: 'rambles',
+      added: 30,
+      already: 0,
+    });
+    assert.deepEqual(runCliJson<{ added: number; already: number }>(args).already, 30);
+    const listed = runCliJson<{ labels: unknown[] }>(['labels', '--db', db, '--run', 'failures', '--tag', 'rambles', '--json']);
+    assert.equal(listed.labels.length, 30);
+    const both = runCli(['label', '--db', db, '--run', 'failures', '--cluster', '2', '--step', '1', '--tag', 'x']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--step names one group or sample: not with --cluster \(its range is --steps A-B\)/);
+  });
+
   test('bad usage: a cluster that is not there, --step with --cluster, two ways to name the group', () => {
     const none = runCli([
       'export-dataset',
