@@ -11,7 +11,13 @@ import { failureClusters } from '../../src/core/analysis/failureClusters';
 import { Ingestor } from '../../src/core/ingest/ingestor';
 import { Store } from '../../src/core/store/store';
 import type { ClusterReport } from '../../src/shared/clusters';
-import { CLUSTERS_INBOUND, ClustersMessages, type ClustersSnapshot } from '../../src/shared/protocol/webviews/clusters';
+import {
+  CLUSTERS_INBOUND,
+  ClustersMessages,
+  clustersCheckpointSchema,
+  type ClustersSnapshot,
+} from '../../src/shared/protocol/webviews/clusters';
+import { CHECKPOINT_VERSION, readCheckpoint } from '../../src/shared/protocol/webviews/ipc';
 import { tempDir, writeJsonl } from '../helpers';
 import { failureRun } from '../unit/analysis/failureTexts';
 import { FakeHostPage, launchChromium, startPageServer, type PageServer } from './fakeHost';
@@ -116,6 +122,9 @@ describe('failure clusters view', () => {
     await host.page.locator('#recluster').click();
     assert.deepEqual(await host.waitForNotification('clusters/recluster'), {});
     assert.deepEqual(host.invalid, []);
+    // What VS Code keeps for a reload is what the host restores the panel from: the clustering and the cluster acted on.
+    const saved = await host.page.evaluate(() => (window as unknown as { __rlSavedState: unknown }).__rlSavedState);
+    assert.deepEqual(readCheckpoint(clustersCheckpointSchema, saved), { v: CHECKPOINT_VERSION, key, selected: 2 });
     await host.close();
   });
 
