@@ -13,7 +13,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { runCliJson, tempDir, writeJsonl } from '../helpers';
 import { failureRun } from '../unit/analysis/failureTexts';
 import { collectConsoleErrors, docsShot, openLens, runPaletteCommand, type CodeServer } from './codeServer';
-import { answer as answerInput, choose as chooseRow, saveAs } from './quickInput';
+import { answer as answerInput, choose as chooseRow, quickInput as quickInputOf, saveAs } from './quickInput';
 
 const work = tempDir('rl-e2e-labels-');
 const db = path.join(work, 'labels.db');
@@ -111,5 +111,17 @@ describe('labels and failure clusters in code-server', () => {
       errors.filter((e) => /Content Security Policy|Refused/.test(e)),
       [],
     );
+  });
+
+  it('finds a label by a word of its note and opens its group', async () => {
+    await runPaletteCommand(page, 'Rollout Lens: Find Labels…');
+    await quickInputOf(page).locator('.quick-input-title', { hasText: 'Find labels (31)' }).waitFor({ timeout: 15_000 });
+    await quickInputOf(page).locator('input').fill('centimetres');
+    const rows = quickInputOf(page).locator('.quick-input-list .monaco-list-row');
+    await page.waitForTimeout(300);
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().innerText(), /wrong-unit[\s\S]*failures · step 1 group s1-g0/);
+    await page.keyboard.press('Enter');
+    await webview().locator('.group-header h1', { hasText: 'failures · step 1' }).waitFor({ timeout: 30_000 });
   });
 });

@@ -107,19 +107,22 @@ export const LABEL_COMMANDS: Record<string, CommandSpec> = {
     },
   },
   labels: {
-    usage: 'labels --db FILE --run NAME [--tag TAG] [--step N] [--split train|val] [--json]',
+    usage: 'labels --db FILE --run NAME [--tag TAG] [--query TEXT] [--step N] [--split train|val] [--json]',
     summary: "a run's labels and tags, including those whose group or sample is no longer stored",
     options: {
       ...dbOption,
       ...jsonOption,
       run: { type: 'string' },
       tag: { type: 'string' },
+      query: { type: 'string' },
       step: { type: 'string' },
       split: { type: 'string' },
     },
     run: (v) => {
       const run = requireString(v, 'run');
-      const query = { run, tag: str(v['tag']), step: intOption(v, 'step'), split: parseSplit(str(v['split'])) };
+      const text = str(v['query']);
+      if (text !== undefined && text.trim() === '') throw new UsageError('--query needs some text');
+      const query = { run, tag: str(v['tag']), text, step: intOption(v, 'step'), split: parseSplit(str(v['split'])) };
       const store = openExisting(v);
       try {
         const labels = listLabels(store, query);
@@ -133,7 +136,10 @@ export const LABEL_COMMANDS: Record<string, CommandSpec> = {
         if (v['json'] === true) {
           const out: LabelsJson = { run, tags: labelTags(store, run), labels };
           printJson(out);
-        } else if (labels.length === 0) process.stdout.write(`no labels on ${run}${query.tag ? ` tagged ${query.tag}` : ''}\n`);
+        } else if (labels.length === 0)
+          process.stdout.write(
+            `no labels on ${run}${query.tag ? ` tagged ${query.tag}` : ''}${text ? ` matching ${JSON.stringify(text)}` : ''}\n`,
+          );
         else
           printTable(
             labels.map((l) => ({ ...l, sample: l.index ?? 'group', missing: l.missing ? 'missing' : '' })),

@@ -188,6 +188,8 @@ export interface LabelQuery {
   split?: Split | undefined;
   step?: number | undefined;
   group?: string | undefined;
+  /** Words the tag or the note contains (case-insensitive, as typed: no query syntax). */
+  text?: string | undefined;
 }
 
 /**
@@ -203,9 +205,14 @@ export function listLabels(store: Store, q: LabelQuery): LabelEntry[] {
          FROM labels l
         WHERE l.run = ? AND (? IS NULL OR l.tag = ?) AND (? IS NULL OR l.split = ?) AND (? IS NULL OR l.step = ?)
           AND (? IS NULL OR l.group_uid = ?)
+          AND (? IS NULL OR instr(lower(l.tag), lower(?)) > 0 OR instr(lower(l.note), lower(?)) > 0)
         ORDER BY l.split, l.step, l.group_uid, l.sample_idx, l.tag`,
     )
-    .all(q.run, ...[q.tag, q.split, q.step, q.group].flatMap((v) => [v ?? null, v ?? null])) as StoredLabel[];
+    .all(
+      q.run,
+      ...[q.tag, q.split, q.step, q.group].flatMap((v) => [v ?? null, v ?? null]),
+      ...[q.text, q.text, q.text].map((v) => v ?? null),
+    ) as StoredLabel[];
   return rows.map(entry);
 }
 

@@ -1,10 +1,14 @@
 // Labels from the explorer, the group view and a sample document: one "Label…" flow (take a tag
-// off, put a known one on, or type a new one with a note), and the explorer's label filter.
+// off, put a known one on, or type a new one with a note), the explorer's label filter, and
+// "Find Labels…" (every label of every run, searched by tag, place, note or author).
 import * as vscode from 'vscode';
 import { errorMessage } from '../../shared/errors';
 import { EngineMethods } from '../../shared/protocol/engine';
-import { labelPlace, type LabelTarget } from '../../shared/labels';
+import type { GroupRef } from '../../shared/explorer';
+import { labelPlace, type LabelEntry, type LabelTarget } from '../../shared/labels';
 import { labelFlow, type LabelApi, type LabelUi } from './labelFlow';
+import { labelSearchItems } from './labelSearch';
+import { openSample } from './sampleCommands';
 import { DOC_SCHEME, parseDocumentPath } from '../../shared/uri';
 import type { EngineClient } from '../engineClient';
 import { GroupNode, SampleNode } from '../explorer/nodes';
@@ -91,6 +95,38 @@ export async function filterByLabel(engine: EngineClient, explorer: RunExplorer)
     );
     if (!pick) return;
     explorer.setState({ filter: pick.tag ? { ...rest, label: pick.tag } : rest });
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Could not list labels: ${errorMessage(e)}`);
+  }
+}
+
+/**
+ * "Find Labels…": every label of every run in one quick pick, searched as you type over tags,
+ * places, notes and authors; picking one opens its sample document, or its group's view.
+ */
+export async function findLabels(engine: EngineClient, openGroup: (ref: GroupRef) => Promise<void>): Promise<void> {
+  try {
+    const runs = await engine.request(EngineMethods.listRuns, {});
+    const entries: LabelEntry[] = [];
+    for (const r of runs) entries.push(...(await engine.request(EngineMethods.listLabels, { run: r.run })));
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage('No labels yet: use Label… on a group or sample first.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(labelSearchItems(entries), {
+      title: `Find labels (${entries.length}): type a tag, a word of a note, a step or a group`,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (!pick) return;
+    const l = pick.entry;
+    if (l.missing) {
+      void vscode.window.showInformationMessage(`${l.run} ${labelPlace(l)} is no longer stored: ingest the run again to attach its label.`);
+      return;
+    }
+    const ref: GroupRef = { run: l.run, split: l.split, step: l.step, group: l.group };
+    if (l.index !== null) await openSample({ ...ref, index: l.index });
+    else await openGroup(ref);
   } catch (e) {
     void vscode.window.showErrorMessage(`Could not list labels: ${errorMessage(e)}`);
   }

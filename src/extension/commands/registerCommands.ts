@@ -21,7 +21,7 @@ import { rankGroupsAcrossRun } from './rankCommands';
 import { promptsByTrainable } from './promptCommands';
 import { exportDatasetFromFilter } from './exportDatasetCommand';
 import { failureClustersCommand } from './clusterCommands';
-import { filterByLabel, labelCommand, type LabelArg } from './labelCommands';
+import { filterByLabel, findLabels, labelCommand, type LabelArg } from './labelCommands';
 import { compareSamples, compareWithPreviousStep, exportRun, openGroupDocument, openSample, searchRollouts } from './sampleCommands';
 
 export interface CommandDeps {
@@ -163,6 +163,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('rolloutLens.compareRescore', (arg?: number | RunNode) => compareRescore(engine, d.webviews, arg));
   reg('rolloutLens.label', (arg?: LabelArg) => labelCommand(engine, arg, selectedGroup));
   reg('rolloutLens.filterByLabel', () => filterByLabel(engine, explorer));
+  reg('rolloutLens.findLabels', () => findLabels(engine, d.webviews.openGroup));
   reg('rolloutLens.promptsByTrainable', (arg?: RunNode | string) => promptsByTrainable(engine, d.webviews, arg));
   reg('rolloutLens.failureClusters', (arg?: RunNode | string) => failureClustersCommand(engine, d.webviews, arg));
 }

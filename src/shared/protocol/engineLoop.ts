@@ -44,11 +44,19 @@ export const LoopMethods = {
     'labels/remove',
     z.object({ ...groupRef, index: z.optional(sampleIndex), tag: labelTag }).strict(),
   ),
-  /** A run's labels (by tag, split, step, group), each saying whether its group or sample is still stored. */
+  /** A run's labels (by tag, split, step, group, words of the tag or note), each saying whether its group or sample is still stored. */
   listLabels: method<LabelEntry[]>()(
     'labels/list',
     z
-      .object({ run: runName, tag: z.optional(labelTag), split: z.optional(split), step: z.optional(step), group: z.optional(groupId) })
+      .object({
+        run: runName,
+        tag: z.optional(labelTag),
+        split: z.optional(split),
+        step: z.optional(step),
+        group: z.optional(groupId),
+        /** Words the tag or the note contains (case-insensitive). */
+        text: z.string().min(1).max(200).optional(),
+      })
       .strict(),
   ),
   /** A run's tags with their counts, most used first. */

@@ -61,6 +61,16 @@ describe('rollout-lens label and labels', () => {
       [label(1, 'reward-hack', 'format reward only')],
     );
 
+    // --query: words of the tag or the note, ignoring case.
+    assert.deepEqual(timeless(runCliJson<LabelsJson>(['labels', '--db', db, '--run', 'demo', '--query', 'FORMAT reward'])).labels, [
+      label(1, 'reward-hack', 'format reward only'),
+    ]);
+    assert.equal(
+      runCli(['labels', '--db', db, '--run', 'demo', '--query', 'nothing like it']).stdout,
+      'no labels on demo matching "nothing like it"\n',
+    );
+    assert.equal(runCli(['labels', '--db', db, '--run', 'demo', '--query', ' ']).code, 2);
+
     const bad = runCli(['label', ...at, '--tag', 'reward hack']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /invalid label tag "reward hack"/);

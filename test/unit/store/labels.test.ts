@@ -9,6 +9,7 @@ import { addLabel, groupLabels, labelTags, listLabels, removeLabel } from '../..
 import { listGroups, listSamples, listSteps } from '../../../src/core/store/reads';
 import { Store } from '../../../src/core/store/store';
 import { rescore } from '../../../src/core/rewards/rescore';
+import { labelSearchItems } from '../../../src/extension/commands/labelSearch';
 import { ErrorCode, LensError } from '../../../src/shared/errors';
 import { tempDir, writeJsonl } from '../../helpers';
 
@@ -178,6 +179,33 @@ describe('labels', () => {
       assert.deepEqual(
         listSamples(store, { ...g1, group: 'g2' }, { filter: { label: 'bad-gt' } }).map((s) => s.index),
         [],
+      );
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('finding labels', () => {
+  it('by words of the tag or the note, ignoring case; the search items say where each is', async () => {
+    const { store } = await fixture();
+    try {
+      addLabel(store, { ...g1, index: 1 }, 'reward-hack', { ...by, note: 'Boxed the WRONG answer, reward 1' });
+      addLabel(store, g1, 'bad-gt', { ...by, note: 'the wrong gt was used' });
+      addLabel(store, { ...g1, step: 2 }, 'truncated-good', by);
+      const find = (text: string): string[] =>
+        listLabels(store, { run: 'r', text }).map((l) => `${l.step} ${l.group} ${l.index ?? 'group'} ${l.tag}`);
+      assert.deepEqual(find('wrong'), ['1 g1 group bad-gt', '1 g1 1 reward-hack']);
+      assert.deepEqual(find('wrong gt'), ['1 g1 group bad-gt']);
+      assert.deepEqual(find('GOOD'), ['2 g1 group truncated-good']);
+      assert.deepEqual(find('%'), []);
+      assert.deepEqual(
+        labelSearchItems(listLabels(store, { run: 'r', text: 'hack' })).map(({ label, description, detail }) => [
+          label,
+          description,
+          detail,
+        ]),
+        [['reward-hack', 'r · step 1 group g1 sample 1', 'Boxed the WRONG answer, reward 1 · ana, 2026-12-07 01:00 UTC']],
       );
     } finally {
       store.close();
