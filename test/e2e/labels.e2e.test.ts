@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { runCliJson, tempDir, writeJsonl } from '../helpers';
 import { failureRun } from '../unit/analysis/failureTexts';
-import { collectConsoleErrors, docsShot, openLens, runPaletteCommand, type CodeServer } from './codeServer';
+import { collectConsoleErrors, docsShot, openLens, runPaletteCommand, waitForFile, type CodeServer } from './codeServer';
 import { answer as answerInput, choose as chooseRow, quickInput as quickInputOf, saveAs } from './quickInput';
 
 const work = tempDir('rl-e2e-labels-');
@@ -111,6 +111,21 @@ describe('labels and failure clusters in code-server', () => {
       errors.filter((e) => /Content Security Policy|Refused/.test(e)),
       [],
     );
+  });
+
+  it('shares a cluster as one HTML file: the cluster above the group of its most typical member', async () => {
+    await page.locator('.tab', { hasText: 'Failure clusters · failures' }).first().click();
+    await webview().locator('#share-3').click();
+    const out = path.join(server.workspace, 'units.html');
+    await saveAs(page, /^Share cluster #3 of failures as HTML$/, path.join(server.workspace, 'failures-cluster3.html'), out);
+    assert.equal(await waitForFile(out, 60_000), true);
+    await toast('Wrote ' + out).waitFor({ timeout: 30_000 });
+    const html = fs.readFileSync(out, 'utf8');
+    assert.match(
+      html,
+      /"cluster":\{"run":"failures","selection_label":"wrong \(solved = the logged verdict\)","from":null,"to":null,"clustered":90,"id":3,/,
+    );
+    assert.match(html, /<title>failures · step \d+ · group s\d-g\d<\/title>/);
   });
 
   it('finds a label by a word of its note and opens its group', async () => {
