@@ -119,7 +119,6 @@ describe('labels and failure clusters in code-server', () => {
     const out = path.join(server.workspace, 'units.html');
     await saveAs(page, /^Share cluster #3 of failures as HTML$/, path.join(server.workspace, 'failures-cluster3.html'), out);
     assert.equal(await waitForFile(out, 60_000), true);
-    await toast('Wrote ' + out).waitFor({ timeout: 30_000 });
     const html = fs.readFileSync(out, 'utf8');
     assert.match(
       html,
