@@ -104,6 +104,7 @@ describe('shared report', () => {
         labels: 2,
         step: 1,
         group: 'g',
+        cluster: null,
       },
     );
     const html = fs.readFileSync(out, 'utf8');
@@ -143,6 +144,26 @@ describe('shared report', () => {
     assert.deepEqual(inPage, { pwned: null, violations: [], injected: 0 });
     assert.deepEqual(requests, [pathToFileURL(out).href]);
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('a cluster’s report shows the cluster above its most typical member’s group, as text', async () => {
+    const out = path.join(dir, 'cluster.html');
+    runCliJson(['report', '--db', db, '--run', 'r', '--cluster', '1', '--k', '1', '--out', out, '--json']);
+    const { page, requests, errors } = await open(out);
+    const section = page.locator('.rl-report-cluster');
+    assert.equal(await section.locator('h2').textContent(), 'Failure cluster #1: #');
+    assert.deepEqual(await section.locator('p').allTextContents(), [
+      '2 of the 3 samples clustered (66.7%) from r, all steps: wrong (solved = reward > 0 (no verdict or correctness component logged)). 2 of them are in the group below.',
+      'Terms: #',
+    ]);
+    assert.deepEqual(await section.locator('li').allTextContents(), [
+      'step 1 · group g · #1: The answer is 5.',
+      'step 1 · group g · #3: I think 3.',
+    ]);
+    assert.equal(await page.locator('.group-header h1').first().innerText(), 'r · step 1 · group g\napproximate tree');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [pathToFileURL(out).href]);
     await page.close();
   });
 

@@ -32,11 +32,11 @@ document.body.classList.add(theme.bodyClass, 'rl-report');
 /** The failure cluster the report was written for: what was clustered, the cluster, its examples (all text). */
 function clusterSection(c: ReportCluster): HTMLElement {
   const range = c.from === null && c.to === null ? 'all steps' : `steps ${c.from ?? '…'}–${c.to ?? '…'}`;
-  const share = c.clustered ? ` (${((100 * c.size) / c.clustered).toFixed(1)}% of ${c.clustered})` : '';
+  const pct = c.clustered ? ((100 * c.size) / c.clustered).toFixed(1) : '0';
   return el('section', { cls: 'rl-report-cluster', attrs: { 'aria-label': 'Failure cluster' } }, [
     el('h2', { text: `Failure cluster #${c.id}: ${c.name}` }),
     el('p', {
-      text: `${c.size} samples${share}, clustered from the ${c.selection_label} samples of ${c.run}, ${range}. ${c.in_group} of them are in the group below.`,
+      text: `${c.size} of the ${c.clustered} samples clustered (${pct}%) from ${c.run}, ${range}: ${c.selection_label}. ${c.in_group} of them are in the group below.`,
     }),
     el('p', { cls: 'muted', text: `Terms: ${c.terms.join(', ') || 'none'}` }),
     el(
