@@ -37,8 +37,6 @@ function number(v: Values, name: string): number | undefined {
   return n;
 }
 
-const pick = (sel: DatasetSelection, k: 'from' | 'to'): { from?: number; to?: number } => (sel[k] !== undefined ? { [k]: sel[k] } : {});
-
 /** The selection the options describe (docs/dataset-export.md#selection). */
 export function selectionOf(v: Values): DatasetSelection {
   const step = intOption(v, 'step');
@@ -80,7 +78,12 @@ export function selectionOf(v: Values): DatasetSelection {
   const label = str(v['label']);
   if (label !== undefined) sel.label = label;
   // A cluster of the export's own range: clustering wrong answers of steps 300-400 and exporting cluster 2 is one command.
-  const cluster = clusterPickOption(v, { ...(sel.split ? { split: sel.split } : {}), ...pick(sel, 'from'), ...pick(sel, 'to') });
+  const { split: s, from: f, to: t } = sel;
+  const cluster = clusterPickOption(v, {
+    ...(s ? { split: s } : {}),
+    ...(f !== undefined ? { from: f } : {}),
+    ...(t !== undefined ? { to: t } : {}),
+  });
   if (cluster) sel.cluster = cluster;
   return sel;
 }
