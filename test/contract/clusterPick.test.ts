@@ -6,12 +6,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Store } from '../../src/core/store/store';
 import { EngineServer } from '../../src/engine/server';
 import { clusterPickOf, type ClusterReport } from '../../src/shared/clusters';
 import type { DatasetExportReport } from '../../src/shared/datasetExport';
 import type { ReportSummary } from '../../src/shared/report';
 import { RpcEndpoint } from '../../src/shared/protocol/rpc';
 import { tempDir, transportPair, writeJsonl } from '../helpers';
+import { blankAnswerRun } from '../unit/alerts/fixtures';
 import { failureRun } from '../unit/analysis/failureTexts';
 
 let dir: string;
@@ -82,5 +84,16 @@ describe('a failure cluster through the engine', () => {
       client.request('labels/addCluster', { run: 'f', cluster: { ...pick, expect: { size: 16, terms: [] } }, tag: 'kind-3' }),
       /cluster #3 of f is no longer the one shown \(16 samples, no terms\)/,
     );
+  });
+
+  it("a cluster of an alert's samples: the engine brings the alerts up to date first", async () => {
+    writeJsonl(path.join(dir, 'blank.jsonl'), blankAnswerRun());
+    await client.request('ingest', { paths: [path.join(dir, 'blank.jsonl')], run: 'blank' });
+    // Alerts never judged (as a database an older version wrote), through a second connection.
+    const other = Store.open(path.join(dir, 'a.db'));
+    other.write(() => other.db.exec('DELETE FROM alerts; DELETE FROM alert_step_state; DELETE FROM alert_runs;'));
+    other.close();
+    const pick = { spec: { selection: { kind: 'alert', alert: 'degenerate_output' } }, cluster: 1 };
+    assert.deepEqual(await client.request('labels/addCluster', { run: 'blank', cluster: pick, tag: 'blank' }), { added: 2, already: 0 });
   });
 });

@@ -1,6 +1,8 @@
 // One failure cluster as a selection on the command line (export-dataset --cluster, report --cluster):
 // the clustering is named by the same choices `clusters` takes, in one option (--cluster-by) so that
 // it does not clash with the command's own --text, --label and --alert; it is computed again, seeded.
+import { updateAlerts } from '../../core/alerts/update';
+import type { Store } from '../../core/store/store';
 import { ALERT_KINDS, type AlertKind } from '../../shared/alerts';
 import { DEFAULT_CLUSTER_CAP, type ClusterPick, type ClusterReport, type ClusterSelection, type ClusterSpec } from '../../shared/clusters';
 import type { Split } from '../../shared/rollout';
@@ -100,4 +102,13 @@ export function clusterPickFlags(r: ClusterReport, id: number | string, rangeAs:
   const k = r.k_rule === 'given' ? [`--k ${r.k}`] : [];
   const cap = r.cap !== DEFAULT_CLUSTER_CAP ? [`--cap ${r.cap}`] : [];
   return [...range, `--cluster ${id}`, ...by, `--seed ${r.seed}`, ...k, ...cap].join(' ');
+}
+
+/**
+ * An alert's samples as of now: a run's alerts are brought up to date (as `alerts` does) before a
+ * clustering of an alert's samples, so the CLI clusters what the extension would.
+ */
+export function alertsUpToDate(store: Store, run: string, selection: ClusterSelection | undefined): void {
+  if (selection?.kind !== 'alert') return;
+  updateAlerts(store, store.requireRun(run).id, { onDetectorError: (m) => process.stderr.write(`rollout-lens: ${m}\n`) });
 }

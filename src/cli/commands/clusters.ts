@@ -3,14 +3,13 @@
 import * as fs from 'node:fs';
 import { nameClusters } from '../../core/analysis/clusterNaming';
 import { failureClusters, type ClusterRequest } from '../../core/analysis/failureClusters';
-import { updateAlerts } from '../../core/alerts/update';
 import { Store } from '../../core/store/store';
 import { ALERT_KINDS, type AlertKind } from '../../shared/alerts';
 import { parseStepRange, type ClusterReport, type ClusterSelection } from '../../shared/clusters';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson } from '../output';
-import { clusterPickFlags, shellWord } from './clusterPick';
+import { alertsUpToDate, clusterPickFlags, shellWord } from './clusterPick';
 import { parseSplit } from './ingest';
 
 /** --steps "A-B", "A-", "-B" or "N". */
@@ -112,10 +111,7 @@ export const CLUSTER_COMMANDS: Record<string, CommandSpec> = {
       if (!fs.existsSync(db)) throw new LensError(ErrorCode.DatabaseUnusable, `${db}: no such database file`);
       const store = Store.open(db);
       try {
-        const runId = store.requireRun(run).id;
-        // An alert's samples as of now: bring the run's alerts up to date first (as `alerts` does).
-        if (selection.kind === 'alert')
-          updateAlerts(store, runId, { onDetectorError: (m) => process.stderr.write(`rollout-lens: ${m}\n`) });
+        alertsUpToDate(store, run, selection);
         const req: ClusterRequest = {
           run,
           selection,

@@ -17,7 +17,7 @@ import { ErrorCode, LensError } from '../../shared/errors';
 import type { GroupFilter, SampleFilter } from '../../shared/explorer';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson } from '../output';
-import { CLUSTER_PICK_OPTIONS, CLUSTER_PICK_USAGE, clusterPickOption } from './clusterPick';
+import { CLUSTER_PICK_OPTIONS, CLUSTER_PICK_USAGE, alertsUpToDate, clusterPickOption } from './clusterPick';
 import { parseSplit } from './ingest';
 
 /** One of `choices`, or undefined when the option is absent. */
@@ -140,6 +140,7 @@ export const EXPORT_DATASET_COMMANDS: Record<string, CommandSpec> = {
       if (!fs.existsSync(db)) throw new LensError(ErrorCode.DatabaseUnusable, `${db}: no such database file`);
       const store = Store.open(db);
       try {
+        alertsUpToDate(store, run, selection.cluster?.spec.selection);
         const report = exportDataset(store, {
           run,
           kind,

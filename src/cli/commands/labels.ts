@@ -8,7 +8,7 @@ import { ErrorCode, LensError } from '../../shared/errors';
 import { labelPlace, type LabelEntry, type LabelTagCount, type LabelTarget } from '../../shared/labels';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson, printTable } from '../output';
-import { CLUSTER_PICK_OPTIONS, clusterPickOption } from './clusterPick';
+import { CLUSTER_PICK_OPTIONS, alertsUpToDate, clusterPickOption } from './clusterPick';
 import { parseSteps } from './clusters';
 import { parseSplit } from './ingest';
 
@@ -49,6 +49,7 @@ function labelCluster(v: Values): number {
   if (!pick) throw new UsageError('--cluster ID is required');
   const store = openExisting(v);
   try {
+    alertsUpToDate(store, run, pick.spec.selection);
     const { cluster, ids } = pickCluster(store, run, pick);
     const note = str(v['note']);
     const r = labelSamples(store, ids, tag, note !== undefined ? { note } : {});

@@ -12,7 +12,7 @@ import type { LabelEntry } from '../../shared/labels';
 import { ErrorCode, LensError } from '../../shared/errors';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec } from '../command';
 import { UsageError, printJson } from '../output';
-import { CLUSTER_PICK_OPTIONS, clusterPickOption } from './clusterPick';
+import { CLUSTER_PICK_OPTIONS, alertsUpToDate, clusterPickOption } from './clusterPick';
 import { parseSteps } from './clusters';
 import { parseSplit } from './ingest';
 
@@ -52,13 +52,15 @@ export const REPORT_COMMANDS: Record<string, CommandSpec> = {
         throw new UsageError('name the group by exactly one of --group UID, --label TAG or --cluster ID');
       if (group !== undefined && step === undefined) throw new UsageError('--group needs --step N');
       if (!fs.existsSync(db)) throw new LensError(ErrorCode.DatabaseUnusable, `${db}: no such database file`);
-      const store = Store.open(db, { readonly: true });
+      // Read-only, unless a cluster of an alert's samples needs the run's alerts brought up to date first.
+      const store = Store.open(db, pick?.spec.selection.kind === 'alert' ? {} : { readonly: true });
       try {
         store.requireRun(run);
         let ref: GroupRef;
         let others = 0;
         let cluster: PickedCluster | undefined;
         if (pick) {
+          alertsUpToDate(store, run, pick.spec.selection);
           cluster = pickCluster(store, run, pick);
           ref = clusterGroup(cluster);
         } else if (group !== undefined) ref = { run, split: split ?? 'train', step: step ?? 0, group };

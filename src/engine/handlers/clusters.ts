@@ -17,7 +17,9 @@ export const clusteringPause = (signal: AbortSignal, what: string) => async (): 
 };
 
 /** One cluster's members, the clustering computed again with pauses (dataset export and reports take a cluster). */
-export function pickedCluster(engine: EngineContext, run: string, pick: ClusterPick, signal: AbortSignal): Promise<PickedCluster> {
+export async function pickedCluster(engine: EngineContext, run: string, pick: ClusterPick, signal: AbortSignal): Promise<PickedCluster> {
+  // As failureClusters does: an alert's samples as of now, so the cluster is the one the view showed.
+  if (pick.spec.selection.kind === 'alert') await refreshAlerts(engine, run);
   return pickClusterPausing(engine.requireStore(), run, pick, clusteringPause(signal, 'clustering'));
 }
 

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { clusterPickOf, type ClusterReport, type FailureCluster } from '../../shared/clusters';
 import { ErrorCode, LensError, errorMessage } from '../../shared/errors';
+import type { GroupRef } from '../../shared/explorer';
 import { labelTagProblem } from '../../shared/labels';
 import { EngineMethods } from '../../shared/protocol/engine';
 import { readCheckpoint } from '../../shared/protocol/webviews/ipc';
@@ -25,7 +26,7 @@ import { PanelHost, type PanelHandlers } from './panelHost';
 import { PanelRegistry } from './panelRegistry';
 
 export interface ClustersDeps extends ViewDeps {
-  openGroup: (ref: { run: string; split: 'train' | 'val'; step: number; group: string }) => Promise<void>;
+  openGroup: (ref: GroupRef) => Promise<void>;
 }
 
 const keyOf = (k: ClustersKey): string => JSON.stringify([k.run, k.spec]);

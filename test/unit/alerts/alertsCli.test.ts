@@ -59,6 +59,44 @@ describe('rollout-lens alerts', () => {
     assert.equal((JSON.parse(again.stdout) as unknown[]).length, 1);
   });
 
+  it("a failure cluster of an alert's samples brings the alerts up to date first, in every command that takes one", async () => {
+    const dir = tempDir('rl-alerts-cluster-');
+    const db = path.join(dir, 'a.db');
+    const file = path.join(dir, 'r.jsonl');
+    writeJsonl(file, blankAnswerRun());
+    const store = Store.open(db);
+    await new Ingestor(store, [file], { run: 'demo', enrich: false }).ingestOnce();
+    // Alerts never judged (as a database an older version wrote): only the commands' own refresh can find step 9's.
+    store.write(() => store.db.exec('DELETE FROM alerts; DELETE FROM alert_step_state; DELETE FROM alert_runs;'));
+    store.close();
+    const pick = ['--cluster', '1', '--cluster-by', 'alert:degenerate_output'];
+    const report = await cli(['report', '--db', db, '--run', 'demo', ...pick, '--out', path.join(dir, 'blank.html'), '--json']);
+    assert.equal(report.code, 0, report.stderr);
+    const r = JSON.parse(report.stdout) as { step: number; group: string; cluster: { size: number; in_group: number } };
+    assert.deepEqual([r.step, r.group, r.cluster.size, r.cluster.in_group], [9, 'g9-0', 2, 1]);
+    const out = path.join(dir, 'blank.jsonl');
+    const exported = await cli([
+      'export-dataset',
+      '--db',
+      db,
+      '--run',
+      'demo',
+      ...pick,
+      '--kind',
+      'sft',
+      '--format',
+      'jsonl',
+      '--out',
+      out,
+      '--json',
+    ]);
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.deepEqual((JSON.parse(exported.stdout) as { rows: number; groups: number }).rows, 2);
+    const labelled = await cli(['label', '--db', db, '--run', 'demo', ...pick, '--tag', 'blank', '--json']);
+    assert.equal(labelled.code, 0, labelled.stderr);
+    assert.deepEqual((JSON.parse(labelled.stdout) as { added: number }).added, 2);
+  });
+
   it('names a bad threshold and the ones it knows', async () => {
     const r = await cli(['alerts', '--db', 'x.db', '--run', 'demo', '--threshold', 'lenght=0.3']);
     assert.equal(r.code, 2);
