@@ -27,7 +27,7 @@ const row = (text: string | RegExp) => tree().locator('.monaco-list-row', { hasT
 const webview = (): FrameLocator => page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
 
 const choose = (text: string): Promise<void> => chooseRow(page, text);
-const answer = (text: string): Promise<void> => answerInput(page, text);
+const answer = (text: string, title?: string): Promise<void> => answerInput(page, text, title);
 const toast = (text: string) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 
 before(async () => {
@@ -66,7 +66,7 @@ describe('labels and failure clusters in code-server', () => {
     await runPaletteCommand(page, 'Rollout Lens: Failure Clusters…');
     // One run: it is taken without asking. Then which samples, then which steps.
     await choose('Wrong answers');
-    await answer('');
+    await answer('', 'Which steps?');
     const view = webview();
     await view
       .locator('.clusters-header .title', { hasText: 'failures all steps: 90 wrong (solved = the logged verdict) → 3 clusters' })
@@ -84,8 +84,8 @@ describe('labels and failure clusters in code-server', () => {
     const view = webview();
     await view.locator('#label-2').click();
     await choose('New tag');
-    await answer('rambles');
-    await answer('never gives an answer');
+    await answer('rambles', 'New tag');
+    await answer('never gives an answer', 'A note for rambles');
     await toast('Labelled 30 samples of cluster #2 rambles.').waitFor({ timeout: 30_000 });
     const listed = runCliJson<{ labels: Array<{ tag: string; index: number | null }> }>([
       'labels',

@@ -12,8 +12,12 @@ export async function choose(page: Page, text: string): Promise<void> {
   await item.click();
 }
 
-/** Types into the open quick input and presses Enter. */
-export async function answer(page: Page, text: string): Promise<void> {
+/**
+ * Types into the open quick input and presses Enter. With `title`, waits for the input of that title
+ * first: the previous pick can linger, inert, while the next question is on its way.
+ */
+export async function answer(page: Page, text: string, title?: string): Promise<void> {
+  if (title) await quickInput(page).locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 30_000 });
   const input = quickInput(page).locator('input');
   await input.waitFor({ timeout: 15_000 });
   await input.fill(text);
@@ -21,12 +25,12 @@ export async function answer(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Waits (5 s at most) until the quick input holds exactly `value`. */
-export async function inputHolds(page: Page, value: string): Promise<void> {
+/** Waits (5 s unless told) until the quick input holds exactly `value`. */
+export async function inputHolds(page: Page, value: string, timeout = 5_000): Promise<void> {
   await page.waitForFunction(
     ([selector, want]) => (document.querySelector(selector!) as HTMLInputElement | null)?.value === want,
     ['.quick-input-widget input', value],
-    { timeout: 5_000 },
+    { timeout },
   );
 }
 
@@ -39,7 +43,14 @@ export async function inputHolds(page: Page, value: string): Promise<void> {
  */
 export async function saveAs(page: Page, title: RegExp, defaultPath: string, file: string): Promise<void> {
   await quickInput(page).locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 15_000 });
-  await inputHolds(page, defaultPath);
+  // Listing the folder can take seconds on a busy machine; if the default never comes, say what is there.
+  await inputHolds(page, defaultPath, 20_000).catch(async (e: unknown) => {
+    const held = await quickInput(page)
+      .locator('input')
+      .inputValue()
+      .catch(() => '(unreadable)');
+    throw new Error(`the save dialog never showed its default ${defaultPath}; it holds ${JSON.stringify(held)} (${String(e)})`);
+  });
   await quickInput(page).locator('input').fill(file);
   await inputHolds(page, file);
   await page.waitForTimeout(300);
