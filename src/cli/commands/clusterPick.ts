@@ -2,6 +2,7 @@
 // the clustering is named by the same choices `clusters` takes, in one option (--cluster-by) so that
 // it does not clash with the command's own --text, --label and --alert; it is computed again, seeded.
 import { updateAlerts } from '../../core/alerts/update';
+import { shellQuote } from '../../core/runs/resolve';
 import type { Store } from '../../core/store/store';
 import { ALERT_KINDS, type AlertKind } from '../../shared/alerts';
 import { DEFAULT_CLUSTER_CAP, type ClusterPick, type ClusterReport, type ClusterSelection, type ClusterSpec } from '../../shared/clusters';
@@ -73,9 +74,6 @@ export function clusterPickOption(v: Values, range: { split?: Split; from?: numb
   return { spec, cluster: id };
 }
 
-/** A word as a POSIX shell reads it back: bare when safe, else single-quoted. */
-export const shellWord = (s: string): string => (/^[\w.:/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
 function clusterByOf(sel: ClusterSelection): string {
   switch (sel.kind) {
     case 'wrong':
@@ -98,7 +96,7 @@ export function clusterPickFlags(r: ClusterReport, id: number | string, rangeAs:
   if (rangeAs === 'steps' && (r.from !== null || r.to !== null)) range.push(`--steps ${r.from ?? ''}-${r.to ?? ''}`);
   if (rangeAs === 'from-to' && r.from !== null) range.push(`--from ${r.from}`);
   if (rangeAs === 'from-to' && r.to !== null) range.push(`--to ${r.to}`);
-  const by = r.selection.kind === 'wrong' ? [] : [`--cluster-by ${shellWord(clusterByOf(r.selection))}`];
+  const by = r.selection.kind === 'wrong' ? [] : [`--cluster-by ${shellQuote(clusterByOf(r.selection))}`];
   const k = r.k_rule === 'given' ? [`--k ${r.k}`] : [];
   const cap = r.cap !== DEFAULT_CLUSTER_CAP ? [`--cap ${r.cap}`] : [];
   return [...range, `--cluster ${id}`, ...by, `--seed ${r.seed}`, ...k, ...cap].join(' ');

@@ -9,7 +9,8 @@ import { parseStepRange, type ClusterReport, type ClusterSelection } from '../..
 import { ErrorCode, LensError } from '../../shared/errors';
 import { dbOption, intOption, jsonOption, requireDb, requireString, str, type CommandSpec, type Values } from '../command';
 import { UsageError, printJson } from '../output';
-import { alertsUpToDate, clusterPickFlags, shellWord } from './clusterPick';
+import { shellQuote } from '../../core/runs/resolve';
+import { alertsUpToDate, clusterPickFlags } from './clusterPick';
 import { parseSplit } from './ingest';
 
 /** --steps "A-B", "A-", "-B" or "N". */
@@ -61,7 +62,7 @@ function printReport(r: ClusterReport, db: string): void {
     for (const e of c.examples) out.push(`    step ${e.step} group ${e.group} #${e.index}: ${e.preview}`);
   }
   if (r.clusters.length) {
-    const run = `--db ${shellWord(db)} --run ${shellWord(r.run)}`;
+    const run = `--db ${shellQuote(db)} --run ${shellQuote(r.run)}`;
     out.push(
       '',
       `Export cluster ID: rollout-lens export-dataset ${run} ${clusterPickFlags(r, 'ID', 'from-to')} --kind sft --format jsonl --out FILE.jsonl`,
